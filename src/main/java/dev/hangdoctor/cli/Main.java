@@ -1,0 +1,39 @@
+package dev.hangdoctor.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `hangdoctor` command line: one subcommand per way of looking at a host. */
+@Command(name = "hangdoctor", mixinStandardHelpOptions = true, version = "hangdoctor 0.1.0",
+        description = "Says which task blocks a hung Linux host, which are only victims, which known kernel bug it is,"
+                + " and what un-hangs it.",
+        subcommands = {AnalyzeCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code: 0 no hang, 1 hang found, 2 bad usage or input. */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("hangdoctor: " + oneLine(ex));
+            return ExitCodes.BAD_INPUT;
+        });
+        cl.setParameterExceptionHandler((ex, parsed) -> {
+            ex.getCommandLine().getErr().println("hangdoctor: " + ex.getMessage()
+                    + " (see 'hangdoctor " + ex.getCommandLine().getCommandName() + " --help')");
+            return ExitCodes.BAD_INPUT;
+        });
+        return cl.execute(args);
+    }
+
+    static String oneLine(Throwable ex) {
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) {
+            m = ex.getClass().getSimpleName();
+        }
+        return m.replace('\n', ' ');
+    }
+}

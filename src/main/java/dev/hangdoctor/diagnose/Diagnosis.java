@@ -1,0 +1,34 @@
+package dev.hangdoctor.diagnose;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one result every command produces and every view renders: findings (most important first), the grouped
+ * stacks, counts of tasks by state, what the evidence was, and what was skipped.
+ */
+public record Diagnosis(
+        List<Finding> findings,
+        List<StackGroup> stackGroups,
+        Map<String, Integer> tasksByState,
+        int taskCount,
+        String kernelVersion,
+        List<String> formats,
+        List<String> logLines,
+        List<String> goroutines,
+        List<String> warnings) {
+
+    public Diagnosis {
+        findings = List.copyOf(findings);
+        stackGroups = List.copyOf(stackGroups);
+        tasksByState = Map.copyOf(tasksByState);
+        formats = List.copyOf(formats);
+        logLines = List.copyOf(logLines);
+        goroutines = List.copyOf(goroutines);
+        warnings = List.copyOf(warnings);
+    }
+
+    public boolean hangFound() {
+        return !findings.isEmpty();
+    }
+}

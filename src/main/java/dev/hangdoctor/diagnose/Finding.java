@@ -1,0 +1,39 @@
+package dev.hangdoctor.diagnose;
+
+import java.util.List;
+
+/**
+ * One diagnosed hang: which known problem (knowledge-base id), who blocks, who only suffers, why, and what ends it.
+ * {@code chain} is the wait-for chain as sentences, blocker last ("jbd2/md127-8:587 waits for t_updates of the
+ * running transaction, held by ext4-repro-with-write:27225").
+ */
+public record Finding(
+        String signature,
+        Category category,
+        String title,
+        double confidence,
+        TaskRef rootCause,
+        String rootCauseResource,
+        List<TaskRef> victims,
+        List<String> chain,
+        List<String> evidence,
+        String explanation,
+        Fix fix,
+        List<String> remediation) {
+
+    public Finding {
+        victims = List.copyOf(victims);
+        chain = List.copyOf(chain);
+        evidence = List.copyOf(evidence);
+        remediation = List.copyOf(remediation);
+    }
+
+    /** Where a known bug is fixed: kernel versions, commits, bug links. */
+    public record Fix(List<String> kernels, List<String> commits, List<String> links, String note) {
+        public Fix {
+            kernels = kernels == null ? List.of() : List.copyOf(kernels);
+            commits = commits == null ? List.of() : List.copyOf(commits);
+            links = links == null ? List.of() : List.copyOf(links);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.model.Frame;
+
+import java.util.List;
+import java.util.Set;
+
+/** Helpers over frame lists: which frames are scheduler plumbing, and finding call sequences in a stack. */
+public final class Frames {
+    /** Frames every sleeping task has; they say nothing about why it sleeps (SysOM drops the same ones). */
+    private static final Set<String> GENERIC = Set.of(
+            "__schedule", "schedule", "schedule_timeout", "io_schedule", "io_schedule_timeout",
+            "schedule_preempt_disabled", "__switch_to", "__switch_to_asm", "ret_from_fork", "ret_from_fork_asm",
+            "preempt_schedule_common", "_cond_resched", "__cond_resched", "bit_wait", "bit_wait_io",
+            "__wait_on_bit", "out_of_line_wait_on_bit", "prepare_to_wait_event", "finish_wait",
+            "schedule_hrtimeout_range", "schedule_hrtimeout_range_clock", "0xffffffffffffffff");
+
+    private Frames() {
+    }
+
+    public static boolean isGeneric(String function) {
+        return GENERIC.contains(function) || function.startsWith("0x");
+    }
+
+    /** The innermost frame that is not generic, or "?" for an empty stack. */
+    public static String significantTop(List<Frame> frames) {
+        for (Frame f : frames) {
+            if (!f.unreliable() && !isGeneric(f.function())) {
+                return f.function();
+            }
+        }
+        return frames.isEmpty() ? "?" : frames.get(0).function();
+    }
+
+    /**
+     * True when {@code sequence} appears in {@code frames} in order (innermost first), not necessarily adjacent;
+     * unreliable ("?") frames are ignored. Names match exactly or up to a compiler suffix (".isra.62", ".constprop.0").
+     */
+    public static boolean containsInOrder(List<Frame> frames, List<String> sequence) {
+        int want = 0;
+        for (Frame f : frames) {
+            if (want == sequence.size()) {
+                break;
+            }
+            if (f.unreliable()) {
+                continue;
+            }
+            if (sameFunction(f.function(), sequence.get(want))) {
+                want++;
+            }
+        }
+        return want == sequence.size();
+    }
+
+    /** Index of the first reliable frame with this function, or -1. */
+    public static int indexOf(List<Frame> frames, String function) {
+        for (int i = 0; i < frames.size(); i++) {
+            Frame f = frames.get(i);
+            if (!f.unreliable() && sameFunction(f.function(), function)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** "do_shared_fault.isra.62" is "do_shared_fault". */
+    public static boolean sameFunction(String actual, String wanted) {
+        if (actual.equals(wanted)) {
+            return true;
+        }
+        return actual.length() > wanted.length() && actual.startsWith(wanted) && actual.charAt(wanted.length()) == '.';
+    }
+}

@@ -1,0 +1,151 @@
+package dev.hangdoctor.model;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the evidence says about one host, merged from every file (or from a live scan): tasks by pid,
+ * kernel events, host facts, cgroups, FUSE connections, userfaultfds, Go goroutines. Memory stays bounded on
+ * huge inputs: tasks are keyed by pid (a task reported a hundred times is one task) and events are capped per
+ * kind, with counts of what was dropped.
+ */
+public final class Evidence {
+    /** Events kept per kind; the rest are counted only. Hung-task reports of one pid fold into its task anyway. */
+    public static final int EVENTS_PER_KIND = 200;
+    /** Tasks kept at most; a 10 000-thread sysrq-t dump fits, a runaway input does not grow without end. */
+    public static final int MAX_TASKS = 200_000;
+
+    private final Map<Integer, Task> tasks = new LinkedHashMap<>();
+    private final Map<KernelEventKind, List<KernelEvent>> events = new EnumMap<>(KernelEventKind.class);
+    private final Map<KernelEventKind, Long> eventCounts = new EnumMap<>(KernelEventKind.class);
+    private final HostFacts host = new HostFacts();
+    private final List<Goroutine> goroutines = new ArrayList<>();
+    private final List<MemCgroup> memCgroups = new ArrayList<>();
+    private final List<FuseConnection> fuseConnections = new ArrayList<>();
+    private final List<UffdHandle> uffds = new ArrayList<>();
+    private final Set<String> formats = new LinkedHashSet<>();
+    private final List<String> warnings = new ArrayList<>();
+    private long goroutinesDropped;
+    private int nextAnonymousPid = -1;
+    private boolean live;
+
+    /** The task for this pid, created empty if new. */
+    public Task task(int pid) {
+        Task t = tasks.get(pid);
+        if (t == null) {
+            t = new Task(pid);
+            if (tasks.size() < MAX_TASKS) {
+                tasks.put(pid, t);
+            }
+        }
+        return t;
+    }
+
+    /** Adds a task description, merging it into what is already known of that pid. */
+    public Task addTask(Task t) {
+        Task known = tasks.get(t.pid());
+        if (known == null) {
+            if (tasks.size() < MAX_TASKS) {
+                tasks.put(t.pid(), t);
+            }
+            return t;
+        }
+        known.mergeFrom(t);
+        return known;
+    }
+
+    /** A pid for a stack whose task the evidence did not name (a bare `cat /proc/PID/stack` paste). */
+    public int anonymousPid() {
+        return nextAnonymousPid--;
+    }
+
+    public void addEvent(KernelEvent e) {
+        eventCounts.merge(e.kind(), 1L, Long::sum);
+        List<KernelEvent> list = events.computeIfAbsent(e.kind(), k -> new ArrayList<>());
+        if (list.size() < EVENTS_PER_KIND) {
+            list.add(e);
+        }
+    }
+
+    public void addGoroutine(Goroutine g) {
+        if (goroutines.size() < 10_000) {
+            goroutines.add(g);
+        } else {
+            goroutinesDropped++;
+        }
+    }
+
+    public void addMemCgroup(MemCgroup c) { memCgroups.add(c); }
+    public void addFuseConnection(FuseConnection c) { fuseConnections.add(c); }
+    public void addUffd(UffdHandle u) { uffds.add(u); }
+    public void addFormat(String f) { formats.add(f); }
+    public void warn(String w) { if (warnings.size() < 100 && !warnings.contains(w)) warnings.add(w); }
+    public void live(boolean v) { live = v; }
+
+    public Collection<Task> tasks() { return Collections.unmodifiableCollection(tasks.values()); }
+    public Task taskOrNull(int pid) { return tasks.get(pid); }
+
+    public List<KernelEvent> events(KernelEventKind kind) {
+        return Collections.unmodifiableList(events.getOrDefault(kind, List.of()));
+    }
+
+    public List<KernelEvent> allEvents() {
+        List<KernelEvent> all = new ArrayList<>();
+        events.values().forEach(all::addAll);
+        return all;
+    }
+
+    public long eventCount(KernelEventKind kind) { return eventCounts.getOrDefault(kind, 0L); }
+    public HostFacts host() { return host; }
+    public List<Goroutine> goroutines() { return Collections.unmodifiableList(goroutines); }
+    public long goroutinesDropped() { return goroutinesDropped; }
+    public List<MemCgroup> memCgroups() { return Collections.unmodifiableList(memCgroups); }
+    public List<FuseConnection> fuseConnections() { return Collections.unmodifiableList(fuseConnections); }
+    public List<UffdHandle> uffds() { return Collections.unmodifiableList(uffds); }
+    public Set<String> formats() { return Collections.unmodifiableSet(formats); }
+    public List<String> warnings() { return Collections.unmodifiableList(warnings); }
+    public boolean live() { return live; }
+
+    /** True when nothing at all was recognised: not even a log prefix, so the input is not evidence. */
+    public boolean isEmpty() {
+        return formats.isEmpty() && tasks.isEmpty() && eventCounts.isEmpty() && goroutines.isEmpty() && memCgroups.isEmpty()
+                && fuseConnections.isEmpty() && uffds.isEmpty() && host.kernelRelease() == null;
+    }
+
+    /** Folds another host picture into this one (one file's evidence into the whole). */
+    public void mergeFrom(Evidence o) {
+        for (Task t : o.tasks.values()) {
+            if (t.pid() < 0) {
+                // anonymous tasks of different files are different tasks
+                addTask(t.withPid(anonymousPid()));
+            } else {
+                addTask(t);
+            }
+        }
+        for (List<KernelEvent> list : o.events.values()) {
+            list.forEach(this::addEvent);
+        }
+        o.eventCounts.forEach((k, n) -> {
+            long kept = o.events.getOrDefault(k, List.of()).size();
+            if (n > kept) {
+                eventCounts.merge(k, n - kept, Long::sum);
+            }
+        });
+        host.mergeFrom(o.host);
+        o.goroutines.forEach(this::addGoroutine);
+        goroutinesDropped += o.goroutinesDropped;
+        memCgroups.addAll(o.memCgroups);
+        fuseConnections.addAll(o.fuseConnections);
+        uffds.addAll(o.uffds);
+        formats.addAll(o.formats);
+        o.warnings.forEach(this::warn);
+        live |= o.live;
+    }
+}

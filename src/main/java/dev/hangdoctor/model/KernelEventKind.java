@@ -1,0 +1,39 @@
+package dev.hangdoctor.model;
+
+/** The kinds of kernel message hangdoctor reads. */
+public enum KernelEventKind {
+    /** "INFO: task X:PID blocked for more than N seconds." */
+    HUNG_TASK,
+    /** 6.16+: "INFO: task X:PID is blocked on a mutex/semaphore/rw-semaphore likely owned by task Y:PID." */
+    HUNG_TASK_LOCK_OWNER,
+    /** "watchdog: BUG: soft lockup - CPU#N stuck for Ns! [comm:pid]" */
+    SOFT_LOCKUP,
+    /** "NMI watchdog: Watchdog detected hard LOCKUP on cpu N" */
+    HARD_LOCKUP,
+    /** "INFO: rcu_sched self-detected stall on CPU", "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:" */
+    RCU_STALL,
+    /** "X invoked oom-killer: gfp_mask=..., order=N, oom_score_adj=N" */
+    OOM_INVOKED,
+    /** "Memory cgroup out of memory: Kill process N (comm) score S or sacrifice child" (and the global one) */
+    OOM_KILL_CHOSEN,
+    /** "Killed process N (comm) total-vm:...kB, anon-rss:...kB, ..." / "Memory cgroup out of memory: Killed process ..." */
+    OOM_KILLED,
+    /** "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=...,task_memcg=...,task=...,pid=...,uid=..." */
+    OOM_KILL_CONTEXT,
+    /** "Task in /x killed as a result of limit of /x" and "memory: usage N, limit N, failcnt N" lines */
+    MEMCG_STATUS,
+    /** "Kernel panic - not syncing: ..." */
+    PANIC,
+    /** "sysrq: Show State" / "SysRq : Show Blocked State" */
+    SYSRQ,
+    /** "nfs: server X not responding, still trying" / "... OK" */
+    NFS_NOT_RESPONDING,
+    /** "blk_update_request: I/O error", "INFO: task ... blocked" around block layer, "rejecting I/O to offline device" */
+    BLOCK_IO_ERROR,
+    /** "Linux version 3.10.0-862.el7.x86_64 (...)" boot banner, or a "CPU: 5 PID: 1 Comm: x Tainted: ... 5.14.0 #1" line */
+    KERNEL_VERSION,
+    /** Output of an ad-hoc probe (systemtap/bpftrace) such as "call handle_mm_fault tid=112272,address=cd3468,..." */
+    FAULT_PROBE,
+    /** Anything else kept as context. */
+    OTHER
+}

@@ -1,0 +1,177 @@
+package dev.hangdoctor.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One kernel task (thread) as the evidence shows it. Fields are null where the evidence did not say:
+ * "missing" must stay distinguishable from "zero". Several sources may describe the same pid; {@link #mergeFrom}
+ * folds them, keeping what each one knew.
+ */
+public final class Task {
+    private final int pid;
+    private Integer tgid;
+    private Integer ppid;
+    private String comm;
+    private TaskState state = TaskState.UNKNOWN;
+    private List<Frame> frames = List.of();
+    private Long blockedSeconds;
+    private Integer cpu;
+    private Long flags;
+    private Long sigPnd;
+    private Long shdPnd;
+    private Long sigBlk;
+    private List<Integer> nsPids = List.of();
+    private String wchan;
+    private Long rssKb;
+    private String memoryCgroup;
+    private Long journalInfo;
+    private Long lastRunNanos;
+    private Boolean active;
+    private boolean unreadable;
+    private String source;
+    private final List<String> notes = new ArrayList<>();
+    private final List<LockOwnerHint> lockOwnerHints = new ArrayList<>();
+
+    public Task(int pid) {
+        this.pid = pid;
+    }
+
+    public int pid() { return pid; }
+    public Integer tgid() { return tgid; }
+    public Integer ppid() { return ppid; }
+    public String comm() { return comm; }
+    public TaskState state() { return state; }
+    public List<Frame> frames() { return frames; }
+    public Long blockedSeconds() { return blockedSeconds; }
+    public Integer cpu() { return cpu; }
+    public Long flags() { return flags; }
+    public Long sigPnd() { return sigPnd; }
+    public Long shdPnd() { return shdPnd; }
+    public Long sigBlk() { return sigBlk; }
+    public List<Integer> nsPids() { return nsPids; }
+    public String wchan() { return wchan; }
+    public Long rssKb() { return rssKb; }
+    public String memoryCgroup() { return memoryCgroup; }
+    /** crash's `task_struct.journal_info`: non-zero means the task holds an open jbd2 handle. */
+    public Long journalInfo() { return journalInfo; }
+    /** crash `ps -m`: how long ago the task last ran. */
+    public Long lastRunNanos() { return lastRunNanos; }
+    /** crash `ps` marks the task running on a CPU with `>`. */
+    public Boolean active() { return active; }
+    /** Live scan: some of this task's files could not be read in time. */
+    public boolean unreadable() { return unreadable; }
+    public String source() { return source; }
+    public List<String> notes() { return Collections.unmodifiableList(notes); }
+    public List<LockOwnerHint> lockOwnerHints() { return Collections.unmodifiableList(lockOwnerHints); }
+
+    public Task tgid(Integer v) { tgid = v; return this; }
+    public Task ppid(Integer v) { ppid = v; return this; }
+    public Task comm(String v) { comm = v; return this; }
+    public Task state(TaskState v) { state = v == null ? TaskState.UNKNOWN : v; return this; }
+    public Task frames(List<Frame> v) { frames = v == null ? List.of() : List.copyOf(v); return this; }
+    public Task blockedSeconds(Long v) { blockedSeconds = v; return this; }
+    public Task cpu(Integer v) { cpu = v; return this; }
+    public Task flags(Long v) { flags = v; return this; }
+    public Task sigPnd(Long v) { sigPnd = v; return this; }
+    public Task shdPnd(Long v) { shdPnd = v; return this; }
+    public Task sigBlk(Long v) { sigBlk = v; return this; }
+    public Task nsPids(List<Integer> v) { nsPids = v == null ? List.of() : List.copyOf(v); return this; }
+    public Task wchan(String v) { wchan = v; return this; }
+    public Task rssKb(Long v) { rssKb = v; return this; }
+    public Task memoryCgroup(String v) { memoryCgroup = v; return this; }
+    public Task journalInfo(Long v) { journalInfo = v; return this; }
+    public Task lastRunNanos(Long v) { lastRunNanos = v; return this; }
+    public Task active(Boolean v) { active = v; return this; }
+    public Task unreadable(boolean v) { unreadable = v; return this; }
+    public Task source(String v) { source = v; return this; }
+    public Task note(String v) { if (!notes.contains(v)) { notes.add(v); } return this; }
+    public Task lockOwnerHint(LockOwnerHint v) { if (!lockOwnerHints.contains(v)) { lockOwnerHints.add(v); } return this; }
+
+    /** PF_KTHREAD (0x00200000) in the task flags, or the bracketed/kworker names kernels give their threads. */
+    public boolean isKernelThread() {
+        if (flags != null) {
+            return (flags & 0x00200000L) != 0;
+        }
+        if (ppid != null && ppid == 2) {
+            return true;
+        }
+        return pid == 2 || (comm != null && (comm.startsWith("kworker/") || comm.startsWith("kthreadd")
+                || comm.startsWith("ksoftirqd/") || comm.startsWith("jbd2/") || comm.startsWith("kswapd")
+                || comm.startsWith("migration/") || comm.startsWith("rcu_") || comm.startsWith("khugepaged")));
+    }
+
+    /** SIGKILL (signal 9, bit 8) pending for the thread or its whole group. */
+    public boolean killPending() {
+        long bit = 1L << 8;
+        return (sigPnd != null && (sigPnd & bit) != 0) || (shdPnd != null && (shdPnd & bit) != 0);
+    }
+
+    /** True when some frame has this exact function name. */
+    public boolean hasFrame(String function) {
+        for (Frame f : frames) {
+            if (f.function().equals(function)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The pid inside the task's innermost pid namespace, when NSpid said. */
+    public Integer innermostPid() {
+        return nsPids.isEmpty() ? null : nsPids.get(nsPids.size() - 1);
+    }
+
+    /**
+     * Folds another description of the same pid into this one. A longer stack wins over a shorter one (a
+     * `/proc/PID/stack` beats a bare wchan); a known state beats UNKNOWN; scalars fill what was missing.
+     */
+    public void mergeFrom(Task o) {
+        if (o.pid != pid) {
+            throw new IllegalArgumentException("merging pid " + o.pid + " into " + pid);
+        }
+        if (tgid == null) tgid = o.tgid;
+        if (ppid == null) ppid = o.ppid;
+        if (comm == null) comm = o.comm;
+        if (state == TaskState.UNKNOWN || (o.state.isBlocked() && !state.isBlocked() && o.frames.size() >= frames.size())) {
+            state = o.state;
+        }
+        if (o.frames.size() > frames.size()) frames = o.frames;
+        if (o.blockedSeconds != null && (blockedSeconds == null || o.blockedSeconds > blockedSeconds)) {
+            blockedSeconds = o.blockedSeconds;
+        }
+        if (cpu == null) cpu = o.cpu;
+        if (flags == null) flags = o.flags;
+        if (sigPnd == null) sigPnd = o.sigPnd;
+        if (shdPnd == null) shdPnd = o.shdPnd;
+        if (sigBlk == null) sigBlk = o.sigBlk;
+        if (nsPids.isEmpty()) nsPids = o.nsPids;
+        if (wchan == null) wchan = o.wchan;
+        if (rssKb == null) rssKb = o.rssKb;
+        if (memoryCgroup == null) memoryCgroup = o.memoryCgroup;
+        if (journalInfo == null) journalInfo = o.journalInfo;
+        if (lastRunNanos == null) lastRunNanos = o.lastRunNanos;
+        if (active == null) active = o.active;
+        unreadable |= o.unreadable;
+        if (source == null) source = o.source;
+        o.notes.forEach(this::note);
+        o.lockOwnerHints.forEach(this::lockOwnerHint);
+    }
+
+    /** This task's description under another pid: anonymous tasks of different files must stay apart. */
+    public Task withPid(int newPid) {
+        Task c = new Task(newPid);
+        c.tgid = tgid; c.ppid = ppid; c.comm = comm; c.state = state; c.frames = frames;
+        c.blockedSeconds = blockedSeconds; c.cpu = cpu; c.flags = flags; c.sigPnd = sigPnd; c.shdPnd = shdPnd;
+        c.sigBlk = sigBlk; c.nsPids = nsPids; c.wchan = wchan; c.rssKb = rssKb; c.memoryCgroup = memoryCgroup;
+        c.journalInfo = journalInfo; c.lastRunNanos = lastRunNanos; c.active = active; c.unreadable = unreadable;
+        c.source = source; c.notes.addAll(notes); c.lockOwnerHints.addAll(lockOwnerHints);
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return (comm == null ? "?" : comm) + ":" + pid + " " + state.letter();
+    }
+}

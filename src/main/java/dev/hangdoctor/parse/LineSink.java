@@ -1,0 +1,15 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+
+/**
+ * A stateful recogniser fed every line of one evidence file in order. It writes what it recognises into the
+ * {@link Evidence} it was made with, and names the formats it saw so the reader can say what the file was.
+ */
+public interface LineSink {
+    /** Takes one line; returns true when the line was part of something this sink recognised. */
+    boolean accept(LogLine line);
+
+    /** The file ended: flush any half-built record (a stack cut short still counts, marked truncated). */
+    void finish();
+}
