@@ -1,30 +1,861 @@
 package dev.hangdoctor.collect;
 
+import dev.hangdoctor.collect.TimedReader.Op;
+import dev.hangdoctor.collect.TimedReader.Result;
+import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.FuseConnection;
+import dev.hangdoctor.model.MemCgroup;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+import dev.hangdoctor.model.UffdHandle;
+import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.parse.FdinfoFile;
+import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.parse.ProcStackParser;
+import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.parse.ProcStatus;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Reads a /proc-shaped tree (the live /proc, or a bundle saved by `scan --save`): every PID/task/TID's stat,
- * status, wchan, stack, plus whatever host files the bundle holds. The root is injected so tests and saved bundles
- * use the same code as the live host.
+ * status, wchan, stack and cgroup, userfaultfd and /dev/fuse descriptors, FUSE connections, memory cgroups, CPU
+ * bandwidth counts and host facts. The root is injected so tests and saved bundles use the same code as the live
+ * host. Every read runs through a {@link TimedReader}: a file that never answers costs one stuck thread and marks
+ * its process unreadable; the whole scan ends by its deadline with what it has. Nothing read here needs the
+ * target's mmap lock (no cmdline, environ, maps).
  */
 public final class ProcTreeReader {
-    private final Path root;
+    /** In a bundle, a symlink (fd/N, ns/pid) is saved as a text file of this name holding the link target. */
+    public static final String LINK_SUFFIX = ".link";
 
-    public ProcTreeReader(Path root) {
-        this.root = root;
+    private static final String[] SYSCTLS = {"osrelease", "hostname", "hung_task_timeout_secs", "hung_task_panic",
+        "hardlockup_panic", "softlockup_panic", "watchdog_thresh", "panic_on_oops"};
+    private static final String[] THREAD_FILES = {"stat", "status", "wchan", "stack", "cgroup"};
+    private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
+    private static final String FUSE_DEV = "/dev/fuse";
+    private static final int FD_BATCH = 256;
+    private static final int MAX_CGROUP_DEPTH = 16;
+    private static final int MAX_CGROUP_PIDS = 1000;
+
+    private final Path root;
+    private final Options options;
+
+    /** How long and how much to read, and where to save what was read. */
+    public record Options(Duration deadline, Duration perFileTimeout, Path saveDir, TimedReader reader,
+                          Boolean live, int maxPids, int maxCgroups, int maxFdsPerPid) {
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(5), Duration.ofSeconds(1), null, null, null, 100_000, 20_000, 20_000);
+        }
+
+        public Options withDeadline(Duration d) {
+            return new Options(d, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid);
+        }
+
+        public Options withPerFileTimeout(Duration d) {
+            return new Options(deadline, d, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid);
+        }
+
+        /** Writes every file read successfully under this directory, as a bundle this class reads back. */
+        public Options withSaveDir(Path p) {
+            return new Options(deadline, perFileTimeout, p, reader, live, maxPids, maxCgroups, maxFdsPerPid);
+        }
+
+        public Options withReader(TimedReader r) {
+            return new Options(deadline, perFileTimeout, saveDir, r, live, maxPids, maxCgroups, maxFdsPerPid);
+        }
+
+        /**
+         * Forces live (true: trust file types, as /proc holds only regular files) or bundle (false: refuse FIFOs and
+         * devices) handling; null detects it from the file system type.
+         */
+        public Options withLive(Boolean v) {
+            return new Options(deadline, perFileTimeout, saveDir, reader, v, maxPids, maxCgroups, maxFdsPerPid);
+        }
+
+        public Options withMaxCgroups(int n) {
+            return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, n, maxFdsPerPid);
+        }
     }
 
-    /** True when the directory looks like /proc: numeric entries holding `status` or `stack`. */
+    public ProcTreeReader(Path root) {
+        this(root, Options.defaults());
+    }
+
+    public ProcTreeReader(Path root, Options options) {
+        this.root = root;
+        this.options = options;
+    }
+
+    /**
+     * True when the directory looks like /proc or holds one: numeric entries holding `stat`, `status`, `stack` or
+     * `task`, either directly inside (a bare /proc copy) or inside its `proc/` (a saved bundle, or the live root).
+     */
     public static boolean looksLikeProc(Path dir) {
+        return hasPidDir(dir.resolve("proc")) || hasPidDir(dir);
+    }
+
+    private static boolean hasPidDir(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        int looked = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (++looked > 10_000) {
+                    break;
+                }
+                if (isNumber(p.getFileName().toString()) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        && (Files.exists(p.resolve("stat")) || Files.exists(p.resolve("status"))
+                        || Files.exists(p.resolve("stack")) || Files.isDirectory(p.resolve("task")))) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
         return false;
     }
 
     public Evidence read() throws IOException {
         Evidence e = new Evidence();
         e.addFormat("/proc tree");
+        Path proc;
+        Path sys;
+        if (hasPidDir(root.resolve("proc"))) {
+            proc = root.resolve("proc");
+            sys = root.resolve("sys");
+        } else if (hasPidDir(root)) {
+            proc = root;
+            Path sibling = root.resolveSibling("sys");
+            sys = root.getFileName() != null && root.getFileName().toString().equals("proc") ? sibling : null;
+        } else {
+            e.warn(root + ": no /proc tree found (no numeric process directories)");
+            return e;
+        }
+        boolean live = options.live() != null ? options.live() : isProcfs(proc);
+        e.live(live);
+        new Scan(e, proc, sys != null && Files.isDirectory(sys) ? sys : null, live).run();
         return e;
+    }
+
+    private static boolean isProcfs(Path proc) {
+        try {
+            return Files.getFileStore(proc).type().equals("proc");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    static boolean isNumber(String s) {
+        if (s.isEmpty() || s.length() > 10) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One read of the tree: the state shared by its phases. */
+    private final class Scan {
+        private final Evidence ev;
+        private final Path proc;
+        private final Path sys;
+        private final boolean bundle;
+        private final String source;
+        private final TimedReader reader;
+        private final long perOp;
+        private final long start = System.nanoTime();
+        private final long deadline;
+        private final long processDeadline;
+        private final Path saveDir;
+        private boolean stopped;
+        private boolean saveFailed;
+        private boolean stackDenied;
+        /** Whether the last thread read ended in a timeout. */
+        private boolean lastTimedOut;
+        /** pid holding /dev/fuse -> the connection its fdinfo named, or -1 when the kernel does not say. */
+        private final Map<Integer, Set<Long>> fuseHolders = new TreeMap<>();
+        private final Map<Long, FuseBuilder> fuse = new TreeMap<>();
+
+        Scan(Evidence ev, Path proc, Path sys, boolean live) {
+            this.ev = ev;
+            this.proc = proc;
+            this.sys = sys;
+            this.bundle = !live;
+            this.source = live ? "/proc" : "bundle";
+            this.reader = options.reader() != null ? options.reader() : TimedReader.shared();
+            this.perOp = options.perFileTimeout().toNanos();
+            long total = options.deadline().toNanos();
+            this.deadline = start + total;
+            // processes come first but must leave time for FUSE, cgroups and the rest
+            this.processDeadline = start + total * 7 / 10;
+            this.saveDir = options.saveDir();
+        }
+
+        void run() {
+            host();
+            fuseConnections();
+            processes();
+            fuseDaemons();
+            memCgroups();
+            cpuCgroups();
+        }
+
+        // ---- plumbing
+
+        private List<Result> run(List<Op> ops, long until) {
+            if (stopped) {
+                return skipped(ops.size());
+            }
+            if (reader.saturated()) {
+                stop("stopped reading: " + reader.stuck() + " reads are stuck in the kernel");
+                return skipped(ops.size());
+            }
+            if (System.nanoTime() >= deadline) {
+                stop("stopped reading at the " + options.deadline().toMillis() + " ms deadline");
+                return skipped(ops.size());
+            }
+            List<Result> rs = reader.run(ops, bundle, perOp, Math.min(until, deadline));
+            if (saveDir != null) {
+                for (int i = 0; i < ops.size(); i++) {
+                    Op op = ops.get(i);
+                    Result r = rs.get(i);
+                    if (r.ok() && op.kind() == TimedReader.Kind.READ) {
+                        save(op.path(), "", r.text());
+                    }
+                }
+            }
+            return rs;
+        }
+
+        private Result run1(Op op, long until) {
+            return run(List.of(op), until).get(0);
+        }
+
+        private List<Result> skipped(int n) {
+            List<Result> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(new Result(Status.SKIPPED, null, "scan stopped"));
+            }
+            return out;
+        }
+
+        private void stop(String why) {
+            if (!stopped) {
+                stopped = true;
+                ev.warn(why + "; what was read so far is reported");
+            }
+        }
+
+        private void save(Path p, String suffix, String text) {
+            if (saveFailed) {
+                return;
+            }
+            String rel;
+            if (p.startsWith(proc)) {
+                rel = "proc/" + proc.relativize(p);
+            } else if (sys != null && p.startsWith(sys)) {
+                rel = "sys/" + sys.relativize(p);
+            } else {
+                return;
+            }
+            Path out = saveDir.resolve(rel + suffix).normalize();
+            if (!out.startsWith(saveDir.normalize())) {
+                return;
+            }
+            try {
+                Files.createDirectories(out.getParent());
+                Files.writeString(out, text, StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException ex) {
+                saveFailed = true;
+                ev.warn("could not save the bundle under " + saveDir + ": " + ex.getMessage());
+            }
+        }
+
+        private void saveLink(Path p, String target) {
+            if (saveDir != null) {
+                save(p, LINK_SUFFIX, target + "\n");
+            }
+        }
+
+        private String text(Result r) {
+            return r.ok() ? r.text() : null;
+        }
+
+        // ---- host
+
+        private void host() {
+            List<Op> ops = new ArrayList<>();
+            Path kernel = proc.resolve("sys").resolve("kernel");
+            for (String s : SYSCTLS) {
+                ops.add(Op.read(kernel.resolve(s)));
+            }
+            ops.add(Op.read(proc.resolve("loadavg")));
+            String[] psi = {"cpu", "memory", "io"};
+            for (String r : psi) {
+                ops.add(Op.read(proc.resolve("pressure").resolve(r)));
+            }
+            List<Result> rs = run(ops, deadline);
+            for (int i = 0; i < SYSCTLS.length; i++) {
+                String v = text(rs.get(i));
+                if (v == null) {
+                    continue;
+                }
+                v = v.strip();
+                switch (SYSCTLS[i]) {
+                    case "osrelease" -> ev.host().kernelRelease(v);
+                    case "hostname" -> ev.host().hostname(v);
+                    default -> ev.host().sysctls().put("kernel." + SYSCTLS[i], v);
+                }
+            }
+            String load = text(rs.get(SYSCTLS.length));
+            if (load != null) {
+                ev.host().loadavg(load.strip());
+            }
+            for (int i = 0; i < psi.length; i++) {
+                String p = text(rs.get(SYSCTLS.length + 1 + i));
+                if (p != null && !p.isBlank()) {
+                    ev.host().pressure().put(psi[i], p.strip().split("\n")[0]);
+                }
+            }
+        }
+
+        // ---- processes and threads
+
+        private void processes() {
+            Result top = run1(Op.list(proc), processDeadline);
+            if (!top.ok()) {
+                ev.warn(proc + ": cannot list processes (" + top.status() + ")");
+                return;
+            }
+            List<Integer> pids = new ArrayList<>();
+            for (String name : top.lines()) {
+                if (isNumber(name)) {
+                    pids.add(Integer.parseInt(name));
+                }
+            }
+            pids.sort(null);
+            int read = 0;
+            for (int pid : pids) {
+                if (stopped) {
+                    break;
+                }
+                if (read >= options.maxPids()) {
+                    ev.warn("read the first " + read + " of " + pids.size() + " processes (cap)");
+                    break;
+                }
+                if (System.nanoTime() >= processDeadline) {
+                    ev.warn("process scan stopped at its share of the deadline: read " + read + " of "
+                            + pids.size() + " processes");
+                    break;
+                }
+                process(pid);
+                read++;
+            }
+        }
+
+        private void process(int pid) {
+            Path pd = proc.resolve(Integer.toString(pid));
+            List<Result> rs = run(List.of(Op.listDirs(pd.resolve("task")), Op.readlink(pd.resolve("ns").resolve("pid")),
+                    Op.list(pd.resolve("fd"))), processDeadline);
+            if (timedOut(rs)) {
+                giveUp(pid, List.of(), rs);
+                return;
+            }
+            String pidns = text(rs.get(1));
+            if (pidns != null) {
+                saveLink(pd.resolve("ns").resolve("pid"), pidns);
+            }
+            List<Path> threadDirs = new ArrayList<>();
+            List<Integer> tids = new ArrayList<>();
+            if (rs.get(0).ok()) {
+                List<Integer> sorted = new ArrayList<>();
+                for (String n : rs.get(0).lines()) {
+                    if (isNumber(n)) {
+                        sorted.add(Integer.parseInt(n));
+                    }
+                }
+                sorted.sort(null);
+                for (int tid : sorted) {
+                    tids.add(tid);
+                    threadDirs.add(pd.resolve("task").resolve(Integer.toString(tid)));
+                }
+            } else if (bundle) {
+                // a bundle saved without task/ holds the process's own files only
+                tids.add(pid);
+                threadDirs.add(pd);
+            } else {
+                return; // gone
+            }
+            List<Task> mine = new ArrayList<>();
+            for (int i = 0; i < tids.size(); i++) {
+                Task t = thread(pid, tids.get(i), threadDirs.get(i), pidns);
+                if (t != null) {
+                    mine.add(t);
+                }
+                if (lastTimedOut) {
+                    giveUp(pid, mine, List.of());
+                    return;
+                }
+            }
+            if (rs.get(2).ok()) {
+                fds(pid, pd, rs.get(2).lines(), mine);
+            }
+        }
+
+        private Task thread(int pid, int tid, Path dir, String pidns) {
+            List<Op> ops = new ArrayList<>(THREAD_FILES.length);
+            for (String f : THREAD_FILES) {
+                ops.add(Op.read(dir.resolve(f)));
+            }
+            List<Result> rs = run(ops, processDeadline);
+            lastTimedOut = timedOut(rs);
+            Result stat = rs.get(0);
+            Result status = rs.get(1);
+            if (stat.status() == Status.MISSING && status.status() == Status.MISSING) {
+                return null; // the thread exited
+            }
+            if (!lastTimedOut && allSkipped(rs)) {
+                return null; // the scan stopped before this thread
+            }
+            Task t = new Task(tid).tgid(pid).source(source).pidNamespace(pidns);
+            ProcStat st = ProcStat.parse(text(stat));
+            if (st != null) {
+                t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
+                        .cpu(st.processor());
+                if (st.startTime() != null) {
+                    t.note("starttime:" + st.startTime());
+                }
+            }
+            String statusText = text(status);
+            if (statusText != null) {
+                ProcStatus ss = ProcStatus.parse(statusText);
+                if (t.comm() == null) {
+                    t.comm(ss.name());
+                }
+                if (t.state() == TaskState.UNKNOWN) {
+                    t.state(TaskState.parse(ss.state()));
+                }
+                if (ss.tgid() != null) {
+                    t.tgid(ss.tgid());
+                }
+                if (t.ppid() == null) {
+                    t.ppid(ss.ppid());
+                }
+                t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb());
+            }
+            String wchan = text(rs.get(2));
+            if (wchan != null) {
+                wchan = wchan.strip();
+                if (!wchan.isEmpty() && !wchan.equals("0")) {
+                    t.wchan(wchan);
+                }
+            }
+            Result stack = rs.get(3);
+            if (stack.ok()) {
+                t.frames(ProcStackParser.parse(stack.text()));
+            } else if (stack.status() == Status.DENIED && !stackDenied) {
+                stackDenied = true;
+                ev.warn("kernel stacks (/proc/PID/stack) are not readable: run as root for stacks");
+            }
+            CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(rs.get(4)));
+            if (mp != null) {
+                t.memoryCgroup(mp.path());
+            }
+            for (int i = 0; i < rs.size(); i++) {
+                Result r = rs.get(i);
+                if (r.status() == Status.TIMEOUT || r.status() == Status.REFUSED) {
+                    t.unreadable(true);
+                    ev.warn("task " + tid + " (pid " + pid + "): " + r.detail()
+                            + (r.status() == Status.TIMEOUT ? "; skipped the rest of this process" : ""));
+                } else if (r.status() == Status.ERROR) {
+                    ev.warn(r.detail());
+                }
+            }
+            return ev.addTask(t);
+        }
+
+        private boolean timedOut(List<Result> rs) {
+            for (Result r : rs) {
+                if (r.status() == Status.TIMEOUT) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean allSkipped(List<Result> rs) {
+            for (Result r : rs) {
+                if (r.status() != Status.SKIPPED) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A file of this process hung: mark what we have unreadable and read nothing more of it. */
+        private void giveUp(int pid, List<Task> mine, List<Result> rs) {
+            if (mine.isEmpty()) {
+                Task t = new Task(pid).tgid(pid).source(source).unreadable(true);
+                ev.addTask(t).unreadable(true);
+            }
+            for (Task t : mine) {
+                t.unreadable(true);
+            }
+            for (Result r : rs) {
+                if (r.status() == Status.TIMEOUT) {
+                    ev.warn("pid " + pid + ": " + r.detail() + "; skipped the rest of this process");
+                }
+            }
+        }
+
+        private void fds(int pid, Path pd, List<String> names, List<Task> mine) {
+            List<Integer> fds = new ArrayList<>();
+            for (String n : names) {
+                String s = n.endsWith(LINK_SUFFIX) ? n.substring(0, n.length() - LINK_SUFFIX.length()) : n;
+                if (isNumber(s)) {
+                    fds.add(Integer.parseInt(s));
+                }
+            }
+            fds.sort(null);
+            if (fds.size() > options.maxFdsPerPid()) {
+                ev.warn("pid " + pid + ": looked at the first " + options.maxFdsPerPid() + " of " + fds.size() + " fds");
+                fds = fds.subList(0, options.maxFdsPerPid());
+            }
+            Path fdDir = pd.resolve("fd");
+            List<Integer> uffds = new ArrayList<>();
+            List<Integer> fuseFds = new ArrayList<>();
+            for (int from = 0; from < fds.size(); from += FD_BATCH) {
+                List<Integer> chunk = fds.subList(from, Math.min(fds.size(), from + FD_BATCH));
+                List<Op> ops = new ArrayList<>(chunk.size());
+                for (int fd : chunk) {
+                    ops.add(Op.readlink(fdDir.resolve(Integer.toString(fd))));
+                }
+                List<Result> rs = run(ops, processDeadline);
+                for (int i = 0; i < chunk.size(); i++) {
+                    String target = text(rs.get(i));
+                    if (UFFD_LINK.equals(target)) {
+                        uffds.add(chunk.get(i));
+                    } else if (FUSE_DEV.equals(target)) {
+                        fuseFds.add(chunk.get(i));
+                    } else {
+                        continue;
+                    }
+                    // only the descriptors hangdoctor uses go into a bundle: other paths are the host's business
+                    saveLink(fdDir.resolve(Integer.toString(chunk.get(i))), target);
+                }
+                if (timedOut(rs)) {
+                    giveUp(pid, mine, rs);
+                    return;
+                }
+            }
+            List<Integer> wanted = new ArrayList<>(uffds);
+            wanted.addAll(fuseFds);
+            if (wanted.isEmpty()) {
+                return;
+            }
+            List<Op> ops = new ArrayList<>();
+            for (int fd : wanted) {
+                ops.add(Op.read(pd.resolve("fdinfo").resolve(Integer.toString(fd))));
+            }
+            List<Result> rs = run(ops, processDeadline);
+            for (int i = 0; i < wanted.size(); i++) {
+                int fd = wanted.get(i);
+                FdinfoFile info = FdinfoFile.parse(text(rs.get(i)));
+                if (i < uffds.size()) {
+                    ev.addUffd(new UffdHandle(pid, fd, info.uffdPending(), info.uffdTotal(), info.inode()));
+                } else {
+                    Long conn = info.fuseConnection();
+                    fuseHolders.computeIfAbsent(pid, k -> new LinkedHashSet<>()).add(conn == null ? -1L : conn);
+                }
+            }
+            if (timedOut(rs)) {
+                giveUp(pid, mine, rs);
+            }
+        }
+
+        // ---- FUSE
+
+        private final class FuseBuilder {
+            Long waiting;
+            final Set<String> mountPoints = new LinkedHashSet<>();
+            String fsType;
+            final Set<Integer> daemons = new LinkedHashSet<>();
+        }
+
+        private void fuseConnections() {
+            if (sys != null) {
+                Path conns = sys.resolve("fs").resolve("fuse").resolve("connections");
+                Result list = run1(Op.listDirs(conns), deadline);
+                List<Long> ids = new ArrayList<>();
+                for (String n : list.lines()) {
+                    if (isNumber(n)) {
+                        ids.add(Long.parseLong(n));
+                    }
+                }
+                ids.sort(null);
+                List<Op> ops = new ArrayList<>();
+                for (long id : ids) {
+                    ops.add(Op.read(conns.resolve(Long.toString(id)).resolve("waiting")));
+                }
+                List<Result> rs = run(ops, deadline);
+                for (int i = 0; i < ids.size(); i++) {
+                    fuse.computeIfAbsent(ids.get(i), k -> new FuseBuilder()).waiting = CgroupFiles.number(text(rs.get(i)));
+                }
+            }
+            mounts(run1(Op.read(proc.resolve("self").resolve("mountinfo")), deadline));
+        }
+
+        private void mounts(Result mountinfo) {
+            String text = text(mountinfo);
+            if (text == null) {
+                return;
+            }
+            for (String line : text.split("\n")) {
+                MountinfoEntry m = MountinfoEntry.parse(line);
+                if (m != null && m.isFuse()) {
+                    FuseBuilder b = fuse.computeIfAbsent(m.fuseConnectionId(), k -> new FuseBuilder());
+                    b.mountPoints.add(m.mountPoint());
+                    if (b.fsType == null) {
+                        b.fsType = m.fsType();
+                    }
+                }
+            }
+        }
+
+        private void fuseDaemons() {
+            // a daemon in a container mounts in its own mount namespace: its mountinfo names mounts ours does not
+            for (int pid : fuseHolders.keySet()) {
+                mounts(run1(Op.read(proc.resolve(Integer.toString(pid)).resolve("mountinfo")), deadline));
+            }
+            for (Map.Entry<Integer, Set<Long>> h : fuseHolders.entrySet()) {
+                for (long conn : h.getValue()) {
+                    if (conn >= 0) {
+                        fuse.computeIfAbsent(conn, k -> new FuseBuilder()).daemons.add(h.getKey());
+                    } else {
+                        // the kernel does not say which connection this fd serves: a candidate for each
+                        fuse.values().forEach(b -> b.daemons.add(h.getKey()));
+                    }
+                }
+            }
+            for (Map.Entry<Long, FuseBuilder> c : fuse.entrySet()) {
+                FuseBuilder b = c.getValue();
+                ev.addFuseConnection(new FuseConnection((int) (long) c.getKey(), b.waiting, new ArrayList<>(b.mountPoints),
+                        b.fsType, new ArrayList<>(b.daemons)));
+            }
+        }
+
+        // ---- cgroups
+
+        /** Hierarchies under sys/fs/cgroup: v1 controller directories (by name) and the v2 root, if any. */
+        private List<String> v1Hierarchies() {
+            Path v2 = v2Root();
+            if (sys == null || (v2 != null && v2.equals(sys.resolve("fs").resolve("cgroup")))) {
+                return List.of(); // pure v2: the directories there are cgroups, not hierarchies
+            }
+            return run1(Op.listDirs(sys.resolve("fs").resolve("cgroup")), deadline).lines();
+        }
+
+        private Path v2Root() {
+            if (sys == null) {
+                return null;
+            }
+            if (v2RootKnown) {
+                return v2Root;
+            }
+            v2RootKnown = true;
+            v2Root = findV2Root();
+            return v2Root;
+        }
+
+        private boolean v2RootKnown;
+        private Path v2Root;
+
+        private Path findV2Root() {
+            Path base = sys.resolve("fs").resolve("cgroup");
+            if (run1(Op.read(base.resolve("cgroup.controllers")), deadline).ok()) {
+                return base;
+            }
+            Path unified = base.resolve("unified");
+            return run1(Op.read(unified.resolve("cgroup.controllers")), deadline).ok() ? unified : null;
+        }
+
+        private List<Path> hierarchyDirs(String controller, List<String> v1) {
+            List<Path> out = new ArrayList<>();
+            for (String name : v1) {
+                for (String c : name.split(",")) {
+                    if (c.equals(controller)) {
+                        out.add(sys.resolve("fs").resolve("cgroup").resolve(name));
+                        break;
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Visits cgroup directories breadth first, reading {@code files} of each, within the count and depth caps. */
+        private void walk(Path top, List<String> files, String what, CgroupVisitor visitor) {
+            Deque<Path> queue = new ArrayDeque<>();
+            Deque<Integer> depths = new ArrayDeque<>();
+            queue.add(top);
+            depths.add(0);
+            int visited = 0;
+            while (!queue.isEmpty() && !stopped) {
+                if (visited >= options.maxCgroups()) {
+                    ev.warn(what + ": looked at the first " + visited + " cgroups under " + top + " (cap)");
+                    return;
+                }
+                Path dir = queue.poll();
+                int depth = depths.poll();
+                List<Op> ops = new ArrayList<>(files.size() + 1);
+                ops.add(Op.listDirs(dir));
+                for (String f : files) {
+                    ops.add(Op.read(dir.resolve(f)));
+                }
+                List<Result> rs = run(ops, deadline);
+                visited++;
+                if (timedOut(rs)) {
+                    ev.warn(what + ": " + dir + " did not answer; skipped it");
+                    continue;
+                }
+                visitor.visit(dir, "/" + top.relativize(dir).toString(), rs.subList(1, rs.size()));
+                if (depth < MAX_CGROUP_DEPTH) {
+                    List<String> subs = new ArrayList<>(rs.get(0).lines());
+                    subs.sort(null);
+                    for (String s : subs) {
+                        queue.add(dir.resolve(s));
+                        depths.add(depth + 1);
+                    }
+                }
+            }
+        }
+
+        private interface CgroupVisitor {
+            void visit(Path dir, String path, List<Result> files);
+        }
+
+        private void memCgroups() {
+            int[] skipped = {0};
+            int[] walked = {0};
+            List<String> v1 = v1Hierarchies();
+            for (Path top : hierarchyDirs("memory", v1)) {
+                walk(top, List.of("memory.limit_in_bytes", "memory.oom_control"), "memory cgroups", (dir, path, rs) -> {
+                    walked[0]++;
+                    CgroupFiles.Limit limit = CgroupFiles.limit(text(rs.get(0)));
+                    Map<String, Long> oom = CgroupFiles.flatKeyed(text(rs.get(1)));
+                    if (limit == null && oom.isEmpty()) {
+                        return;
+                    }
+                    boolean underOom = oom.getOrDefault("under_oom", 0L) != 0;
+                    if ((limit == null || limit.unlimited()) && !underOom) {
+                        skipped[0]++;
+                        return;
+                    }
+                    List<Result> more = run(List.of(Op.read(dir.resolve("memory.usage_in_bytes")),
+                            Op.read(dir.resolve("memory.failcnt")), Op.read(dir.resolve("cgroup.procs"))), deadline);
+                    ev.addMemCgroup(new MemCgroup(path, 1, CgroupFiles.number(text(more.get(0))),
+                            limit == null ? null : limit.bytes(), limit != null && limit.unlimited(),
+                            oom.containsKey("under_oom") ? underOom : null,
+                            oom.containsKey("oom_kill_disable") ? oom.get("oom_kill_disable") != 0 : null,
+                            CgroupFiles.number(text(more.get(1))), oom.get("oom_kill"), oom, null,
+                            CgroupFiles.pids(text(more.get(2)), MAX_CGROUP_PIDS)));
+                });
+            }
+            Path v2 = v2Root();
+            if (v2 != null) {
+                walk(v2, List.of("memory.max", "memory.events"), "memory cgroups", (dir, path, rs) -> {
+                    CgroupFiles.Limit limit = CgroupFiles.limit(text(rs.get(0)));
+                    if (limit == null) {
+                        return; // no memory controller here (the root, or memory not enabled)
+                    }
+                    walked[0]++;
+                    if (limit.unlimited()) {
+                        skipped[0]++;
+                        return;
+                    }
+                    Map<String, Long> events = CgroupFiles.flatKeyed(text(rs.get(1)));
+                    List<Result> more = run(List.of(Op.read(dir.resolve("memory.current")),
+                            Op.read(dir.resolve("memory.pressure")), Op.read(dir.resolve("cgroup.procs"))), deadline);
+                    String pressure = text(more.get(1));
+                    ev.addMemCgroup(new MemCgroup(path, 2, CgroupFiles.number(text(more.get(0))), limit.bytes(), false,
+                            null, null, events.get("max"), events.get("oom_kill"), events,
+                            pressure == null ? null : pressure.strip().replace("\n", "; "),
+                            CgroupFiles.pids(text(more.get(2)), MAX_CGROUP_PIDS)));
+                });
+            }
+            if (walked[0] > 0) {
+                ev.host().sysctls().put("cgroup.memory.walked", Integer.toString(walked[0]));
+                ev.host().sysctls().put("cgroup.memory.unlimited", Integer.toString(skipped[0]));
+            }
+        }
+
+        private void cpuCgroups() {
+            long[] quota = {0};
+            long[] throttledGroups = {0};
+            long[] nrThrottled = {0};
+            long[] throttledNs = {0};
+            long[] walked = {0};
+            for (Path top : hierarchyDirs("cpu", v1Hierarchies())) {
+                walk(top, List.of("cpu.cfs_quota_us"), "cpu cgroups", (dir, path, rs) -> {
+                    cpuGroup(dir, CgroupFiles.cpuQuota(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
+                            nrThrottled, throttledNs, walked);
+                });
+            }
+            Path v2 = v2Root();
+            if (v2 != null) {
+                walk(v2, List.of("cpu.max"), "cpu cgroups", (dir, path, rs) -> {
+                    cpuGroup(dir, CgroupFiles.cpuQuota(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
+                            nrThrottled, throttledNs, walked);
+                });
+            }
+            if (walked[0] > 0) {
+                Map<String, String> s = ev.host().sysctls();
+                s.put("cgroup.cpu.walked", Long.toString(walked[0]));
+                s.put("cgroup.cpu.quota_set", Long.toString(quota[0]));
+                s.put("cgroup.cpu.throttled_cgroups", Long.toString(throttledGroups[0]));
+                s.put("cgroup.cpu.nr_throttled_total", Long.toString(nrThrottled[0]));
+                s.put("cgroup.cpu.throttled_ns_total", Long.toString(throttledNs[0]));
+            }
+        }
+
+        private void cpuGroup(Path dir, Long quota, boolean present, long[] quotas, long[] throttledGroups,
+                              long[] nrThrottled, long[] throttledNs, long[] walked) {
+            if (!present) {
+                return;
+            }
+            walked[0]++;
+            if (quota == null) {
+                return;
+            }
+            quotas[0]++;
+            Map<String, Long> st = CgroupFiles.flatKeyed(text(run1(Op.read(dir.resolve("cpu.stat")), deadline)));
+            long n = st.getOrDefault("nr_throttled", 0L);
+            nrThrottled[0] += n;
+            if (n > 0) {
+                throttledGroups[0]++;
+            }
+            // v1 says throttled_time in ns, v2 throttled_usec
+            throttledNs[0] += st.containsKey("throttled_time") ? st.get("throttled_time")
+                    : st.getOrDefault("throttled_usec", 0L) * 1000;
+        }
     }
 }

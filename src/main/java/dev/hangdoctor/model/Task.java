@@ -30,6 +30,7 @@ public final class Task {
     private Long lastRunNanos;
     private Boolean active;
     private boolean unreadable;
+    private String pidNamespace;
     private String source;
     private final List<String> notes = new ArrayList<>();
     private final List<LockOwnerHint> lockOwnerHints = new ArrayList<>();
@@ -63,6 +64,8 @@ public final class Task {
     /** Live scan: some of this task's files could not be read in time. */
     public boolean unreadable() { return unreadable; }
     public String source() { return source; }
+    /** The task's pid namespace as /proc/PID/ns/pid names it ("pid:[4026531836]"), when a live scan read it. */
+    public String pidNamespace() { return pidNamespace; }
     public List<String> notes() { return Collections.unmodifiableList(notes); }
     public List<LockOwnerHint> lockOwnerHints() { return Collections.unmodifiableList(lockOwnerHints); }
 
@@ -86,6 +89,7 @@ public final class Task {
     public Task active(Boolean v) { active = v; return this; }
     public Task unreadable(boolean v) { unreadable = v; return this; }
     public Task source(String v) { source = v; return this; }
+    public Task pidNamespace(String v) { pidNamespace = v; return this; }
     public Task note(String v) { if (!notes.contains(v)) { notes.add(v); } return this; }
     public Task lockOwnerHint(LockOwnerHint v) { if (!lockOwnerHints.contains(v)) { lockOwnerHints.add(v); } return this; }
 
@@ -155,6 +159,7 @@ public final class Task {
         if (active == null) active = o.active;
         unreadable |= o.unreadable;
         if (source == null) source = o.source;
+        if (pidNamespace == null) pidNamespace = o.pidNamespace;
         o.notes.forEach(this::note);
         o.lockOwnerHints.forEach(this::lockOwnerHint);
     }
@@ -166,7 +171,7 @@ public final class Task {
         c.blockedSeconds = blockedSeconds; c.cpu = cpu; c.flags = flags; c.sigPnd = sigPnd; c.shdPnd = shdPnd;
         c.sigBlk = sigBlk; c.nsPids = nsPids; c.wchan = wchan; c.rssKb = rssKb; c.memoryCgroup = memoryCgroup;
         c.journalInfo = journalInfo; c.lastRunNanos = lastRunNanos; c.active = active; c.unreadable = unreadable;
-        c.source = source; c.notes.addAll(notes); c.lockOwnerHints.addAll(lockOwnerHints);
+        c.source = source; c.pidNamespace = pidNamespace; c.notes.addAll(notes); c.lockOwnerHints.addAll(lockOwnerHints);
         return c;
     }
 
