@@ -238,7 +238,7 @@ public final class TimedReader {
                     }
                     return new Result(Status.OK, readText(p, bundle), null);
                 case READLINK:
-                    return readlink(p, bundle);
+                    return readlink(p);
                 case LIST:
                 case LIST_DIRS:
                     if (bundle && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -276,13 +276,11 @@ public final class TimedReader {
         }
     }
 
-    private static Result readlink(Path p, boolean bundle) throws IOException {
-        if (!bundle) {
-            return new Result(Status.OK, Files.readSymbolicLink(p).toString(), null);
-        }
+    private static Result readlink(Path p) throws IOException {
         if (Files.isSymbolicLink(p)) {
             return new Result(Status.OK, Files.readSymbolicLink(p).toString(), null);
         }
+        // not a link: a bundle keeps link targets in NAME.link files (live /proc never has one, so this misses fast)
         Path saved = p.resolveSibling(p.getFileName() + ProcTreeReader.LINK_SUFFIX);
         BasicFileAttributes a = Files.readAttributes(saved, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
