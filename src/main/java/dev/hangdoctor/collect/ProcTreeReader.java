@@ -189,7 +189,8 @@ public final class ProcTreeReader {
         private final Path saveDir;
         private boolean stopped;
         private boolean saveFailed;
-        private boolean stackDenied;
+        private int stacksDenied;
+        private int stacksRead;
         /** Whether the last thread read ended in a timeout. */
         private boolean lastTimedOut;
         /** pid holding /dev/fuse -> the connection its fdinfo named, or -1 when the kernel does not say. */
@@ -371,6 +372,10 @@ public final class ProcTreeReader {
                 process(pid);
                 read++;
             }
+            if (stacksDenied > 0) {
+                ev.warn(stacksRead == 0 ? "kernel stacks (/proc/PID/stack) are not readable: run as root for stacks"
+                        : "kernel stacks of " + stacksDenied + " task(s) were not readable (permission denied)");
+            }
         }
 
         private void process(int pid) {
@@ -472,10 +477,10 @@ public final class ProcTreeReader {
             }
             Result stack = rs.get(3);
             if (stack.ok()) {
+                stacksRead++;
                 t.frames(ProcStackParser.parse(stack.text()));
-            } else if (stack.status() == Status.DENIED && !stackDenied) {
-                stackDenied = true;
-                ev.warn("kernel stacks (/proc/PID/stack) are not readable: run as root for stacks");
+            } else if (stack.status() == Status.DENIED) {
+                stacksDenied++;
             }
             CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(rs.get(4)));
             if (mp != null) {
