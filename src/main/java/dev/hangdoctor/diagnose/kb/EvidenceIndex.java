@@ -57,6 +57,29 @@ public final class EvidenceIndex {
         return byFunction.getOrDefault(key(function), List.of());
     }
 
+    /**
+     * Tasks that may match a frame pattern ("a|b" alternatives, "prefix*"): a superset the caller still checks.
+     */
+    public java.util.Collection<Task> tasksWithAny(String pattern) {
+        if (pattern.indexOf('|') < 0 && !pattern.endsWith("*")) {
+            return tasksWith(pattern);
+        }
+        java.util.Set<Task> union = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (String alt : pattern.split("\\|")) {
+            if (alt.endsWith("*")) {
+                String prefix = alt.substring(0, alt.length() - 1);
+                byFunction.forEach((k, v) -> {
+                    if (k.startsWith(prefix)) {
+                        union.addAll(v);
+                    }
+                });
+            } else {
+                union.addAll(tasksWith(alt));
+            }
+        }
+        return union;
+    }
+
     static String key(String function) {
         int dot = function.indexOf('.');
         return dot > 0 ? function.substring(0, dot) : function;

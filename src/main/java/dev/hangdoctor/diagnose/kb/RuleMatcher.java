@@ -200,9 +200,9 @@ public final class RuleMatcher {
         Collection<Task> candidates;
         if (!t.frames().isEmpty()) {
             // the rarest wanted frame bounds the work
-            List<Task> best = null;
+            Collection<Task> best = null;
             for (String f : t.frames()) {
-                List<Task> l = index.tasksWith(f);
+                Collection<Task> l = index.tasksWithAny(f);
                 if (best == null || l.size() < best.size()) {
                     best = l;
                 }
@@ -214,7 +214,7 @@ public final class RuleMatcher {
         } else if (!t.anyFrame().isEmpty()) {
             Set<Task> union = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             for (String f : t.anyFrame()) {
-                union.addAll(index.tasksWith(f));
+                union.addAll(index.tasksWithAny(f));
             }
             candidates = union;
         } else {
@@ -262,7 +262,7 @@ public final class RuleMatcher {
         if (t.comm() != null && (task.comm() == null || !t.comm().matcher(task.comm()).find())) {
             return false;
         }
-        if (!t.frames().isEmpty() && !Frames.containsInOrder(task.frames(), t.frames())) {
+        if (!t.frames().isEmpty() && !FramePattern.containsInOrder(task.frames(), t.frames())) {
             return false;
         }
         if (!t.anyFrame().isEmpty() && firstPresent(task, t.anyFrame()) == null) {
@@ -273,8 +273,9 @@ public final class RuleMatcher {
 
     private static String firstPresent(Task task, List<String> functions) {
         for (String f : functions) {
-            if (Frames.indexOf(task.frames(), f) >= 0) {
-                return f;
+            String actual = FramePattern.firstMatch(task.frames(), f);
+            if (actual != null) {
+                return actual;
             }
         }
         return null;
