@@ -111,9 +111,16 @@ public final class RuleMatcher {
         }
         List<String> evidenceLines = new ArrayList<>();
         List<String> signalIds = new ArrayList<>();
+        Set<Task> described = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (SignalHit h : hits) {
             signalIds.add(h.signal.id());
-            for (String line : h.lines) {
+            for (int i = 0; i < h.lines.size(); i++) {
+                String line = h.lines.get(i);
+                Task about = i < h.lineTasks.size() ? h.lineTasks.get(i) : null;
+                // one sentence per task: the first signal that named it says it best
+                if (about != null && !described.add(about)) {
+                    continue;
+                }
                 if (!evidenceLines.contains(line)) {
                     evidenceLines.add(line);
                 }
@@ -151,7 +158,10 @@ public final class RuleMatcher {
     }
 
     /** What one signal found; null when it found nothing. */
-    private record SignalHit(Signal signal, List<Task> tasks, List<String> lines) {
+    private record SignalHit(Signal signal, List<Task> tasks, List<String> lines, List<Task> lineTasks) {
+        SignalHit(Signal signal, List<Task> tasks, List<String> lines) {
+            this(signal, tasks, lines, List.of());
+        }
     }
 
     private static SignalHit evaluate(Signal s, EvidenceIndex index) {
@@ -231,13 +241,15 @@ public final class RuleMatcher {
         }
         found.sort(Comparator.comparingInt(Task::pid));
         List<String> lines = new ArrayList<>();
+        List<Task> lineTasks = new ArrayList<>();
         for (int i = 0; i < found.size() && i < EVIDENCE_TASKS; i++) {
             lines.add(describe(found.get(i), t));
+            lineTasks.add(found.get(i));
         }
         if (found.size() > EVIDENCE_TASKS) {
             lines.add("... and " + (found.size() - EVIDENCE_TASKS) + " more task(s) like " + found.get(0).comm() + ":" + found.get(0).pid());
         }
-        return new SignalHit(s, found, lines);
+        return new SignalHit(s, found, lines, lineTasks);
     }
 
     static boolean taskMatches(Signal.TaskTest t, Task task) {
@@ -372,7 +384,12 @@ public final class RuleMatcher {
 
     private static String line(KernelEvent e) {
         String msg = e.message() == null ? e.kind().name() : e.message();
-        return e.timestamp() == null ? msg : String.format(Locale.ROOT, "[%12.6f] %s", e.timestamp(), msg);
+        if (e.timestamp() == null) {
+            return msg;
+        }
+        // the kernel's own "[%5lu.%06lu]" prefix
+        long micros = Math.round(e.timestamp() * 1_000_000);
+        return String.format(Locale.ROOT, "[%5d.%06d] %s", micros / 1_000_000, micros % 1_000_000, msg);
     }
 
     private static SignalHit memcgs(Signal s, Signal.MemcgTest t, Evidence ev) {
