@@ -31,9 +31,8 @@ public final class KernelVersion implements Comparable<KernelVersion> {
     }
 
     /**
-     * Parses "3.10.0-1160.119.1.el7.x86_64", "5.15.0-91-generic", "6.12.0-rc1", "Linux version 4.18.0-305.el8 ..."
-     * is not accepted: pass the release alone. Throws IllegalArgumentException when there is no leading
-     * "N.N" version.
+     * Parses a release as `uname -r` prints it: "3.10.0-1160.119.1.el7.x86_64", "5.15.0-91-generic", "6.12.0-rc1".
+     * Throws IllegalArgumentException when it does not start with an "N.N" version.
      */
     public static KernelVersion parse(String s) {
         if (s == null) {

@@ -355,8 +355,9 @@ public final class RuleMatcher {
         List<String> lines = new ArrayList<>();
         Set<Task> tasks = new LinkedHashSet<>();
         for (KernelEvent e : shown) {
-            if (lines.size() < EVIDENCE_EVENTS) {
-                lines.add(line(e));
+            String l = line(e);
+            if (lines.size() < EVIDENCE_EVENTS && !lines.contains(l)) {
+                lines.add(l);
             }
             if (e.pid() != null) {
                 Task task = ev.taskOrNull(e.pid());

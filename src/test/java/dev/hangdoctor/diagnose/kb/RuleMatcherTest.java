@@ -194,4 +194,37 @@ class RuleMatcherTest {
         assertThat(matches).extracting(x -> x.rule().id()).contains("fuse-daemon-hung", "block-io-stall");
         assertThat(ms).as("matching %d rules on 100 000 tasks took %d ms", KB.rules().size(), ms).isLessThan(2_000);
     }
+
+    @Test
+    void goroutineAndRepeatedEventSignals() {
+        Rule rule = KnowledgeBase.parseRule("""
+                id: stuck-kill
+                title: t
+                category: pidns-zap
+                signals:
+                  - {id: kill, required: true, goroutine: {waitMinutesAtLeast: 10, function: 'DockerRuntime\\)\\.Kill'}}
+                  - {id: refault, weight: 2, events: [FAULT_PROBE], sameKey: "address=([0-9a-f]+)", atLeast: 3}
+                """, false, "inline");
+        Evidence ev = new Evidence();
+        ev.addGoroutine(new dev.hangdoctor.model.Goroutine(146, "select", 8817L, List.of(
+                "net/http.(*persistConn).roundTrip",
+                "github.com/Netflix/titus-executor/executor/runtime/docker.(*DockerRuntime).Kill"), null));
+        for (String addr : List.of("cd3468", "cd3468", "ab0000", "cd3468")) {
+            ev.addEvent(new KernelEvent(KernelEventKind.FAULT_PROBE, null, 112272, "runc:[2:INIT]", null, null,
+                    "runc:[2:INIT],call handle_mm_fault tid=112272,address=" + addr + ",flags=a9", "probe"));
+        }
+        RuleMatch m = RuleMatcher.match(rule, ev).orElseThrow();
+        assertThat(m.confidence()).isEqualTo(0.9);
+        assertThat(m.evidence()).contains(
+                "goroutine 146 [select, 8817 minutes] in github.com/Netflix/titus-executor/executor/runtime/docker.(*DockerRuntime).Kill",
+                "runc:[2:INIT],call handle_mm_fault tid=112272,address=cd3468,flags=a9",
+                "(3 such messages with the same address=([0-9a-f]+))");
+
+        Evidence spread = new Evidence();
+        ev.goroutines().forEach(spread::addGoroutine);
+        for (String addr : List.of("1", "2", "3", "4")) {
+            spread.addEvent(new KernelEvent(KernelEventKind.FAULT_PROBE, null, 1, "x", null, null, "address=" + addr, "probe"));
+        }
+        assertThat(RuleMatcher.match(rule, spread).orElseThrow().confidence()).isEqualTo(0.3);
+    }
 }
