@@ -25,6 +25,17 @@ class BuiltInRulesTest {
         assertThat(KB.rules()).extracting(Rule::id).isSorted();
     }
 
+    @Test
+    void indexListsEveryBuiltInFile() throws Exception {
+        // on the build's classpath kb/ is a directory, so here (unlike in a jar) it can be listed
+        java.nio.file.Path dir = java.nio.file.Path.of(KnowledgeBase.class.getClassLoader().getResource("kb/index.txt").toURI()).getParent();
+        try (var files = java.nio.file.Files.list(dir)) {
+            List<String> yaml = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")).sorted().toList();
+            assertThat(builtInFiles()).containsExactlyInAnyOrderElementsOf(yaml);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("builtInFiles")
     void ruleMatchesItsCases(String file) throws Exception {
