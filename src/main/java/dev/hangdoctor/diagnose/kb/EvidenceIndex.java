@@ -1,0 +1,87 @@
+package dev.hangdoctor.diagnose.kb;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.Task;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which tasks have a frame of each function, built once per evidence so that a rule looks only at tasks that
+ * can match instead of re-reading 100 000 stacks per signal. Keys drop compiler suffixes ("do_shared_fault.isra.62"
+ * is "do_shared_fault"); unreliable ("?") frames are left out, as {@code Frames.containsInOrder} ignores them too.
+ */
+public final class EvidenceIndex {
+    private final Evidence evidence;
+    private final List<Task> tasks;
+    private final Map<String, List<Task>> byFunction = new HashMap<>();
+
+    private EvidenceIndex(Evidence evidence) {
+        this.evidence = evidence;
+        this.tasks = List.copyOf(evidence.tasks());
+        Set<String> seen = new HashSet<>();
+        for (Task t : tasks) {
+            seen.clear();
+            for (Frame f : t.frames()) {
+                if (f.unreliable()) {
+                    continue;
+                }
+                String key = key(f.function());
+                if (seen.add(key)) {
+                    byFunction.computeIfAbsent(key, k -> new ArrayList<>(4)).add(t);
+                }
+            }
+        }
+    }
+
+    public static EvidenceIndex of(Evidence evidence) {
+        return new EvidenceIndex(evidence);
+    }
+
+    public Evidence evidence() {
+        return evidence;
+    }
+
+    /** Every task, in evidence order. */
+    public List<Task> tasks() {
+        return tasks;
+    }
+
+    /** Tasks with a reliable frame of this function (any compiler suffix). */
+    public List<Task> tasksWith(String function) {
+        return byFunction.getOrDefault(key(function), List.of());
+    }
+
+    /**
+     * Tasks that may match a frame pattern ("a|b" alternatives, "prefix*"): a superset the caller still checks.
+     */
+    public java.util.Collection<Task> tasksWithAny(String pattern) {
+        if (pattern.indexOf('|') < 0 && !pattern.endsWith("*")) {
+            return tasksWith(pattern);
+        }
+        java.util.Set<Task> union = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (String alt : pattern.split("\\|")) {
+            if (alt.endsWith("*")) {
+                String prefix = alt.substring(0, alt.length() - 1);
+                byFunction.forEach((k, v) -> {
+                    if (k.startsWith(prefix)) {
+                        union.addAll(v);
+                    }
+                });
+            } else {
+                union.addAll(tasksWith(alt));
+            }
+        }
+        return union;
+    }
+
+    static String key(String function) {
+        int dot = function.indexOf('.');
+        return dot > 0 ? function.substring(0, dot) : function;
+    }
+}

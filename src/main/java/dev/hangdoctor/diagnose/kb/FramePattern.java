@@ -1,0 +1,59 @@
+package dev.hangdoctor.diagnose.kb;
+
+import dev.hangdoctor.diagnose.Frames;
+import dev.hangdoctor.model.Frame;
+
+import java.util.List;
+
+/**
+ * A frame name as rules write it: a function ("__getblk"), alternatives for the names different kernels use
+ * ("rwsem_down_read_failed|rwsem_down_read_slowpath"), or a prefix ("ovl_*"). Compiler suffixes
+ * (".isra.62") always match, as in {@link Frames#sameFunction}; unreliable ("?") frames never do.
+ */
+final class FramePattern {
+    private FramePattern() {
+    }
+
+    static boolean matches(String actual, String pattern) {
+        if (pattern.indexOf('|') >= 0) {
+            for (String alt : pattern.split("\\|")) {
+                if (matchesOne(actual, alt)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return matchesOne(actual, pattern);
+    }
+
+    private static boolean matchesOne(String actual, String wanted) {
+        if (wanted.endsWith("*")) {
+            return actual.startsWith(wanted.substring(0, wanted.length() - 1));
+        }
+        return Frames.sameFunction(actual, wanted);
+    }
+
+    /** Like {@link Frames#containsInOrder} with patterns: in order, innermost first, gaps allowed. */
+    static boolean containsInOrder(List<Frame> frames, List<String> sequence) {
+        int want = 0;
+        for (Frame f : frames) {
+            if (want == sequence.size()) {
+                break;
+            }
+            if (!f.unreliable() && matches(f.function(), sequence.get(want))) {
+                want++;
+            }
+        }
+        return want == sequence.size();
+    }
+
+    /** The first reliable frame's function matching the pattern, or null. */
+    static String firstMatch(List<Frame> frames, String pattern) {
+        for (Frame f : frames) {
+            if (!f.unreliable() && matches(f.function(), pattern)) {
+                return f.function();
+            }
+        }
+        return null;
+    }
+}

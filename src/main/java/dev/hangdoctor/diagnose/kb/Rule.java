@@ -1,0 +1,50 @@
+package dev.hangdoctor.diagnose.kb;
+
+import dev.hangdoctor.diagnose.Category;
+import dev.hangdoctor.diagnose.Finding;
+
+import java.util.List;
+
+/**
+ * One known hang from the knowledge base: what reveals it (signals), which kernels have it, why it happens and
+ * what ends it. {@code supersedes} names more generic rules this one explains better, so a report can drop them
+ * when both match. {@code source} is the file the rule came from.
+ */
+public record Rule(
+        String id,
+        String title,
+        Category category,
+        Severity severity,
+        List<VersionRange> kernelRanges,
+        boolean kernelRequired,
+        List<Signal> signals,
+        String explanation,
+        Finding.Fix fix,
+        List<String> remediation,
+        List<String> supersedes,
+        String source) {
+
+    public Rule {
+        kernelRanges = List.copyOf(kernelRanges);
+        signals = List.copyOf(signals);
+        remediation = List.copyOf(remediation);
+        supersedes = List.copyOf(supersedes);
+    }
+
+    /** Where the rule places this kernel release. */
+    public KernelVerdict kernelVerdict(String release) {
+        if (kernelRanges.isEmpty()) {
+            return KernelVerdict.NOT_CONSTRAINED;
+        }
+        KernelVersion v = KernelVersion.tryParse(release);
+        if (v == null) {
+            return KernelVerdict.UNKNOWN;
+        }
+        for (VersionRange r : kernelRanges) {
+            if (r.contains(v)) {
+                return KernelVerdict.IN_RANGE;
+            }
+        }
+        return KernelVerdict.OUT_OF_RANGE;
+    }
+}

@@ -1,0 +1,354 @@
+package dev.hangdoctor.diagnose.kb;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.hangdoctor.diagnose.Category;
+import dev.hangdoctor.diagnose.Finding;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.TaskState;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads one rule file (YAML, or JSON of the same shape) into a {@link Rule}. Strict on purpose: an unknown key
+ * is a typo an ops person should hear about, not a silently ignored condition.
+ */
+final class RuleParser {
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+
+    private static final Set<String> RULE_KEYS = Set.of("id", "title", "category", "severity", "kernel", "signals",
+            "explanation", "fix", "remediation", "supersedes");
+    private static final Set<String> KERNEL_KEYS = Set.of("ranges", "required");
+    private static final Set<String> FIX_KEYS = Set.of("kernels", "commits", "links", "note");
+    private static final Set<String> SIGNAL_KEYS = Set.of("id", "role", "required", "oneOf", "absent", "weight",
+            "frames", "anyFrame", "noFrame", "states", "comm", "kernelThread", "killPending", "journalHandle",
+            "blockedAtLeast", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine");
+    private static final Set<String> TASK_KEYS = Set.of("frames", "anyFrame", "noFrame", "states", "comm",
+            "kernelThread", "killPending", "journalHandle", "blockedAtLeast");
+    private static final Set<String> EVENT_KEYS = Set.of("events", "message", "atLeast", "sameKey");
+
+    private RuleParser() {
+    }
+
+    /** Parses file text; {@code json} picks the JSON reader. Throws IllegalArgumentException saying what is wrong. */
+    static Rule parse(String text, boolean json, String source) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty file");
+        }
+        JsonNode root;
+        try {
+            root = (json ? JSON : YAML).readTree(text);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new IllegalArgumentException("invalid " + (json ? "JSON" : "YAML") + where + ": "
+                    + firstLine(e.getOriginalMessage()));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new IllegalArgumentException("empty file");
+        }
+        if (!root.isObject()) {
+            throw new IllegalArgumentException("a rule file must hold one mapping (id, title, category, signals, ...)");
+        }
+        return rule(root, source);
+    }
+
+    private static Rule rule(JsonNode n, String source) {
+        checkKeys(n, RULE_KEYS, "rule");
+        String id = requiredText(n, "id", "rule");
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("bad id '" + id + "': use lower-case letters, digits and '-'");
+        }
+        String title = requiredText(n, "title", "rule " + id);
+        Category category;
+        try {
+            category = Category.fromId(requiredText(n, "category", "rule " + id));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (one of " + categoryIds() + ")");
+        }
+        Severity severity = n.has("severity") ? Severity.fromId(text(n, "severity")) : Severity.HIGH;
+
+        List<VersionRange> ranges = new ArrayList<>();
+        boolean kernelRequired = false;
+        JsonNode k = n.get("kernel");
+        if (k != null && !k.isNull()) {
+            if (!k.isObject()) {
+                throw new IllegalArgumentException("'kernel' must be a mapping with 'ranges' and 'required'");
+            }
+            checkKeys(k, KERNEL_KEYS, "kernel");
+            for (String r : stringList(k, "ranges")) {
+                ranges.add(VersionRange.parse(r));
+            }
+            kernelRequired = bool(k, "required", false);
+            if (kernelRequired && ranges.isEmpty()) {
+                throw new IllegalArgumentException("kernel.required is true but no kernel.ranges are given");
+            }
+        }
+
+        JsonNode sigs = n.get("signals");
+        if (sigs == null || !sigs.isArray() || sigs.isEmpty()) {
+            throw new IllegalArgumentException("rule " + id + " has no 'signals' list");
+        }
+        List<Signal> signals = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (JsonNode s : sigs) {
+            Signal sig = signal(s, signals.size() + 1);
+            if (!ids.add(sig.id())) {
+                throw new IllegalArgumentException("signal id '" + sig.id() + "' used twice");
+            }
+            signals.add(sig);
+        }
+        boolean anchored = signals.stream().anyMatch(s -> !s.absent() && (s.required() || s.oneOf() != null));
+        if (!anchored) {
+            throw new IllegalArgumentException("rule " + id
+                    + " needs at least one signal with 'required: true' or 'oneOf', or it would match anything");
+        }
+
+        Finding.Fix fix = null;
+        JsonNode f = n.get("fix");
+        if (f != null && !f.isNull()) {
+            if (!f.isObject()) {
+                throw new IllegalArgumentException("'fix' must be a mapping (kernels, commits, links, note)");
+            }
+            checkKeys(f, FIX_KEYS, "fix");
+            fix = new Finding.Fix(stringList(f, "kernels"), stringList(f, "commits"), stringList(f, "links"),
+                    f.has("note") ? text(f, "note").trim() : null);
+        }
+        String explanation = n.has("explanation") ? text(n, "explanation").trim() : "";
+        return new Rule(id, title.trim(), category, severity, ranges, kernelRequired, signals, explanation, fix,
+                stringList(n, "remediation"), stringList(n, "supersedes"), source);
+    }
+
+    private static Signal signal(JsonNode s, int index) {
+        if (!s.isObject()) {
+            throw new IllegalArgumentException("signal " + index + " is not a mapping");
+        }
+        String id = s.has("id") ? text(s, "id") : "signal-" + index;
+        String what = "signal '" + id + "'";
+        checkKeys(s, SIGNAL_KEYS, what);
+        Role role = s.has("role") ? Role.fromId(text(s, "role")) : Role.CONTEXT;
+        boolean required = bool(s, "required", false);
+        String oneOf = s.has("oneOf") ? text(s, "oneOf") : null;
+        boolean absent = bool(s, "absent", false);
+        if (absent && (required || oneOf != null)) {
+            throw new IllegalArgumentException(what + ": 'absent' cannot be combined with 'required' or 'oneOf'");
+        }
+        int weight = s.has("weight") ? s.get("weight").asInt(-1) : 1;
+        if (weight < 1 || weight > 100) {
+            throw new IllegalArgumentException(what + ": weight must be a whole number from 1 to 100");
+        }
+
+        int kinds = 0;
+        Signal.TaskTest task = null;
+        Signal.EventTest event = null;
+        Signal.MemcgTest memcg = null;
+        Signal.FuseTest fuse = null;
+        Signal.UffdTest uffd = null;
+        Signal.GoroutineTest goroutine = null;
+        if (TASK_KEYS.stream().anyMatch(s::has)) {
+            kinds++;
+            task = taskTest(s, what);
+        }
+        if (EVENT_KEYS.stream().anyMatch(s::has)) {
+            kinds++;
+            event = eventTest(s, what);
+        }
+        if (s.has("memcg")) {
+            kinds++;
+            JsonNode m = object(s, "memcg", what);
+            checkKeys(m, Set.of("underOom", "fillAtLeast", "oomKillDisable"), what + " memcg");
+            Double fill = m.has("fillAtLeast") ? m.get("fillAtLeast").asDouble() : null;
+            memcg = new Signal.MemcgTest(m.has("underOom") ? bool(m, "underOom", true) : null, fill,
+                    m.has("oomKillDisable") ? bool(m, "oomKillDisable", true) : null);
+        }
+        if (s.has("fuse")) {
+            kinds++;
+            JsonNode m = object(s, "fuse", what);
+            checkKeys(m, Set.of("waitingAtLeast"), what + " fuse");
+            fuse = new Signal.FuseTest(m.path("waitingAtLeast").asLong(1));
+        }
+        if (s.has("uffd")) {
+            kinds++;
+            JsonNode m = object(s, "uffd", what);
+            checkKeys(m, Set.of("pendingAtLeast"), what + " uffd");
+            uffd = new Signal.UffdTest(m.path("pendingAtLeast").asLong(1));
+        }
+        if (s.has("goroutine")) {
+            kinds++;
+            JsonNode m = object(s, "goroutine", what);
+            checkKeys(m, Set.of("waitMinutesAtLeast", "function"), what + " goroutine");
+            goroutine = new Signal.GoroutineTest(m.has("waitMinutesAtLeast") ? m.get("waitMinutesAtLeast").asLong() : null,
+                    m.has("function") ? regex(text(m, "function"), what) : null);
+        }
+        if (kinds == 0) {
+            throw new IllegalArgumentException(what + " tests nothing: give frames/comm/..., events, memcg, fuse, uffd or goroutine");
+        }
+        if (kinds > 1) {
+            throw new IllegalArgumentException(what + " mixes task, event and live-object tests: split it into several signals");
+        }
+        return new Signal(id, role, required, oneOf, absent, weight, task, event, memcg, fuse, uffd, goroutine);
+    }
+
+    private static Signal.TaskTest taskTest(JsonNode s, String what) {
+        Set<TaskState> states = null;
+        if (s.has("states")) {
+            states = EnumSet.noneOf(TaskState.class);
+            for (String st : stringList(s, "states")) {
+                TaskState t = TaskState.parse(st);
+                if (t == TaskState.UNKNOWN) {
+                    throw new IllegalArgumentException(what + ": unknown task state '" + st + "' (R, S, D, T, Z, I, ...)");
+                }
+                states.add(t);
+            }
+        }
+        Long blocked = s.has("blockedAtLeast") ? s.get("blockedAtLeast").asLong() : null;
+        return new Signal.TaskTest(names(s, "frames", what), names(s, "anyFrame", what), names(s, "noFrame", what),
+                states, s.has("comm") ? regex(text(s, "comm"), what) : null, optBool(s, "kernelThread"),
+                optBool(s, "killPending"), optBool(s, "journalHandle"), blocked);
+    }
+
+    private static Signal.EventTest eventTest(JsonNode s, String what) {
+        List<String> names = stringList(s, "events");
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException(what + ": 'message', 'atLeast' and 'sameKey' need an 'events' list");
+        }
+        Set<KernelEventKind> kinds = EnumSet.noneOf(KernelEventKind.class);
+        for (String e : names) {
+            try {
+                kinds.add(KernelEventKind.valueOf(e.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(what + ": unknown event kind '" + e + "' (one of "
+                        + List.of(KernelEventKind.values()) + ")");
+            }
+        }
+        int atLeast = s.has("atLeast") ? s.get("atLeast").asInt(0) : 1;
+        if (atLeast < 1) {
+            throw new IllegalArgumentException(what + ": atLeast must be 1 or more");
+        }
+        return new Signal.EventTest(kinds, s.has("message") ? regex(text(s, "message"), what) : null, atLeast,
+                s.has("sameKey") ? regex(text(s, "sameKey"), what) : null);
+    }
+
+    private static List<String> names(JsonNode s, String key, String what) {
+        List<String> list = stringList(s, key);
+        for (String f : list) {
+            if (f.isBlank() || f.indexOf(' ') >= 0) {
+                throw new IllegalArgumentException(what + ": '" + f + "' in " + key + " is not a function name");
+            }
+        }
+        return list;
+    }
+
+    private static Pattern regex(String r, String what) {
+        try {
+            return Pattern.compile(r);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(what + ": bad regular expression '" + r + "': " + e.getDescription());
+        }
+    }
+
+    private static void checkKeys(JsonNode n, Set<String> allowed, String what) {
+        Set<String> unknown = new LinkedHashSet<>();
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                unknown.add(k);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(what + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + " (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+        }
+    }
+
+    private static JsonNode object(JsonNode n, String key, String what) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isObject()) {
+            throw new IllegalArgumentException(what + ": '" + key + "' must be a mapping");
+        }
+        return v;
+    }
+
+    private static String requiredText(JsonNode n, String key, String what) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull() || (v.isValueNode() && v.asText().isBlank())) {
+            throw new IllegalArgumentException(what + ": missing '" + key + "'");
+        }
+        return text(n, key);
+    }
+
+    private static String text(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return "";
+        }
+        if (!v.isValueNode()) {
+            throw new IllegalArgumentException("'" + key + "' must be a single value, not a list or mapping");
+        }
+        return v.asText();
+    }
+
+    private static List<String> stringList(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (v.isValueNode()) {
+            return List.of(v.asText());
+        }
+        if (!v.isArray()) {
+            throw new IllegalArgumentException("'" + key + "' must be a list");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isValueNode()) {
+                throw new IllegalArgumentException("'" + key + "' must be a list of plain values");
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    private static boolean bool(JsonNode n, String key, boolean dflt) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException("'" + key + "' must be true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private static Boolean optBool(JsonNode n, String key) {
+        return n.has(key) ? bool(n, key, true) : null;
+    }
+
+    private static String categoryIds() {
+        List<String> ids = new ArrayList<>();
+        for (Category c : Category.values()) {
+            ids.add(c.id());
+        }
+        return String.join(", ", ids);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.hangdoctor.diagnose.kb;
+
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.TaskState;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One thing a rule looks for: tasks with a stack shape, kernel log events, or live host objects (memory cgroups,
+ * FUSE connections, userfaultfds, goroutines). Exactly one of the test records is set. {@code oneOf} names a
+ * group of which at least one signal must match; {@code absent} turns the signal into an exclusion: the rule
+ * matches only when nothing fits it.
+ */
+public record Signal(
+        String id,
+        Role role,
+        boolean required,
+        String oneOf,
+        boolean absent,
+        int weight,
+        TaskTest task,
+        EventTest event,
+        MemcgTest memcg,
+        FuseTest fuse,
+        UffdTest uffd,
+        GoroutineTest goroutine) {
+
+    /** Tests on one task; null fields are not tested. {@code frames} are in order, innermost first, gaps allowed. */
+    public record TaskTest(
+            List<String> frames,
+            List<String> anyFrame,
+            List<String> noFrame,
+            Set<TaskState> states,
+            Pattern comm,
+            Boolean kernelThread,
+            Boolean killPending,
+            Boolean journalHandle,
+            Long blockedAtLeast) {
+        public TaskTest {
+            frames = frames == null ? List.of() : List.copyOf(frames);
+            anyFrame = anyFrame == null ? List.of() : List.copyOf(anyFrame);
+            noFrame = noFrame == null ? List.of() : List.copyOf(noFrame);
+            states = states == null ? Set.of() : Set.copyOf(states);
+        }
+    }
+
+    /** Kernel log events of these kinds, optionally whose message matches; {@code sameKey} counts repeats of one value. */
+    public record EventTest(Set<KernelEventKind> kinds, Pattern message, int atLeast, Pattern sameKey) {
+        public EventTest {
+            kinds = Set.copyOf(kinds);
+        }
+    }
+
+    /** A live memory cgroup: under OOM, filled to a fraction of its limit, OOM killer disabled. */
+    public record MemcgTest(Boolean underOom, Double fillAtLeast, Boolean oomKillDisable) {
+    }
+
+    /** A live FUSE connection with at least this many requests waiting for the daemon. */
+    public record FuseTest(long waitingAtLeast) {
+    }
+
+    /** An open userfaultfd with at least this many faults pending. */
+    public record UffdTest(long pendingAtLeast) {
+    }
+
+    /** A goroutine waiting this long, optionally with a function matching. */
+    public record GoroutineTest(Long waitMinutesAtLeast, Pattern function) {
+    }
+}
