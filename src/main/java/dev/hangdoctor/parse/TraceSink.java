@@ -31,6 +31,7 @@ public final class TraceSink implements LineSink {
     private int lsTgid;
     /** The pid a `crash> task 27225 | grep journal_info` prompt asked about. */
     private Integer crashPid;
+    private long lineNo;
 
     public TraceSink(Evidence evidence, String source) {
         this.evidence = evidence;
@@ -43,6 +44,7 @@ public final class TraceSink implements LineSink {
         if (message == null) {
             return false;
         }
+        lineNo = line.lineNo();
         String t = message.strip();
         if (t.isEmpty()) {
             if (mode != Mode.IDLE) {
@@ -514,7 +516,7 @@ public final class TraceSink implements LineSink {
             while (i < n && FrameLineParser.isDigit(t.charAt(i))) {
                 i++;
             }
-            evidence.addTask(new Task(Integer.parseInt(t.substring(s, i))).tgid(lsTgid));
+            evidence.addTask(new Task(Integer.parseInt(t.substring(s, i))).tgid(lsTgid).source(at(lineNo)));
             i = FrameLineParser.skipSpaces(t, i);
         }
         return true;
