@@ -1,0 +1,288 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.StackContext;
+
+/**
+ * Reads one stack frame line of any trace hangdoctor understands, so the kernel-log parser and the live
+ * `/proc/PID/stack` reader agree on what a frame is:
+ * <ul>
+ *   <li>x86 3.10 and `/proc/PID/stack`: `[<ffffffff8163a909>] schedule+0x29/0x70`, `[<0>] do_wait+0x156/0x2f0`,
+ *       `[<ffffffff...>] ? __schedule+0x...`;</li>
+ *   <li>4.x and later: `__schedule+0x3d6/0x8b0`, `? bit_wait+0x50/0x50`,
+ *       `ext4_sync_file+0x1f5/0x3a0 [ext4 1b2c...]`, syzbot's `context_switch kernel/sched/core.c:5401 [inline]`,
+ *       arm64's `__switch_to+0xf0/0x1c0 (T)`;</li>
+ *   <li>arm32 `[<8079ef70>] (__schedule) from [<8079f5d8>] (schedule+0x50/0xa8)`;</li>
+ *   <li>crash `bt`: `#2 [ffff9f53ff35bc98] jbd2_journal_commit_transaction at ffffffffc01fe8b0 [jbd2]`.</li>
+ * </ul>
+ * Returns null for anything else; never throws. The context is always TASK: which stack a frame ran on is told
+ * by marker lines around it, which only the caller sees.
+ */
+public final class FrameLineParser {
+    private static final int MAX_SYMBOL = 256;
+
+    private FrameLineParser() {
+    }
+
+    /** One frame from a line with its surrounding whitespace already trimmed, or null if it is not a frame. */
+    public static Frame parse(String line) {
+        if (line == null || line.isEmpty()) {
+            return null;
+        }
+        char c = line.charAt(0);
+        if (c == '#') {
+            return parseCrash(line);
+        }
+        int i = 0;
+        boolean addressed = false;
+        if (c == '[') {
+            // "[<ffffffff8163a909>]", "[<0>]" and the "[< 0>]" of hand-edited pastes
+            if (line.length() < 4 || line.charAt(1) != '<') {
+                return null;
+            }
+            int close = line.indexOf(">]", 2);
+            if (close < 0 || close > 24) {
+                return null;
+            }
+            i = skipSpaces(line, close + 2);
+            addressed = true;
+            if (i < line.length() && line.charAt(i) == '(') {
+                return parseArm(line, i);
+            }
+        }
+        boolean unreliable = false;
+        if (i + 1 < line.length() && line.charAt(i) == '?' && line.charAt(i + 1) == ' ') {
+            unreliable = true;
+            i = skipSpaces(line, i + 2);
+        }
+        return parseSymbol(line, i, addressed, unreliable);
+    }
+
+    /** A frame of the address-free `/proc/PID/stack` terminator kind (`0xffffffffffffffff`) that means "end". */
+    public static boolean isTerminator(Frame f) {
+        return f != null && f.function().equals("0xffffffffffffffff");
+    }
+
+    /** Parses from {@code i}: `name+0xoff/0xsize [module buildid]`, `name file.c:12 [inline]` or a raw address. */
+    private static Frame parseSymbol(String line, int i, boolean addressed, boolean unreliable) {
+        int n = line.length();
+        int start = i;
+        while (i < n && isSymbolChar(line.charAt(i))) {
+            i++;
+        }
+        int nameEnd = i;
+        if (nameEnd == start || nameEnd - start > MAX_SYMBOL) {
+            return null;
+        }
+        char first = line.charAt(start);
+        if (!(Character.isLetter(first) || first == '_' || first == '.' || first == '0')) {
+            return null;
+        }
+        String location = "";
+        if (i < n && line.charAt(i) == '+') {
+            int locEnd = scanOffset(line, i);
+            if (locEnd < 0) {
+                return null;
+            }
+            location = line.substring(i, locEnd);
+            i = locEnd;
+        } else if (!addressed && !(i < n && line.charAt(i) == ' ' && looksLikeSourceRef(line, i + 1))) {
+            // a bare word is only a frame when an address or a source reference vouches for it
+            return null;
+        } else if (i < n && line.charAt(i) != ' ') {
+            return null;
+        }
+        String function = line.substring(start, nameEnd);
+        if (function.startsWith("0x") && !isHex(function, 2)) {
+            return null;
+        }
+        String module = moduleAfter(line, i);
+        return new Frame(function, location, module, unreliable, StackContext.TASK);
+    }
+
+    /** crash: `#N [stackaddr] name at addr [module]`, optionally `name+off` (bt -s) and `(via x)` / ` *` tails. */
+    private static Frame parseCrash(String line) {
+        int n = line.length();
+        int i = 1;
+        int digits = i;
+        while (i < n && isDigit(line.charAt(i))) {
+            i++;
+        }
+        if (i == digits || i >= n || line.charAt(i) != ' ') {
+            return null;
+        }
+        i = skipSpaces(line, i);
+        if (i < n && line.charAt(i) == '[') {
+            int close = line.indexOf(']', i);
+            if (close < 0) {
+                return null;
+            }
+            i = skipSpaces(line, close + 1);
+        }
+        int at = line.indexOf(" at ", i);
+        if (at < 0) {
+            return null;
+        }
+        String name = line.substring(i, at).trim();
+        int sp = name.indexOf(' ');
+        if (sp > 0) {
+            name = name.substring(0, sp); // "stext_lock (via drain_cpu_caches)"
+        }
+        if (name.isEmpty() || name.length() > MAX_SYMBOL) {
+            return null;
+        }
+        String location = "";
+        int plus = name.indexOf('+');
+        if (plus > 0) {
+            location = name.substring(plus);
+            name = name.substring(0, plus);
+        }
+        int addrStart = skipSpaces(line, at + 4);
+        int addrEnd = addrStart;
+        while (addrEnd < n && isHexDigit(line.charAt(addrEnd))) {
+            addrEnd++;
+        }
+        if (addrEnd == addrStart) {
+            return null;
+        }
+        String module = moduleAfter(line, addrEnd);
+        return new Frame(name, location, module, false, StackContext.TASK);
+    }
+
+    /** arm32: `[<pc>] (function) from [<lr>] (caller+0x50/0xa8)`: the line's frame is the first function. */
+    private static Frame parseArm(String line, int open) {
+        int close = line.indexOf(')', open);
+        if (close < 0) {
+            return null;
+        }
+        String inner = line.substring(open + 1, close).trim();
+        String module = null;
+        int sp = inner.indexOf(' ');
+        if (sp > 0) {
+            module = moduleAfter(inner, sp);
+            inner = inner.substring(0, sp);
+        }
+        int plus = inner.indexOf('+');
+        String location = "";
+        if (plus > 0) {
+            location = inner.substring(plus);
+            inner = inner.substring(0, plus);
+        }
+        if (inner.isEmpty() || !isSymbolChar(inner.charAt(0))) {
+            return null;
+        }
+        return new Frame(inner, location, module, false, StackContext.TASK);
+    }
+
+    /** End of `+0x135/0x150` (or crash's decimal `+24`) starting at the '+', or -1 when malformed. */
+    private static int scanOffset(String line, int plus) {
+        int n = line.length();
+        int i = plus + 1;
+        if (line.startsWith("0x", i)) {
+            i += 2;
+            int h = i;
+            while (i < n && isHexDigit(line.charAt(i))) {
+                i++;
+            }
+            if (i == h) {
+                return -1;
+            }
+            if (i < n && line.charAt(i) == '/') {
+                int s = i + 1;
+                if (line.startsWith("0x", s)) {
+                    int j = s + 2;
+                    int h2 = j;
+                    while (j < n && isHexDigit(line.charAt(j))) {
+                        j++;
+                    }
+                    if (j > h2) {
+                        i = j;
+                    }
+                }
+            }
+            return i;
+        }
+        int d = i;
+        while (i < n && isDigit(line.charAt(i))) {
+            i++;
+        }
+        return i == d ? -1 : i;
+    }
+
+    /** `kernel/sched/core.c:5401`: what syzbot-symbolised traces print after an offset-less inline frame. */
+    private static boolean looksLikeSourceRef(String line, int i) {
+        int sp = line.indexOf(' ', i);
+        int end = sp < 0 ? line.length() : sp;
+        int colon = line.lastIndexOf(':', end - 1);
+        if (colon <= i || colon + 1 >= end) {
+            return false;
+        }
+        for (int k = colon + 1; k < end; k++) {
+            if (!isDigit(line.charAt(k))) {
+                return false;
+            }
+        }
+        return line.lastIndexOf('.', colon) > i;
+    }
+
+    /** The module of a `[ext4]` or `[ext4 1b2c...]` suffix anywhere after {@code from}; `[inline]` is not one. */
+    private static String moduleAfter(String line, int from) {
+        int open = line.indexOf(" [", from);
+        while (open >= 0) {
+            int close = line.indexOf(']', open + 2);
+            if (close < 0) {
+                return null;
+            }
+            String inner = line.substring(open + 2, close).trim();
+            int sp = inner.indexOf(' ');
+            String name = sp < 0 ? inner : inner.substring(0, sp);
+            if (!name.isEmpty() && !name.equals("inline") && isModuleName(name)) {
+                return name;
+            }
+            open = line.indexOf(" [", close);
+        }
+        return null;
+    }
+
+    private static boolean isModuleName(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            char ch = s.charAt(k);
+            if (!(Character.isLetterOrDigit(ch) || ch == '_' || ch == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isSymbolChar(char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'
+                || ch == '.' || ch == '$';
+    }
+
+    static boolean isDigit(char ch) {
+        return ch >= '0' && ch <= '9';
+    }
+
+    static boolean isHexDigit(char ch) {
+        return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+    }
+
+    private static boolean isHex(String s, int from) {
+        if (from >= s.length()) {
+            return false;
+        }
+        for (int k = from; k < s.length(); k++) {
+            if (!isHexDigit(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int skipSpaces(String s, int i) {
+        while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+            i++;
+        }
+        return i;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+
+/**
+ * Reads the one-line task headers the kernel prints before a stack, in every generation of
+ * {@code sched_show_task()} and its neighbours:
+ * <ul>
+ *   <li>2.6.32/3.10: {@code "%-15.15s %c"} then {@code " %016lx "} (saved PC) or {@code "  running task    "}, then
+ *       {@code "%5lu %5d %6d 0x%08lx"} (stack free, pid, ppid, thread flags);</li>
+ *   <li>4.x: the same without the PC column;</li>
+ *   <li>5.9+: {@code "task:%-15.15s state:%c stack:%5lu pid:%5d ppid:%6d flags:0x%08lx"};</li>
+ *   <li>6.13+: {@code "task:... state:%c stack:%-5lu pid:%-5d tgid:%-5d ppid:%-6d task_flags:0x%04x flags:0x%08lx"};</li>
+ *   <li>hung_task.c: {@code "INFO: task %s:%d blocked for more than %ld seconds."};</li>
+ *   <li>dump_stack: {@code "CPU: %d PID: %d Comm: %.20s ..."} (6.x adds {@code "UID: %u"}).</li>
+ * </ul>
+ * The {@code flags:} of a task line are thread-info flags, not {@code task_struct.flags}: only {@code task_flags:}
+ * becomes {@link Task#flags}.
+ */
+final class TaskLineParser {
+    private static final String STATE_LETTERS = "RSDTtXZxKWPNnI";
+
+    private TaskLineParser() {
+    }
+
+    /** True when the trimmed line may be an old-style task line: it ends in {@code 0x%08lx}. Cheap. */
+    static boolean endsLikeOldTaskLine(String t) {
+        int n = t.length();
+        return n >= 20 && t.charAt(n - 10) == '0' && t.charAt(n - 9) == 'x' && t.charAt(n - 11) == ' ';
+    }
+
+    /** A 2.6.32/3.10/4.x task line, or null. */
+    static Task parseOld(String t) {
+        if (!endsLikeOldTaskLine(t)) {
+            return null;
+        }
+        int n = t.length();
+        if (!allHex(t, n - 8, n)) {
+            return null;
+        }
+        int end = n - 11;
+        long[] nums = new long[3];
+        for (int k = 2; k >= 0; k--) {
+            end = trimEnd(t, end);
+            int s = end;
+            while (s > 0 && FrameLineParser.isDigit(t.charAt(s - 1))) {
+                s--;
+            }
+            if (s == end || end - s > 10 || s == 0 || t.charAt(s - 1) != ' ') {
+                return null;
+            }
+            nums[k] = Long.parseLong(t.substring(s, end));
+            end = s;
+        }
+        end = trimEnd(t, end);
+        String head = t.substring(0, end);
+        if (head.endsWith("running task")) {
+            head = head.substring(0, head.length() - "running task".length());
+        } else if (head.endsWith(" running")) {
+            head = head.substring(0, head.length() - "running".length());
+        } else {
+            int sp = head.lastIndexOf(' ');
+            if (sp > 0) {
+                String last = head.substring(sp + 1);
+                if ((last.length() == 16 || last.length() == 8) && allHex(last, 0, last.length())) {
+                    head = head.substring(0, sp);
+                }
+            }
+        }
+        head = head.stripTrailing();
+        int sp = head.lastIndexOf(' ');
+        if (sp <= 0 || sp != head.length() - 2) {
+            return null;
+        }
+        char state = head.charAt(head.length() - 1);
+        if (STATE_LETTERS.indexOf(state) < 0) {
+            return null;
+        }
+        String comm = head.substring(0, sp).strip();
+        if (comm.isEmpty() || comm.length() > 15) {
+            return null;
+        }
+        int pid = (int) nums[1];
+        return new Task(pid).comm(comm).state(TaskState.parse(String.valueOf(state))).ppid((int) nums[2]);
+    }
+
+    /** A 5.9+ {@code task:comm state:D ...} line, or null. */
+    static Task parseNew(String t) {
+        if (!t.startsWith("task:")) {
+            return null;
+        }
+        int st = t.indexOf(" state:", 5);
+        if (st < 0 || st > 5 + 16 || st + 7 >= t.length()) {
+            return null;
+        }
+        String comm = t.substring(5, st).strip();
+        char state = t.charAt(st + 7);
+        Long pid = number(t, " pid:", st, false);
+        if (pid == null || comm.isEmpty()) {
+            return null;
+        }
+        Task task = new Task(pid.intValue()).comm(comm).state(TaskState.parse(String.valueOf(state)));
+        Long ppid = number(t, " ppid:", st, false);
+        if (ppid != null) {
+            task.ppid(ppid.intValue());
+        }
+        Long tgid = number(t, " tgid:", st, false);
+        if (tgid != null) {
+            task.tgid(tgid.intValue());
+        }
+        Long taskFlags = number(t, " task_flags:0x", st, true);
+        if (taskFlags != null) {
+            task.flags(taskFlags);
+        }
+        return task;
+    }
+
+    /** {@code INFO: task comm:PID blocked for more than N seconds.}: a D task with its blocked time, or null. */
+    static Task parseHungHeader(String t) {
+        if (!t.startsWith("INFO: task ")) {
+            return null;
+        }
+        int b = t.indexOf(" blocked for more than ", 11);
+        if (b < 0) {
+            return null;
+        }
+        int colon = t.lastIndexOf(':', b);
+        if (colon <= 11) {
+            return null;
+        }
+        Integer pid = parseIntOrNull(t.substring(colon + 1, b));
+        if (pid == null) {
+            return null;
+        }
+        Task task = new Task(pid).comm(t.substring(11, colon)).state(TaskState.UNINTERRUPTIBLE);
+        Long secs = leadingNumber(t, b + " blocked for more than ".length());
+        if (secs != null) {
+            task.blockedSeconds(secs);
+        }
+        return task;
+    }
+
+    /** {@code CPU: 3 PID: 1234 Comm: foo Not tainted ...}: the task running on that CPU, or null. */
+    static Task parseCpuHeader(String t) {
+        if (!t.startsWith("CPU: ")) {
+            return null;
+        }
+        Long cpu = leadingNumber(t, 5);
+        int p = t.indexOf(" PID: ", 5);
+        int c = t.indexOf(" Comm: ", 5);
+        if (cpu == null || p < 0 || c < p) {
+            return null;
+        }
+        Long pid = leadingNumber(t, p + 6);
+        if (pid == null) {
+            return null;
+        }
+        int commStart = c + 7;
+        int commEnd = t.length();
+        for (String stop : new String[] {" Not tainted", " Tainted:", " Kdump:"}) {
+            int s = t.indexOf(stop, commStart);
+            if (s >= 0 && s < commEnd) {
+                commEnd = s;
+            }
+        }
+        return new Task(pid.intValue()).cpu(cpu.intValue()).comm(t.substring(commStart, commEnd).strip());
+    }
+
+    private static Long number(String t, String key, int from, boolean hex) {
+        int k = t.indexOf(key, from);
+        if (k < 0) {
+            return null;
+        }
+        int i = FrameLineParser.skipSpaces(t, k + key.length());
+        int s = i;
+        while (i < t.length() && (hex ? FrameLineParser.isHexDigit(t.charAt(i)) : FrameLineParser.isDigit(t.charAt(i)))) {
+            i++;
+        }
+        if (i == s || i - s > 16) {
+            return null;
+        }
+        return Long.parseUnsignedLong(t.substring(s, i), hex ? 16 : 10);
+    }
+
+    static Long leadingNumber(String t, int from) {
+        int i = FrameLineParser.skipSpaces(t, from);
+        int s = i;
+        while (i < t.length() && FrameLineParser.isDigit(t.charAt(i))) {
+            i++;
+        }
+        if (i == s || i - s > 18) {
+            return null;
+        }
+        return Long.parseLong(t.substring(s, i));
+    }
+
+    static Integer parseIntOrNull(String s) {
+        s = s.strip();
+        if (s.isEmpty() || s.length() > 10) {
+            return null;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (!FrameLineParser.isDigit(s.charAt(k))) {
+                return null;
+            }
+        }
+        long v = Long.parseLong(s);
+        return v > Integer.MAX_VALUE ? null : (int) v;
+    }
+
+    private static int trimEnd(String t, int end) {
+        while (end > 0 && t.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return end;
+    }
+
+    private static boolean allHex(String s, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (!FrameLineParser.isHexDigit(s.charAt(k))) {
+                return false;
+            }
+        }
+        return to > from;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.StackContext;
+import dev.hangdoctor.model.Task;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One task being assembled from consecutive trace lines: its header's facts, its frames so far, and the format
+ * the block was written in. Memory is bounded: a runaway stack keeps its first {@link #MAX_FRAMES} frames.
+ */
+final class TraceBlock {
+    /** Deeper than any real kernel stack (x86 prints at most a few dozen frames); beyond it the input is garbage. */
+    static final int MAX_FRAMES = 512;
+    /** Status lines kept while a pasted status file has not yet told its pid. */
+    private static final int MAX_PENDING_LINES = 80;
+
+    final Task task;
+    /** True when the evidence never named the task (or named pid 0, which every CPU's idle task shares). */
+    final boolean anonymous;
+    String format;
+    /** A hung-task `INFO:` header opened this block: the task line that follows describes the same pid. */
+    boolean fromHungHeader;
+    private final List<Frame> frames = new ArrayList<>();
+    /** crash: first frame not yet known to belong to a `--- <X stack> ---` segment. */
+    private int segmentStart;
+    /** crash: the `[exception RIP: ...]` function, placed before the next frame of the interrupted stack. */
+    Frame pendingRip;
+    boolean ripSeen;
+    /** Status lines of a pasted `/proc/PID/status` whose pid is not known yet. */
+    final List<String> pendingLines = new ArrayList<>();
+
+    TraceBlock(Task task, boolean anonymous, String format) {
+        this.task = task;
+        this.anonymous = anonymous || task.pid() <= 0;
+        this.format = format;
+    }
+
+    int frameCount() {
+        return frames.size();
+    }
+
+    void addFrame(Frame f, StackContext context) {
+        if (frames.size() >= MAX_FRAMES) {
+            return;
+        }
+        frames.add(f.context() == context ? f
+                : new Frame(f.function(), f.location(), f.module(), f.unreliable(), context));
+    }
+
+    /** crash: a frame of the current segment; the exception RIP goes first unless crash repeats it as this frame. */
+    void addCrashFrame(Frame f) {
+        if (pendingRip != null) {
+            if (!pendingRip.function().equals(f.function())) {
+                addFrame(pendingRip, StackContext.TASK);
+            }
+            pendingRip = null;
+        }
+        addFrame(f, StackContext.TASK);
+    }
+
+    /** crash: a `--- <X stack> ---` marker says the frames printed since the last marker ran on stack X. */
+    void closeSegment(StackContext context) {
+        for (int k = segmentStart; k < frames.size(); k++) {
+            Frame f = frames.get(k);
+            frames.set(k, new Frame(f.function(), f.location(), f.module(), f.unreliable(), context));
+        }
+        segmentStart = frames.size();
+    }
+
+    void addPendingLine(String line) {
+        if (pendingLines.size() < MAX_PENDING_LINES) {
+            pendingLines.add(line);
+        }
+    }
+
+    /** The finished task, its frames in place; an unfinished exception RIP still counts as the innermost frame. */
+    Task finish() {
+        if (pendingRip != null) {
+            addFrame(pendingRip, StackContext.TASK);
+            pendingRip = null;
+        }
+        return task.frames(frames);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.hangdoctor.parse;
+
+/**
+ * The lines traces interleave with their frames, which must neither end a stack nor become frames: register
+ * dumps ({@code RIP: 0010:...}, {@code RAX: ...}, crash's {@code ORIG_RAX: ... CS: 0010 SS: 0018}), {@code Code:},
+ * raw stack words (3.10 {@code ffff881030e3bc10 0000000000000046 ...}, crash {@code bt -f}
+ * {@code ffff9f53ff35bc90: ffff9f53ff35be38 ...}), crash {@code bt -l} source lines, and the info lines
+ * {@code sched_show_task()}/{@code dump_stack()} print between a header and its stack.
+ */
+final class TraceNoise {
+    private static final String[] INTERLEAVED_PREFIXES = {
+        "Code:", "Workqueue:", "Hardware name:", "Tainted:", "Not tainted", "\"echo 0 >", "Sched_ext:", "Stopper:",
+        "Modules linked in:", "Exception stack(", "irq event stamp:", "hardirqs last", "softirqs last", "Stack:",
+    };
+
+    private TraceNoise() {
+    }
+
+    /** Lines tolerated anywhere inside a kernel stack block. */
+    static boolean isInterleaved(String t) {
+        char c = t.charAt(0);
+        if (c >= 'A' && c <= 'Z' && isRegisterLine(t)) {
+            return true;
+        }
+        for (String p : INTERLEAVED_PREFIXES) {
+            if (t.startsWith(p)) {
+                return true;
+            }
+        }
+        if (c == 'r' && t.length() > 3 && FrameLineParser.isDigit(t.charAt(1)) && t.indexOf(':') > 0
+                && t.indexOf(':') < 5) {
+            return true; // arm32 " r10:c0c531a4 r9:00000002 ..."
+        }
+        return isWordsLine(t);
+    }
+
+    /** Lines tolerated between a header and the first frame only. */
+    static boolean isHeaderNoise(String t) {
+        return t.startsWith("task: ") || t.startsWith("RIP ") || t.startsWith("Showing busy");
+    }
+
+    /** Lines tolerated inside a crash {@code bt}. */
+    static boolean isCrashInterleaved(String t) {
+        char c = t.charAt(0);
+        if (c >= 'A' && c <= 'Z' && isRegisterLine(t)) {
+            return true;
+        }
+        if (c == '/' && endsWithLineNumber(t)) {
+            return true; // bt -l
+        }
+        if (t.startsWith("...") || t.startsWith("…") || t.startsWith("bt: ")) {
+            return true; // hand-elided frame words, crash warnings
+        }
+        return isWordsLine(t);
+    }
+
+    /**
+     * {@code RIP: 0010:func+0x..}, {@code RSP: 0018:...}, {@code R10: ...}, {@code ORIG_RAX: ...}: an upper-case
+     * register name and a colon. Headers that look the same ({@code INFO:}, {@code CPU:}, {@code PID:}) are not.
+     */
+    static boolean isRegisterLine(String t) {
+        int colon = t.indexOf(':');
+        if (colon < 2 || colon > 8 || colon + 1 >= t.length() || t.charAt(colon + 1) != ' ') {
+            return false;
+        }
+        for (int k = 0; k < colon; k++) {
+            char ch = t.charAt(k);
+            if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_')) {
+                return false;
+            }
+        }
+        String name = t.substring(0, colon);
+        return !(name.equals("INFO") || name.equals("CPU") || name.equals("PID") || name.equals("TASK")
+                || name.equals("COMMAND") || name.equals("STATE") || name.equals("BUG") || name.equals("WARNING"));
+    }
+
+    /** Raw stack words: a hex word of 8+ digits (optionally {@code addr:}) followed by another hex word. */
+    static boolean isWordsLine(String t) {
+        int i = hexRun(t, 0);
+        if (i < 8) {
+            return false;
+        }
+        if (i < t.length() && t.charAt(i) == ':') {
+            i++;
+        }
+        if (i == t.length()) {
+            return false;
+        }
+        int s = FrameLineParser.skipSpaces(t, i);
+        if (s == i) {
+            return false;
+        }
+        return hexRun(t, s) - s >= 8;
+    }
+
+    private static int hexRun(String t, int from) {
+        int i = from;
+        while (i < t.length() && FrameLineParser.isHexDigit(t.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean endsWithLineNumber(String t) {
+        int colon = t.lastIndexOf(": ");
+        if (colon < 0) {
+            return false;
+        }
+        String n = t.substring(colon + 2).strip();
+        return TaskLineParser.parseIntOrNull(n) != null;
+    }
+}

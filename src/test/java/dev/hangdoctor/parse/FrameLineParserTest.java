@@ -1,0 +1,69 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Frame;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FrameLineParserTest {
+
+    @Test
+    void readsThe310AddressedFormWithModuleAndUnreliableMark() {
+        Frame f = FrameLineParser.parse("[<ffffffffa01fd0f8>] jbd2_journal_commit_transaction+0x248/0x19a0 [jbd2]");
+        assertThat(f.function()).isEqualTo("jbd2_journal_commit_transaction");
+        assertThat(f.location()).isEqualTo("+0x248/0x19a0");
+        assertThat(f.module()).isEqualTo("jbd2");
+        assertThat(f.unreliable()).isFalse();
+        Frame u = FrameLineParser.parse("[<ffffffff81573110>] ? bit_wait+0x50/0x50");
+        assertThat(u.function()).isEqualTo("bit_wait");
+        assertThat(u.unreliable()).isTrue();
+    }
+
+    @Test
+    void readsProcStackWithHiddenAddressesAndTheTranslatedSpace() {
+        assertThat(FrameLineParser.parse("[<0>] do_wait+0x156/0x2f0").function()).isEqualTo("do_wait");
+        assertThat(FrameLineParser.parse("[< 0>] put_files_struct+0x6b/0xc0").function()).isEqualTo("put_files_struct");
+        Frame annotated = FrameLineParser.parse("[<ffffffffba47a73b>] __getblk+0x15b/0x300---这个地方会有一个循环");
+        assertThat(annotated.function()).isEqualTo("__getblk");
+        assertThat(annotated.location()).isEqualTo("+0x15b/0x300");
+        assertThat(FrameLineParser.isTerminator(FrameLineParser.parse("[<ffffffffffffffff>] 0xffffffffffffffff"))).isTrue();
+    }
+
+    @Test
+    void readsModernFramesWithBuildIdsInlineAndArm64Marks() {
+        Frame f = FrameLineParser.parse("ext4_sync_file+0x1f5/0x3a0 [ext4 1b2c3d4e5f60718293a4b5c6d7e8f90123456789]");
+        assertThat(f.module()).isEqualTo("ext4");
+        assertThat(f.location()).isEqualTo("+0x1f5/0x3a0");
+        Frame inline = FrameLineParser.parse("context_switch kernel/sched/core.c:5401 [inline]");
+        assertThat(inline.function()).isEqualTo("context_switch");
+        assertThat(inline.module()).isNull();
+        assertThat(FrameLineParser.parse("__switch_to+0xf0/0x1c0 (T)").function()).isEqualTo("__switch_to");
+        assertThat(FrameLineParser.parse("? bit_wait+0x50/0x50").unreliable()).isTrue();
+    }
+
+    @Test
+    void readsCrashAndArm32Frames() {
+        Frame c = FrameLineParser.parse("#2 [ffff9f53ff35bc98] jbd2_journal_commit_transaction at ffffffffc01fe8b0 [jbd2]");
+        assertThat(c.function()).isEqualTo("jbd2_journal_commit_transaction");
+        assertThat(c.location()).isEmpty();
+        assertThat(c.module()).isEqualTo("jbd2");
+        assertThat(FrameLineParser.parse("#3 [f2815e24] stext_lock (via drain_cpu_caches) at c025fa55").function())
+                .isEqualTo("stext_lock");
+        Frame arm = FrameLineParser.parse("[<7f4ba618>] (fuse_writepages [fuse]) from [<8022e284>] (do_writepages+0x30/0x8c)");
+        assertThat(arm.function()).isEqualTo("fuse_writepages");
+        assertThat(arm.module()).isEqualTo("fuse");
+    }
+
+    @Test
+    void rejectsWhatIsNotAFrame() {
+        assertThat(FrameLineParser.parse("Call Trace:")).isNull();
+        assertThat(FrameLineParser.parse("INFO: task jbd2/sda1-8:190 blocked for more than 122 seconds.")).isNull();
+        assertThat(FrameLineParser.parse("jbd2/dm-16-8    D ffff88103fc13680     0  1033      2 0x00000000")).isNull();
+        assertThat(FrameLineParser.parse("RIP: 0010:lock_release+0xa/0x2f0 kernel/locking/lockdep.c:5879")).isNull();
+        assertThat(FrameLineParser.parse("schedule")).isNull();
+        assertThat(FrameLineParser.parse("")).isNull();
+        assertThat(FrameLineParser.parse("[<")).isNull();
+        assertThat(FrameLineParser.parse("#")).isNull();
+        assertThat(FrameLineParser.parse("#1 [")).isNull();
+    }
+}

@@ -1,0 +1,367 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.StackContext;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static dev.hangdoctor.parse.TraceFixtures.parse;
+import static dev.hangdoctor.parse.TraceFixtures.parseFixture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TraceSinkTest {
+
+    private static List<String> functions(Task t) {
+        return t.frames().stream().map(Frame::function).collect(Collectors.toList());
+    }
+
+    private static Task onlyAnonymous(Evidence e) {
+        List<Task> anon = e.tasks().stream().filter(t -> t.pid() < 0).collect(Collectors.toList());
+        assertThat(anon).hasSize(1);
+        return anon.get(0);
+    }
+
+    @Test
+    void hungTask313WithPcColumnAndStackWords() throws Exception {
+        Evidence e = parseFixture("hung-3.13-jbd2.txt");
+        Task t = e.taskOrNull(22455);
+        assertThat(t.comm()).isEqualTo("jbd2/dewba1-8");
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(t.ppid()).isEqualTo(2);
+        assertThat(t.blockedSeconds()).isEqualTo(120L);
+        assertThat(t.flags()).as("0x00000000 there is thread_info flags, not PF_*").isNull();
+        assertThat(functions(t)).containsExactly("generic_block_bmap", "io_schedule", "sleep_on_buffer",
+                "__wait_on_bit", "generic_block_bmap", "out_of_line_wait_on_bit");
+        assertThat(t.frames().get(0).unreliable()).isTrue();
+        assertThat(t.frames().get(1).unreliable()).isFalse();
+        assertThat(t.source()).isEqualTo("hung-3.13-jbd2.txt:1");
+        assertThat(e.formats()).contains("hung-task report");
+        assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
+    void headerlessFramesBecomeAnAnonymousTaskAndThePcColumnTaskLineIsRead() throws Exception {
+        Evidence e = parseFixture("hung-4.5-pc-column.txt");
+        Task anon = onlyAnonymous(e);
+        assertThat(anon.frames()).hasSize(11);
+        assertThat(anon.frames()).allMatch(Frame::unreliable);
+        assertThat(anon.frames().get(3).module()).isEqualTo("ext4");
+        Task t = e.taskOrNull(22274);
+        assertThat(t.comm()).isEqualTo("jbd2/dm-2-8");
+        assertThat(t.frames()).as("the stack was cut after Call Trace:").isEmpty();
+        assertThat(t.blockedSeconds()).isEqualTo(120L);
+    }
+
+    @Test
+    void hungTask418CommWithSpaceAndModules() throws Exception {
+        Evidence e = parseFixture("hung-4.18-el8.txt");
+        Task t = e.taskOrNull(15341);
+        assertThat(t.comm()).isEqualTo("FwgThread OpFor");
+        assertThat(t.ppid()).isEqualTo(15184);
+        assertThat(t.frames()).hasSize(12);
+        assertThat(t.frames().get(0).function()).isEqualTo("__schedule");
+        assertThat(t.frames().get(3).module()).isEqualTo("jbd2");
+        assertThat(t.frames().get(4).unreliable()).isTrue();
+        assertThat(e.tasks()).as("register lines before the header make no task").hasSize(1);
+    }
+
+    @Test
+    void sysrqStyleTaskLineWithWorkqueueLine() throws Exception {
+        Evidence e = parseFixture("hung-4.9-workqueue.txt");
+        Task t = e.taskOrNull(2904);
+        assertThat(t.comm()).isEqualTo("kworker/0:0");
+        assertThat(functions(t)).containsExactly("__schedule", "kblockd_schedule_work_on", "schedule",
+                "schedule_timeout");
+        assertThat(e.formats()).contains("sysrq-t");
+    }
+
+    @Test
+    void taskFormatOf519WithTaskMarkersAndBuildIds() throws Exception {
+        Evidence e = parseFixture("hung-5.19-task-markers.txt");
+        Task t = e.taskOrNull(190);
+        assertThat(t.comm()).isEqualTo("jbd2/sda1-8");
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(t.ppid()).isEqualTo(2);
+        assertThat(t.frames()).hasSize(14);
+        assertThat(t.frames().get(3).function()).isEqualTo("jbd2_journal_wait_updates");
+        assertThat(t.frames().get(3).module()).isEqualTo("jbd2");
+        assertThat(t.frames()).allMatch(f -> f.context() == StackContext.TASK);
+        assertThat(e.formats()).containsExactly("hung-task report");
+        // bare 4.x+ frames with neither header nor "Call Trace:" before them are too weak to make a task
+        assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
+    void newestTaskLineWithTgidAndTaskFlags() throws Exception {
+        Evidence e = parseFixture("hung-6.18-task-flags.txt");
+        Task t = e.taskOrNull(1520);
+        assertThat(t.comm()).isEqualTo("kworker/4:2");
+        assertThat(t.tgid()).isEqualTo(1520);
+        assertThat(t.ppid()).isEqualTo(2);
+        assertThat(t.flags()).isEqualTo(0x4288060L);
+        assertThat(t.isKernelThread()).isTrue();
+        assertThat(t.blockedSeconds()).isEqualTo(360L);
+        assertThat(t.frames()).hasSize(16);
+        assertThat(t.frames().get(3).function()).isEqualTo("usb_kill_urb");
+        assertThat(e.taskOrNull(1)).as("the mutex-owner hint line is not a task block").isNull();
+    }
+
+    @Test
+    void runningTaskWithInlineFramesAndInterleavedRegisters() throws Exception {
+        Evidence e = parseFixture("syzbot-running-inline.txt");
+        Task t = e.taskOrNull(49);
+        assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+        assertThat(t.tgid()).isEqualTo(49);
+        assertThat(functions(t)).containsExactly("context_switch", "__schedule", "preempt_schedule_irq",
+                "irqentry_exit", "asm_sysvec_apic_timer_interrupt");
+        assertThat(e.formats()).containsExactly("sysrq-t");
+    }
+
+    @Test
+    void sysrqW3xWithColumnHeader() throws Exception {
+        Evidence e = parseFixture("sysrq-w-3.x-header.txt");
+        Task t = e.taskOrNull(3937);
+        assertThat(t.comm()).isEqualTo("compute2-f1_3");
+        assertThat(t.frames()).hasSize(5);
+        assertThat(e.formats()).containsExactly("sysrq-t");
+        assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
+    void arm32BacktraceFrames() throws Exception {
+        Evidence e = parseFixture("arm32-backtrace.txt");
+        Task t = e.taskOrNull(28445);
+        assertThat(t.comm()).isEqualTo("TaskSchedulerFo");
+        assertThat(functions(t)).containsExactly("__schedule", "schedule");
+    }
+
+    @Test
+    void irqAndNmiMarkersGiveFramesTheirContext() {
+        String text = String.join("\n",
+                "CPU: 3 PID: 1234 Comm: stress Not tainted 5.15.0 #1",
+                "Hardware name: QEMU Standard PC",
+                "RIP: 0010:native_queued_spin_lock_slowpath+0x5d/0x1c0",
+                "Code: 6d f0 0f ba 2f 08 0f 82 0e 01 00 00",
+                "RSP: 0018:ffffb3a1c0003e70 EFLAGS: 00000002",
+                "Call Trace:",
+                " <NMI>",
+                " nmi_cpu_backtrace+0xd9/0x100",
+                " </NMI>",
+                " <IRQ>",
+                " _raw_spin_lock+0x1e/0x30",
+                " sched_cfs_period_timer+0x8c/0x1c0",
+                " </IRQ>",
+                " <TASK>",
+                " do_idle+0x20e/0x2b0",
+                " </TASK>",
+                " some_late_line+0x1/0x2");
+        Evidence e = parse(text, "t");
+        Task t = e.taskOrNull(1234);
+        assertThat(t.comm()).isEqualTo("stress");
+        assertThat(t.cpu()).isEqualTo(3);
+        assertThat(t.frames()).extracting(Frame::context).containsExactly(StackContext.NMI, StackContext.IRQ,
+                StackContext.IRQ, StackContext.TASK);
+        assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
+    void old310IrqMarkersOnTheFrameLine() {
+        String text = String.join("\n",
+                "jbd2/dm-16-8    D ffff88103fc13680     0  1033      2 0x00000000",
+                "Call Trace:",
+                " <IRQ>  [<ffffffff810b4d72>] __hrtimer_run_queues+0xd2/0x260",
+                " [<ffffffff810b5310>] hrtimer_interrupt+0xb0/0x1e0",
+                " <EOI>  [<ffffffff8163a909>] schedule+0x29/0x70",
+                " [<ffffffffa01fd0f8>] jbd2_journal_commit_transaction+0x248/0x19a0 [jbd2]");
+        Task t = parse(text, "t").taskOrNull(1033);
+        assertThat(t.frames()).extracting(Frame::context).containsExactly(StackContext.IRQ, StackContext.IRQ,
+                StackContext.TASK, StackContext.TASK);
+        assertThat(t.frames().get(3).module()).isEqualTo("jbd2");
+    }
+
+    @Test
+    void seed000ProcStackAndCrashBt() throws Exception {
+        Evidence e = parseFixture("seed000-proc-stack.txt");
+        Task anon = onlyAnonymous(e);
+        assertThat(anon.frames()).hasSize(24);
+        assertThat(anon.frames().get(0).function()).isEqualTo("wait_iff_congested");
+        assertThat(anon.frames().get(8).module()).isEqualTo("ext4");
+        assertThat(anon.hasFrame("0xffffffffffffffff")).isFalse();
+        assertThat(e.formats()).containsExactly("/proc stack");
+
+        Evidence c = parseFixture("seed000-crash-bt.txt");
+        Task runc = c.taskOrNull(112272);
+        assertThat(runc.comm()).isEqualTo("runc:[2:INIT]");
+        assertThat(runc.cpu()).isEqualTo(21);
+        assertThat(runc.frames()).hasSize(20);
+        assertThat(runc.hasFrame("try_to_free_mem_cgroup_pages")).isTrue();
+        assertThat(c.formats()).containsExactly("crash bt");
+    }
+
+    @Test
+    void seed001CrashSession() throws Exception {
+        Evidence e = parseFixture("seed001-crash-session.txt");
+        Task jbd2 = e.taskOrNull(587);
+        assertThat(jbd2.comm()).isEqualTo("jbd2/md127-8");
+        assertThat(jbd2.state()).as("from `crash> set 587`").isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(functions(jbd2)).containsExactly("__schedule", "schedule", "jbd2_journal_commit_transaction",
+                "kjournald2", "kthread");
+        assertThat(jbd2.frames().get(2).module()).isEqualTo("jbd2");
+
+        Task holder = e.taskOrNull(27225);
+        assertThat(holder.journalInfo()).isEqualTo(0xffff9f53fa89bb70L);
+        assertThat(holder.state()).isEqualTo(TaskState.RUNNING);
+        assertThat(holder.active()).isNull();
+        assertThat(holder.rssKb()).isEqualTo(38800L);
+        assertThat(holder.hasFrame("free_more_memory")).isTrue();
+        assertThat(holder.frames()).hasSize(18);
+
+        Task victim = e.taskOrNull(27153);
+        assertThat(victim.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(victim.rssKb()).isEqualTo(499188L);
+        assertThat(victim.hasFrame("jbd2_log_wait_commit")).isTrue();
+
+        Task loop = e.taskOrNull(906);
+        assertThat(loop.frames()).hasSize(19);
+        assertThat(loop.frames().get(15).module()).isEqualTo("loop");
+
+        Task awkRow = e.taskOrNull(27189);
+        assertThat(awkRow.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(awkRow.rssKb()).as("the awk-edited row has MB, not KB").isNull();
+
+        assertThat(e.tasks()).allMatch(t -> t.pid() > 0);
+        assertThat(e.formats()).contains("crash bt", "crash ps", "crash task");
+    }
+
+    @Test
+    void seed003ProcPasteWithStatusAndThreadList() throws Exception {
+        Evidence e = parseFixture("seed003-proc.txt");
+        Task init = e.taskOrNull(1528591);
+        assertThat(functions(init)).containsExactly("do_wait", "kernel_wait4", "zap_pid_ns_processes", "do_exit",
+                "do_group_exit", "__x64_sys_exit_group", "do_syscall_64", "entry_SYSCALL_64_after_hwframe");
+        Task thread = e.taskOrNull(1544574);
+        assertThat(thread.frames()).hasSize(13);
+        assertThat(thread.frames().get(0).function()).isEqualTo("request_wait_answer");
+        assertThat(thread.hasFrame("put_files_struct")).isTrue();
+        assertThat(thread.shdPnd()).isEqualTo(0x100L);
+        assertThat(thread.sigPnd()).isEqualTo(0L);
+        assertThat(thread.killPending()).isTrue();
+        assertThat(thread.tgid()).isEqualTo(1544450);
+        assertThat(e.taskOrNull(1544450).tgid()).isEqualTo(1544450);
+        assertThat(e.formats()).contains("/proc stack", "/proc status");
+    }
+
+    @Test
+    void seed004AnonymousCrashBtInIrqContext() throws Exception {
+        Evidence e = parseFixture("seed004-crash-nmi.txt");
+        Task t = onlyAnonymous(e);
+        assertThat(t.comm()).isNull();
+        assertThat(functions(t)).containsExactly("tg_unthrottle_up", "walk_tg_tree_from", "unthrottle_cfs_rq",
+                "distribute_cfs_runtime", "sched_cfs_period_timer", "__hrtimer_run_queues", "hrtimer_interrupt",
+                "local_apic_timer_interrupt", "smp_apic_timer_interrupt", "apic_timer_interrupt");
+        assertThat(t.frames()).allMatch(f -> f.context() == StackContext.IRQ);
+        assertThat(e.formats()).containsExactly("crash bt");
+    }
+
+    @Test
+    void crashHelpExamplesPsPsmAndBtWithNmi() throws Exception {
+        Evidence e = parseFixture("crash-help-examples.txt");
+        Task nfsd = e.taskOrNull(460);
+        assertThat(nfsd.comm()).isEqualTo("nfsd");
+        assertThat(nfsd.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(nfsd.rssKb()).isEqualTo(0L);
+        assertThat(e.taskOrNull(688).comm()).isEqualTo("bash");
+        Task flush = e.taskOrNull(272);
+        assertThat(flush.lastRunNanos()).isEqualTo(1_404_000_000L);
+        assertThat(flush.comm()).isEqualTo("flush-8:0");
+        assertThat(e.taskOrNull(1205).state()).isEqualTo(TaskState.RUNNING);
+
+        Task swapper = e.tasks().stream().filter(t -> "swapper".equals(t.comm())).findFirst().orElseThrow();
+        assertThat(swapper.pid()).as("pid 0 is every CPU's idle task").isNegative();
+        assertThat(functions(swapper)).containsExactly("crash_nmi_callback", "notifier_call_chain",
+                "atomic_notifier_call_chain", "notify_die", "do_nmi", "nmi", "native_safe_halt", "default_idle",
+                "cpu_idle");
+        assertThat(swapper.frames().subList(0, 6)).allMatch(f -> f.context() == StackContext.NMI);
+        assertThat(swapper.frames().subList(6, 9)).allMatch(f -> f.context() == StackContext.TASK);
+        assertThat(functions(e.taskOrNull(38))).endsWith("kernel_thread");
+        assertThat(functions(e.taskOrNull(1018))).contains("stext_lock");
+    }
+
+    @Test
+    void truncatedStackAtEndOfFileStillYieldsItsTask() {
+        Evidence e = parse(String.join("\n",
+                "INFO: task kworker/u8:1:12 blocked for more than 122 seconds.",
+                "task:kworker/u8:1    state:D stack:0     pid:12    tgid:12    ppid:2      task_flags:0x4208060 flags:0x00004000",
+                "Call Trace:",
+                " <TASK>",
+                " __schedule+0x3d6/0x8b0"), "t");
+        Task t = e.taskOrNull(12);
+        assertThat(t.frames()).hasSize(1);
+        assertThat(t.blockedSeconds()).isEqualTo(122L);
+        assertThat(t.tgid()).isEqualTo(12);
+
+        Evidence onlyHeader = parse("INFO: task mysqld:4242 blocked for more than 600 seconds.", "t");
+        assertThat(onlyHeader.taskOrNull(4242).comm()).isEqualTo("mysqld");
+        assertThat(onlyHeader.taskOrNull(4242).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+    }
+
+    @Test
+    void garbageBetweenBlocksDoesNotAttachFramesToTheWrongTask() {
+        Evidence e = parse(String.join("\n",
+                "task:a               state:D stack:0     pid:100   ppid:1      flags:0x00004000",
+                "Call Trace:",
+                " schedule+0x5e/0xd0",
+                "systemd[1]: Started Session 42 of user root.",
+                " io_schedule+0x12/0x40",
+                "task:b               state:D stack:0     pid:200   ppid:1      flags:0x00004000",
+                "Call Trace:",
+                " mutex_lock+0x1/0x2"), "t");
+        assertThat(functions(e.taskOrNull(100))).containsExactly("schedule");
+        assertThat(functions(e.taskOrNull(200))).containsExactly("mutex_lock");
+        assertThat(e.tasks().stream().filter(t -> t.pid() < 0).count()).as("a lone bare frame is no task").isZero();
+    }
+
+    @Test
+    void tenThousandTasksInOneSysrqDump() throws Exception {
+        String block = TraceFixtures.load("hung-4.9-workqueue.txt");
+        StringBuilder sb = new StringBuilder("[ 2417.800000] sysrq: Show State\n");
+        for (int i = 0; i < 10_000; i++) {
+            sb.append(block.replace("  2904      2 ", String.format(" %6d      2 ", 10_000 + i)));
+        }
+        Evidence e = parse(sb.toString(), "big");
+        assertThat(e.tasks()).hasSize(10_000);
+        assertThat(e.taskOrNull(19_999).frames()).hasSize(4);
+    }
+
+    @Test
+    void goesThroughTheEvidenceReaderWithPrefixFreeText() throws Exception {
+        String text = "crash> bt 27153\n" + "PID: 27153  TASK: ffff9f53fc35a0e0  CPU: 5   COMMAND: \"ext4-repro-with-write\"\n"
+                + " #0 [ffff9f526e04fd70] __schedule at ffffffffb139e420\n"
+                + " #2 [ffff9f526e04fe18] jbd2_log_wait_commit at ffffffffc02054a5 [jbd2]\n";
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "x");
+        assertThat(functions(e.taskOrNull(27153))).containsExactly("__schedule", "jbd2_log_wait_commit");
+        assertThat(e.taskOrNull(27153).source()).isEqualTo("x:2");
+    }
+
+    @Test
+    void neverThrowsOnHostileLines() {
+        String[] lines = {"[<", "[<>]", "#", "#9 [", "#9 [x] at", "task:", "task:x state:", "INFO: task :",
+            "INFO: task a:99999999999 blocked for more than x seconds.", "CPU: PID: Comm:", "PID:", "PID: x TASK:",
+            "/proc/", "/proc/1/", "/proc/99999999999/stack", "cat /proc/1/stack", "[<0>] ", "<", "<>", "</",
+            "--- <", "[exception RIP: ]", "[ 0 00:00] [UN]", ">", "- ", "0 0 0 0 0 0 0 0 0",
+            "1 1 1 ffffffff UN x y z", "journal_info = 0x", "Name:", "x                0x00000000",
+            "a b c d D 0 1 2 0x00000000", "goroutine x [", "goroutine 1 []:", "\u0000\uFFFD"};
+        StringBuilder sb = new StringBuilder();
+        for (String l : lines) {
+            sb.append(l).append('\n').append("crash> task 1\n").append(l).append('\n');
+        }
+        parse(sb.toString(), "t");
+    }
+}
