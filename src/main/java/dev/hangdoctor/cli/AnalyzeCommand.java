@@ -3,6 +3,7 @@ package dev.hangdoctor.cli;
 import dev.hangdoctor.collect.EvidenceLoader;
 import dev.hangdoctor.diagnose.Diagnoser;
 import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.report.JsonReport;
 import dev.hangdoctor.report.TerminalReport;
@@ -44,7 +45,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         for (String f : files) {
             all.mergeFrom(EvidenceLoader.load(f, System.in));
         }
-        Diagnosis d = new Diagnoser().diagnose(all);
+        Diagnosis d = new Diagnoser(KnowledgeBase.load(ruleDirs)).diagnose(all);
         if (json) {
             out.println(JsonReport.render(d));
         } else {

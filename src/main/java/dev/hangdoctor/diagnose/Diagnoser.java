@@ -1,16 +1,287 @@
 package dev.hangdoctor.diagnose;
 
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
+import dev.hangdoctor.diagnose.kb.Role;
+import dev.hangdoctor.diagnose.kb.Rule;
+import dev.hangdoctor.diagnose.kb.RuleMatch;
+import dev.hangdoctor.diagnose.kb.RuleMatcher;
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Goroutine;
+import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
-/** Turns evidence into a diagnosis: groups stacks, reasons about who waits for whom, matches the knowledge base. */
+/**
+ * Turns evidence into a diagnosis: matches the knowledge base, reasons about who waits for whom to name the blocker
+ * of each finding, folds findings that describe the same tasks, and groups the stacks.
+ */
 public final class Diagnoser {
+    /** Goroutines waiting at least this long are worth showing: the user-space side of the hang. */
+    private static final long GOROUTINE_MINUTES = 1;
+    private static final int MAX_LOG_LINES = 60;
+
+    private final KnowledgeBase kb;
+
+    public Diagnoser(KnowledgeBase kb) {
+        this.kb = kb;
+    }
 
     public Diagnosis diagnose(Evidence evidence) {
-        return new Diagnosis(List.of(), List.of(), Map.of(), evidence.tasks().size(),
-                evidence.host().kernelRelease(), List.copyOf(evidence.formats()), List.of(), List.of(),
-                evidence.warnings());
+        WaitGraph graph = new WaitGraph(evidence);
+        List<RuleMatch> matches = new ArrayList<>();
+        for (Rule rule : kb.rules()) {
+            Optional<RuleMatch> m = RuleMatcher.match(rule, evidence);
+            m.ifPresent(matches::add);
+        }
+        matches.sort(Comparator.comparingDouble(RuleMatch::confidence).reversed()
+                .thenComparing(m -> m.rule().id()));
+
+        List<Finding> findings = new ArrayList<>();
+        List<Set<Integer>> involvedSets = new ArrayList<>();
+        for (RuleMatch m : matches) {
+            Built b = build(m, graph, evidence);
+            if (covered(b, findings, involvedSets)) {
+                continue;
+            }
+            findings.add(b.finding);
+            involvedSets.add(b.involved);
+        }
+        if (findings.isEmpty()) {
+            Built generic = unclassified(graph, evidence);
+            if (generic != null) {
+                findings.add(generic.finding);
+            }
+        }
+
+        Map<Integer, String> roles = new HashMap<>();
+        for (Finding f : findings) {
+            f.victims().forEach(v -> roles.putIfAbsent(v.pid(), "victim"));
+        }
+        for (Finding f : findings) {
+            if (f.rootCause() != null) {
+                roles.put(f.rootCause().pid(), "blocker");
+            }
+        }
+        List<StackGroup> groups = StackGrouper.group(evidence.tasks(), graph, roles);
+        Map<String, Integer> byState = new TreeMap<>();
+        for (Task t : evidence.tasks()) {
+            byState.merge(t.state().letter(), 1, Integer::sum);
+        }
+        List<String> warnings = new ArrayList<>(evidence.warnings());
+        warnings.addAll(kb.errors());
+        return new Diagnosis(findings, groups, byState, evidence.tasks().size(), evidence.host().kernelRelease(),
+                List.copyOf(evidence.formats()), logLines(evidence), goroutines(evidence), warnings);
+    }
+
+    /** A finding with the set of pids it speaks about (for folding duplicates). */
+    private record Built(Finding finding, Set<Integer> involved) {
+    }
+
+    private Built build(RuleMatch m, WaitGraph graph, Evidence evidence) {
+        Rule rule = m.rule();
+        List<Task> blockers = m.tasks(Role.BLOCKER);
+        List<Task> victimsMatched = m.tasks(Role.VICTIM);
+        Task root = null;
+        if (!blockers.isEmpty()) {
+            root = graph.rootCause(blockers);
+        } else if (!victimsMatched.isEmpty()) {
+            // the rule only recognised sufferers: follow their waits to whoever holds what they wait for
+            Set<Task> holders = new LinkedHashSet<>();
+            for (Task v : victimsMatched) {
+                for (int h : graph.transitiveHolders(v.pid())) {
+                    holders.add(graph.task(h));
+                }
+            }
+            victimsMatched.forEach(holders::remove);
+            root = holders.isEmpty() ? null : graph.rootCause(holders);
+        }
+        Set<Integer> victimPids = new LinkedHashSet<>();
+        victimsMatched.forEach(t -> victimPids.add(t.pid()));
+        if (root != null) {
+            victimPids.addAll(graph.transitiveWaiters(root.pid()));
+            victimPids.remove(root.pid());
+        }
+        for (Task t : blockers) {
+            // other tasks in the blocker's shape suffer the same way; they are not the one to act on
+            if (root != null && t.pid() != root.pid()) {
+                victimPids.add(t.pid());
+            }
+        }
+        List<TaskRef> victims = victimPids.stream().map(pid -> refOf(pid, evidence)).filter(r -> r != null)
+                .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
+
+        List<String> chain = chain(root, victimPids, graph);
+        List<String> ev = new ArrayList<>(m.evidence());
+        String rootResource = null;
+        if (root != null) {
+            Resource w = graph.waitOf(root.pid());
+            rootResource = w == null ? null : w.describe();
+        }
+        Finding f = new Finding(rule.id(), rule.category(), rule.title(), round(m.confidence()),
+                root == null ? null : TaskRef.of(root), rootResource, victims, chain, ev, rule.explanation(),
+                rule.fix(), rule.remediation());
+        Set<Integer> involved = new LinkedHashSet<>(victimPids);
+        if (root != null) {
+            involved.add(root.pid());
+        }
+        m.tasks(Role.CONTEXT).forEach(t -> involved.add(t.pid()));
+        return new Built(f, involved);
+    }
+
+    /** Sentences for each wait on the paths from the victims to the blocker, blocker last. */
+    private static List<String> chain(Task root, Set<Integer> victims, WaitGraph graph) {
+        if (root == null) {
+            return List.of();
+        }
+        Map<String, Boolean> lines = new LinkedHashMap<>();
+        List<Integer> ordered = new ArrayList<>(victims);
+        // longest paths first so the chain reads from the farthest victim to the blocker
+        ordered.sort(Comparator.comparingInt((Integer v) -> graph.path(v, root.pid()).size()).reversed());
+        for (int v : ordered) {
+            List<Integer> path = graph.path(v, root.pid());
+            for (int i = 0; i + 1 < path.size(); i++) {
+                lines.put(edge(graph, path.get(i), path.get(i + 1)), true);
+            }
+        }
+        Resource rootWait = graph.waitOf(root.pid());
+        if (rootWait != null) {
+            List<Integer> holders = graph.waitsFor(root.pid());
+            if (holders.isEmpty()) {
+                lines.put(describe(root) + " waits for " + rootWait.describe() + ", which no task in the evidence can"
+                        + " give back", true);
+            } else {
+                for (int h : holders) {
+                    lines.put(edge(graph, root.pid(), h) + (graph.inCycle(root.pid()) ? " (a cycle: deadlock)" : ""), true);
+                }
+            }
+        }
+        return new ArrayList<>(lines.keySet());
+    }
+
+    private static String edge(WaitGraph graph, int waiter, int holder) {
+        Resource w = graph.waitOf(waiter);
+        Task h = graph.task(holder);
+        String hold = graph.holdsOf(holder).stream().filter(r -> w != null && w.matches(r)).findFirst()
+                .map(r -> r.kind().holdPhrase()).orElse("holds it");
+        return describe(graph.task(waiter)) + " waits for " + (w == null ? "?" : w.describe()) + "; "
+                + describe(h) + " " + hold;
+    }
+
+    static String describe(Task t) {
+        return TaskRef.of(t) + " (" + t.state().letter() + ")";
+    }
+
+    private static boolean covered(Built b, List<Finding> accepted, List<Set<Integer>> involvedSets) {
+        for (int i = 0; i < accepted.size(); i++) {
+            Finding a = accepted.get(i);
+            Set<Integer> ai = involvedSets.get(i);
+            if (b.involved.isEmpty()) {
+                if (a.category() == b.finding.category()) {
+                    return true;
+                }
+            } else if (ai.containsAll(b.involved)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** No known problem matched, but tasks are stuck: still name the blocker the waits point to. */
+    private static Built unclassified(WaitGraph graph, Evidence evidence) {
+        List<Task> blocked = evidence.tasks().stream().filter(t -> t.state().isBlocked()).toList();
+        if (blocked.isEmpty() && evidence.eventCount(KernelEventKind.HUNG_TASK) == 0) {
+            return null;
+        }
+        List<Task> sinks = graph.sinks();
+        Task root = sinks.isEmpty() ? null : graph.rootCause(sinks);
+        Set<Integer> victims = new LinkedHashSet<>();
+        blocked.forEach(t -> victims.add(t.pid()));
+        if (root != null) {
+            victims.addAll(graph.transitiveWaiters(root.pid()));
+            victims.remove(root.pid());
+        }
+        List<TaskRef> refs = victims.stream().map(p -> refOf(p, evidence)).filter(r -> r != null)
+                .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
+        List<String> ev = new ArrayList<>();
+        ev.add(blocked.size() + " task(s) in D state; no known hang signature matched");
+        Finding f = new Finding("unclassified-d-state", Category.OTHER,
+                "Tasks stuck in uninterruptible sleep (no known signature)", 0.3,
+                root == null ? null : TaskRef.of(root), null, refs, chain(root, victims, graph), ev,
+                "Tasks sleep in D state and no rule of the knowledge base recognises their stacks. The grouped stacks"
+                        + " below show where they wait; the wait-for chain, when there is one, ends at the blocker.",
+                new Finding.Fix(List.of(), List.of(), List.of(), null),
+                List.of("Read the largest D-state group's innermost frames to see what it waits on",
+                        "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"));
+        return new Built(f, new LinkedHashSet<>(victims));
+    }
+
+    private static TaskRef refOf(int pid, Evidence evidence) {
+        Task t = evidence.taskOrNull(pid);
+        return t == null ? null : TaskRef.of(t);
+    }
+
+    private static List<String> logLines(Evidence evidence) {
+        List<KernelEvent> all = new ArrayList<>();
+        for (KernelEvent e : evidence.allEvents()) {
+            if (e.kind() != KernelEventKind.OTHER && e.kind() != KernelEventKind.KERNEL_VERSION) {
+                all.add(e);
+            }
+        }
+        all.sort(Comparator.comparing((KernelEvent e) -> e.timestamp() == null ? Double.MAX_VALUE : e.timestamp()));
+        List<String> out = new ArrayList<>();
+        for (KernelEvent e : all) {
+            if (out.size() >= MAX_LOG_LINES) {
+                break;
+            }
+            out.add((e.timestamp() == null ? "" : String.format("[%12.6f] ", e.timestamp())) + e.message());
+        }
+        return out;
+    }
+
+    private static List<String> goroutines(Evidence evidence) {
+        List<Goroutine> long_ = new ArrayList<>();
+        for (Goroutine g : evidence.goroutines()) {
+            if (g.waitMinutes() != null && g.waitMinutes() >= GOROUTINE_MINUTES) {
+                long_.add(g);
+            }
+        }
+        long_.sort(Comparator.comparingLong((Goroutine g) -> g.waitMinutes()).reversed());
+        List<String> out = new ArrayList<>();
+        for (Goroutine g : long_.subList(0, Math.min(10, long_.size()))) {
+            out.add("goroutine " + g.id() + " [" + g.waitReason() + ", " + g.waitMinutes() + " minutes] in "
+                    + g.topUserFunction() + callerSummary(g));
+        }
+        return out;
+    }
+
+    /** The outermost project frames say what the stuck call was for ("...DockerRuntime.Kill"). */
+    private static String callerSummary(Goroutine g) {
+        for (String f : g.functions()) {
+            if (f.contains(".Kill") || f.contains(".Stop") || f.contains(".Remove") || f.contains(".Exec")) {
+                return " (called from " + f + ")";
+            }
+        }
+        return "";
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    /** The states a finding's tasks can be in, for views that colour them. */
+    static boolean stuck(TaskState s) {
+        return s.isBlocked();
     }
 }

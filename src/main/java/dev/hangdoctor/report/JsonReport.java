@@ -2,10 +2,22 @@ package dev.hangdoctor.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.diagnose.Finding;
+import dev.hangdoctor.diagnose.StackGroup;
+import dev.hangdoctor.diagnose.TaskRef;
+import dev.hangdoctor.model.Frame;
 
-/** The `--json` view of a diagnosis: the stable document other tools read (schema in the README). */
+import java.util.List;
+
+/**
+ * The `--json` view: a stable document (schema version 1, described in the README). Built field by field rather
+ * than by reflection so renaming a Java field can never silently change what other tools read.
+ */
 public final class JsonReport {
+    public static final int SCHEMA_VERSION = 1;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonReport() {
@@ -13,9 +25,117 @@ public final class JsonReport {
 
     public static String render(Diagnosis d) {
         try {
-            return MAPPER.writeValueAsString(d);
+            return MAPPER.writeValueAsString(toTree(d));
         } catch (Exception e) {
             throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
         }
+    }
+
+    public static ObjectNode toTree(Diagnosis d) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("hang", d.hangFound());
+        ArrayNode findings = root.putArray("findings");
+        for (Finding f : d.findings()) {
+            ObjectNode o = findings.addObject();
+            o.put("signature", f.signature());
+            o.put("category", f.category().id());
+            o.put("title", f.title());
+            o.put("confidence", f.confidence());
+            if (f.rootCause() == null) {
+                o.putNull("rootCause");
+            } else {
+                ref(o.putObject("rootCause"), f.rootCause());
+            }
+            if (f.rootCauseResource() == null) {
+                o.putNull("rootCauseWaitsFor");
+            } else {
+                o.put("rootCauseWaitsFor", f.rootCauseResource());
+            }
+            ArrayNode victims = o.putArray("victims");
+            f.victims().forEach(v -> ref(victims.addObject(), v));
+            strings(o.putArray("chain"), f.chain());
+            strings(o.putArray("evidence"), f.evidence());
+            o.put("explanation", f.explanation());
+            ObjectNode fix = o.putObject("fix");
+            Finding.Fix fx = f.fix() == null ? new Finding.Fix(List.of(), List.of(), List.of(), null) : f.fix();
+            strings(fix.putArray("kernels"), fx.kernels());
+            strings(fix.putArray("commits"), fx.commits());
+            strings(fix.putArray("links"), fx.links());
+            if (fx.note() == null) {
+                fix.putNull("note");
+            } else {
+                fix.put("note", fx.note());
+            }
+            strings(o.putArray("remediation"), f.remediation());
+        }
+        ObjectNode tasks = root.putObject("tasks");
+        tasks.put("total", d.taskCount());
+        ObjectNode byState = tasks.putObject("byState");
+        d.tasksByState().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> byState.put(e.getKey(), e.getValue()));
+        ArrayNode groups = root.putArray("stackGroups");
+        for (StackGroup g : d.stackGroups()) {
+            ObjectNode o = groups.addObject();
+            o.put("state", g.state().letter());
+            o.put("count", g.count());
+            o.put("headline", g.headline());
+            if (g.role() == null) {
+                o.putNull("role");
+            } else {
+                o.put("role", g.role());
+            }
+            if (g.waitsFor() == null) {
+                o.putNull("waitsFor");
+            } else {
+                o.put("waitsFor", g.waitsFor());
+            }
+            ArrayNode ts = o.putArray("tasks");
+            g.tasks().forEach(t -> ref(ts.addObject(), t));
+            ArrayNode frames = o.putArray("frames");
+            for (Frame f : g.frames()) {
+                ObjectNode fo = frames.addObject();
+                fo.put("function", f.function());
+                if (f.module() != null) {
+                    fo.put("module", f.module());
+                }
+                if (!f.location().isEmpty()) {
+                    fo.put("location", f.location());
+                }
+                if (f.unreliable()) {
+                    fo.put("unreliable", true);
+                }
+                if (f.context() != dev.hangdoctor.model.StackContext.TASK) {
+                    fo.put("context", f.context().name().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        if (d.kernelVersion() == null) {
+            root.putNull("kernelVersion");
+        } else {
+            root.put("kernelVersion", d.kernelVersion());
+        }
+        strings(root.putArray("formats"), d.formats());
+        strings(root.putArray("logLines"), d.logLines());
+        strings(root.putArray("goroutines"), d.goroutines());
+        strings(root.putArray("warnings"), d.warnings());
+        return root;
+    }
+
+    private static void ref(ObjectNode o, TaskRef r) {
+        if (r.pid() < 0) {
+            o.putNull("pid"); // a stack the evidence did not name a task for
+        } else {
+            o.put("pid", r.pid());
+        }
+        if (r.comm() == null) {
+            o.putNull("comm");
+        } else {
+            o.put("comm", r.comm());
+        }
+    }
+
+    private static void strings(ArrayNode a, List<String> items) {
+        items.forEach(a::add);
     }
 }

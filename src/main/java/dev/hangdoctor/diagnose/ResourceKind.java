@@ -1,0 +1,38 @@
+package dev.hangdoctor.diagnose;
+
+/** What a blocked task can wait for; each kind says in words what holding it means. */
+public enum ResourceKind {
+    JOURNAL_UPDATES("t_updates of the committing jbd2 transaction", "holds an open jbd2 handle"),
+    JOURNAL_COMMIT("the jbd2 journal commit", "is the jbd2 thread committing the transaction"),
+    MEMORY("memory (reclaim under a memory limit)", "holds memory it cannot free"),
+    MMAP_LOCK("an mmap lock (mmap_sem)", "holds an mmap lock (inside a page fault)"),
+    FUSE_REPLY("a reply from a FUSE daemon", "is the FUSE daemon that must answer"),
+    UFFD("a userfaultfd handler to serve a page fault", "owns the userfaultfd nobody serves"),
+    PIDNS_EXIT("the other tasks of its pid namespace to exit", "is a task of that pid namespace that has not exited"),
+    NFS_SERVER("an NFS server", "is the NFS server"),
+    BLOCK_IO("block I/O to complete", "is the device"),
+    XFS_LOG("XFS log space or a log force", "holds XFS log space"),
+    LOCK("a kernel lock (mutex/rwsem/semaphore)", "holds the lock"),
+    CPU("a CPU (interrupts off / not scheduling)", "runs on the CPU");
+
+    private final String waitPhrase;
+    private final String holdPhrase;
+
+    ResourceKind(String waitPhrase, String holdPhrase) {
+        this.waitPhrase = waitPhrase;
+        this.holdPhrase = holdPhrase;
+    }
+
+    public String waitPhrase() {
+        return waitPhrase;
+    }
+
+    public String holdPhrase() {
+        return holdPhrase;
+    }
+
+    /** Resources no task in the evidence can hold: the chain ends outside the host's task list. */
+    public boolean external() {
+        return this == NFS_SERVER || this == BLOCK_IO;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+import dev.hangdoctor.model.UffdHandle;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads from a task's stack what it waits for and, from the stack and the rest of the evidence, what it holds that
+ * others may wait for. The tables name kernel functions of every generation (3.10 to 6.x) where they differ.
+ */
+public final class WaitClassifier {
+
+    /** Innermost-first: the first row whose function is on the stack decides the wait. */
+    private static final List<Row> WAITS = List.of(
+            new Row(ResourceKind.JOURNAL_UPDATES, "jbd2_journal_commit_transaction"),
+            new Row(ResourceKind.JOURNAL_COMMIT, "jbd2_log_wait_commit", "wait_transaction_locked",
+                    "wait_transaction_switching", "jbd2_journal_lock_updates"),
+            new Row(ResourceKind.MEMORY, "free_more_memory", "mem_cgroup_oom_synchronize", "try_to_free_mem_cgroup_pages",
+                    "mem_cgroup_reclaim", "try_to_free_pages", "__alloc_pages_slowpath", "mem_cgroup_handle_over_high",
+                    "try_charge_memcg", "__mem_cgroup_try_charge", "out_of_memory", "throttle_direct_reclaim"),
+            new Row(ResourceKind.FUSE_REPLY, "request_wait_answer", "fuse_wait_answer", "__fuse_request_send",
+                    "fuse_simple_request", "fuse_wait_on_page_writeback"),
+            new Row(ResourceKind.UFFD, "handle_userfault"),
+            new Row(ResourceKind.PIDNS_EXIT, "zap_pid_ns_processes"),
+            new Row(ResourceKind.NFS_SERVER, "rpc_wait_bit_killable", "nfs_wait_bit_killable", "__rpc_wait_for_completion_task",
+                    "nfs4_wait_clnt_recover", "nfs_wait_on_request", "nfs_page_group_lock_wait"),
+            new Row(ResourceKind.XFS_LOG, "xlog_grant_head_wait", "xlog_wait", "xlog_wait_on_iclog", "_xfs_log_force",
+                    "xfs_log_force", "xfs_log_force_seq", "xfs_buf_lock"),
+            new Row(ResourceKind.MMAP_LOCK, "rwsem_down_read_failed", "rwsem_down_read_slowpath", "rwsem_down_write_failed",
+                    "rwsem_down_write_slowpath", "call_rwsem_down_read_failed", "call_rwsem_down_write_failed"),
+            new Row(ResourceKind.LOCK, "__mutex_lock", "__mutex_lock_slowpath", "mutex_lock_killable", "__down",
+                    "__down_common", "__down_killable", "rt_mutex_slowlock"),
+            new Row(ResourceKind.BLOCK_IO, "blk_mq_get_tag", "get_request", "wait_on_page_bit", "wait_on_page_bit_common",
+                    "folio_wait_bit_common", "__wait_on_buffer", "submit_bio_wait", "blk_execute_rq", "wait_for_completion_io",
+                    "wait_for_completion_io_timeout", "__lock_page", "__folio_lock", "bit_wait_io", "io_schedule"));
+
+    /** Frames that run inside a jbd2 handle: a task here has incremented t_updates and not yet dropped it. */
+    private static final Set<String> HANDLE_SCOPE = Set.of(
+            "ext4_mark_inode_dirty", "__ext4_mark_inode_dirty", "ext4_reserve_inode_write", "ext4_mark_iloc_dirty",
+            "ext4_journal_get_write_access", "__ext4_journal_get_write_access", "jbd2_journal_get_write_access",
+            "jbd2_journal_get_create_access", "__ext4_handle_dirty_metadata", "jbd2_journal_dirty_metadata",
+            "ext4_ext_tree_init", "ext4_orphan_add", "ext4_xattr_set_handle", "__ext4_new_inode", "ext4_add_nondir",
+            "ext4_add_entry", "ext4_new_meta_blocks", "ext4_ext_map_blocks", "ext4_ind_map_blocks");
+
+    /** Frames of a journal handle being started: below them the task does not hold one yet. */
+    private static final Set<String> HANDLE_START = Set.of(
+            "start_this_handle", "jbd2__journal_start", "jbd2_journal_start", "wait_transaction_locked",
+            "add_transaction_credits");
+
+    /** Page-fault and GUP paths: a task inside them holds its mm's mmap lock (read). */
+    private static final Set<String> FAULT_PATH = Set.of(
+            "handle_mm_fault", "__do_page_fault", "do_page_fault", "do_user_addr_fault", "__get_user_pages",
+            "populate_vma_page_range", "__mm_populate", "lock_mm_and_find_vma", "vm_mmap_pgoff");
+
+    private final Set<Integer> oomVictims = new HashSet<>();
+    private final Set<Integer> uffdOwners = new HashSet<>();
+
+    public WaitClassifier(Evidence evidence) {
+        for (KernelEvent e : evidence.events(KernelEventKind.OOM_KILLED)) {
+            if (e.pid() != null) {
+                oomVictims.add(e.pid());
+            }
+        }
+        for (UffdHandle u : evidence.uffds()) {
+            if (u.pending() != null && u.pending() > 0) {
+                uffdOwners.add(u.pid());
+            }
+        }
+    }
+
+    /** What the task waits for, or null when its stack shows no wait this table knows. */
+    public Resource waitOf(Task t) {
+        List<Frame> frames = t.frames();
+        for (Frame f : frames) {
+            if (f.unreliable()) {
+                continue;
+            }
+            for (Row r : WAITS) {
+                if (r.has(f.function())) {
+                    return Resource.of(r.kind);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** What the task holds that other tasks could be waiting for. */
+    public Set<Resource> holdsOf(Task t) {
+        Set<Resource> held = new LinkedHashSet<>();
+        List<Frame> frames = t.frames();
+        if (holdsJournalHandle(t)) {
+            held.add(Resource.of(ResourceKind.JOURNAL_UPDATES));
+        }
+        if (Frames.indexOf(frames, "jbd2_journal_commit_transaction") >= 0 || Frames.indexOf(frames, "kjournald2") >= 0) {
+            held.add(Resource.of(ResourceKind.JOURNAL_COMMIT));
+        }
+        if (oomVictims.contains(t.pid()) && t.state() != TaskState.DEAD && t.state() != TaskState.ZOMBIE) {
+            held.add(Resource.of(ResourceKind.MEMORY));
+        }
+        Resource wait = waitOf(t);
+        if ((wait == null || wait.kind() != ResourceKind.MMAP_LOCK) && anyOf(frames, FAULT_PATH)) {
+            held.add(Resource.of(ResourceKind.MMAP_LOCK));
+        }
+        if (t.tgid() != null ? uffdOwners.contains(t.tgid()) : uffdOwners.contains(t.pid())) {
+            held.add(Resource.of(ResourceKind.UFFD));
+        }
+        if (Frames.indexOf(frames, "do_exit") >= 0 && t.state() != TaskState.ZOMBIE && t.state() != TaskState.DEAD
+                && wait != null && wait.kind() != ResourceKind.PIDNS_EXIT) {
+            // an exiting task stuck on something else keeps its namespace's init waiting
+            held.add(Resource.of(ResourceKind.PIDNS_EXIT));
+        }
+        return held;
+    }
+
+    /** A non-zero journal_info (crash), or a frame that runs inside a handle with no handle start below it. */
+    public static boolean holdsJournalHandle(Task t) {
+        if (t.journalInfo() != null) {
+            return t.journalInfo() != 0;
+        }
+        List<Frame> frames = t.frames();
+        int firstStart = Integer.MAX_VALUE;
+        int firstScope = -1;
+        for (int i = 0; i < frames.size(); i++) {
+            Frame f = frames.get(i);
+            if (f.unreliable()) {
+                continue;
+            }
+            String fn = baseName(f.function());
+            if (firstScope < 0 && HANDLE_SCOPE.contains(fn)) {
+                firstScope = i;
+            }
+            if (firstStart == Integer.MAX_VALUE && HANDLE_START.contains(fn)) {
+                firstStart = i;
+            }
+        }
+        // a handle start above (inner to) every scope frame means the task is still acquiring its handle
+        return firstScope >= 0 && firstScope < firstStart;
+    }
+
+    private static boolean anyOf(List<Frame> frames, Set<String> names) {
+        for (Frame f : frames) {
+            if (!f.unreliable() && names.contains(baseName(f.function()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String baseName(String fn) {
+        int dot = fn.indexOf('.');
+        return dot > 0 ? fn.substring(0, dot) : fn;
+    }
+
+    private record Row(ResourceKind kind, Set<String> functions) {
+        Row(ResourceKind kind, String... functions) {
+            this(kind, Set.of(functions));
+        }
+
+        boolean has(String fn) {
+            return functions.contains(fn) || functions.contains(baseName(fn));
+        }
+    }
+
+    /** All rows' functions, for tests that check the table stays consistent. */
+    static List<String> knownWaitFunctions() {
+        List<String> all = new ArrayList<>();
+        WAITS.forEach(r -> all.addAll(r.functions));
+        return all;
+    }
+}

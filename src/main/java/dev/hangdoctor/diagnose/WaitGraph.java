@@ -1,0 +1,221 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who waits for whom. Every task whose stack shows a wait gets an edge to every task that holds that resource; the
+ * blocker is where the edges end (a task waiting on nothing another task holds, or a member of a cycle that can
+ * yield). Built once per diagnosis in time linear in tasks times holders of each resource kind.
+ */
+public final class WaitGraph {
+    private final Map<Integer, Task> tasks = new LinkedHashMap<>();
+    private final Map<Integer, Resource> waits = new HashMap<>();
+    private final Map<Integer, Set<Resource>> holds = new HashMap<>();
+    private final Map<Integer, List<Integer>> edges = new HashMap<>();
+    private final Map<Integer, List<Integer>> reverse = new HashMap<>();
+
+    public WaitGraph(Evidence evidence) {
+        WaitClassifier classifier = new WaitClassifier(evidence);
+        Map<ResourceKind, List<Integer>> holdersByKind = new EnumMap<>(ResourceKind.class);
+        for (Task t : evidence.tasks()) {
+            if (t.state() == TaskState.DEAD) {
+                continue;
+            }
+            tasks.put(t.pid(), t);
+            Resource w = classifier.waitOf(t);
+            if (w != null && (t.state().isBlocked() || t.state() == TaskState.RUNNING || t.state() == TaskState.UNKNOWN)) {
+                waits.put(t.pid(), w);
+            }
+            Set<Resource> h = classifier.holdsOf(t);
+            if (!h.isEmpty()) {
+                holds.put(t.pid(), h);
+                for (Resource r : h) {
+                    holdersByKind.computeIfAbsent(r.kind(), k -> new ArrayList<>()).add(t.pid());
+                }
+            }
+        }
+        for (Map.Entry<Integer, Resource> e : waits.entrySet()) {
+            int waiter = e.getKey();
+            Resource r = e.getValue();
+            for (int holder : holdersByKind.getOrDefault(r.kind(), List.of())) {
+                if (holder == waiter) {
+                    continue;
+                }
+                boolean match = holds.get(holder).stream().anyMatch(r::matches);
+                if (match) {
+                    edges.computeIfAbsent(waiter, k -> new ArrayList<>()).add(holder);
+                    reverse.computeIfAbsent(holder, k -> new ArrayList<>()).add(waiter);
+                }
+            }
+        }
+    }
+
+    public Resource waitOf(int pid) {
+        return waits.get(pid);
+    }
+
+    public Set<Resource> holdsOf(int pid) {
+        return holds.getOrDefault(pid, Set.of());
+    }
+
+    /** The tasks this one waits for (holders of what it waits on). */
+    public List<Integer> waitsFor(int pid) {
+        return edges.getOrDefault(pid, List.of());
+    }
+
+    /** The tasks waiting directly for this one. */
+    public List<Integer> waitedOnBy(int pid) {
+        return reverse.getOrDefault(pid, List.of());
+    }
+
+    /** Every task that, directly or through others, waits for this one. */
+    public Set<Integer> transitiveWaiters(int pid) {
+        Set<Integer> seen = new LinkedHashSet<>();
+        Deque<Integer> todo = new ArrayDeque<>(waitedOnBy(pid));
+        while (!todo.isEmpty()) {
+            int p = todo.poll();
+            if (p != pid && seen.add(p)) {
+                todo.addAll(waitedOnBy(p));
+            }
+        }
+        return seen;
+    }
+
+    /** Every task this one waits for, directly or through others. */
+    public Set<Integer> transitiveHolders(int pid) {
+        Set<Integer> seen = new LinkedHashSet<>();
+        Deque<Integer> todo = new ArrayDeque<>(waitsFor(pid));
+        while (!todo.isEmpty()) {
+            int p = todo.poll();
+            if (p != pid && seen.add(p)) {
+                todo.addAll(waitsFor(p));
+            }
+        }
+        return seen;
+    }
+
+    /** True when the task waits, through others, for itself: a deadlock cycle. */
+    public boolean inCycle(int pid) {
+        Set<Integer> seen = new HashSet<>();
+        Deque<Integer> todo = new ArrayDeque<>(waitsFor(pid));
+        while (!todo.isEmpty()) {
+            int p = todo.poll();
+            if (p == pid) {
+                return true;
+            }
+            if (seen.add(p)) {
+                todo.addAll(waitsFor(p));
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Picks the root cause among candidates: the one most others wait for; in a cycle the member whose own wait can
+     * be ended from outside (memory, an external server, a daemon) rather than one of the cycle's sleeping waiters;
+     * a task named by pid before an anonymous one.
+     */
+    public Task rootCause(Collection<Task> candidates) {
+        Comparator<Task> order = Comparator
+                .comparingInt((Task t) -> t.pid() >= 0 ? 1 : 0)
+                .thenComparingInt(t -> yieldable(t) ? 1 : 0)
+                .thenComparingInt(t -> transitiveWaiters(t.pid()).size())
+                .thenComparingInt(t -> t.state().isBlocked() ? 0 : 1)
+                .thenComparingInt(t -> -t.pid());
+        return candidates.stream().max(order).orElse(null);
+    }
+
+    /** Without hints, the tasks where chains end and others pile up behind. */
+    public List<Task> sinks() {
+        List<Task> out = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        for (int waiter : waits.keySet()) {
+            for (int h : chainEnd(waiter)) {
+                if (seen.add(h)) {
+                    out.add(tasks.get(h));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Set<Integer> chainEnd(int start) {
+        Set<Integer> ends = new LinkedHashSet<>();
+        Set<Integer> visited = new HashSet<>();
+        Deque<Integer> todo = new ArrayDeque<>();
+        todo.add(start);
+        while (!todo.isEmpty()) {
+            int p = todo.poll();
+            if (!visited.add(p)) {
+                continue;
+            }
+            List<Integer> next = waitsFor(p);
+            if (next.isEmpty() || inCycle(p)) {
+                ends.add(p);
+            }
+            todo.addAll(next);
+        }
+        return ends;
+    }
+
+    /** Whether ending this task's own wait is in an operator's hands (more memory, a server, a daemon, a CPU). */
+    private boolean yieldable(Task t) {
+        Resource w = waits.get(t.pid());
+        if (w == null) {
+            return true;
+        }
+        return switch (w.kind()) {
+            case MEMORY, FUSE_REPLY, UFFD, NFS_SERVER, BLOCK_IO, CPU -> true;
+            default -> false;
+        };
+    }
+
+    /** A shortest path of waits from one task to another, as pids (inclusive), or empty. */
+    public List<Integer> path(int from, int to) {
+        Map<Integer, Integer> prev = new HashMap<>();
+        Deque<Integer> todo = new ArrayDeque<>();
+        todo.add(from);
+        prev.put(from, from);
+        while (!todo.isEmpty()) {
+            int p = todo.poll();
+            if (p == to && p != from) {
+                break;
+            }
+            for (int n : waitsFor(p)) {
+                if (!prev.containsKey(n) || (n == to && n == from)) {
+                    prev.put(n, p);
+                    todo.add(n);
+                }
+            }
+        }
+        if (!prev.containsKey(to) || (from == to)) {
+            return List.of();
+        }
+        List<Integer> path = new ArrayList<>();
+        for (int p = to; p != from; p = prev.get(p)) {
+            path.add(0, p);
+        }
+        path.add(0, from);
+        return path;
+    }
+
+    public Task task(int pid) {
+        return tasks.get(pid);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WaitGraphTest {
+
+    static List<Frame> frames(String... fns) {
+        return Arrays.stream(fns).map(Frame::of).toList();
+    }
+
+    /** Seed 001's four task shapes, frames as crash printed them. */
+    static Evidence seed001() {
+        Evidence e = new Evidence();
+        e.addTask(new Task(587).comm("jbd2/md127-8").state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                "__schedule", "schedule", "jbd2_journal_commit_transaction", "kjournald2", "kthread")));
+        e.addTask(new Task(27153).comm("ext4-repro-with-write").state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                "__schedule", "schedule", "jbd2_log_wait_commit", "jbd2_complete_transaction", "ext4_sync_file",
+                "do_fsync", "sys_fsync", "system_call_fastpath")));
+        e.addTask(new Task(906).comm("loop0").frames(frames("__schedule", "schedule", "wait_transaction_locked",
+                "add_transaction_credits", "start_this_handle", "jbd2__journal_start", "__ext4_journal_start_sb",
+                "ext4_dirty_inode", "__mark_inode_dirty", "update_time", "file_update_time")));
+        e.addTask(new Task(27225).comm("ext4-repro-with-write").state(TaskState.RUNNING).frames(frames(
+                "__schedule", "sys_sched_yield", "yield", "free_more_memory", "__getblk", "__ext4_get_inode_loc",
+                "ext4_reserve_inode_write", "ext4_mark_inode_dirty", "ext4_ext_tree_init", "__ext4_new_inode",
+                "ext4_create", "vfs_create")));
+        e.addEvent(new KernelEvent(KernelEventKind.OOM_KILLED, 3891.875313, 27153, "ext4-repro-with-write", null,
+                Map.of(), "Killed process 27153 (ext4-repro-with-write)", "t:2"));
+        return e;
+    }
+
+    @Test
+    void seed001CycleEndsAtTheHandleHolder() {
+        WaitGraph g = new WaitGraph(seed001());
+        assertThat(g.waitOf(587).kind()).isEqualTo(ResourceKind.JOURNAL_UPDATES);
+        assertThat(g.waitOf(27153).kind()).isEqualTo(ResourceKind.JOURNAL_COMMIT);
+        assertThat(g.waitOf(906).kind()).isEqualTo(ResourceKind.JOURNAL_COMMIT);
+        assertThat(g.waitOf(27225).kind()).isEqualTo(ResourceKind.MEMORY);
+        assertThat(g.waitsFor(587)).containsExactly(27225);
+        assertThat(g.waitsFor(27153)).containsExactly(587);
+        assertThat(g.waitsFor(27225)).containsExactly(27153);
+        assertThat(g.inCycle(27225)).isTrue();
+        assertThat(g.inCycle(906)).isFalse();
+        Task root = g.rootCause(List.of(g.task(587), g.task(27153), g.task(27225), g.task(906)));
+        assertThat(root.pid()).isEqualTo(27225);
+        assertThat(g.transitiveWaiters(27225)).containsExactlyInAnyOrder(587, 27153, 906);
+    }
+
+    @Test
+    void waiterForAHandleIsNotAHolder() {
+        Task loop0 = seed001().taskOrNull(906);
+        assertThat(WaitClassifier.holdsJournalHandle(loop0)).isFalse();
+        Task holder = seed001().taskOrNull(27225);
+        assertThat(WaitClassifier.holdsJournalHandle(holder)).isTrue();
+        assertThat(WaitClassifier.holdsJournalHandle(new Task(1).journalInfo(0L).frames(holder.frames()))).isFalse();
+    }
+
+    @Test
+    void withoutTheOomVictimThereIsNoCycle() {
+        Evidence e = new Evidence();
+        seed001().tasks().forEach(e::addTask);
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitsFor(27225)).isEmpty();
+        assertThat(g.sinks()).extracting(Task::pid).containsExactly(27225);
+    }
+
+    @Test
+    void pidNamespaceInitWaitsForTheExitingThreadStuckInFuse() {
+        Evidence e = new Evidence();
+        e.addTask(new Task(1528591).frames(frames("do_wait", "kernel_wait4", "zap_pid_ns_processes", "do_exit")));
+        e.addTask(new Task(1544574).tgid(1544450).state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                "request_wait_answer", "fuse_simple_request", "fuse_flush", "filp_close", "put_files_struct", "do_exit")));
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitsFor(1528591)).containsExactly(1544574);
+        assertThat(g.waitOf(1544574).kind()).isEqualTo(ResourceKind.FUSE_REPLY);
+        assertThat(g.sinks()).extracting(Task::pid).containsExactly(1544574);
+    }
+
+    @Test
+    void stackGroupsFoldIdenticalStacksAndPutTheBlockerFirst() {
+        Evidence e = seed001();
+        for (int pid = 30000; pid < 30032; pid++) {
+            e.addTask(new Task(pid).comm("w").state(TaskState.UNINTERRUPTIBLE).frames(e.taskOrNull(906).frames()));
+        }
+        WaitGraph g = new WaitGraph(e);
+        List<StackGroup> groups = StackGrouper.group(e.tasks(), g, Map.of(27225, "blocker"));
+        assertThat(groups.get(0).tasks()).extracting(TaskRef::pid).containsExactly(27225);
+        StackGroup big = groups.stream().filter(s -> s.count() == 32).findFirst().orElseThrow();
+        assertThat(big.headline()).isEqualTo("wait_transaction_locked");
+        assertThat(big.waitsFor()).contains("journal commit");
+    }
+}
