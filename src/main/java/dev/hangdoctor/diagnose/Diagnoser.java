@@ -81,8 +81,17 @@ public final class Diagnoser {
         }
         List<String> warnings = new ArrayList<>(evidence.warnings());
         warnings.addAll(kb.errors());
+        Map<String, String> host = new TreeMap<>(evidence.host().sysctls());
+        if (evidence.host().hostname() != null) {
+            host.put("hostname", evidence.host().hostname());
+        }
+        if (evidence.host().loadavg() != null) {
+            host.put("loadavg", evidence.host().loadavg());
+        }
+        evidence.host().pressure().forEach((k, v) -> host.put("pressure." + k, v));
         return new Diagnosis(findings, groups, byState, evidence.tasks().size(), evidence.host().kernelRelease(),
-                List.copyOf(evidence.formats()), logLines(evidence), goroutines(evidence), warnings);
+                List.copyOf(evidence.formats()), logLines(evidence), goroutines(evidence), warnings,
+                GraphViewBuilder.build(findings, graph), host, evidence.memCgroups(), evidence.fuseConnections());
     }
 
     /** A finding with the set of pids it speaks about (for folding duplicates). */
@@ -130,8 +139,8 @@ public final class Diagnoser {
             rootResource = w == null ? null : w.describe();
         }
         Finding f = new Finding(rule.id(), rule.category(), rule.title(), round(m.confidence()),
-                root == null ? null : TaskRef.of(root), rootResource, victims, chain, ev, rule.explanation(),
-                rule.fix(), rule.remediation());
+                root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), rootResource,
+                victims, chain, ev, rule.explanation(), rule.fix(), rule.remediation());
         Set<Integer> involved = new LinkedHashSet<>(victimPids);
         if (root != null) {
             involved.add(root.pid());
@@ -218,13 +227,43 @@ public final class Diagnoser {
         ev.add(blocked.size() + " task(s) in D state; no known hang signature matched");
         Finding f = new Finding("unclassified-d-state", Category.OTHER,
                 "Tasks stuck in uninterruptible sleep (no known signature)", 0.3,
-                root == null ? null : TaskRef.of(root), null, refs, chain(root, victims, graph), ev,
+                root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), null, refs, chain(root, victims, graph), ev,
                 "Tasks sleep in D state and no rule of the knowledge base recognises their stacks. The grouped stacks"
                         + " below show where they wait; the wait-for chain, when there is one, ends at the blocker.",
                 new Finding.Fix(List.of(), List.of(), List.of(), null),
                 List.of("Read the largest D-state group's innermost frames to see what it waits on",
                         "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"));
         return new Built(f, new LinkedHashSet<>(victims));
+    }
+
+    /** The blocker in words: a named task, a stack without a pid, or a CPU stuck in an interrupt. */
+    static String blockerText(Task root, Evidence evidence) {
+        if (root == null) {
+            return "no single task: see the explanation";
+        }
+        String where = Frames.significantTop(root.frames());
+        boolean irq = root.frames().stream().anyMatch(f -> f.context() != dev.hangdoctor.model.StackContext.TASK);
+        if (root.pid() >= 0) {
+            return describe(root) + " in " + where;
+        }
+        if (irq) {
+            String cpu = root.cpu() != null ? "CPU " + root.cpu() : cpuFromLockup(evidence);
+            return (cpu == null ? "a CPU" : cpu) + " in interrupt context: " + where
+                    + " (no task is to blame; the code runs with interrupts off)";
+        }
+        return "a task whose pid the evidence does not give (" + (root.source() == null ? "pasted stack"
+                : root.source()) + "), in " + where;
+    }
+
+    private static String cpuFromLockup(Evidence evidence) {
+        for (KernelEventKind k : List.of(KernelEventKind.HARD_LOCKUP, KernelEventKind.SOFT_LOCKUP)) {
+            for (KernelEvent e : evidence.events(k)) {
+                if (e.cpu() != null) {
+                    return "CPU " + e.cpu();
+                }
+            }
+        }
+        return null;
     }
 
     private static TaskRef refOf(int pid, Evidence evidence) {

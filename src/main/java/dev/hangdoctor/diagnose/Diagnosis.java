@@ -1,5 +1,8 @@
 package dev.hangdoctor.diagnose;
 
+import dev.hangdoctor.model.FuseConnection;
+import dev.hangdoctor.model.MemCgroup;
+
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +19,11 @@ public record Diagnosis(
         List<String> formats,
         List<String> logLines,
         List<String> goroutines,
-        List<String> warnings) {
+        List<String> warnings,
+        GraphView graph,
+        Map<String, String> hostFacts,
+        List<MemCgroup> memCgroups,
+        List<FuseConnection> fuseConnections) {
 
     public Diagnosis {
         findings = List.copyOf(findings);
@@ -26,6 +33,10 @@ public record Diagnosis(
         logLines = List.copyOf(logLines);
         goroutines = List.copyOf(goroutines);
         warnings = List.copyOf(warnings);
+        graph = graph == null ? GraphView.empty() : graph;
+        hostFacts = Map.copyOf(hostFacts);
+        memCgroups = List.copyOf(memCgroups);
+        fuseConnections = List.copyOf(fuseConnections);
     }
 
     public boolean hangFound() {

@@ -4,6 +4,8 @@ import java.util.List;
 
 /**
  * One diagnosed hang: which known problem (knowledge-base id), who blocks, who only suffers, why, and what ends it.
+ * {@code rootCause} is null when the blocker is not a task the evidence names (a stack pasted without its pid, a CPU
+ * in an interrupt); {@code blocker} always says in words what blocks.
  * {@code chain} is the wait-for chain as sentences, blocker last ("jbd2/md127-8:587 waits for t_updates of the
  * running transaction, held by ext4-repro-with-write:27225").
  */
@@ -13,6 +15,7 @@ public record Finding(
         String title,
         double confidence,
         TaskRef rootCause,
+        String blocker,
         String rootCauseResource,
         List<TaskRef> victims,
         List<String> chain,

@@ -13,7 +13,8 @@ public final class Frames {
             "schedule_preempt_disabled", "__switch_to", "__switch_to_asm", "ret_from_fork", "ret_from_fork_asm",
             "preempt_schedule_common", "_cond_resched", "__cond_resched", "bit_wait", "bit_wait_io",
             "__wait_on_bit", "out_of_line_wait_on_bit", "prepare_to_wait_event", "finish_wait",
-            "schedule_hrtimeout_range", "schedule_hrtimeout_range_clock", "0xffffffffffffffff");
+            "schedule_hrtimeout_range", "schedule_hrtimeout_range_clock", "0xffffffffffffffff",
+            "yield", "sys_sched_yield", "do_sched_yield", "__x64_sys_sched_yield");
 
     private Frames() {
     }

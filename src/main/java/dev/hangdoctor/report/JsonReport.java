@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.Finding;
+import dev.hangdoctor.diagnose.GraphView;
+import dev.hangdoctor.model.FuseConnection;
+import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.diagnose.StackGroup;
 import dev.hangdoctor.diagnose.TaskRef;
 import dev.hangdoctor.model.Frame;
@@ -47,6 +50,7 @@ public final class JsonReport {
             } else {
                 ref(o.putObject("rootCause"), f.rootCause());
             }
+            o.put("blocker", f.blocker());
             if (f.rootCauseResource() == null) {
                 o.putNull("rootCauseWaitsFor");
             } else {
@@ -119,7 +123,69 @@ public final class JsonReport {
         strings(root.putArray("logLines"), d.logLines());
         strings(root.putArray("goroutines"), d.goroutines());
         strings(root.putArray("warnings"), d.warnings());
+        ObjectNode graph = root.putObject("graph");
+        ArrayNode nodes = graph.putArray("nodes");
+        for (GraphView.Node n : d.graph().nodes()) {
+            ObjectNode o = nodes.addObject();
+            o.put("id", n.id());
+            o.put("kind", n.kind());
+            o.put("label", n.label());
+            if (n.role() == null) {
+                o.putNull("role");
+            } else {
+                o.put("role", n.role());
+            }
+            o.put("count", n.count());
+            ArrayNode ts = o.putArray("tasks");
+            n.tasks().forEach(t -> ref(ts.addObject(), t));
+        }
+        ArrayNode edges = graph.putArray("edges");
+        for (GraphView.Edge e : d.graph().edges()) {
+            edges.addObject().put("from", e.from()).put("to", e.to()).put("kind", e.kind());
+        }
+        ObjectNode host = root.putObject("host");
+        d.hostFacts().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> host.put(e.getKey(), e.getValue()));
+        ArrayNode cgs = root.putArray("memoryCgroups");
+        for (MemCgroup c : d.memCgroups()) {
+            ObjectNode o = cgs.addObject();
+            o.put("path", c.path());
+            o.put("version", c.version());
+            putLong(o, "usageBytes", c.usageBytes());
+            putLong(o, "limitBytes", c.limitBytes());
+            o.put("unlimited", c.unlimited());
+            if (c.underOom() != null) {
+                o.put("underOom", c.underOom());
+            }
+            if (c.oomKillDisable() != null) {
+                o.put("oomKillDisable", c.oomKillDisable());
+            }
+            putLong(o, "failcnt", c.failcnt());
+            putLong(o, "oomKills", c.oomKills());
+            ArrayNode pids = o.putArray("pids");
+            c.pids().forEach(pids::add);
+        }
+        ArrayNode fuse = root.putArray("fuseConnections");
+        for (FuseConnection c : d.fuseConnections()) {
+            ObjectNode o = fuse.addObject();
+            o.put("id", c.id());
+            putLong(o, "waiting", c.waiting());
+            strings(o.putArray("mountPoints"), c.mountPoints());
+            if (c.fsType() != null) {
+                o.put("fsType", c.fsType());
+            }
+            ArrayNode pids = o.putArray("daemonPids");
+            c.daemonPids().forEach(pids::add);
+        }
         return root;
+    }
+
+    private static void putLong(ObjectNode o, String name, Long v) {
+        if (v == null) {
+            o.putNull(name);
+        } else {
+            o.put(name, v);
+        }
     }
 
     private static void ref(ObjectNode o, TaskRef r) {

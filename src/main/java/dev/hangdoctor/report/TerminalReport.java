@@ -66,15 +66,11 @@ public final class TerminalReport {
         String head = (total > 1 ? n + ". " : "") + "HANG: " + f.title();
         sb.append(c("31;1", head)).append(c("2", "  [" + f.category().id() + ", " + f.signature() + ", confidence "
                 + f.confidence() + "]")).append('\n');
-        if (f.rootCause() != null) {
-            sb.append("  blocker: ").append(c("1", f.rootCause().toString()));
-            if (f.rootCauseResource() != null) {
-                sb.append(" — waits for ").append(f.rootCauseResource());
-            }
-            sb.append('\n');
-        } else {
-            sb.append("  blocker: no single task (see explanation)\n");
+        sb.append("  blocker: ").append(c("1", f.blocker()));
+        if (f.rootCauseResource() != null) {
+            sb.append(" — waits for ").append(f.rootCauseResource());
         }
+        sb.append('\n');
         if (!f.victims().isEmpty()) {
             sb.append("  victims: ").append(f.victims().size()).append(" task(s): ").append(names(f.victims())).append('\n');
         }
