@@ -101,7 +101,7 @@ public final class KernelLogPrefix {
         }
         char c = s.charAt(at + 1);
         if (isUpper(c)) {
-            return c == 'T' || c == 'C' ? CALLER : CTIME;
+            return (c == 'T' || c == 'C') && isDigit(s.charAt(at + 2)) ? CALLER : CTIME;
         }
         int i = at + 1;
         while (i < end && s.charAt(i) == ' ') {
@@ -165,9 +165,9 @@ public final class KernelLogPrefix {
                     return s.charAt(i) == ']' ? i + 1 : -1;
                 }
                 // "[Mmm dd hh:mm]" (dmesg -H at a new minute), the day as %e: "Aug29" or "Aug 9"
-                if (b + 13 <= end && isLower(s.charAt(b + 1)) && isLower(s.charAt(b + 2)) && s.charAt(b + 6) == ' '
-                        && s.charAt(b + 9) == ':' && s.charAt(b + 12) == ']' && isDigit(s.charAt(b + 5))) {
-                    return b + 13;
+                if (b + 12 <= end && isLower(s.charAt(b + 1)) && isLower(s.charAt(b + 2)) && s.charAt(b + 5) == ' '
+                        && s.charAt(b + 8) == ':' && s.charAt(b + 11) == ']' && isDigit(s.charAt(b + 4))) {
+                    return b + 12;
                 }
                 return -1;
             }
@@ -220,7 +220,7 @@ public final class KernelLogPrefix {
                 ts = parseSeconds(s, i + 1, after);
             }
             if (style == null) {
-                style = kind == MONOTONIC ? DMESG : kind == CTIME ? (s.charAt(i + 4) == ' ' ? DMESG_T : DMESG_H) : DMESG_H;
+                style = kind == MONOTONIC ? DMESG : kind == CTIME && after - i > 14 ? DMESG_T : DMESG_H;
             }
             any = true;
             i = after;
