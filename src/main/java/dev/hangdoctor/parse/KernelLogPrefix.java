@@ -18,8 +18,9 @@ package dev.hangdoctor.parse;
  *       {@code "kernel: "} is taken off too and gives the timestamp. Lines of other programs
  *       ({@code "host sshd[123]: msg"}) come back with the text after the tag.</li>
  *   <li>{@code "journalctl"}: the journal's own styles: {@code -o short-monotonic}
- *       ({@code "[ 3891.873807] host kernel: msg"}), {@code short-precise} ({@code "Aug 29 06:32:19.123456 host
- *       kernel: msg"}), {@code short-iso} ({@code "2020-08-29T06:32:19+0800 host kernel: msg"}),
+ *       ({@code "[ 3891.873807] host kernel: msg"}, no host with {@code --no-hostname}), {@code short-precise}
+ *       ({@code "Aug 29 06:32:19.123456 host kernel: msg"}), {@code short-iso}
+ *       ({@code "2020-08-29T06:32:19+0800 host kernel: msg"}),
  *       {@code short-full} ({@code "Sat 2020-08-29 06:32:19 CST host kernel: msg"}), {@code short-unix}
  *       ({@code "1598653939.123456 host kernel: msg"}), and its {@code "-- Logs begin at ... --"} /
  *       {@code "-- Boot ... --"} lines, which come back as message "".</li>
@@ -247,6 +248,10 @@ public final class KernelLogPrefix {
      * "kernel" is taken as the tag, so a dmesg line such as "usb usb1: ..." is not mistaken for one.
      */
     private static int journalKernelTag(String s, int from, int end) {
+        if (s.startsWith("kernel: ", from)) {
+            // --no-hostname
+            return from + 8;
+        }
         int sp = s.indexOf(' ', from);
         if (sp <= from || sp + 8 > end || !s.startsWith("kernel:", sp + 1)) {
             return -1;
@@ -445,6 +450,10 @@ public final class KernelLogPrefix {
             return null;
         }
         int tagStart = hostEnd + 1;
+        if (s.charAt(hostEnd - 1) == ':') {
+            // busybox and router syslogds write no host name: "Nov 18 10:34:27 kernel: msg"
+            tagStart = from;
+        }
         int tagEnd = tagStart;
         while (tagEnd < end && s.charAt(tagEnd) != ' ') {
             tagEnd++;

@@ -161,6 +161,11 @@ class KernelLogPrefixTest {
         assertThat(m.prefix()).isEqualTo("journalctl");
         assertThat(m.message()).startsWith("INFO: task jbd2/md127-8:587");
         assertThat(m.timestamp()).isCloseTo(3891.873807, within(1e-9));
+        // -o short-monotonic --no-hostname (thesofproject/linux issue 3387)
+        LogLine nh = KernelLogPrefix.strip("[ 3318.829227] kernel:       Not tainted 5.16.0-rc1-daily-default-20220111-0 "
+                + "#55744127", 1);
+        assertThat(nh.prefix()).isEqualTo("journalctl");
+        assertThat(nh.message()).isEqualTo("      Not tainted 5.16.0-rc1-daily-default-20220111-0 #55744127");
         // -o short-precise (longhorn issue 9878)
         LogLine p = KernelLogPrefix.strip("Feb 20 13:46:53.159291 dev-r7515-c kernel: sd 15:0:0:1: rejecting I/O to "
                 + "offline device", 2);
