@@ -13,11 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 import static dev.hangdoctor.parse.KernelMessageText.commaKeyValues;
-import static dev.hangdoctor.parse.KernelMessageText.digitsEnd;
 import static dev.hangdoctor.parse.KernelMessageText.intAt;
 import static dev.hangdoctor.parse.KernelMessageText.longAt;
 import static dev.hangdoctor.parse.KernelMessageText.pidColon;
-import static dev.hangdoctor.parse.KernelMessageText.trimUnit;
 import static dev.hangdoctor.parse.KernelMessageText.word;
 
 /**
@@ -65,15 +63,13 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  */
 public final class KernelEventSink implements LineSink {
     private static final int MAX_RELEASES = 16;
-    private static final int RCU_WINDOW_LINES = 64;
-    private static final int RCU_MAX_CPUS = 64;
 
     private final Evidence evidence;
     private final String source;
     private final Set<String> releases = new HashSet<>();
-    /** "Memory cgroup out of memory: Kill process" tells the scope of the "Killed process" line after it. */
-    private String chosenScope;
-    private RcuStall pendingStall;
+    private final KernelEventOut out = this::event;
+    private final KernelRcuStalls rcuStalls = new KernelRcuStalls(out);
+    private final KernelOomMessages oom = new KernelOomMessages(out);
 
     public KernelEventSink(Evidence evidence, String source) {
         this.evidence = evidence;
@@ -86,20 +82,15 @@ public final class KernelEventSink implements LineSink {
         if (m == null || m.length() < 4) {
             return false;
         }
-        if (pendingStall != null) {
-            if (pendingStall.absorb(m)) {
-                return true;
-            }
-            if (!pendingStall.continues(m)) {
-                flushStall();
-            }
+        if (rcuStalls.follow(m)) {
+            return true;
         }
         return recognise(line, m);
     }
 
     @Override
     public void finish() {
-        flushStall();
+        rcuStalls.flush();
     }
 
     private boolean recognise(LogLine line, String m) {
@@ -109,15 +100,15 @@ public final class KernelEventSink implements LineSink {
                     return hungTask(line, m);
                 }
                 if (m.startsWith("INFO: rcu")) {
-                    return rcuStall(line, m, 6);
+                    return rcuStalls.header(line, m, 6);
                 }
                 if (m.startsWith("I/O error, dev ")) {
-                    return blockRequestError(line, m, 0);
+                    return KernelIoMessages.blockRequestError(out, line, m, 0);
                 }
                 break;
             case 'r':
                 if (m.startsWith("rcu: INFO: ")) {
-                    return rcuStall(line, m, 11);
+                    return rcuStalls.header(line, m, 11);
                 }
                 break;
             case 'B':
@@ -125,7 +116,7 @@ public final class KernelEventSink implements LineSink {
                     return softLockup(line, m);
                 }
                 if (m.startsWith("Buffer I/O error on dev")) {
-                    return bufferIoError(line, m);
+                    return KernelIoMessages.bufferIoError(out, line, m);
                 }
                 break;
             case 'N':
@@ -145,17 +136,17 @@ public final class KernelEventSink implements LineSink {
                 break;
             case 'M':
                 if (m.startsWith("Memory cgroup out of memory: ")) {
-                    return oomKill(line, m, 29, "memcg");
+                    return oom.kill(line, m, 29, "memcg");
                 }
                 break;
             case 'O':
                 if (m.startsWith("Out of memory: ")) {
-                    return oomKill(line, m, 15, "global");
+                    return oom.kill(line, m, 15, "global");
                 }
                 break;
             case 'K':
                 if (m.startsWith("Killed process ")) {
-                    return oomKilled(line, m, 0, null);
+                    return oom.killed(line, m, 0, null);
                 }
                 if (m.startsWith("Kernel panic - not syncing: ")) {
                     return event(line, KernelEventKind.PANIC, null, null, null,
@@ -164,12 +155,12 @@ public final class KernelEventSink implements LineSink {
                 break;
             case 'o':
                 if (m.startsWith("oom-kill:")) {
-                    return oomContext(line, m);
+                    return oom.context(line, m);
                 }
                 break;
             case 'T':
                 if (m.startsWith("Task in ")) {
-                    return memcgTaskIn(line, m);
+                    return oom.memcgTaskIn(line, m);
                 }
                 if (m.startsWith("Tainted: ")) {
                     return releaseAfterTaint(line, m);
@@ -177,15 +168,15 @@ public final class KernelEventSink implements LineSink {
                 break;
             case 'm':
                 if (m.startsWith("memory: usage ")) {
-                    return memcgCounter(line, m, "memory", 14);
+                    return oom.memcgCounter(line, m, "memory", 14);
                 }
                 if (m.startsWith("memory+swap: usage ")) {
-                    return memcgCounter(line, m, "memory+swap", 19);
+                    return oom.memcgCounter(line, m, "memory+swap", 19);
                 }
                 break;
             case 'k':
                 if (m.startsWith("kmem: usage ")) {
-                    return memcgCounter(line, m, "kmem", 12);
+                    return oom.memcgCounter(line, m, "kmem", 12);
                 }
                 break;
             case 'S':
@@ -198,7 +189,7 @@ public final class KernelEventSink implements LineSink {
                     return sysrq(line, m, 7);
                 }
                 if (m.startsWith("swap: usage ")) {
-                    return memcgCounter(line, m, "swap", 12);
+                    return oom.memcgCounter(line, m, "swap", 12);
                 }
                 break;
             case 'L':
@@ -218,20 +209,20 @@ public final class KernelEventSink implements LineSink {
                 return faultProbe(line, m, 1);
             case 'b':
                 if (m.startsWith("blk_update_request: ")) {
-                    return blockRequestError(line, m, 20);
+                    return KernelIoMessages.blockRequestError(out, line, m, 20);
                 }
                 if (m.startsWith("blk_print_req_error: ")) {
-                    return blockRequestError(line, m, 21);
+                    return KernelIoMessages.blockRequestError(out, line, m, 21);
                 }
                 break;
             case 'e':
                 if (m.startsWith("end_request: ")) {
-                    return blockRequestError(line, m, 13);
+                    return KernelIoMessages.blockRequestError(out, line, m, 13);
                 }
                 break;
             case 'p':
                 if (m.startsWith("print_req_error: ")) {
-                    return blockRequestError(line, m, 17);
+                    return KernelIoMessages.blockRequestError(out, line, m, 17);
                 }
                 break;
             case 'c':
@@ -247,27 +238,20 @@ public final class KernelEventSink implements LineSink {
 
     /** Lines that start with a name (comm, program, driver): one or two scans of the line. */
     private boolean lessCommon(LogLine line, String m) {
-        int oom = m.indexOf(" invoked oom-killer: ");
-        if (oom > 0) {
-            return oomInvoked(line, m, oom);
+        int invoked = m.indexOf(" invoked oom-killer: ");
+        if (invoked > 0) {
+            return oom.invoked(line, m, invoked);
         }
         int server = m.indexOf(": server ");
         if (server > 0 && server < 24) {
-            return nfs(line, m, server);
+            return KernelIoMessages.nfs(out, line, m, server);
         }
         int err = m.indexOf(" error, dev ");
         if (err > 0) {
-            return blockRequestError(line, m, 0);
+            return KernelIoMessages.blockRequestError(out, line, m, 0);
         }
         if (m.endsWith(": rejecting I/O to offline device")) {
-            int sp = m.indexOf(' ');
-            String dev = sp > 0 && sp < m.length() - 33 ? m.substring(sp + 1, m.length() - 33) : null;
-            Map<String, String> f = new LinkedHashMap<>();
-            if (dev != null) {
-                f.put("dev", dev);
-            }
-            f.put("what", "offline-device");
-            return event(line, KernelEventKind.BLOCK_IO_ERROR, null, null, null, f);
+            return KernelIoMessages.offlineDevice(out, line, m);
         }
         return false;
     }
@@ -417,335 +401,6 @@ public final class KernelEventSink implements LineSink {
         return event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, f);
     }
 
-    // ---- RCU stalls
-
-    /**
-     * "INFO: rcu_sched self-detected stall on CPU", "INFO: rcu_sched detected stalls on CPUs/tasks: { 3} (detected
-     * by 5, ...)", "rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { 0-... } 6 jiffies ...", and
-     * the old "INFO: rcu_sched_state detected stall on CPU 0 (t=105060 jiffies)". {@code at} is where the flavor
-     * starts.
-     */
-    private boolean rcuStall(LogLine line, String m, int at) {
-        int sp = m.indexOf(' ', at);
-        if (sp < 0) {
-            return false;
-        }
-        String kind;
-        if (m.startsWith(" self-detected stall", sp)) {
-            kind = "self-detected";
-        } else if (m.startsWith(" detected expedited stall", sp)) {
-            kind = "expedited";
-        } else if (m.startsWith(" detected stall", sp)) {
-            kind = "detected";
-        } else {
-            return false;
-        }
-        flushStall();
-        RcuStall stall = new RcuStall(line, m.substring(at, sp), kind);
-        int brace = m.indexOf('{', sp);
-        if (brace > 0) {
-            int closeBrace = m.indexOf('}', brace);
-            stall.cpusInBraces(m, brace + 1, closeBrace < 0 ? m.length() : closeBrace);
-        } else {
-            int onCpu = m.indexOf(" on CPU ", sp);
-            if (onCpu > 0) {
-                int cpu = intAt(m, onCpu + 8);
-                if (cpu >= 0) {
-                    stall.addCpu(cpu);
-                }
-            }
-        }
-        int by = m.indexOf("(detected by ", sp);
-        if (by > 0) {
-            int cpu = intAt(m, by + 13);
-            if (cpu >= 0) {
-                stall.detectedBy = cpu;
-            }
-        }
-        pendingStall = stall;
-        return true;
-    }
-
-    private void flushStall() {
-        RcuStall s = pendingStall;
-        if (s == null) {
-            return;
-        }
-        pendingStall = null;
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("flavor", s.flavor);
-        f.put("kind", s.kind);
-        if (s.cpus.length() > 0) {
-            f.put("cpus", s.cpus.toString());
-        }
-        if (s.detectedBy >= 0) {
-            f.put("detected-by", Integer.toString(s.detectedBy));
-        }
-        evidence.addEvent(new KernelEvent(KernelEventKind.RCU_STALL, s.line.timestamp(), null, null,
-                s.firstCpu >= 0 ? s.firstCpu : null, f, s.line.message(), source + ":" + s.line.lineNo()));
-    }
-
-    /** An RCU stall header waiting for the per-CPU lines that follow it. */
-    private static final class RcuStall {
-        final LogLine line;
-        final String flavor;
-        final String kind;
-        final StringBuilder cpus = new StringBuilder();
-        int cpuCount;
-        int firstCpu = -1;
-        int detectedBy = -1;
-        int linesSeen;
-
-        RcuStall(LogLine line, String flavor, String kind) {
-            this.line = line;
-            this.flavor = flavor;
-            this.kind = kind;
-        }
-
-        void addCpu(int cpu) {
-            if (cpuCount >= RCU_MAX_CPUS) {
-                return;
-            }
-            if (firstCpu < 0) {
-                firstCpu = cpu;
-            }
-            if (cpus.length() > 0) {
-                cpus.append(',');
-            }
-            cpus.append(cpu);
-            cpuCount++;
-        }
-
-        /** "{ 3 5}" (3.10), "{ 0-... }" (expedited: cpu-flags), "{ P392 }" (a task, skipped). */
-        void cpusInBraces(String m, int from, int to) {
-            int i = from;
-            while (i < to) {
-                char c = m.charAt(i);
-                if (c >= '0' && c <= '9') {
-                    int end = digitsEnd(m, i);
-                    addCpu(intAt(m, i));
-                    i = end;
-                    while (i < to && m.charAt(i) != ' ') {
-                        i++;
-                    }
-                } else if (c == ' ') {
-                    i++;
-                } else {
-                    while (i < to && m.charAt(i) != ' ') {
-                        i++;
-                    }
-                }
-            }
-        }
-
-        /**
-         * Takes a per-CPU line of the report: "rcu: \t3-....: (1 GPs behind) idle=...", "\t3: (1 GPs behind)",
-         * "        0-...: (1 GPs behind)", "rcu:     1-...!: (0 ticks this GP)", or "\t(detected by 3, ...)".
-         */
-        boolean absorb(String m) {
-            int i = m.startsWith("rcu:") ? 4 : 0;
-            int ws = i;
-            while (i < m.length() && (m.charAt(i) == ' ' || m.charAt(i) == '\t')) {
-                i++;
-            }
-            if (i == ws || i >= m.length()) {
-                return false;
-            }
-            if (m.startsWith("(detected by ", i)) {
-                int cpu = intAt(m, i + 13);
-                if (cpu >= 0 && detectedBy < 0) {
-                    detectedBy = cpu;
-                }
-                linesSeen++;
-                return true;
-            }
-            int end = digitsEnd(m, i);
-            if (end == i || end >= m.length()) {
-                return false;
-            }
-            int j = end;
-            if (m.charAt(j) == '-') {
-                // "3-....:" / "1-...!:" / "0-...D:": the flags, then ':'
-                j++;
-                while (j < m.length() && j - end < 10 && m.charAt(j) != ':' && m.charAt(j) != ' ') {
-                    j++;
-                }
-            }
-            if (j + 2 >= m.length() || m.charAt(j) != ':' || m.charAt(j + 1) != ' ' || m.charAt(j + 2) != '(') {
-                return false;
-            }
-            addCpu(intAt(m, i));
-            linesSeen++;
-            return true;
-        }
-
-        /** Other lines of the stall report (rcu:-prefixed, indented) keep it open for a while. */
-        boolean continues(String m) {
-            linesSeen++;
-            if (linesSeen > RCU_WINDOW_LINES) {
-                return false;
-            }
-            char c = m.charAt(0);
-            return m.startsWith("rcu: ") && !m.startsWith("rcu: INFO: ") || c == '\t';
-        }
-    }
-
-    // ---- OOM
-
-    /** "stress invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0" */
-    private boolean oomInvoked(LogLine line, String m, int at) {
-        String comm = m.substring(0, at);
-        Map<String, String> f = new LinkedHashMap<>();
-        int i = at + 21;
-        int n = m.length();
-        while (i < n) {
-            int sep = m.indexOf(", ", i);
-            int to = sep < 0 ? n : sep;
-            int eq = m.indexOf('=', i);
-            if (eq > i && eq < to) {
-                String key = m.substring(i, eq);
-                String value = m.substring(eq + 1, to);
-                if (key.equals("gfp_mask")) {
-                    int paren = value.indexOf('(');
-                    if (paren > 0) {
-                        int close = value.lastIndexOf(')');
-                        f.put("gfp_flags", value.substring(paren + 1, close > paren ? close : value.length()));
-                        value = value.substring(0, paren);
-                    }
-                }
-                f.put(key, value);
-            }
-            i = to + 2;
-        }
-        return event(line, KernelEventKind.OOM_INVOKED, null, comm, null, f);
-    }
-
-    /**
-     * After "Memory cgroup out of memory: " or "Out of memory: ": "Kill process 27158 (comm) score 511 or
-     * sacrifice child" (up to 4.18) or "Killed process 1234 (comm) total-vm:..." (4.19+).
-     */
-    private boolean oomKill(LogLine line, String m, int at, String scope) {
-        if (m.startsWith("Killed process ", at)) {
-            return oomKilled(line, m, at, scope);
-        }
-        if (!m.startsWith("Kill process ", at)) {
-            return false;
-        }
-        int pid = intAt(m, at + 13);
-        int open = m.indexOf(" (", at + 13);
-        int score = m.lastIndexOf(") score ");
-        String comm = open > 0 && score > open ? m.substring(open + 2, score) : null;
-        Map<String, String> f = new LinkedHashMap<>();
-        if (score > 0) {
-            long s = longAt(m, score + 8);
-            if (s >= 0) {
-                f.put("score", Long.toString(s));
-            }
-        }
-        f.put("scope", scope);
-        chosenScope = scope;
-        return event(line, KernelEventKind.OOM_KILL_CHOSEN, pid >= 0 ? pid : null, comm, null, f);
-    }
-
-    /**
-     * "Killed process 27153 (comm), UID 0, total-vm:848900kB, anon-rss:499124kB, file-rss:868kB, shmem-rss:0kB"
-     * (RHEL 7), "Killed process N (comm) total-vm:...kB, anon-rss:...kB, file-rss:...kB[, shmem-rss:...kB]"
-     * (3.10 .. 4.x) and "... shmem-rss:92kB, UID:0 pgtables:1372kB oom_score_adj:986" (5.x+).
-     */
-    private boolean oomKilled(LogLine line, String m, int at, String scope) {
-        int pidAt = at + 15;
-        int pid = intAt(m, pidAt);
-        int open = m.indexOf(" (", pidAt);
-        int vm = m.indexOf("total-vm:", pidAt);
-        int close = vm > 0 ? m.lastIndexOf(')', vm) : m.lastIndexOf(')');
-        String comm = open > 0 && close > open ? m.substring(open + 2, close) : null;
-        Map<String, String> f = new LinkedHashMap<>();
-        int i = close > 0 ? close + 1 : pidAt;
-        int n = m.length();
-        while (i < n) {
-            while (i < n && (m.charAt(i) == ' ' || m.charAt(i) == ',')) {
-                i++;
-            }
-            int sp = m.indexOf(' ', i);
-            int to = sp < 0 ? n : sp;
-            if (to <= i) {
-                break;
-            }
-            int colon = m.indexOf(':', i);
-            if (colon > i && colon < to) {
-                String key = m.substring(i, colon);
-                String value = trimUnit(m.substring(colon + 1, to));
-                putKilledField(f, key, value);
-            } else if (m.startsWith("UID", i) && to == i + 3 && sp > 0) {
-                // RHEL 7: "UID 0,"
-                int next = sp + 1;
-                int nsp = m.indexOf(' ', next);
-                putKilledField(f, "UID", trimUnit(m.substring(next, nsp < 0 ? n : nsp)));
-                to = nsp < 0 ? n : nsp;
-            }
-            i = to + 1;
-        }
-        String s = scope != null ? scope : chosenScope;
-        if (s != null) {
-            f.put("scope", s);
-        }
-        chosenScope = null;
-        return event(line, KernelEventKind.OOM_KILLED, pid >= 0 ? pid : null, comm, null, f);
-    }
-
-    private static void putKilledField(Map<String, String> f, String key, String value) {
-        switch (key) {
-            case "total-vm", "anon-rss", "file-rss", "shmem-rss", "pgtables" -> f.put(key + "-kb", value);
-            case "UID" -> f.put("uid", value);
-            case "oom_score_adj" -> f.put("oom_score_adj", value);
-            default -> {
-            }
-        }
-    }
-
-    /** "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,...,task=stress,pid=1234,uid=0" */
-    private boolean oomContext(LogLine line, String m) {
-        Map<String, String> f = commaKeyValues(m, 9, m.length());
-        if (f.isEmpty()) {
-            return false;
-        }
-        String pid = f.get("pid");
-        int p = pid == null ? -1 : intAt(pid, 0);
-        return event(line, KernelEventKind.OOM_KILL_CONTEXT, p >= 0 ? p : null, f.get("task"), null, f);
-    }
-
-    /** "Task in /x killed as a result of limit of /y" (up to 4.18). */
-    private boolean memcgTaskIn(LogLine line, String m) {
-        int killed = m.indexOf(" killed as a result of limit of ", 8);
-        if (killed < 0) {
-            return false;
-        }
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("task_memcg", m.substring(8, killed));
-        f.put("limit_memcg", m.substring(killed + 32).trim());
-        return event(line, KernelEventKind.MEMCG_STATUS, null, null, null, f);
-    }
-
-    /** "memory: usage 102400kB, limit 102400kB, failcnt 123" (and memory+swap, kmem, swap). */
-    private boolean memcgCounter(LogLine line, String m, String counter, int at) {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("counter", counter);
-        long usage = longAt(m, at);
-        if (usage < 0) {
-            return false;
-        }
-        f.put("usage-kb", Long.toString(usage));
-        int limit = m.indexOf("limit ", at);
-        if (limit > 0 && longAt(m, limit + 6) >= 0) {
-            f.put("limit-kb", Long.toString(longAt(m, limit + 6)));
-        }
-        int fail = m.indexOf("failcnt ", at);
-        if (fail > 0 && longAt(m, fail + 8) >= 0) {
-            f.put("failcnt", Long.toString(longAt(m, fail + 8)));
-        }
-        return event(line, KernelEventKind.MEMCG_STATUS, null, null, null, f);
-    }
-
     // ---- sysrq, nfs, block
 
     /** "SysRq : Show Blocked State" (3.10) / "sysrq: Show Blocked State" (4.x+); the help text is not an event. */
@@ -758,82 +413,6 @@ public final class KernelEventSink implements LineSink {
             what = what.substring(8).trim();
         }
         return event(line, KernelEventKind.SYSRQ, null, null, null, Map.of("what", what));
-    }
-
-    /** net/sunrpc: "%s: server %s not responding, still trying|timed out" and "%s: server %s OK". */
-    private boolean nfs(LogLine line, String m, int colon) {
-        for (int i = 0; i < colon; i++) {
-            char c = m.charAt(i);
-            if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_') {
-                return false;
-            }
-        }
-        int nameAt = colon + 9;
-        Map<String, String> f = new LinkedHashMap<>();
-        int notResp = m.indexOf(" not responding, ", nameAt);
-        if (notResp > nameAt) {
-            f.put("server", m.substring(nameAt, notResp));
-            f.put("program", m.substring(0, colon));
-            f.put("status", "not-responding");
-            f.put("detail", m.substring(notResp + 17).trim());
-        } else if (m.endsWith(" OK") && m.length() - 3 > nameAt) {
-            f.put("server", m.substring(nameAt, m.length() - 3));
-            f.put("program", m.substring(0, colon));
-            f.put("status", "ok");
-        } else {
-            return false;
-        }
-        return event(line, KernelEventKind.NFS_NOT_RESPONDING, null, null, null, f);
-    }
-
-    /**
-     * "I/O error, dev sda, sector 12345" with or without "blk_update_request: " / "end_request: " /
-     * "print_req_error: " / "blk_print_req_error: ", and newer " op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class
-     * 0"; other block statuses ("critical medium error, dev ...") too.
-     */
-    private boolean blockRequestError(LogLine line, String m, int at) {
-        int dev = m.indexOf(" error, dev ", at);
-        if (dev < at) {
-            return false;
-        }
-        int devAt = dev + 12;
-        int comma = m.indexOf(',', devAt);
-        if (comma < 0) {
-            return false;
-        }
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("dev", m.substring(devAt, comma));
-        int sector = m.indexOf("sector ", comma);
-        if (sector > 0 && longAt(m, sector + 7) >= 0) {
-            f.put("sector", Long.toString(longAt(m, sector + 7)));
-        }
-        f.put("error", m.substring(at, dev));
-        int op = m.indexOf(":(", comma);
-        if (op > 0) {
-            int close = m.indexOf(')', op);
-            if (close > op + 2) {
-                f.put("op", m.substring(op + 2, close));
-            }
-        }
-        f.put("what", "request");
-        return event(line, KernelEventKind.BLOCK_IO_ERROR, null, null, null, f);
-    }
-
-    /** "Buffer I/O error on dev sda1, logical block 0, async page read" ("on device" before 4.x). */
-    private boolean bufferIoError(LogLine line, String m) {
-        int devAt = m.startsWith("Buffer I/O error on device ") ? 27 : m.startsWith("Buffer I/O error on dev ") ? 24 : -1;
-        if (devAt < 0) {
-            return false;
-        }
-        int comma = m.indexOf(',', devAt);
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("dev", m.substring(devAt, comma < 0 ? m.length() : comma));
-        int block = m.indexOf("logical block ", devAt);
-        if (block > 0 && longAt(m, block + 14) >= 0) {
-            f.put("block", Long.toString(longAt(m, block + 14)));
-        }
-        f.put("what", "buffer-io");
-        return event(line, KernelEventKind.BLOCK_IO_ERROR, null, null, null, f);
     }
 
     // ---- kernel release
