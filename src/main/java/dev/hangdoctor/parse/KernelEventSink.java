@@ -265,8 +265,11 @@ public final class KernelEventSink implements LineSink {
             if (colon < 0) {
                 return false;
             }
-            String comm = m.substring(11, colon);
             int pid = intAt(m, colon + 1);
+            if (pid < 0) {
+                return false;
+            }
+            String comm = m.substring(11, colon);
             long seconds = longAt(m, blocked + 23);
             Task t = evidence.task(pid).comm(comm).state(TaskState.UNINTERRUPTIBLE);
             if (seconds >= 0 && (t.blockedSeconds() == null || t.blockedSeconds() < seconds)) {
@@ -309,8 +312,11 @@ public final class KernelEventSink implements LineSink {
         if (colon < 0) {
             return false;
         }
-        String comm = m.substring(11, colon);
         int pid = intAt(m, colon + 1);
+        if (pid < 0) {
+            return false;
+        }
+        String comm = m.substring(11, colon);
         int kindAt = on + 13; // after " blocked on a"
         String lock;
         if (m.startsWith(" mutex", kindAt)) {
@@ -339,7 +345,7 @@ public final class KernelEventSink implements LineSink {
                 ownerEnd--;
             }
             int oc = pidColon(m, ownerStart, ownerEnd);
-            if (oc > 0) {
+            if (oc > 0 && intAt(m, oc + 1) >= 0) {
                 String ownerComm = m.substring(ownerStart, oc);
                 int ownerPid = intAt(m, oc + 1);
                 f.put("owner-pid", Integer.toString(ownerPid));

@@ -136,11 +136,12 @@ public final class KernelLogPrefix {
                 if (i == digits || i >= end || s.charAt(i) != '.') {
                     return -1;
                 }
-                int frac = ++i;
+                // the fraction may be empty: some consoles print "[  240.] "
+                i++;
                 while (i < end && isDigit(s.charAt(i))) {
                     i++;
                 }
-                if (i == frac || i >= end) {
+                if (i >= end) {
                     return -1;
                 }
                 if (s.charAt(i) == ' ' && i + 1 < end && s.charAt(i + 1) == '<') {

@@ -432,6 +432,8 @@ class KernelEventSinkTest {
                 "CPU: 5",
                 "INFO: task",
                 "INFO: task foo blocked for more than 120 seconds.",
+                "INFO: task foo:99999999999 blocked for more than 120 seconds.",
+                "INFO: task a:1 is blocked on a spinlock likely owned by task b:2.",
                 "BUG: soft lockup",
                 "Killed process",
                 "Task in",

@@ -58,6 +58,15 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void dmesgWithAnEmptyFraction() {
+        // MIPS/CI20_linux issue 8
+        LogLine l = KernelLogPrefix.strip("[  240.] INFO: task kinteractiveup:64 blocked for more than 120 seconds.", 1);
+        assertThat(l.prefix()).isEqualTo("dmesg");
+        assertThat(l.message()).startsWith("INFO: task kinteractiveup:64");
+        assertThat(l.timestamp()).isEqualTo(240.0);
+    }
+
+    @Test
     void dmesgDelta() {
         // util-linux dmesg -d: "[%5ld.%06ld <%12.06f>] "
         LogLine l = KernelLogPrefix.strip("[ 3891.875313 <    0.001506>] Killed process 27153 (x)", 1);
