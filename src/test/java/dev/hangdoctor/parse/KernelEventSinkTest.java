@@ -141,12 +141,16 @@ class KernelEventSinkTest {
 
     @Test
     void hardLockupOldAndNew() {
-        // seed 004, and the watchdog: prefix of newer kernels
+        // seed 004, and the "watchdog: " prefix (pr_fmt of kernel/watchdog.c) of newer kernels
         feed("[4474426.249700] NMI watchdog: Watchdog detected hard LOCKUP on cpu 50");
         feed("watchdog: Watchdog detected hard LOCKUP on cpu 5");
+        // kernel/watchdog.c since 6.6 (buddy detector): "CPU%u: Watchdog detected hard LOCKUP on cpu %u"
+        feed("watchdog: CPU4: Watchdog detected hard LOCKUP on cpu 5");
         sink.finish();
         List<KernelEvent> events = evidence.events(KernelEventKind.HARD_LOCKUP);
-        assertThat(events).extracting(KernelEvent::cpu).containsExactly(50, 5);
+        assertThat(events).extracting(KernelEvent::cpu).containsExactly(50, 5, 5);
+        assertThat(events.get(2).fields()).containsEntry("detected-by", "4");
+        assertThat(events.get(1).fields()).doesNotContainKey("detected-by");
         assertThat(events.get(0).timestamp()).isEqualTo(4474426.2497);
     }
 
