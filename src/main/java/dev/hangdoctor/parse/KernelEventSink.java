@@ -1,11 +1,75 @@
 package dev.hangdoctor.parse;
 
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.LockOwnerHint;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
 
-/** Recognises the kernel messages that matter to a hang (see {@link dev.hangdoctor.model.KernelEventKind}). */
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.hangdoctor.parse.KernelMessageText.commaKeyValues;
+import static dev.hangdoctor.parse.KernelMessageText.intAt;
+import static dev.hangdoctor.parse.KernelMessageText.longAt;
+import static dev.hangdoctor.parse.KernelMessageText.pidColon;
+import static dev.hangdoctor.parse.KernelMessageText.word;
+
+/**
+ * Recognises the kernel messages that matter to a hang (see {@link KernelEventKind}) and adds them to the
+ * evidence as {@link KernelEvent}s whose {@code source} is "file:line". Hung-task reports also fill the blocked
+ * task ({@link Evidence#task}: comm, blocked seconds, state D), and 6.16+ blocker reports add a
+ * {@link LockOwnerHint} to the waiter. The first kernel release seen sets {@code host().kernelRelease}.
+ *
+ * <p>{@code fields} keys by kind:
+ * <ul>
+ *   <li>HUNG_TASK: {@code seconds}.</li>
+ *   <li>HUNG_TASK_LOCK_OWNER: {@code lock} (mutex | semaphore | rwsem-reader | rwsem-writer | rwsem when the
+ *       owner was not found), {@code owner-pid}, {@code owner-comm} (absent when the kernel says "the owner is
+ *       not found"), {@code owner-role} (reader | writer, rw-semaphores only).</li>
+ *   <li>SOFT_LOCKUP: {@code seconds}.</li>
+ *   <li>HARD_LOCKUP: {@code detected-by} (the CPU that noticed, when printed as "CPUn: ").</li>
+ *   <li>RCU_STALL: {@code flavor} (rcu_sched, rcu_preempt, rcu_bh, ...), {@code kind} (self-detected |
+ *       detected | expedited), {@code cpus} (the stalled CPUs, comma-separated, from the header's "{ 3 5 }" or the
+ *       per-CPU lines that follow it), {@code detected-by}. {@code cpu} is the first stalled CPU. The per-CPU
+ *       lines ("rcu: \t3-....: (1 GPs behind) idle=..." or "\t3: (...)") are folded into the event before it.</li>
+ *   <li>OOM_INVOKED: {@code gfp_mask} (the number), {@code gfp_flags} (the names in parentheses, when printed),
+ *       {@code order}, {@code oom_score_adj}, {@code nodemask} when printed (4.x).</li>
+ *   <li>OOM_KILL_CHOSEN: {@code score}, {@code scope} (memcg | global).</li>
+ *   <li>OOM_KILLED: {@code total-vm-kb}, {@code anon-rss-kb}, {@code file-rss-kb}, {@code shmem-rss-kb},
+ *       {@code pgtables-kb}, {@code uid}, {@code oom_score_adj} (what the kernel printed), {@code scope} (memcg |
+ *       global: from the line itself, or from the "Kill process" line just before it).</li>
+ *   <li>OOM_KILL_CONTEXT: every key=value of the line as printed (constraint, nodemask, cpuset, mems_allowed,
+ *       oom_memcg, task_memcg, task, pid, uid).</li>
+ *   <li>MEMCG_STATUS: {@code task_memcg}, {@code limit_memcg} ("Task in X killed as a result of limit of Y"), or
+ *       {@code counter} (memory | memory+swap | kmem | swap), {@code usage-kb}, {@code limit-kb}, {@code failcnt}.
+ *       </li>
+ *   <li>PANIC: {@code reason}.</li>
+ *   <li>SYSRQ: {@code what} ("Show Blocked State", "Show State", ...).</li>
+ *   <li>NFS_NOT_RESPONDING: {@code server}, {@code program} (nfs, lockd, ...), {@code status} (not-responding |
+ *       ok), {@code detail} (still trying | timed out).</li>
+ *   <li>BLOCK_IO_ERROR: {@code dev}, {@code sector}, {@code error} ("I/O", "critical medium", ...), {@code op}
+ *       ("WRITE", ...), {@code block} (Buffer I/O error's logical block), {@code what} (offline-device |
+ *       buffer-io | request).</li>
+ *   <li>KERNEL_VERSION: {@code release}. Recorded once per distinct release.</li>
+ *   <li>FAULT_PROBE: {@code time}, {@code function}, and every key=value of the probe ({@code tid},
+ *       {@code address}, {@code vma}, {@code flags}, ...). {@code pid} is the tid.</li>
+ * </ul>
+ * Most lines are noise: each is turned away after a switch on its first character and a few startsWith or
+ * indexOf tests; nothing is allocated for a line that is not an event.
+ */
 public final class KernelEventSink implements LineSink {
+    private static final int MAX_RELEASES = 16;
+
     private final Evidence evidence;
     private final String source;
+    private final Set<String> releases = new HashSet<>();
+    private final KernelEventOut out = this::event;
+    private final KernelRcuStalls rcuStalls = new KernelRcuStalls(out);
+    private final KernelOomMessages oom = new KernelOomMessages(out);
 
     public KernelEventSink(Evidence evidence, String source) {
         this.evidence = evidence;
@@ -14,10 +78,477 @@ public final class KernelEventSink implements LineSink {
 
     @Override
     public boolean accept(LogLine line) {
-        return false;
+        String m = line.message();
+        if (m == null || m.length() < 4) {
+            return false;
+        }
+        if (rcuStalls.follow(m)) {
+            return true;
+        }
+        return recognise(line, m);
     }
 
     @Override
     public void finish() {
+        rcuStalls.flush();
+    }
+
+    private boolean recognise(LogLine line, String m) {
+        switch (m.charAt(0)) {
+            case 'I':
+                if (m.startsWith("INFO: task ")) {
+                    return hungTask(line, m);
+                }
+                if (m.startsWith("INFO: rcu")) {
+                    return rcuStalls.header(line, m, 6);
+                }
+                if (m.startsWith("I/O error, dev ")) {
+                    return KernelIoMessages.blockRequestError(out, line, m, 0);
+                }
+                break;
+            case 'r':
+                if (m.startsWith("rcu: INFO: ")) {
+                    return rcuStalls.header(line, m, 11);
+                }
+                break;
+            case 'B':
+                if (m.startsWith("BUG: soft lockup")) {
+                    return softLockup(line, m);
+                }
+                if (m.startsWith("Buffer I/O error on dev")) {
+                    return KernelIoMessages.bufferIoError(out, line, m);
+                }
+                break;
+            case 'N':
+                if (m.startsWith("NMI watchdog: ")) {
+                    return watchdog(line, m, 14);
+                }
+                break;
+            case 'w':
+                if (m.startsWith("watchdog: ")) {
+                    return watchdog(line, m, 10);
+                }
+                break;
+            case 'W':
+                if (m.startsWith("Watchdog detected hard LOCKUP")) {
+                    return watchdog(line, m, 0);
+                }
+                break;
+            case 'M':
+                if (m.startsWith("Memory cgroup out of memory: ")) {
+                    return oom.kill(line, m, 29, "memcg");
+                }
+                break;
+            case 'O':
+                if (m.startsWith("Out of memory: ")) {
+                    return oom.kill(line, m, 15, "global");
+                }
+                break;
+            case 'K':
+                if (m.startsWith("Killed process ")) {
+                    return oom.killed(line, m, 0, null);
+                }
+                if (m.startsWith("Kernel panic - not syncing: ")) {
+                    return event(line, KernelEventKind.PANIC, null, null, null,
+                            Map.of("reason", m.substring(28).trim()));
+                }
+                break;
+            case 'o':
+                if (m.startsWith("oom-kill:")) {
+                    return oom.context(line, m);
+                }
+                break;
+            case 'T':
+                if (m.startsWith("Task in ")) {
+                    return oom.memcgTaskIn(line, m);
+                }
+                if (m.startsWith("Tainted: ")) {
+                    return releaseAfterTaint(line, m);
+                }
+                break;
+            case 'm':
+                if (m.startsWith("memory: usage ")) {
+                    return oom.memcgCounter(line, m, "memory", 14);
+                }
+                if (m.startsWith("memory+swap: usage ")) {
+                    return oom.memcgCounter(line, m, "memory+swap", 19);
+                }
+                break;
+            case 'k':
+                if (m.startsWith("kmem: usage ")) {
+                    return oom.memcgCounter(line, m, "kmem", 12);
+                }
+                break;
+            case 'S':
+                if (m.startsWith("SysRq : ")) {
+                    return sysrq(line, m, 8);
+                }
+                break;
+            case 's':
+                if (m.startsWith("sysrq: ")) {
+                    return sysrq(line, m, 7);
+                }
+                if (m.startsWith("swap: usage ")) {
+                    return oom.memcgCounter(line, m, "swap", 12);
+                }
+                break;
+            case 'L':
+                if (m.startsWith("Linux version ")) {
+                    return kernelRelease(line, word(m, 14), null, null, null);
+                }
+                break;
+            case 'C':
+                if (m.startsWith("CPU: ")) {
+                    return dumpStackHeader(line, m);
+                }
+                break;
+            case ' ':
+            case '\t':
+                return indentedTaint(line, m);
+            case ':':
+                return faultProbe(line, m, 1);
+            case 'b':
+                if (m.startsWith("blk_update_request: ")) {
+                    return KernelIoMessages.blockRequestError(out, line, m, 20);
+                }
+                if (m.startsWith("blk_print_req_error: ")) {
+                    return KernelIoMessages.blockRequestError(out, line, m, 21);
+                }
+                break;
+            case 'e':
+                if (m.startsWith("end_request: ")) {
+                    return KernelIoMessages.blockRequestError(out, line, m, 13);
+                }
+                break;
+            case 'p':
+                if (m.startsWith("print_req_error: ")) {
+                    return KernelIoMessages.blockRequestError(out, line, m, 17);
+                }
+                break;
+            case 'c':
+                if (m.startsWith("call ") && m.indexOf(" tid=") > 0) {
+                    return faultProbe(line, m, -1);
+                }
+                break;
+            default:
+                break;
+        }
+        return lessCommon(line, m);
+    }
+
+    /** Lines that start with a name (comm, program, driver): one or two scans of the line. */
+    private boolean lessCommon(LogLine line, String m) {
+        int invoked = m.indexOf(" invoked oom-killer: ");
+        if (invoked > 0) {
+            return oom.invoked(line, m, invoked);
+        }
+        int server = m.indexOf(": server ");
+        if (server > 0 && server < 24) {
+            return KernelIoMessages.nfs(out, line, m, server);
+        }
+        int err = m.indexOf(" error, dev ");
+        if (err > 0) {
+            return KernelIoMessages.blockRequestError(out, line, m, 0);
+        }
+        if (m.endsWith(": rejecting I/O to offline device")) {
+            return KernelIoMessages.offlineDevice(out, line, m);
+        }
+        return false;
+    }
+
+    // ---- hung tasks: "INFO: task jbd2/md127-8:587 blocked for more than 120 seconds."
+
+    private boolean hungTask(LogLine line, String m) {
+        int blocked = m.indexOf(" blocked for more than ", 11);
+        if (blocked > 0) {
+            int colon = pidColon(m, 11, blocked);
+            if (colon < 0) {
+                return false;
+            }
+            int pid = intAt(m, colon + 1);
+            if (pid < 0) {
+                return false;
+            }
+            String comm = m.substring(11, colon);
+            long seconds = longAt(m, blocked + 23);
+            Task t = evidence.task(pid).comm(comm).state(TaskState.UNINTERRUPTIBLE);
+            if (seconds >= 0 && (t.blockedSeconds() == null || t.blockedSeconds() < seconds)) {
+                t.blockedSeconds(seconds);
+            }
+            if (t.source() == null) {
+                t.source(source + ":" + line.lineNo());
+            }
+            Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
+            return event(line, KernelEventKind.HUNG_TASK, pid, comm, null, f);
+        }
+        return blockerReport(line, m);
+    }
+
+    /**
+     * kernel/hung_task.c debug_show_blocker (6.16+):
+     * "INFO: task %s:%d is blocked on a mutex likely owned by task %s:%d."
+     * "INFO: task %s:%d blocked on a semaphore likely last held by task %s:%d"
+     * "INFO: task %s:%d <%s> blocked on an rw-semaphore likely owned by task %s:%d <%s>"
+     * "INFO: task %s:%d is blocked on a mutex, but the owner is not found." (and semaphore / rw-semaphore)
+     */
+    private boolean blockerReport(LogLine line, String m) {
+        int on = m.indexOf(" blocked on a", 11);
+        if (on < 0) {
+            return false;
+        }
+        int waiterEnd = on;
+        String role = null;
+        if (m.startsWith(" is", waiterEnd - 3)) {
+            waiterEnd -= 3;
+        } else if (m.charAt(waiterEnd - 1) == '>') {
+            int lt = m.lastIndexOf(" <", waiterEnd);
+            if (lt < 11) {
+                return false;
+            }
+            role = m.substring(lt + 2, waiterEnd - 1);
+            waiterEnd = lt;
+        }
+        int colon = pidColon(m, 11, waiterEnd);
+        if (colon < 0) {
+            return false;
+        }
+        int pid = intAt(m, colon + 1);
+        if (pid < 0) {
+            return false;
+        }
+        String comm = m.substring(11, colon);
+        int kindAt = on + 13; // after " blocked on a"
+        String lock;
+        if (m.startsWith(" mutex", kindAt)) {
+            lock = "mutex";
+        } else if (m.startsWith(" semaphore", kindAt)) {
+            lock = "semaphore";
+        } else if (m.startsWith("n rw-semaphore", kindAt)) {
+            lock = role == null ? "rwsem" : "rwsem-" + role;
+        } else {
+            return false;
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("lock", lock);
+        int by = m.indexOf(" by task ", kindAt);
+        if (by > 0) {
+            int ownerStart = by + 9;
+            int ownerEnd = m.length();
+            String ownerRole = null;
+            if (m.endsWith(">")) {
+                int lt = m.lastIndexOf(" <");
+                if (lt > ownerStart) {
+                    ownerRole = m.substring(lt + 2, m.length() - 1);
+                    ownerEnd = lt;
+                }
+            } else if (m.endsWith(".")) {
+                ownerEnd--;
+            }
+            int oc = pidColon(m, ownerStart, ownerEnd);
+            if (oc > 0 && intAt(m, oc + 1) >= 0) {
+                String ownerComm = m.substring(ownerStart, oc);
+                int ownerPid = intAt(m, oc + 1);
+                f.put("owner-pid", Integer.toString(ownerPid));
+                f.put("owner-comm", ownerComm);
+                if (ownerRole != null) {
+                    f.put("owner-role", ownerRole);
+                }
+                evidence.task(pid).comm(comm).lockOwnerHint(new LockOwnerHint(lock, null, ownerComm, ownerPid));
+            }
+        } else {
+            evidence.task(pid).comm(comm);
+        }
+        return event(line, KernelEventKind.HUNG_TASK_LOCK_OWNER, pid, comm, null, f);
+    }
+
+    // ---- lockups
+
+    /** "BUG: soft lockup - CPU#3 stuck for 23s! [kworker/3:1:123]" */
+    private boolean softLockup(LogLine line, String m) {
+        int cpuAt = m.indexOf("CPU#", 16);
+        if (cpuAt < 0) {
+            return false;
+        }
+        int cpu = intAt(m, cpuAt + 4);
+        int stuck = m.indexOf("stuck for ", cpuAt);
+        long seconds = stuck < 0 ? -1 : longAt(m, stuck + 10);
+        Integer pid = null;
+        String comm = null;
+        int open = m.indexOf("! [", cpuAt);
+        int close = m.lastIndexOf(']');
+        if (open > 0 && close > open + 3) {
+            int colon = pidColon(m, open + 3, close);
+            if (colon > 0) {
+                comm = m.substring(open + 3, colon);
+                pid = intAt(m, colon + 1);
+            }
+        }
+        Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
+        return event(line, KernelEventKind.SOFT_LOCKUP, pid, comm, cpu >= 0 ? cpu : null, f);
+    }
+
+    /** After "NMI watchdog: " / "watchdog: ": a soft lockup, or "[CPUn: ]Watchdog detected hard LOCKUP on cpu N". */
+    private boolean watchdog(LogLine line, String m, int at) {
+        if (m.startsWith("BUG: soft lockup", at)) {
+            return softLockup(line, m);
+        }
+        int hard = m.indexOf("Watchdog detected hard LOCKUP on cpu ", at);
+        if (hard < 0) {
+            return false;
+        }
+        int cpu = intAt(m, hard + 37);
+        Map<String, String> f = Map.of();
+        if (m.startsWith("CPU", at) && hard > at) {
+            int by = intAt(m, at + 3);
+            if (by >= 0) {
+                f = Map.of("detected-by", Integer.toString(by));
+            }
+        }
+        return event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, f);
+    }
+
+    // ---- sysrq, nfs, block
+
+    /** "SysRq : Show Blocked State" (3.10) / "sysrq: Show Blocked State" (4.x+); the help text is not an event. */
+    private boolean sysrq(LogLine line, String m, int at) {
+        String what = m.substring(at).trim();
+        if (what.isEmpty() || what.startsWith("HELP")) {
+            return false;
+        }
+        if (what.startsWith("SysRq : ")) {
+            what = what.substring(8).trim();
+        }
+        return event(line, KernelEventKind.SYSRQ, null, null, null, Map.of("what", what));
+    }
+
+    // ---- kernel release
+
+    /**
+     * lib/dump_stack.c: "CPU: %d PID: %d Comm: %.20s %s%s %s %.*s" (6.11+ adds "UID: %u " after the CPU):
+     * "[Kdump: loaded ]Tainted: G  OE  ------------   3.10.0-1160.el7.x86_64 #1" / "Not tainted 6.12.0-rc1 #1".
+     */
+    private boolean dumpStackHeader(LogLine line, String m) {
+        int pidAt = m.indexOf(" PID: ", 5);
+        int commAt = m.indexOf(" Comm: ", 5);
+        if (pidAt < 0 || commAt < pidAt) {
+            return false;
+        }
+        int cpu = intAt(m, 5);
+        int pid = intAt(m, pidAt + 6);
+        int taint = m.indexOf(" Tainted: ", commAt + 7);
+        if (taint < 0) {
+            taint = m.indexOf(" Not tainted ", commAt + 7);
+        }
+        String comm = taint > commAt + 7 ? m.substring(commAt + 7, taint) : null;
+        if (comm != null && comm.endsWith(" Kdump: loaded")) {
+            comm = comm.substring(0, comm.length() - 14);
+        }
+        String release = releaseBeforeVersion(m, taint < 0 ? commAt + 7 : taint);
+        if (release == null) {
+            return false;
+        }
+        return kernelRelease(line, release, pid >= 0 ? pid : null, comm, cpu >= 0 ? cpu : null);
+    }
+
+    /** The hung-task report's second line: "      Tainted: G  OE  ------------   3.10.0-1160.el7.x86_64 #1". */
+    private boolean indentedTaint(LogLine line, String m) {
+        int i = 0;
+        int n = m.length();
+        while (i < n && (m.charAt(i) == ' ' || m.charAt(i) == '\t')) {
+            i++;
+        }
+        if (i > 12 || !(m.startsWith("Tainted: ", i) || m.startsWith("Not tainted ", i))) {
+            return false;
+        }
+        String release = releaseBeforeVersion(m, i);
+        return release != null && kernelRelease(line, release, null, null, null);
+    }
+
+    /** "Tainted: G W 6.5.3-arch1-1 #1" at the start of a message (the indentation stripped by some tool). */
+    private boolean releaseAfterTaint(LogLine line, String m) {
+        String release = releaseBeforeVersion(m, 0);
+        return release != null && kernelRelease(line, release, null, null, null);
+    }
+
+    /** The word before the last " #N" (the utsname version's first word) after {@code from}. */
+    private static String releaseBeforeVersion(String m, int from) {
+        int hash = m.lastIndexOf(" #");
+        while (hash > from && !(hash + 2 < m.length() && m.charAt(hash + 2) >= '0' && m.charAt(hash + 2) <= '9')) {
+            hash = m.lastIndexOf(" #", hash - 1);
+        }
+        if (hash <= from) {
+            return null;
+        }
+        int start = m.lastIndexOf(' ', hash - 1) + 1;
+        if (start <= from || start >= hash) {
+            return null;
+        }
+        char c = m.charAt(start);
+        return c >= '0' && c <= '9' ? m.substring(start, hash) : null;
+    }
+
+    private boolean kernelRelease(LogLine line, String release, Integer pid, String comm, Integer cpu) {
+        if (release.isEmpty() || release.charAt(0) < '0' || release.charAt(0) > '9') {
+            return false;
+        }
+        evidence.host().kernelRelease(release);
+        if (releases.contains(release) || releases.size() >= MAX_RELEASES) {
+            return true;
+        }
+        releases.add(release);
+        return event(line, KernelEventKind.KERNEL_VERSION, pid, comm, cpu, Map.of("release", release));
+    }
+
+    // ---- ad-hoc probe output (seed 000)
+
+    /**
+     * ":Sat Aug 29 06:32:19 2020,runc:[2:INIT],call handle_mm_fault tid=112272,address=cd3468,vma=0x...,flags=a9"
+     * ({@code at} = 1), or the bare "call handle_mm_fault tid=..." ({@code at} = -1).
+     */
+    private boolean faultProbe(LogLine line, String m, int at) {
+        int call;
+        String time = null;
+        String comm = null;
+        if (at < 0) {
+            call = 0;
+        } else {
+            call = m.lastIndexOf(",call ");
+            if (call < 0) {
+                return false;
+            }
+            int firstComma = m.indexOf(',', at);
+            if (firstComma < 0 || firstComma >= call) {
+                return false;
+            }
+            time = m.substring(at, firstComma);
+            comm = m.substring(firstComma + 1, call);
+            call++;
+        }
+        int fnStart = call + 5;
+        int fnEnd = m.indexOf(' ', fnStart);
+        if (fnEnd < 0) {
+            return false;
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        if (time != null) {
+            f.put("time", time);
+        }
+        f.put("function", m.substring(fnStart, fnEnd));
+        f.putAll(commaKeyValues(m, fnEnd + 1, m.length()));
+        String tid = f.get("tid");
+        if (tid == null) {
+            return false;
+        }
+        int pid = intAt(tid, 0);
+        return event(line, KernelEventKind.FAULT_PROBE, pid >= 0 ? pid : null, comm, null, f);
+    }
+
+    // ----
+
+    private boolean event(LogLine line, KernelEventKind kind, Integer pid, String comm, Integer cpu,
+                          Map<String, String> fields) {
+        evidence.addEvent(new KernelEvent(kind, line.timestamp(), pid, comm, cpu, fields, line.message(),
+                source + ":" + line.lineNo()));
+        return true;
     }
 }

@@ -1,21 +1,571 @@
 package dev.hangdoctor.parse;
 
 /**
- * Takes the log prefix off one line of kernel log, whatever tool wrote it: plain `dmesg` ("[ 3891.873807] "),
- * `dmesg -T` ("[Sat Aug 29 06:32:19 2020] "), syslog (/var/log/messages, kern.log: "Aug 29 06:32:19 host kernel: "),
- * `journalctl -k` ("Aug 29 06:32:19 host kernel: " and the ISO/short-precise variants), raw `/dev/kmsg` records
- * ("6,1234,5678,-;message"), vmcore-dmesg. Lines without a known prefix come back unchanged with prefix "none".
+ * Takes the log prefix off one line of kernel log, whatever tool wrote it, and names the style it found.
+ *
+ * <p>Styles and the {@code prefix} names reported (users see them as the detected format):
+ * <ul>
+ *   <li>{@code "dmesg"}: util-linux dmesg and vmcore-dmesg, {@code "[ 3891.873807] msg"}, with the raw level
+ *       ({@code "<6>[ 3891.873807] msg"}, {@code dmesg -r}), the delta ({@code "[ 3891.873807 <    0.000012>] "},
+ *       {@code dmesg -d}) and the caller id ({@code "[  125.351161][  T140] msg"}, CONFIG_PRINTK_CALLER).</li>
+ *   <li>{@code "dmesg -T"}: wall-clock dmesg, {@code "[Sat Aug 29 06:32:19 2020] msg"}, and
+ *       {@code --time-format iso} ({@code "2020-08-29T06:32:19,123456+08:00 msg"}).</li>
+ *   <li>{@code "dmesg -H"}: human dmesg, {@code "[Aug29 06:32] msg"} / {@code "[  +0.000123] msg"}.</li>
+ *   <li>{@code "dmesg -x"}: decoded dmesg, {@code "kern  :info  : [  123.400000] msg"}.</li>
+ *   <li>{@code "syslog"}: /var/log/messages, kern.log and {@code journalctl -k}'s default output (the two look
+ *       alike), {@code "Aug 29 06:32:19 host kernel: msg"}, and rsyslog's RFC 3339 time
+ *       ({@code "2020-08-29T06:32:19.123456+08:00 host kernel: msg"}). A {@code "[ 123.456] "} after
+ *       {@code "kernel: "} is taken off too and gives the timestamp. Lines of other programs
+ *       ({@code "host sshd[123]: msg"}) come back with the text after the tag.</li>
+ *   <li>{@code "journalctl"}: the journal's own styles: {@code -o short-monotonic}
+ *       ({@code "[ 3891.873807] host kernel: msg"}, no host with {@code --no-hostname}), {@code short-precise}
+ *       ({@code "Aug 29 06:32:19.123456 host kernel: msg"}), {@code short-iso}
+ *       ({@code "2020-08-29T06:32:19+0800 host kernel: msg"}),
+ *       {@code short-full} ({@code "Sat 2020-08-29 06:32:19 CST host kernel: msg"}), {@code short-unix}
+ *       ({@code "1598653939.123456 host kernel: msg"}), and its {@code "-- Logs begin at ... --"} /
+ *       {@code "-- Boot ... --"} lines, which come back as message "".</li>
+ *   <li>{@code "kmsg"}: raw /dev/kmsg records, {@code "6,1234,5678,-;msg"} (prio,seq,usec,flags[,more];msg).
+ *       Their dictionary lines ({@code " SUBSYSTEM=pci"}, {@code " DEVICE=+pci:0000:00:01.0"}) come back as
+ *       message "" with prefix {@code "kmsg-dict"} so that no parser reads them.</li>
+ *   <li>{@code "none"}: anything else; the message is the line.</li>
+ * </ul>
+ * The message keeps its own leading whitespace ({@code "  ? __schedule+0x..."}): only the prefix and the one
+ * space the prefix format itself adds are removed. A trailing '\r' is dropped. Timestamps are seconds since boot
+ * where the prefix gives them (dmesg, kmsg, short-monotonic, syslog kernel lines with a dmesg stamp) and null
+ * for wall-clock styles.
+ *
+ * <p>Every line of a log goes through here, so the checks are plain character tests and the only allocation is
+ * the final substring and the result.
  */
 public final class KernelLogPrefix {
+    private static final String DMESG = "dmesg";
+    private static final String DMESG_T = "dmesg -T";
+    private static final String DMESG_H = "dmesg -H";
+    private static final String DMESG_X = "dmesg -x";
+    private static final String SYSLOG = "syslog";
+    private static final String JOURNAL = "journalctl";
+    private static final String KMSG = "kmsg";
+    private static final String KMSG_DICT = "kmsg-dict";
+    private static final String NONE = "none";
+
     private KernelLogPrefix() {
     }
 
     /** Strips one line; never throws, whatever the bytes. */
     public static LogLine strip(String raw, long lineNo) {
-        String s = raw;
-        if (!s.isEmpty() && s.charAt(s.length() - 1) == '\r') {
-            s = s.substring(0, s.length() - 1);
+        if (raw == null) {
+            return new LogLine("", null, NONE, lineNo);
         }
-        return new LogLine(s, null, "none", lineNo);
+        int end = raw.length();
+        if (end > 0 && raw.charAt(end - 1) == '\r') {
+            end--;
+        }
+        if (end == 0) {
+            return new LogLine("", null, NONE, lineNo);
+        }
+        LogLine found = null;
+        char c = raw.charAt(0);
+        if (c == '[') {
+            found = stamps(raw, 0, end, null, true, lineNo);
+        } else if (c == '<') {
+            found = levelled(raw, end, lineNo);
+        } else if (c >= '0' && c <= '9') {
+            found = numeric(raw, end, lineNo);
+        } else if (c >= 'A' && c <= 'Z') {
+            found = capitalised(raw, end, lineNo);
+        } else if (c >= 'a' && c <= 'z') {
+            found = decoded(raw, end, lineNo);
+        } else if (c == '-') {
+            found = journalMarker(raw, end, lineNo);
+        } else if (c == ' ') {
+            found = kmsgDictionary(raw, end, lineNo);
+        }
+        if (found != null) {
+            return found;
+        }
+        return new LogLine(end == raw.length() ? raw : raw.substring(0, end), null, NONE, lineNo);
+    }
+
+    // ---- dmesg stamps: "[ 3891.873807]", "[ 3891.873807 <    0.000012>]", "[Sat Aug 29 06:32:19 2020]",
+    //      "[Aug29 06:32]", "[  +0.000123]", and the caller id "[  T140]" that may follow any of them
+
+    private static final int NOT_STAMP = 0;
+    private static final int MONOTONIC = 1;
+    private static final int CTIME = 2;
+    private static final int RELTIME = 3;
+    private static final int CALLER = 4;
+
+    /** Which stamp starts at {@code at} (a '['): one of the constants above. */
+    private static int stampKind(String s, int at, int end) {
+        if (at + 2 >= end) {
+            return NOT_STAMP;
+        }
+        char c = s.charAt(at + 1);
+        if (isUpper(c)) {
+            return (c == 'T' || c == 'C') && isDigit(s.charAt(at + 2)) ? CALLER : CTIME;
+        }
+        int i = at + 1;
+        while (i < end && s.charAt(i) == ' ') {
+            i++;
+        }
+        if (i >= end) {
+            return NOT_STAMP;
+        }
+        c = s.charAt(i);
+        if (isDigit(c)) {
+            return MONOTONIC;
+        }
+        if (c == '+') {
+            return RELTIME;
+        }
+        return c == 'T' || c == 'C' ? CALLER : NOT_STAMP;
+    }
+
+    /** Index just after the stamp of that kind at {@code at}, or -1 when it is not well formed. */
+    private static int stampEnd(String s, int at, int end, int kind) {
+        switch (kind) {
+            case MONOTONIC: {
+                int i = at + 1;
+                while (i < end && s.charAt(i) == ' ') {
+                    i++;
+                }
+                int digits = i;
+                while (i < end && isDigit(s.charAt(i))) {
+                    i++;
+                }
+                if (i == digits || i >= end || s.charAt(i) != '.') {
+                    return -1;
+                }
+                // the fraction may be empty: some consoles print "[  240.] "
+                i++;
+                while (i < end && isDigit(s.charAt(i))) {
+                    i++;
+                }
+                if (i >= end) {
+                    return -1;
+                }
+                if (s.charAt(i) == ' ' && i + 1 < end && s.charAt(i + 1) == '<') {
+                    return deltaEnd(s, i, end);
+                }
+                return s.charAt(i) == ']' ? i + 1 : -1;
+            }
+            case RELTIME: {
+                // "[  +0.000123]" / "[ +12.000000]"
+                int close = s.indexOf(']', at);
+                return close < 0 || close > end || close - at > 16 ? -1 : close + 1;
+            }
+            case CTIME: {
+                int b = at + 1;
+                // "[Www Mmm dd hh:mm:ss yyyy]", the day space-padded (%e), optionally " <delta>" (dmesg -T -d)
+                if (b + 25 <= end && s.charAt(b + 3) == ' ' && s.charAt(b + 7) == ' ' && s.charAt(b + 10) == ' '
+                        && s.charAt(b + 13) == ':' && s.charAt(b + 16) == ':' && s.charAt(b + 19) == ' '
+                        && isDigit(s.charAt(b + 20)) && isDigit(s.charAt(b + 23))) {
+                    int i = b + 24;
+                    if (s.charAt(i) == ' ' && i + 1 < end && s.charAt(i + 1) == '<') {
+                        return deltaEnd(s, i, end);
+                    }
+                    return s.charAt(i) == ']' ? i + 1 : -1;
+                }
+                // "[Mmm dd hh:mm]" (dmesg -H at a new minute), the day as %e: "Aug29" or "Aug 9"
+                if (b + 12 <= end && isLower(s.charAt(b + 1)) && isLower(s.charAt(b + 2)) && s.charAt(b + 5) == ' '
+                        && s.charAt(b + 8) == ':' && s.charAt(b + 11) == ']' && isDigit(s.charAt(b + 4))) {
+                    return b + 12;
+                }
+                return -1;
+            }
+            case CALLER: {
+                int i = at + 1;
+                while (i < end && s.charAt(i) == ' ') {
+                    i++;
+                }
+                if (i >= end || (s.charAt(i) != 'T' && s.charAt(i) != 'C')) {
+                    return -1;
+                }
+                int digits = ++i;
+                while (i < end && isDigit(s.charAt(i))) {
+                    i++;
+                }
+                return i == digits || i >= end || s.charAt(i) != ']' ? -1 : i + 1;
+            }
+            default:
+                return -1;
+        }
+    }
+
+    /** After " <" of a delta: the index past ">]", or -1. */
+    private static int deltaEnd(String s, int from, int end) {
+        int gt = s.indexOf(">]", from);
+        return gt < 0 || gt + 2 > end || gt - from > 24 ? -1 : gt + 2;
+    }
+
+    /**
+     * One or more dmesg stamps from {@code at}: dmesg may print several time formats and the caller id one after
+     * the other ("[Jan13 04:31] [Tue Jan 13 04:31:07 2026] [T10489] msg"). The style is named after the first;
+     * the first monotonic stamp gives the timestamp. Null when {@code at} holds no stamp. With {@code journal},
+     * "host kernel: " after a monotonic stamp marks journalctl -o short-monotonic.
+     */
+    private static LogLine stamps(String s, int at, int end, String forcedStyle, boolean journal, long lineNo) {
+        int i = at;
+        String style = forcedStyle;
+        Double ts = null;
+        boolean any = false;
+        for (int n = 0; n < 4 && i < end && s.charAt(i) == '['; n++) {
+            int kind = stampKind(s, i, end);
+            if (kind == NOT_STAMP || (kind == CALLER && !any)) {
+                break;
+            }
+            int after = stampEnd(s, i, end, kind);
+            if (after < 0) {
+                break;
+            }
+            if (kind == MONOTONIC && ts == null) {
+                ts = parseSeconds(s, i + 1, after);
+            }
+            if (style == null) {
+                style = kind == MONOTONIC ? DMESG : kind == CTIME && after - i > 14 ? DMESG_T : DMESG_H;
+            }
+            any = true;
+            i = after;
+            if (i + 1 < end && s.charAt(i) == ' ' && s.charAt(i + 1) == '[' && stampKind(s, i + 1, end) != NOT_STAMP
+                    && stampEnd(s, i + 1, end, stampKind(s, i + 1, end)) > 0) {
+                i++;
+            }
+        }
+        if (!any) {
+            return null;
+        }
+        int msg = i < end && s.charAt(i) == ' ' ? i + 1 : i;
+        if (journal && ts != null && style == DMESG) {
+            int kernel = journalKernelTag(s, msg, end);
+            if (kernel >= 0) {
+                return message(s, kernel, end, ts, JOURNAL, lineNo);
+            }
+        }
+        return message(s, msg, end, ts, style, lineNo);
+    }
+
+    /**
+     * journalctl -o short-monotonic puts "host kernel: " after the time: the message starts after it. Only
+     * "kernel" is taken as the tag, so a dmesg line such as "usb usb1: ..." is not mistaken for one.
+     */
+    private static int journalKernelTag(String s, int from, int end) {
+        if (s.startsWith("kernel: ", from)) {
+            // --no-hostname
+            return from + 8;
+        }
+        int sp = s.indexOf(' ', from);
+        if (sp <= from || sp + 8 > end || !s.startsWith("kernel:", sp + 1)) {
+            return -1;
+        }
+        for (int k = from; k < sp; k++) {
+            char c = s.charAt(k);
+            if (c == ':' || c == '[' || c == '(' || c == '=') {
+                return -1;
+            }
+        }
+        int after = sp + 8;
+        if (after == end) {
+            return after;
+        }
+        return s.charAt(after) == ' ' ? after + 1 : -1;
+    }
+
+    // ---- "<6>[ 3891.873807] " (dmesg -r, kernel console with loglevel)
+
+    private static LogLine levelled(String s, int end, long lineNo) {
+        int i = 1;
+        while (i < end && i < 5 && isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == 1 || i + 1 >= end || s.charAt(i) != '>' || s.charAt(i + 1) != '[') {
+            return null;
+        }
+        return stamps(s, i + 1, end, null, false, lineNo);
+    }
+
+    // ---- lines starting with a digit: kmsg records, ISO times, short-unix
+
+    private static LogLine numeric(String s, int end, long lineNo) {
+        int i = 0;
+        while (i < end && isDigit(s.charAt(i)) && i < 20) {
+            i++;
+        }
+        if (i >= end) {
+            return null;
+        }
+        char c = s.charAt(i);
+        if (c == ',') {
+            return kmsg(s, i, end, lineNo);
+        }
+        if (c == '-' && i == 4) {
+            return iso(s, end, lineNo);
+        }
+        if (c == '.' && i >= 9) {
+            // journalctl -o short-unix: "1598653939.123456 host kernel: msg"
+            int j = i + 1;
+            while (j < end && isDigit(s.charAt(j))) {
+                j++;
+            }
+            if (j - i == 7 && j < end && s.charAt(j) == ' ') {
+                return hostAndTag(s, j + 1, end, null, JOURNAL, lineNo);
+            }
+        }
+        return null;
+    }
+
+    /** "6,1234,5678,-;msg" and "6,1234,5678,-,caller=T123;msg". */
+    private static LogLine kmsg(String s, int firstComma, int end, long lineNo) {
+        int i = firstComma + 1;
+        int seqStart = i;
+        while (i < end && isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == seqStart || i >= end || s.charAt(i) != ',') {
+            return null;
+        }
+        i++;
+        int usecStart = i;
+        long usec = 0;
+        while (i < end && isDigit(s.charAt(i)) && i - usecStart < 19) {
+            usec = usec * 10 + (s.charAt(i) - '0');
+            i++;
+        }
+        if (i == usecStart || i >= end || (s.charAt(i) != ',' && s.charAt(i) != ';')) {
+            return null;
+        }
+        int semi = i;
+        if (s.charAt(i) == ',') {
+            // flags and optional fields: short, no spaces
+            int limit = Math.min(end, i + 64);
+            semi = -1;
+            for (int j = i + 1; j < limit; j++) {
+                char c = s.charAt(j);
+                if (c == ';') {
+                    semi = j;
+                    break;
+                }
+                if (c == ' ') {
+                    return null;
+                }
+            }
+            if (semi < 0) {
+                return null;
+            }
+        }
+        return new LogLine(s.substring(semi + 1, end), usec / 1e6, KMSG, lineNo);
+    }
+
+    /**
+     * "2020-08-29T06:32:19..." : dmesg --time-format iso ("...,123456+08:00 msg": a comma before the fraction),
+     * journalctl -o short-iso ("+0800" or "+08:00" without a fraction; "+0800" with one), or rsyslog's RFC 3339
+     * ("2020-08-29T06:32:19.123456+08:00 host kernel: msg", which the newest journalctl short-iso-precise also
+     * prints: called syslog).
+     */
+    private static LogLine iso(String s, int end, long lineNo) {
+        if (end < 20 || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return null;
+        }
+        int i = 19;
+        boolean fraction = false;
+        boolean comma = false;
+        if (s.charAt(i) == '.' || s.charAt(i) == ',') {
+            comma = s.charAt(i) == ',';
+            fraction = true;
+            i++;
+            while (i < end && isDigit(s.charAt(i))) {
+                i++;
+            }
+        }
+        if (i >= end) {
+            return null;
+        }
+        boolean colonZone = false;
+        char z = s.charAt(i);
+        if (z == 'Z') {
+            i++;
+        } else if (z == '+' || z == '-') {
+            int zs = i + 1;
+            i = zs;
+            while (i < end && (isDigit(s.charAt(i)) || s.charAt(i) == ':')) {
+                if (s.charAt(i) == ':') {
+                    colonZone = true;
+                }
+                i++;
+            }
+            if (i - zs < 2) {
+                return null;
+            }
+        }
+        if (i >= end || s.charAt(i) != ' ') {
+            return null;
+        }
+        if (comma) {
+            return message(s, i + 1, end, null, DMESG_T, lineNo);
+        }
+        String style = fraction && colonZone ? SYSLOG : JOURNAL;
+        return hostAndTag(s, i + 1, end, null, style, lineNo);
+    }
+
+    // ---- lines starting with a capital: syslog/journal "Aug 29 06:32:19", short-full "Sat 2020-08-29"
+
+    private static LogLine capitalised(String s, int end, long lineNo) {
+        if (end < 16 || !isLower(s.charAt(1)) || !isLower(s.charAt(2)) || s.charAt(3) != ' ') {
+            return null;
+        }
+        // "Aug 29 06:32:19 " / "Aug  1 06:32:19 " / "Aug 29 06:32:19.123456 "
+        if (s.charAt(6) == ' ' && s.charAt(9) == ':' && s.charAt(12) == ':' && isDigit(s.charAt(5))
+                && isDigit(s.charAt(14))) {
+            char c = s.charAt(15);
+            if (c == ' ') {
+                return hostAndTag(s, 16, end, null, SYSLOG, lineNo);
+            }
+            if (c == '.') {
+                int i = 16;
+                while (i < end && isDigit(s.charAt(i))) {
+                    i++;
+                }
+                if (i > 16 && i < end && s.charAt(i) == ' ') {
+                    return hostAndTag(s, i + 1, end, null, JOURNAL, lineNo);
+                }
+            }
+            return null;
+        }
+        // journalctl -o short-full: "Sat 2020-08-29 06:32:19 CST host kernel: msg"
+        if (end > 25 && isDigit(s.charAt(4)) && s.charAt(8) == '-' && s.charAt(11) == '-' && s.charAt(14) == ' '
+                && s.charAt(17) == ':' && s.charAt(20) == ':' && s.charAt(23) == ' ') {
+            int zone = s.indexOf(' ', 24);
+            if (zone > 24 && zone - 24 <= 8) {
+                return hostAndTag(s, zone + 1, end, null, JOURNAL, lineNo);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * After a syslog-style time: "host tag: msg". The tag has no space and ends with ':'; for the kernel a
+     * dmesg stamp may follow ("kernel: [ 123.456] msg"), taken as the timestamp.
+     */
+    private static LogLine hostAndTag(String s, int from, int end, Double ts, String style, long lineNo) {
+        int hostEnd = s.indexOf(' ', from);
+        if (hostEnd <= from || hostEnd >= end) {
+            return null;
+        }
+        int tagStart = hostEnd + 1;
+        if (s.charAt(hostEnd - 1) == ':') {
+            // busybox and router syslogds write no host name: "Nov 18 10:34:27 kernel: msg"
+            tagStart = from;
+        }
+        int tagEnd = tagStart;
+        while (tagEnd < end && s.charAt(tagEnd) != ' ') {
+            tagEnd++;
+        }
+        if (tagEnd == tagStart || s.charAt(tagEnd - 1) != ':') {
+            // no "tag:": keep what follows the host name
+            return message(s, tagStart, end, ts, style, lineNo);
+        }
+        int msg = tagEnd < end ? tagEnd + 1 : tagEnd;
+        if (tagEnd - tagStart == 7 && s.startsWith("kernel:", tagStart) && msg < end && s.charAt(msg) == '['
+                && msg + 1 < end && (s.charAt(msg + 1) == ' ' || isDigit(s.charAt(msg + 1)))) {
+            LogLine inner = stamps(s, msg, end, style, false, lineNo);
+            if (inner != null) {
+                return new LogLine(inner.message(), inner.timestamp(), style, lineNo);
+            }
+        }
+        return message(s, msg, end, ts, style, lineNo);
+    }
+
+    // ---- "kern  :info  : [  123.400000] msg" (dmesg -x: "%-6s:%-6s: ")
+
+    private static LogLine decoded(String s, int end, long lineNo) {
+        if (end < 15 || s.charAt(6) != ':' || s.charAt(13) != ':' || s.charAt(14) != ' ') {
+            return null;
+        }
+        for (int i = 0; i < 6; i++) {
+            char c = s.charAt(i);
+            if (!isLower(c) && c != ' ') {
+                return null;
+            }
+        }
+        for (int i = 7; i < 13; i++) {
+            char c = s.charAt(i);
+            if (!isLower(c) && c != ' ') {
+                return null;
+            }
+        }
+        int at = 15;
+        if (at < end && s.charAt(at) == '[') {
+            LogLine stamped = stamps(s, at, end, DMESG_X, false, lineNo);
+            if (stamped != null) {
+                return stamped;
+            }
+        }
+        return message(s, at, end, null, DMESG_X, lineNo);
+    }
+
+    // ---- "-- Logs begin at Sat 2020-08-29 06:32:19 CST, end at ... --", "-- Boot 1a2b... --", "-- No entries --"
+
+    private static LogLine journalMarker(String s, int end, long lineNo) {
+        if (end >= 6 && s.startsWith("-- ") && s.charAt(end - 1) == '-' && s.charAt(end - 2) == '-'
+                && s.charAt(end - 3) == ' ' && Character.isUpperCase(s.charAt(3))) {
+            return new LogLine("", null, JOURNAL, lineNo);
+        }
+        return null;
+    }
+
+    // ---- " SUBSYSTEM=pci" / " DEVICE=+pci:0000:00:01.0": /dev/kmsg dictionary continuation lines
+
+    private static LogLine kmsgDictionary(String s, int end, long lineNo) {
+        if (s.startsWith(" SUBSYSTEM=") || s.startsWith(" DEVICE=")) {
+            return new LogLine("", null, KMSG_DICT, lineNo);
+        }
+        return null;
+    }
+
+    // ---- helpers
+
+    private static LogLine message(String s, int from, int end, Double ts, String style, long lineNo) {
+        String m = from >= end ? "" : s.substring(from, end);
+        return new LogLine(m, ts, style, lineNo);
+    }
+
+    /** "  3891.873807" up to the first character that is neither digit nor '.', as seconds. */
+    private static Double parseSeconds(String s, int from, int to) {
+        int i = from;
+        while (i < to && s.charAt(i) == ' ') {
+            i++;
+        }
+        long secs = 0;
+        long frac = 0;
+        long scale = 1;
+        int digits = 0;
+        while (i < to && isDigit(s.charAt(i))) {
+            if (digits++ < 12) {
+                secs = secs * 10 + (s.charAt(i) - '0');
+            }
+            i++;
+        }
+        if (i < to && s.charAt(i) == '.') {
+            i++;
+            while (i < to && isDigit(s.charAt(i))) {
+                if (scale < 1_000_000_000L) {
+                    frac = frac * 10 + (s.charAt(i) - '0');
+                    scale *= 10;
+                }
+                i++;
+            }
+        }
+        return secs + (double) frac / scale;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isLower(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
+    private static boolean isUpper(char c) {
+        return c >= 'A' && c <= 'Z';
     }
 }

@@ -1,0 +1,102 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.KernelEventKind;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.hangdoctor.parse.KernelMessageText.longAt;
+
+/** Storage and network I/O trouble: block-layer errors, offline SCSI devices, NFS servers not responding. */
+final class KernelIoMessages {
+    private KernelIoMessages() {
+    }
+
+    /** net/sunrpc: "%s: server %s not responding, still trying|timed out" and "%s: server %s OK". */
+    static boolean nfs(KernelEventOut out, LogLine line, String m, int colon) {
+        for (int i = 0; i < colon; i++) {
+            char c = m.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_') {
+                return false;
+            }
+        }
+        int nameAt = colon + 9;
+        Map<String, String> f = new LinkedHashMap<>();
+        int notResp = m.indexOf(" not responding, ", nameAt);
+        if (notResp > nameAt) {
+            f.put("server", m.substring(nameAt, notResp));
+            f.put("program", m.substring(0, colon));
+            f.put("status", "not-responding");
+            f.put("detail", m.substring(notResp + 17).trim());
+        } else if (m.endsWith(" OK") && m.length() - 3 > nameAt) {
+            f.put("server", m.substring(nameAt, m.length() - 3));
+            f.put("program", m.substring(0, colon));
+            f.put("status", "ok");
+        } else {
+            return false;
+        }
+        return out.emit(line, KernelEventKind.NFS_NOT_RESPONDING, null, null, null, f);
+    }
+
+    /**
+     * "I/O error, dev sda, sector 12345" with or without "blk_update_request: " / "end_request: " /
+     * "print_req_error: " / "blk_print_req_error: ", and newer " op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class
+     * 0"; other block statuses ("critical medium error, dev ...") too.
+     */
+    static boolean blockRequestError(KernelEventOut out, LogLine line, String m, int at) {
+        int dev = m.indexOf(" error, dev ", at);
+        if (dev < at) {
+            return false;
+        }
+        int devAt = dev + 12;
+        int comma = m.indexOf(',', devAt);
+        if (comma < 0) {
+            return false;
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("dev", m.substring(devAt, comma));
+        int sector = m.indexOf("sector ", comma);
+        if (sector > 0 && longAt(m, sector + 7) >= 0) {
+            f.put("sector", Long.toString(longAt(m, sector + 7)));
+        }
+        f.put("error", m.substring(at, dev));
+        int op = m.indexOf(":(", comma);
+        if (op > 0) {
+            int close = m.indexOf(')', op);
+            if (close > op + 2) {
+                f.put("op", m.substring(op + 2, close));
+            }
+        }
+        f.put("what", "request");
+        return out.emit(line, KernelEventKind.BLOCK_IO_ERROR, null, null, null, f);
+    }
+
+    /** "Buffer I/O error on dev sda1, logical block 0, async page read" ("on device" before 4.x). */
+    static boolean bufferIoError(KernelEventOut out, LogLine line, String m) {
+        int devAt = m.startsWith("Buffer I/O error on device ") ? 27 : m.startsWith("Buffer I/O error on dev ") ? 24 : -1;
+        if (devAt < 0) {
+            return false;
+        }
+        int comma = m.indexOf(',', devAt);
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("dev", m.substring(devAt, comma < 0 ? m.length() : comma));
+        int block = m.indexOf("logical block ", devAt);
+        if (block > 0 && longAt(m, block + 14) >= 0) {
+            f.put("block", Long.toString(longAt(m, block + 14)));
+        }
+        f.put("what", "buffer-io");
+        return out.emit(line, KernelEventKind.BLOCK_IO_ERROR, null, null, null, f);
+    }
+
+    /** "sd 0:0:0:0: rejecting I/O to offline device" (scsi_lib.c, via sdev_printk). */
+    static boolean offlineDevice(KernelEventOut out, LogLine line, String m) {
+        int sp = m.indexOf(' ');
+        String dev = sp > 0 && sp < m.length() - 33 ? m.substring(sp + 1, m.length() - 33) : null;
+        Map<String, String> f = new LinkedHashMap<>();
+        if (dev != null) {
+            f.put("dev", dev);
+        }
+        f.put("what", "offline-device");
+        return out.emit(line, KernelEventKind.BLOCK_IO_ERROR, null, null, null, f);
+    }
+}

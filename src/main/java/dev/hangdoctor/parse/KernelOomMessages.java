@@ -1,0 +1,179 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.KernelEventKind;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.hangdoctor.parse.KernelMessageText.commaKeyValues;
+import static dev.hangdoctor.parse.KernelMessageText.intAt;
+import static dev.hangdoctor.parse.KernelMessageText.longAt;
+import static dev.hangdoctor.parse.KernelMessageText.trimUnit;
+
+/**
+ * The OOM killer's and the memory cgroup's messages, 3.10 to 6.x (fields: see {@link KernelEventSink}). Keeps
+ * the scope of the last "Kill process" line for the "Killed process" line that follows it on older kernels.
+ */
+final class KernelOomMessages {
+    private final KernelEventOut out;
+    /** "Memory cgroup out of memory: Kill process" tells the scope of the "Killed process" line after it. */
+    private String chosenScope;
+
+    KernelOomMessages(KernelEventOut out) {
+        this.out = out;
+    }
+
+    /** "stress invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0" */
+    boolean invoked(LogLine line, String m, int at) {
+        String comm = m.substring(0, at);
+        Map<String, String> f = new LinkedHashMap<>();
+        int i = at + 21;
+        int n = m.length();
+        while (i < n) {
+            int sep = m.indexOf(", ", i);
+            int to = sep < 0 ? n : sep;
+            int eq = m.indexOf('=', i);
+            if (eq > i && eq < to) {
+                String key = m.substring(i, eq);
+                String value = m.substring(eq + 1, to);
+                if (key.equals("gfp_mask")) {
+                    int paren = value.indexOf('(');
+                    if (paren > 0) {
+                        int close = value.lastIndexOf(')');
+                        f.put("gfp_flags", value.substring(paren + 1, close > paren ? close : value.length()));
+                        value = value.substring(0, paren);
+                    }
+                }
+                f.put(key, value);
+            }
+            i = to + 2;
+        }
+        return out.emit(line, KernelEventKind.OOM_INVOKED, null, comm, null, f);
+    }
+
+    /**
+     * After "Memory cgroup out of memory: " or "Out of memory: ": "Kill process 27158 (comm) score 511 or
+     * sacrifice child" (up to 4.18) or "Killed process 1234 (comm) total-vm:..." (4.19+).
+     */
+    boolean kill(LogLine line, String m, int at, String scope) {
+        if (m.startsWith("Killed process ", at)) {
+            return killed(line, m, at, scope);
+        }
+        if (!m.startsWith("Kill process ", at)) {
+            return false;
+        }
+        int pid = intAt(m, at + 13);
+        int open = m.indexOf(" (", at + 13);
+        int score = m.lastIndexOf(") score ");
+        String comm = open > 0 && score > open ? m.substring(open + 2, score) : null;
+        Map<String, String> f = new LinkedHashMap<>();
+        if (score > 0) {
+            long s = longAt(m, score + 8);
+            if (s >= 0) {
+                f.put("score", Long.toString(s));
+            }
+        }
+        f.put("scope", scope);
+        chosenScope = scope;
+        return out.emit(line, KernelEventKind.OOM_KILL_CHOSEN, pid >= 0 ? pid : null, comm, null, f);
+    }
+
+    /**
+     * "Killed process 27153 (comm), UID 0, total-vm:848900kB, anon-rss:499124kB, file-rss:868kB, shmem-rss:0kB"
+     * (RHEL 7), "Killed process N (comm) total-vm:...kB, anon-rss:...kB, file-rss:...kB[, shmem-rss:...kB]"
+     * (3.10 .. 4.x) and "... shmem-rss:92kB, UID:0 pgtables:1372kB oom_score_adj:986" (5.x+).
+     */
+    boolean killed(LogLine line, String m, int at, String scope) {
+        int pidAt = at + 15;
+        int pid = intAt(m, pidAt);
+        int open = m.indexOf(" (", pidAt);
+        int vm = m.indexOf("total-vm:", pidAt);
+        int close = vm > 0 ? m.lastIndexOf(')', vm) : m.lastIndexOf(')');
+        String comm = open > 0 && close > open ? m.substring(open + 2, close) : null;
+        Map<String, String> f = new LinkedHashMap<>();
+        int i = close > 0 ? close + 1 : pidAt;
+        int n = m.length();
+        while (i < n) {
+            while (i < n && (m.charAt(i) == ' ' || m.charAt(i) == ',')) {
+                i++;
+            }
+            int sp = m.indexOf(' ', i);
+            int to = sp < 0 ? n : sp;
+            if (to <= i) {
+                break;
+            }
+            int colon = m.indexOf(':', i);
+            if (colon > i && colon < to) {
+                String key = m.substring(i, colon);
+                String value = trimUnit(m.substring(colon + 1, to));
+                putKilledField(f, key, value);
+            } else if (m.startsWith("UID", i) && to == i + 3 && sp > 0) {
+                // RHEL 7: "UID 0,"
+                int next = sp + 1;
+                int nsp = m.indexOf(' ', next);
+                putKilledField(f, "UID", trimUnit(m.substring(next, nsp < 0 ? n : nsp)));
+                to = nsp < 0 ? n : nsp;
+            }
+            i = to + 1;
+        }
+        String s = scope != null ? scope : chosenScope;
+        if (s != null) {
+            f.put("scope", s);
+        }
+        chosenScope = null;
+        return out.emit(line, KernelEventKind.OOM_KILLED, pid >= 0 ? pid : null, comm, null, f);
+    }
+
+    private static void putKilledField(Map<String, String> f, String key, String value) {
+        switch (key) {
+            case "total-vm", "anon-rss", "file-rss", "shmem-rss", "pgtables" -> f.put(key + "-kb", value);
+            case "UID" -> f.put("uid", value);
+            case "oom_score_adj" -> f.put("oom_score_adj", value);
+            default -> {
+            }
+        }
+    }
+
+    /** "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,...,task=stress,pid=1234,uid=0" */
+    boolean context(LogLine line, String m) {
+        Map<String, String> f = commaKeyValues(m, 9, m.length());
+        if (f.isEmpty()) {
+            return false;
+        }
+        String pid = f.get("pid");
+        int p = pid == null ? -1 : intAt(pid, 0);
+        return out.emit(line, KernelEventKind.OOM_KILL_CONTEXT, p >= 0 ? p : null, f.get("task"), null, f);
+    }
+
+    /** "Task in /x killed as a result of limit of /y" (up to 4.18). */
+    boolean memcgTaskIn(LogLine line, String m) {
+        int killed = m.indexOf(" killed as a result of limit of ", 8);
+        if (killed < 0) {
+            return false;
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("task_memcg", m.substring(8, killed));
+        f.put("limit_memcg", m.substring(killed + 32).trim());
+        return out.emit(line, KernelEventKind.MEMCG_STATUS, null, null, null, f);
+    }
+
+    /** "memory: usage 102400kB, limit 102400kB, failcnt 123" (and memory+swap, kmem, swap). */
+    boolean memcgCounter(LogLine line, String m, String counter, int at) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("counter", counter);
+        long usage = longAt(m, at);
+        if (usage < 0) {
+            return false;
+        }
+        f.put("usage-kb", Long.toString(usage));
+        int limit = m.indexOf("limit ", at);
+        if (limit > 0 && longAt(m, limit + 6) >= 0) {
+            f.put("limit-kb", Long.toString(longAt(m, limit + 6)));
+        }
+        int fail = m.indexOf("failcnt ", at);
+        if (fail > 0 && longAt(m, fail + 8) >= 0) {
+            f.put("failcnt", Long.toString(longAt(m, fail + 8)));
+        }
+        return out.emit(line, KernelEventKind.MEMCG_STATUS, null, null, null, f);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.KernelEventKind;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.hangdoctor.parse.KernelMessageText.digitsEnd;
+import static dev.hangdoctor.parse.KernelMessageText.intAt;
+
+/**
+ * RCU stall reports: the header line opens a report, the per-CPU lines after it ("rcu: \t3-....: (1 GPs
+ * behind) idle=...", "\t3: (...)", "\t(detected by 5, ...)") add the stalled CPUs, and the first line that
+ * belongs to neither closes it into one RCU_STALL event (fields: see {@link KernelEventSink}).
+ */
+final class KernelRcuStalls {
+    private static final int WINDOW_LINES = 64;
+    private static final int MAX_CPUS = 64;
+
+    private final KernelEventOut out;
+    private Stall pending;
+
+    KernelRcuStalls(KernelEventOut out) {
+        this.out = out;
+    }
+
+    /** True when a report is open and the line belongs to it (then nobody else should read the line). */
+    boolean follow(String m) {
+        if (pending == null) {
+            return false;
+        }
+        if (pending.absorb(m)) {
+            return true;
+        }
+        if (!pending.continues(m)) {
+            flush();
+        }
+        return false;
+    }
+
+    /**
+     * "INFO: rcu_sched self-detected stall on CPU", "INFO: rcu_sched detected stalls on CPUs/tasks: { 3} (detected
+     * by 5, ...)", "rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { 0-... } 6 jiffies ...", and
+     * the old "INFO: rcu_sched_state detected stall on CPU 0 (t=105060 jiffies)". {@code at} is where the flavor
+     * starts.
+     */
+    boolean header(LogLine line, String m, int at) {
+        int sp = m.indexOf(' ', at);
+        if (sp < 0) {
+            return false;
+        }
+        String kind;
+        if (m.startsWith(" self-detected stall", sp)) {
+            kind = "self-detected";
+        } else if (m.startsWith(" detected expedited stall", sp)) {
+            kind = "expedited";
+        } else if (m.startsWith(" detected stall", sp)) {
+            kind = "detected";
+        } else {
+            return false;
+        }
+        flush();
+        Stall stall = new Stall(line, m.substring(at, sp), kind);
+        int brace = m.indexOf('{', sp);
+        if (brace > 0) {
+            int closeBrace = m.indexOf('}', brace);
+            stall.cpusInBraces(m, brace + 1, closeBrace < 0 ? m.length() : closeBrace);
+        } else {
+            int onCpu = m.indexOf(" on CPU ", sp);
+            if (onCpu > 0) {
+                int cpu = intAt(m, onCpu + 8);
+                if (cpu >= 0) {
+                    stall.addCpu(cpu);
+                }
+            }
+        }
+        int by = m.indexOf("(detected by ", sp);
+        if (by > 0) {
+            int cpu = intAt(m, by + 13);
+            if (cpu >= 0) {
+                stall.detectedBy = cpu;
+            }
+        }
+        pending = stall;
+        return true;
+    }
+
+    /** Emits the report waiting for more per-CPU lines, if any. */
+    void flush() {
+        Stall s = pending;
+        if (s == null) {
+            return;
+        }
+        pending = null;
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("flavor", s.flavor);
+        f.put("kind", s.kind);
+        if (s.cpus.length() > 0) {
+            f.put("cpus", s.cpus.toString());
+        }
+        if (s.detectedBy >= 0) {
+            f.put("detected-by", Integer.toString(s.detectedBy));
+        }
+        out.emit(s.line, KernelEventKind.RCU_STALL, null, null, s.firstCpu >= 0 ? s.firstCpu : null, f);
+    }
+
+    /** An RCU stall header waiting for the per-CPU lines that follow it. */
+    private static final class Stall {
+        final LogLine line;
+        final String flavor;
+        final String kind;
+        final StringBuilder cpus = new StringBuilder();
+        int cpuCount;
+        int firstCpu = -1;
+        int detectedBy = -1;
+        int linesSeen;
+
+        Stall(LogLine line, String flavor, String kind) {
+            this.line = line;
+            this.flavor = flavor;
+            this.kind = kind;
+        }
+
+        void addCpu(int cpu) {
+            if (cpuCount >= MAX_CPUS) {
+                return;
+            }
+            if (firstCpu < 0) {
+                firstCpu = cpu;
+            }
+            if (cpus.length() > 0) {
+                cpus.append(',');
+            }
+            cpus.append(cpu);
+            cpuCount++;
+        }
+
+        /** "{ 3 5}" (3.10), "{ 0-... }" (expedited: cpu-flags), "{ P392 }" (a task, skipped). */
+        void cpusInBraces(String m, int from, int to) {
+            int i = from;
+            while (i < to) {
+                char c = m.charAt(i);
+                if (c >= '0' && c <= '9') {
+                    int end = digitsEnd(m, i);
+                    addCpu(intAt(m, i));
+                    i = end;
+                    while (i < to && m.charAt(i) != ' ') {
+                        i++;
+                    }
+                } else if (c == ' ') {
+                    i++;
+                } else {
+                    while (i < to && m.charAt(i) != ' ') {
+                        i++;
+                    }
+                }
+            }
+        }
+
+        /**
+         * Takes a per-CPU line of the report: "rcu: \t3-....: (1 GPs behind) idle=...", "\t3: (1 GPs behind)",
+         * "        0-...: (1 GPs behind)", "rcu:     1-...!: (0 ticks this GP)", or "\t(detected by 3, ...)".
+         */
+        boolean absorb(String m) {
+            int i = m.startsWith("rcu:") ? 4 : 0;
+            int ws = i;
+            while (i < m.length() && (m.charAt(i) == ' ' || m.charAt(i) == '\t')) {
+                i++;
+            }
+            if (i == ws || i >= m.length()) {
+                return false;
+            }
+            if (m.startsWith("(detected by ", i)) {
+                int cpu = intAt(m, i + 13);
+                if (cpu >= 0 && detectedBy < 0) {
+                    detectedBy = cpu;
+                }
+                linesSeen++;
+                return true;
+            }
+            int end = digitsEnd(m, i);
+            if (end == i || end >= m.length()) {
+                return false;
+            }
+            int j = end;
+            if (m.charAt(j) == '-') {
+                // "3-....:" / "1-...!:" / "0-...D:": the flags, then ':'
+                j++;
+                while (j < m.length() && j - end < 10 && m.charAt(j) != ':' && m.charAt(j) != ' ') {
+                    j++;
+                }
+            }
+            if (j + 2 >= m.length() || m.charAt(j) != ':' || m.charAt(j + 1) != ' ' || m.charAt(j + 2) != '(') {
+                return false;
+            }
+            addCpu(intAt(m, i));
+            linesSeen++;
+            return true;
+        }
+
+        /** Other lines of the stall report (rcu:-prefixed, indented) keep it open for a while. */
+        boolean continues(String m) {
+            linesSeen++;
+            if (linesSeen > WINDOW_LINES) {
+                return false;
+            }
+            char c = m.charAt(0);
+            return m.startsWith("rcu: ") && !m.startsWith("rcu: INFO: ") || c == '\t';
+        }
+    }
+}

@@ -1,0 +1,460 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.LockOwnerHint;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+/**
+ * Every kind from real lines: the seeds (001 vmcore-dmesg OOM lines, 004 hard LOCKUP, 000 probe output), kernel
+ * printk formats (kernel/hung_task.c, lib/dump_stack.c, net/sunrpc) and public bug reports, named per test.
+ */
+class KernelEventSinkTest {
+    private final Evidence evidence = new Evidence();
+    private final KernelEventSink sink = new KernelEventSink(evidence, "kern.log");
+    private long lineNo;
+
+    private boolean feed(String raw) {
+        return sink.accept(KernelLogPrefix.strip(raw, ++lineNo));
+    }
+
+    private KernelEvent only(KernelEventKind kind) {
+        sink.finish();
+        List<KernelEvent> events = evidence.events(kind);
+        assertThat(events).as(kind.name()).hasSize(1);
+        return events.get(0);
+    }
+
+    @Test
+    void hungTaskFillsTheTask() {
+        assertThat(feed("[ 4080.123456] INFO: task jbd2/md127-8:587 blocked for more than 120 seconds.")).isTrue();
+        KernelEvent e = only(KernelEventKind.HUNG_TASK);
+        assertThat(e.pid()).isEqualTo(587);
+        assertThat(e.comm()).isEqualTo("jbd2/md127-8");
+        assertThat(e.fields()).containsExactly(entry("seconds", "120"));
+        assertThat(e.timestamp()).isEqualTo(4080.123456);
+        assertThat(e.message()).isEqualTo("INFO: task jbd2/md127-8:587 blocked for more than 120 seconds.");
+        assertThat(e.source()).isEqualTo("kern.log:1");
+        Task t = evidence.taskOrNull(587);
+        assertThat(t.comm()).isEqualTo("jbd2/md127-8");
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(t.blockedSeconds()).isEqualTo(120L);
+    }
+
+    @Test
+    void hungTaskCommsWithSpacesAndColons() {
+        // Open-CAS issue 746 (space), sof-ci (colon), vzdump report (space and slash)
+        feed("[ 3073.899638] INFO: task FwgThread OpFor:15341 blocked for more than 120 seconds.");
+        feed("[ 3318.829119] kernel: INFO: task kworker/u16:0:17963 blocked for more than 122 seconds.");
+        feed("Jul 17 16:29:48 pve kernel: INFO: task CPU 0/KVM:1499 blocked for more than 122 seconds.");
+        feed("INFO: task runc:[2:INIT]:112272 blocked for more than 240 seconds.");
+        sink.finish();
+        assertThat(evidence.taskOrNull(15341).comm()).isEqualTo("FwgThread OpFor");
+        assertThat(evidence.taskOrNull(17963).comm()).isEqualTo("kworker/u16:0");
+        assertThat(evidence.taskOrNull(1499).comm()).isEqualTo("CPU 0/KVM");
+        assertThat(evidence.taskOrNull(112272).comm()).isEqualTo("runc:[2:INIT]");
+        assertThat(evidence.taskOrNull(112272).blockedSeconds()).isEqualTo(240L);
+    }
+
+    @Test
+    void repeatedHungTaskKeepsTheLongestWait() {
+        feed("INFO: task jbd2/md127-8:587 blocked for more than 240 seconds.");
+        feed("INFO: task jbd2/md127-8:587 blocked for more than 120 seconds.");
+        assertThat(evidence.taskOrNull(587).blockedSeconds()).isEqualTo(240L);
+    }
+
+    @Test
+    void blockerOfAMutex() {
+        // 6.15 reproducer log (kernel/hung_task.c debug_show_blocker)
+        feed("<3>[  125.362363][  T140] INFO: task zsh:470 is blocked on a mutex likely owned by task zsh:470.");
+        feed("INFO: task kworker/0:1:11 is blocked on a mutex likely owned by task dhcpcd:615.");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.HUNG_TASK_LOCK_OWNER);
+        assertThat(events).hasSize(2);
+        KernelEvent e = events.get(1);
+        assertThat(e.pid()).isEqualTo(11);
+        assertThat(e.comm()).isEqualTo("kworker/0:1");
+        assertThat(e.fields()).containsEntry("lock", "mutex").containsEntry("owner-pid", "615")
+                .containsEntry("owner-comm", "dhcpcd");
+        assertThat(evidence.taskOrNull(11).lockOwnerHints())
+                .containsExactly(new LockOwnerHint("mutex", null, "dhcpcd", 615));
+        assertThat(evidence.taskOrNull(470).lockOwnerHints()).extracting(LockOwnerHint::ownerPid).containsExactly(470);
+    }
+
+    @Test
+    void blockerOfAnRwSemaphoreAndASemaphore() {
+        // netdev thread (Oct 2025) and the kernel/hung_task.c semaphore format
+        feed("[ 4302.448228][   T44] INFO: task modprobe:31634 <writer> blocked on an rw-semaphore likely owned by "
+                + "task kworker/u16:0:12 <reader>");
+        feed("INFO: task kworker/1:2:99 blocked on a semaphore likely last held by task fsck.ext4:1234");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.HUNG_TASK_LOCK_OWNER);
+        assertThat(events.get(0).pid()).isEqualTo(31634);
+        assertThat(events.get(0).fields()).containsEntry("lock", "rwsem-writer").containsEntry("owner-pid", "12")
+                .containsEntry("owner-comm", "kworker/u16:0").containsEntry("owner-role", "reader");
+        assertThat(evidence.taskOrNull(31634).lockOwnerHints())
+                .containsExactly(new LockOwnerHint("rwsem-writer", null, "kworker/u16:0", 12));
+        assertThat(events.get(1).pid()).isEqualTo(99);
+        assertThat(events.get(1).fields()).containsEntry("lock", "semaphore").containsEntry("owner-pid", "1234")
+                .containsEntry("owner-comm", "fsck.ext4");
+    }
+
+    @Test
+    void blockerNotFound() {
+        // vzdump hang report (journalctl -p err)
+        feed("Jul 17 16:29:48 pve kernel: INFO: task worker:488783 is blocked on an rw-semaphore, but the owner is not found.");
+        KernelEvent e = only(KernelEventKind.HUNG_TASK_LOCK_OWNER);
+        assertThat(e.pid()).isEqualTo(488783);
+        assertThat(e.fields()).containsExactly(entry("lock", "rwsem"));
+        assertThat(evidence.taskOrNull(488783).lockOwnerHints()).isEmpty();
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK)).isEmpty();
+    }
+
+    @Test
+    void softLockupWithAndWithoutWatchdogPrefix() {
+        // fedora-coreos-tracker 1600, systemd 5790, lf-edge/eve 2653, kernel 3.x format
+        feed("Oct 24 01:36:33 sn01 kernel: watchdog: BUG: soft lockup - CPU#0 stuck for 105s! [kworker/0:1:31283]");
+        feed("NMI watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [systemd-logind:913]");
+        feed("[  129.338433][    C1] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [002-logging:310]");
+        feed("BUG: soft lockup - CPU#7 stuck for 23s! [runc:[2:INIT]:4242]");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.SOFT_LOCKUP);
+        assertThat(events).hasSize(4);
+        assertThat(events.get(0).cpu()).isZero();
+        assertThat(events.get(0).pid()).isEqualTo(31283);
+        assertThat(events.get(0).comm()).isEqualTo("kworker/0:1");
+        assertThat(events.get(0).fields()).containsExactly(entry("seconds", "105"));
+        assertThat(events.get(1).comm()).isEqualTo("systemd-logind");
+        assertThat(events.get(2).cpu()).isEqualTo(1);
+        assertThat(events.get(2).pid()).isEqualTo(310);
+        assertThat(events.get(3).comm()).isEqualTo("runc:[2:INIT]");
+        assertThat(events.get(3).pid()).isEqualTo(4242);
+    }
+
+    @Test
+    void hardLockupOldAndNew() {
+        // seed 004, and the "watchdog: " prefix (pr_fmt of kernel/watchdog.c) of newer kernels
+        feed("[4474426.249700] NMI watchdog: Watchdog detected hard LOCKUP on cpu 50");
+        feed("watchdog: Watchdog detected hard LOCKUP on cpu 5");
+        // kernel/watchdog.c since 6.6 (buddy detector): "CPU%u: Watchdog detected hard LOCKUP on cpu %u"
+        feed("watchdog: CPU4: Watchdog detected hard LOCKUP on cpu 5");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.HARD_LOCKUP);
+        assertThat(events).extracting(KernelEvent::cpu).containsExactly(50, 5, 5);
+        assertThat(events.get(2).fields()).containsEntry("detected-by", "4");
+        assertThat(events.get(1).fields()).doesNotContainKey("detected-by");
+        assertThat(events.get(0).timestamp()).isEqualTo(4474426.2497);
+    }
+
+    @Test
+    void panics() {
+        feed("[4474426.249800] Kernel panic - not syncing: Hard LOCKUP");
+        feed("[   36.560762] Kernel panic - not syncing: softlockup: hung tasks");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.PANIC)).extracting(e -> e.field("reason"))
+                .containsExactly("Hard LOCKUP", "softlockup: hung tasks");
+        assertThat(evidence.events(KernelEventKind.HARD_LOCKUP)).isEmpty();
+    }
+
+    @Test
+    void rcuStallWithPerCpuLines() {
+        // cilium/tetragon issue 328
+        assertThat(feed("[  103.087243] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:")).isTrue();
+        assertThat(feed("[  103.087558] rcu: \t1-...!: (0 ticks this GP) idle=cf8/0/0x0 softirq=20/20 fqs=0 ")).isTrue();
+        assertThat(feed("[  103.087821] \t(detected by 0, t=38227 jiffies, g=-1127, q=10)")).isTrue();
+        assertThat(feed("[  103.088024] Sending NMI from CPU 0 to CPUs 1:")).isFalse();
+        KernelEvent e = only(KernelEventKind.RCU_STALL);
+        assertThat(e.cpu()).isEqualTo(1);
+        assertThat(e.fields()).containsEntry("flavor", "rcu_sched").containsEntry("kind", "detected")
+                .containsEntry("cpus", "1").containsEntry("detected-by", "0");
+        assertThat(e.message()).isEqualTo("rcu: INFO: rcu_sched detected stalls on CPUs/tasks:");
+        assertThat(e.source()).isEqualTo("kern.log:1");
+    }
+
+    @Test
+    void rcuStallOldStyles() {
+        // apritzel/pine64 issue 5 (4.4), openzfs issue 557 (old rcu_sched_state)
+        feed("INFO: rcu_sched detected stalls on CPUs/tasks:");
+        feed("        0-...: (1 GPs behind) idle=d09/1/0 softirq=1302/3861 fqs=20997");
+        feed("        2-...: (1 GPs behind) idle=157/2/0 softirq=1341/3334 fqs=20998");
+        feed("        (detected by 3, t=21010 jiffies, g=-93, c=-94, q=1)");
+        feed("Task dump for CPU 0:");
+        feed("Nov 24 22:13:27 gsan1-coy kernel: [12757.540104] INFO: rcu_sched_state detected stalls on CPUs/tasks: "
+                + "{ 2} (detected by 7, t=15002 jiffies)");
+        feed("Nov 24 19:39:04 gsan1-coy kernel: [ 3556.510903] INFO: rcu_sched_state detected stall on CPU 0 "
+                + "(t=105060 jiffies)");
+        feed("\t3: (1 GPs behind) idle=1a3/140000000000000/0 softirq=2/2");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.RCU_STALL);
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).fields()).containsEntry("cpus", "0,2").containsEntry("detected-by", "3");
+        assertThat(events.get(0).cpu()).isZero();
+        assertThat(events.get(1).fields()).containsEntry("flavor", "rcu_sched_state").containsEntry("cpus", "2")
+                .containsEntry("detected-by", "7");
+        assertThat(events.get(2).fields()).containsEntry("cpus", "0,3");
+    }
+
+    @Test
+    void rcuSelfDetectedAndExpedited() {
+        // sonic-buildimage 20368 (self-detected), lkrg issue 189 (expedited), SkiffOS 147 (task in braces)
+        feed("rcu: INFO: rcu_preempt self-detected stall on CPU");
+        feed("rcu: \t3-....: (20999 ticks this GP) idle=9c4/1/0x4000000000000002 softirq=1/1 fqs=5249");
+        feed("[   27.285351] rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { 0-... } 6 jiffies "
+                + "s: 85 root: 0x1/.");
+        feed("rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { P392 } 21382 jiffies s: 117 root: 0x0/T");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.RCU_STALL);
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).fields()).containsEntry("kind", "self-detected").containsEntry("flavor", "rcu_preempt");
+        assertThat(events.get(0).cpu()).isEqualTo(3);
+        assertThat(events.get(1).fields()).containsEntry("kind", "expedited").containsEntry("cpus", "0");
+        assertThat(events.get(2).cpu()).isNull();
+        assertThat(events.get(2).fields()).doesNotContainKey("cpus");
+    }
+
+    @Test
+    void oomInvokedNewAndOld() {
+        // harvester issue 2419 (5.3), kubernetes issue 56891 (3.10), shakenfist 177 (4.15 with nodemask)
+        feed("Jun 23 10:10:34 hv kernel: CPU 2/KVM invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+                + "oom_score_adj=872");
+        feed("[Thu Dec  7 00:13:22 2017] java invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=-998");
+        feed("Jul 16 11:53:24 sau-3f41e-or kernel: [1310061.327439] CPU 0/KVM invoked oom-killer: "
+                + "gfp_mask=0x15000c0(GFP_KERNEL_ACCOUNT), nodemask=(null), order=0, oom_score_adj=0");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.OOM_INVOKED);
+        assertThat(events.get(0).comm()).isEqualTo("CPU 2/KVM");
+        assertThat(events.get(0).fields()).containsEntry("gfp_mask", "0xcc0").containsEntry("gfp_flags", "GFP_KERNEL")
+                .containsEntry("order", "0").containsEntry("oom_score_adj", "872");
+        assertThat(events.get(1).comm()).isEqualTo("java");
+        assertThat(events.get(1).fields()).containsEntry("gfp_mask", "0xd0").containsEntry("oom_score_adj", "-998")
+                .doesNotContainKey("gfp_flags");
+        assertThat(events.get(2).fields()).containsEntry("nodemask", "(null)")
+                .containsEntry("gfp_flags", "GFP_KERNEL_ACCOUNT");
+        assertThat(events.get(2).timestamp()).isEqualTo(1310061.327439);
+    }
+
+    @Test
+    void oomKillChosenAndKilledOnCentos7() {
+        // seed 001 (vmcore-dmesg)
+        feed("[ 3891.873807] Memory cgroup out of memory: Kill process 27158 (ext4-repro-with-write) score 511 or "
+                + "sacrifice child");
+        feed("[ 3891.875313] Killed process 27153 (ext4-repro-with-write), UID 0, total-vm:848900kB, "
+                + "anon-rss:499124kB, file-rss:868kB, shmem-rss:0kB");
+        KernelEvent chosen = only(KernelEventKind.OOM_KILL_CHOSEN);
+        assertThat(chosen.pid()).isEqualTo(27158);
+        assertThat(chosen.comm()).isEqualTo("ext4-repro-with-write");
+        assertThat(chosen.fields()).containsOnly(entry("score", "511"), entry("scope", "memcg"));
+        KernelEvent killed = only(KernelEventKind.OOM_KILLED);
+        assertThat(killed.pid()).isEqualTo(27153);
+        assertThat(killed.comm()).isEqualTo("ext4-repro-with-write");
+        assertThat(killed.fields()).containsEntry("uid", "0").containsEntry("total-vm-kb", "848900")
+                .containsEntry("anon-rss-kb", "499124").containsEntry("file-rss-kb", "868")
+                .containsEntry("shmem-rss-kb", "0").containsEntry("scope", "memcg");
+    }
+
+    @Test
+    void oomKilledOtherGenerations() {
+        // kubernetes 56891 (3.10 without UID), reportportal/kubernetes 203 (5.4), global OOM form
+        feed("[Thu Dec  7 00:05:15 2017] Killed process 28438 (java) total-vm:20255636kB, anon-rss:466160kB, "
+                + "file-rss:13684kB");
+        feed("[ 7063.247407] Memory cgroup out of memory: Killed process 63214 (uwsgi) total-vm:3149468kB, "
+                + "anon-rss:164992kB, file-rss:52176kB, shmem-rss:92kB, UID:0 pgtables:1372kB oom_score_adj:986");
+        feed("Out of memory: Killed process 1234 (stress (copy)) total-vm:1000kB, anon-rss:900kB, file-rss:0kB, "
+                + "shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:0");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.OOM_KILLED);
+        assertThat(events.get(0).fields()).containsEntry("total-vm-kb", "20255636").containsEntry("file-rss-kb", "13684")
+                .doesNotContainKeys("uid", "scope");
+        assertThat(events.get(1).pid()).isEqualTo(63214);
+        assertThat(events.get(1).comm()).isEqualTo("uwsgi");
+        assertThat(events.get(1).fields()).containsEntry("uid", "0").containsEntry("pgtables-kb", "1372")
+                .containsEntry("oom_score_adj", "986").containsEntry("scope", "memcg")
+                .containsEntry("shmem-rss-kb", "92");
+        assertThat(events.get(2).comm()).isEqualTo("stress (copy)");
+        assertThat(events.get(2).fields()).containsEntry("scope", "global");
+        assertThat(evidence.events(KernelEventKind.OOM_KILL_CHOSEN)).isEmpty();
+    }
+
+    @Test
+    void oomKillContext() {
+        // a docker memory-limit fork bomb write-up (dmesg, 5.x)
+        feed("[ 8654.886516] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=docker-6815d730cf46.scope,"
+                + "mems_allowed=0-1,3,oom_memcg=/system.slice/docker-6815d730cf46.scope,"
+                + "task_memcg=/system.slice/docker-6815d730cf46.scope,task=bash,pid=371272,uid=0");
+        KernelEvent e = only(KernelEventKind.OOM_KILL_CONTEXT);
+        assertThat(e.pid()).isEqualTo(371272);
+        assertThat(e.comm()).isEqualTo("bash");
+        assertThat(e.fields()).containsEntry("constraint", "CONSTRAINT_MEMCG").containsEntry("nodemask", "(null)")
+                .containsEntry("mems_allowed", "0-1,3").containsEntry("oom_memcg", "/system.slice/docker-6815d730cf46.scope")
+                .containsEntry("task_memcg", "/system.slice/docker-6815d730cf46.scope").containsEntry("uid", "0");
+    }
+
+    @Test
+    void memcgStatusLines() {
+        // ltp issue 1080 (CentOS 7 /var/log/messages)
+        feed("Aug 17 06:27:33 hgzmm3cs239 kernel: Task in /13 killed as a result of limit of /13");
+        feed("Aug 17 06:27:33 hgzmm3cs239 kernel: memory: usage 4kB, limit 4kB, failcnt 8");
+        feed("Aug 17 06:27:33 hgzmm3cs239 kernel: memory+swap: usage 4kB, limit 9007199254740988kB, failcnt 0");
+        feed("Aug 17 06:27:33 hgzmm3cs239 kernel: kmem: usage 0kB, limit 9007199254740988kB, failcnt 0");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.MEMCG_STATUS);
+        assertThat(events).hasSize(4);
+        assertThat(events.get(0).fields()).containsOnly(entry("task_memcg", "/13"), entry("limit_memcg", "/13"));
+        assertThat(events.get(1).fields()).containsEntry("counter", "memory").containsEntry("usage-kb", "4")
+                .containsEntry("limit-kb", "4").containsEntry("failcnt", "8");
+        assertThat(events.get(2).fields()).containsEntry("counter", "memory+swap")
+                .containsEntry("limit-kb", "9007199254740988");
+        assertThat(events.get(3).fields()).containsEntry("counter", "kmem");
+    }
+
+    @Test
+    void sysrqOldAndNew() {
+        feed("SysRq : Show Blocked State");
+        feed("sysrq: Show State");
+        feed("[  +0.000123] sysrq: Show Blocked State");
+        feed("sysrq: HELP : loglevel(0-9) reboot(b) crash(c) show-all-locks(d)");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.SYSRQ)).extracting(e -> e.field("what"))
+                .containsExactly("Show Blocked State", "Show State", "Show Blocked State");
+    }
+
+    @Test
+    void nfsServerNotRespondingAndBack() {
+        // net/sunrpc/clnt.c: "%s: server %s not responding, %s" and "%s: server %s OK"
+        feed("Mar  3 10:00:01 node1 kernel: nfs: server nfs1 not responding, still trying");
+        feed("nfs: server 10.0.0.5 not responding, timed out");
+        feed("Mar  3 10:05:01 node1 kernel: nfs: server nfs1 OK");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.NFS_NOT_RESPONDING);
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).fields()).containsEntry("server", "nfs1").containsEntry("status", "not-responding")
+                .containsEntry("detail", "still trying").containsEntry("program", "nfs");
+        assertThat(events.get(1).fields()).containsEntry("server", "10.0.0.5").containsEntry("detail", "timed out");
+        assertThat(events.get(2).fields()).containsEntry("server", "nfs1").containsEntry("status", "ok");
+    }
+
+    @Test
+    void blockLayerErrors() {
+        // RMerl/asuswrt-merlin.ng 379, MichaIng/DietPi 6071, linux-surface 1551, longhorn 9878
+        feed("Nov 18 10:34:27 kernel: blk_update_request: I/O error, dev sdd, sector 17803376");
+        feed("Jan 20 11:31:37 redspi.local kernel: blk_update_request: I/O error, dev sdb, sector 1940865656 op "
+                + "0x1:(WRITE) flags 0x800 phys_seg 1 prio class 0");
+        feed("9 05 18:11:34 surface-pro-6 kernel: I/O error, dev sda, sector 212007696 op 0x0:(READ) flags 0x0 "
+                + "phys_seg 2 prio class 0");
+        feed("Nov 18 10:34:27 kernel: sd 0:0:0:0: rejecting I/O to offline device");
+        feed("Feb 20 13:46:53.359635 dev-r7515-c kernel: Buffer I/O error on dev sdaj1, logical block 83658496, "
+                + "async page read");
+        feed("Jan 20 11:31:37 redspi.local kernel: Buffer I/O error on device sdb2, logical block 1047375");
+        feed("critical medium error, dev sdb, sector 2048 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.BLOCK_IO_ERROR);
+        assertThat(events).hasSize(7);
+        assertThat(events.get(0).fields()).containsEntry("dev", "sdd").containsEntry("sector", "17803376")
+                .containsEntry("error", "I/O");
+        assertThat(events.get(1).fields()).containsEntry("dev", "sdb").containsEntry("op", "WRITE");
+        assertThat(events.get(2).fields()).containsEntry("dev", "sda").containsEntry("sector", "212007696")
+                .containsEntry("op", "READ");
+        assertThat(events.get(3).fields()).containsEntry("dev", "0:0:0:0").containsEntry("what", "offline-device");
+        assertThat(events.get(4).fields()).containsEntry("dev", "sdaj1").containsEntry("block", "83658496");
+        assertThat(events.get(5).fields()).containsEntry("dev", "sdb2").containsEntry("block", "1047375");
+        assertThat(events.get(6).fields()).containsEntry("error", "critical medium").containsEntry("dev", "sdb");
+    }
+
+    @Test
+    void kernelReleaseFromBannerDumpStackAndTaintLines() {
+        feed("[    0.000000] Linux version 3.10.0-862.el7.x86_64 (builder@kbuilder.dev.centos.org) (gcc version 4.8.5 "
+                + "20150623 (Red Hat 4.8.5-28) (GCC) ) #1 SMP Fri Apr 20 16:44:24 UTC 2018");
+        // kubernetes 56891, harvester 2419, systemd-centos-ci 660 (build id), dump_stack.c 6.11+ UID form
+        feed("[Thu Dec  7 00:13:22 2017] CPU: 9 PID: 14881 Comm: java Tainted: G    B          ------------ T "
+                + "3.10.0-327.4.5.el7.x86_64 #1");
+        feed("Jun 23 10:10:34 hv kernel: CPU: 3 PID: 10612 Comm: CPU 2/KVM Tainted: G          I    X    "
+                + "5.3.18-150300.59.63-default #1 SLE15-SP3");
+        feed("[   36.560762] CPU: 3 PID: 0 Comm: swapper/3 Tainted: G             L     6.5.3-arch1-1 #1 "
+                + "ed5b3b894d0aeb37298a77837232ca9b353cc27d");
+        feed("CPU: 3 UID: 0 PID: 42 Comm: kworker/3:1 Not tainted 6.12.0-rc1 #1");
+        feed("CPU: 0 PID: 1 Comm: init Kdump: loaded Not tainted 4.19.0 #1");
+        // the hung-task report's taint line (Open-CAS 746, GoogleCloudPlatform 905)
+        feed("[ 3073.910063]       Tainted: G           OE    --------- -  - 4.18.0-240.el8.x86_64 #1");
+        feed("[34315.127680]       Not tainted 5.10.0-8-cloud-amd64 #1 Debian 5.10.46-4");
+        // repeats are not new events
+        feed("[ 3073.910063]       Tainted: G           OE    --------- -  - 4.18.0-240.el8.x86_64 #1");
+        sink.finish();
+        assertThat(evidence.host().kernelRelease()).isEqualTo("3.10.0-862.el7.x86_64");
+        List<KernelEvent> events = evidence.events(KernelEventKind.KERNEL_VERSION);
+        assertThat(events).extracting(e -> e.field("release")).containsExactly("3.10.0-862.el7.x86_64",
+                "3.10.0-327.4.5.el7.x86_64", "5.3.18-150300.59.63-default", "6.5.3-arch1-1", "6.12.0-rc1", "4.19.0",
+                "4.18.0-240.el8.x86_64", "5.10.0-8-cloud-amd64");
+        KernelEvent sle = events.get(2);
+        assertThat(sle.pid()).isEqualTo(10612);
+        assertThat(sle.comm()).isEqualTo("CPU 2/KVM");
+        assertThat(sle.cpu()).isEqualTo(3);
+        assertThat(events.get(4).comm()).isEqualTo("kworker/3:1");
+        assertThat(events.get(5).comm()).isEqualTo("init");
+    }
+
+    @Test
+    void faultProbeFromSeed000() {
+        feed(":Sat Aug 29 06:32:19 2020,runc:[2:INIT],call handle_mm_fault tid=112272,address=cd3468,"
+                + "vma=0xffff9adf54e2c000,flags=a9");
+        KernelEvent e = only(KernelEventKind.FAULT_PROBE);
+        assertThat(e.pid()).isEqualTo(112272);
+        assertThat(e.comm()).isEqualTo("runc:[2:INIT]");
+        assertThat(e.fields()).containsEntry("time", "Sat Aug 29 06:32:19 2020").containsEntry("function",
+                "handle_mm_fault").containsEntry("tid", "112272").containsEntry("address", "cd3468")
+                .containsEntry("vma", "0xffff9adf54e2c000").containsEntry("flags", "a9");
+    }
+
+    @Test
+    void noiseIsNotAnEvent() {
+        String[] noise = {
+                "[    0.000000] Command line: BOOT_IMAGE=/vmlinuz-3.10.0-862.el7.x86_64 root=/dev/mapper/centos-root",
+                "[ 4080.123600] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+                "[ 4080.123700] jbd2/md127-8    D ffff9f53ff35bbf0     0   587      2 0x00000000",
+                "[ 4080.123900]  [<ffffffffb139eb09>] schedule+0x29/0x70",
+                "[34315.151697] Call Trace:",
+                "[ 3073.953150]  ? __wake_up_common_lock+0x89/0xc0",
+                "task:jbd2/sda1-8     state:D stack:    0 pid:  161 ppid:     2 flags:0x00004000",
+                "Oct 24 01:36:33 sn01 kernel: Modules linked in: xt_conntrack nft_chain_nat xt_MASQUERADE",
+                "Jun 23 10:10:34 hv kernel: Hardware name: Dell Inc. PowerEdge R440/04JN2K, BIOS 2.13.3 12/17/2021",
+                "Nov 18 10:34:27 kernel: sd 0:0:0:0: Device offlined - not ready after error recovery",
+                "Apr 12 20:40:03 seireitei oomd[14628]: [../src/oomd/engine/Ruleset.cpp:112] Running Action=kill",
+                "[ 7063.263325] oom_reaper: reaped process 63214 (uwsgi), now anon-rss:0kB, file-rss:0kB, shmem-rss:92kB",
+                "[Thu Dec  7 00:13:22 2017] java cpuset=1e479e759020fa0b6c72def90973540a2d33982fea mems_allowed=0",
+                "Memory cgroup stats for /13: cache:4KB rss:0KB rss_huge:0KB mapped_file:4KB swap:0KB",
+                "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name",
+                "PID: 587 TASK: ffff9f53f8c31070 CPU: 5 COMMAND: \"jbd2/md127-8\"",
+                "#2 [ffff9f53ff35bc98] jbd2_journal_commit_transaction at ffffffffc01fe8b0 [jbd2]",
+                "RIP: ffffffff810c9658 RSP: ffff882f7fc83dc8 RFLAGS: 00000046",
+                "CPU: 5",
+                "INFO: task",
+                "INFO: task foo blocked for more than 120 seconds.",
+                "INFO: task foo:99999999999 blocked for more than 120 seconds.",
+                "INFO: task a:1 is blocked on a spinlock likely owned by task b:2.",
+                "BUG: soft lockup",
+                "Killed process",
+                "Task in",
+                "oom-kill:",
+                "---[ end Kernel panic - not syncing: Hard LOCKUP ]---",
+                "Tainted: [W]=WARN, [O]=OOT_MODULE",
+                "      Tainted: [W]=WARN",
+                "systemd[1]: Started Session 3 of user root.",
+                "goroutine 146 [select, 8817 minutes]:",
+                "",
+                " ",
+                "\uFFFD\uFFFD\uFFFD"};
+        for (String line : noise) {
+            assertThat(feed(line)).as(line).isFalse();
+        }
+        sink.finish();
+        assertThat(evidence.allEvents()).isEmpty();
+        assertThat(evidence.tasks()).isEmpty();
+    }
+}
