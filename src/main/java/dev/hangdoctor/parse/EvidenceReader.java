@@ -40,7 +40,7 @@ public final class EvidenceReader {
             LogLine line = KernelLogPrefix.strip(raw, lineNo);
             if (!line.prefix().equals(lastPrefix)) {
                 lastPrefix = line.prefix();
-                if (!lastPrefix.equals("none")) {
+                if (!lastPrefix.equals("none") && !lastPrefix.equals("kmsg-dict")) {
                     evidence.addFormat(lastPrefix);
                 }
             }
