@@ -4,7 +4,7 @@ package dev.hangdoctor.diagnose;
 public enum ResourceKind {
     JOURNAL_UPDATES("t_updates of the committing jbd2 transaction", "holds an open jbd2 handle"),
     JOURNAL_COMMIT("the jbd2 journal commit", "is the jbd2 thread committing the transaction"),
-    MEMORY("memory (reclaim under a memory limit)", "holds memory it cannot free"),
+    MEMORY("memory (reclaim under a memory limit)", "was chosen by the OOM killer but cannot exit to free its memory"),
     MMAP_LOCK("an mmap lock (mmap_sem)", "holds an mmap lock (inside a page fault)"),
     FUSE_REPLY("a reply from a FUSE daemon", "is the FUSE daemon that must answer"),
     UFFD("a userfaultfd handler to serve a page fault", "owns the userfaultfd nobody serves"),

@@ -33,7 +33,7 @@ public final class EvidenceReader {
         String lastPrefix = "none";
         while ((raw = reader.readLine()) != null) {
             lineNo++;
-            if (lineNo == 1 && reader.nulBytes() > 0 && reader.nulBytes() * 100 > Math.min(reader.bytesRead(), 1 << 20)) {
+            if (lineNo == 1 && reader.looksBinary()) {
                 throw new UnrecognisedEvidenceException(source + ": binary data, not text evidence (understood: "
                         + UNDERSTOOD + ")");
             }
