@@ -30,6 +30,8 @@ public final class Task {
     private Long lastRunNanos;
     private Boolean active;
     private boolean unreadable;
+    private Long contextSwitches;
+    private Double stuckSeconds;
     private String pidNamespace;
     private String source;
     private final List<String> notes = new ArrayList<>();
@@ -64,6 +66,10 @@ public final class Task {
     /** Live scan: some of this task's files could not be read in time. */
     public boolean unreadable() { return unreadable; }
     public String source() { return source; }
+    /** Live scan: voluntary + nonvoluntary context switches when the task was first read (/proc/PID/status). */
+    public Long contextSwitches() { return contextSwitches; }
+    /** Live scan: how long the task was seen not to run at all (same state, no context switch) across samples. */
+    public Double stuckSeconds() { return stuckSeconds; }
     /** The task's pid namespace as /proc/PID/ns/pid names it ("pid:[4026531836]"), when a live scan read it. */
     public String pidNamespace() { return pidNamespace; }
     public List<String> notes() { return Collections.unmodifiableList(notes); }
@@ -89,6 +95,8 @@ public final class Task {
     public Task active(Boolean v) { active = v; return this; }
     public Task unreadable(boolean v) { unreadable = v; return this; }
     public Task source(String v) { source = v; return this; }
+    public Task contextSwitches(Long v) { contextSwitches = v; return this; }
+    public Task stuckSeconds(Double v) { stuckSeconds = v; return this; }
     public Task pidNamespace(String v) { pidNamespace = v; return this; }
     public Task note(String v) { if (!notes.contains(v)) { notes.add(v); } return this; }
     public Task lockOwnerHint(LockOwnerHint v) { if (!lockOwnerHints.contains(v)) { lockOwnerHints.add(v); } return this; }
@@ -158,6 +166,10 @@ public final class Task {
         if (lastRunNanos == null) lastRunNanos = o.lastRunNanos;
         if (active == null) active = o.active;
         unreadable |= o.unreadable;
+        if (contextSwitches == null) contextSwitches = o.contextSwitches;
+        if (o.stuckSeconds != null && (stuckSeconds == null || o.stuckSeconds > stuckSeconds)) {
+            stuckSeconds = o.stuckSeconds;
+        }
         if (source == null) source = o.source;
         if (pidNamespace == null) pidNamespace = o.pidNamespace;
         o.notes.forEach(this::note);
@@ -171,6 +183,7 @@ public final class Task {
         c.blockedSeconds = blockedSeconds; c.cpu = cpu; c.flags = flags; c.sigPnd = sigPnd; c.shdPnd = shdPnd;
         c.sigBlk = sigBlk; c.nsPids = nsPids; c.wchan = wchan; c.rssKb = rssKb; c.memoryCgroup = memoryCgroup;
         c.journalInfo = journalInfo; c.lastRunNanos = lastRunNanos; c.active = active; c.unreadable = unreadable;
+        c.contextSwitches = contextSwitches; c.stuckSeconds = stuckSeconds;
         c.source = source; c.pidNamespace = pidNamespace; c.notes.addAll(notes); c.lockOwnerHints.addAll(lockOwnerHints);
         return c;
     }
