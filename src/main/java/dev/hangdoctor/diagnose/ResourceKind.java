@@ -12,6 +12,7 @@ public enum ResourceKind {
     NFS_SERVER("an NFS server", "is the NFS server"),
     BLOCK_IO("block I/O to complete", "is the device"),
     XFS_LOG("XFS log space or a log force", "holds XFS log space"),
+    PATH_LOOKUP("another task's lookup of the same path (d_alloc_parallel)", "is doing that lookup"),
     LOCK("a kernel lock (mutex/rwsem/semaphore)", "holds the lock"),
     CPU("a CPU (interrupts off / not scheduling)", "runs on the CPU");
 
