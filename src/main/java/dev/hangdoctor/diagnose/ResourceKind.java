@@ -32,6 +32,14 @@ public enum ResourceKind {
         return holdPhrase;
     }
 
+    /**
+     * Waits the kernel does in S as well as D (FUSE's first interruptible wait, a userfault, do_wait in a dying pid
+     * namespace, NFS's killable waits shown as S on some kernels): a task in S there still waits on it.
+     */
+    public boolean interruptibleWait() {
+        return this == FUSE_REPLY || this == UFFD || this == PIDNS_EXIT || this == NFS_SERVER;
+    }
+
     /** Resources no task in the evidence can hold: the chain ends outside the host's task list. */
     public boolean external() {
         return this == NFS_SERVER || this == BLOCK_IO;
