@@ -24,10 +24,12 @@ public record Rule(
         List<String> remediation,
         List<String> supersedes,
         String source,
-        Exposure exposure) {
+        Exposure exposure,
+        List<String> actions) {
 
     public Rule {
         exposure = exposure == null ? Exposure.NONE : exposure;
+        actions = actions == null ? List.of() : List.copyOf(actions);
         kernelRanges = List.copyOf(kernelRanges);
         signals = List.copyOf(signals);
         remediation = List.copyOf(remediation);
@@ -39,7 +41,7 @@ public record Rule(
                 boolean kernelRequired, List<Signal> signals, String explanation, Finding.Fix fix,
                 List<String> remediation, List<String> supersedes, String source) {
         this(id, title, category, severity, kernelRanges, kernelRequired, signals, explanation, fix, remediation,
-                supersedes, source, Exposure.NONE);
+                supersedes, source, Exposure.NONE, List.of());
     }
 
     /** Where the rule places this kernel release. */
