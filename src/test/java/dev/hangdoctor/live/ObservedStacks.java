@@ -14,8 +14,17 @@ final class ObservedStacks {
     private ObservedStacks() {
     }
 
-    static synchronized void record(String shape, String task, char state, String stack) {
-        Path out = LiveHelpers.baseDir().resolve("target/live-observed/observed-stacks.txt");
+    static void record(String shape, String task, char state, String stack) {
+        append("observed-stacks.txt", shape, task, state, stack);
+    }
+
+    /** Same format, for /proc/PID/fdinfo text (kept apart so the stacks file holds only stacks). */
+    static void recordFdinfo(String shape, String task, char state, String fdinfo) {
+        append("observed-fdinfo.txt", shape, task, state, fdinfo);
+    }
+
+    private static synchronized void append(String file, String shape, String task, char state, String stack) {
+        Path out = LiveHelpers.baseDir().resolve("target/live-observed").resolve(file);
         String kernel = LiveProc.read(Path.of("/proc/sys/kernel/osrelease")).orElse("?").trim();
         String section = "=== " + shape + " | task: " + task + " | state: " + state + " | kernel: " + kernel + "\n"
                 + stack + (stack.endsWith("\n") ? "" : "\n");

@@ -33,8 +33,8 @@ class OrphanUffdLiveTest {
                     Integer.toString(hang.fd()))).toString()).isEqualTo("anon_inode:[userfaultfd]");
             ObservedStacks.record("uffd-orphan-" + fault.name().toLowerCase().replace('_', '-'),
                     "faulting thread", expected, hang.stack());
-            ObservedStacks.record("uffd-orphan-" + fault.name().toLowerCase().replace('_', '-'),
-                    "fdinfo of the uffd (not a stack)", expected, hang.fdinfo());
+            ObservedStacks.recordFdinfo("uffd-orphan-" + fault.name().toLowerCase().replace('_', '-'),
+                    "the uffd's owner", expected, hang.fdinfo());
         }
         assertGone(pids);
     }
