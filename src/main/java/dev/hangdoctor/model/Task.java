@@ -33,6 +33,10 @@ public final class Task {
     private Long contextSwitches;
     private Double stuckSeconds;
     private String pidNamespace;
+    private Long swapKb;
+    private Long pageTablesKb;
+    private Integer oomScoreAdj;
+    private Long startTime;
     private String source;
     private final List<String> notes = new ArrayList<>();
     private final List<LockOwnerHint> lockOwnerHints = new ArrayList<>();
@@ -72,6 +76,14 @@ public final class Task {
     public Double stuckSeconds() { return stuckSeconds; }
     /** The task's pid namespace as /proc/PID/ns/pid names it ("pid:[4026531836]"), when a live scan read it. */
     public String pidNamespace() { return pidNamespace; }
+    /** VmSwap of /proc/PID/status, kB. */
+    public Long swapKb() { return swapKb; }
+    /** VmPTE of /proc/PID/status, kB: page tables count in the OOM killer's badness. */
+    public Long pageTablesKb() { return pageTablesKb; }
+    /** /proc/PID/oom_score_adj; -1000 means the OOM killer never picks it. */
+    public Integer oomScoreAdj() { return oomScoreAdj; }
+    /** /proc/PID/stat starttime (clock ticks since boot): with the pid, identifies the process across pid reuse. */
+    public Long startTime() { return startTime; }
     public List<String> notes() { return Collections.unmodifiableList(notes); }
     public List<LockOwnerHint> lockOwnerHints() { return Collections.unmodifiableList(lockOwnerHints); }
 
@@ -98,6 +110,10 @@ public final class Task {
     public Task contextSwitches(Long v) { contextSwitches = v; return this; }
     public Task stuckSeconds(Double v) { stuckSeconds = v; return this; }
     public Task pidNamespace(String v) { pidNamespace = v; return this; }
+    public Task swapKb(Long v) { swapKb = v; return this; }
+    public Task pageTablesKb(Long v) { pageTablesKb = v; return this; }
+    public Task oomScoreAdj(Integer v) { oomScoreAdj = v; return this; }
+    public Task startTime(Long v) { startTime = v; return this; }
     public Task note(String v) { if (!notes.contains(v)) { notes.add(v); } return this; }
     public Task lockOwnerHint(LockOwnerHint v) { if (!lockOwnerHints.contains(v)) { lockOwnerHints.add(v); } return this; }
 
@@ -172,6 +188,10 @@ public final class Task {
         }
         if (source == null) source = o.source;
         if (pidNamespace == null) pidNamespace = o.pidNamespace;
+        if (swapKb == null) swapKb = o.swapKb;
+        if (pageTablesKb == null) pageTablesKb = o.pageTablesKb;
+        if (oomScoreAdj == null) oomScoreAdj = o.oomScoreAdj;
+        if (startTime == null) startTime = o.startTime;
         o.notes.forEach(this::note);
         o.lockOwnerHints.forEach(this::lockOwnerHint);
     }
@@ -184,6 +204,7 @@ public final class Task {
         c.sigBlk = sigBlk; c.nsPids = nsPids; c.wchan = wchan; c.rssKb = rssKb; c.memoryCgroup = memoryCgroup;
         c.journalInfo = journalInfo; c.lastRunNanos = lastRunNanos; c.active = active; c.unreadable = unreadable;
         c.contextSwitches = contextSwitches; c.stuckSeconds = stuckSeconds;
+        c.swapKb = swapKb; c.pageTablesKb = pageTablesKb; c.oomScoreAdj = oomScoreAdj; c.startTime = startTime;
         c.source = source; c.pidNamespace = pidNamespace; c.notes.addAll(notes); c.lockOwnerHints.addAll(lockOwnerHints);
         return c;
     }
