@@ -1,0 +1,34 @@
+package dev.hangdoctor.act;
+
+import java.util.List;
+
+/**
+ * One remedy, planned against a diagnosis and taken only with --yes. It says before anything happens what it will
+ * touch and the exact steps (as shell commands an operator could type), checks right before acting that the situation
+ * is still the one diagnosed, and reports what it did.
+ */
+public interface Action {
+    /** The knowledge base's remedy id (fuse-abort, memcg-raise-limit, ...). */
+    String id();
+
+    /** The finding (signature) this remedy ends. */
+    String finding();
+
+    /** One line: what it does and why. */
+    String summary();
+
+    /** What it touches: files it writes, pids it signals. */
+    List<String> touches();
+
+    /** The exact steps, as shell commands. */
+    List<String> commands();
+
+    /** Why acting now would be wrong (the situation changed since the diagnosis), or null when it is still right. */
+    String precheck();
+
+    /** State worth recording before and after (values of the files it reads or writes). */
+    String observe();
+
+    /** Takes the action; throws with a one-line message when the kernel refuses. */
+    void apply() throws Exception;
+}

@@ -1,0 +1,154 @@
+package dev.hangdoctor.act;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Raises a memory cgroup's limit by a bounded amount so the charge the stuck tasks wait for succeeds: v1
+ * memory.limit_in_bytes (and memory.memsw.limit_in_bytes first when the new limit would pass it, which the kernel
+ * refuses), v2 memory.max. The old limit is recorded in the audit log so it can be put back.
+ */
+public final class MemcgRaiseLimitAction implements Action {
+    private final String finding;
+    private final Path cgroupDir;
+    private final String cgroupPath;
+    private final int version;
+    private final long fromBytes;
+    private final long toBytes;
+
+    public MemcgRaiseLimitAction(String finding, Path cgroupDir, String cgroupPath, int version, long fromBytes, long toBytes) {
+        this.finding = finding;
+        this.cgroupDir = cgroupDir;
+        this.cgroupPath = cgroupPath;
+        this.version = version;
+        this.fromBytes = fromBytes;
+        this.toBytes = toBytes;
+    }
+
+    /** The default raise: a quarter of the limit, at least 64 MiB; bounded so one stuck cgroup cannot take the host. */
+    public static long raisedLimit(long limit) {
+        return limit + Math.max(limit / 4, 64L << 20);
+    }
+
+    public Path cgroupDir() {
+        return cgroupDir;
+    }
+
+    public long fromBytes() {
+        return fromBytes;
+    }
+
+    public long toBytes() {
+        return toBytes;
+    }
+
+    @Override
+    public String id() {
+        return "memcg-raise-limit";
+    }
+
+    @Override
+    public String finding() {
+        return finding;
+    }
+
+    @Override
+    public String summary() {
+        return "raise the memory limit of cgroup " + cgroupPath + " from " + mib(fromBytes) + " to " + mib(toBytes)
+                + " so the stuck charge succeeds (restore later with: echo " + fromBytes + " > " + limitFile() + ")";
+    }
+
+    @Override
+    public List<String> touches() {
+        List<String> t = new ArrayList<>();
+        if (memswFile() != null) {
+            t.add(memswFile().toString());
+        }
+        t.add(limitFile().toString());
+        return t;
+    }
+
+    @Override
+    public List<String> commands() {
+        List<String> c = new ArrayList<>();
+        Path memsw = memswFile();
+        if (memsw != null) {
+            c.add("echo " + toBytes + " > " + memsw + "   # only if it is below the new limit");
+        }
+        c.add("echo " + toBytes + " > " + limitFile());
+        return c;
+    }
+
+    @Override
+    public String precheck() {
+        Long now = readLong(limitFile());
+        if (now == null) {
+            return "cgroup " + cgroupPath + " is gone or has no limit";
+        }
+        if (now != fromBytes) {
+            return "the limit of " + cgroupPath + " changed since the diagnosis (" + fromBytes + " -> " + now + ")";
+        }
+        return null;
+    }
+
+    @Override
+    public String observe() {
+        StringBuilder sb = new StringBuilder("limit=").append(readRaw(limitFile()));
+        Path usage = cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current");
+        sb.append(" usage=").append(readRaw(usage));
+        if (version == 1) {
+            String oom = readRaw(cgroupDir.resolve("memory.oom_control"));
+            int u = oom.indexOf("under_oom");
+            if (u >= 0) {
+                sb.append(" under_oom=").append(oom.substring(u + 10).trim().split("\\s+")[0]);
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void apply() throws IOException {
+        Path memsw = memswFile();
+        if (memsw != null) {
+            Long sw = readLong(memsw);
+            if (sw != null && sw < toBytes) {
+                Files.writeString(memsw, Long.toString(toBytes), StandardCharsets.US_ASCII);
+            }
+        }
+        Files.writeString(limitFile(), Long.toString(toBytes), StandardCharsets.US_ASCII);
+    }
+
+    private Path limitFile() {
+        return cgroupDir.resolve(version == 1 ? "memory.limit_in_bytes" : "memory.max");
+    }
+
+    private Path memswFile() {
+        Path p = cgroupDir.resolve("memory.memsw.limit_in_bytes");
+        return version == 1 && Files.exists(p) ? p : null;
+    }
+
+    private static Long readLong(Path p) {
+        String s = readRaw(p);
+        try {
+            return s.equals("max") ? null : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String readRaw(Path p) {
+        try {
+            return Files.readString(p).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
+    }
+}

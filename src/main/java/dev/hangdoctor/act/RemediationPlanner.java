@@ -1,0 +1,277 @@
+package dev.hangdoctor.act;
+
+import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.diagnose.Finding;
+import dev.hangdoctor.diagnose.OomVictimChooser;
+import dev.hangdoctor.diagnose.TaskRef;
+import dev.hangdoctor.diagnose.kb.RemedyIds;
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.FuseConnection;
+import dev.hangdoctor.model.MemCgroup;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.UffdHandle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Turns each finding of a live diagnosis into the safest remedy its knowledge-base rule allows, or into advice when
+ * the rule allows none (NFS server gone, block I/O stall, rwsem writer: no blind kill). Every remedy is tied to the
+ * resources the finding's own tasks use; anything ambiguous is refused with the reason, never guessed.
+ */
+public final class RemediationPlanner {
+    private final Path hostRoot;
+    private final SafetyGuard guard;
+    private final Set<String> wanted;
+    private final Integer connection;
+
+    /**
+     * @param wanted     remedy ids the operator asked for (--action); empty: each finding's least destructive one
+     * @param connection a FUSE connection the operator named (--connection), or null
+     */
+    public RemediationPlanner(Path hostRoot, SafetyGuard guard, Set<String> wanted, Integer connection) {
+        this.hostRoot = hostRoot;
+        this.guard = guard;
+        this.wanted = Set.copyOf(wanted);
+        this.connection = connection;
+    }
+
+    /** The plan: actions to take, and for each finding without one, why not. */
+    public record Plan(List<Action> actions, List<String> notes) {
+        public Plan {
+            actions = List.copyOf(actions);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    public Plan plan(Diagnosis d, Evidence e) {
+        List<Action> actions = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (Finding f : d.findings()) {
+            List<String> candidates = f.actions().stream().filter(a -> wanted.isEmpty() || wanted.contains(a)).toList();
+            if (f.actions().isEmpty()) {
+                notes.add(f.signature() + ": no automatic remedy (a blind kill would not end this hang and could make it"
+                        + " worse); do: " + String.join("; ", f.remediation()));
+                continue;
+            }
+            if (candidates.isEmpty()) {
+                notes.add(f.signature() + ": none of the requested actions applies (this finding allows: "
+                        + String.join(", ", f.actions()) + ")");
+                continue;
+            }
+            List<String> why = new ArrayList<>();
+            boolean planned = false;
+            for (String id : candidates) {
+                Optional<Action> a = switch (id) {
+                    case RemedyIds.FUSE_ABORT -> fuseAbort(f, e, why);
+                    case RemedyIds.MEMCG_RAISE_LIMIT -> raiseLimit(f, e, why);
+                    case RemedyIds.MEMCG_KILL_OOM_VICTIM -> killOomVictim(f, e, why);
+                    case RemedyIds.UFFD_KILL_OWNER -> killUffdOwner(f, e, why);
+                    default -> Optional.empty();
+                };
+                if (a.isPresent()) {
+                    actions.add(a.get());
+                    planned = true;
+                    break; // least destructive first: one remedy per finding
+                }
+            }
+            if (!planned) {
+                notes.add(f.signature() + ": no remedy can be taken safely: " + String.join("; ", why));
+            }
+        }
+        return new Plan(actions, notes);
+    }
+
+    /** The finding's tasks, and the processes (thread groups) they belong to. */
+    private static Set<Integer> pidsOf(Finding f, Evidence e) {
+        Set<Integer> pids = new LinkedHashSet<>();
+        List<TaskRef> refs = new ArrayList<>(f.victims());
+        if (f.rootCause() != null) {
+            refs.add(f.rootCause());
+        }
+        for (TaskRef r : refs) {
+            if (r.pid() < 0) {
+                continue;
+            }
+            pids.add(r.pid());
+            Task t = e.taskOrNull(r.pid());
+            if (t != null && t.tgid() != null) {
+                pids.add(t.tgid());
+            }
+        }
+        return pids;
+    }
+
+    private Optional<Action> fuseAbort(Finding f, Evidence e, List<String> why) {
+        List<FuseConnection> stuck = e.fuseConnections().stream()
+                .filter(c -> c.waiting() != null && c.waiting() > 0).toList();
+        if (connection != null) {
+            stuck = stuck.stream().filter(c -> c.id() == connection).toList();
+            if (stuck.isEmpty()) {
+                why.add("FUSE connection " + connection + " has no waiting request");
+                return Optional.empty();
+            }
+        }
+        if (stuck.isEmpty()) {
+            why.add("no FUSE connection has a waiting request");
+            return Optional.empty();
+        }
+        // narrow to the connections the finding's tasks have files or a working directory on
+        List<FuseConnection> used = new ArrayList<>();
+        for (FuseConnection c : stuck) {
+            if (usesMount(pidsOf(f, e), c.mountPoints())) {
+                used.add(c);
+            }
+        }
+        List<FuseConnection> chosen = !used.isEmpty() ? used : stuck;
+        if (chosen.size() > 1) {
+            why.add("several FUSE connections have waiting requests (" + chosen.stream().map(c -> Integer.toString(c.id()))
+                    .reduce((a, b) -> a + ", " + b).orElse("") + ") and the blocked tasks do not say which they wait"
+                    + " on; choose one with --connection N");
+            return Optional.empty();
+        }
+        FuseConnection c = chosen.get(0);
+        return Optional.of(new FuseAbortAction(f.signature(), hostRoot.resolve("sys/fs/fuse/connections"), c.id(),
+                c.mountPoints()));
+    }
+
+    /** Whether any of the pids has its cwd, root or an open file under one of the mount points. */
+    private boolean usesMount(Set<Integer> pids, List<String> mountPoints) {
+        if (mountPoints.isEmpty()) {
+            return false;
+        }
+        for (int pid : pids) {
+            Path dir = hostRoot.resolve("proc").resolve(Integer.toString(pid));
+            List<Path> links = new ArrayList<>(List.of(dir.resolve("cwd")));
+            try (Stream<Path> fds = Files.list(dir.resolve("fd"))) {
+                fds.limit(4096).forEach(links::add);
+            } catch (IOException | RuntimeException ignored) {
+                // the process is exiting (no fd table) or gone: cwd alone then
+            }
+            for (Path l : links) {
+                String target;
+                try {
+                    // readlink of /proc/PID/{cwd,fd/N} prints a path; it does not wait on the filesystem
+                    target = Files.readSymbolicLink(l).toString();
+                } catch (IOException | RuntimeException ex) {
+                    continue;
+                }
+                for (String mp : mountPoints) {
+                    if (target.equals(mp) || target.startsWith(mp.endsWith("/") ? mp : mp + "/")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private Optional<MemCgroup> cgroupOf(Finding f, Evidence e, List<String> why) {
+        Set<Integer> pids = pidsOf(f, e);
+        MemCgroup best = null;
+        for (MemCgroup c : e.memCgroups()) {
+            boolean mine = c.pids().stream().anyMatch(pids::contains);
+            if (!mine) {
+                for (int p : pids) {
+                    Task t = e.taskOrNull(p);
+                    if (t != null && c.path().equals(t.memoryCgroup())) {
+                        mine = true;
+                        break;
+                    }
+                }
+            }
+            if (mine && (best == null || Boolean.TRUE.equals(c.underOom()))) {
+                best = c;
+            }
+        }
+        if (best == null) {
+            why.add("the stuck tasks' memory cgroup is not known (no limited cgroup holds them)");
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private Optional<Action> raiseLimit(Finding f, Evidence e, List<String> why) {
+        Optional<MemCgroup> cg = cgroupOf(f, e, why);
+        if (cg.isEmpty()) {
+            return Optional.empty();
+        }
+        MemCgroup c = cg.get();
+        if (c.unlimited() || c.limitBytes() == null) {
+            why.add("cgroup " + c.path() + " has no limit to raise");
+            return Optional.empty();
+        }
+        Path dir = CgroupDirs.memoryDir(hostRoot, c);
+        if (dir == null) {
+            why.add("cgroup " + c.path() + " was not found under " + hostRoot.resolve("sys/fs/cgroup"));
+            return Optional.empty();
+        }
+        return Optional.of(new MemcgRaiseLimitAction(f.signature(), dir, c.path(), c.version(), c.limitBytes(),
+                MemcgRaiseLimitAction.raisedLimit(c.limitBytes())));
+    }
+
+    private Optional<Action> killOomVictim(Finding f, Evidence e, List<String> why) {
+        Optional<MemCgroup> cg = cgroupOf(f, e, why);
+        if (cg.isEmpty()) {
+            return Optional.empty();
+        }
+        MemCgroup c = cg.get();
+        Evidence members = OomFacts.read(hostRoot.resolve("proc"), c.pids());
+        Optional<OomVictimChooser.Choice> choice = OomVictimChooser.choose(c, members);
+        if (choice.isEmpty()) {
+            why.add("no process of cgroup " + c.path() + " is one the OOM killer may choose");
+            return Optional.empty();
+        }
+        Task t = choice.get().task();
+        Optional<ProcessIdentity> id = ProcessIdentity.read(hostRoot.resolve("proc"), t.pid());
+        if (id.isEmpty()) {
+            why.add(t.comm() + ":" + t.pid() + " exited meanwhile");
+            return Optional.empty();
+        }
+        String refused = guard.refuseKill(id.get(), Set.copyOf(c.pids()));
+        if (refused != null) {
+            why.add(refused);
+            return Optional.empty();
+        }
+        return Optional.of(new KillProcessAction(RemedyIds.MEMCG_KILL_OOM_VICTIM, f.signature(), id.get(),
+                "the process the kernel's OOM killer would choose in cgroup " + c.path() + " (" + choice.get().why() + ")",
+                Set.copyOf(c.pids()), guard, hostRoot.resolve("proc")));
+    }
+
+    private Optional<Action> killUffdOwner(Finding f, Evidence e, List<String> why) {
+        Set<Integer> pids = pidsOf(f, e);
+        for (UffdHandle u : e.uffds()) {
+            if (u.pending() == null || u.pending() == 0 || !pids.contains(u.pid())) {
+                continue;
+            }
+            List<Integer> others = e.uffds().stream()
+                    .filter(o -> o.pid() != u.pid() && u.inode() != null && u.inode().equals(o.inode()))
+                    .map(UffdHandle::pid).distinct().toList();
+            if (!others.isEmpty()) {
+                why.add("pid(s) " + others + " also hold this userfaultfd and may still serve it; not killing");
+                return Optional.empty();
+            }
+            Optional<ProcessIdentity> id = ProcessIdentity.read(hostRoot.resolve("proc"), u.pid());
+            if (id.isEmpty()) {
+                why.add("pid " + u.pid() + " exited meanwhile");
+                return Optional.empty();
+            }
+            String refused = guard.refuseKill(id.get(), pids);
+            if (refused != null) {
+                why.add(refused);
+                return Optional.empty();
+            }
+            return Optional.of(new KillProcessAction(RemedyIds.UFFD_KILL_OWNER, f.signature(), id.get(),
+                    "it owns the memory registered with userfaultfd fd " + u.fd() + " (" + u.pending()
+                            + " fault(s) pending) and no live process serves it", pids, guard, hostRoot.resolve("proc")));
+        }
+        why.add("no userfaultfd with pending faults belongs to the finding's processes");
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,233 @@
+package dev.hangdoctor.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangdoctor.act.Action;
+import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.act.RemediationPlanner;
+import dev.hangdoctor.act.SafetyGuard;
+import dev.hangdoctor.act.Verification;
+import dev.hangdoctor.collect.LiveSampler;
+import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
+import dev.hangdoctor.diagnose.kb.RemedyIds;
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.report.JsonReport;
+import dev.hangdoctor.report.TerminalReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** `hangdoctor fix`: turn each live diagnosis into the safest remedy that ends it; act only with --yes, then verify. */
+@Command(name = "fix", mixinStandardHelpOptions = true,
+        description = "Scan the live host, plan the safest remedy for each hang (abort a FUSE connection, raise a stuck"
+                + " memory cgroup's limit or kill the process the OOM killer would choose in it, end the owner of an"
+                + " orphaned userfaultfd), show the exact steps, and take them only with --yes; then scan again and say"
+                + " whether the hang is gone. Every action taken is appended to STATE_DIR/audit.jsonl."
+                + " Exit 0: nothing to fix or every hang acted on is gone; 1: a hang remains; 2: bad usage.")
+public final class FixCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--yes", description = "Act. Without it nothing on the host changes (dry run).")
+    boolean yes;
+
+    @Option(names = "--action", paramLabel = "ID", description = "Only these remedies (fuse-abort, memcg-raise-limit,"
+            + " memcg-kill-oom-victim, uffd-kill-owner). Default: each finding's least destructive one.")
+    List<String> actions = new ArrayList<>();
+
+    @Option(names = "--connection", paramLabel = "N", description = "The FUSE connection to abort when several are stuck.")
+    Integer connection;
+
+    @Option(names = "--json", description = "Print plan, results and verification as JSON.")
+    boolean json;
+
+    @Option(names = "--window", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Sampling window of the scans (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--max-age", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Re-diagnose before acting when the diagnosis is older than this (default: ${DEFAULT-VALUE}).")
+    Duration maxAge;
+
+    @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How long to wait for the hang to clear after acting (default: ${DEFAULT-VALUE}).")
+    Duration verifyTimeout;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/hangdoctor",
+            description = "Where the audit log lives (default: ${DEFAULT-VALUE}; created 0700).")
+    Path stateDir;
+
+    @Option(names = "--rules", paramLabel = "DIR", description = "Also load known-hang rules from this directory.")
+    List<Path> ruleDirs = new ArrayList<>();
+
+    @Option(names = "--root", paramLabel = "DIR", hidden = true, defaultValue = "/",
+            description = "Host root (tests point it at a fixture tree).")
+    Path root;
+
+    private KnowledgeBase kb;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String a : actions) {
+            if (!RemedyIds.ALL.contains(a)) {
+                throw new IllegalArgumentException("--action " + a + ": unknown (known: " + String.join(", ", RemedyIds.ALL) + ")");
+            }
+        }
+        kb = KnowledgeBase.load(ruleDirs);
+        SafetyGuard guard = new SafetyGuard(root.resolve("proc"));
+        RemediationPlanner planner = new RemediationPlanner(root, guard, Set.copyOf(actions), connection);
+
+        long planned = System.nanoTime();
+        Evidence ev = scan();
+        Diagnosis before = new Diagnoser(kb).diagnose(ev);
+        RemediationPlanner.Plan plan = planner.plan(before, ev);
+
+        ObjectNode doc = new ObjectMapper().createObjectNode();
+        doc.put("dryRun", !yes);
+        doc.set("diagnosis", JsonReport.toTree(before));
+        if (!json) {
+            out.print(new TerminalReport(Ansi.enabled()).render(before));
+            out.println();
+        }
+        printPlan(plan, out, doc);
+        if (!before.hangFound()) {
+            emit(doc, out);
+            return ExitCodes.OK;
+        }
+        if (!yes) {
+            if (!json) {
+                out.println(plan.actions().isEmpty() ? "Nothing to do automatically."
+                        : "Dry run: nothing was changed. Run again with --yes to take these steps.");
+            }
+            emit(doc, out);
+            return ExitCodes.PROBLEM;
+        }
+        if (plan.actions().isEmpty()) {
+            emit(doc, out);
+            return ExitCodes.PROBLEM;
+        }
+        if (Duration.ofNanos(System.nanoTime() - planned).compareTo(maxAge) > 0) {
+            // the host moved on while we looked: diagnose afresh rather than act on an old picture
+            ev = scan();
+            before = new Diagnoser(kb).diagnose(ev);
+            plan = planner.plan(before, ev);
+            if (!json) {
+                out.println("The diagnosis was older than " + maxAge.toMillis() + " ms; diagnosed again:");
+            }
+            printPlan(plan, out, doc);
+        }
+        AuditLog audit = new AuditLog(stateDir);
+        ArrayNode results = doc.putArray("results");
+        Set<String> actedOn = new LinkedHashSet<>();
+        for (Action a : plan.actions()) {
+            String beforeState = a.observe();
+            String refused = a.precheck();
+            String result;
+            String afterState = null;
+            if (refused != null) {
+                result = "refused: " + refused;
+            } else {
+                try {
+                    a.apply();
+                    result = "done";
+                    actedOn.add(a.finding());
+                } catch (Exception ex) {
+                    result = "failed: " + Main.oneLine(ex);
+                }
+                Thread.sleep(200);
+                afterState = a.observe();
+            }
+            audit.record(a, beforeState, afterState, result);
+            ObjectNode r = results.addObject();
+            r.put("action", a.id()).put("finding", a.finding()).put("summary", a.summary()).put("result", result)
+                    .put("before", beforeState).put("after", afterState);
+            if (!json) {
+                out.println("[" + a.id() + "] " + result + ": " + a.summary());
+                out.println("    before: " + beforeState + (afterState == null ? "" : "\n    after:  " + afterState));
+            }
+        }
+        doc.put("auditLog", audit.file().toString());
+        List<Verification.Outcome> outcomes = verify(before, actedOn);
+        ArrayNode ver = doc.putArray("verification");
+        boolean allGone = !actedOn.isEmpty();
+        for (Verification.Outcome o : outcomes) {
+            ver.addObject().put("signature", o.signature()).put("verdict", o.verdict()).put("detail", o.detail());
+            allGone &= o.verdict().equals("resolved");
+            if (!json) {
+                out.println("Verify " + o.signature() + ": " + o.verdict() + " (" + o.detail() + ")");
+            }
+        }
+        if (!json) {
+            out.println("Audit log: " + audit.file());
+        }
+        emit(doc, out);
+        err.flush();
+        return allGone ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    private Evidence scan() throws Exception {
+        return new LiveSampler(root, LiveSampler.Options.defaults().withWindow(window)).scan();
+    }
+
+    /** Re-scans until every acted-on finding is gone or the timeout passes. */
+    private List<Verification.Outcome> verify(Diagnosis before, Set<String> actedOn) throws Exception {
+        long end = System.nanoTime() + verifyTimeout.toNanos();
+        List<Verification.Outcome> outcomes = List.of();
+        while (true) {
+            Evidence now = new LiveSampler(root, LiveSampler.Options.defaults().withWindow(Duration.ofMillis(300))).scan();
+            outcomes = Verification.compare(before, new Diagnoser(kb).diagnose(now), actedOn);
+            boolean done = outcomes.stream().allMatch(o -> o.verdict().equals("resolved"));
+            if (done || System.nanoTime() > end) {
+                return outcomes;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private void printPlan(RemediationPlanner.Plan plan, PrintWriter out, ObjectNode doc) {
+        ArrayNode p = doc.putArray("plan");
+        for (Action a : plan.actions()) {
+            ObjectNode o = p.addObject();
+            o.put("action", a.id()).put("finding", a.finding()).put("summary", a.summary());
+            a.touches().forEach(o.putArray("touches")::add);
+            a.commands().forEach(o.putArray("commands")::add);
+        }
+        ArrayNode n = doc.putArray("notes");
+        plan.notes().forEach(n::add);
+        if (json) {
+            return;
+        }
+        if (!plan.actions().isEmpty()) {
+            out.println("Plan:");
+            for (Action a : plan.actions()) {
+                out.println("  [" + a.id() + "] " + a.summary());
+                out.println("      touches: " + String.join(", ", a.touches()));
+                a.commands().forEach(c -> out.println("      $ " + c));
+            }
+        }
+        plan.notes().forEach(note -> out.println("  note: " + note));
+    }
+
+    private void emit(ObjectNode doc, PrintWriter out) throws Exception {
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+        }
+        out.flush();
+    }
+}
