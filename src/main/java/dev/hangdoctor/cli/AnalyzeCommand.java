@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +63,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         Diagnosis d = new Diagnoser(KnowledgeBase.load(ruleDirs)).diagnose(all);
         if (html != null) {
             // written before anything is printed: a file that cannot be written is a usage error (exit 2)
-            Files.writeString(html, HtmlReport.render(d), StandardCharsets.UTF_8);
+            try {
+                Files.writeString(html, HtmlReport.render(d), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IOException("cannot write the HTML report to " + html + ": " + e, e);
+            }
         }
         if (json) {
             out.println(JsonReport.render(d));

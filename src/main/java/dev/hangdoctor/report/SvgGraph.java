@@ -42,6 +42,8 @@ final class SvgGraph {
         final int count;
         final List<String> lines;
         final String title;
+        /** A blocker described in words: its lines are one sentence, not a name and a frame. */
+        boolean prose;
         final List<Integer> out = new ArrayList<>();
         final List<Integer> in = new ArrayList<>();
         int rank;
@@ -164,7 +166,9 @@ final class SvgGraph {
                 continue;
             }
             int bi = nodes.size();
-            nodes.add(new N("b" + k++, false, "blocker", 1, wrap(f.blocker(), 3), f.blocker()));
+            N b = new N("b" + k++, false, "blocker", 1, wrap(f.blocker(), 3), f.blocker());
+            b.prose = true;
+            nodes.add(b);
             if (f.rootCauseResource() != null) {
                 Integer ri = resourceByLabel.get(f.rootCauseResource());
                 if (ri == null) {
@@ -368,7 +372,9 @@ final class SvgGraph {
     private static void draw(StringBuilder sb, List<N> nodes, List<E> edges, Set<Integer> back, double[] size) {
         double lanes = back.size() * 14 + (back.isEmpty() ? 0 : 24);
         double w = size[0] + lanes;
-        double h = size[1] + 22;
+        // back edges leave the bottom row downwards before turning: keep the legend below them
+        double bottom = size[1] + (back.isEmpty() ? 0 : ROW_GAP / 2);
+        double h = bottom + 22;
         sb.append("<svg class=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"wait-for graph\" ")
                 .append("width=\"").append(num(w)).append("\" height=\"").append(num(h))
                 .append("\" viewBox=\"0 0 ").append(num(w)).append(' ').append(num(h)).append("\">\n");
@@ -457,7 +463,8 @@ final class SvgGraph {
         }
         double ty = n.y + 7 + 13;
         for (int i = 0; i < n.lines.size(); i++) {
-            String tcls = i == 0 && !n.resource ? "label head" : n.resource ? "label res" : "label frame";
+            String tcls = i == 0 && !n.resource ? "label head" : n.resource ? "label res"
+                    : n.prose ? "label prose" : "label frame";
             sb.append("<text class=\"").append(tcls).append("\" x=\"").append(num(n.x + n.w / 2)).append("\" y=\"")
                     .append(num(ty + i * LINE_H)).append("\" text-anchor=\"middle\">");
             Html.esc(sb, n.lines.get(i)).append("</text>");
