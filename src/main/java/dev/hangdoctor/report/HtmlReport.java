@@ -28,6 +28,7 @@ public final class HtmlReport {
     static final int MAX_NAMES = 50;
     private static final int MAX_FRAMES = 80;
     private static final int MAX_VICTIMS_NAMED = 12;
+    private static final int MAX_CHAIN = 50;
     private static final int MAX_LINES = 400;
     private static final int MAX_ROWS = 200;
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
@@ -209,19 +210,27 @@ public final class HtmlReport {
             return;
         }
         sb.append("<section id=\"chain\"><h2>Wait-for chain</h2>\n");
-        boolean any = false;
-        for (Finding f : d.findings()) {
-            if (f.chain().isEmpty()) {
-                continue;
-            }
-            if (!any) {
-                sb.append("<ol class=\"chain\">\n");
-                any = true;
-            }
-            f.chain().stream().limit(MAX_ROWS).forEach(line -> Html.esc(sb.append("<li>"), line).append("</li>\n"));
+        int total = d.findings().stream().mapToInt(f -> f.chain().size()).sum();
+        if (total == 0) {
+            sb.append("<p class=\"muted\">No task waits on another in this evidence.</p>\n</section>\n");
+            return;
         }
-        sb.append(any ? "</ol>\n" : "<p class=\"muted\">No task waits on another in this evidence.</p>\n")
-                .append("</section>\n");
+        sb.append("<ol class=\"chain\">\n");
+        int shown = 0;
+        for (Finding f : d.findings()) {
+            for (String line : f.chain()) {
+                if (shown++ == MAX_CHAIN) {
+                    break;
+                }
+                Html.esc(sb.append("<li>"), line).append("</li>\n");
+            }
+        }
+        sb.append("</ol>\n");
+        if (total > MAX_CHAIN) {
+            sb.append("<p class=\"more\">").append(total - MAX_CHAIN)
+                    .append(" more link(s) of the chain not shown; the JSON output (--json) has them all.</p>\n");
+        }
+        sb.append("</section>\n");
     }
 
     private static void stacks(StringBuilder sb, Diagnosis d) {

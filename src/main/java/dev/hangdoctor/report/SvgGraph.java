@@ -30,6 +30,7 @@ final class SvgGraph {
     private static final double ROW_GAP = 58;
     private static final double COL_GAP = 30;
     private static final double MARGIN = 16;
+    private static final double LEGEND_W = 500;
 
     private SvgGraph() {
     }
@@ -86,7 +87,7 @@ final class SvgGraph {
         Set<Integer> back = breakCycles(nodes, edges, findings);
         rank(nodes, edges, back);
         order(nodes, edges, back);
-        double[] size = place(nodes);
+        double[] size = place(nodes, back.isEmpty() ? 0 : ROW_GAP / 2);
         StringBuilder sb = new StringBuilder();
         draw(sb, nodes, edges, back, size);
         boolean anyWait = edges.stream().anyMatch(e -> e.kind().equals("waits"));
@@ -333,8 +334,8 @@ final class SvgGraph {
         return row;
     }
 
-    /** Sizes nodes from their text and centres each row; returns {width, height} of the drawing area. */
-    private static double[] place(List<N> nodes) {
+    /** Sizes nodes from their text and centres each row below {@code top}; returns {width, height} of the drawing. */
+    private static double[] place(List<N> nodes, double top) {
         int rows = nodes.stream().mapToInt(n -> n.row).max().orElse(0) + 1;
         for (N n : nodes) {
             int longest = n.lines.stream().mapToInt(String::length).max().orElse(1);
@@ -356,7 +357,8 @@ final class SvgGraph {
         for (double w : rowW) {
             width = Math.max(width, w);
         }
-        double y = MARGIN;
+        // back edges enter their target from above the top row: leave them room
+        double y = MARGIN + top;
         for (int r = 0; r < rows; r++) {
             double x = MARGIN + (width - rowW[r]) / 2;
             for (N n : rowOf(nodes, r)) {
@@ -371,7 +373,10 @@ final class SvgGraph {
 
     private static void draw(StringBuilder sb, List<N> nodes, List<E> edges, Set<Integer> back, double[] size) {
         double lanes = back.size() * 14 + (back.isEmpty() ? 0 : 24);
-        double w = size[0] + lanes;
+        double w = Math.max(size[0] + lanes, LEGEND_W);
+        // a small graph is centred over the legend's width
+        double shift = (w - size[0] - lanes) / 2;
+        nodes.forEach(n -> n.x += shift);
         // back edges leave the bottom row downwards before turning: keep the legend below them
         double bottom = size[1] + (back.isEmpty() ? 0 : ROW_GAP / 2);
         double h = bottom + 22;
@@ -398,7 +403,7 @@ final class SvgGraph {
             sb.append("<path class=\"").append(cls).append(back.contains(i) ? " back" : "").append("\" d=\"");
             if (back.contains(i)) {
                 // around the right side, through the gaps between rows, so it crosses no node
-                double x = size[0] + 10 + lane++ * 14;
+                double x = shift + size[0] + 10 + lane++ * 14;
                 double down = sy + ROW_GAP / 2 - (lane % 3) * 5;
                 double up = ty - ROW_GAP / 2 + (lane % 3) * 5;
                 sb.append("M").append(num(sx)).append(',').append(num(sy))

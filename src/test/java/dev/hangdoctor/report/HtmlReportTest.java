@@ -141,6 +141,8 @@ class HtmlReportTest {
         assertThat(open).isLessThan(10);
         // the graph folds the writers into one node with its count
         assertThat(svg(html)).contains("5000 ×");
+        int links = d.findings().stream().mapToInt(f -> f.chain().size()).sum();
+        assertThat(html).contains((links - 50) + " more link(s) of the chain not shown");
     }
 
     @Test
