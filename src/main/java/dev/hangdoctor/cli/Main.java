@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hangdoctor", mixinStandardHelpOptions = true, version = "hangdoctor 0.1.0",
         description = "Says which task blocks a hung Linux host, which are only victims, which known kernel bug it is,"
                 + " and what un-hangs it.",
-        subcommands = {AnalyzeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AnalyzeCommand.class, ScanCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -16,7 +16,18 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code: 0 no hang, 1 hang found, 2 bad usage or input. */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** Runs the CLI with its output and errors sent to the given writers (null: the process's own). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("hangdoctor: " + oneLine(ex));
             return ExitCodes.BAD_INPUT;

@@ -56,11 +56,16 @@ public final class EvidenceLoader {
         Evidence all = new Evidence();
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.walk(dir, 4)) {
-            s.filter(Files::isRegularFile).sorted().limit(MAX_FILES_IN_DIR).forEach(files::add);
+            s.filter(p -> !Files.isDirectory(p)).sorted().limit(MAX_FILES_IN_DIR).forEach(files::add);
         }
         int used = 0;
         for (Path f : files) {
             String name = f.toString();
+            if (!Files.isRegularFile(f)) {
+                // a FIFO or device would block or never end
+                all.warn(name + ": skipped, not a regular file");
+                continue;
+            }
             if (!Files.isReadable(f)) {
                 all.warn(name + ": skipped, not readable");
                 continue;

@@ -10,6 +10,7 @@ import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
 import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.parse.EvidenceReader;
 import dev.hangdoctor.parse.FdinfoFile;
 import dev.hangdoctor.parse.MountinfoEntry;
 import dev.hangdoctor.parse.ProcStackParser;
@@ -151,7 +152,41 @@ public final class ProcTreeReader {
         boolean live = options.live() != null ? options.live() : isProcfs(proc);
         e.live(live);
         new Scan(e, proc, sys != null && Files.isDirectory(sys) ? sys : null, live).run();
+        if (!live) {
+            Path base = proc.equals(root) ? (isNamedProc(root) ? root.getParent() : null) : root;
+            if (base != null) {
+                bundleExtras(e, base);
+            }
+        }
         return e;
+    }
+
+    private static boolean isNamedProc(Path p) {
+        return p.getFileName() != null && p.getFileName().toString().equals("proc") && p.getParent() != null;
+    }
+
+    /**
+     * What `scan --save` keeps beside the /proc files: the kernel messages ({@link KmsgReader#SAVED_FILE}) and the
+     * second sample ({@link ScanWindow#FILE}), applied in the order the live scan applies them.
+     */
+    private void bundleExtras(Evidence e, Path base) {
+        Path kmsg = base.resolve(KmsgReader.SAVED_FILE);
+        if (Files.isRegularFile(kmsg, LinkOption.NOFOLLOW_LINKS)) {
+            try (java.io.InputStream in = Files.newInputStream(kmsg, LinkOption.NOFOLLOW_LINKS)) {
+                e.mergeFrom(EvidenceReader.read(in, KmsgReader.SOURCE));
+            } catch (IOException | RuntimeException ex) {
+                e.warn(KmsgReader.SAVED_FILE + ": not read: " + ex.getMessage());
+            }
+        }
+        TimedReader reader = options.reader() != null ? options.reader() : TimedReader.shared();
+        Path window = base.resolve(ScanWindow.FILE);
+        long perOp = options.perFileTimeout().toNanos();
+        Result r = reader.run(Op.read(window), true, perOp, System.nanoTime() + perOp);
+        if (r.ok()) {
+            ScanWindow.parse(r.text()).applyTo(e);
+        } else if (r.status() != Status.MISSING) {
+            e.warn(ScanWindow.FILE + ": not read (" + r.status() + ")");
+        }
     }
 
     private static boolean isProcfs(Path proc) {
@@ -466,7 +501,8 @@ public final class ProcTreeReader {
                 if (t.ppid() == null) {
                     t.ppid(ss.ppid());
                 }
-                t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb());
+                t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
+                        .contextSwitches(ss.contextSwitches());
             }
             String wchan = text(rs.get(2));
             if (wchan != null) {

@@ -50,7 +50,13 @@ public final class Diagnoser {
 
         List<Finding> findings = new ArrayList<>();
         List<Set<Integer>> involvedSets = new ArrayList<>();
+        // a specific rule that matched explains its tasks better than the generic ones it names
+        Set<String> superseded = new java.util.HashSet<>();
+        matches.forEach(m -> superseded.addAll(m.rule().supersedes()));
         for (RuleMatch m : matches) {
+            if (superseded.contains(m.rule().id())) {
+                continue;
+            }
             Built b = build(m, graph, evidence);
             if (covered(b, findings, involvedSets)) {
                 continue;
@@ -140,7 +146,7 @@ public final class Diagnoser {
         }
         Finding f = new Finding(rule.id(), rule.category(), rule.title(), round(m.confidence()),
                 root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), rootResource,
-                victims, chain, ev, rule.explanation(), rule.fix(), rule.remediation());
+                victims, chain, ev, rule.explanation(), rule.fix(), rule.remediation(), rule.actions());
         Set<Integer> involved = new LinkedHashSet<>(victimPids);
         if (root != null) {
             involved.add(root.pid());
@@ -232,7 +238,7 @@ public final class Diagnoser {
                         + " below show where they wait; the wait-for chain, when there is one, ends at the blocker.",
                 new Finding.Fix(List.of(), List.of(), List.of(), null),
                 List.of("Read the largest D-state group's innermost frames to see what it waits on",
-                        "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"));
+                        "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
         return new Built(f, new LinkedHashSet<>(victims));
     }
 

@@ -22,13 +22,15 @@ public record Finding(
         List<String> evidence,
         String explanation,
         Fix fix,
-        List<String> remediation) {
+        List<String> remediation,
+        List<String> actions) {
 
     public Finding {
         victims = List.copyOf(victims);
         chain = List.copyOf(chain);
         evidence = List.copyOf(evidence);
         remediation = List.copyOf(remediation);
+        actions = actions == null ? List.of() : List.copyOf(actions);
     }
 
     /** Where a known bug is fixed: kernel versions, commits, bug links. */

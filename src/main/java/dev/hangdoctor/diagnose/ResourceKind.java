@@ -4,7 +4,7 @@ package dev.hangdoctor.diagnose;
 public enum ResourceKind {
     JOURNAL_UPDATES("t_updates of the committing jbd2 transaction", "holds an open jbd2 handle"),
     JOURNAL_COMMIT("the jbd2 journal commit", "is the jbd2 thread committing the transaction"),
-    MEMORY("memory (reclaim under a memory limit)", "holds memory it cannot free"),
+    MEMORY("memory (reclaim under a memory limit)", "was chosen by the OOM killer but cannot exit to free its memory"),
     MMAP_LOCK("an mmap lock (mmap_sem)", "holds an mmap lock (inside a page fault)"),
     FUSE_REPLY("a reply from a FUSE daemon", "is the FUSE daemon that must answer"),
     UFFD("a userfaultfd handler to serve a page fault", "owns the userfaultfd nobody serves"),
@@ -12,6 +12,7 @@ public enum ResourceKind {
     NFS_SERVER("an NFS server", "is the NFS server"),
     BLOCK_IO("block I/O to complete", "is the device"),
     XFS_LOG("XFS log space or a log force", "holds XFS log space"),
+    PATH_LOOKUP("another task's lookup of the same path (d_alloc_parallel)", "is doing that lookup"),
     LOCK("a kernel lock (mutex/rwsem/semaphore)", "holds the lock"),
     CPU("a CPU (interrupts off / not scheduling)", "runs on the CPU");
 
@@ -29,6 +30,14 @@ public enum ResourceKind {
 
     public String holdPhrase() {
         return holdPhrase;
+    }
+
+    /**
+     * Waits the kernel does in S as well as D (FUSE's first interruptible wait, a userfault, do_wait in a dying pid
+     * namespace, NFS's killable waits shown as S on some kernels): a task in S there still waits on it.
+     */
+    public boolean interruptibleWait() {
+        return this == FUSE_REPLY || this == UFFD || this == PIDNS_EXIT || this == NFS_SERVER;
     }
 
     /** Resources no task in the evidence can hold: the chain ends outside the host's task list. */

@@ -31,6 +31,7 @@ public final class WaitClassifier {
             new Row(ResourceKind.FUSE_REPLY, "request_wait_answer", "fuse_wait_answer", "__fuse_request_send",
                     "fuse_simple_request", "fuse_wait_on_page_writeback"),
             new Row(ResourceKind.UFFD, "handle_userfault"),
+            new Row(ResourceKind.PATH_LOOKUP, "d_alloc_parallel", "d_wait_lookup"),
             new Row(ResourceKind.PIDNS_EXIT, "zap_pid_ns_processes"),
             new Row(ResourceKind.NFS_SERVER, "rpc_wait_bit_killable", "nfs_wait_bit_killable", "__rpc_wait_for_completion_task",
                     "nfs4_wait_clnt_recover", "nfs_wait_on_request", "nfs_page_group_lock_wait"),
@@ -110,6 +111,10 @@ public final class WaitClassifier {
         Resource wait = waitOf(t);
         if ((wait == null || wait.kind() != ResourceKind.MMAP_LOCK) && anyOf(frames, FAULT_PATH)) {
             held.add(Resource.of(ResourceKind.MMAP_LOCK));
+        }
+        if ((wait == null || wait.kind() != ResourceKind.PATH_LOOKUP)
+                && (Frames.indexOf(frames, "__lookup_slow") >= 0 || Frames.indexOf(frames, "lookup_open") >= 0)) {
+            held.add(Resource.of(ResourceKind.PATH_LOOKUP));
         }
         if (t.tgid() != null ? uffdOwners.contains(t.tgid()) : uffdOwners.contains(t.pid())) {
             held.add(Resource.of(ResourceKind.UFFD));

@@ -39,7 +39,8 @@ public final class WaitGraph {
             }
             tasks.put(t.pid(), t);
             Resource w = classifier.waitOf(t);
-            if (w != null && (t.state().isBlocked() || t.state() == TaskState.RUNNING || t.state() == TaskState.UNKNOWN)) {
+            if (w != null && (t.state().isBlocked() || t.state() == TaskState.RUNNING || t.state() == TaskState.UNKNOWN
+                    || (t.state() == TaskState.SLEEPING && w.kind().interruptibleWait()))) {
                 waits.put(t.pid(), w);
             }
             Set<Resource> h = classifier.holdsOf(t);

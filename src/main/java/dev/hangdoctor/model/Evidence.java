@@ -61,6 +61,11 @@ public final class Evidence {
         return known;
     }
 
+    /** Forgets a task (a live scan's task that exited before the second sample); its events stay. */
+    public void removeTask(int pid) {
+        tasks.remove(pid);
+    }
+
     /** A pid for a stack whose task the evidence did not name (a bare `cat /proc/PID/stack` paste). */
     public int anonymousPid() {
         return nextAnonymousPid--;

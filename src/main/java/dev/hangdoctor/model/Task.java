@@ -30,7 +30,13 @@ public final class Task {
     private Long lastRunNanos;
     private Boolean active;
     private boolean unreadable;
+    private Long contextSwitches;
+    private Double stuckSeconds;
     private String pidNamespace;
+    private Long swapKb;
+    private Long pageTablesKb;
+    private Integer oomScoreAdj;
+    private Long startTime;
     private String source;
     private final List<String> notes = new ArrayList<>();
     private final List<LockOwnerHint> lockOwnerHints = new ArrayList<>();
@@ -64,8 +70,20 @@ public final class Task {
     /** Live scan: some of this task's files could not be read in time. */
     public boolean unreadable() { return unreadable; }
     public String source() { return source; }
+    /** Live scan: voluntary + nonvoluntary context switches when the task was first read (/proc/PID/status). */
+    public Long contextSwitches() { return contextSwitches; }
+    /** Live scan: how long the task was seen not to run at all (same state, no context switch) across samples. */
+    public Double stuckSeconds() { return stuckSeconds; }
     /** The task's pid namespace as /proc/PID/ns/pid names it ("pid:[4026531836]"), when a live scan read it. */
     public String pidNamespace() { return pidNamespace; }
+    /** VmSwap of /proc/PID/status, kB. */
+    public Long swapKb() { return swapKb; }
+    /** VmPTE of /proc/PID/status, kB: page tables count in the OOM killer's badness. */
+    public Long pageTablesKb() { return pageTablesKb; }
+    /** /proc/PID/oom_score_adj; -1000 means the OOM killer never picks it. */
+    public Integer oomScoreAdj() { return oomScoreAdj; }
+    /** /proc/PID/stat starttime (clock ticks since boot): with the pid, identifies the process across pid reuse. */
+    public Long startTime() { return startTime; }
     public List<String> notes() { return Collections.unmodifiableList(notes); }
     public List<LockOwnerHint> lockOwnerHints() { return Collections.unmodifiableList(lockOwnerHints); }
 
@@ -89,7 +107,13 @@ public final class Task {
     public Task active(Boolean v) { active = v; return this; }
     public Task unreadable(boolean v) { unreadable = v; return this; }
     public Task source(String v) { source = v; return this; }
+    public Task contextSwitches(Long v) { contextSwitches = v; return this; }
+    public Task stuckSeconds(Double v) { stuckSeconds = v; return this; }
     public Task pidNamespace(String v) { pidNamespace = v; return this; }
+    public Task swapKb(Long v) { swapKb = v; return this; }
+    public Task pageTablesKb(Long v) { pageTablesKb = v; return this; }
+    public Task oomScoreAdj(Integer v) { oomScoreAdj = v; return this; }
+    public Task startTime(Long v) { startTime = v; return this; }
     public Task note(String v) { if (!notes.contains(v)) { notes.add(v); } return this; }
     public Task lockOwnerHint(LockOwnerHint v) { if (!lockOwnerHints.contains(v)) { lockOwnerHints.add(v); } return this; }
 
@@ -158,8 +182,16 @@ public final class Task {
         if (lastRunNanos == null) lastRunNanos = o.lastRunNanos;
         if (active == null) active = o.active;
         unreadable |= o.unreadable;
+        if (contextSwitches == null) contextSwitches = o.contextSwitches;
+        if (o.stuckSeconds != null && (stuckSeconds == null || o.stuckSeconds > stuckSeconds)) {
+            stuckSeconds = o.stuckSeconds;
+        }
         if (source == null) source = o.source;
         if (pidNamespace == null) pidNamespace = o.pidNamespace;
+        if (swapKb == null) swapKb = o.swapKb;
+        if (pageTablesKb == null) pageTablesKb = o.pageTablesKb;
+        if (oomScoreAdj == null) oomScoreAdj = o.oomScoreAdj;
+        if (startTime == null) startTime = o.startTime;
         o.notes.forEach(this::note);
         o.lockOwnerHints.forEach(this::lockOwnerHint);
     }
@@ -171,6 +203,8 @@ public final class Task {
         c.blockedSeconds = blockedSeconds; c.cpu = cpu; c.flags = flags; c.sigPnd = sigPnd; c.shdPnd = shdPnd;
         c.sigBlk = sigBlk; c.nsPids = nsPids; c.wchan = wchan; c.rssKb = rssKb; c.memoryCgroup = memoryCgroup;
         c.journalInfo = journalInfo; c.lastRunNanos = lastRunNanos; c.active = active; c.unreadable = unreadable;
+        c.contextSwitches = contextSwitches; c.stuckSeconds = stuckSeconds;
+        c.swapKb = swapKb; c.pageTablesKb = pageTablesKb; c.oomScoreAdj = oomScoreAdj; c.startTime = startTime;
         c.source = source; c.pidNamespace = pidNamespace; c.notes.addAll(notes); c.lockOwnerHints.addAll(lockOwnerHints);
         return c;
     }

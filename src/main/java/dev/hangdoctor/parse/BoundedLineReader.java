@@ -21,7 +21,8 @@ public final class BoundedLineReader {
     private final byte[] line = new byte[MAX_LINE];
     private long truncatedLines;
     private long bytesRead;
-    private long nulBytes;
+    private long controlBytes;
+    private long sampled;
 
     public BoundedLineReader(InputStream in) {
         this.in = in;
@@ -76,11 +77,14 @@ public final class BoundedLineReader {
         }
         if (bytesRead == 0) {
             // only the head is sampled: enough to tell a binary file from text without a second pass over 1 GB
-            for (int i = 0; i < n; i++) {
-                if (buf[i] == 0) {
-                    nulBytes++;
+            int sample = Math.min(n, 64 * 1024);
+            for (int i = 0; i < sample; i++) {
+                int b = buf[i] & 0xff;
+                if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != 0x1b) || b == 0x7f) {
+                    controlBytes++;
                 }
             }
+            sampled = sample;
         }
         bytesRead += n;
         pos = 0;
@@ -96,8 +100,11 @@ public final class BoundedLineReader {
         return bytesRead;
     }
 
-    /** NUL bytes in the first buffer: a text log has none, a binary file many. */
-    public long nulBytes() {
-        return nulBytes;
+    /**
+     * True when the head of the stream looks binary: text logs have no control bytes but tab, newline, CR, form feed
+     * and ESC (colour codes), random or compressed data has about one in eight.
+     */
+    public boolean looksBinary() {
+        return sampled > 0 && controlBytes * 20 > sampled;
     }
 }

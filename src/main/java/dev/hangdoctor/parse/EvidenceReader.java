@@ -33,14 +33,14 @@ public final class EvidenceReader {
         String lastPrefix = "none";
         while ((raw = reader.readLine()) != null) {
             lineNo++;
-            if (lineNo == 1 && reader.nulBytes() > 0 && reader.nulBytes() * 100 > Math.min(reader.bytesRead(), 1 << 20)) {
+            if (lineNo == 1 && reader.looksBinary()) {
                 throw new UnrecognisedEvidenceException(source + ": binary data, not text evidence (understood: "
                         + UNDERSTOOD + ")");
             }
             LogLine line = KernelLogPrefix.strip(raw, lineNo);
             if (!line.prefix().equals(lastPrefix)) {
                 lastPrefix = line.prefix();
-                if (!lastPrefix.equals("none")) {
+                if (!lastPrefix.equals("none") && !lastPrefix.equals("kmsg-dict")) {
                     evidence.addFormat(lastPrefix);
                 }
             }

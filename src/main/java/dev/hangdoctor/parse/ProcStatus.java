@@ -5,15 +5,25 @@ import java.util.List;
 
 /**
  * The fields hangdoctor uses from /proc/PID/status: identity (Name, Tgid, Pid, PPid, NSpid, NStgid), State, the
- * pending/blocked signal masks (hex, SIGKILL is bit 8) and VmRSS in kB. Missing lines stay null: kernel threads
- * and zombies print no Vm* lines, 3.10 prints no NSpid.
+ * pending/blocked signal masks (hex, SIGKILL is bit 8), VmRSS in kB and the voluntary/nonvoluntary context switch
+ * counts. Missing lines stay null: kernel threads and zombies print no Vm* lines, 3.10 prints no NSpid.
  */
 public record ProcStatus(String name, String state, Integer tgid, Integer pid, Integer ppid, List<Integer> nsPids,
-                         List<Integer> nsTgids, Long sigPnd, Long shdPnd, Long sigBlk, Long vmRssKb, Integer threads) {
+                         List<Integer> nsTgids, Long sigPnd, Long shdPnd, Long sigBlk, Long vmRssKb, Integer threads,
+                         Long voluntaryCtxtSwitches, Long nonvoluntaryCtxtSwitches) {
 
     public ProcStatus {
         nsPids = nsPids == null ? List.of() : List.copyOf(nsPids);
         nsTgids = nsTgids == null ? List.of() : List.copyOf(nsTgids);
+    }
+
+    /** Both context switch counts added up, or null when the kernel printed neither. */
+    public Long contextSwitches() {
+        if (voluntaryCtxtSwitches == null && nonvoluntaryCtxtSwitches == null) {
+            return null;
+        }
+        return (voluntaryCtxtSwitches == null ? 0 : voluntaryCtxtSwitches)
+                + (nonvoluntaryCtxtSwitches == null ? 0 : nonvoluntaryCtxtSwitches);
     }
 
     /** Parses the whole file; lines it does not know are ignored, so it never fails. */
@@ -30,6 +40,8 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
         Long sigBlk = null;
         Long rss = null;
         Integer threads = null;
+        Long voluntary = null;
+        Long nonvoluntary = null;
         if (text == null) {
             text = "";
         }
@@ -54,12 +66,15 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
                     case "SigBlk" -> sigBlk = hex(value);
                     case "VmRSS" -> rss = kb(value);
                     case "Threads" -> threads = ProcStat.parseInt(value);
+                    case "voluntary_ctxt_switches" -> voluntary = ProcStat.parseLong(value);
+                    case "nonvoluntary_ctxt_switches" -> nonvoluntary = ProcStat.parseLong(value);
                     default -> { }
                 }
             }
             start = end + 1;
         }
-        return new ProcStatus(name, state, tgid, pid, ppid, nsPids, nsTgids, sigPnd, shdPnd, sigBlk, rss, threads);
+        return new ProcStatus(name, state, tgid, pid, ppid, nsPids, nsTgids, sigPnd, shdPnd, sigBlk, rss, threads,
+                voluntary, nonvoluntary);
     }
 
     private static List<Integer> ints(String value) {

@@ -75,10 +75,12 @@ final class ProcFixtures {
                 + " cpu=" + t.cpu() + " flags=" + t.flags() + " sig=" + t.sigPnd() + "/" + t.shdPnd() + "/" + t.sigBlk()
                 + " ns=" + t.nsPids() + " pidns=" + t.pidNamespace() + " wchan=" + t.wchan() + " rss=" + t.rssKb()
                 + " memcg=" + t.memoryCgroup() + " unreadable=" + t.unreadable() + " notes=" + t.notes()
+                + " switches=" + t.contextSwitches() + " stuck=" + t.stuckSeconds()
                 + " frames=" + t.frames()));
         e.uffds().forEach(u -> out.add("uffd " + u));
         e.fuseConnections().forEach(c -> out.add("fuse " + c));
         e.memCgroups().forEach(c -> out.add("memcg " + c));
+        e.allEvents().forEach(ev -> out.add("event " + ev));
         out.add("host " + e.host().kernelRelease() + " " + e.host().hostname() + " " + e.host().sysctls() + " "
                 + e.host().loadavg() + " " + e.host().pressure());
         return out;

@@ -100,4 +100,18 @@ class WaitGraphTest {
         assertThat(big.headline()).isEqualTo("wait_transaction_locked");
         assertThat(big.waitsFor()).contains("journal commit");
     }
+
+    /** Seen live here: a second stat of a FUSE path parks in d_alloc_parallel behind the first, which waits on the daemon. */
+    @Test
+    void parallelLookupWaitsForTheTaskDoingTheLookup() {
+        Evidence e = new Evidence();
+        e.addTask(new Task(6365).comm("fsop").state(TaskState.UNINTERRUPTIBLE).frames(frames("__schedule", "schedule",
+                "d_alloc_parallel", "__lookup_slow", "walk_component", "path_lookupat", "filename_lookup", "vfs_statx")));
+        e.addTask(new Task(6366).comm("fsop").state(TaskState.SLEEPING).frames(frames("request_wait_answer",
+                "__fuse_simple_request", "fuse_lookup_name", "fuse_lookup", "__lookup_slow", "walk_component",
+                "path_lookupat", "filename_lookup", "vfs_statx")));
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitsFor(6365)).containsExactly(6366);
+        assertThat(g.sinks()).extracting(Task::pid).containsExactly(6366);
+    }
 }

@@ -10,6 +10,9 @@ class ProcStatusTest {
     void realStatusOfABlockedTask() {
         ProcStatus s = ProcStatus.parse(Fixtures.text("bundle-6.18/proc/4892/status"));
         assertThat(s.name()).isEqualTo("mk2");
+        assertThat(s.voluntaryCtxtSwitches()).isEqualTo(1L);
+        assertThat(s.nonvoluntaryCtxtSwitches()).isEqualTo(0L);
+        assertThat(s.contextSwitches()).isEqualTo(1L);
         assertThat(s.state()).isEqualTo("D (disk sleep)");
         assertThat(s.tgid()).isEqualTo(4892);
         assertThat(s.pid()).isEqualTo(4892);
@@ -44,6 +47,7 @@ class ProcStatusTest {
     void garbageNeverThrows() {
         ProcStatus s = ProcStatus.parse("SigPnd:\tzz\nNSpid:\n:::\nVmRSS:\tlots kB\n");
         assertThat(s.sigPnd()).isNull();
+        assertThat(s.contextSwitches()).isNull();
         assertThat(s.nsPids()).isEmpty();
         assertThat(s.vmRssKb()).isNull();
         assertThat(ProcStatus.parse(null).name()).isNull();

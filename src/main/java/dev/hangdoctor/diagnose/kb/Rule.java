@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * One known hang from the knowledge base: what reveals it (signals), which kernels have it, why it happens and
  * what ends it. {@code supersedes} names more generic rules this one explains better, so a report can drop them
- * when both match. {@code source} is the file the rule came from.
+ * when both match. {@code source} is the file the rule came from. {@code exposure} says how an audit of a healthy
+ * host reads the rule (never null).
  */
 public record Rule(
         String id,
@@ -22,13 +23,25 @@ public record Rule(
         Finding.Fix fix,
         List<String> remediation,
         List<String> supersedes,
-        String source) {
+        String source,
+        Exposure exposure,
+        List<String> actions) {
 
     public Rule {
+        exposure = exposure == null ? Exposure.NONE : exposure;
+        actions = actions == null ? List.of() : List.copyOf(actions);
         kernelRanges = List.copyOf(kernelRanges);
         signals = List.copyOf(signals);
         remediation = List.copyOf(remediation);
         supersedes = List.copyOf(supersedes);
+    }
+
+    /** A rule without an exposure section (the shape rules had before `hangdoctor audit`). */
+    public Rule(String id, String title, Category category, Severity severity, List<VersionRange> kernelRanges,
+                boolean kernelRequired, List<Signal> signals, String explanation, Finding.Fix fix,
+                List<String> remediation, List<String> supersedes, String source) {
+        this(id, title, category, severity, kernelRanges, kernelRequired, signals, explanation, fix, remediation,
+                supersedes, source, Exposure.NONE, List.of());
     }
 
     /** Where the rule places this kernel release. */

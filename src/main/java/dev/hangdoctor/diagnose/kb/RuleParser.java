@@ -30,7 +30,9 @@ final class RuleParser {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
     private static final Set<String> RULE_KEYS = Set.of("id", "title", "category", "severity", "kernel", "signals",
-            "explanation", "fix", "remediation", "supersedes");
+            "explanation", "fix", "remediation", "supersedes", "exposure", "actions");
+    private static final Set<String> EXPOSURE_KEYS = Set.of("ranges", "stillReported", "note", "factors");
+    private static final Set<String> FACTOR_KEYS = Set.of("fact", "atLeast", "says");
     private static final Set<String> KERNEL_KEYS = Set.of("ranges", "required");
     private static final Set<String> FIX_KEYS = Set.of("kernels", "commits", "links", "note");
     private static final Set<String> SIGNAL_KEYS = Set.of("id", "role", "required", "oneOf", "absent", "weight",
@@ -128,7 +130,67 @@ final class RuleParser {
         }
         String explanation = n.has("explanation") ? text(n, "explanation").trim() : "";
         return new Rule(id, title.trim(), category, severity, ranges, kernelRequired, signals, explanation, fix,
-                stringList(n, "remediation"), stringList(n, "supersedes"), source);
+                stringList(n, "remediation"), stringList(n, "supersedes"), source, exposure(n.get("exposure")),
+                actions(n));
+    }
+
+    /** Remedies `hangdoctor fix` may take for this problem, by id; unknown ids are an error, not a silent no-op. */
+    private static List<String> actions(JsonNode n) {
+        List<String> ids = stringList(n, "actions");
+        for (String id : ids) {
+            if (!RemedyIds.ALL.contains(id)) {
+                throw new IllegalArgumentException("unknown action '" + id + "' (known: " + String.join(", ",
+                        RemedyIds.ALL) + ")");
+            }
+        }
+        return ids;
+    }
+
+    private static Exposure exposure(JsonNode e) {
+        if (e == null || e.isNull()) {
+            return Exposure.NONE;
+        }
+        if (!e.isObject()) {
+            throw new IllegalArgumentException("'exposure' must be a mapping (ranges, stillReported, note, factors)");
+        }
+        checkKeys(e, EXPOSURE_KEYS, "exposure");
+        List<VersionRange> ranges = new ArrayList<>();
+        for (String r : stringList(e, "ranges")) {
+            ranges.add(VersionRange.parse(r));
+        }
+        List<VersionRange> reported = new ArrayList<>();
+        for (String r : stringList(e, "stillReported")) {
+            reported.add(VersionRange.parse(r));
+        }
+        List<Exposure.RiskFactor> factors = new ArrayList<>();
+        JsonNode fs = e.get("factors");
+        if (fs != null && !fs.isNull()) {
+            if (!fs.isArray()) {
+                throw new IllegalArgumentException("exposure.factors must be a list");
+            }
+            int i = 0;
+            for (JsonNode f : fs) {
+                i++;
+                String what = "exposure factor " + i;
+                if (!f.isObject()) {
+                    throw new IllegalArgumentException(what + " is not a mapping (fact, atLeast, says)");
+                }
+                checkKeys(f, FACTOR_KEYS, what);
+                String fact = requiredText(f, "fact", what).trim();
+                String says = requiredText(f, "says", what).trim();
+                JsonNode least = f.get("atLeast");
+                long atLeast = 1;
+                if (least != null) {
+                    if (!least.canConvertToLong()) {
+                        throw new IllegalArgumentException(what + ": atLeast must be a whole number");
+                    }
+                    atLeast = least.asLong();
+                }
+                factors.add(new Exposure.RiskFactor(fact, atLeast, says));
+            }
+        }
+        String note = e.has("note") ? text(e, "note").trim() : null;
+        return new Exposure(ranges, reported, note, factors);
     }
 
     private static Signal signal(JsonNode s, int index) {
