@@ -108,7 +108,7 @@ class HtmlReportTest {
     void onlyWebLinksBecomeLinks() {
         Finding f = new Finding("sig", Category.OTHER, "t", 0.5, null, "a CPU", null, List.of(), List.of(), List.of(),
                 "why", new Finding.Fix(List.of("6.3"), List.of("94dc24c0c59a buffer: fix", "not-a-hash <x>"),
-                List.of("javascript:alert(1)", "https://example.org/bug?a=1&b=2"), null), List.of());
+                List.of("javascript:alert(1)", "https://example.org/bug?a=1&b=2"), null), List.of(), List.of());
         String html = HtmlReport.render(diagnosis(List.of(f), GraphView.empty()));
         assertThat(html).doesNotContain("href=\"javascript");
         assertThat(html).contains("javascript:alert(1)", "href=\"https://example.org/bug?a=1&amp;b=2\"",
