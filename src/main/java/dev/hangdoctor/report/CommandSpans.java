@@ -21,11 +21,45 @@ final class CommandSpans {
     private CommandSpans() {
     }
 
+    /** Prose and code: `quoted` parts first, then commands, paths and sysctls found in the rest. */
     static List<Span> split(String step) {
         List<Span> out = new ArrayList<>();
-        if (step == null || step.isEmpty()) {
+        for (Span s : backticks(step)) {
+            if (s.code()) {
+                out.add(s);
+            } else {
+                out.addAll(heuristic(s.text()));
+            }
+        }
+        return out;
+    }
+
+    /** Only the parts a rule author quoted in backticks (`ps`) are code; an unpaired backtick stays text. */
+    static List<Span> backticks(String text) {
+        List<Span> out = new ArrayList<>();
+        if (text == null || text.isEmpty()) {
             return out;
         }
+        int from = 0;
+        while (true) {
+            int a = text.indexOf('`', from);
+            int b = a < 0 ? -1 : text.indexOf('`', a + 1);
+            if (b < 0 || b == a + 1) {
+                if (from < text.length()) {
+                    out.add(new Span(text.substring(from), false));
+                }
+                return out;
+            }
+            if (a > from) {
+                out.add(new Span(text.substring(from, a), false));
+            }
+            out.add(new Span(text.substring(a + 1, b), true));
+            from = b + 1;
+        }
+    }
+
+    private static List<Span> heuristic(String step) {
+        List<Span> out = new ArrayList<>();
         StringBuilder prose = new StringBuilder();
         int i = 0;
         while (i < step.length()) {

@@ -133,7 +133,14 @@ public final class HtmlReport {
             sb.append("<dt>Why</dt><dd class=\"why\">");
             for (String para : f.explanation().strip().split("\\n\\s*\\n")) {
                 sb.append("<p>");
-                Html.esc(sb, para.strip().replaceAll("\\s*\\n\\s*", " ")).append("</p>");
+                for (CommandSpans.Span s : CommandSpans.backticks(para.strip().replaceAll("\\s*\\n\\s*", " "))) {
+                    if (s.code()) {
+                        Html.esc(sb.append("<code>"), s.text()).append("</code>");
+                    } else {
+                        Html.esc(sb, s.text());
+                    }
+                }
+                sb.append("</p>");
             }
             sb.append("</dd>\n");
         }

@@ -89,8 +89,11 @@ public final class MarkdownReport {
         if (f.explanation() != null && !f.explanation().isBlank()) {
             String t = f.explanation().strip();
             int p = t.indexOf("\n\n");
-            sb.append("**Why:** ").append(text((p > 0 ? t.substring(0, p) : t).replaceAll("\\s*\\n\\s*", " ")))
-                    .append("\n\n");
+            sb.append("**Why:** ");
+            for (CommandSpans.Span s : CommandSpans.backticks((p > 0 ? t.substring(0, p) : t).replaceAll("\\s*\\n\\s*", " "))) {
+                sb.append(s.code() ? code(s.text()) : text(s.text()));
+            }
+            sb.append("\n\n");
         }
         if (!f.chain().isEmpty()) {
             sb.append("**Wait-for chain:**\n\n");

@@ -31,6 +31,14 @@ class CommandSpansTest {
     }
 
     @Test
+    void backtickQuotesAreCode() {
+        assertThat(code("Avoid tools that read it (`ps -o pid,stat,comm` instead of full command lines)"))
+                .containsExactly("ps -o pid,stat,comm");
+        assertThat(CommandSpans.backticks("`docker kill` hangs, an odd ` stays")).containsExactly(
+                new CommandSpans.Span("docker kill", true), new CommandSpans.Span(" hangs, an odd ` stays", false));
+    }
+
+    @Test
     void proseStaysProseAndNothingIsLost() {
         String step = "Or kill a task of the cgroup by hand to free memory (facebookincubator/oomd, I/O)";
         assertThat(code(step)).isEmpty();
