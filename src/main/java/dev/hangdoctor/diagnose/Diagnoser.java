@@ -50,6 +50,7 @@ public final class Diagnoser {
 
         List<Finding> findings = new ArrayList<>();
         List<Set<Integer>> involvedSets = new ArrayList<>();
+        List<Integer> rootPids = new ArrayList<>();
         // a specific rule that matched explains its tasks better than the generic ones it names
         Set<String> superseded = new java.util.HashSet<>();
         matches.forEach(m -> superseded.addAll(m.rule().supersedes()));
@@ -63,11 +64,13 @@ public final class Diagnoser {
             }
             findings.add(b.finding);
             involvedSets.add(b.involved);
+            rootPids.add(b.rootPid);
         }
         if (findings.isEmpty()) {
             Built generic = unclassified(graph, evidence);
             if (generic != null) {
                 findings.add(generic.finding);
+                rootPids.add(generic.rootPid);
             }
         }
 
@@ -75,9 +78,10 @@ public final class Diagnoser {
         for (Finding f : findings) {
             f.victims().forEach(v -> roles.putIfAbsent(v.pid(), "victim"));
         }
-        for (Finding f : findings) {
-            if (f.rootCause() != null) {
-                roles.put(f.rootCause().pid(), "blocker");
+        for (Integer root : rootPids) {
+            // by the task's own pid, so a blocker the evidence names no pid for (negative) is marked too
+            if (root != null) {
+                roles.put(root, "blocker");
             }
         }
         List<StackGroup> groups = StackGrouper.group(evidence.tasks(), graph, roles);
@@ -101,7 +105,7 @@ public final class Diagnoser {
     }
 
     /** A finding with the set of pids it speaks about (for folding duplicates). */
-    private record Built(Finding finding, Set<Integer> involved) {
+    private record Built(Finding finding, Set<Integer> involved, Integer rootPid) {
     }
 
     private Built build(RuleMatch m, WaitGraph graph, Evidence evidence) {
@@ -152,37 +156,64 @@ public final class Diagnoser {
             involved.add(root.pid());
         }
         m.tasks(Role.CONTEXT).forEach(t -> involved.add(t.pid()));
-        return new Built(f, involved);
+        return new Built(f, involved, root == null ? null : root.pid());
     }
 
-    /** Sentences for each wait on the paths from the victims to the blocker, blocker last. */
+    /**
+     * Sentences for each wait on the paths from the victims to the blocker, blocker last. Waiters with the same stack
+     * and the same holder fold into one sentence ("32 tasks like loop0:906 (D) wait for ..."), as the stack groups do.
+     */
     private static List<String> chain(Task root, Set<Integer> victims, WaitGraph graph) {
         if (root == null) {
             return List.of();
         }
-        Map<String, Boolean> lines = new LinkedHashMap<>();
         List<Integer> ordered = new ArrayList<>(victims);
         // longest paths first so the chain reads from the farthest victim to the blocker
-        ordered.sort(Comparator.comparingInt((Integer v) -> graph.path(v, root.pid()).size()).reversed());
+        Map<Integer, List<Integer>> paths = new HashMap<>();
         for (int v : ordered) {
-            List<Integer> path = graph.path(v, root.pid());
+            paths.put(v, graph.path(v, root.pid()));
+        }
+        ordered.sort(Comparator.comparingInt((Integer v) -> paths.get(v).size()).reversed());
+        Map<String, List<int[]>> folded = new LinkedHashMap<>();
+        for (int v : ordered) {
+            List<Integer> path = paths.get(v);
             for (int i = 0; i + 1 < path.size(); i++) {
-                lines.put(edge(graph, path.get(i), path.get(i + 1)), true);
+                int waiter = path.get(i);
+                int holder = path.get(i + 1);
+                String key = stackKey(graph.task(waiter)) + "->" + holder;
+                List<int[]> edges = folded.computeIfAbsent(key, k -> new ArrayList<>());
+                if (edges.stream().noneMatch(e -> e[0] == waiter)) {
+                    edges.add(new int[] {waiter, holder});
+                }
             }
+        }
+        List<String> lines = new ArrayList<>();
+        for (List<int[]> edges : folded.values()) {
+            String line = edge(graph, edges.get(0)[0], edges.get(0)[1]);
+            if (edges.size() > 1) {
+                line = edges.size() + " tasks like " + line.replaceFirst(" waits for ", " wait for ");
+            }
+            lines.add(line);
         }
         Resource rootWait = graph.waitOf(root.pid());
         if (rootWait != null) {
             List<Integer> holders = graph.waitsFor(root.pid());
             if (holders.isEmpty()) {
-                lines.put(describe(root) + " waits for " + rootWait.describe() + ", which no task in the evidence can"
-                        + " give back", true);
+                lines.add(describe(root) + " waits for " + rootWait.describe() + ", which no task in the evidence can"
+                        + " give back");
             } else {
                 for (int h : holders) {
-                    lines.put(edge(graph, root.pid(), h) + (graph.inCycle(root.pid()) ? " (a cycle: deadlock)" : ""), true);
+                    lines.add(edge(graph, root.pid(), h) + (graph.inCycle(root.pid()) ? " (a cycle: deadlock)" : ""));
                 }
             }
         }
-        return new ArrayList<>(lines.keySet());
+        return lines;
+    }
+
+    private static String stackKey(Task t) {
+        StringBuilder sb = new StringBuilder(t.state().letter()).append('|');
+        t.frames().forEach(f -> sb.append(f.function()).append(','));
+        return sb.toString();
     }
 
     private static String edge(WaitGraph graph, int waiter, int holder) {
@@ -239,7 +270,7 @@ public final class Diagnoser {
                 new Finding.Fix(List.of(), List.of(), List.of(), null),
                 List.of("Read the largest D-state group's innermost frames to see what it waits on",
                         "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
-        return new Built(f, new LinkedHashSet<>(victims));
+        return new Built(f, new LinkedHashSet<>(victims), root == null ? null : root.pid());
     }
 
     /** The blocker in words: a named task, a stack without a pid, or a CPU stuck in an interrupt. */
