@@ -31,11 +31,10 @@ public final class EvidenceReader {
      */
     static Evidence read(InputStream in, String source, boolean skipNoise) throws IOException {
         Evidence evidence = new Evidence();
-        LineSink[] sinks = {
-            new KernelEventSink(evidence, source),
-            new TraceSink(evidence, source),
-            new GoroutineSink(evidence, source),
-        };
+        KernelEventSink kernel = new KernelEventSink(evidence, source);
+        TraceSink traces = new TraceSink(evidence, source);
+        GoroutineSink goroutines = new GoroutineSink(evidence, source);
+        LineSink[] sinks = {kernel, traces, goroutines};
         BoundedLineReader reader = new BoundedLineReader(in);
         KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
         long lineNo = 0;
@@ -47,14 +46,17 @@ public final class EvidenceReader {
                         + UNDERSTOOD + ")");
             }
             String prefix;
-            if (skipNoise && idle(sinks) && reader.ascii()) {
+            // the sinks are called by their classes, not through the interface: this runs for every line
+            if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && reader.ascii()) {
                 String text = reader.text();
                 int end = reader.end();
                 if (end > reader.start() && text.charAt(end - 1) == '\r') {
                     end--;
                 }
                 KernelLogPrefix.locate(text, reader.start(), end, cut);
-                if (!mayStart(sinks, text, cut.message, end)) {
+                int from = cut.message;
+                if (!kernel.mayStart(text, from, end) && !traces.mayStart(text, from, end)
+                        && !goroutines.mayStart(text, from, end)) {
                     prefix = cut.style;
                     if (!prefix.equals(lastPrefix)) {
                         lastPrefix = prefix;
@@ -88,21 +90,4 @@ public final class EvidenceReader {
         }
     }
 
-    private static boolean idle(LineSink[] sinks) {
-        for (LineSink sink : sinks) {
-            if (!sink.idle()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean mayStart(LineSink[] sinks, String text, int from, int end) {
-        for (LineSink sink : sinks) {
-            if (sink.mayStart(text, from, end)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -98,9 +98,9 @@ public final class KernelEventSink implements LineSink {
         return rcuStalls.idle();
     }
 
-    private final RawText.Needle oomInvoked = new RawText.Needle(" invoked oom-killer: ");
-    private final RawText.Needle nfsServer = new RawText.Needle(": server ");
-    private final RawText.Needle ioError = new RawText.Needle(" error, dev ");
+    private final RawText.Needle oomInvoked = new RawText.Needle(" invoked oom-killer: ", '-');
+    private final RawText.Needle nfsServer = new RawText.Needle(": server ", 'v');
+    private final RawText.Needle ioError = new RawText.Needle(" error, dev ", ',');
 
     /** The triggers of {@link #recognise} and {@link #lessCommon}, on the raw text; keep the three in step. */
     @Override

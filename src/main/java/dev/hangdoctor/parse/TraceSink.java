@@ -74,8 +74,7 @@ public final class TraceSink implements LineSink {
         return mode == Mode.IDLE;
     }
 
-    private final RawText.Needle procPath = new RawText.Needle("/proc/");
-    private final RawText.Needle crashPidField = new RawText.Needle("PID:");
+    private final RawText.Needle procPath = new RawText.Needle("/proc/", '/');
 
     /** The triggers of {@link #start} on the raw text (stripped as accept strips); keep the two in step. */
     @Override
@@ -110,7 +109,7 @@ public final class TraceSink implements LineSink {
                 break;
             case '[':
                 trigger = RawText.startsWith(s, a, z, "[<") || RawText.startsWith(s, a, z, "[exception RIP:")
-                        || crashPidField.in(s, a, z);
+                        || RawText.contains(s, a, z, "PID:");
                 break;
             case '#':
                 trigger = z - a > 1 && RawText.isDigit(s.charAt(a + 1));
