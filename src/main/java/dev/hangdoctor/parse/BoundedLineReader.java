@@ -2,19 +2,31 @@ package dev.hangdoctor.parse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Splits a byte stream into lines without ever holding more than one buffer and one bounded line: a 100 MB line
  * costs {@link #MAX_LINE} bytes of heap, not 100 MB. Bytes that are not UTF-8 become U+FFFD; CR before LF is
  * dropped by {@link KernelLogPrefix}.
+ *
+ * <p>Each buffer is also held once as a Latin-1 string ({@link #text()}), so that a caller can look at a line in
+ * place ({@link #start()}..{@link #end()}) and decode it ({@link #decode()}) only when it matters: on a big log most
+ * lines are noise. A line that is cut, or that does not end inside the buffer, gets a string of its own; a line
+ * read in place always has '\n' at {@link #end()}.
  */
 public final class BoundedLineReader {
     /** Longer lines are cut here; nothing a kernel prints comes near it (printk lines are at most 1 KiB). */
     public static final int MAX_LINE = 64 * 1024;
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private final InputStream in;
     private final byte[] buf = new byte[1 << 20];
+    private String bufText = "";
     private int pos;
     private int end;
     private boolean eof;
@@ -24,30 +36,52 @@ public final class BoundedLineReader {
     private long controlBytes;
     private long sampled;
 
+    /** The current line: bytes[lineStart, lineEnd), the same characters in text (Latin-1). */
+    private byte[] lineBytes;
+    private String lineText;
+    private int lineStart;
+    private int lineEnd;
+    /** First byte >= 0x80 in the buffer at or after the last place looked, or Integer.MAX_VALUE. */
+    private int nextHigh = -1;
+
     public BoundedLineReader(InputStream in) {
         this.in = in;
     }
 
     /** The next line without its newline, or null at the end of the stream. */
     public String readLine() throws IOException {
+        return next() ? decode() : null;
+    }
+
+    /** Moves to the next line; false at the end of the stream. */
+    public boolean next() throws IOException {
+        if (pos >= end && (eof || !fill())) {
+            return false;
+        }
+        int nl = bufText.indexOf('\n', pos);
+        if (nl >= 0 && nl - pos <= MAX_LINE) {
+            lineBytes = buf;
+            lineText = bufText;
+            lineStart = pos;
+            lineEnd = nl;
+            pos = nl + 1;
+            return true;
+        }
+        return spill();
+    }
+
+    /** A line that is too long or runs past the buffer: copied (and cut) into a line of its own. */
+    private boolean spill() throws IOException {
         int len = 0;
         boolean truncated = false;
-        boolean any = false;
         while (true) {
-            if (pos >= end) {
-                if (eof || !fill()) {
-                    if (!any) {
-                        return null;
-                    }
-                    break;
-                }
+            if (pos >= end && (eof || !fill())) {
+                break;
             }
-            any = true;
-            int i = pos;
-            byte[] b = buf;
-            int e = end;
-            while (i < e && b[i] != '\n') {
-                i++;
+            int i = bufText.indexOf('\n', pos);
+            boolean found = i >= 0;
+            if (!found) {
+                i = end;
             }
             int n = i - pos;
             int room = MAX_LINE - len;
@@ -55,18 +89,68 @@ public final class BoundedLineReader {
                 truncated = true;
                 n = room;
             }
-            System.arraycopy(b, pos, line, len, n);
+            System.arraycopy(buf, pos, line, len, n);
             len += n;
-            if (i < e) {
-                pos = i + 1;
+            pos = found ? i + 1 : end;
+            if (found) {
                 break;
             }
-            pos = e;
         }
         if (truncated) {
             truncatedLines++;
         }
-        return new String(line, 0, len, StandardCharsets.UTF_8);
+        lineBytes = line;
+        lineText = new String(line, 0, len, StandardCharsets.ISO_8859_1);
+        lineStart = 0;
+        lineEnd = len;
+        return true;
+    }
+
+    /** The text holding the current line, one char per byte. */
+    public String text() {
+        return lineText;
+    }
+
+    /** Where the current line starts in {@link #text()}. */
+    public int start() {
+        return lineStart;
+    }
+
+    /** Where the current line ends (before its newline) in {@link #text()}. */
+    public int end() {
+        return lineEnd;
+    }
+
+    /** The current line as UTF-8. */
+    public String decode() {
+        return new String(lineBytes, lineStart, lineEnd - lineStart, StandardCharsets.UTF_8);
+    }
+
+    /** True when the current line is plain ASCII, so that {@link #text()} reads the same as {@link #decode()}. */
+    public boolean ascii() {
+        if (lineBytes != buf) {
+            return highByte(line, 0, lineEnd) >= lineEnd;
+        }
+        if (nextHigh < lineStart) {
+            nextHigh = highByte(buf, lineStart, end);
+        }
+        return nextHigh >= lineEnd;
+    }
+
+    /** The first byte >= 0x80 in b[from, to), or Integer.MAX_VALUE; eight bytes at a time. */
+    private static int highByte(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            if (((long) LONGS.get(b, i) & HIGH_BITS) != 0) {
+                break;
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] < 0) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
     }
 
     private boolean fill() throws IOException {
@@ -89,6 +173,8 @@ public final class BoundedLineReader {
         bytesRead += n;
         pos = 0;
         end = n;
+        bufText = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+        nextHigh = -1;
         return true;
     }
 

@@ -4,7 +4,6 @@ import dev.hangdoctor.model.Evidence;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 
 /**
  * Streams one evidence file through every recogniser and returns what it held. Memory is bounded by the model's
@@ -22,27 +21,54 @@ public final class EvidenceReader {
 
     /** Reads a whole stream; {@code source} names it in evidence and messages. */
     public static Evidence read(InputStream in, String source) throws IOException {
+        return read(in, source, true);
+    }
+
+    /**
+     * With {@code skipNoise}, a line is first looked at in place: while no sink has a record open, a line that no
+     * sink {@link LineSink#mayStart may start with} is counted and its prefix style noted, but never decoded. The
+     * result is the same either way (a test holds the two paths to that); false is for that test.
+     */
+    static Evidence read(InputStream in, String source, boolean skipNoise) throws IOException {
         Evidence evidence = new Evidence();
-        List<LineSink> sinks = List.of(
-                new KernelEventSink(evidence, source),
-                new TraceSink(evidence, source),
-                new GoroutineSink(evidence, source));
+        KernelEventSink kernel = new KernelEventSink(evidence, source);
+        TraceSink traces = new TraceSink(evidence, source);
+        GoroutineSink goroutines = new GoroutineSink(evidence, source);
+        LineSink[] sinks = {kernel, traces, goroutines};
         BoundedLineReader reader = new BoundedLineReader(in);
+        KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
         long lineNo = 0;
-        String raw;
         String lastPrefix = "none";
-        while ((raw = reader.readLine()) != null) {
+        while (reader.next()) {
             lineNo++;
             if (lineNo == 1 && reader.looksBinary()) {
                 throw new UnrecognisedEvidenceException(source + ": binary data, not text evidence (understood: "
                         + UNDERSTOOD + ")");
             }
-            LogLine line = KernelLogPrefix.strip(raw, lineNo);
+            String prefix;
+            // the sinks are called by their classes, not through the interface: this runs for every line
+            if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && reader.ascii()) {
+                String text = reader.text();
+                int end = reader.end();
+                if (end > reader.start() && text.charAt(end - 1) == '\r') {
+                    end--;
+                }
+                KernelLogPrefix.locate(text, reader.start(), end, cut);
+                int from = cut.message;
+                if (!kernel.mayStart(text, from, end) && !traces.mayStart(text, from, end)
+                        && !goroutines.mayStart(text, from, end)) {
+                    prefix = cut.style;
+                    if (!prefix.equals(lastPrefix)) {
+                        lastPrefix = prefix;
+                        addFormat(evidence, prefix);
+                    }
+                    continue;
+                }
+            }
+            LogLine line = KernelLogPrefix.strip(reader.decode(), lineNo);
             if (!line.prefix().equals(lastPrefix)) {
                 lastPrefix = line.prefix();
-                if (!lastPrefix.equals("none") && !lastPrefix.equals("kmsg-dict")) {
-                    evidence.addFormat(lastPrefix);
-                }
+                addFormat(evidence, lastPrefix);
             }
             for (LineSink sink : sinks) {
                 sink.accept(line);
@@ -57,4 +83,11 @@ public final class EvidenceReader {
         }
         return evidence;
     }
+
+    private static void addFormat(Evidence evidence, String prefix) {
+        if (!prefix.equals("none") && !prefix.equals("kmsg-dict")) {
+            evidence.addFormat(prefix);
+        }
+    }
+
 }

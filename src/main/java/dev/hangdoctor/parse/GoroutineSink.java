@@ -73,6 +73,17 @@ public final class GoroutineSink implements LineSink {
         flush();
     }
 
+    @Override
+    public boolean idle() {
+        return id < 0;
+    }
+
+    /** Outside a goroutine only its header matters. */
+    @Override
+    public boolean mayStart(String s, int from, int end) {
+        return RawText.startsWith(s, RawText.skipWhitespace(s, from, end), end, "goroutine ");
+    }
+
     /** `goroutine 7 [chan receive, 5 minutes]:`, `goroutine 18 gp=0xc000102380 m=nil [IO wait]:`. */
     private boolean parseHeader(String t, long lineNo) {
         int open = t.indexOf('[');

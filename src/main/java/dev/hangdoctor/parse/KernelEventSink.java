@@ -93,6 +93,92 @@ public final class KernelEventSink implements LineSink {
         rcuStalls.flush();
     }
 
+    @Override
+    public boolean idle() {
+        return rcuStalls.idle();
+    }
+
+    private final RawText.Needle oomInvoked = new RawText.Needle(" invoked oom-killer: ", '-');
+    private final RawText.Needle nfsServer = new RawText.Needle(": server ", 'v');
+    private final RawText.Needle ioError = new RawText.Needle(" error, dev ", ',');
+
+    /** The triggers of {@link #recognise} and {@link #lessCommon}, on the raw text; keep the three in step. */
+    @Override
+    public boolean mayStart(String s, int from, int end) {
+        if (end - from < 4) {
+            return false;
+        }
+        if (mayStartWith(s, from, end)) {
+            return true;
+        }
+        return oomInvoked.in(s, from, end) || nfsServer.in(s, from, end) || ioError.in(s, from, end)
+                || RawText.endsWith(s, from, end, ": rejecting I/O to offline device");
+    }
+
+    private static boolean mayStartWith(String s, int from, int end) {
+        switch (s.charAt(from)) {
+            case 'I':
+                return RawText.startsWith(s, from, end, "INFO: task ") || RawText.startsWith(s, from, end, "INFO: rcu")
+                        || RawText.startsWith(s, from, end, "I/O error, dev ");
+            case 'r':
+                return RawText.startsWith(s, from, end, "rcu: INFO: ");
+            case 'B':
+                return RawText.startsWith(s, from, end, "BUG: soft lockup")
+                        || RawText.startsWith(s, from, end, "Buffer I/O error on dev");
+            case 'N':
+                return RawText.startsWith(s, from, end, "NMI watchdog: ");
+            case 'w':
+                return RawText.startsWith(s, from, end, "watchdog: ");
+            case 'W':
+                return RawText.startsWith(s, from, end, "Watchdog detected hard LOCKUP");
+            case 'M':
+                return RawText.startsWith(s, from, end, "Memory cgroup out of memory: ");
+            case 'O':
+                return RawText.startsWith(s, from, end, "Out of memory: ");
+            case 'K':
+                return RawText.startsWith(s, from, end, "Killed process ")
+                        || RawText.startsWith(s, from, end, "Kernel panic - not syncing: ");
+            case 'o':
+                return RawText.startsWith(s, from, end, "oom-kill:");
+            case 'T':
+                return RawText.startsWith(s, from, end, "Task in ") || RawText.startsWith(s, from, end, "Tainted: ");
+            case 'm':
+                return RawText.startsWith(s, from, end, "memory: usage ")
+                        || RawText.startsWith(s, from, end, "memory+swap: usage ");
+            case 'k':
+                return RawText.startsWith(s, from, end, "kmem: usage ");
+            case 'S':
+                return RawText.startsWith(s, from, end, "SysRq : ");
+            case 's':
+                return RawText.startsWith(s, from, end, "sysrq: ") || RawText.startsWith(s, from, end, "swap: usage ");
+            case 'L':
+                return RawText.startsWith(s, from, end, "Linux version ");
+            case 'C':
+                return RawText.startsWith(s, from, end, "CPU: ");
+            case ' ':
+            case '\t': {
+                int i = from;
+                while (i < end && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+                    i++;
+                }
+                return RawText.startsWith(s, i, end, "Tainted: ") || RawText.startsWith(s, i, end, "Not tainted ");
+            }
+            case ':':
+                return true;
+            case 'b':
+                return RawText.startsWith(s, from, end, "blk_update_request: ")
+                        || RawText.startsWith(s, from, end, "blk_print_req_error: ");
+            case 'e':
+                return RawText.startsWith(s, from, end, "end_request: ");
+            case 'p':
+                return RawText.startsWith(s, from, end, "print_req_error: ");
+            case 'c':
+                return RawText.startsWith(s, from, end, "call ");
+            default:
+                return false;
+        }
+    }
+
     private boolean recognise(LogLine line, String m) {
         switch (m.charAt(0)) {
             case 'I':

@@ -60,30 +60,67 @@ public final class KernelLogPrefix {
         if (end > 0 && raw.charAt(end - 1) == '\r') {
             end--;
         }
-        if (end == 0) {
-            return new LogLine("", null, NONE, lineNo);
+        Cut cut = new Cut();
+        locate(raw, 0, end, cut);
+        String m = cut.message >= end ? "" : cut.message == 0 && end == raw.length() ? raw
+                : raw.substring(cut.message, end);
+        return new LogLine(m, cut.timestamp(raw), cut.style, lineNo);
+    }
+
+    /**
+     * Where the prefix of the line {@code s[from, end)} ends (a trailing '\r' already left out of {@code end}):
+     * fills {@code cut} with the style and the message start, without allocating. {@link #strip} is this plus the
+     * substring, so a caller that only needs to look at the message can skip the copy.
+     */
+    static void locate(String s, int from, int end, Cut cut) {
+        cut.style = NONE;
+        cut.message = from;
+        cut.stampAt = -1;
+        cut.usec = -1;
+        if (end <= from) {
+            cut.message = end;
+            return;
         }
-        LogLine found = null;
-        char c = raw.charAt(0);
+        boolean found = false;
+        char c = s.charAt(from);
         if (c == '[') {
-            found = stamps(raw, 0, end, null, true, lineNo);
+            found = stamps(s, from, end, null, true, cut);
         } else if (c == '<') {
-            found = levelled(raw, end, lineNo);
+            found = levelled(s, from, end, cut);
         } else if (c >= '0' && c <= '9') {
-            found = numeric(raw, end, lineNo);
+            found = numeric(s, from, end, cut);
         } else if (c >= 'A' && c <= 'Z') {
-            found = capitalised(raw, end, lineNo);
+            found = capitalised(s, from, end, cut);
         } else if (c >= 'a' && c <= 'z') {
-            found = decoded(raw, end, lineNo);
+            found = decoded(s, from, end, cut);
         } else if (c == '-') {
-            found = journalMarker(raw, end, lineNo);
+            found = journalMarker(s, from, end, cut);
         } else if (c == ' ') {
-            found = kmsgDictionary(raw, end, lineNo);
+            found = kmsgDictionary(s, from, end, cut);
         }
-        if (found != null) {
-            return found;
+        if (!found) {
+            cut.style = NONE;
+            cut.message = from;
+            cut.stampAt = -1;
+            cut.usec = -1;
         }
-        return new LogLine(end == raw.length() ? raw : raw.substring(0, end), null, NONE, lineNo);
+    }
+
+    /** What {@link #locate} found: the style, where the message starts, and where its timestamp is. */
+    static final class Cut {
+        String style;
+        int message;
+        /** The '[' of the first monotonic dmesg stamp, or -1. */
+        int stampAt;
+        /** A kmsg record's microseconds, or -1. */
+        long usec;
+
+        private Double timestamp(String s) {
+            if (usec >= 0) {
+                return usec / 1e6;
+            }
+            return stampAt >= 0 ? parseSeconds(s, stampAt + 1, s.length()) : null;
+        }
     }
 
     // ---- dmesg stamps: "[ 3891.873807]", "[ 3891.873807 <    0.000012>]", "[Sat Aug 29 06:32:19 2020]",
@@ -204,10 +241,10 @@ public final class KernelLogPrefix {
      * the first monotonic stamp gives the timestamp. Null when {@code at} holds no stamp. With {@code journal},
      * "host kernel: " after a monotonic stamp marks journalctl -o short-monotonic.
      */
-    private static LogLine stamps(String s, int at, int end, String forcedStyle, boolean journal, long lineNo) {
+    private static boolean stamps(String s, int at, int end, String forcedStyle, boolean journal, Cut cut) {
         int i = at;
         String style = forcedStyle;
-        Double ts = null;
+        int ts = -1;
         boolean any = false;
         for (int n = 0; n < 4 && i < end && s.charAt(i) == '['; n++) {
             int kind = stampKind(s, i, end);
@@ -218,8 +255,8 @@ public final class KernelLogPrefix {
             if (after < 0) {
                 break;
             }
-            if (kind == MONOTONIC && ts == null) {
-                ts = parseSeconds(s, i + 1, after);
+            if (kind == MONOTONIC && ts < 0) {
+                ts = i;
             }
             if (style == null) {
                 style = kind == MONOTONIC ? DMESG : kind == CTIME && after - i > 14 ? DMESG_T : DMESG_H;
@@ -232,16 +269,17 @@ public final class KernelLogPrefix {
             }
         }
         if (!any) {
-            return null;
+            return false;
         }
         int msg = i < end && s.charAt(i) == ' ' ? i + 1 : i;
-        if (journal && ts != null && style == DMESG) {
+        cut.stampAt = ts;
+        if (journal && ts >= 0 && style == DMESG) {
             int kernel = journalKernelTag(s, msg, end);
             if (kernel >= 0) {
-                return message(s, kernel, end, ts, JOURNAL, lineNo);
+                return message(kernel, JOURNAL, cut);
             }
         }
-        return message(s, msg, end, ts, style, lineNo);
+        return message(msg, style, cut);
     }
 
     /**
@@ -272,56 +310,56 @@ public final class KernelLogPrefix {
 
     // ---- "<6>[ 3891.873807] " (dmesg -r, kernel console with loglevel)
 
-    private static LogLine levelled(String s, int end, long lineNo) {
-        int i = 1;
-        while (i < end && i < 5 && isDigit(s.charAt(i))) {
+    private static boolean levelled(String s, int b, int end, Cut cut) {
+        int i = b + 1;
+        while (i < end && i < b + 5 && isDigit(s.charAt(i))) {
             i++;
         }
-        if (i == 1 || i + 1 >= end || s.charAt(i) != '>' || s.charAt(i + 1) != '[') {
-            return null;
+        if (i == b + 1 || i + 1 >= end || s.charAt(i) != '>' || s.charAt(i + 1) != '[') {
+            return false;
         }
-        return stamps(s, i + 1, end, null, false, lineNo);
+        return stamps(s, i + 1, end, null, false, cut);
     }
 
     // ---- lines starting with a digit: kmsg records, ISO times, short-unix
 
-    private static LogLine numeric(String s, int end, long lineNo) {
-        int i = 0;
-        while (i < end && isDigit(s.charAt(i)) && i < 20) {
+    private static boolean numeric(String s, int b, int end, Cut cut) {
+        int i = b;
+        while (i < end && isDigit(s.charAt(i)) && i - b < 20) {
             i++;
         }
         if (i >= end) {
-            return null;
+            return false;
         }
         char c = s.charAt(i);
         if (c == ',') {
-            return kmsg(s, i, end, lineNo);
+            return kmsg(s, i, end, cut);
         }
-        if (c == '-' && i == 4) {
-            return iso(s, end, lineNo);
+        if (c == '-' && i - b == 4) {
+            return iso(s, b, end, cut);
         }
-        if (c == '.' && i >= 9) {
+        if (c == '.' && i - b >= 9) {
             // journalctl -o short-unix: "1598653939.123456 host kernel: msg"
             int j = i + 1;
             while (j < end && isDigit(s.charAt(j))) {
                 j++;
             }
             if (j - i == 7 && j < end && s.charAt(j) == ' ') {
-                return hostAndTag(s, j + 1, end, null, JOURNAL, lineNo);
+                return hostAndTag(s, j + 1, end, JOURNAL, cut);
             }
         }
-        return null;
+        return false;
     }
 
     /** "6,1234,5678,-;msg" and "6,1234,5678,-,caller=T123;msg". */
-    private static LogLine kmsg(String s, int firstComma, int end, long lineNo) {
+    private static boolean kmsg(String s, int firstComma, int end, Cut cut) {
         int i = firstComma + 1;
         int seqStart = i;
         while (i < end && isDigit(s.charAt(i))) {
             i++;
         }
         if (i == seqStart || i >= end || s.charAt(i) != ',') {
-            return null;
+            return false;
         }
         i++;
         int usecStart = i;
@@ -331,7 +369,7 @@ public final class KernelLogPrefix {
             i++;
         }
         if (i == usecStart || i >= end || (s.charAt(i) != ',' && s.charAt(i) != ';')) {
-            return null;
+            return false;
         }
         int semi = i;
         if (s.charAt(i) == ',') {
@@ -345,14 +383,15 @@ public final class KernelLogPrefix {
                     break;
                 }
                 if (c == ' ') {
-                    return null;
+                    return false;
                 }
             }
             if (semi < 0) {
-                return null;
+                return false;
             }
         }
-        return new LogLine(s.substring(semi + 1, end), usec / 1e6, KMSG, lineNo);
+        cut.usec = usec;
+        return message(semi + 1, KMSG, cut);
     }
 
     /**
@@ -361,11 +400,12 @@ public final class KernelLogPrefix {
      * ("2020-08-29T06:32:19.123456+08:00 host kernel: msg", which the newest journalctl short-iso-precise also
      * prints: called syslog).
      */
-    private static LogLine iso(String s, int end, long lineNo) {
-        if (end < 20 || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
-            return null;
+    private static boolean iso(String s, int b, int end, Cut cut) {
+        if (end - b < 20 || s.charAt(b + 7) != '-' || s.charAt(b + 10) != 'T' || s.charAt(b + 13) != ':'
+                || s.charAt(b + 16) != ':') {
+            return false;
         }
-        int i = 19;
+        int i = b + 19;
         boolean fraction = false;
         boolean comma = false;
         if (s.charAt(i) == '.' || s.charAt(i) == ',') {
@@ -377,7 +417,7 @@ public final class KernelLogPrefix {
             }
         }
         if (i >= end) {
-            return null;
+            return false;
         }
         boolean colonZone = false;
         char z = s.charAt(i);
@@ -393,62 +433,63 @@ public final class KernelLogPrefix {
                 i++;
             }
             if (i - zs < 2) {
-                return null;
+                return false;
             }
         }
         if (i >= end || s.charAt(i) != ' ') {
-            return null;
+            return false;
         }
         if (comma) {
-            return message(s, i + 1, end, null, DMESG_T, lineNo);
+            return message(i + 1, DMESG_T, cut);
         }
         String style = fraction && colonZone ? SYSLOG : JOURNAL;
-        return hostAndTag(s, i + 1, end, null, style, lineNo);
+        return hostAndTag(s, i + 1, end, style, cut);
     }
 
     // ---- lines starting with a capital: syslog/journal "Aug 29 06:32:19", short-full "Sat 2020-08-29"
 
-    private static LogLine capitalised(String s, int end, long lineNo) {
-        if (end < 16 || !isLower(s.charAt(1)) || !isLower(s.charAt(2)) || s.charAt(3) != ' ') {
-            return null;
+    private static boolean capitalised(String s, int b, int end, Cut cut) {
+        if (end - b < 16 || !isLower(s.charAt(b + 1)) || !isLower(s.charAt(b + 2)) || s.charAt(b + 3) != ' ') {
+            return false;
         }
         // "Aug 29 06:32:19 " / "Aug  1 06:32:19 " / "Aug 29 06:32:19.123456 "
-        if (s.charAt(6) == ' ' && s.charAt(9) == ':' && s.charAt(12) == ':' && isDigit(s.charAt(5))
-                && isDigit(s.charAt(14))) {
-            char c = s.charAt(15);
+        if (s.charAt(b + 6) == ' ' && s.charAt(b + 9) == ':' && s.charAt(b + 12) == ':' && isDigit(s.charAt(b + 5))
+                && isDigit(s.charAt(b + 14))) {
+            char c = s.charAt(b + 15);
             if (c == ' ') {
-                return hostAndTag(s, 16, end, null, SYSLOG, lineNo);
+                return hostAndTag(s, b + 16, end, SYSLOG, cut);
             }
             if (c == '.') {
-                int i = 16;
+                int i = b + 16;
                 while (i < end && isDigit(s.charAt(i))) {
                     i++;
                 }
-                if (i > 16 && i < end && s.charAt(i) == ' ') {
-                    return hostAndTag(s, i + 1, end, null, JOURNAL, lineNo);
+                if (i > b + 16 && i < end && s.charAt(i) == ' ') {
+                    return hostAndTag(s, i + 1, end, JOURNAL, cut);
                 }
             }
-            return null;
+            return false;
         }
         // journalctl -o short-full: "Sat 2020-08-29 06:32:19 CST host kernel: msg"
-        if (end > 25 && isDigit(s.charAt(4)) && s.charAt(8) == '-' && s.charAt(11) == '-' && s.charAt(14) == ' '
-                && s.charAt(17) == ':' && s.charAt(20) == ':' && s.charAt(23) == ' ') {
-            int zone = s.indexOf(' ', 24);
-            if (zone > 24 && zone - 24 <= 8) {
-                return hostAndTag(s, zone + 1, end, null, JOURNAL, lineNo);
+        if (end - b > 25 && isDigit(s.charAt(b + 4)) && s.charAt(b + 8) == '-' && s.charAt(b + 11) == '-'
+                && s.charAt(b + 14) == ' ' && s.charAt(b + 17) == ':' && s.charAt(b + 20) == ':'
+                && s.charAt(b + 23) == ' ') {
+            int zone = s.indexOf(' ', b + 24);
+            if (zone > b + 24 && zone - (b + 24) <= 8 && zone < end) {
+                return hostAndTag(s, zone + 1, end, JOURNAL, cut);
             }
         }
-        return null;
+        return false;
     }
 
     /**
      * After a syslog-style time: "host tag: msg". The tag has no space and ends with ':'; for the kernel a
      * dmesg stamp may follow ("kernel: [ 123.456] msg"), taken as the timestamp.
      */
-    private static LogLine hostAndTag(String s, int from, int end, Double ts, String style, long lineNo) {
+    private static boolean hostAndTag(String s, int from, int end, String style, Cut cut) {
         int hostEnd = s.indexOf(' ', from);
         if (hostEnd <= from || hostEnd >= end) {
-            return null;
+            return false;
         }
         int tagStart = hostEnd + 1;
         if (s.charAt(hostEnd - 1) == ':') {
@@ -461,71 +502,68 @@ public final class KernelLogPrefix {
         }
         if (tagEnd == tagStart || s.charAt(tagEnd - 1) != ':') {
             // no "tag:": keep what follows the host name
-            return message(s, tagStart, end, ts, style, lineNo);
+            return message(tagStart, style, cut);
         }
         int msg = tagEnd < end ? tagEnd + 1 : tagEnd;
         if (tagEnd - tagStart == 7 && s.startsWith("kernel:", tagStart) && msg < end && s.charAt(msg) == '['
                 && msg + 1 < end && (s.charAt(msg + 1) == ' ' || isDigit(s.charAt(msg + 1)))) {
-            LogLine inner = stamps(s, msg, end, style, false, lineNo);
-            if (inner != null) {
-                return new LogLine(inner.message(), inner.timestamp(), style, lineNo);
+            if (stamps(s, msg, end, style, false, cut)) {
+                return true;
             }
         }
-        return message(s, msg, end, ts, style, lineNo);
+        return message(msg, style, cut);
     }
 
     // ---- "kern  :info  : [  123.400000] msg" (dmesg -x: "%-6s:%-6s: ")
 
-    private static LogLine decoded(String s, int end, long lineNo) {
-        if (end < 15 || s.charAt(6) != ':' || s.charAt(13) != ':' || s.charAt(14) != ' ') {
-            return null;
+    private static boolean decoded(String s, int b, int end, Cut cut) {
+        if (end - b < 15 || s.charAt(b + 6) != ':' || s.charAt(b + 13) != ':' || s.charAt(b + 14) != ' ') {
+            return false;
         }
-        for (int i = 0; i < 6; i++) {
+        for (int i = b; i < b + 6; i++) {
             char c = s.charAt(i);
             if (!isLower(c) && c != ' ') {
-                return null;
+                return false;
             }
         }
-        for (int i = 7; i < 13; i++) {
+        for (int i = b + 7; i < b + 13; i++) {
             char c = s.charAt(i);
             if (!isLower(c) && c != ' ') {
-                return null;
+                return false;
             }
         }
-        int at = 15;
-        if (at < end && s.charAt(at) == '[') {
-            LogLine stamped = stamps(s, at, end, DMESG_X, false, lineNo);
-            if (stamped != null) {
-                return stamped;
-            }
+        int at = b + 15;
+        if (at < end && s.charAt(at) == '[' && stamps(s, at, end, DMESG_X, false, cut)) {
+            return true;
         }
-        return message(s, at, end, null, DMESG_X, lineNo);
+        return message(at, DMESG_X, cut);
     }
 
     // ---- "-- Logs begin at Sat 2020-08-29 06:32:19 CST, end at ... --", "-- Boot 1a2b... --", "-- No entries --"
 
-    private static LogLine journalMarker(String s, int end, long lineNo) {
-        if (end >= 6 && s.startsWith("-- ") && s.charAt(end - 1) == '-' && s.charAt(end - 2) == '-'
-                && s.charAt(end - 3) == ' ' && Character.isUpperCase(s.charAt(3))) {
-            return new LogLine("", null, JOURNAL, lineNo);
+    private static boolean journalMarker(String s, int b, int end, Cut cut) {
+        if (end - b >= 6 && s.startsWith("-- ", b) && s.charAt(end - 1) == '-' && s.charAt(end - 2) == '-'
+                && s.charAt(end - 3) == ' ' && Character.isUpperCase(s.charAt(b + 3))) {
+            return message(end, JOURNAL, cut);
         }
-        return null;
+        return false;
     }
 
     // ---- " SUBSYSTEM=pci" / " DEVICE=+pci:0000:00:01.0": /dev/kmsg dictionary continuation lines
 
-    private static LogLine kmsgDictionary(String s, int end, long lineNo) {
-        if (s.startsWith(" SUBSYSTEM=") || s.startsWith(" DEVICE=")) {
-            return new LogLine("", null, KMSG_DICT, lineNo);
+    private static boolean kmsgDictionary(String s, int b, int end, Cut cut) {
+        if (s.startsWith(" SUBSYSTEM=", b) || s.startsWith(" DEVICE=", b)) {
+            return message(end, KMSG_DICT, cut);
         }
-        return null;
+        return false;
     }
 
     // ---- helpers
 
-    private static LogLine message(String s, int from, int end, Double ts, String style, long lineNo) {
-        String m = from >= end ? "" : s.substring(from, end);
-        return new LogLine(m, ts, style, lineNo);
+    private static boolean message(int from, String style, Cut cut) {
+        cut.message = from;
+        cut.style = style;
+        return true;
     }
 
     /** "  3891.873807" up to the first character that is neither digit nor '.', as seconds. */

@@ -24,6 +24,11 @@ final class KernelRcuStalls {
         this.out = out;
     }
 
+    /** True when no report is open. */
+    boolean idle() {
+        return pending == null;
+    }
+
     /** True when a report is open and the line belongs to it (then nobody else should read the line). */
     boolean follow(String m) {
         if (pending == null) {

@@ -69,6 +69,73 @@ public final class TraceSink implements LineSink {
         endBlock();
     }
 
+    @Override
+    public boolean idle() {
+        return mode == Mode.IDLE;
+    }
+
+    private final RawText.Needle procPath = new RawText.Needle("/proc/", '/');
+
+    /** The triggers of {@link #start} on the raw text (stripped as accept strips); keep the two in step. */
+    @Override
+    public boolean mayStart(String s, int from, int end) {
+        int a = RawText.skipWhitespace(s, from, end);
+        int z = RawText.trimEnd(s, a, end);
+        if (a >= z) {
+            return false;
+        }
+        if (z - a >= 20 && s.charAt(z - 10) == '0' && s.charAt(z - 9) == 'x' && s.charAt(z - 11) == ' ') {
+            return true; // TaskLineParser.endsLikeOldTaskLine
+        }
+        char c = s.charAt(a);
+        boolean trigger;
+        switch (c) {
+            case 'I':
+                trigger = RawText.startsWith(s, a, z, "INFO: task ");
+                break;
+            case 't':
+                trigger = RawText.startsWith(s, a, z, "task");
+                break;
+            case 's':
+            case 'S':
+                trigger = RawText.startsWith(s, a, z, "sysrq") || RawText.startsWith(s, a, z, "SysRq");
+                break;
+            case 'C':
+                trigger = RawText.startsWith(s, a, z, "CPU: ") || RawText.startsWith(s, a, z, "Call Trace:")
+                        || RawText.startsWith(s, a, z, "Call trace:");
+                break;
+            case 'P':
+                trigger = RawText.startsWith(s, a, z, "PID");
+                break;
+            case '[':
+                trigger = RawText.startsWith(s, a, z, "[<") || RawText.startsWith(s, a, z, "[exception RIP:")
+                        || RawText.contains(s, a, z, "PID:");
+                break;
+            case '#':
+                trigger = z - a > 1 && RawText.isDigit(s.charAt(a + 1));
+                break;
+            case 'c':
+                trigger = RawText.startsWith(s, a, z, "crash>");
+                break;
+            case 'j':
+                trigger = RawText.startsWith(s, a, z, "journal_info");
+                break;
+            case 'N':
+                trigger = RawText.startsWith(s, a, z, "Name:");
+                break;
+            case '>':
+            case '-': {
+                int d = RawText.skipWhitespace(s, a + 1, z);
+                trigger = d < z && RawText.isDigit(s.charAt(d)); // CrashLineParser.parsePsRow
+                break;
+            }
+            default:
+                trigger = RawText.isDigit(c);
+                break;
+        }
+        return trigger || procPath.in(s, a, z);
+    }
+
     // ---- opening blocks ----
 
     private boolean start(String t, long lineNo) {

@@ -1,0 +1,197 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The noise fast path of {@link EvidenceReader} must not change what is read: every fixture and example, and random
+ * mixes of their lines with noise, give the same evidence with the fast path on and off, whole or in small reads.
+ */
+class NoiseSkipEquivalenceTest {
+    private static final List<String> FIXTURE_DIRS = List.of("src/test/resources/logs", "src/test/resources/traces",
+            "src/test/resources/proc/files", "examples");
+
+    static Stream<Path> evidenceFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String d : FIXTURE_DIRS) {
+            try (Stream<Path> walk = Files.walk(Path.of(d))) {
+                walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("README.md"))
+                        .sorted(Comparator.naturalOrder()).forEach(files::add);
+            }
+        }
+        return files.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("evidenceFiles")
+    void everyFixtureReadsTheSameWithAndWithoutTheFastPath(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        assertSame(bytes, file.toString());
+    }
+
+    @Test
+    void theFixturesFindSomethingAtAll() throws IOException {
+        // guards the guard: identical but empty results would prove nothing
+        byte[] log = Files.readAllBytes(Path.of("src/test/resources/logs/centos7-oom-hung.log"));
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(log), "x", true);
+        assertThat(e.tasks()).isNotEmpty();
+        assertThat(e.allEvents()).isNotEmpty();
+    }
+
+    @Test
+    void randomMixesOfEvidenceAndNoiseReadTheSame() throws IOException {
+        List<String> evidence = new ArrayList<>();
+        for (Path p : (Iterable<Path>) evidenceFiles()::iterator) {
+            evidence.addAll(Arrays.asList(Files.readString(p, StandardCharsets.UTF_8).split("\n", -1)));
+        }
+        List<String> noise = Files.readAllLines(Path.of("bench/fragments/noise-dmesg.txt"), StandardCharsets.UTF_8);
+        List<String> odd = List.of("", "   ", "\t", "\r", "x", "[    1.000000] ", "[    1.000000] \r",
+                "Aug 29 06:32:19 host kernel: ", "[    1.000000] gpu: été naïve", "-- Boot 1a2b --",
+                "6,1234,5678,-;usb 1-1: new device", " SUBSYSTEM=usb", "[    1.000000] 8021q: adding VLAN 0",
+                "[    2.000000] x".repeat(5000), "\u00ff\u00fe", "[    3.000000] --  -", "[    4.000000] task");
+        for (int seed = 0; seed < 200; seed++) {
+            Random r = new Random(seed);
+            StringBuilder b = new StringBuilder();
+            int lines = 50 + r.nextInt(400);
+            int at = r.nextInt(evidence.size());
+            for (int k = 0; k < lines; k++) {
+                int pick = r.nextInt(10);
+                String line;
+                if (pick < 4) {
+                    line = noise.get(r.nextInt(noise.size()));
+                } else if (pick < 5) {
+                    line = odd.get(r.nextInt(odd.size()));
+                } else if (pick < 6) {
+                    line = evidence.get(r.nextInt(evidence.size()));
+                } else {
+                    // runs of consecutive evidence lines keep multi-line blocks whole
+                    line = evidence.get(at);
+                    at = (at + 1) % evidence.size();
+                }
+                b.append(line);
+                if (r.nextInt(20) == 0) {
+                    b.append('\r');
+                }
+                if (k < lines - 1 || r.nextBoolean()) {
+                    b.append('\n');
+                }
+            }
+            assertSame(b.toString().getBytes(StandardCharsets.UTF_8), "mix seed " + seed);
+        }
+    }
+
+    @Test
+    void linesAcrossBufferEndsAndOverlongLinesReadTheSame() throws IOException {
+        byte[] log = Files.readAllBytes(Path.of("examples/seed001-centos7-jbd2-oom/vmcore-dmesg.txt"));
+        StringBuilder b = new StringBuilder();
+        while (b.length() < 3 * (1 << 20)) {
+            b.append(new String(log, StandardCharsets.UTF_8));
+            b.append("[    9.000000] ").append("y".repeat(70_000)).append('\n');
+        }
+        assertSame(b.toString().getBytes(StandardCharsets.UTF_8), "big");
+    }
+
+    private static void assertSame(byte[] bytes, String name) throws IOException {
+        String slow = dump(read(new ByteArrayInputStream(bytes), name, false));
+        assertThat(dump(read(new ByteArrayInputStream(bytes), name, true))).as(name).isEqualTo(slow);
+        assertThat(dump(read(new Trickle(bytes, name.hashCode()), name, true))).as(name + " in small reads")
+                .isEqualTo(slow);
+    }
+
+    private static Object read(InputStream in, String name, boolean skip) throws IOException {
+        try {
+            return EvidenceReader.read(in, name, skip);
+        } catch (UnrecognisedEvidenceException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Everything the evidence holds, as text: tasks with every field, events, goroutines, host, formats, warnings. */
+    private static String dump(Object read) {
+        if (!(read instanceof Evidence)) {
+            return "error: " + read;
+        }
+        Evidence e = (Evidence) read;
+        StringBuilder b = new StringBuilder();
+        for (Task t : e.tasks()) {
+            b.append("task ").append(getters(t)).append('\n');
+        }
+        e.allEvents().forEach(v -> b.append("event ").append(v).append('\n'));
+        e.goroutines().forEach(g -> b.append("goroutine ").append(g).append('\n'));
+        b.append("goroutines dropped ").append(e.goroutinesDropped()).append('\n');
+        b.append("memcg ").append(e.memCgroups()).append('\n');
+        b.append("fuse ").append(e.fuseConnections()).append('\n');
+        b.append("uffd ").append(e.uffds()).append('\n');
+        b.append("host ").append(getters(e.host())).append('\n');
+        b.append("formats ").append(e.formats()).append('\n');
+        b.append("warnings ").append(e.warnings()).append('\n');
+        return b.toString();
+    }
+
+    /** name=value of every public no-argument getter, so fields added later are compared too. */
+    private static String getters(Object o) {
+        StringBuilder b = new StringBuilder();
+        Method[] methods = o.getClass().getMethods();
+        Arrays.sort(methods, Comparator.comparing(Method::getName));
+        for (Method m : methods) {
+            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.getReturnType() == void.class
+                    || m.getDeclaringClass() == Object.class || m.getName().equals("hashCode")) {
+                continue;
+            }
+            try {
+                b.append(m.getName()).append('=').append(m.invoke(o)).append(' ');
+            } catch (ReflectiveOperationException ex) {
+                b.append(m.getName()).append("=!").append(ex.getCause()).append(' ');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Hands the bytes out a few at a time, as a pipe may. */
+    private static final class Trickle extends InputStream {
+        private final byte[] bytes;
+        private final Random random;
+        private int pos;
+
+        Trickle(byte[] bytes, long seed) {
+            this.bytes = bytes;
+            this.random = new Random(seed);
+        }
+
+        @Override
+        public int read() {
+            return pos < bytes.length ? bytes[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= bytes.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, 1 + random.nextInt(200)), bytes.length - pos);
+            System.arraycopy(bytes, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+}
