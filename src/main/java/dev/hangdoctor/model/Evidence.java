@@ -20,9 +20,13 @@ public final class Evidence {
     /** Events kept per kind; the rest are counted only. Hung-task reports of one pid fold into its task anyway. */
     public static final int EVENTS_PER_KIND = 200;
     /** Tasks kept at most; a 10 000-thread sysrq-t dump fits, a runaway input does not grow without end. */
-    public static final int MAX_TASKS = 200_000;
+    public static final int MAX_TASKS = 100_000;
+    /** Distinct stacks kept for sharing; identical stacks of many tasks are one list in memory. */
+    private static final int MAX_INTERNED_STACKS = 20_000;
 
     private final Map<Integer, Task> tasks = new LinkedHashMap<>();
+    private final Map<List<Frame>, List<Frame>> stacks = new java.util.HashMap<>();
+    private long tasksDropped;
     private final Map<KernelEventKind, List<KernelEvent>> events = new EnumMap<>(KernelEventKind.class);
     private final Map<KernelEventKind, Long> eventCounts = new EnumMap<>(KernelEventKind.class);
     private final HostFacts host = new HostFacts();
@@ -50,10 +54,13 @@ public final class Evidence {
 
     /** Adds a task description, merging it into what is already known of that pid. */
     public Task addTask(Task t) {
+        t.frames(intern(t.frames()));
         Task known = tasks.get(t.pid());
         if (known == null) {
             if (tasks.size() < MAX_TASKS) {
                 tasks.put(t.pid(), t);
+            } else if (tasksDropped++ == 0) {
+                warn("more than " + MAX_TASKS + " tasks: the rest were counted, not kept");
             }
             return t;
         }
@@ -64,6 +71,26 @@ public final class Evidence {
     /** Forgets a task (a live scan's task that exited before the second sample); its events stay. */
     public void removeTask(int pid) {
         tasks.remove(pid);
+    }
+
+    /** The shared copy of an identical stack seen before, so ten thousand threads parked alike cost one list. */
+    private List<Frame> intern(List<Frame> frames) {
+        if (frames.isEmpty()) {
+            return frames;
+        }
+        List<Frame> known = stacks.get(frames);
+        if (known != null) {
+            return known;
+        }
+        if (stacks.size() < MAX_INTERNED_STACKS) {
+            stacks.put(frames, frames);
+        }
+        return frames;
+    }
+
+    /** Tasks beyond {@link #MAX_TASKS}, counted but not kept. */
+    public long tasksDropped() {
+        return tasksDropped;
     }
 
     /** A pid for a stack whose task the evidence did not name (a bare `cat /proc/PID/stack` paste). */
