@@ -52,6 +52,10 @@ public final class FixCommand implements Callable<Integer> {
     @Option(names = "--connection", paramLabel = "N", description = "The FUSE connection to abort when several are stuck.")
     Integer connection;
 
+    @Option(names = "--pid", paramLabel = "PID", description = "Only act on hangs this process (or thread) takes part"
+            + " in, as blocker or victim; repeatable. Other hangs on the host are reported, not touched.")
+    List<Integer> onlyPids = new ArrayList<>();
+
     @Option(names = "--json", description = "Print plan, results and verification as JSON.")
     boolean json;
 
@@ -96,7 +100,7 @@ public final class FixCommand implements Callable<Integer> {
         long planned = System.nanoTime();
         Evidence ev = scan();
         Diagnosis before = new Diagnoser(kb).diagnose(ev);
-        RemediationPlanner.Plan plan = planner.plan(before, ev);
+        RemediationPlanner.Plan plan = planner.plan(selected(before, ev), ev);
 
         ObjectNode doc = new ObjectMapper().createObjectNode();
         doc.put("dryRun", !yes);
@@ -126,7 +130,7 @@ public final class FixCommand implements Callable<Integer> {
             // the host moved on while we looked: diagnose afresh rather than act on an old picture
             ev = scan();
             before = new Diagnoser(kb).diagnose(ev);
-            plan = planner.plan(before, ev);
+            plan = planner.plan(selected(before, ev), ev);
             if (!json) {
                 out.println("The diagnosis was older than " + maxAge.toMillis() + " ms; diagnosed again:");
             }
@@ -179,6 +183,15 @@ public final class FixCommand implements Callable<Integer> {
         emit(doc, out);
         err.flush();
         return allGone ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    /** The findings --pid names, or all of them. */
+    private List<dev.hangdoctor.diagnose.Finding> selected(Diagnosis d, Evidence ev) {
+        if (onlyPids.isEmpty()) {
+            return d.findings();
+        }
+        return d.findings().stream()
+                .filter(f -> RemediationPlanner.pidsOf(f, ev).stream().anyMatch(onlyPids::contains)).toList();
     }
 
     private Evidence scan() throws Exception {

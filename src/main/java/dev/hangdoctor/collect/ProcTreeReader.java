@@ -173,7 +173,7 @@ public final class ProcTreeReader {
         Path kmsg = base.resolve(KmsgReader.SAVED_FILE);
         if (Files.isRegularFile(kmsg, LinkOption.NOFOLLOW_LINKS)) {
             try (java.io.InputStream in = Files.newInputStream(kmsg, LinkOption.NOFOLLOW_LINKS)) {
-                e.mergeFrom(EvidenceReader.read(in, KmsgReader.SOURCE));
+                e.mergeLogIntoLive(EvidenceReader.read(in, KmsgReader.SOURCE));
             } catch (IOException | RuntimeException ex) {
                 e.warn(KmsgReader.SAVED_FILE + ": not read: " + ex.getMessage());
             }

@@ -88,6 +88,10 @@ public final class WaitClassifier {
             }
             for (Row r : WAITS) {
                 if (r.has(f.function())) {
+                    // memory is per cgroup: a task at one container's limit does not wait on another's
+                    if (r.kind == ResourceKind.MEMORY && t.memoryCgroup() != null) {
+                        return new Resource(ResourceKind.MEMORY, t.memoryCgroup());
+                    }
                     return Resource.of(r.kind);
                 }
             }
@@ -106,7 +110,8 @@ public final class WaitClassifier {
             held.add(Resource.of(ResourceKind.JOURNAL_COMMIT));
         }
         if (oomVictims.contains(t.pid()) && t.state() != TaskState.DEAD && t.state() != TaskState.ZOMBIE) {
-            held.add(Resource.of(ResourceKind.MEMORY));
+            held.add(t.memoryCgroup() == null ? Resource.of(ResourceKind.MEMORY)
+                    : new Resource(ResourceKind.MEMORY, t.memoryCgroup()));
         }
         Resource wait = waitOf(t);
         if ((wait == null || wait.kind() != ResourceKind.MMAP_LOCK) && anyOf(frames, FAULT_PATH)) {

@@ -20,7 +20,7 @@ public final class Evidence {
     /** Events kept per kind; the rest are counted only. Hung-task reports of one pid fold into its task anyway. */
     public static final int EVENTS_PER_KIND = 200;
     /** Tasks kept at most; a 10 000-thread sysrq-t dump fits, a runaway input does not grow without end. */
-    public static final int MAX_TASKS = 100_000;
+    public static final int MAX_TASKS = 150_000;
     /** Distinct stacks kept for sharing; identical stacks of many tasks are one list in memory. */
     private static final int MAX_INTERNED_STACKS = 20_000;
 
@@ -149,6 +149,39 @@ public final class Evidence {
     public boolean isEmpty() {
         return formats.isEmpty() && tasks.isEmpty() && eventCounts.isEmpty() && goroutines.isEmpty() && memCgroups.isEmpty()
                 && fuseConnections.isEmpty() && uffds.isEmpty() && host.kernelRelease() == null;
+    }
+
+    /**
+     * Folds kernel-log evidence into a live picture: events, host facts and formats are taken as they are, but a task
+     * the log names only counts if it is alive now (a hung-task report from an hour ago names a pid that may be long
+     * gone, or reused), and the live state beats the logged one; the log only fills in what /proc could not say.
+     */
+    public void mergeLogIntoLive(Evidence log) {
+        for (Task t : log.tasks.values()) {
+            Task live = tasks.get(t.pid());
+            if (live == null || t.pid() < 0) {
+                continue;
+            }
+            if (live.frames().isEmpty() && !t.frames().isEmpty()) {
+                live.frames(t.frames());
+            }
+            if (t.blockedSeconds() != null && (live.blockedSeconds() == null || t.blockedSeconds() > live.blockedSeconds())) {
+                live.blockedSeconds(t.blockedSeconds());
+            }
+            t.lockOwnerHints().forEach(live::lockOwnerHint);
+        }
+        for (List<KernelEvent> list : log.events.values()) {
+            list.forEach(this::addEvent);
+        }
+        log.eventCounts.forEach((k, n) -> {
+            long kept = log.events.getOrDefault(k, List.of()).size();
+            if (n > kept) {
+                eventCounts.merge(k, n - kept, Long::sum);
+            }
+        });
+        host.mergeFrom(log.host);
+        formats.addAll(log.formats);
+        log.warnings.forEach(this::warn);
     }
 
     /** Folds another host picture into this one (one file's evidence into the whole). */
