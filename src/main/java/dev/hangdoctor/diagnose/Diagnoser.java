@@ -147,6 +147,8 @@ public final class Diagnoser {
         Finding f = new Finding(rule.id(), rule.category(), rule.title(), round(m.confidence()),
                 root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), rootResource,
                 victims, chain, ev, rule.explanation(), rule.fix(), rule.remediation(), rule.actions());
+        // name the connection, cgroup or uffd behind it and fill the remediation's placeholders with them
+        f = FindingResources.describe(f, evidence, graph);
         Set<Integer> involved = new LinkedHashSet<>(victimPids);
         if (root != null) {
             involved.add(root.pid());
