@@ -49,7 +49,7 @@ public final class Diagnoser {
                 .thenComparing(m -> m.rule().id()));
 
         List<Finding> findings = new ArrayList<>();
-        List<Set<Integer>> involvedSets = new ArrayList<>();
+        List<Built> accepted = new ArrayList<>();
         // a specific rule that matched explains its tasks better than the generic ones it names
         Set<String> superseded = new java.util.HashSet<>();
         matches.forEach(m -> superseded.addAll(m.rule().supersedes()));
@@ -58,11 +58,11 @@ public final class Diagnoser {
                 continue;
             }
             Built b = build(m, graph, evidence);
-            if (covered(b, findings, involvedSets)) {
+            if (covered(b, accepted)) {
                 continue;
             }
             findings.add(b.finding);
-            involvedSets.add(b.involved);
+            accepted.add(b);
         }
         if (findings.isEmpty()) {
             Built generic = unclassified(graph, evidence);
@@ -101,7 +101,14 @@ public final class Diagnoser {
     }
 
     /** A finding with the set of pids it speaks about (for folding duplicates). */
-    private record Built(Finding finding, Set<Integer> involved) {
+    /**
+     * A finding with the set of pids it speaks about (for folding duplicates), and the subset its rule's signals
+     * named plus the blocker: the rest are only waiters the wait graph added.
+     */
+    private record Built(Finding finding, Set<Integer> involved, Set<Integer> matched) {
+        Built(Finding finding, Set<Integer> involved) {
+            this(finding, involved, involved);
+        }
     }
 
     private Built build(RuleMatch m, WaitGraph graph, Evidence evidence) {
@@ -154,7 +161,14 @@ public final class Diagnoser {
             involved.add(root.pid());
         }
         m.tasks(Role.CONTEXT).forEach(t -> involved.add(t.pid()));
-        return new Built(f, involved);
+        Set<Integer> matched = new LinkedHashSet<>();
+        for (Role r : Role.values()) {
+            m.tasks(r).forEach(t -> matched.add(t.pid()));
+        }
+        if (root != null) {
+            matched.add(root.pid());
+        }
+        return new Built(f, involved, matched);
     }
 
     /** Sentences for each wait on the paths from the victims to the blocker, blocker last. */
@@ -200,15 +214,19 @@ public final class Diagnoser {
         return TaskRef.of(t) + " (" + t.state().letter() + ")";
     }
 
-    private static boolean covered(Built b, List<Finding> accepted, List<Set<Integer>> involvedSets) {
-        for (int i = 0; i < accepted.size(); i++) {
-            Finding a = accepted.get(i);
-            Set<Integer> ai = involvedSets.get(i);
+    /**
+     * True when an accepted finding already tells about all of b's tasks. Across categories that must come from the
+     * accepted rule's own signals (or its blocker), not from waiters the graph added: a process that is both a FUSE
+     * daemon and the owner of an orphaned userfaultfd has every waiter behind it, yet the two are two problems.
+     */
+    private static boolean covered(Built b, List<Built> accepted) {
+        for (Built a : accepted) {
             if (b.involved.isEmpty()) {
-                if (a.category() == b.finding.category()) {
+                if (a.finding.category() == b.finding.category()) {
                     return true;
                 }
-            } else if (ai.containsAll(b.involved)) {
+            } else if (a.involved.containsAll(b.involved)
+                    && (a.finding.category() == b.finding.category() || a.matched.containsAll(b.matched))) {
                 return true;
             }
         }

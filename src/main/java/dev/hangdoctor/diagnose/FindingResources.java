@@ -32,11 +32,12 @@ final class FindingResources {
     }
 
     static Finding describe(Finding f, Evidence ev, WaitGraph graph) {
+        // the blocker's own wait says which objects matter beyond the rule's category (a jbd2 cycle under a memory
+        // limit); victims' waits do not: a blocker may hold two things, and each has its own finding
         Set<Integer> pids = new LinkedHashSet<>();
         if (f.rootCause() != null) {
             pids.add(f.rootCause().pid());
         }
-        f.victims().forEach(v -> pids.add(v.pid()));
         List<String> evidence = new ArrayList<>(f.evidence());
         List<String> remediation = f.remediation();
         String blocker = f.blocker();
@@ -57,7 +58,7 @@ final class FindingResources {
             }
         }
         if (f.category() == Category.MEMCG_OOM || waitsOn(pids, graph, ResourceKind.MEMORY)) {
-            List<MemCgroup> cgs = stuckCgroups(pids, ev);
+            List<MemCgroup> cgs = stuckCgroups(f, ev);
             List<String> paths = new ArrayList<>();
             List<String> victims = new ArrayList<>();
             for (MemCgroup cg : cgs) {
@@ -157,7 +158,12 @@ final class FindingResources {
      * The memory cgroups the finding's tasks are stuck in: every cgroup under OOM, and for tasks outside those the
      * innermost cgroup with a limit that holds them (cgroup v2 has no under_oom).
      */
-    private static List<MemCgroup> stuckCgroups(Set<Integer> pids, Evidence ev) {
+    private static List<MemCgroup> stuckCgroups(Finding f, Evidence ev) {
+        Set<Integer> pids = new LinkedHashSet<>();
+        if (f.rootCause() != null) {
+            pids.add(f.rootCause().pid());
+        }
+        f.victims().forEach(v -> pids.add(v.pid()));
         Set<MemCgroup> out = new LinkedHashSet<>();
         for (MemCgroup cg : ev.memCgroups()) {
             if (Boolean.TRUE.equals(cg.underOom())) {

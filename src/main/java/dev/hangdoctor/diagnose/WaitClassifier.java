@@ -32,7 +32,7 @@ public final class WaitClassifier {
                     "mem_cgroup_reclaim", "try_to_free_pages", "__alloc_pages_slowpath", "mem_cgroup_handle_over_high",
                     "try_charge_memcg", "__mem_cgroup_try_charge", "out_of_memory", "throttle_direct_reclaim"),
             new Row(ResourceKind.FUSE_REPLY, "request_wait_answer", "fuse_wait_answer", "__fuse_request_send",
-                    "fuse_simple_request", "fuse_wait_on_page_writeback"),
+                    "fuse_simple_request", "fuse_wait_on_page_writeback", "fuse_get_req"),
             new Row(ResourceKind.UFFD, "handle_userfault"),
             new Row(ResourceKind.PATH_LOOKUP, "d_alloc_parallel", "d_wait_lookup"),
             new Row(ResourceKind.PIDNS_EXIT, "zap_pid_ns_processes"),
