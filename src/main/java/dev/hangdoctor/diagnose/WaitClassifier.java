@@ -104,6 +104,11 @@ public final class WaitClassifier {
         }
     }
 
+    /** The resource key of the userfaultfds with pending faults that one process holds. */
+    static String uffdKey(int tgid) {
+        return "userfaultfd of pid " + tgid;
+    }
+
     /** The resource key of a FUSE connection. */
     static String fuseKey(int connection) {
         return "connection " + connection;
@@ -133,6 +138,14 @@ public final class WaitClassifier {
         if (kind == ResourceKind.FUSE_REPLY && onlyWaitingConnection != null) {
             return new Resource(kind, fuseKey(onlyWaitingConnection));
         }
+        if (kind == ResourceKind.UFFD) {
+            // a thread faulting on its own process's memory waits on that process's uffd; a kworker or a remote
+            // GUP (seed 002) could be faulting on anyone's
+            int tgid = t.tgid() != null ? t.tgid() : t.pid();
+            if (uffdOwners.contains(tgid)) {
+                return new Resource(kind, uffdKey(tgid));
+            }
+        }
         if (kind == ResourceKind.PIDNS_EXIT && t.pidNamespace() != null) {
             return new Resource(kind, t.pidNamespace());
         }
@@ -160,8 +173,9 @@ public final class WaitClassifier {
                 && (Frames.indexOf(frames, "__lookup_slow") >= 0 || Frames.indexOf(frames, "lookup_open") >= 0)) {
             held.add(Resource.of(ResourceKind.PATH_LOOKUP));
         }
-        if (t.tgid() != null ? uffdOwners.contains(t.tgid()) : uffdOwners.contains(t.pid())) {
-            held.add(Resource.of(ResourceKind.UFFD));
+        int tgid = t.tgid() != null ? t.tgid() : t.pid();
+        if (uffdOwners.contains(tgid)) {
+            held.add(new Resource(ResourceKind.UFFD, uffdKey(tgid)));
         }
         Set<Integer> served = fuseDaemons.get(t.pid());
         if (served != null) {

@@ -7,6 +7,7 @@ import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.KernelEventKind;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
+import dev.hangdoctor.model.UffdHandle;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -140,6 +141,25 @@ class WaitGraphTest {
         WaitGraph g = new WaitGraph(e);
         assertThat(g.waitOf(600)).isEqualTo(Resource.of(ResourceKind.FUSE_REPLY));
         assertThat(g.waitsFor(600)).containsExactlyInAnyOrder(515, 516);
+    }
+
+    /** Two orphaned userfaultfds at once (seen live): each faulting thread waits on its own process's uffd. */
+    @Test
+    void aThreadFaultingOnItsOwnProcessWaitsOnThatProcessesUffdOnly() {
+        Evidence e = new Evidence();
+        for (int owner : new int[] {21795, 21802}) {
+            e.addTask(new Task(owner).tgid(owner).state(TaskState.SLEEPING).frames(frames("__do_sys_pause")));
+            e.addTask(new Task(owner + 3).tgid(owner).state(TaskState.SLEEPING).frames(frames(
+                    "handle_userfault", "__handle_mm_fault", "handle_mm_fault", "exc_page_fault")));
+            e.addUffd(new UffdHandle(owner, 3, 1L, 1L, Integer.toString(owner * 10)));
+        }
+        // a kworker faulting through get_user_pages names no process: any owner may be the one
+        e.addTask(new Task(90).tgid(90).comm("kworker/u8:1").state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                "handle_userfault", "__handle_mm_fault", "handle_mm_fault", "__get_user_pages")));
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitsFor(21805)).containsExactly(21802);
+        assertThat(g.waitsFor(21798)).containsExactly(21795);
+        assertThat(g.waitsFor(90)).contains(21795, 21802);
     }
 
     @Test
