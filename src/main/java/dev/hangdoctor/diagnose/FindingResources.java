@@ -8,11 +8,9 @@ import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,13 +43,14 @@ final class FindingResources {
         if (f.category() == Category.FUSE || waitsOn(pids, graph, ResourceKind.FUSE_REPLY)) {
             List<FuseConnection> conns = ev.fuseConnections().stream()
                     .filter(c -> c.waiting() != null && c.waiting() > 0).toList();
-            Map<String, String> ids = new LinkedHashMap<>();
+            // every connection with unanswered requests: a stack does not say which mount its task waits on
+            List<String> ids = new ArrayList<>();
             for (FuseConnection c : conns) {
                 String id = "FUSE connection " + c.id();
                 put(evidence, fuseLine(c, ev), id + " (", id + ":");
-                ids.put(Integer.toString(c.id()), null);
+                ids.add(Integer.toString(c.id()));
             }
-            remediation = fill(remediation, CONN, new ArrayList<>(ids.keySet()));
+            remediation = fill(remediation, CONN, ids);
             if (f.rootCause() == null && conns.size() == 1 && conns.get(0).daemonPids().isEmpty()) {
                 blocker = "FUSE connection " + conns.get(0).id() + where(conns.get(0))
                         + ": no process holds /dev/fuse for it any more, so nobody will answer";
