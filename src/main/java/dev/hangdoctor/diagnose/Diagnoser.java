@@ -49,7 +49,7 @@ public final class Diagnoser {
                 .thenComparing(m -> m.rule().id()));
 
         List<Finding> findings = new ArrayList<>();
-        List<Set<Integer>> involvedSets = new ArrayList<>();
+        List<Built> accepted = new ArrayList<>();
         List<Integer> rootPids = new ArrayList<>();
         // a specific rule that matched explains its tasks better than the generic ones it names
         Set<String> superseded = new java.util.HashSet<>();
@@ -60,11 +60,11 @@ public final class Diagnoser {
             }
             for (Part part : partition(m, graph)) {
                 Built b = build(m, part, graph, evidence);
-                if (covered(b, findings, involvedSets)) {
+                if (covered(b, accepted)) {
                     continue;
                 }
                 findings.add(b.finding);
-                involvedSets.add(b.involved);
+                accepted.add(b);
                 rootPids.add(b.rootPid);
             }
         }
@@ -106,8 +106,12 @@ public final class Diagnoser {
                 GraphViewBuilder.build(findings, graph), host, evidence.memCgroups(), evidence.fuseConnections());
     }
 
-    /** A finding with the set of pids it speaks about (for folding duplicates). */
-    private record Built(Finding finding, Set<Integer> involved, Integer rootPid) {
+    /**
+     * A finding with the set of pids it speaks about (for folding duplicates), the subset its rule's signals named
+     * plus the blocker (the rest are only waiters the wait graph added), and the blocker's own pid (negative when the
+     * evidence named none).
+     */
+    private record Built(Finding finding, Set<Integer> involved, Set<Integer> matched, Integer rootPid) {
     }
 
     /** The tasks of one rule match that belong to one blocker: several independent hangs of one kind stay apart. */
@@ -258,12 +262,21 @@ public final class Diagnoser {
         Finding f = new Finding(rule.id(), rule.category(), rule.title(), round(m.confidence()),
                 root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), rootResource,
                 victims, chain, ev, rule.explanation(), rule.fix(), rule.remediation(), rule.actions());
+        // name the connection, cgroup or uffd behind it and fill the remediation's placeholders with them
+        f = FindingResources.describe(f, evidence, graph);
         Set<Integer> involved = new LinkedHashSet<>(victimPids);
         if (root != null) {
             involved.add(root.pid());
         }
         part.context().forEach(t -> involved.add(t.pid()));
-        return new Built(f, involved, root == null ? null : root.pid());
+        Set<Integer> matched = new LinkedHashSet<>();
+        part.blockers().forEach(t -> matched.add(t.pid()));
+        part.victims().forEach(t -> matched.add(t.pid()));
+        part.context().forEach(t -> matched.add(t.pid()));
+        if (root != null) {
+            matched.add(root.pid());
+        }
+        return new Built(f, involved, matched, root == null ? null : root.pid());
     }
 
     /**
@@ -336,15 +349,19 @@ public final class Diagnoser {
         return TaskRef.of(t) + " (" + t.state().letter() + ")";
     }
 
-    private static boolean covered(Built b, List<Finding> accepted, List<Set<Integer>> involvedSets) {
-        for (int i = 0; i < accepted.size(); i++) {
-            Finding a = accepted.get(i);
-            Set<Integer> ai = involvedSets.get(i);
+    /**
+     * True when an accepted finding already tells about all of b's tasks. Across categories that must come from the
+     * accepted rule's own signals (or its blocker), not from waiters the graph added: a process that is both a FUSE
+     * daemon and the owner of an orphaned userfaultfd has every waiter behind it, yet the two are two problems.
+     */
+    private static boolean covered(Built b, List<Built> accepted) {
+        for (Built a : accepted) {
             if (b.involved.isEmpty()) {
-                if (a.category() == b.finding.category()) {
+                if (a.finding.category() == b.finding.category()) {
                     return true;
                 }
-            } else if (ai.containsAll(b.involved)) {
+            } else if (a.involved.containsAll(b.involved)
+                    && (a.finding.category() == b.finding.category() || a.matched.containsAll(b.matched))) {
                 return true;
             }
         }
@@ -377,7 +394,7 @@ public final class Diagnoser {
                 new Finding.Fix(List.of(), List.of(), List.of(), null),
                 List.of("Read the largest D-state group's innermost frames to see what it waits on",
                         "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
-        return new Built(f, new LinkedHashSet<>(victims), root == null ? null : root.pid());
+        return new Built(f, new LinkedHashSet<>(victims), new LinkedHashSet<>(victims), root == null ? null : root.pid());
     }
 
     /** The blocker in words: a named task, a stack without a pid, or a CPU stuck in an interrupt. */
