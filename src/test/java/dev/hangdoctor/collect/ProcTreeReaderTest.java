@@ -231,4 +231,15 @@ class ProcTreeReaderTest {
         assertThat(back.taskOrNull(me)).isNotNull();
         assertThat(back.taskOrNull(me).comm()).isEqualTo(live.taskOrNull(me).comm());
     }
+
+    /** /sys/block/DEV/inflight is "%8u %8u" (reads, writes) in block/genhd.c; busy devices are kept, idle ones not. */
+    @Test
+    void blockDevicesWithRequestsInFlight() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("blk"));
+        ProcFixtures.write(root, "sys/block/sda/inflight", "       0       37\n");
+        ProcFixtures.write(root, "sys/block/vda/inflight", "       0        0\n");
+        Evidence e = new ProcTreeReader(root, opts()).read();
+        assertThat(e.host().sysctls()).containsEntry("block.sda.inflight", "0 reads, 37 writes")
+                .doesNotContainKey("block.vda.inflight");
+    }
 }
