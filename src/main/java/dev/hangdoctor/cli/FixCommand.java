@@ -71,6 +71,11 @@ public final class FixCommand implements Callable<Integer> {
             description = "How long to wait for the hang to clear after acting (default: ${DEFAULT-VALUE}).")
     Duration verifyTimeout;
 
+    @Option(names = "--restore-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "After a memory limit was raised, wait this long and put the old limit back if usage has"
+                    + " fallen well below it (default: keep the raised limit; the audit log has the old value).")
+    Duration restoreAfter;
+
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/hangdoctor",
             description = "Where the audit log lives (default: ${DEFAULT-VALUE}; created 0700).")
     Path stateDir;
@@ -177,6 +182,9 @@ public final class FixCommand implements Callable<Integer> {
                 out.println("Verify " + o.signature() + ": " + o.verdict() + " (" + o.detail() + ")");
             }
         }
+        if (restoreAfter != null) {
+            restoreLimits(plan, audit, doc, out);
+        }
         if (!json) {
             out.println("Audit log: " + audit.file());
         }
@@ -192,6 +200,27 @@ public final class FixCommand implements Callable<Integer> {
         }
         return d.findings().stream()
                 .filter(f -> RemediationPlanner.pidsOf(f, ev).stream().anyMatch(onlyPids::contains)).toList();
+    }
+
+    private void restoreLimits(RemediationPlanner.Plan plan, AuditLog audit, ObjectNode doc, PrintWriter out)
+            throws Exception {
+        List<dev.hangdoctor.act.MemcgRaiseLimitAction> raised = plan.actions().stream()
+                .filter(a -> a instanceof dev.hangdoctor.act.MemcgRaiseLimitAction)
+                .map(a -> (dev.hangdoctor.act.MemcgRaiseLimitAction) a).toList();
+        if (raised.isEmpty()) {
+            return;
+        }
+        Thread.sleep(restoreAfter.toMillis());
+        ArrayNode restored = doc.putArray("restored");
+        for (dev.hangdoctor.act.MemcgRaiseLimitAction a : raised) {
+            String before = a.observe();
+            String result = a.restore();
+            audit.record(a, before, a.observe(), result);
+            restored.addObject().put("cgroup", a.cgroupDir().toString()).put("result", result);
+            if (!json) {
+                out.println("[restore] " + a.cgroupDir() + ": " + result);
+            }
+        }
     }
 
     private Evidence scan() throws Exception {

@@ -125,13 +125,15 @@ class FixLiveTest {
         LivePreconditions.assumeMemcgV1Hangs();
         try (MemcgOomStall hang = MemcgOomStall.start();
              SleepingBystander other = SleepingBystander.start()) {
-            CliRun r = fix("--yes", "--pid", Integer.toString(hang.stalled().get(0).pid().pid()));
+            CliRun r = fix("--yes", "--pid", Integer.toString(hang.stalled().get(0).pid().pid()), "--restore-after", "200ms");
             JsonNode doc = r.json();
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
             assertThat(planFor(doc, "memcg-raise-limit").get("summary").asText()).contains(hang.cgroupDir().getFileName().toString());
             assertResolved(doc);
             long limit = Long.parseLong(Files.readString(hang.cgroupDir().resolve("memory.limit_in_bytes")).trim());
+            // the hog now holds its 48 MiB, more than the old 32 MiB limit: restoring would re-create the stall
             assertThat(limit).isGreaterThan(hang.limitBytes());
+            assertThat(doc.get("restored").get(0).get("result").asText()).startsWith("not restored: usage");
             for (MemcgOomStall.Member m : hang.stalled()) {
                 assertThat(m.pid().exists()).isTrue();
                 assertThat(m.pid().state()).isNotEqualTo('D');
