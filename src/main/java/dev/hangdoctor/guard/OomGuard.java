@@ -64,6 +64,21 @@ public final class OomGuard implements AutoCloseable {
         this.hierarchy = MemoryHierarchy.find(hostRoot);
         this.intervalNanos = cfg.interval().toNanos();
         this.horizonNanos = cfg.horizon().toNanos();
+        warmUp();
+    }
+
+    /** Loads and runs the acting path once: a cold first kill costs tens of milliseconds of class loading. */
+    private void warmUp() {
+        try {
+            picker.warmUp(hierarchy);
+            LimitForecast.due(1 << 20, 2 << 20, 1e9, cfg.threshold(), horizonNanos, intervalNanos);
+            var self = dev.hangdoctor.act.ProcessIdentity.read(procRoot, (int) ProcessHandle.current().pid());
+            self.ifPresent(id -> new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, id, "warm-up", Set.of(), safety,
+                    procRoot).summary());
+            new GuardEvent(Instant.now(), "/", GuardEvent.Kind.KILLED, 1, "x", 1, 1, 1, 0.001, "warm-up").line();
+        } catch (RuntimeException e) {
+            // warming is an optimisation only
+        }
     }
 
     /** Starts polling on a daemon thread; a no-op when already running or when the config is disabled. */

@@ -30,6 +30,8 @@ import java.util.Set;
  */
 final class VictimPicker {
     static final int MAX_PIDS = 10_000;
+    /** PF_EXITING: the process is already on its way out (killed by someone, the kernel's OOM killer included). */
+    private static final long PF_EXITING = 0x00000004L;
 
     /** The outcome: a victim, or none with the reason (and whether protection was what stopped it). */
     record Pick(ProcessIdentity victim, String victimCgroup, String why, boolean onlyProtected) {
@@ -56,6 +58,13 @@ final class VictimPicker {
         List<Integer> plain = new ArrayList<>();
         List<Integer> avoid = new ArrayList<>();
         int shielded = 0;
+        for (Task t : facts.tasks()) {
+            if (t.flags() != null && (t.flags() & PF_EXITING) != 0 && !t.isKernelThread()) {
+                // as the kernel does (oom_evaluate_task): while one member is exiting its memory is coming back,
+                // and killing a second one would only add a victim
+                return new Pick(null, null, t.comm() + ":" + t.pid() + " is already exiting", false);
+            }
+        }
         for (Map.Entry<Integer, String> e : where.entrySet()) {
             Task t = facts.taskOrNull(e.getKey());
             if (t == null) {
@@ -101,6 +110,23 @@ final class VictimPicker {
         return new Pick(null, null, where.isEmpty() ? "no processes in the cgroup"
                 : where.size() + " process(es), none may be killed (kernel threads, oom_score_adj -1000, init, self)",
                 false);
+    }
+
+    /**
+     * Runs the choosing path once on this process, so its classes are loaded and the first real pick, which may
+     * have a few milliseconds to spare, does not pay for that.
+     */
+    void warmUp(MemoryHierarchy h) {
+        int self = (int) ProcessHandle.current().pid();
+        Evidence facts = OomFacts.read(procRoot, List.of(self));
+        MemCgroup cg = new MemCgroup("/", h == null ? 1 : h.version(), null, 1L << 30, false, null, null, null, null,
+                null, null, List.of(self));
+        OomVictimChooser.choose(cg, facts).ifPresent(c -> safety.refuseKill(new ProcessIdentity(self,
+                c.task().startTime() == null ? -1 : c.task().startTime(), c.task().comm(), 0, -1), Set.of(self)));
+        any(cfg.protect(), new Task(self).comm("warm-up"), "/", null);
+        if (h != null) {
+            members(h, h.root().resolve("hangdoctor-warm-up-no-such-cgroup"));
+        }
     }
 
     private boolean any(List<ProcessRule> rules, Task t, String cgroup, Integer uid) {
