@@ -3,8 +3,8 @@ package dev.hangdoctor.guard;
 /**
  * When the guard must act on a cgroup: pure arithmetic on usage, limit and fill rate. It acts when usage is at or
  * above the threshold and the fill rate reaches the limit within the horizon, or, at any usage, when the limit is
- * less than two polling intervals away: by the guard's next look it would be too late. A flat or falling usage
- * (page cache held at the limit, a settled process) is never a reason to kill.
+ * less than three polling intervals away: by its next look, give or take a late wake-up, it would be too late. A
+ * flat or falling usage (page cache held at the limit, a settled process) is never a reason to kill.
  */
 public final class LimitForecast {
     private LimitForecast() {
@@ -34,7 +34,7 @@ public final class LimitForecast {
             return "usage " + percent(usage, limit) + " of the limit (threshold " + Math.round(threshold * 100)
                     + "%), full in " + millis(eta) + " at " + rate;
         }
-        if (etaNanos <= 2.0 * intervalNanos) {
+        if (etaNanos <= 3.0 * intervalNanos) {
             return "usage " + percent(usage, limit) + " of the limit, full in " + millis(eta) + " at " + rate
                     + ": sooner than the guard looks again";
         }

@@ -86,6 +86,12 @@ public final class OomGuard implements AutoCloseable {
         if (thread != null || !cfg.enabled()) {
             return;
         }
+        if (hierarchy == null) {
+            emit(new GuardEvent(Instant.now(), "-", GuardEvent.Kind.ERROR, -1, null, 0, 0, 0,
+                    Double.POSITIVE_INFINITY, "no memory cgroup hierarchy (v1 memory or v2 with the memory"
+                    + " controller) under " + procRoot.getParent() + "/sys/fs/cgroup: nothing to guard"));
+            return;
+        }
         running = true;
         thread = new Thread(this::loop, "hangdoctor-oom-guard");
         thread.setDaemon(true);

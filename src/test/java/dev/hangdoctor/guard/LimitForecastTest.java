@@ -30,10 +30,10 @@ class LimitForecastTest {
 
     @Test
     void belowTheThresholdOnlyWhenItWouldBeTooLateByTheNextLook() {
-        // 200 of 256 MiB at 4 GiB/s: 56 MiB left is 13.7 ms, under two 10 ms intervals
+        // 200 of 256 MiB at 4 GiB/s: 56 MiB left is 13.7 ms, under three 10 ms intervals
         assertThat(LimitForecast.due(200 * MIB, LIMIT, 4096 * MIB, 0.9, HORIZON, INTERVAL))
                 .contains("sooner than the guard looks again");
-        // at 1 GiB/s that is 55 ms: wait, the next looks will still be in time
+        // at 1 GiB/s that is 55 ms: the next looks will still be in time
         assertThat(LimitForecast.due(200 * MIB, LIMIT, 1024 * MIB, 0.9, HORIZON, INTERVAL)).isNull();
         // a fast start far from the limit is no reason
         assertThat(LimitForecast.due(20 * MIB, LIMIT, 4096 * MIB, 0.9, HORIZON, INTERVAL)).isNull();
