@@ -98,6 +98,10 @@ public final class FixCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--action " + a + ": unknown (known: " + String.join(", ", RemedyIds.ALL) + ")");
             }
         }
+        if (yes && !root.toAbsolutePath().normalize().equals(Path.of("/"))) {
+            // a copied tree's pids are not this host's: acting on them would hit whatever runs here under those numbers
+            throw new IllegalArgumentException("--yes acts on this host only; --root " + root + " can only be planned (dry run)");
+        }
         kb = KnowledgeBase.load(ruleDirs);
         SafetyGuard guard = new SafetyGuard(root.resolve("proc"));
         RemediationPlanner planner = new RemediationPlanner(root, guard, Set.copyOf(actions), connection);

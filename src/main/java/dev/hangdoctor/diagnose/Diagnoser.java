@@ -51,16 +51,15 @@ public final class Diagnoser {
         List<Finding> findings = new ArrayList<>();
         List<Built> accepted = new ArrayList<>();
         List<Integer> rootPids = new ArrayList<>();
-        // a specific rule that matched explains its tasks better than the generic ones it names
-        Set<String> superseded = new java.util.HashSet<>();
-        matches.forEach(m -> superseded.addAll(m.rule().supersedes()));
-        for (RuleMatch m : matches) {
-            if (superseded.contains(m.rule().id())) {
-                continue;
-            }
+        // a specific rule explains its tasks better than the generic ones it names: specific rules go first, and a
+        // generic finding steps aside only where it speaks of the same tasks (another, independent hang of the
+        // generic kind elsewhere on the host is still reported)
+        List<RuleMatch> ordered = new ArrayList<>(matches.stream().filter(m -> !m.rule().supersedes().isEmpty()).toList());
+        matches.stream().filter(m -> m.rule().supersedes().isEmpty()).forEach(ordered::add);
+        for (RuleMatch m : ordered) {
             for (Part part : partition(m, graph)) {
                 Built b = build(m, part, graph, evidence);
-                if (covered(b, accepted)) {
+                if (covered(b, accepted) || supersededHere(b, m, accepted)) {
                     continue;
                 }
                 findings.add(b.finding);
@@ -111,7 +110,8 @@ public final class Diagnoser {
      * plus the blocker (the rest are only waiters the wait graph added), and the blocker's own pid (negative when the
      * evidence named none).
      */
-    private record Built(Finding finding, Set<Integer> involved, Set<Integer> matched, Integer rootPid) {
+    private record Built(Finding finding, Set<Integer> involved, Set<Integer> matched, Integer rootPid,
+                         List<String> supersedes) {
     }
 
     /** The tasks of one rule match that belong to one blocker: several independent hangs of one kind stay apart. */
@@ -276,7 +276,7 @@ public final class Diagnoser {
         if (root != null) {
             matched.add(root.pid());
         }
-        return new Built(f, involved, matched, root == null ? null : root.pid());
+        return new Built(f, involved, matched, root == null ? null : root.pid(), rule.supersedes());
     }
 
     /**
@@ -368,6 +368,16 @@ public final class Diagnoser {
         return false;
     }
 
+    /** A finding of a generic rule whose tasks overlap an accepted finding of a rule that supersedes it. */
+    private static boolean supersededHere(Built b, RuleMatch m, List<Built> accepted) {
+        for (Built a : accepted) {
+            if (a.supersedes.contains(m.rule().id()) && a.involved.stream().anyMatch(b.involved::contains)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** No known problem matched, but tasks are stuck: still name the blocker the waits point to. */
     private static Built unclassified(WaitGraph graph, Evidence evidence) {
         List<Task> blocked = evidence.tasks().stream().filter(t -> t.state().isBlocked()).toList();
@@ -394,7 +404,8 @@ public final class Diagnoser {
                 new Finding.Fix(List.of(), List.of(), List.of(), null),
                 List.of("Read the largest D-state group's innermost frames to see what it waits on",
                         "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
-        return new Built(f, new LinkedHashSet<>(victims), new LinkedHashSet<>(victims), root == null ? null : root.pid());
+        return new Built(f, new LinkedHashSet<>(victims), new LinkedHashSet<>(victims), root == null ? null : root.pid(),
+                List.of());
     }
 
     /** The blocker in words: a named task, a stack without a pid, or a CPU stuck in an interrupt. */
