@@ -31,7 +31,8 @@ public final class MemcgRaiseLimitAction implements Action {
 
     /** The default raise: a quarter of the limit, at least 64 MiB; bounded so one stuck cgroup cannot take the host. */
     public static long raisedLimit(long limit) {
-        return limit + Math.max(limit / 4, 64L << 20);
+        // page-aligned, as the kernel stores it: what is written reads back the same, so restore() can compare
+        return (limit + Math.max(limit / 4, 64L << 20)) & ~4095L;
     }
 
     public Path cgroupDir() {
@@ -128,7 +129,7 @@ public final class MemcgRaiseLimitAction implements Action {
      */
     public String restore() throws IOException {
         Long now = readLong(limitFile());
-        if (now == null || now != toBytes) {
+        if (now == null || Math.abs(now - toBytes) >= 4096) {
             return "not restored: the limit is no longer the one fix set (" + readRaw(limitFile()) + ")";
         }
         Long usage = readLong(cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current"));

@@ -156,6 +156,12 @@ public final class FixCommand implements Callable<Integer> {
             if (refused != null) {
                 result = "refused: " + refused;
             } else {
+                // the intent is on disk before the host changes: a crash in between still leaves a trace
+                if (!audited(audit, a, beforeState, null, "attempting", err)) {
+                    result = "refused: the audit log cannot be written";
+                    record(results, a, result, beforeState, null, out);
+                    continue;
+                }
                 try {
                     a.apply();
                     result = "done";
@@ -166,14 +172,8 @@ public final class FixCommand implements Callable<Integer> {
                 Thread.sleep(200);
                 afterState = a.observe();
             }
-            audit.record(a, beforeState, afterState, result);
-            ObjectNode r = results.addObject();
-            r.put("action", a.id()).put("finding", a.finding()).put("summary", a.summary()).put("result", result)
-                    .put("before", beforeState).put("after", afterState);
-            if (!json) {
-                out.println("[" + a.id() + "] " + result + ": " + a.summary());
-                out.println("    before: " + beforeState + (afterState == null ? "" : "\n    after:  " + afterState));
-            }
+            audited(audit, a, beforeState, afterState, result, err);
+            record(results, a, result, beforeState, afterState, out);
         }
         doc.put("auditLog", audit.file().toString());
         List<Verification.Outcome> outcomes = verify(before, actedOn);
@@ -224,6 +224,27 @@ public final class FixCommand implements Callable<Integer> {
             if (!json) {
                 out.println("[restore] " + a.cgroupDir() + ": " + result);
             }
+        }
+    }
+
+    /** Writes one audit line; a failure is said on stderr and does not stop the remaining work. */
+    private static boolean audited(AuditLog audit, Action a, String before, String after, String result, PrintWriter err) {
+        try {
+            audit.record(a, before, after, result);
+            return true;
+        } catch (Exception ex) {
+            err.println("hangdoctor: warning: audit log " + audit.file() + ": " + Main.oneLine(ex));
+            return false;
+        }
+    }
+
+    private void record(ArrayNode results, Action a, String result, String before, String after, PrintWriter out) {
+        ObjectNode r = results.addObject();
+        r.put("action", a.id()).put("finding", a.finding()).put("summary", a.summary()).put("result", result)
+                .put("before", before).put("after", after);
+        if (!json) {
+            out.println("[" + a.id() + "] " + result + ": " + a.summary());
+            out.println("    before: " + before + (after == null ? "" : "\n    after:  " + after));
         }
     }
 
