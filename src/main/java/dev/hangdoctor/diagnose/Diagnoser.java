@@ -50,6 +50,7 @@ public final class Diagnoser {
 
         List<Finding> findings = new ArrayList<>();
         List<Built> accepted = new ArrayList<>();
+        Set<String> snapshotOnly = new java.util.TreeSet<>();
         List<Integer> rootPids = new ArrayList<>();
         // a specific rule explains its tasks better than the generic ones it names: specific rules go first, and a
         // generic finding steps aside only where it speaks of the same tasks (another, independent hang of the
@@ -62,12 +63,17 @@ public final class Diagnoser {
                 if (covered(b, accepted) || supersededHere(b, m, accepted)) {
                     continue;
                 }
+                if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
+                    // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
+                    snapshotOnly.add(m.rule().id());
+                    continue;
+                }
                 findings.add(b.finding);
                 accepted.add(b);
                 rootPids.add(b.rootPid);
             }
         }
-        if (findings.isEmpty()) {
+        if (findings.isEmpty() && (snapshotOnly.isEmpty() || stuckLongEnough(blockedPids(evidence), evidence))) {
             Built generic = unclassified(graph, evidence);
             if (generic != null) {
                 findings.add(generic.finding);
@@ -92,6 +98,11 @@ public final class Diagnoser {
         }
         List<String> warnings = new ArrayList<>(evidence.warnings());
         warnings.addAll(kb.errors());
+        if (!snapshotOnly.isEmpty() && findings.isEmpty()) {
+            long d = evidence.tasks().stream().filter(t -> t.state().isBlocked()).count();
+            warnings.add(d + " task(s) in D look like " + String.join(", ", snapshotOnly) + ", but this is one snapshot"
+                    + " with no duration (no hung-task report, no second sample): not reported as a hang");
+        }
         Map<String, String> host = new TreeMap<>(evidence.host().sysctls());
         if (evidence.host().hostname() != null) {
             host.put("hostname", evidence.host().hostname());
@@ -366,6 +377,27 @@ public final class Diagnoser {
             }
         }
         return false;
+    }
+
+    /** Evidence that these tasks did not just pass through their wait: a hung-task report, a stuck window, a lockup. */
+    private static boolean stuckLongEnough(Set<Integer> pids, Evidence evidence) {
+        for (int pid : pids) {
+            Task t = evidence.taskOrNull(pid);
+            if (t == null) {
+                continue;
+            }
+            if ((t.blockedSeconds() != null && t.blockedSeconds() > 0) || (t.stuckSeconds() != null && t.stuckSeconds() > 0)
+                    || (t.lastRunNanos() != null && t.lastRunNanos() >= 10_000_000_000L)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<Integer> blockedPids(Evidence evidence) {
+        Set<Integer> out = new LinkedHashSet<>();
+        evidence.tasks().stream().filter(t -> t.state().isBlocked()).forEach(t -> out.add(t.pid()));
+        return out;
     }
 
     /** A finding of a generic rule whose tasks overlap an accepted finding of a rule that supersedes it. */
