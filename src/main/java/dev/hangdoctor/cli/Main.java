@@ -34,8 +34,9 @@ public final class Main {
             return ExitCodes.BAD_INPUT;
         });
         cl.setParameterExceptionHandler((ex, parsed) -> {
+            String name = ex.getCommandLine().getCommandName();
             ex.getCommandLine().getErr().println("hangdoctor: " + ex.getMessage()
-                    + " (see 'hangdoctor " + ex.getCommandLine().getCommandName() + " --help')");
+                    + " (see 'hangdoctor " + (name.equals("hangdoctor") ? "" : name + " ") + "--help')");
             return ExitCodes.BAD_INPUT;
         });
         return cl.execute(args);
