@@ -220,7 +220,7 @@ class ProcTreeReaderTest {
         Path save = dir.resolve("live");
         int me = (int) ProcessHandle.current().pid();
         Evidence live = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> new ProcTreeReader(Path.of("/"),
-                ProcTreeReader.Options.defaults().withReader(new TimedReader(4)).withDeadline(Duration.ofSeconds(10))
+                ProcTreeReader.Options.defaults().withReader(new TimedReader(4)).withDeadline(Duration.ofSeconds(25))
                         .withSaveDir(save)).read());
         assertThat(live.live()).isTrue();
         assertThat(live.taskOrNull(me)).isNotNull();
