@@ -80,7 +80,11 @@ public record WatchConfig(
 
     /** Reads a YAML config file; an empty file gives the defaults. */
     public static WatchConfig load(Path file) throws IOException {
-        Object tree = new ObjectMapper(new YAMLFactory()).readValue(Files.readAllBytes(file), Object.class);
+        byte[] bytes = Files.readAllBytes(file);
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return defaults();
+        }
+        Object tree = new ObjectMapper(new YAMLFactory()).readValue(bytes, Object.class);
         if (tree == null) {
             return defaults();
         }
