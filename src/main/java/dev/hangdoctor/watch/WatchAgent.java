@@ -51,6 +51,7 @@ public final class WatchAgent implements AutoCloseable {
     private volatile Instant lastScanAt;
     private volatile long fullScans;
     private long lastFull = Long.MIN_VALUE / 2;
+    private long lastFullNanos;
 
     public WatchAgent(WatchConfig cfg, Consumer<String> log) throws IOException {
         this.cfg = cfg.validated();
@@ -196,7 +197,9 @@ public final class WatchAgent implements AutoCloseable {
                 }
             }
         }
-        boolean due = !tracker.open().isEmpty() && now - lastFull >= cfg.rescanEvery().toNanos();
+        // a full scan of a big host costs seconds of CPU: rescan open incidents no more often than ten times its cost
+        long rescan = Math.max(cfg.rescanEvery().toNanos(), lastFullNanos * 10);
+        boolean due = !tracker.open().isEmpty() && now - lastFull >= rescan;
         boolean asked = scanRequested;
         if (reasons.isEmpty() && !due && !asked) {
             return;
@@ -237,7 +240,8 @@ public final class WatchAgent implements AutoCloseable {
             fullScans++;
             lastDiagnosis = d;
             lastScanAt = Instant.now();
-            metrics.scan("full", System.nanoTime() - t0);
+            lastFullNanos = System.nanoTime() - t0;
+            metrics.scan("full", lastFullNanos);
             IncidentTracker.Changes c = tracker.apply(d, ev, dir, reasons, Instant.now());
             for (Incident i : c.opened()) {
                 metrics.opened(i.signature());

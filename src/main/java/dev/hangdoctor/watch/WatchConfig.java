@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * stuckAfter: 10s         # a task in D (or a FUSE/uffd wait, a memcg under_oom) this long triggers a full scan
  * listen: 127.0.0.1:9462  # HTTP API and /metrics; "off" disables
  * stateDir: /var/lib/hangdoctor
- * threadReadsPerInterval: 4000
+ * threadReadsPerInterval: 1000  # threads of multi-threaded processes read per interval (round robin)
  * scan: {window: 1s, deadline: 8s, rescanEvery: 3s, cooldown: 30s, resolveAfter: 2}
  * kmsg: {device: /dev/kmsg, hold: 30s}
  * retention: {maxIncidents: 200, maxBytes: 512MiB}
@@ -73,7 +73,7 @@ public record WatchConfig(
     /** The defaults: 1 s samples, 10 s threshold, loopback API, nothing acts. */
     public static WatchConfig defaults() {
         return new WatchConfig(Duration.ofSeconds(1), Duration.ofSeconds(10), "127.0.0.1:9462",
-                Path.of("/var/lib/hangdoctor"), 4000, Duration.ofSeconds(1), Duration.ofSeconds(8),
+                Path.of("/var/lib/hangdoctor"), 1000, Duration.ofSeconds(1), Duration.ofSeconds(8),
                 Duration.ofSeconds(3), Duration.ofSeconds(30), 2, Path.of("/dev/kmsg"), Duration.ofSeconds(30),
                 200, 512L << 20, false, Set.of(), false, null, List.of(), null, Path.of("/"));
     }
