@@ -52,9 +52,14 @@ public final class RemediationPlanner {
     }
 
     public Plan plan(Diagnosis d, Evidence e) {
+        return plan(d.findings(), e);
+    }
+
+    /** Plans for these findings only (the CLI's --pid narrows a host's findings to the ones an operator means). */
+    public Plan plan(List<Finding> findings, Evidence e) {
         List<Action> actions = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        for (Finding f : d.findings()) {
+        for (Finding f : findings) {
             List<String> candidates = f.actions().stream().filter(a -> wanted.isEmpty() || wanted.contains(a)).toList();
             if (f.actions().isEmpty()) {
                 notes.add(f.signature() + ": no automatic remedy (a blind kill would not end this hang and could make it"
@@ -90,7 +95,7 @@ public final class RemediationPlanner {
     }
 
     /** The finding's tasks, and the processes (thread groups) they belong to. */
-    private static Set<Integer> pidsOf(Finding f, Evidence e) {
+    public static Set<Integer> pidsOf(Finding f, Evidence e) {
         Set<Integer> pids = new LinkedHashSet<>();
         List<TaskRef> refs = new ArrayList<>(f.victims());
         if (f.rootCause() != null) {
@@ -110,8 +115,9 @@ public final class RemediationPlanner {
     }
 
     private Optional<Action> fuseAbort(Finding f, Evidence e, List<String> why) {
+        // waiting > 0 at the scan and still now: a busy healthy mount drains between the two, a hung one does not
         List<FuseConnection> stuck = e.fuseConnections().stream()
-                .filter(c -> c.waiting() != null && c.waiting() > 0).toList();
+                .filter(c -> c.waiting() != null && c.waiting() > 0 && waitingNow(c.id()) > 0).toList();
         if (connection != null) {
             stuck = stuck.stream().filter(c -> c.id() == connection).toList();
             if (stuck.isEmpty()) {
@@ -138,8 +144,17 @@ public final class RemediationPlanner {
             return Optional.empty();
         }
         FuseConnection c = chosen.get(0);
-        return Optional.of(new FuseAbortAction(f.signature(), hostRoot.resolve("sys/fs/fuse/connections"), c.id(),
+        return Optional.of(new FuseAbortAction(f.key(), hostRoot.resolve("sys/fs/fuse/connections"), c.id(),
                 c.mountPoints()));
+    }
+
+    private long waitingNow(int id) {
+        try {
+            return Long.parseLong(Files.readString(hostRoot.resolve("sys/fs/fuse/connections").resolve(Integer.toString(id))
+                    .resolve("waiting")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Whether any of the pids has its cwd, root or an open file under one of the mount points. */
@@ -212,7 +227,7 @@ public final class RemediationPlanner {
             why.add("cgroup " + c.path() + " was not found under " + hostRoot.resolve("sys/fs/cgroup"));
             return Optional.empty();
         }
-        return Optional.of(new MemcgRaiseLimitAction(f.signature(), dir, c.path(), c.version(), c.limitBytes(),
+        return Optional.of(new MemcgRaiseLimitAction(f.key(), dir, c.path(), c.version(), c.limitBytes(),
                 MemcgRaiseLimitAction.raisedLimit(c.limitBytes())));
     }
 
@@ -239,7 +254,7 @@ public final class RemediationPlanner {
             why.add(refused);
             return Optional.empty();
         }
-        return Optional.of(new KillProcessAction(RemedyIds.MEMCG_KILL_OOM_VICTIM, f.signature(), id.get(),
+        return Optional.of(new KillProcessAction(RemedyIds.MEMCG_KILL_OOM_VICTIM, f.key(), id.get(),
                 "the process the kernel's OOM killer would choose in cgroup " + c.path() + " (" + choice.get().why() + ")",
                 Set.copyOf(c.pids()), guard, hostRoot.resolve("proc")));
     }
@@ -267,7 +282,7 @@ public final class RemediationPlanner {
                 why.add(refused);
                 return Optional.empty();
             }
-            return Optional.of(new KillProcessAction(RemedyIds.UFFD_KILL_OWNER, f.signature(), id.get(),
+            return Optional.of(new KillProcessAction(RemedyIds.UFFD_KILL_OWNER, f.key(), id.get(),
                     "it owns the memory registered with userfaultfd fd " + u.fd() + " (" + u.pending()
                             + " fault(s) pending) and no live process serves it", pids, guard, hostRoot.resolve("proc")));
         }

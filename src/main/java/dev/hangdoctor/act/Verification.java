@@ -18,14 +18,16 @@ public final class Verification {
     public record Outcome(String signature, String verdict, String detail) {
     }
 
+    /** {@code actedOn} holds {@link Finding#key()}s; findings after are matched by the tasks they share. */
     public static List<Outcome> compare(Diagnosis before, Diagnosis after, Set<String> actedOn) {
         List<Outcome> out = new ArrayList<>();
         for (Finding f : before.findings()) {
-            if (!actedOn.contains(f.signature())) {
+            if (!actedOn.contains(f.key())) {
                 continue;
             }
-            Finding same = after.findings().stream().filter(a -> a.signature().equals(f.signature())).findFirst().orElse(null);
             Set<Integer> stuckBefore = pids(f);
+            Finding same = after.findings().stream().filter(a -> a.signature().equals(f.signature()))
+                    .filter(a -> pids(a).stream().anyMatch(stuckBefore::contains)).findFirst().orElse(null);
             if (same == null) {
                 Set<Integer> stillStuck = after.findings().stream().flatMap(a -> pids(a).stream())
                         .filter(stuckBefore::contains).collect(Collectors.toSet());

@@ -52,6 +52,10 @@ public final class FixCommand implements Callable<Integer> {
     @Option(names = "--connection", paramLabel = "N", description = "The FUSE connection to abort when several are stuck.")
     Integer connection;
 
+    @Option(names = "--pid", paramLabel = "PID", description = "Only act on hangs this process (or thread) takes part"
+            + " in, as blocker or victim; repeatable. Other hangs on the host are reported, not touched.")
+    List<Integer> onlyPids = new ArrayList<>();
+
     @Option(names = "--json", description = "Print plan, results and verification as JSON.")
     boolean json;
 
@@ -66,6 +70,11 @@ public final class FixCommand implements Callable<Integer> {
     @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
             description = "How long to wait for the hang to clear after acting (default: ${DEFAULT-VALUE}).")
     Duration verifyTimeout;
+
+    @Option(names = "--restore-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "After a memory limit was raised, wait this long and put the old limit back if usage has"
+                    + " fallen well below it (default: keep the raised limit; the audit log has the old value).")
+    Duration restoreAfter;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/hangdoctor",
             description = "Where the audit log lives (default: ${DEFAULT-VALUE}; created 0700).")
@@ -96,7 +105,7 @@ public final class FixCommand implements Callable<Integer> {
         long planned = System.nanoTime();
         Evidence ev = scan();
         Diagnosis before = new Diagnoser(kb).diagnose(ev);
-        RemediationPlanner.Plan plan = planner.plan(before, ev);
+        RemediationPlanner.Plan plan = planner.plan(selected(before, ev), ev);
 
         ObjectNode doc = new ObjectMapper().createObjectNode();
         doc.put("dryRun", !yes);
@@ -126,7 +135,7 @@ public final class FixCommand implements Callable<Integer> {
             // the host moved on while we looked: diagnose afresh rather than act on an old picture
             ev = scan();
             before = new Diagnoser(kb).diagnose(ev);
-            plan = planner.plan(before, ev);
+            plan = planner.plan(selected(before, ev), ev);
             if (!json) {
                 out.println("The diagnosis was older than " + maxAge.toMillis() + " ms; diagnosed again:");
             }
@@ -173,12 +182,45 @@ public final class FixCommand implements Callable<Integer> {
                 out.println("Verify " + o.signature() + ": " + o.verdict() + " (" + o.detail() + ")");
             }
         }
+        if (restoreAfter != null) {
+            restoreLimits(plan, audit, doc, out);
+        }
         if (!json) {
             out.println("Audit log: " + audit.file());
         }
         emit(doc, out);
         err.flush();
         return allGone ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    /** The findings --pid names, or all of them. */
+    private List<dev.hangdoctor.diagnose.Finding> selected(Diagnosis d, Evidence ev) {
+        if (onlyPids.isEmpty()) {
+            return d.findings();
+        }
+        return d.findings().stream()
+                .filter(f -> RemediationPlanner.pidsOf(f, ev).stream().anyMatch(onlyPids::contains)).toList();
+    }
+
+    private void restoreLimits(RemediationPlanner.Plan plan, AuditLog audit, ObjectNode doc, PrintWriter out)
+            throws Exception {
+        List<dev.hangdoctor.act.MemcgRaiseLimitAction> raised = plan.actions().stream()
+                .filter(a -> a instanceof dev.hangdoctor.act.MemcgRaiseLimitAction)
+                .map(a -> (dev.hangdoctor.act.MemcgRaiseLimitAction) a).toList();
+        if (raised.isEmpty()) {
+            return;
+        }
+        Thread.sleep(restoreAfter.toMillis());
+        ArrayNode restored = doc.putArray("restored");
+        for (dev.hangdoctor.act.MemcgRaiseLimitAction a : raised) {
+            String before = a.observe();
+            String result = a.restore();
+            audit.record(a, before, a.observe(), result);
+            restored.addObject().put("cgroup", a.cgroupDir().toString()).put("result", result);
+            if (!json) {
+                out.println("[restore] " + a.cgroupDir() + ": " + result);
+            }
+        }
     }
 
     private Evidence scan() throws Exception {

@@ -105,7 +105,7 @@ public final class LiveSampler {
 
         if (kmsg != null) {
             KmsgReader.Result r = kmsg.await(end);
-            ev.mergeFrom(r.toEvidence());
+            ev.mergeLogIntoLive(r.toEvidence());
             if (options.saveDir() != null && !r.lines().isEmpty()) {
                 String w = KmsgReader.save(r, options.saveDir());
                 if (w != null) {

@@ -173,7 +173,7 @@ public final class ProcTreeReader {
         Path kmsg = base.resolve(KmsgReader.SAVED_FILE);
         if (Files.isRegularFile(kmsg, LinkOption.NOFOLLOW_LINKS)) {
             try (java.io.InputStream in = Files.newInputStream(kmsg, LinkOption.NOFOLLOW_LINKS)) {
-                e.mergeFrom(EvidenceReader.read(in, KmsgReader.SOURCE));
+                e.mergeLogIntoLive(EvidenceReader.read(in, KmsgReader.SOURCE));
             } catch (IOException | RuntimeException ex) {
                 e.warn(KmsgReader.SAVED_FILE + ": not read: " + ex.getMessage());
             }
@@ -253,6 +253,7 @@ public final class ProcTreeReader {
             processes();
             fuseDaemons();
             memCgroups();
+            oomScoreAdjs();
             cpuCgroups();
         }
 
@@ -373,6 +374,39 @@ public final class ProcTreeReader {
                     ev.host().pressure().put(psi[i], p.strip().split("\n")[0]);
                 }
             }
+            blockDevices();
+        }
+
+        /**
+         * Requests in flight per block device (/sys/block/DEV/inflight: "reads writes"): a device whose count stays
+         * up while tasks sit in io_schedule is where a block I/O stall ends. Idle devices (0 0) are not recorded.
+         */
+        private void blockDevices() {
+            if (sys == null) {
+                return;
+            }
+            Path block = sys.resolve("block");
+            Result list = run1(Op.listDirs(block), deadline);
+            if (!list.ok()) {
+                return;
+            }
+            List<String> devs = new ArrayList<>(list.lines());
+            devs.sort(null);
+            List<Op> ops = new ArrayList<>();
+            for (String d : devs.subList(0, Math.min(devs.size(), 256))) {
+                ops.add(Op.read(block.resolve(d).resolve("inflight")));
+            }
+            List<Result> rs = run(ops, deadline);
+            for (int i = 0; i < rs.size(); i++) {
+                String v = text(rs.get(i));
+                if (v == null) {
+                    continue;
+                }
+                String[] rw = v.trim().split("\\s+");
+                if (rw.length == 2 && !(rw[0].equals("0") && rw[1].equals("0"))) {
+                    ev.host().sysctls().put("block." + devs.get(i) + ".inflight", rw[0] + " reads, " + rw[1] + " writes");
+                }
+            }
         }
 
         // ---- processes and threads
@@ -481,10 +515,7 @@ public final class ProcTreeReader {
             ProcStat st = ProcStat.parse(text(stat));
             if (st != null) {
                 t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
-                        .cpu(st.processor());
-                if (st.startTime() != null) {
-                    t.note("starttime:" + st.startTime());
-                }
+                        .cpu(st.processor()).startTime(st.startTime());
             }
             String statusText = text(status);
             if (statusText != null) {
@@ -502,7 +533,7 @@ public final class ProcTreeReader {
                     t.ppid(ss.ppid());
                 }
                 t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
-                        .contextSwitches(ss.contextSwitches());
+                        .swapKb(ss.vmSwapKb()).pageTablesKb(ss.vmPteKb()).contextSwitches(ss.contextSwitches());
             }
             String wchan = text(rs.get(2));
             if (wchan != null) {
@@ -846,6 +877,66 @@ public final class ProcTreeReader {
             if (walked[0] > 0) {
                 ev.host().sysctls().put("cgroup.memory.walked", Integer.toString(walked[0]));
                 ev.host().sysctls().put("cgroup.memory.unlimited", Integer.toString(skipped[0]));
+            }
+        }
+
+        /**
+         * /proc/PID/oom_score_adj of every process inside a memory cgroup with a limit (or below one): with RSS, swap
+         * and page tables it decides which process that cgroup's OOM killer would choose. Other processes are not
+         * read: one small file each, only where a cgroup OOM can happen.
+         */
+        private void oomScoreAdjs() {
+            List<String> limited = new ArrayList<>();
+            Set<Integer> members = new java.util.HashSet<>();
+            for (MemCgroup m : ev.memCgroups()) {
+                if (!m.unlimited() && m.limitBytes() != null) {
+                    limited.add(m.path());
+                    members.addAll(m.pids());
+                }
+            }
+            if (limited.isEmpty()) {
+                return;
+            }
+            List<Task> leaders = new ArrayList<>();
+            for (Task t : ev.tasks()) {
+                boolean leader = t.tgid() == null || t.tgid() == t.pid();
+                // cgroup.procs names direct members; the tasks' own cgroup paths add those of child cgroups
+                boolean inside = members.contains(t.pid())
+                        || (t.memoryCgroup() != null && withinAny(t.memoryCgroup(), limited));
+                if (leader && inside && !t.unreadable()) {
+                    leaders.add(t);
+                }
+            }
+            for (int from = 0; from < leaders.size() && !stopped; from += FD_BATCH) {
+                List<Task> chunk = leaders.subList(from, Math.min(leaders.size(), from + FD_BATCH));
+                List<Op> ops = new ArrayList<>(chunk.size());
+                for (Task t : chunk) {
+                    ops.add(Op.read(proc.resolve(Integer.toString(t.pid())).resolve("oom_score_adj")));
+                }
+                List<Result> rs = run(ops, deadline);
+                for (int i = 0; i < chunk.size(); i++) {
+                    String v = text(rs.get(i));
+                    chunk.get(i).oomScoreAdj(v == null ? null : parseAdj(v.strip()));
+                }
+            }
+        }
+
+        private static boolean withinAny(String path, List<String> tops) {
+            for (String top : tops) {
+                if (path.equals(top) || top.equals("/") || path.startsWith(top + "/")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** oom_score_adj is -1000..1000; anything else is not one. */
+        private static Integer parseAdj(String s) {
+            try {
+                int v = Integer.parseInt(s);
+                return v >= -1000 && v <= 1000 ? v : null;
+            } catch (NumberFormatException e) {
+                return null;
             }
         }
 

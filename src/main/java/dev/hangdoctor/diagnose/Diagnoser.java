@@ -49,7 +49,7 @@ public final class Diagnoser {
                 .thenComparing(m -> m.rule().id()));
 
         List<Finding> findings = new ArrayList<>();
-        List<Set<Integer>> involvedSets = new ArrayList<>();
+        List<Built> accepted = new ArrayList<>();
         List<Integer> rootPids = new ArrayList<>();
         // a specific rule that matched explains its tasks better than the generic ones it names
         Set<String> superseded = new java.util.HashSet<>();
@@ -58,13 +58,15 @@ public final class Diagnoser {
             if (superseded.contains(m.rule().id())) {
                 continue;
             }
-            Built b = build(m, graph, evidence);
-            if (covered(b, findings, involvedSets)) {
-                continue;
+            for (Part part : partition(m, graph)) {
+                Built b = build(m, part, graph, evidence);
+                if (covered(b, accepted)) {
+                    continue;
+                }
+                findings.add(b.finding);
+                accepted.add(b);
+                rootPids.add(b.rootPid);
             }
-            findings.add(b.finding);
-            involvedSets.add(b.involved);
-            rootPids.add(b.rootPid);
         }
         if (findings.isEmpty()) {
             Built generic = unclassified(graph, evidence);
@@ -104,14 +106,123 @@ public final class Diagnoser {
                 GraphViewBuilder.build(findings, graph), host, evidence.memCgroups(), evidence.fuseConnections());
     }
 
-    /** A finding with the set of pids it speaks about (for folding duplicates). */
-    private record Built(Finding finding, Set<Integer> involved, Integer rootPid) {
+    /**
+     * A finding with the set of pids it speaks about (for folding duplicates), the subset its rule's signals named
+     * plus the blocker (the rest are only waiters the wait graph added), and the blocker's own pid (negative when the
+     * evidence named none).
+     */
+    private record Built(Finding finding, Set<Integer> involved, Set<Integer> matched, Integer rootPid) {
     }
 
-    private Built build(RuleMatch m, WaitGraph graph, Evidence evidence) {
-        Rule rule = m.rule();
+    /** The tasks of one rule match that belong to one blocker: several independent hangs of one kind stay apart. */
+    private record Part(List<Task> blockers, List<Task> victims, List<Task> context) {
+    }
+
+    /**
+     * Splits a match whose blockers do not wait on each other and are not threads of one process (two containers
+     * each with its own orphaned userfaultfd) into one part per blocker group; each victim goes with the group it
+     * waits for, or shares a process with; the rest with the largest group.
+     */
+    private static List<Part> partition(RuleMatch m, WaitGraph graph) {
         List<Task> blockers = m.tasks(Role.BLOCKER);
-        List<Task> victimsMatched = m.tasks(Role.VICTIM);
+        if (blockers.isEmpty()) {
+            return partitionVictims(m, graph);
+        }
+        if (blockers.size() < 2) {
+            return List.of(new Part(blockers, m.tasks(Role.VICTIM), m.tasks(Role.CONTEXT)));
+        }
+        List<List<Task>> groups = new ArrayList<>();
+        for (Task b : blockers) {
+            List<Task> home = null;
+            for (List<Task> g : groups) {
+                if (g.stream().anyMatch(o -> related(b, o, graph))) {
+                    home = g;
+                    break;
+                }
+            }
+            if (home == null) {
+                home = new ArrayList<>();
+                groups.add(home);
+            }
+            home.add(b);
+        }
+        if (groups.size() == 1) {
+            return List.of(new Part(blockers, m.tasks(Role.VICTIM), m.tasks(Role.CONTEXT)));
+        }
+        List<List<Task>> victims = new ArrayList<>();
+        groups.forEach(g -> victims.add(new ArrayList<>()));
+        int largest = 0;
+        for (int i = 1; i < groups.size(); i++) {
+            if (groups.get(i).size() > groups.get(largest).size()) {
+                largest = i;
+            }
+        }
+        for (Task v : m.tasks(Role.VICTIM)) {
+            int at = largest;
+            for (int i = 0; i < groups.size(); i++) {
+                if (groups.get(i).stream().anyMatch(b -> related(v, b, graph))) {
+                    at = i;
+                    break;
+                }
+            }
+            victims.get(at).add(v);
+        }
+        List<Part> parts = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            parts.add(new Part(groups.get(i), victims.get(i), i == largest ? m.tasks(Role.CONTEXT) : List.of()));
+        }
+        return parts;
+    }
+
+    /** A rule that only recognises sufferers (tasks stuck at a cgroup's limit): one part per thing they wait on. */
+    private static List<Part> partitionVictims(RuleMatch m, WaitGraph graph) {
+        List<List<Task>> groups = new ArrayList<>();
+        for (Task v : m.tasks(Role.VICTIM)) {
+            List<Task> home = groups.stream().filter(g -> g.stream().anyMatch(o -> related(v, o, graph)))
+                    .findFirst().orElse(null);
+            if (home == null) {
+                home = new ArrayList<>();
+                groups.add(home);
+            }
+            home.add(v);
+        }
+        if (groups.size() < 2) {
+            return List.of(new Part(List.of(), m.tasks(Role.VICTIM), m.tasks(Role.CONTEXT)));
+        }
+        List<Part> parts = new ArrayList<>();
+        for (List<Task> g : groups) {
+            parts.add(new Part(List.of(), g, m.tasks(Role.CONTEXT)));
+        }
+        return parts;
+    }
+
+    /**
+     * Same process; or one waits (through others) for the other; or both wait on the same thing: the same kind of
+     * resource, and for memory the same cgroup when both are known (two containers at their limits are two hangs).
+     * Tasks that wait on nothing (an orphaned userfaultfd's owner) relate only through the first two.
+     */
+    private static boolean related(Task a, Task b, WaitGraph graph) {
+        int ga = a.tgid() == null ? a.pid() : a.tgid();
+        int gb = b.tgid() == null ? b.pid() : b.tgid();
+        if (ga == gb || graph.transitiveHolders(a.pid()).contains(b.pid())
+                || graph.transitiveHolders(b.pid()).contains(a.pid())) {
+            return true;
+        }
+        Resource wa = graph.waitOf(a.pid());
+        Resource wb = graph.waitOf(b.pid());
+        if (wa == null || wb == null || wa.kind() != wb.kind()) {
+            return false;
+        }
+        if (wa.kind() == ResourceKind.MEMORY && a.memoryCgroup() != null && b.memoryCgroup() != null) {
+            return a.memoryCgroup().equals(b.memoryCgroup());
+        }
+        return true;
+    }
+
+    private Built build(RuleMatch m, Part part, WaitGraph graph, Evidence evidence) {
+        Rule rule = m.rule();
+        List<Task> blockers = part.blockers();
+        List<Task> victimsMatched = part.victims();
         Task root = null;
         if (!blockers.isEmpty()) {
             root = graph.rootCause(blockers);
@@ -151,12 +262,21 @@ public final class Diagnoser {
         Finding f = new Finding(rule.id(), rule.category(), rule.title(), round(m.confidence()),
                 root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), rootResource,
                 victims, chain, ev, rule.explanation(), rule.fix(), rule.remediation(), rule.actions());
+        // name the connection, cgroup or uffd behind it and fill the remediation's placeholders with them
+        f = FindingResources.describe(f, evidence, graph);
         Set<Integer> involved = new LinkedHashSet<>(victimPids);
         if (root != null) {
             involved.add(root.pid());
         }
-        m.tasks(Role.CONTEXT).forEach(t -> involved.add(t.pid()));
-        return new Built(f, involved, root == null ? null : root.pid());
+        part.context().forEach(t -> involved.add(t.pid()));
+        Set<Integer> matched = new LinkedHashSet<>();
+        part.blockers().forEach(t -> matched.add(t.pid()));
+        part.victims().forEach(t -> matched.add(t.pid()));
+        part.context().forEach(t -> matched.add(t.pid()));
+        if (root != null) {
+            matched.add(root.pid());
+        }
+        return new Built(f, involved, matched, root == null ? null : root.pid());
     }
 
     /**
@@ -229,15 +349,19 @@ public final class Diagnoser {
         return TaskRef.of(t) + " (" + t.state().letter() + ")";
     }
 
-    private static boolean covered(Built b, List<Finding> accepted, List<Set<Integer>> involvedSets) {
-        for (int i = 0; i < accepted.size(); i++) {
-            Finding a = accepted.get(i);
-            Set<Integer> ai = involvedSets.get(i);
+    /**
+     * True when an accepted finding already tells about all of b's tasks. Across categories that must come from the
+     * accepted rule's own signals (or its blocker), not from waiters the graph added: a process that is both a FUSE
+     * daemon and the owner of an orphaned userfaultfd has every waiter behind it, yet the two are two problems.
+     */
+    private static boolean covered(Built b, List<Built> accepted) {
+        for (Built a : accepted) {
             if (b.involved.isEmpty()) {
-                if (a.category() == b.finding.category()) {
+                if (a.finding.category() == b.finding.category()) {
                     return true;
                 }
-            } else if (ai.containsAll(b.involved)) {
+            } else if (a.involved.containsAll(b.involved)
+                    && (a.finding.category() == b.finding.category() || a.matched.containsAll(b.matched))) {
                 return true;
             }
         }
@@ -270,7 +394,7 @@ public final class Diagnoser {
                 new Finding.Fix(List.of(), List.of(), List.of(), null),
                 List.of("Read the largest D-state group's innermost frames to see what it waits on",
                         "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
-        return new Built(f, new LinkedHashSet<>(victims), root == null ? null : root.pid());
+        return new Built(f, new LinkedHashSet<>(victims), new LinkedHashSet<>(victims), root == null ? null : root.pid());
     }
 
     /** The blocker in words: a named task, a stack without a pid, or a CPU stuck in an interrupt. */

@@ -33,6 +33,11 @@ public record Finding(
         actions = actions == null ? List.of() : List.copyOf(actions);
     }
 
+    /** Identifies this finding among others of the same signature (several hangs of one kind, each its own blocker). */
+    public String key() {
+        return signature + (rootCause == null ? "" : "@" + rootCause.pid());
+    }
+
     /** Where a known bug is fixed: kernel versions, commits, bug links. */
     public record Fix(List<String> kernels, List<String> commits, List<String> links, String note) {
         public Fix {

@@ -11,6 +11,8 @@ import java.util.Optional;
  * oom_badness() ranks them: resident pages + swap entries + page-table pages, plus oom_score_adj scaled to the
  * cgroup's limit; a process with oom_score_adj -1000 or no memory (a kernel thread) is never chosen.
  * /proc/PID/oom_score is no substitute: it scales adj to the whole host's memory, not the cgroup's limit.
+ * Like the kernel's mem_cgroup_scan_tasks() it looks at the cgroup's child cgroups too (a pod's limit covers the
+ * processes of its containers' cgroups).
  */
 public final class OomVictimChooser {
     private static final int OOM_SCORE_ADJ_MIN = -1000;
@@ -25,9 +27,9 @@ public final class OomVictimChooser {
     public static Optional<Choice> choose(MemCgroup cg, Evidence evidence) {
         long limitPages = cg.limitBytes() == null || cg.unlimited() ? 0 : cg.limitBytes() / 4096;
         Choice best = null;
-        for (int pid : cg.pids()) {
-            Task t = evidence.taskOrNull(pid);
-            if (t == null || t.isKernelThread() || t.rssKb() == null) {
+        for (Task t : members(cg, evidence)) {
+            int pid = t.pid();
+            if (t.isKernelThread() || t.rssKb() == null) {
                 continue;
             }
             int adj = t.oomScoreAdj() == null ? 0 : t.oomScoreAdj();
@@ -45,5 +47,25 @@ public final class OomVictimChooser {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** The processes (thread-group leaders) of the cgroup and of every cgroup below it. */
+    static java.util.Collection<Task> members(MemCgroup cg, Evidence evidence) {
+        java.util.Map<Integer, Task> out = new java.util.TreeMap<>();
+        for (int pid : cg.pids()) {
+            Task t = evidence.taskOrNull(pid);
+            if (t != null) {
+                out.put(pid, t);
+            }
+        }
+        String top = cg.path();
+        for (Task t : evidence.tasks()) {
+            String p = t.memoryCgroup();
+            boolean leader = t.tgid() == null || t.tgid() == t.pid();
+            if (leader && p != null && (p.equals(top) || top.equals("/") || p.startsWith(top + "/"))) {
+                out.putIfAbsent(t.pid(), t);
+            }
+        }
+        return out.values();
     }
 }

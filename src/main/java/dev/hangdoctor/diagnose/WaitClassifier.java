@@ -2,6 +2,7 @@ package dev.hangdoctor.diagnose;
 
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.KernelEventKind;
 import dev.hangdoctor.model.Task;
@@ -9,9 +10,11 @@ import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,7 +32,7 @@ public final class WaitClassifier {
                     "mem_cgroup_reclaim", "try_to_free_pages", "__alloc_pages_slowpath", "mem_cgroup_handle_over_high",
                     "try_charge_memcg", "__mem_cgroup_try_charge", "out_of_memory", "throttle_direct_reclaim"),
             new Row(ResourceKind.FUSE_REPLY, "request_wait_answer", "fuse_wait_answer", "__fuse_request_send",
-                    "fuse_simple_request", "fuse_wait_on_page_writeback"),
+                    "fuse_simple_request", "fuse_wait_on_page_writeback", "fuse_get_req"),
             new Row(ResourceKind.UFFD, "handle_userfault"),
             new Row(ResourceKind.PATH_LOOKUP, "d_alloc_parallel", "d_wait_lookup"),
             new Row(ResourceKind.PIDNS_EXIT, "zap_pid_ns_processes"),
@@ -65,6 +68,12 @@ public final class WaitClassifier {
 
     private final Set<Integer> oomVictims = new HashSet<>();
     private final Set<Integer> uffdOwners = new HashSet<>();
+    /** Daemon pid -> the connections with unanswered requests it holds /dev/fuse for. */
+    private final Map<Integer, Set<Integer>> fuseDaemons = new HashMap<>();
+    /** The one connection with unanswered requests, when there is exactly one: every FUSE waiter waits on it. */
+    private Integer onlyWaitingConnection;
+    /** Pid namespaces whose init is in zap_pid_ns_processes: every other live task of them keeps it waiting. */
+    private final Set<String> dyingNamespaces = new HashSet<>();
 
     public WaitClassifier(Evidence evidence) {
         for (KernelEvent e : evidence.events(KernelEventKind.OOM_KILLED)) {
@@ -77,6 +86,32 @@ public final class WaitClassifier {
                 uffdOwners.add(u.pid());
             }
         }
+        // only connections with requests waiting: the daemon of an idle, healthy mount blocks nobody
+        List<Integer> waitingConnections = new ArrayList<>();
+        for (FuseConnection c : evidence.fuseConnections()) {
+            if (c.waiting() != null && c.waiting() > 0) {
+                waitingConnections.add(c.id());
+                for (int pid : c.daemonPids()) {
+                    fuseDaemons.computeIfAbsent(pid, k -> new LinkedHashSet<>()).add(c.id());
+                }
+            }
+        }
+        onlyWaitingConnection = waitingConnections.size() == 1 ? waitingConnections.get(0) : null;
+        for (Task t : evidence.tasks()) {
+            if (t.pidNamespace() != null && Frames.indexOf(t.frames(), "zap_pid_ns_processes") >= 0) {
+                dyingNamespaces.add(t.pidNamespace());
+            }
+        }
+    }
+
+    /** The resource key of the userfaultfds with pending faults that one process holds. */
+    static String uffdKey(int tgid) {
+        return "userfaultfd of pid " + tgid;
+    }
+
+    /** The resource key of a FUSE connection. */
+    static String fuseKey(int connection) {
+        return "connection " + connection;
     }
 
     /** What the task waits for, or null when its stack shows no wait this table knows. */
@@ -88,11 +123,37 @@ public final class WaitClassifier {
             }
             for (Row r : WAITS) {
                 if (r.has(f.function())) {
-                    return Resource.of(r.kind);
+                    return keyed(r.kind, t);
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * Narrows a wait where the evidence tells which one: the FUSE connection when only one has requests waiting
+     * (a stack does not name its mount), the pid namespace of a zapping init.
+     */
+    private Resource keyed(ResourceKind kind, Task t) {
+        if (kind == ResourceKind.FUSE_REPLY && onlyWaitingConnection != null) {
+            return new Resource(kind, fuseKey(onlyWaitingConnection));
+        }
+        if (kind == ResourceKind.UFFD) {
+            // a thread faulting on its own process's memory waits on that process's uffd; a kworker or a remote
+            // GUP (seed 002) could be faulting on anyone's
+            int tgid = t.tgid() != null ? t.tgid() : t.pid();
+            if (uffdOwners.contains(tgid)) {
+                return new Resource(kind, uffdKey(tgid));
+            }
+        }
+        if (kind == ResourceKind.PIDNS_EXIT && t.pidNamespace() != null) {
+            return new Resource(kind, t.pidNamespace());
+        }
+        if (kind == ResourceKind.MEMORY && t.memoryCgroup() != null) {
+            // memory is per cgroup: a task at one container's limit does not wait on another's
+            return new Resource(kind, t.memoryCgroup());
+        }
+        return Resource.of(kind);
     }
 
     /** What the task holds that other tasks could be waiting for. */
@@ -106,7 +167,8 @@ public final class WaitClassifier {
             held.add(Resource.of(ResourceKind.JOURNAL_COMMIT));
         }
         if (oomVictims.contains(t.pid()) && t.state() != TaskState.DEAD && t.state() != TaskState.ZOMBIE) {
-            held.add(Resource.of(ResourceKind.MEMORY));
+            held.add(t.memoryCgroup() == null ? Resource.of(ResourceKind.MEMORY)
+                    : new Resource(ResourceKind.MEMORY, t.memoryCgroup()));
         }
         Resource wait = waitOf(t);
         if ((wait == null || wait.kind() != ResourceKind.MMAP_LOCK) && anyOf(frames, FAULT_PATH)) {
@@ -116,12 +178,24 @@ public final class WaitClassifier {
                 && (Frames.indexOf(frames, "__lookup_slow") >= 0 || Frames.indexOf(frames, "lookup_open") >= 0)) {
             held.add(Resource.of(ResourceKind.PATH_LOOKUP));
         }
-        if (t.tgid() != null ? uffdOwners.contains(t.tgid()) : uffdOwners.contains(t.pid())) {
-            held.add(Resource.of(ResourceKind.UFFD));
+        int tgid = t.tgid() != null ? t.tgid() : t.pid();
+        if (uffdOwners.contains(tgid)) {
+            held.add(new Resource(ResourceKind.UFFD, uffdKey(tgid)));
         }
-        if (Frames.indexOf(frames, "do_exit") >= 0 && t.state() != TaskState.ZOMBIE && t.state() != TaskState.DEAD
-                && wait != null && wait.kind() != ResourceKind.PIDNS_EXIT) {
-            // an exiting task stuck on something else keeps its namespace's init waiting
+        Set<Integer> served = fuseDaemons.get(t.pid());
+        if (served != null) {
+            // the process holding /dev/fuse of a connection with unanswered requests is who must answer them
+            served.forEach(c -> held.add(new Resource(ResourceKind.FUSE_REPLY, fuseKey(c))));
+        }
+        boolean alive = t.state() != TaskState.ZOMBIE && t.state() != TaskState.DEAD;
+        boolean zapping = wait != null && wait.kind() == ResourceKind.PIDNS_EXIT;
+        String ns = t.pidNamespace();
+        if (alive && !zapping && ns != null && dyingNamespaces.contains(ns)) {
+            // any task of a dying namespace that has not exited keeps the init waiting (exiting or not: a task
+            // closing a file when SIGKILL came never reaches do_exit while its flush is unanswered)
+            held.add(new Resource(ResourceKind.PIDNS_EXIT, ns));
+        } else if (alive && ns == null && Frames.indexOf(frames, "do_exit") >= 0 && wait != null && !zapping) {
+            // no namespace ids (crash, pasted stacks): an exiting task stuck on something else is the suspect
             held.add(Resource.of(ResourceKind.PIDNS_EXIT));
         }
         return held;

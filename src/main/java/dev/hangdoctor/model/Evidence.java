@@ -20,9 +20,13 @@ public final class Evidence {
     /** Events kept per kind; the rest are counted only. Hung-task reports of one pid fold into its task anyway. */
     public static final int EVENTS_PER_KIND = 200;
     /** Tasks kept at most; a 10 000-thread sysrq-t dump fits, a runaway input does not grow without end. */
-    public static final int MAX_TASKS = 200_000;
+    public static final int MAX_TASKS = 150_000;
+    /** Distinct stacks kept for sharing; identical stacks of many tasks are one list in memory. */
+    private static final int MAX_INTERNED_STACKS = 20_000;
 
     private final Map<Integer, Task> tasks = new LinkedHashMap<>();
+    private final Map<List<Frame>, List<Frame>> stacks = new java.util.HashMap<>();
+    private long tasksDropped;
     private final Map<KernelEventKind, List<KernelEvent>> events = new EnumMap<>(KernelEventKind.class);
     private final Map<KernelEventKind, Long> eventCounts = new EnumMap<>(KernelEventKind.class);
     private final HostFacts host = new HostFacts();
@@ -50,10 +54,13 @@ public final class Evidence {
 
     /** Adds a task description, merging it into what is already known of that pid. */
     public Task addTask(Task t) {
+        t.frames(intern(t.frames()));
         Task known = tasks.get(t.pid());
         if (known == null) {
             if (tasks.size() < MAX_TASKS) {
                 tasks.put(t.pid(), t);
+            } else if (tasksDropped++ == 0) {
+                warn("more than " + MAX_TASKS + " tasks: the rest were counted, not kept");
             }
             return t;
         }
@@ -64,6 +71,26 @@ public final class Evidence {
     /** Forgets a task (a live scan's task that exited before the second sample); its events stay. */
     public void removeTask(int pid) {
         tasks.remove(pid);
+    }
+
+    /** The shared copy of an identical stack seen before, so ten thousand threads parked alike cost one list. */
+    private List<Frame> intern(List<Frame> frames) {
+        if (frames.isEmpty()) {
+            return frames;
+        }
+        List<Frame> known = stacks.get(frames);
+        if (known != null) {
+            return known;
+        }
+        if (stacks.size() < MAX_INTERNED_STACKS) {
+            stacks.put(frames, frames);
+        }
+        return frames;
+    }
+
+    /** Tasks beyond {@link #MAX_TASKS}, counted but not kept. */
+    public long tasksDropped() {
+        return tasksDropped;
     }
 
     /** A pid for a stack whose task the evidence did not name (a bare `cat /proc/PID/stack` paste). */
@@ -122,6 +149,39 @@ public final class Evidence {
     public boolean isEmpty() {
         return formats.isEmpty() && tasks.isEmpty() && eventCounts.isEmpty() && goroutines.isEmpty() && memCgroups.isEmpty()
                 && fuseConnections.isEmpty() && uffds.isEmpty() && host.kernelRelease() == null;
+    }
+
+    /**
+     * Folds kernel-log evidence into a live picture: events, host facts and formats are taken as they are, but a task
+     * the log names only counts if it is alive now (a hung-task report from an hour ago names a pid that may be long
+     * gone, or reused), and the live state beats the logged one; the log only fills in what /proc could not say.
+     */
+    public void mergeLogIntoLive(Evidence log) {
+        for (Task t : log.tasks.values()) {
+            Task live = tasks.get(t.pid());
+            if (live == null || t.pid() < 0) {
+                continue;
+            }
+            if (live.frames().isEmpty() && !t.frames().isEmpty()) {
+                live.frames(t.frames());
+            }
+            if (t.blockedSeconds() != null && (live.blockedSeconds() == null || t.blockedSeconds() > live.blockedSeconds())) {
+                live.blockedSeconds(t.blockedSeconds());
+            }
+            t.lockOwnerHints().forEach(live::lockOwnerHint);
+        }
+        for (List<KernelEvent> list : log.events.values()) {
+            list.forEach(this::addEvent);
+        }
+        log.eventCounts.forEach((k, n) -> {
+            long kept = log.events.getOrDefault(k, List.of()).size();
+            if (n > kept) {
+                eventCounts.merge(k, n - kept, Long::sum);
+            }
+        });
+        host.mergeFrom(log.host);
+        formats.addAll(log.formats);
+        log.warnings.forEach(this::warn);
     }
 
     /** Folds another host picture into this one (one file's evidence into the whole). */

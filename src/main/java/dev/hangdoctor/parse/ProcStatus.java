@@ -5,12 +5,13 @@ import java.util.List;
 
 /**
  * The fields hangdoctor uses from /proc/PID/status: identity (Name, Tgid, Pid, PPid, NSpid, NStgid), State, the
- * pending/blocked signal masks (hex, SIGKILL is bit 8), VmRSS in kB and the voluntary/nonvoluntary context switch
- * counts. Missing lines stay null: kernel threads and zombies print no Vm* lines, 3.10 prints no NSpid.
+ * pending/blocked signal masks (hex, SIGKILL is bit 8), VmRSS in kB, the voluntary/nonvoluntary context switch
+ * counts, and VmSwap and VmPTE in kB (with VmRSS, what the OOM killer's badness counts). Missing lines stay null:
+ * kernel threads and zombies print no Vm* lines, 3.10 prints no NSpid.
  */
 public record ProcStatus(String name, String state, Integer tgid, Integer pid, Integer ppid, List<Integer> nsPids,
                          List<Integer> nsTgids, Long sigPnd, Long shdPnd, Long sigBlk, Long vmRssKb, Integer threads,
-                         Long voluntaryCtxtSwitches, Long nonvoluntaryCtxtSwitches) {
+                         Long voluntaryCtxtSwitches, Long nonvoluntaryCtxtSwitches, Long vmSwapKb, Long vmPteKb) {
 
     public ProcStatus {
         nsPids = nsPids == null ? List.of() : List.copyOf(nsPids);
@@ -42,6 +43,8 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
         Integer threads = null;
         Long voluntary = null;
         Long nonvoluntary = null;
+        Long swap = null;
+        Long pte = null;
         if (text == null) {
             text = "";
         }
@@ -65,6 +68,8 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
                     case "ShdPnd" -> shdPnd = hex(value);
                     case "SigBlk" -> sigBlk = hex(value);
                     case "VmRSS" -> rss = kb(value);
+                    case "VmSwap" -> swap = kb(value);
+                    case "VmPTE" -> pte = kb(value);
                     case "Threads" -> threads = ProcStat.parseInt(value);
                     case "voluntary_ctxt_switches" -> voluntary = ProcStat.parseLong(value);
                     case "nonvoluntary_ctxt_switches" -> nonvoluntary = ProcStat.parseLong(value);
@@ -74,7 +79,7 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
             start = end + 1;
         }
         return new ProcStatus(name, state, tgid, pid, ppid, nsPids, nsTgids, sigPnd, shdPnd, sigBlk, rss, threads,
-                voluntary, nonvoluntary);
+                voluntary, nonvoluntary, swap, pte);
     }
 
     private static List<Integer> ints(String value) {

@@ -14,6 +14,7 @@ public final class TerminalReport {
     private static final int MAX_GROUPS = 12;
     private static final int MAX_FRAMES = 14;
     private static final int MAX_NAMED = 6;
+    private static final int WIDTH = 116;
 
     private final boolean colour;
 
@@ -75,11 +76,11 @@ public final class TerminalReport {
             sb.append("  victims: ").append(f.victims().size()).append(" task(s): ").append(names(f.victims())).append('\n');
         }
         if (f.explanation() != null && !f.explanation().isBlank()) {
-            sb.append("  why:     ").append(firstParagraph(f.explanation())).append('\n');
+            sb.append("  why:     ").append(wrap(firstParagraph(f.explanation()), 11)).append('\n');
         }
         int i = 0;
         for (String step : f.remediation()) {
-            sb.append(i == 0 ? "  do:      " : "           ").append(++i).append(". ").append(step).append('\n');
+            sb.append(i == 0 ? "  do:      " : "           ").append(++i).append(". ").append(wrap(step, 14)).append('\n');
         }
         Finding.Fix fix = f.fix();
         if (fix != null && (!fix.kernels().isEmpty() || !fix.commits().isEmpty() || !fix.links().isEmpty())) {
@@ -93,7 +94,7 @@ public final class TerminalReport {
             if (!fix.links().isEmpty()) {
                 fx.append(fx.length() > 0 ? "; " : "").append(String.join(" ", fix.links()));
             }
-            sb.append("  fixed:   ").append(fx).append('\n');
+            sb.append("  fixed:   ").append(wrap(fx.toString(), 11)).append('\n');
         }
         if (!f.evidence().isEmpty()) {
             sb.append("  seen:    ").append(f.evidence().get(0)).append('\n');
@@ -157,6 +158,27 @@ public final class TerminalReport {
             sb.append(i++ == 0 ? "" : ", ").append(r);
         }
         return sb.toString();
+    }
+
+    /** Wraps prose at {@link #WIDTH} columns, continuation lines indented to {@code indent}; words are never split. */
+    static String wrap(String text, int indent) {
+        StringBuilder out = new StringBuilder();
+        int col = indent;
+        for (String word : text.split(" ")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            if (col > indent && col + 1 + word.length() > WIDTH) {
+                out.append('\n').append(" ".repeat(indent));
+                col = indent;
+            } else if (col > indent) {
+                out.append(' ');
+                col++;
+            }
+            out.append(word);
+            col += word.length();
+        }
+        return out.toString();
     }
 
     private static String firstParagraph(String text) {

@@ -61,7 +61,7 @@ class FixLiveTest {
     void dryRunChangesNothing() throws Exception {
         LivePreconditions.assumeFuseHangs();
         try (HungFuseDaemon hang = HungFuseDaemon.start()) {
-            CliRun r = fix();
+            CliRun r = fix("--pid", Integer.toString(hang.waiters().get(0).pid().pid()));
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.PROBLEM);
             JsonNode doc = r.json();
             assertThat(doc.get("dryRun").asBoolean()).isTrue();
@@ -83,7 +83,7 @@ class FixLiveTest {
         try (HungFuseDaemon hang = HungFuseDaemon.start(new HungFuseDaemon.Spec().waiters(3));
              HealthyFuseMount healthy = HealthyFuseMount.start();
              SleepingBystander sleeper = SleepingBystander.start()) {
-            CliRun r = fix("--yes");
+            CliRun r = fix("--yes", "--pid", Integer.toString(hang.waiters().get(0).pid().pid()));
             JsonNode doc = r.json();
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
             assertThat(planFor(doc, "fuse-abort").get("summary").asText()).contains("connection " + hang.connectionId());
@@ -109,7 +109,7 @@ class FixLiveTest {
         LivePreconditions.assumePidnsFuseHangs();
         try (FuseFlushPidns hang = FuseFlushPidns.start();
              HealthyFuseMount healthy = HealthyFuseMount.start()) {
-            CliRun r = fix("--yes");
+            CliRun r = fix("--yes", "--pid", Integer.toString(hang.stuckPid().pid()));
             JsonNode doc = r.json();
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
             planFor(doc, "fuse-abort");
@@ -125,13 +125,15 @@ class FixLiveTest {
         LivePreconditions.assumeMemcgV1Hangs();
         try (MemcgOomStall hang = MemcgOomStall.start();
              SleepingBystander other = SleepingBystander.start()) {
-            CliRun r = fix("--yes");
+            CliRun r = fix("--yes", "--pid", Integer.toString(hang.stalled().get(0).pid().pid()), "--restore-after", "200ms");
             JsonNode doc = r.json();
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
             assertThat(planFor(doc, "memcg-raise-limit").get("summary").asText()).contains(hang.cgroupDir().getFileName().toString());
             assertResolved(doc);
             long limit = Long.parseLong(Files.readString(hang.cgroupDir().resolve("memory.limit_in_bytes")).trim());
+            // the hog now holds its 48 MiB, more than the old 32 MiB limit: restoring would re-create the stall
             assertThat(limit).isGreaterThan(hang.limitBytes());
+            assertThat(doc.get("restored").get(0).get("result").asText()).startsWith("not restored: usage");
             for (MemcgOomStall.Member m : hang.stalled()) {
                 assertThat(m.pid().exists()).isTrue();
                 assertThat(m.pid().state()).isNotEqualTo('D');
@@ -149,7 +151,7 @@ class FixLiveTest {
              SleepingBystander other = SleepingBystander.start()) {
             MemcgOomStall.Member big = hang.stalled().get(0);
             assertThat(big.mib()).isEqualTo(40);
-            CliRun r = fix("--yes", "--action", "memcg-kill-oom-victim");
+            CliRun r = fix("--yes", "--action", "memcg-kill-oom-victim", "--pid", Integer.toString(big.pid().pid()));
             JsonNode doc = r.json();
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
             assertThat(planFor(doc, "memcg-kill-oom-victim").get("commands").get(0).asText())
@@ -170,7 +172,7 @@ class FixLiveTest {
         LivePreconditions.assumeUffdHangs();
         try (OrphanUffd hang = OrphanUffd.start();
              SleepingBystander other = SleepingBystander.start()) {
-            CliRun r = fix("--yes");
+            CliRun r = fix("--yes", "--pid", Integer.toString(hang.pid().pid()));
             JsonNode doc = r.json();
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
             assertThat(planFor(doc, "uffd-kill-owner").get("commands").get(0).asText()).isEqualTo("kill -KILL " + hang.pid().pid());

@@ -46,6 +46,15 @@ class SeedExamplesTest {
     }
 
     @Test
+    void seed002OrphanedUserfaultfdOwnerBlocksItsFaultingThread() {
+        JsonNode top = analyze("seed002-firecracker-uffd").get("findings").get(0);
+        assertThat(top.get("category").asText()).isEqualTo("uffd");
+        assertThat(top.get("rootCause").get("pid").asInt()).isEqualTo(17063);
+        assertThat(pids(top.get("victims"))).containsExactly(17066);
+        assertThat(top.get("evidence").toString()).contains("1 fault(s) pending");
+    }
+
+    @Test
     void seed003FlushingThreadBlocksThePidNamespaceInit() {
         JsonNode doc = analyze("seed003-fuse-flush-pidns");
         JsonNode top = doc.get("findings").get(0);

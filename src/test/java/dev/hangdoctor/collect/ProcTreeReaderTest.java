@@ -56,7 +56,7 @@ class ProcTreeReaderTest {
         assertThat(fuseVictim.ppid()).isEqualTo(4889);
         assertThat(fuseVictim.hasFrame("fuse_lookup")).isTrue();
         assertThat(fuseVictim.nsPids()).containsExactly(4892);
-        assertThat(fuseVictim.notes()).contains("starttime:43795");
+        assertThat(fuseVictim.startTime()).isEqualTo(43795L);
 
         // the zombie leader and its live thread are both there
         Task leader = e.taskOrNull(5049);
@@ -73,6 +73,11 @@ class ProcTreeReaderTest {
         assertThat(hog.frames().get(0).function()).isEqualTo("mem_cgroup_oom_synchronize");
         assertThat(hog.memoryCgroup()).isEqualTo("/h5test");
         assertThat(hog.rssKb()).isPositive();
+        assertThat(hog.pageTablesKb()).isEqualTo(180L);
+        assertThat(hog.swapKb()).isZero();
+        // read only inside a memory cgroup with a limit, where a cgroup OOM picks among them
+        assertThat(hog.oomScoreAdj()).isZero();
+        assertThat(e.taskOrNull(4892).oomScoreAdj()).isNull();
 
         assertThat(e.uffds()).containsExactly(new UffdHandle(4889, 3, 1L, 1L, "7692"));
 
@@ -225,5 +230,16 @@ class ProcTreeReaderTest {
         assertThat(back.live()).isFalse();
         assertThat(back.taskOrNull(me)).isNotNull();
         assertThat(back.taskOrNull(me).comm()).isEqualTo(live.taskOrNull(me).comm());
+    }
+
+    /** /sys/block/DEV/inflight is "%8u %8u" (reads, writes) in block/genhd.c; busy devices are kept, idle ones not. */
+    @Test
+    void blockDevicesWithRequestsInFlight() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("blk"));
+        ProcFixtures.write(root, "sys/block/sda/inflight", "       0       37\n");
+        ProcFixtures.write(root, "sys/block/vda/inflight", "       0        0\n");
+        Evidence e = new ProcTreeReader(root, opts()).read();
+        assertThat(e.host().sysctls()).containsEntry("block.sda.inflight", "0 reads, 37 writes")
+                .doesNotContainKey("block.vda.inflight");
     }
 }

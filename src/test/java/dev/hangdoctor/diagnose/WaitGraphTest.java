@@ -2,10 +2,12 @@ package dev.hangdoctor.diagnose;
 
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.KernelEventKind;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
+import dev.hangdoctor.model.UffdHandle;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -87,6 +89,79 @@ class WaitGraphTest {
         assertThat(g.sinks()).extracting(Task::pid).containsExactly(1544574);
     }
 
+    /** Live 6.18 shape: the member was in close() when SIGKILL came, so its stack has no do_exit. */
+    @Test
+    void everyLiveMemberOfADyingNamespaceKeepsItsInitWaiting() {
+        Evidence e = new Evidence();
+        String child = "pid:[4026532400]";
+        e.addTask(new Task(700).tgid(700).state(TaskState.SLEEPING).pidNamespace(child).frames(frames(
+                "do_wait", "kernel_wait4", "zap_pid_ns_processes", "do_exit", "do_group_exit")));
+        e.addTask(new Task(701).tgid(701).state(TaskState.UNINTERRUPTIBLE).pidNamespace(child).shdPnd(0x100L)
+                .frames(frames("request_wait_answer", "__fuse_simple_request", "fuse_flush", "filp_flush",
+                        "__x64_sys_close")));
+        // an exiting task of another namespace is no part of it
+        e.addTask(new Task(800).tgid(800).state(TaskState.UNINTERRUPTIBLE).pidNamespace("pid:[4026531836]")
+                .frames(frames("request_wait_answer", "fuse_flush", "filp_close", "put_files_struct", "do_exit")));
+        e.addFuseConnection(new FuseConnection(40, 1L, List.of("/mnt"), "fuse.x", List.of(650)));
+        e.addTask(new Task(650).tgid(650).state(TaskState.SLEEPING).pidNamespace("pid:[4026531836]")
+                .frames(frames("fuse_dev_do_read", "fuse_dev_read", "vfs_read")));
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitOf(700)).isEqualTo(new Resource(ResourceKind.PIDNS_EXIT, child));
+        assertThat(g.waitsFor(700)).containsExactly(701);
+        assertThat(g.waitsFor(701)).containsExactly(650);
+        assertThat(g.waitOf(701).describe()).isEqualTo("a reply from a FUSE daemon (connection 40)");
+    }
+
+    @Test
+    void theDaemonOfAConnectionWithWaitingRequestsIsWhoMustAnswerAnIdleOneIsNot() {
+        Evidence e = new Evidence();
+        e.addFuseConnection(new FuseConnection(40, 8L, List.of("/hung"), "fuse.x", List.of(515)));
+        e.addFuseConnection(new FuseConnection(41, 0L, List.of("/healthy"), "fuse.x", List.of(495)));
+        e.addTask(new Task(515).tgid(515).state(TaskState.STOPPED).frames(frames("do_signal_stop", "get_signal")));
+        e.addTask(new Task(495).tgid(495).state(TaskState.SLEEPING).frames(frames("fuse_dev_do_read", "fuse_dev_read")));
+        for (int pid = 517; pid < 520; pid++) {
+            e.addTask(new Task(pid).tgid(pid).state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                    "request_wait_answer", "__fuse_simple_request", "fuse_lookup_name", "fuse_lookup")));
+        }
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.holdsOf(515)).containsExactly(new Resource(ResourceKind.FUSE_REPLY, "connection 40"));
+        assertThat(g.holdsOf(495)).isEmpty();
+        assertThat(g.waitsFor(517)).containsExactly(515);
+        assertThat(g.transitiveWaiters(515)).containsExactlyInAnyOrder(517, 518, 519);
+    }
+
+    @Test
+    void withSeveralHungConnectionsAWaiterMayWaitOnAnyOfTheirDaemons() {
+        Evidence e = new Evidence();
+        e.addFuseConnection(new FuseConnection(40, 1L, List.of("/a"), "fuse.x", List.of(515)));
+        e.addFuseConnection(new FuseConnection(41, 1L, List.of("/b"), "fuse.x", List.of(516)));
+        e.addTask(new Task(515).tgid(515).state(TaskState.SLEEPING).frames(frames("fuse_dev_do_read")));
+        e.addTask(new Task(516).tgid(516).state(TaskState.SLEEPING).frames(frames("fuse_dev_do_read")));
+        e.addTask(new Task(600).tgid(600).state(TaskState.SLEEPING).frames(frames("request_wait_answer", "fuse_lookup")));
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitOf(600)).isEqualTo(Resource.of(ResourceKind.FUSE_REPLY));
+        assertThat(g.waitsFor(600)).containsExactlyInAnyOrder(515, 516);
+    }
+
+    /** Two orphaned userfaultfds at once (seen live): each faulting thread waits on its own process's uffd. */
+    @Test
+    void aThreadFaultingOnItsOwnProcessWaitsOnThatProcessesUffdOnly() {
+        Evidence e = new Evidence();
+        for (int owner : new int[] {21795, 21802}) {
+            e.addTask(new Task(owner).tgid(owner).state(TaskState.SLEEPING).frames(frames("__do_sys_pause")));
+            e.addTask(new Task(owner + 3).tgid(owner).state(TaskState.SLEEPING).frames(frames(
+                    "handle_userfault", "__handle_mm_fault", "handle_mm_fault", "exc_page_fault")));
+            e.addUffd(new UffdHandle(owner, 3, 1L, 1L, Integer.toString(owner * 10)));
+        }
+        // a kworker faulting through get_user_pages names no process: any owner may be the one
+        e.addTask(new Task(90).tgid(90).comm("kworker/u8:1").state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                "handle_userfault", "__handle_mm_fault", "handle_mm_fault", "__get_user_pages")));
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitsFor(21805)).containsExactly(21802);
+        assertThat(g.waitsFor(21798)).containsExactly(21795);
+        assertThat(g.waitsFor(90)).contains(21795, 21802);
+    }
+
     @Test
     void stackGroupsFoldIdenticalStacksAndPutTheBlockerFirst() {
         Evidence e = seed001();
@@ -113,5 +188,20 @@ class WaitGraphTest {
         WaitGraph g = new WaitGraph(e);
         assertThat(g.waitsFor(6365)).containsExactly(6366);
         assertThat(g.sinks()).extracting(Task::pid).containsExactly(6366);
+    }
+
+    /** 6.16+ hung-task reports name the lock owner; the chain follows the kernel's own word (a public 6.x report). */
+    @Test
+    void lockOwnerHintFromTheHungTaskDetectorIsAnEdge() throws Exception {
+        String log = String.join("\n",
+                "[ 4302.440000] INFO: task systemd-shutdow:1 blocked for more than 122 seconds.",
+                "[ 4302.448228] INFO: task systemd-shutdow:1 is blocked on a mutex likely owned by task kworker/4:1:16648.",
+                "[ 4302.448300] INFO: task kworker/4:1:16648 blocked for more than 122 seconds.");
+        Evidence e = dev.hangdoctor.parse.EvidenceReader.read(
+                new java.io.ByteArrayInputStream(log.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "t");
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitOf(1).kind()).isEqualTo(ResourceKind.LOCK);
+        assertThat(g.waitsFor(1)).containsExactly(16648);
+        assertThat(g.task(16648).comm()).isEqualTo("kworker/4:1");
     }
 }

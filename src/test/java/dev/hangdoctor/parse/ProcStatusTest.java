@@ -27,10 +27,21 @@ class ProcStatusTest {
     }
 
     @Test
+    void swapAndPageTablesOfAStalledHog() {
+        // what the OOM killer's badness adds to the RSS
+        ProcStatus s = ProcStatus.parse(Fixtures.text("bundle-6.18/proc/5213/status"));
+        assertThat(s.vmRssKb()).isEqualTo(66548L);
+        assertThat(s.vmPteKb()).isEqualTo(180L);
+        assertThat(s.vmSwapKb()).isZero();
+    }
+
+    @Test
     void zombieHasNoRss() {
         ProcStatus s = ProcStatus.parse(Fixtures.text("bundle-6.18/proc/5049/status"));
         assertThat(s.state()).isEqualTo("Z (zombie)");
         assertThat(s.vmRssKb()).isNull();
+        assertThat(s.vmSwapKb()).isNull();
+        assertThat(s.vmPteKb()).isNull();
         assertThat(s.threads()).isEqualTo(2);
     }
 

@@ -32,17 +32,9 @@ final class Seeds {
         }
     }
 
-    /** Every file of the folder loaded and merged into one Evidence, as `analyze FOLDER/*` would. */
+    /** The folder loaded as `analyze FOLDER` loads it: its files merged, or a saved bundle read as one host. */
     static Evidence load(Path folder) throws IOException {
-        Evidence all = new Evidence();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(folder)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
-        }
-        for (Path f : files) {
-            all.mergeFrom(EvidenceLoader.load(f.toString(), InputStream.nullInputStream()));
-        }
-        return all;
+        return EvidenceLoader.load(folder.toString(), InputStream.nullInputStream());
     }
 
     static Diagnosis diagnose(Evidence e) {

@@ -297,7 +297,12 @@ public final class RuleMatcher {
     private static String describe(Task task, Signal.TaskTest t) {
         StringBuilder sb = new StringBuilder();
         sb.append(task.comm() == null ? "?" : task.comm()).append(':').append(task.pid()).append(' ').append(task.state().letter());
-        List<String> shown = new ArrayList<>(t.frames());
+        List<String> shown = new ArrayList<>();
+        for (String pattern : t.frames()) {
+            // the frame the task has, not the pattern ("fuse_get_req", not "request_wait_answer|fuse_get_req")
+            String actual = FramePattern.firstMatch(task.frames(), pattern);
+            shown.add(actual != null ? actual : pattern);
+        }
         if (!t.anyFrame().isEmpty()) {
             String f = firstPresent(task, t.anyFrame());
             if (f != null) {
