@@ -197,8 +197,9 @@ public final class WatchAgent implements AutoCloseable {
                 }
             }
         }
-        // a full scan of a big host costs seconds of CPU: rescan open incidents no more often than ten times its cost
-        long rescan = Math.max(cfg.rescanEvery().toNanos(), lastFullNanos * 10);
+        // a full scan of a big host costs seconds of CPU: rescan open incidents no more often than three times its
+        // cost, but at least every 30 s so incidents still resolve promptly
+        long rescan = Math.max(cfg.rescanEvery().toNanos(), Math.min(lastFullNanos * 3, 30_000_000_000L));
         boolean due = !tracker.open().isEmpty() && now - lastFull >= rescan;
         boolean asked = scanRequested;
         if (reasons.isEmpty() && !due && !asked) {

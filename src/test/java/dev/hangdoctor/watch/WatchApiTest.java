@@ -91,7 +91,11 @@ class WatchApiTest {
         while (agent.tracker().size() == 0 && System.nanoTime() < end) {
             Thread.sleep(100);
         }
-        assertThat(agent.tracker().size()).as(String.join("\n", log)).isPositive();
+        String seen;
+        synchronized (log) {
+            seen = String.join("\n", log);
+        }
+        assertThat(agent.tracker().size()).as(seen).isPositive();
     }
 
     @Test

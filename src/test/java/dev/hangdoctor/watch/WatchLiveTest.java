@@ -63,7 +63,12 @@ class WatchLiveTest {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no incident within " + within.toSeconds() + " s; agent log:\n" + String.join("\n", log)
+        String seen;
+        synchronized (log) {
+            seen = String.join("\n", log);
+        }
+        throw new AssertionError("no incident within " + within.toSeconds() + " s; last sample: " + agent.lastSample()
+                + "; full scans: " + agent.fullScans() + "; agent log:\n" + seen
                 + "\nincidents: " + agent.tracker().list());
     }
 
@@ -76,8 +81,12 @@ class WatchLiveTest {
             }
             Thread.sleep(200);
         }
+        String seen;
+        synchronized (log) {
+            seen = String.join("\n", log);
+        }
         throw new AssertionError("incident " + id + " not resolved within " + within.toSeconds() + " s; agent log:\n"
-                + String.join("\n", log) + "\nincident: " + agent.tracker().get(id));
+                + seen + "\nincident: " + agent.tracker().get(id));
     }
 
     private static Predicate<ObjectNode> involving(Set<Integer> pids) {
@@ -115,7 +124,7 @@ class WatchLiveTest {
                 assertThat(w.pid().awaitGone(Duration.ofSeconds(10))).isTrue();
             }
             Instant fixed = Instant.now();
-            ObjectNode done = awaitResolved(inc.get("id").asText(), Duration.ofSeconds(20));
+            ObjectNode done = awaitResolved(inc.get("id").asText(), Duration.ofSeconds(40));
             System.out.println("watch: FUSE fix to resolved " + Duration.between(fixed,
                     Instant.parse(done.get("resolvedAt").asText())).toMillis() + " ms");
             assertThat(done.get("resolvedAt").isNull()).isFalse();
@@ -143,6 +152,6 @@ class WatchLiveTest {
                 assertThat(p.exists()).isTrue();
             }
         }
-        awaitResolved(id, Duration.ofSeconds(20));
+        awaitResolved(id, Duration.ofSeconds(40));
     }
 }
