@@ -9,6 +9,10 @@ import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
 
+import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.guard.GuardConfig;
+import dev.hangdoctor.guard.OomGuard;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -43,6 +47,7 @@ public final class WatchAgent implements AutoCloseable {
     private final Set<String> fixRequests = new LinkedHashSet<>();
     private WatchApi api;
     private Thread loop;
+    private OomGuard guard;
     private volatile boolean running;
     private volatile boolean scanRequested;
     private volatile CheapSampler.Sample lastSample;
@@ -76,10 +81,16 @@ public final class WatchAgent implements AutoCloseable {
         if (kmsg != null) {
             kmsg.start(cfg.root().resolve("proc"));
         }
-        // GUARD HOOK: when the OOM guard (package guard) is on main, start it here behind cfg.guard():
-        //   new OomGuard(cfg.root(), GuardConfig.fromMap(cfg.guard()), auditLog, event -> metrics.guardAction(kind))
         if (cfg.guard() != null) {
-            log.accept("warning: the guard: section is read but this build has no OOM guard; it is ignored");
+            // the OOM guard polls on its own thread (milliseconds matter against a fast hog); the agent only starts
+            // it, feeds its events to the log and the metrics, and stops it on close
+            GuardConfig gc = GuardConfig.fromMap(cfg.guard());
+            AuditLog audit = gc.dryRun() ? null : auditLog();
+            guard = new OomGuard(cfg.root(), gc, audit, event -> {
+                metrics.guardAction(event.kind().name());
+                log.accept("guard: " + event.line());
+            });
+            guard.start();
         }
         InetSocketAddress addr = cfg.listenAddress();
         if (addr != null) {
@@ -94,9 +105,20 @@ public final class WatchAgent implements AutoCloseable {
         return this;
     }
 
+    private AuditLog auditLog() {
+        try {
+            return new AuditLog(cfg.stateDir());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("state directory " + cfg.stateDir() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         running = false;
+        if (guard != null) {
+            guard.close();
+        }
         Thread t = loop;
         if (t != null) {
             t.interrupt();

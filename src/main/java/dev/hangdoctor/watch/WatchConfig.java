@@ -108,6 +108,10 @@ public record WatchConfig(
         Map<String, Object> rem = section(m, "remediate", Set.of("enabled", "signatures"));
         Map<String, Object> api = section(m, "api", Set.of("allowActions", "tokenFile"));
         Map<String, Object> guard = m.containsKey("guard") ? section(m, "guard", null) : null;
+        if (guard != null) {
+            // a typo in the guard's section must stop the agent at start, not leave containers unguarded
+            dev.hangdoctor.guard.GuardConfig.fromMap(guard);
+        }
         WatchConfig c = new WatchConfig(
                 duration(m, "interval", d.interval()),
                 duration(m, "stuckAfter", d.stuckAfter()),

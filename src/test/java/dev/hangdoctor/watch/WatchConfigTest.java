@@ -99,4 +99,11 @@ class WatchConfigTest {
         assertThat(c.remediates("x")).isTrue();
         assertThat(WatchConfig.fromMap(Map.of("rules", List.of("a", "b"))).rules()).hasSize(2);
     }
+
+    @Test
+    void aBadGuardSectionStopsTheAgentAtStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WatchConfig.fromMap(java.util.Map.of("guard",
+                java.util.Map.of("enabled", true, "threshold", "lots"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
+    }
 }
