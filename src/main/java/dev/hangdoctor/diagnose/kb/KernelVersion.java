@@ -155,7 +155,16 @@ public final class KernelVersion implements Comparable<KernelVersion> {
 
     @Override
     public int hashCode() {
-        return Objects.hash(java.util.Arrays.hashCode(upstream), rc, java.util.Arrays.hashCode(release), rest);
+        // compareTo pads the upstream version with zeros (3.10 == 3.10.0 == 3.10.0.0): so must the hash
+        int n = upstream.length;
+        while (n > 0 && upstream[n - 1] == 0) {
+            n--;
+        }
+        int h = 1;
+        for (int i = 0; i < n; i++) {
+            h = 31 * h + upstream[i];
+        }
+        return Objects.hash(h, rc, java.util.Arrays.hashCode(release), rest);
     }
 
     @Override

@@ -49,6 +49,7 @@ class KernelVersionTest {
         "3.10.0-862.el7.centos.x86_64, 3.10.0-862.el7",
         "3.10.0-1160.119.1.el7.aarch64, 3.10.0-1160.119.1.el7.x86_64",
         "5.4, 5.4.0",
+        "3.10.0-8, 3.10.0.0-8",
     })
     void ignoresArchAndCentosSuffixes(String a, String b) {
         assertThat(cmp(a, b)).isZero();

@@ -1,0 +1,60 @@
+package dev.hangdoctor.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.parse.FdinfoFile;
+import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.parse.ProcStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The /proc and cgroup file parsers take any text a (racing, truncated or hostile) file can hold. */
+class ProcFileFuzzTest {
+
+    @FuzzTest(maxDuration = "1m")
+    void procStat(byte[] data) {
+        ProcStat s = ProcStat.parse(FuzzInput.text(data));
+        if (s != null) {
+            assertThat(s.comm()).isNotNull();
+        }
+    }
+
+    @FuzzTest(maxDuration = "1m")
+    void procStatus(byte[] data) {
+        ProcStatus s = ProcStatus.parse(FuzzInput.text(data));
+        assertThat(s).isNotNull();
+        s.contextSwitches();
+    }
+
+    @FuzzTest(maxDuration = "1m")
+    void mountinfo(byte[] data) {
+        for (String line : FuzzInput.text(data).split("\n", -1)) {
+            MountinfoEntry e = MountinfoEntry.parse(line);
+            if (e != null && e.isFuse()) {
+                e.fuseConnectionId();
+            }
+        }
+    }
+
+    @FuzzTest(maxDuration = "1m")
+    void fdinfo(byte[] data) {
+        FdinfoFile f = FdinfoFile.parse(FuzzInput.text(data));
+        assertThat(f).isNotNull();
+        f.uffdPending();
+        f.uffdTotal();
+        f.inode();
+        f.fuseConnection();
+    }
+
+    @FuzzTest(maxDuration = "1m")
+    void cgroupFiles(byte[] data) {
+        String text = FuzzInput.text(data);
+        CgroupFiles.memoryPath(text);
+        assertThat(CgroupFiles.flatKeyed(text)).isNotNull();
+        CgroupFiles.number(text);
+        CgroupFiles.limit(text);
+        assertThat(CgroupFiles.pids(text, 16)).hasSizeLessThanOrEqualTo(16);
+        CgroupFiles.cpuQuota(text);
+    }
+}
