@@ -47,7 +47,13 @@ public final class ProcTreeReader {
 
     private static final String[] SYSCTLS = {"osrelease", "hostname", "hung_task_timeout_secs", "hung_task_panic",
         "hardlockup_panic", "softlockup_panic", "watchdog_thresh", "panic_on_oops"};
-    private static final String[] THREAD_FILES = {"stat", "status", "wchan", "stack", "cgroup"};
+    private static final String STAT = "stat";
+    private static final String STATUS = "status";
+    private static final String WCHAN = "wchan";
+    private static final String STACK = "stack";
+    private static final String CGROUP = "cgroup";
+    /** Threads read per timed batch: big enough to make hand-offs rare, small enough to bound what is held. */
+    private static final int THREAD_CHUNK = 256;
     private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
     private static final String FUSE_DEV = "/dev/fuse";
     private static final int FD_BATCH = 256;
@@ -226,8 +232,8 @@ public final class ProcTreeReader {
         private boolean saveFailed;
         private int stacksDenied;
         private int stacksRead;
-        /** Whether the last thread read ended in a timeout. */
-        private boolean lastTimedOut;
+        /** Whether /proc/PID/stack can be read (live only); null until the first stack read says. */
+        private Boolean stacksReadable;
         /** pid holding /dev/fuse -> the connection its fdinfo named, or -1 when the kernel does not say. */
         private final Map<Integer, Set<Long>> fuseHolders = new TreeMap<>();
         private final Map<Long, FuseBuilder> fuse = new TreeMap<>();
@@ -282,6 +288,23 @@ public final class ProcTreeReader {
                 }
             }
             return rs;
+        }
+
+        /** {@link #run} as a stream: each result goes to {@code sink} (and into the bundle) as it arrives. */
+        private void stream(List<Op> ops, long until, TimedReader.Sink sink) {
+            if (stopped || reader.saturated() || System.nanoTime() >= deadline) {
+                List<Result> rs = run(ops, until); // says why it stopped
+                for (int i = 0; i < rs.size(); i++) {
+                    sink.accept(i, rs.get(i));
+                }
+                return;
+            }
+            reader.stream(ops, bundle, perOp, Math.min(until, deadline), (i, r) -> {
+                if (saveDir != null && r.ok() && ops.get(i).kind() == TimedReader.Kind.READ) {
+                    save(ops.get(i).path(), "", r.text());
+                }
+                sink.accept(i, r);
+            });
         }
 
         private Result run1(Op op, long until) {
@@ -416,8 +439,9 @@ public final class ProcTreeReader {
 
         private void process(int pid) {
             Path pd = proc.resolve(Integer.toString(pid));
+            // cgroup is read once per process: the memory controller is per process (v2 domains, v1 mm owner)
             List<Result> rs = run(List.of(Op.listDirs(pd.resolve("task")), Op.readlink(pd.resolve("ns").resolve("pid")),
-                    Op.list(pd.resolve("fd"))), processDeadline);
+                    Op.list(pd.resolve("fd")), Op.read(pd.resolve(CGROUP))), processDeadline);
             if (timedOut(rs)) {
                 giveUp(pid, List.of(), rs);
                 return;
@@ -436,9 +460,10 @@ public final class ProcTreeReader {
                     }
                 }
                 sorted.sort(null);
+                Path taskDir = pd.resolve("task");
                 for (int tid : sorted) {
                     tids.add(tid);
-                    threadDirs.add(pd.resolve("task").resolve(Integer.toString(tid)));
+                    threadDirs.add(taskDir.resolve(Integer.toString(tid)));
                 }
             } else if (bundle) {
                 // a bundle saved without task/ holds the process's own files only
@@ -447,36 +472,133 @@ public final class ProcTreeReader {
             } else {
                 return; // gone
             }
+            Result cgroup = rs.get(3);
+            String memcg = null;
+            if (cgroup.ok()) {
+                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(cgroup.text());
+                memcg = mp == null ? null : mp.path();
+            }
             List<Task> mine = new ArrayList<>();
-            for (int i = 0; i < tids.size(); i++) {
-                Task t = thread(pid, tids.get(i), threadDirs.get(i), pidns);
-                if (t != null) {
-                    mine.add(t);
-                }
-                if (lastTimedOut) {
-                    giveUp(pid, mine, List.of());
-                    return;
-                }
+            if (!threads(pid, tids, threadDirs, pidns, cgroup.ok(), memcg, mine)) {
+                giveUp(pid, mine, List.of());
+                return;
+            }
+            if (mine.size() > 1 && mine.get(0).pid() == pid && mine.get(0).state() == TaskState.ZOMBIE) {
+                liveThreadsCgroup(pid, pd, mine);
             }
             if (rs.get(2).ok()) {
                 fds(pid, pd, rs.get(2).lines(), mine);
             }
         }
 
-        private Task thread(int pid, int tid, Path dir, String pidns) {
-            List<Op> ops = new ArrayList<>(THREAD_FILES.length);
-            for (String f : THREAD_FILES) {
-                ops.add(Op.read(dir.resolve(f)));
+        /**
+         * Reads the threads in chunks of {@link #THREAD_CHUNK}, each chunk one timed batch parsed while the pool
+         * thread reads on. False when a file timed out: the rest of the process is not read.
+         */
+        private boolean threads(int pid, List<Integer> tids, List<Path> dirs, String pidns, boolean haveCgroup,
+                                String memcg, List<Task> mine) {
+            for (int from = 0; from < tids.size(); from += THREAD_CHUNK) {
+                if (stopped) {
+                    return true;
+                }
+                if (System.nanoTime() >= processDeadline) {
+                    return true; // processes() says where it stopped
+                }
+                int to = Math.min(tids.size(), from + THREAD_CHUNK);
+                String[] files = threadFiles(!haveCgroup);
+                int per = files.length;
+                List<Op> ops = new ArrayList<>((to - from) * per);
+                for (int i = from; i < to; i++) {
+                    Path dir = dirs.get(i);
+                    for (String f : files) {
+                        ops.add(Op.read(dir.resolve(f)));
+                    }
+                }
+                Result[] one = new Result[per];
+                int[] denied = {0};
+                boolean[] timedOut = {false};
+                int base = from;
+                stream(ops, processDeadline, (i, r) -> {
+                    if (timedOut[0]) {
+                        return;
+                    }
+                    one[i % per] = r;
+                    if (i % per == per - 1) {
+                        ThreadRead tr = thread(pid, tids.get(base + i / per), pidns, files, one, memcg);
+                        if (tr.task != null) {
+                            mine.add(tr.task);
+                        }
+                        if (tr.stackDenied) {
+                            denied[0]++;
+                        }
+                        timedOut[0] = tr.timedOut;
+                    }
+                });
+                if (!bundle && stacksReadable == null) {
+                    if (stacksRead > 0) {
+                        stacksReadable = Boolean.TRUE;
+                    } else if (denied[0] > 0) {
+                        stacksReadable = Boolean.FALSE;
+                    }
+                }
+                if (timedOut[0]) {
+                    return false;
+                }
             }
-            List<Result> rs = run(ops, processDeadline);
-            lastTimedOut = timedOut(rs);
-            Result stat = rs.get(0);
-            Result status = rs.get(1);
+            return true;
+        }
+
+        /**
+         * The files read per thread. Live: stat, status and the kernel stack, or wchan instead when stacks are not
+         * readable (not root): wchan is the stack's top wait, redundant beside it. Until the first stack read tells
+         * which, both. A bundle holds what its live scan read, so all that may be there is read back.
+         */
+        private String[] threadFiles(boolean cgroupPerThread) {
+            String[] files;
+            if (bundle || stacksReadable == null) {
+                files = new String[] {STAT, STATUS, WCHAN, STACK};
+            } else if (stacksReadable) {
+                files = new String[] {STAT, STATUS, STACK};
+            } else {
+                files = new String[] {STAT, STATUS, WCHAN};
+            }
+            if (cgroupPerThread) {
+                files = java.util.Arrays.copyOf(files, files.length + 1);
+                files[files.length - 1] = CGROUP;
+            }
+            return files;
+        }
+
+        /** One thread's outcome: its task (null when it exited or was not read), and how its reads went. */
+        private record ThreadRead(Task task, boolean timedOut, boolean stackDenied) {
+        }
+
+        private ThreadRead thread(int pid, int tid, String pidns, String[] files, Result[] rs, String memcg) {
+            Result stat = null;
+            Result status = null;
+            Result wchanFile = null;
+            Result stack = null;
+            Result cgroup = null;
+            boolean timedOut = false;
+            boolean allSkipped = true;
+            for (int i = 0; i < files.length; i++) {
+                Result r = rs[i];
+                switch (files[i]) {
+                    case STAT -> stat = r;
+                    case STATUS -> status = r;
+                    case WCHAN -> wchanFile = r;
+                    case STACK -> stack = r;
+                    default -> cgroup = r;
+                }
+                timedOut |= r.status() == Status.TIMEOUT;
+                allSkipped &= r.status() == Status.SKIPPED;
+            }
+            boolean stackDenied = stack != null && stack.status() == Status.DENIED;
             if (stat.status() == Status.MISSING && status.status() == Status.MISSING) {
-                return null; // the thread exited
+                return new ThreadRead(null, timedOut, false); // the thread exited
             }
-            if (!lastTimedOut && allSkipped(rs)) {
-                return null; // the scan stopped before this thread
+            if (!timedOut && allSkipped) {
+                return new ThreadRead(null, false, false); // the scan stopped before this thread
             }
             Task t = new Task(tid).tgid(pid).source(source).pidNamespace(pidns);
             ProcStat st = ProcStat.parse(text(stat));
@@ -502,26 +624,29 @@ public final class ProcTreeReader {
                 t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
                         .swapKb(ss.vmSwapKb()).pageTablesKb(ss.vmPteKb()).contextSwitches(ss.contextSwitches());
             }
-            String wchan = text(rs.get(2));
+            String wchan = wchanFile == null ? null : text(wchanFile);
             if (wchan != null) {
                 wchan = wchan.strip();
                 if (!wchan.isEmpty() && !wchan.equals("0")) {
                     t.wchan(wchan);
                 }
             }
-            Result stack = rs.get(3);
-            if (stack.ok()) {
+            if (stack != null && stack.ok()) {
                 stacksRead++;
                 t.frames(ProcStackParser.parse(stack.text()));
-            } else if (stack.status() == Status.DENIED) {
+            } else if (stackDenied || (stack == null && !bundle && Boolean.FALSE.equals(stacksReadable))) {
                 stacksDenied++;
             }
-            CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(rs.get(4)));
-            if (mp != null) {
-                t.memoryCgroup(mp.path());
+            if (cgroup != null) {
+                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(cgroup));
+                if (mp != null) {
+                    t.memoryCgroup(mp.path());
+                }
+            } else if (memcg != null) {
+                t.memoryCgroup(memcg);
             }
-            for (int i = 0; i < rs.size(); i++) {
-                Result r = rs.get(i);
+            for (int i = 0; i < files.length; i++) {
+                Result r = rs[i];
                 if (r.status() == Status.TIMEOUT || r.status() == Status.REFUSED) {
                     t.unreadable(true);
                     ev.warn("task " + tid + " (pid " + pid + "): " + r.detail()
@@ -530,7 +655,35 @@ public final class ProcTreeReader {
                     ev.warn(r.detail());
                 }
             }
-            return ev.addTask(t);
+            return new ThreadRead(ev.addTask(t), timedOut, stackDenied);
+        }
+
+        /**
+         * A zombie leader's cgroup file may no longer name the cgroup its live threads are in (3.10 moves an exited
+         * task to the root): those threads take the cgroup of the first of them instead.
+         */
+        private void liveThreadsCgroup(int pid, Path pd, List<Task> mine) {
+            Task first = null;
+            for (Task t : mine) {
+                if (t.state() != TaskState.ZOMBIE && t.state() != TaskState.DEAD) {
+                    first = t;
+                    break;
+                }
+            }
+            if (first == null) {
+                return;
+            }
+            Result r = run1(Op.read(pd.resolve("task").resolve(Integer.toString(first.pid())).resolve(CGROUP)),
+                    processDeadline);
+            if (!r.ok()) {
+                return;
+            }
+            CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(r.text());
+            for (Task t : mine) {
+                if (t != mine.get(0)) {
+                    t.memoryCgroup(mp == null ? null : mp.path());
+                }
+            }
         }
 
         private boolean timedOut(List<Result> rs) {
@@ -540,15 +693,6 @@ public final class ProcTreeReader {
                 }
             }
             return false;
-        }
-
-        private boolean allSkipped(List<Result> rs) {
-            for (Result r : rs) {
-                if (r.status() != Status.SKIPPED) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         /** A file of this process hung: mark what we have unreadable and read nothing more of it. */
