@@ -4,6 +4,7 @@ import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
@@ -54,6 +55,7 @@ public final class ProcTreeReader {
     private static final String CGROUP = "cgroup";
     /** Threads read per timed batch: big enough to make hand-offs rare, small enough to bound what is held. */
     private static final int THREAD_CHUNK = 256;
+    private static final int MAX_CACHED_STACKS = 4096;
     private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
     private static final String FUSE_DEV = "/dev/fuse";
     private static final int FD_BATCH = 256;
@@ -232,8 +234,6 @@ public final class ProcTreeReader {
         private boolean saveFailed;
         private int stacksDenied;
         private int stacksRead;
-        /** Whether /proc/PID/stack can be read (live only); null until the first stack read says. */
-        private Boolean stacksReadable;
         /** pid holding /dev/fuse -> the connection its fdinfo named, or -1 when the kernel does not say. */
         private final Map<Integer, Set<Long>> fuseHolders = new TreeMap<>();
         private final Map<Long, FuseBuilder> fuse = new TreeMap<>();
@@ -493,20 +493,19 @@ public final class ProcTreeReader {
 
         /**
          * Reads the threads in chunks of {@link #THREAD_CHUNK}, each chunk one timed batch parsed while the pool
-         * thread reads on. False when a file timed out: the rest of the process is not read.
+         * thread reads on. Per thread: stat, status and the kernel stack; wchan only where the stack could not be
+         * read (not root, no CONFIG_STACKTRACE, a bundle saved so): it is the stack's top wait, redundant beside it.
+         * False when a file timed out: the rest of the process is not read.
          */
         private boolean threads(int pid, List<Integer> tids, List<Path> dirs, String pidns, boolean haveCgroup,
                                 String memcg, List<Task> mine) {
+            String[] files = haveCgroup ? new String[] {STAT, STATUS, STACK} : new String[] {STAT, STATUS, STACK, CGROUP};
+            int per = files.length;
             for (int from = 0; from < tids.size(); from += THREAD_CHUNK) {
-                if (stopped) {
-                    return true;
-                }
-                if (System.nanoTime() >= processDeadline) {
+                if (stopped || System.nanoTime() >= processDeadline) {
                     return true; // processes() says where it stopped
                 }
                 int to = Math.min(tids.size(), from + THREAD_CHUNK);
-                String[] files = threadFiles(!haveCgroup);
-                int per = files.length;
                 List<Op> ops = new ArrayList<>((to - from) * per);
                 for (int i = from; i < to; i++) {
                     Path dir = dirs.get(i);
@@ -515,8 +514,9 @@ public final class ProcTreeReader {
                     }
                 }
                 Result[] one = new Result[per];
-                int[] denied = {0};
                 boolean[] timedOut = {false};
+                List<Task> noStack = new ArrayList<>();
+                List<Path> noStackDirs = new ArrayList<>();
                 int base = from;
                 stream(ops, processDeadline, (i, r) -> {
                     if (timedOut[0]) {
@@ -524,59 +524,81 @@ public final class ProcTreeReader {
                     }
                     one[i % per] = r;
                     if (i % per == per - 1) {
-                        ThreadRead tr = thread(pid, tids.get(base + i / per), pidns, files, one, memcg);
+                        int k = base + i / per;
+                        ThreadRead tr = thread(pid, tids.get(k), pidns, files, one, memcg);
                         if (tr.task != null) {
                             mine.add(tr.task);
-                        }
-                        if (tr.stackDenied) {
-                            denied[0]++;
+                            if (tr.wantWchan) {
+                                noStack.add(tr.task);
+                                noStackDirs.add(dirs.get(k));
+                            }
                         }
                         timedOut[0] = tr.timedOut;
                     }
                 });
-                if (!bundle && stacksReadable == null) {
-                    if (stacksRead > 0) {
-                        stacksReadable = Boolean.TRUE;
-                    } else if (denied[0] > 0) {
-                        stacksReadable = Boolean.FALSE;
-                    }
-                }
-                if (timedOut[0]) {
+                if (timedOut[0] || !wchans(pid, noStack, noStackDirs)) {
                     return false;
                 }
             }
             return true;
         }
 
-        /**
-         * The files read per thread. Live: stat, status and the kernel stack, or wchan instead when stacks are not
-         * readable (not root): wchan is the stack's top wait, redundant beside it. Until the first stack read tells
-         * which, both. A bundle holds what its live scan read, so all that may be there is read back.
-         */
-        private String[] threadFiles(boolean cgroupPerThread) {
-            String[] files;
-            if (bundle || stacksReadable == null) {
-                files = new String[] {STAT, STATUS, WCHAN, STACK};
-            } else if (stacksReadable) {
-                files = new String[] {STAT, STATUS, STACK};
-            } else {
-                files = new String[] {STAT, STATUS, WCHAN};
+        /** wchan of the threads whose stack was not read. False when one timed out. */
+        private boolean wchans(int pid, List<Task> tasks, List<Path> dirs) {
+            if (tasks.isEmpty()) {
+                return true;
             }
-            if (cgroupPerThread) {
-                files = java.util.Arrays.copyOf(files, files.length + 1);
-                files[files.length - 1] = CGROUP;
+            List<Op> ops = new ArrayList<>(tasks.size());
+            for (Path d : dirs) {
+                ops.add(Op.read(d.resolve(WCHAN)));
             }
-            return files;
+            boolean[] timedOut = {false};
+            stream(ops, processDeadline, (i, r) -> {
+                Task t = tasks.get(i);
+                if (r.ok()) {
+                    String w = r.text().strip();
+                    if (!w.isEmpty() && !w.equals("0")) {
+                        t.wchan(w);
+                    }
+                } else if (r.status() == Status.TIMEOUT || r.status() == Status.REFUSED) {
+                    timedOut[0] |= r.status() == Status.TIMEOUT;
+                    t.unreadable(true);
+                    ev.warn("task " + t.pid() + " (pid " + pid + "): " + r.detail()
+                            + (r.status() == Status.TIMEOUT ? "; skipped the rest of this process" : ""));
+                } else if (r.status() == Status.ERROR) {
+                    ev.warn(r.detail());
+                }
+            });
+            return !timedOut[0];
         }
 
-        /** One thread's outcome: its task (null when it exited or was not read), and how its reads went. */
-        private record ThreadRead(Task task, boolean timedOut, boolean stackDenied) {
+        /**
+         * Parsed stacks by their text: threads parked alike print the same text (addresses are hidden, "[<0>]"),
+         * so ten thousand of them cost one parse. Bounded; past the bound, stacks are parsed one by one.
+         */
+        private final Map<String, List<Frame>> stackCache = new java.util.HashMap<>();
+
+        private List<Frame> frames(String text) {
+            List<Frame> f = stackCache.get(text);
+            if (f == null) {
+                f = List.copyOf(ProcStackParser.parse(text));
+                if (stackCache.size() < MAX_CACHED_STACKS) {
+                    stackCache.put(text, f);
+                }
+            }
+            return f;
+        }
+
+        /**
+         * One thread's outcome: its task (null when it exited or was not read), whether a read timed out, and
+         * whether its wchan is wanted (its stack was not read).
+         */
+        private record ThreadRead(Task task, boolean timedOut, boolean wantWchan) {
         }
 
         private ThreadRead thread(int pid, int tid, String pidns, String[] files, Result[] rs, String memcg) {
             Result stat = null;
             Result status = null;
-            Result wchanFile = null;
             Result stack = null;
             Result cgroup = null;
             boolean timedOut = false;
@@ -586,14 +608,12 @@ public final class ProcTreeReader {
                 switch (files[i]) {
                     case STAT -> stat = r;
                     case STATUS -> status = r;
-                    case WCHAN -> wchanFile = r;
                     case STACK -> stack = r;
                     default -> cgroup = r;
                 }
                 timedOut |= r.status() == Status.TIMEOUT;
                 allSkipped &= r.status() == Status.SKIPPED;
             }
-            boolean stackDenied = stack != null && stack.status() == Status.DENIED;
             if (stat.status() == Status.MISSING && status.status() == Status.MISSING) {
                 return new ThreadRead(null, timedOut, false); // the thread exited
             }
@@ -624,18 +644,15 @@ public final class ProcTreeReader {
                 t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
                         .swapKb(ss.vmSwapKb()).pageTablesKb(ss.vmPteKb()).contextSwitches(ss.contextSwitches());
             }
-            String wchan = wchanFile == null ? null : text(wchanFile);
-            if (wchan != null) {
-                wchan = wchan.strip();
-                if (!wchan.isEmpty() && !wchan.equals("0")) {
-                    t.wchan(wchan);
-                }
-            }
-            if (stack != null && stack.ok()) {
+            boolean wantWchan = false;
+            if (stack.ok()) {
                 stacksRead++;
-                t.frames(ProcStackParser.parse(stack.text()));
-            } else if (stackDenied || (stack == null && !bundle && Boolean.FALSE.equals(stacksReadable))) {
-                stacksDenied++;
+                t.frames(frames(stack.text()));
+            } else {
+                if (stack.status() == Status.DENIED) {
+                    stacksDenied++;
+                }
+                wantWchan = stack.status() != Status.TIMEOUT && stack.status() != Status.SKIPPED && !timedOut;
             }
             if (cgroup != null) {
                 CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(cgroup));
@@ -655,7 +672,7 @@ public final class ProcTreeReader {
                     ev.warn(r.detail());
                 }
             }
-            return new ThreadRead(ev.addTask(t), timedOut, stackDenied);
+            return new ThreadRead(ev.addTask(t), timedOut, wantWchan);
         }
 
         /**

@@ -47,7 +47,8 @@ class ProcTreeReaderTest {
         assertThat(toucher.tgid()).isEqualTo(4889);
         assertThat(toucher.comm()).isEqualTo("uffd-toucher");
         assertThat(toucher.state()).isEqualTo(TaskState.SLEEPING);
-        assertThat(toucher.wchan()).isEqualTo("handle_userfault");
+        // wchan is the stack's top wait: read only where the stack is not
+        assertThat(toucher.wchan()).isNull();
         assertThat(toucher.frames().get(0).function()).isEqualTo("handle_userfault");
         assertThat(toucher.pidNamespace()).isEqualTo("pid:[4026531836]");
 
@@ -103,6 +104,71 @@ class ProcTreeReaderTest {
                 .containsEntry("cgroup.cpu.walked", "1").containsEntry("cgroup.cpu.quota_set", "0");
         assertThat(e.host().loadavg()).isNotBlank();
         assertThat(e.host().pressure()).containsKeys("cpu", "memory", "io");
+    }
+
+    @Test
+    void wchanStandsInForAStackThatIsNotThere() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("b"));
+        Files.delete(root.resolve("proc/4889/task/4891/stack"));
+        Evidence e = new ProcTreeReader(root, opts()).read();
+        Task toucher = e.taskOrNull(4891);
+        assertThat(toucher.frames()).isEmpty();
+        assertThat(toucher.wchan()).isEqualTo("handle_userfault");
+        assertThat(ScanWindow.looksStuck(toucher)).isTrue();
+        assertThat(e.taskOrNull(4892).wchan()).isNull();
+    }
+
+    @Test
+    void threadsTakeTheirProcessCgroupAndAZombieLeadersLiveThreadsTheirOwn() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("b"));
+        // a 3.10 zombie leader shows the root cgroup; its live thread is still in the container's
+        ProcFixtures.write(root, "proc/5049/cgroup", "4:memory:/\n");
+        ProcFixtures.write(root, "proc/5049/task/5050/cgroup", "4:memory:/h5test\n");
+        ProcFixtures.write(root, "proc/4889/task/4891/cgroup", "4:memory:/elsewhere\n");
+        Evidence e = new ProcTreeReader(root, opts()).read();
+        assertThat(e.taskOrNull(5049).memoryCgroup()).isEqualTo("/");
+        assertThat(e.taskOrNull(5050).memoryCgroup()).isEqualTo("/h5test");
+        assertThat(e.taskOrNull(5213).memoryCgroup()).isEqualTo("/h5test");
+        // not a zombie leader: the thread's own file is not read
+        assertThat(e.taskOrNull(4891).memoryCgroup()).isEqualTo(e.taskOrNull(4889).memoryCgroup());
+    }
+
+    @Test
+    void aProcessOfManyThreadsIsReadInChunksAndStopsAtATimeout() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("b"));
+        Path task = root.resolve("proc/5049/task");
+        String stat = Files.readString(task.resolve("5050/stat"));
+        for (int tid = 6000; tid < 6600; tid++) {
+            Path d = task.resolve(Integer.toString(tid));
+            Files.createDirectories(d);
+            Files.writeString(d.resolve("stat"), stat.replaceFirst("^5050 ", tid + " "));
+            Files.copy(task.resolve("5050/status"), d.resolve("status"));
+            Files.copy(task.resolve("5050/stack"), d.resolve("stack"));
+        }
+        Evidence all = new ProcTreeReader(root, opts()).read();
+        assertThat(all.tasks()).hasSize(606);
+        assertThat(all.taskOrNull(6599).frames()).isEqualTo(all.taskOrNull(5050).frames());
+        assertThat(all.taskOrNull(6599).memoryCgroup()).isEqualTo(all.taskOrNull(5050).memoryCgroup());
+
+        Path fifo = ProcFixtures.fifo(task.resolve("6300/status"));
+        TimedReader reader = new TimedReader(4);
+        ProcTreeReader.Options o = ProcTreeReader.Options.defaults().withReader(reader).withLive(true)
+                .withPerFileTimeout(Duration.ofMillis(300)).withDeadline(Duration.ofSeconds(5));
+        try {
+            Evidence e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> new ProcTreeReader(root, o).read());
+            // threads before the hung file are read and marked, none after it is read; other processes are whole
+            assertThat(e.taskOrNull(6299).unreadable()).isTrue();
+            assertThat(e.taskOrNull(6300).unreadable()).isTrue();
+            assertThat(e.taskOrNull(6301)).isNull();
+            assertThat(e.warnings()).filteredOn(w -> w.contains("did not answer")).hasSize(1);
+            assertThat(reader.stuck()).isEqualTo(1);
+            for (int pid : new int[] {4889, 4891, 4892, 5213}) {
+                assertThat(e.taskOrNull(pid).unreadable()).as("pid %d", pid).isFalse();
+            }
+            assertThat(e.uffds()).hasSize(1);
+        } finally {
+            ProcFixtures.release(fifo);
+        }
     }
 
     @Test
