@@ -56,6 +56,20 @@ public final class ProcTreeReader {
     /** Threads read per timed batch: big enough to make hand-offs rare, small enough to bound what is held. */
     private static final int THREAD_CHUNK = 256;
     private static final int MAX_CACHED_STACKS = 4096;
+    private static final Result MISSING = new Result(Status.MISSING, null, null);
+    /**
+     * wchan of an idle sleep: waits on user space or for work, holding nothing another task waits for. Names of
+     * 3.10 to 6.x kernels (futex_wait_queue_me became futex_wait_queue, then futex_do_wait; pipe_wait went,
+     * anon_pipe_read came).
+     */
+    private static final Set<String> IDLE_WAITS = Set.of(
+            "futex_wait_queue_me", "futex_wait_queue", "futex_do_wait", "ep_poll", "do_epoll_wait",
+            "poll_schedule_timeout", "do_sys_poll", "do_select", "core_sys_select", "hrtimer_nanosleep",
+            "do_nanosleep", "common_nsleep", "sys_pause", "__do_sys_pause", "sigsuspend", "do_sigtimedwait",
+            "pipe_read", "pipe_wait", "anon_pipe_read", "unix_stream_read_generic", "unix_stream_data_wait",
+            "__skb_wait_for_more_packets", "sk_wait_data", "inet_csk_accept", "inet_csk_wait_for_connect",
+            "worker_thread", "rescuer_thread", "kthreadd", "smpboot_thread_fn", "kthread_worker_fn",
+            "rcu_gp_kthread", "rcu_gp_fqs_loop", "irq_thread", "devkmsg_read");
     private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
     private static final String FUSE_DEV = "/dev/fuse";
     private static final int FD_BATCH = 256;
@@ -479,97 +493,174 @@ public final class ProcTreeReader {
                 memcg = mp == null ? null : mp.path();
             }
             List<Task> mine = new ArrayList<>();
-            if (!threads(pid, tids, threadDirs, pidns, cgroup.ok(), memcg, mine)) {
+            // the descriptors first: every thread of a process serving /dev/fuse or a userfaultfd is read in full
+            FdTargets fds = rs.get(2).ok() ? fdTargets(pid, pd, rs.get(2).lines()) : new FdTargets(List.of(), List.of());
+            if (fds == null) {
+                return;
+            }
+            boolean server = !fds.uffds.isEmpty() || !fds.fuseFds.isEmpty();
+            if (!threads(pid, tids, threadDirs, pidns, cgroup.ok(), memcg, server, mine)) {
                 giveUp(pid, mine, List.of());
                 return;
             }
             if (mine.size() > 1 && mine.get(0).pid() == pid && mine.get(0).state() == TaskState.ZOMBIE) {
                 liveThreadsCgroup(pid, pd, mine);
             }
-            if (rs.get(2).ok()) {
-                fds(pid, pd, rs.get(2).lines(), mine);
-            }
+            fdinfos(pid, pd, fds, mine);
         }
 
         /**
-         * Reads the threads in chunks of {@link #THREAD_CHUNK}, each chunk one timed batch parsed while the pool
-         * thread reads on. Per thread: stat, status and the kernel stack; wchan only where the stack could not be
-         * read (not root, no CONFIG_STACKTRACE, a bundle saved so): it is the stack's top wait, redundant beside it.
-         * False when a file timed out: the rest of the process is not read.
+         * Reads the threads in chunks of {@link #THREAD_CHUNK}, each chunk in two timed batches parsed while the
+         * pool thread reads on. First stat and wchan of every thread (what ps reads); then status and the kernel
+         * stack of each thread that {@link #needsFullRead} says could matter. A bundle holds what its live scan
+         * read, so it is read whole in one batch. False when a file timed out: the rest of the process is not read.
          */
         private boolean threads(int pid, List<Integer> tids, List<Path> dirs, String pidns, boolean haveCgroup,
-                                String memcg, List<Task> mine) {
-            String[] files = haveCgroup ? new String[] {STAT, STATUS, STACK} : new String[] {STAT, STATUS, STACK, CGROUP};
-            int per = files.length;
+                                String memcg, boolean server, List<Task> mine) {
+            String[] first = bundle ? new String[] {STAT, WCHAN, STATUS, STACK} : new String[] {STAT, WCHAN};
+            if (!haveCgroup) {
+                first = java.util.Arrays.copyOf(first, first.length + 1);
+                first[first.length - 1] = CGROUP;
+            }
+            String[] second = {STATUS, STACK};
             for (int from = 0; from < tids.size(); from += THREAD_CHUNK) {
                 if (stopped || System.nanoTime() >= processDeadline) {
                     return true; // processes() says where it stopped
                 }
                 int to = Math.min(tids.size(), from + THREAD_CHUNK);
-                List<Op> ops = new ArrayList<>((to - from) * per);
+                ThreadFiles[] chunk = new ThreadFiles[to - from];
                 for (int i = from; i < to; i++) {
-                    Path dir = dirs.get(i);
-                    for (String f : files) {
-                        ops.add(Op.read(dir.resolve(f)));
+                    chunk[i - from] = new ThreadFiles(tids.get(i), dirs.get(i));
+                }
+                List<ThreadFiles> all = List.of(chunk);
+                readInto(all, first);
+                if (!bundle) {
+                    List<ThreadFiles> full = new ArrayList<>();
+                    for (ThreadFiles tf : chunk) {
+                        if (tf.timedOut()) {
+                            break; // nothing more of this process is read
+                        }
+                        if (needsFullRead(tf, pid, server)) {
+                            full.add(tf);
+                        }
+                    }
+                    if (!anyTimedOut(chunk)) {
+                        readInto(full, second);
                     }
                 }
-                Result[] one = new Result[per];
-                boolean[] timedOut = {false};
-                List<Task> noStack = new ArrayList<>();
-                List<Path> noStackDirs = new ArrayList<>();
-                int base = from;
-                stream(ops, processDeadline, (i, r) -> {
-                    if (timedOut[0]) {
-                        return;
+                for (ThreadFiles tf : chunk) {
+                    ThreadRead tr = thread(pid, pidns, tf, memcg);
+                    if (tr.task != null) {
+                        mine.add(tr.task);
                     }
-                    one[i % per] = r;
-                    if (i % per == per - 1) {
-                        int k = base + i / per;
-                        ThreadRead tr = thread(pid, tids.get(k), pidns, files, one, memcg);
-                        if (tr.task != null) {
-                            mine.add(tr.task);
-                            if (tr.wantWchan) {
-                                noStack.add(tr.task);
-                                noStackDirs.add(dirs.get(k));
-                            }
-                        }
-                        timedOut[0] = tr.timedOut;
+                    if (tr.timedOut) {
+                        return false;
                     }
-                });
-                if (timedOut[0] || !wchans(pid, noStack, noStackDirs)) {
-                    return false;
                 }
             }
             return true;
         }
 
-        /** wchan of the threads whose stack was not read. False when one timed out. */
-        private boolean wchans(int pid, List<Task> tasks, List<Path> dirs) {
-            if (tasks.isEmpty()) {
+        private boolean anyTimedOut(ThreadFiles[] chunk) {
+            for (ThreadFiles tf : chunk) {
+                if (tf.timedOut()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Reads {@code files} of each thread in one timed batch, parsing each result as it arrives. */
+        private void readInto(List<ThreadFiles> threads, String[] files) {
+            if (threads.isEmpty()) {
+                return;
+            }
+            int per = files.length;
+            List<Op> ops = new ArrayList<>(threads.size() * per);
+            for (ThreadFiles tf : threads) {
+                for (String f : files) {
+                    ops.add(Op.read(tf.dir.resolve(f)));
+                }
+            }
+            stream(ops, processDeadline, (i, r) -> threads.get(i / per).take(files[i % per], r));
+        }
+
+        /**
+         * Whether status and stack of a thread are read, from its stat and wchan: always for a process's leader
+         * (its status has the process's memory and namespace pids), for every thread of a FUSE or userfaultfd
+         * server, and for every thread not asleep (S, I) in one of the {@link #IDLE_WAITS}: a thread parked in
+         * futex_wait or epoll is no hang suspect and holds nothing another task waits for, while one in
+         * request_wait_answer, handle_userfault or any wait not on the list may be either.
+         */
+        private boolean needsFullRead(ThreadFiles tf, int pid, boolean server) {
+            if (tf.tid == pid || server || tf.stat == null) {
                 return true;
             }
-            List<Op> ops = new ArrayList<>(tasks.size());
-            for (Path d : dirs) {
-                ops.add(Op.read(d.resolve(WCHAN)));
+            char state = tf.stat.state();
+            if (state != 'S' && state != 'I') {
+                return true;
             }
-            boolean[] timedOut = {false};
-            stream(ops, processDeadline, (i, r) -> {
-                Task t = tasks.get(i);
-                if (r.ok()) {
-                    String w = r.text().strip();
-                    if (!w.isEmpty() && !w.equals("0")) {
-                        t.wchan(w);
+            String w = tf.wchan == null || !tf.wchan.ok() ? null : tf.wchan.text().strip();
+            if (w == null || w.isEmpty() || w.equals("0")) {
+                return true;
+            }
+            int dot = w.indexOf('.');
+            return !IDLE_WAITS.contains(dot > 0 ? w.substring(0, dot) : w);
+        }
+
+        /** What was read of one thread; results stay null for files not read. */
+        private final class ThreadFiles {
+            final int tid;
+            final Path dir;
+            Result statFile;
+            ProcStat stat;
+            Result wchan;
+            Result status;
+            ProcStatus parsedStatus;
+            Result stack;
+            List<Frame> frames;
+            Result cgroup;
+            boolean timedOut;
+
+            ThreadFiles(int tid, Path dir) {
+                this.tid = tid;
+                this.dir = dir;
+            }
+
+            boolean timedOut() {
+                return timedOut;
+            }
+
+            /** Keeps one file's result, parsed where parsing is costly (on the caller's thread, during the reads). */
+            void take(String file, Result r) {
+                timedOut |= r.status() == Status.TIMEOUT;
+                switch (file) {
+                    case STAT -> {
+                        statFile = r;
+                        stat = r.ok() ? ProcStat.parse(r.text()) : null;
                     }
-                } else if (r.status() == Status.TIMEOUT || r.status() == Status.REFUSED) {
-                    timedOut[0] |= r.status() == Status.TIMEOUT;
-                    t.unreadable(true);
-                    ev.warn("task " + t.pid() + " (pid " + pid + "): " + r.detail()
-                            + (r.status() == Status.TIMEOUT ? "; skipped the rest of this process" : ""));
-                } else if (r.status() == Status.ERROR) {
-                    ev.warn(r.detail());
+                    case WCHAN -> wchan = r;
+                    case STATUS -> {
+                        status = r;
+                        parsedStatus = r.ok() ? ProcStatus.parse(r.text()) : null;
+                    }
+                    case STACK -> {
+                        stack = r;
+                        frames = r.ok() ? frames(r.text()) : null;
+                    }
+                    default -> cgroup = r;
                 }
-            });
-            return !timedOut[0];
+            }
+
+            List<Result> results() {
+                List<Result> out = new ArrayList<>(5);
+                for (Result r : new Result[] {statFile, status, wchan, stack, cgroup}) {
+                    if (r != null) {
+                        out.add(r);
+                    }
+                }
+                return out;
+            }
         }
 
         /**
@@ -589,46 +680,34 @@ public final class ProcTreeReader {
             return f;
         }
 
-        /**
-         * One thread's outcome: its task (null when it exited or was not read), whether a read timed out, and
-         * whether its wchan is wanted (its stack was not read).
-         */
-        private record ThreadRead(Task task, boolean timedOut, boolean wantWchan) {
+        /** One thread's outcome: its task (null when it exited or was not read), and whether a read timed out. */
+        private record ThreadRead(Task task, boolean timedOut) {
         }
 
-        private ThreadRead thread(int pid, int tid, String pidns, String[] files, Result[] rs, String memcg) {
-            Result stat = null;
-            Result status = null;
-            Result stack = null;
-            Result cgroup = null;
-            boolean timedOut = false;
+        private ThreadRead thread(int pid, String pidns, ThreadFiles tf, String memcg) {
+            List<Result> rs = tf.results();
+            boolean timedOut = tf.timedOut;
             boolean allSkipped = true;
-            for (int i = 0; i < files.length; i++) {
-                Result r = rs[i];
-                switch (files[i]) {
-                    case STAT -> stat = r;
-                    case STATUS -> status = r;
-                    case STACK -> stack = r;
-                    default -> cgroup = r;
-                }
-                timedOut |= r.status() == Status.TIMEOUT;
+            for (Result r : rs) {
                 allSkipped &= r.status() == Status.SKIPPED;
             }
-            if (stat.status() == Status.MISSING && status.status() == Status.MISSING) {
-                return new ThreadRead(null, timedOut, false); // the thread exited
+            Status statSeen = tf.statFile == null ? null : tf.statFile.status();
+            if (statSeen == Status.MISSING && (tf.status == null || tf.status.status() == Status.MISSING)
+                    && (tf.wchan == null || tf.wchan.status() == Status.MISSING)) {
+                return new ThreadRead(null, timedOut); // the thread exited
             }
             if (!timedOut && allSkipped) {
-                return new ThreadRead(null, false, false); // the scan stopped before this thread
+                return new ThreadRead(null, false); // the scan stopped before this thread
             }
+            int tid = tf.tid;
             Task t = new Task(tid).tgid(pid).source(source).pidNamespace(pidns);
-            ProcStat st = ProcStat.parse(text(stat));
+            ProcStat st = tf.stat;
             if (st != null) {
                 t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
                         .cpu(st.processor()).startTime(st.startTime());
             }
-            String statusText = text(status);
-            if (statusText != null) {
-                ProcStatus ss = ProcStatus.parse(statusText);
+            ProcStatus ss = tf.parsedStatus;
+            if (ss != null) {
                 if (t.comm() == null) {
                     t.comm(ss.name());
                 }
@@ -644,26 +723,28 @@ public final class ProcTreeReader {
                 t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
                         .swapKb(ss.vmSwapKb()).pageTablesKb(ss.vmPteKb()).contextSwitches(ss.contextSwitches());
             }
-            boolean wantWchan = false;
-            if (stack.ok()) {
-                stacksRead++;
-                t.frames(frames(stack.text()));
-            } else {
-                if (stack.status() == Status.DENIED) {
-                    stacksDenied++;
+            String wchan = text(tf.wchan == null ? MISSING : tf.wchan);
+            if (wchan != null) {
+                wchan = wchan.strip();
+                if (!wchan.isEmpty() && !wchan.equals("0")) {
+                    t.wchan(wchan);
                 }
-                wantWchan = stack.status() != Status.TIMEOUT && stack.status() != Status.SKIPPED && !timedOut;
             }
-            if (cgroup != null) {
-                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(cgroup));
+            if (tf.frames != null) {
+                stacksRead++;
+                t.frames(tf.frames);
+            } else if (tf.stack != null && tf.stack.status() == Status.DENIED) {
+                stacksDenied++;
+            }
+            if (tf.cgroup != null) {
+                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(tf.cgroup));
                 if (mp != null) {
                     t.memoryCgroup(mp.path());
                 }
             } else if (memcg != null) {
                 t.memoryCgroup(memcg);
             }
-            for (int i = 0; i < files.length; i++) {
-                Result r = rs[i];
+            for (Result r : rs) {
                 if (r.status() == Status.TIMEOUT || r.status() == Status.REFUSED) {
                     t.unreadable(true);
                     ev.warn("task " + tid + " (pid " + pid + "): " + r.detail()
@@ -672,7 +753,7 @@ public final class ProcTreeReader {
                     ev.warn(r.detail());
                 }
             }
-            return new ThreadRead(ev.addTask(t), timedOut, wantWchan);
+            return new ThreadRead(ev.addTask(t), timedOut);
         }
 
         /**
@@ -728,7 +809,12 @@ public final class ProcTreeReader {
             }
         }
 
-        private void fds(int pid, Path pd, List<String> names, List<Task> mine) {
+        /** A process's userfaultfd and /dev/fuse descriptors. */
+        private record FdTargets(List<Integer> uffds, List<Integer> fuseFds) {
+        }
+
+        /** Which descriptors are userfaultfds or /dev/fuse; null when a link did not answer (the process is given up). */
+        private FdTargets fdTargets(int pid, Path pd, List<String> names) {
             List<Integer> fds = new ArrayList<>();
             for (String n : names) {
                 String s = n.endsWith(LINK_SUFFIX) ? n.substring(0, n.length() - LINK_SUFFIX.length()) : n;
@@ -764,12 +850,17 @@ public final class ProcTreeReader {
                     saveLink(fdDir.resolve(Integer.toString(chunk.get(i))), target);
                 }
                 if (timedOut(rs)) {
-                    giveUp(pid, mine, rs);
-                    return;
+                    giveUp(pid, List.of(), rs);
+                    return null;
                 }
             }
+            return new FdTargets(uffds, fuseFds);
+        }
+
+        private void fdinfos(int pid, Path pd, FdTargets targets, List<Task> mine) {
+            List<Integer> uffds = targets.uffds();
             List<Integer> wanted = new ArrayList<>(uffds);
-            wanted.addAll(fuseFds);
+            wanted.addAll(targets.fuseFds());
             if (wanted.isEmpty()) {
                 return;
             }

@@ -47,8 +47,7 @@ class ProcTreeReaderTest {
         assertThat(toucher.tgid()).isEqualTo(4889);
         assertThat(toucher.comm()).isEqualTo("uffd-toucher");
         assertThat(toucher.state()).isEqualTo(TaskState.SLEEPING);
-        // wchan is the stack's top wait: read only where the stack is not
-        assertThat(toucher.wchan()).isNull();
+        assertThat(toucher.wchan()).isEqualTo("handle_userfault");
         assertThat(toucher.frames().get(0).function()).isEqualTo("handle_userfault");
         assertThat(toucher.pidNamespace()).isEqualTo("pid:[4026531836]");
 
@@ -107,15 +106,40 @@ class ProcTreeReaderTest {
     }
 
     @Test
-    void wchanStandsInForAStackThatIsNotThere() throws Exception {
+    void liveReadSkipsStatusAndStackOfThreadsIdleInAnOrdinaryWait() throws Exception {
         Path root = ProcFixtures.copyBundle(dir.resolve("b"));
-        Files.delete(root.resolve("proc/4889/task/4891/stack"));
-        Evidence e = new ProcTreeReader(root, opts()).read();
-        Task toucher = e.taskOrNull(4891);
-        assertThat(toucher.frames()).isEmpty();
-        assertThat(toucher.wchan()).isEqualTo("handle_userfault");
-        assertThat(ScanWindow.looksStuck(toucher)).isTrue();
-        assertThat(e.taskOrNull(4892).wchan()).isNull();
+        Evidence e = new ProcTreeReader(root, opts().withLive(true)).read();
+        // 5050 is a non-leader thread asleep in pause(): stat and wchan say all there is to say
+        Task idle = e.taskOrNull(5050);
+        assertThat(idle.comm()).isEqualTo("zlive");
+        assertThat(idle.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(idle.wchan()).isEqualTo("__do_sys_pause");
+        assertThat(idle.frames()).isEmpty();
+        assertThat(idle.contextSwitches()).isNull();
+        assertThat(idle.memoryCgroup()).isNotNull();
+        // a sleeper in a FUSE or userfault wait, a D task and every leader are read in full
+        assertThat(e.taskOrNull(4891).frames().get(0).function()).isEqualTo("handle_userfault");
+        assertThat(e.taskOrNull(4891).contextSwitches()).isNotNull();
+        assertThat(e.taskOrNull(4892).hasFrame("fuse_lookup")).isTrue();
+        assertThat(e.taskOrNull(5213).rssKb()).isPositive();
+        assertThat(e.taskOrNull(4889).frames()).isNotEmpty();
+        assertThat(e.taskOrNull(5049).nsPids()).isNotEmpty();
+    }
+
+    @Test
+    void everyThreadOfAFuseOrUffdServerIsReadInFull() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("b"));
+        // a second thread of the uffd owner 4889, parked in pause() like 5050
+        Path src = root.resolve("proc/5049/task/5050");
+        Path d = root.resolve("proc/4889/task/4893");
+        Files.createDirectories(d);
+        for (String f : new String[] {"stat", "status", "stack", "wchan"}) {
+            Files.writeString(d.resolve(f), Files.readString(src.resolve(f)).replaceFirst("^5050 ", "4893 "));
+        }
+        Evidence e = new ProcTreeReader(root, opts().withLive(true)).read();
+        assertThat(e.taskOrNull(4893).wchan()).isEqualTo("__do_sys_pause");
+        assertThat(e.taskOrNull(4893).frames()).isNotEmpty();
+        assertThat(e.taskOrNull(5050).frames()).isEmpty();
     }
 
     @Test
@@ -262,7 +286,8 @@ class ProcTreeReaderTest {
             assertThat(e.taskOrNull(pid).comm()).isNotNull();
         }
         assertThat(e.taskOrNull(4891).frames()).isNotEmpty();
-        assertThat(e.taskOrNull(5050).frames()).isNotEmpty();
+        // 5050 sleeps in pause(): a live read takes its stack only from a bundle
+        assertThat(e.taskOrNull(5050).wchan()).isEqualTo("__do_sys_pause");
         assertThat(e.uffds()).hasSize(1);
         assertThat(e.fuseConnections()).hasSize(1);
         assertThat(e.memCgroups()).hasSize(1);
