@@ -454,7 +454,10 @@ public final class ProcTreeReader {
         private void process(int pid) {
             Path pd = proc.resolve(Integer.toString(pid));
             // cgroup is read once per process: the memory controller is per process (v2 domains, v1 mm owner)
-            List<Result> rs = run(List.of(Op.listDirs(pd.resolve("task")), Op.readlink(pd.resolve("ns").resolve("pid")),
+            // live task/ holds only directories: listing it without a stat per entry saves one syscall a thread
+            Path taskList = pd.resolve("task");
+            List<Result> rs = run(List.of(bundle ? Op.listDirs(taskList) : Op.list(taskList),
+                    Op.readlink(pd.resolve("ns").resolve("pid")),
                     Op.list(pd.resolve("fd")), Op.read(pd.resolve(CGROUP))), processDeadline);
             if (timedOut(rs)) {
                 giveUp(pid, List.of(), rs);
