@@ -57,6 +57,7 @@ public final class ProcTreeReader {
     private static final int THREAD_CHUNK = 256;
     private static final int MAX_CACHED_STACKS = 4096;
     private static final Result MISSING = new Result(Status.MISSING, null, null);
+    private static final Duration SAVE_GRACE = Duration.ofSeconds(30);
     /**
      * wchan of an idle sleep: waits on user space or for work, holding nothing another task waits for. Names of
      * 3.10 to 6.x kernels (futex_wait_queue_me became futex_wait_queue, then futex_do_wait; pipe_wait went,
@@ -245,7 +246,10 @@ public final class ProcTreeReader {
         private final long processDeadline;
         private final Path saveDir;
         private boolean stopped;
-        private boolean saveFailed;
+        private java.util.concurrent.ExecutorService writer;
+        private volatile String saveError;
+        /** Directories made for the bundle (writer thread only). */
+        private final Set<Path> madeDirs = new java.util.HashSet<>();
         private int stacksDenied;
         private int stacksRead;
         /** pid holding /dev/fuse -> the connection its fdinfo named, or -1 when the kernel does not say. */
@@ -275,6 +279,7 @@ public final class ProcTreeReader {
             memCgroups();
             oomScoreAdjs();
             cpuCgroups();
+            finishSaving();
         }
 
         // ---- plumbing
@@ -341,7 +346,7 @@ public final class ProcTreeReader {
         }
 
         private void save(Path p, String suffix, String text) {
-            if (saveFailed) {
+            if (saveError != null) {
                 return;
             }
             String rel;
@@ -356,12 +361,51 @@ public final class ProcTreeReader {
             if (!out.startsWith(saveDir.normalize())) {
                 return;
             }
+            if (writer == null) {
+                writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "hangdoctor-save");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            // the disk is written on its own thread: a slow disk must not eat the time the reads have
+            writer.execute(() -> write(out, text));
+        }
+
+        /** On the writer thread. */
+        private void write(Path out, String text) {
+            if (saveError != null) {
+                return;
+            }
             try {
-                Files.createDirectories(out.getParent());
+                Path dir = out.getParent();
+                if (madeDirs.add(dir)) {
+                    Files.createDirectories(dir);
+                }
                 Files.writeString(out, text, StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException ex) {
-                saveFailed = true;
-                ev.warn("could not save the bundle under " + saveDir + ": " + ex.getMessage());
+                saveError = "could not save the bundle under " + saveDir + ": " + ex.getMessage();
+            }
+        }
+
+        /** Waits for the bundle's writes, at most {@link #SAVE_GRACE} past the scan's deadline. */
+        private void finishSaving() {
+            if (writer == null) {
+                return;
+            }
+            writer.shutdown();
+            long left = Math.max(0, deadline - System.nanoTime()) + SAVE_GRACE.toNanos();
+            try {
+                if (!writer.awaitTermination(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    writer.shutdownNow();
+                    ev.warn("the bundle under " + saveDir + " is incomplete: its disk did not keep up");
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                ev.warn("the bundle under " + saveDir + " may be incomplete: interrupted while saving");
+            }
+            if (saveError != null) {
+                ev.warn(saveError);
             }
         }
 
