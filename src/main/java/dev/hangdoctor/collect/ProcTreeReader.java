@@ -35,12 +35,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reads a /proc-shaped tree (the live /proc, or a bundle saved by `scan --save`): every PID/task/TID's stat,
- * status, wchan, stack and cgroup, userfaultfd and /dev/fuse descriptors, FUSE connections, memory cgroups, CPU
- * bandwidth counts and host facts. The root is injected so tests and saved bundles use the same code as the live
- * host. Every read runs through a {@link TimedReader}: a file that never answers costs one stuck thread and marks
- * its process unreadable; the whole scan ends by its deadline with what it has. Nothing read here needs the
- * target's mmap lock (no cmdline, environ, maps).
+ * Reads a /proc-shaped tree (the live /proc, or a bundle saved by `scan --save`): every PID/task/TID's stat and
+ * wchan, status and stack where they can matter (see {@code needsFullRead}), each process's cgroup, userfaultfd and
+ * /dev/fuse descriptors, FUSE connections, memory cgroups, CPU bandwidth counts and host facts. The root is injected
+ * so tests and saved bundles use the same code as the live host. Every read runs through a {@link TimedReader}: a
+ * file that never answers costs one stuck thread and marks its process unreadable; the whole scan ends by its
+ * deadline with what it has (a bundle's writes, on their own thread, get up to 30 s more on a slow disk). Nothing
+ * read here needs the target's mmap lock (no cmdline, environ, maps).
  */
 public final class ProcTreeReader {
     /** In a bundle, a symlink (fd/N, ns/pid) is saved as a text file of this name holding the link target. */
