@@ -16,6 +16,8 @@ public final class KillProcessAction implements Action {
     private final Set<Integer> diagnosed;
     private final SafetyGuard guard;
     private final Path procRoot;
+    /** Taken when the target was identified: the JDK refuses to signal it if its start time no longer matches. */
+    private final ProcessHandle handle;
 
     public KillProcessAction(String id, String finding, ProcessIdentity target, String why, Set<Integer> diagnosed,
                              SafetyGuard guard, Path procRoot) {
@@ -26,6 +28,7 @@ public final class KillProcessAction implements Action {
         this.diagnosed = Set.copyOf(diagnosed);
         this.guard = guard;
         this.procRoot = procRoot;
+        this.handle = ProcessHandle.of(target.pid()).orElse(null);
     }
 
     public ProcessIdentity target() {
@@ -69,14 +72,22 @@ public final class KillProcessAction implements Action {
 
     @Override
     public void apply() {
+        if (!procRoot.toAbsolutePath().normalize().equals(REAL_PROC)) {
+            // the identity was read from a copy of a host, but a signal goes to this host's pid: never mix the two
+            throw new IllegalStateException("refused: " + target + " was identified under " + procRoot
+                    + ", not this host's /proc");
+        }
         String refused = guard.refuseKill(target, diagnosed);
         if (refused != null) {
             throw new IllegalStateException("refused: " + refused);
         }
-        // the start time was just re-checked; ProcessHandle sends SIGKILL to exactly this pid
-        boolean sent = ProcessHandle.of(target.pid()).map(ProcessHandle::destroyForcibly).orElse(false);
+        // the start time was just re-checked in /proc, and the handle taken at identification checks it again in the
+        // JDK right before kill(2): a pid reused in between is not signalled
+        boolean sent = handle != null && handle.pid() == target.pid() && handle.destroyForcibly();
         if (!sent) {
-            throw new IllegalStateException("could not signal pid " + target.pid() + " (gone?)");
+            throw new IllegalStateException("could not signal pid " + target.pid() + " (gone, or its pid was reused)");
         }
     }
+
+    private static final Path REAL_PROC = Path.of("/proc");
 }

@@ -31,7 +31,8 @@ public final class MemcgRaiseLimitAction implements Action {
 
     /** The default raise: a quarter of the limit, at least 64 MiB; bounded so one stuck cgroup cannot take the host. */
     public static long raisedLimit(long limit) {
-        return limit + Math.max(limit / 4, 64L << 20);
+        // page-aligned, as the kernel stores it: what is written reads back the same, so restore() can compare
+        return (limit + Math.max(limit / 4, 64L << 20)) & ~4095L;
     }
 
     public Path cgroupDir() {
@@ -120,6 +121,24 @@ public final class MemcgRaiseLimitAction implements Action {
             }
         }
         Files.writeString(limitFile(), Long.toString(toBytes), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Puts the old limit back when usage has fallen well below it (the stuck charge went through and the burst is
+     * over); otherwise leaves the raised limit, since restoring it would only re-create the stall. Returns what it did.
+     */
+    public String restore() throws IOException {
+        Long now = readLong(limitFile());
+        if (now == null || Math.abs(now - toBytes) >= 4096) {
+            return "not restored: the limit is no longer the one fix set (" + readRaw(limitFile()) + ")";
+        }
+        Long usage = readLong(cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current"));
+        if (usage == null || usage > fromBytes * 9 / 10) {
+            return "not restored: usage " + (usage == null ? "unknown" : mib(usage)) + " is still near the old limit "
+                    + mib(fromBytes);
+        }
+        Files.writeString(limitFile(), Long.toString(fromBytes), StandardCharsets.US_ASCII);
+        return "restored the limit to " + mib(fromBytes) + " (usage " + mib(usage) + ")";
     }
 
     private Path limitFile() {

@@ -13,11 +13,12 @@ import java.util.List;
  * Reads, right before choosing, what the OOM killer ranks a cgroup's processes by: VmRSS, VmSwap, VmPTE and
  * oom_score_adj. Fresh values matter: the choice is acted on seconds later.
  */
-final class OomFacts {
+public final class OomFacts {
     private OomFacts() {
     }
 
-    static Evidence read(Path procRoot, List<Integer> pids) {
+    /** Tasks with comm, flags, start time, VmRSS, VmSwap, VmPTE and oom_score_adj; pids that are gone are left out. */
+    public static Evidence read(Path procRoot, List<Integer> pids) {
         Evidence e = new Evidence();
         for (int pid : pids) {
             Path dir = procRoot.resolve(Integer.toString(pid));

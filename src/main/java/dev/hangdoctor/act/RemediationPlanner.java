@@ -129,21 +129,15 @@ public final class RemediationPlanner {
             why.add("no FUSE connection has a waiting request");
             return Optional.empty();
         }
-        // narrow to the connections the finding's tasks have files or a working directory on
-        List<FuseConnection> used = new ArrayList<>();
-        for (FuseConnection c : stuck) {
-            if (usesMount(pidsOf(f, e), c.mountPoints())) {
-                used.add(c);
-            }
-        }
-        List<FuseConnection> chosen = !used.isEmpty() ? used : stuck;
-        if (chosen.size() > 1) {
-            why.add("several FUSE connections have waiting requests (" + chosen.stream().map(c -> Integer.toString(c.id()))
+        // a stack does not say which mount its task waits on, and a task's cwd or open files may well be on another,
+        // healthy-but-busy mount: with more than one candidate, the operator picks
+        if (stuck.size() > 1) {
+            why.add("several FUSE connections have waiting requests (" + stuck.stream().map(c -> Integer.toString(c.id()))
                     .reduce((a, b) -> a + ", " + b).orElse("") + ") and the blocked tasks do not say which they wait"
                     + " on; choose one with --connection N");
             return Optional.empty();
         }
-        FuseConnection c = chosen.get(0);
+        FuseConnection c = stuck.get(0);
         return Optional.of(new FuseAbortAction(f.key(), hostRoot.resolve("sys/fs/fuse/connections"), c.id(),
                 c.mountPoints()));
     }
@@ -157,59 +151,65 @@ public final class RemediationPlanner {
         }
     }
 
-    /** Whether any of the pids has its cwd, root or an open file under one of the mount points. */
-    private boolean usesMount(Set<Integer> pids, List<String> mountPoints) {
-        if (mountPoints.isEmpty()) {
-            return false;
-        }
-        for (int pid : pids) {
-            Path dir = hostRoot.resolve("proc").resolve(Integer.toString(pid));
-            List<Path> links = new ArrayList<>(List.of(dir.resolve("cwd")));
-            try (Stream<Path> fds = Files.list(dir.resolve("fd"))) {
-                fds.limit(4096).forEach(links::add);
-            } catch (IOException | RuntimeException ignored) {
-                // the process is exiting (no fd table) or gone: cwd alone then
+    /**
+     * The memory cgroup the hang is about: the blocker's own, never a victim's (a writer of a healthy container queued
+     * behind another container's deadlock must not lose memory or a process), and only when that cgroup shows it is
+     * at its limit: under_oom, or usage within 2 % (at least 1 MiB) of the limit.
+     */
+    private Optional<MemCgroup> cgroupOf(Finding f, Evidence e, List<String> why) {
+        Set<Integer> blocker = new LinkedHashSet<>();
+        if (f.rootCause() != null) {
+            blocker.add(f.rootCause().pid());
+            Task t = e.taskOrNull(f.rootCause().pid());
+            if (t != null && t.tgid() != null) {
+                blocker.add(t.tgid());
             }
-            for (Path l : links) {
-                String target;
-                try {
-                    // readlink of /proc/PID/{cwd,fd/N} prints a path; it does not wait on the filesystem
-                    target = Files.readSymbolicLink(l).toString();
-                } catch (IOException | RuntimeException ex) {
-                    continue;
-                }
-                for (String mp : mountPoints) {
-                    if (target.equals(mp) || target.startsWith(mp.endsWith("/") ? mp : mp + "/")) {
-                        return true;
-                    }
-                }
+        } else if (f.victims().stream().allMatch(v -> sameCgroup(v.pid(), f.victims().get(0).pid(), e))) {
+            // a rule of sufferers only (tasks stuck at one cgroup's limit): they are the hang, all in one cgroup
+            f.victims().forEach(v -> blocker.add(v.pid()));
+        }
+        if (blocker.isEmpty()) {
+            why.add("no blocking task names the cgroup to act on");
+            return Optional.empty();
+        }
+        MemCgroup found = null;
+        for (MemCgroup c : e.memCgroups()) {
+            boolean mine = c.pids().stream().anyMatch(blocker::contains);
+            for (int p : blocker) {
+                Task t = e.taskOrNull(p);
+                mine |= t != null && c.path().equals(t.memoryCgroup());
+            }
+            if (mine && (found == null || c.path().length() > found.path().length())) {
+                found = c; // the innermost limited cgroup that holds the blocker
             }
         }
-        return false;
+        if (found == null) {
+            why.add("the blocker is in no memory cgroup with a limit");
+            return Optional.empty();
+        }
+        if (!atLimit(found)) {
+            why.add("cgroup " + found.path() + " is not at its limit (usage " + found.usageBytes() + " of "
+                    + found.limitBytes() + ")");
+            return Optional.empty();
+        }
+        return Optional.of(found);
     }
 
-    private Optional<MemCgroup> cgroupOf(Finding f, Evidence e, List<String> why) {
-        Set<Integer> pids = pidsOf(f, e);
-        MemCgroup best = null;
-        for (MemCgroup c : e.memCgroups()) {
-            boolean mine = c.pids().stream().anyMatch(pids::contains);
-            if (!mine) {
-                for (int p : pids) {
-                    Task t = e.taskOrNull(p);
-                    if (t != null && c.path().equals(t.memoryCgroup())) {
-                        mine = true;
-                        break;
-                    }
-                }
-            }
-            if (mine && (best == null || Boolean.TRUE.equals(c.underOom()))) {
-                best = c;
-            }
+    private static boolean sameCgroup(int a, int b, Evidence e) {
+        Task ta = e.taskOrNull(a);
+        Task tb = e.taskOrNull(b);
+        return ta != null && tb != null && ta.memoryCgroup() != null && ta.memoryCgroup().equals(tb.memoryCgroup());
+    }
+
+    static boolean atLimit(MemCgroup c) {
+        if (Boolean.TRUE.equals(c.underOom())) {
+            return true;
         }
-        if (best == null) {
-            why.add("the stuck tasks' memory cgroup is not known (no limited cgroup holds them)");
+        if (c.usageBytes() == null || c.limitBytes() == null || c.unlimited()) {
+            return false;
         }
-        return Optional.ofNullable(best);
+        long margin = Math.max(c.limitBytes() / 50, 1L << 20);
+        return c.usageBytes() >= c.limitBytes() - margin;
     }
 
     private Optional<Action> raiseLimit(Finding f, Evidence e, List<String> why) {

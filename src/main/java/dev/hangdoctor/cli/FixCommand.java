@@ -71,6 +71,11 @@ public final class FixCommand implements Callable<Integer> {
             description = "How long to wait for the hang to clear after acting (default: ${DEFAULT-VALUE}).")
     Duration verifyTimeout;
 
+    @Option(names = "--restore-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "After a memory limit was raised, wait this long and put the old limit back if usage has"
+                    + " fallen well below it (default: keep the raised limit; the audit log has the old value).")
+    Duration restoreAfter;
+
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/hangdoctor",
             description = "Where the audit log lives (default: ${DEFAULT-VALUE}; created 0700).")
     Path stateDir;
@@ -92,6 +97,10 @@ public final class FixCommand implements Callable<Integer> {
             if (!RemedyIds.ALL.contains(a)) {
                 throw new IllegalArgumentException("--action " + a + ": unknown (known: " + String.join(", ", RemedyIds.ALL) + ")");
             }
+        }
+        if (yes && !root.toAbsolutePath().normalize().equals(Path.of("/"))) {
+            // a copied tree's pids are not this host's: acting on them would hit whatever runs here under those numbers
+            throw new IllegalArgumentException("--yes acts on this host only; --root " + root + " can only be planned (dry run)");
         }
         kb = KnowledgeBase.load(ruleDirs);
         SafetyGuard guard = new SafetyGuard(root.resolve("proc"));
@@ -147,6 +156,12 @@ public final class FixCommand implements Callable<Integer> {
             if (refused != null) {
                 result = "refused: " + refused;
             } else {
+                // the intent is on disk before the host changes: a crash in between still leaves a trace
+                if (!audited(audit, a, beforeState, null, "attempting", err)) {
+                    result = "refused: the audit log cannot be written";
+                    record(results, a, result, beforeState, null, out);
+                    continue;
+                }
                 try {
                     a.apply();
                     result = "done";
@@ -157,14 +172,8 @@ public final class FixCommand implements Callable<Integer> {
                 Thread.sleep(200);
                 afterState = a.observe();
             }
-            audit.record(a, beforeState, afterState, result);
-            ObjectNode r = results.addObject();
-            r.put("action", a.id()).put("finding", a.finding()).put("summary", a.summary()).put("result", result)
-                    .put("before", beforeState).put("after", afterState);
-            if (!json) {
-                out.println("[" + a.id() + "] " + result + ": " + a.summary());
-                out.println("    before: " + beforeState + (afterState == null ? "" : "\n    after:  " + afterState));
-            }
+            audited(audit, a, beforeState, afterState, result, err);
+            record(results, a, result, beforeState, afterState, out);
         }
         doc.put("auditLog", audit.file().toString());
         List<Verification.Outcome> outcomes = verify(before, actedOn);
@@ -176,6 +185,9 @@ public final class FixCommand implements Callable<Integer> {
             if (!json) {
                 out.println("Verify " + o.signature() + ": " + o.verdict() + " (" + o.detail() + ")");
             }
+        }
+        if (restoreAfter != null) {
+            restoreLimits(plan, audit, doc, out);
         }
         if (!json) {
             out.println("Audit log: " + audit.file());
@@ -192,6 +204,48 @@ public final class FixCommand implements Callable<Integer> {
         }
         return d.findings().stream()
                 .filter(f -> RemediationPlanner.pidsOf(f, ev).stream().anyMatch(onlyPids::contains)).toList();
+    }
+
+    private void restoreLimits(RemediationPlanner.Plan plan, AuditLog audit, ObjectNode doc, PrintWriter out)
+            throws Exception {
+        List<dev.hangdoctor.act.MemcgRaiseLimitAction> raised = plan.actions().stream()
+                .filter(a -> a instanceof dev.hangdoctor.act.MemcgRaiseLimitAction)
+                .map(a -> (dev.hangdoctor.act.MemcgRaiseLimitAction) a).toList();
+        if (raised.isEmpty()) {
+            return;
+        }
+        Thread.sleep(restoreAfter.toMillis());
+        ArrayNode restored = doc.putArray("restored");
+        for (dev.hangdoctor.act.MemcgRaiseLimitAction a : raised) {
+            String before = a.observe();
+            String result = a.restore();
+            audit.record(a, before, a.observe(), result);
+            restored.addObject().put("cgroup", a.cgroupDir().toString()).put("result", result);
+            if (!json) {
+                out.println("[restore] " + a.cgroupDir() + ": " + result);
+            }
+        }
+    }
+
+    /** Writes one audit line; a failure is said on stderr and does not stop the remaining work. */
+    private static boolean audited(AuditLog audit, Action a, String before, String after, String result, PrintWriter err) {
+        try {
+            audit.record(a, before, after, result);
+            return true;
+        } catch (Exception ex) {
+            err.println("hangdoctor: warning: audit log " + audit.file() + ": " + Main.oneLine(ex));
+            return false;
+        }
+    }
+
+    private void record(ArrayNode results, Action a, String result, String before, String after, PrintWriter out) {
+        ObjectNode r = results.addObject();
+        r.put("action", a.id()).put("finding", a.finding()).put("summary", a.summary()).put("result", result)
+                .put("before", before).put("after", after);
+        if (!json) {
+            out.println("[" + a.id() + "] " + result + ": " + a.summary());
+            out.println("    before: " + before + (after == null ? "" : "\n    after:  " + after));
+        }
     }
 
     private Evidence scan() throws Exception {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hangdoctor", mixinStandardHelpOptions = true, version = "hangdoctor 0.1.0",
         description = "Says which task blocks a hung Linux host, which are only victims, which known kernel bug it is,"
                 + " and what un-hangs it.",
-        subcommands = {AnalyzeCommand.class, ScanCommand.class, FixCommand.class, AuditCommand.class,
+        subcommands = {AnalyzeCommand.class, ScanCommand.class, FixCommand.class, AuditCommand.class, WatchCommand.class, CheckCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -34,8 +34,9 @@ public final class Main {
             return ExitCodes.BAD_INPUT;
         });
         cl.setParameterExceptionHandler((ex, parsed) -> {
+            String name = ex.getCommandLine().getCommandName();
             ex.getCommandLine().getErr().println("hangdoctor: " + ex.getMessage()
-                    + " (see 'hangdoctor " + ex.getCommandLine().getCommandName() + " --help')");
+                    + " (see 'hangdoctor " + (name.equals("hangdoctor") ? "" : name + " ") + "--help')");
             return ExitCodes.BAD_INPUT;
         });
         return cl.execute(args);

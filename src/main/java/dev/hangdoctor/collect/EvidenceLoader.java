@@ -10,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
+import java.util.HashSet;
+import java.util.Set;
+import dev.hangdoctor.parse.MountinfoEntry;
 
 /**
  * Opens evidence named on the command line: a file, `-` for standard input, a /proc-shaped directory, or a
@@ -55,9 +59,8 @@ public final class EvidenceLoader {
         }
         Evidence all = new Evidence();
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir, 4)) {
-            s.filter(p -> !Files.isDirectory(p)).sorted().limit(MAX_FILES_IN_DIR).forEach(files::add);
-        }
+        walk(dir.toAbsolutePath().normalize(), 0, remoteMounts(), files, all);
+        files.sort(null);
         int used = 0;
         for (Path f : files) {
             String name = f.toString();
@@ -84,6 +87,62 @@ public final class EvidenceLoader {
                     + files.size() + " file(s) looked at; understood: " + EvidenceReader.UNDERSTOOD + ")");
         }
         return all;
+    }
+
+    /**
+     * Lists evidence files below {@code dir} (4 levels) without ever stat'ing a FUSE, NFS or CIFS mount point: on a hung
+     * host, looking at one can block forever, and evidence does not live on them. Unreadable entries become warnings.
+     */
+    private static void walk(Path dir, int depth, Set<String> remote, List<Path> out, Evidence warnings) {
+        if (depth > 4 || out.size() >= MAX_FILES_IN_DIR) {
+            return;
+        }
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                entries.add(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            warnings.warn(dir + ": skipped, cannot list (" + reason(e) + ")");
+            return;
+        }
+        entries.sort(null);
+        for (Path p : entries) {
+            if (remote.contains(p.toString())) {
+                warnings.warn(p + ": skipped, a network or FUSE mount");
+                continue;
+            }
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                walk(p, depth + 1, remote, out, warnings);
+            } else if (out.size() < MAX_FILES_IN_DIR) {
+                out.add(p);
+            }
+        }
+    }
+
+    /** Mount points whose file system may hang when touched (from this process's mountinfo). */
+    private static Set<String> remoteMounts() {
+        Set<String> out = new HashSet<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                MountinfoEntry m = MountinfoEntry.parse(line);
+                if (m != null && m.fsType() != null && (m.fsType().startsWith("fuse") || m.fsType().startsWith("nfs")
+                        || m.fsType().startsWith("cifs") || m.fsType().startsWith("smb") || m.fsType().equals("9p"))) {
+                    out.add(m.mountPoint());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no /proc: nothing to avoid
+        }
+        return out;
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
     }
 
     private static Evidence requireRecognised(Evidence e, String name) throws UnrecognisedEvidenceException {

@@ -456,6 +456,39 @@ public final class ProcTreeReader {
                     ev.host().pressure().put(psi[i], p.strip().split("\n")[0]);
                 }
             }
+            blockDevices();
+        }
+
+        /**
+         * Requests in flight per block device (/sys/block/DEV/inflight: "reads writes"): a device whose count stays
+         * up while tasks sit in io_schedule is where a block I/O stall ends. Idle devices (0 0) are not recorded.
+         */
+        private void blockDevices() {
+            if (sys == null) {
+                return;
+            }
+            Path block = sys.resolve("block");
+            Result list = run1(Op.listDirs(block), deadline);
+            if (!list.ok()) {
+                return;
+            }
+            List<String> devs = new ArrayList<>(list.lines());
+            devs.sort(null);
+            List<Op> ops = new ArrayList<>();
+            for (String d : devs.subList(0, Math.min(devs.size(), 256))) {
+                ops.add(Op.read(block.resolve(d).resolve("inflight")));
+            }
+            List<Result> rs = run(ops, deadline);
+            for (int i = 0; i < rs.size(); i++) {
+                String v = text(rs.get(i));
+                if (v == null) {
+                    continue;
+                }
+                String[] rw = v.trim().split("\\s+");
+                if (rw.length == 2 && !(rw[0].equals("0") && rw[1].equals("0"))) {
+                    ev.host().sysctls().put("block." + devs.get(i) + ".inflight", rw[0] + " reads, " + rw[1] + " writes");
+                }
+            }
         }
 
         // ---- processes and threads

@@ -50,17 +50,22 @@ public final class Diagnoser {
 
         List<Finding> findings = new ArrayList<>();
         List<Built> accepted = new ArrayList<>();
+        Set<String> snapshotOnly = new java.util.TreeSet<>();
         List<Integer> rootPids = new ArrayList<>();
-        // a specific rule that matched explains its tasks better than the generic ones it names
-        Set<String> superseded = new java.util.HashSet<>();
-        matches.forEach(m -> superseded.addAll(m.rule().supersedes()));
-        for (RuleMatch m : matches) {
-            if (superseded.contains(m.rule().id())) {
-                continue;
-            }
+        // a specific rule explains its tasks better than the generic ones it names: specific rules go first, and a
+        // generic finding steps aside only where it speaks of the same tasks (another, independent hang of the
+        // generic kind elsewhere on the host is still reported)
+        List<RuleMatch> ordered = new ArrayList<>(matches.stream().filter(m -> !m.rule().supersedes().isEmpty()).toList());
+        matches.stream().filter(m -> m.rule().supersedes().isEmpty()).forEach(ordered::add);
+        for (RuleMatch m : ordered) {
             for (Part part : partition(m, graph)) {
                 Built b = build(m, part, graph, evidence);
-                if (covered(b, accepted)) {
+                if (covered(b, accepted) || supersededHere(b, m, accepted)) {
+                    continue;
+                }
+                if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
+                    // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
+                    snapshotOnly.add(m.rule().id());
                     continue;
                 }
                 findings.add(b.finding);
@@ -68,7 +73,7 @@ public final class Diagnoser {
                 rootPids.add(b.rootPid);
             }
         }
-        if (findings.isEmpty()) {
+        if (findings.isEmpty() && (snapshotOnly.isEmpty() || stuckLongEnough(blockedPids(evidence), evidence))) {
             Built generic = unclassified(graph, evidence);
             if (generic != null) {
                 findings.add(generic.finding);
@@ -93,6 +98,11 @@ public final class Diagnoser {
         }
         List<String> warnings = new ArrayList<>(evidence.warnings());
         warnings.addAll(kb.errors());
+        if (!snapshotOnly.isEmpty() && findings.isEmpty()) {
+            long d = evidence.tasks().stream().filter(t -> t.state().isBlocked()).count();
+            warnings.add(d + " task(s) in D look like " + String.join(", ", snapshotOnly) + ", but this is one snapshot"
+                    + " with no duration (no hung-task report, no second sample): not reported as a hang");
+        }
         Map<String, String> host = new TreeMap<>(evidence.host().sysctls());
         if (evidence.host().hostname() != null) {
             host.put("hostname", evidence.host().hostname());
@@ -111,7 +121,8 @@ public final class Diagnoser {
      * plus the blocker (the rest are only waiters the wait graph added), and the blocker's own pid (negative when the
      * evidence named none).
      */
-    private record Built(Finding finding, Set<Integer> involved, Set<Integer> matched, Integer rootPid) {
+    private record Built(Finding finding, Set<Integer> involved, Set<Integer> matched, Integer rootPid,
+                         List<String> supersedes) {
     }
 
     /** The tasks of one rule match that belong to one blocker: several independent hangs of one kind stay apart. */
@@ -276,7 +287,7 @@ public final class Diagnoser {
         if (root != null) {
             matched.add(root.pid());
         }
-        return new Built(f, involved, matched, root == null ? null : root.pid());
+        return new Built(f, involved, matched, root == null ? null : root.pid(), rule.supersedes());
     }
 
     /**
@@ -368,6 +379,37 @@ public final class Diagnoser {
         return false;
     }
 
+    /** Evidence that these tasks did not just pass through their wait: a hung-task report, a stuck window, a lockup. */
+    private static boolean stuckLongEnough(Set<Integer> pids, Evidence evidence) {
+        for (int pid : pids) {
+            Task t = evidence.taskOrNull(pid);
+            if (t == null) {
+                continue;
+            }
+            if ((t.blockedSeconds() != null && t.blockedSeconds() > 0) || (t.stuckSeconds() != null && t.stuckSeconds() > 0)
+                    || (t.lastRunNanos() != null && t.lastRunNanos() >= 10_000_000_000L)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<Integer> blockedPids(Evidence evidence) {
+        Set<Integer> out = new LinkedHashSet<>();
+        evidence.tasks().stream().filter(t -> t.state().isBlocked()).forEach(t -> out.add(t.pid()));
+        return out;
+    }
+
+    /** A finding of a generic rule whose tasks overlap an accepted finding of a rule that supersedes it. */
+    private static boolean supersededHere(Built b, RuleMatch m, List<Built> accepted) {
+        for (Built a : accepted) {
+            if (a.supersedes.contains(m.rule().id()) && a.involved.stream().anyMatch(b.involved::contains)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** No known problem matched, but tasks are stuck: still name the blocker the waits point to. */
     private static Built unclassified(WaitGraph graph, Evidence evidence) {
         List<Task> blocked = evidence.tasks().stream().filter(t -> t.state().isBlocked()).toList();
@@ -394,7 +436,8 @@ public final class Diagnoser {
                 new Finding.Fix(List.of(), List.of(), List.of(), null),
                 List.of("Read the largest D-state group's innermost frames to see what it waits on",
                         "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
-        return new Built(f, new LinkedHashSet<>(victims), new LinkedHashSet<>(victims), root == null ? null : root.pid());
+        return new Built(f, new LinkedHashSet<>(victims), new LinkedHashSet<>(victims), root == null ? null : root.pid(),
+                List.of());
     }
 
     /** The blocker in words: a named task, a stack without a pid, or a CPU stuck in an interrupt. */

@@ -56,6 +56,14 @@ final class FindingResources {
                         + ": no process holds /dev/fuse for it any more, so nobody will answer";
             }
         }
+        if (f.category() == Category.BLOCK_IO || waitsOn(pids, graph, ResourceKind.BLOCK_IO)) {
+            // devices with requests in flight (live scans and bundles): where the I/O the tasks wait for is stuck
+            ev.host().sysctls().forEach((k, v) -> {
+                if (k.startsWith("block.") && k.endsWith(".inflight")) {
+                    evidence.add("block device " + k.substring(6, k.length() - 9) + ": " + v + " in flight");
+                }
+            });
+        }
         if (f.category() == Category.MEMCG_OOM || waitsOn(pids, graph, ResourceKind.MEMORY)) {
             List<MemCgroup> cgs = stuckCgroups(f, ev);
             List<String> paths = new ArrayList<>();

@@ -39,7 +39,7 @@ public final class WaitClassifier {
             new Row(ResourceKind.NFS_SERVER, "rpc_wait_bit_killable", "nfs_wait_bit_killable", "__rpc_wait_for_completion_task",
                     "nfs4_wait_clnt_recover", "nfs_wait_on_request", "nfs_page_group_lock_wait"),
             new Row(ResourceKind.XFS_LOG, "xlog_grant_head_wait", "xlog_wait", "xlog_wait_on_iclog", "_xfs_log_force",
-                    "xfs_log_force", "xfs_log_force_seq", "xfs_buf_lock"),
+                    "xfs_log_force", "xfs_log_force_seq", "xfs_buf_lock", "xlog_state_get_iclog_space"),
             new Row(ResourceKind.MMAP_LOCK, "rwsem_down_read_failed", "rwsem_down_read_slowpath", "rwsem_down_write_failed",
                     "rwsem_down_write_slowpath", "call_rwsem_down_read_failed", "call_rwsem_down_write_failed"),
             new Row(ResourceKind.LOCK, "__mutex_lock", "__mutex_lock_slowpath", "mutex_lock_killable", "__down",

@@ -1,6 +1,7 @@
 package dev.hangdoctor.diagnose;
 
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.LockOwnerHint;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 
@@ -51,6 +52,18 @@ public final class WaitGraph {
                 }
             }
         }
+        // the hung-task detector's own word (6.16+: "blocked on a mutex likely owned by task X:PID") beats any guess
+        for (Task t : tasks.values()) {
+            for (LockOwnerHint h : t.lockOwnerHints()) {
+                if (h.ownerPid() == null || h.ownerPid() == t.pid() || !tasks.containsKey(h.ownerPid())) {
+                    continue;
+                }
+                Resource lock = new Resource(ResourceKind.LOCK, h.lockKind() + (h.lockAddress() == null ? "" : " " + h.lockAddress()));
+                waits.put(t.pid(), lock);
+                holds.computeIfAbsent(h.ownerPid(), k -> new LinkedHashSet<>()).add(lock);
+                holdersByKind.computeIfAbsent(ResourceKind.LOCK, k -> new ArrayList<>()).add(h.ownerPid());
+            }
+        }
         for (Map.Entry<Integer, Resource> e : waits.entrySet()) {
             int waiter = e.getKey();
             Resource r = e.getValue();
@@ -59,7 +72,7 @@ public final class WaitGraph {
                     continue;
                 }
                 boolean match = holds.get(holder).stream().anyMatch(r::matches);
-                if (match) {
+                if (match && !edges.getOrDefault(waiter, List.of()).contains(holder)) {
                     edges.computeIfAbsent(waiter, k -> new ArrayList<>()).add(holder);
                     reverse.computeIfAbsent(holder, k -> new ArrayList<>()).add(waiter);
                 }

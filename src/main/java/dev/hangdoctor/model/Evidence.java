@@ -88,6 +88,23 @@ public final class Evidence {
         return frames;
     }
 
+    /** True when tasks or (other than version banners) kernel events were recorded. */
+    public boolean hasTasksOrEvents() {
+        return !tasks.isEmpty() || eventCounts.entrySet().stream()
+                .anyMatch(e -> e.getKey() != KernelEventKind.KERNEL_VERSION && e.getValue() > 0);
+    }
+
+    /** Forgets what an earlier boot of the same log said (tasks, events, kernel release), keeping formats and warnings. */
+    public void newBoot(String why) {
+        tasks.clear();
+        events.clear();
+        eventCounts.clear();
+        goroutines.clear();
+        stacks.clear();
+        host.resetKernelRelease();
+        warn(why);
+    }
+
     /** Tasks beyond {@link #MAX_TASKS}, counted but not kept. */
     public long tasksDropped() {
         return tasksDropped;

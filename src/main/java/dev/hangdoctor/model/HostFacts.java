@@ -23,6 +23,11 @@ public final class HostFacts {
     public HostFacts hostname(String v) { if (v != null && hostname == null) hostname = v; return this; }
     public HostFacts loadavg(String v) { loadavg = v; return this; }
 
+    /** A new boot in the same log: the next banner says which kernel runs. */
+    public void resetKernelRelease() {
+        kernelRelease = null;
+    }
+
     public void mergeFrom(HostFacts o) {
         kernelRelease(o.kernelRelease);
         hostname(o.hostname);

@@ -70,6 +70,12 @@ public final class EvidenceReader {
                 lastPrefix = line.prefix();
                 addFormat(evidence, lastPrefix);
             }
+            if (line.message().startsWith("Linux version ") && evidence.hasTasksOrEvents()) {
+                // the log spans a reboot: pids and tasks of the boot before mean nothing now (pid 1234 then is not
+                // pid 1234 now), so only the last boot is diagnosed
+                evidence.newBoot(source + ": the log spans a reboot (line " + lineNo + "); only the last boot was"
+                        + " diagnosed");
+            }
             for (LineSink sink : sinks) {
                 sink.accept(line);
             }

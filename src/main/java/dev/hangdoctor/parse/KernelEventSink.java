@@ -440,6 +440,11 @@ public final class KernelEventSink implements LineSink {
                     f.put("owner-role", ownerRole);
                 }
                 evidence.task(pid).comm(comm).lockOwnerHint(new LockOwnerHint(lock, null, ownerComm, ownerPid));
+                // the owner is a task of this host too, even when no stack of it was printed
+                Task owner = evidence.task(ownerPid);
+                if (owner.comm() == null) {
+                    owner.comm(ownerComm);
+                }
             }
         } else {
             evidence.task(pid).comm(comm);

@@ -48,7 +48,8 @@ class FixLiveTest {
                 return p;
             }
         }
-        throw new AssertionError("no " + action + " in plan: " + doc.get("plan") + " notes: " + doc.get("notes"));
+        throw new AssertionError("no " + action + " in plan: " + doc.get("plan") + " notes: " + doc.get("notes")
+                + " findings: " + doc.get("diagnosis").get("findings"));
     }
 
     private static void assertResolved(JsonNode doc) {
@@ -61,7 +62,8 @@ class FixLiveTest {
     void dryRunChangesNothing() throws Exception {
         LivePreconditions.assumeFuseHangs();
         try (HungFuseDaemon hang = HungFuseDaemon.start()) {
-            CliRun r = fix("--pid", Integer.toString(hang.waiters().get(0).pid().pid()));
+            CliRun r = fix("--pid", Integer.toString(hang.waiters().get(0).pid().pid()),
+                    "--connection", Integer.toString(hang.connectionId()));
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.PROBLEM);
             JsonNode doc = r.json();
             assertThat(doc.get("dryRun").asBoolean()).isTrue();
@@ -83,7 +85,9 @@ class FixLiveTest {
         try (HungFuseDaemon hang = HungFuseDaemon.start(new HungFuseDaemon.Spec().waiters(3));
              HealthyFuseMount healthy = HealthyFuseMount.start();
              SleepingBystander sleeper = SleepingBystander.start()) {
-            CliRun r = fix("--yes", "--pid", Integer.toString(hang.waiters().get(0).pid().pid()));
+            // other FUSE hangs may exist on a shared machine: name ours, as an operator would when several are stuck
+            CliRun r = fix("--yes", "--pid", Integer.toString(hang.waiters().get(0).pid().pid()),
+                    "--connection", Integer.toString(hang.connectionId()));
             JsonNode doc = r.json();
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
             assertThat(planFor(doc, "fuse-abort").get("summary").asText()).contains("connection " + hang.connectionId());
@@ -109,7 +113,8 @@ class FixLiveTest {
         LivePreconditions.assumePidnsFuseHangs();
         try (FuseFlushPidns hang = FuseFlushPidns.start();
              HealthyFuseMount healthy = HealthyFuseMount.start()) {
-            CliRun r = fix("--yes", "--pid", Integer.toString(hang.stuckPid().pid()));
+            CliRun r = fix("--yes", "--pid", Integer.toString(hang.stuckPid().pid()),
+                    "--connection", Integer.toString(hang.connectionId()));
             JsonNode doc = r.json();
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
             planFor(doc, "fuse-abort");
@@ -125,13 +130,15 @@ class FixLiveTest {
         LivePreconditions.assumeMemcgV1Hangs();
         try (MemcgOomStall hang = MemcgOomStall.start();
              SleepingBystander other = SleepingBystander.start()) {
-            CliRun r = fix("--yes", "--pid", Integer.toString(hang.stalled().get(0).pid().pid()));
+            CliRun r = fix("--yes", "--pid", Integer.toString(hang.stalled().get(0).pid().pid()), "--restore-after", "200ms");
             JsonNode doc = r.json();
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
             assertThat(planFor(doc, "memcg-raise-limit").get("summary").asText()).contains(hang.cgroupDir().getFileName().toString());
             assertResolved(doc);
             long limit = Long.parseLong(Files.readString(hang.cgroupDir().resolve("memory.limit_in_bytes")).trim());
+            // the hog now holds its 48 MiB, more than the old 32 MiB limit: restoring would re-create the stall
             assertThat(limit).isGreaterThan(hang.limitBytes());
+            assertThat(doc.get("restored").get(0).get("result").asText()).startsWith("not restored: usage");
             for (MemcgOomStall.Member m : hang.stalled()) {
                 assertThat(m.pid().exists()).isTrue();
                 assertThat(m.pid().state()).isNotEqualTo('D');

@@ -40,7 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ScanLiveTest {
 
     private static JsonNode scan(String... extra) {
-        List<String> args = new ArrayList<>(List.of("scan", "--json", "--window", "1s"));
+        // a generous deadline: the deadline guarantees the scan ends, it is not what these tests measure (a loaded
+        // CI machine reading and saving every thread's files can need more than the default window + 5 s)
+        List<String> args = new ArrayList<>(List.of("scan", "--json", "--window", "1s", "--deadline", "30s"));
         args.addAll(List.of(extra));
         CliRun r = CliRun.of(args.toArray(String[]::new));
         assertThat(r.exit()).as("exit of scan; stderr: %s", r.err()).isEqualTo(ExitCodes.PROBLEM);

@@ -311,7 +311,7 @@ class ProcTreeReaderTest {
         Path save = dir.resolve("live");
         int me = (int) ProcessHandle.current().pid();
         Evidence live = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> new ProcTreeReader(Path.of("/"),
-                ProcTreeReader.Options.defaults().withReader(new TimedReader(4)).withDeadline(Duration.ofSeconds(10))
+                ProcTreeReader.Options.defaults().withReader(new TimedReader(4)).withDeadline(Duration.ofSeconds(25))
                         .withSaveDir(save)).read());
         assertThat(live.live()).isTrue();
         assertThat(live.taskOrNull(me)).isNotNull();
@@ -321,5 +321,16 @@ class ProcTreeReaderTest {
         assertThat(back.live()).isFalse();
         assertThat(back.taskOrNull(me)).isNotNull();
         assertThat(back.taskOrNull(me).comm()).isEqualTo(live.taskOrNull(me).comm());
+    }
+
+    /** /sys/block/DEV/inflight is "%8u %8u" (reads, writes) in block/genhd.c; busy devices are kept, idle ones not. */
+    @Test
+    void blockDevicesWithRequestsInFlight() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("blk"));
+        ProcFixtures.write(root, "sys/block/sda/inflight", "       0       37\n");
+        ProcFixtures.write(root, "sys/block/vda/inflight", "       0        0\n");
+        Evidence e = new ProcTreeReader(root, opts()).read();
+        assertThat(e.host().sysctls()).containsEntry("block.sda.inflight", "0 reads, 37 writes")
+                .doesNotContainKey("block.vda.inflight");
     }
 }

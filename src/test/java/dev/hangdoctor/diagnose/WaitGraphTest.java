@@ -189,4 +189,19 @@ class WaitGraphTest {
         assertThat(g.waitsFor(6365)).containsExactly(6366);
         assertThat(g.sinks()).extracting(Task::pid).containsExactly(6366);
     }
+
+    /** 6.16+ hung-task reports name the lock owner; the chain follows the kernel's own word (a public 6.x report). */
+    @Test
+    void lockOwnerHintFromTheHungTaskDetectorIsAnEdge() throws Exception {
+        String log = String.join("\n",
+                "[ 4302.440000] INFO: task systemd-shutdow:1 blocked for more than 122 seconds.",
+                "[ 4302.448228] INFO: task systemd-shutdow:1 is blocked on a mutex likely owned by task kworker/4:1:16648.",
+                "[ 4302.448300] INFO: task kworker/4:1:16648 blocked for more than 122 seconds.");
+        Evidence e = dev.hangdoctor.parse.EvidenceReader.read(
+                new java.io.ByteArrayInputStream(log.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "t");
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitOf(1).kind()).isEqualTo(ResourceKind.LOCK);
+        assertThat(g.waitsFor(1)).containsExactly(16648);
+        assertThat(g.task(16648).comm()).isEqualTo("kworker/4:1");
+    }
 }

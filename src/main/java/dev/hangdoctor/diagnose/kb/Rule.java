@@ -25,7 +25,8 @@ public record Rule(
         List<String> supersedes,
         String source,
         Exposure exposure,
-        List<String> actions) {
+        List<String> actions,
+        boolean needsDuration) {
 
     public Rule {
         exposure = exposure == null ? Exposure.NONE : exposure;
@@ -41,7 +42,7 @@ public record Rule(
                 boolean kernelRequired, List<Signal> signals, String explanation, Finding.Fix fix,
                 List<String> remediation, List<String> supersedes, String source) {
         this(id, title, category, severity, kernelRanges, kernelRequired, signals, explanation, fix, remediation,
-                supersedes, source, Exposure.NONE, List.of());
+                supersedes, source, Exposure.NONE, List.of(), false);
     }
 
     /** Where the rule places this kernel release. */

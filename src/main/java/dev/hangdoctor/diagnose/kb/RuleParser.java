@@ -30,7 +30,7 @@ final class RuleParser {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
     private static final Set<String> RULE_KEYS = Set.of("id", "title", "category", "severity", "kernel", "signals",
-            "explanation", "fix", "remediation", "supersedes", "exposure", "actions");
+            "explanation", "fix", "remediation", "supersedes", "exposure", "actions", "needsDuration");
     private static final Set<String> EXPOSURE_KEYS = Set.of("ranges", "stillReported", "note", "factors");
     private static final Set<String> FACTOR_KEYS = Set.of("fact", "atLeast", "says");
     private static final Set<String> KERNEL_KEYS = Set.of("ranges", "required");
@@ -131,7 +131,7 @@ final class RuleParser {
         String explanation = n.has("explanation") ? text(n, "explanation").trim() : "";
         return new Rule(id, title.trim(), category, severity, ranges, kernelRequired, signals, explanation, fix,
                 stringList(n, "remediation"), stringList(n, "supersedes"), source, exposure(n.get("exposure")),
-                actions(n));
+                actions(n), n.has("needsDuration") && n.get("needsDuration").asBoolean(false));
     }
 
     /** Remedies `hangdoctor fix` may take for this problem, by id; unknown ids are an error, not a silent no-op. */

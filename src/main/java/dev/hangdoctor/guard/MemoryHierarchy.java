@@ -1,0 +1,108 @@
+package dev.hangdoctor.guard;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The memory controller's hierarchy on a host: v1 under sys/fs/cgroup/memory (or a co-mounted "cpu,memory"), else v2
+ * at sys/fs/cgroup or sys/fs/cgroup/unified when its cgroup.controllers lists memory. Knows each version's file names.
+ */
+record MemoryHierarchy(Path root, int version) {
+    static final int MAX_DEPTH = 16;
+    static final int MAX_DIRS = 20_000;
+
+    /** The hierarchy under {@code hostRoot}, or null when the host has no memory controller mounted. */
+    static MemoryHierarchy find(Path hostRoot) {
+        Path base = hostRoot.resolve("sys/fs/cgroup");
+        Path v1 = base.resolve("memory");
+        if (Files.exists(v1.resolve("memory.limit_in_bytes")) || Files.exists(v1.resolve("memory.usage_in_bytes"))) {
+            return new MemoryHierarchy(v1, 1);
+        }
+        try (DirectoryStream<Path> tops = Files.newDirectoryStream(base)) {
+            for (Path top : tops) {
+                if (List.of(top.getFileName().toString().split(",")).contains("memory")
+                        && Files.exists(top.resolve("memory.usage_in_bytes"))) {
+                    return new MemoryHierarchy(top, 1);
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        for (Path top : new Path[] {base, base.resolve("unified")}) {
+            try {
+                String controllers = Files.readString(top.resolve("cgroup.controllers"), StandardCharsets.US_ASCII);
+                if (List.of(controllers.trim().split("\\s+")).contains("memory")) {
+                    return new MemoryHierarchy(top, 2);
+                }
+            } catch (IOException e) {
+                // not a v2 root
+            }
+        }
+        return null;
+    }
+
+    String usageFile() {
+        return version == 1 ? "memory.usage_in_bytes" : "memory.current";
+    }
+
+    String limitFile() {
+        return version == 1 ? "memory.limit_in_bytes" : "memory.max";
+    }
+
+    /** The memory.stat key for page cache the kernel drops before it OOM-kills (v1 counts the subtree as total_*). */
+    String inactiveFileKey() {
+        return version == 1 ? "total_inactive_file" : "inactive_file";
+    }
+
+    /** "/" for the root, "/docker/abc" below it. */
+    String pathOf(Path dir) {
+        Path rel = root.relativize(dir);
+        String s = rel.toString();
+        return s.isEmpty() ? "/" : "/" + s;
+    }
+
+    Path dirOf(String path) {
+        return path.equals("/") ? root : root.resolve(path.substring(1));
+    }
+
+    /** Cgroups selected by any of the patterns, walking only where a pattern could still match. */
+    List<Path> select(List<CgroupGlob> globs) {
+        List<Path> out = new ArrayList<>();
+        Deque<Path> todo = new ArrayDeque<>();
+        todo.add(root);
+        int seen = 0;
+        while (!todo.isEmpty() && seen++ < MAX_DIRS) {
+            Path dir = todo.poll();
+            String path = pathOf(dir);
+            boolean descend = false;
+            for (CgroupGlob g : globs) {
+                if (g.matches(path) && !out.contains(dir)) {
+                    out.add(dir);
+                }
+                descend |= g.couldMatchBelow(path);
+            }
+            if (descend && dir.getNameCount() - root.getNameCount() < MAX_DEPTH) {
+                todo.addAll(children(dir));
+            }
+        }
+        return out;
+    }
+
+    /** Sub-cgroups of {@code dir}; empty when it is gone. */
+    static List<Path> children(Path dir) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            ds.forEach(out::add);
+        } catch (IOException e) {
+            // removed while we looked: no children
+        }
+        return out;
+    }
+}

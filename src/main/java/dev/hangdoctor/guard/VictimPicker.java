@@ -1,0 +1,218 @@
+package dev.hangdoctor.guard;
+
+import dev.hangdoctor.act.OomFacts;
+import dev.hangdoctor.act.ProcessIdentity;
+import dev.hangdoctor.act.SafetyGuard;
+import dev.hangdoctor.diagnose.OomVictimChooser;
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.MemCgroup;
+import dev.hangdoctor.model.Task;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Picks the process to kill inside one cgroup (its own processes and its descendants'): protected processes are
+ * never candidates; preferred ones are ranked first, then the rest, avoided ones last; within each group the
+ * kernel's own OOM ranking decides ({@link OomVictimChooser}), and {@link SafetyGuard} vetoes pid 1, kernel threads
+ * and hangdoctor itself, in which case the next in rank is taken.
+ */
+final class VictimPicker {
+    static final int MAX_PIDS = 10_000;
+    /** PF_EXITING: the process is already on its way out (killed by someone, the kernel's OOM killer included). */
+    private static final long PF_EXITING = 0x00000004L;
+
+    /** The outcome: a victim, or none with the reason (and whether protection was what stopped it). */
+    record Pick(ProcessIdentity victim, String victimCgroup, String why, boolean onlyProtected) {
+    }
+
+    private final Path procRoot;
+    private final GuardConfig cfg;
+    private final SafetyGuard safety;
+    private final Map<String, Integer> uids;
+    private final boolean needUids;
+
+    VictimPicker(Path procRoot, GuardConfig cfg, SafetyGuard safety, Map<String, Integer> uids) {
+        this.procRoot = procRoot;
+        this.cfg = cfg;
+        this.safety = safety;
+        this.uids = Map.copyOf(uids);
+        this.needUids = !uids.isEmpty();
+    }
+
+    Pick pick(MemoryHierarchy h, Path dir, long limit) {
+        Map<Integer, String> where = members(h, dir);
+        Evidence facts = OomFacts.read(procRoot, new ArrayList<>(where.keySet()));
+        List<Integer> prefer = new ArrayList<>();
+        List<Integer> plain = new ArrayList<>();
+        List<Integer> avoid = new ArrayList<>();
+        int shielded = 0;
+        for (Task t : facts.tasks()) {
+            if (t.flags() != null && (t.flags() & PF_EXITING) != 0 && !t.isKernelThread()) {
+                // as the kernel does (oom_evaluate_task): while one member is exiting its memory is coming back,
+                // and killing a second one would only add a victim
+                return new Pick(null, null, t.comm() + ":" + t.pid() + " is already exiting", false);
+            }
+        }
+        for (Map.Entry<Integer, String> e : where.entrySet()) {
+            Task t = facts.taskOrNull(e.getKey());
+            if (t == null) {
+                continue;
+            }
+            Integer uid = needUids ? uid(e.getKey()) : null;
+            if (any(cfg.protect(), t, e.getValue(), uid)) {
+                shielded++;
+            } else if (any(cfg.prefer(), t, e.getValue(), uid)) {
+                prefer.add(e.getKey());
+            } else if (any(cfg.avoid(), t, e.getValue(), uid)) {
+                avoid.add(e.getKey());
+            } else {
+                plain.add(e.getKey());
+            }
+        }
+        String cgPath = h.pathOf(dir);
+        String[] tierNames = {"preferred", "", "avoided"};
+        List<List<Integer>> tiers = List.of(prefer, plain, avoid);
+        for (int i = 0; i < tiers.size(); i++) {
+            List<Integer> pool = new ArrayList<>(tiers.get(i));
+            while (!pool.isEmpty()) {
+                MemCgroup cg = new MemCgroup(cgPath, h.version(), null, limit, false, null, null, null, null, null,
+                        null, pool);
+                var choice = OomVictimChooser.choose(cg, facts);
+                if (choice.isEmpty()) {
+                    break;
+                }
+                Task t = choice.get().task();
+                ProcessIdentity id = new ProcessIdentity(t.pid(), t.startTime() == null ? -1 : t.startTime(),
+                        t.comm(), t.flags() == null ? 0 : t.flags(), -1);
+                String refused = safety.refuseKill(id, Set.of(t.pid()));
+                if (refused == null) {
+                    String tier = tierNames[i].isEmpty() ? "" : tierNames[i] + ", ";
+                    return new Pick(id, where.get(t.pid()), tier + choice.get().why(), false);
+                }
+                pool.remove(Integer.valueOf(t.pid()));
+            }
+        }
+        if (shielded > 0) {
+            return new Pick(null, null, shielded + " process(es) protected, none other may be killed", true);
+        }
+        return new Pick(null, null, where.isEmpty() ? "no processes in the cgroup"
+                : where.size() + " process(es), none may be killed (kernel threads, oom_score_adj -1000, init, self)",
+                false);
+    }
+
+    /**
+     * Runs the choosing path once on this process, so its classes are loaded and the first real pick, which may
+     * have a few milliseconds to spare, does not pay for that.
+     */
+    void warmUp(MemoryHierarchy h) {
+        int self = (int) ProcessHandle.current().pid();
+        Evidence facts = OomFacts.read(procRoot, List.of(self));
+        MemCgroup cg = new MemCgroup("/", h == null ? 1 : h.version(), null, 1L << 30, false, null, null, null, null,
+                null, null, List.of(self));
+        OomVictimChooser.choose(cg, facts).ifPresent(c -> safety.refuseKill(new ProcessIdentity(self,
+                c.task().startTime() == null ? -1 : c.task().startTime(), c.task().comm(), 0, -1), Set.of(self)));
+        any(cfg.protect(), new Task(self).comm("warm-up"), "/", null);
+        if (h != null) {
+            members(h, h.root().resolve("hangdoctor-warm-up-no-such-cgroup"));
+        }
+    }
+
+    private boolean any(List<ProcessRule> rules, Task t, String cgroup, Integer uid) {
+        for (ProcessRule r : rules) {
+            if (r.matches(t.comm(), cgroup, uid, uids)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** pid -> the cgroup path it is in, for {@code dir} and every cgroup below it (v2 and hierarchical v1 charge up). */
+    private static Map<Integer, String> members(MemoryHierarchy h, Path dir) {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        Deque<Path> todo = new ArrayDeque<>();
+        todo.add(dir);
+        int dirs = 0;
+        while (!todo.isEmpty() && dirs++ < MemoryHierarchy.MAX_DIRS && out.size() < MAX_PIDS) {
+            Path d = todo.poll();
+            String path = h.pathOf(d);
+            try {
+                for (String line : Files.readString(d.resolve("cgroup.procs"), StandardCharsets.US_ASCII).split("\n")) {
+                    if (!line.isBlank() && out.size() < MAX_PIDS) {
+                        out.putIfAbsent(Integer.parseInt(line.trim()), path);
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                continue;
+            }
+            todo.addAll(MemoryHierarchy.children(d));
+        }
+        return out;
+    }
+
+    /** The real uid from /proc/PID/status, or null. */
+    private Integer uid(int pid) {
+        try {
+            for (String line : Files.readAllLines(procRoot.resolve(Integer.toString(pid)).resolve("status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** Resolves user names in the rules to uids through the host's passwd file; an unknown name is an error. */
+    static Map<String, Integer> resolveUsers(Path hostRoot, GuardConfig cfg) {
+        Map<String, Integer> out = new HashMap<>();
+        List<String> passwd = null;
+        for (List<ProcessRule> list : List.of(cfg.protect(), cfg.prefer(), cfg.avoid())) {
+            for (ProcessRule r : list) {
+                String u = r.user();
+                if (u == null || out.containsKey(u)) {
+                    continue;
+                }
+                if (u.chars().allMatch(Character::isDigit)) {
+                    out.put(u, Integer.parseInt(u));
+                    continue;
+                }
+                if (passwd == null) {
+                    try {
+                        passwd = Files.readAllLines(hostRoot.resolve("etc/passwd"), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        passwd = List.of();
+                    }
+                }
+                Integer uid = null;
+                for (String line : passwd) {
+                    String[] f = line.split(":");
+                    if (f.length > 2 && f[0].equals(u)) {
+                        uid = Integer.parseInt(f[2]);
+                        break;
+                    }
+                }
+                if (uid == null) {
+                    throw new IllegalArgumentException("guard: unknown user '" + u + "' (not in the host's /etc/passwd;"
+                            + " give the uid instead)");
+                }
+                out.put(u, uid);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hangdoctor.guard;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One guarded cgroup: its usage file held open (re-read from offset 0 each tick: cgroup files regenerate their text
+ * on every read at 0), its limit, its fill rate and the end of its cooldown.
+ */
+final class WatchedCgroup implements AutoCloseable {
+    final String path;
+    final Path dir;
+    final FillRate rate;
+    private final FileChannel usage;
+    private final Path limitFile;
+    Long limit;
+    long quietUntilNanos;
+
+    private WatchedCgroup(String path, Path dir, FileChannel usage, Path limitFile, long tauNanos) {
+        this.path = path;
+        this.dir = dir;
+        this.usage = usage;
+        this.limitFile = limitFile;
+        this.rate = new FillRate(tauNanos);
+    }
+
+    static WatchedCgroup open(MemoryHierarchy h, Path dir, long tauNanos) throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve(h.usageFile()), StandardOpenOption.READ);
+        WatchedCgroup w = new WatchedCgroup(h.pathOf(dir), dir, ch, dir.resolve(h.limitFile()), tauNanos);
+        w.refreshLimit();
+        return w;
+    }
+
+    /** Re-reads the limit: null when there is none (v1's huge number, v2's "max"), which leaves nothing to guard. */
+    void refreshLimit() throws IOException {
+        String t = Files.readString(limitFile, StandardCharsets.US_ASCII).trim();
+        if (t.equals("max")) {
+            limit = null;
+            return;
+        }
+        long v = Long.parseLong(t);
+        limit = v >= dev.hangdoctor.parse.CgroupFiles.V1_UNLIMITED_AT ? null : v;
+    }
+
+    /** Current usage in bytes; throws when the cgroup is gone. {@code buf} is the caller's reused buffer. */
+    long readUsage(ByteBuffer buf) throws IOException {
+        buf.clear();
+        int n = usage.read(buf, 0);
+        if (n <= 0) {
+            throw new IOException("empty read of " + path);
+        }
+        long v = 0;
+        int digits = 0;
+        for (int i = 0; i < n; i++) {
+            byte b = buf.get(i);
+            if (b >= '0' && b <= '9') {
+                v = v * 10 + (b - '0');
+                digits++;
+            } else {
+                break;
+            }
+        }
+        if (digits == 0) {
+            throw new IOException("not a number in " + path);
+        }
+        return v;
+    }
+
+    @Override
+    public void close() {
+        try {
+            usage.close();
+        } catch (IOException e) {
+            // closing a cgroup file cannot lose data
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.hangdoctor.watch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The incidents on disk: STATE_DIR/incidents/ID/{incident.json, diagnosis.json, diagnosis.txt, bundle/} and
+ * STATE_DIR/incidents/index.json (every incident's incident.json, newest first, for people and scripts; the agent
+ * itself reloads from the incident.json files). Files are written to a temporary name and moved into place, so a
+ * crash leaves the old version or the new one. The state directory is 0700: bundles hold process names and stacks.
+ */
+public final class IncidentStore {
+    static final String INCIDENT = "incident.json";
+    static final String DIAGNOSIS_JSON = "diagnosis.json";
+    static final String DIAGNOSIS_TXT = "diagnosis.txt";
+    static final String BUNDLE = "bundle";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private final Path tmp;
+
+    public IncidentStore(Path stateDir) throws IOException {
+        if (!Files.exists(stateDir)) {
+            Files.createDirectories(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        this.dir = stateDir.resolve("incidents");
+        this.tmp = stateDir.resolve("tmp");
+        Files.createDirectories(dir);
+        Files.createDirectories(tmp);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A fresh empty directory for a scan's bundle; left-overs of earlier runs are removed first. */
+    Path newScanDir(long n) throws IOException {
+        Path p = tmp.resolve("scan-" + n);
+        deleteTree(p);
+        Files.createDirectories(p);
+        return p;
+    }
+
+    /** Removes every scan directory left in tmp/ (a crash mid-scan). */
+    void clearTmp() {
+        try (Stream<Path> s = Files.list(tmp)) {
+            s.forEach(IncidentStore::deleteTree);
+        } catch (IOException e) {
+            // nothing to clear
+        }
+    }
+
+    /** Every incident readable from disk, oldest first; broken ones are reported through {@code warn} and skipped. */
+    List<Incident> load(java.util.function.Consumer<String> warn) {
+        List<Incident> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                Path f = p.resolve(INCIDENT);
+                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try {
+                    out.add(Incident.fromJson(new ObjectMapper().readTree(f.toFile())));
+                } catch (IOException | RuntimeException e) {
+                    warn.accept(f + ": not read (" + e.getMessage() + ")");
+                }
+            }
+        } catch (IOException e) {
+            warn.accept(dir + ": not listed (" + e.getMessage() + ")");
+        }
+        out.sort(Comparator.comparing(Incident::openedAt).thenComparing(Incident::id));
+        return out;
+    }
+
+    /** Writes a new incident's diagnosis and moves (or links, when another incident has it) the scan's bundle in. */
+    void create(Incident i, String diagnosisJson, String diagnosisText, Path scanBundle, Path sharedBundle)
+            throws IOException {
+        Path d = dir.resolve(i.id());
+        Files.createDirectories(d);
+        write(d.resolve(DIAGNOSIS_JSON), diagnosisJson);
+        write(d.resolve(DIAGNOSIS_TXT), diagnosisText);
+        Path bundle = d.resolve(BUNDLE);
+        if (sharedBundle != null) {
+            linkTree(sharedBundle, bundle);
+        } else if (scanBundle != null && Files.isDirectory(scanBundle)) {
+            Files.move(scanBundle, bundle);
+        }
+        i.bytes = size(d);
+        save(i);
+    }
+
+    /** Rewrites incident.json. */
+    void save(Incident i) throws IOException {
+        Path d = dir.resolve(i.id());
+        Files.createDirectories(d);
+        write(d.resolve(INCIDENT), JSON.writeValueAsString(i.toJson()));
+    }
+
+    /** Rewrites index.json from the given incidents (newest first). */
+    void writeIndex(List<Incident> all) throws IOException {
+        ArrayNode a = JSON.createArrayNode();
+        for (int k = all.size() - 1; k >= 0; k--) {
+            a.add(all.get(k).toJson());
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("schemaVersion", 1);
+        o.set("incidents", a);
+        write(dir.resolve("index.json"), JSON.writeValueAsString(o));
+    }
+
+    void delete(Incident i) {
+        deleteTree(dir.resolve(i.id()));
+    }
+
+    /** The incident's bundle directory, or null when it has none. */
+    Path bundle(String id) {
+        Path b = dir.resolve(id).resolve(BUNDLE);
+        return Files.isDirectory(b, LinkOption.NOFOLLOW_LINKS) ? b : null;
+    }
+
+    /** A stored file of the incident (diagnosis.json, diagnosis.txt), or null. */
+    String read(String id, String file) {
+        try {
+            return Files.readString(dir.resolve(id).resolve(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Streams the bundle as a zip whose entries are the bundle's relative paths (unzip, then `hangdoctor analyze`). */
+    static void zip(Path bundle, OutputStream out) throws IOException {
+        try (ZipOutputStream z = new ZipOutputStream(out); Stream<Path> files = Files.walk(bundle)) {
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                z.putNextEntry(new ZipEntry(bundle.relativize(p).toString()));
+                Files.copy(p, z);
+                z.closeEntry();
+            }
+        }
+    }
+
+    private static void write(Path f, String text) throws IOException {
+        Path t = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.writeString(t, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(t, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(t, f, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void linkTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(d).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                Path target = to.resolve(from.relativize(f).toString());
+                try {
+                    Files.createLink(target, f);
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(f, target);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Bytes under a directory (files only). */
+    static long size(Path d) {
+        long[] n = {0};
+        try {
+            Files.walkFileTree(d, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                    n[0] += a.size();
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // count what was seen
+        }
+        return n[0];
+    }
+
+    static void deleteTree(Path p) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // best effort: retention retries next time
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

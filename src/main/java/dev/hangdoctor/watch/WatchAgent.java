@@ -1,0 +1,308 @@
+package dev.hangdoctor.watch;
+
+import dev.hangdoctor.collect.KmsgReader;
+import dev.hangdoctor.collect.LiveSampler;
+import dev.hangdoctor.collect.TimedReader;
+import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.KernelEvent;
+
+import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.guard.GuardConfig;
+import dev.hangdoctor.guard.OomGuard;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * `hangdoctor watch` itself: a loop that takes a {@link CheapSampler} sample every interval, follows the kernel log,
+ * and runs a full scan (the same {@link LiveSampler} + {@link Diagnoser} as `scan --save`) when something has looked
+ * stuck for the threshold, when the kernel reports a hang, and every few seconds while an incident is open, so the
+ * incident updates and resolves. Serves the read-only JSON API and the metrics. Never blocks on the host: every
+ * file read goes through a {@link TimedReader}.
+ */
+public final class WatchAgent implements AutoCloseable {
+    private final WatchConfig cfg;
+    private final Consumer<String> log;
+    private final IncidentStore store;
+    private final IncidentTracker tracker;
+    private final WatchMetrics metrics;
+    private final CheapSampler sampler;
+    private final Diagnoser diagnoser;
+    private final AutoRemediator remediator;
+    private final KernelLogWatch kmsg;
+    private final Map<String, Long> quietUntil = new HashMap<>();
+    private final Set<String> fixRequests = new LinkedHashSet<>();
+    private WatchApi api;
+    private Thread loop;
+    private OomGuard guard;
+    private volatile boolean running;
+    private volatile boolean scanRequested;
+    private volatile CheapSampler.Sample lastSample;
+    private volatile long lastSampleAt;
+    private volatile Diagnosis lastDiagnosis;
+    private volatile Instant lastScanAt;
+    private volatile long fullScans;
+    private long lastFull = Long.MIN_VALUE / 2;
+    private long lastFullNanos;
+
+    public WatchAgent(WatchConfig cfg, Consumer<String> log) throws IOException {
+        this.cfg = cfg.validated();
+        this.log = log;
+        this.store = new IncidentStore(cfg.stateDir());
+        store.clearTmp();
+        this.tracker = new IncidentTracker(store, cfg.resolveAfter(), cfg.maxIncidents(), cfg.maxBytes(),
+                w -> log.accept("warning: " + w));
+        this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker);
+        this.sampler = new CheapSampler(cfg.root(), cfg.stuckAfter(), cfg.threadReadsPerInterval(), new TimedReader(16));
+        this.diagnoser = new Diagnoser(KnowledgeBase.load(cfg.rules()));
+        this.remediator = new AutoRemediator(cfg.root(), cfg.stateDir(), tracker, metrics, log);
+        this.kmsg = cfg.kmsgDevice() == null ? null : new KernelLogWatch(cfg.kmsgDevice(), cfg.kmsgHold());
+    }
+
+    /** Starts the kernel-log follower, the API and the loop; returns once they run. */
+    public synchronized WatchAgent start() throws IOException {
+        if (running) {
+            return this;
+        }
+        running = true;
+        if (kmsg != null) {
+            kmsg.start(cfg.root().resolve("proc"));
+        }
+        if (cfg.guard() != null) {
+            // the OOM guard polls on its own thread (milliseconds matter against a fast hog); the agent only starts
+            // it, feeds its events to the log and the metrics, and stops it on close
+            GuardConfig gc = GuardConfig.fromMap(cfg.guard());
+            AuditLog audit = gc.dryRun() ? null : auditLog();
+            guard = new OomGuard(cfg.root(), gc, audit, event -> {
+                metrics.guardAction(event.kind().name());
+                log.accept("guard: " + event.line());
+            });
+            guard.start();
+        }
+        InetSocketAddress addr = cfg.listenAddress();
+        if (addr != null) {
+            api = WatchApi.start(addr, this, cfg);
+        }
+        loop = new Thread(this::run, "hangdoctor-watch");
+        loop.setDaemon(true);
+        loop.start();
+        log.accept("watching: interval " + cfg.interval().toMillis() + " ms, stuck after " + cfg.stuckAfter().toMillis()
+                + " ms, state in " + cfg.stateDir() + (api == null ? "" : ", API on http://" + hostPort(api.address()))
+                + ", " + tracker.size() + " incident(s) on record");
+        return this;
+    }
+
+    private AuditLog auditLog() {
+        try {
+            return new AuditLog(cfg.stateDir());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("state directory " + cfg.stateDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (guard != null) {
+            guard.close();
+        }
+        Thread t = loop;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (kmsg != null) {
+            kmsg.close();
+        }
+    }
+
+    public IncidentTracker tracker() { return tracker; }
+    public WatchMetrics metrics() { return metrics; }
+    public Diagnosis lastDiagnosis() { return lastDiagnosis; }
+    public Instant lastScanAt() { return lastScanAt; }
+    public CheapSampler.Sample lastSample() { return lastSample; }
+    public long fullScans() { return fullScans; }
+    public WatchConfig config() { return cfg; }
+
+    /** Where the API listens (the real port when 0 was asked), or null when it is off. */
+    public InetSocketAddress apiAddress() {
+        return api == null ? null : api.address();
+    }
+
+    /** True while the loop takes samples on time: a sample no older than five intervals (at least 10 s). */
+    public boolean healthy() {
+        long age = System.nanoTime() - lastSampleAt;
+        long limit = Math.max(cfg.interval().toNanos() * 5, 10_000_000_000L) + cfg.scanDeadline().toNanos();
+        return running && lastSample != null && age < limit;
+    }
+
+    /** Milliseconds since the last cheap sample, or -1 before the first. */
+    public long sampleAgeMillis() {
+        return lastSample == null ? -1 : (System.nanoTime() - lastSampleAt) / 1_000_000;
+    }
+
+    /** Asks for a full scan at the next interval. */
+    public void requestScan() {
+        scanRequested = true;
+    }
+
+    /** Asks for the remedy of an open incident at the next full scan (API, with actions allowed). */
+    public synchronized void requestFix(String id) {
+        fixRequests.add(id);
+        scanRequested = true;
+    }
+
+    private void run() {
+        while (running) {
+            long t0 = System.nanoTime();
+            try {
+                tick(t0);
+            } catch (RuntimeException e) {
+                log.accept("warning: " + e);
+            }
+            long sleep = t0 + cfg.interval().toNanos() - System.nanoTime();
+            if (sleep > 0) {
+                try {
+                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                } catch (InterruptedException e) {
+                    if (!running) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private void tick(long now) {
+        CheapSampler.Sample s = sampler.sample();
+        lastSample = s;
+        lastSampleAt = System.nanoTime();
+        metrics.scan("cheap", s.nanos());
+        List<String> reasons = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (Iterator<Map.Entry<String, Long>> it = quietUntil.entrySet().iterator(); it.hasNext(); ) {
+            if (it.next().getValue() - now <= 0) {
+                it.remove();
+            }
+        }
+        for (CheapSampler.Trigger t : s.triggers()) {
+            if (!quietUntil.containsKey(t.key())) {
+                reasons.add(t.reason());
+                keys.add(t.key());
+            }
+        }
+        if (kmsg != null) {
+            for (KernelEvent e : kmsg.takeHangEvents()) {
+                metrics.kernelEvent(e.kind().name());
+                if (reasons.size() < 30) {
+                    reasons.add("kernel: " + e.message());
+                }
+            }
+        }
+        // a full scan of a big host costs seconds of CPU: rescan open incidents no more often than three times its
+        // cost, but at least every 30 s so incidents still resolve promptly
+        long rescan = Math.max(cfg.rescanEvery().toNanos(), Math.min(lastFullNanos * 3, 30_000_000_000L));
+        boolean due = !tracker.open().isEmpty() && now - lastFull >= rescan;
+        boolean asked = scanRequested;
+        if (reasons.isEmpty() && !due && !asked) {
+            return;
+        }
+        scanRequested = false;
+        if (!reasons.isEmpty()) {
+            log.accept("full scan: " + String.join("; ", reasons));
+        }
+        Diagnosis d = fullScan(reasons, now);
+        // a condition already scanned for is not a reason again until the rescan period (hang found) or the
+        // cool-down (nothing found) has passed
+        long quiet = (d != null && d.hangFound() ? cfg.rescanEvery() : cfg.cooldown()).toNanos();
+        for (String k : keys) {
+            quietUntil.put(k, System.nanoTime() + quiet);
+        }
+    }
+
+    private Diagnosis fullScan(List<String> reasons, long now) {
+        lastFull = now;
+        long t0 = System.nanoTime();
+        Path dir = null;
+        try {
+            dir = store.newScanDir(fullScans + 1);
+            LiveSampler.Options opts = LiveSampler.Options.defaults().withWindow(cfg.scanWindow())
+                    .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withSaveDir(dir);
+            Evidence ev = new LiveSampler(cfg.root(), opts).scan();
+            if (kmsg != null) {
+                KmsgReader.Result r = kmsg.recent();
+                if (!r.lines().isEmpty()) {
+                    ev.mergeFrom(r.toEvidence());
+                    String w = KmsgReader.save(r, dir);
+                    if (w != null) {
+                        ev.warn(w);
+                    }
+                }
+            }
+            Diagnosis d = diagnoser.diagnose(ev);
+            fullScans++;
+            lastDiagnosis = d;
+            lastScanAt = Instant.now();
+            lastFullNanos = System.nanoTime() - t0;
+            metrics.scan("full", lastFullNanos);
+            IncidentTracker.Changes c = tracker.apply(d, ev, dir, reasons, Instant.now());
+            for (Incident i : c.opened()) {
+                metrics.opened(i.signature());
+                log.accept("incident " + i.id() + " opened: " + i.summary());
+            }
+            for (Incident i : c.resolved()) {
+                metrics.resolved(i.signature());
+                log.accept("incident " + i.id() + " resolved after " + (i.resolvedAt().getEpochSecond()
+                        - i.openedAt().getEpochSecond()) + " s: " + i.summary());
+            }
+            remediator.verify(d);
+            List<Incident> act = new ArrayList<>();
+            Set<String> asked;
+            synchronized (this) {
+                asked = new LinkedHashSet<>(fixRequests);
+                fixRequests.clear();
+            }
+            for (Incident i : tracker.open()) {
+                if (cfg.remediates(i.signature()) || asked.contains(i.id())) {
+                    act.add(i);
+                }
+            }
+            if (!act.isEmpty()) {
+                remediator.act(act, d, ev);
+            }
+            return d;
+        } catch (IOException | RuntimeException e) {
+            log.accept("warning: full scan failed: " + e);
+            return null;
+        } finally {
+            if (dir != null) {
+                IncidentStore.deleteTree(dir);
+            }
+        }
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String h = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,266 @@
+package dev.hangdoctor.watch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.report.JsonReport;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's HTTP interface (loopback by default): read-only JSON and metrics for anyone who can reach it, and the
+ * two requests that act ({@code POST /api/scan}, {@code POST /api/incidents/ID/fix}) only when the config sets
+ * {@code api.allowActions} and the request carries {@code Authorization: Bearer TOKEN} matching the token file.
+ * <pre>
+ * GET /healthz                          200 while samples come on time, else 503 (liveness probe)
+ * GET /metrics                          Prometheus text exposition
+ * GET /api/diagnosis                    {scannedAt, sample, diagnosis} (diagnosis: the `scan --json` document)
+ * GET /api/incidents                    {incidents: [incident.json ...]} newest first
+ * GET /api/incidents/ID                 incident.json with its diagnosis
+ * GET /api/incidents/ID/diagnosis.txt   the diagnosis as the terminal shows it
+ * GET /api/incidents/ID/bundle          the evidence bundle as a zip (unzip it, then `hangdoctor analyze DIR`)
+ * </pre>
+ */
+final class WatchApi implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ID = Pattern.compile("[0-9A-Za-z-]{1,64}");
+
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final WatchAgent agent;
+    private final WatchConfig cfg;
+
+    private WatchApi(HttpServer server, ExecutorService pool, WatchAgent agent, WatchConfig cfg) {
+        this.server = server;
+        this.pool = pool;
+        this.agent = agent;
+        this.cfg = cfg;
+    }
+
+    static WatchApi start(InetSocketAddress addr, WatchAgent agent, WatchConfig cfg) throws IOException {
+        HttpServer server = HttpServer.create(addr, 16);
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "hangdoctor-api");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        WatchApi api = new WatchApi(server, pool, agent, cfg);
+        MetricsHandler metrics = new MetricsHandler(agent.metrics().registry());
+        server.createContext("/metrics", ex -> {
+            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                api.send(ex, 405, error("only GET"));
+                return;
+            }
+            metrics.handle(ex);
+        });
+        server.createContext("/", api::handle);
+        server.start();
+        return api;
+    }
+
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            if (method.equals("POST")) {
+                post(ex, path);
+                return;
+            }
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                send(ex, 405, error("method " + method + " not allowed"));
+                return;
+            }
+            get(ex, path);
+        } catch (RuntimeException e) {
+            send(ex, 500, error(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void get(HttpExchange ex, String path) throws IOException {
+        if (path.equals("/healthz")) {
+            ObjectNode o = JSON.createObjectNode();
+            boolean ok = agent.healthy();
+            o.put("status", ok ? "ok" : "stale");
+            o.put("lastSampleAgeMs", agent.sampleAgeMillis());
+            o.put("openIncidents", agent.tracker().open().size());
+            send(ex, ok ? 200 : 503, o);
+            return;
+        }
+        if (path.equals("/api/diagnosis")) {
+            ObjectNode o = JSON.createObjectNode();
+            Diagnosis d = agent.lastDiagnosis();
+            o.put("schemaVersion", 1);
+            o.put("scannedAt", agent.lastScanAt() == null ? null : agent.lastScanAt().toString());
+            CheapSampler.Sample s = agent.lastSample();
+            if (s != null) {
+                ObjectNode so = o.putObject("sample");
+                so.put("tasks", s.tasks());
+                ObjectNode bs = so.putObject("byState");
+                s.byState().forEach((k, v) -> bs.put(String.valueOf(k), v));
+                so.put("stuckTasks", s.stuckTasks());
+                so.put("fuseWaiting", s.fuseWaiting());
+                so.put("memcgsUnderOom", s.memcgsUnderOom());
+                so.put("uffdPending", s.uffdPending());
+                so.put("load1", s.load1());
+                com.fasterxml.jackson.databind.node.ArrayNode tr = so.putArray("triggers");
+                s.triggers().forEach(t -> tr.add(t.reason()));
+            } else {
+                o.putNull("sample");
+            }
+            o.set("diagnosis", d == null ? null : JsonReport.toTree(d));
+            send(ex, 200, o);
+            return;
+        }
+        if (path.equals("/api/incidents") || path.equals("/api/incidents/")) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("schemaVersion", 1);
+            agent.tracker().list().forEach(o.putArray("incidents")::add);
+            send(ex, 200, o);
+            return;
+        }
+        if (path.startsWith("/api/incidents/")) {
+            String[] parts = path.substring("/api/incidents/".length()).split("/", -1);
+            String id = parts[0];
+            if (!ID.matcher(id).matches() || parts.length > 2) {
+                send(ex, 404, error("no such incident"));
+                return;
+            }
+            ObjectNode inc = agent.tracker().get(id);
+            if (inc == null) {
+                send(ex, 404, error("no such incident: " + id));
+                return;
+            }
+            IncidentStore store = agent.tracker().store();
+            if (parts.length == 1) {
+                String dj = store.read(id, IncidentStore.DIAGNOSIS_JSON);
+                JsonNode dn = null;
+                try {
+                    dn = dj == null ? null : JSON.readTree(dj);
+                } catch (IOException e) {
+                    // a damaged file: the incident still answers
+                }
+                inc.set("diagnosis", dn);
+                send(ex, 200, inc);
+            } else if (parts[1].equals("diagnosis.txt")) {
+                String t = store.read(id, IncidentStore.DIAGNOSIS_TXT);
+                if (t == null) {
+                    send(ex, 404, error("no diagnosis text stored"));
+                } else {
+                    sendBytes(ex, 200, "text/plain; charset=utf-8", t.getBytes(StandardCharsets.UTF_8));
+                }
+            } else if (parts[1].equals("bundle")) {
+                Path b = store.bundle(id);
+                if (b == null) {
+                    send(ex, 404, error("no bundle stored"));
+                    return;
+                }
+                ex.getResponseHeaders().set("Content-Type", "application/zip");
+                ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + id + ".zip\"");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    IncidentStore.zip(b, out);
+                }
+            } else {
+                send(ex, 404, error("not found"));
+            }
+            return;
+        }
+        send(ex, 404, error("not found"));
+    }
+
+    private void post(HttpExchange ex, String path) throws IOException {
+        String refused = authorise(ex);
+        if (refused != null) {
+            send(ex, 403, error(refused));
+            return;
+        }
+        if (path.equals("/api/scan")) {
+            agent.requestScan();
+            send(ex, 202, JSON.createObjectNode().put("status", "scan requested"));
+            return;
+        }
+        if (path.startsWith("/api/incidents/") && path.endsWith("/fix")) {
+            String id = path.substring("/api/incidents/".length(), path.length() - "/fix".length());
+            ObjectNode inc = ID.matcher(id).matches() ? agent.tracker().get(id) : null;
+            if (inc == null) {
+                send(ex, 404, error("no such incident: " + id));
+                return;
+            }
+            if (!"open".equals(inc.path("state").asText())) {
+                send(ex, 409, error("incident " + id + " is not open"));
+                return;
+            }
+            agent.requestFix(id);
+            send(ex, 202, JSON.createObjectNode().put("status", "fix requested at the next scan; see the incident's"
+                    + " actions and the audit log"));
+            return;
+        }
+        send(ex, 404, error("not found"));
+    }
+
+    /** Null when the request may act; otherwise why not. */
+    private String authorise(HttpExchange ex) {
+        if (!cfg.allowActions()) {
+            return "actions are disabled (api.allowActions is false)";
+        }
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        if (h == null || !h.startsWith("Bearer ")) {
+            return "a bearer token is required";
+        }
+        String want;
+        try {
+            want = Files.readString(cfg.tokenFile(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "the token file is not readable";
+        }
+        if (want.isEmpty()) {
+            return "the token file is empty";
+        }
+        byte[] a = want.getBytes(StandardCharsets.UTF_8);
+        byte[] b = h.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(a, b) ? null : "wrong token";
+    }
+
+    private static ObjectNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+
+    private void send(HttpExchange ex, int code, JsonNode body) throws IOException {
+        sendBytes(ex, code, "application/json", (JSON.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void sendBytes(HttpExchange ex, int code, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(code, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

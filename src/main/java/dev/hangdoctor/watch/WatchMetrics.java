@@ -1,0 +1,146 @@
+package dev.hangdoctor.watch;
+
+import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.diagnose.Finding;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The agent's Prometheus metrics, in a registry of its own. Gauges of state (tasks by state, stuck tasks by
+ * signature, open incidents by signature and kernel) are read from the agent at scrape time, so a label set that no
+ * longer applies disappears instead of lingering at its last value.
+ */
+public final class WatchMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter incidentsOpened;
+    private final Counter incidentsResolved;
+    private final Counter guardActions;
+    private final Counter remediations;
+    private final Counter kernelEvents;
+    private final Histogram scanDuration;
+
+    WatchMetrics(Supplier<CheapSampler.Sample> sample, Supplier<Diagnosis> diagnosis, IncidentTracker tracker) {
+        GaugeWithCallback.builder().name("hangdoctor_tasks").help("Tasks (threads) on the host by state letter")
+                .labelNames("state").callback(cb -> {
+                    CheapSampler.Sample s = sample.get();
+                    if (s != null) {
+                        s.byState().forEach((state, n) -> cb.call(n, String.valueOf(state)));
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("hangdoctor_stuck_tasks")
+                .help("Tasks stuck in each diagnosed hang (blocker and victims) at the last full scan")
+                .labelNames("signature").callback(cb -> {
+                    Diagnosis d = diagnosis.get();
+                    if (d != null) {
+                        for (Finding f : d.findings()) {
+                            cb.call(f.victims().size() + (f.rootCause() != null ? 1 : 0), f.signature());
+                        }
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("hangdoctor_tasks_in_d_past_threshold")
+                .help("Tasks the cheap sample has seen in D for at least the threshold")
+                .callback(cb -> {
+                    CheapSampler.Sample s = sample.get();
+                    cb.call(s == null ? 0 : s.stuckTasks());
+                }).register(registry);
+        GaugeWithCallback.builder().name("hangdoctor_incidents_open")
+                .help("Open incidents by finding signature and kernel version")
+                .labelNames("signature", "kernel").callback(cb -> {
+                    for (Map.Entry<List<String>, Integer> e : tracker.openBySignature().entrySet()) {
+                        cb.call(e.getValue(), e.getKey().get(0), e.getKey().get(1));
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("hangdoctor_fuse_waiting_requests")
+                .help("FUSE requests waiting for an answer, all connections").callback(cb -> {
+                    CheapSampler.Sample s = sample.get();
+                    cb.call(s == null ? 0 : s.fuseWaiting());
+                }).register(registry);
+        GaugeWithCallback.builder().name("hangdoctor_memcgs_under_oom")
+                .help("cgroup v1 memory cgroups with under_oom set").callback(cb -> {
+                    CheapSampler.Sample s = sample.get();
+                    cb.call(s == null ? 0 : s.memcgsUnderOom());
+                }).register(registry);
+        GaugeWithCallback.builder().name("hangdoctor_uffd_pending_faults")
+                .help("Page faults pending on the host's userfaultfds").callback(cb -> {
+                    CheapSampler.Sample s = sample.get();
+                    cb.call(s == null ? 0 : s.uffdPending());
+                }).register(registry);
+        GaugeWithCallback.builder().name("hangdoctor_load1").help("1-minute load average").callback(cb -> {
+            CheapSampler.Sample s = sample.get();
+            if (s != null && s.load1() != null) {
+                cb.call(s.load1());
+            }
+        }).register(registry);
+        GaugeWithCallback.builder().name("hangdoctor_pressure_some_avg10")
+                .help("PSI 'some' avg10 by resource, percent").labelNames("resource").callback(cb -> {
+                    CheapSampler.Sample s = sample.get();
+                    if (s != null) {
+                        s.pressureSome10().forEach((r, v) -> cb.call(v, r));
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("hangdoctor_agent_cpu_seconds_total")
+                .help("CPU time the agent itself has used").callback(cb -> {
+                    double v = SelfUsage.cpuSeconds();
+                    if (!Double.isNaN(v)) {
+                        cb.call(v);
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("hangdoctor_agent_rss_bytes").help("Resident memory of the agent itself")
+                .callback(cb -> {
+                    double v = SelfUsage.rssBytes();
+                    if (!Double.isNaN(v)) {
+                        cb.call(v);
+                    }
+                }).register(registry);
+        incidentsOpened = Counter.builder().name("hangdoctor_incidents_opened_total").help("Incidents opened")
+                .labelNames("signature").register(registry);
+        incidentsResolved = Counter.builder().name("hangdoctor_incidents_resolved_total").help("Incidents resolved")
+                .labelNames("signature").register(registry);
+        guardActions = Counter.builder().name("hangdoctor_guard_actions_total")
+                .help("OOM guard actions by kind (KILLED, WOULD_KILL, ...)").labelNames("kind").register(registry);
+        remediations = Counter.builder().name("hangdoctor_remediations_total")
+                .help("Automatic remedies by action and result").labelNames("action", "result").register(registry);
+        kernelEvents = Counter.builder().name("hangdoctor_kernel_hang_events_total")
+                .help("Hang reports followed from /dev/kmsg by kind").labelNames("kind").register(registry);
+        scanDuration = Histogram.builder().name("hangdoctor_scan_duration_seconds")
+                .help("Time per scan: the cheap sample every interval, the full scan when triggered")
+                .labelNames("kind").classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    void scan(String kind, long nanos) {
+        scanDuration.labelValues(kind).observe(nanos / 1e9);
+    }
+
+    void opened(String signature) {
+        incidentsOpened.labelValues(signature).inc();
+    }
+
+    void resolved(String signature) {
+        incidentsResolved.labelValues(signature).inc();
+    }
+
+    /** One OOM guard event, by its kind's name. */
+    public void guardAction(String kind) {
+        guardActions.labelValues(kind).inc();
+    }
+
+    void remediation(String action, String result) {
+        remediations.labelValues(action, result).inc();
+    }
+
+    void kernelEvent(String kind) {
+        kernelEvents.labelValues(kind).inc();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.hangdoctor.act;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MemcgRaiseLimitActionTest {
+    @TempDir
+    Path cg;
+
+    private MemcgRaiseLimitAction raise(long from) throws Exception {
+        Files.writeString(cg.resolve("memory.limit_in_bytes"), from + "\n");
+        Files.writeString(cg.resolve("memory.usage_in_bytes"), from + "\n");
+        Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 1\nunder_oom 1\noom_kill 0\n");
+        return new MemcgRaiseLimitAction("memcg-oom-kill-disabled", cg, "/c", 1, from, MemcgRaiseLimitAction.raisedLimit(from));
+    }
+
+    @Test
+    void raisesByAQuarterAtLeast64MiBAndChecksTheLimitFirst() throws Exception {
+        assertThat(MemcgRaiseLimitAction.raisedLimit(32L << 20)).isEqualTo(96L << 20);
+        assertThat(MemcgRaiseLimitAction.raisedLimit(1L << 30)).isEqualTo((1L << 30) + (256L << 20));
+        MemcgRaiseLimitAction a = raise(32L << 20);
+        assertThat(a.precheck()).isNull();
+        assertThat(a.observe()).contains("under_oom=1");
+        a.apply();
+        assertThat(Files.readString(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(96L << 20));
+        assertThat(a.precheck()).contains("changed since the diagnosis");
+    }
+
+    @Test
+    void memswIsRaisedFirstWhenItWouldBeBelowTheNewLimit() throws Exception {
+        MemcgRaiseLimitAction a = raise(32L << 20);
+        Files.writeString(cg.resolve("memory.memsw.limit_in_bytes"), (40L << 20) + "\n");
+        assertThat(a.commands()).hasSize(2);
+        a.apply();
+        assertThat(Files.readString(cg.resolve("memory.memsw.limit_in_bytes")).trim()).isEqualTo(Long.toString(96L << 20));
+    }
+
+    @Test
+    void restoresOnlyWhenUsageFellWellBelowTheOldLimit() throws Exception {
+        MemcgRaiseLimitAction a = raise(32L << 20);
+        a.apply();
+        Files.writeString(cg.resolve("memory.usage_in_bytes"), (40L << 20) + "\n");
+        assertThat(a.restore()).startsWith("not restored: usage 40 MiB");
+        Files.writeString(cg.resolve("memory.usage_in_bytes"), (8L << 20) + "\n");
+        assertThat(a.restore()).startsWith("restored the limit to 32 MiB");
+        assertThat(Files.readString(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(32L << 20));
+        assertThat(a.restore()).startsWith("not restored: the limit is no longer");
+    }
+}

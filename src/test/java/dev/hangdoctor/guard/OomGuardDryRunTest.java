@@ -1,0 +1,165 @@
+package dev.hangdoctor.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hangdoctor.act.AuditLog;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole guard on a host-shaped directory: which process it picks, and that a dry run only reports it. */
+class OomGuardDryRunTest {
+    @TempDir
+    Path dir;
+
+    private GuardHost host() {
+        return new GuardHost(dir.resolve("host"))
+                .cgroup("/docker/c1", 256, 100)
+                .process("/docker/c1", 1, "java", 180, 0, 1000)
+                .process("/docker/c1", 2, "sidecar", 20, 0, 33)
+                .process("/docker/c1", 3, "sh", 2, 0, 0);
+    }
+
+    /** Two passes: usage 100 MiB, then 240 MiB 20 ms later (filling at ~7 GiB/s toward 256 MiB). */
+    private List<GuardEvent> run(GuardHost h, UnaryOperator<GuardConfig.Builder> cfg, AuditLog audit)
+            throws Exception {
+        return run(h, cfg, audit, 20);
+    }
+
+    private List<GuardEvent> run(GuardHost h, UnaryOperator<GuardConfig.Builder> cfg, AuditLog audit, long gapMs)
+            throws Exception {
+        GuardConfig c = cfg.apply(GuardConfig.builder().enabled(true).cgroup("/docker/*")).build();
+        try (OomGuard g = new OomGuard(h.root(), c, audit, null)) {
+            g.tickOnce();
+            assertThat(g.guarded()).contains("/docker/c1").doesNotContain("/other");
+            Thread.sleep(gapMs);
+            h.usage("/docker/c1", 240);
+            g.tickOnce();
+            g.tickOnce(); // the cooldown keeps it to one event
+            return g.recent();
+        }
+    }
+
+    private static GuardEvent only(List<GuardEvent> events) {
+        assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+
+    @Test
+    void dryRunNamesTheKernelsChoiceAndKillsNothing() throws Exception {
+        AuditLog audit = new AuditLog(dir.resolve("state"));
+        GuardEvent e = only(run(host(), b -> b, audit));
+        assertThat(e.kind()).isEqualTo(GuardEvent.Kind.WOULD_KILL);
+        assertThat(e.pid()).isEqualTo(GuardHost.PID_BASE + 1);
+        assertThat(e.comm()).isEqualTo("java");
+        assertThat(e.cgroup()).isEqualTo("/docker/c1");
+        assertThat(e.usage()).isEqualTo(240L << 20);
+        assertThat(e.limit()).isEqualTo(256L << 20);
+        assertThat(e.fillRate()).isGreaterThan(1e9);
+        assertThat(e.secondsToLimit()).isLessThan(0.25);
+        assertThat(e.reason()).contains("threshold 90%").contains("rss 180 MiB");
+        assertThat(Files.readString(audit.file())).contains("\"result\":\"dry-run\"")
+                .contains("java:" + (GuardHost.PID_BASE + 1));
+    }
+
+    @Test
+    void protectedProcessIsPassedOverForTheNextInRank() throws Exception {
+        GuardEvent e = only(run(host(), b -> b.protect(ProcessRule.comm("j.*")), null));
+        assertThat(e.comm()).isEqualTo("sidecar");
+    }
+
+    @Test
+    void preferredProcessGoesFirstEvenWhenSmaller() throws Exception {
+        GuardEvent e = only(run(host(), b -> b.prefer(ProcessRule.comm("sh")), null));
+        assertThat(e.comm()).isEqualTo("sh");
+        assertThat(e.reason()).contains("preferred");
+    }
+
+    @Test
+    void avoidedProcessGoesLast() throws Exception {
+        assertThat(only(run(host(), b -> b.avoid(ProcessRule.user("app")), null)).comm()).isEqualTo("sidecar");
+        GuardHost h = new GuardHost(dir.resolve("h2")).cgroup("/docker/c1", 256, 100)
+                .process("/docker/c1", 1, "java", 180, 0, 1000);
+        assertThat(only(run(h, b -> b.avoid(ProcessRule.comm("java")), null)).comm())
+                .as("avoided, but the only one").isEqualTo("java");
+    }
+
+    @Test
+    void userRulesTakeNamesAndUids() throws Exception {
+        assertThat(only(run(host(), b -> b.protect(ProcessRule.user("1000")).protect(ProcessRule.user("www-data")),
+                null)).comm()).isEqualTo("sh");
+        assertThatThrownBy(() -> new OomGuard(host().root(), GuardConfig.builder().enabled(true).cgroup("/docker/*")
+                .protect(ProcessRule.user("nobody-here")).build(), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown user 'nobody-here'");
+    }
+
+    @Test
+    void processesOfChildCgroupsAreCandidatesAndCgroupRulesSeeThem() throws Exception {
+        GuardHost h = host().cgroup("/docker/c1/worker", 1 << 20, 0).process("/docker/c1/worker", 4, "worker", 200, 0, 0);
+        GuardEvent e = only(run(h, b -> b, null));
+        assertThat(e.comm()).isEqualTo("worker");
+        assertThat(e.reason()).contains("in /docker/c1/worker");
+        h = host().cgroup("/docker/c1/worker", 1 << 20, 0).process("/docker/c1/worker", 4, "worker", 200, 0, 0);
+        assertThat(only(run(h, b -> b.protect(ProcessRule.cgroup("/docker/*/worker")), null)).comm()).isEqualTo("java");
+    }
+
+    @Test
+    void allProtectedIsReportedAndNothingChosen() throws Exception {
+        GuardEvent e = only(run(host(), b -> b.protect(ProcessRule.cgroup("/docker/**")), null));
+        assertThat(e.kind()).isEqualTo(GuardEvent.Kind.SKIPPED_PROTECTED);
+        assertThat(e.pid()).isEqualTo(-1);
+    }
+
+    @Test
+    void oomScoreAdjMinusThousandIsNeverChosen() throws Exception {
+        GuardHost h = new GuardHost(dir.resolve("h3")).cgroup("/docker/c1", 256, 100)
+                .process("/docker/c1", 1, "sshd", 180, -1000, 0)
+                .process("/docker/c1", 2, "kthreadish", 0, 0, 0, 0x00200000L);
+        GuardEvent e = only(run(h, b -> b, null));
+        assertThat(e.kind()).isEqualTo(GuardEvent.Kind.NOTHING_ELIGIBLE);
+    }
+
+    @Test
+    void noSecondVictimWhileOneIsExiting() throws Exception {
+        GuardHost h = host().process("/docker/c1", 5, "dying", 0, 0, 0, 4194560L | 0x4);
+        GuardEvent e = only(run(h, b -> b, null));
+        assertThat(e.kind()).isEqualTo(GuardEvent.Kind.NOTHING_ELIGIBLE);
+        assertThat(e.reason()).contains("dying:" + (GuardHost.PID_BASE + 5) + " is already exiting");
+    }
+
+    @Test
+    void reclaimablePageCacheIsNotAReasonToKill() throws Exception {
+        // 140 MiB in 200 ms (700 MiB/s): by usage, 240 of 256 MiB is full in ~23 ms; without the 150 MiB of
+        // inactive cache it is 90 MiB, far from the limit at that rate
+        GuardHost h = host().inactiveFile("/docker/c1", 150);
+        assertThat(run(h, b -> b, null, 200)).isEmpty();
+        assertThat(run(host(), b -> b, null, 200)).as("the same fill without cache").hasSize(1);
+    }
+
+    @Test
+    void steadyUsageAboveTheThresholdIsLeftAlone() throws Exception {
+        GuardHost h = host().usage("/docker/c1", 240);
+        GuardConfig c = GuardConfig.builder().enabled(true).cgroup("/docker/*").build();
+        try (OomGuard g = new OomGuard(h.root(), c, null, null)) {
+            for (int i = 0; i < 3; i++) {
+                g.tickOnce();
+                Thread.sleep(5);
+            }
+            assertThat(g.recent()).isEmpty();
+        }
+    }
+
+    @Test
+    void cgroupsOutsideThePatternsAndWithoutALimitAreIgnored() throws Exception {
+        GuardHost h = host().cgroup("/other", 256, 100).process("/other", 6, "other", 180, 0, 0)
+                .cgroup("/docker/nolimit", 1L << 43, 100).process("/docker/nolimit", 7, "free", 180, 0, 0);
+        List<GuardEvent> events = run(h.usage("/other", 250), b -> b, null);
+        assertThat(events).extracting(GuardEvent::cgroup).containsExactly("/docker/c1");
+    }
+}
