@@ -4,6 +4,7 @@ import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
@@ -34,12 +35,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reads a /proc-shaped tree (the live /proc, or a bundle saved by `scan --save`): every PID/task/TID's stat,
- * status, wchan, stack and cgroup, userfaultfd and /dev/fuse descriptors, FUSE connections, memory cgroups, CPU
- * bandwidth counts and host facts. The root is injected so tests and saved bundles use the same code as the live
- * host. Every read runs through a {@link TimedReader}: a file that never answers costs one stuck thread and marks
- * its process unreadable; the whole scan ends by its deadline with what it has. Nothing read here needs the
- * target's mmap lock (no cmdline, environ, maps).
+ * Reads a /proc-shaped tree (the live /proc, or a bundle saved by `scan --save`): every PID/task/TID's stat and
+ * wchan, status and stack where they can matter (see {@code needsFullRead}), each process's cgroup, userfaultfd and
+ * /dev/fuse descriptors, FUSE connections, memory cgroups, CPU bandwidth counts and host facts. The root is injected
+ * so tests and saved bundles use the same code as the live host. Every read runs through a {@link TimedReader}: a
+ * file that never answers costs one stuck thread and marks its process unreadable; the whole scan ends by its
+ * deadline with what it has (a bundle's writes, on their own thread, get up to 30 s more on a slow disk). Nothing
+ * read here needs the target's mmap lock (no cmdline, environ, maps).
  */
 public final class ProcTreeReader {
     /** In a bundle, a symlink (fd/N, ns/pid) is saved as a text file of this name holding the link target. */
@@ -47,7 +49,29 @@ public final class ProcTreeReader {
 
     private static final String[] SYSCTLS = {"osrelease", "hostname", "hung_task_timeout_secs", "hung_task_panic",
         "hardlockup_panic", "softlockup_panic", "watchdog_thresh", "panic_on_oops"};
-    private static final String[] THREAD_FILES = {"stat", "status", "wchan", "stack", "cgroup"};
+    private static final String STAT = "stat";
+    private static final String STATUS = "status";
+    private static final String WCHAN = "wchan";
+    private static final String STACK = "stack";
+    private static final String CGROUP = "cgroup";
+    /** Threads read per timed batch: big enough to make hand-offs rare, small enough to bound what is held. */
+    private static final int THREAD_CHUNK = 256;
+    private static final int MAX_CACHED_STACKS = 4096;
+    private static final Result MISSING = new Result(Status.MISSING, null, null);
+    private static final Duration SAVE_GRACE = Duration.ofSeconds(30);
+    /**
+     * wchan of an idle sleep: waits on user space or for work, holding nothing another task waits for. Names of
+     * 3.10 to 6.x kernels (futex_wait_queue_me became futex_wait_queue, then futex_do_wait; pipe_wait went,
+     * anon_pipe_read came).
+     */
+    private static final Set<String> IDLE_WAITS = Set.of(
+            "futex_wait_queue_me", "futex_wait_queue", "futex_do_wait", "ep_poll", "do_epoll_wait",
+            "poll_schedule_timeout", "do_sys_poll", "do_select", "core_sys_select", "hrtimer_nanosleep",
+            "do_nanosleep", "common_nsleep", "sys_pause", "__do_sys_pause", "sigsuspend", "do_sigtimedwait",
+            "pipe_read", "pipe_wait", "anon_pipe_read", "unix_stream_read_generic", "unix_stream_data_wait",
+            "__skb_wait_for_more_packets", "sk_wait_data", "inet_csk_accept", "inet_csk_wait_for_connect",
+            "worker_thread", "rescuer_thread", "kthreadd", "smpboot_thread_fn", "kthread_worker_fn",
+            "rcu_gp_kthread", "rcu_gp_fqs_loop", "irq_thread", "devkmsg_read");
     private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
     private static final String FUSE_DEV = "/dev/fuse";
     private static final int FD_BATCH = 256;
@@ -223,11 +247,12 @@ public final class ProcTreeReader {
         private final long processDeadline;
         private final Path saveDir;
         private boolean stopped;
-        private boolean saveFailed;
+        private java.util.concurrent.ExecutorService writer;
+        private volatile String saveError;
+        /** Directories made for the bundle (writer thread only). */
+        private final Set<Path> madeDirs = new java.util.HashSet<>();
         private int stacksDenied;
         private int stacksRead;
-        /** Whether the last thread read ended in a timeout. */
-        private boolean lastTimedOut;
         /** pid holding /dev/fuse -> the connection its fdinfo named, or -1 when the kernel does not say. */
         private final Map<Integer, Set<Long>> fuseHolders = new TreeMap<>();
         private final Map<Long, FuseBuilder> fuse = new TreeMap<>();
@@ -255,6 +280,7 @@ public final class ProcTreeReader {
             memCgroups();
             oomScoreAdjs();
             cpuCgroups();
+            finishSaving();
         }
 
         // ---- plumbing
@@ -284,6 +310,23 @@ public final class ProcTreeReader {
             return rs;
         }
 
+        /** {@link #run} as a stream: each result goes to {@code sink} (and into the bundle) as it arrives. */
+        private void stream(List<Op> ops, long until, TimedReader.Sink sink) {
+            if (stopped || reader.saturated() || System.nanoTime() >= deadline) {
+                List<Result> rs = run(ops, until); // says why it stopped
+                for (int i = 0; i < rs.size(); i++) {
+                    sink.accept(i, rs.get(i));
+                }
+                return;
+            }
+            reader.stream(ops, bundle, perOp, Math.min(until, deadline), (i, r) -> {
+                if (saveDir != null && r.ok() && ops.get(i).kind() == TimedReader.Kind.READ) {
+                    save(ops.get(i).path(), "", r.text());
+                }
+                sink.accept(i, r);
+            });
+        }
+
         private Result run1(Op op, long until) {
             return run(List.of(op), until).get(0);
         }
@@ -304,7 +347,7 @@ public final class ProcTreeReader {
         }
 
         private void save(Path p, String suffix, String text) {
-            if (saveFailed) {
+            if (saveError != null) {
                 return;
             }
             String rel;
@@ -319,12 +362,51 @@ public final class ProcTreeReader {
             if (!out.startsWith(saveDir.normalize())) {
                 return;
             }
+            if (writer == null) {
+                writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "hangdoctor-save");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            // the disk is written on its own thread: a slow disk must not eat the time the reads have
+            writer.execute(() -> write(out, text));
+        }
+
+        /** On the writer thread. */
+        private void write(Path out, String text) {
+            if (saveError != null) {
+                return;
+            }
             try {
-                Files.createDirectories(out.getParent());
+                Path dir = out.getParent();
+                if (madeDirs.add(dir)) {
+                    Files.createDirectories(dir);
+                }
                 Files.writeString(out, text, StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException ex) {
-                saveFailed = true;
-                ev.warn("could not save the bundle under " + saveDir + ": " + ex.getMessage());
+                saveError = "could not save the bundle under " + saveDir + ": " + ex.getMessage();
+            }
+        }
+
+        /** Waits for the bundle's writes, at most {@link #SAVE_GRACE} past the scan's deadline. */
+        private void finishSaving() {
+            if (writer == null) {
+                return;
+            }
+            writer.shutdown();
+            long left = Math.max(0, deadline - System.nanoTime()) + SAVE_GRACE.toNanos();
+            try {
+                if (!writer.awaitTermination(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    writer.shutdownNow();
+                    ev.warn("the bundle under " + saveDir + " is incomplete: its disk did not keep up");
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                ev.warn("the bundle under " + saveDir + " may be incomplete: interrupted while saving");
+            }
+            if (saveError != null) {
+                ev.warn(saveError);
             }
         }
 
@@ -449,8 +531,12 @@ public final class ProcTreeReader {
 
         private void process(int pid) {
             Path pd = proc.resolve(Integer.toString(pid));
-            List<Result> rs = run(List.of(Op.listDirs(pd.resolve("task")), Op.readlink(pd.resolve("ns").resolve("pid")),
-                    Op.list(pd.resolve("fd"))), processDeadline);
+            // cgroup is read once per process: the memory controller is per process (v2 domains, v1 mm owner)
+            // live task/ holds only directories: listing it without a stat per entry saves one syscall a thread
+            Path taskList = pd.resolve("task");
+            List<Result> rs = run(List.of(bundle ? Op.listDirs(taskList) : Op.list(taskList),
+                    Op.readlink(pd.resolve("ns").resolve("pid")),
+                    Op.list(pd.resolve("fd")), Op.read(pd.resolve(CGROUP))), processDeadline);
             if (timedOut(rs)) {
                 giveUp(pid, List.of(), rs);
                 return;
@@ -469,9 +555,10 @@ public final class ProcTreeReader {
                     }
                 }
                 sorted.sort(null);
+                Path taskDir = pd.resolve("task");
                 for (int tid : sorted) {
                     tids.add(tid);
-                    threadDirs.add(pd.resolve("task").resolve(Integer.toString(tid)));
+                    threadDirs.add(taskDir.resolve(Integer.toString(tid)));
                 }
             } else if (bundle) {
                 // a bundle saved without task/ holds the process's own files only
@@ -480,46 +567,228 @@ public final class ProcTreeReader {
             } else {
                 return; // gone
             }
+            Result cgroup = rs.get(3);
+            String memcg = null;
+            if (cgroup.ok()) {
+                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(cgroup.text());
+                memcg = mp == null ? null : mp.path();
+            }
             List<Task> mine = new ArrayList<>();
-            for (int i = 0; i < tids.size(); i++) {
-                Task t = thread(pid, tids.get(i), threadDirs.get(i), pidns);
-                if (t != null) {
-                    mine.add(t);
+            // the descriptors first: every thread of a process serving /dev/fuse or a userfaultfd is read in full
+            FdTargets fds = rs.get(2).ok() ? fdTargets(pid, pd, rs.get(2).lines()) : new FdTargets(List.of(), List.of());
+            if (fds == null) {
+                return;
+            }
+            boolean server = !fds.uffds.isEmpty() || !fds.fuseFds.isEmpty();
+            if (!threads(pid, tids, threadDirs, pidns, cgroup.ok(), memcg, server, mine)) {
+                giveUp(pid, mine, List.of());
+                return;
+            }
+            if (mine.size() > 1 && mine.get(0).pid() == pid && mine.get(0).state() == TaskState.ZOMBIE) {
+                liveThreadsCgroup(pid, pd, mine);
+            }
+            fdinfos(pid, pd, fds, mine);
+        }
+
+        /**
+         * Reads the threads in chunks of {@link #THREAD_CHUNK}, each chunk in two timed batches parsed while the
+         * pool thread reads on. First stat and wchan of every thread (what ps reads); then status and the kernel
+         * stack of each thread that {@link #needsFullRead} says could matter. A bundle holds what its live scan
+         * read, so it is read whole in one batch. False when a file timed out: the rest of the process is not read.
+         */
+        private boolean threads(int pid, List<Integer> tids, List<Path> dirs, String pidns, boolean haveCgroup,
+                                String memcg, boolean server, List<Task> mine) {
+            String[] first = bundle ? new String[] {STAT, WCHAN, STATUS, STACK} : new String[] {STAT, WCHAN};
+            if (!haveCgroup) {
+                first = java.util.Arrays.copyOf(first, first.length + 1);
+                first[first.length - 1] = CGROUP;
+            }
+            String[] second = {STATUS, STACK};
+            for (int from = 0; from < tids.size(); from += THREAD_CHUNK) {
+                if (stopped || System.nanoTime() >= processDeadline) {
+                    return true; // processes() says where it stopped
                 }
-                if (lastTimedOut) {
-                    giveUp(pid, mine, List.of());
-                    return;
+                int to = Math.min(tids.size(), from + THREAD_CHUNK);
+                ThreadFiles[] chunk = new ThreadFiles[to - from];
+                for (int i = from; i < to; i++) {
+                    chunk[i - from] = new ThreadFiles(tids.get(i), dirs.get(i));
+                }
+                List<ThreadFiles> all = List.of(chunk);
+                readInto(all, first);
+                if (!bundle) {
+                    List<ThreadFiles> full = new ArrayList<>();
+                    for (ThreadFiles tf : chunk) {
+                        if (tf.timedOut()) {
+                            break; // nothing more of this process is read
+                        }
+                        if (needsFullRead(tf, pid, server)) {
+                            full.add(tf);
+                        }
+                    }
+                    if (!anyTimedOut(chunk)) {
+                        readInto(full, second);
+                    }
+                }
+                for (ThreadFiles tf : chunk) {
+                    ThreadRead tr = thread(pid, pidns, tf, memcg);
+                    if (tr.task != null) {
+                        mine.add(tr.task);
+                    }
+                    if (tr.timedOut) {
+                        return false;
+                    }
                 }
             }
-            if (rs.get(2).ok()) {
-                fds(pid, pd, rs.get(2).lines(), mine);
+            return true;
+        }
+
+        private boolean anyTimedOut(ThreadFiles[] chunk) {
+            for (ThreadFiles tf : chunk) {
+                if (tf.timedOut()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Reads {@code files} of each thread in one timed batch, parsing each result as it arrives. */
+        private void readInto(List<ThreadFiles> threads, String[] files) {
+            if (threads.isEmpty()) {
+                return;
+            }
+            int per = files.length;
+            List<Op> ops = new ArrayList<>(threads.size() * per);
+            for (ThreadFiles tf : threads) {
+                for (String f : files) {
+                    ops.add(Op.read(tf.dir.resolve(f)));
+                }
+            }
+            stream(ops, processDeadline, (i, r) -> threads.get(i / per).take(files[i % per], r));
+        }
+
+        /**
+         * Whether status and stack of a thread are read, from its stat and wchan: always for a process's leader
+         * (its status has the process's memory and namespace pids), for every thread of a FUSE or userfaultfd
+         * server, and for every thread not asleep (S, I) in one of the {@link #IDLE_WAITS}: a thread parked in
+         * futex_wait or epoll is no hang suspect and holds nothing another task waits for, while one in
+         * request_wait_answer, handle_userfault or any wait not on the list may be either.
+         */
+        private boolean needsFullRead(ThreadFiles tf, int pid, boolean server) {
+            if (tf.tid == pid || server || tf.stat == null) {
+                return true;
+            }
+            char state = tf.stat.state();
+            if (state != 'S' && state != 'I') {
+                return true;
+            }
+            String w = tf.wchan == null || !tf.wchan.ok() ? null : tf.wchan.text().strip();
+            if (w == null || w.isEmpty() || w.equals("0")) {
+                return true;
+            }
+            int dot = w.indexOf('.');
+            return !IDLE_WAITS.contains(dot > 0 ? w.substring(0, dot) : w);
+        }
+
+        /** What was read of one thread; results stay null for files not read. */
+        private final class ThreadFiles {
+            final int tid;
+            final Path dir;
+            Result statFile;
+            ProcStat stat;
+            Result wchan;
+            Result status;
+            ProcStatus parsedStatus;
+            Result stack;
+            List<Frame> frames;
+            Result cgroup;
+            boolean timedOut;
+
+            ThreadFiles(int tid, Path dir) {
+                this.tid = tid;
+                this.dir = dir;
+            }
+
+            boolean timedOut() {
+                return timedOut;
+            }
+
+            /** Keeps one file's result, parsed where parsing is costly (on the caller's thread, during the reads). */
+            void take(String file, Result r) {
+                timedOut |= r.status() == Status.TIMEOUT;
+                switch (file) {
+                    case STAT -> {
+                        statFile = r;
+                        stat = r.ok() ? ProcStat.parse(r.text()) : null;
+                    }
+                    case WCHAN -> wchan = r;
+                    case STATUS -> {
+                        status = r;
+                        parsedStatus = r.ok() ? ProcStatus.parse(r.text()) : null;
+                    }
+                    case STACK -> {
+                        stack = r;
+                        frames = r.ok() ? frames(r.text()) : null;
+                    }
+                    default -> cgroup = r;
+                }
+            }
+
+            List<Result> results() {
+                List<Result> out = new ArrayList<>(5);
+                for (Result r : new Result[] {statFile, status, wchan, stack, cgroup}) {
+                    if (r != null) {
+                        out.add(r);
+                    }
+                }
+                return out;
             }
         }
 
-        private Task thread(int pid, int tid, Path dir, String pidns) {
-            List<Op> ops = new ArrayList<>(THREAD_FILES.length);
-            for (String f : THREAD_FILES) {
-                ops.add(Op.read(dir.resolve(f)));
+        /**
+         * Parsed stacks by their text: threads parked alike print the same text (addresses are hidden, "[<0>]"),
+         * so ten thousand of them cost one parse. Bounded; past the bound, stacks are parsed one by one.
+         */
+        private final Map<String, List<Frame>> stackCache = new java.util.HashMap<>();
+
+        private List<Frame> frames(String text) {
+            List<Frame> f = stackCache.get(text);
+            if (f == null) {
+                f = List.copyOf(ProcStackParser.parse(text));
+                if (stackCache.size() < MAX_CACHED_STACKS) {
+                    stackCache.put(text, f);
+                }
             }
-            List<Result> rs = run(ops, processDeadline);
-            lastTimedOut = timedOut(rs);
-            Result stat = rs.get(0);
-            Result status = rs.get(1);
-            if (stat.status() == Status.MISSING && status.status() == Status.MISSING) {
-                return null; // the thread exited
+            return f;
+        }
+
+        /** One thread's outcome: its task (null when it exited or was not read), and whether a read timed out. */
+        private record ThreadRead(Task task, boolean timedOut) {
+        }
+
+        private ThreadRead thread(int pid, String pidns, ThreadFiles tf, String memcg) {
+            List<Result> rs = tf.results();
+            boolean timedOut = tf.timedOut;
+            boolean allSkipped = true;
+            for (Result r : rs) {
+                allSkipped &= r.status() == Status.SKIPPED;
             }
-            if (!lastTimedOut && allSkipped(rs)) {
-                return null; // the scan stopped before this thread
+            Status statSeen = tf.statFile == null ? null : tf.statFile.status();
+            if (statSeen == Status.MISSING && (tf.status == null || tf.status.status() == Status.MISSING)
+                    && (tf.wchan == null || tf.wchan.status() == Status.MISSING)) {
+                return new ThreadRead(null, timedOut); // the thread exited
             }
+            if (!timedOut && allSkipped) {
+                return new ThreadRead(null, false); // the scan stopped before this thread
+            }
+            int tid = tf.tid;
             Task t = new Task(tid).tgid(pid).source(source).pidNamespace(pidns);
-            ProcStat st = ProcStat.parse(text(stat));
+            ProcStat st = tf.stat;
             if (st != null) {
                 t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
                         .cpu(st.processor()).startTime(st.startTime());
             }
-            String statusText = text(status);
-            if (statusText != null) {
-                ProcStatus ss = ProcStatus.parse(statusText);
+            ProcStatus ss = tf.parsedStatus;
+            if (ss != null) {
                 if (t.comm() == null) {
                     t.comm(ss.name());
                 }
@@ -535,26 +804,28 @@ public final class ProcTreeReader {
                 t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
                         .swapKb(ss.vmSwapKb()).pageTablesKb(ss.vmPteKb()).contextSwitches(ss.contextSwitches());
             }
-            String wchan = text(rs.get(2));
+            String wchan = text(tf.wchan == null ? MISSING : tf.wchan);
             if (wchan != null) {
                 wchan = wchan.strip();
                 if (!wchan.isEmpty() && !wchan.equals("0")) {
                     t.wchan(wchan);
                 }
             }
-            Result stack = rs.get(3);
-            if (stack.ok()) {
+            if (tf.frames != null) {
                 stacksRead++;
-                t.frames(ProcStackParser.parse(stack.text()));
-            } else if (stack.status() == Status.DENIED) {
+                t.frames(tf.frames);
+            } else if (tf.stack != null && tf.stack.status() == Status.DENIED) {
                 stacksDenied++;
             }
-            CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(rs.get(4)));
-            if (mp != null) {
-                t.memoryCgroup(mp.path());
+            if (tf.cgroup != null) {
+                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(tf.cgroup));
+                if (mp != null) {
+                    t.memoryCgroup(mp.path());
+                }
+            } else if (memcg != null) {
+                t.memoryCgroup(memcg);
             }
-            for (int i = 0; i < rs.size(); i++) {
-                Result r = rs.get(i);
+            for (Result r : rs) {
                 if (r.status() == Status.TIMEOUT || r.status() == Status.REFUSED) {
                     t.unreadable(true);
                     ev.warn("task " + tid + " (pid " + pid + "): " + r.detail()
@@ -563,7 +834,35 @@ public final class ProcTreeReader {
                     ev.warn(r.detail());
                 }
             }
-            return ev.addTask(t);
+            return new ThreadRead(ev.addTask(t), timedOut);
+        }
+
+        /**
+         * A zombie leader's cgroup file may no longer name the cgroup its live threads are in (3.10 moves an exited
+         * task to the root): those threads take the cgroup of the first of them instead.
+         */
+        private void liveThreadsCgroup(int pid, Path pd, List<Task> mine) {
+            Task first = null;
+            for (Task t : mine) {
+                if (t.state() != TaskState.ZOMBIE && t.state() != TaskState.DEAD) {
+                    first = t;
+                    break;
+                }
+            }
+            if (first == null) {
+                return;
+            }
+            Result r = run1(Op.read(pd.resolve("task").resolve(Integer.toString(first.pid())).resolve(CGROUP)),
+                    processDeadline);
+            if (!r.ok()) {
+                return;
+            }
+            CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(r.text());
+            for (Task t : mine) {
+                if (t != mine.get(0)) {
+                    t.memoryCgroup(mp == null ? null : mp.path());
+                }
+            }
         }
 
         private boolean timedOut(List<Result> rs) {
@@ -573,15 +872,6 @@ public final class ProcTreeReader {
                 }
             }
             return false;
-        }
-
-        private boolean allSkipped(List<Result> rs) {
-            for (Result r : rs) {
-                if (r.status() != Status.SKIPPED) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         /** A file of this process hung: mark what we have unreadable and read nothing more of it. */
@@ -600,7 +890,12 @@ public final class ProcTreeReader {
             }
         }
 
-        private void fds(int pid, Path pd, List<String> names, List<Task> mine) {
+        /** A process's userfaultfd and /dev/fuse descriptors. */
+        private record FdTargets(List<Integer> uffds, List<Integer> fuseFds) {
+        }
+
+        /** Which descriptors are userfaultfds or /dev/fuse; null when a link did not answer (the process is given up). */
+        private FdTargets fdTargets(int pid, Path pd, List<String> names) {
             List<Integer> fds = new ArrayList<>();
             for (String n : names) {
                 String s = n.endsWith(LINK_SUFFIX) ? n.substring(0, n.length() - LINK_SUFFIX.length()) : n;
@@ -636,12 +931,17 @@ public final class ProcTreeReader {
                     saveLink(fdDir.resolve(Integer.toString(chunk.get(i))), target);
                 }
                 if (timedOut(rs)) {
-                    giveUp(pid, mine, rs);
-                    return;
+                    giveUp(pid, List.of(), rs);
+                    return null;
                 }
             }
+            return new FdTargets(uffds, fuseFds);
+        }
+
+        private void fdinfos(int pid, Path pd, FdTargets targets, List<Task> mine) {
+            List<Integer> uffds = targets.uffds();
             List<Integer> wanted = new ArrayList<>(uffds);
-            wanted.addAll(fuseFds);
+            wanted.addAll(targets.fuseFds());
             if (wanted.isEmpty()) {
                 return;
             }

@@ -1,5 +1,7 @@
 package dev.hangdoctor.collect;
 
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,8 @@ public final class TimedReader {
     /** Entries returned by one directory listing at most. */
     public static final int MAX_ENTRIES = 200_000;
 
+    /** Results a pool thread publishes before it wakes the caller. */
+    private static final int WAKE_EVERY = 64;
     private static final TimedReader SHARED = new TimedReader(8);
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
@@ -115,6 +119,12 @@ public final class TimedReader {
         return run(List.of(op), bundle, perOpNanos, deadlineNanos).get(0);
     }
 
+    /** Receives the results of {@link #stream}, in operation order, on the caller's thread. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(int index, Result result);
+    }
+
     /**
      * Runs the operations in order on one pool thread. Each must finish within {@code perOpNanos} of the previous
      * one and all by {@code deadlineNanos} (a {@link System#nanoTime} value); once one times out the rest are
@@ -122,77 +132,102 @@ public final class TimedReader {
      * links before opening: a saved tree may hold FIFOs or devices, live /proc and /sys do not.
      */
     public List<Result> run(List<Op> ops, boolean bundle, long perOpNanos, long deadlineNanos) {
+        Result[] out = new Result[ops.size()];
+        stream(ops, bundle, perOpNanos, deadlineNanos, (i, r) -> out[i] = r);
+        return List.of(out);
+    }
+
+    /**
+     * {@link #run}, handing each result to {@code sink} as soon as a few are ready, so the caller works on them
+     * while the pool thread reads on: one hand-off per batch, not per file. Every operation gets exactly one result.
+     */
+    public void stream(List<Op> ops, boolean bundle, long perOpNanos, long deadlineNanos, Sink sink) {
         int n = ops.size();
-        Result[] out = new Result[n];
         if (n == 0) {
-            return List.of();
+            return;
         }
         if (saturated()) {
-            return fill(out, 0, new Result(Status.SKIPPED, null, stuck.get() + " reads stuck"));
+            skip(sink, 0, n, new Result(Status.SKIPPED, null, stuck.get() + " reads stuck"));
+            return;
         }
-        Batch batch = new Batch(ops, bundle, out);
+        Batch batch = new Batch(ops, bundle);
         try {
             pool.execute(batch);
         } catch (RejectedExecutionException e) {
-            return fill(out, 0, new Result(Status.SKIPPED, null, "reader pool refused"));
+            skip(sink, 0, n, new Result(Status.SKIPPED, null, "reader pool refused"));
+            return;
         }
-        synchronized (batch) {
-            int seen = 0;
-            long lastProgress = System.nanoTime();
-            while (batch.done < n) {
-                long now = System.nanoTime();
-                long wait = Math.min(lastProgress + perOpNanos - now, deadlineNanos - now);
-                if (wait <= 0) {
-                    batch.abandoned = true;
-                    if (!batch.finished) {
-                        stuck.incrementAndGet();
+        int given = 0;
+        while (given < n) {
+            int ready;
+            Result timeout = null;
+            synchronized (batch) {
+                while (batch.done == given) {
+                    long now = System.nanoTime();
+                    long wait = Math.min(batch.lastProgress + perOpNanos - now, deadlineNanos - now);
+                    if (wait <= 0) {
+                        batch.abandoned = true;
+                        if (!batch.finished) {
+                            stuck.incrementAndGet();
+                        }
+                        timeout = new Result(Status.TIMEOUT, null, ops.get(given).path() + " did not answer in "
+                                + (now - batch.lastProgress) / 1_000_000 + " ms");
+                        break;
                     }
-                    Path p = ops.get(batch.done).path();
-                    out[batch.done] = new Result(Status.TIMEOUT, null, p + " did not answer in "
-                            + (now - lastProgress) / 1_000_000 + " ms");
-                    return fill(out, batch.done + 1, new Result(Status.SKIPPED, null, "after a timeout"));
-                }
-                try {
-                    batch.wait(Math.max(1, wait / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    batch.abandoned = true;
-                    if (!batch.finished) {
-                        stuck.incrementAndGet();
+                    try {
+                        batch.wait(Math.max(1, wait / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        batch.abandoned = true;
+                        if (!batch.finished) {
+                            stuck.incrementAndGet();
+                        }
+                        break;
                     }
-                    return fill(out, batch.done, new Result(Status.SKIPPED, null, "interrupted"));
                 }
-                if (batch.done > seen) {
-                    seen = batch.done;
-                    lastProgress = System.nanoTime();
-                }
+                ready = batch.done;
             }
-            return List.of(out.clone());
+            // results below done are final: the pool thread writes only at done, under the monitor taken above
+            for (; given < ready; given++) {
+                Result r = batch.out[given];
+                batch.out[given] = null;
+                sink.accept(given, r);
+            }
+            if (given < n && batch.abandoned) {
+                if (timeout != null) {
+                    sink.accept(given++, timeout);
+                    skip(sink, given, n, new Result(Status.SKIPPED, null, "after a timeout"));
+                } else {
+                    skip(sink, given, n, new Result(Status.SKIPPED, null, "interrupted"));
+                }
+                return;
+            }
         }
     }
 
-    private static List<Result> fill(Result[] out, int from, Result r) {
-        for (int i = from; i < out.length; i++) {
-            if (out[i] == null) {
-                out[i] = r;
-            }
+    private static void skip(Sink sink, int from, int to, Result r) {
+        for (int i = from; i < to; i++) {
+            sink.accept(i, r);
         }
-        return List.of(out.clone());
     }
 
-    /** Runs the ops on a pool thread, publishing each result under the batch's monitor. */
+    /**
+     * Runs the ops on a pool thread, publishing each result under the batch's monitor. It wakes the waiting caller
+     * only every {@link #WAKE_EVERY} results and at the end: a wake per file would cost more than the read.
+     */
     private final class Batch implements Runnable {
         private final List<Op> ops;
         private final boolean bundle;
         private final Result[] out;
         private int done;
+        private long lastProgress = System.nanoTime();
         private boolean abandoned;
         private boolean finished;
 
-        Batch(List<Op> ops, boolean bundle, Result[] out) {
+        Batch(List<Op> ops, boolean bundle) {
             this.ops = ops;
             this.bundle = bundle;
-            this.out = out;
+            this.out = new Result[ops.size()];
         }
 
         @Override
@@ -210,7 +245,10 @@ public final class TimedReader {
                             return;
                         }
                         out[done++] = r;
-                        notifyAll();
+                        lastProgress = System.nanoTime();
+                        if (done % WAKE_EVERY == 0) {
+                            notifyAll();
+                        }
                     }
                 }
             } finally {
@@ -269,11 +307,56 @@ public final class TimedReader {
     }
 
     private static String readText(Path p, boolean bundle) throws IOException {
-        LinkOption[] opts = bundle ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
-        try (InputStream in = Files.newInputStream(p, opts)) {
+        if (!bundle) {
+            return readLive(p);
+        }
+        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
             byte[] b = in.readNBytes(MAX_BYTES);
             return new String(b, StandardCharsets.UTF_8);
         }
+    }
+
+    /** Each pool thread's read buffer: /proc files are small and read by the ten thousand. */
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+
+    /**
+     * A live /proc or /sys file through a plain FileInputStream into the thread's reused buffer: no channel, no
+     * per-file buffers. Errors are mapped as {@link #execute} expects.
+     */
+    private static String readLive(Path p) throws IOException {
+        byte[] buf = BUFFER.get();
+        int n = 0;
+        FileInputStream in;
+        try {
+            in = new FileInputStream(p.toString());
+        } catch (FileNotFoundException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.endsWith("(Permission denied)") || m.endsWith("(Operation not permitted)")) {
+                throw new AccessDeniedException(p.toString());
+            }
+            if (m.endsWith("(No such file or directory)") || m.endsWith("(No such process)")
+                    || m.endsWith("(Not a directory)")) {
+                throw new NoSuchFileException(p.toString());
+            }
+            throw e;
+        }
+        try (in) {
+            while (true) {
+                if (n == buf.length) {
+                    if (buf.length >= MAX_BYTES) {
+                        break;
+                    }
+                    buf = java.util.Arrays.copyOf(buf, Math.min(MAX_BYTES, buf.length * 2));
+                    BUFFER.set(buf);
+                }
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+        }
+        return new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
     private static Result readlink(Path p) throws IOException {

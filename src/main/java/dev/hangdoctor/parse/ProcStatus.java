@@ -53,8 +53,9 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
             int nl = text.indexOf('\n', start);
             int end = nl < 0 ? text.length() : nl;
             int colon = text.indexOf(':', start);
-            if (colon > start && colon < end) {
-                String key = text.substring(start, colon);
+            // most of the ~55 lines are not wanted: the key is matched in place, the value cut only when wanted
+            String key = colon > start && colon < end ? wanted(text, start, colon - start) : null;
+            if (key != null) {
                 String value = text.substring(colon + 1, end).trim();
                 switch (key) {
                     case "Name" -> name = value;
@@ -80,6 +81,20 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
         }
         return new ProcStatus(name, state, tgid, pid, ppid, nsPids, nsTgids, sigPnd, shdPnd, sigBlk, rss, threads,
                 voluntary, nonvoluntary, swap, pte);
+    }
+
+    private static final String[] KEYS = {"Name", "State", "Tgid", "Pid", "PPid", "NSpid", "NStgid", "SigPnd",
+        "ShdPnd", "SigBlk", "VmRSS", "VmSwap", "VmPTE", "Threads", "voluntary_ctxt_switches",
+        "nonvoluntary_ctxt_switches"};
+
+    /** The wanted key spelled at {@code text[from, from + len)}, or null. */
+    private static String wanted(String text, int from, int len) {
+        for (String k : KEYS) {
+            if (k.length() == len && text.charAt(from) == k.charAt(0) && text.regionMatches(from, k, 0, len)) {
+                return k;
+            }
+        }
+        return null;
     }
 
     private static List<Integer> ints(String value) {

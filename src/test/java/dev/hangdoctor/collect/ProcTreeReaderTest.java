@@ -106,6 +106,96 @@ class ProcTreeReaderTest {
     }
 
     @Test
+    void liveReadSkipsStatusAndStackOfThreadsIdleInAnOrdinaryWait() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("b"));
+        Evidence e = new ProcTreeReader(root, opts().withLive(true)).read();
+        // 5050 is a non-leader thread asleep in pause(): stat and wchan say all there is to say
+        Task idle = e.taskOrNull(5050);
+        assertThat(idle.comm()).isEqualTo("zlive");
+        assertThat(idle.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(idle.wchan()).isEqualTo("__do_sys_pause");
+        assertThat(idle.frames()).isEmpty();
+        assertThat(idle.contextSwitches()).isNull();
+        assertThat(idle.memoryCgroup()).isNotNull();
+        // a sleeper in a FUSE or userfault wait, a D task and every leader are read in full
+        assertThat(e.taskOrNull(4891).frames().get(0).function()).isEqualTo("handle_userfault");
+        assertThat(e.taskOrNull(4891).contextSwitches()).isNotNull();
+        assertThat(e.taskOrNull(4892).hasFrame("fuse_lookup")).isTrue();
+        assertThat(e.taskOrNull(5213).rssKb()).isPositive();
+        assertThat(e.taskOrNull(4889).frames()).isNotEmpty();
+        assertThat(e.taskOrNull(5049).nsPids()).isNotEmpty();
+    }
+
+    @Test
+    void everyThreadOfAFuseOrUffdServerIsReadInFull() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("b"));
+        // a second thread of the uffd owner 4889, parked in pause() like 5050
+        Path src = root.resolve("proc/5049/task/5050");
+        Path d = root.resolve("proc/4889/task/4893");
+        Files.createDirectories(d);
+        for (String f : new String[] {"stat", "status", "stack", "wchan"}) {
+            Files.writeString(d.resolve(f), Files.readString(src.resolve(f)).replaceFirst("^5050 ", "4893 "));
+        }
+        Evidence e = new ProcTreeReader(root, opts().withLive(true)).read();
+        assertThat(e.taskOrNull(4893).wchan()).isEqualTo("__do_sys_pause");
+        assertThat(e.taskOrNull(4893).frames()).isNotEmpty();
+        assertThat(e.taskOrNull(5050).frames()).isEmpty();
+    }
+
+    @Test
+    void threadsTakeTheirProcessCgroupAndAZombieLeadersLiveThreadsTheirOwn() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("b"));
+        // a 3.10 zombie leader shows the root cgroup; its live thread is still in the container's
+        ProcFixtures.write(root, "proc/5049/cgroup", "4:memory:/\n");
+        ProcFixtures.write(root, "proc/5049/task/5050/cgroup", "4:memory:/h5test\n");
+        ProcFixtures.write(root, "proc/4889/task/4891/cgroup", "4:memory:/elsewhere\n");
+        Evidence e = new ProcTreeReader(root, opts()).read();
+        assertThat(e.taskOrNull(5049).memoryCgroup()).isEqualTo("/");
+        assertThat(e.taskOrNull(5050).memoryCgroup()).isEqualTo("/h5test");
+        assertThat(e.taskOrNull(5213).memoryCgroup()).isEqualTo("/h5test");
+        // not a zombie leader: the thread's own file is not read
+        assertThat(e.taskOrNull(4891).memoryCgroup()).isEqualTo(e.taskOrNull(4889).memoryCgroup());
+    }
+
+    @Test
+    void aProcessOfManyThreadsIsReadInChunksAndStopsAtATimeout() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("b"));
+        Path task = root.resolve("proc/5049/task");
+        String stat = Files.readString(task.resolve("5050/stat"));
+        for (int tid = 6000; tid < 6600; tid++) {
+            Path d = task.resolve(Integer.toString(tid));
+            Files.createDirectories(d);
+            Files.writeString(d.resolve("stat"), stat.replaceFirst("^5050 ", tid + " "));
+            Files.copy(task.resolve("5050/status"), d.resolve("status"));
+            Files.copy(task.resolve("5050/stack"), d.resolve("stack"));
+        }
+        Evidence all = new ProcTreeReader(root, opts()).read();
+        assertThat(all.tasks()).hasSize(606);
+        assertThat(all.taskOrNull(6599).frames()).isEqualTo(all.taskOrNull(5050).frames());
+        assertThat(all.taskOrNull(6599).memoryCgroup()).isEqualTo(all.taskOrNull(5050).memoryCgroup());
+
+        Path fifo = ProcFixtures.fifo(task.resolve("6300/status"));
+        TimedReader reader = new TimedReader(4);
+        ProcTreeReader.Options o = ProcTreeReader.Options.defaults().withReader(reader).withLive(true)
+                .withPerFileTimeout(Duration.ofMillis(300)).withDeadline(Duration.ofSeconds(5));
+        try {
+            Evidence e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> new ProcTreeReader(root, o).read());
+            // threads before the hung file are read and marked, none after it is read; other processes are whole
+            assertThat(e.taskOrNull(6299).unreadable()).isTrue();
+            assertThat(e.taskOrNull(6300).unreadable()).isTrue();
+            assertThat(e.taskOrNull(6301)).isNull();
+            assertThat(e.warnings()).filteredOn(w -> w.contains("did not answer")).hasSize(1);
+            assertThat(reader.stuck()).isEqualTo(1);
+            for (int pid : new int[] {4889, 4891, 4892, 5213}) {
+                assertThat(e.taskOrNull(pid).unreadable()).as("pid %d", pid).isFalse();
+            }
+            assertThat(e.uffds()).hasSize(1);
+        } finally {
+            ProcFixtures.release(fifo);
+        }
+    }
+
+    @Test
     void readsABareProcDirectory() throws Exception {
         Path bare = ProcFixtures.copyBundle(dir.resolve("b")).resolve("proc");
         Path moved = Files.move(bare, dir.resolve("snapshot"));
@@ -196,7 +286,8 @@ class ProcTreeReaderTest {
             assertThat(e.taskOrNull(pid).comm()).isNotNull();
         }
         assertThat(e.taskOrNull(4891).frames()).isNotEmpty();
-        assertThat(e.taskOrNull(5050).frames()).isNotEmpty();
+        // 5050 sleeps in pause(): a live read takes its stack only from a bundle
+        assertThat(e.taskOrNull(5050).wchan()).isEqualTo("__do_sys_pause");
         assertThat(e.uffds()).hasSize(1);
         assertThat(e.fuseConnections()).hasSize(1);
         assertThat(e.memCgroups()).hasSize(1);

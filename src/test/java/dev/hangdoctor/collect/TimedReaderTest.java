@@ -124,4 +124,33 @@ class TimedReaderTest {
         assertThat(r.run(Op.listDirs(dir), true, 1000 * MS, in(5000)).lines()).containsExactly("12");
         assertThat(r.run(Op.list(dir), true, 1000 * MS, in(5000)).lines()).containsExactlyInAnyOrder("12", "stat");
     }
+
+    @Test
+    void streamHandsOverEveryResultInOrderAndStopsAtATimeout() throws Exception {
+        List<Op> ops = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Path f = dir.resolve("f" + i);
+            Files.writeString(f, Integer.toString(i));
+            ops.add(Op.read(f));
+        }
+        Path fifo = ProcFixtures.fifo(dir.resolve("hung"));
+        ops.add(150, Op.read(fifo));
+        TimedReader r = new TimedReader(2);
+        List<Integer> seen = new java.util.ArrayList<>();
+        List<Result> got = new java.util.ArrayList<>();
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> r.stream(ops, false, 300 * MS, in(5000),
+                    (i, res) -> {
+                        seen.add(i);
+                        got.add(res);
+                    }));
+        } finally {
+            ProcFixtures.release(fifo);
+        }
+        assertThat(seen).hasSize(201).isSorted().doesNotHaveDuplicates();
+        assertThat(got.subList(0, 150)).allMatch(Result::ok);
+        assertThat(got.get(149).text()).isEqualTo("149");
+        assertThat(got.get(150).status()).isEqualTo(Status.TIMEOUT);
+        assertThat(got.subList(151, 201)).allMatch(x -> x.status() == Status.SKIPPED);
+    }
 }
