@@ -51,6 +51,7 @@ public final class Diagnoser {
         List<Finding> findings = new ArrayList<>();
         List<Built> accepted = new ArrayList<>();
         Set<String> snapshotOnly = new java.util.TreeSet<>();
+        Set<String> recovered = new java.util.TreeSet<>();
         List<Integer> rootPids = new ArrayList<>();
         // a specific rule explains its tasks better than the generic ones it names: specific rules go first, and a
         // generic finding steps aside only where it speaks of the same tasks (another, independent hang of the
@@ -63,6 +64,10 @@ public final class Diagnoser {
                 if (covered(b, accepted) || supersededHere(b, m, accepted)) {
                     continue;
                 }
+                if (b.finding.category() == Category.NFS && nfsRecovered(evidence) != null) {
+                    recovered.add(nfsRecovered(evidence));
+                    continue;
+                }
                 if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
                     // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
                     snapshotOnly.add(m.rule().id());
@@ -73,7 +78,8 @@ public final class Diagnoser {
                 rootPids.add(b.rootPid);
             }
         }
-        if (findings.isEmpty() && (snapshotOnly.isEmpty() || stuckLongEnough(blockedPids(evidence), evidence))) {
+        if (findings.isEmpty() && recovered.isEmpty()
+                && (snapshotOnly.isEmpty() || stuckLongEnough(blockedPids(evidence), evidence))) {
             Built generic = unclassified(graph, evidence);
             if (generic != null) {
                 findings.add(generic.finding);
@@ -98,6 +104,7 @@ public final class Diagnoser {
         }
         List<String> warnings = new ArrayList<>(evidence.warnings());
         warnings.addAll(kb.errors());
+        warnings.addAll(recovered);
         if (!snapshotOnly.isEmpty() && findings.isEmpty()) {
             long d = evidence.tasks().stream().filter(t -> t.state().isBlocked()).count();
             warnings.add(d + " task(s) in D look like " + String.join(", ", snapshotOnly) + ", but this is one snapshot"
@@ -377,6 +384,32 @@ public final class Diagnoser {
             }
         }
         return false;
+    }
+
+    /**
+     * "nfs: server X OK" after the last "not responding" of every server, and no hung-task report after it: the server
+     * came back and the tasks waiting on it went on. Returns the sentence saying so, or null while any is still gone.
+     */
+    private static String nfsRecovered(Evidence evidence) {
+        Map<String, KernelEvent> last = new LinkedHashMap<>();
+        for (KernelEvent e : evidence.events(KernelEventKind.NFS_NOT_RESPONDING)) {
+            String server = e.field("server");
+            if (server != null) {
+                last.put(server, e); // events are kept in log order
+            }
+        }
+        if (last.isEmpty() || last.values().stream().anyMatch(e -> !"ok".equals(e.field("status")))) {
+            return null;
+        }
+        double okAt = last.values().stream().mapToDouble(e -> e.timestamp() == null ? Double.MAX_VALUE : e.timestamp())
+                .max().orElse(Double.MAX_VALUE);
+        boolean hungAfter = evidence.events(KernelEventKind.HUNG_TASK).stream()
+                .anyMatch(e -> e.timestamp() != null && okAt != Double.MAX_VALUE && e.timestamp() > okAt);
+        if (hungAfter) {
+            return null;
+        }
+        return "NFS server(s) " + String.join(", ", last.keySet()) + " answered again (\"nfs: server ... OK\") and no"
+                + " task was reported hung after that: a past outage, not a hang now";
     }
 
     /** Evidence that these tasks did not just pass through their wait: a hung-task report, a stuck window, a lockup. */
