@@ -42,6 +42,10 @@ final class VictimPicker {
     private final SafetyGuard safety;
     private final Map<String, Integer> uids;
     private final boolean needUids;
+    /** When each exiting member (pid and start time) was first seen exiting. */
+    private final Map<Long, Long> exitingSince = new java.util.HashMap<>();
+    /** How long an exiting member holds the guard back: long enough for a killed process to free its memory. */
+    private static final long EXITING_GRACE_NANOS = 2_000_000_000L;
 
     VictimPicker(Path procRoot, GuardConfig cfg, SafetyGuard safety, Map<String, Integer> uids) {
         this.procRoot = procRoot;
@@ -58,11 +62,18 @@ final class VictimPicker {
         List<Integer> plain = new ArrayList<>();
         List<Integer> avoid = new ArrayList<>();
         int shielded = 0;
+        long now = System.nanoTime();
+        exitingSince.values().removeIf(since -> now - since > 60_000_000_000L);
         for (Task t : facts.tasks()) {
             if (t.flags() != null && (t.flags() & PF_EXITING) != 0 && !t.isKernelThread()) {
                 // as the kernel does (oom_evaluate_task): while one member is exiting its memory is coming back,
-                // and killing a second one would only add a victim
-                return new Pick(null, null, t.comm() + ":" + t.pid() + " is already exiting", false);
+                // and killing a second one would only add a victim. But only for a while: a process stuck in its
+                // exit (a FUSE flush nobody answers) must not switch the guard off for its cgroup for good
+                long key = ((long) t.pid() << 32) ^ (t.startTime() == null ? 0 : t.startTime());
+                long since = exitingSince.computeIfAbsent(key, k -> now);
+                if (now - since < EXITING_GRACE_NANOS) {
+                    return new Pick(null, null, t.comm() + ":" + t.pid() + " is already exiting", false);
+                }
             }
         }
         for (Map.Entry<Integer, String> e : where.entrySet()) {
