@@ -1,13 +1,13 @@
 package dev.hangdoctor.guard;
 
+import dev.hangdoctor.config.DurationText;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The OOM guard's settings, from the agent's YAML "guard:" section ({@link #fromMap}) or a {@link Builder} in tests.
@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 public final class GuardConfig {
     private static final Set<String> KEYS = Set.of("enabled", "dryRun", "cgroups", "threshold", "horizon", "interval",
             "cooldown", "prefer", "avoid", "protect");
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|m)?");
 
     private final boolean enabled;
     private final boolean dryRun;
@@ -140,19 +139,7 @@ public final class GuardConfig {
 
     /** "250ms", "1s", "1.5s", "500us", "2m"; a bare number is milliseconds. */
     static Duration duration(String key, Object v) {
-        Matcher m = DURATION.matcher(String.valueOf(v).trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("guard." + key + " '" + v + "' is not a duration (examples: 10ms, 250ms, 1s)");
-        }
-        double n = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        double micros = switch (unit) {
-            case "us" -> n;
-            case "s" -> n * 1_000_000;
-            case "m" -> n * 60_000_000;
-            default -> n * 1000;
-        };
-        return Duration.ofNanos(Math.round(micros * 1000));
+        return DurationText.parse(String.valueOf(v), "ms", "guard." + key);
     }
 
     public boolean enabled() {

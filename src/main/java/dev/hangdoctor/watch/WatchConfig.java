@@ -1,5 +1,7 @@
 package dev.hangdoctor.watch;
 
+import dev.hangdoctor.config.DurationText;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
@@ -59,7 +61,6 @@ public record WatchConfig(
         Map<String, Object> guard,
         Path root) {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|MiB|GiB|K|M|G|KB|MB|GB)");
     private static final Set<String> TOP = Set.of("interval", "stuckAfter", "listen", "stateDir", "threadReadsPerInterval",
             "scan", "kmsg", "retention", "remediate", "api", "rules", "guard");
@@ -282,19 +283,7 @@ public record WatchConfig(
 
     /** "10s", "500ms", "2m", "1h", or a bare number of seconds. */
     public static Duration parseDuration(String s, String name) {
-        Matcher mt = DURATION.matcher(s.trim());
-        if (!mt.matches()) {
-            throw new IllegalArgumentException(name + ": '" + s + "' is not a duration (examples: 1s, 500ms, 2m)");
-        }
-        double n = Double.parseDouble(mt.group(1));
-        String unit = mt.group(2) == null ? "s" : mt.group(2);
-        double ms = switch (unit) {
-            case "ms" -> n;
-            case "m" -> n * 60_000;
-            case "h" -> n * 3_600_000;
-            default -> n * 1000;
-        };
-        return Duration.ofMillis(Math.round(ms));
+        return DurationText.parse(s, "s", name);
     }
 
     /** "512MiB", "2GiB", "1048576", "100M" (binary units either way). */

@@ -81,7 +81,7 @@ class GuardConfigTest {
         assertError("guard:\n  treshold: 0.9\n", "unknown key 'treshold'");
         assertError("guard:\n  threshold: 1.5\n", "guard.threshold must be a fraction");
         assertError("guard:\n  threshold: lots\n", "guard.threshold must be a fraction like 0.9 or 90%");
-        assertError("guard:\n  horizon: soon\n", "guard.horizon 'soon' is not a duration");
+        assertError("guard:\n  horizon: soon\n", "guard.horizon: 'soon' is not a duration");
         assertError("guard:\n  interval: 0ms\n", "guard.interval must be a positive duration");
         assertError("guard:\n  dryRun: maybe\n", "guard.dryRun must be true or false");
         assertError("guard:\n  cgroups: [\"/a/**b\"]\n", "'**' must be a whole path element");
