@@ -51,6 +51,10 @@ public final class DashboardPage {
 
     static final int MAX_INCIDENTS = 100;
     private static final int MAX_MARKS = 50;
+    /** The narrowest time axis: a minute-old agent still gets a readable scale. */
+    private static final Duration MIN_SHOWN = Duration.ofMinutes(2);
+    private static final long[] TICKS = {10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000,
+            3_600_000, 7_200_000, 21_600_000};
     private static final Pattern ID = Pattern.compile("[0-9A-Za-z-]{1,64}");
     private static final String CSS = HtmlReport.css() + resource("report/dashboard.css");
     private static final String SCRIPT = "\n" + HtmlReport.script();
@@ -134,11 +138,21 @@ public final class DashboardPage {
                     "no /proc/pressure/memory on this kernel (PSI needs 4.20+ and psi enabled)"));
 
     private static void timeline(StringBuilder sb, View v) {
-        long spanMs = Math.max(1, v.span().toMillis());
         long bucketMs = Math.max(1, v.bucket().toMillis());
-        sb.append("<section id=\"timeline\"><h2>Last ").append(v.span().equals(Duration.ofHours(1)) ? "hour"
-                : span(v.span())).append(" <span class=\"muted\">")
-                .append("one point per ").append(span(v.bucket())).append(", the highest value seen in it; ")
+        long fullMs = Math.max(1, v.span().toMillis());
+        // a young agent has minutes, not an hour: draw what there is across the width instead of a sliver at the end
+        long spanMs = fullMs;
+        if (!v.timeline().isEmpty()) {
+            long have = Duration.between(v.timeline().get(0).at(), v.now()).toMillis() + bucketMs;
+            spanMs = Math.min(fullMs, Math.max(MIN_SHOWN.toMillis(), have));
+        }
+        sb.append("<section id=\"timeline\"><h2>Last ");
+        if (spanMs < fullMs) {
+            sb.append(span(Duration.ofMillis(spanMs))).append(" <span class=\"muted\">since the agent started; ");
+        } else {
+            sb.append(fullMs == 3_600_000 ? "hour" : span(v.span())).append(" <span class=\"muted\">");
+        }
+        sb.append("one point per ").append(span(v.bucket())).append(", the highest value seen in it; ")
                 .append("memory pressure is PSI <code>some avg10</code></span></h2>\n")
                 .append("<div class=\"graph-box timeline-box\">\n");
         double plotW = W - LEFT - RIGHT;
@@ -149,18 +163,26 @@ public final class DashboardPage {
                 .append("\" height=\"").append(num(h)).append("\" viewBox=\"0 0 ").append(num(W)).append(' ')
                 .append(num(h)).append("\">\n");
         Instant start = v.now().minusMillis(spanMs);
-        // vertical grid and the time axis: a tick every tenth of the span
-        for (int k = 0; k <= 10; k++) {
-            double x = LEFT + plotW * k / 10;
+        // vertical grid and the time axis, counted back from now in round steps
+        long step = TICKS[TICKS.length - 1];
+        for (long t : TICKS) {
+            if (spanMs / t <= 6) {
+                step = t;
+                break;
+            }
+        }
+        for (long ago = 0; ago <= spanMs; ago += step) {
+            double x = LEFT + plotW * (spanMs - ago) / spanMs;
             sb.append("<line class=\"grid\" x1=\"").append(num(x)).append("\" y1=\"").append(num(TOP))
                     .append("\" x2=\"").append(num(x)).append("\" y2=\"").append(num(axis)).append("\"/>");
-            if (k % 2 == 0) {
-                long ago = spanMs * (10 - k) / 10;
-                sb.append("<text x=\"").append(num(x)).append("\" y=\"").append(num(axis + 14))
-                        .append("\" text-anchor=\"").append(k == 0 ? "start" : k == 10 ? "end" : "middle").append("\">")
-                        .append(k == 10 ? "now " + CLOCK.format(v.now()) : "−" + span(Duration.ofMillis(ago)))
-                        .append("</text>");
+            boolean edge = x - LEFT < 30;
+            if (edge && ago != spanMs) {
+                continue;
             }
+            sb.append("<text x=\"").append(num(x)).append("\" y=\"").append(num(axis + 14)).append("\" text-anchor=\"")
+                    .append(ago == 0 ? "end" : edge ? "start" : "middle").append("\">")
+                    .append(ago == 0 ? "now " + CLOCK.format(v.now()) : "−" + span(Duration.ofMillis(ago)))
+                    .append("</text>");
         }
         sb.append('\n');
         for (int s = 0; s < SERIES.size(); s++) {

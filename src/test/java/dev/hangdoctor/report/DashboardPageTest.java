@@ -48,11 +48,11 @@ class DashboardPageTest {
         String html = DashboardPage.render(view(d, hour(true), rows));
 
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<meta http-equiv=\"refresh\" content=\"5\">");
-        assertThat(html).contains("<title>(1) hangdoctor watch</title>", "1 open incident");
+        assertThat(html).contains("<title>(1) hangdoctor watch</title>", "1 open incident", "<h2>Last hour <span");
         // the timeline: an SVG with the three strips, drawn, and the incidents' marks
         String tl = html.substring(html.indexOf("<svg class=\"timeline\""), html.indexOf("</svg>", html.indexOf("<svg class=\"timeline\"")));
         assertThat(tl).contains("D-state tasks", "Load (1 min)", "Memory pressure", "class=\"area\"", "class=\"line\"",
-                "class=\"mark opened\"", "class=\"mark resolved\"", "−1 h", "−48 min", "now 11:00:00");
+                "class=\"mark opened\"", "class=\"mark resolved\"", "−1 h", "−50 min", "now 11:00:00");
         assertThat(HtmlReportTest.count(tl, "class=\"strip ")).isEqualTo(3);
         assertThat(tl).contains("<tspan class=\"v\">12.5%</tspan> now · peak 12.5%");
         // the incidents: open first, linked to the API, bundle only where stored
@@ -78,6 +78,18 @@ class DashboardPageTest {
         String html = DashboardPage.render(view(null, List.of(), List.of()));
         assertThat(html).contains("No open incident", "no samples yet", "No incidents on record.", "No full scan yet",
                 "<svg class=\"timeline\"").doesNotContain("id=\"verdict\"", "class=\"area\"");
+    }
+
+    @Test
+    void aYoungAgentsMinutesSpanTheWholeWidth() {
+        List<DashboardPage.Point> pts = hour(true).subList(720 - 18, 720);
+        String html = DashboardPage.render(view(null, pts, List.of()));
+        assertThat(html).contains("<h2>Last 2 min <span class=\"muted\">since the agent started;", "−30 s", "−1 min 30 s",
+                "text-anchor=\"start\">−2 min</text>");
+        String d = html.substring(html.indexOf("<g class=\"strip d\">"));
+        d = d.substring(0, d.indexOf("</g>"));
+        // 90 s of a 120 s axis: the line starts a quarter of the way in
+        assertThat(d).contains("class=\"line\" d=\"M412.0,");
     }
 
     @Test
