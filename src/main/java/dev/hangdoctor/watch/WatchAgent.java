@@ -43,6 +43,7 @@ public final class WatchAgent implements AutoCloseable {
     private final Diagnoser diagnoser;
     private final AutoRemediator remediator;
     private final KernelLogWatch kmsg;
+    private final Timeline timeline;
     private final Map<String, Long> quietUntil = new HashMap<>();
     private final Set<String> fixRequests = new LinkedHashSet<>();
     private WatchApi api;
@@ -70,6 +71,7 @@ public final class WatchAgent implements AutoCloseable {
         this.diagnoser = new Diagnoser(KnowledgeBase.load(cfg.rules()));
         this.remediator = new AutoRemediator(cfg.root(), cfg.stateDir(), tracker, metrics, log);
         this.kmsg = cfg.kmsgDevice() == null ? null : new KernelLogWatch(cfg.kmsgDevice(), cfg.kmsgHold());
+        this.timeline = new Timeline(cfg.interval());
     }
 
     /** Starts the kernel-log follower, the API and the loop; returns once they run. */
@@ -143,6 +145,8 @@ public final class WatchAgent implements AutoCloseable {
     public CheapSampler.Sample lastSample() { return lastSample; }
     public long fullScans() { return fullScans; }
     public WatchConfig config() { return cfg; }
+    /** The last hour of cheap samples, for the dashboard. */
+    public Timeline timeline() { return timeline; }
 
     /** Where the API listens (the real port when 0 was asked), or null when it is off. */
     public InetSocketAddress apiAddress() {
@@ -198,6 +202,7 @@ public final class WatchAgent implements AutoCloseable {
         lastSample = s;
         lastSampleAt = System.nanoTime();
         metrics.scan("cheap", s.nanos());
+        timeline.add(Instant.now(), s.byState().getOrDefault('D', 0), s.load1(), s.pressureSome10().get("memory"));
         List<String> reasons = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (Iterator<Map.Entry<String, Long>> it = quietUntil.entrySet().iterator(); it.hasNext(); ) {

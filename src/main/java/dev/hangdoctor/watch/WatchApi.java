@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.report.DashboardPage;
 import dev.hangdoctor.report.JsonReport;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
  * two requests that act ({@code POST /api/scan}, {@code POST /api/incidents/ID/fix}) only when the config sets
  * {@code api.allowActions} and the request carries {@code Authorization: Bearer TOKEN} matching the token file.
  * <pre>
+ * GET /                                 the live dashboard (HTML: timeline, incidents, last scan; reloads itself)
  * GET /healthz                          200 while samples come on time, else 503 (liveness probe)
  * GET /metrics                          Prometheus text exposition
  * GET /api/diagnosis                    {scannedAt, sample, diagnosis} (diagnosis: the `scan --json` document)
@@ -101,6 +103,13 @@ final class WatchApi implements AutoCloseable {
     }
 
     private void get(HttpExchange ex, String path) throws IOException {
+        if (path.equals("/")) {
+            ex.getResponseHeaders().set("Content-Security-Policy", DashboardPage.contentSecurityPolicy());
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            sendBytes(ex, 200, "text/html; charset=utf-8", Dashboard.render(agent).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (path.equals("/healthz")) {
             ObjectNode o = JSON.createObjectNode();
             boolean ok = agent.healthy();

@@ -51,7 +51,7 @@ class WatchLiveTest {
      * may stop before it reaches the hang this test made, and the incident cannot open in time. Such a host is not a
      * fair place for the latency bound (the cost bench runs there instead).
      */
-    private static void assumeFewThreads() {
+    static void assumeFewThreads() {
         long threads = 0;
         try (var procs = java.nio.file.Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path p : procs) {

@@ -1,0 +1,105 @@
+package dev.hangdoctor.watch;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The agent on a copy of the 6.18 bundle as its host: GET / is the dashboard, before and after an incident. */
+class DashboardHttpTest {
+    @TempDir
+    Path tmp;
+
+    private WatchAgent agent;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    @AfterEach
+    void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private Path host() throws IOException {
+        Path from = Path.of("src/test/resources/proc/bundle-6.18");
+        Path root = tmp.resolve("host");
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path to = root.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return root;
+    }
+
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        URI uri = URI.create("http://" + WatchAgent.hostPort(agent.apiAddress()) + path);
+        return http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void rootIsTheDashboardBeforeAndAfterAnIncident() throws Exception {
+        WatchConfig cfg = WatchConfig.defaults().withRoot(host()).withStateDir(tmp.resolve("state"))
+                .withListen("127.0.0.1:0").withKmsgDevice(null).withInterval(Duration.ofMillis(200))
+                .withStuckAfter(Duration.ofHours(1));
+        agent = new WatchAgent(cfg, log::add).start();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (agent.lastSample() == null && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+
+        HttpResponse<String> r = send("GET", "/");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(r.headers().firstValue("Content-Security-Policy")).get().asString().startsWith("default-src 'none'");
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(r.body()).startsWith("<!DOCTYPE html>").contains("<svg class=\"timeline\"", "No open incident",
+                "No incidents on record.", "No full scan yet", "<meta http-equiv=\"refresh\"");
+        // the host has two tasks in D: the timeline's current value
+        String strip = r.body().substring(r.body().indexOf("<g class=\"strip d\">"));
+        assertThat(strip.substring(0, strip.indexOf("</g>"))).contains("<tspan class=\"v\">2</tspan> now");
+
+        agent.requestScan();
+        end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (agent.tracker().size() == 0 && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        String seen;
+        synchronized (log) {
+            seen = String.join("\n", log);
+        }
+        assertThat(agent.tracker().size()).as(seen).isPositive();
+        String id = agent.tracker().list().get(0).get("id").asText();
+        String page = send("GET", "/").body();
+        assertThat(page).doesNotContain("No open incident");
+        assertThat(page).contains("open incident", "<a href=\"/api/incidents/" + id + "\"><code>" + id,
+                "<a href=\"/api/incidents/" + id + "/bundle\">bundle</a>", "id=\"verdict\"", "<svg class=\"graph\"",
+                "class=\"mark opened\"", "kernel 6.18.44-fc-v595");
+        assertThat(send("GET", "/api/incidents/" + id + "/bundle").statusCode()).isEqualTo(200);
+
+        assertThat(send("HEAD", "/").statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/").statusCode()).isEqualTo(403);
+        assertThat(send("PUT", "/").statusCode()).isEqualTo(405);
+        assertThat(send("GET", "/index.html").statusCode()).isEqualTo(404);
+    }
+}
