@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -45,6 +46,12 @@ public final class IncidentStore {
         if (!Files.exists(stateDir)) {
             Files.createDirectories(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        if (Files.isSymbolicLink(stateDir)) {
+            throw new IOException("state directory " + stateDir + " is a symlink");
+        }
+        // bundles hold every task's stack and the mount table: root's eyes only, also when the directory existed
+        // (a DaemonSet's hostPath DirectoryOrCreate makes it 0755)
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
         this.dir = stateDir.resolve("incidents");
         this.tmp = stateDir.resolve("tmp");
         Files.createDirectories(dir);
@@ -82,7 +89,13 @@ public final class IncidentStore {
                     continue;
                 }
                 try {
-                    out.add(Incident.fromJson(new ObjectMapper().readTree(f.toFile())));
+                    Incident inc = Incident.fromJson(new ObjectMapper().readTree(f.toFile()));
+                    // the id names directories this store writes and deletes: it must be the directory's own name
+                    if (!inc.id().matches("[0-9A-Za-z-]{1,64}") || !inc.id().equals(p.getFileName().toString())) {
+                        warn.accept(f + ": not read (id '" + inc.id() + "' does not match its directory)");
+                        continue;
+                    }
+                    out.add(inc);
                 } catch (IOException | RuntimeException e) {
                     warn.accept(f + ": not read (" + e.getMessage() + ")");
                 }
@@ -136,14 +149,24 @@ public final class IncidentStore {
 
     /** The incident's bundle directory, or null when it has none. */
     Path bundle(String id) {
-        Path b = dir.resolve(id).resolve(BUNDLE);
-        return Files.isDirectory(b, LinkOption.NOFOLLOW_LINKS) ? b : null;
+        Path d = dir.resolve(id);
+        Path b = d.resolve(BUNDLE);
+        return !Files.isSymbolicLink(d) && Files.isDirectory(b, LinkOption.NOFOLLOW_LINKS) ? b : null;
     }
 
     /** A stored file of the incident (diagnosis.json, diagnosis.txt), or null. */
     String read(String id, String file) {
-        try {
-            return Files.readString(dir.resolve(id).resolve(file), StandardCharsets.UTF_8);
+        Path d = dir.resolve(id);
+        Path f = d.resolve(file);
+        if (Files.isSymbolicLink(d) || Files.isSymbolicLink(f) || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try (var ch = Files.newByteChannel(f, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(ch.size(), 16L << 20));
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read up to the cap
+            }
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
         }
@@ -157,7 +180,10 @@ public final class IncidentStore {
                     continue;
                 }
                 z.putNextEntry(new ZipEntry(bundle.relativize(p).toString()));
-                Files.copy(p, z);
+                // opened without following links: a link swapped in after the check is not followed
+                try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+                    in.transferTo(z);
+                }
                 z.closeEntry();
             }
         }

@@ -53,8 +53,17 @@ final class WatchApi implements AutoCloseable {
     }
 
     static WatchApi start(InetSocketAddress addr, WatchAgent agent, WatchConfig cfg) throws IOException {
+        // a client that never finishes its request or never reads the answer must not hold a server thread for
+        // ever (two of them would stop /healthz, and the liveness probe would restart the agent in a loop)
+        System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        System.setProperty("sun.net.httpserver.maxRspTime", "60");
+        if (addr.getAddress() != null && !addr.getAddress().isLoopbackAddress()) {
+            System.err.println("hangdoctor: warning: the API listens on " + addr + ", not loopback: incidents and"
+                    + " evidence bundles can be read by anyone who reaches it (a NetworkPolicy does not cover"
+                    + " hostNetwork pods)");
+        }
         HttpServer server = HttpServer.create(addr, 16);
-        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "hangdoctor-api");
             t.setDaemon(true);
             return t;
@@ -88,6 +97,11 @@ final class WatchApi implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
+            if (!hostAllowed(ex)) {
+                // DNS rebinding: a web page on the node must not read bundles through a name it controls
+                send(ex, 421, error("Host header must name this agent's address"));
+                return;
+            }
             if (method.equals("POST")) {
                 post(ex, path);
                 return;
@@ -231,6 +245,27 @@ final class WatchApi implements AutoCloseable {
         send(ex, 404, error("not found"));
     }
 
+    /** The Host header names a loopback name or the address the agent listens on (or is absent, HTTP/1.0). */
+    private boolean hostAllowed(HttpExchange ex) {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (host == null) {
+            return true;
+        }
+        String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']'))) : host.split(":")[0];
+        if (name.equals("localhost") || name.equals("127.0.0.1") || name.equals("::1")) {
+            return true;
+        }
+        InetSocketAddress bound = server.getAddress();
+        if (bound == null || bound.getAddress() == null) {
+            return false;
+        }
+        if (bound.getAddress().isAnyLocalAddress()) {
+            // bound to every address: any address literal is fine (rebinding needs a DNS name)
+            return name.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f'));
+        }
+        return name.equals(bound.getAddress().getHostAddress()) || name.equals(bound.getHostString());
+    }
+
     /** Null when the request may act; otherwise why not. */
     private String authorise(HttpExchange ex) {
         if (!cfg.allowActions()) {
@@ -242,7 +277,23 @@ final class WatchApi implements AutoCloseable {
         }
         String want;
         try {
-            want = Files.readString(cfg.tokenFile(), StandardCharsets.UTF_8).strip();
+            // a token anyone on the host can read or rewrite is no token: root's own file, 0600 or stricter, no link
+            Path tf = cfg.tokenFile();
+            if (Files.isSymbolicLink(tf)) {
+                return "the token file is a symlink";
+            }
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+                    Files.getPosixFilePermissions(tf, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            for (java.nio.file.attribute.PosixFilePermission p : perms) {
+                if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
+                    return "the token file is readable or writable by others (make it 0600)";
+                }
+            }
+            String owner = Files.getOwner(tf, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+            if (!owner.equals(System.getProperty("user.name"))) {
+                return "the token file belongs to " + owner;
+            }
+            want = Files.readString(tf, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             return "the token file is not readable";
         }

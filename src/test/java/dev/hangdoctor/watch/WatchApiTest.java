@@ -170,7 +170,11 @@ class WatchApiTest {
     @Test
     void actingNeedsTheSwitchAndTheToken() throws Exception {
         Path token = Files.writeString(tmp.resolve("token"), "s3cret-token\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         start(true, token);
+        // a token others can read is refused outright
+        assertThat(post("/api/scan", "s3cret-token").statusCode()).isEqualTo(403);
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThat(post("/api/scan", null).statusCode()).isEqualTo(403);
         assertThat(post("/api/scan", "wrong").statusCode()).isEqualTo(403);
         assertThat(post("/api/scan", "s3cret-token").statusCode()).isEqualTo(202);
