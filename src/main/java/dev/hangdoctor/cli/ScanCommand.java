@@ -5,10 +5,9 @@ import dev.hangdoctor.diagnose.Diagnoser;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
-import dev.hangdoctor.report.JsonReport;
-import dev.hangdoctor.report.TerminalReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,8 +28,8 @@ public final class ScanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print the diagnosis as JSON (same schema as analyze).")
-    boolean json;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Option(names = "--window", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
             description = "Sample stuck-looking tasks again after this long, so a task only passing through D is not"
@@ -56,6 +55,7 @@ public final class ScanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        output.check();
         if (save != null) {
             if (Files.exists(save) && (!Files.isDirectory(save) || Files.list(save).findAny().isPresent())) {
                 throw new IllegalArgumentException("--save " + save + ": must be a new or empty directory");
@@ -68,15 +68,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         Evidence evidence = new LiveSampler(root, opts).scan();
         Diagnosis d = new Diagnoser(KnowledgeBase.load(ruleDirs)).diagnose(evidence);
-        if (json) {
-            out.println(JsonReport.render(d));
-        } else {
-            out.print(new TerminalReport(Ansi.enabled()).render(d));
-        }
-        out.flush();
-        for (String w : d.warnings()) {
-            err.println("hangdoctor: warning: " + w);
-        }
+        output.emit(d, out, err);
         if (save != null) {
             err.println("hangdoctor: evidence saved in " + save + " (hangdoctor analyze " + save + ")");
         }

@@ -421,6 +421,7 @@ public final class DashboardPage {
             sb.append("<a href=\"").append(base).append("\">JSON</a><a href=\"").append(base)
                     .append("/diagnosis.txt\">text</a>");
             if (r.hasBundle()) {
+                sb.append("<a href=\"").append(base).append("/report.html\">report</a>");
                 sb.append("<a href=\"").append(base).append("/bundle\">bundle</a>");
             }
         }

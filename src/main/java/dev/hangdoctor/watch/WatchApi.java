@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * GET /api/incidents                    {incidents: [incident.json ...]} newest first
  * GET /api/incidents/ID                 incident.json with its diagnosis
  * GET /api/incidents/ID/diagnosis.txt   the diagnosis as the terminal shows it
+ * GET /api/incidents/ID/report.html    the incident's bundle diagnosed and drawn as the HTML report
  * GET /api/incidents/ID/bundle          the evidence bundle as a zip (unzip it, then `hangdoctor analyze DIR`)
  * </pre>
  */
@@ -195,6 +196,18 @@ final class WatchApi implements AutoCloseable {
                 } else {
                     sendBytes(ex, 200, "text/plain; charset=utf-8", t.getBytes(StandardCharsets.UTF_8));
                 }
+            } else if (parts[1].equals("report.html")) {
+                // the incident's own evidence, diagnosed again and drawn: the same page `analyze --html` writes
+                Path b = store.bundle(id);
+                if (b == null) {
+                    send(ex, 404, error("no bundle stored"));
+                    return;
+                }
+                dev.hangdoctor.diagnose.Diagnosis d = new dev.hangdoctor.diagnose.Diagnoser(
+                        dev.hangdoctor.diagnose.kb.KnowledgeBase.load(java.util.List.of()))
+                        .diagnose(dev.hangdoctor.collect.EvidenceLoader.load(b.toString(), java.io.InputStream.nullInputStream()));
+                sendBytes(ex, 200, "text/html; charset=utf-8",
+                        dev.hangdoctor.report.HtmlReport.render(d).getBytes(StandardCharsets.UTF_8));
             } else if (parts[1].equals("bundle")) {
                 Path b = store.bundle(id);
                 if (b == null) {

@@ -96,6 +96,10 @@ class DashboardHttpTest {
                 "<a href=\"/api/incidents/" + id + "/bundle\">bundle</a>", "id=\"verdict\"", "<svg class=\"graph\"",
                 "class=\"mark opened\"", "kernel 6.18.44-fc-v595");
         assertThat(send("GET", "/api/incidents/" + id + "/bundle").statusCode()).isEqualTo(200);
+        // any incident as the HTML report: its own bundle diagnosed again
+        var report = send("GET", "/api/incidents/" + id + "/report.html");
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(report.body()).contains("<svg", "id=\"verdict\"");
 
         assertThat(send("HEAD", "/").statusCode()).isEqualTo(200);
         assertThat(send("POST", "/").statusCode()).isEqualTo(403);
