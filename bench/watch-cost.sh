@@ -35,7 +35,9 @@ holder=$!
 while [ "$(awk '/^Threads:/{print $2}' /proc/$holder/status 2>/dev/null || echo 0)" -lt "$threads" ]; do sleep 0.5; done
 total_threads=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
 
-java -XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=error:stderr \
+# JVM flags: HANGDOCTOR_JVM overrides the deployed ones (to compare settings)
+read -r -a jvm <<< "${HANGDOCTOR_JVM:--XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=error:stderr}"
+java "${jvm[@]}" \
   -jar "$jar" watch --state-dir "$state" --listen 127.0.0.1:0 --for "$((secs + warm + 10))s" 2>"$state.log" &
 agent=$!
 
@@ -58,4 +60,5 @@ echo "threads on host: $total_threads (holder: $threads)"
 echo "agent CPU: $cpu % of one core over $((secs)) s (after ${warm} s warm-up), interval 1 s"
 echo "agent RSS: max $((max / 1024)) MB; every 5 s (MB): ${samples[*]}"
 echo "full scans triggered meanwhile: $scans (by what the host had stuck)"
+grep "full scan:" "$state.log" | head -3 | cut -c1-200 || true
 rm -f "$state.log"
