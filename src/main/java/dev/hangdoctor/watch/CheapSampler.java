@@ -58,14 +58,16 @@ public final class CheapSampler {
     /** What is known about one thread. */
     private static final class Tracked {
         final int tgid;
+        final Proc owner;
         final String statPath;
         long start;
         byte[] comm;
         char state;
         long dSince;
 
-        Tracked(int tgid, String statPath) {
-            this.tgid = tgid;
+        Tracked(Proc owner, String statPath) {
+            this.tgid = owner.pid;
+            this.owner = owner;
             this.statPath = statPath;
         }
 
@@ -85,6 +87,8 @@ public final class CheapSampler {
         int[] tids = new int[0];
         int listedThreads = -1;
         long listedAt = Long.MIN_VALUE / 2;
+        /** The sample that last saw this pid in /proc. */
+        long seenAt;
 
         Proc(int pid, String dir) {
             this.pid = pid;
@@ -104,7 +108,7 @@ public final class CheapSampler {
     private final Map<Integer, Proc> procs = new HashMap<>();
     private final String[] batchPaths = new String[BATCH];
     private final int[] batchTids = new int[BATCH];
-    private final int[] batchTgids = new int[BATCH];
+    private final Proc[] batchProcs = new Proc[BATCH];
     private final byte[] arena = new byte[BATCH * SLOT];
     private final StatLine.Bytes stat = new StatLine.Bytes();
     private int batchSize;
@@ -155,15 +159,24 @@ public final class CheapSampler {
         procs.keySet().retainAll(pids);
         List<Proc> multi = processes(pidList, t0, deadline, triggers);
         threadSweep(multi, t0, deadline);
-        // forget threads of processes that are gone
-        threads.values().removeIf(t -> !pids.contains(t.tgid));
         unreadableSince.keySet().retainAll(pids);
 
-        Map<Character, Integer> byState = new TreeMap<>();
+        // one pass over every thread: forget those of processes that are gone, count states, note the ones in D
+        int[] counts = new int[256];
         int stuck = 0;
-        for (Map.Entry<Integer, Tracked> e : threads.entrySet()) {
+        Set<Integer> hotNow = new HashSet<>();
+        for (Iterator<Map.Entry<Integer, Tracked>> it = threads.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Tracked> e = it.next();
             Tracked t = e.getValue();
-            byState.merge(t.state, 1, Integer::sum);
+            if (t.owner.seenAt != samples) {
+                it.remove();
+                continue;
+            }
+            counts[t.state & 0xff]++;
+            if (t.state == 'D') {
+                hotNow.add(e.getKey());
+                hotNow.add(t.owner.pid);
+            }
             if (t.state == 'D' && t.dSince != 0 && t0 - t.dSince >= stuckAfter) {
                 stuck++;
                 if (triggers.size() < 20) {
@@ -175,11 +188,10 @@ public final class CheapSampler {
         int fuseWaiting = fuse(t0, deadline, triggers);
         int underOom = memcgs(t0, deadline, triggers);
         long pending = uffds(pids, t0, deadline, triggers);
-        Set<Integer> hotNow = new HashSet<>();
-        for (Map.Entry<Integer, Tracked> e : threads.entrySet()) {
-            if (e.getValue().state == 'D') {
-                hotNow.add(e.getKey());
-                hotNow.add(e.getValue().tgid);
+        Map<Character, Integer> byState = new TreeMap<>();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > 0) {
+                byState.put((char) c, counts[c]);
             }
         }
         for (Path p : uffdFdinfos) {
@@ -230,6 +242,7 @@ public final class CheapSampler {
                     p = new Proc(pid, procBase + "/" + pid);
                     procs.put(pid, p);
                 }
+                p.seenAt = samples;
                 part[i] = p;
                 batchPaths[i] = p.statPath;
             }
@@ -256,7 +269,7 @@ public final class CheapSampler {
                     p.listedThreads = -1;
                 }
                 p.numThreads = stat.numThreads;
-                track(pid, pid, p.statPath, buf, now);
+                track(p, pid, p.statPath, buf, now);
                 if (stat.numThreads > 1) {
                     multi.add(p);
                 }
@@ -276,7 +289,7 @@ public final class CheapSampler {
         for (Map.Entry<Integer, Tracked> e : threads.entrySet()) {
             Tracked t = e.getValue();
             if (t.state == 'D' && e.getKey() != t.tgid) {
-                queue(t.tgid, e.getKey(), t.statPath, now, deadline);
+                queue(t.owner, e.getKey(), t.statPath, now, deadline);
                 again++;
             }
         }
@@ -307,7 +320,7 @@ public final class CheapSampler {
                 if (t != null && t.state == 'D' && t.tgid == p.pid) {
                     continue; // read above
                 }
-                queue(p.pid, tid, t != null && t.tgid == p.pid ? t.statPath : dir + tid + "/stat", now, deadline);
+                queue(p, tid, t != null && t.tgid == p.pid ? t.statPath : dir + tid + "/stat", now, deadline);
             }
             budget -= take;
             if (from + take < p.tids.length) {
@@ -373,9 +386,9 @@ public final class CheapSampler {
         p.listedThreads = total;
     }
 
-    private void queue(int tgid, int tid, String statPath, long now, long deadline) {
+    private void queue(Proc owner, int tid, String statPath, long now, long deadline) {
         batchPaths[batchSize] = statPath;
-        batchTgids[batchSize] = tgid;
+        batchProcs[batchSize] = owner;
         batchTids[batchSize] = tid;
         batchSize++;
         if (batchSize == BATCH) {
@@ -390,24 +403,24 @@ public final class CheapSampler {
             int tid = batchTids[i];
             if (status == Status.MISSING) {
                 Tracked t = threads.get(tid);
-                if (t != null && t.tgid == batchTgids[i]) {
+                if (t != null && t.tgid == batchProcs[i].pid) {
                     threads.remove(tid);
                 }
                 return;
             }
             if (status == Status.OK && stat.parse(buf, off, len)) {
-                track(batchTgids[i], tid, batchPaths[i], buf, now);
+                track(batchProcs[i], tid, batchPaths[i], buf, now);
             }
         });
         reads += count;
     }
 
     /** Records what {@link #stat} holds for one task; {@code buf} holds its comm. */
-    private void track(int tgid, int tid, String statPath, byte[] buf, long now) {
+    private void track(Proc owner, int tid, String statPath, byte[] buf, long now) {
         Tracked t = threads.get(tid);
         char state = stat.state;
-        if (t == null || t.start != stat.startTime || t.tgid != tgid) {
-            t = new Tracked(tgid, statPath);
+        if (t == null || t.start != stat.startTime || t.owner != owner) {
+            t = new Tracked(owner, statPath);
             t.start = stat.startTime;
             t.comm = java.util.Arrays.copyOfRange(buf, stat.commFrom, stat.commTo);
             t.state = state;
