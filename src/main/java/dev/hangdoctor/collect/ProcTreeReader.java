@@ -40,8 +40,10 @@ import java.util.TreeMap;
  * /dev/fuse descriptors, FUSE connections, memory cgroups, CPU bandwidth counts and host facts. The root is injected
  * so tests and saved bundles use the same code as the live host. Every read runs through a {@link TimedReader}: a
  * file that never answers costs one stuck thread and marks its process unreadable; the whole scan ends by its
- * deadline with what it has (a bundle's writes, on their own thread, get up to 30 s more on a slow disk). Nothing
- * read here needs the target's mmap lock (no cmdline, environ, maps).
+ * deadline with what it has (a bundle's writes, on their own thread, get up to 30 s more on a slow disk). On a live
+ * host the tasks in D (found by a first pass over stat state letters, or named by the caller) are read first, and
+ * at most {@code maxThreadsPerProcess} threads of one process, so a scan beside a huge process still reaches the
+ * hang. Nothing read here needs the target's mmap lock (no cmdline, environ, maps).
  */
 public final class ProcTreeReader {
     /** In a bundle, a symlink (fd/N, ns/pid) is saved as a text file of this name holding the link target. */
