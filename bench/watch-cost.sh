@@ -2,11 +2,12 @@
 # The agent's own cost: CPU (share of one core) and resident memory of `hangdoctor watch` at its default 1 s
 # interval on a host with THREADS extra threads (one holder process with that many sleeping threads), measured
 # after a warm-up over SECONDS, with RSS sampled every 5 s (the last samples also show whether memory stays flat).
-#   bench/watch-cost.sh [THREADS=10000] [SECONDS=120]
+#   bench/watch-cost.sh [THREADS=10000] [SECONDS=120] [READS_PER_INTERVAL]
 # Runs the agent as deployed (deploy/hangdoctor.service JVM flags). Needs python3 for the thread holder.
 set -euo pipefail
 threads="${1:-10000}"
 secs="${2:-120}"
+reads="${3:-}"
 warm=20
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$here/target/hangdoctor.jar"
@@ -35,8 +36,12 @@ holder=$!
 while [ "$(awk '/^Threads:/{print $2}' /proc/$holder/status 2>/dev/null || echo 0)" -lt "$threads" ]; do sleep 0.5; done
 total_threads=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
 
-java -XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=error:stderr \
-  -jar "$jar" watch --state-dir "$state" --listen 127.0.0.1:0 --for "$((secs + warm + 10))s" 2>"$state.log" &
+: > "$state/watch.yaml"
+[ -n "$reads" ] && echo "threadReadsPerInterval: $reads" > "$state/watch.yaml"
+# JVM flags: HANGDOCTOR_JVM overrides the deployed ones (to compare settings)
+read -r -a jvm <<< "${HANGDOCTOR_JVM:--XX:+UseSerialGC -Xmx64m -Xmn6m -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:-UsePerfData -Xlog:disable -Xlog:all=error:stderr}"
+java "${jvm[@]}" \
+  -jar "$jar" watch --config "$state/watch.yaml" --state-dir "$state" --listen 127.0.0.1:0 --for "$((secs + warm + 10))s" 2>"$state.log" &
 agent=$!
 
 ticks() { awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat"; }
@@ -58,4 +63,5 @@ echo "threads on host: $total_threads (holder: $threads)"
 echo "agent CPU: $cpu % of one core over $((secs)) s (after ${warm} s warm-up), interval 1 s"
 echo "agent RSS: max $((max / 1024)) MB; every 5 s (MB): ${samples[*]}"
 echo "full scans triggered meanwhile: $scans (by what the host had stuck)"
+grep "full scan:" "$state.log" | head -3 | cut -c1-200 || true
 rm -f "$state.log"

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The whole live collection of `hangdoctor scan`: a full {@link ProcTreeReader} read of the host (sample 1), the
@@ -34,18 +35,24 @@ public final class LiveSampler {
 
     /**
      * The window between the samples (zero: one sample only), the overall deadline (null: window + 5 s), where to
-     * save a bundle (null: nowhere), the kmsg device (null: no kernel messages) and the reader (null: shared).
+     * save a bundle (null: nowhere), the kmsg device (null: no kernel messages), the reader (null: shared) and the
+     * pids and tids to read first (see {@link ProcTreeReader.Options#hotPids}).
      */
-    public record Options(Duration window, Duration deadline, Path saveDir, Path kmsgDevice, TimedReader reader) {
+    public record Options(Duration window, Duration deadline, Path saveDir, Path kmsgDevice, TimedReader reader,
+                          Set<Integer> hotPids) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(2), null, null, Path.of("/dev/kmsg"), null);
+            return new Options(Duration.ofSeconds(2), null, null, Path.of("/dev/kmsg"), null, Set.of());
         }
 
-        public Options withWindow(Duration d) { return new Options(d, deadline, saveDir, kmsgDevice, reader); }
-        public Options withDeadline(Duration d) { return new Options(window, d, saveDir, kmsgDevice, reader); }
-        public Options withSaveDir(Path p) { return new Options(window, deadline, p, kmsgDevice, reader); }
-        public Options withKmsgDevice(Path p) { return new Options(window, deadline, saveDir, p, reader); }
-        public Options withReader(TimedReader r) { return new Options(window, deadline, saveDir, kmsgDevice, r); }
+        public Options withWindow(Duration d) { return new Options(d, deadline, saveDir, kmsgDevice, reader, hotPids); }
+        public Options withDeadline(Duration d) { return new Options(window, d, saveDir, kmsgDevice, reader, hotPids); }
+        public Options withSaveDir(Path p) { return new Options(window, deadline, p, kmsgDevice, reader, hotPids); }
+        public Options withKmsgDevice(Path p) { return new Options(window, deadline, saveDir, p, reader, hotPids); }
+        public Options withReader(TimedReader r) { return new Options(window, deadline, saveDir, kmsgDevice, r, hotPids); }
+
+        public Options withHotPids(Set<Integer> pids) {
+            return new Options(window, deadline, saveDir, kmsgDevice, reader, Set.copyOf(pids));
+        }
 
         /** The deadline in force: the one given, or window + 5 s. */
         public Duration effectiveDeadline() {
@@ -88,7 +95,7 @@ public final class LiveSampler {
                     .start();
         }
         ProcTreeReader.Options po = ProcTreeReader.Options.defaults().withDeadline(Duration.ofNanos(sample1))
-                .withSaveDir(options.saveDir()).withReader(reader).withLive(true);
+                .withSaveDir(options.saveDir()).withReader(reader).withLive(true).withHotPids(options.hotPids());
         Evidence ev = new ProcTreeReader(root, po).read();
         notes.forEach(ev::warn);
 

@@ -40,8 +40,10 @@ import java.util.TreeMap;
  * /dev/fuse descriptors, FUSE connections, memory cgroups, CPU bandwidth counts and host facts. The root is injected
  * so tests and saved bundles use the same code as the live host. Every read runs through a {@link TimedReader}: a
  * file that never answers costs one stuck thread and marks its process unreadable; the whole scan ends by its
- * deadline with what it has (a bundle's writes, on their own thread, get up to 30 s more on a slow disk). Nothing
- * read here needs the target's mmap lock (no cmdline, environ, maps).
+ * deadline with what it has (a bundle's writes, on their own thread, get up to 30 s more on a slow disk). On a live
+ * host the tasks in D (found by a first pass over stat state letters, or named by the caller) are read first, and
+ * at most {@code maxThreadsPerProcess} threads of one process, so a scan beside a huge process still reaches the
+ * hang. Nothing read here needs the target's mmap lock (no cmdline, environ, maps).
  */
 public final class ProcTreeReader {
     /** In a bundle, a symlink (fd/N, ns/pid) is saved as a text file of this name holding the link target. */
@@ -81,28 +83,39 @@ public final class ProcTreeReader {
     private final Path root;
     private final Options options;
 
-    /** How long and how much to read, and where to save what was read. */
+    /**
+     * How long and how much to read, and where to save what was read. {@code hotPids} (pids and tids) are read
+     * first; {@code maxThreadsPerProcess} caps the threads read of one live process (its leader and hot threads are
+     * always among them); {@code statePass} first reads every task's stat state letter within a quarter of the
+     * process share of the deadline, so that processes and threads in D are read first on a huge host.
+     */
     public record Options(Duration deadline, Duration perFileTimeout, Path saveDir, TimedReader reader,
-                          Boolean live, int maxPids, int maxCgroups, int maxFdsPerPid) {
+                          Boolean live, int maxPids, int maxCgroups, int maxFdsPerPid, Set<Integer> hotPids,
+                          int maxThreadsPerProcess, boolean statePass) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(5), Duration.ofSeconds(1), null, null, null, 100_000, 20_000, 20_000);
+            return new Options(Duration.ofSeconds(5), Duration.ofSeconds(1), null, null, null, 100_000, 20_000, 20_000,
+                    Set.of(), 2000, true);
         }
 
         public Options withDeadline(Duration d) {
-            return new Options(d, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid);
+            return new Options(d, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
+                    maxThreadsPerProcess, statePass);
         }
 
         public Options withPerFileTimeout(Duration d) {
-            return new Options(deadline, d, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid);
+            return new Options(deadline, d, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
+                    maxThreadsPerProcess, statePass);
         }
 
         /** Writes every file read successfully under this directory, as a bundle this class reads back. */
         public Options withSaveDir(Path p) {
-            return new Options(deadline, perFileTimeout, p, reader, live, maxPids, maxCgroups, maxFdsPerPid);
+            return new Options(deadline, perFileTimeout, p, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
+                    maxThreadsPerProcess, statePass);
         }
 
         public Options withReader(TimedReader r) {
-            return new Options(deadline, perFileTimeout, saveDir, r, live, maxPids, maxCgroups, maxFdsPerPid);
+            return new Options(deadline, perFileTimeout, saveDir, r, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
+                    maxThreadsPerProcess, statePass);
         }
 
         /**
@@ -110,11 +123,29 @@ public final class ProcTreeReader {
          * devices) handling; null detects it from the file system type.
          */
         public Options withLive(Boolean v) {
-            return new Options(deadline, perFileTimeout, saveDir, reader, v, maxPids, maxCgroups, maxFdsPerPid);
+            return new Options(deadline, perFileTimeout, saveDir, reader, v, maxPids, maxCgroups, maxFdsPerPid, hotPids,
+                    maxThreadsPerProcess, statePass);
         }
 
         public Options withMaxCgroups(int n) {
-            return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, n, maxFdsPerPid);
+            return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, n, maxFdsPerPid, hotPids,
+                    maxThreadsPerProcess, statePass);
+        }
+
+        /** Pids and tids to read first (the agent's cheap sample knows them). */
+        public Options withHotPids(Set<Integer> pids) {
+            return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
+                    Set.copyOf(pids), maxThreadsPerProcess, statePass);
+        }
+
+        public Options withMaxThreadsPerProcess(int n) {
+            return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
+                    hotPids, n, statePass);
+        }
+
+        public Options withStatePass(boolean v) {
+            return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
+                    hotPids, maxThreadsPerProcess, v);
         }
     }
 
@@ -506,6 +537,20 @@ public final class ProcTreeReader {
                 }
             }
             pids.sort(null);
+            hot = new java.util.HashSet<>(options.hotPids());
+            if (!bundle && options.statePass()) {
+                statePass(pids);
+            }
+            if (!hot.isEmpty()) {
+                // processes with a hot task first, each group in pid order
+                List<Integer> first = new ArrayList<>();
+                List<Integer> rest = new ArrayList<>();
+                for (int pid : pids) {
+                    (hot.contains(pid) ? first : rest).add(pid);
+                }
+                first.addAll(rest);
+                pids = first;
+            }
             int read = 0;
             for (int pid : pids) {
                 if (stopped) {
@@ -520,7 +565,12 @@ public final class ProcTreeReader {
                             + pids.size() + " processes");
                     break;
                 }
-                process(pid);
+                Result hung = passTimedOut.get(pid);
+                if (hung != null) {
+                    giveUp(pid, List.of(), List.of(hung));
+                } else {
+                    process(pid);
+                }
                 read++;
             }
             if (stacksDenied > 0) {
@@ -529,7 +579,109 @@ public final class ProcTreeReader {
             }
         }
 
+        /** Pids and tids read first: the options' and those the state pass saw in D. */
+        private Set<Integer> hot = Set.of();
+        /** Processes whose stat did not answer in the state pass: not read again. */
+        private final Map<Integer, Result> passTimedOut = new java.util.HashMap<>();
+
+        /**
+         * The state letters of every task, cheapest first: each process's stat, then the threads of multi-threaded
+         * processes, fewest threads first, until a quarter of the process share of the deadline has gone. Tasks in D
+         * and their processes become hot. Nothing read here is saved: the main pass reads and saves what it uses.
+         */
+        private void statePass(List<Integer> pids) {
+            long until = start + (processDeadline - start) / 4;
+            Map<Integer, Integer> threadsOf = new java.util.HashMap<>();
+            for (int from = 0; from < pids.size() && System.nanoTime() < until; from += THREAD_CHUNK) {
+                List<Integer> part = pids.subList(from, Math.min(pids.size(), from + THREAD_CHUNK));
+                List<Op> ops = new ArrayList<>(part.size());
+                for (int pid : part) {
+                    ops.add(Op.read(proc.resolve(Integer.toString(pid)).resolve(STAT)));
+                }
+                if (reader.saturated()) {
+                    return;
+                }
+                reader.stream(ops, false, perOp, until, (i, r) -> {
+                    int pid = part.get(i);
+                    if (r.status() == Status.TIMEOUT) {
+                        passTimedOut.put(pid, r);
+                        return;
+                    }
+                    String t = r.ok() ? r.text() : null;
+                    int close = t == null ? -1 : t.lastIndexOf(')');
+                    if (close < 0 || close + 2 >= t.length()) {
+                        return;
+                    }
+                    if (t.charAt(close + 2) == 'D') {
+                        hot.add(pid);
+                    }
+                    int n = numThreads(t, close);
+                    if (n > 1) {
+                        threadsOf.put(pid, n);
+                    }
+                });
+            }
+            List<Integer> multi = new ArrayList<>(threadsOf.keySet());
+            multi.sort(java.util.Comparator.comparingInt((Integer p) -> threadsOf.get(p)).thenComparingInt(p -> p));
+            for (int pid : multi) {
+                if (System.nanoTime() >= until || reader.saturated()) {
+                    return;
+                }
+                Path taskDir = proc.resolve(Integer.toString(pid)).resolve("task");
+                Result list = reader.run(Op.list(taskDir), false, perOp, until);
+                List<Integer> tids = new ArrayList<>();
+                for (String n : list.lines()) {
+                    if (isNumber(n)) {
+                        tids.add(Integer.parseInt(n));
+                    }
+                }
+                for (int from = 0; from < tids.size() && System.nanoTime() < until; from += THREAD_CHUNK) {
+                    List<Integer> part = tids.subList(from, Math.min(tids.size(), from + THREAD_CHUNK));
+                    List<Op> ops = new ArrayList<>(part.size());
+                    for (int tid : part) {
+                        ops.add(Op.read(taskDir.resolve(Integer.toString(tid)).resolve(STAT)));
+                    }
+                    boolean[] timedOut = {false};
+                    reader.stream(ops, false, perOp, until, (i, r) -> {
+                        timedOut[0] |= r.status() == Status.TIMEOUT;
+                        String t = r.ok() ? r.text() : null;
+                        int close = t == null ? -1 : t.lastIndexOf(')');
+                        if (close > 0 && close + 2 < t.length() && t.charAt(close + 2) == 'D') {
+                            hot.add(part.get(i));
+                            hot.add(pid);
+                        }
+                    });
+                    if (timedOut[0]) {
+                        break; // the main pass finds that thread again and gives the process up
+                    }
+                }
+            }
+        }
+
+        /** num_threads (field 20) of a stat line whose comm ends at {@code close}; -1 when absent. */
+        private static int numThreads(String t, int close) {
+            int field = 3;
+            int i = close + 2;
+            int n = t.length();
+            while (i < n && field < 20) {
+                while (i < n && t.charAt(i) != ' ') {
+                    i++;
+                }
+                while (i < n && t.charAt(i) == ' ') {
+                    i++;
+                }
+                field++;
+            }
+            int v = 0;
+            int from = i;
+            while (i < n && i - from < 9 && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                v = v * 10 + (t.charAt(i++) - '0');
+            }
+            return i == from ? -1 : v;
+        }
+
         private void process(int pid) {
+            capped = 0;
             Path pd = proc.resolve(Integer.toString(pid));
             // cgroup is read once per process: the memory controller is per process (v2 domains, v1 mm owner)
             // live task/ holds only directories: listing it without a stat per entry saves one syscall a thread
@@ -555,6 +707,13 @@ public final class ProcTreeReader {
                     }
                 }
                 sorted.sort(null);
+                int total = sorted.size();
+                if (!bundle) {
+                    sorted = prioritised(pid, sorted);
+                }
+                if (total > sorted.size()) {
+                    capped = total;
+                }
                 Path taskDir = pd.resolve("task");
                 for (int tid : sorted) {
                     tids.add(tid);
@@ -580,14 +739,60 @@ public final class ProcTreeReader {
                 return;
             }
             boolean server = !fds.uffds.isEmpty() || !fds.fuseFds.isEmpty();
+            int total = capped;
             if (!threads(pid, tids, threadDirs, pidns, cgroup.ok(), memcg, server, mine)) {
                 giveUp(pid, mine, List.of());
                 return;
+            }
+            if (total > 0) {
+                String comm = mine.isEmpty() || mine.get(0).comm() == null ? "" : " (" + mine.get(0).comm() + ")";
+                ev.warn("pid " + pid + comm + ": read " + tids.size() + " of its " + total + " threads (a full scan"
+                        + " reads at most " + options.maxThreadsPerProcess() + " of one process; its leader and"
+                        + " threads seen in D came first)");
             }
             if (mine.size() > 1 && mine.get(0).pid() == pid && mine.get(0).state() == TaskState.ZOMBIE) {
                 liveThreadsCgroup(pid, pd, mine);
             }
             fdinfos(pid, pd, fds, mine);
+        }
+
+        /** Set by {@link #process} when its threads were capped: how many it has. */
+        private int capped;
+
+        /**
+         * A live process's threads in the order read: the leader, the hot ones, then the rest ascending, cut to
+         * {@code maxThreadsPerProcess} (hot ones are kept even past it).
+         */
+        private List<Integer> prioritised(int pid, List<Integer> sorted) {
+            int max = Math.max(1, options.maxThreadsPerProcess());
+            boolean anyHot = false;
+            for (int tid : sorted) {
+                if (tid != pid && hot.contains(tid)) {
+                    anyHot = true;
+                    break;
+                }
+            }
+            if (!anyHot && sorted.size() <= max) {
+                return sorted;
+            }
+            List<Integer> out = new ArrayList<>(Math.min(sorted.size(), max + 16));
+            if (sorted.contains(pid)) {
+                out.add(pid);
+            }
+            for (int tid : sorted) {
+                if (tid != pid && hot.contains(tid)) {
+                    out.add(tid);
+                }
+            }
+            for (int tid : sorted) {
+                if (out.size() >= max) {
+                    break;
+                }
+                if (tid != pid && !hot.contains(tid)) {
+                    out.add(tid);
+                }
+            }
+            return out;
         }
 
         /**

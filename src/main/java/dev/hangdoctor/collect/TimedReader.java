@@ -146,105 +146,170 @@ public final class TimedReader {
         if (n == 0) {
             return;
         }
-        if (saturated()) {
-            skip(sink, 0, n, new Result(Status.SKIPPED, null, stuck.get() + " reads stuck"));
+        Batch batch = new Batch(ops, bundle);
+        drive(batch, perOpNanos, deadlineNanos, new Delivery() {
+            @Override
+            public void ready(int i) {
+                Result r = batch.out[i];
+                batch.out[i] = null;
+                sink.accept(i, r);
+            }
+
+            @Override
+            public void failed(int i, Status status, String detail) {
+                sink.accept(i, new Result(status, null, detail));
+            }
+        }, i -> ops.get(i).path().toString());
+    }
+
+    /** Receives the bytes of {@link #streamBytes} results; {@code buf} is valid only during the call. */
+    @FunctionalInterface
+    public interface BytesSink {
+        /** {@code status} OK: the file's first bytes are buf[off, off + len); otherwise len is 0. */
+        void accept(int index, Status status, byte[] buf, int off, int len);
+    }
+
+    /**
+     * Reads live files (plain paths, no bundle checks) as {@link #stream} does, but hands the caller each file's
+     * first {@code slot} bytes in place instead of a String: for the agent's every-second look at thousands of
+     * small stat files, where a String and a Result per file are most of the cost. {@code arena} must hold
+     * {@code paths.length * slot} bytes; it may be reused across calls, since an abandoned batch never writes to it
+     * again after this returns.
+     */
+    public void streamBytes(String[] paths, int count, int slot, byte[] arena, long perOpNanos, long deadlineNanos,
+                            BytesSink sink) {
+        if (count == 0) {
             return;
         }
-        Batch batch = new Batch(ops, bundle);
+        if (arena.length < count * slot) {
+            throw new IllegalArgumentException("arena of " + arena.length + " bytes for " + count + " x " + slot);
+        }
+        BytesBatch batch = new BytesBatch(paths, count, slot, arena);
+        drive(batch, perOpNanos, deadlineNanos, new Delivery() {
+            @Override
+            public void ready(int i) {
+                Status st = batch.status[i];
+                sink.accept(i, st, arena, i * slot, st == Status.OK ? batch.length[i] : 0);
+            }
+
+            @Override
+            public void failed(int i, Status status, String detail) {
+                sink.accept(i, status, arena, i * slot, 0);
+            }
+        }, i -> paths[i]);
+    }
+
+    /** How {@link #drive} hands results over: ready ones by index, and those that never ran or timed out. */
+    private interface Delivery {
+        void ready(int index);
+
+        void failed(int index, Status status, String detail);
+    }
+
+    /** Starts {@code work} on the pool and hands its results over as they come, within the per-op and overall time. */
+    private void drive(Work work, long perOpNanos, long deadlineNanos, Delivery d,
+                       java.util.function.IntFunction<String> name) {
+        int n = work.n;
+        if (saturated()) {
+            skip(d, 0, n, stuck.get() + " reads stuck");
+            return;
+        }
         try {
-            pool.execute(batch);
+            pool.execute(work);
         } catch (RejectedExecutionException e) {
-            skip(sink, 0, n, new Result(Status.SKIPPED, null, "reader pool refused"));
+            skip(d, 0, n, "reader pool refused");
             return;
         }
         int given = 0;
         while (given < n) {
             int ready;
-            Result timeout = null;
-            synchronized (batch) {
-                while (batch.done == given) {
+            String timeout = null;
+            synchronized (work) {
+                while (work.done == given) {
                     long now = System.nanoTime();
-                    long wait = Math.min(batch.lastProgress + perOpNanos - now, deadlineNanos - now);
+                    long wait = Math.min(work.lastProgress + perOpNanos - now, deadlineNanos - now);
                     if (wait <= 0) {
-                        batch.abandoned = true;
-                        if (!batch.finished) {
+                        work.abandoned = true;
+                        if (!work.finished) {
                             stuck.incrementAndGet();
                         }
-                        timeout = new Result(Status.TIMEOUT, null, ops.get(given).path() + " did not answer in "
-                                + (now - batch.lastProgress) / 1_000_000 + " ms");
+                        timeout = name.apply(given) + " did not answer in " + (now - work.lastProgress) / 1_000_000
+                                + " ms";
                         break;
                     }
                     try {
-                        batch.wait(Math.max(1, wait / 1_000_000));
+                        work.wait(Math.max(1, wait / 1_000_000));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        batch.abandoned = true;
-                        if (!batch.finished) {
+                        work.abandoned = true;
+                        if (!work.finished) {
                             stuck.incrementAndGet();
                         }
                         break;
                     }
                 }
-                ready = batch.done;
+                ready = work.done;
             }
             // results below done are final: the pool thread writes only at done, under the monitor taken above
             for (; given < ready; given++) {
-                Result r = batch.out[given];
-                batch.out[given] = null;
-                sink.accept(given, r);
+                d.ready(given);
             }
-            if (given < n && batch.abandoned) {
+            if (given < n && work.abandoned) {
                 if (timeout != null) {
-                    sink.accept(given++, timeout);
-                    skip(sink, given, n, new Result(Status.SKIPPED, null, "after a timeout"));
+                    d.failed(given++, Status.TIMEOUT, timeout);
+                    skip(d, given, n, "after a timeout");
                 } else {
-                    skip(sink, given, n, new Result(Status.SKIPPED, null, "interrupted"));
+                    skip(d, given, n, "interrupted");
                 }
                 return;
             }
         }
     }
 
-    private static void skip(Sink sink, int from, int to, Result r) {
+    private static void skip(Delivery d, int from, int to, String why) {
         for (int i = from; i < to; i++) {
-            sink.accept(i, r);
+            d.failed(i, Status.SKIPPED, why);
         }
     }
 
     /**
-     * Runs the ops on a pool thread, publishing each result under the batch's monitor. It wakes the waiting caller
-     * only every {@link #WAKE_EVERY} results and at the end: a wake per file would cost more than the read.
+     * Operations run in order on a pool thread, each result published under this object's monitor. The waiting
+     * caller is woken only every {@link #WAKE_EVERY} results and at the end: a wake per file would cost more than
+     * the read.
      */
-    private final class Batch implements Runnable {
-        private final List<Op> ops;
-        private final boolean bundle;
-        private final Result[] out;
-        private int done;
-        private long lastProgress = System.nanoTime();
-        private boolean abandoned;
-        private boolean finished;
+    private abstract class Work implements Runnable {
+        final int n;
+        int done;
+        long lastProgress = System.nanoTime();
+        boolean abandoned;
+        boolean finished;
 
-        Batch(List<Op> ops, boolean bundle) {
-            this.ops = ops;
-            this.bundle = bundle;
-            this.out = new Result[ops.size()];
+        Work(int n) {
+            this.n = n;
         }
+
+        /** Does operation {@code i}'s I/O, outside the monitor, keeping what {@link #publish} needs. */
+        abstract void perform(int i);
+
+        /** Makes operation {@code i}'s outcome visible; under the monitor, only while not abandoned. */
+        abstract void publish(int i);
 
         @Override
         public void run() {
             try {
-                for (Op op : ops) {
+                for (int i = 0; i < n; i++) {
                     synchronized (this) {
                         if (abandoned) {
                             return;
                         }
                     }
-                    Result r = execute(op, bundle);
+                    perform(i);
                     synchronized (this) {
                         if (abandoned) {
                             return;
                         }
-                        out[done++] = r;
+                        publish(i);
+                        done++;
                         lastProgress = System.nanoTime();
                         if (done % WAKE_EVERY == 0) {
                             notifyAll();
@@ -259,6 +324,79 @@ public final class TimedReader {
                     }
                     notifyAll();
                 }
+            }
+        }
+    }
+
+    /** {@link Op}s with a {@link Result} each. */
+    private final class Batch extends Work {
+        private final List<Op> ops;
+        private final boolean bundle;
+        private final Result[] out;
+        private Result pending;
+
+        Batch(List<Op> ops, boolean bundle) {
+            super(ops.size());
+            this.ops = ops;
+            this.bundle = bundle;
+            this.out = new Result[ops.size()];
+        }
+
+        @Override
+        void perform(int i) {
+            pending = execute(ops.get(i), bundle);
+        }
+
+        @Override
+        void publish(int i) {
+            out[i] = pending;
+            pending = null;
+        }
+    }
+
+    /** Live file reads whose first bytes are copied into the caller's arena, one slot per file. */
+    private final class BytesBatch extends Work {
+        private final String[] paths;
+        private final int slot;
+        private final byte[] arena;
+        private final Status[] status;
+        private final int[] length;
+        private Status pendingStatus;
+        private int pendingLength;
+
+        BytesBatch(String[] paths, int count, int slot, byte[] arena) {
+            super(count);
+            this.paths = paths;
+            this.slot = slot;
+            this.arena = arena;
+            this.status = new Status[count];
+            this.length = new int[count];
+        }
+
+        @Override
+        void perform(int i) {
+            pendingLength = 0;
+            try {
+                pendingLength = readLiveBytes(paths[i], slot);
+                pendingStatus = Status.OK;
+            } catch (NoSuchFileException e) {
+                pendingStatus = Status.MISSING;
+            } catch (AccessDeniedException e) {
+                pendingStatus = Status.DENIED;
+            } catch (IOException e) {
+                pendingStatus = String.valueOf(e.getMessage()).contains("No such process") ? Status.MISSING
+                        : Status.ERROR;
+            } catch (RuntimeException e) {
+                pendingStatus = Status.ERROR;
+            }
+        }
+
+        @Override
+        void publish(int i) {
+            status[i] = pendingStatus;
+            length[i] = pendingLength;
+            if (pendingStatus == Status.OK) {
+                System.arraycopy(BUFFER.get(), 0, arena, i * slot, pendingLength);
             }
         }
     }
@@ -324,39 +462,42 @@ public final class TimedReader {
      * per-file buffers. Errors are mapped as {@link #execute} expects.
      */
     private static String readLive(Path p) throws IOException {
+        int n = readLiveBytes(p.toString(), MAX_BYTES);
+        return new String(BUFFER.get(), 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Reads at most {@code max} bytes of a live file into the thread's {@link #BUFFER}; returns how many. */
+    private static int readLiveBytes(String path, int max) throws IOException {
         byte[] buf = BUFFER.get();
         int n = 0;
         FileInputStream in;
         try {
-            in = new FileInputStream(p.toString());
+            in = new FileInputStream(path);
         } catch (FileNotFoundException e) {
             String m = String.valueOf(e.getMessage());
             if (m.endsWith("(Permission denied)") || m.endsWith("(Operation not permitted)")) {
-                throw new AccessDeniedException(p.toString());
+                throw new AccessDeniedException(path);
             }
             if (m.endsWith("(No such file or directory)") || m.endsWith("(No such process)")
                     || m.endsWith("(Not a directory)")) {
-                throw new NoSuchFileException(p.toString());
+                throw new NoSuchFileException(path);
             }
             throw e;
         }
         try (in) {
-            while (true) {
+            while (n < max) {
                 if (n == buf.length) {
-                    if (buf.length >= MAX_BYTES) {
-                        break;
-                    }
                     buf = java.util.Arrays.copyOf(buf, Math.min(MAX_BYTES, buf.length * 2));
                     BUFFER.set(buf);
                 }
-                int r = in.read(buf, n, buf.length - n);
+                int r = in.read(buf, n, Math.min(max, buf.length) - n);
                 if (r < 0) {
                     break;
                 }
                 n += r;
             }
         }
-        return new String(buf, 0, n, StandardCharsets.UTF_8);
+        return n;
     }
 
     private static Result readlink(Path p) throws IOException {

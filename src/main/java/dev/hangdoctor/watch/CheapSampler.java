@@ -21,12 +21,15 @@ import java.util.TreeMap;
 
 /**
  * The agent's per-interval look at the host, cheap enough to run every second on a host with 10 000 threads: the
- * state letter of every process (/proc/PID/stat), the threads of multi-threaded processes within a read budget per
- * interval (round robin, so every thread is seen every few intervals; threads already in D are read every time),
- * FUSE connections' waiting counts, v1 memory cgroups' under_oom, pending faults on known userfaultfds, loadavg and
- * PSI. It remembers since when each condition has held and says which have held for the threshold: those are the
- * reasons for a full scan. Every read goes through a {@link TimedReader}, so a file that never answers costs a
- * stuck thread, not the agent.
+ * state letter of every process (/proc/PID/stat), the threads of multi-threaded processes within one read budget
+ * per interval for the whole host (round robin across processes, so every thread is seen every few intervals and
+ * one huge process cannot take more than the budget; threads already in D are read every time), FUSE connections'
+ * waiting counts, v1 memory cgroups' under_oom, pending faults on known userfaultfds, loadavg and PSI. It remembers
+ * since when each condition has held and says which have held for the threshold: those are the reasons for a full
+ * scan, and the tasks involved are what a full scan reads first ({@link #hotPids}). Every read goes through a
+ * {@link TimedReader}, so a file that never answers costs a stuck thread, not the agent. Stat files are read as
+ * bytes into a reused arena and parsed in place; a process's task list is listed again only when its num_threads
+ * changed or every {@link #RELIST_EVERY} intervals, since listing 10 000 tasks costs as much as reading 2 000 stats.
  */
 public final class CheapSampler {
     private static final int BATCH = 256;
@@ -36,6 +39,11 @@ public final class CheapSampler {
     private static final int MAX_MEMCGS = 5000;
     private static final int MAX_FD_LINKS = 20_000;
     private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
+    private static final String FUSE_DEV = "/dev/fuse";
+    /** Bytes kept of each stat file: a stat line is about 300 bytes, comm at most 64. */
+    private static final int SLOT = 1024;
+    /** Intervals after which a process's task list is listed again even if its thread count did not change. */
+    static final int RELIST_EVERY = 30;
 
     /** Why a full scan is due; {@code key} names the condition (for cool-down), {@code reason} says it in words. */
     public record Trigger(String key, String reason) {
@@ -50,16 +58,42 @@ public final class CheapSampler {
     /** What is known about one thread. */
     private static final class Tracked {
         final int tgid;
+        final Proc owner;
+        final String statPath;
         long start;
-        String comm;
+        byte[] comm;
         char state;
         long dSince;
 
-        Tracked(int tgid, long start, String comm, char state) {
-            this.tgid = tgid;
-            this.start = start;
-            this.comm = comm;
-            this.state = state;
+        Tracked(Proc owner, String statPath) {
+            this.tgid = owner.pid;
+            this.owner = owner;
+            this.statPath = statPath;
+        }
+
+        String comm() {
+            return new String(comm, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What is known about one process: its task list, kept across intervals. */
+    private static final class Proc {
+        final int pid;
+        final String dir;
+        final String statPath;
+        long start = -1;
+        int numThreads;
+        /** tids other than the leader's, ascending, as last listed. */
+        int[] tids = new int[0];
+        int listedThreads = -1;
+        long listedAt = Long.MIN_VALUE / 2;
+        /** The sample that last saw this pid in /proc. */
+        long seenAt;
+
+        Proc(int pid, String dir) {
+            this.pid = pid;
+            this.dir = dir;
+            this.statPath = dir + "/stat";
         }
     }
 
@@ -69,7 +103,20 @@ public final class CheapSampler {
     private final int threadBudget;
     private final TimedReader reader;
 
+    private final String procBase;
     private final Map<Integer, Tracked> threads = new HashMap<>();
+    private final Map<Integer, Proc> procs = new HashMap<>();
+    private final String[] batchPaths = new String[BATCH];
+    private final int[] batchTids = new int[BATCH];
+    private final Proc[] batchProcs = new Proc[BATCH];
+    private final byte[] arena = new byte[BATCH * SLOT];
+    private final StatLine.Bytes stat = new StatLine.Bytes();
+    private int batchSize;
+    private long samples;
+    private int cursorPid;
+    private int cursorIdx;
+    private Set<Integer> fuseHolders = Set.of();
+    private volatile Set<Integer> hot = Set.of();
     private final Map<Integer, Long> fuseSince = new HashMap<>();
     private final Map<String, Long> oomSince = new HashMap<>();
     private final Map<String, Long> uffdSince = new HashMap<>();
@@ -78,11 +125,11 @@ public final class CheapSampler {
     private List<Path> uffdFdinfos = List.of();
     private long memcgsFoundAt = Long.MIN_VALUE / 2;
     private long uffdsFoundAt = Long.MIN_VALUE / 2;
-    private int sweepCursor;
     private int reads;
 
     public CheapSampler(Path root, Duration stuckAfter, int threadBudget, TimedReader reader) {
         this.proc = root.resolve("proc");
+        this.procBase = proc.toString();
         this.sys = root.resolve("sys");
         this.stuckAfter = stuckAfter.toNanos();
         this.threadBudget = threadBudget;
@@ -108,21 +155,32 @@ public final class CheapSampler {
             }
         }
         pidList.sort(null);
-        List<Integer> multi = processes(pidList, t0, deadline, triggers);
+        samples++;
+        procs.keySet().retainAll(pids);
+        List<Proc> multi = processes(pidList, t0, deadline, triggers);
         threadSweep(multi, t0, deadline);
-        // forget threads of processes that are gone
-        threads.values().removeIf(t -> !pids.contains(t.tgid));
         unreadableSince.keySet().retainAll(pids);
 
-        Map<Character, Integer> byState = new TreeMap<>();
+        // one pass over every thread: forget those of processes that are gone, count states, note the ones in D
+        int[] counts = new int[256];
         int stuck = 0;
-        for (Map.Entry<Integer, Tracked> e : threads.entrySet()) {
+        Set<Integer> hotNow = new HashSet<>();
+        for (Iterator<Map.Entry<Integer, Tracked>> it = threads.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Tracked> e = it.next();
             Tracked t = e.getValue();
-            byState.merge(t.state, 1, Integer::sum);
+            if (t.owner.seenAt != samples) {
+                it.remove();
+                continue;
+            }
+            counts[t.state & 0xff]++;
+            if (t.state == 'D') {
+                hotNow.add(e.getKey());
+                hotNow.add(t.owner.pid);
+            }
             if (t.state == 'D' && t.dSince != 0 && t0 - t.dSince >= stuckAfter) {
                 stuck++;
                 if (triggers.size() < 20) {
-                    triggers.add(new Trigger("D:" + e.getKey() + "@" + t.start, t.comm + ":" + e.getKey()
+                    triggers.add(new Trigger("D:" + e.getKey() + "@" + t.start, t.comm() + ":" + e.getKey()
                             + " in D for " + (t0 - t.dSince) / 1_000_000_000 + " s"));
                 }
             }
@@ -130,6 +188,19 @@ public final class CheapSampler {
         int fuseWaiting = fuse(t0, deadline, triggers);
         int underOom = memcgs(t0, deadline, triggers);
         long pending = uffds(pids, t0, deadline, triggers);
+        Map<Character, Integer> byState = new TreeMap<>();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > 0) {
+                byState.put((char) c, counts[c]);
+            }
+        }
+        for (Path p : uffdFdinfos) {
+            // PROC/PID/fdinfo/N
+            hotNow.add(number(p.getParent().getParent().getFileName().toString()));
+        }
+        hotNow.addAll(fuseHolders);
+        hotNow.remove(-1);
+        hot = Set.copyOf(hotNow);
         Double load1 = null;
         Map<String, Double> psi = new TreeMap<>();
         List<Op> host = List.of(Op.read(proc.resolve("loadavg")), Op.read(proc.resolve("pressure/cpu")),
@@ -150,133 +221,223 @@ public final class CheapSampler {
                 System.nanoTime() - t0, reads);
     }
 
-    /** Reads every process's stat; returns the multi-threaded ones. */
-    private List<Integer> processes(List<Integer> pids, long now, long deadline, List<Trigger> triggers) {
-        List<Integer> multi = new ArrayList<>();
+    /**
+     * Pids and tids a full scan should read first: tasks the last sample saw in D (and their processes), processes
+     * holding a userfaultfd or /dev/fuse. Safe to call from any thread.
+     */
+    public Set<Integer> hotPids() {
+        return hot;
+    }
+
+    /** Reads every process's stat; returns the multi-threaded ones, in pid order. */
+    private List<Proc> processes(List<Integer> pids, long now, long deadline, List<Trigger> triggers) {
+        List<Proc> multi = new ArrayList<>();
         for (int from = 0; from < pids.size(); from += BATCH) {
-            List<Integer> part = pids.subList(from, Math.min(pids.size(), from + BATCH));
-            List<Op> ops = new ArrayList<>(part.size());
-            for (int pid : part) {
-                ops.add(Op.read(proc.resolve(Integer.toString(pid)).resolve("stat")));
+            int count = Math.min(BATCH, pids.size() - from);
+            Proc[] part = new Proc[count];
+            for (int i = 0; i < count; i++) {
+                int pid = pids.get(from + i);
+                Proc p = procs.get(pid);
+                if (p == null) {
+                    p = new Proc(pid, procBase + "/" + pid);
+                    procs.put(pid, p);
+                }
+                p.seenAt = samples;
+                part[i] = p;
+                batchPaths[i] = p.statPath;
             }
-            List<Result> rs = reader.run(ops, false, PER_OP, deadline);
-            reads += ops.size();
-            for (int i = 0; i < part.size(); i++) {
-                int pid = part.get(i);
-                Result r = rs.get(i);
-                if (r.status() == Status.TIMEOUT) {
+            reader.streamBytes(batchPaths, count, SLOT, arena, PER_OP, deadline, (i, status, buf, off, len) -> {
+                Proc p = part[i];
+                int pid = p.pid;
+                if (status == Status.TIMEOUT) {
                     long since = unreadableSince.computeIfAbsent(pid, k -> now);
                     triggers.add(new Trigger("unreadable:" + pid, "/proc/" + pid + "/stat did not answer"
                             + (now > since ? " for " + (now - since) / 1_000_000_000 + " s" : "")));
-                    continue;
+                    return;
                 }
-                if (!r.ok()) {
-                    continue;
+                if (status != Status.OK) {
+                    return;
                 }
                 unreadableSince.remove(pid);
-                StatLine s = StatLine.parse(r.text());
-                if (s == null) {
-                    continue;
+                if (!stat.parse(buf, off, len)) {
+                    return;
                 }
-                track(pid, pid, s, now);
-                if (s.numThreads() > 1) {
-                    multi.add(pid);
+                if (p.start != stat.startTime) {
+                    // a new process under a reused pid: its task list is not the old one's
+                    p.start = stat.startTime;
+                    p.tids = new int[0];
+                    p.listedThreads = -1;
                 }
-            }
+                p.numThreads = stat.numThreads;
+                track(p, pid, p.statPath, buf, now);
+                if (stat.numThreads > 1) {
+                    multi.add(p);
+                }
+            });
+            reads += count;
         }
         return multi;
     }
 
     /**
      * Reads the threads of multi-threaded processes: those last seen in D every time, the rest round robin within
-     * the budget, resuming where the last interval stopped.
+     * one budget for the host, resuming where the last interval stopped (which may be inside a process).
      */
-    private void threadSweep(List<Integer> multi, long now, long deadline) {
-        List<int[]> again = new ArrayList<>();
+    private void threadSweep(List<Proc> multi, long now, long deadline) {
+        batchSize = 0;
+        int again = 0;
         for (Map.Entry<Integer, Tracked> e : threads.entrySet()) {
-            if (e.getValue().state == 'D' && e.getKey() != e.getValue().tgid) {
-                again.add(new int[] {e.getValue().tgid, e.getKey()});
+            Tracked t = e.getValue();
+            if (t.state == 'D' && e.getKey() != t.tgid) {
+                queue(t.owner, e.getKey(), t.statPath, now, deadline);
+                again++;
             }
         }
-        readThreads(again, now, deadline);
-        if (multi.isEmpty()) {
+        int n = multi.size();
+        int budget = threadBudget - again;
+        int start = 0;
+        while (start < n && multi.get(start).pid < cursorPid) {
+            start++;
+        }
+        if (start == n) {
+            start = 0;
+            cursorIdx = 0;
+        }
+        for (int k = 0; k < n && budget > 0; k++) {
+            Proc p = multi.get((start + k) % n);
+            int from = p.pid == cursorPid ? cursorIdx : 0;
+            if (from == 0 || from >= p.tids.length) {
+                from = 0;
+                if (p.listedThreads != p.numThreads || samples - p.listedAt >= RELIST_EVERY) {
+                    relist(p, deadline);
+                }
+            }
+            int take = Math.min(budget, p.tids.length - from);
+            String dir = p.dir + "/task/";
+            for (int i = from; i < from + take; i++) {
+                int tid = p.tids[i];
+                Tracked t = threads.get(tid);
+                if (t != null && t.state == 'D' && t.tgid == p.pid) {
+                    continue; // read above
+                }
+                queue(p, tid, t != null && t.tgid == p.pid ? t.statPath : dir + tid + "/stat", now, deadline);
+            }
+            budget -= take;
+            if (from + take < p.tids.length) {
+                cursorPid = p.pid;
+                cursorIdx = from + take;
+                break;
+            }
+            Proc next = multi.get((start + k + 1) % n);
+            cursorPid = next.pid;
+            cursorIdx = 0;
+        }
+        flush(now, deadline);
+    }
+
+    /** Lists a process's tasks again; forgets the threads no longer there. */
+    private void relist(Proc p, long deadline) {
+        Result list = reader.run(Op.list(proc.resolve(Integer.toString(p.pid)).resolve("task")), false, PER_OP,
+                deadline);
+        reads++;
+        p.listedAt = samples;
+        if (!list.ok()) {
+            p.tids = new int[0];
+            p.listedThreads = -1;
             return;
         }
-        int budget = threadBudget - again.size();
-        int n = multi.size();
-        int start = sweepCursor % n;
-        for (int k = 0; k < n && budget > 0; k++) {
-            int idx = (start + k) % n;
-            int pid = multi.get(idx);
-            Path task = proc.resolve(Integer.toString(pid)).resolve("task");
-            Result list = reader.run(Op.list(task), false, PER_OP, deadline);
-            reads++;
-            if (!list.ok()) {
-                sweepCursor = idx + 1;
-                continue;
-            }
-            Set<Integer> alive = new HashSet<>();
-            List<int[]> todo = new ArrayList<>();
-            for (String name : list.lines()) {
-                int tid = number(name);
-                if (tid > 0) {
-                    alive.add(tid);
-                    if (tid != pid) {
-                        todo.add(new int[] {pid, tid});
+        String text = list.text();
+        int[] tids = new int[Math.max(1, p.numThreads)];
+        int count = 0;
+        int total = 0;
+        int v = -1;
+        for (int i = 0, len = text.length(); i <= len; i++) {
+            char c = i < len ? text.charAt(i) : '\n';
+            if (c == '\n') {
+                if (v > 0) {
+                    total++;
+                    if (v != p.pid) {
+                        if (count == tids.length) {
+                            tids = java.util.Arrays.copyOf(tids, tids.length * 2);
+                        }
+                        tids[count++] = v;
                     }
                 }
+                v = -1;
+            } else if (c >= '0' && c <= '9' && v < 100_000_000) {
+                v = (v < 0 ? 0 : v * 10) + (c - '0');
+            } else {
+                v = Integer.MIN_VALUE / 2;
             }
-            // threads that exited since the last sweep of this process
-            threads.entrySet().removeIf(e -> e.getValue().tgid == pid && !alive.contains(e.getKey()));
-            readThreads(todo, now, deadline);
-            budget -= todo.size();
-            sweepCursor = idx + 1;
         }
-    }
-
-    private void readThreads(List<int[]> todo, long now, long deadline) {
-        for (int from = 0; from < todo.size(); from += BATCH) {
-            List<int[]> part = todo.subList(from, Math.min(todo.size(), from + BATCH));
-            List<Op> ops = new ArrayList<>(part.size());
-            for (int[] t : part) {
-                ops.add(Op.read(proc.resolve(Integer.toString(t[0])).resolve("task").resolve(Integer.toString(t[1]))
-                        .resolve("stat")));
-            }
-            List<Result> rs = reader.run(ops, false, PER_OP, deadline);
-            reads += ops.size();
-            for (int i = 0; i < part.size(); i++) {
-                Result r = rs.get(i);
-                int tid = part.get(i)[1];
-                if (r.status() == Status.MISSING) {
+        int[] sorted = java.util.Arrays.copyOf(tids, count);
+        java.util.Arrays.sort(sorted);
+        // threads that exited since the last listing of this process
+        int[] old = p.tids;
+        for (int tid : old) {
+            if (java.util.Arrays.binarySearch(sorted, tid) < 0) {
+                Tracked t = threads.get(tid);
+                if (t != null && t.tgid == p.pid) {
                     threads.remove(tid);
-                    continue;
-                }
-                StatLine s = r.ok() ? StatLine.parse(r.text()) : null;
-                if (s != null) {
-                    track(part.get(i)[0], tid, s, now);
                 }
             }
         }
+        p.tids = sorted;
+        p.listedThreads = total;
     }
 
-    private void track(int tgid, int tid, StatLine s, long now) {
+    private void queue(Proc owner, int tid, String statPath, long now, long deadline) {
+        batchPaths[batchSize] = statPath;
+        batchProcs[batchSize] = owner;
+        batchTids[batchSize] = tid;
+        batchSize++;
+        if (batchSize == BATCH) {
+            flush(now, deadline);
+        }
+    }
+
+    private void flush(long now, long deadline) {
+        int count = batchSize;
+        batchSize = 0;
+        reader.streamBytes(batchPaths, count, SLOT, arena, PER_OP, deadline, (i, status, buf, off, len) -> {
+            int tid = batchTids[i];
+            if (status == Status.MISSING) {
+                Tracked t = threads.get(tid);
+                if (t != null && t.tgid == batchProcs[i].pid) {
+                    threads.remove(tid);
+                }
+                return;
+            }
+            if (status == Status.OK && stat.parse(buf, off, len)) {
+                track(batchProcs[i], tid, batchPaths[i], buf, now);
+            }
+        });
+        reads += count;
+    }
+
+    /** Records what {@link #stat} holds for one task; {@code buf} holds its comm. */
+    private void track(Proc owner, int tid, String statPath, byte[] buf, long now) {
         Tracked t = threads.get(tid);
-        if (t == null || t.start != s.startTime() || t.tgid != tgid) {
-            t = new Tracked(tgid, s.startTime(), s.comm(), s.state());
+        char state = stat.state;
+        if (t == null || t.start != stat.startTime || t.owner != owner) {
+            t = new Tracked(owner, statPath);
+            t.start = stat.startTime;
+            t.comm = java.util.Arrays.copyOfRange(buf, stat.commFrom, stat.commTo);
+            t.state = state;
+            t.dSince = state == 'D' ? now : 0;
             threads.put(tid, t);
-            t.dSince = s.state() == 'D' ? now : 0;
             return;
         }
-        if (s.state() == 'D') {
+        if (state == 'D') {
             if (t.state != 'D' || t.dSince == 0) {
                 t.dSince = now;
             }
         } else {
             t.dSince = 0;
         }
-        t.state = s.state();
-        if (!s.comm().equals(t.comm)) {
-            t.comm = s.comm();
+        t.state = state;
+        if (!java.util.Arrays.equals(t.comm, 0, t.comm.length, buf, stat.commFrom, stat.commTo)) {
+            t.comm = java.util.Arrays.copyOfRange(buf, stat.commFrom, stat.commTo);
         }
     }
 
@@ -427,14 +588,16 @@ public final class CheapSampler {
         return total;
     }
 
-    /** fdinfo paths of every userfaultfd on the host, within a cap on links read. */
+    /** fdinfo paths of every userfaultfd on the host (and who holds /dev/fuse), within a cap on links read. */
     private List<Path> findUffds(Set<Integer> pids, long deadline) {
         List<Path> out = new ArrayList<>();
+        Set<Integer> fuse = new HashSet<>();
         int links = 0;
         List<Integer> sorted = new ArrayList<>(pids);
         sorted.sort(null);
         for (Iterator<Integer> it = sorted.iterator(); it.hasNext() && links < MAX_FD_LINKS; ) {
-            Path pd = proc.resolve(Integer.toString(it.next()));
+            int pid = it.next();
+            Path pd = proc.resolve(Integer.toString(pid));
             Result fds = reader.run(Op.list(pd.resolve("fd")), false, PER_OP, deadline);
             reads++;
             List<String> names = fds.lines();
@@ -450,10 +613,13 @@ public final class CheapSampler {
                 for (int i = 0; i < part.size(); i++) {
                     if (rs.get(i).ok() && UFFD_LINK.equals(rs.get(i).text())) {
                         out.add(pd.resolve("fdinfo").resolve(part.get(i)));
+                    } else if (rs.get(i).ok() && FUSE_DEV.equals(rs.get(i).text())) {
+                        fuse.add(pid);
                     }
                 }
             }
         }
+        fuseHolders = Set.copyOf(fuse);
         return out;
     }
 

@@ -57,4 +57,76 @@ public record StatLine(String comm, char state, int numThreads, long startTime) 
         }
         return new StatLine(comm, state, (int) Math.min(threads, Integer.MAX_VALUE), start);
     }
+
+    /**
+     * The same fields parsed in place from a stat file's bytes, into this reusable holder: the agent reads
+     * thousands of stat files a second and builds no String for any of them (comm stays a byte range).
+     */
+    public static final class Bytes {
+        int commFrom;
+        int commTo;
+        char state;
+        int numThreads;
+        long startTime;
+
+        /** Parses buf[off, off + len); false when it is not a stat line (the fields are then undefined). */
+        boolean parse(byte[] buf, int off, int len) {
+            int end = off + len;
+            int open = -1;
+            for (int i = off; i < end; i++) {
+                if (buf[i] == '(') {
+                    open = i;
+                    break;
+                }
+            }
+            int close = -1;
+            for (int i = end - 1; i > open; i--) {
+                if (buf[i] == ')') {
+                    close = i;
+                    break;
+                }
+            }
+            if (open < 0 || close < 0 || close + 2 >= end) {
+                return false;
+            }
+            commFrom = open + 1;
+            commTo = close;
+            int i = close + 2;
+            state = (char) (buf[i] & 0xff);
+            int field = 3;
+            long threads = -1;
+            long start = -1;
+            while (i < end && field < 22) {
+                while (i < end && buf[i] != ' ') {
+                    i++;
+                }
+                while (i < end && buf[i] == ' ') {
+                    i++;
+                }
+                field++;
+                if (field == 20 || field == 22) {
+                    long v = 0;
+                    int from = i;
+                    while (i < end && buf[i] >= '0' && buf[i] <= '9' && i - from < 19) {
+                        v = v * 10 + (buf[i] - '0');
+                        i++;
+                    }
+                    if (i == from) {
+                        return false;
+                    }
+                    if (field == 20) {
+                        threads = v;
+                    } else {
+                        start = v;
+                    }
+                }
+            }
+            if (start < 0 || threads < 0) {
+                return false;
+            }
+            numThreads = (int) Math.min(threads, Integer.MAX_VALUE);
+            startTime = start;
+            return true;
+        }
+    }
 }

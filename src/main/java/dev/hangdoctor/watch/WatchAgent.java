@@ -252,7 +252,8 @@ public final class WatchAgent implements AutoCloseable {
         try {
             dir = store.newScanDir(fullScans + 1);
             LiveSampler.Options opts = LiveSampler.Options.defaults().withWindow(cfg.scanWindow())
-                    .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withSaveDir(dir);
+                    .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withSaveDir(dir)
+                    .withHotPids(sampler.hotPids());
             Evidence ev = new LiveSampler(cfg.root(), opts).scan();
             if (kmsg != null) {
                 KmsgReader.Result r = kmsg.recent();

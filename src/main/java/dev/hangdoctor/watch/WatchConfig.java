@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * stuckAfter: 10s         # a task in D (or a FUSE/uffd wait, a memcg under_oom) this long triggers a full scan
  * listen: 127.0.0.1:9462  # HTTP API and /metrics; "off" disables
  * stateDir: /var/lib/hangdoctor
- * threadReadsPerInterval: 1000  # threads of multi-threaded processes read per interval (round robin)
+ * threadReadsPerInterval: 1000  # threads read per interval for the whole host (round robin; D ones always)
  * scan: {window: 1s, deadline: 8s, rescanEvery: 3s, cooldown: 30s, resolveAfter: 2}
  * kmsg: {device: /dev/kmsg, hold: 30s}
  * retention: {maxIncidents: 200, maxBytes: 512MiB}

@@ -153,4 +153,36 @@ class TimedReaderTest {
         assertThat(got.get(150).status()).isEqualTo(Status.TIMEOUT);
         assertThat(got.subList(151, 201)).allMatch(x -> x.status() == Status.SKIPPED);
     }
+
+    @Test
+    void streamBytesHandsOverEachFilesFirstBytesInItsSlot() throws Exception {
+        Files.writeString(dir.resolve("a"), "12 (a) S 1");
+        Files.writeString(dir.resolve("b"), "x".repeat(100));
+        String[] paths = {dir.resolve("a").toString(), dir.resolve("gone").toString(), dir.resolve("b").toString()};
+        byte[] arena = new byte[3 * 16];
+        List<String> seen = new java.util.ArrayList<>();
+        TimedReader r = new TimedReader(2);
+        r.streamBytes(paths, 3, 16, arena, 500 * MS, in(5000), (i, status, buf, off, len) -> {
+            assertThat(off).isEqualTo(i * 16);
+            seen.add(i + " " + status + " " + new String(buf, off, len));
+        });
+        assertThat(seen).containsExactly("0 OK 12 (a) S 1", "1 MISSING ", "2 OK " + "x".repeat(16));
+    }
+
+    @Test
+    void streamBytesStopsAtATimeout() throws Exception {
+        Path fifo = ProcFixtures.fifo(dir.resolve("stat"));
+        Files.writeString(dir.resolve("after"), "y");
+        String[] paths = {fifo.toString(), dir.resolve("after").toString()};
+        TimedReader r = new TimedReader(2);
+        List<Status> seen = new java.util.ArrayList<>();
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> r.streamBytes(paths, 2, 8, new byte[16], 200 * MS,
+                    in(5000), (i, status, buf, off, len) -> seen.add(status)));
+            assertThat(seen).containsExactly(Status.TIMEOUT, Status.SKIPPED);
+            assertThat(r.stuck()).isEqualTo(1);
+        } finally {
+            ProcFixtures.release(fifo);
+        }
+    }
 }

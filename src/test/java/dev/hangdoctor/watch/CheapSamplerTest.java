@@ -85,4 +85,98 @@ class CheapSamplerTest {
         assertThat(x.tasks()).isZero();
         assertThat(x.triggers()).isEmpty();
     }
+
+    // the stat line of pid 4892 in the 6.18 bundle, with pid, comm, state, num_threads and starttime filled in
+    private static String stat(int pid, String comm, char state, int threads, long start) {
+        return pid + " (" + comm + ") " + state + " 4889 4875 3753 0 -1 4194368 29 0 0 0 0 0 0 0 20 0 " + threads
+                + " 0 " + start + " 10944512 174 18446744073709551615 94358313906176 94358313907281 140723902063776 0"
+                + " 0 0 0 6 0 1 0 0 17 0 0 0 0 0 0\n";
+    }
+
+    /** A process with {@code threads} tasks (the leader included), all asleep. */
+    private void process(int pid, int threads) throws IOException {
+        Path dir = root.resolve("proc/" + pid);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("stat"), stat(pid, "p" + pid, 'S', threads, 100 + pid));
+        for (int k = 0; k < threads; k++) {
+            thread(pid, pid + k, 'S', threads);
+        }
+    }
+
+    private void thread(int pid, int tid, char state, int threads) throws IOException {
+        Path t = root.resolve("proc/" + pid + "/task/" + tid);
+        Files.createDirectories(t);
+        Files.writeString(t.resolve("stat"), stat(tid, "t" + tid, state, threads, 100 + tid));
+    }
+
+    @Test
+    void theThreadBudgetIsForTheWholeHostAndTheSweepGoesRoundAllProcesses() throws Exception {
+        process(100, 300);
+        process(1000, 30);
+        process(2000, 1);
+        CheapSampler s = new CheapSampler(root, Duration.ofSeconds(10), 50, new TimedReader(4));
+        int firstReads = s.sample().reads();
+        // 3 process stats, 2 task listings, 50 threads, fuse and the host files: never 300 threads at once
+        assertThat(firstReads).isLessThan(3 + 2 + 50 + 20);
+        int seen = 0;
+        for (int i = 0; i < 8; i++) {
+            seen = s.sample().tasks();
+        }
+        // after 9 samples of 50, all 331 tasks (328 threads, 3 leaders) are known
+        assertThat(seen).isEqualTo(331);
+    }
+
+    @Test
+    void aThreadInDIsReadEveryTimeAndIsHot() throws Exception {
+        process(100, 300);
+        CheapSampler s = new CheapSampler(root, Duration.ofMillis(200), 50, new TimedReader(4));
+        thread(100, 110, 'D', 300);
+        s.sample();
+        assertThat(s.hotPids()).contains(110, 100);
+        Thread.sleep(250);
+        // many sweeps later the D thread is still watched, though the round robin passes it only every 6 samples
+        CheapSampler.Sample x = null;
+        for (int i = 0; i < 3; i++) {
+            x = s.sample();
+        }
+        assertThat(x.triggers()).extracting(CheapSampler.Trigger::key).contains("D:110@210");
+        thread(100, 110, 'S', 300);
+        assertThat(s.sample().stuckTasks()).isZero();
+        assertThat(s.hotPids()).doesNotContain(110);
+    }
+
+    @Test
+    void taskListsAreListedAgainOnlyWhenTheThreadCountChanges() throws Exception {
+        process(100, 10);
+        CheapSampler s = new CheapSampler(root, Duration.ofSeconds(10), 1000, new TimedReader(4));
+        assertThat(s.sample().tasks()).isEqualTo(10);
+        // a new thread whose process's num_threads is unchanged is not looked for (the listing is reused) ...
+        thread(100, 500, 'S', 10);
+        assertThat(s.sample().tasks()).isEqualTo(10);
+        // ... until num_threads says so
+        Files.writeString(root.resolve("proc/100/stat"), stat(100, "p100", 'S', 11, 200));
+        assertThat(s.sample().tasks()).isEqualTo(11);
+        // a thread that exited is forgotten as soon as its stat is gone
+        deleteTree(root.resolve("proc/100/task/500"));
+        assertThat(s.sample().tasks()).isEqualTo(10);
+    }
+
+    @Test
+    void aStaleTaskListIsListedAgainAfterAWhile() throws Exception {
+        process(100, 10);
+        CheapSampler s = new CheapSampler(root, Duration.ofSeconds(10), 1000, new TimedReader(4));
+        s.sample();
+        thread(100, 500, 'S', 10);
+        int tasks = 0;
+        for (int i = 0; i < CheapSampler.RELIST_EVERY; i++) {
+            tasks = s.sample().tasks();
+        }
+        assertThat(tasks).isEqualTo(11);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        }
+    }
 }

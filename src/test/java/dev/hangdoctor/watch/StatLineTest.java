@@ -33,4 +33,20 @@ class StatLineTest {
         assertThat(StatLine.parse("12 (x) S 1 2")).isNull();
         assertThat(StatLine.parse("12 (x")).isNull();
     }
+
+    @Test
+    void theBytesParserReadsTheSameFieldsInPlace() {
+        String line = D_TASK.replace("(mk2)", "(a) S (b c)").replace(" 20 0 1 0 43795", " 20 0 12 0 43795");
+        byte[] raw = ("xx" + line + "\nyy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        StatLine.Bytes b = new StatLine.Bytes();
+        assertThat(b.parse(raw, 2, line.length() + 1)).isTrue();
+        assertThat(new String(raw, b.commFrom, b.commTo - b.commFrom)).isEqualTo("a) S (b c");
+        assertThat(b.state).isEqualTo('D');
+        assertThat(b.numThreads).isEqualTo(12);
+        assertThat(b.startTime).isEqualTo(43795);
+        for (String bad : new String[] {"", "12 (x) S 1 2", "12 (x", "12 x) S"}) {
+            byte[] r = bad.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(b.parse(r, 0, r.length)).as(bad).isFalse();
+        }
+    }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,13 +16,17 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A minute of the agent on this host at a 100 ms interval, with a full scan every few seconds and the API scraped
- * all along: the heap after a GC must stay flat. (bench/watch-cost.sh runs the long soak and the cost figures.)
+ * Three minutes of the agent on this host at a 100 ms interval, with a full scan every few seconds and the API
+ * scraped all along: the heap after a GC must stay flat and the number of live threads bounded (no leaked reader,
+ * scan or HTTP threads). {@code -Dhangdoctor.soakSeconds=N} changes the length; bench/watch-cost.sh gives the cost
+ * figures.
  */
 class WatchSoakTest {
-    private static final Duration SOAK = Duration.ofSeconds(Long.getLong("hangdoctor.soakSeconds", 60));
+    private static final Duration SOAK = Duration.ofSeconds(Long.getLong("hangdoctor.soakSeconds", 180));
     /** Heap after GC may grow this much from the warmed-up state to the end. */
     private static final long SLACK = 8L << 20;
+    /** Live threads may exceed the warmed-up count by this many at any check (readers and HTTP workers come and go). */
+    private static final int THREAD_SLACK = 16;
 
     @TempDir
     Path state;
@@ -37,6 +42,9 @@ class WatchSoakTest {
             long end = System.nanoTime() + SOAK.toNanos();
             long warm = System.nanoTime() + SOAK.toNanos() / 4;
             long baseline = -1;
+            int baseThreads = -1;
+            int maxThreads = 0;
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long lastScan = 0;
             int scrapes = 0;
             while (System.nanoTime() < end) {
@@ -52,15 +60,21 @@ class WatchSoakTest {
                 }
                 if (baseline < 0 && System.nanoTime() > warm) {
                     baseline = heapAfterGc();
+                    baseThreads = threads.getThreadCount();
+                }
+                if (baseThreads >= 0) {
+                    maxThreads = Math.max(maxThreads, threads.getThreadCount());
                 }
                 Thread.sleep(250);
             }
             long after = heapAfterGc();
             System.out.println("watch soak: " + SOAK.toSeconds() + " s, " + agent.fullScans() + " full scans, "
-                    + scrapes + " requests, heap after GC " + baseline / 1024 + " KiB -> " + after / 1024 + " KiB");
+                    + scrapes + " requests, heap after GC " + baseline / 1024 + " KiB -> " + after / 1024 + " KiB, "
+                    + "live threads " + baseThreads + " warmed up, at most " + maxThreads);
             assertThat(agent.fullScans()).isGreaterThanOrEqualTo(SOAK.toSeconds() / 20);
             assertThat(agent.healthy()).isTrue();
             assertThat(after - baseline).as("heap growth after GC, bytes").isLessThan(SLACK);
+            assertThat(maxThreads - baseThreads).as("live threads above the warmed-up count").isLessThan(THREAD_SLACK);
         }
     }
 
