@@ -686,12 +686,26 @@ public final class ProcTreeReader {
             // cgroup is read once per process: the memory controller is per process (v2 domains, v1 mm owner)
             // live task/ holds only directories: listing it without a stat per entry saves one syscall a thread
             Path taskList = pd.resolve("task");
-            List<Result> rs = run(List.of(bundle ? Op.listDirs(taskList) : Op.list(taskList),
-                    Op.readlink(pd.resolve("ns").resolve("pid")),
-                    Op.list(pd.resolve("fd")), Op.read(pd.resolve(CGROUP))), processDeadline);
+            List<Op> ops = new ArrayList<>(List.of(bundle ? Op.listDirs(taskList) : Op.list(taskList),
+                    Op.readlink(pd.resolve("ns").resolve("pid")), Op.list(pd.resolve("fd"))));
+            if (!cgroupBlocked) {
+                ops.add(Op.read(pd.resolve(CGROUP)));
+            }
+            List<Result> rs = new ArrayList<>(run(ops, processDeadline));
+            if (rs.size() == 4 && rs.get(3).status() == Status.TIMEOUT && !timedOut(rs.subList(0, 3))) {
+                // /proc/PID/cgroup takes the host-wide cgroup_mutex: when one blocks, they all will (a classic
+                // container-host hang). Stop asking for it instead of paying a timeout per process.
+                cgroupBlocked = true;
+                ev.warn("/proc/" + pid + "/cgroup did not answer (cgroup_mutex held?): cgroup membership is not read"
+                        + " for the rest of this scan");
+                rs.set(3, new Result(Status.SKIPPED, null, "cgroup reads stopped"));
+            }
             if (timedOut(rs)) {
                 giveUp(pid, List.of(), rs);
                 return;
+            }
+            while (rs.size() < 4) {
+                rs.add(new Result(Status.SKIPPED, null, "cgroup reads stopped"));
             }
             String pidns = text(rs.get(1));
             if (pidns != null) {
@@ -758,6 +772,8 @@ public final class ProcTreeReader {
 
         /** Set by {@link #process} when its threads were capped: how many it has. */
         private int capped;
+        /** Set when a /proc/PID/cgroup read timed out: the rest of the scan does not ask again. */
+        private boolean cgroupBlocked;
 
         /**
          * A live process's threads in the order read: the leader, the hot ones, then the rest ascending, cut to
@@ -804,7 +820,7 @@ public final class ProcTreeReader {
         private boolean threads(int pid, List<Integer> tids, List<Path> dirs, String pidns, boolean haveCgroup,
                                 String memcg, boolean server, List<Task> mine) {
             String[] first = bundle ? new String[] {STAT, WCHAN, STATUS, STACK} : new String[] {STAT, WCHAN};
-            if (!haveCgroup) {
+            if (!haveCgroup && !cgroupBlocked) {
                 first = java.util.Arrays.copyOf(first, first.length + 1);
                 first[first.length - 1] = CGROUP;
             }
@@ -1054,7 +1070,7 @@ public final class ProcTreeReader {
                     break;
                 }
             }
-            if (first == null) {
+            if (first == null || cgroupBlocked) {
                 return;
             }
             Result r = run1(Op.read(pd.resolve("task").resolve(Integer.toString(first.pid())).resolve(CGROUP)),

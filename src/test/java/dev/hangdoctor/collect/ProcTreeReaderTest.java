@@ -333,4 +333,36 @@ class ProcTreeReaderTest {
         assertThat(e.host().sysctls()).containsEntry("block.sda.inflight", "0 reads, 37 writes")
                 .doesNotContainKey("block.vda.inflight");
     }
+
+    /**
+     * /proc/PID/cgroup takes the host-wide cgroup_mutex; on a host where it is held every such read blocks. One timeout
+     * must stop the scan asking for it, not cost a timeout (and a stuck thread) per process.
+     */
+    @Test
+    void oneBlockedCgroupReadStopsCgroupReadsForTheWholeScan() throws Exception {
+        Path root = ProcFixtures.copyBundle(dir.resolve("mutex"));
+        List<Path> fifos = new java.util.ArrayList<>();
+        try (var procs = Files.newDirectoryStream(root.resolve("proc"), "[0-9]*")) {
+            for (Path p : procs) {
+                if (Files.exists(p.resolve("cgroup"))) {
+                    fifos.add(ProcFixtures.fifo(p.resolve("cgroup")));
+                }
+            }
+        }
+        assertThat(fifos).hasSizeGreaterThan(2);
+        TimedReader reader = new TimedReader(8);
+        ProcTreeReader.Options o = ProcTreeReader.Options.defaults().withReader(reader).withLive(true)
+                .withPerFileTimeout(Duration.ofMillis(300)).withDeadline(Duration.ofSeconds(5));
+        try {
+            Evidence e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> new ProcTreeReader(root, o).read());
+            assertThat(e.warnings()).filteredOn(w -> w.contains("cgroup_mutex")).hasSize(1);
+            assertThat(reader.stuck()).isEqualTo(1);
+            for (int pid : new int[] {4889, 4891, 4892, 5213}) {
+                assertThat(e.taskOrNull(pid)).as("pid %d", pid).isNotNull();
+                assertThat(e.taskOrNull(pid).unreadable()).as("pid %d", pid).isFalse();
+            }
+        } finally {
+            fifos.forEach(ProcFixtures::release);
+        }
+    }
 }
