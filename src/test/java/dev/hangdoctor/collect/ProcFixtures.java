@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The captured bundle under src/test/resources/proc, copies of it, FIFOs, and a comparable summary of Evidence. */
-final class ProcFixtures {
+public final class ProcFixtures {
     private ProcFixtures() {
     }
 
-    static Path bundle() {
+    public static Path bundle() {
         try {
             return Path.of(ProcFixtures.class.getResource("/proc/bundle-6.18").toURI());
         } catch (URISyntaxException e) {
@@ -27,7 +27,7 @@ final class ProcFixtures {
     }
 
     /** A writable copy of the captured bundle. */
-    static Path copyBundle(Path to) throws IOException {
+    public static Path copyBundle(Path to) throws IOException {
         Path from = bundle();
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {

@@ -35,20 +35,9 @@ class DashboardHttpTest {
         }
     }
 
+    /** A writable copy of the captured 6.18 bundle as the agent's host. */
     private Path host() throws IOException {
-        Path from = Path.of("src/test/resources/proc/bundle-6.18");
-        Path root = tmp.resolve("host");
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path to = root.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        return root;
+        return dev.hangdoctor.collect.ProcFixtures.copyBundle(tmp.resolve("host"));
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {
