@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.Set;
 
 /**
  * Appends one JSON line per remedy taken (or refused) to STATE_DIR/audit.jsonl: time, finding, action, target,
@@ -73,10 +72,5 @@ public final class AuditLog {
         o.put("result", result);
         Files.writeString(file, JSON.writeValueAsString(o) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND,
                 LinkOption.NOFOLLOW_LINKS);
-    }
-
-    /** Permissions as created, for tests. */
-    static Set<java.nio.file.attribute.PosixFilePermission> permissions(Path p) throws IOException {
-        return Files.getPosixFilePermissions(p);
     }
 }

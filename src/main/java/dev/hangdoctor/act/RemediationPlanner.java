@@ -19,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Turns each finding of a live diagnosis into the safest remedy its knowledge-base rule allows, or into advice when

@@ -542,22 +542,40 @@ public final class Diagnoser {
         return out;
     }
 
-    /** The outermost project frames say what the stuck call was for ("...DockerRuntime.Kill"). */
-    private static String callerSummary(Goroutine g) {
-        for (String f : g.functions()) {
-            if (f.contains(".Kill") || f.contains(".Stop") || f.contains(".Remove") || f.contains(".Exec")) {
+    /**
+     * What the stuck call was for: the innermost frame of the program's own code (the module of the goroutine's
+     * outermost frame), when the goroutine sits in library code ("...DockerRuntime).Kill" below net/http).
+     */
+    static String callerSummary(Goroutine g) {
+        List<String> fns = g.functions().stream().filter(f -> !f.startsWith("created by")).toList();
+        if (fns.isEmpty()) {
+            return "";
+        }
+        String program = module(fns.get(fns.size() - 1));
+        if (module(fns.get(0)).equals(program)) {
+            return ""; // stuck in its own code: the top frame already says where
+        }
+        for (String f : fns) {
+            if (module(f).equals(program)) {
                 return " (called from " + f + ")";
             }
         }
         return "";
     }
 
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
+    /** "github.com/org/repo" of "github.com/org/repo/pkg.(*T).M"; "net" of "net/http.send" (the standard library). */
+    private static String module(String function) {
+        String[] parts = function.split("/");
+        int n = parts[0].contains(".") ? Math.min(3, parts.length) : 1;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String part = i == parts.length - 1 ? parts[i].split("\\.", 2)[0] : parts[i];
+            sb.append(i == 0 ? "" : "/").append(part);
+        }
+        return sb.toString();
     }
 
-    /** The states a finding's tasks can be in, for views that colour them. */
-    static boolean stuck(TaskState s) {
-        return s.isBlocked();
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 }

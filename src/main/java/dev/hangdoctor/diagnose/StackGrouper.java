@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Folds tasks with the same state and the same reliable frames into one group (sdb `stacks`, pykdump `hanginfo`), so a
@@ -74,7 +73,4 @@ public final class StackGrouper {
             return new Key(t.state(), fns);
         }
     }
-
-    /** States worth showing in a short report. */
-    public static final Set<TaskState> INTERESTING = Set.of(TaskState.UNINTERRUPTIBLE, TaskState.WAKEKILL, TaskState.RUNNING);
 }

@@ -249,11 +249,4 @@ public final class WaitClassifier {
             return functions.contains(fn) || functions.contains(baseName(fn));
         }
     }
-
-    /** All rows' functions, for tests that check the table stays consistent. */
-    static List<String> knownWaitFunctions() {
-        List<String> all = new ArrayList<>();
-        WAITS.forEach(r -> all.addAll(r.functions));
-        return all;
-    }
 }

@@ -204,4 +204,20 @@ class WaitGraphTest {
         assertThat(g.waitsFor(1)).containsExactly(16648);
         assertThat(g.task(16648).comm()).isEqualTo("kworker/4:1");
     }
+
+    /** The caller is the program's own innermost frame, found by module, not by a list of verbs. */
+    @Test
+    void goroutineCallerIsTheProgramsOwnInnermostFrame() {
+        dev.hangdoctor.model.Goroutine g = new dev.hangdoctor.model.Goroutine(146, "select", 8817L, List.of(
+                "net/http.(*persistConn).roundTrip", "net/http.send",
+                "github.com/docker/docker/client.(*Client).ContainerInspect",
+                "github.com/Netflix/titus-executor/executor/runtime/docker.(*DockerRuntime).Kill",
+                "github.com/Netflix/titus-executor/executor/runner.(*Runner).doShutdown",
+                "created by github.com/Netflix/titus-executor/executor/runner.StartTaskWithRuntime"), "t:1");
+        assertThat(Diagnoser.callerSummary(g))
+                .isEqualTo(" (called from github.com/Netflix/titus-executor/executor/runtime/docker.(*DockerRuntime).Kill)");
+        dev.hangdoctor.model.Goroutine own = new dev.hangdoctor.model.Goroutine(1, "chan receive", 5L,
+                List.of("main.wait", "main.main"), "t:2");
+        assertThat(Diagnoser.callerSummary(own)).isEmpty();
+    }
 }
