@@ -56,8 +56,10 @@ public final class Diagnoser {
         // a specific rule explains its tasks better than the generic ones it names: specific rules go first, and a
         // generic finding steps aside only where it speaks of the same tasks (another, independent hang of the
         // generic kind elsewhere on the host is still reported)
-        List<RuleMatch> ordered = new ArrayList<>(matches.stream().filter(m -> !m.rule().supersedes().isEmpty()).toList());
-        matches.stream().filter(m -> m.rule().supersedes().isEmpty()).forEach(ordered::add);
+        // (a rule superseding a specific rule goes before it: depth in the supersedes relation, deepest first)
+        Map<String, Integer> depth = supersedesDepth();
+        List<RuleMatch> ordered = new ArrayList<>(matches);
+        ordered.sort(Comparator.comparingInt((RuleMatch m) -> -depth.getOrDefault(m.rule().id(), 0)));
         for (RuleMatch m : ordered) {
             for (Part part : partition(m, graph)) {
                 Built b = build(m, part, graph, evidence);
@@ -433,10 +435,41 @@ public final class Diagnoser {
         return out;
     }
 
+    /** How many levels of rules each rule supersedes (0: none), so the most specific explanation is tried first. */
+    private Map<String, Integer> supersedesDepth() {
+        Map<String, Rule> byId = new HashMap<>();
+        kb.rules().forEach(r -> byId.put(r.id(), r));
+        Map<String, Integer> depth = new HashMap<>();
+        for (Rule r : kb.rules()) {
+            depthOf(r.id(), byId, depth, new java.util.HashSet<>());
+        }
+        return depth;
+    }
+
+    private static int depthOf(String id, Map<String, Rule> byId, Map<String, Integer> depth, Set<String> path) {
+        Integer known = depth.get(id);
+        if (known != null) {
+            return known;
+        }
+        Rule r = byId.get(id);
+        if (r == null || !path.add(id)) {
+            return 0; // unknown id, or a cycle in site rules
+        }
+        int d = 0;
+        for (String s : r.supersedes()) {
+            d = Math.max(d, 1 + depthOf(s, byId, depth, path));
+        }
+        path.remove(id);
+        depth.put(id, d);
+        return d;
+    }
+
     /** A finding of a generic rule whose tasks overlap an accepted finding of a rule that supersedes it. */
     private static boolean supersededHere(Built b, RuleMatch m, List<Built> accepted) {
         for (Built a : accepted) {
-            if (a.supersedes.contains(m.rule().id()) && a.involved.stream().anyMatch(b.involved::contains)) {
+            // a finding of log lines only (no task) cannot be placed apart from the specific one: it steps aside
+            if (a.supersedes.contains(m.rule().id())
+                    && (b.involved.isEmpty() || a.involved.stream().anyMatch(b.involved::contains))) {
                 return true;
             }
         }

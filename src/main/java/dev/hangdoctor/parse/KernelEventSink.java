@@ -130,7 +130,8 @@ public final class KernelEventSink implements LineSink {
             case 'w':
                 return RawText.startsWith(s, from, end, "watchdog: ");
             case 'W':
-                return RawText.startsWith(s, from, end, "Watchdog detected hard LOCKUP");
+                return RawText.startsWith(s, from, end, "Watchdog detected hard LOCKUP")
+                        || RawText.startsWith(s, from, end, "Watchdog CPU:");
             case 'M':
                 return RawText.startsWith(s, from, end, "Memory cgroup out of memory: ");
             case 'O':
@@ -216,7 +217,7 @@ public final class KernelEventSink implements LineSink {
                 }
                 break;
             case 'W':
-                if (m.startsWith("Watchdog detected hard LOCKUP")) {
+                if (m.startsWith("Watchdog detected hard LOCKUP") || m.startsWith("Watchdog CPU:")) {
                     return watchdog(line, m, 0);
                 }
                 break;
@@ -478,14 +479,19 @@ public final class KernelEventSink implements LineSink {
         return event(line, KernelEventKind.SOFT_LOCKUP, pid, comm, cpu >= 0 ? cpu : null, f);
     }
 
-    /** After "NMI watchdog: " / "watchdog: ": a soft lockup, or "[CPUn: ]Watchdog detected hard LOCKUP on cpu N". */
+    /**
+     * After "NMI watchdog: " / "watchdog: ": a soft lockup, or a hard lockup as each watchdog words it:
+     * "[CPUn: ]Watchdog detected hard LOCKUP on cpu N" (kernel/watchdog*.c), and powerpc's
+     * "CPU N self-detected hard LOCKUP @ fn", "CPU N detected hard LOCKUP on other CPUs 3-5" and older
+     * "Watchdog CPU:N Hard LOCKUP" (arch/powerpc/kernel/watchdog.c).
+     */
     private boolean watchdog(LogLine line, String m, int at) {
         if (m.startsWith("BUG: soft lockup", at)) {
             return softLockup(line, m);
         }
         int hard = m.indexOf("Watchdog detected hard LOCKUP on cpu ", at);
         if (hard < 0) {
-            return false;
+            return powerpcHardLockup(line, m, at);
         }
         int cpu = intAt(m, hard + 37);
         Map<String, String> f = Map.of();
@@ -496,6 +502,23 @@ public final class KernelEventSink implements LineSink {
             }
         }
         return event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, f);
+    }
+
+    private boolean powerpcHardLockup(LogLine line, String m, int at) {
+        int cpu;
+        if (m.startsWith("Watchdog CPU:", at) && m.indexOf(" Hard LOCKUP", at) > 0) {
+            cpu = intAt(m, at + 13);
+        } else if (m.startsWith("CPU ", at) && (m.indexOf(" self-detected hard LOCKUP", at) > 0
+                || m.indexOf(" detected hard LOCKUP on other CPUs", at) > 0)) {
+            cpu = intAt(m, at + 4);
+            if (m.indexOf(" detected hard LOCKUP on other CPUs", at) > 0) {
+                return event(line, KernelEventKind.HARD_LOCKUP, null, null, null,
+                        cpu >= 0 ? Map.of("detected-by", Integer.toString(cpu)) : Map.of());
+            }
+        } else {
+            return false;
+        }
+        return event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, Map.of());
     }
 
     // ---- sysrq, nfs, block
