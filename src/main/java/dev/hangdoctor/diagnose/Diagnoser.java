@@ -52,6 +52,7 @@ public final class Diagnoser {
         List<Built> accepted = new ArrayList<>();
         Set<String> snapshotOnly = new java.util.TreeSet<>();
         Set<String> recovered = new java.util.TreeSet<>();
+        Set<String> reportedSnapshot = new java.util.TreeSet<>();
         List<Integer> rootPids = new ArrayList<>();
         // a specific rule explains its tasks better than the generic ones it names: specific rules go first, and a
         // generic finding steps aside only where it speaks of the same tasks (another, independent hang of the
@@ -71,9 +72,13 @@ public final class Diagnoser {
                     continue;
                 }
                 if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
-                    // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
-                    snapshotOnly.add(m.rule().id());
-                    continue;
+                    if (!evidence.savedReport()) {
+                        // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
+                        snapshotOnly.add(m.rule().id());
+                        continue;
+                    }
+                    b = b.withConfidence(SnapshotReport.confidence(b.finding.confidence(), evidence));
+                    reportedSnapshot.add(m.rule().id());
                 }
                 findings.add(b.finding);
                 accepted.add(b);
@@ -84,6 +89,10 @@ public final class Diagnoser {
                 && (snapshotOnly.isEmpty() || stuckLongEnough(blockedPids(evidence), evidence))) {
             Built generic = unclassified(graph, evidence);
             if (generic != null) {
+                if (!stuckLongEnough(generic.involved, evidence) && evidence.savedReport()) {
+                    generic = generic.withConfidence(SnapshotReport.confidence(generic.finding.confidence(), evidence));
+                    reportedSnapshot.add(generic.finding.signature());
+                }
                 findings.add(generic.finding);
                 rootPids.add(generic.rootPid);
             }
@@ -107,6 +116,9 @@ public final class Diagnoser {
         List<String> warnings = new ArrayList<>(evidence.warnings());
         warnings.addAll(kb.errors());
         warnings.addAll(recovered);
+        if (!reportedSnapshot.isEmpty()) {
+            warnings.add(SnapshotReport.warning(reportedSnapshot, evidence));
+        }
         if (!snapshotOnly.isEmpty() && findings.isEmpty()) {
             long d = evidence.tasks().stream().filter(t -> t.state().isBlocked()).count();
             warnings.add(d + " task(s) in D look like " + String.join(", ", snapshotOnly) + ", but this is one snapshot"
@@ -132,6 +144,12 @@ public final class Diagnoser {
      */
     private record Built(Finding finding, Set<Integer> involved, Set<Integer> matched, Integer rootPid,
                          List<String> supersedes) {
+        Built withConfidence(double c) {
+            Finding f = finding;
+            return new Built(new Finding(f.signature(), f.category(), f.title(), round(c), f.rootCause(), f.blocker(),
+                    f.rootCauseResource(), f.victims(), f.chain(), f.evidence(), f.explanation(), f.fix(),
+                    f.remediation(), f.actions()), involved, matched, rootPid, supersedes);
+        }
     }
 
     /** The tasks of one rule match that belong to one blocker: several independent hangs of one kind stay apart. */
@@ -478,7 +496,8 @@ public final class Diagnoser {
 
     /** No known problem matched, but tasks are stuck: still name the blocker the waits point to. */
     private static Built unclassified(WaitGraph graph, Evidence evidence) {
-        List<Task> blocked = evidence.tasks().stream().filter(t -> t.state().isBlocked()).toList();
+        List<Task> blocked = evidence.tasks().stream().filter(t -> t.state().isBlocked()
+                || (evidence.savedReport() && SnapshotReport.sleepsWithoutState(t))).toList();
         if (blocked.isEmpty() && evidence.eventCount(KernelEventKind.HUNG_TASK) == 0) {
             return null;
         }
@@ -493,7 +512,8 @@ public final class Diagnoser {
         List<TaskRef> refs = victims.stream().map(p -> refOf(p, evidence)).filter(r -> r != null)
                 .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
         List<String> ev = new ArrayList<>();
-        ev.add(blocked.size() + " task(s) in D state; no known hang signature matched");
+        ev.add(blocked.size() + " task(s) in D state (or asleep in a stack with no state); no known hang signature"
+                + " matched");
         Finding f = new Finding("unclassified-d-state", Category.OTHER,
                 "Tasks stuck in uninterruptible sleep (no known signature)", 0.3,
                 root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), null, refs, chain(root, victims, graph), ev,

@@ -39,6 +39,10 @@ public final class Evidence {
     private long goroutinesDropped;
     private int nextAnonymousPid = -1;
     private boolean live;
+    /** Handed in as the report of a hang (analyze of files), not sampled from a host: a snapshot still counts. */
+    private boolean savedReport;
+    /** How many times the hung-task detector's "... disables this message." notice was printed. */
+    private long hungTaskNotices;
 
     /** The task for this pid, created empty if new. */
     public Task task(int pid) {
@@ -137,6 +141,10 @@ public final class Evidence {
     public void addFormat(String f) { formats.add(f); }
     public void warn(String w) { if (warnings.size() < 100 && !warnings.contains(w)) warnings.add(w); }
     public void live(boolean v) { live = v; }
+    public void savedReport(boolean v) { savedReport = v; }
+    public boolean savedReport() { return savedReport; }
+    public void noteHungTaskNotice() { hungTaskNotices++; }
+    public long hungTaskNotices() { return hungTaskNotices; }
 
     public Collection<Task> tasks() { return Collections.unmodifiableCollection(tasks.values()); }
     public Task taskOrNull(int pid) { return tasks.get(pid); }
@@ -229,5 +237,7 @@ public final class Evidence {
         formats.addAll(o.formats);
         o.warnings.forEach(this::warn);
         live |= o.live;
+        savedReport |= o.savedReport;
+        hungTaskNotices += o.hungTaskNotices;
     }
 }

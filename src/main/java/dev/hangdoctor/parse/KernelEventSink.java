@@ -63,6 +63,8 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  */
 public final class KernelEventSink implements LineSink {
     private static final int MAX_RELEASES = 16;
+    /** kernel/hung_task.c: the line under every hung-task header, whatever the kernel generation. */
+    private static final String HUNG_TASK_NOTICE = "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"";
 
     private final Evidence evidence;
     private final String source;
@@ -175,6 +177,8 @@ public final class KernelEventSink implements LineSink {
                 return RawText.startsWith(s, from, end, "print_req_error: ");
             case 'c':
                 return RawText.startsWith(s, from, end, "call ");
+            case '"':
+                return RawText.startsWith(s, from, end, HUNG_TASK_NOTICE);
             default:
                 return false;
         }
@@ -315,6 +319,14 @@ public final class KernelEventSink implements LineSink {
             case 'c':
                 if (m.startsWith("call ") && m.indexOf(" tid=") > 0) {
                     return faultProbe(line, m, -1);
+                }
+                break;
+            case '"':
+                if (m.startsWith(HUNG_TASK_NOTICE)) {
+                    // printed only under a hung-task report: the report's own header line may have been cut off
+                    evidence.noteHungTaskNotice();
+                    return false; // noted, but not an event of its own
+
                 }
                 break;
             default:
