@@ -236,16 +236,20 @@ public final class RemediationPlanner {
             return Optional.empty();
         }
         MemCgroup c = cg.get();
-        Evidence members = OomFacts.read(hostRoot.resolve("proc"), c.pids());
-        Optional<OomVictimChooser.Choice> choice = OomVictimChooser.choose(c, members);
+        OomFacts.Members members = OomFacts.read(hostRoot.resolve("proc"), c.pids());
+        if (!members.unreadable().isEmpty()) {
+            why.add("cannot rank the processes of cgroup " + c.path() + " without all of them: "
+                    + String.join("; ", members.unreadable()));
+            return Optional.empty();
+        }
+        Optional<OomVictimChooser.Choice> choice = OomVictimChooser.choose(c, members.evidence());
         if (choice.isEmpty()) {
             why.add("no process of cgroup " + c.path() + " is one the OOM killer may choose");
             return Optional.empty();
         }
         Task t = choice.get().task();
-        Optional<ProcessIdentity> id = ProcessIdentity.read(hostRoot.resolve("proc"), t.pid());
+        Optional<ProcessIdentity> id = identify(t.pid(), t.comm(), e, why);
         if (id.isEmpty()) {
-            why.add(t.comm() + ":" + t.pid() + " exited meanwhile");
             return Optional.empty();
         }
         String refused = guard.refuseKill(id.get(), Set.copyOf(c.pids()));
@@ -253,9 +257,35 @@ public final class RemediationPlanner {
             why.add(refused);
             return Optional.empty();
         }
+        int pid = id.get().pid();
         return Optional.of(new KillProcessAction(RemedyIds.MEMCG_KILL_OOM_VICTIM, f.key(), id.get(),
                 "the process the kernel's OOM killer would choose in cgroup " + c.path() + " (" + choice.get().why() + ")",
-                Set.copyOf(c.pids()), guard, hostRoot.resolve("proc")));
+                Set.copyOf(c.pids()), guard, hostRoot.resolve("proc"),
+                () -> CgroupMembership.refuseOutside(hostRoot.resolve("proc"), pid, c.path())));
+    }
+
+    /**
+     * The process holding {@code pid} now, only when it is the one the scan saw (same start time): a pid reused
+     * between the diagnosis and the plan names another process. Exited and unreadable are told apart in {@code why}.
+     */
+    private Optional<ProcessIdentity> identify(int pid, String comm, Evidence e, List<String> why) {
+        ProcessIdentity.Lookup now = ProcessIdentity.lookup(hostRoot.resolve("proc"), pid);
+        String who = comm == null ? "pid " + pid : comm + ":" + pid;
+        if (now.gone()) {
+            why.add(who + " exited meanwhile");
+            return Optional.empty();
+        }
+        if (now.failure() != null) {
+            why.add(who + " cannot be identified: " + now.failure());
+            return Optional.empty();
+        }
+        Task scanned = e.taskOrNull(pid);
+        String differs = now.identity().differsFrom(scanned == null ? null : scanned.startTime());
+        if (differs != null) {
+            why.add(differs);
+            return Optional.empty();
+        }
+        return Optional.of(now.identity());
     }
 
     private Optional<Action> killUffdOwner(Finding f, Evidence e, List<String> why) {
@@ -271,9 +301,8 @@ public final class RemediationPlanner {
                 why.add("pid(s) " + others + " also hold this userfaultfd and may still serve it; not killing");
                 return Optional.empty();
             }
-            Optional<ProcessIdentity> id = ProcessIdentity.read(hostRoot.resolve("proc"), u.pid());
+            Optional<ProcessIdentity> id = identify(u.pid(), null, e, why);
             if (id.isEmpty()) {
-                why.add("pid " + u.pid() + " exited meanwhile");
                 return Optional.empty();
             }
             String refused = guard.refuseKill(id.get(), pids);
