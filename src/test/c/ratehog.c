@@ -6,8 +6,7 @@
  *   watching first), then touches MIB MiB of anonymous memory page by page, pacing itself after every 256 KiB so
  *   that the total follows MIB_PER_S (0: as fast as it can, like memhog), and sleeps in pause().
  *
- *   NAME_HEX, when given, is the process name as hex bytes (at most 15), set with prctl(PR_SET_NAME): a name
- *   need not be UTF-8 ("686f67ff" is "hog" and a 0xff byte), and whoever reads it must cope.
+ *   NAME_HEX, when given, is the process name as hex bytes (procname.h).
  *
  * stdout: "joined PID", then "started", then "touched MIB ELAPSED_NS" once all pages are resident.
  */
@@ -18,9 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "procname.h"
 
 static long long now_ns(void)
 {
@@ -35,26 +35,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: ratehog CGROUP_DIR MIB MIB_PER_S [NAME_HEX]\n");
 		return 2;
 	}
-	if (argc == 5) {
-		char name[16] = { 0 };
-		size_t n = strlen(argv[4]) / 2;
-		if (n == 0 || n > 15) {
-			fprintf(stderr, "ratehog: NAME_HEX must be 1 to 15 bytes\n");
-			return 2;
-		}
-		for (size_t i = 0; i < n; i++) {
-			unsigned int b;
-			if (sscanf(argv[4] + 2 * i, "%2x", &b) != 1 || b == 0) {
-				fprintf(stderr, "ratehog: bad NAME_HEX %s\n", argv[4]);
-				return 2;
-			}
-			name[i] = (char)b;
-		}
-		if (prctl(PR_SET_NAME, name, 0, 0, 0) != 0) {
-			perror("ratehog: prctl(PR_SET_NAME)");
-			return 1;
-		}
-	}
+	if (argc == 5 && set_name_hex(argv[4]) != 0)
+		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	char path[4096], pid[32];
 	snprintf(path, sizeof(path), "%s/cgroup.procs", argv[1]);
