@@ -129,7 +129,20 @@ public final class RemediationPlanner {
             return Optional.empty();
         }
         // a stack does not say which mount its task waits on, and a task's cwd or open files may well be on another,
-        // healthy-but-busy mount: with more than one candidate, the operator picks
+        // healthy-but-busy mount: with more than one candidate, only the blocker's own connection (the kernel names
+        // the connection a /dev/fuse descriptor serves) settles it; otherwise the operator picks
+        if (stuck.size() > 1 && connection == null && f.rootCause() != null) {
+            Set<Integer> blocker = new LinkedHashSet<>(List.of(f.rootCause().pid()));
+            Task t = e.taskOrNull(f.rootCause().pid());
+            if (t != null && t.tgid() != null) {
+                blocker.add(t.tgid());
+            }
+            List<FuseConnection> served = stuck.stream()
+                    .filter(c -> c.daemonPids().stream().anyMatch(blocker::contains)).toList();
+            if (served.size() == 1) {
+                stuck = served;
+            }
+        }
         if (stuck.size() > 1) {
             why.add("several FUSE connections have waiting requests (" + stuck.stream().map(c -> Integer.toString(c.id()))
                     .reduce((a, b) -> a + ", " + b).orElse("") + ") and the blocked tasks do not say which they wait"
@@ -137,8 +150,13 @@ public final class RemediationPlanner {
             return Optional.empty();
         }
         FuseConnection c = stuck.get(0);
-        return Optional.of(new FuseAbortAction(f.key(), hostRoot.resolve("sys/fs/fuse/connections"), c.id(),
-                c.mountPoints()));
+        Path connections = hostRoot.resolve("sys/fs/fuse/connections");
+        Object identity = FuseAbortAction.identityOf(connections.resolve(Integer.toString(c.id())));
+        if (identity == null) {
+            why.add("FUSE connection " + c.id() + " is gone");
+            return Optional.empty();
+        }
+        return Optional.of(new FuseAbortAction(f.key(), connections, c.id(), identity, c.mountPoints()));
     }
 
     private long waitingNow(int id) {

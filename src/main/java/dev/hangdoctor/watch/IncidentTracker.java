@@ -80,8 +80,7 @@ public final class IncidentTracker {
             }
             if (match == null) {
                 for (Incident i : all) {
-                    if (i.open() && !seen.contains(i) && i.signature.equals(f.signature())
-                            && !Collections.disjoint(i.stuckPids, pids)) {
+                    if (i.open() && !seen.contains(i) && sharesTasks(i, f)) {
                         match = i;
                         break;
                     }
@@ -191,6 +190,28 @@ public final class IncidentTracker {
 
     public IncidentStore store() {
         return store;
+    }
+
+    /**
+     * The finding of a diagnosis that is incident {@code i}'s hang, as {@link #apply} matches them: the same key
+     * (signature + blocker), else the same signature sharing a stuck task; null when the diagnosis does not show it.
+     */
+    static Finding findingOf(Incident i, Diagnosis d, Evidence ev) {
+        for (Finding f : d.findings()) {
+            if (i.key.equals(key(f, ev))) {
+                return f;
+            }
+        }
+        for (Finding f : d.findings()) {
+            if (sharesTasks(i, f)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sharesTasks(Incident i, Finding f) {
+        return i.signature.equals(f.signature()) && !Collections.disjoint(i.stuckPids, pids(f));
     }
 
     /** Identity of a hang: signature + blocker (pid and start time when a task, its description otherwise). */
