@@ -79,6 +79,12 @@ final class GuardHost {
         return this;
     }
 
+    /** The /proc/PID/cgroup of process {@code n}: its memory cgroup as a v1 host prints it. */
+    GuardHost procCgroup(int n, String memoryCgroup) {
+        write("proc/" + (PID_BASE + n) + "/cgroup", "12:cpuset:/\n5:memory:" + memoryCgroup + "\n1:name=systemd:/\n");
+        return this;
+    }
+
     private static String cg(String path) {
         return "sys/fs/cgroup/memory" + path;
     }

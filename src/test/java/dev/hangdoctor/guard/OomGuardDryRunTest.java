@@ -106,6 +106,21 @@ class OomGuardDryRunTest {
         assertThat(e.reason()).contains("could not be read").contains("pid " + (GuardHost.PID_BASE + 1));
     }
 
+    /** Moved to another cgroup between the choice and the kill: not this cgroup's to kill any more. */
+    @Test
+    void aVictimThatLeftTheCgroupIsNotKilled() throws Exception {
+        GuardEvent e = only(run(host().procCgroup(1, "/other"), b -> b.dryRun(false), null));
+        assertThat(e.kind()).isEqualTo(GuardEvent.Kind.ERROR);
+        assertThat(e.reason()).contains("kill failed: refused: pid " + (GuardHost.PID_BASE + 1)
+                + " is no longer in cgroup /docker/c1 (now in /other)");
+        e = only(run(host().procCgroup(1, "/docker/c1/worker"), b -> b.dryRun(false), null));
+        assertThat(e.reason()).as("still within: only this fixture's not-a-real-/proc refusal")
+                .doesNotContain("no longer in").contains("not this host's /proc");
+        Files.delete(dir.resolve("host/proc/" + (GuardHost.PID_BASE + 1) + "/cgroup"));
+        e = only(run(host(), b -> b.dryRun(false), null));
+        assertThat(e.reason()).as("no cgroup file").contains("cannot tell its cgroup now (missing");
+    }
+
     @Test
     void protectedProcessIsPassedOverForTheNextInRank() throws Exception {
         GuardEvent e = only(run(host(), b -> b.protect(ProcessRule.comm("j.*")), null));
