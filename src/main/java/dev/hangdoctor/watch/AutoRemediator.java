@@ -78,8 +78,9 @@ final class AutoRemediator {
             }
             Finding f = IncidentTracker.findingOf(i, d, ev);
             if (f == null) {
-                // the scan no longer shows it (it is on its way to resolved): nothing to act on, nothing recorded
-                log.accept("incident " + i.id() + ": not in this scan, no remedy taken");
+                // not in this scan with its own blocker (resolving, or now blocked by something else): nothing to
+                // act on yet, and nothing recorded, so a later scan that shows it again may still act
+                log.accept("incident " + i.id() + ": its blocker is not in this scan, no remedy taken");
                 continue;
             }
             RemediationPlanner.Plan plan = new RemediationPlanner(root, new SafetyGuard(root.resolve("proc")),

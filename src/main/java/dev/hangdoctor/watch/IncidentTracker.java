@@ -193,17 +193,14 @@ public final class IncidentTracker {
     }
 
     /**
-     * The finding of a diagnosis that is incident {@code i}'s hang, as {@link #apply} matches them: the same key
-     * (signature + blocker), else the same signature sharing a stuck task; null when the diagnosis does not show it.
+     * The finding of a diagnosis that is incident {@code i}'s hang with the blocker the incident names: the same
+     * {@link #key} (signature + blocker pid and start time). A finding that only shares stuck tasks continues the
+     * incident in {@link #apply}, but may name another blocker (another daemon, another cgroup): a remedy asked for
+     * this incident is not taken against that one. Null when the diagnosis does not show it.
      */
     static Finding findingOf(Incident i, Diagnosis d, Evidence ev) {
         for (Finding f : d.findings()) {
             if (i.key.equals(key(f, ev))) {
-                return f;
-            }
-        }
-        for (Finding f : d.findings()) {
-            if (sharesTasks(i, f)) {
                 return f;
             }
         }
