@@ -1,7 +1,8 @@
 package dev.hangdoctor.watch;
 
+import dev.hangdoctor.act.ProcFile;
+
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The agent's own cost, from /proc/self: CPU seconds used (utime + stime) and resident set size. */
@@ -15,7 +16,8 @@ public final class SelfUsage {
     /** CPU seconds this process has used, or NaN when unknown. */
     public static double cpuSeconds() {
         try {
-            String s = Files.readString(Path.of("/proc/self/stat"));
+            // bytes, not text: the process may have been started under a name that is not UTF-8
+            String s = ProcFile.read(Path.of("/proc/self/stat"));
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
             // after the comm: f[0] is field 3 (state), so utime (14) and stime (15) are f[11] and f[12]
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
@@ -27,7 +29,7 @@ public final class SelfUsage {
     /** Resident set size in bytes (VmRSS), or NaN when unknown. */
     public static double rssBytes() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : ProcFile.read(Path.of("/proc/self/status")).split("\n")) {
                 if (line.startsWith("VmRSS:")) {
                     String kb = line.substring(6).trim();
                     return Long.parseLong(kb.substring(0, kb.indexOf(' '))) * 1024.0;
