@@ -217,7 +217,9 @@ final class VictimPicker {
                 }
                 if (passwd == null) {
                     try {
-                        passwd = Files.readAllLines(hostRoot.resolve("etc/passwd"), StandardCharsets.UTF_8);
+                        // bytes decoded lossily: one GECOS field that is not UTF-8 must not hide every user
+                        passwd = List.of(new String(Files.readAllBytes(hostRoot.resolve("etc/passwd")),
+                                StandardCharsets.UTF_8).split("\n"));
                     } catch (IOException e) {
                         passwd = List.of();
                     }

@@ -96,6 +96,21 @@ class OomGuardDryRunTest {
     }
 
     @Test
+    void usersResolveThoughAPasswdLineIsNotUtf8() throws Exception {
+        for (String protect : List.of("www-data", "app")) {
+            GuardHost h = new GuardHost(dir.resolve("passwd-" + protect)).cgroup("/docker/c1", 256, 100)
+                    .process("/docker/c1", 1, "java", 180, 0, 1000)
+                    .process("/docker/c1", 2, "sidecar", 20, 0, 33);
+            Path passwd = h.root().resolve("etc/passwd");
+            // a GECOS field in Latin-1, as old systems wrote them
+            Files.writeString(passwd, "jos\u00e9:x:1001:1001:Jos\u00e9:/home/jose:/bin/sh\n"
+                    + Files.readString(passwd), StandardCharsets.ISO_8859_1);
+            assertThat(only(run(h, b -> b.protect(ProcessRule.user(protect)), null)).comm())
+                    .isEqualTo(protect.equals("app") ? "sidecar" : "java");
+        }
+    }
+
+    @Test
     void aMemberThatCannotBeReadStopsTheChoiceInsteadOfVanishing() throws Exception {
         GuardHost h = host();
         Path status = h.root().resolve("proc/" + (GuardHost.PID_BASE + 1) + "/status");
