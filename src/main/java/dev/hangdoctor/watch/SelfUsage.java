@@ -1,5 +1,8 @@
 package dev.hangdoctor.watch;
 
+import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +11,7 @@ import java.nio.file.Path;
 public final class SelfUsage {
     /** USER_HZ: the unit of stat's utime and stime on every Linux architecture hangdoctor runs on. */
     private static final double TICKS = 100.0;
+    private static final Path SELF = Path.of("/proc/self");
 
     private SelfUsage() {
     }
@@ -15,10 +19,9 @@ public final class SelfUsage {
     /** CPU seconds this process has used, or NaN when unknown. */
     public static double cpuSeconds() {
         try {
-            String s = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            // after the comm: f[0] is field 3 (state), so utime (14) and stime (15) are f[11] and f[12]
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+            byte[] raw = Files.readAllBytes(SELF.resolve("stat"));
+            PidStat.Fields f = PidStat.parse(raw, 0, raw.length);
+            return f == null || f.utime() == null || f.stime() == null ? Double.NaN : (f.utime() + f.stime()) / TICKS;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
@@ -27,15 +30,10 @@ public final class SelfUsage {
     /** Resident set size in bytes (VmRSS), or NaN when unknown. */
     public static double rssBytes() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    String kb = line.substring(6).trim();
-                    return Long.parseLong(kb.substring(0, kb.indexOf(' '))) * 1024.0;
-                }
-            }
+            Long kb = ProcStatus.parse(Files.readString(SELF.resolve("status"))).vmRssKb();
+            return kb == null ? Double.NaN : kb * 1024.0;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
-        return Double.NaN;
     }
 }
