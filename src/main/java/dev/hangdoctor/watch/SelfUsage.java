@@ -4,6 +4,7 @@ import dev.hangdoctor.parse.ProcStatus;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,8 +19,18 @@ public final class SelfUsage {
 
     /** CPU seconds this process has used, or NaN when unknown. */
     public static double cpuSeconds() {
+        return cpuSeconds(SELF);
+    }
+
+    /** Resident set size in bytes (VmRSS), or NaN when unknown. */
+    public static double rssBytes() {
+        return rssBytes(SELF);
+    }
+
+    /** utime + stime of the stat file under {@code pidDir}, in seconds. */
+    static double cpuSeconds(Path pidDir) {
         try {
-            byte[] raw = Files.readAllBytes(SELF.resolve("stat"));
+            byte[] raw = Files.readAllBytes(pidDir.resolve("stat"));
             PidStat.Fields f = PidStat.parse(raw, 0, raw.length);
             return f == null || f.utime() == null || f.stime() == null ? Double.NaN : (f.utime() + f.stime()) / TICKS;
         } catch (IOException | RuntimeException e) {
@@ -27,10 +38,12 @@ public final class SelfUsage {
         }
     }
 
-    /** Resident set size in bytes (VmRSS), or NaN when unknown. */
-    public static double rssBytes() {
+    /** VmRSS of the status file under {@code pidDir}, in bytes. */
+    static double rssBytes(Path pidDir) {
         try {
-            Long kb = ProcStatus.parse(Files.readString(SELF.resolve("status"))).vmRssKb();
+            // decoded lossily: Name is bytes, and a name that is not UTF-8 must not cost the RSS
+            String text = new String(Files.readAllBytes(pidDir.resolve("status")), StandardCharsets.UTF_8);
+            Long kb = ProcStatus.parse(text).vmRssKb();
             return kb == null ? Double.NaN : kb * 1024.0;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
