@@ -2,7 +2,7 @@ package dev.hangdoctor.act;
 
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Task;
-import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,7 +36,8 @@ public final class OomFacts {
             Path dir = procRoot.resolve(Integer.toString(pid));
             String file = "stat";
             try {
-                ProcStat stat = ProcStat.parse(ProcFile.read(dir.resolve(file)));
+                byte[] raw = ProcFile.readBytes(dir.resolve(file));
+                PidStat.Fields stat = PidStat.parse(raw, 0, raw.length);
                 if (stat == null || stat.startTime() == null) {
                     throw new IllegalArgumentException("not a stat line with a start time");
                 }

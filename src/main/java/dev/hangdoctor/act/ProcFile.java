@@ -21,8 +21,13 @@ public final class ProcFile {
 
     /** The file's text, bytes that are not UTF-8 replaced by U+FFFD; ASCII structure (digits, ')', ':') is kept. */
     public static String read(Path p) throws IOException {
+        return new String(readBytes(p), StandardCharsets.UTF_8);
+    }
+
+    /** The file's bytes, at most {@link #MAX_BYTES}. */
+    public static byte[] readBytes(Path p) throws IOException {
         try (InputStream in = Files.newInputStream(p)) {
-            return new String(in.readNBytes(MAX_BYTES), StandardCharsets.UTF_8);
+            return in.readNBytes(MAX_BYTES);
         }
     }
 

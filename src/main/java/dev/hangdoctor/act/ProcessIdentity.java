@@ -1,6 +1,6 @@
 package dev.hangdoctor.act;
 
-import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,18 +27,19 @@ public record ProcessIdentity(int pid, long startTime, String comm, long flags, 
      */
     public static Lookup lookup(Path procRoot, int pid) {
         Path dir = procRoot.resolve(Integer.toString(pid));
-        String text;
+        Path file = PidStat.path(procRoot, pid);
+        byte[] raw;
         try {
             // stat never takes the target's mmap lock, so it is safe to read even for a hung process
-            text = ProcFile.read(dir.resolve("stat"));
+            raw = ProcFile.readBytes(file);
         } catch (IOException e) {
             return ProcFile.gone(dir, e) ? new Lookup(null, null)
-                    : new Lookup(null, "cannot read " + dir.resolve("stat") + ": " + e.getMessage());
+                    : new Lookup(null, "cannot read " + file + ": " + e.getMessage());
         }
-        ProcStat s = ProcStat.parse(text);
+        PidStat.Fields s = PidStat.parse(raw, 0, raw.length);
         if (s == null || s.startTime() == null) {
-            return text.isEmpty() ? new Lookup(null, null)
-                    : new Lookup(null, dir.resolve("stat") + " is not a stat line with a start time");
+            return raw.length == 0 ? new Lookup(null, null)
+                    : new Lookup(null, file + " is not a stat line with a start time");
         }
         return new Lookup(new ProcessIdentity(pid, s.startTime(), s.comm(), s.flags() == null ? 0 : s.flags(),
                 s.ppid() == null ? -1 : s.ppid()), null);
