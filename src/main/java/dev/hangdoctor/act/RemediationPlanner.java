@@ -10,6 +10,7 @@ import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.UffdHandle;
+import dev.hangdoctor.parse.MountinfoEntry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -150,6 +151,11 @@ public final class RemediationPlanner {
             return Optional.empty();
         }
         FuseConnection c = stuck.get(0);
+        String reused = numberReused(c);
+        if (reused != null) {
+            why.add(reused);
+            return Optional.empty();
+        }
         Path connections = hostRoot.resolve("sys/fs/fuse/connections");
         Object identity = FuseAbortAction.identityOf(connections.resolve(Integer.toString(c.id())));
         if (identity == null) {
@@ -157,6 +163,33 @@ public final class RemediationPlanner {
             return Optional.empty();
         }
         return Optional.of(new FuseAbortAction(f.key(), connections, c.id(), identity, c.mountPoints()));
+    }
+
+    /**
+     * Why connection {@code c}'s number now belongs to another mount, or null: our mountinfo shows device 0:N mounted,
+     * but at none of the mount points the scan saw (a daemon in another mount namespace may be missing from ours:
+     * no answer then, and the connection's own identity is what the action checks).
+     */
+    private String numberReused(FuseConnection c) {
+        if (c.mountPoints().isEmpty()) {
+            return null;
+        }
+        List<String> now = new ArrayList<>();
+        try {
+            for (String line : ProcFile.read(hostRoot.resolve("proc/self/mountinfo")).split("\n")) {
+                MountinfoEntry m = MountinfoEntry.parse(line);
+                if (m != null && m.major() == 0 && m.minor() == c.id()) {
+                    now.add(m.mountPoint());
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        if (now.isEmpty() || now.stream().anyMatch(c.mountPoints()::contains)) {
+            return null;
+        }
+        return "FUSE connection " + c.id() + " is now mounted at " + String.join(", ", now) + ", not at "
+                + String.join(", ", c.mountPoints()) + " as the scan saw: its number belongs to another mount";
     }
 
     private long waitingNow(int id) {

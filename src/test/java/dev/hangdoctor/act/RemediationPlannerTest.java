@@ -98,4 +98,25 @@ class RemediationPlannerTest {
         assertThat(planner().plan(List.of(finding("fuse-daemon-hung", 4889, RemedyIds.FUSE_ABORT)), unsure).notes())
                 .singleElement().asString().contains("choose one with --connection N");
     }
+
+    /** The hung mount went away between the scan and the plan, and a new mount elsewhere got its number. */
+    @Test
+    void aConnectionNumberNowMountedElsewhereIsRefused() throws Exception {
+        Path dir = Files.createDirectories(host.resolve("sys/fs/fuse/connections/41"));
+        Files.writeString(dir.resolve("waiting"), "2\n");
+        Files.writeString(dir.resolve("abort"), "");
+        Path mountinfo = Files.createDirectories(host.resolve("proc/self")).resolve("mountinfo");
+        Evidence e = new Evidence();
+        e.addFuseConnection(new FuseConnection(41, 2L, List.of("/mnt/mine"), "fuse", List.of(4889)));
+        Finding f = finding("fuse-daemon-hung", 4889, RemedyIds.FUSE_ABORT);
+        Files.writeString(mountinfo, "45 23 0:40 / /sys/fs/fuse/connections rw,nosuid,nodev,noexec,relatime - fusectl"
+                + " fusectl rw\n612 29 0:41 / /mnt/mine rw,nosuid,nodev,relatime - fuse.hangdoctor-live"
+                + " hangdoctor-live rw,user_id=0,group_id=0\n");
+        assertThat(planner().plan(List.of(f), e).actions()).hasSize(1);
+        Files.writeString(mountinfo, "45 23 0:40 / /sys/fs/fuse/connections rw,nosuid,nodev,noexec,relatime - fusectl"
+                + " fusectl rw\n613 29 0:41 / /srv/other rw,nosuid,nodev,relatime - fuse.sshfs"
+                + " host:/ rw,user_id=0,group_id=0\n");
+        assertThat(planner().plan(List.of(f), e).notes()).singleElement().asString()
+                .contains("now mounted at /srv/other").contains("belongs to another mount");
+    }
 }
