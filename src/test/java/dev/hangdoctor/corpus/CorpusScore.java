@@ -32,6 +32,10 @@ record CorpusScore(List<CorpusVerdict> verdicts) {
         sb.append(String.format("corpus: %d reports; category right %.1f %%; blocker right %.1f %% of %d named;"
                         + " unrecognised with kernel evidence: %d%n",
                 verdicts.size(), categoryPercent(), blockerPercent(), withBlocker().size(), unrecognised().size()));
+        sb.append(String.format("analysis time: %d ms in all; slowest:", verdicts.stream().mapToLong(CorpusVerdict::millis).sum()));
+        verdicts.stream().sorted(java.util.Comparator.comparingLong(CorpusVerdict::millis).reversed()).limit(3)
+                .forEach(v -> sb.append(String.format(" %s %d ms;", v.report().name(), v.millis())));
+        sb.append('\n');
         breakdown(sb, "per category", v -> List.of(v.report().category()));
         breakdown(sb, "per shape", v -> v.report().shapes());
         sb.append("misses (file: expected -> got):\n");

@@ -10,7 +10,7 @@ import java.io.StringWriter;
 import java.util.regex.Pattern;
 
 /** What `analyze --json` answered for one corpus report, compared with the source's conclusion. */
-record CorpusVerdict(CorpusReport report, int exit, String category, Integer blocker) {
+record CorpusVerdict(CorpusReport report, int exit, String category, Integer blocker, long millis) {
 
     /** Text that an expert reads as kernel evidence of a hang: a hang/lockup/stall message or a kernel stack frame. */
     private static final Pattern KERNEL_EVIDENCE = Pattern.compile(
@@ -24,8 +24,10 @@ record CorpusVerdict(CorpusReport report, int exit, String category, Integer blo
     static CorpusVerdict of(CorpusReport report) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        long start = System.nanoTime();
         int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
                 "analyze", "--json", report.text().toString());
+        long millis = (System.nanoTime() - start) / 1_000_000;
         String category = exit == ExitCodes.BAD_INPUT ? "nothing recognised" : "no hang";
         Integer blocker = null;
         if (exit != ExitCodes.BAD_INPUT) {
@@ -41,7 +43,7 @@ record CorpusVerdict(CorpusReport report, int exit, String category, Integer blo
                 category = "bad JSON: " + e.getMessage();
             }
         }
-        return new CorpusVerdict(report, exit, category, blocker);
+        return new CorpusVerdict(report, exit, category, blocker, millis);
     }
 
     boolean categoryRight() {
