@@ -16,7 +16,7 @@ class CorpusFormatTest {
             "pidns-zap", "cfs-bandwidth-lockup", "soft-lockup", "hard-lockup", "rcu-stall", "block-io", "overlayfs",
             "xfs", "other");
     private static final Set<String> SHAPES = Set.of("plain", "email-quoted", "indented", "wrapped", "markdown",
-            "html-entities", "quoted-printable", "partial", "one-line", "crash", "sysrq", "proc-stack");
+            "html-entities", "quoted-printable", "partial", "one-line", "crash", "sysrq", "proc-stack", "perf");
     private static final Set<String> ARCHES = Set.of("x86_64", "aarch64", "ppc64le", "s390x", "armv7", "unknown");
     private static final List<String> KEYS = List.of("source", "title", "kernel", "arch", "shape", "category", "conclusion");
 
