@@ -98,6 +98,7 @@ public final class Diagnoser {
             }
         }
 
+        findings = WatchdogOrder.order(findings, evidence);
         Map<Integer, String> roles = new HashMap<>();
         for (Finding f : findings) {
             f.victims().forEach(v -> roles.putIfAbsent(v.pid(), "victim"));
@@ -394,6 +395,9 @@ public final class Diagnoser {
      */
     private static boolean covered(Built b, List<Built> accepted) {
         for (Built a : accepted) {
+            if (WatchdogOrder.vaguer(a.finding, b.finding)) {
+                continue; // a watchdog message reports the task; b may say why it spins
+            }
             if (b.involved.isEmpty()) {
                 if (a.finding.category() == b.finding.category()) {
                     return true;

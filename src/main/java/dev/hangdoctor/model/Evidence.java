@@ -127,6 +127,23 @@ public final class Evidence {
         }
     }
 
+    /** Puts {@code with} where {@code old} was: a report's event completed by the lines that followed it. */
+    public void replaceEvent(KernelEvent old, KernelEvent with) {
+        if (old.kind() != with.kind()) {
+            throw new IllegalArgumentException("replacing a " + old.kind() + " event by a " + with.kind());
+        }
+        List<KernelEvent> list = events.get(old.kind());
+        if (list == null) {
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == old) {
+                list.set(i, with);
+                return;
+            }
+        }
+    }
+
     public void addGoroutine(Goroutine g) {
         if (goroutines.size() < 10_000) {
             goroutines.add(g);

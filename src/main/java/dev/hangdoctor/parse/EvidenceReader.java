@@ -86,6 +86,7 @@ public final class EvidenceReader {
             sink.finish();
         }
         dispatch.finish();
+        LockupTasks.attribute(evidence, source);
         if (reader.truncatedLines() > 0) {
             evidence.warn(source + ": " + reader.truncatedLines() + " line(s) longer than "
                     + BoundedLineReader.MAX_LINE + " bytes were cut");

@@ -240,8 +240,7 @@ public final class KernelEventSink implements LineSink {
                     return oom.killed(line, m, 0, null);
                 }
                 if (m.startsWith("Kernel panic - not syncing: ")) {
-                    return event(line, KernelEventKind.PANIC, null, null, null,
-                            Map.of("reason", m.substring(28).trim()));
+                    return panic(line, m);
                 }
                 break;
             case 'o':
@@ -484,7 +483,24 @@ public final class KernelEventSink implements LineSink {
             int colon = pidColon(m, open + 3, close);
             if (colon > 0) {
                 comm = m.substring(open + 3, colon);
-                pid = intAt(m, colon + 1);
+                int p = intAt(m, colon + 1);
+                pid = p >= 0 ? p : null;
+            }
+        }
+        if (pid != null && pid > 0) {
+            // the task the watchdog names ran on that CPU the whole time: it is the lockup's own task, state R
+            Task t = evidence.task(pid);
+            if (t.comm() == null) {
+                t.comm(comm);
+            }
+            if (t.state() == TaskState.UNKNOWN) {
+                t.state(TaskState.RUNNING);
+            }
+            if (t.cpu() == null && cpu >= 0) {
+                t.cpu(cpu);
+            }
+            if (t.source() == null) {
+                t.source(source + ":" + line.lineNo());
             }
         }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
@@ -531,6 +547,22 @@ public final class KernelEventSink implements LineSink {
             return false;
         }
         return event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, Map.of());
+    }
+
+    /**
+     * "Kernel panic - not syncing: %s". With hardlockup_panic, 2.6.32 to 4.4 panic with the watchdog's own words
+     * ("Watchdog detected hard LOCKUP on cpu %d", kernel/watchdog.c, arch/sparc/kernel/nmi.c) and print no other
+     * line for it: that panic is the hard lockup's event too. Later kernels panic with "Hard LOCKUP" after their
+     * own watchdog line.
+     */
+    private boolean panic(LogLine line, String m) {
+        String reason = m.substring(28).trim();
+        event(line, KernelEventKind.PANIC, null, null, null, Map.of("reason", reason));
+        if (reason.startsWith("Watchdog detected hard LOCKUP on cpu ")) {
+            int cpu = intAt(reason, 37);
+            event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, Map.of());
+        }
+        return true;
     }
 
     // ---- sysrq, nfs, block

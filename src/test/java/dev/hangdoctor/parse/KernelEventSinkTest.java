@@ -140,6 +140,17 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void softLockupMakesTheNamedTaskRunning() {
+        // arm-smmu-v3 soft lockup (linux-arm-kernel, 2022): the watchdog names the task that kept the CPU
+        feed("watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [irq/268-arm-smm:247]");
+        sink.finish();
+        Task t = evidence.taskOrNull(247);
+        assertThat(t.comm()).isEqualTo("irq/268-arm-smm");
+        assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+        assertThat(t.cpu()).isZero();
+    }
+
+    @Test
     void hardLockupOldAndNew() {
         // seed 004, and the "watchdog: " prefix (pr_fmt of kernel/watchdog.c) of newer kernels
         feed("[4474426.249700] NMI watchdog: Watchdog detected hard LOCKUP on cpu 50");
@@ -162,6 +173,16 @@ class KernelEventSinkTest {
         assertThat(evidence.events(KernelEventKind.PANIC)).extracting(e -> e.field("reason"))
                 .containsExactly("Hard LOCKUP", "softlockup: hung tasks");
         assertThat(evidence.events(KernelEventKind.HARD_LOCKUP)).isEmpty();
+    }
+
+    @Test
+    void panicInTheWatchdogsOwnWordsIsTheHardLockup() {
+        // 2.6.32 to 4.4 with hardlockup_panic: panic("Watchdog detected hard LOCKUP on cpu %d", this_cpu) in
+        // kernel/watchdog.c, and no other line says it
+        feed("[ 8121.411722] Kernel panic - not syncing: Watchdog detected hard LOCKUP on cpu 3");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.PANIC)).hasSize(1);
+        assertThat(only(KernelEventKind.HARD_LOCKUP).cpu()).isEqualTo(3);
     }
 
     @Test
