@@ -42,6 +42,7 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>OOM_KILLED: {@code total-vm-kb}, {@code anon-rss-kb}, {@code file-rss-kb}, {@code shmem-rss-kb},
  *       {@code pgtables-kb}, {@code uid}, {@code oom_score_adj} (what the kernel printed), {@code scope} (memcg |
  *       global: from the line itself, or from the "Kill process" line just before it).</li>
+ *   <li>OOM_NO_VICTIM: {@code scope} "global" when it is a panic's reason (no field for the warning).</li>
  *   <li>OOM_KILL_CONTEXT: every key=value of the line as printed (constraint, nodemask, cpuset, mems_allowed,
  *       oom_memcg, task_memcg, task, pid, uid).</li>
  *   <li>MEMCG_STATUS: {@code task_memcg}, {@code limit_memcg} ("Task in X killed as a result of limit of Y"), or
@@ -65,6 +66,9 @@ public final class KernelEventSink implements LineSink {
     private static final int MAX_RELEASES = 16;
     /** kernel/hung_task.c: the line under every hung-task header, whatever the kernel generation. */
     private static final String HUNG_TASK_NOTICE = "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"";
+
+    /** mm/oom_kill.c: the killer found nobody to kill (a warning since 4.19, a panic's reason before). */
+    private static final String OOM_NO_VICTIM = "Out of memory and no killable processes";
 
     private final Evidence evidence;
     private final String source;
@@ -137,7 +141,8 @@ public final class KernelEventSink implements LineSink {
             case 'M':
                 return RawText.startsWith(s, from, end, "Memory cgroup out of memory: ");
             case 'O':
-                return RawText.startsWith(s, from, end, "Out of memory: ");
+                return RawText.startsWith(s, from, end, "Out of memory: ")
+                        || RawText.startsWith(s, from, end, OOM_NO_VICTIM);
             case 'K':
                 return RawText.startsWith(s, from, end, "Killed process ")
                         || RawText.startsWith(s, from, end, "Kernel panic - not syncing: ");
@@ -233,6 +238,9 @@ public final class KernelEventSink implements LineSink {
             case 'O':
                 if (m.startsWith("Out of memory: ")) {
                     return oom.kill(line, m, 15, "global");
+                }
+                if (m.startsWith(OOM_NO_VICTIM)) {
+                    return event(line, KernelEventKind.OOM_NO_VICTIM, null, null, null, Map.of());
                 }
                 break;
             case 'K':
@@ -561,6 +569,8 @@ public final class KernelEventSink implements LineSink {
         if (reason.startsWith("Watchdog detected hard LOCKUP on cpu ")) {
             int cpu = intAt(reason, 37);
             event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, Map.of());
+        } else if (reason.startsWith(OOM_NO_VICTIM)) {
+            event(line, KernelEventKind.OOM_NO_VICTIM, null, null, null, Map.of("scope", "global"));
         }
         return true;
     }

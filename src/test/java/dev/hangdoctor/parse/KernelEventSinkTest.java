@@ -176,6 +176,18 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void oomKillerWithNoVictim() {
+        // mm/oom_kill.c: pr_warn (4.19+, also for a memory cgroup) and the older panic reason
+        feed("[    4.923156] Out of memory and no killable processes...");
+        feed("[  812.000100] Kernel panic - not syncing: Out of memory and no killable processes...");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.OOM_NO_VICTIM);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).fields()).isEmpty();
+        assertThat(events.get(1).fields()).containsExactly(entry("scope", "global"));
+    }
+
+    @Test
     void panicInTheWatchdogsOwnWordsIsTheHardLockup() {
         // 2.6.32 to 4.4 with hardlockup_panic: panic("Watchdog detected hard LOCKUP on cpu %d", this_cpu) in
         // kernel/watchdog.c, and no other line says it
