@@ -34,7 +34,9 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>HARD_LOCKUP: {@code detected-by} (the CPU that noticed, when printed as "CPUn: ").</li>
  *   <li>RCU_STALL: {@code flavor} (rcu_sched, rcu_preempt, rcu_bh, ...), {@code kind} (self-detected |
  *       detected | expedited), {@code cpus} (the stalled CPUs, comma-separated, from the header's "{ 3 5 }" or the
- *       per-CPU lines that follow it), {@code detected-by}. {@code cpu} is the first stalled CPU. The per-CPU
+ *       per-CPU lines that follow it), {@code detected-by}, {@code tasks} (the pids of "P392" marks: tasks preempted in a
+ *       read-side section, in the braces or after "Tasks blocked on level-N rcu_node"). {@code cpu} is the first
+ *       stalled CPU, {@code pid} the first such task. The per-CPU
  *       lines ("rcu: \t3-....: (1 GPs behind) idle=..." or "\t3: (...)") are folded into the event before it.</li>
  *   <li>OOM_INVOKED: {@code gfp_mask} (the number), {@code gfp_flags} (the names in parentheses, when printed),
  *       {@code order}, {@code oom_score_adj}, {@code nodemask} when printed (4.x).</li>

@@ -106,7 +106,11 @@ final class KernelRcuStalls {
         if (s.detectedBy >= 0) {
             f.put("detected-by", Integer.toString(s.detectedBy));
         }
-        out.emit(s.line, KernelEventKind.RCU_STALL, null, null, s.firstCpu >= 0 ? s.firstCpu : null, f);
+        if (s.tasks.length() > 0) {
+            f.put("tasks", s.tasks.toString());
+        }
+        out.emit(s.line, KernelEventKind.RCU_STALL, s.firstTask >= 0 ? s.firstTask : null, null,
+                s.firstCpu >= 0 ? s.firstCpu : null, f);
     }
 
     /** An RCU stall header waiting for the per-CPU lines that follow it. */
@@ -117,6 +121,10 @@ final class KernelRcuStalls {
         final StringBuilder cpus = new StringBuilder();
         int cpuCount;
         int firstCpu = -1;
+        /** Tasks preempted inside an RCU read-side section that hold the grace period up ("P392"). */
+        final StringBuilder tasks = new StringBuilder();
+        int taskCount;
+        int firstTask = -1;
         int detectedBy = -1;
         int linesSeen;
 
@@ -140,12 +148,46 @@ final class KernelRcuStalls {
             cpuCount++;
         }
 
-        /** "{ 3 5}" (3.10), "{ 0-... }" (expedited: cpu-flags), "{ P392 }" (a task, skipped). */
+        void addTask(int pid) {
+            if (pid < 0 || taskCount >= MAX_CPUS) {
+                return;
+            }
+            if (firstTask < 0) {
+                firstTask = pid;
+            }
+            if (tasks.length() > 0) {
+                tasks.append(',');
+            }
+            tasks.append(pid);
+            taskCount++;
+        }
+
+        /**
+         * The " P%d" (up to 5.x) or " P%d/%d:%c%c%c%c" (6.x: "P3744/1:b..l") task marks in {@code m[from, to)}, as
+         * kernel/rcu/tree_stall.h prints them in the braces and after "Tasks blocked on level-N rcu_node (CPUs a-b):".
+         */
+        void tasksIn(String m, int from, int to) {
+            int i = from;
+            while (i < to) {
+                if (m.charAt(i) == 'P' && i + 1 < to && Character.isDigit(m.charAt(i + 1))
+                        && (i == from || m.charAt(i - 1) == ' ')) {
+                    addTask(intAt(m, i + 1));
+                }
+                i++;
+            }
+        }
+
+        /** "{ 3 5}" (3.10), "{ 0-... }" (expedited: cpu-flags), "{ P392 }" (a task in a read-side section). */
         void cpusInBraces(String m, int from, int to) {
             int i = from;
             while (i < to) {
                 char c = m.charAt(i);
-                if (c >= '0' && c <= '9') {
+                if (c == 'P' && i + 1 < to && m.charAt(i + 1) >= '0' && m.charAt(i + 1) <= '9') {
+                    addTask(intAt(m, i + 1));
+                    while (i < to && m.charAt(i) != ' ') {
+                        i++;
+                    }
+                } else if (c >= '0' && c <= '9') {
                     int end = digitsEnd(m, i);
                     addCpu(intAt(m, i));
                     i = end;
@@ -174,6 +216,14 @@ final class KernelRcuStalls {
             }
             if (i == ws || i >= m.length()) {
                 return false;
+            }
+            if (m.startsWith("Tasks blocked on level-", i)) {
+                int list = m.indexOf("):", i);
+                if (list > 0) {
+                    tasksIn(m, list + 2, m.length());
+                }
+                linesSeen++;
+                return true;
             }
             if (m.startsWith("(detected by ", i)) {
                 int cpu = intAt(m, i + 13);

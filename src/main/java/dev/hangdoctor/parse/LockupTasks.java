@@ -18,6 +18,8 @@ import java.util.List;
  * <ul>
  *   <li>a soft lockup's task ([comm:pid] in its line) without frames takes the first stack of nobody that follows
  *       within its report (an elided dump: "...", registers cut out);</li>
+ *   <li>an RCU stall's task marks ("{ P392 }", "Tasks blocked on level-0 rcu_node (CPUs 0-7): P392") name the task
+ *       holding the grace period up: it is a task of this host even when its stack was not dumped;</li>
  *   <li>a hard lockup or RCU stall whose line names no task is given the first task with a pid that its report
  *       dumps (the idle task, pid 0, is no culprit), and that task is marked running when nothing said otherwise.</li>
  * </ul>
@@ -77,6 +79,10 @@ final class LockupTasks {
                 }
             }
             if (e.pid() != null) {
+                if (evidence.taskOrNull(e.pid()) == null && e.kind() == KernelEventKind.RCU_STALL) {
+                    // "P392": a task of this host preempted in a read-side section holds the grace period up
+                    evidence.task(e.pid()).source(e.source());
+                }
                 giveStack(evidence, evidence.taskOrNull(e.pid()), dumped);
             } else {
                 name(evidence, e, dumped);

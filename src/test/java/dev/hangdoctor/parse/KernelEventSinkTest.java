@@ -176,6 +176,23 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void rcuStallTaskMarksNameTheTasksHoldingTheGracePeriod() {
+        // kernel/rcu/tree_stall.h: " P%d" in the braces (3.x expedited), and 6.x "Tasks blocked on level-%d
+        // rcu_node (CPUs %d-%d):" with " P%d/%d:%c%c%c%c" per task
+        feed("INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { P392 } 21 jiffies s: 73 root: 0x0/T");
+        feed("[ 2077.394266] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:");
+        feed("[ 2077.394300] rcu: \tTasks blocked on level-0 rcu_node (CPUs 0-10): P3744/1:b..l P3750/1:b..l");
+        feed("[ 2077.394400] \t(detected by 3, t=6502 jiffies, g=1097, q=13 ncpus=11)");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.RCU_STALL);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).pid()).isEqualTo(392);
+        assertThat(events.get(0).fields()).containsEntry("tasks", "392").doesNotContainKey("cpus");
+        assertThat(events.get(1).pid()).isEqualTo(3744);
+        assertThat(events.get(1).fields()).containsEntry("tasks", "3744,3750").containsEntry("detected-by", "3");
+    }
+
+    @Test
     void oomKillerWithNoVictim() {
         // mm/oom_kill.c: pr_warn (4.19+, also for a memory cgroup) and the older panic reason
         feed("[    4.923156] Out of memory and no killable processes...");
