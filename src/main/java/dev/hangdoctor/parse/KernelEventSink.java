@@ -487,6 +487,22 @@ public final class KernelEventSink implements LineSink {
                 pid = intAt(m, colon + 1);
             }
         }
+        if (pid != null && pid > 0 && comm != null) {
+            // the task the watchdog names ran on that CPU all along: a task of the evidence, to be blamed
+            Task t = evidence.task(pid);
+            if (t.comm() == null) {
+                t.comm(comm);
+            }
+            if (t.state() == TaskState.UNKNOWN) {
+                t.state(TaskState.RUNNING);
+            }
+            if (cpu >= 0 && t.cpu() == null) {
+                t.cpu(cpu);
+            }
+            if (t.source() == null) {
+                t.source(source + ":" + line.lineNo());
+            }
+        }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
         return event(line, KernelEventKind.SOFT_LOCKUP, pid, comm, cpu >= 0 ? cpu : null, f);
     }
