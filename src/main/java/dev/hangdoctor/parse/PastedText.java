@@ -191,6 +191,10 @@ final class PastedText {
         if (!"none".equals(cut.style) || EventTriggers.startsAt(line, i, n)) {
             return i == 0 ? line : line.substring(i);
         }
+        int stampEnd = foreignClockStamp(line, i, n);
+        if (stampEnd > 0) {
+            return line.substring(stampEnd);
+        }
         int tag = line.indexOf("kernel:", i);
         if (tag >= i && tag - i < 96) {
             int from = tag + 7;
@@ -202,6 +206,34 @@ final class PastedText {
         }
         int event = EventTriggers.find(line, i + 1);
         return event > 0 ? line.substring(event) : line;
+    }
+
+    /**
+     * dmesg -T in a locale whose day and month names are not English ("[Пт май 11 19:03:39 2018] "): a bracket
+     * at the line's start holding a clock time hh:mm:ss. Returns where the message starts after it, or -1.
+     */
+    private static int foreignClockStamp(String line, int from, int n) {
+        if (line.charAt(from) != '[') {
+            return -1;
+        }
+        int close = line.indexOf(']', from);
+        if (close < 0 || close - from > 48) {
+            return -1;
+        }
+        boolean named = false;
+        for (int k = from + 1; k < close; k++) {
+            named |= Character.isLetter(line.charAt(k));
+        }
+        if (!named) {
+            return -1; // crash's "[0 16:55:33.313]" last-run stamp is no log prefix: day and month names make one
+        }
+        for (int k = from + 1; k + 7 < close + 1; k++) {
+            if (RawText.isDigit(line.charAt(k)) && RawText.isDigit(line.charAt(k + 1)) && line.charAt(k + 2) == ':'
+                    && RawText.isDigit(line.charAt(k + 3)) && line.charAt(k + 5) == ':' && RawText.isDigit(line.charAt(k + 6))) {
+                return close + 1 < n && line.charAt(close + 1) == ' ' ? close + 2 : close + 1;
+            }
+        }
+        return -1;
     }
 
     /**
