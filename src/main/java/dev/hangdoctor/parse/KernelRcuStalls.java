@@ -100,17 +100,38 @@ final class KernelRcuStalls {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("flavor", s.flavor);
         f.put("kind", s.kind);
-        if (s.cpus.length() > 0) {
-            f.put("cpus", s.cpus.toString());
+        if (s.cpus.count > 0) {
+            f.put("cpus", s.cpus.text.toString());
         }
         if (s.detectedBy >= 0) {
             f.put("detected-by", Integer.toString(s.detectedBy));
         }
-        if (s.tasks.length() > 0) {
-            f.put("tasks", s.tasks.toString());
+        if (s.tasks.count > 0) {
+            f.put("tasks", s.tasks.text.toString());
         }
-        out.emit(s.line, KernelEventKind.RCU_STALL, s.firstTask >= 0 ? s.firstTask : null, null,
-                s.firstCpu >= 0 ? s.firstCpu : null, f);
+        out.emit(s.line, KernelEventKind.RCU_STALL, s.tasks.first >= 0 ? s.tasks.first : null, null,
+                s.cpus.first >= 0 ? s.cpus.first : null, f);
+    }
+
+    /** Numbers in the order printed, comma-separated, at most {@link #MAX_CPUS} of them. */
+    private static final class Numbers {
+        final StringBuilder text = new StringBuilder();
+        int count;
+        int first = -1;
+
+        void add(int n) {
+            if (n < 0 || count >= MAX_CPUS) {
+                return;
+            }
+            if (first < 0) {
+                first = n;
+            }
+            if (text.length() > 0) {
+                text.append(',');
+            }
+            text.append(n);
+            count++;
+        }
     }
 
     /** An RCU stall header waiting for the per-CPU lines that follow it. */
@@ -118,13 +139,9 @@ final class KernelRcuStalls {
         final LogLine line;
         final String flavor;
         final String kind;
-        final StringBuilder cpus = new StringBuilder();
-        int cpuCount;
-        int firstCpu = -1;
+        final Numbers cpus = new Numbers();
         /** Tasks preempted inside an RCU read-side section that hold the grace period up ("P392"). */
-        final StringBuilder tasks = new StringBuilder();
-        int taskCount;
-        int firstTask = -1;
+        final Numbers tasks = new Numbers();
         int detectedBy = -1;
         int linesSeen;
 
@@ -135,31 +152,11 @@ final class KernelRcuStalls {
         }
 
         void addCpu(int cpu) {
-            if (cpuCount >= MAX_CPUS) {
-                return;
-            }
-            if (firstCpu < 0) {
-                firstCpu = cpu;
-            }
-            if (cpus.length() > 0) {
-                cpus.append(',');
-            }
-            cpus.append(cpu);
-            cpuCount++;
+            cpus.add(cpu);
         }
 
         void addTask(int pid) {
-            if (pid < 0 || taskCount >= MAX_CPUS) {
-                return;
-            }
-            if (firstTask < 0) {
-                firstTask = pid;
-            }
-            if (tasks.length() > 0) {
-                tasks.append(',');
-            }
-            tasks.append(pid);
-            taskCount++;
+            tasks.add(pid);
         }
 
         /**
