@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The `hangdoctor` command line: one subcommand per way of looking at a host. */
-@Command(name = "hangdoctor", mixinStandardHelpOptions = true, version = "hangdoctor 0.1.0",
+@Command(name = "hangdoctor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Says which task blocks a hung Linux host, which are only victims, which known kernel bug it is,"
                 + " and what un-hangs it.",
         subcommands = {AnalyzeCommand.class, ScanCommand.class, FixCommand.class, AuditCommand.class, WatchCommand.class, CheckCommand.class,
@@ -40,6 +40,14 @@ public final class Main {
             return ExitCodes.BAD_INPUT;
         });
         return cl.execute(args);
+    }
+
+    /** `hangdoctor --version`: version, commit and knowledge-base version of this build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {dev.hangdoctor.config.BuildInfo.current().line()};
+        }
     }
 
     static String oneLine(Throwable ex) {

@@ -76,6 +76,9 @@ public final class ProcTreeReader {
             "rcu_gp_kthread", "rcu_gp_fqs_loop", "irq_thread", "devkmsg_read");
     private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
     private static final String FUSE_DEV = "/dev/fuse";
+    /** Warned when FUSE mounts exist but the fusectl filesystem shows no connection (the metrics count it by kind). */
+    public static final String FUSECTL_MISSING = "FUSE mounts are present but /sys/fs/fuse/connections lists none"
+            + " (fusectl not mounted): waiting requests are not counted and fuse-abort cannot act";
     private static final int FD_BATCH = 256;
     private static final int MAX_CGROUP_DEPTH = 16;
     private static final int MAX_CGROUP_PIDS = 1000;
@@ -1215,7 +1218,11 @@ public final class ProcTreeReader {
                     fuse.computeIfAbsent(ids.get(i), k -> new FuseBuilder()).waiting = CgroupFiles.number(text(rs.get(i)));
                 }
             }
+            boolean connectionsSeen = !fuse.isEmpty();
             mounts(run1(Op.read(proc.resolve("self").resolve("mountinfo")), deadline));
+            if (sys != null && !connectionsSeen && !fuse.isEmpty()) {
+                ev.warn(FUSECTL_MISSING);
+            }
         }
 
         private void mounts(Result mountinfo) {

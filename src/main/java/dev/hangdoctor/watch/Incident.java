@@ -60,6 +60,7 @@ public final class Incident {
     public String id() { return id; }
     public String key() { return key; }
     public String signature() { return signature; }
+    public String category() { return category; }
     public String kernelVersion() { return kernelVersion; }
     public boolean open() { return state.equals("open"); }
     public Instant openedAt() { return openedAt; }

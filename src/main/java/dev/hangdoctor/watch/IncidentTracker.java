@@ -174,12 +174,13 @@ public final class IncidentTracker {
         return null;
     }
 
-    /** Open incidents counted by (signature, kernel version), for the metrics. */
+    /** Open incidents counted by (signature, category, kernel version), for the metrics. */
     public synchronized Map<List<String>, Integer> openBySignature() {
         Map<List<String>, Integer> out = new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
         for (Incident i : all) {
             if (i.open()) {
-                out.merge(List.of(i.signature, i.kernelVersion == null ? "unknown" : i.kernelVersion), 1, Integer::sum);
+                out.merge(List.of(i.signature, i.category == null ? "other" : i.category,
+                        i.kernelVersion == null ? "unknown" : i.kernelVersion), 1, Integer::sum);
             }
         }
         return out;

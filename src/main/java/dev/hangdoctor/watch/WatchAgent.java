@@ -66,9 +66,11 @@ public final class WatchAgent implements AutoCloseable {
         store.clearTmp();
         this.tracker = new IncidentTracker(store, cfg.resolveAfter(), cfg.maxIncidents(), cfg.maxBytes(),
                 w -> log.accept("warning: " + w));
-        this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker);
+        KnowledgeBase kb = KnowledgeBase.load(cfg.rules());
+        this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker, kb,
+                kernelRelease(cfg.root()));
         this.sampler = new CheapSampler(cfg.root(), cfg.stuckAfter(), cfg.threadReadsPerInterval(), new TimedReader(16));
-        this.diagnoser = new Diagnoser(KnowledgeBase.load(cfg.rules()));
+        this.diagnoser = new Diagnoser(kb);
         this.remediator = new AutoRemediator(cfg.root(), cfg.stateDir(), tracker, metrics, log);
         this.kmsg = cfg.kmsgDevice() == null ? null : new KernelLogWatch(cfg.kmsgDevice(), cfg.kmsgHold());
         this.timeline = new Timeline(cfg.interval());
@@ -271,13 +273,14 @@ public final class WatchAgent implements AutoCloseable {
             lastScanAt = Instant.now();
             lastFullNanos = System.nanoTime() - t0;
             metrics.scan("full", lastFullNanos);
+            metrics.scanWarnings(ev.warnings());
             IncidentTracker.Changes c = tracker.apply(d, ev, dir, reasons, Instant.now());
             for (Incident i : c.opened()) {
-                metrics.opened(i.signature());
+                metrics.opened(i.signature(), i.category());
                 log.accept("incident " + i.id() + " opened: " + i.summary());
             }
             for (Incident i : c.resolved()) {
-                metrics.resolved(i.signature());
+                metrics.resolved(i.signature(), i.category());
                 log.accept("incident " + i.id() + " resolved after " + (i.resolvedAt().getEpochSecond()
                         - i.openedAt().getEpochSecond()) + " s: " + i.summary());
             }
@@ -304,6 +307,16 @@ public final class WatchAgent implements AutoCloseable {
             if (dir != null) {
                 IncidentStore.deleteTree(dir);
             }
+        }
+    }
+
+    /** The running kernel's release (/proc/sys/kernel/osrelease never blocks), or "unknown". */
+    static String kernelRelease(Path root) {
+        try {
+            String r = java.nio.file.Files.readString(root.resolve("proc/sys/kernel/osrelease")).trim();
+            return r.isEmpty() || r.length() > 200 ? "unknown" : r;
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 
