@@ -47,6 +47,7 @@ public final class WatchAgent implements AutoCloseable {
     private final Map<String, Long> quietUntil = new HashMap<>();
     private final Set<String> fixRequests = new LinkedHashSet<>();
     private WatchApi api;
+    private CheckSocket checkSocket;
     private Thread loop;
     private OomGuard guard;
     private volatile boolean running;
@@ -100,6 +101,11 @@ public final class WatchAgent implements AutoCloseable {
         if (addr != null) {
             api = WatchApi.start(addr, this, cfg);
         }
+        try {
+            checkSocket = CheckSocket.open(cfg.stateDir().resolve(CheckSocket.FILE), this::checkAnswer);
+        } catch (IOException | RuntimeException e) {
+            log.accept("warning: no socket for `hangdoctor check` (" + e.getMessage() + "); check will scan by itself");
+        }
         loop = new Thread(this::run, "hangdoctor-watch");
         loop.setDaemon(true);
         loop.start();
@@ -135,6 +141,9 @@ public final class WatchAgent implements AutoCloseable {
         if (api != null) {
             api.close();
         }
+        if (checkSocket != null) {
+            checkSocket.close();
+        }
         if (kmsg != null) {
             kmsg.close();
         }
@@ -160,6 +169,28 @@ public final class WatchAgent implements AutoCloseable {
         long age = System.nanoTime() - lastSampleAt;
         long limit = Math.max(cfg.interval().toNanos() * 5, 10_000_000_000L) + cfg.scanDeadline().toNanos();
         return running && lastSample != null && age < limit;
+    }
+
+    /**
+     * The answer `hangdoctor check` gets over the check socket: "1 HANG ..." for the oldest open incident (and how many
+     * more), "0 OK: no hang", or "- ..." when this agent is not sampling and check should scan by itself.
+     */
+    String checkAnswer() {
+        if (!healthy()) {
+            return "- agent not sampling (last sample " + sampleAgeMillis() + " ms ago)";
+        }
+        List<Incident> open = tracker.open();
+        if (open.isEmpty()) {
+            return "0 " + Summary.OK;
+        }
+        Incident first = open.get(0);
+        for (Incident i : open) {
+            if (i.openedAt.isBefore(first.openedAt)) {
+                first = i;
+            }
+        }
+        String line = first.summary() + (open.size() > 1 ? " (+" + (open.size() - 1) + " more)" : "");
+        return "1 " + Summary.fit(line, Summary.NPD_MAX_BYTES);
     }
 
     /** Milliseconds since the last cheap sample, or -1 before the first. */
