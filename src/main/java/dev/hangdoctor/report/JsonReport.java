@@ -199,6 +199,12 @@ public final class JsonReport {
         } else {
             o.put("comm", r.comm());
         }
+        if (r.container() != null) { // only for a task in a container: {runtime, podUid, containerId, podNamespace, ...}
+            dev.hangdoctor.model.ContainerRef c = r.container();
+            o.putObject("container").put("runtime", c.runtime()).put("podUid", c.podUid())
+                    .put("containerId", c.containerId()).put("qos", c.qos()).put("podNamespace", c.podNamespace())
+                    .put("podName", c.podName()).put("containerName", c.containerName());
+        }
     }
 
     private static void strings(ArrayNode a, List<String> items) {

@@ -234,6 +234,12 @@ public final class IncidentTracker {
             i.stuckPids.remove(i.stuckPids.iterator().next());
         }
         i.summary = Summary.line(f, Integer.MAX_VALUE);
+        i.pods.clear();
+        for (dev.hangdoctor.model.ContainerRef c : dev.hangdoctor.diagnose.FindingPods.of(f)) {
+            if (i.pods.size() < dev.hangdoctor.diagnose.FindingPods.MAX_NAMED * 4) {
+                i.pods.add(c.describe());
+            }
+        }
     }
 
     private String newId(Instant now) {
