@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Says which task blocks a hung Linux host, which are only victims, which known kernel bug it is,"
                 + " and what un-hangs it.",
         subcommands = {AnalyzeCommand.class, ScanCommand.class, FixCommand.class, AuditCommand.class, WatchCommand.class, CheckCommand.class,
-                CommandLine.HelpCommand.class})
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class,
+                picocli.codegen.docgen.manpage.ManPageGenerator.class})
 public final class Main {
 
     public static void main(String[] args) {
