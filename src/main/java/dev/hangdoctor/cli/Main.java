@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
         description = "Says which task blocks a hung Linux host, which are only victims, which known kernel bug it is,"
                 + " and what un-hangs it.",
         subcommands = {AnalyzeCommand.class, ScanCommand.class, FixCommand.class, AuditCommand.class, WatchCommand.class, CheckCommand.class,
-                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class,
-                picocli.codegen.docgen.manpage.ManPageGenerator.class})
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -24,6 +23,10 @@ public final class Main {
     /** Runs the CLI with its output and errors sent to the given writers (null: the process's own). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (args.length > 0 && args[0].equals("gen-manpage")) {
+            // the man page generator loads picocli-codegen's classes: only when asked, so no start-up pays for it
+            cl.addSubcommand(new picocli.codegen.docgen.manpage.ManPageGenerator());
+        }
         if (out != null) {
             cl.setOut(out);
         }

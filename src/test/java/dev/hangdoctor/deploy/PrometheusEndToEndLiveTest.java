@@ -40,6 +40,8 @@ class PrometheusEndToEndLiveTest {
     @TempDir
     Path tmp;
 
+    private static final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+
     @Test
     void hangAlertFiresOnBothAgentsAndClearsAfterFix() throws Exception {
         Path prometheus = PromTools.require("prometheus");
@@ -52,7 +54,7 @@ class PrometheusEndToEndLiveTest {
                 WatchConfig cfg = WatchConfig.defaults().withStateDir(tmp.resolve(node)).withListen("127.0.0.1:0")
                         .withInterval(Duration.ofSeconds(1)).withStuckAfter(Duration.ofSeconds(3))
                         .withScan(Duration.ofSeconds(1), Duration.ofSeconds(2), 2);
-                agents.add(new WatchAgent(cfg, l -> { }).start());
+                agents.add(new WatchAgent(cfg, l -> log.add(node + ": " + l)).start());
             }
             List<String> targets = agents.stream().map(a -> "127.0.0.1:" + a.apiAddress().getPort()).toList();
             try (PrometheusServer prom = PrometheusServer.start(prometheus, tmp.resolve("prometheus"),
@@ -105,8 +107,6 @@ class PrometheusEndToEndLiveTest {
                                     return false;
                                 }
                                 if (openOf(agents.get(i), ours)) {
-                                    System.out.println("e2e: still open on agent " + i + ": " + agents.get(i).tracker().list().get(0).path("summary")
-                                            + " last scan " + agents.get(i).lastScanAt());
                                     return false;
                                 }
                             }
@@ -217,7 +217,11 @@ class PrometheusEndToEndLiveTest {
                 hangAlerts.add(a.path("labels").toString() + " " + a.path("state").asText());
             }
         }
+        List<String> agentLog;
+        synchronized (log) {
+            agentLog = new ArrayList<>(log.subList(Math.max(0, log.size() - 40), log.size()));
+        }
         throw new AssertionError("not within " + within.toSeconds() + " s: " + what + "; hang alerts: " + hangAlerts
-                + "; prometheus log: " + prom.log());
+                + "; prometheus log: " + prom.log() + "; agents' log (last 40 lines):\n" + String.join("\n", agentLog));
     }
 }
