@@ -109,9 +109,8 @@ final class LockupTasks {
             if (t.pid() <= 0) {
                 continue;
             }
-            if (e.cpu() != null && t.cpu() != null && !t.cpu().equals(e.cpu())
-                    && e.kind() == KernelEventKind.HARD_LOCKUP) {
-                continue; // another CPU's backtrace (all-CPU backtrace on): not the one that locked up
+            if (t.cpu() != null && !onReportedCpu(e, t.cpu())) {
+                continue; // another CPU's backtrace (the detecting CPU's, or all-CPU backtrace on)
             }
             if (t.state() == TaskState.UNKNOWN) {
                 t.state(TaskState.RUNNING);
@@ -121,6 +120,20 @@ final class LockupTasks {
                     e.message(), e.source()));
             return;
         }
+    }
+
+    /** True when the report names no CPU, or names this one (a stall's "cpus" list, a lockup's CPU). */
+    private static boolean onReportedCpu(KernelEvent e, int cpu) {
+        String list = e.field("cpus");
+        if (list != null) {
+            for (String c : list.split(",")) {
+                if (c.equals(Integer.toString(cpu))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return e.cpu() == null || e.cpu() == cpu;
     }
 
     /** The line number of a "file:line" source of this file, or -1. */

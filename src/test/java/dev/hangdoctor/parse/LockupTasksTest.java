@@ -99,6 +99,20 @@ class LockupTasksTest {
     }
 
     @Test
+    void theDetectingCpusOwnDumpIsNotTheStalledTask() throws IOException {
+        // kernel/rcu/tree_stall.h: CPU 5 detects CPU 3's stall; only CPU 3's backtrace names the culprit
+        Evidence e = read("""
+                [ 2077.394266] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:
+                [ 2077.394270] rcu: \t3-....: (6499 ticks this GP) idle=b3e/1/0x4000000000000000 softirq=412/412 fqs=3212
+                [ 2077.394280] \t(detected by 5, t=6502 jiffies, g=1097, q=13 ncpus=8)
+                [ 2077.394290] CPU: 5 PID: 77 Comm: kworker/5:1 Not tainted 6.1.0 #1
+                [ 2077.394300] NMI backtrace for cpu 3
+                [ 2077.394310] CPU: 3 PID: 4242 Comm: spin Not tainted 6.1.0 #1
+                """);
+        assertThat(e.events(KernelEventKind.RCU_STALL).get(0).pid()).isEqualTo(4242);
+    }
+
+    @Test
     void rcuStallIsGivenTheTaskItsCpuDumpShows() throws IOException {
         // corpus b-096 (powerpc skiboot): "Task dump for CPU 101:" and the old sched_show_task line
         Evidence e = read("""
