@@ -21,16 +21,6 @@ final class LineDispatch {
         this.sinks = sinks;
     }
 
-    private final RawText.Needle frameMark = new RawText.Needle("+0x", '+');
-
-    /**
-     * For the caller's in-place look: true when the line may count as kernel output not understood, so it must be
-     * dispatched whole for the skipped-lines count to be the same either way.
-     */
-    boolean mayCount(String s, int from, int end) {
-        return frameMark.in(s, from, end);
-    }
-
     /** A line the caller looked at in place and found to start nothing: only its prefix style counts. */
     void noise(String style) {
         if (!style.equals(lastPrefix)) {

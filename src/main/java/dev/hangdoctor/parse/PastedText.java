@@ -30,6 +30,7 @@ final class PastedText {
     private String held;
     private long heldLine;
     private int heldWidth;
+    private String heldStyle;
 
     PastedText(ObjLongConsumer<String> out, java.util.function.Predicate<String> holdable) {
         this.out = out;
@@ -46,12 +47,15 @@ final class PastedText {
      * of the document when the buffer holds their marks, so the caller's per-line shortcut stays exact.
      */
     void scanBuffer(String text) {
-        if (!quotedPrintable && (text.contains("=3D") || text.contains("=20\n") || text.contains("=20\r"))) {
-            quotedPrintable = true;
+        if (!quotedPrintable && text.contains("=3D")) {
+            quotedPrintable = true; // "=" is written "=3D": soft breaks alone turn it on line by line
         }
-        if (!entities && (text.contains("&gt;") || text.contains("&lt;") || text.contains("&amp;")
-                || text.contains("&#"))) {
-            entities = true;
+        for (int a = entities ? -1 : text.indexOf('&'); a >= 0; a = text.indexOf('&', a + 1)) {
+            if (text.startsWith("gt;", a + 1) || text.startsWith("lt;", a + 1) || text.startsWith("amp;", a + 1)
+                    || text.startsWith("#", a + 1)) {
+                entities = true;
+                break;
+            }
         }
     }
 
@@ -100,25 +104,27 @@ final class PastedText {
         }
         int width = line.length();
         line = unquote(line);
-        String fenced = line.strip();
-        if (fenced.startsWith("```") || fenced.startsWith("~~~")) {
+        int first = RawText.skipWhitespace(line, 0, line.length());
+        if (line.startsWith("```", first) || line.startsWith("~~~", first)) {
             line = "";
         }
         line = dropOuterPrefix(line);
+        KernelLogPrefix.locate(line, 0, line.length(), cut);
+        String style = cut.style;
         if (held != null) {
-            if (continues(line)) {
+            if ("none".equals(style) && continues(line)) {
                 String sep = joinsMidWord(held, heldWidth, line) ? "" : " ";
                 line = held + sep + line;
                 at = heldLine;
                 held = null;
-                emitOrHold(line, at, width);
+                emitOrHold(line, at, width, heldStyle);
                 return;
             }
             String h = held;
             held = null;
-            split(h, heldLine);
+            split(h, heldLine, heldStyle);
         }
-        emitOrHold(line, at, width);
+        emitOrHold(line, at, width, style);
     }
 
     /** The input ended: whatever is held goes out as it is. */
@@ -131,18 +137,20 @@ final class PastedText {
         if (held != null) {
             String h = held;
             held = null;
-            split(h, heldLine);
+            split(h, heldLine, heldStyle);
         }
     }
 
-    private void emitOrHold(String line, long at, int width) {
-        if (line.length() >= MIN_WRAPPED && hasLogPrefix(line) && holdable.test(line)) {
+    private void emitOrHold(String line, long at, int width, String style) {
+        if (line.length() >= MIN_WRAPPED && !"none".equals(style) && !"kmsg-dict".equals(style)
+                && holdable.test(line)) {
             held = line;
+            heldStyle = style;
             heldLine = at;
             heldWidth = width;
             return;
         }
-        split(line, at);
+        split(line, at, style);
     }
 
     // ---- quoting
@@ -248,9 +256,8 @@ final class PastedText {
     // ---- one line holding many records
 
     /** Sends a line out, split where a second record starts inside it (a dmesg stamp, a hung-task header). */
-    private void split(String line, long at) {
-        KernelLogPrefix.locate(line, 0, line.length(), cut);
-        if (!"none".equals(cut.style)) {
+    private void split(String line, long at, String style) {
+        if (!"none".equals(style)) {
             out.accept(line, at); // each record of a prefixed log has its own line
             return;
         }
@@ -284,22 +291,12 @@ final class PastedText {
 
     // ---- wrapped lines
 
-    private boolean hasLogPrefix(String line) {
-        KernelLogPrefix.locate(line, 0, line.length(), cut);
-        String style = cut.style;
-        return !"none".equals(style) && !"kmsg-dict".equals(style);
-    }
-
     /**
      * Whether {@code line} is the rest of the held line: it has no log prefix of its own (every record of a prefixed
      * log has one), does not start indented, and is not a frame or an event in its own right.
      */
     private boolean continues(String line) {
         if (line.isEmpty() || line.charAt(0) == ' ' || line.charAt(0) == '\t' || line.startsWith("...")) {
-            return false;
-        }
-        KernelLogPrefix.locate(line, 0, line.length(), cut);
-        if (!"none".equals(cut.style)) {
             return false;
         }
         return !EventTriggers.startsAt(line, 0, line.length()) && FrameLineParser.parse(line) == null
