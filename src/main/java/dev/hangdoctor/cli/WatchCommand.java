@@ -70,6 +70,13 @@ public final class WatchCommand implements Callable<Integer> {
             cfg = cfg.withRoot(root);
         }
         cfg = cfg.validated();
+        long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+        if (heapMb > 128) {
+            // a JVM started with a one-shot command's flags (or none) lets a months-long agent grow far past its bound
+            err.println("hangdoctor: warning: the agent runs with a " + heapMb + " MB heap limit; start it with"
+                    + " ./hangdoctor watch or the JVM flags of deploy/hangdoctor.service (-Xmx64m -Xmn6m ...) to keep"
+                    + " it within 80 MB resident");
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Object lock = new Object();
         try (WatchAgent agent = new WatchAgent(cfg, line -> {
