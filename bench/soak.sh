@@ -91,8 +91,9 @@ while [ "$(date +%s)" -lt "$end" ]; do
   c0=$c1; t0=$t1
   rss=$(awk '/^VmRSS:/{printf "%.1f", $2 / 1024}' "/proc/$agent/status")
   thr=$(awk '/^Threads:/{print $2}' "/proc/$agent/status")
-  fds=$(ls "/proc/$agent/fd" | wc -l)
-  d=$(cat /proc/[0-9]*/stat 2>/dev/null | awk '{ s = $0; sub(/.*\) /, "", s); if (substr(s, 1, 1) == "D") n++ } END { print n + 0 }')
+  fds=$( (ls "/proc/$agent/fd" 2>/dev/null || true) | wc -l)
+  # tasks come and go while this reads: cat's complaint about a vanished one must not end the soak
+  d=$( (cat /proc/[0-9]*/stat 2>/dev/null || true) | awk '{ s = $0; sub(/.*\) /, "", s); if (substr(s, 1, 1) == "D") n++ } END { print n + 0 }')
   t=$(( $(date +%s) - start ))
   printf '%8d %8s %8s %8s %6s %6s\n' "$t" "$rss" "$cpu" "$thr" "$fds" "$d"
   echo "$t $rss $cpu $thr $fds" >> "$work/samples"
