@@ -44,7 +44,9 @@ class AgentJvmFlagsTest {
 
         assertThat(launched).contains("-Xmx64m", "-Xmn6m", "-XX:CICompilerCount=1");
         assertThat(launched).containsExactlyInAnyOrderElementsOf(systemd);
-        assertThat(daemonSet).containsExactlyInAnyOrderElementsOf(
-                systemd.stream().filter(f -> !f.startsWith("-Xlog")).toList());
+        assertThat(daemonSet).containsExactlyInAnyOrderElementsOf(systemd);
+        assertThat(launcher).contains("MALLOC_ARENA_MAX");
+        assertThat(unit).contains("Environment=MALLOC_ARENA_MAX=2");
+        assertThat(ds).contains("MALLOC_ARENA_MAX");
     }
 }
