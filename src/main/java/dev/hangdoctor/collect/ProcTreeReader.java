@@ -3,9 +3,9 @@ package dev.hangdoctor.collect;
 import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
+import dev.hangdoctor.diagnose.IdleWaits;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
-import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
@@ -13,13 +13,11 @@ import dev.hangdoctor.model.UffdHandle;
 import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.parse.EvidenceReader;
 import dev.hangdoctor.parse.FdinfoFile;
-import dev.hangdoctor.parse.MountinfoEntry;
-import dev.hangdoctor.parse.ProcStackParser;
 import dev.hangdoctor.parse.ProcStat;
 import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,11 +26,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+
+import static dev.hangdoctor.collect.ScanReads.text;
+import static dev.hangdoctor.collect.TimedReader.LINK_SUFFIX;
 
 /**
  * Reads a /proc-shaped tree (the live /proc, or a bundle saved by `scan --save`): every PID/task/TID's stat and
@@ -46,39 +45,17 @@ import java.util.TreeMap;
  * hang. Nothing read here needs the target's mmap lock (no cmdline, environ, maps).
  */
 public final class ProcTreeReader {
-    /** In a bundle, a symlink (fd/N, ns/pid) is saved as a text file of this name holding the link target. */
-    public static final String LINK_SUFFIX = ".link";
-
     private static final String[] SYSCTLS = {"osrelease", "hostname", "hung_task_timeout_secs", "hung_task_panic",
         "hardlockup_panic", "softlockup_panic", "watchdog_thresh", "panic_on_oops"};
-    private static final String STAT = "stat";
-    private static final String STATUS = "status";
-    private static final String WCHAN = "wchan";
-    private static final String STACK = "stack";
-    private static final String CGROUP = "cgroup";
+    private static final String STAT = ThreadFile.STAT.file;
+    private static final String CGROUP = ThreadFile.CGROUP.file;
     /** Threads read per timed batch: big enough to make hand-offs rare, small enough to bound what is held. */
     private static final int THREAD_CHUNK = 256;
-    private static final int MAX_CACHED_STACKS = 4096;
     private static final Result MISSING = new Result(Status.MISSING, null, null);
     private static final Duration SAVE_GRACE = Duration.ofSeconds(30);
-    /**
-     * wchan of an idle sleep: waits on user space or for work, holding nothing another task waits for. Names of
-     * 3.10 to 6.x kernels (futex_wait_queue_me became futex_wait_queue, then futex_do_wait; pipe_wait went,
-     * anon_pipe_read came).
-     */
-    private static final Set<String> IDLE_WAITS = Set.of(
-            "futex_wait_queue_me", "futex_wait_queue", "futex_do_wait", "ep_poll", "do_epoll_wait",
-            "poll_schedule_timeout", "do_sys_poll", "do_select", "core_sys_select", "hrtimer_nanosleep",
-            "do_nanosleep", "common_nsleep", "sys_pause", "__do_sys_pause", "sigsuspend", "do_sigtimedwait",
-            "pipe_read", "pipe_wait", "anon_pipe_read", "unix_stream_read_generic", "unix_stream_data_wait",
-            "__skb_wait_for_more_packets", "sk_wait_data", "inet_csk_accept", "inet_csk_wait_for_connect",
-            "worker_thread", "rescuer_thread", "kthreadd", "smpboot_thread_fn", "kthread_worker_fn",
-            "rcu_gp_kthread", "rcu_gp_fqs_loop", "irq_thread", "devkmsg_read");
     private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
     private static final String FUSE_DEV = "/dev/fuse";
     private static final int FD_BATCH = 256;
-    private static final int MAX_CGROUP_DEPTH = 16;
-    private static final int MAX_CGROUP_PIDS = 1000;
 
     private final Path root;
     private final Options options;
@@ -265,7 +242,7 @@ public final class ProcTreeReader {
     }
 
     /** One read of the tree: the state shared by its phases. */
-    private final class Scan {
+    private final class Scan implements ScanReads {
         private final Evidence ev;
         private final Path proc;
         private final Path sys;
@@ -276,17 +253,12 @@ public final class ProcTreeReader {
         private final long start = System.nanoTime();
         private final long deadline;
         private final long processDeadline;
-        private final Path saveDir;
+        /** Null unless the scan saves what it reads. */
+        private final BundleWriter saver;
         private boolean stopped;
-        private java.util.concurrent.ExecutorService writer;
-        private volatile String saveError;
-        /** Directories made for the bundle (writer thread only). */
-        private final Set<Path> madeDirs = new java.util.HashSet<>();
         private int stacksDenied;
         private int stacksRead;
-        /** pid holding /dev/fuse -> the connection its fdinfo named, or -1 when the kernel does not say. */
-        private final Map<Integer, Set<Long>> fuseHolders = new TreeMap<>();
-        private final Map<Long, FuseBuilder> fuse = new TreeMap<>();
+        private final FuseScanner fuse;
 
         Scan(Evidence ev, Path proc, Path sys, boolean live) {
             this.ev = ev;
@@ -300,23 +272,31 @@ public final class ProcTreeReader {
             this.deadline = start + total;
             // processes come first but must leave time for FUSE, cgroups and the rest
             this.processDeadline = start + total * 7 / 10;
-            this.saveDir = options.saveDir();
+            this.fuse = new FuseScanner(this, proc, sys);
+            this.saver = options.saveDir() == null ? null : new BundleWriter(options.saveDir(), proc, sys);
         }
 
         void run() {
             host();
-            fuseConnections();
+            fuse.connections(deadline);
             processes();
-            fuseDaemons();
-            memCgroups();
+            fuse.finish(deadline, ev);
+            CgroupScanner cgroups = new CgroupScanner(this, sys, ev, deadline, options.maxCgroups());
+            cgroups.memCgroups();
             oomScoreAdjs();
-            cpuCgroups();
+            cgroups.cpuCgroups();
             finishSaving();
         }
 
         // ---- plumbing
 
-        private List<Result> run(List<Op> ops, long until) {
+        @Override
+        public boolean stopped() {
+            return stopped;
+        }
+
+        @Override
+        public List<Result> run(List<Op> ops, long until) {
             if (stopped) {
                 return skipped(ops.size());
             }
@@ -329,12 +309,12 @@ public final class ProcTreeReader {
                 return skipped(ops.size());
             }
             List<Result> rs = reader.run(ops, bundle, perOp, Math.min(until, deadline));
-            if (saveDir != null) {
+            if (saver != null) {
                 for (int i = 0; i < ops.size(); i++) {
                     Op op = ops.get(i);
                     Result r = rs.get(i);
                     if (r.ok() && op.kind() == TimedReader.Kind.READ) {
-                        save(op.path(), "", r.text());
+                        saver.save(op.path(), r.text());
                     }
                 }
             }
@@ -351,15 +331,11 @@ public final class ProcTreeReader {
                 return;
             }
             reader.stream(ops, bundle, perOp, Math.min(until, deadline), (i, r) -> {
-                if (saveDir != null && r.ok() && ops.get(i).kind() == TimedReader.Kind.READ) {
-                    save(ops.get(i).path(), "", r.text());
+                if (saver != null && r.ok() && ops.get(i).kind() == TimedReader.Kind.READ) {
+                    saver.save(ops.get(i).path(), r.text());
                 }
                 sink.accept(i, r);
             });
-        }
-
-        private Result run1(Op op, long until) {
-            return run(List.of(op), until).get(0);
         }
 
         private List<Result> skipped(int n) {
@@ -377,78 +353,17 @@ public final class ProcTreeReader {
             }
         }
 
-        private void save(Path p, String suffix, String text) {
-            if (saveError != null) {
-                return;
-            }
-            String rel;
-            if (p.startsWith(proc)) {
-                rel = "proc/" + proc.relativize(p);
-            } else if (sys != null && p.startsWith(sys)) {
-                rel = "sys/" + sys.relativize(p);
-            } else {
-                return;
-            }
-            Path out = saveDir.resolve(rel + suffix).normalize();
-            if (!out.startsWith(saveDir.normalize())) {
-                return;
-            }
-            if (writer == null) {
-                writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "hangdoctor-save");
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
-            // the disk is written on its own thread: a slow disk must not eat the time the reads have
-            writer.execute(() -> write(out, text));
-        }
-
-        /** On the writer thread. */
-        private void write(Path out, String text) {
-            if (saveError != null) {
-                return;
-            }
-            try {
-                Path dir = out.getParent();
-                if (madeDirs.add(dir)) {
-                    Files.createDirectories(dir);
-                }
-                Files.writeString(out, text, StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException ex) {
-                saveError = "could not save the bundle under " + saveDir + ": " + ex.getMessage();
-            }
-        }
-
         /** Waits for the bundle's writes, at most {@link #SAVE_GRACE} past the scan's deadline. */
         private void finishSaving() {
-            if (writer == null) {
-                return;
-            }
-            writer.shutdown();
-            long left = Math.max(0, deadline - System.nanoTime()) + SAVE_GRACE.toNanos();
-            try {
-                if (!writer.awaitTermination(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
-                    writer.shutdownNow();
-                    ev.warn("the bundle under " + saveDir + " is incomplete: its disk did not keep up");
-                }
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                ev.warn("the bundle under " + saveDir + " may be incomplete: interrupted while saving");
-            }
-            if (saveError != null) {
-                ev.warn(saveError);
+            if (saver != null) {
+                saver.finish(Math.max(0, deadline - System.nanoTime()) + SAVE_GRACE.toNanos(), ev);
             }
         }
 
         private void saveLink(Path p, String target) {
-            if (saveDir != null) {
-                save(p, LINK_SUFFIX, target + "\n");
+            if (saver != null) {
+                saver.saveLink(p, target);
             }
-        }
-
-        private String text(Result r) {
-            return r.ok() ? r.text() : null;
         }
 
         // ---- host
@@ -539,18 +454,11 @@ public final class ProcTreeReader {
             pids.sort(null);
             hot = new java.util.HashSet<>(options.hotPids());
             if (!bundle && options.statePass()) {
-                statePass(pids);
+                ProcessOrder.StatePass pass = new ProcessOrder.StatePass(reader, proc, perOp, THREAD_CHUNK, hot);
+                pass.run(pids, start + (processDeadline - start) / 4);
+                passTimedOut = pass.timedOut();
             }
-            if (!hot.isEmpty()) {
-                // processes with a hot task first, each group in pid order
-                List<Integer> first = new ArrayList<>();
-                List<Integer> rest = new ArrayList<>();
-                for (int pid : pids) {
-                    (hot.contains(pid) ? first : rest).add(pid);
-                }
-                first.addAll(rest);
-                pids = first;
-            }
+            pids = ProcessOrder.hotFirst(pids, hot);
             int read = 0;
             for (int pid : pids) {
                 if (stopped) {
@@ -582,103 +490,7 @@ public final class ProcTreeReader {
         /** Pids and tids read first: the options' and those the state pass saw in D. */
         private Set<Integer> hot = Set.of();
         /** Processes whose stat did not answer in the state pass: not read again. */
-        private final Map<Integer, Result> passTimedOut = new java.util.HashMap<>();
-
-        /**
-         * The state letters of every task, cheapest first: each process's stat, then the threads of multi-threaded
-         * processes, fewest threads first, until a quarter of the process share of the deadline has gone. Tasks in D
-         * and their processes become hot. Nothing read here is saved: the main pass reads and saves what it uses.
-         */
-        private void statePass(List<Integer> pids) {
-            long until = start + (processDeadline - start) / 4;
-            Map<Integer, Integer> threadsOf = new java.util.HashMap<>();
-            for (int from = 0; from < pids.size() && System.nanoTime() < until; from += THREAD_CHUNK) {
-                List<Integer> part = pids.subList(from, Math.min(pids.size(), from + THREAD_CHUNK));
-                List<Op> ops = new ArrayList<>(part.size());
-                for (int pid : part) {
-                    ops.add(Op.read(proc.resolve(Integer.toString(pid)).resolve(STAT)));
-                }
-                if (reader.saturated()) {
-                    return;
-                }
-                reader.stream(ops, false, perOp, until, (i, r) -> {
-                    int pid = part.get(i);
-                    if (r.status() == Status.TIMEOUT) {
-                        passTimedOut.put(pid, r);
-                        return;
-                    }
-                    String t = r.ok() ? r.text() : null;
-                    int close = t == null ? -1 : t.lastIndexOf(')');
-                    if (close < 0 || close + 2 >= t.length()) {
-                        return;
-                    }
-                    if (t.charAt(close + 2) == 'D') {
-                        hot.add(pid);
-                    }
-                    int n = numThreads(t, close);
-                    if (n > 1) {
-                        threadsOf.put(pid, n);
-                    }
-                });
-            }
-            List<Integer> multi = new ArrayList<>(threadsOf.keySet());
-            multi.sort(java.util.Comparator.comparingInt((Integer p) -> threadsOf.get(p)).thenComparingInt(p -> p));
-            for (int pid : multi) {
-                if (System.nanoTime() >= until || reader.saturated()) {
-                    return;
-                }
-                Path taskDir = proc.resolve(Integer.toString(pid)).resolve("task");
-                Result list = reader.run(Op.list(taskDir), false, perOp, until);
-                List<Integer> tids = new ArrayList<>();
-                for (String n : list.lines()) {
-                    if (isNumber(n)) {
-                        tids.add(Integer.parseInt(n));
-                    }
-                }
-                for (int from = 0; from < tids.size() && System.nanoTime() < until; from += THREAD_CHUNK) {
-                    List<Integer> part = tids.subList(from, Math.min(tids.size(), from + THREAD_CHUNK));
-                    List<Op> ops = new ArrayList<>(part.size());
-                    for (int tid : part) {
-                        ops.add(Op.read(taskDir.resolve(Integer.toString(tid)).resolve(STAT)));
-                    }
-                    boolean[] timedOut = {false};
-                    reader.stream(ops, false, perOp, until, (i, r) -> {
-                        timedOut[0] |= r.status() == Status.TIMEOUT;
-                        String t = r.ok() ? r.text() : null;
-                        int close = t == null ? -1 : t.lastIndexOf(')');
-                        if (close > 0 && close + 2 < t.length() && t.charAt(close + 2) == 'D') {
-                            hot.add(part.get(i));
-                            hot.add(pid);
-                        }
-                    });
-                    if (timedOut[0]) {
-                        break; // the main pass finds that thread again and gives the process up
-                    }
-                }
-            }
-        }
-
-        /** num_threads (field 20) of a stat line whose comm ends at {@code close}; -1 when absent. */
-        private static int numThreads(String t, int close) {
-            int field = 3;
-            int i = close + 2;
-            int n = t.length();
-            while (i < n && field < 20) {
-                while (i < n && t.charAt(i) != ' ') {
-                    i++;
-                }
-                while (i < n && t.charAt(i) == ' ') {
-                    i++;
-                }
-                field++;
-            }
-            int v = 0;
-            int from = i;
-            while (i < n && i - from < 9 && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
-                v = v * 10 + (t.charAt(i++) - '0');
-            }
-            return i == from ? -1 : v;
-        }
+        private Map<Integer, Result> passTimedOut = Map.of();
 
         private void process(int pid) {
             capped = 0;
@@ -723,7 +535,7 @@ public final class ProcTreeReader {
                 sorted.sort(null);
                 int total = sorted.size();
                 if (!bundle) {
-                    sorted = prioritised(pid, sorted);
+                    sorted = ProcessOrder.threads(pid, hot, options.maxThreadsPerProcess(), sorted);
                 }
                 if (total > sorted.size()) {
                     capped = total;
@@ -776,42 +588,6 @@ public final class ProcTreeReader {
         private boolean cgroupBlocked;
 
         /**
-         * A live process's threads in the order read: the leader, the hot ones, then the rest ascending, cut to
-         * {@code maxThreadsPerProcess} (hot ones are kept even past it).
-         */
-        private List<Integer> prioritised(int pid, List<Integer> sorted) {
-            int max = Math.max(1, options.maxThreadsPerProcess());
-            boolean anyHot = false;
-            for (int tid : sorted) {
-                if (tid != pid && hot.contains(tid)) {
-                    anyHot = true;
-                    break;
-                }
-            }
-            if (!anyHot && sorted.size() <= max) {
-                return sorted;
-            }
-            List<Integer> out = new ArrayList<>(Math.min(sorted.size(), max + 16));
-            if (sorted.contains(pid)) {
-                out.add(pid);
-            }
-            for (int tid : sorted) {
-                if (tid != pid && hot.contains(tid)) {
-                    out.add(tid);
-                }
-            }
-            for (int tid : sorted) {
-                if (out.size() >= max) {
-                    break;
-                }
-                if (tid != pid && !hot.contains(tid)) {
-                    out.add(tid);
-                }
-            }
-            return out;
-        }
-
-        /**
          * Reads the threads in chunks of {@link #THREAD_CHUNK}, each chunk in two timed batches parsed while the
          * pool thread reads on. First stat and wchan of every thread (what ps reads); then status and the kernel
          * stack of each thread that {@link #needsFullRead} says could matter. A bundle holds what its live scan
@@ -819,12 +595,8 @@ public final class ProcTreeReader {
          */
         private boolean threads(int pid, List<Integer> tids, List<Path> dirs, String pidns, boolean haveCgroup,
                                 String memcg, boolean server, List<Task> mine) {
-            String[] first = bundle ? new String[] {STAT, WCHAN, STATUS, STACK} : new String[] {STAT, WCHAN};
-            if (!haveCgroup && !cgroupBlocked) {
-                first = java.util.Arrays.copyOf(first, first.length + 1);
-                first[first.length - 1] = CGROUP;
-            }
-            String[] second = {STATUS, STACK};
+            ThreadFile[] first = ThreadFile.firstBatch(bundle, !haveCgroup && !cgroupBlocked);
+            ThreadFile[] second = ThreadFile.fullBatch();
             for (int from = 0; from < tids.size(); from += THREAD_CHUNK) {
                 if (stopped || System.nanoTime() >= processDeadline) {
                     return true; // processes() says where it stopped
@@ -873,114 +645,45 @@ public final class ProcTreeReader {
         }
 
         /** Reads {@code files} of each thread in one timed batch, parsing each result as it arrives. */
-        private void readInto(List<ThreadFiles> threads, String[] files) {
+        private void readInto(List<ThreadFiles> threads, ThreadFile[] files) {
             if (threads.isEmpty()) {
                 return;
             }
             int per = files.length;
             List<Op> ops = new ArrayList<>(threads.size() * per);
             for (ThreadFiles tf : threads) {
-                for (String f : files) {
-                    ops.add(Op.read(tf.dir.resolve(f)));
+                for (ThreadFile f : files) {
+                    ops.add(Op.read(tf.dir.resolve(f.file)));
                 }
             }
-            stream(ops, processDeadline, (i, r) -> threads.get(i / per).take(files[i % per], r));
+            stream(ops, processDeadline, (i, r) -> threads.get(i / per).take(files[i % per], r, stacks));
         }
 
         /**
          * Whether status and stack of a thread are read, from its stat and wchan: always for a process's leader
          * (its status has the process's memory and namespace pids), for every thread of a FUSE or userfaultfd
-         * server, and for every thread not asleep (S, I) in one of the {@link #IDLE_WAITS}: a thread parked in
+         * server, and for every thread not asleep (S, I) in one of the {@link IdleWaits}: a thread parked in
          * futex_wait or epoll is no hang suspect and holds nothing another task waits for, while one in
          * request_wait_answer, handle_userfault or any wait not on the list may be either.
          */
         private boolean needsFullRead(ThreadFiles tf, int pid, boolean server) {
-            if (tf.tid == pid || server || tf.stat == null) {
+            if (tf.tid == pid || server || tf.stat() == null) {
                 return true;
             }
-            char state = tf.stat.state();
+            char state = tf.stat().state();
             if (state != 'S' && state != 'I') {
                 return true;
             }
-            String w = tf.wchan == null || !tf.wchan.ok() ? null : tf.wchan.text().strip();
+            Result wchan = tf.result(ThreadFile.WCHAN);
+            String w = wchan == null || !wchan.ok() ? null : wchan.text().strip();
             if (w == null || w.isEmpty() || w.equals("0")) {
                 return true;
             }
-            int dot = w.indexOf('.');
-            return !IDLE_WAITS.contains(dot > 0 ? w.substring(0, dot) : w);
+            return !IdleWaits.isIdle(w);
         }
 
-        /** What was read of one thread; results stay null for files not read. */
-        private final class ThreadFiles {
-            final int tid;
-            final Path dir;
-            Result statFile;
-            ProcStat stat;
-            Result wchan;
-            Result status;
-            ProcStatus parsedStatus;
-            Result stack;
-            List<Frame> frames;
-            Result cgroup;
-            boolean timedOut;
-
-            ThreadFiles(int tid, Path dir) {
-                this.tid = tid;
-                this.dir = dir;
-            }
-
-            boolean timedOut() {
-                return timedOut;
-            }
-
-            /** Keeps one file's result, parsed where parsing is costly (on the caller's thread, during the reads). */
-            void take(String file, Result r) {
-                timedOut |= r.status() == Status.TIMEOUT;
-                switch (file) {
-                    case STAT -> {
-                        statFile = r;
-                        stat = r.ok() ? ProcStat.parse(r.text()) : null;
-                    }
-                    case WCHAN -> wchan = r;
-                    case STATUS -> {
-                        status = r;
-                        parsedStatus = r.ok() ? ProcStatus.parse(r.text()) : null;
-                    }
-                    case STACK -> {
-                        stack = r;
-                        frames = r.ok() ? frames(r.text()) : null;
-                    }
-                    default -> cgroup = r;
-                }
-            }
-
-            List<Result> results() {
-                List<Result> out = new ArrayList<>(5);
-                for (Result r : new Result[] {statFile, status, wchan, stack, cgroup}) {
-                    if (r != null) {
-                        out.add(r);
-                    }
-                }
-                return out;
-            }
-        }
-
-        /**
-         * Parsed stacks by their text: threads parked alike print the same text (addresses are hidden, "[<0>]"),
-         * so ten thousand of them cost one parse. Bounded; past the bound, stacks are parsed one by one.
-         */
-        private final Map<String, List<Frame>> stackCache = new java.util.HashMap<>();
-
-        private List<Frame> frames(String text) {
-            List<Frame> f = stackCache.get(text);
-            if (f == null) {
-                f = List.copyOf(ProcStackParser.parse(text));
-                if (stackCache.size() < MAX_CACHED_STACKS) {
-                    stackCache.put(text, f);
-                }
-            }
-            return f;
-        }
+        /** Parsed stacks by their text, for this scan. */
+        private final StackCache stacks = new StackCache();
 
         /** One thread's outcome: its task (null when it exited or was not read), and whether a read timed out. */
         private record ThreadRead(Task task, boolean timedOut) {
@@ -988,14 +691,17 @@ public final class ProcTreeReader {
 
         private ThreadRead thread(int pid, String pidns, ThreadFiles tf, String memcg) {
             List<Result> rs = tf.results();
-            boolean timedOut = tf.timedOut;
+            boolean timedOut = tf.timedOut();
             boolean allSkipped = true;
             for (Result r : rs) {
                 allSkipped &= r.status() == Status.SKIPPED;
             }
-            Status statSeen = tf.statFile == null ? null : tf.statFile.status();
-            if (statSeen == Status.MISSING && (tf.status == null || tf.status.status() == Status.MISSING)
-                    && (tf.wchan == null || tf.wchan.status() == Status.MISSING)) {
+            Result statFile = tf.result(ThreadFile.STAT);
+            Result statusFile = tf.result(ThreadFile.STATUS);
+            Result wchanFile = tf.result(ThreadFile.WCHAN);
+            Status statSeen = statFile == null ? null : statFile.status();
+            if (statSeen == Status.MISSING && (statusFile == null || statusFile.status() == Status.MISSING)
+                    && (wchanFile == null || wchanFile.status() == Status.MISSING)) {
                 return new ThreadRead(null, timedOut); // the thread exited
             }
             if (!timedOut && allSkipped) {
@@ -1003,12 +709,12 @@ public final class ProcTreeReader {
             }
             int tid = tf.tid;
             Task t = new Task(tid).tgid(pid).source(source).pidNamespace(pidns);
-            ProcStat st = tf.stat;
+            ProcStat st = tf.stat();
             if (st != null) {
                 t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
                         .cpu(st.processor()).startTime(st.startTime());
             }
-            ProcStatus ss = tf.parsedStatus;
+            ProcStatus ss = tf.status();
             if (ss != null) {
                 if (t.comm() == null) {
                     t.comm(ss.name());
@@ -1025,21 +731,23 @@ public final class ProcTreeReader {
                 t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
                         .swapKb(ss.vmSwapKb()).pageTablesKb(ss.vmPteKb()).contextSwitches(ss.contextSwitches());
             }
-            String wchan = text(tf.wchan == null ? MISSING : tf.wchan);
+            String wchan = text(wchanFile == null ? MISSING : wchanFile);
             if (wchan != null) {
                 wchan = wchan.strip();
                 if (!wchan.isEmpty() && !wchan.equals("0")) {
                     t.wchan(wchan);
                 }
             }
-            if (tf.frames != null) {
+            Result stackFile = tf.result(ThreadFile.STACK);
+            if (tf.frames() != null) {
                 stacksRead++;
-                t.frames(tf.frames);
-            } else if (tf.stack != null && tf.stack.status() == Status.DENIED) {
+                t.frames(tf.frames());
+            } else if (stackFile != null && stackFile.status() == Status.DENIED) {
                 stacksDenied++;
             }
-            if (tf.cgroup != null) {
-                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(tf.cgroup));
+            Result cgroupFile = tf.result(ThreadFile.CGROUP);
+            if (cgroupFile != null) {
+                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(cgroupFile));
                 if (mp != null) {
                     t.memoryCgroup(mp.path());
                 }
@@ -1087,12 +795,7 @@ public final class ProcTreeReader {
         }
 
         private boolean timedOut(List<Result> rs) {
-            for (Result r : rs) {
-                if (r.status() == Status.TIMEOUT) {
-                    return true;
-                }
-            }
-            return false;
+            return ScanReads.timedOut(rs);
         }
 
         /** A file of this process hung: mark what we have unreadable and read nothing more of it. */
@@ -1177,227 +880,11 @@ public final class ProcTreeReader {
                 if (i < uffds.size()) {
                     ev.addUffd(new UffdHandle(pid, fd, info.uffdPending(), info.uffdTotal(), info.inode()));
                 } else {
-                    Long conn = info.fuseConnection();
-                    fuseHolders.computeIfAbsent(pid, k -> new LinkedHashSet<>()).add(conn == null ? -1L : conn);
+                    fuse.holder(pid, info.fuseConnection());
                 }
             }
             if (timedOut(rs)) {
                 giveUp(pid, mine, rs);
-            }
-        }
-
-        // ---- FUSE
-
-        private final class FuseBuilder {
-            Long waiting;
-            final Set<String> mountPoints = new LinkedHashSet<>();
-            String fsType;
-            final Set<Integer> daemons = new LinkedHashSet<>();
-        }
-
-        private void fuseConnections() {
-            if (sys != null) {
-                Path conns = sys.resolve("fs").resolve("fuse").resolve("connections");
-                Result list = run1(Op.listDirs(conns), deadline);
-                List<Long> ids = new ArrayList<>();
-                for (String n : list.lines()) {
-                    if (isNumber(n)) {
-                        ids.add(Long.parseLong(n));
-                    }
-                }
-                ids.sort(null);
-                List<Op> ops = new ArrayList<>();
-                for (long id : ids) {
-                    ops.add(Op.read(conns.resolve(Long.toString(id)).resolve("waiting")));
-                }
-                List<Result> rs = run(ops, deadline);
-                for (int i = 0; i < ids.size(); i++) {
-                    fuse.computeIfAbsent(ids.get(i), k -> new FuseBuilder()).waiting = CgroupFiles.number(text(rs.get(i)));
-                }
-            }
-            mounts(run1(Op.read(proc.resolve("self").resolve("mountinfo")), deadline));
-        }
-
-        private void mounts(Result mountinfo) {
-            String text = text(mountinfo);
-            if (text == null) {
-                return;
-            }
-            for (String line : text.split("\n")) {
-                MountinfoEntry m = MountinfoEntry.parse(line);
-                if (m != null && m.isFuse()) {
-                    FuseBuilder b = fuse.computeIfAbsent(m.fuseConnectionId(), k -> new FuseBuilder());
-                    b.mountPoints.add(m.mountPoint());
-                    if (b.fsType == null) {
-                        b.fsType = m.fsType();
-                    }
-                }
-            }
-        }
-
-        private void fuseDaemons() {
-            // a daemon in a container mounts in its own mount namespace: its mountinfo names mounts ours does not
-            for (int pid : fuseHolders.keySet()) {
-                mounts(run1(Op.read(proc.resolve(Integer.toString(pid)).resolve("mountinfo")), deadline));
-            }
-            for (Map.Entry<Integer, Set<Long>> h : fuseHolders.entrySet()) {
-                for (long conn : h.getValue()) {
-                    if (conn >= 0) {
-                        fuse.computeIfAbsent(conn, k -> new FuseBuilder()).daemons.add(h.getKey());
-                    } else {
-                        // the kernel does not say which connection this fd serves: a candidate for each
-                        fuse.values().forEach(b -> b.daemons.add(h.getKey()));
-                    }
-                }
-            }
-            for (Map.Entry<Long, FuseBuilder> c : fuse.entrySet()) {
-                FuseBuilder b = c.getValue();
-                ev.addFuseConnection(new FuseConnection((int) (long) c.getKey(), b.waiting, new ArrayList<>(b.mountPoints),
-                        b.fsType, new ArrayList<>(b.daemons)));
-            }
-        }
-
-        // ---- cgroups
-
-        /** Hierarchies under sys/fs/cgroup: v1 controller directories (by name) and the v2 root, if any. */
-        private List<String> v1Hierarchies() {
-            Path v2 = v2Root();
-            if (sys == null || (v2 != null && v2.equals(sys.resolve("fs").resolve("cgroup")))) {
-                return List.of(); // pure v2: the directories there are cgroups, not hierarchies
-            }
-            return run1(Op.listDirs(sys.resolve("fs").resolve("cgroup")), deadline).lines();
-        }
-
-        private Path v2Root() {
-            if (sys == null) {
-                return null;
-            }
-            if (v2RootKnown) {
-                return v2Root;
-            }
-            v2RootKnown = true;
-            v2Root = findV2Root();
-            return v2Root;
-        }
-
-        private boolean v2RootKnown;
-        private Path v2Root;
-
-        private Path findV2Root() {
-            Path base = sys.resolve("fs").resolve("cgroup");
-            if (run1(Op.read(base.resolve("cgroup.controllers")), deadline).ok()) {
-                return base;
-            }
-            Path unified = base.resolve("unified");
-            return run1(Op.read(unified.resolve("cgroup.controllers")), deadline).ok() ? unified : null;
-        }
-
-        private List<Path> hierarchyDirs(String controller, List<String> v1) {
-            List<Path> out = new ArrayList<>();
-            for (String name : v1) {
-                for (String c : name.split(",")) {
-                    if (c.equals(controller)) {
-                        out.add(sys.resolve("fs").resolve("cgroup").resolve(name));
-                        break;
-                    }
-                }
-            }
-            return out;
-        }
-
-        /** Visits cgroup directories breadth first, reading {@code files} of each, within the count and depth caps. */
-        private void walk(Path top, List<String> files, String what, CgroupVisitor visitor) {
-            Deque<Path> queue = new ArrayDeque<>();
-            Deque<Integer> depths = new ArrayDeque<>();
-            queue.add(top);
-            depths.add(0);
-            int visited = 0;
-            while (!queue.isEmpty() && !stopped) {
-                if (visited >= options.maxCgroups()) {
-                    ev.warn(what + ": looked at the first " + visited + " cgroups under " + top + " (cap)");
-                    return;
-                }
-                Path dir = queue.poll();
-                int depth = depths.poll();
-                List<Op> ops = new ArrayList<>(files.size() + 1);
-                ops.add(Op.listDirs(dir));
-                for (String f : files) {
-                    ops.add(Op.read(dir.resolve(f)));
-                }
-                List<Result> rs = run(ops, deadline);
-                visited++;
-                if (timedOut(rs)) {
-                    ev.warn(what + ": " + dir + " did not answer; skipped it");
-                    continue;
-                }
-                visitor.visit(dir, "/" + top.relativize(dir).toString(), rs.subList(1, rs.size()));
-                if (depth < MAX_CGROUP_DEPTH) {
-                    List<String> subs = new ArrayList<>(rs.get(0).lines());
-                    subs.sort(null);
-                    for (String s : subs) {
-                        queue.add(dir.resolve(s));
-                        depths.add(depth + 1);
-                    }
-                }
-            }
-        }
-
-        private interface CgroupVisitor {
-            void visit(Path dir, String path, List<Result> files);
-        }
-
-        private void memCgroups() {
-            int[] skipped = {0};
-            int[] walked = {0};
-            List<String> v1 = v1Hierarchies();
-            for (Path top : hierarchyDirs("memory", v1)) {
-                walk(top, List.of("memory.limit_in_bytes", "memory.oom_control"), "memory cgroups", (dir, path, rs) -> {
-                    walked[0]++;
-                    CgroupFiles.Limit limit = CgroupFiles.limit(text(rs.get(0)));
-                    Map<String, Long> oom = CgroupFiles.flatKeyed(text(rs.get(1)));
-                    if (limit == null && oom.isEmpty()) {
-                        return;
-                    }
-                    boolean underOom = oom.getOrDefault("under_oom", 0L) != 0;
-                    if ((limit == null || limit.unlimited()) && !underOom) {
-                        skipped[0]++;
-                        return;
-                    }
-                    List<Result> more = run(List.of(Op.read(dir.resolve("memory.usage_in_bytes")),
-                            Op.read(dir.resolve("memory.failcnt")), Op.read(dir.resolve("cgroup.procs"))), deadline);
-                    ev.addMemCgroup(new MemCgroup(path, 1, CgroupFiles.number(text(more.get(0))),
-                            limit == null ? null : limit.bytes(), limit != null && limit.unlimited(),
-                            oom.containsKey("under_oom") ? underOom : null,
-                            oom.containsKey("oom_kill_disable") ? oom.get("oom_kill_disable") != 0 : null,
-                            CgroupFiles.number(text(more.get(1))), oom.get("oom_kill"), oom, null,
-                            CgroupFiles.pids(text(more.get(2)), MAX_CGROUP_PIDS)));
-                });
-            }
-            Path v2 = v2Root();
-            if (v2 != null) {
-                walk(v2, List.of("memory.max", "memory.events"), "memory cgroups", (dir, path, rs) -> {
-                    CgroupFiles.Limit limit = CgroupFiles.limit(text(rs.get(0)));
-                    if (limit == null) {
-                        return; // no memory controller here (the root, or memory not enabled)
-                    }
-                    walked[0]++;
-                    if (limit.unlimited()) {
-                        skipped[0]++;
-                        return;
-                    }
-                    Map<String, Long> events = CgroupFiles.flatKeyed(text(rs.get(1)));
-                    List<Result> more = run(List.of(Op.read(dir.resolve("memory.current")),
-                            Op.read(dir.resolve("memory.pressure")), Op.read(dir.resolve("cgroup.procs"))), deadline);
-                    String pressure = text(more.get(1));
-                    ev.addMemCgroup(new MemCgroup(path, 2, CgroupFiles.number(text(more.get(0))), limit.bytes(), false,
-                            null, null, events.get("max"), events.get("oom_kill"), events,
-                            pressure == null ? null : pressure.strip().replace("\n", "; "),
-                            CgroupFiles.pids(text(more.get(2)), MAX_CGROUP_PIDS)));
-                });
-            }
-            if (walked[0] > 0) {
-                ev.host().sysctls().put("cgroup.memory.walked", Integer.toString(walked[0]));
-                ev.host().sysctls().put("cgroup.memory.unlimited", Integer.toString(skipped[0]));
             }
         }
 
@@ -1459,56 +946,6 @@ public final class ProcTreeReader {
             } catch (NumberFormatException e) {
                 return null;
             }
-        }
-
-        private void cpuCgroups() {
-            long[] quota = {0};
-            long[] throttledGroups = {0};
-            long[] nrThrottled = {0};
-            long[] throttledNs = {0};
-            long[] walked = {0};
-            for (Path top : hierarchyDirs("cpu", v1Hierarchies())) {
-                walk(top, List.of("cpu.cfs_quota_us"), "cpu cgroups", (dir, path, rs) -> {
-                    cpuGroup(dir, CgroupFiles.cpuQuota(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
-                            nrThrottled, throttledNs, walked);
-                });
-            }
-            Path v2 = v2Root();
-            if (v2 != null) {
-                walk(v2, List.of("cpu.max"), "cpu cgroups", (dir, path, rs) -> {
-                    cpuGroup(dir, CgroupFiles.cpuQuota(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
-                            nrThrottled, throttledNs, walked);
-                });
-            }
-            if (walked[0] > 0) {
-                Map<String, String> s = ev.host().sysctls();
-                s.put("cgroup.cpu.walked", Long.toString(walked[0]));
-                s.put("cgroup.cpu.quota_set", Long.toString(quota[0]));
-                s.put("cgroup.cpu.throttled_cgroups", Long.toString(throttledGroups[0]));
-                s.put("cgroup.cpu.nr_throttled_total", Long.toString(nrThrottled[0]));
-                s.put("cgroup.cpu.throttled_ns_total", Long.toString(throttledNs[0]));
-            }
-        }
-
-        private void cpuGroup(Path dir, Long quota, boolean present, long[] quotas, long[] throttledGroups,
-                              long[] nrThrottled, long[] throttledNs, long[] walked) {
-            if (!present) {
-                return;
-            }
-            walked[0]++;
-            if (quota == null) {
-                return;
-            }
-            quotas[0]++;
-            Map<String, Long> st = CgroupFiles.flatKeyed(text(run1(Op.read(dir.resolve("cpu.stat")), deadline)));
-            long n = st.getOrDefault("nr_throttled", 0L);
-            nrThrottled[0] += n;
-            if (n > 0) {
-                throttledGroups[0]++;
-            }
-            // v1 says throttled_time in ns, v2 throttled_usec
-            throttledNs[0] += st.containsKey("throttled_time") ? st.get("throttled_time")
-                    : st.getOrDefault("throttled_usec", 0L) * 1000;
         }
     }
 }

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * past the cap, nothing more is started.
  */
 public final class TimedReader {
+    /** In a bundle, a symlink (fd/N, ns/pid) is saved as a text file of this name holding the link target. */
+    public static final String LINK_SUFFIX = ".link";
     /** Files larger than this are cut: every file hangdoctor wants is far smaller. */
     public static final int MAX_BYTES = 256 * 1024;
     /** Entries returned by one directory listing at most. */
@@ -505,7 +507,7 @@ public final class TimedReader {
             return new Result(Status.OK, Files.readSymbolicLink(p).toString(), null);
         }
         // not a link: a bundle keeps link targets in NAME.link files (live /proc never has one, so this misses fast)
-        Path saved = p.resolveSibling(p.getFileName() + ProcTreeReader.LINK_SUFFIX);
+        Path saved = p.resolveSibling(p.getFileName() + LINK_SUFFIX);
         BasicFileAttributes a = Files.readAttributes(saved, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
             return new Result(Status.REFUSED, null, saved + ": not a regular file");

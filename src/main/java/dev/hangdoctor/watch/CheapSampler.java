@@ -6,6 +6,7 @@ import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.parse.FdinfoFile;
+import dev.hangdoctor.procfs.PidStat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +111,7 @@ public final class CheapSampler {
     private final int[] batchTids = new int[BATCH];
     private final Proc[] batchProcs = new Proc[BATCH];
     private final byte[] arena = new byte[BATCH * SLOT];
-    private final StatLine.Bytes stat = new StatLine.Bytes();
+    private final PidStat.Cursor stat = new PidStat.Cursor();
     private int batchSize;
     private long samples;
     private int cursorPid;
@@ -259,18 +260,18 @@ public final class CheapSampler {
                     return;
                 }
                 unreadableSince.remove(pid);
-                if (!stat.parse(buf, off, len)) {
+                if (!statLine(buf, off, len)) {
                     return;
                 }
-                if (p.start != stat.startTime) {
+                if (p.start != stat.startTime()) {
                     // a new process under a reused pid: its task list is not the old one's
-                    p.start = stat.startTime;
+                    p.start = stat.startTime();
                     p.tids = new int[0];
                     p.listedThreads = -1;
                 }
-                p.numThreads = stat.numThreads;
+                p.numThreads = (int) Math.min(stat.numThreads(), Integer.MAX_VALUE);
                 track(p, pid, p.statPath, buf, now);
-                if (stat.numThreads > 1) {
+                if (stat.numThreads() > 1) {
                     multi.add(p);
                 }
             });
@@ -408,21 +409,26 @@ public final class CheapSampler {
                 }
                 return;
             }
-            if (status == Status.OK && stat.parse(buf, off, len)) {
+            if (status == Status.OK && statLine(buf, off, len)) {
                 track(batchProcs[i], tid, batchPaths[i], buf, now);
             }
         });
         reads += count;
     }
 
+    /** Parses one stat file into {@link #stat}; false unless it holds num_threads and starttime. */
+    private boolean statLine(byte[] buf, int off, int len) {
+        return stat.parseThroughStartTime(buf, off, len) && stat.numThreads() >= 0 && stat.startTime() >= 0;
+    }
+
     /** Records what {@link #stat} holds for one task; {@code buf} holds its comm. */
     private void track(Proc owner, int tid, String statPath, byte[] buf, long now) {
         Tracked t = threads.get(tid);
-        char state = stat.state;
-        if (t == null || t.start != stat.startTime || t.owner != owner) {
+        char state = stat.state();
+        if (t == null || t.start != stat.startTime() || t.owner != owner) {
             t = new Tracked(owner, statPath);
-            t.start = stat.startTime;
-            t.comm = java.util.Arrays.copyOfRange(buf, stat.commFrom, stat.commTo);
+            t.start = stat.startTime();
+            t.comm = java.util.Arrays.copyOfRange(buf, stat.commFrom(), stat.commTo());
             t.state = state;
             t.dSince = state == 'D' ? now : 0;
             threads.put(tid, t);
@@ -436,8 +442,8 @@ public final class CheapSampler {
             t.dSince = 0;
         }
         t.state = state;
-        if (!java.util.Arrays.equals(t.comm, 0, t.comm.length, buf, stat.commFrom, stat.commTo)) {
-            t.comm = java.util.Arrays.copyOfRange(buf, stat.commFrom, stat.commTo);
+        if (!java.util.Arrays.equals(t.comm, 0, t.comm.length, buf, stat.commFrom(), stat.commTo())) {
+            t.comm = java.util.Arrays.copyOfRange(buf, stat.commFrom(), stat.commTo());
         }
     }
 

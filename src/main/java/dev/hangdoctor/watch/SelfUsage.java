@@ -1,6 +1,10 @@
 package dev.hangdoctor.watch;
 
+import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStat;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -8,34 +12,41 @@ import java.nio.file.Path;
 public final class SelfUsage {
     /** USER_HZ: the unit of stat's utime and stime on every Linux architecture hangdoctor runs on. */
     private static final double TICKS = 100.0;
+    private static final Path SELF = Path.of("/proc/self");
 
     private SelfUsage() {
     }
 
     /** CPU seconds this process has used, or NaN when unknown. */
     public static double cpuSeconds() {
+        return cpuSeconds(SELF);
+    }
+
+    /** Resident set size in bytes (VmRSS), or NaN when unknown. */
+    public static double rssBytes() {
+        return rssBytes(SELF);
+    }
+
+    /** utime + stime of the stat file under {@code pidDir}, in seconds. */
+    static double cpuSeconds(Path pidDir) {
         try {
-            String s = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            // after the comm: f[0] is field 3 (state), so utime (14) and stime (15) are f[11] and f[12]
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+            byte[] raw = Files.readAllBytes(pidDir.resolve("stat"));
+            PidStat.Fields f = PidStat.parse(raw, 0, raw.length);
+            return f == null || f.utime() == null || f.stime() == null ? Double.NaN : (f.utime() + f.stime()) / TICKS;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
     }
 
-    /** Resident set size in bytes (VmRSS), or NaN when unknown. */
-    public static double rssBytes() {
+    /** VmRSS of the status file under {@code pidDir}, in bytes. */
+    static double rssBytes(Path pidDir) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    String kb = line.substring(6).trim();
-                    return Long.parseLong(kb.substring(0, kb.indexOf(' '))) * 1024.0;
-                }
-            }
+            // decoded lossily: Name is bytes, and a name that is not UTF-8 must not cost the RSS
+            String text = new String(Files.readAllBytes(pidDir.resolve("status")), StandardCharsets.UTF_8);
+            Long kb = ProcStatus.parse(text).vmRssKb();
+            return kb == null ? Double.NaN : kb * 1024.0;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
-        return Double.NaN;
     }
 }

@@ -1,0 +1,106 @@
+package dev.hangdoctor.collect;
+
+import dev.hangdoctor.model.Evidence;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Saves what a scan read as a bundle ProcTreeReader reads back: proc/... and sys/... files under one directory, a
+ * symlink as a NAME{@value TimedReader#LINK_SUFFIX} text file. The disk is written on its own thread: a slow disk
+ * must not eat the time the reads have.
+ */
+final class BundleWriter {
+    private final Path saveDir;
+    private final Path proc;
+    private final Path sys;
+    private ExecutorService writer;
+    private volatile String saveError;
+    /** Directories made for the bundle (writer thread only). */
+    private final Set<Path> madeDirs = new HashSet<>();
+
+    BundleWriter(Path saveDir, Path proc, Path sys) {
+        this.saveDir = saveDir;
+        this.proc = proc;
+        this.sys = sys;
+    }
+
+    /** Saves one file read under the proc or sys root; other paths are not part of a bundle. */
+    void save(Path p, String text) {
+        save(p, "", text);
+    }
+
+    /** Saves a symlink's target. */
+    void saveLink(Path p, String target) {
+        save(p, TimedReader.LINK_SUFFIX, target + "\n");
+    }
+
+    private void save(Path p, String suffix, String text) {
+        if (saveError != null) {
+            return;
+        }
+        String rel;
+        if (p.startsWith(proc)) {
+            rel = "proc/" + proc.relativize(p);
+        } else if (sys != null && p.startsWith(sys)) {
+            rel = "sys/" + sys.relativize(p);
+        } else {
+            return;
+        }
+        Path out = saveDir.resolve(rel + suffix).normalize();
+        if (!out.startsWith(saveDir.normalize())) {
+            return;
+        }
+        if (writer == null) {
+            writer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "hangdoctor-save");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        writer.execute(() -> write(out, text));
+    }
+
+    /** On the writer thread. */
+    private void write(Path out, String text) {
+        if (saveError != null) {
+            return;
+        }
+        try {
+            Path dir = out.getParent();
+            if (madeDirs.add(dir)) {
+                Files.createDirectories(dir);
+            }
+            Files.writeString(out, text, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException ex) {
+            saveError = "could not save the bundle under " + saveDir + ": " + ex.getMessage();
+        }
+    }
+
+    /** Waits for the bundle's writes at most {@code waitNanos}; what went wrong becomes a warning of {@code ev}. */
+    void finish(long waitNanos, Evidence ev) {
+        if (writer == null) {
+            return;
+        }
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(waitNanos, TimeUnit.NANOSECONDS)) {
+                writer.shutdownNow();
+                ev.warn("the bundle under " + saveDir + " is incomplete: its disk did not keep up");
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            ev.warn("the bundle under " + saveDir + " may be incomplete: interrupted while saving");
+        }
+        if (saveError != null) {
+            ev.warn(saveError);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.hangdoctor.collect;
+
+import dev.hangdoctor.collect.TimedReader.Op;
+import dev.hangdoctor.collect.TimedReader.Result;
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.MemCgroup;
+import dev.hangdoctor.parse.CgroupFiles;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+import static dev.hangdoctor.collect.ScanReads.text;
+
+/**
+ * The cgroup trees of one scan under sys/fs/cgroup (v1 controller hierarchies and the v2 root): memory cgroups and
+ * CPU bandwidth counts, walked breadth first within a count and a depth cap, every file through the scan's reads.
+ */
+final class CgroupScanner {
+    private static final int MAX_CGROUP_DEPTH = 16;
+    private static final int MAX_CGROUP_PIDS = 1000;
+
+    private final ScanReads reads;
+    private final Path sys;
+    private final Evidence ev;
+    private final long deadline;
+    private final int maxCgroups;
+
+    CgroupScanner(ScanReads reads, Path sys, Evidence ev, long deadline, int maxCgroups) {
+        this.reads = reads;
+        this.sys = sys;
+        this.ev = ev;
+        this.deadline = deadline;
+        this.maxCgroups = maxCgroups;
+    }
+
+    /** Hierarchies under sys/fs/cgroup: v1 controller directories (by name) and the v2 root, if any. */
+    private List<String> v1Hierarchies() {
+        Path v2 = v2Root();
+        if (sys == null || (v2 != null && v2.equals(sys.resolve("fs").resolve("cgroup")))) {
+            return List.of(); // pure v2: the directories there are cgroups, not hierarchies
+        }
+        return reads.run1(Op.listDirs(sys.resolve("fs").resolve("cgroup")), deadline).lines();
+    }
+
+    private Path v2Root() {
+        if (sys == null) {
+            return null;
+        }
+        if (v2RootKnown) {
+            return v2Root;
+        }
+        v2RootKnown = true;
+        v2Root = findV2Root();
+        return v2Root;
+    }
+
+    private boolean v2RootKnown;
+    private Path v2Root;
+
+    private Path findV2Root() {
+        Path base = sys.resolve("fs").resolve("cgroup");
+        if (reads.run1(Op.read(base.resolve("cgroup.controllers")), deadline).ok()) {
+            return base;
+        }
+        Path unified = base.resolve("unified");
+        return reads.run1(Op.read(unified.resolve("cgroup.controllers")), deadline).ok() ? unified : null;
+    }
+
+    private List<Path> hierarchyDirs(String controller, List<String> v1) {
+        List<Path> out = new ArrayList<>();
+        for (String name : v1) {
+            for (String c : name.split(",")) {
+                if (c.equals(controller)) {
+                    out.add(sys.resolve("fs").resolve("cgroup").resolve(name));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Visits cgroup directories breadth first, reading {@code files} of each, within the count and depth caps. */
+    private void walk(Path top, List<String> files, String what, CgroupVisitor visitor) {
+        Deque<Path> queue = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        queue.add(top);
+        depths.add(0);
+        int visited = 0;
+        while (!queue.isEmpty() && !reads.stopped()) {
+            if (visited >= maxCgroups) {
+                ev.warn(what + ": looked at the first " + visited + " cgroups under " + top + " (cap)");
+                return;
+            }
+            Path dir = queue.poll();
+            int depth = depths.poll();
+            List<Op> ops = new ArrayList<>(files.size() + 1);
+            ops.add(Op.listDirs(dir));
+            for (String f : files) {
+                ops.add(Op.read(dir.resolve(f)));
+            }
+            List<Result> rs = reads.run(ops, deadline);
+            visited++;
+            if (ScanReads.timedOut(rs)) {
+                ev.warn(what + ": " + dir + " did not answer; skipped it");
+                continue;
+            }
+            visitor.visit(dir, "/" + top.relativize(dir).toString(), rs.subList(1, rs.size()));
+            if (depth < MAX_CGROUP_DEPTH) {
+                List<String> subs = new ArrayList<>(rs.get(0).lines());
+                subs.sort(null);
+                for (String s : subs) {
+                    queue.add(dir.resolve(s));
+                    depths.add(depth + 1);
+                }
+            }
+        }
+    }
+
+    private interface CgroupVisitor {
+        void visit(Path dir, String path, List<Result> files);
+    }
+
+    /** Memory cgroups with a limit or under OOM (v1 and v2), and how many were walked and unlimited. */
+    void memCgroups() {
+        int[] skipped = {0};
+        int[] walked = {0};
+        List<String> v1 = v1Hierarchies();
+        for (Path top : hierarchyDirs("memory", v1)) {
+            walk(top, List.of("memory.limit_in_bytes", "memory.oom_control"), "memory cgroups", (dir, path, rs) -> {
+                walked[0]++;
+                CgroupFiles.Limit limit = CgroupFiles.limit(text(rs.get(0)));
+                Map<String, Long> oom = CgroupFiles.flatKeyed(text(rs.get(1)));
+                if (limit == null && oom.isEmpty()) {
+                    return;
+                }
+                boolean underOom = oom.getOrDefault("under_oom", 0L) != 0;
+                if ((limit == null || limit.unlimited()) && !underOom) {
+                    skipped[0]++;
+                    return;
+                }
+                List<Result> more = reads.run(List.of(Op.read(dir.resolve("memory.usage_in_bytes")),
+                        Op.read(dir.resolve("memory.failcnt")), Op.read(dir.resolve("cgroup.procs"))), deadline);
+                ev.addMemCgroup(new MemCgroup(path, 1, CgroupFiles.number(text(more.get(0))),
+                        limit == null ? null : limit.bytes(), limit != null && limit.unlimited(),
+                        oom.containsKey("under_oom") ? underOom : null,
+                        oom.containsKey("oom_kill_disable") ? oom.get("oom_kill_disable") != 0 : null,
+                        CgroupFiles.number(text(more.get(1))), oom.get("oom_kill"), oom, null,
+                        CgroupFiles.pids(text(more.get(2)), MAX_CGROUP_PIDS)));
+            });
+        }
+        Path v2 = v2Root();
+        if (v2 != null) {
+            walk(v2, List.of("memory.max", "memory.events"), "memory cgroups", (dir, path, rs) -> {
+                CgroupFiles.Limit limit = CgroupFiles.limit(text(rs.get(0)));
+                if (limit == null) {
+                    return; // no memory controller here (the root, or memory not enabled)
+                }
+                walked[0]++;
+                if (limit.unlimited()) {
+                    skipped[0]++;
+                    return;
+                }
+                Map<String, Long> events = CgroupFiles.flatKeyed(text(rs.get(1)));
+                List<Result> more = reads.run(List.of(Op.read(dir.resolve("memory.current")),
+                        Op.read(dir.resolve("memory.pressure")), Op.read(dir.resolve("cgroup.procs"))), deadline);
+                String pressure = text(more.get(1));
+                ev.addMemCgroup(new MemCgroup(path, 2, CgroupFiles.number(text(more.get(0))), limit.bytes(), false,
+                        null, null, events.get("max"), events.get("oom_kill"), events,
+                        pressure == null ? null : pressure.strip().replace("\n", "; "),
+                        CgroupFiles.pids(text(more.get(2)), MAX_CGROUP_PIDS)));
+            });
+        }
+        if (walked[0] > 0) {
+            ev.host().sysctls().put("cgroup.memory.walked", Integer.toString(walked[0]));
+            ev.host().sysctls().put("cgroup.memory.unlimited", Integer.toString(skipped[0]));
+        }
+    }
+
+
+    /** CPU bandwidth: how many cgroups have a quota, how many were throttled and for how long, in total. */
+    void cpuCgroups() {
+        long[] quota = {0};
+        long[] throttledGroups = {0};
+        long[] nrThrottled = {0};
+        long[] throttledNs = {0};
+        long[] walked = {0};
+        for (Path top : hierarchyDirs("cpu", v1Hierarchies())) {
+            walk(top, List.of("cpu.cfs_quota_us"), "cpu cgroups", (dir, path, rs) -> {
+                cpuGroup(dir, CgroupFiles.cpuQuota(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
+                        nrThrottled, throttledNs, walked);
+            });
+        }
+        Path v2 = v2Root();
+        if (v2 != null) {
+            walk(v2, List.of("cpu.max"), "cpu cgroups", (dir, path, rs) -> {
+                cpuGroup(dir, CgroupFiles.cpuQuota(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
+                        nrThrottled, throttledNs, walked);
+            });
+        }
+        if (walked[0] > 0) {
+            Map<String, String> s = ev.host().sysctls();
+            s.put("cgroup.cpu.walked", Long.toString(walked[0]));
+            s.put("cgroup.cpu.quota_set", Long.toString(quota[0]));
+            s.put("cgroup.cpu.throttled_cgroups", Long.toString(throttledGroups[0]));
+            s.put("cgroup.cpu.nr_throttled_total", Long.toString(nrThrottled[0]));
+            s.put("cgroup.cpu.throttled_ns_total", Long.toString(throttledNs[0]));
+        }
+    }
+
+    private void cpuGroup(Path dir, Long quota, boolean present, long[] quotas, long[] throttledGroups,
+                          long[] nrThrottled, long[] throttledNs, long[] walked) {
+        if (!present) {
+            return;
+        }
+        walked[0]++;
+        if (quota == null) {
+            return;
+        }
+        quotas[0]++;
+        Map<String, Long> st = CgroupFiles.flatKeyed(text(reads.run1(Op.read(dir.resolve("cpu.stat")), deadline)));
+        long n = st.getOrDefault("nr_throttled", 0L);
+        nrThrottled[0] += n;
+        if (n > 0) {
+            throttledGroups[0]++;
+        }
+        // v1 says throttled_time in ns, v2 throttled_usec
+        throttledNs[0] += st.containsKey("throttled_time") ? st.get("throttled_time")
+                : st.getOrDefault("throttled_usec", 0L) * 1000;
+    }
+}
