@@ -96,6 +96,13 @@ public final class WatchCommand implements Callable<Integer> {
             Thread hook = new Thread(stop::countDown, "hangdoctor-watch-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             agent.start();
+            long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+            if (heapMb > 128) {
+                // a one-shot command's JVM flags (or none) let a months-long agent grow far past its bound
+                err.println("hangdoctor: warning: the agent runs with a " + heapMb + " MB heap limit; start it with"
+                        + " ./hangdoctor watch or the JVM flags of deploy/hangdoctor.service (-Xmx64m -Xmn6m ...) to keep"
+                        + " it within 80 MB resident");
+            }
             if (runFor != null) {
                 stop.await(runFor.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 try {

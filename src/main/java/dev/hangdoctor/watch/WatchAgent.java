@@ -110,7 +110,7 @@ public final class WatchAgent implements AutoCloseable {
         loop.setDaemon(true);
         loop.start();
         log.accept("watching: interval " + cfg.interval().toMillis() + " ms, stuck after " + cfg.stuckAfter().toMillis()
-                + " ms, state in " + cfg.stateDir() + (api == null ? "" : ", API on http://" + hostPort(api.address()))
+                + " ms, state in " + store.stateDir() + (api == null ? "" : ", API on http://" + hostPort(api.address()))
                 + ", " + tracker.size() + " incident(s) on record");
         return this;
     }
