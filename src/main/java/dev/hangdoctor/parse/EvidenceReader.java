@@ -53,10 +53,6 @@ public final class EvidenceReader {
         String buffer = null;
         while (reader.next()) {
             lineNo++;
-            if (lineNo == 1 && reader.looksBinary()) {
-                throw new UnrecognisedEvidenceException(source + ": binary data, not text evidence (understood: "
-                        + UNDERSTOOD + ")");
-            }
             if (reader.text() != buffer) {
                 buffer = reader.text();
                 pasted.scanBuffer(buffer);
@@ -81,11 +77,24 @@ public final class EvidenceReader {
             }
             pasted.accept(reader.decode(), lineNo);
         }
+        if (reader.binaryFrom() == 0) {
+            throw new UnrecognisedEvidenceException(source + ": binary data, not text evidence (understood: "
+                    + UNDERSTOOD + ")");
+        }
         pasted.finish();
         for (LineSink sink : new LineSink[] {kernel, traces, goroutines}) {
             sink.finish();
         }
         dispatch.finish();
+        if (reader.binaryFrom() > 0) {
+            String why = source + ": binary data from byte " + reader.binaryFrom() + " on ("
+                    + (BoundedLineReader.MAX_BINARY_RUN >> 20) + " MiB without text); the rest was not read";
+            if (evidence.isEmpty()) {
+                throw new UnrecognisedEvidenceException(why + ", and nothing before it was recognised (understood: "
+                        + UNDERSTOOD + ")");
+            }
+            evidence.warn(why);
+        }
         if (reader.truncatedLines() > 0) {
             evidence.warn(source + ": " + reader.truncatedLines() + " line(s) longer than "
                     + BoundedLineReader.MAX_LINE + " bytes were cut");

@@ -65,8 +65,10 @@ class OomGuardDryRunTest {
         assertThat(e.cgroup()).isEqualTo("/docker/c1");
         assertThat(e.usage()).isEqualTo(240L << 20);
         assertThat(e.limit()).isEqualTo(256L << 20);
-        assertThat(e.fillRate()).isGreaterThan(1e9);
-        assertThat(e.secondsToLimit()).isLessThan(0.25);
+        // the rate depends on how long the machine took between the two passes: pin only that it is a rise and that
+        // the horizon is computed from it
+        assertThat(e.fillRate()).isPositive();
+        assertThat(e.secondsToLimit()).isCloseTo((16L << 20) / e.fillRate(), org.assertj.core.data.Percentage.withPercentage(1));
         assertThat(e.reason()).contains("threshold 90%").contains("rss 180 MiB");
         assertThat(Files.readString(audit.file())).contains("\"result\":\"dry-run\"")
                 .contains("java:" + (GuardHost.PID_BASE + 1));
