@@ -63,6 +63,7 @@ public final class Diagnoser {
         Map<String, Integer> depth = supersedesDepth();
         List<RuleMatch> ordered = new ArrayList<>(matches);
         ordered.sort(Comparator.comparingInt((RuleMatch m) -> -depth.getOrDefault(m.rule().id(), 0)));
+        ordered = StorageLayerOrder.order(ordered, evidence);
         for (RuleMatch m : ordered) {
             for (Part part : partition(m, graph)) {
                 Built b = build(m, part, graph, evidence);
