@@ -156,7 +156,7 @@ final class PastedText {
     // ---- quoting
 
     /**
-     * Takes off e-mail quote marks ({@code >}, each with one optional space, any depth) and the indentation before
+     * Takes off e-mail quote marks ({@code >}, any depth, with the spaces between them and one space after the last) and the indentation before
      * them. A crash {@code ps} row that starts with its active-task mark ({@code >  1234 ...}) is left whole.
      */
     static String unquote(String line) {
@@ -172,12 +172,16 @@ final class PastedText {
             i++;
             if (i < n && line.charAt(i) == ' ') {
                 int j = i + 1;
-                // "> > >": a space between marks belongs to the quoting; a space before text too
+                while (j < n && line.charAt(j) == ' ') {
+                    j++;
+                }
+                // "> > >", ">  > " (a reply to a reply whose own marks were indented): spaces between marks belong
+                // to the quoting; one space before text too, the rest is the text's own indentation
                 if (j < n && line.charAt(j) == '>') {
                     i = j;
                     continue;
                 }
-                i = j;
+                i++;
                 break;
             }
         }

@@ -36,7 +36,9 @@ final class TraceNoise {
 
     /** Lines tolerated between a header and the first frame only. */
     static boolean isHeaderNoise(String t) {
-        return t.startsWith("task: ") || t.startsWith("RIP ") || t.startsWith("Showing busy");
+        // "flags:0x...": the last field of sched_show_task's "task:... ppid:N flags:0x%08lx" line, which a mailer
+        // wrapped onto a line of its own
+        return t.startsWith("task: ") || t.startsWith("RIP ") || t.startsWith("Showing busy") || t.startsWith("flags:0x");
     }
 
     /** Lines tolerated inside a crash {@code bt}. */

@@ -57,6 +57,17 @@ class PastedTextTest {
     }
 
     @Test
+    void aReplyToAReplyWithIndentedMarksAndWrappedTaskLinesIsRead() throws IOException {
+        Evidence e = fixture("sysrq-w-reply-to-reply.txt");
+        assertThat(PastedText.unquote(">  >  schedule+0x5a/0xd0")).isEqualTo(" schedule+0x5a/0xd0");
+        // each "task:... ppid:1905" line lost its "flags:0x00000002" to the next line: the stack stays the task's
+        assertThat(e.taskOrNull(2064).frames()).extracting(f -> f.function())
+                .contains("rwsem_down_read_slowpath", "proc_pid_cmdline_read");
+        assertThat(e.taskOrNull(12249).frames()).extracting(f -> f.function()).contains("do_user_addr_fault");
+        assertThat(e.taskOrNull(12251).frames()).extracting(f -> f.function()).contains("rwsem_down_write_slowpath");
+    }
+
+    @Test
     void crashPsActiveMarkIsNotAQuote() {
         String row = ">  1234      2   1  ffff88003a6c0000  RU   0.0       0      0  [kworker/1:1]";
         assertThat(PastedText.unquote(row)).isEqualTo(row);
