@@ -13,6 +13,7 @@ import dev.hangdoctor.model.StackContext;
  *       `ext4_sync_file+0x1f5/0x3a0 [ext4 1b2c...]`, syzbot's `context_switch kernel/sched/core.c:5401 [inline]`,
  *       arm64's `__switch_to+0xf0/0x1c0 (T)`;</li>
  *   <li>arm32 `[<8079ef70>] (__schedule) from [<8079f5d8>] (schedule+0x50/0xa8)`;</li>
+ *   <li>powerpc `[c000003fce317400] [c000000000b5f9d0] rcu_dump_cpu_stacks+0xd0/0x134`;</li>
  *   <li>crash `bt`: `#2 [ffff9f53ff35bc98] jbd2_journal_commit_transaction at ffffffffc01fe8b0 [jbd2]`.</li>
  * </ul>
  * Returns null for anything else; never throws. The context is always TASK: which stack a frame ran on is told
@@ -36,8 +37,11 @@ public final class FrameLineParser {
         int i = 0;
         boolean addressed = false;
         if (c == '[') {
+            if (line.length() >= 4 && line.charAt(1) != '<') {
+                return parsePowerpc(line);
+            }
             // "[<ffffffff8163a909>]", "[<0>]" and the "[< 0>]" of hand-edited pastes
-            if (line.length() < 4 || line.charAt(1) != '<') {
+            if (line.length() < 4) {
                 return null;
             }
             int close = line.indexOf(">]", 2);
@@ -98,6 +102,40 @@ public final class FrameLineParser {
         }
         String module = moduleAfter(line, i);
         return new Frame(function, location, module, unreliable, StackContext.TASK);
+    }
+
+    /**
+     * powerpc show_stack(): `[c000003fce317400] [c000000000b5f9d0] rcu_dump_cpu_stacks+0xd0/0x134` (stack pointer,
+     * return address, symbol), optionally a module, the ftrace return ` (func+0x..)` and ` (unreliable)`, which the
+     * kernel prints on the first frame when it may be a stale link register value.
+     */
+    private static Frame parsePowerpc(String line) {
+        int i = hexInBrackets(line, 0);
+        if (i < 0 || i >= line.length() || line.charAt(i) != ' ') {
+            return null;
+        }
+        i = hexInBrackets(line, i + 1);
+        if (i < 0 || i >= line.length() || line.charAt(i) != ' ') {
+            return null;
+        }
+        Frame f = parseSymbol(line, i + 1, false, false);
+        if (f == null || f.location().isEmpty()) {
+            return null;
+        }
+        return line.endsWith(" (unreliable)")
+                ? new Frame(f.function(), f.location(), f.module(), true, f.context()) : f;
+    }
+
+    /** The index after `[hex]` at {@code from} (8 to 16 hex digits), or -1. */
+    private static int hexInBrackets(String line, int from) {
+        if (from >= line.length() || line.charAt(from) != '[') {
+            return -1;
+        }
+        int close = line.indexOf(']', from);
+        if (close - from - 1 < 8 || close - from - 1 > 16 || !isHex(line.substring(from + 1, close), 0)) {
+            return -1;
+        }
+        return close + 1;
     }
 
     /** crash: `#N [stackaddr] name at addr [module]`, optionally `name+off` (bt -s) and `(via x)` / ` *` tails. */

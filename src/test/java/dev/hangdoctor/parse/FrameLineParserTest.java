@@ -20,6 +20,20 @@ class FrameLineParserTest {
     }
 
     @Test
+    void readsPowerpcFramesWithTheFirstFrameUnreliable() {
+        // github.com/open-power/skiboot issue 138 (POWER9, RHEL)
+        Frame first = FrameLineParser.parse("[c000003fce317390] [c000000000b5f370] sched_show_task.part.61+0x78/0x90 (unreliable)");
+        assertThat(first.function()).isEqualTo("sched_show_task.part.61");
+        assertThat(first.unreliable()).isTrue();
+        Frame f = FrameLineParser.parse("[c000003fce317400] [c000000000b5f9d0] rcu_dump_cpu_stacks+0xd0/0x134");
+        assertThat(f.function()).isEqualTo("rcu_dump_cpu_stacks");
+        assertThat(f.location()).isEqualTo("+0xd0/0x134");
+        assertThat(f.unreliable()).isFalse();
+        assertThat(FrameLineParser.parse("[c000003fce317c")).isNull();
+        assertThat(FrameLineParser.parse("[ 1000.536710] Call Trace:")).isNull();
+    }
+
+    @Test
     void readsProcStackWithHiddenAddressesAndTheTranslatedSpace() {
         assertThat(FrameLineParser.parse("[<0>] do_wait+0x156/0x2f0").function()).isEqualTo("do_wait");
         assertThat(FrameLineParser.parse("[< 0>] put_files_struct+0x6b/0xc0").function()).isEqualTo("put_files_struct");

@@ -68,6 +68,22 @@ class PastedTextTest {
     }
 
     @Test
+    void aPowerpcStackRunsOnAcrossItsInterruptFrame() throws IOException {
+        // github.com/open-power/skiboot issue 138: one stack, the RCU stall detector's timer interrupt on top
+        Evidence e = read(String.join("\n",
+                "[ 1000.536710] Call Trace:",
+                "[ 1000.536800] [c000003fce317400] [c000000000b5f9d0] rcu_dump_cpu_stacks+0xd0/0x134",
+                "[ 1000.537324] [c000003fce3177e0] [c000000000008f84] decrementer_common+0x114/0x120",
+                "[ 1000.537383] --- interrupt: 901 at smp_call_function_single+0x180/0x2a0",
+                "[ 1000.537383]     LR = smp_call_function_single+0x208/0x2a0",
+                "[ 1000.537467] [c000003fce317b30] [c000000000296920] perf_reboot+0x100/0x1a0",
+                "[ 1000.537573] [c000003fce317c10] [c000000000140f6c] kernel_power_off+0x2c/0x150"));
+        assertThat(e.tasks()).hasSize(1);
+        assertThat(e.tasks().iterator().next().frames()).extracting(f -> f.function())
+                .containsExactly("rcu_dump_cpu_stacks", "decrementer_common", "perf_reboot", "kernel_power_off");
+    }
+
+    @Test
     void crashPsActiveMarkIsNotAQuote() {
         String row = ">  1234      2   1  ffff88003a6c0000  RU   0.0       0      0  [kworker/1:1]";
         assertThat(PastedText.unquote(row)).isEqualTo(row);
