@@ -110,8 +110,10 @@ public final class LiveSampler {
             second = new ScanWindow((secondStart - firstDone) / 1_000_000, entries);
         }
 
+        KernelHistory clock = null;
         if (kmsg != null) {
             KmsgReader.Result r = kmsg.await(end);
+            clock = KernelHistory.now(procDir());
             ev.mergeLogIntoLive(r.toEvidence());
             if (options.saveDir() != null && !r.lines().isEmpty()) {
                 String w = KmsgReader.save(r, options.saveDir());
@@ -123,7 +125,14 @@ public final class LiveSampler {
         if (second != null) {
             second.applyTo(ev);
             if (options.saveDir() != null) {
-                saveWindow(second, ev);
+                save(ScanWindow.FILE, second.format(), ev);
+            }
+        }
+        if (clock != null) {
+            // after the window: a task stuck across it is current, one that ran again is not
+            clock.retire(ev);
+            if (options.saveDir() != null) {
+                save(KernelHistory.FILE, clock.format(), ev);
             }
         }
         ev.live(true);
@@ -183,13 +192,13 @@ public final class LiveSampler {
                 ss == null ? null : ss.voluntaryCtxtSwitches(), ss == null ? null : ss.nonvoluntaryCtxtSwitches());
     }
 
-    private void saveWindow(ScanWindow w, Evidence ev) {
-        Path out = options.saveDir().resolve(ScanWindow.FILE);
+    private void save(String file, String text, Evidence ev) {
+        Path out = options.saveDir().resolve(file);
         try {
             Files.createDirectories(out.getParent());
-            Files.writeString(out, w.format(), StandardCharsets.UTF_8);
+            Files.writeString(out, text, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException ex) {
-            ev.warn("could not save " + ScanWindow.FILE + " under " + options.saveDir() + ": " + ex.getMessage());
+            ev.warn("could not save " + file + " under " + options.saveDir() + ": " + ex.getMessage());
         }
     }
 

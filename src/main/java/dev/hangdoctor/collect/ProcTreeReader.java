@@ -203,7 +203,8 @@ public final class ProcTreeReader {
      */
     private void bundleExtras(Evidence e, Path base) {
         Path kmsg = base.resolve(KmsgReader.SAVED_FILE);
-        if (Files.isRegularFile(kmsg, LinkOption.NOFOLLOW_LINKS)) {
+        boolean scanned = Files.isRegularFile(kmsg, LinkOption.NOFOLLOW_LINKS);
+        if (scanned) {
             try (java.io.InputStream in = Files.newInputStream(kmsg, LinkOption.NOFOLLOW_LINKS)) {
                 e.mergeLogIntoLive(EvidenceReader.read(in, KmsgReader.SOURCE));
             } catch (IOException | RuntimeException ex) {
@@ -218,6 +219,11 @@ public final class ProcTreeReader {
             ScanWindow.parse(r.text()).applyTo(e);
         } else if (r.status() != Status.MISSING) {
             e.warn(ScanWindow.FILE + ": not read (" + r.status() + ")");
+        }
+        if (scanned) {
+            // the kernel messages of a live scan: what was history then is history in the bundle too
+            Result clock = reader.run(Op.read(base.resolve(KernelHistory.FILE)), true, perOp, System.nanoTime() + perOp);
+            (clock.ok() ? KernelHistory.parse(clock.text()) : new KernelHistory(null, null)).retire(e);
         }
     }
 

@@ -120,7 +120,8 @@ public final class Diagnoser {
         evidence.host().pressure().forEach((k, v) -> host.put("pressure." + k, v));
         return new Diagnosis(findings, groups, byState, evidence.tasks().size(), evidence.host().kernelRelease(),
                 List.copyOf(evidence.formats()), logLines(evidence), goroutines(evidence), warnings,
-                GraphViewBuilder.build(findings, graph), host, evidence.memCgroups(), evidence.fuseConnections());
+                GraphViewBuilder.build(findings, graph), host, evidence.memCgroups(), evidence.fuseConnections(),
+                evidence.history());
     }
 
     /**

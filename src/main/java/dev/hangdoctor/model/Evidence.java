@@ -36,6 +36,7 @@ public final class Evidence {
     private final List<UffdHandle> uffds = new ArrayList<>();
     private final Set<String> formats = new LinkedHashSet<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<String> history = new ArrayList<>();
     private long goroutinesDropped;
     private int nextAnonymousPid = -1;
     private boolean live;
@@ -131,6 +132,33 @@ public final class Evidence {
         }
     }
 
+    /**
+     * Moves the kernel events {@code past} describes (a sentence saying when and why) out of the current picture
+     * into {@link #history()}: a hung-task report about a task that has since exited is no hang now. When every
+     * kept event of a kind is past, the ones dropped beyond the cap are taken as past too.
+     */
+    public void retireEvents(java.util.function.Function<KernelEvent, String> past) {
+        for (Map.Entry<KernelEventKind, List<KernelEvent>> e : events.entrySet()) {
+            List<KernelEvent> kept = new ArrayList<>();
+            for (KernelEvent ev : e.getValue()) {
+                String why = past.apply(ev);
+                if (why == null) {
+                    kept.add(ev);
+                } else if (history.size() < EVENTS_PER_KIND && !history.contains(why)) {
+                    history.add(why);
+                }
+            }
+            int retired = e.getValue().size() - kept.size();
+            if (retired == 0) {
+                continue;
+            }
+            long total = eventCounts.getOrDefault(e.getKey(), 0L);
+            long overflow = total - e.getValue().size();
+            eventCounts.put(e.getKey(), kept.isEmpty() ? 0L : kept.size() + Math.max(0, overflow));
+            e.setValue(kept);
+        }
+    }
+
     public void addMemCgroup(MemCgroup c) { memCgroups.add(c); }
     public void addFuseConnection(FuseConnection c) { fuseConnections.add(c); }
     public void addUffd(UffdHandle u) { uffds.add(u); }
@@ -160,6 +188,8 @@ public final class Evidence {
     public List<UffdHandle> uffds() { return Collections.unmodifiableList(uffds); }
     public Set<String> formats() { return Collections.unmodifiableSet(formats); }
     public List<String> warnings() { return Collections.unmodifiableList(warnings); }
+    /** Kernel messages about what is no longer so (tasks gone or running again), each with when it was logged. */
+    public List<String> history() { return Collections.unmodifiableList(history); }
     public boolean live() { return live; }
 
     /** True when nothing at all was recognised: not even a log prefix, so the input is not evidence. */
@@ -228,6 +258,7 @@ public final class Evidence {
         uffds.addAll(o.uffds);
         formats.addAll(o.formats);
         o.warnings.forEach(this::warn);
+        o.history.stream().filter(h -> !history.contains(h)).forEach(history::add);
         live |= o.live;
     }
 }

@@ -123,6 +123,7 @@ public final class JsonReport {
         strings(root.putArray("logLines"), d.logLines());
         strings(root.putArray("goroutines"), d.goroutines());
         strings(root.putArray("warnings"), d.warnings());
+        strings(root.putArray("history"), d.history());
         ObjectNode graph = root.putObject("graph");
         ArrayNode nodes = graph.putArray("nodes");
         for (GraphView.Node n : d.graph().nodes()) {

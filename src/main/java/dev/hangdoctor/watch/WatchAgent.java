@@ -1,6 +1,7 @@
 package dev.hangdoctor.watch;
 
 import dev.hangdoctor.collect.KmsgReader;
+import dev.hangdoctor.collect.KernelHistory;
 import dev.hangdoctor.collect.LiveSampler;
 import dev.hangdoctor.collect.TimedReader;
 import dev.hangdoctor.diagnose.Diagnoser;
@@ -15,6 +16,7 @@ import dev.hangdoctor.guard.OomGuard;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -258,11 +260,17 @@ public final class WatchAgent implements AutoCloseable {
             if (kmsg != null) {
                 KmsgReader.Result r = kmsg.recent();
                 if (!r.lines().isEmpty()) {
-                    ev.mergeFrom(r.toEvidence());
+                    // as scan does: a task the log names counts only as it is now, and reports of tasks gone or
+                    // running again are history, not a reason for an incident
+                    ev.mergeLogIntoLive(r.toEvidence());
+                    KernelHistory clock = KernelHistory.now(cfg.root().resolve("proc"));
+                    clock.retire(ev);
                     String w = KmsgReader.save(r, dir);
                     if (w != null) {
                         ev.warn(w);
                     }
+                    Files.createDirectories(dir.resolve(KernelHistory.FILE).getParent());
+                    Files.writeString(dir.resolve(KernelHistory.FILE), clock.format());
                 }
             }
             Diagnosis d = diagnoser.diagnose(ev);
