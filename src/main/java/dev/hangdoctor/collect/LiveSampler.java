@@ -4,6 +4,8 @@ import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.FuseConnection;
+import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.parse.ProcStat;
 import dev.hangdoctor.parse.ProcStatus;
@@ -15,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -107,7 +111,7 @@ public final class LiveSampler {
             sleepUntil(Math.min(firstDone + window, end - reserve));
             long secondStart = System.nanoTime();
             List<ScanWindow.Entry> entries = sampleAgain(procDir(), candidates, reader, end, ev);
-            second = new ScanWindow((secondStart - firstDone) / 1_000_000, entries);
+            second = new ScanWindow((secondStart - firstDone) / 1_000_000, entries, fuseWaitingAgain(reader, end, ev));
         }
 
         KernelHistory clock = null;
@@ -169,6 +173,36 @@ public final class LiveSampler {
         if (done < candidates.size()) {
             ev.warn("second sample stopped early: read " + done + " of " + candidates.size()
                     + " tasks again; the others keep their first sample");
+        }
+        return out;
+    }
+
+    /**
+     * The waiting count of each FUSE connection that had requests waiting, read again: whether they drained across
+     * the window is what tells a stuck connection from a busy one.
+     */
+    private Map<Integer, Long> fuseWaitingAgain(TimedReader reader, long end, Evidence ev) {
+        Path conns = root.resolve("sys").resolve("fs").resolve("fuse").resolve("connections");
+        List<Integer> ids = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        for (FuseConnection c : ev.fuseConnections()) {
+            if (c.waiting() != null && c.waiting() > 0) {
+                ids.add(c.id());
+                ops.add(Op.read(conns.resolve(Integer.toString(c.id())).resolve("waiting")));
+            }
+        }
+        Map<Integer, Long> out = new TreeMap<>();
+        if (ops.isEmpty()) {
+            return out;
+        }
+        List<Result> rs = reader.run(ops, false, Duration.ofSeconds(1).toNanos(), end);
+        for (int i = 0; i < ids.size(); i++) {
+            Long n = rs.get(i).ok() ? CgroupFiles.number(rs.get(i).text()) : null;
+            if (n != null) {
+                out.put(ids.get(i), n);
+            } else if (rs.get(i).status() == Status.MISSING) {
+                out.put(ids.get(i), 0L); // the connection went away: nothing waits on it any more
+            }
         }
         return out;
     }

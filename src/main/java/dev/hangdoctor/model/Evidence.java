@@ -161,6 +161,11 @@ public final class Evidence {
 
     public void addMemCgroup(MemCgroup c) { memCgroups.add(c); }
     public void addFuseConnection(FuseConnection c) { fuseConnections.add(c); }
+
+    /** Sets each connection's waiting count at the end of a live scan's window, by connection id. */
+    public void fuseWaitingAfter(Map<Integer, Long> after) {
+        fuseConnections.replaceAll(c -> after.containsKey(c.id()) ? c.withWaitingAfter(after.get(c.id())) : c);
+    }
     public void addUffd(UffdHandle u) { uffds.add(u); }
     public void addFormat(String f) { formats.add(f); }
     public void warn(String w) { if (warnings.size() < 100 && !warnings.contains(w)) warnings.add(w); }
