@@ -85,6 +85,18 @@ public final class PidStat {
 
         /** Parses buf[off, off + len); false when it is not a stat line (the fields are then undefined). */
         public boolean parse(byte[] buf, int off, int len) {
+            return parse(buf, off, len, PROCESSOR);
+        }
+
+        /**
+         * Parses only as far as starttime (field 22): state, num_threads and starttime are all the sampler needs,
+         * and the seventeen fields after it would cost a walk over half the line for every thread every interval.
+         */
+        public boolean parseThroughStartTime(byte[] buf, int off, int len) {
+            return parse(buf, off, len, STARTTIME);
+        }
+
+        private boolean parse(byte[] buf, int off, int len, int lastField) {
             int end = off + len;
             int open = -1;
             for (int i = off; i < end; i++) {
@@ -126,7 +138,7 @@ public final class PidStat {
             processor = ABSENT;
             int i = close + 1;
             int field = 2;
-            while (field < PROCESSOR) {
+            while (field < lastField) {
                 while (i < end && isSpace(buf[i])) {
                     i++;
                 }
@@ -140,14 +152,21 @@ public final class PidStat {
                 field++;
                 switch (field) {
                     case 3 -> state = (char) (buf[from] & 0xff);
-                    case PPID -> ppid = number(buf, from, i);
-                    case FLAGS -> flags = number(buf, from, i);
-                    case UTIME -> utime = number(buf, from, i);
-                    case STIME -> stime = number(buf, from, i);
                     case NUM_THREADS -> numThreads = number(buf, from, i);
                     case STARTTIME -> startTime = number(buf, from, i);
-                    case PROCESSOR -> processor = number(buf, from, i);
-                    default -> { }
+                    default -> {
+                        // the sampler's walk (to starttime) leaves the fields only the full parse needs
+                        if (lastField == PROCESSOR) {
+                            switch (field) {
+                                case PPID -> ppid = number(buf, from, i);
+                                case FLAGS -> flags = number(buf, from, i);
+                                case UTIME -> utime = number(buf, from, i);
+                                case STIME -> stime = number(buf, from, i);
+                                case PROCESSOR -> processor = number(buf, from, i);
+                                default -> { }
+                            }
+                        }
+                    }
                 }
             }
             return field >= 3;
@@ -201,7 +220,8 @@ public final class PidStat {
 
     /** What the regex class \\s matches. */
     private static boolean isSpace(byte c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+        // most bytes are digits, above ' ': one comparison rules them out (\t \n \v \f \r are 9 to 13)
+        return c <= ' ' && (c == ' ' || c >= '\t' && c <= '\r');
     }
 
     /** A decimal number with an optional sign in buf[from, to), or {@link #ABSENT} (also on overflow). */
@@ -215,10 +235,12 @@ public final class PidStat {
         if (i >= to) {
             return ABSENT;
         }
+        // 18 digits cannot overflow a long: only longer numbers pay for the check
+        boolean mayOverflow = to - i > 18;
         long v = 0;
         for (; i < to; i++) {
             int d = buf[i] - '0';
-            if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
+            if (d < 0 || d > 9 || mayOverflow && v > (Long.MAX_VALUE - d) / 10) {
                 return ABSENT;
             }
             v = v * 10 + d;

@@ -418,7 +418,7 @@ public final class CheapSampler {
 
     /** Parses one stat file into {@link #stat}; false unless it holds num_threads and starttime. */
     private boolean statLine(byte[] buf, int off, int len) {
-        return stat.parse(buf, off, len) && stat.numThreads() >= 0 && stat.startTime() >= 0;
+        return stat.parseThroughStartTime(buf, off, len) && stat.numThreads() >= 0 && stat.startTime() >= 0;
     }
 
     /** Records what {@link #stat} holds for one task; {@code buf} holds its comm. */

@@ -64,6 +64,10 @@ class PidStatTest {
         assertThat(b.numThreads()).isEqualTo(12);
         assertThat(b.startTime()).isEqualTo(43795);
         assertThat(b.utime()).isEqualTo(7);
+        assertThat(b.parseThroughStartTime(raw, 2, line.length() + 1)).isTrue();
+        assertThat(b.comm(raw)).isEqualTo("a) S (b c");
+        assertThat(b.numThreads()).isEqualTo(12);
+        assertThat(b.startTime()).isEqualTo(43795);
         for (String bad : new String[] {"", "12 (x", "12 x) S"}) {
             byte[] r = bad.getBytes(StandardCharsets.UTF_8);
             assertThat(b.parse(r, 0, r.length)).as(bad).isFalse();
