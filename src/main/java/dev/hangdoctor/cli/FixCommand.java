@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangdoctor.act.Action;
 import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.act.FuseControlMount;
 import dev.hangdoctor.act.RemediationPlanner;
 import dev.hangdoctor.act.SafetyGuard;
 import dev.hangdoctor.act.Verification;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,6 +105,15 @@ public final class FixCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--yes acts on this host only; --root " + root + " can only be planned (dry run)");
         }
         kb = KnowledgeBase.load(ruleDirs);
+        // without fusectl every FUSE hang is invisible and cannot be aborted: acting mounts it, as systemd does at boot
+        String fusectl = yes ? FuseControlMount.ensure(root)
+                : root.toAbsolutePath().normalize().equals(Path.of("/")) && Files.isDirectory(FuseControlMount.CONNECTIONS)
+                && !FuseControlMount.mounted(root.resolve("proc"))
+                ? "fusectl is not mounted at " + FuseControlMount.CONNECTIONS + ": this dry run cannot see FUSE hangs;"
+                + " fix --yes mounts it first (as systemd does at boot)" : null;
+        if (fusectl != null) {
+            err.println("hangdoctor: " + fusectl);
+        }
         SafetyGuard guard = new SafetyGuard(root.resolve("proc"));
         RemediationPlanner planner = new RemediationPlanner(root, guard, Set.copyOf(actions), connection);
 
@@ -113,6 +124,9 @@ public final class FixCommand implements Callable<Integer> {
 
         ObjectNode doc = new ObjectMapper().createObjectNode();
         doc.put("dryRun", !yes);
+        if (fusectl != null) {
+            doc.put("fusectl", fusectl);
+        }
         doc.set("diagnosis", JsonReport.toTree(before));
         if (!json) {
             out.print(new TerminalReport(Ansi.enabled()).render(before));

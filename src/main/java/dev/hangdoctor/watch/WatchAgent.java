@@ -11,6 +11,7 @@ import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
 
 import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.act.FuseControlMount;
 import dev.hangdoctor.guard.GuardConfig;
 import dev.hangdoctor.guard.OomGuard;
 
@@ -82,6 +83,11 @@ public final class WatchAgent implements AutoCloseable {
             return this;
         }
         running = true;
+        // a watcher blind to every FUSE hang is worse than none: mount fusectl where it is missing, as systemd does
+        String fusectl = FuseControlMount.ensure(cfg.root());
+        if (fusectl != null) {
+            log.accept(fusectl);
+        }
         if (kmsg != null) {
             kmsg.start(cfg.root().resolve("proc"));
         }
