@@ -135,7 +135,8 @@ public final class RemediationPlanner {
             why.add("no FUSE connection has a waiting request");
             return List.of();
         }
-        Set<Integer> own = ownConnections(f, e);
+        Set<Integer> tied = tiedConnections(f, e);
+        Set<Integer> own = stuck.stream().anyMatch(c -> tied.contains(c.id())) ? tied : servedConnections(f, e);
         List<FuseConnection> chosen = stuck.stream().filter(c -> own.contains(c.id())).toList();
         String reason = null;
         if (stuck.size() == 1) {
@@ -152,7 +153,18 @@ public final class RemediationPlanner {
                     + " made no progress across the scan's window (waiting never fell) and still wait now, so each"
                     + " is stuck and is aborted";
         } else if (chosen.size() > 1) {
-            reason = "the finding's tasks wait on connections " + ids(chosen);
+            // the daemon serves several stuck connections: only those proved stuck across the window
+            List<FuseConnection> proved = chosen.stream()
+                    .filter(c -> c.notDraining() && waitingNow(c.id()) >= c.waitingAfter()).toList();
+            if (proved.isEmpty()) {
+                why.add("the finding's daemon serves several FUSE connections with waiting requests (" + ids(chosen)
+                        + ") and none is provably stuck (no second count across the window); choose one with"
+                        + " --connection N");
+                return List.of();
+            }
+            reason = "the finding's daemon serves connections " + ids(chosen) + "; " + ids(proved) + " made no"
+                    + " progress across the scan's window and still wait now";
+            chosen = proved;
         }
         List<Action> out = new ArrayList<>();
         Path connections = hostRoot.resolve("sys/fs/fuse/connections");
@@ -186,8 +198,20 @@ public final class RemediationPlanner {
         return out;
     }
 
-    /** Connections the finding's daemon serves or its tasks were tied to by the scan. */
-    private static Set<Integer> ownConnections(Finding f, Evidence e) {
+    /** Connections the finding's tasks were tied to by the scan (their calls, files, cwd). */
+    private static Set<Integer> tiedConnections(Finding f, Evidence e) {
+        Set<Integer> own = new LinkedHashSet<>();
+        for (int pid : pidsOf(f, e)) {
+            Task t = e.taskOrNull(pid);
+            if (t != null) {
+                own.addAll(t.fuseConnections());
+            }
+        }
+        return own;
+    }
+
+    /** Connections the finding's blocker holds /dev/fuse for. */
+    private static Set<Integer> servedConnections(Finding f, Evidence e) {
         Set<Integer> own = new LinkedHashSet<>();
         Set<Integer> blocker = new LinkedHashSet<>();
         if (f.rootCause() != null) {
@@ -201,12 +225,6 @@ public final class RemediationPlanner {
         for (FuseConnection c : e.fuseConnections()) {
             if (c.daemonPids().stream().anyMatch(blocker::contains)) {
                 own.add(c.id());
-            }
-        }
-        for (int pid : pidsOf(f, e)) {
-            Task t = e.taskOrNull(pid);
-            if (t != null) {
-                own.addAll(t.fuseConnections());
             }
         }
         return own;

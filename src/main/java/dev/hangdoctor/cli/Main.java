@@ -4,14 +4,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The `hangdoctor` command line: one subcommand per way of looking at a host. */
-@Command(name = "hangdoctor", mixinStandardHelpOptions = true, version = "hangdoctor 0.1.0",
+@Command(name = "hangdoctor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Says which task blocks a hung Linux host, which are only victims, which known kernel bug it is,"
                 + " and what un-hangs it.",
         subcommands = {AnalyzeCommand.class, ScanCommand.class, FixCommand.class, AuditCommand.class, WatchCommand.class, CheckCommand.class,
-                CommandLine.HelpCommand.class})
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class Main {
 
     public static void main(String[] args) {
+        // a thread of the agent or of a scan that dies of an Error leaves the process in an unknown state: say so in
+        // one line and end with "unknown" rather than print a stack trace and carry on half-working
+        Thread.setDefaultUncaughtExceptionHandler((t, ex) -> {
+            System.err.println("hangdoctor: " + describe(ex) + " (thread " + t.getName() + ")");
+            System.err.flush();
+            if (ex instanceof Error) {
+                Runtime.getRuntime().halt(ExitCodes.BAD_INPUT);
+            }
+        });
         System.exit(run(args));
     }
 
@@ -23,6 +32,10 @@ public final class Main {
     /** Runs the CLI with its output and errors sent to the given writers (null: the process's own). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (args.length > 0 && args[0].equals("gen-manpage")) {
+            // the man page generator loads picocli-codegen's classes: only when asked, so no start-up pays for it
+            cl.addSubcommand(new picocli.codegen.docgen.manpage.ManPageGenerator());
+        }
         if (out != null) {
             cl.setOut(out);
         }
@@ -39,7 +52,36 @@ public final class Main {
                     + " (see 'hangdoctor " + (name.equals("hangdoctor") ? "" : name + " ") + "--help')");
             return ExitCodes.BAD_INPUT;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Throwable ex) {
+            // picocli hands Exceptions to the handler above; Errors (out of memory, stack overflow) come here.
+            // Catching OutOfMemoryError is sound: what filled the heap belonged to the command's frames, now gone.
+            cl.getErr().println("hangdoctor: " + describe(ex));
+            cl.getErr().flush();
+            return ExitCodes.BAD_INPUT;
+        }
+    }
+
+    /** One line for an error nobody expected: what happened and, for memory, what to do about it. */
+    static String describe(Throwable ex) {
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory (" + oneLine(ex) + ", heap limit " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB): the input is too large for this heap; give fewer or smaller files, or a larger heap"
+                    + " (HANGDOCTOR_HEAP=1g with the ./hangdoctor launcher, -Xmx1g with java)";
+        }
+        if (ex instanceof StackOverflowError) {
+            return "internal error: stack overflow (input nested too deeply?)";
+        }
+        return "internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(ex);
+    }
+
+    /** `hangdoctor --version`: version, commit and knowledge-base version of this build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {dev.hangdoctor.config.BuildInfo.current().line()};
+        }
     }
 
     static String oneLine(Throwable ex) {

@@ -42,6 +42,8 @@ final class FuseScanner {
     private final Map<Integer, Long> fuseMounts = new TreeMap<>();
     /** A process waiting in FUSE -> the connections its open files and cwd are on. */
     private final Map<Integer, Set<Long>> callers = new TreeMap<>();
+    /** Whether fusectl listed any connection: FUSE mounts without one mean fusectl is not mounted. */
+    private boolean listed;
 
     FuseScanner(ScanReads reads, Path proc, Path sys) {
         this.reads = reads;
@@ -69,6 +71,7 @@ final class FuseScanner {
             for (int i = 0; i < ids.size(); i++) {
                 connection(ids.get(i)).waiting = CgroupFiles.number(text(rs.get(i)));
             }
+            listed = !ids.isEmpty();
         }
         mounts(reads.run1(Op.read(proc.resolve("self").resolve("mountinfo")), until));
     }
@@ -125,6 +128,9 @@ final class FuseScanner {
     void finish(long until, Evidence ev) {
         for (int pid : holders.keySet()) {
             mounts(reads.run1(Op.read(proc.resolve(Integer.toString(pid)).resolve("mountinfo")), until));
+        }
+        if (sys != null && !listed && !connections.isEmpty()) {
+            ev.warn(ProcTreeReader.FUSECTL_MISSING);
         }
         for (Map.Entry<Integer, Set<Long>> h : holders.entrySet()) {
             for (long conn : h.getValue()) {

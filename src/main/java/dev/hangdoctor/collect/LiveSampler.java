@@ -139,6 +139,7 @@ public final class LiveSampler {
                 save(KernelHistory.FILE, clock.format(), ev);
             }
         }
+        ContainerNames.fill(root, ev, reader, end);
         ev.live(true);
         return ev;
     }

@@ -60,6 +60,8 @@ class NoFusectlLiveTest {
             assertThat(scan.get("findings").toString()).as("the stuck stat is found from the stacks alone")
                     .contains("\"pid\":" + waiter);
             assertThat(scan.get("fuseConnections").toString()).doesNotContain("\"waiting\":1");
+            // read-only, scan does not mount it: it says it is blind
+            assertThat(scan.get("warnings").toString()).contains("fusectl not mounted");
 
             JsonNode fix = new ObjectMapper().readTree(runWithoutFusectl("fix", "--json", "--yes", "--window", "1s",
                     "--state-dir", state.toString(), "--pid", Integer.toString(waiter)));
