@@ -68,7 +68,9 @@ public final class WatchAgent implements AutoCloseable {
                 w -> log.accept("warning: " + w));
         this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker);
         this.sampler = new CheapSampler(cfg.root(), cfg.stuckAfter(), cfg.threadReadsPerInterval(), new TimedReader(16));
-        this.diagnoser = new Diagnoser(KnowledgeBase.load(cfg.rules()));
+        KnowledgeBase kb = KnowledgeBase.load(cfg.rules());
+        cfg.checkSignatures(kb.rules().stream().map(r -> r.id()).toList());
+        this.diagnoser = new Diagnoser(kb);
         this.remediator = new AutoRemediator(cfg.root(), cfg.stateDir(), tracker, metrics, log);
         this.kmsg = cfg.kmsgDevice() == null ? null : new KernelLogWatch(cfg.kmsgDevice(), cfg.kmsgHold());
         this.timeline = new Timeline(cfg.interval());
@@ -86,7 +88,7 @@ public final class WatchAgent implements AutoCloseable {
         if (cfg.guard() != null) {
             // the OOM guard polls on its own thread (milliseconds matter against a fast hog); the agent only starts
             // it, feeds its events to the log and the metrics, and stops it on close
-            GuardConfig gc = GuardConfig.fromMap(cfg.guard());
+            GuardConfig gc = GuardConfig.from(cfg.guard());
             AuditLog audit = gc.dryRun() ? null : auditLog();
             guard = new OomGuard(cfg.root(), gc, audit, event -> {
                 metrics.guardAction(event.kind().name());
