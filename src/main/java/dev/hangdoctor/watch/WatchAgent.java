@@ -3,9 +3,8 @@ package dev.hangdoctor.watch;
 import dev.hangdoctor.collect.KmsgReader;
 import dev.hangdoctor.collect.LiveSampler;
 import dev.hangdoctor.collect.TimedReader;
-import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
 
@@ -40,7 +39,7 @@ public final class WatchAgent implements AutoCloseable {
     private final IncidentTracker tracker;
     private final WatchMetrics metrics;
     private final CheapSampler sampler;
-    private final Diagnoser diagnoser;
+    private final DiagnosisPipeline pipeline;
     private final AutoRemediator remediator;
     private final KernelLogWatch kmsg;
     private final Timeline timeline;
@@ -68,9 +67,8 @@ public final class WatchAgent implements AutoCloseable {
                 w -> log.accept("warning: " + w));
         this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker);
         this.sampler = new CheapSampler(cfg.root(), cfg.stuckAfter(), cfg.threadReadsPerInterval(), new TimedReader(16));
-        KnowledgeBase kb = KnowledgeBase.load(cfg.rules());
-        cfg.checkSignatures(kb.rules().stream().map(r -> r.id()).toList());
-        this.diagnoser = new Diagnoser(kb);
+        this.pipeline = DiagnosisPipeline.withRules(cfg.rules());
+        cfg.checkSignatures(pipeline.signatures());
         this.remediator = new AutoRemediator(cfg.root(), cfg.stateDir(), tracker, metrics, log);
         this.kmsg = cfg.kmsgDevice() == null ? null : new KernelLogWatch(cfg.kmsgDevice(), cfg.kmsgHold());
         this.timeline = new Timeline(cfg.interval());
@@ -141,6 +139,9 @@ public final class WatchAgent implements AutoCloseable {
     }
 
     public IncidentTracker tracker() { return tracker; }
+
+    /** The diagnosis pipeline with the configured site rules (the API diagnoses stored bundles through it). */
+    public DiagnosisPipeline pipeline() { return pipeline; }
     public WatchMetrics metrics() { return metrics; }
     public Diagnosis lastDiagnosis() { return lastDiagnosis; }
     public Instant lastScanAt() { return lastScanAt; }
@@ -267,7 +268,7 @@ public final class WatchAgent implements AutoCloseable {
                     }
                 }
             }
-            Diagnosis d = diagnoser.diagnose(ev);
+            Diagnosis d = pipeline.diagnose(ev);
             fullScans++;
             lastDiagnosis = d;
             lastScanAt = Instant.now();

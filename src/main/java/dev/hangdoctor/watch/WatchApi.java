@@ -203,9 +203,8 @@ final class WatchApi implements AutoCloseable {
                     send(ex, 404, error("no bundle stored"));
                     return;
                 }
-                dev.hangdoctor.diagnose.Diagnosis d = new dev.hangdoctor.diagnose.Diagnoser(
-                        dev.hangdoctor.diagnose.kb.KnowledgeBase.load(java.util.List.of()))
-                        .diagnose(dev.hangdoctor.collect.EvidenceLoader.load(b.toString(), java.io.InputStream.nullInputStream()));
+                // the agent's own pipeline: the site rules the incident was diagnosed with
+                dev.hangdoctor.diagnose.Diagnosis d = agent.pipeline().diagnose(dev.hangdoctor.collect.EvidenceLoader.load(b.toString(), java.io.InputStream.nullInputStream()));
                 sendBytes(ex, 200, "text/html; charset=utf-8",
                         dev.hangdoctor.report.HtmlReport.render(d).getBytes(StandardCharsets.UTF_8));
             } else if (parts[1].equals("bundle")) {

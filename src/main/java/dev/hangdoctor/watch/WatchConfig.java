@@ -221,6 +221,13 @@ public record WatchConfig(
                 remediateSignatures, allow, token, rules, guard, root);
     }
 
+    /** Extra knowledge-base directories (the site's rules). */
+    public WatchConfig withRules(List<Path> dirs) {
+        return new WatchConfig(interval, stuckAfter, listen, stateDir, threadReadsPerInterval, scanWindow, scanDeadline,
+                rescanEvery, cooldown, resolveAfter, kmsgDevice, kmsgHold, maxIncidents, maxBytes, remediate,
+                remediateSignatures, allowActions, tokenFile, dirs, guard, root);
+    }
+
     public WatchConfig withRemediation(boolean on, Set<String> signatures) {
         return new WatchConfig(interval, stuckAfter, listen, stateDir, threadReadsPerInterval, scanWindow, scanDeadline,
                 rescanEvery, cooldown, resolveAfter, kmsgDevice, kmsgHold, maxIncidents, maxBytes, on, signatures,
