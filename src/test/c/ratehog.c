@@ -1,10 +1,12 @@
 /*
  * A memory cgroup member that fills memory at a set rate, for the OOM guard's live tests and benchmark.
  *
- * usage: ratehog CGROUP_DIR MIB MIB_PER_S
+ * usage: ratehog CGROUP_DIR MIB MIB_PER_S [NAME_HEX]
  *   joins CGROUP_DIR (writes its own pid to cgroup.procs), waits for a line on stdin (so the caller can start
  *   watching first), then touches MIB MiB of anonymous memory page by page, pacing itself after every 256 KiB so
  *   that the total follows MIB_PER_S (0: as fast as it can, like memhog), and sleeps in pause().
+ *
+ *   NAME_HEX, when given, is the process name as hex bytes (procname.h).
  *
  * stdout: "joined PID", then "started", then "touched MIB ELAPSED_NS" once all pages are resident.
  */
@@ -18,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "procname.h"
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -27,10 +31,12 @@ static long long now_ns(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: ratehog CGROUP_DIR MIB MIB_PER_S\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: ratehog CGROUP_DIR MIB MIB_PER_S [NAME_HEX]\n");
 		return 2;
 	}
+	if (argc == 5 && set_name_hex(argv[4]) != 0)
+		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	char path[4096], pid[32];
 	snprintf(path, sizeof(path), "%s/cgroup.procs", argv[1]);

@@ -1,13 +1,14 @@
 /*
  * A process whose userfaultfd lost its handler, for live hang tests (the shape of seed 002).
  *
- * usage: uffdorphan touch|gup
+ * usage: uffdorphan touch|gup [NAME_HEX]
  *   Creates a userfaultfd, registers one anonymous page for MISSING faults, forks a "handler"
  *   child that inherits the fd and exits without serving anything (the orchestrator that died),
  *   then starts a thread that faults on the page:
  *     touch  the thread writes the page from user mode (sleeps interruptibly, state S)
  *     gup    the thread reads the page with process_vm_readv on its own pid, so the fault comes
  *            from get_user_pages in the kernel (killable sleep, state D, like the seed's kworkers)
+ *   NAME_HEX, when given, is the process name as hex bytes (procname.h).
  *
  * stdout: "uffd FD", "handler PID exited", "faulter TID"; then the main thread sleeps in pause().
  */
@@ -25,6 +26,8 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "procname.h"
 
 static char *region;
 static long page;
@@ -48,10 +51,13 @@ static void *faulter(void *unused)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2 || (strcmp(argv[1], "touch") && strcmp(argv[1], "gup"))) {
-		fprintf(stderr, "usage: uffdorphan touch|gup\n");
+	if ((argc != 2 && argc != 3) || (strcmp(argv[1], "touch") && strcmp(argv[1], "gup"))) {
+		fprintf(stderr, "usage: uffdorphan touch|gup [NAME_HEX]\n");
 		return 2;
 	}
+	/* before any thread starts, so the faulter carries the name too */
+	if (argc == 3 && set_name_hex(argv[2]) != 0)
+		return 2;
 	use_gup = !strcmp(argv[1], "gup");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page = sysconf(_SC_PAGESIZE);

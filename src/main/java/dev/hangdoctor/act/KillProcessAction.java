@@ -3,6 +3,7 @@ package dev.hangdoctor.act;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Sends SIGKILL to one process, named by pid and start time. The guard is asked again right before the signal, so a
@@ -19,8 +20,18 @@ public final class KillProcessAction implements Action {
     /** Taken when the target was identified: the JDK refuses to signal it if its start time no longer matches. */
     private final ProcessHandle handle;
 
+    /** Why acting would be wrong now beyond the guard's rules (the target left its cgroup), or null. */
+    private final Supplier<String> stillRight;
+
     public KillProcessAction(String id, String finding, ProcessIdentity target, String why, Set<Integer> diagnosed,
                              SafetyGuard guard, Path procRoot) {
+        this(id, finding, target, why, diagnosed, guard, procRoot, () -> null);
+    }
+
+    /** @param stillRight checked right before the signal (after the guard): a refusal reason, or null to go on */
+    public KillProcessAction(String id, String finding, ProcessIdentity target, String why, Set<Integer> diagnosed,
+                             SafetyGuard guard, Path procRoot, Supplier<String> stillRight) {
+        this.stillRight = stillRight;
         this.id = id;
         this.finding = finding;
         this.target = target;
@@ -62,7 +73,8 @@ public final class KillProcessAction implements Action {
 
     @Override
     public String precheck() {
-        return guard.refuseKill(target, diagnosed);
+        String refused = guard.refuseKill(target, diagnosed);
+        return refused != null ? refused : stillRight.get();
     }
 
     @Override
@@ -72,14 +84,14 @@ public final class KillProcessAction implements Action {
 
     @Override
     public void apply() {
+        String refused = precheck();
+        if (refused != null) {
+            throw new IllegalStateException("refused: " + refused);
+        }
         if (!procRoot.toAbsolutePath().normalize().equals(REAL_PROC)) {
             // the identity was read from a copy of a host, but a signal goes to this host's pid: never mix the two
             throw new IllegalStateException("refused: " + target + " was identified under " + procRoot
                     + ", not this host's /proc");
-        }
-        String refused = guard.refuseKill(target, diagnosed);
-        if (refused != null) {
-            throw new IllegalStateException("refused: " + refused);
         }
         // the start time was just re-checked in /proc, and the handle taken at identification checks it again in the
         // JDK right before kill(2): a pid reused in between is not signalled

@@ -19,6 +19,8 @@ public final class MemcgRaiseLimitAction implements Action {
     private final int version;
     private final long fromBytes;
     private final long toBytes;
+    /** The memsw limit before apply() raised it (v1), so restore() puts it back too; null when it was not touched. */
+    private Long memswFromBytes;
 
     public MemcgRaiseLimitAction(String finding, Path cgroupDir, String cgroupPath, int version, long fromBytes, long toBytes) {
         this.finding = finding;
@@ -86,19 +88,15 @@ public final class MemcgRaiseLimitAction implements Action {
 
     @Override
     public String precheck() {
-        Long now = readLong(limitFile());
-        if (now == null) {
-            return "cgroup " + cgroupPath + " is gone or has no limit";
-        }
-        if (now != fromBytes) {
-            return "the limit of " + cgroupPath + " changed since the diagnosis (" + fromBytes + " -> " + now + ")";
-        }
-        return null;
+        return changedSincePlan();
     }
 
     @Override
     public String observe() {
         StringBuilder sb = new StringBuilder("limit=").append(readRaw(limitFile()));
+        if (memswFile() != null) {
+            sb.append(" memsw=").append(readRaw(memswFile()));
+        }
         Path usage = cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current");
         sb.append(" usage=").append(readRaw(usage));
         if (version == 1) {
@@ -111,21 +109,51 @@ public final class MemcgRaiseLimitAction implements Action {
         return sb.toString();
     }
 
+    /**
+     * Raises memsw first (v1 refuses a limit above memsw), then the limit. The limit is read again right before each
+     * write: one changed since the plan (someone raised it meanwhile) is left alone, and a lower value is never
+     * written over a higher one.
+     */
     @Override
     public void apply() throws IOException {
+        String changed = changedSincePlan();
+        if (changed != null) {
+            throw new IllegalStateException("refused: " + changed);
+        }
         Path memsw = memswFile();
         if (memsw != null) {
             Long sw = readLong(memsw);
             if (sw != null && sw < toBytes) {
                 Files.writeString(memsw, Long.toString(toBytes), StandardCharsets.US_ASCII);
+                memswFromBytes = sw;
             }
+        }
+        changed = changedSincePlan();
+        if (changed != null) {
+            throw new IllegalStateException("refused: " + changed + " (memsw "
+                    + (memswFromBytes == null ? "untouched" : "raised from " + memswFromBytes + "; restore puts it back")
+                    + ")");
         }
         Files.writeString(limitFile(), Long.toString(toBytes), StandardCharsets.US_ASCII);
     }
 
+    /** Why the limit is no longer the one planned from, or null (it is, and below what a raise writes). */
+    private String changedSincePlan() {
+        Long now = readLong(limitFile());
+        if (now == null) {
+            return "cgroup " + cgroupPath + " is gone or has no limit";
+        }
+        if (now != fromBytes) {
+            // raised by someone else meanwhile, perhaps above what this would write: never lower it
+            return "the limit of " + cgroupPath + " changed since the diagnosis (" + fromBytes + " -> " + now + ")";
+        }
+        return null;
+    }
+
     /**
      * Puts the old limit back when usage has fallen well below it (the stuck charge went through and the burst is
-     * over); otherwise leaves the raised limit, since restoring it would only re-create the stall. Returns what it did.
+     * over); otherwise leaves the raised limit, since restoring it would only re-create the stall. The memsw limit
+     * apply() raised goes back too, after the limit (v1 keeps memsw at or above it). Returns what it did.
      */
     public String restore() throws IOException {
         Long now = readLong(limitFile());
@@ -138,7 +166,19 @@ public final class MemcgRaiseLimitAction implements Action {
                     + mib(fromBytes);
         }
         Files.writeString(limitFile(), Long.toString(fromBytes), StandardCharsets.US_ASCII);
-        return "restored the limit to " + mib(fromBytes) + " (usage " + mib(usage) + ")";
+        String memsw = "";
+        Path sw = memswFile();
+        if (memswFromBytes != null && sw != null) {
+            Long swNow = readLong(sw);
+            if (swNow != null && Math.abs(swNow - toBytes) < 4096) {
+                Files.writeString(sw, Long.toString(memswFromBytes), StandardCharsets.US_ASCII);
+                memsw = ", memsw to " + mib(memswFromBytes);
+            } else {
+                memsw = ", memsw left at " + readRaw(sw) + " (changed since fix set it)";
+            }
+            memswFromBytes = null;
+        }
+        return "restored the limit to " + mib(fromBytes) + memsw + " (usage " + mib(usage) + ")";
     }
 
     private Path limitFile() {

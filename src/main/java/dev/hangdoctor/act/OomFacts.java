@@ -2,32 +2,49 @@ package dev.hangdoctor.act;
 
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Task;
-import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads, right before choosing, what the OOM killer ranks a cgroup's processes by: VmRSS, VmSwap, VmPTE and
- * oom_score_adj. Fresh values matter: the choice is acted on seconds later.
+ * oom_score_adj. Fresh values matter: the choice is acted on seconds later. Files are read as bytes, so a process
+ * whose name is not UTF-8 is ranked like any other.
  */
 public final class OomFacts {
     private OomFacts() {
     }
 
-    /** Tasks with comm, flags, start time, VmRSS, VmSwap, VmPTE and oom_score_adj; pids that are gone are left out. */
-    public static Evidence read(Path procRoot, List<Integer> pids) {
+    /**
+     * The members read: tasks with comm, flags, start time, VmRSS, VmSwap, VmPTE and oom_score_adj (pids that exited
+     * are left out), and one line for each member that is there but could not be read — a choice made without it
+     * could pass over the process that should go.
+     */
+    public record Members(Evidence evidence, List<String> unreadable) {
+        public Members {
+            unreadable = List.copyOf(unreadable);
+        }
+    }
+
+    public static Members read(Path procRoot, List<Integer> pids) {
         Evidence e = new Evidence();
+        List<String> unreadable = new ArrayList<>();
         for (int pid : pids) {
             Path dir = procRoot.resolve(Integer.toString(pid));
+            String file = "stat";
             try {
-                ProcStat stat = ProcStat.parse(Files.readString(dir.resolve("stat")));
-                Task t = new Task(pid).comm(stat == null ? null : stat.comm()).flags(stat == null ? null : stat.flags())
-                        .startTime(stat == null ? null : stat.startTime()).tgid(pid);
+                byte[] raw = ProcFile.readBytes(dir.resolve(file));
+                PidStat.Fields stat = PidStat.parse(raw, 0, raw.length);
+                if (stat == null || stat.startTime() == null) {
+                    throw new IllegalArgumentException("not a stat line with a start time");
+                }
+                Task t = new Task(pid).comm(stat.comm()).flags(stat.flags()).startTime(stat.startTime()).tgid(pid);
                 // status and oom_score_adj never wait on the target's mmap lock
-                for (String line : Files.readAllLines(dir.resolve("status"))) {
+                file = "status";
+                for (String line : ProcFile.read(dir.resolve(file)).split("\n")) {
                     if (line.startsWith("VmRSS:")) {
                         t.rssKb(kb(line));
                     } else if (line.startsWith("VmSwap:")) {
@@ -36,13 +53,20 @@ public final class OomFacts {
                         t.pageTablesKb(kb(line));
                     }
                 }
-                t.oomScoreAdj(Integer.parseInt(Files.readString(dir.resolve("oom_score_adj")).trim()));
+                file = "oom_score_adj";
+                t.oomScoreAdj(Integer.parseInt(ProcFile.read(dir.resolve(file)).trim()));
                 e.addTask(t);
-            } catch (IOException | RuntimeException ex) {
-                // gone since the scan: not a candidate
+            } catch (IOException ex) {
+                if (!ProcFile.gone(dir, ex)) {
+                    unreadable.add("pid " + pid + ": cannot read " + file + ": " + ex.getMessage());
+                }
+            } catch (RuntimeException ex) {
+                if (!ProcFile.gone(dir)) {
+                    unreadable.add("pid " + pid + ": unexpected " + file + ": " + ex.getMessage());
+                }
             }
         }
-        return e;
+        return new Members(e, unreadable);
     }
 
     private static Long kb(String line) {

@@ -10,6 +10,7 @@ import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.UffdHandle;
+import dev.hangdoctor.parse.MountinfoEntry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,7 +130,20 @@ public final class RemediationPlanner {
             return Optional.empty();
         }
         // a stack does not say which mount its task waits on, and a task's cwd or open files may well be on another,
-        // healthy-but-busy mount: with more than one candidate, the operator picks
+        // healthy-but-busy mount: with more than one candidate, only the blocker's own connection (the kernel names
+        // the connection a /dev/fuse descriptor serves) settles it; otherwise the operator picks
+        if (stuck.size() > 1 && connection == null && f.rootCause() != null) {
+            Set<Integer> blocker = new LinkedHashSet<>(List.of(f.rootCause().pid()));
+            Task t = e.taskOrNull(f.rootCause().pid());
+            if (t != null && t.tgid() != null) {
+                blocker.add(t.tgid());
+            }
+            List<FuseConnection> served = stuck.stream()
+                    .filter(c -> c.daemonPids().stream().anyMatch(blocker::contains)).toList();
+            if (served.size() == 1) {
+                stuck = served;
+            }
+        }
         if (stuck.size() > 1) {
             why.add("several FUSE connections have waiting requests (" + stuck.stream().map(c -> Integer.toString(c.id()))
                     .reduce((a, b) -> a + ", " + b).orElse("") + ") and the blocked tasks do not say which they wait"
@@ -137,8 +151,45 @@ public final class RemediationPlanner {
             return Optional.empty();
         }
         FuseConnection c = stuck.get(0);
-        return Optional.of(new FuseAbortAction(f.key(), hostRoot.resolve("sys/fs/fuse/connections"), c.id(),
-                c.mountPoints()));
+        String reused = numberReused(c);
+        if (reused != null) {
+            why.add(reused);
+            return Optional.empty();
+        }
+        Path connections = hostRoot.resolve("sys/fs/fuse/connections");
+        Object identity = FuseAbortAction.identityOf(connections.resolve(Integer.toString(c.id())));
+        if (identity == null) {
+            why.add("FUSE connection " + c.id() + " is gone");
+            return Optional.empty();
+        }
+        return Optional.of(new FuseAbortAction(f.key(), connections, c.id(), identity, c.mountPoints()));
+    }
+
+    /**
+     * Why connection {@code c}'s number now belongs to another mount, or null: our mountinfo shows device 0:N mounted,
+     * but at none of the mount points the scan saw (a daemon in another mount namespace may be missing from ours:
+     * no answer then, and the connection's own identity is what the action checks).
+     */
+    private String numberReused(FuseConnection c) {
+        if (c.mountPoints().isEmpty()) {
+            return null;
+        }
+        List<String> now = new ArrayList<>();
+        try {
+            for (String line : ProcFile.read(hostRoot.resolve("proc/self/mountinfo")).split("\n")) {
+                MountinfoEntry m = MountinfoEntry.parse(line);
+                if (m != null && m.major() == 0 && m.minor() == c.id()) {
+                    now.add(m.mountPoint());
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        if (now.isEmpty() || now.stream().anyMatch(c.mountPoints()::contains)) {
+            return null;
+        }
+        return "FUSE connection " + c.id() + " is now mounted at " + String.join(", ", now) + ", not at "
+                + String.join(", ", c.mountPoints()) + " as the scan saw: its number belongs to another mount";
     }
 
     private long waitingNow(int id) {
@@ -236,16 +287,20 @@ public final class RemediationPlanner {
             return Optional.empty();
         }
         MemCgroup c = cg.get();
-        Evidence members = OomFacts.read(hostRoot.resolve("proc"), c.pids());
-        Optional<OomVictimChooser.Choice> choice = OomVictimChooser.choose(c, members);
+        OomFacts.Members members = OomFacts.read(hostRoot.resolve("proc"), c.pids());
+        if (!members.unreadable().isEmpty()) {
+            why.add("cannot rank the processes of cgroup " + c.path() + " without all of them: "
+                    + String.join("; ", members.unreadable()));
+            return Optional.empty();
+        }
+        Optional<OomVictimChooser.Choice> choice = OomVictimChooser.choose(c, members.evidence());
         if (choice.isEmpty()) {
             why.add("no process of cgroup " + c.path() + " is one the OOM killer may choose");
             return Optional.empty();
         }
         Task t = choice.get().task();
-        Optional<ProcessIdentity> id = ProcessIdentity.read(hostRoot.resolve("proc"), t.pid());
+        Optional<ProcessIdentity> id = identify(t.pid(), t.comm(), e, why);
         if (id.isEmpty()) {
-            why.add(t.comm() + ":" + t.pid() + " exited meanwhile");
             return Optional.empty();
         }
         String refused = guard.refuseKill(id.get(), Set.copyOf(c.pids()));
@@ -253,9 +308,35 @@ public final class RemediationPlanner {
             why.add(refused);
             return Optional.empty();
         }
+        int pid = id.get().pid();
         return Optional.of(new KillProcessAction(RemedyIds.MEMCG_KILL_OOM_VICTIM, f.key(), id.get(),
                 "the process the kernel's OOM killer would choose in cgroup " + c.path() + " (" + choice.get().why() + ")",
-                Set.copyOf(c.pids()), guard, hostRoot.resolve("proc")));
+                Set.copyOf(c.pids()), guard, hostRoot.resolve("proc"),
+                () -> CgroupMembership.refuseOutside(hostRoot.resolve("proc"), pid, c.path())));
+    }
+
+    /**
+     * The process holding {@code pid} now, only when it is the one the scan saw (same start time): a pid reused
+     * between the diagnosis and the plan names another process. Exited and unreadable are told apart in {@code why}.
+     */
+    private Optional<ProcessIdentity> identify(int pid, String comm, Evidence e, List<String> why) {
+        ProcessIdentity.Lookup now = ProcessIdentity.lookup(hostRoot.resolve("proc"), pid);
+        String who = comm == null ? "pid " + pid : comm + ":" + pid;
+        if (now.gone()) {
+            why.add(who + " exited meanwhile");
+            return Optional.empty();
+        }
+        if (now.failure() != null) {
+            why.add(who + " cannot be identified: " + now.failure());
+            return Optional.empty();
+        }
+        Task scanned = e.taskOrNull(pid);
+        String differs = now.identity().differsFrom(scanned == null ? null : scanned.startTime());
+        if (differs != null) {
+            why.add(differs);
+            return Optional.empty();
+        }
+        return Optional.of(now.identity());
     }
 
     private Optional<Action> killUffdOwner(Finding f, Evidence e, List<String> why) {
@@ -271,9 +352,8 @@ public final class RemediationPlanner {
                 why.add("pid(s) " + others + " also hold this userfaultfd and may still serve it; not killing");
                 return Optional.empty();
             }
-            Optional<ProcessIdentity> id = ProcessIdentity.read(hostRoot.resolve("proc"), u.pid());
+            Optional<ProcessIdentity> id = identify(u.pid(), null, e, why);
             if (id.isEmpty()) {
-                why.add("pid " + u.pid() + " exited meanwhile");
                 return Optional.empty();
             }
             String refused = guard.refuseKill(id.get(), pids);

@@ -37,8 +37,15 @@ public final class SafetyGuard {
         if (!diagnosed.contains(target.pid())) {
             return target.comm() + ":" + target.pid() + " is not one of the processes this diagnosis named";
         }
-        if (!target.stillAlive(procRoot)) {
-            return target.comm() + ":" + target.pid() + " is gone or its pid now belongs to another process";
+        ProcessIdentity.Lookup now = ProcessIdentity.lookup(procRoot, target.pid());
+        if (now.failure() != null) {
+            return target.comm() + ":" + target.pid() + " cannot be checked: " + now.failure();
+        }
+        if (now.gone()) {
+            return target.comm() + ":" + target.pid() + " is gone";
+        }
+        if (now.identity().startTime() != target.startTime()) {
+            return target.comm() + ":" + target.pid() + " is gone and its pid now belongs to another process";
         }
         return null;
     }

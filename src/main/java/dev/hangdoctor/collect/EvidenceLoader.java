@@ -6,6 +6,7 @@ import dev.hangdoctor.parse.UnrecognisedEvidenceException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,7 +125,9 @@ public final class EvidenceLoader {
     private static Set<String> remoteMounts() {
         Set<String> out = new HashSet<>();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            // bytes, decoded lossily: one mount point that is not UTF-8 must not hide every remote mount
+            String text = new String(Files.readAllBytes(Path.of("/proc/self/mountinfo")), StandardCharsets.UTF_8);
+            for (String line : text.split("\n")) {
                 MountinfoEntry m = MountinfoEntry.parse(line);
                 if (m != null && m.fsType() != null && (m.fsType().startsWith("fuse") || m.fsType().startsWith("nfs")
                         || m.fsType().startsWith("cifs") || m.fsType().startsWith("smb") || m.fsType().equals("9p"))) {

@@ -1,6 +1,7 @@
 package dev.hangdoctor.guard;
 
 import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.act.CgroupMembership;
 import dev.hangdoctor.act.KillProcessAction;
 import dev.hangdoctor.act.SafetyGuard;
 
@@ -75,6 +76,7 @@ public final class OomGuard implements AutoCloseable {
             var self = dev.hangdoctor.act.ProcessIdentity.read(procRoot, (int) ProcessHandle.current().pid());
             self.ifPresent(id -> new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, id, "warm-up", Set.of(), safety,
                     procRoot).summary());
+            self.ifPresent(id -> CgroupMembership.refuseOutside(procRoot, id.pid(), "/"));
             new GuardEvent(Instant.now(), "/", GuardEvent.Kind.KILLED, 1, "x", 1, 1, 1, 0.001, "warm-up").line();
         } catch (RuntimeException e) {
             // warming is an optimisation only
@@ -241,8 +243,10 @@ public final class OomGuard implements AutoCloseable {
         var victim = pick.victim();
         String reason = why + "; chose " + victim.comm() + ":" + victim.pid()
                 + (pick.victimCgroup().equals(w.path) ? "" : " in " + pick.victimCgroup()) + " (" + pick.why() + ")";
+        // a member can be moved out between the choice and the kill: then it is not this cgroup's to kill
         KillProcessAction kill = new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, victim, reason,
-                Set.of(victim.pid()), safety, procRoot);
+                Set.of(victim.pid()), safety, procRoot,
+                () -> CgroupMembership.refuseOutside(procRoot, victim.pid(), w.path));
         String before = "cgroup " + w.path + " usage " + usage + " limit " + limit + " rate " + Math.round(rate)
                 + " B/s";
         if (cfg.dryRun()) {

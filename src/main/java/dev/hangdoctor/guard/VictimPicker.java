@@ -1,6 +1,7 @@
 package dev.hangdoctor.guard;
 
 import dev.hangdoctor.act.OomFacts;
+import dev.hangdoctor.act.ProcFile;
 import dev.hangdoctor.act.ProcessIdentity;
 import dev.hangdoctor.act.SafetyGuard;
 import dev.hangdoctor.diagnose.OomVictimChooser;
@@ -11,7 +12,6 @@ import dev.hangdoctor.model.Task;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -57,7 +57,14 @@ final class VictimPicker {
 
     Pick pick(MemoryHierarchy h, Path dir, long limit) {
         Map<Integer, String> where = members(h, dir);
-        Evidence facts = OomFacts.read(procRoot, new ArrayList<>(where.keySet()));
+        OomFacts.Members read = OomFacts.read(procRoot, new ArrayList<>(where.keySet()));
+        if (!read.unreadable().isEmpty()) {
+            // ranking without a member could pass over the one that should go and kill a bystander instead; the
+            // kernel's own OOM killer, which sees every member, is the better judge then
+            return new Pick(null, null, read.unreadable().size() + " member(s) could not be read, not choosing: "
+                    + read.unreadable().get(0), false);
+        }
+        Evidence facts = read.evidence();
         List<Integer> prefer = new ArrayList<>();
         List<Integer> plain = new ArrayList<>();
         List<Integer> avoid = new ArrayList<>();
@@ -82,6 +89,14 @@ final class VictimPicker {
                 continue;
             }
             Integer uid = needUids ? uid(e.getKey()) : null;
+            if (needUids && uid == null) {
+                if (ProcFile.gone(procRoot.resolve(Integer.toString(e.getKey())))) {
+                    continue;
+                }
+                // a user rule may protect it: not knowing its user must not make it fair game
+                return new Pick(null, null, "cannot read the user of " + t.comm() + ":" + t.pid() + ", not choosing",
+                        false);
+            }
             if (any(cfg.protect(), t, e.getValue(), uid)) {
                 shielded++;
             } else if (any(cfg.prefer(), t, e.getValue(), uid)) {
@@ -129,7 +144,7 @@ final class VictimPicker {
      */
     void warmUp(MemoryHierarchy h) {
         int self = (int) ProcessHandle.current().pid();
-        Evidence facts = OomFacts.read(procRoot, List.of(self));
+        Evidence facts = OomFacts.read(procRoot, List.of(self)).evidence();
         MemCgroup cg = new MemCgroup("/", h == null ? 1 : h.version(), null, 1L << 30, false, null, null, null, null,
                 null, null, List.of(self));
         OomVictimChooser.choose(cg, facts).ifPresent(c -> safety.refuseKill(new ProcessIdentity(self,
@@ -175,13 +190,11 @@ final class VictimPicker {
     /** The real uid from /proc/PID/status, or null. */
     private Integer uid(int pid) {
         try {
-            for (String line : Files.readAllLines(procRoot.resolve(Integer.toString(pid)).resolve("status"))) {
+            for (String line : ProcFile.read(procRoot.resolve(Integer.toString(pid)).resolve("status")).split("\n")) {
                 if (line.startsWith("Uid:")) {
                     return Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
                 }
             }
-        } catch (NoSuchFileException e) {
-            return null;
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -204,7 +217,9 @@ final class VictimPicker {
                 }
                 if (passwd == null) {
                     try {
-                        passwd = Files.readAllLines(hostRoot.resolve("etc/passwd"), StandardCharsets.UTF_8);
+                        // bytes decoded lossily: one GECOS field that is not UTF-8 must not hide every user
+                        passwd = List.of(new String(Files.readAllBytes(hostRoot.resolve("etc/passwd")),
+                                StandardCharsets.UTF_8).split("\n"));
                     } catch (IOException e) {
                         passwd = List.of();
                     }

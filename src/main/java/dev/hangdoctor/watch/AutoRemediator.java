@@ -9,6 +9,7 @@ import dev.hangdoctor.act.RemediationPlanner;
 import dev.hangdoctor.act.SafetyGuard;
 import dev.hangdoctor.act.Verification;
 import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.diagnose.Finding;
 import dev.hangdoctor.model.Evidence;
 
 import java.nio.file.Path;
@@ -33,8 +34,12 @@ final class AutoRemediator {
     private final IncidentTracker tracker;
     private final WatchMetrics metrics;
     private final Consumer<String> log;
-    /** Incidents acted on, with the diagnosis before, awaiting verification by the next scan. */
-    private final Map<Incident, Diagnosis> pending = new HashMap<>();
+    /** Incidents acted on, awaiting verification by the next scan. */
+    private final Map<Incident, ActedOn> pending = new HashMap<>();
+
+    /** The diagnosis a remedy was planned from, and the key of the finding it was for. */
+    private record ActedOn(Diagnosis before, String findingKey) {
+    }
 
     AutoRemediator(Path root, Path stateDir, IncidentTracker tracker, WatchMetrics metrics, Consumer<String> log) {
         this.root = root;
@@ -46,9 +51,9 @@ final class AutoRemediator {
 
     /** Verifies the remedies taken after the previous scan against this one. */
     void verify(Diagnosis after) {
-        for (Map.Entry<Incident, Diagnosis> e : pending.entrySet()) {
-            List<Verification.Outcome> outcomes = Verification.compare(e.getValue(), after,
-                    Set.of(e.getKey().signature()));
+        for (Map.Entry<Incident, ActedOn> e : pending.entrySet()) {
+            List<Verification.Outcome> outcomes = Verification.compare(e.getValue().before(), after,
+                    Set.of(e.getValue().findingKey()));
             ArrayNode a = JSON.createArrayNode();
             for (Verification.Outcome o : outcomes) {
                 a.addObject().put("signature", o.signature()).put("verdict", o.verdict()).put("detail", o.detail())
@@ -60,32 +65,35 @@ final class AutoRemediator {
         pending.clear();
     }
 
-    /** Plans and takes the remedies for these incidents (each one at most once); returns how many were taken. */
+    /**
+     * Plans and takes the remedies for these incidents (each one at most once); returns how many were taken. Each
+     * incident is planned for its own finding only ({@link IncidentTracker#findingOf}), so every action planned is
+     * that incident's, however the finding is keyed.
+     */
     int act(List<Incident> incidents, Diagnosis d, Evidence ev) {
         int done = 0;
-        RemediationPlanner.Plan plan = null;
         for (Incident i : incidents) {
             if (!i.actions.isEmpty() || !i.open()) {
                 continue;
             }
-            if (plan == null) {
-                plan = new RemediationPlanner(root, new SafetyGuard(root.resolve("proc")), Set.of(), null).plan(d, ev);
+            Finding f = IncidentTracker.findingOf(i, d, ev);
+            if (f == null) {
+                // not in this scan with its own blocker (resolving, or now blocked by something else): nothing to
+                // act on yet, and nothing recorded, so a later scan that shows it again may still act
+                log.accept("incident " + i.id() + ": its blocker is not in this scan, no remedy taken");
+                continue;
             }
-            boolean any = false;
+            RemediationPlanner.Plan plan = new RemediationPlanner(root, new SafetyGuard(root.resolve("proc")),
+                    Set.of(), null).plan(List.of(f), ev);
             for (Action a : plan.actions()) {
-                if (!a.finding().equals(i.signature())) {
-                    continue;
-                }
-                any = true;
                 if (take(i, a)) {
                     done++;
                 }
             }
-            if (any) {
-                pending.put(i, d);
+            if (!plan.actions().isEmpty()) {
+                pending.put(i, new ActedOn(d, f.key()));
             } else {
-                String why = plan.notes().stream().filter(n -> n.startsWith(i.signature() + ":")).findFirst()
-                        .orElse(i.signature() + ": no remedy planned");
+                String why = plan.notes().isEmpty() ? f.signature() + ": no remedy planned" : plan.notes().get(0);
                 ObjectNode o = JSON.createObjectNode();
                 o.put("time", Instant.now().toString()).put("action", (String) null).put("result", "none: " + why);
                 tracker.recordAction(i, o);

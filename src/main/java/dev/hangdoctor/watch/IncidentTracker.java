@@ -80,8 +80,7 @@ public final class IncidentTracker {
             }
             if (match == null) {
                 for (Incident i : all) {
-                    if (i.open() && !seen.contains(i) && i.signature.equals(f.signature())
-                            && !Collections.disjoint(i.stuckPids, pids)) {
+                    if (i.open() && !seen.contains(i) && sharesTasks(i, f)) {
                         match = i;
                         break;
                     }
@@ -191,6 +190,25 @@ public final class IncidentTracker {
 
     public IncidentStore store() {
         return store;
+    }
+
+    /**
+     * The finding of a diagnosis that is incident {@code i}'s hang with the blocker the incident names: the same
+     * {@link #key} (signature + blocker pid and start time). A finding that only shares stuck tasks continues the
+     * incident in {@link #apply}, but may name another blocker (another daemon, another cgroup): a remedy asked for
+     * this incident is not taken against that one. Null when the diagnosis does not show it.
+     */
+    static Finding findingOf(Incident i, Diagnosis d, Evidence ev) {
+        for (Finding f : d.findings()) {
+            if (i.key.equals(key(f, ev))) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sharesTasks(Incident i, Finding f) {
+        return i.signature.equals(f.signature()) && !Collections.disjoint(i.stuckPids, pids(f));
     }
 
     /** Identity of a hang: signature + blocker (pid and start time when a task, its description otherwise). */

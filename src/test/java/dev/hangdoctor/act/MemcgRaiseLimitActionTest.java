@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MemcgRaiseLimitActionTest {
     @TempDir
@@ -50,5 +51,40 @@ class MemcgRaiseLimitActionTest {
         assertThat(a.restore()).startsWith("restored the limit to 32 MiB");
         assertThat(Files.readString(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(32L << 20));
         assertThat(a.restore()).startsWith("not restored: the limit is no longer");
+    }
+
+    /** Someone raised the limit between the precheck and the write: the raise must not lower it. */
+    @Test
+    void aLimitRaisedMeanwhileIsNeverLowered() throws Exception {
+        MemcgRaiseLimitAction a = raise(32L << 20);
+        assertThat(a.precheck()).isNull();
+        Files.writeString(cg.resolve("memory.limit_in_bytes"), (512L << 20) + "\n");
+        assertThatThrownBy(a::apply).hasMessageContaining("changed since the diagnosis");
+        assertThat(Files.readString(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(512L << 20));
+    }
+
+    @Test
+    void restorePutsBackTheMemswLimitItRaisedAfterTheLimit() throws Exception {
+        MemcgRaiseLimitAction a = raise(32L << 20);
+        Files.writeString(cg.resolve("memory.memsw.limit_in_bytes"), (40L << 20) + "\n");
+        a.apply();
+        assertThat(a.observe()).contains("memsw=" + (96L << 20));
+        Files.writeString(cg.resolve("memory.usage_in_bytes"), (8L << 20) + "\n");
+        assertThat(a.restore()).startsWith("restored the limit to 32 MiB, memsw to 40 MiB");
+        assertThat(Files.readString(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(32L << 20));
+        assertThat(Files.readString(cg.resolve("memory.memsw.limit_in_bytes")).trim())
+                .isEqualTo(Long.toString(40L << 20));
+    }
+
+    @Test
+    void aMemswLimitChangedSinceTheRaiseIsLeftAlone() throws Exception {
+        MemcgRaiseLimitAction a = raise(32L << 20);
+        Files.writeString(cg.resolve("memory.memsw.limit_in_bytes"), (40L << 20) + "\n");
+        a.apply();
+        Files.writeString(cg.resolve("memory.memsw.limit_in_bytes"), (1024L << 20) + "\n");
+        Files.writeString(cg.resolve("memory.usage_in_bytes"), (8L << 20) + "\n");
+        assertThat(a.restore()).contains("memsw left at " + (1024L << 20));
+        assertThat(Files.readString(cg.resolve("memory.memsw.limit_in_bytes")).trim())
+                .isEqualTo(Long.toString(1024L << 20));
     }
 }

@@ -174,8 +174,18 @@ class FixLiveTest {
 
     @Test
     void orphanedUserfaultfdOwnerIsEnded() throws Exception {
+        endsOrphanedUffdOwner(null);
+    }
+
+    /** A name that is not UTF-8 once made the owner unreadable, and `fix` called it "exited meanwhile". */
+    @Test
+    void orphanedUserfaultfdOwnerWhoseNameIsNotUtf8IsEnded() throws Exception {
+        endsOrphanedUffdOwner(new byte[] {'u', (byte) 0xff, ')', ' ', 'x'});
+    }
+
+    private void endsOrphanedUffdOwner(byte[] name) throws Exception {
         LivePreconditions.assumeUffdHangs();
-        try (OrphanUffd hang = OrphanUffd.start();
+        try (OrphanUffd hang = OrphanUffd.start(OrphanUffd.Fault.USER_TOUCH, name);
              SleepingBystander other = SleepingBystander.start()) {
             CliRun r = fix("--yes", "--pid", Integer.toString(hang.pid().pid()));
             JsonNode doc = r.json();

@@ -2,6 +2,7 @@ package dev.hangdoctor.guard;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -51,6 +52,13 @@ final class GuardHost {
     }
 
     GuardHost process(String path, int n, String comm, long rssMiB, int oomScoreAdj, int uid, long flags) {
+        return process(path, n, comm.getBytes(StandardCharsets.UTF_8), rssMiB, oomScoreAdj, uid, flags);
+    }
+
+    /** A process whose name is these bytes, as the kernel prints them (need not be UTF-8). */
+    GuardHost process(String path, int n, byte[] commBytes, long rssMiB, int oomScoreAdj, int uid, long flags) {
+        // files are written as ISO-8859-1: every char below 256 is one byte, so the name's bytes land unchanged
+        String comm = new String(commBytes, StandardCharsets.ISO_8859_1);
         int pid = PID_BASE + n;
         String dir = "proc/" + pid + "/";
         write(dir + "stat", pid + " (" + comm + ") S 1 " + pid + " " + pid + " 0 -1 " + flags
@@ -64,10 +72,16 @@ final class GuardHost {
         write(dir + "oom_score_adj", oomScoreAdj + "\n");
         Path procs = root.resolve(cg(path) + "/cgroup.procs");
         try {
-            Files.writeString(procs, Files.readString(procs) + pid + "\n");
+            Files.writeString(procs, Files.readString(procs) + pid + "\n", StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return this;
+    }
+
+    /** The /proc/PID/cgroup of process {@code n}: its memory cgroup as a v1 host prints it. */
+    GuardHost procCgroup(int n, String memoryCgroup) {
+        write("proc/" + (PID_BASE + n) + "/cgroup", "12:cpuset:/\n5:memory:" + memoryCgroup + "\n1:name=systemd:/\n");
         return this;
     }
 
@@ -79,7 +93,7 @@ final class GuardHost {
         try {
             Path p = root.resolve(rel);
             Files.createDirectories(p.getParent());
-            Files.writeString(p, text);
+            Files.writeString(p, text, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,6 +52,38 @@ class OomGuardLiveTest {
             String log = Files.readString(audit.file());
             assertThat(log).contains("\"action\":\"oom-guard-kill\"").contains("ratehog:" + cg.hog().pid())
                     .contains("\"result\":\"done\"");
+        }
+    }
+
+    /**
+     * The hog names itself "hog" and a 0xff byte: a name that is not UTF-8 once made it vanish from the candidates,
+     * and the guard killed the 8 MiB sibling instead.
+     */
+    @Test
+    void killsTheHogWhoseNameIsNotUtf8AndSparesTheBystander() throws Exception {
+        LivePreconditions.assumeMemcgV1Hangs();
+        byte[] name = {'h', 'o', 'g', (byte) 0xff};
+        AuditLog audit = new AuditLog(state);
+        List<GuardEvent> events = new CopyOnWriteArrayList<>();
+        try (FillingCgroup cg = FillingCgroup.start(256, 8, 512, 200, name)) {
+            assertThat(Files.readAllBytes(Path.of("/proc/" + cg.hog().pid() + "/comm")))
+                    .as("the hog's name as the kernel keeps it").isEqualTo(new byte[] {'h', 'o', 'g', (byte) 0xff, '\n'});
+            GuardConfig cfg = GuardConfig.builder().enabled(true).dryRun(false).cgroup(cg.path()).build();
+            try (OomGuard guard = new OomGuard(Path.of("/"), cfg, audit, events::add)) {
+                guard.start();
+                awaitGuarded(guard, cg.path());
+                cg.go();
+                assertThat(cg.awaitHogGone(Duration.ofSeconds(10))).as("hog gone; events %s", events).isTrue();
+            }
+            assertThat(events).as("the guard killed the hog").anySatisfy(e -> {
+                assertThat(e.kind()).isEqualTo(GuardEvent.Kind.KILLED);
+                assertThat(e.pid()).isEqualTo(cg.hog().pid());
+                assertThat(e.comm()).isEqualTo("hog\uFFFD");
+            });
+            assertThat(events).as("nothing but the hog was killed")
+                    .filteredOn(e -> e.kind() == GuardEvent.Kind.KILLED).extracting(GuardEvent::pid)
+                    .containsOnly(cg.hog().pid());
+            assertThat(cg.sibling().exists()).as("the 8 MiB bystander survives; events %s", events).isTrue();
         }
     }
 

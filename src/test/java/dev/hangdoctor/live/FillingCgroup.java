@@ -28,6 +28,11 @@ public final class FillingCgroup implements AutoCloseable {
      * {@code mibPerSecond} (0: as fast as it can). The hog has joined and mapped its memory but not touched it.
      */
     public static FillingCgroup start(int limitMiB, int siblingMiB, int hogMiB, int mibPerSecond) {
+        return start(limitMiB, siblingMiB, hogMiB, mibPerSecond, null);
+    }
+
+    /** The same, with the hog naming itself these bytes (prctl PR_SET_NAME; need not be UTF-8); null keeps its own. */
+    public static FillingCgroup start(int limitMiB, int siblingMiB, int hogMiB, int mibPerSecond, byte[] hogName) {
         TestCgroup cg;
         try {
             cg = TestCgroup.create();
@@ -41,7 +46,12 @@ public final class FillingCgroup implements AutoCloseable {
             cg.write("memory.oom_control", "0");
             f.sibling = f.helper("memhog", cg.dir().toString(), Integer.toString(siblingMiB));
             f.sibling.awaitLine("touched", LiveWait.SHAPE_TIMEOUT);
-            f.hog = f.helper("ratehog", cg.dir().toString(), Integer.toString(hogMiB), Integer.toString(mibPerSecond));
+            List<String> args = new ArrayList<>(List.of(cg.dir().toString(), Integer.toString(hogMiB),
+                    Integer.toString(mibPerSecond)));
+            if (hogName != null) {
+                args.add(java.util.HexFormat.of().formatHex(hogName));
+            }
+            f.hog = f.helper("ratehog", args.toArray(String[]::new));
             f.hog.awaitLine("joined", LiveWait.SHAPE_TIMEOUT);
             return f;
         } catch (IOException e) {

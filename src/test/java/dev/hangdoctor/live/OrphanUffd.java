@@ -43,7 +43,14 @@ public final class OrphanUffd implements AutoCloseable {
 
     /** Builds the hang; fails with the observed stack when the kernel shape does not appear. */
     public static OrphanUffd start(Fault fault) {
-        OrphanUffd hang = new OrphanUffd(HelperProcess.start("uffdorphan", fault.arg), fault);
+        return start(fault, null);
+    }
+
+    /** The same, the process naming itself these bytes (need not be UTF-8); null keeps its own name. */
+    public static OrphanUffd start(Fault fault, byte[] name) {
+        HelperProcess p = name == null ? HelperProcess.start("uffdorphan", fault.arg)
+                : HelperProcess.start("uffdorphan", fault.arg, java.util.HexFormat.of().formatHex(name));
+        OrphanUffd hang = new OrphanUffd(p, fault);
         LiveCleanup.register(hang);
         try {
             hang.build();

@@ -74,11 +74,15 @@ class WatchLiveTest {
     }
 
     private void startAgent() throws Exception {
+        startAgent(cfg -> cfg);
+    }
+
+    private void startAgent(java.util.function.UnaryOperator<WatchConfig> more) throws Exception {
         assumeFewThreads();
         WatchConfig cfg = WatchConfig.defaults().withStateDir(state).withListen("off")
                 .withInterval(Duration.ofSeconds(1)).withStuckAfter(Duration.ofSeconds(3))
                 .withScan(Duration.ofSeconds(1), Duration.ofSeconds(2), 2);
-        agent = new WatchAgent(cfg, log::add).start();
+        agent = new WatchAgent(more.apply(cfg), log::add).start();
     }
 
     private ObjectNode awaitIncident(Predicate<ObjectNode> mine, Duration within) throws InterruptedException {
@@ -157,6 +161,64 @@ class WatchLiveTest {
                     Instant.parse(done.get("resolvedAt").asText())).toMillis() + " ms");
             assertThat(done.get("resolvedAt").isNull()).isFalse();
         }
+    }
+
+    /**
+     * A fix asked through the API for this test's incident (a finding with a blocker: the hung daemon) takes the
+     * knowledge base's remedy, fuse-abort of the daemon's own connection, and the hang ends. The agent's own
+     * auto-remediation is left off: it would act on other hangs of the host too.
+     */
+    @Test
+    void aFixAskedThroughTheApiEndsTheHungFuseDaemon() throws Exception {
+        LivePreconditions.assumeFuseHangs();
+        Path token = java.nio.file.Files.writeString(state.resolve("token"), "live-test-token\n");
+        java.nio.file.Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        startAgent(cfg -> cfg.withListen("127.0.0.1:0").withActions(true, token));
+        try (HungFuseDaemon hang = HungFuseDaemon.start(new HungFuseDaemon.Spec().waiters(2))) {
+            Set<Integer> pids = new HashSet<>();
+            hang.ownPids().forEach(p -> pids.add(p.pid()));
+            ObjectNode inc = awaitIncident(involving(pids), BOUND.plusSeconds(5));
+            // only an incident keyed by this test's daemon: a fix for it is planned against the finding with that
+            // blocker, so it never reaches another test's mount
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    inc.get("key").asText().contains("|pid:" + hang.daemonPid().pid() + "@"),
+                    "another FUSE hang of this host was diagnosed as the same finding: " + inc.get("key"));
+            String id = inc.get("id").asText();
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://"
+                            + WatchAgent.hostPort(agent.apiAddress()) + "/api/incidents/" + id + "/fix"))
+                            .header("Authorization", "Bearer live-test-token")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            ObjectNode acted = awaitAction(id, Duration.ofSeconds(30));
+            var action = acted.get("actions").get(0);
+            org.junit.jupiter.api.Assumptions.assumeFalse(action.get("result").asText()
+                    .contains("choose one with --connection"), "another FUSE hang on this host makes it ambiguous: "
+                    + action);
+            assertThat(action.get("action").asText()).as("%s", acted).isEqualTo("fuse-abort");
+            assertThat(action.get("result").asText()).isEqualTo("done");
+            assertThat(action.get("commands").get(0).asText())
+                    .isEqualTo("echo 1 > /sys/fs/fuse/connections/" + hang.connectionId() + "/abort");
+            // the hang is over when its waiters return; the incident itself may stay open while other FUSE hangs
+            // of the host are folded into the same finding
+            for (HungFuseDaemon.Waiter w : hang.waiters()) {
+                assertThat(w.pid().awaitGone(Duration.ofSeconds(10))).as("waiter %s returned", w.pid()).isTrue();
+            }
+        }
+    }
+
+    private ObjectNode awaitAction(String id, Duration within) throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < end) {
+            ObjectNode o = agent.tracker().get(id);
+            if (o != null && o.get("actions").size() > 0) {
+                return o;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no action on incident " + id + " within " + within.toSeconds() + " s; agent log:\n"
+                + String.join("\n", List.copyOf(log)));
     }
 
     @Test
