@@ -14,7 +14,7 @@ import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.parse.EvidenceReader;
 import dev.hangdoctor.parse.FdinfoFile;
 import dev.hangdoctor.parse.ProcStat;
-import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStatus;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
@@ -714,7 +714,7 @@ public final class ProcTreeReader {
                 t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
                         .cpu(st.processor()).startTime(st.startTime());
             }
-            ProcStatus ss = tf.status();
+            PidStatus ss = tf.status();
             if (ss != null) {
                 if (t.comm() == null) {
                     t.comm(ss.name());

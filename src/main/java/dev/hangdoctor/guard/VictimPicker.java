@@ -8,6 +8,7 @@ import dev.hangdoctor.diagnose.OomVictimChooser;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
+import dev.hangdoctor.procfs.PidStatus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -190,15 +191,10 @@ final class VictimPicker {
     /** The real uid from /proc/PID/status, or null. */
     private Integer uid(int pid) {
         try {
-            for (String line : ProcFile.read(procRoot.resolve(Integer.toString(pid)).resolve("status")).split("\n")) {
-                if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
+            return PidStatus.parse(ProcFile.readBytes(PidStatus.path(procRoot, pid))).uid();
+        } catch (IOException e) {
             return null;
         }
-        return null;
     }
 
     /** Resolves user names in the rules to uids through the host's passwd file; an unknown name is an error. */

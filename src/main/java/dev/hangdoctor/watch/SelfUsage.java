@@ -1,10 +1,9 @@
 package dev.hangdoctor.watch;
 
-import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStatus;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -41,9 +40,7 @@ public final class SelfUsage {
     /** VmRSS of the status file under {@code pidDir}, in bytes. */
     static double rssBytes(Path pidDir) {
         try {
-            // decoded lossily: Name is bytes, and a name that is not UTF-8 must not cost the RSS
-            String text = new String(Files.readAllBytes(pidDir.resolve("status")), StandardCharsets.UTF_8);
-            Long kb = ProcStatus.parse(text).vmRssKb();
+            Long kb = PidStatus.parse(Files.readAllBytes(pidDir.resolve("status"))).vmRssKb();
             return kb == null ? Double.NaN : kb * 1024.0;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
