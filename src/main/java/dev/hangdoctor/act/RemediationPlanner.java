@@ -10,7 +10,7 @@ import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.UffdHandle;
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.MountinfoEntry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -176,9 +176,9 @@ public final class RemediationPlanner {
         }
         List<String> now = new ArrayList<>();
         try {
-            for (String line : ProcFile.read(hostRoot.resolve("proc/self/mountinfo")).split("\n")) {
-                MountinfoEntry m = MountinfoEntry.parse(line);
-                if (m != null && m.major() == 0 && m.minor() == c.id()) {
+            for (MountinfoEntry m : MountinfoEntry.parseAll(ProcFile.read(MountinfoEntry.path(hostRoot.resolve("proc"),
+                    "self")))) {
+                if (m.major() == 0 && m.minor() == c.id()) {
                     now.add(m.mountPoint());
                 }
             }

@@ -12,7 +12,7 @@ import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
 import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.parse.EvidenceReader;
-import dev.hangdoctor.parse.FdinfoFile;
+import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.parse.ProcStat;
 import dev.hangdoctor.procfs.PidStatus;
 import dev.hangdoctor.procfs.PidStat;

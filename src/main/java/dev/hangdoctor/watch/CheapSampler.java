@@ -5,7 +5,7 @@ import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.parse.CgroupFiles;
-import dev.hangdoctor.parse.FdinfoFile;
+import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.nio.file.Files;

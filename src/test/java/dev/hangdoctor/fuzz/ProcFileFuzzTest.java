@@ -2,8 +2,8 @@ package dev.hangdoctor.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.hangdoctor.parse.CgroupFiles;
-import dev.hangdoctor.parse.FdinfoFile;
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.FdinfoFile;
+import dev.hangdoctor.procfs.MountinfoEntry;
 import dev.hangdoctor.parse.ProcStat;
 import dev.hangdoctor.procfs.PidStatus;
 

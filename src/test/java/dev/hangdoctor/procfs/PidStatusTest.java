@@ -4,26 +4,16 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PidStatusTest {
-    /** A file of the captured bundles under src/test/resources/proc. */
-    private static String text(String rel) {
-        try (InputStream in = PidStatusTest.class.getResourceAsStream("/proc/" + rel)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Test
     void realUidIsTheFirstOfTheFour() {
         // Uid: real, effective, saved set, filesystem (a setuid program differs in the second)
-        PidStatus s = PidStatus.parse(text("bundle-6.18/proc/4892/status"));
+        PidStatus s = PidStatus.parse(Fixtures.text("bundle-6.18/proc/4892/status"));
         assertThat(s.uid()).isZero();
         assertThat(PidStatus.parse("Name:\tsudo\nUid:\t1000\t0\t0\t0\n").uid()).isEqualTo(1000);
     }
@@ -51,7 +41,7 @@ class PidStatusTest {
 
     @Test
     void realStatusOfABlockedTask() {
-        PidStatus s = PidStatus.parse(text("bundle-6.18/proc/4892/status"));
+        PidStatus s = PidStatus.parse(Fixtures.text("bundle-6.18/proc/4892/status"));
         assertThat(s.name()).isEqualTo("mk2");
         assertThat(s.voluntaryCtxtSwitches()).isEqualTo(1L);
         assertThat(s.nonvoluntaryCtxtSwitches()).isEqualTo(0L);
@@ -72,7 +62,7 @@ class PidStatusTest {
     @Test
     void swapAndPageTablesOfAStalledHog() {
         // what the OOM killer's badness adds to the RSS
-        PidStatus s = PidStatus.parse(text("bundle-6.18/proc/5213/status"));
+        PidStatus s = PidStatus.parse(Fixtures.text("bundle-6.18/proc/5213/status"));
         assertThat(s.vmRssKb()).isEqualTo(66548L);
         assertThat(s.vmPteKb()).isEqualTo(180L);
         assertThat(s.vmSwapKb()).isZero();
@@ -80,7 +70,7 @@ class PidStatusTest {
 
     @Test
     void zombieHasNoRss() {
-        PidStatus s = PidStatus.parse(text("bundle-6.18/proc/5049/status"));
+        PidStatus s = PidStatus.parse(Fixtures.text("bundle-6.18/proc/5049/status"));
         assertThat(s.state()).isEqualTo("Z (zombie)");
         assertThat(s.vmRssKb()).isNull();
         assertThat(s.vmSwapKb()).isNull();
