@@ -1,5 +1,6 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.procfs.FuseConnectionDir;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.Finding;
 import dev.hangdoctor.diagnose.OomVictimChooser;
@@ -194,9 +195,10 @@ public final class RemediationPlanner {
 
     private long waitingNow(int id) {
         try {
-            return Long.parseLong(Files.readString(hostRoot.resolve("sys/fs/fuse/connections").resolve(Integer.toString(id))
-                    .resolve("waiting")).trim());
-        } catch (IOException | NumberFormatException e) {
+            Long w = FuseConnectionDir.parseWaiting(Files.readString(
+                    FuseConnectionDir.waiting(FuseConnectionDir.of(hostRoot.resolve("sys"), id))));
+            return w == null ? 0 : w;
+        } catch (IOException e) {
             return 0;
         }
     }
