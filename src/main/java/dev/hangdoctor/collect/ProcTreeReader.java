@@ -15,6 +15,7 @@ import dev.hangdoctor.parse.EvidenceReader;
 import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.parse.ProcStat;
 import dev.hangdoctor.procfs.PidStatus;
+import dev.hangdoctor.procfs.PidWchan;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
@@ -675,8 +676,8 @@ public final class ProcTreeReader {
                 return true;
             }
             Result wchan = tf.result(ThreadFile.WCHAN);
-            String w = wchan == null || !wchan.ok() ? null : wchan.text().strip();
-            if (w == null || w.isEmpty() || w.equals("0")) {
+            String w = wchan == null || !wchan.ok() ? null : PidWchan.parse(wchan.text());
+            if (w == null) {
                 return true;
             }
             return !IdleWaits.isIdle(w);
@@ -731,12 +732,9 @@ public final class ProcTreeReader {
                 t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
                         .swapKb(ss.vmSwapKb()).pageTablesKb(ss.vmPteKb()).contextSwitches(ss.contextSwitches());
             }
-            String wchan = text(wchanFile == null ? MISSING : wchanFile);
+            String wchan = PidWchan.parse(text(wchanFile == null ? MISSING : wchanFile));
             if (wchan != null) {
-                wchan = wchan.strip();
-                if (!wchan.isEmpty() && !wchan.equals("0")) {
-                    t.wchan(wchan);
-                }
+                t.wchan(wchan);
             }
             Result stackFile = tf.result(ThreadFile.STACK);
             if (tf.frames() != null) {
