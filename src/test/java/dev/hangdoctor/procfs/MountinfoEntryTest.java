@@ -69,7 +69,7 @@ class MountinfoEntryTest {
         assertThat(all).hasSameSizeAs(Fixtures.text("bundle-6.18/proc/self/mountinfo").lines()
                 .filter(l -> !l.isBlank()).toList());
         assertThat(MountinfoEntry.parseAll(null)).isEmpty();
-        assertThat(MountinfoEntry.path(java.nio.file.Path.of("/proc"), "self"))
-                .isEqualTo(java.nio.file.Path.of("/proc/self/mountinfo"));
+        assertThat(MountinfoEntry.path(java.nio.file.Path.of("bundle/proc"), "self"))
+                .isEqualTo(java.nio.file.Path.of("bundle/proc/self/mountinfo"));
     }
 }
