@@ -243,12 +243,12 @@ public final class OomGuard implements AutoCloseable {
         try {
             pick = picker.pick(hierarchy, w.dir, limit);
         } catch (RuntimeException e) {
-            w.quietUntilNanos = System.nanoTime() + cfg.cooldown().toNanos();
+            quiet(w);
             emit(event(w, GuardEvent.Kind.ERROR, -1, null, usage, rate, eta, "choosing a victim failed: " + e));
             return;
         }
         if (pick.victim() == null) {
-            w.quietUntilNanos = System.nanoTime() + cfg.cooldown().toNanos();
+            quiet(w);
             emit(event(w, pick.onlyProtected() ? GuardEvent.Kind.SKIPPED_PROTECTED : GuardEvent.Kind.NOTHING_ELIGIBLE,
                     -1, null, usage, rate, eta, why + "; " + pick.why()));
             return;
@@ -263,7 +263,7 @@ public final class OomGuard implements AutoCloseable {
             decline(w, pick, usage, rate, eta, reason, unexplained, before);
             return;
         }
-        w.quietUntilNanos = System.nanoTime() + cfg.cooldown().toNanos();
+        quiet(w);
         // right before the signal: the victim is still this cgroup's, still the cause (re-read), and the pid is its
         KillProcessAction kill = new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, victim, reason,
                 Set.of(victim.pid()), safety, procRoot, () -> {
@@ -288,6 +288,11 @@ public final class OomGuard implements AutoCloseable {
         record(kill, before, kill.observe(), "done");
     }
 
+    /** Starts the cooldown: one decision per cgroup per cooldown, whatever it was. */
+    private void quiet(WatchedCgroup w) {
+        w.quietUntilNanos = System.nanoTime() + cfg.cooldown().toNanos();
+    }
+
     private String recheck(WatchedCgroup w, VictimPicker.Pick pick, long cache) {
         long usage;
         try {
@@ -298,17 +303,10 @@ public final class OomGuard implements AutoCloseable {
         return picker.recheck(pick, usage, cache);
     }
 
-    /**
-     * Reports (and audits) a kill the guard would not make, at most once per cooldown, but keeps looking every pass:
-     * the facts that stopped it (a member that just exited) may settle by the next one, and the fill goes on.
-     */
+    /** Reports and audits a kill the guard would not make; like any other decision it starts the cooldown. */
     private void decline(WatchedCgroup w, VictimPicker.Pick pick, long usage, double rate, double eta, String reason,
                          String refusal, String before) {
-        long now = System.nanoTime();
-        if (w.declinedReported != Long.MIN_VALUE && now - w.declinedReported < cfg.cooldown().toNanos()) {
-            return;
-        }
-        w.declinedReported = now;
+        quiet(w);
         var victim = pick.victim();
         emit(event(w, GuardEvent.Kind.DECLINED, victim.pid(), victim.comm(), usage, rate, eta,
                 reason + "; not killing: " + refusal));

@@ -20,8 +20,6 @@ final class WatchedCgroup implements AutoCloseable {
     private final Path limitFile;
     Long limit;
     long quietUntilNanos;
-    /** When a declined kill was last reported (System.nanoTime()), so a standing refusal is not repeated each pass. */
-    long declinedReported = Long.MIN_VALUE;
 
     private WatchedCgroup(String path, Path dir, FileChannel usage, Path limitFile, long tauNanos) {
         this.path = path;
