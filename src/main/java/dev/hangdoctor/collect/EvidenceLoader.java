@@ -33,7 +33,7 @@ public final class EvidenceLoader {
     /** Loads one argument; throws with a one-line message when it holds nothing usable. */
     public static Evidence load(String arg, InputStream stdin) throws IOException {
         if (arg.equals("-")) {
-            return requireRecognised(EvidenceReader.read(stdin, "<stdin>"), "<stdin>");
+            return handedIn(requireRecognised(EvidenceReader.read(stdin, "<stdin>"), "<stdin>"));
         }
         Path p = Path.of(arg);
         if (!Files.exists(p)) {
@@ -53,8 +53,17 @@ public final class EvidenceLoader {
             throw new UnrecognisedEvidenceException(arg + ": empty file (understood: " + EvidenceReader.UNDERSTOOD + ")");
         }
         try (InputStream in = Files.newInputStream(p)) {
-            return requireRecognised(EvidenceReader.read(in, arg), arg);
+            return handedIn(requireRecognised(EvidenceReader.read(in, arg), arg));
         }
+    }
+
+    /**
+     * Text evidence handed in is itself the report of a hang: a snapshot in it counts (with less confidence), unlike
+     * a bundle or a live scan, whose two samples say whether a task only passed through D.
+     */
+    private static Evidence handedIn(Evidence e) {
+        e.savedReport(true);
+        return e;
     }
 
     private static Evidence loadDirectory(Path dir, String arg) throws IOException {
