@@ -146,6 +146,11 @@ public final class WatchAgent implements AutoCloseable {
         if (kmsg != null) {
             kmsg.close();
         }
+        // a scan cut short by the interrupt may leave its bundle behind: the state directory keeps no scan of a
+        // stopped agent
+        if (t == null || !t.isAlive()) {
+            store.clearTmp();
+        }
     }
 
     public IncidentTracker tracker() { return tracker; }
