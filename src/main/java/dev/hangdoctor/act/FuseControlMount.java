@@ -1,6 +1,6 @@
 package dev.hangdoctor.act;
 
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.MountinfoEntry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -11,9 +11,8 @@ import dev.hangdoctor.act.RemediationPlanner;
 import dev.hangdoctor.act.SafetyGuard;
 import dev.hangdoctor.act.Verification;
 import dev.hangdoctor.collect.LiveSampler;
-import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.diagnose.kb.RemedyIds;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.report.JsonReport;
@@ -93,7 +92,7 @@ public final class FixCommand implements Callable<Integer> {
             description = "Host root (tests point it at a fixture tree).")
     Path root;
 
-    private KnowledgeBase kb;
+    private DiagnosisPipeline pipeline;
 
     @Override
     public Integer call() throws Exception {
@@ -108,7 +107,7 @@ public final class FixCommand implements Callable<Integer> {
             // a copied tree's pids are not this host's: acting on them would hit whatever runs here under those numbers
             throw new IllegalArgumentException("--yes acts on this host only; --root " + root + " can only be planned (dry run)");
         }
-        kb = KnowledgeBase.load(ruleDirs);
+        pipeline = DiagnosisPipeline.withRules(ruleDirs);
         // without fusectl every FUSE hang is invisible and cannot be aborted: acting mounts it, as systemd does at boot
         String fusectl = yes ? FuseControlMount.ensure(root)
                 : root.toAbsolutePath().normalize().equals(Path.of("/")) && Files.isDirectory(FuseControlMount.CONNECTIONS)
@@ -123,7 +122,7 @@ public final class FixCommand implements Callable<Integer> {
 
         long planned = System.nanoTime();
         Evidence ev = scan();
-        Diagnosis before = new Diagnoser(kb).diagnose(ev);
+        Diagnosis before = pipeline.diagnose(ev);
         RemediationPlanner.Plan plan = planner.plan(selected(before, ev), ev);
 
         ObjectNode doc = new ObjectMapper().createObjectNode();
@@ -157,7 +156,7 @@ public final class FixCommand implements Callable<Integer> {
         if (Duration.ofNanos(System.nanoTime() - planned).compareTo(maxAge) > 0) {
             // the host moved on while we looked: diagnose afresh rather than act on an old picture
             ev = scan();
-            before = new Diagnoser(kb).diagnose(ev);
+            before = pipeline.diagnose(ev);
             plan = planner.plan(selected(before, ev), ev);
             if (!json) {
                 out.println("The diagnosis was older than " + maxAge.toMillis() + " ms; diagnosed again:");
@@ -242,7 +241,7 @@ public final class FixCommand implements Callable<Integer> {
             return Set.of();
         }
         Evidence ev = scan();
-        Diagnosis now = new Diagnoser(kb).diagnose(ev);
+        Diagnosis now = pipeline.diagnose(ev);
         List<dev.hangdoctor.diagnose.Finding> stuck = selected(now, ev).stream()
                 .filter(f -> raised.stream().anyMatch(k -> k.split("@")[0].equals(f.signature())))
                 .filter(f -> f.actions().contains(RemedyIds.MEMCG_KILL_OOM_VICTIM)).toList();
@@ -366,7 +365,7 @@ public final class FixCommand implements Callable<Integer> {
         List<Verification.Outcome> outcomes = List.of();
         while (true) {
             Evidence now = new LiveSampler(root, LiveSampler.Options.defaults().withWindow(Duration.ofMillis(300))).scan();
-            outcomes = Verification.compare(before, new Diagnoser(kb).diagnose(now), actedOn);
+            outcomes = Verification.compare(before, pipeline.diagnose(now), actedOn);
             boolean done = outcomes.stream().allMatch(o -> o.verdict().equals("resolved"));
             if (done || System.nanoTime() > end) {
                 return outcomes;
