@@ -260,6 +260,11 @@ public final class Diagnoser {
             return a.memoryCgroup().equals(b.memoryCgroup());
         }
         // two FUSE connections, two pid namespaces, two userfaultfds: two hangs when both waits name theirs
+        if (wa.kind() == ResourceKind.FUSE_REPLY && wa.key().isEmpty() != wb.key().isEmpty()) {
+            // a caller tied to its connection and one nothing ties (a flush whose fd is already closed, a host
+            // without fusectl counts) are not thereby one hang: gluing them would let one finding swallow the other
+            return false;
+        }
         return wa.key().isEmpty() || wb.key().isEmpty() || wa.key().equals(wb.key());
     }
 

@@ -3,8 +3,12 @@ package dev.hangdoctor.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hangdoctor.live.FuseControl;
+import dev.hangdoctor.live.FuseFlushPidns;
+import dev.hangdoctor.live.HealthyFuseMount;
 import dev.hangdoctor.live.HungFuseDaemon;
 import dev.hangdoctor.live.LivePreconditions;
+import dev.hangdoctor.live.MemcgOomStall;
+import dev.hangdoctor.live.OrphanUffd;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +72,41 @@ class NoFusectlLiveTest {
             assertThat(fix.get("fusectl").asText()).startsWith("mounted fusectl at /sys/fs/fuse/connections");
             assertThat(fix.get("plan").toString()).contains("connections/" + hang.connectionId() + "/abort");
             assertThat(hang.waiters().get(0).pid().awaitGone(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(FuseControl.mounted()).as("the host's own mounts are untouched").isEqualTo(hostHadIt);
+    }
+
+    /** The busy host of {@link BusyHostLiveTest}, on a host without fusectl: scan names every stuck pid, fix ends all. */
+    @Test
+    void theBusyHostWithoutFusectlIsSeenAndEnded() throws Exception {
+        LivePreconditions.assumePidnsFuseHangs();
+        LivePreconditions.assumeUffdHangs();
+        LivePreconditions.assumeMemcgV1Hangs();
+        assumeTrue(Files.isDirectory(FuseControl.CONNECTIONS), "fuse module not loaded");
+        boolean hostHadIt = FuseControl.mounted();
+        try (HungFuseDaemon stat = HungFuseDaemon.start(new HungFuseDaemon.Spec().nudgeIntoD(true).stopDaemon(true));
+             FuseFlushPidns flush = FuseFlushPidns.start();
+             OrphanUffd uffd = OrphanUffd.start();
+             MemcgOomStall memcg = MemcgOomStall.start();
+             HealthyFuseMount healthy = HealthyFuseMount.start()) {
+            List<Integer> stuck = List.of(stat.waiters().get(0).pid().pid(), flush.stuckPid().pid(), uffd.pid().pid(),
+                    memcg.stalled().get(0).pid().pid());
+            String findings = new ObjectMapper().readTree(runWithoutFusectl("scan", "--json", "--window", "1s"))
+                    .get("findings").toString();
+            for (int pid : stuck) {
+                assertThat(findings).as("scan names %d", pid).contains("\"pid\":" + pid + ",");
+            }
+            List<String> args = new ArrayList<>(List.of("fix", "--json", "--yes", "--window", "1s", "--state-dir",
+                    state.toString()));
+            stuck.forEach(p -> args.addAll(List.of("--pid", Integer.toString(p))));
+            JsonNode fix = new ObjectMapper().readTree(runWithoutFusectl(args.toArray(String[]::new)));
+            assertThat(fix.get("fusectl").asText()).startsWith("mounted fusectl");
+            assertThat(stat.waiters().get(0).pid().awaitGone(Duration.ofSeconds(10))).as("%s", fix).isTrue();
+            assertThat(flush.stuckPid().awaitGone(Duration.ofSeconds(10))).isTrue();
+            assertThat(uffd.pid().awaitGone(Duration.ofSeconds(10))).isTrue();
+            assertThat(memcg.stalled().get(0).pid().state()).isNotEqualTo('D');
+            assertThat(Files.readString(healthy.file())).isEqualTo(HealthyFuseMount.CONTENT);
+            memcg.bystanders().forEach(b -> assertThat(b.pid().exists()).isTrue());
         }
         assertThat(FuseControl.mounted()).as("the host's own mounts are untouched").isEqualTo(hostHadIt);
     }
