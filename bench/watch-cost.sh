@@ -8,14 +8,17 @@
 # average is printed beside it because the figure is taken on whatever else the host runs.
 # HANGDOCTOR_JAR runs another build; HANGDOCTOR_COMPARE_JAR runs a second agent from another build at the same
 # time, on the same threads, hangs and load (a fairer before/after on a busy host than two runs one after the other).
+# BENCH_TINY=1: 50 threads, 2 s warm-up, 5 s measured (for the test that keeps every bench working).
 set -euo pipefail
 threads="${1:-10000}"
 secs="${2:-120}"
 reads="${3:-}"
 warm=20
+if [ -n "${BENCH_TINY:-}" ]; then threads=50; secs=5; warm=2; fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="${HANGDOCTOR_JAR:-$here/target/hangdoctor.jar}"
-[ -f "$jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
+command -v python3 > /dev/null || { echo "watch-cost: skipped: needs python3 (the thread holder)" >&2; exit 77; }
+"$here/hangdoctor" --version > /dev/null   # the launcher builds the jar when it is missing or stale
 state="$(mktemp -d)"
 holder=""
 agents=()
@@ -91,12 +94,12 @@ echo "threads on host: $total_threads (holder: $threads); load average $l0 at st
 for k in "${!agents[@]}"; do
   read -r u1 s1 < <(times_of "${agents[$k]}")
   f1=$(full_scans "$k")
-  echo "agent ${jars[$k]}:"
+  echo "agent: ${jars[$k]}"
   awk -v u="$((u1 - u0[k]))" -v s="$((s1 - s0[k]))" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')" \
     -v hz="$hz" -v secs="$secs" -v warm="$warm" 'BEGIN {
-      printf "  CPU: %.2f %% of one core (user %.2f %%, system %.2f %%) over %d s after a %d s warm-up, interval 1 s, full scans included\n",
+      printf "agent CPU: %.2f %% of one core (user %.2f %%, system %.2f %%) over %d s after a %d s warm-up, interval 1 s, full scans included\n",
         (u + s) / hz / t * 100, u / hz / t * 100, s / hz / t * 100, secs, warm }'
-  echo "  RSS: max $((max[k] / 1024)) MB; every 5 s (MB):${samples[$k]}"
-  echo "  full scans meanwhile: $((f1 - f0[k])) ($(grep -c "full scan:" "$state/$k.log" || true) started by a trigger since start, the rest rescans of open incidents)"
+  echo "agent RSS: max $((max[k] / 1024)) MB; every 5 s (MB):${samples[$k]}"
+  echo "full scans meanwhile: $((f1 - f0[k])) ($(grep -c "full scan:" "$state/$k.log" || true) started by a trigger since start, the rest rescans of open incidents)"
   grep "full scan:" "$state/$k.log" | head -3 | cut -c1-160 | sed 's/^/  /' || true
 done

@@ -12,6 +12,15 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        // a thread of the agent or of a scan that dies of an Error leaves the process in an unknown state: say so in
+        // one line and end with "unknown" rather than print a stack trace and carry on half-working
+        Thread.setDefaultUncaughtExceptionHandler((t, ex) -> {
+            System.err.println("hangdoctor: " + describe(ex) + " (thread " + t.getName() + ")");
+            System.err.flush();
+            if (ex instanceof Error) {
+                Runtime.getRuntime().halt(ExitCodes.BAD_INPUT);
+            }
+        });
         System.exit(run(args));
     }
 
@@ -39,7 +48,28 @@ public final class Main {
                     + " (see 'hangdoctor " + (name.equals("hangdoctor") ? "" : name + " ") + "--help')");
             return ExitCodes.BAD_INPUT;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Throwable ex) {
+            // picocli hands Exceptions to the handler above; Errors (out of memory, stack overflow) come here.
+            // Catching OutOfMemoryError is sound: what filled the heap belonged to the command's frames, now gone.
+            cl.getErr().println("hangdoctor: " + describe(ex));
+            cl.getErr().flush();
+            return ExitCodes.BAD_INPUT;
+        }
+    }
+
+    /** One line for an error nobody expected: what happened and, for memory, what to do about it. */
+    static String describe(Throwable ex) {
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory (" + oneLine(ex) + ", heap limit " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB): the input is too large for this heap; give fewer or smaller files, or a larger heap"
+                    + " (HANGDOCTOR_HEAP=1g with the ./hangdoctor launcher, -Xmx1g with java)";
+        }
+        if (ex instanceof StackOverflowError) {
+            return "internal error: stack overflow (input nested too deeply?)";
+        }
+        return "internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(ex);
     }
 
     static String oneLine(Throwable ex) {

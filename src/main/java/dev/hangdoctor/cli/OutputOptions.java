@@ -42,7 +42,8 @@ public final class OutputOptions {
             }
         }
         if (json) {
-            out.println(JsonReport.render(d));
+            JsonReport.write(d, out); // streamed: the document of a huge diagnosis is never held whole
+            out.println();
         } else if (markdown) {
             out.print(MarkdownReport.render(d));
         } else {

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.List;
 import java.nio.file.DirectoryStream;
 import java.nio.file.LinkOption;
@@ -23,6 +25,7 @@ import dev.hangdoctor.parse.MountinfoEntry;
  */
 public final class EvidenceLoader {
     private static final int MAX_FILES_IN_DIR = 10_000;
+    private static final int MAX_DEPTH = 4;
 
     private EvidenceLoader() {
     }
@@ -59,8 +62,18 @@ public final class EvidenceLoader {
             return requireRecognised(new ProcTreeReader(dir).read(), arg);
         }
         Evidence all = new Evidence();
-        List<Path> files = new ArrayList<>();
-        walk(dir.toAbsolutePath().normalize(), 0, remoteMounts(), files, all);
+        Walk walk = new Walk(remoteMounts(), all);
+        walk.list(dir.toAbsolutePath().normalize(), 0);
+        // the caps are stated before any per-file warning, so they are never crowded out
+        if (walk.cut) {
+            all.warn(arg + ": more than " + MAX_FILES_IN_DIR + " files; only the first " + MAX_FILES_IN_DIR
+                    + " in name order were read (name the files or directories that matter)");
+        }
+        if (walk.tooDeep != null) {
+            all.warn(arg + ": " + walk.tooDeepCount + " director" + (walk.tooDeepCount == 1 ? "y" : "ies") + " more than "
+                    + MAX_DEPTH + " levels down not read (" + walk.tooDeep + (walk.tooDeepCount > 1 ? ", ..." : "") + ")");
+        }
+        List<Path> files = walk.files;
         files.sort(null);
         int used = 0;
         for (Path f : files) {
@@ -91,32 +104,63 @@ public final class EvidenceLoader {
     }
 
     /**
-     * Lists evidence files below {@code dir} (4 levels) without ever stat'ing a FUSE, NFS or CIFS mount point: on a hung
-     * host, looking at one can block forever, and evidence does not live on them. Unreadable entries become warnings.
+     * Lists evidence files below a directory ({@value #MAX_DEPTH} levels) without ever stat'ing a FUSE, NFS or CIFS
+     * mount point: on a hung host, looking at one can block forever, and evidence does not live on them. Unreadable
+     * entries become warnings; what does not fit the caps is noted for one warning each. Only the entries that can
+     * still be used are held while a directory is listed (the first in name order), so a directory of millions of
+     * files costs no more memory than one of ten thousand.
      */
-    private static void walk(Path dir, int depth, Set<String> remote, List<Path> out, Evidence warnings) {
-        if (depth > 4 || out.size() >= MAX_FILES_IN_DIR) {
-            return;
+    private static final class Walk {
+        final List<Path> files = new ArrayList<>();
+        final Set<String> remote;
+        final Evidence warnings;
+        boolean cut;
+        Path tooDeep;
+        int tooDeepCount;
+
+        Walk(Set<String> remote, Evidence warnings) {
+            this.remote = remote;
+            this.warnings = warnings;
         }
-        List<Path> entries = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                entries.add(p);
+
+        void list(Path dir, int depth) {
+            int room = MAX_FILES_IN_DIR - files.size();
+            PriorityQueue<Path> kept = new PriorityQueue<>(Comparator.reverseOrder()); // the last in name order on top
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    if (room <= 0) {
+                        cut = true;
+                        break;
+                    }
+                    kept.add(p);
+                    if (kept.size() > room) {
+                        kept.poll();
+                        cut = true;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                warnings.warn(dir + ": skipped, cannot list (" + reason(e) + ")");
+                return;
             }
-        } catch (IOException | RuntimeException e) {
-            warnings.warn(dir + ": skipped, cannot list (" + reason(e) + ")");
-            return;
-        }
-        entries.sort(null);
-        for (Path p : entries) {
-            if (remote.contains(p.toString())) {
-                warnings.warn(p + ": skipped, a network or FUSE mount");
-                continue;
-            }
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                walk(p, depth + 1, remote, out, warnings);
-            } else if (out.size() < MAX_FILES_IN_DIR) {
-                out.add(p);
+            List<Path> entries = new ArrayList<>(kept);
+            entries.sort(null);
+            for (Path p : entries) {
+                if (files.size() >= MAX_FILES_IN_DIR) {
+                    cut = true;
+                    return;
+                }
+                if (remote.contains(p.toString())) {
+                    warnings.warn(p + ": skipped, a network or FUSE mount");
+                } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    files.add(p);
+                } else if (depth < MAX_DEPTH) {
+                    list(p, depth + 1);
+                } else {
+                    tooDeepCount++;
+                    if (tooDeep == null) {
+                        tooDeep = p;
+                    }
+                }
             }
         }
     }

@@ -21,6 +21,10 @@ public final class BoundedLineReader {
     /** Longer lines are cut here; nothing a kernel prints comes near it (printk lines are at most 1 KiB). */
     public static final int MAX_LINE = 64 * 1024;
 
+    /** Binary-looking input this long (in a row, after text) ends the stream: bounded work on an endless device. */
+    public static final long MAX_BINARY_RUN = 16L << 20;
+    private static final int HEAD_SAMPLE = 64 * 1024;
+    private static final int READ_SAMPLE = 4 * 1024;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080808080808080L;
 
@@ -35,6 +39,8 @@ public final class BoundedLineReader {
     private long bytesRead;
     private long controlBytes;
     private long sampled;
+    private long binaryRun;
+    private long binaryFrom = -1;
 
     /** The current line: bytes[lineStart, lineEnd), the same characters in text (Latin-1). */
     private byte[] lineBytes;
@@ -159,23 +165,40 @@ public final class BoundedLineReader {
             eof = true;
             return false;
         }
+        // only a sample of each read is looked at: enough to tell binary from text without a second pass over 1 GB
+        int sample = Math.min(n, bytesRead == 0 ? HEAD_SAMPLE : READ_SAMPLE);
+        long control = controlBytes(buf, sample);
         if (bytesRead == 0) {
-            // only the head is sampled: enough to tell a binary file from text without a second pass over 1 GB
-            int sample = Math.min(n, 64 * 1024);
-            for (int i = 0; i < sample; i++) {
-                int b = buf[i] & 0xff;
-                if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != 0x1b) || b == 0x7f) {
-                    controlBytes++;
-                }
-            }
+            controlBytes = control;
             sampled = sample;
         }
         bytesRead += n;
+        binaryRun = control * 20 > sample ? binaryRun + n : 0;
+        if (looksBinary() || binaryRun >= MAX_BINARY_RUN) {
+            // refuse now, not at the end of the input: /dev/zero has neither an end nor a newline
+            binaryFrom = bytesRead - (looksBinary() ? n : binaryRun);
+            eof = true;
+            pos = 0;
+            end = 0;
+            return false;
+        }
         pos = 0;
         end = n;
         bufText = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
         nextHigh = -1;
         return true;
+    }
+
+    /** Bytes in b[0, n) that text logs do not have: controls but tab, newline, CR, form feed and ESC (colour codes). */
+    private static long controlBytes(byte[] b, int n) {
+        long count = 0;
+        for (int i = 0; i < n; i++) {
+            int c = b[i] & 0xff;
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f) {
+                count++;
+            }
+        }
+        return count;
     }
 
     public long truncatedLines() {
@@ -188,9 +211,18 @@ public final class BoundedLineReader {
 
     /**
      * True when the head of the stream looks binary: text logs have no control bytes but tab, newline, CR, form feed
-     * and ESC (colour codes), random or compressed data has about one in eight.
+     * and ESC (colour codes), random or compressed data has about one in eight. The reader then ends at once.
      */
     public boolean looksBinary() {
         return sampled > 0 && controlBytes * 20 > sampled;
+    }
+
+    /**
+     * Where the stream stopped being text, or -1: 0 when its head looks binary, else the start of the first run of
+     * {@link #MAX_BINARY_RUN} bytes that look binary (the reader ends there). Shorter runs are read on: a log whose
+     * tail was zeroed by a crash goes on after the hole.
+     */
+    public long binaryFrom() {
+        return binaryFrom;
     }
 }

@@ -41,10 +41,6 @@ public final class EvidenceReader {
         String lastPrefix = "none";
         while (reader.next()) {
             lineNo++;
-            if (lineNo == 1 && reader.looksBinary()) {
-                throw new UnrecognisedEvidenceException(source + ": binary data, not text evidence (understood: "
-                        + UNDERSTOOD + ")");
-            }
             String prefix;
             // the sinks are called by their classes, not through the interface: this runs for every line
             if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && reader.ascii()) {
@@ -80,8 +76,21 @@ public final class EvidenceReader {
                 sink.accept(line);
             }
         }
+        if (reader.binaryFrom() == 0) {
+            throw new UnrecognisedEvidenceException(source + ": binary data, not text evidence (understood: "
+                    + UNDERSTOOD + ")");
+        }
         for (LineSink sink : sinks) {
             sink.finish();
+        }
+        if (reader.binaryFrom() > 0) {
+            String why = source + ": binary data from byte " + reader.binaryFrom() + " on ("
+                    + (BoundedLineReader.MAX_BINARY_RUN >> 20) + " MiB without text); the rest was not read";
+            if (evidence.isEmpty()) {
+                throw new UnrecognisedEvidenceException(why + ", and nothing before it was recognised (understood: "
+                        + UNDERSTOOD + ")");
+            }
+            evidence.warn(why);
         }
         if (reader.truncatedLines() > 0) {
             evidence.warn(source + ": " + reader.truncatedLines() + " line(s) longer than "

@@ -1,207 +1,265 @@
 package dev.hangdoctor.report;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.Finding;
 import dev.hangdoctor.diagnose.GraphView;
-import dev.hangdoctor.model.FuseConnection;
-import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.diagnose.StackGroup;
 import dev.hangdoctor.diagnose.TaskRef;
+import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.MemCgroup;
+import dev.hangdoctor.model.StackContext;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The `--json` view: a stable document (schema version 1, described in the README). Built field by field rather
- * than by reflection so renaming a Java field can never silently change what other tools read.
+ * The `--json` view: a stable document (schema version 1, described in the README). Written field by field rather
+ * than by reflection so renaming a Java field can never silently change what other tools read, and streamed token
+ * by token: a diagnosis of 150 000 tasks is tens of MB of JSON, which as a tree of nodes would not fit the heap.
  */
 public final class JsonReport {
     public static final int SCHEMA_VERSION = 1;
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JsonReport() {
     }
 
+    /** The whole document as one string (for small diagnoses: the agent's incidents, tests). */
     public static String render(Diagnosis d) {
-        try {
-            return MAPPER.writeValueAsString(toTree(d));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
+        StringWriter out = new StringWriter();
+        write(d, out);
+        return out.toString();
+    }
+
+    /** Streams the indented document to {@code out} (flushed, not closed); nothing but the diagnosis is held. */
+    public static void write(Diagnosis d, Writer out) {
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.useDefaultPrettyPrinter();
+            document(g, d);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write JSON: " + e.getMessage(), e);
         }
     }
 
+    /** The document as a tree, for callers that embed it in a larger one (the agent's API, `fix --json`). */
     public static ObjectNode toTree(Diagnosis d) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("schemaVersion", SCHEMA_VERSION);
-        root.put("hang", d.hangFound());
-        ArrayNode findings = root.putArray("findings");
+        try (TokenBuffer tokens = new TokenBuffer(MAPPER, false)) {
+            document(tokens, d);
+            return MAPPER.readTree(tokens.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void document(JsonGenerator g, Diagnosis d) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("schemaVersion", SCHEMA_VERSION);
+        g.writeBooleanField("hang", d.hangFound());
+        g.writeArrayFieldStart("findings");
         for (Finding f : d.findings()) {
-            ObjectNode o = findings.addObject();
-            o.put("signature", f.signature());
-            o.put("category", f.category().id());
-            o.put("title", f.title());
-            o.put("confidence", f.confidence());
-            if (f.rootCause() == null) {
-                o.putNull("rootCause");
-            } else {
-                ref(o.putObject("rootCause"), f.rootCause());
-            }
-            o.put("blocker", f.blocker());
-            if (f.rootCauseResource() == null) {
-                o.putNull("rootCauseWaitsFor");
-            } else {
-                o.put("rootCauseWaitsFor", f.rootCauseResource());
-            }
-            ArrayNode victims = o.putArray("victims");
-            f.victims().forEach(v -> ref(victims.addObject(), v));
-            strings(o.putArray("chain"), f.chain());
-            strings(o.putArray("evidence"), f.evidence());
-            o.put("explanation", f.explanation());
-            ObjectNode fix = o.putObject("fix");
-            Finding.Fix fx = f.fix() == null ? new Finding.Fix(List.of(), List.of(), List.of(), null) : f.fix();
-            strings(fix.putArray("kernels"), fx.kernels());
-            strings(fix.putArray("commits"), fx.commits());
-            strings(fix.putArray("links"), fx.links());
-            if (fx.note() == null) {
-                fix.putNull("note");
-            } else {
-                fix.put("note", fx.note());
-            }
-            strings(o.putArray("remediation"), f.remediation());
+            finding(g, f);
         }
-        ObjectNode tasks = root.putObject("tasks");
-        tasks.put("total", d.taskCount());
-        ObjectNode byState = tasks.putObject("byState");
-        d.tasksByState().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                .forEach(e -> byState.put(e.getKey(), e.getValue()));
-        ArrayNode groups = root.putArray("stackGroups");
-        for (StackGroup g : d.stackGroups()) {
-            ObjectNode o = groups.addObject();
-            o.put("state", g.state().letter());
-            o.put("count", g.count());
-            o.put("headline", g.headline());
-            if (g.role() == null) {
-                o.putNull("role");
-            } else {
-                o.put("role", g.role());
-            }
-            if (g.waitsFor() == null) {
-                o.putNull("waitsFor");
-            } else {
-                o.put("waitsFor", g.waitsFor());
-            }
-            ArrayNode ts = o.putArray("tasks");
-            g.tasks().forEach(t -> ref(ts.addObject(), t));
-            ArrayNode frames = o.putArray("frames");
-            for (Frame f : g.frames()) {
-                ObjectNode fo = frames.addObject();
-                fo.put("function", f.function());
-                if (f.module() != null) {
-                    fo.put("module", f.module());
-                }
-                if (!f.location().isEmpty()) {
-                    fo.put("location", f.location());
-                }
-                if (f.unreliable()) {
-                    fo.put("unreliable", true);
-                }
-                if (f.context() != dev.hangdoctor.model.StackContext.TASK) {
-                    fo.put("context", f.context().name().toLowerCase(java.util.Locale.ROOT));
-                }
-            }
+        g.writeEndArray();
+        g.writeObjectFieldStart("tasks");
+        g.writeNumberField("total", d.taskCount());
+        g.writeObjectFieldStart("byState");
+        for (Map.Entry<String, Integer> e : d.tasksByState().entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            g.writeNumberField(e.getKey(), e.getValue());
         }
-        if (d.kernelVersion() == null) {
-            root.putNull("kernelVersion");
-        } else {
-            root.put("kernelVersion", d.kernelVersion());
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeArrayFieldStart("stackGroups");
+        for (StackGroup sg : d.stackGroups()) {
+            stackGroup(g, sg);
         }
-        strings(root.putArray("formats"), d.formats());
-        strings(root.putArray("logLines"), d.logLines());
-        strings(root.putArray("goroutines"), d.goroutines());
-        strings(root.putArray("warnings"), d.warnings());
-        ObjectNode graph = root.putObject("graph");
-        ArrayNode nodes = graph.putArray("nodes");
-        for (GraphView.Node n : d.graph().nodes()) {
-            ObjectNode o = nodes.addObject();
-            o.put("id", n.id());
-            o.put("kind", n.kind());
-            o.put("label", n.label());
-            if (n.role() == null) {
-                o.putNull("role");
-            } else {
-                o.put("role", n.role());
-            }
-            o.put("count", n.count());
-            ArrayNode ts = o.putArray("tasks");
-            n.tasks().forEach(t -> ref(ts.addObject(), t));
+        g.writeEndArray();
+        g.writeStringField("kernelVersion", d.kernelVersion());
+        strings(g, "formats", d.formats());
+        strings(g, "logLines", d.logLines());
+        strings(g, "goroutines", d.goroutines());
+        strings(g, "warnings", d.warnings());
+        graph(g, d.graph());
+        g.writeObjectFieldStart("host");
+        for (Map.Entry<String, String> e : d.hostFacts().entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            g.writeStringField(e.getKey(), e.getValue());
         }
-        ArrayNode edges = graph.putArray("edges");
-        for (GraphView.Edge e : d.graph().edges()) {
-            edges.addObject().put("from", e.from()).put("to", e.to()).put("kind", e.kind());
-        }
-        ObjectNode host = root.putObject("host");
-        d.hostFacts().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                .forEach(e -> host.put(e.getKey(), e.getValue()));
-        ArrayNode cgs = root.putArray("memoryCgroups");
+        g.writeEndObject();
+        g.writeArrayFieldStart("memoryCgroups");
         for (MemCgroup c : d.memCgroups()) {
-            ObjectNode o = cgs.addObject();
-            o.put("path", c.path());
-            o.put("version", c.version());
-            putLong(o, "usageBytes", c.usageBytes());
-            putLong(o, "limitBytes", c.limitBytes());
-            o.put("unlimited", c.unlimited());
-            if (c.underOom() != null) {
-                o.put("underOom", c.underOom());
-            }
-            if (c.oomKillDisable() != null) {
-                o.put("oomKillDisable", c.oomKillDisable());
-            }
-            putLong(o, "failcnt", c.failcnt());
-            putLong(o, "oomKills", c.oomKills());
-            ArrayNode pids = o.putArray("pids");
-            c.pids().forEach(pids::add);
+            memCgroup(g, c);
         }
-        ArrayNode fuse = root.putArray("fuseConnections");
+        g.writeEndArray();
+        g.writeArrayFieldStart("fuseConnections");
         for (FuseConnection c : d.fuseConnections()) {
-            ObjectNode o = fuse.addObject();
-            o.put("id", c.id());
-            putLong(o, "waiting", c.waiting());
-            strings(o.putArray("mountPoints"), c.mountPoints());
+            g.writeStartObject();
+            g.writeNumberField("id", c.id());
+            longField(g, "waiting", c.waiting());
+            strings(g, "mountPoints", c.mountPoints());
             if (c.fsType() != null) {
-                o.put("fsType", c.fsType());
+                g.writeStringField("fsType", c.fsType());
             }
-            ArrayNode pids = o.putArray("daemonPids");
-            c.daemonPids().forEach(pids::add);
+            ints(g, "daemonPids", c.daemonPids());
+            g.writeEndObject();
         }
-        return root;
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
-    private static void putLong(ObjectNode o, String name, Long v) {
+    private static void finding(JsonGenerator g, Finding f) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("signature", f.signature());
+        g.writeStringField("category", f.category().id());
+        g.writeStringField("title", f.title());
+        g.writeNumberField("confidence", f.confidence());
+        if (f.rootCause() == null) {
+            g.writeNullField("rootCause");
+        } else {
+            g.writeFieldName("rootCause");
+            ref(g, f.rootCause());
+        }
+        g.writeStringField("blocker", f.blocker());
+        g.writeStringField("rootCauseWaitsFor", f.rootCauseResource());
+        refs(g, "victims", f.victims());
+        strings(g, "chain", f.chain());
+        strings(g, "evidence", f.evidence());
+        g.writeStringField("explanation", f.explanation());
+        g.writeObjectFieldStart("fix");
+        Finding.Fix fx = f.fix() == null ? new Finding.Fix(List.of(), List.of(), List.of(), null) : f.fix();
+        strings(g, "kernels", fx.kernels());
+        strings(g, "commits", fx.commits());
+        strings(g, "links", fx.links());
+        g.writeStringField("note", fx.note());
+        g.writeEndObject();
+        strings(g, "remediation", f.remediation());
+        g.writeEndObject();
+    }
+
+    private static void stackGroup(JsonGenerator g, StackGroup sg) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("state", sg.state().letter());
+        g.writeNumberField("count", sg.count());
+        g.writeStringField("headline", sg.headline());
+        g.writeStringField("role", sg.role());
+        g.writeStringField("waitsFor", sg.waitsFor());
+        refs(g, "tasks", sg.tasks());
+        g.writeArrayFieldStart("frames");
+        for (Frame f : sg.frames()) {
+            g.writeStartObject();
+            g.writeStringField("function", f.function());
+            if (f.module() != null) {
+                g.writeStringField("module", f.module());
+            }
+            if (!f.location().isEmpty()) {
+                g.writeStringField("location", f.location());
+            }
+            if (f.unreliable()) {
+                g.writeBooleanField("unreliable", true);
+            }
+            if (f.context() != StackContext.TASK) {
+                g.writeStringField("context", f.context().name().toLowerCase(Locale.ROOT));
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void graph(JsonGenerator g, GraphView graph) throws IOException {
+        g.writeObjectFieldStart("graph");
+        g.writeArrayFieldStart("nodes");
+        for (GraphView.Node n : graph.nodes()) {
+            g.writeStartObject();
+            g.writeStringField("id", n.id());
+            g.writeStringField("kind", n.kind());
+            g.writeStringField("label", n.label());
+            g.writeStringField("role", n.role());
+            g.writeNumberField("count", n.count());
+            refs(g, "tasks", n.tasks());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("edges");
+        for (GraphView.Edge e : graph.edges()) {
+            g.writeStartObject();
+            g.writeStringField("from", e.from());
+            g.writeStringField("to", e.to());
+            g.writeStringField("kind", e.kind());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void memCgroup(JsonGenerator g, MemCgroup c) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("path", c.path());
+        g.writeNumberField("version", c.version());
+        longField(g, "usageBytes", c.usageBytes());
+        longField(g, "limitBytes", c.limitBytes());
+        g.writeBooleanField("unlimited", c.unlimited());
+        if (c.underOom() != null) {
+            g.writeBooleanField("underOom", c.underOom());
+        }
+        if (c.oomKillDisable() != null) {
+            g.writeBooleanField("oomKillDisable", c.oomKillDisable());
+        }
+        longField(g, "failcnt", c.failcnt());
+        longField(g, "oomKills", c.oomKills());
+        ints(g, "pids", c.pids());
+        g.writeEndObject();
+    }
+
+    private static void longField(JsonGenerator g, String name, Long v) throws IOException {
         if (v == null) {
-            o.putNull(name);
+            g.writeNullField(name);
         } else {
-            o.put(name, v);
+            g.writeNumberField(name, v);
         }
     }
 
-    private static void ref(ObjectNode o, TaskRef r) {
+    private static void refs(JsonGenerator g, String name, List<TaskRef> refs) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (TaskRef r : refs) {
+            ref(g, r);
+        }
+        g.writeEndArray();
+    }
+
+    private static void ref(JsonGenerator g, TaskRef r) throws IOException {
+        g.writeStartObject();
         if (r.pid() < 0) {
-            o.putNull("pid"); // a stack the evidence did not name a task for
+            g.writeNullField("pid"); // a stack the evidence did not name a task for
         } else {
-            o.put("pid", r.pid());
+            g.writeNumberField("pid", r.pid());
         }
-        if (r.comm() == null) {
-            o.putNull("comm");
-        } else {
-            o.put("comm", r.comm());
-        }
+        g.writeStringField("comm", r.comm());
+        g.writeEndObject();
     }
 
-    private static void strings(ArrayNode a, List<String> items) {
-        items.forEach(a::add);
+    private static void strings(JsonGenerator g, String name, List<String> items) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String s : items) {
+            g.writeString(s);
+        }
+        g.writeEndArray();
+    }
+
+    private static void ints(JsonGenerator g, String name, List<Integer> items) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (Integer i : items) {
+            g.writeNumber(i);
+        }
+        g.writeEndArray();
     }
 }

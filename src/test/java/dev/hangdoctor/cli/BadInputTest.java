@@ -99,4 +99,19 @@ class BadInputTest {
         Files.writeString(d.resolve("a.txt"), "hello\n");
         assertOneLineError(CliRun.of("analyze", d.toString()), "junk", "no readable evidence");
     }
+
+    @Test
+    void directoryOverTheFileCapSaysSoInJsonAndOnStderr() throws Exception {
+        Path d = Files.createDirectory(dir.resolve("many"));
+        Files.writeString(d.resolve("a-dmesg.txt"), "[ 3891.875313] Killed process 27153 (stress), UID 0, total-vm:848900kB,"
+                + " anon-rss:499124kB, file-rss:868kB, shmem-rss:0kB\n");
+        for (int i = 0; i < 10_001; i++) {
+            Files.createFile(d.resolve(String.format("z%05d.txt", i)));
+        }
+        CliRun r = CliRun.of("analyze", "--json", d.toString());
+        assertThat(r.exit()).isIn(ExitCodes.OK, ExitCodes.PROBLEM);
+        String cap = d + ": more than 10000 files; only the first 10000 in name order were read";
+        assertThat(r.json().get("warnings").get(0).asText()).startsWith(cap);
+        assertThat(r.err()).contains("hangdoctor: warning: " + cap);
+    }
 }

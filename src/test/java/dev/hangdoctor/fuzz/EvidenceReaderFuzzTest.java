@@ -33,13 +33,23 @@ class EvidenceReaderFuzzTest {
         e.isEmpty();
     }
 
-    /** The reader gives back exactly the lines of the input (none is longer than the cut-off here). */
+    /**
+     * The reader gives back exactly the lines of the input (none is longer than the cut-off here), or none of an
+     * input that looks binary.
+     */
     @FuzzTest(maxDuration = "1m")
     void lineReader(byte[] data) throws IOException {
         BoundedLineReader reader = new BoundedLineReader(new ByteArrayInputStream(data));
         List<String> lines = new ArrayList<>();
         for (String l = reader.readLine(); l != null; l = reader.readLine()) {
             lines.add(l);
+        }
+        if (reader.binaryFrom() >= 0) {
+            // binary input ends the reader where text stops; an input this short can only look binary from its head
+            assertThat(reader.binaryFrom()).isZero();
+            assertThat(reader.looksBinary()).isTrue();
+            assertThat(lines).isEmpty();
+            return;
         }
         String text = new String(data, StandardCharsets.UTF_8);
         List<String> expected = new ArrayList<>(List.of(text.split("\n", -1)));

@@ -33,6 +33,12 @@ public final class GuardRateBench {
                     trials, fastest);
             return;
         }
+        if (steps == 0) {
+            // no search asked for (the benches' tiny mode): the unpaced trial is the whole run
+            System.out.printf(Locale.ROOT, "RESULT guard loses at the fastest hog (%.0f MiB/s); no search (0 steps)%n",
+                    fastest);
+            return;
+        }
         int lo = 0;
         int hi = (int) fastest;
         for (int probe = 100; probe < hi; probe *= 2) {
