@@ -8,6 +8,7 @@ import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
 
 import dev.hangdoctor.act.AuditLog;
 import dev.hangdoctor.guard.GuardConfig;
@@ -40,6 +41,10 @@ public final class WatchAgent implements AutoCloseable {
      * few seconds would cost more than all the cheap samples together.
      */
     static final java.time.Duration UNCHANGED_RESCAN = java.time.Duration.ofMinutes(5);
+    private static final Set<KernelEventKind> OOM_KILLS = java.util.EnumSet.of(KernelEventKind.OOM_KILLED,
+            KernelEventKind.OOM_KILL_CHOSEN);
+    /** The cool-down key of kernel OOM-kill reports. */
+    private static final String OOM_KEY = "kernel:oom-kill";
     private final WatchConfig cfg;
     private final Consumer<String> log;
     private final IncidentStore store;
@@ -235,6 +240,17 @@ public final class WatchAgent implements AutoCloseable {
         if (kmsg != null) {
             for (KernelEvent e : kmsg.takeHangEvents()) {
                 metrics.kernelEvent(e.kind().name());
+                if (OOM_KILLS.contains(e.kind())) {
+                    // OOM kills come in bursts on a busy host and are mostly harmless: once a scan found nothing
+                    // behind one, more of them wait out the cool-down like any other condition. An OOM kill that
+                    // does hang the host leaves tasks in D or a memory cgroup under OOM, which trigger on their own.
+                    if (quietUntil.containsKey(OOM_KEY)) {
+                        continue;
+                    }
+                    if (!keys.contains(OOM_KEY)) {
+                        keys.add(OOM_KEY);
+                    }
+                }
                 if (reasons.size() < 30) {
                     reasons.add("kernel: " + e.message());
                 }
