@@ -5,48 +5,51 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Appends one JSON line per remedy taken (or refused) to STATE_DIR/audit.jsonl: time, finding, action, target,
- * evidence before and after, result. The directory is created 0700 and the file 0600: it names processes and cgroups.
+ * evidence before and after, result. The directory is created 0700 and the file 0600: it names processes and cgroups
+ * (see {@link PrivateStateDir} for what a state directory must be).
  */
 public final class AuditLog {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
     private final Path file;
 
     public AuditLog(Path stateDir) throws IOException {
-        if (!Files.exists(stateDir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // root writes here: the directory and every one above it must be beyond other users' reach (no link they
+        // could plant, no name they could replace), and the file is created or opened without following a link
+        Path dir = PrivateStateDir.open(stateDir);
+        file = dir.resolve("audit.jsonl");
+        try {
+            Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_RW)).close();
+        } catch (FileAlreadyExistsException e) {
+            // an existing log: checked below
         }
-        // root writes here: a symlink planted in place of the directory or the file would redirect root's writes (or
-        // the chmod) to any file on the host, so neither may be a link, and both must belong to us
-        if (Files.isSymbolicLink(stateDir) || !Files.isDirectory(stateDir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("state directory " + stateDir + " is a symlink or not a directory");
+        if (Files.isSymbolicLink(file) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("audit log " + file + " is a symlink or not a regular file");
         }
-        checkOwner(stateDir);
-        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
-        file = stateDir.resolve("audit.jsonl");
-        if (Files.isSymbolicLink(file)) {
-            throw new IOException("audit log " + file + " is a symlink");
+        int uid = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (!PrivateStateDir.trusted(uid)) {
+            throw new IOException("audit log " + file + " belongs to uid " + uid + ", not root");
         }
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        checkOwner(file);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    }
-
-    private static void checkOwner(Path p) throws IOException {
-        String me = System.getProperty("user.name");
-        String owner = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
-        if (me != null && !me.equals(owner)) {
-            throw new IOException(p + " belongs to " + owner + ", not " + me);
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (!view.readAttributes().permissions().equals(OWNER_RW)) {
+            // our own regular file in a directory nobody else can write to; the view changes it through a descriptor
+            // opened without following links
+            view.setPermissions(OWNER_RW);
         }
     }
 

@@ -4,11 +4,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The `hangdoctor` command line: one subcommand per way of looking at a host. */
-@Command(name = "hangdoctor", mixinStandardHelpOptions = true, version = "hangdoctor 0.1.0",
+@Command(name = "hangdoctor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Says which task blocks a hung Linux host, which are only victims, which known kernel bug it is,"
                 + " and what un-hangs it.",
         subcommands = {AnalyzeCommand.class, ScanCommand.class, FixCommand.class, AuditCommand.class, WatchCommand.class, CheckCommand.class,
-                CommandLine.HelpCommand.class})
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -32,6 +32,10 @@ public final class Main {
     /** Runs the CLI with its output and errors sent to the given writers (null: the process's own). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (args.length > 0 && args[0].equals("gen-manpage")) {
+            // the man page generator loads picocli-codegen's classes: only when asked, so no start-up pays for it
+            cl.addSubcommand(new picocli.codegen.docgen.manpage.ManPageGenerator());
+        }
         if (out != null) {
             cl.setOut(out);
         }
@@ -70,6 +74,14 @@ public final class Main {
             return "internal error: stack overflow (input nested too deeply?)";
         }
         return "internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(ex);
+    }
+
+    /** `hangdoctor --version`: version, commit and knowledge-base version of this build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {dev.hangdoctor.config.BuildInfo.current().line()};
+        }
     }
 
     static String oneLine(Throwable ex) {

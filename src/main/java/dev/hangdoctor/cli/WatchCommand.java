@@ -2,6 +2,7 @@ package dev.hangdoctor.cli;
 
 import dev.hangdoctor.watch.WatchAgent;
 import dev.hangdoctor.watch.WatchConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,6 +27,10 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (see the README); options below win.")
     Path config;
+
+    @Option(names = "--config-if-exists", paramLabel = "FILE",
+            description = "Like --config, but a missing file means the defaults (for service units: nothing to create in /etc).")
+    Path optionalConfig;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "Where the API and /metrics listen (default 127.0.0.1:9462; 'off' for none).")
@@ -53,7 +58,17 @@ public final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        WatchConfig cfg = config == null ? WatchConfig.defaults() : WatchConfig.load(config);
+        if (config != null && optionalConfig != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--config and --config-if-exists cannot be combined");
+        }
+        if (config != null && !java.nio.file.Files.exists(config)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--config " + config
+                    + ": no such file (leave --config out, or use --config-if-exists, to run with the defaults)");
+        }
+        Path file = config != null ? config
+                : optionalConfig != null && java.nio.file.Files.exists(optionalConfig) ? optionalConfig : null;
+        WatchConfig cfg = file == null ? WatchConfig.defaults() : WatchConfig.load(file);
         if (listen != null) {
             cfg = cfg.withListen(listen);
         }
@@ -81,6 +96,13 @@ public final class WatchCommand implements Callable<Integer> {
             Thread hook = new Thread(stop::countDown, "hangdoctor-watch-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             agent.start();
+            long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+            if (heapMb > 128) {
+                // a one-shot command's JVM flags (or none) let a months-long agent grow far past its bound
+                err.println("hangdoctor: warning: the agent runs with a " + heapMb + " MB heap limit; start it with"
+                        + " ./hangdoctor watch or the JVM flags of deploy/hangdoctor.service (-Xmx64m -Xmn6m ...) to keep"
+                        + " it within 80 MB resident");
+            }
             if (runFor != null) {
                 stop.await(runFor.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 try {

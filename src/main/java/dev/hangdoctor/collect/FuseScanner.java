@@ -38,6 +38,8 @@ final class FuseScanner {
     private final Map<Long, Connection> connections = new TreeMap<>();
     /** pid holding /dev/fuse -> the connection its fdinfo named, or -1 when the kernel does not say. */
     private final Map<Integer, Set<Long>> holders = new TreeMap<>();
+    /** Whether fusectl listed any connection: FUSE mounts without one mean fusectl is not mounted. */
+    private boolean listed;
 
     FuseScanner(ScanReads reads, Path proc, Path sys) {
         this.reads = reads;
@@ -65,6 +67,7 @@ final class FuseScanner {
             for (int i = 0; i < ids.size(); i++) {
                 connection(ids.get(i)).waiting = CgroupFiles.number(text(rs.get(i)));
             }
+            listed = !ids.isEmpty();
         }
         mounts(reads.run1(Op.read(proc.resolve("self").resolve("mountinfo")), until));
     }
@@ -78,6 +81,9 @@ final class FuseScanner {
     void finish(long until, Evidence ev) {
         for (int pid : holders.keySet()) {
             mounts(reads.run1(Op.read(proc.resolve(Integer.toString(pid)).resolve("mountinfo")), until));
+        }
+        if (sys != null && !listed && !connections.isEmpty()) {
+            ev.warn(ProcTreeReader.FUSECTL_MISSING);
         }
         for (Map.Entry<Integer, Set<Long>> h : holders.entrySet()) {
             for (long conn : h.getValue()) {

@@ -126,6 +126,7 @@ public final class LiveSampler {
                 saveWindow(second, ev);
             }
         }
+        ContainerNames.fill(root, ev, reader, end);
         ev.live(true);
         return ev;
     }

@@ -55,6 +55,9 @@ public final class ProcTreeReader {
     private static final Duration SAVE_GRACE = Duration.ofSeconds(30);
     private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
     private static final String FUSE_DEV = "/dev/fuse";
+    /** Warned when FUSE mounts exist but the fusectl filesystem shows no connection (the metrics count it by kind). */
+    public static final String FUSECTL_MISSING = "FUSE mounts are present but /sys/fs/fuse/connections lists none"
+            + " (fusectl not mounted): waiting requests are not counted and fuse-abort cannot act";
     private static final int FD_BATCH = 256;
 
     private final Path root;

@@ -28,6 +28,8 @@ import java.util.TreeMap;
  * of each finding, folds findings that describe the same tasks, and groups the stacks.
  */
 public final class Diagnoser {
+    /** Signature of a D-state hang no knowledge-base rule explains. */
+    public static final String UNCLASSIFIED = "unclassified-d-state";
     /** Goroutines waiting at least this long are worth showing: the user-space side of the hang. */
     private static final long GOROUTINE_MINUTES = 1;
     private static final int MAX_LOG_LINES = 60;
@@ -461,7 +463,7 @@ public final class Diagnoser {
                 .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
         List<String> ev = new ArrayList<>();
         ev.add(blocked.size() + " task(s) in D state; no known hang signature matched");
-        Finding f = new Finding("unclassified-d-state", Category.OTHER,
+        Finding f = new Finding(UNCLASSIFIED, Category.OTHER,
                 "Tasks stuck in uninterruptible sleep (no known signature)", 0.3,
                 root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), null, refs, chain(root, victims, graph), ev,
                 "Tasks sleep in D state and no rule of the knowledge base recognises their stacks. The grouped stacks"

@@ -26,6 +26,7 @@ public final class Task {
     private String wchan;
     private Long rssKb;
     private String memoryCgroup;
+    private ContainerRef container;
     private Long journalInfo;
     private Long lastRunNanos;
     private Boolean active;
@@ -61,6 +62,9 @@ public final class Task {
     public String wchan() { return wchan; }
     public Long rssKb() { return rssKb; }
     public String memoryCgroup() { return memoryCgroup; }
+    /** The container the task runs in (live scans), or null: see TaskRef for the path-only fallback. */
+    public ContainerRef container() { return container; }
+    public Task container(ContainerRef v) { container = v; return this; }
     /** crash's `task_struct.journal_info`: non-zero means the task holds an open jbd2 handle. */
     public Long journalInfo() { return journalInfo; }
     /** crash `ps -m`: how long ago the task last ran. */

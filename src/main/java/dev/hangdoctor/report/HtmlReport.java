@@ -142,6 +142,11 @@ public final class HtmlReport {
             names(sb, f.victims(), MAX_VICTIMS_NAMED, "who victim");
         }
         sb.append("</dd>\n");
+        String pods = dev.hangdoctor.diagnose.FindingPods.line(f);
+        if (pods != null) {
+            sb.append("<dt>Pods</dt><dd>");
+            Html.esc(sb, pods).append("</dd>\n");
+        }
         if (f.explanation() != null && !f.explanation().isBlank()) {
             sb.append("<dt>Why</dt><dd class=\"why\">");
             for (String para : f.explanation().strip().split("\\n\\s*\\n")) {

@@ -244,6 +244,18 @@ public final class JsonReport {
             g.writeNumberField("pid", r.pid());
         }
         g.writeStringField("comm", r.comm());
+        if (r.container() != null) { // only for a task in a container: {runtime, podUid, containerId, podNamespace, ...}
+            dev.hangdoctor.model.ContainerRef c = r.container();
+            g.writeObjectFieldStart("container");
+            g.writeStringField("runtime", c.runtime());
+            g.writeStringField("podUid", c.podUid());
+            g.writeStringField("containerId", c.containerId());
+            g.writeStringField("qos", c.qos());
+            g.writeStringField("podNamespace", c.podNamespace());
+            g.writeStringField("podName", c.podName());
+            g.writeStringField("containerName", c.containerName());
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 

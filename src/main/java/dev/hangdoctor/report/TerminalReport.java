@@ -75,6 +75,10 @@ public final class TerminalReport {
         if (!f.victims().isEmpty()) {
             sb.append("  victims: ").append(f.victims().size()).append(" task(s): ").append(names(f.victims())).append('\n');
         }
+        String pods = dev.hangdoctor.diagnose.FindingPods.line(f);
+        if (pods != null) {
+            sb.append("  pods:    ").append(wrap(pods, 11)).append('\n');
+        }
         if (f.explanation() != null && !f.explanation().isBlank()) {
             sb.append("  why:     ").append(wrap(firstParagraph(f.explanation()), 11)).append('\n');
         }

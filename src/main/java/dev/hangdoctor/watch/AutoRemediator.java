@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * at most once; automatic remediation only for signatures the config names, or on an authorised API request.
  */
 final class AutoRemediator {
+    /** The result label of hangdoctor_remediations_total. */
+    static final List<String> RESULTS = List.of("done", "refused", "failed");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;

@@ -40,6 +40,8 @@ public final class Incident {
     int stuckTasks;
     Set<Integer> stuckPids = new LinkedHashSet<>();
     String summary;
+    /** Pods and containers of the stuck tasks, blocker's first (labels for people and tickets, never for metrics). */
+    final List<String> pods = new java.util.ArrayList<>();
     long bytes;
     final ArrayNode actions = JSON.createArrayNode();
     ArrayNode verification = JSON.createArrayNode();
@@ -60,6 +62,7 @@ public final class Incident {
     public String id() { return id; }
     public String key() { return key; }
     public String signature() { return signature; }
+    public String category() { return category; }
     public String kernelVersion() { return kernelVersion; }
     public boolean open() { return state.equals("open"); }
     public Instant openedAt() { return openedAt; }
@@ -97,6 +100,7 @@ public final class Incident {
             r.put("startTime", rootStartTime);
         }
         o.put("stuckTasks", stuckTasks);
+        pods.forEach(o.putArray("pods")::add);
         ArrayNode pids = o.putArray("stuckPids");
         stuckPids.forEach(pids::add);
         ArrayNode t = o.putArray("triggers");
@@ -135,6 +139,7 @@ public final class Incident {
         i.stuckTasks = o.path("stuckTasks").asInt();
         o.path("stuckPids").forEach(n -> i.stuckPids.add(n.asInt()));
         i.summary = text(o, "summary");
+        o.path("pods").forEach(n -> i.pods.add(n.asText()));
         if (o.path("actions").isArray()) {
             o.get("actions").forEach(n -> i.actions.add(n.deepCopy()));
         }

@@ -5,23 +5,31 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.hangdoctor.act.PrivateStateDir;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -30,32 +38,37 @@ import java.util.zip.ZipOutputStream;
  * The incidents on disk: STATE_DIR/incidents/ID/{incident.json, diagnosis.json, diagnosis.txt, bundle/} and
  * STATE_DIR/incidents/index.json (every incident's incident.json, newest first, for people and scripts; the agent
  * itself reloads from the incident.json files). Files are written to a temporary name and moved into place, so a
- * crash leaves the old version or the new one. The state directory is 0700: bundles hold process names and stacks.
+ * crash leaves the old version or the new one. incidents/ and tmp/ are 0700: bundles hold process names and stacks.
  */
 public final class IncidentStore {
     static final String INCIDENT = "incident.json";
     static final String DIAGNOSIS_JSON = "diagnosis.json";
     static final String DIAGNOSIS_TXT = "diagnosis.txt";
     static final String BUNDLE = "bundle";
+    /** incident.json is a few KB; more is not ours. */
+    private static final int MAX_INCIDENT_JSON = 4 << 20;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Set<java.nio.file.attribute.PosixFilePermission> FILE_MODE =
+            PosixFilePermissions.fromString("rw-------");
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Path stateDir;
     private final Path dir;
     private final Path tmp;
 
     public IncidentStore(Path stateDir) throws IOException {
-        if (!Files.exists(stateDir)) {
-            Files.createDirectories(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        if (Files.isSymbolicLink(stateDir)) {
-            throw new IOException("state directory " + stateDir + " is a symlink");
-        }
-        // bundles hold every task's stack and the mount table: root's eyes only, also when the directory existed
-        // (a DaemonSet's hostPath DirectoryOrCreate makes it 0755)
-        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
-        this.dir = stateDir.resolve("incidents");
-        this.tmp = stateDir.resolve("tmp");
-        Files.createDirectories(dir);
-        Files.createDirectories(tmp);
+        // root writes here: the state directory is checked (owner, mode, every directory above it; a shared sticky
+        // one is replaced by a private subdirectory) and its two subdirectories are ours alone. Bundles hold every
+        // task's stack and the mount table, so they are 0700 even when the state directory is not (a DaemonSet's
+        // hostPath DirectoryOrCreate makes it 0755); an existing directory's mode is never changed.
+        this.stateDir = PrivateStateDir.open(stateDir);
+        this.dir = PrivateStateDir.privateSubdir(this.stateDir, "incidents");
+        this.tmp = PrivateStateDir.privateSubdir(this.stateDir, "tmp");
+    }
+
+    /** The directory state is kept in: the one given, or its private subdirectory when that one is shared. */
+    public Path stateDir() {
+        return stateDir;
     }
 
     public Path dir() {
@@ -66,7 +79,7 @@ public final class IncidentStore {
     Path newScanDir(long n) throws IOException {
         Path p = tmp.resolve("scan-" + n);
         deleteTree(p);
-        Files.createDirectories(p);
+        Files.createDirectory(p, PrivateStateDir.ownerOnly());
         return p;
     }
 
@@ -85,11 +98,13 @@ public final class IncidentStore {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 Path f = p.resolve(INCIDENT);
-                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                // a link in place of an incident directory or its file would have the agent read, serve and later
+                // delete whatever it points to
+                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                try {
-                    Incident inc = Incident.fromJson(new ObjectMapper().readTree(f.toFile()));
+                try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
+                    Incident inc = Incident.fromJson(new ObjectMapper().readTree(in.readNBytes(MAX_INCIDENT_JSON)));
                     // the id names directories this store writes and deletes: it must be the directory's own name
                     if (!inc.id().matches("[0-9A-Za-z-]{1,64}") || !inc.id().equals(p.getFileName().toString())) {
                         warn.accept(f + ": not read (id '" + inc.id() + "' does not match its directory)");
@@ -110,8 +125,7 @@ public final class IncidentStore {
     /** Writes a new incident's diagnosis and moves (or links, when another incident has it) the scan's bundle in. */
     void create(Incident i, String diagnosisJson, String diagnosisText, Path scanBundle, Path sharedBundle)
             throws IOException {
-        Path d = dir.resolve(i.id());
-        Files.createDirectories(d);
+        Path d = incidentDir(i.id());
         write(d.resolve(DIAGNOSIS_JSON), diagnosisJson);
         write(d.resolve(DIAGNOSIS_TXT), diagnosisText);
         Path bundle = d.resolve(BUNDLE);
@@ -126,9 +140,23 @@ public final class IncidentStore {
 
     /** Rewrites incident.json. */
     void save(Incident i) throws IOException {
-        Path d = dir.resolve(i.id());
-        Files.createDirectories(d);
-        write(d.resolve(INCIDENT), JSON.writeValueAsString(i.toJson()));
+        write(incidentDir(i.id()).resolve(INCIDENT), JSON.writeValueAsString(i.toJson()));
+    }
+
+    /** The incident's directory, created 0700; refused when something else (a link) stands in its place. */
+    private Path incidentDir(String id) throws IOException {
+        if (!id.matches("[0-9A-Za-z-]{1,64}")) {
+            throw new IOException("incident id '" + id + "' is not a directory name");
+        }
+        Path d = dir.resolve(id);
+        try {
+            Files.createDirectory(d, PrivateStateDir.ownerOnly());
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(d + " is not a directory (a link?): not written through");
+            }
+        }
+        return d;
     }
 
     /** Rewrites index.json from the given incidents (newest first). */
@@ -189,9 +217,22 @@ public final class IncidentStore {
         }
     }
 
+    /**
+     * Writes a file whole: into a new temporary file of an unguessable name, created without following links (a link
+     * planted under a predictable name would make root write wherever it points), then renamed over the old one.
+     */
     private static void write(Path f, String text) throws IOException {
-        Path t = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.writeString(t, text, StandardCharsets.UTF_8);
+        Path t = f.resolveSibling("." + f.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+        try (SeekableByteChannel ch = Files.newByteChannel(t, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(FILE_MODE))) {
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        } catch (IOException e) {
+            Files.deleteIfExists(t);
+            throw e;
+        }
         try {
             Files.move(t, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -213,7 +254,7 @@ public final class IncidentStore {
                 try {
                     Files.createLink(target, f);
                 } catch (IOException | UnsupportedOperationException e) {
-                    Files.copy(f, target);
+                    Files.copy(f, target, LinkOption.NOFOLLOW_LINKS);
                 }
                 return FileVisitResult.CONTINUE;
             }

@@ -173,12 +173,13 @@ public final class IncidentTracker {
         return null;
     }
 
-    /** Open incidents counted by (signature, kernel version), for the metrics. */
+    /** Open incidents counted by (signature, category, kernel version), for the metrics. */
     public synchronized Map<List<String>, Integer> openBySignature() {
         Map<List<String>, Integer> out = new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
         for (Incident i : all) {
             if (i.open()) {
-                out.merge(List.of(i.signature, i.kernelVersion == null ? "unknown" : i.kernelVersion), 1, Integer::sum);
+                out.merge(List.of(i.signature, i.category == null ? "other" : i.category,
+                        i.kernelVersion == null ? "unknown" : i.kernelVersion), 1, Integer::sum);
             }
         }
         return out;
@@ -251,6 +252,12 @@ public final class IncidentTracker {
             i.stuckPids.remove(i.stuckPids.iterator().next());
         }
         i.summary = Summary.line(f, Integer.MAX_VALUE);
+        i.pods.clear();
+        for (dev.hangdoctor.model.ContainerRef c : dev.hangdoctor.diagnose.FindingPods.of(f)) {
+            if (i.pods.size() < dev.hangdoctor.diagnose.FindingPods.MAX_NAMED * 4) {
+                i.pods.add(c.describe());
+            }
+        }
     }
 
     private String newId(Instant now) {

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 public final class Summary {
     /** What node-problem-detector keeps of a custom plugin's message. */
     public static final int NPD_MAX_BYTES = 80;
+    /** The line when there is no hang. */
+    public static final String OK = "OK: no hang";
 
     private Summary() {
     }
@@ -20,7 +22,7 @@ public final class Summary {
     /** The line for a whole diagnosis: its first (most important) finding, plus how many others. */
     public static String line(Diagnosis d, int maxBytes) {
         if (!d.hangFound()) {
-            return cut("OK: no hang", maxBytes);
+            return cut(OK, maxBytes);
         }
         String first = text(d.findings().get(0));
         int more = d.findings().size() - 1;

@@ -58,6 +58,7 @@ public final class WatchAgent implements AutoCloseable {
     private final Map<String, Long> quietUntil = new HashMap<>();
     private final Set<String> fixRequests = new LinkedHashSet<>();
     private WatchApi api;
+    private CheckSocket checkSocket;
     private Thread loop;
     private OomGuard guard;
     private volatile boolean running;
@@ -81,9 +82,11 @@ public final class WatchAgent implements AutoCloseable {
         store.clearTmp();
         this.tracker = new IncidentTracker(store, cfg.resolveAfter(), cfg.maxIncidents(), cfg.maxBytes(),
                 w -> log.accept("warning: " + w));
-        this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker);
+        KnowledgeBase kb = KnowledgeBase.load(cfg.rules());
+        this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker, kb,
+                kernelRelease(cfg.root()));
         this.sampler = new CheapSampler(cfg.root(), cfg.stuckAfter(), cfg.threadReadsPerInterval(), new TimedReader(16));
-        this.diagnoser = new Diagnoser(KnowledgeBase.load(cfg.rules()));
+        this.diagnoser = new Diagnoser(kb);
         this.remediator = new AutoRemediator(cfg.root(), cfg.stateDir(), tracker, metrics, log);
         this.kmsg = cfg.kmsgDevice() == null ? null : new KernelLogWatch(cfg.kmsgDevice(), cfg.kmsgHold());
         this.timeline = new Timeline(cfg.interval());
@@ -113,11 +116,16 @@ public final class WatchAgent implements AutoCloseable {
         if (addr != null) {
             api = WatchApi.start(addr, this, cfg);
         }
+        try {
+            checkSocket = CheckSocket.open(cfg.stateDir().resolve(CheckSocket.FILE), this::checkAnswer);
+        } catch (IOException | RuntimeException e) {
+            log.accept("warning: no socket for `hangdoctor check` (" + e.getMessage() + "); check will scan by itself");
+        }
         loop = new Thread(this::run, "hangdoctor-watch");
         loop.setDaemon(true);
         loop.start();
         log.accept("watching: interval " + cfg.interval().toMillis() + " ms, stuck after " + cfg.stuckAfter().toMillis()
-                + " ms, state in " + cfg.stateDir() + (api == null ? "" : ", API on http://" + hostPort(api.address()))
+                + " ms, state in " + store.stateDir() + (api == null ? "" : ", API on http://" + hostPort(api.address()))
                 + ", " + tracker.size() + " incident(s) on record");
         return this;
     }
@@ -148,6 +156,9 @@ public final class WatchAgent implements AutoCloseable {
         if (api != null) {
             api.close();
         }
+        if (checkSocket != null) {
+            checkSocket.close();
+        }
         if (kmsg != null) {
             kmsg.close();
         }
@@ -173,6 +184,28 @@ public final class WatchAgent implements AutoCloseable {
         long age = System.nanoTime() - lastSampleAt;
         long limit = Math.max(cfg.interval().toNanos() * 5, 10_000_000_000L) + cfg.scanDeadline().toNanos();
         return running && lastSample != null && age < limit;
+    }
+
+    /**
+     * The answer `hangdoctor check` gets over the check socket: "1 HANG ..." for the oldest open incident (and how many
+     * more), "0 OK: no hang", or "- ..." when this agent is not sampling and check should scan by itself.
+     */
+    String checkAnswer() {
+        if (!healthy()) {
+            return "- agent not sampling (last sample " + sampleAgeMillis() + " ms ago)";
+        }
+        List<Incident> open = tracker.open();
+        if (open.isEmpty()) {
+            return "0 " + Summary.OK;
+        }
+        Incident first = open.get(0);
+        for (Incident i : open) {
+            if (i.openedAt.isBefore(first.openedAt)) {
+                first = i;
+            }
+        }
+        String line = first.summary() + (open.size() > 1 ? " (+" + (open.size() - 1) + " more)" : "");
+        return "1 " + Summary.fit(line, Summary.NPD_MAX_BYTES);
     }
 
     /** Milliseconds since the last cheap sample, or -1 before the first. */
@@ -304,14 +337,15 @@ public final class WatchAgent implements AutoCloseable {
             lastScanAt = Instant.now();
             lastFullNanos = System.nanoTime() - t0;
             metrics.scan("full", lastFullNanos);
+            metrics.scanWarnings(ev.warnings());
             IncidentTracker.Changes c = tracker.apply(d, ev, dir, reasons, Instant.now());
             scannedSettled = d.hangFound() && c.opened().size() + c.updated().size() == tracker.open().size();
             for (Incident i : c.opened()) {
-                metrics.opened(i.signature());
+                metrics.opened(i.signature(), i.category());
                 log.accept("incident " + i.id() + " opened: " + i.summary());
             }
             for (Incident i : c.resolved()) {
-                metrics.resolved(i.signature());
+                metrics.resolved(i.signature(), i.category());
                 log.accept("incident " + i.id() + " resolved after " + (i.resolvedAt().getEpochSecond()
                         - i.openedAt().getEpochSecond()) + " s: " + i.summary());
             }
@@ -339,6 +373,16 @@ public final class WatchAgent implements AutoCloseable {
             if (dir != null) {
                 IncidentStore.deleteTree(dir);
             }
+        }
+    }
+
+    /** The running kernel's release (/proc/sys/kernel/osrelease never blocks), or "unknown". */
+    static String kernelRelease(Path root) {
+        try {
+            String r = java.nio.file.Files.readString(root.resolve("proc/sys/kernel/osrelease")).trim();
+            return r.isEmpty() || r.length() > 200 ? "unknown" : r;
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -7,18 +7,27 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.report.DashboardPage;
+import dev.hangdoctor.report.InlineScripts;
 import dev.hangdoctor.report.JsonReport;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +49,19 @@ import java.util.regex.Pattern;
 final class WatchApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("[0-9A-Za-z-]{1,64}");
+    /** Open connections at once, over all clients (the JDK server closes any beyond). */
+    static final int MAX_CONNECTIONS = 256;
+    /** Seconds a client has to send its whole request. */
+    static final int MAX_REQ_SECONDS = 5;
+    /** Requests one client address may have in progress, /healthz and /metrics aside. */
+    static final int MAX_PER_CLIENT = 8;
+    /** Pages, zips and reports made at once: what costs the agent CPU or disk reads per request. */
+    static final int MAX_HEAVY = 2;
+    private static final long WORKER_STACK = 256 * 1024;
+
+    private final Semaphore heavy = new Semaphore(MAX_HEAVY);
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final ReportCache reports = new ReportCache(4, TimeUnit.SECONDS.toNanos(1));
 
     private final HttpServer server;
     private final ExecutorService pool;
@@ -54,34 +76,71 @@ final class WatchApi implements AutoCloseable {
     }
 
     static WatchApi start(InetSocketAddress addr, WatchAgent agent, WatchConfig cfg) throws IOException {
-        // a client that never finishes its request or never reads the answer must not hold a server thread for
-        // ever (two of them would stop /healthz, and the liveness probe would restart the agent in a loop)
-        System.setProperty("sun.net.httpserver.maxReqTime", "10");
-        System.setProperty("sun.net.httpserver.maxRspTime", "60");
+        serverLimits();
         if (addr.getAddress() != null && !addr.getAddress().isLoopbackAddress()) {
             System.err.println("hangdoctor: warning: the API listens on " + addr + ", not loopback: incidents and"
                     + " evidence bundles can be read by anyone who reaches it (a NetworkPolicy does not cover"
                     + " hostNetwork pods)");
         }
-        HttpServer server = HttpServer.create(addr, 16);
-        ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "hangdoctor-api");
-            t.setDaemon(true);
-            return t;
-        });
+        HttpServer server = HttpServer.create(addr, 64);
+        // The JDK server hands a connection to a worker at its first byte, and the worker then waits for the rest of
+        // the request. So no connection may wait for a free worker: each gets its own thread at once, up to the
+        // connection cap (beyond it the server refuses the connection), and a thread is held at most MAX_REQ_SECONDS
+        // by a client that sends its request slowly. /healthz never queues behind slow clients.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, MAX_CONNECTIONS, 10, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(null, r, "hangdoctor-api", WORKER_STACK);
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(pool);
         WatchApi api = new WatchApi(server, pool, agent, cfg);
         MetricsHandler metrics = new MetricsHandler(agent.metrics().registry());
         server.createContext("/metrics", ex -> {
-            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-                api.send(ex, 405, error("only GET"));
-                return;
+            try (ex) {
+                secure(ex);
+                if (!HostHeader.allowed(ex.getRequestHeaders().getFirst("Host"), server.getAddress())) {
+                    api.send(ex, 421, error("Host header must name this agent's address"));
+                    return;
+                }
+                if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                    api.send(ex, 405, error("only GET"));
+                    return;
+                }
+                metrics.handle(ex);
             }
-            metrics.handle(ex);
         });
         server.createContext("/", api::handle);
         server.start();
         return api;
+    }
+
+    /**
+     * The JDK server's own limits (read once per JVM, when its first server is made; an operator's -D wins): how long
+     * a request may take to arrive and an answer to leave, idle keep-alive, header count and size, connections.
+     */
+    private static void serverLimits() {
+        setIfAbsent("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQ_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", "30");
+        setIfAbsent("sun.net.httpserver.timerMillis", "250");
+        setIfAbsent("sun.net.httpserver.idleInterval", "10");
+        setIfAbsent("sun.net.httpserver.maxIdleConnections", "16");
+        setIfAbsent("sun.net.httpserver.maxReqHeaders", "64");
+        setIfAbsent("sun.net.httpserver.maxReqHeaderSize", "16384");
+        setIfAbsent("jdk.httpserver.maxConnections", String.valueOf(MAX_CONNECTIONS));
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** Headers every answer carries: nothing it returns is to be sniffed into HTML, framed, or run. */
+    private static void secure(HttpExchange ex) {
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
     }
 
     InetSocketAddress address() {
@@ -96,33 +155,74 @@ final class WatchApi implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            secure(ex);
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
-            if (!hostAllowed(ex)) {
+            if (!HostHeader.allowed(ex.getRequestHeaders().getFirst("Host"), server.getAddress())) {
                 // DNS rebinding: a web page on the node must not read bundles through a name it controls
                 send(ex, 421, error("Host header must name this agent's address"));
                 return;
             }
-            if (method.equals("POST")) {
-                post(ex, path);
+            if (path.equals("/healthz")) {
+                // the liveness probe is never limited: its answer is cheap and a refusal would restart the agent
+                dispatch(ex, method, path);
                 return;
             }
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                send(ex, 405, error("method " + method + " not allowed"));
-                return;
+            InetAddress client = ex.getRemoteAddress().getAddress();
+            AtomicInteger n = inFlight.computeIfAbsent(client, k -> new AtomicInteger());
+            try {
+                if (n.incrementAndGet() > MAX_PER_CLIENT) {
+                    ex.getResponseHeaders().set("Retry-After", "1");
+                    send(ex, 429, error("too many requests in progress from " + client.getHostAddress()));
+                    return;
+                }
+                dispatch(ex, method, path);
+            } finally {
+                if (n.decrementAndGet() == 0) {
+                    inFlight.remove(client, n);
+                }
             }
-            get(ex, path);
         } catch (RuntimeException e) {
             send(ex, 500, error(String.valueOf(e.getMessage())));
         }
     }
 
+    private void dispatch(HttpExchange ex, String method, String path) throws IOException {
+        if (method.equals("POST")) {
+            post(ex, path);
+            return;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            send(ex, 405, error("method " + method + " not allowed"));
+            return;
+        }
+        get(ex, path);
+    }
+
+    /** Runs {@code work} if fewer than MAX_HEAVY such requests are in progress; otherwise answers 503 at once. */
+    private void heavy(HttpExchange ex, IoAction work) throws IOException {
+        if (!heavy.tryAcquire()) {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            send(ex, 503, error("busy: retry in a second"));
+            return;
+        }
+        try {
+            work.run();
+        } finally {
+            heavy.release();
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
     private void get(HttpExchange ex, String path) throws IOException {
         if (path.equals("/")) {
-            ex.getResponseHeaders().set("Content-Security-Policy", DashboardPage.contentSecurityPolicy());
-            ex.getResponseHeaders().set("Cache-Control", "no-store");
-            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            sendBytes(ex, 200, "text/html; charset=utf-8", Dashboard.render(agent).getBytes(StandardCharsets.UTF_8));
+            heavy(ex, () -> {
+                ex.getResponseHeaders().set("Content-Security-Policy", DashboardPage.contentSecurityPolicy());
+                sendBytes(ex, 200, "text/html; charset=utf-8", Dashboard.render(agent).getBytes(StandardCharsets.UTF_8));
+            });
             return;
         }
         if (path.equals("/healthz")) {
@@ -197,29 +297,39 @@ final class WatchApi implements AutoCloseable {
                     sendBytes(ex, 200, "text/plain; charset=utf-8", t.getBytes(StandardCharsets.UTF_8));
                 }
             } else if (parts[1].equals("report.html")) {
-                // the incident's own evidence, diagnosed again and drawn: the same page `analyze --html` writes
+                // the incident's own evidence, diagnosed again and drawn: the same page `analyze --html` writes. Made
+                // once per version of the incident and at most one a second: it costs tens of ms of CPU
                 Path b = store.bundle(id);
                 if (b == null) {
                     send(ex, 404, error("no bundle stored"));
                     return;
                 }
-                dev.hangdoctor.diagnose.Diagnosis d = new dev.hangdoctor.diagnose.Diagnoser(
-                        dev.hangdoctor.diagnose.kb.KnowledgeBase.load(java.util.List.of()))
-                        .diagnose(dev.hangdoctor.collect.EvidenceLoader.load(b.toString(), java.io.InputStream.nullInputStream()));
-                sendBytes(ex, 200, "text/html; charset=utf-8",
-                        dev.hangdoctor.report.HtmlReport.render(d).getBytes(StandardCharsets.UTF_8));
+                String version = inc.path("updates").asText() + "/" + inc.path("lastSeenAt").asText() + "/"
+                        + inc.path("state").asText();
+                heavy(ex, () -> {
+                    byte[] html = reports.get(id, version, () -> report(b));
+                    if (html == null) {
+                        ex.getResponseHeaders().set("Retry-After", "1");
+                        send(ex, 429, error("a report was made less than a second ago: retry"));
+                        return;
+                    }
+                    ex.getResponseHeaders().set("Content-Security-Policy", InlineScripts.contentSecurityPolicy(html));
+                    sendBytes(ex, 200, "text/html; charset=utf-8", html);
+                });
             } else if (parts[1].equals("bundle")) {
                 Path b = store.bundle(id);
                 if (b == null) {
                     send(ex, 404, error("no bundle stored"));
                     return;
                 }
-                ex.getResponseHeaders().set("Content-Type", "application/zip");
-                ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + id + ".zip\"");
-                ex.sendResponseHeaders(200, 0);
-                try (OutputStream out = ex.getResponseBody()) {
-                    IncidentStore.zip(b, out);
-                }
+                heavy(ex, () -> {
+                    ex.getResponseHeaders().set("Content-Type", "application/zip");
+                    ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + id + ".zip\"");
+                    ex.sendResponseHeaders(200, 0);
+                    try (OutputStream out = ex.getResponseBody()) {
+                        IncidentStore.zip(b, out);
+                    }
+                });
             } else {
                 send(ex, 404, error("not found"));
             }
@@ -256,27 +366,6 @@ final class WatchApi implements AutoCloseable {
             return;
         }
         send(ex, 404, error("not found"));
-    }
-
-    /** The Host header names a loopback name or the address the agent listens on (or is absent, HTTP/1.0). */
-    private boolean hostAllowed(HttpExchange ex) {
-        String host = ex.getRequestHeaders().getFirst("Host");
-        if (host == null) {
-            return true;
-        }
-        String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']'))) : host.split(":")[0];
-        if (name.equals("localhost") || name.equals("127.0.0.1") || name.equals("::1")) {
-            return true;
-        }
-        InetSocketAddress bound = server.getAddress();
-        if (bound == null || bound.getAddress() == null) {
-            return false;
-        }
-        if (bound.getAddress().isAnyLocalAddress()) {
-            // bound to every address: any address literal is fine (rebinding needs a DNS name)
-            return name.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f'));
-        }
-        return name.equals(bound.getAddress().getHostAddress()) || name.equals(bound.getHostString());
     }
 
     /** Null when the request may act; otherwise why not. */
@@ -316,6 +405,16 @@ final class WatchApi implements AutoCloseable {
         byte[] a = want.getBytes(StandardCharsets.UTF_8);
         byte[] b = h.substring(7).strip().getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(a, b) ? null : "wrong token";
+    }
+
+    private static byte[] report(Path bundle) {
+        try {
+            Diagnosis d = new dev.hangdoctor.diagnose.Diagnoser(dev.hangdoctor.diagnose.kb.KnowledgeBase.load(List.of()))
+                    .diagnose(dev.hangdoctor.collect.EvidenceLoader.load(bundle.toString(), InputStream.nullInputStream()));
+            return dev.hangdoctor.report.HtmlReport.render(d).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static ObjectNode error(String message) {

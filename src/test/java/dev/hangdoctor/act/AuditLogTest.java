@@ -15,14 +15,54 @@ class AuditLogTest {
     Path dir;
 
     @Test
-    void tightensAnExistingLooseLog() throws Exception {
+    void tightensAnExistingLooseLogButNeverAnExistingDirectory() throws Exception {
         Path state = Files.createDirectory(dir.resolve("state"));
         Files.writeString(state.resolve("audit.jsonl"), "");
         Files.setPosixFilePermissions(state.resolve("audit.jsonl"), PosixFilePermissions.fromString("rw-rw-rw-"));
-        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
         AuditLog log = new AuditLog(state);
         assertThat(Files.getPosixFilePermissions(log.file())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(Files.getPosixFilePermissions(state)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(state)).isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> new AuditLog(open)).hasMessageContaining("writable by others");
+        assertThat(Files.getPosixFilePermissions(open)).isEqualTo(PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(Files.list(open)).isEmpty();
+    }
+
+    @Test
+    void aSharedStickyDirectoryKeepsItsModeAndTheLogGoesIntoAPrivateSubdirectory() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("tmp"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        AuditLog log = new AuditLog(shared);
+        assertThat(log.file()).isEqualTo(shared.resolve("hangdoctor").resolve("audit.jsonl"));
+        assertThat((Integer) Files.getAttribute(shared, "unix:mode") & 07777).isEqualTo(01777);
+        assertThat(Files.getPosixFilePermissions(log.file().getParent()))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @Test
+    void aDirectoryOwnedBySomeoneElseHereOrAboveIsRefused() throws Exception {
+        Path state = Files.createDirectory(dir.resolve("state"));
+        Files.setAttribute(state, "unix:uid", 65534);
+        assertThatThrownBy(() -> new AuditLog(state)).hasMessageContaining("uid 65534");
+        assertThat(Files.list(state)).isEmpty();
+
+        Path parent = Files.createDirectory(dir.resolve("parent"));
+        Path below = Files.createDirectory(parent.resolve("state"));
+        Files.setAttribute(parent, "unix:uid", 65534);
+        assertThatThrownBy(() -> new AuditLog(below)).hasMessageContaining("uid 65534");
+        assertThat(Files.list(below)).isEmpty();
+    }
+
+    @Test
+    void aLinkOnTheWayIsOnlyAsGoodAsWhatItPointsInto() throws Exception {
+        Path foreign = Files.createDirectory(dir.resolve("foreign"));
+        Files.setAttribute(foreign, "unix:mode", 0777);
+        Path link = Files.createSymbolicLink(dir.resolve("via"), foreign);
+        assertThatThrownBy(() -> new AuditLog(link.resolve("state"))).hasMessageContaining("writable by others");
+        assertThat(Files.exists(foreign.resolve("state"))).isFalse();
     }
 
     @Test

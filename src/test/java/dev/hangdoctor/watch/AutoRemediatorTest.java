@@ -40,7 +40,8 @@ class AutoRemediatorTest {
         tracker.apply(d, ev, bundle, List.of("fsop:4892 in D for 10 s"), t);
         Incident i = tracker.open().get(0);
         AutoRemediator r = new AutoRemediator(root, state, tracker,
-                new WatchMetrics(() -> null, () -> d, tracker), log::add);
+                new WatchMetrics(() -> null, () -> d, tracker,
+                        dev.hangdoctor.diagnose.kb.KnowledgeBase.load(List.of()), "6.18.44-fc-v595"), log::add);
 
         assertThat(r.act(tracker.open(), d, ev)).as("log %s", log).isEqualTo(1);
         assertThat(Files.readString(conn.resolve("abort"))).isEqualTo("1");

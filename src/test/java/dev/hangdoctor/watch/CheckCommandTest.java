@@ -30,7 +30,7 @@ class CheckCommandTest {
 
     @Test
     void aHungHostIsExitOneWithOneShortLine() {
-        Run r = check("--window", "200ms", "--root", "src/test/resources/proc/bundle-6.18");
+        Run r = check("--no-agent", "--window", "200ms", "--root", "src/test/resources/proc/bundle-6.18");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).startsWith("HANG ").endsWith("\n");
         assertThat(r.out().strip()).doesNotContain("\n");
@@ -39,7 +39,7 @@ class CheckCommandTest {
 
     @Test
     void aQuietHostIsExitZero() {
-        Run r = check("--window", "0", "--root", empty.toString());
+        Run r = check("--no-agent", "--window", "0", "--root", empty.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo("OK: no hang\n");
     }

@@ -144,13 +144,13 @@ class WatchApiTest {
         agent.metrics().guardAction("WOULD_KILL");
         String m = new String(get("/metrics").body());
         assertThat(m).contains("hangdoctor_tasks{state=\"D\"} 2.0")
-                .contains("hangdoctor_stuck_tasks{signature=")
-                .contains("hangdoctor_incidents_open{kernel=\"6.18.44-fc-v595\",signature=")
+                .contains("hangdoctor_stuck_tasks{category=")
+                .contains("kernel=\"6.18.44-fc-v595\",signature=")
                 .contains("hangdoctor_guard_actions_total{kind=\"WOULD_KILL\"} 1.0")
                 .contains("hangdoctor_scan_duration_seconds_count{kind=\"cheap\"}")
                 .contains("hangdoctor_scan_duration_seconds_count{kind=\"full\"} ")
-                .contains("hangdoctor_agent_cpu_seconds_total ")
-                .contains("hangdoctor_agent_rss_bytes ")
+                .contains("process_cpu_seconds_total ")
+                .contains("process_resident_memory_bytes ")
                 .contains("hangdoctor_fuse_waiting_requests 2.0")
                 .contains("hangdoctor_memcgs_under_oom ");
     }

@@ -154,6 +154,25 @@ public final class KnowledgeBase {
         return Collections.unmodifiableList(names);
     }
 
+    /**
+     * The built-in knowledge base's version: how many rule files and the first 12 hex digits of a SHA-256 over their
+     * names and texts ("18-3fa2c1d0e9b7"). It changes exactly when a built-in rule changes, so a fleet can tell
+     * which nodes diagnose with which rules.
+     */
+    public static String builtInVersion() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            List<String> names = builtInNames();
+            for (String n : names) {
+                String text = readResource(BUILT_IN_DIR + n);
+                md.update((n + "\0" + (text == null ? "" : text) + "\0").getBytes(StandardCharsets.UTF_8));
+            }
+            return names.size() + "-" + java.util.HexFormat.of().formatHex(md.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     private static String readResource(String name) {
         ClassLoader cl = KnowledgeBase.class.getClassLoader();
         try (InputStream in = cl.getResourceAsStream(name)) {

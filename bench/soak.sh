@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Soak: the node agent started exactly as the README says (./hangdoctor watch --state-dir DIR, on a loopback port),
+# for MINUTES, while real hangs come and go: every PERIOD seconds a FUSE daemon that answers nothing is mounted in a
+# private mount namespace, two clients stat a file on it and wait in D, and after HOLD seconds the daemon is killed
+# (its connection aborts, the clients return, the namespace and its mount go away). Every SAMPLE seconds the agent's
+# RSS, CPU (share of one core since the last sample), threads and open fds are printed; at the end, the figures after
+# the warm-up (the first third of the run, at most 5 minutes) against the goal: RSS <= 80 MB and flat within 10 %.
+#   sudo bench/soak.sh [MINUTES=30] [PERIOD=90] [HOLD=40] [SAMPLE=10]
+# SOAK_AGENT overrides how the agent is started (to measure other JVM flags), e.g.
+#   SOAK_AGENT="java -Xmx256m -jar target/hangdoctor.jar watch" bench/soak.sh 10
+set -euo pipefail
+minutes="${1:-30}"
+period="${2:-90}"
+hold="${3:-40}"
+sample="${4:-10}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+[ "$(id -u)" = 0 ] || { echo "soak: needs root (FUSE mounts, /proc of every task)" >&2; exit 2; }
+command -v cc >/dev/null || { echo "soak: needs a C compiler (cc) for the hang helpers" >&2; exit 2; }
+work="$(mktemp -d)"
+agent=""
+cycler=""
+cleanup() {
+  [ -n "$cycler" ] && kill "$cycler" 2>/dev/null || true
+  # the daemon of a hang still held: killing it (by its own pid) frees its clients and ends its namespace
+  [ -f "$work/daemon.pid" ] && kill "$(cat "$work/daemon.pid")" 2>/dev/null || true
+  [ -n "$agent" ] && kill "$agent" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir "$work/bin"
+cc -O2 -o "$work/bin/fusefs" "$here/src/test/c/fusefs.c"
+cc -O2 -o "$work/bin/fsop" "$here/src/test/c/fsop.c"
+
+# the agent, as the README starts it; the launcher execs java, so $! is the JVM
+if [ -n "${SOAK_AGENT:-}" ]; then
+  read -r -a cmd <<< "$SOAK_AGENT"
+  (cd "$here" && exec "${cmd[@]}" --state-dir "$work/state" --listen 127.0.0.1:0) 2>"$work/agent.log" &
+else
+  "$here/hangdoctor" watch --state-dir "$work/state" --listen 127.0.0.1:0 2>"$work/agent.log" &
+fi
+agent=$!
+for _ in $(seq 600); do grep -q "API on http://" "$work/agent.log" 2>/dev/null && break; sleep 0.5; done
+api="$(grep -o 'API on http://[^, ]*' "$work/agent.log" | head -1 | sed 's/API on //')"
+[ -n "$api" ] || { echo "soak: the agent did not start:" >&2; cat "$work/agent.log" >&2; exit 2; }
+echo "agent pid $agent, $api, $(awk '/^Threads:/{print $2}' /proc/$agent/status) threads at start"
+
+one_hang() {
+  local mnt="$work/mnt.$1"
+  mkdir -p "$mnt"
+  unshare -m --propagation private bash -c '
+    bin=$1; mnt=$2; hold=$3; pidfile=$4
+    "$bin/fusefs" hung "$mnt" > "$mnt.log" 2>&1 & d=$!
+    echo "$d" > "$pidfile"
+    for _ in $(seq 100); do grep -q ready "$mnt.log" && break; sleep 0.1; done
+    "$bin/fsop" stat "$mnt/w0" 150 >/dev/null 2>&1 &
+    "$bin/fsop" stat "$mnt/w1" 150 >/dev/null 2>&1 &
+    sleep "$hold"
+    kill "$d" 2>/dev/null
+    rm -f "$pidfile"
+    wait
+  ' _ "$work/bin" "$mnt" "$hold" "$work/daemon.pid" || true
+  rmdir "$mnt" 2>/dev/null || true
+  rm -f "$mnt.log"
+}
+(
+  n=0
+  while :; do
+    n=$((n + 1))
+    one_hang "$n"
+    sleep "$((period - hold > 0 ? period - hold : 1))"
+  done
+) &
+cycler=$!
+
+ticks() { awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+end=$(( $(date +%s) + minutes * 60 ))
+warm=$(( minutes * 60 / 3 < 300 ? minutes * 60 / 3 : 300 ))
+start=$(date +%s)
+c0=$(ticks "$agent"); t0=$(date +%s.%N)
+printf '%8s %8s %8s %8s %6s %6s\n' "t(s)" "RSS(MB)" "CPU(%)" "threads" "fds" "D"
+: > "$work/samples"
+while [ "$(date +%s)" -lt "$end" ]; do
+  sleep "$sample"
+  [ -d "/proc/$agent" ] || { echo "soak: the agent exited:" >&2; tail -5 "$work/agent.log" >&2; exit 1; }
+  c1=$(ticks "$agent"); t1=$(date +%s.%N)
+  cpu=$(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz / (t1 - t0) * 100 }')
+  c0=$c1; t0=$t1
+  rss=$(awk '/^VmRSS:/{printf "%.1f", $2 / 1024}' "/proc/$agent/status")
+  thr=$(awk '/^Threads:/{print $2}' "/proc/$agent/status")
+  fds=$( (ls "/proc/$agent/fd" 2>/dev/null || true) | wc -l)
+  # tasks come and go while this reads: cat's complaint about a vanished one must not end the soak
+  d=$( (cat /proc/[0-9]*/stat 2>/dev/null || true) | awk '{ s = $0; sub(/.*\) /, "", s); if (substr(s, 1, 1) == "D") n++ } END { print n + 0 }')
+  t=$(( $(date +%s) - start ))
+  printf '%8d %8s %8s %8s %6s %6s\n' "$t" "$rss" "$cpu" "$thr" "$fds" "$d"
+  echo "$t $rss $cpu $thr $fds" >> "$work/samples"
+done
+
+incidents="$(curl -s --max-time 5 "$api/api/incidents" || true)"
+opened=$(printf '%s' "$incidents" | grep -o '"state" *: *"[a-z]*"' | wc -l)
+resolved=$(printf '%s' "$incidents" | grep -o '"state" *: *"resolved"' | wc -l)
+echo "incidents: $opened opened, $resolved resolved (one hang every ${period}s, held ${hold}s)"
+awk -v warm="$warm" '
+  $1 >= warm { n++; if (n == 1 || $2 < lo) lo = $2; if ($2 > hi) hi = $2; cpu += $3
+               if (n == 1 || $4 < tlo) tlo = $4; if ($4 > thi) thi = $4; if (n == 1 || $5 < flo) flo = $5; if ($5 > fhi) fhi = $5 }
+  { if ($2 > peak) peak = $2 }
+  END {
+    if (n == 0) { print "no samples after the warm-up"; exit }
+    printf "after the %d s warm-up (%d samples): RSS %.1f-%.1f MB (peak of the whole run %.1f MB), spread %.1f %%, CPU %.2f %% of a core, threads %d-%d, fds %d-%d\n",
+      warm, n, lo, hi, peak, (hi - lo) / lo * 100, cpu / n, tlo, thi, flo, fhi
+    printf "goal RSS <= 80 MB: %s; flat within 10 %%: %s\n", (hi <= 80 ? "met" : "NOT met"), ((hi - lo) / lo <= 0.10 ? "met" : "NOT met")
+  }' "$work/samples"
