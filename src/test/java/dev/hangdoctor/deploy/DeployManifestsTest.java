@@ -69,7 +69,7 @@ class DeployManifestsTest {
     }
 
     @Test
-    void nodeProblemDetectorRunsTheJarAgainstTheAgentsSocket() throws Exception {
+    void nodeProblemDetectorRunsTheFastPathAgainstTheAgentsSocket() throws Exception {
         List<Object> docs = read("node-problem-detector.yaml");
         JsonNode shipped = JSON.readTree(PromTools.deployDir().resolve("npd-custom-plugin.json").toFile());
         JsonNode embedded = JSON.readTree(one(docs, ConfigMap.class, "hangdoctor-npd").getData().get("hangdoctor-plugin.json"));
@@ -78,9 +78,10 @@ class DeployManifestsTest {
         JsonNode rule = shipped.at("/rules/0");
         assertThat(rule.path("condition").asText()).isEqualTo("KernelDeadlock");
         List<String> args = JSON.convertValue(rule.path("args"), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
-        // the jar itself: no launcher, no Maven at run time
-        assertThat(rule.path("path").asText()).endsWith("/java");
-        assertThat(args).containsSequence("-jar", "/opt/hangdoctor/hangdoctor.jar", "check");
+        // the shell fast path shipped beside the jar (no JVM while the agent answers, no Maven at run time)
+        assertThat(rule.path("path").asText()).isEqualTo("/opt/hangdoctor/hangdoctor-check");
+        assertThat(PromTools.deployDir().resolve("hangdoctor-check")).isExecutable();
+        assertThat(args).containsExactly("--agent-socket", "/var/lib/hangdoctor/check.sock");
         String socket = args.get(args.indexOf("--agent-socket") + 1);
         DaemonSet npd = one(docs, DaemonSet.class, "hangdoctor-npd");
         Container c = npd.getSpec().getTemplate().getSpec().getContainers().get(0);
