@@ -127,6 +127,9 @@ public final class LiveSampler {
             }
         }
         ContainerNames.fill(root, ev, reader, end);
+        if (options.saveDir() != null) {
+            saveExtra(ContainerNames.FILE, ContainerNames.format(ev), ev);
+        }
         ev.live(true);
         return ev;
     }
@@ -185,12 +188,20 @@ public final class LiveSampler {
     }
 
     private void saveWindow(ScanWindow w, Evidence ev) {
-        Path out = options.saveDir().resolve(ScanWindow.FILE);
+        saveExtra(ScanWindow.FILE, w.format(), ev);
+    }
+
+    /** One of the bundle's own files (not a copy of a file read); nothing is written when {@code text} is empty. */
+    private void saveExtra(String file, String text, Evidence ev) {
+        if (text.isEmpty()) {
+            return;
+        }
+        Path out = options.saveDir().resolve(file);
         try {
             Files.createDirectories(out.getParent());
-            Files.writeString(out, w.format(), StandardCharsets.UTF_8);
+            Files.writeString(out, text, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException ex) {
-            ev.warn("could not save " + ScanWindow.FILE + " under " + options.saveDir() + ": " + ex.getMessage());
+            ev.warn("could not save " + file + " under " + options.saveDir() + ": " + ex.getMessage());
         }
     }
 
