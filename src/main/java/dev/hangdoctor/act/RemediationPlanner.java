@@ -1,5 +1,6 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.procfs.FuseConnectionDir;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.Finding;
 import dev.hangdoctor.diagnose.OomVictimChooser;
@@ -10,7 +11,7 @@ import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.UffdHandle;
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.MountinfoEntry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -176,9 +177,9 @@ public final class RemediationPlanner {
         }
         List<String> now = new ArrayList<>();
         try {
-            for (String line : ProcFile.read(hostRoot.resolve("proc/self/mountinfo")).split("\n")) {
-                MountinfoEntry m = MountinfoEntry.parse(line);
-                if (m != null && m.major() == 0 && m.minor() == c.id()) {
+            for (MountinfoEntry m : MountinfoEntry.parseAll(ProcFile.read(MountinfoEntry.path(hostRoot.resolve("proc"),
+                    "self")))) {
+                if (m.major() == 0 && m.minor() == c.id()) {
                     now.add(m.mountPoint());
                 }
             }
@@ -194,9 +195,10 @@ public final class RemediationPlanner {
 
     private long waitingNow(int id) {
         try {
-            return Long.parseLong(Files.readString(hostRoot.resolve("sys/fs/fuse/connections").resolve(Integer.toString(id))
-                    .resolve("waiting")).trim());
-        } catch (IOException | NumberFormatException e) {
+            Long w = FuseConnectionDir.parseWaiting(Files.readString(
+                    FuseConnectionDir.waiting(FuseConnectionDir.of(hostRoot.resolve("sys"), id))));
+            return w == null ? 0 : w;
+        } catch (IOException e) {
             return 0;
         }
     }

@@ -10,9 +10,8 @@ import dev.hangdoctor.act.RemediationPlanner;
 import dev.hangdoctor.act.SafetyGuard;
 import dev.hangdoctor.act.Verification;
 import dev.hangdoctor.collect.LiveSampler;
-import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.diagnose.kb.RemedyIds;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.report.JsonReport;
@@ -87,7 +86,7 @@ public final class FixCommand implements Callable<Integer> {
             description = "Host root (tests point it at a fixture tree).")
     Path root;
 
-    private KnowledgeBase kb;
+    private DiagnosisPipeline pipeline;
 
     @Override
     public Integer call() throws Exception {
@@ -102,13 +101,13 @@ public final class FixCommand implements Callable<Integer> {
             // a copied tree's pids are not this host's: acting on them would hit whatever runs here under those numbers
             throw new IllegalArgumentException("--yes acts on this host only; --root " + root + " can only be planned (dry run)");
         }
-        kb = KnowledgeBase.load(ruleDirs);
+        pipeline = DiagnosisPipeline.withRules(ruleDirs);
         SafetyGuard guard = new SafetyGuard(root.resolve("proc"));
         RemediationPlanner planner = new RemediationPlanner(root, guard, Set.copyOf(actions), connection);
 
         long planned = System.nanoTime();
         Evidence ev = scan();
-        Diagnosis before = new Diagnoser(kb).diagnose(ev);
+        Diagnosis before = pipeline.diagnose(ev);
         RemediationPlanner.Plan plan = planner.plan(selected(before, ev), ev);
 
         ObjectNode doc = new ObjectMapper().createObjectNode();
@@ -138,7 +137,7 @@ public final class FixCommand implements Callable<Integer> {
         if (Duration.ofNanos(System.nanoTime() - planned).compareTo(maxAge) > 0) {
             // the host moved on while we looked: diagnose afresh rather than act on an old picture
             ev = scan();
-            before = new Diagnoser(kb).diagnose(ev);
+            before = pipeline.diagnose(ev);
             plan = planner.plan(selected(before, ev), ev);
             if (!json) {
                 out.println("The diagnosis was older than " + maxAge.toMillis() + " ms; diagnosed again:");
@@ -258,7 +257,7 @@ public final class FixCommand implements Callable<Integer> {
         List<Verification.Outcome> outcomes = List.of();
         while (true) {
             Evidence now = new LiveSampler(root, LiveSampler.Options.defaults().withWindow(Duration.ofMillis(300))).scan();
-            outcomes = Verification.compare(before, new Diagnoser(kb).diagnose(now), actedOn);
+            outcomes = Verification.compare(before, pipeline.diagnose(now), actedOn);
             boolean done = outcomes.stream().allMatch(o -> o.verdict().equals("resolved"));
             if (done || System.nanoTime() > end) {
                 return outcomes;

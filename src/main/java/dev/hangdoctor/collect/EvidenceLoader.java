@@ -17,7 +17,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.LinkOption;
 import java.util.HashSet;
 import java.util.Set;
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.MountinfoEntry;
 
 /**
  * Opens evidence named on the command line: a file, `-` for standard input, a /proc-shaped directory, or a
@@ -33,7 +33,7 @@ public final class EvidenceLoader {
     /** Loads one argument; throws with a one-line message when it holds nothing usable. */
     public static Evidence load(String arg, InputStream stdin) throws IOException {
         if (arg.equals("-")) {
-            return requireRecognised(EvidenceReader.read(stdin, "<stdin>"), "<stdin>");
+            return handedIn(requireRecognised(EvidenceReader.read(stdin, "<stdin>"), "<stdin>"));
         }
         Path p = Path.of(arg);
         if (!Files.exists(p)) {
@@ -53,8 +53,17 @@ public final class EvidenceLoader {
             throw new UnrecognisedEvidenceException(arg + ": empty file (understood: " + EvidenceReader.UNDERSTOOD + ")");
         }
         try (InputStream in = Files.newInputStream(p)) {
-            return requireRecognised(EvidenceReader.read(in, arg), arg);
+            return handedIn(requireRecognised(EvidenceReader.read(in, arg), arg));
         }
+    }
+
+    /**
+     * Text evidence handed in is itself the report of a hang: a snapshot in it counts (with less confidence), unlike
+     * a bundle or a live scan, whose two samples say whether a task only passed through D.
+     */
+    private static Evidence handedIn(Evidence e) {
+        e.savedReport(true);
+        return e;
     }
 
     private static Evidence loadDirectory(Path dir, String arg) throws IOException {
@@ -170,10 +179,10 @@ public final class EvidenceLoader {
         Set<String> out = new HashSet<>();
         try {
             // bytes, decoded lossily: one mount point that is not UTF-8 must not hide every remote mount
-            String text = new String(Files.readAllBytes(Path.of("/proc/self/mountinfo")), StandardCharsets.UTF_8);
-            for (String line : text.split("\n")) {
-                MountinfoEntry m = MountinfoEntry.parse(line);
-                if (m != null && m.fsType() != null && (m.fsType().startsWith("fuse") || m.fsType().startsWith("nfs")
+            String text = new String(Files.readAllBytes(MountinfoEntry.path(Path.of("/proc"), "self")),
+                    StandardCharsets.UTF_8);
+            for (MountinfoEntry m : MountinfoEntry.parseAll(text)) {
+                if (m.fsType() != null && (m.fsType().startsWith("fuse") || m.fsType().startsWith("nfs")
                         || m.fsType().startsWith("cifs") || m.fsType().startsWith("smb") || m.fsType().equals("9p"))) {
                     out.add(m.mountPoint());
                 }

@@ -1,11 +1,12 @@
 package dev.hangdoctor.collect;
 
+import dev.hangdoctor.procfs.FuseConnectionDir;
 import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.parse.CgroupFiles;
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.MountinfoEntry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ final class FuseScanner {
     /** Reads the connections' waiting counts and the scan's own mountinfo; before the processes are read. */
     void connections(long until) {
         if (sys != null) {
-            Path conns = sys.resolve("fs").resolve("fuse").resolve("connections");
+            Path conns = FuseConnectionDir.all(sys);
             Result list = reads.run1(Op.listDirs(conns), until);
             List<Long> ids = new ArrayList<>();
             for (String n : list.lines()) {
@@ -61,11 +62,11 @@ final class FuseScanner {
             ids.sort(null);
             List<Op> ops = new ArrayList<>();
             for (long id : ids) {
-                ops.add(Op.read(conns.resolve(Long.toString(id)).resolve("waiting")));
+                ops.add(Op.read(FuseConnectionDir.waiting(FuseConnectionDir.of(sys, id))));
             }
             List<Result> rs = reads.run(ops, until);
             for (int i = 0; i < ids.size(); i++) {
-                connection(ids.get(i)).waiting = CgroupFiles.number(text(rs.get(i)));
+                connection(ids.get(i)).waiting = FuseConnectionDir.parseWaiting(text(rs.get(i)));
             }
             listed = !ids.isEmpty();
         }

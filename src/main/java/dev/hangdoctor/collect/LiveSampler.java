@@ -6,7 +6,7 @@ import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.parse.ProcStat;
-import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStatus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -179,7 +179,7 @@ public final class LiveSampler {
             return new ScanWindow.Entry(tgid, tid, ScanWindow.Seen.GONE, null, null, null);
         }
         ProcStat st = stat.ok() ? ProcStat.parse(stat.text()) : null;
-        ProcStatus ss = status.ok() ? ProcStatus.parse(status.text()) : null;
+        PidStatus ss = status.ok() ? PidStatus.parse(status.text()) : null;
         Character state = st != null ? Character.valueOf(st.state())
                 : ss != null && ss.state() != null && !ss.state().isEmpty() ? Character.valueOf(ss.state().charAt(0))
                 : null;

@@ -12,9 +12,10 @@ import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
 import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.parse.EvidenceReader;
-import dev.hangdoctor.parse.FdinfoFile;
+import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.parse.ProcStat;
-import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStatus;
+import dev.hangdoctor.procfs.PidWchan;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
@@ -685,8 +686,8 @@ public final class ProcTreeReader {
                 return true;
             }
             Result wchan = tf.result(ThreadFile.WCHAN);
-            String w = wchan == null || !wchan.ok() ? null : wchan.text().strip();
-            if (w == null || w.isEmpty() || w.equals("0")) {
+            String w = wchan == null || !wchan.ok() ? null : PidWchan.parse(wchan.text());
+            if (w == null) {
                 return true;
             }
             return !IdleWaits.isIdle(w);
@@ -724,7 +725,7 @@ public final class ProcTreeReader {
                 t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
                         .cpu(st.processor()).startTime(st.startTime());
             }
-            ProcStatus ss = tf.status();
+            PidStatus ss = tf.status();
             if (ss != null) {
                 if (t.comm() == null) {
                     t.comm(ss.name());
@@ -741,12 +742,9 @@ public final class ProcTreeReader {
                 t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
                         .swapKb(ss.vmSwapKb()).pageTablesKb(ss.vmPteKb()).contextSwitches(ss.contextSwitches());
             }
-            String wchan = text(wchanFile == null ? MISSING : wchanFile);
+            String wchan = PidWchan.parse(text(wchanFile == null ? MISSING : wchanFile));
             if (wchan != null) {
-                wchan = wchan.strip();
-                if (!wchan.isEmpty() && !wchan.equals("0")) {
-                    t.wchan(wchan);
-                }
+                t.wchan(wchan);
             }
             Result stackFile = tf.result(ThreadFile.STACK);
             if (tf.frames() != null) {

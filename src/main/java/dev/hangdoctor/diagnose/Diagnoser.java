@@ -54,12 +54,15 @@ public final class Diagnoser {
         List<Built> accepted = new ArrayList<>();
         Set<String> snapshotOnly = new java.util.TreeSet<>();
         Set<String> recovered = new java.util.TreeSet<>();
+        Set<String> reportedSnapshot = new java.util.TreeSet<>();
         List<Integer> rootPids = new ArrayList<>();
         // a specific rule explains its tasks better than the generic ones it names: specific rules go first, and a
         // generic finding steps aside only where it speaks of the same tasks (another, independent hang of the
         // generic kind elsewhere on the host is still reported)
-        List<RuleMatch> ordered = new ArrayList<>(matches.stream().filter(m -> !m.rule().supersedes().isEmpty()).toList());
-        matches.stream().filter(m -> m.rule().supersedes().isEmpty()).forEach(ordered::add);
+        // (a rule superseding a specific rule goes before it: depth in the supersedes relation, deepest first)
+        Map<String, Integer> depth = supersedesDepth();
+        List<RuleMatch> ordered = new ArrayList<>(matches);
+        ordered.sort(Comparator.comparingInt((RuleMatch m) -> -depth.getOrDefault(m.rule().id(), 0)));
         for (RuleMatch m : ordered) {
             for (Part part : partition(m, graph)) {
                 Built b = build(m, part, graph, evidence);
@@ -71,9 +74,13 @@ public final class Diagnoser {
                     continue;
                 }
                 if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
-                    // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
-                    snapshotOnly.add(m.rule().id());
-                    continue;
+                    if (!evidence.savedReport()) {
+                        // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
+                        snapshotOnly.add(m.rule().id());
+                        continue;
+                    }
+                    b = b.withConfidence(SnapshotReport.confidence(b.finding.confidence(), evidence));
+                    reportedSnapshot.add(m.rule().id());
                 }
                 findings.add(b.finding);
                 accepted.add(b);
@@ -84,11 +91,16 @@ public final class Diagnoser {
                 && (snapshotOnly.isEmpty() || stuckLongEnough(blockedPids(evidence), evidence))) {
             Built generic = unclassified(graph, evidence);
             if (generic != null) {
+                if (!stuckLongEnough(generic.involved, evidence) && evidence.savedReport()) {
+                    generic = generic.withConfidence(SnapshotReport.confidence(generic.finding.confidence(), evidence));
+                    reportedSnapshot.add(generic.finding.signature());
+                }
                 findings.add(generic.finding);
                 rootPids.add(generic.rootPid);
             }
         }
 
+        findings = WatchdogOrder.order(findings, evidence);
         Map<Integer, String> roles = new HashMap<>();
         for (Finding f : findings) {
             f.victims().forEach(v -> roles.putIfAbsent(v.pid(), "victim"));
@@ -107,6 +119,9 @@ public final class Diagnoser {
         List<String> warnings = new ArrayList<>(evidence.warnings());
         warnings.addAll(kb.errors());
         warnings.addAll(recovered);
+        if (!reportedSnapshot.isEmpty()) {
+            warnings.add(SnapshotReport.warning(reportedSnapshot, evidence));
+        }
         if (!snapshotOnly.isEmpty() && findings.isEmpty()) {
             long d = evidence.tasks().stream().filter(t -> t.state().isBlocked()).count();
             warnings.add(d + " task(s) in D look like " + String.join(", ", snapshotOnly) + ", but this is one snapshot"
@@ -132,6 +147,12 @@ public final class Diagnoser {
      */
     private record Built(Finding finding, Set<Integer> involved, Set<Integer> matched, Integer rootPid,
                          List<String> supersedes) {
+        Built withConfidence(double c) {
+            Finding f = finding;
+            return new Built(new Finding(f.signature(), f.category(), f.title(), round(c), f.rootCause(), f.blocker(),
+                    f.rootCauseResource(), f.victims(), f.chain(), f.evidence(), f.explanation(), f.fix(),
+                    f.remediation(), f.actions()), involved, matched, rootPid, supersedes);
+        }
     }
 
     /** The tasks of one rule match that belong to one blocker: several independent hangs of one kind stay apart. */
@@ -376,6 +397,9 @@ public final class Diagnoser {
      */
     private static boolean covered(Built b, List<Built> accepted) {
         for (Built a : accepted) {
+            if (WatchdogOrder.vaguer(a.finding, b.finding)) {
+                continue; // a watchdog message reports the task; b may say why it spins
+            }
             if (b.involved.isEmpty()) {
                 if (a.finding.category() == b.finding.category()) {
                     return true;
@@ -435,10 +459,41 @@ public final class Diagnoser {
         return out;
     }
 
+    /** How many levels of rules each rule supersedes (0: none), so the most specific explanation is tried first. */
+    private Map<String, Integer> supersedesDepth() {
+        Map<String, Rule> byId = new HashMap<>();
+        kb.rules().forEach(r -> byId.put(r.id(), r));
+        Map<String, Integer> depth = new HashMap<>();
+        for (Rule r : kb.rules()) {
+            depthOf(r.id(), byId, depth, new java.util.HashSet<>());
+        }
+        return depth;
+    }
+
+    private static int depthOf(String id, Map<String, Rule> byId, Map<String, Integer> depth, Set<String> path) {
+        Integer known = depth.get(id);
+        if (known != null) {
+            return known;
+        }
+        Rule r = byId.get(id);
+        if (r == null || !path.add(id)) {
+            return 0; // unknown id, or a cycle in site rules
+        }
+        int d = 0;
+        for (String s : r.supersedes()) {
+            d = Math.max(d, 1 + depthOf(s, byId, depth, path));
+        }
+        path.remove(id);
+        depth.put(id, d);
+        return d;
+    }
+
     /** A finding of a generic rule whose tasks overlap an accepted finding of a rule that supersedes it. */
     private static boolean supersededHere(Built b, RuleMatch m, List<Built> accepted) {
         for (Built a : accepted) {
-            if (a.supersedes.contains(m.rule().id()) && a.involved.stream().anyMatch(b.involved::contains)) {
+            // a finding of log lines only (no task) cannot be placed apart from the specific one: it steps aside
+            if (a.supersedes.contains(m.rule().id())
+                    && (b.involved.isEmpty() || a.involved.stream().anyMatch(b.involved::contains))) {
                 return true;
             }
         }
@@ -447,7 +502,8 @@ public final class Diagnoser {
 
     /** No known problem matched, but tasks are stuck: still name the blocker the waits point to. */
     private static Built unclassified(WaitGraph graph, Evidence evidence) {
-        List<Task> blocked = evidence.tasks().stream().filter(t -> t.state().isBlocked()).toList();
+        List<Task> blocked = evidence.tasks().stream().filter(t -> t.state().isBlocked()
+                || (evidence.savedReport() && SnapshotReport.sleepsWithoutState(t))).toList();
         if (blocked.isEmpty() && evidence.eventCount(KernelEventKind.HUNG_TASK) == 0) {
             return null;
         }
@@ -462,7 +518,8 @@ public final class Diagnoser {
         List<TaskRef> refs = victims.stream().map(p -> refOf(p, evidence)).filter(r -> r != null)
                 .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
         List<String> ev = new ArrayList<>();
-        ev.add(blocked.size() + " task(s) in D state; no known hang signature matched");
+        ev.add(blocked.size() + " task(s) in D state (or asleep in a stack with no state); no known hang signature"
+                + " matched");
         Finding f = new Finding(UNCLASSIFIED, Category.OTHER,
                 "Tasks stuck in uninterruptible sleep (no known signature)", 0.3,
                 root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), null, refs, chain(root, victims, graph), ev,

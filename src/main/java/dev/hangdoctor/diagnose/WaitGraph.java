@@ -30,6 +30,8 @@ public final class WaitGraph {
     private final Map<Integer, Set<Resource>> holds = new HashMap<>();
     private final Map<Integer, List<Integer>> edges = new HashMap<>();
     private final Map<Integer, List<Integer>> reverse = new HashMap<>();
+    /** Tasks on a wait-for cycle, found once (strongly connected components) rather than searched per task. */
+    private final Set<Integer> cycles;
 
     public WaitGraph(Evidence evidence) {
         WaitClassifier classifier = new WaitClassifier(evidence);
@@ -58,26 +60,57 @@ public final class WaitGraph {
                 if (h.ownerPid() == null || h.ownerPid() == t.pid() || !tasks.containsKey(h.ownerPid())) {
                     continue;
                 }
-                Resource lock = new Resource(ResourceKind.LOCK, h.lockKind() + (h.lockAddress() == null ? "" : " " + h.lockAddress()));
+                // no address: the owner the hint names is what identifies this lock
+                Resource lock = new Resource(ResourceKind.LOCK, h.lockKind() + (h.lockAddress() == null
+                        ? " owned by task " + h.ownerPid() : " " + h.lockAddress()));
                 waits.put(t.pid(), lock);
                 holds.computeIfAbsent(h.ownerPid(), k -> new LinkedHashSet<>()).add(lock);
                 holdersByKind.computeIfAbsent(ResourceKind.LOCK, k -> new ArrayList<>()).add(h.ownerPid());
             }
         }
+        // holders by exact resource and, per kind, those whose key is unknown (they may hold any of that kind): a
+        // waiter looks up only who can match it, so many independent waits cost linear time, not waiters x holders
+        Map<Integer, Integer> order = new HashMap<>();
+        tasks.keySet().forEach(pid -> order.put(pid, order.size()));
+        Map<Resource, List<Integer>> holdersOf = new HashMap<>();
+        Map<ResourceKind, List<Integer>> unkeyedHolders = new EnumMap<>(ResourceKind.class);
+        Map<ResourceKind, Boolean> keyedHolders = new EnumMap<>(ResourceKind.class);
+        for (Map.Entry<Integer, Set<Resource>> e : holds.entrySet()) {
+            for (Resource r : e.getValue()) {
+                if (r.key().isEmpty()) {
+                    unkeyedHolders.computeIfAbsent(r.kind(), k -> new ArrayList<>()).add(e.getKey());
+                } else {
+                    holdersOf.computeIfAbsent(r, k -> new ArrayList<>()).add(e.getKey());
+                    keyedHolders.put(r.kind(), true);
+                }
+            }
+        }
         for (Map.Entry<Integer, Resource> e : waits.entrySet()) {
             int waiter = e.getKey();
             Resource r = e.getValue();
-            for (int holder : holdersByKind.getOrDefault(r.kind(), List.of())) {
-                if (holder == waiter) {
+            if (r.kind() == ResourceKind.LOCK && r.key().isEmpty()) {
+                continue; // a lock wait the detector named no owner for: nobody is known to hold it
+            }
+            List<Integer> candidates = new ArrayList<>(holdersOf.getOrDefault(r, List.of()));
+            candidates.addAll(unkeyedHolders.getOrDefault(r.kind(), List.of()));
+            if (r.key().isEmpty() && keyedHolders.containsKey(r.kind())) {
+                // an unkeyed wait may be on any keyed resource of its kind
+                candidates = holdersByKind.getOrDefault(r.kind(), List.of());
+            } else {
+                candidates.sort(Comparator.comparingInt(order::get));
+            }
+            Set<Integer> added = new HashSet<>();
+            for (int holder : candidates) {
+                if (holder == waiter || !added.add(holder)) {
                     continue;
                 }
-                boolean match = holds.get(holder).stream().anyMatch(r::matches);
-                if (match && !edges.getOrDefault(waiter, List.of()).contains(holder)) {
+                if (holds.get(holder).stream().anyMatch(r::matches)) {
                     edges.computeIfAbsent(waiter, k -> new ArrayList<>()).add(holder);
                     reverse.computeIfAbsent(holder, k -> new ArrayList<>()).add(waiter);
                 }
             }
         }
+        cycles = new CycleFinder(tasks.keySet(), edges).members();
     }
 
     public Resource waitOf(int pid) {
@@ -126,18 +159,7 @@ public final class WaitGraph {
 
     /** True when the task waits, through others, for itself: a deadlock cycle. */
     public boolean inCycle(int pid) {
-        Set<Integer> seen = new HashSet<>();
-        Deque<Integer> todo = new ArrayDeque<>(waitsFor(pid));
-        while (!todo.isEmpty()) {
-            int p = todo.poll();
-            if (p == pid) {
-                return true;
-            }
-            if (seen.add(p)) {
-                todo.addAll(waitsFor(p));
-            }
-        }
-        return false;
+        return cycles.contains(pid);
     }
 
     /**

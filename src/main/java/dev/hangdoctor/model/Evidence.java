@@ -39,6 +39,10 @@ public final class Evidence {
     private long goroutinesDropped;
     private int nextAnonymousPid = -1;
     private boolean live;
+    /** Handed in as the report of a hang (analyze of files), not sampled from a host: a snapshot still counts. */
+    private boolean savedReport;
+    /** How many times the hung-task detector's "... disables this message." notice was printed. */
+    private long hungTaskNotices;
 
     /** The task for this pid, created empty if new. */
     public Task task(int pid) {
@@ -123,6 +127,23 @@ public final class Evidence {
         }
     }
 
+    /** Puts {@code with} where {@code old} was: a report's event completed by the lines that followed it. */
+    public void replaceEvent(KernelEvent old, KernelEvent with) {
+        if (old.kind() != with.kind()) {
+            throw new IllegalArgumentException("replacing a " + old.kind() + " event by a " + with.kind());
+        }
+        List<KernelEvent> list = events.get(old.kind());
+        if (list == null) {
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == old) {
+                list.set(i, with);
+                return;
+            }
+        }
+    }
+
     public void addGoroutine(Goroutine g) {
         if (goroutines.size() < 10_000) {
             goroutines.add(g);
@@ -137,6 +158,10 @@ public final class Evidence {
     public void addFormat(String f) { formats.add(f); }
     public void warn(String w) { if (warnings.size() < 100 && !warnings.contains(w)) warnings.add(w); }
     public void live(boolean v) { live = v; }
+    public void savedReport(boolean v) { savedReport = v; }
+    public boolean savedReport() { return savedReport; }
+    public void noteHungTaskNotice() { hungTaskNotices++; }
+    public long hungTaskNotices() { return hungTaskNotices; }
 
     public Collection<Task> tasks() { return Collections.unmodifiableCollection(tasks.values()); }
     public Task taskOrNull(int pid) { return tasks.get(pid); }
@@ -229,5 +254,7 @@ public final class Evidence {
         formats.addAll(o.formats);
         o.warnings.forEach(this::warn);
         live |= o.live;
+        savedReport |= o.savedReport;
+        hungTaskNotices += o.hungTaskNotices;
     }
 }

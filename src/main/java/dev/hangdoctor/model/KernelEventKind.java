@@ -18,6 +18,11 @@ public enum KernelEventKind {
     OOM_KILL_CHOSEN,
     /** "Killed process N (comm) total-vm:...kB, anon-rss:...kB, ..." / "Memory cgroup out of memory: Killed process ..." */
     OOM_KILLED,
+    /**
+     * "Out of memory and no killable processes..." (mm/oom_kill.c): the OOM killer found no victim (every task
+     * unkillable, oom_score_adj -1000, or already exiting); a panic reason on older kernels, a warning since 4.19.
+     */
+    OOM_NO_VICTIM,
     /** "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=...,task_memcg=...,task=...,pid=...,uid=..." */
     OOM_KILL_CONTEXT,
     /** "Task in /x killed as a result of limit of /x" and "memory: usage N, limit N, failcnt N" lines */

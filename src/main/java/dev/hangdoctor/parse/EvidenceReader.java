@@ -34,14 +34,29 @@ public final class EvidenceReader {
         KernelEventSink kernel = new KernelEventSink(evidence, source);
         TraceSink traces = new TraceSink(evidence, source);
         GoroutineSink goroutines = new GoroutineSink(evidence, source);
-        LineSink[] sinks = {kernel, traces, goroutines};
-        BoundedLineReader reader = new BoundedLineReader(in);
+        LineDispatch dispatch = new LineDispatch(evidence, source, kernel, traces, goroutines);
         KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
+        KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
+        // a line is held back for a possible continuation only where the fast path below would not skip it, so
+        // both paths join the same lines
+        PastedText pasted = new PastedText(dispatch::line, l -> {
+            if (!(kernel.idle() && traces.idle() && goroutines.idle())) {
+                return true;
+            }
+            KernelLogPrefix.locate(l, 0, l.length(), heldCut);
+            int from = heldCut.message;
+            return kernel.mayStart(l, from, l.length()) || traces.mayStart(l, from, l.length())
+                    || goroutines.mayStart(l, from, l.length());
+        });
+        BoundedLineReader reader = new BoundedLineReader(in);
         long lineNo = 0;
-        String lastPrefix = "none";
+        String buffer = null;
         while (reader.next()) {
             lineNo++;
-            String prefix;
+            if (reader.text() != buffer) {
+                buffer = reader.text();
+                pasted.scanBuffer(buffer);
+            }
             // the sinks are called by their classes, not through the interface: this runs for every line
             if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && reader.ascii()) {
                 String text = reader.text();
@@ -49,40 +64,29 @@ public final class EvidenceReader {
                 if (end > reader.start() && text.charAt(end - 1) == '\r') {
                     end--;
                 }
-                KernelLogPrefix.locate(text, reader.start(), end, cut);
-                int from = cut.message;
-                if (!kernel.mayStart(text, from, end) && !traces.mayStart(text, from, end)
-                        && !goroutines.mayStart(text, from, end)) {
-                    prefix = cut.style;
-                    if (!prefix.equals(lastPrefix)) {
-                        lastPrefix = prefix;
-                        addFormat(evidence, prefix);
+                if (pasted.passesUnchanged(text, reader.start(), end)) {
+                    KernelLogPrefix.locate(text, reader.start(), end, cut);
+                    int from = cut.message;
+                    if (!kernel.mayStart(text, from, end) && !traces.mayStart(text, from, end)
+                            && !goroutines.mayStart(text, from, end)
+                            && !("none".equals(cut.style) && PastedText.mayHoldEmbedded(text, from, end))) {
+                        dispatch.noise(cut.style);
+                        continue;
                     }
-                    continue;
                 }
             }
-            LogLine line = KernelLogPrefix.strip(reader.decode(), lineNo);
-            if (!line.prefix().equals(lastPrefix)) {
-                lastPrefix = line.prefix();
-                addFormat(evidence, lastPrefix);
-            }
-            if (line.message().startsWith("Linux version ") && evidence.hasTasksOrEvents()) {
-                // the log spans a reboot: pids and tasks of the boot before mean nothing now (pid 1234 then is not
-                // pid 1234 now), so only the last boot is diagnosed
-                evidence.newBoot(source + ": the log spans a reboot (line " + lineNo + "); only the last boot was"
-                        + " diagnosed");
-            }
-            for (LineSink sink : sinks) {
-                sink.accept(line);
-            }
+            pasted.accept(reader.decode(), lineNo);
         }
+        pasted.finish();
         if (reader.binaryFrom() == 0) {
             throw new UnrecognisedEvidenceException(source + ": binary data, not text evidence (understood: "
                     + UNDERSTOOD + ")");
         }
-        for (LineSink sink : sinks) {
+        for (LineSink sink : new LineSink[] {kernel, traces, goroutines}) {
             sink.finish();
         }
+        dispatch.finish();
+        LockupTasks.attribute(evidence, source);
         if (reader.binaryFrom() > 0) {
             String why = source + ": binary data from byte " + reader.binaryFrom() + " on ("
                     + (BoundedLineReader.MAX_BINARY_RUN >> 20) + " MiB without text); the rest was not read";
@@ -97,12 +101,6 @@ public final class EvidenceReader {
                     + BoundedLineReader.MAX_LINE + " bytes were cut");
         }
         return evidence;
-    }
-
-    private static void addFormat(Evidence evidence, String prefix) {
-        if (!prefix.equals("none") && !prefix.equals("kmsg-dict")) {
-            evidence.addFormat(prefix);
-        }
     }
 
 }

@@ -34,7 +34,9 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>HARD_LOCKUP: {@code detected-by} (the CPU that noticed, when printed as "CPUn: ").</li>
  *   <li>RCU_STALL: {@code flavor} (rcu_sched, rcu_preempt, rcu_bh, ...), {@code kind} (self-detected |
  *       detected | expedited), {@code cpus} (the stalled CPUs, comma-separated, from the header's "{ 3 5 }" or the
- *       per-CPU lines that follow it), {@code detected-by}. {@code cpu} is the first stalled CPU. The per-CPU
+ *       per-CPU lines that follow it), {@code detected-by}, {@code tasks} (the pids of "P392" marks: tasks preempted in a
+ *       read-side section, in the braces or after "Tasks blocked on level-N rcu_node"). {@code cpu} is the first
+ *       stalled CPU, {@code pid} the first such task. The per-CPU
  *       lines ("rcu: \t3-....: (1 GPs behind) idle=..." or "\t3: (...)") are folded into the event before it.</li>
  *   <li>OOM_INVOKED: {@code gfp_mask} (the number), {@code gfp_flags} (the names in parentheses, when printed),
  *       {@code order}, {@code oom_score_adj}, {@code nodemask} when printed (4.x).</li>
@@ -42,6 +44,7 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>OOM_KILLED: {@code total-vm-kb}, {@code anon-rss-kb}, {@code file-rss-kb}, {@code shmem-rss-kb},
  *       {@code pgtables-kb}, {@code uid}, {@code oom_score_adj} (what the kernel printed), {@code scope} (memcg |
  *       global: from the line itself, or from the "Kill process" line just before it).</li>
+ *   <li>OOM_NO_VICTIM: {@code scope} "global" when it is a panic's reason (no field for the warning).</li>
  *   <li>OOM_KILL_CONTEXT: every key=value of the line as printed (constraint, nodemask, cpuset, mems_allowed,
  *       oom_memcg, task_memcg, task, pid, uid).</li>
  *   <li>MEMCG_STATUS: {@code task_memcg}, {@code limit_memcg} ("Task in X killed as a result of limit of Y"), or
@@ -63,6 +66,11 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  */
 public final class KernelEventSink implements LineSink {
     private static final int MAX_RELEASES = 16;
+    /** kernel/hung_task.c: the line under every hung-task header, whatever the kernel generation. */
+    private static final String HUNG_TASK_NOTICE = "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"";
+
+    /** mm/oom_kill.c: the killer found nobody to kill (a warning since 4.19, a panic's reason before). */
+    private static final String OOM_NO_VICTIM = "Out of memory and no killable processes";
 
     private final Evidence evidence;
     private final String source;
@@ -130,11 +138,13 @@ public final class KernelEventSink implements LineSink {
             case 'w':
                 return RawText.startsWith(s, from, end, "watchdog: ");
             case 'W':
-                return RawText.startsWith(s, from, end, "Watchdog detected hard LOCKUP");
+                return RawText.startsWith(s, from, end, "Watchdog detected hard LOCKUP")
+                        || RawText.startsWith(s, from, end, "Watchdog CPU:");
             case 'M':
                 return RawText.startsWith(s, from, end, "Memory cgroup out of memory: ");
             case 'O':
-                return RawText.startsWith(s, from, end, "Out of memory: ");
+                return RawText.startsWith(s, from, end, "Out of memory: ")
+                        || RawText.startsWith(s, from, end, OOM_NO_VICTIM);
             case 'K':
                 return RawText.startsWith(s, from, end, "Killed process ")
                         || RawText.startsWith(s, from, end, "Kernel panic - not syncing: ");
@@ -174,6 +184,8 @@ public final class KernelEventSink implements LineSink {
                 return RawText.startsWith(s, from, end, "print_req_error: ");
             case 'c':
                 return RawText.startsWith(s, from, end, "call ");
+            case '"':
+                return RawText.startsWith(s, from, end, HUNG_TASK_NOTICE);
             default:
                 return false;
         }
@@ -216,7 +228,7 @@ public final class KernelEventSink implements LineSink {
                 }
                 break;
             case 'W':
-                if (m.startsWith("Watchdog detected hard LOCKUP")) {
+                if (m.startsWith("Watchdog detected hard LOCKUP") || m.startsWith("Watchdog CPU:")) {
                     return watchdog(line, m, 0);
                 }
                 break;
@@ -229,14 +241,16 @@ public final class KernelEventSink implements LineSink {
                 if (m.startsWith("Out of memory: ")) {
                     return oom.kill(line, m, 15, "global");
                 }
+                if (m.startsWith(OOM_NO_VICTIM)) {
+                    return event(line, KernelEventKind.OOM_NO_VICTIM, null, null, null, Map.of());
+                }
                 break;
             case 'K':
                 if (m.startsWith("Killed process ")) {
                     return oom.killed(line, m, 0, null);
                 }
                 if (m.startsWith("Kernel panic - not syncing: ")) {
-                    return event(line, KernelEventKind.PANIC, null, null, null,
-                            Map.of("reason", m.substring(28).trim()));
+                    return panic(line, m);
                 }
                 break;
             case 'o':
@@ -314,6 +328,14 @@ public final class KernelEventSink implements LineSink {
             case 'c':
                 if (m.startsWith("call ") && m.indexOf(" tid=") > 0) {
                     return faultProbe(line, m, -1);
+                }
+                break;
+            case '"':
+                if (m.startsWith(HUNG_TASK_NOTICE)) {
+                    // printed only under a hung-task report: the report's own header line may have been cut off
+                    evidence.noteHungTaskNotice();
+                    return false; // noted, but not an event of its own
+
                 }
                 break;
             default:
@@ -471,21 +493,43 @@ public final class KernelEventSink implements LineSink {
             int colon = pidColon(m, open + 3, close);
             if (colon > 0) {
                 comm = m.substring(open + 3, colon);
-                pid = intAt(m, colon + 1);
+                int p = intAt(m, colon + 1);
+                pid = p >= 0 ? p : null;
+            }
+        }
+        if (pid != null && pid > 0) {
+            // the task the watchdog names ran on that CPU the whole time: it is the lockup's own task, state R
+            Task t = evidence.task(pid);
+            if (t.comm() == null) {
+                t.comm(comm);
+            }
+            if (t.state() == TaskState.UNKNOWN) {
+                t.state(TaskState.RUNNING);
+            }
+            if (t.cpu() == null && cpu >= 0) {
+                t.cpu(cpu);
+            }
+            if (t.source() == null) {
+                t.source(source + ":" + line.lineNo());
             }
         }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
         return event(line, KernelEventKind.SOFT_LOCKUP, pid, comm, cpu >= 0 ? cpu : null, f);
     }
 
-    /** After "NMI watchdog: " / "watchdog: ": a soft lockup, or "[CPUn: ]Watchdog detected hard LOCKUP on cpu N". */
+    /**
+     * After "NMI watchdog: " / "watchdog: ": a soft lockup, or a hard lockup as each watchdog words it:
+     * "[CPUn: ]Watchdog detected hard LOCKUP on cpu N" (kernel/watchdog*.c), and powerpc's
+     * "CPU N self-detected hard LOCKUP @ fn", "CPU N detected hard LOCKUP on other CPUs 3-5" and older
+     * "Watchdog CPU:N Hard LOCKUP" (arch/powerpc/kernel/watchdog.c).
+     */
     private boolean watchdog(LogLine line, String m, int at) {
         if (m.startsWith("BUG: soft lockup", at)) {
             return softLockup(line, m);
         }
         int hard = m.indexOf("Watchdog detected hard LOCKUP on cpu ", at);
         if (hard < 0) {
-            return false;
+            return powerpcHardLockup(line, m, at);
         }
         int cpu = intAt(m, hard + 37);
         Map<String, String> f = Map.of();
@@ -496,6 +540,41 @@ public final class KernelEventSink implements LineSink {
             }
         }
         return event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, f);
+    }
+
+    private boolean powerpcHardLockup(LogLine line, String m, int at) {
+        int cpu;
+        if (m.startsWith("Watchdog CPU:", at) && m.indexOf(" Hard LOCKUP", at) > 0) {
+            cpu = intAt(m, at + 13);
+        } else if (m.startsWith("CPU ", at) && (m.indexOf(" self-detected hard LOCKUP", at) > 0
+                || m.indexOf(" detected hard LOCKUP on other CPUs", at) > 0)) {
+            cpu = intAt(m, at + 4);
+            if (m.indexOf(" detected hard LOCKUP on other CPUs", at) > 0) {
+                return event(line, KernelEventKind.HARD_LOCKUP, null, null, null,
+                        cpu >= 0 ? Map.of("detected-by", Integer.toString(cpu)) : Map.of());
+            }
+        } else {
+            return false;
+        }
+        return event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, Map.of());
+    }
+
+    /**
+     * "Kernel panic - not syncing: %s". With hardlockup_panic, 2.6.32 to 4.4 panic with the watchdog's own words
+     * ("Watchdog detected hard LOCKUP on cpu %d", kernel/watchdog.c, arch/sparc/kernel/nmi.c) and print no other
+     * line for it: that panic is the hard lockup's event too. Later kernels panic with "Hard LOCKUP" after their
+     * own watchdog line.
+     */
+    private boolean panic(LogLine line, String m) {
+        String reason = m.substring(28).trim();
+        event(line, KernelEventKind.PANIC, null, null, null, Map.of("reason", reason));
+        if (reason.startsWith("Watchdog detected hard LOCKUP on cpu ")) {
+            int cpu = intAt(reason, 37);
+            event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, Map.of());
+        } else if (reason.startsWith(OOM_NO_VICTIM)) {
+            event(line, KernelEventKind.OOM_NO_VICTIM, null, null, null, Map.of("scope", "global"));
+        }
+        return true;
     }
 
     // ---- sysrq, nfs, block

@@ -100,13 +100,38 @@ final class KernelRcuStalls {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("flavor", s.flavor);
         f.put("kind", s.kind);
-        if (s.cpus.length() > 0) {
-            f.put("cpus", s.cpus.toString());
+        if (s.cpus.count > 0) {
+            f.put("cpus", s.cpus.text.toString());
         }
         if (s.detectedBy >= 0) {
             f.put("detected-by", Integer.toString(s.detectedBy));
         }
-        out.emit(s.line, KernelEventKind.RCU_STALL, null, null, s.firstCpu >= 0 ? s.firstCpu : null, f);
+        if (s.tasks.count > 0) {
+            f.put("tasks", s.tasks.text.toString());
+        }
+        out.emit(s.line, KernelEventKind.RCU_STALL, s.tasks.first >= 0 ? s.tasks.first : null, null,
+                s.cpus.first >= 0 ? s.cpus.first : null, f);
+    }
+
+    /** Numbers in the order printed, comma-separated, at most {@link #MAX_CPUS} of them. */
+    private static final class Numbers {
+        final StringBuilder text = new StringBuilder();
+        int count;
+        int first = -1;
+
+        void add(int n) {
+            if (n < 0 || count >= MAX_CPUS) {
+                return;
+            }
+            if (first < 0) {
+                first = n;
+            }
+            if (text.length() > 0) {
+                text.append(',');
+            }
+            text.append(n);
+            count++;
+        }
     }
 
     /** An RCU stall header waiting for the per-CPU lines that follow it. */
@@ -114,9 +139,9 @@ final class KernelRcuStalls {
         final LogLine line;
         final String flavor;
         final String kind;
-        final StringBuilder cpus = new StringBuilder();
-        int cpuCount;
-        int firstCpu = -1;
+        final Numbers cpus = new Numbers();
+        /** Tasks preempted inside an RCU read-side section that hold the grace period up ("P392"). */
+        final Numbers tasks = new Numbers();
         int detectedBy = -1;
         int linesSeen;
 
@@ -127,25 +152,39 @@ final class KernelRcuStalls {
         }
 
         void addCpu(int cpu) {
-            if (cpuCount >= MAX_CPUS) {
-                return;
-            }
-            if (firstCpu < 0) {
-                firstCpu = cpu;
-            }
-            if (cpus.length() > 0) {
-                cpus.append(',');
-            }
-            cpus.append(cpu);
-            cpuCount++;
+            cpus.add(cpu);
         }
 
-        /** "{ 3 5}" (3.10), "{ 0-... }" (expedited: cpu-flags), "{ P392 }" (a task, skipped). */
+        void addTask(int pid) {
+            tasks.add(pid);
+        }
+
+        /**
+         * The " P%d" (up to 5.x) or " P%d/%d:%c%c%c%c" (6.x: "P3744/1:b..l") task marks in {@code m[from, to)}, as
+         * kernel/rcu/tree_stall.h prints them in the braces and after "Tasks blocked on level-N rcu_node (CPUs a-b):".
+         */
+        void tasksIn(String m, int from, int to) {
+            int i = from;
+            while (i < to) {
+                if (m.charAt(i) == 'P' && i + 1 < to && Character.isDigit(m.charAt(i + 1))
+                        && (i == from || m.charAt(i - 1) == ' ')) {
+                    addTask(intAt(m, i + 1));
+                }
+                i++;
+            }
+        }
+
+        /** "{ 3 5}" (3.10), "{ 0-... }" (expedited: cpu-flags), "{ P392 }" (a task in a read-side section). */
         void cpusInBraces(String m, int from, int to) {
             int i = from;
             while (i < to) {
                 char c = m.charAt(i);
-                if (c >= '0' && c <= '9') {
+                if (c == 'P' && i + 1 < to && m.charAt(i + 1) >= '0' && m.charAt(i + 1) <= '9') {
+                    addTask(intAt(m, i + 1));
+                    while (i < to && m.charAt(i) != ' ') {
+                        i++;
+                    }
+                } else if (c >= '0' && c <= '9') {
                     int end = digitsEnd(m, i);
                     addCpu(intAt(m, i));
                     i = end;
@@ -174,6 +213,14 @@ final class KernelRcuStalls {
             }
             if (i == ws || i >= m.length()) {
                 return false;
+            }
+            if (m.startsWith("Tasks blocked on level-", i)) {
+                int list = m.indexOf("):", i);
+                if (list > 0) {
+                    tasksIn(m, list + 2, m.length());
+                }
+                linesSeen++;
+                return true;
             }
             if (m.startsWith("(detected by ", i)) {
                 int cpu = intAt(m, i + 13);

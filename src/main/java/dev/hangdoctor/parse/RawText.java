@@ -65,8 +65,12 @@ final class RawText {
         private final String pattern;
         private final char anchor;
         private final int anchorAt;
+        // two remembered strings: the read buffer, and a single line looked at in between (the normalising
+        // stage asks about a held line), which must not cost the buffer's place
         private String in;
         private int at;
+        private String other;
+        private int otherAt;
 
         Needle(String pattern, char anchor) {
             this.pattern = pattern;
@@ -79,8 +83,20 @@ final class RawText {
 
         /** True when the pattern lies wholly inside {@code s[from, end)}; calls must not go backwards in s. */
         boolean in(String s, int from, int end) {
-            if (s != in || at < from) {
-                in = s;
+            if (s != in) {
+                String keep = in;
+                int keepAt = at;
+                if (s == other) {
+                    in = other;
+                    at = otherAt;
+                } else {
+                    in = s;
+                    at = -1;
+                }
+                other = keep;
+                otherAt = keepAt;
+            }
+            if (at < from) {
                 at = next(s, from);
             }
             return at <= end - pattern.length();

@@ -16,6 +16,8 @@ import dev.hangdoctor.model.Task;
 public final class TraceSink implements LineSink {
     /** Lines a header may be separated from its stack by (`Tainted:`, registers, `Workqueue:`, stack words). */
     private static final int HEADER_SLACK = 64;
+    /** A stack without any header is kept from this many frames on. */
+    private static final int MIN_BARE_FRAMES = 3;
 
     private enum Mode { IDLE, KERNEL, CRASH_BT, CRASH_TASK, CRASH_SET, PROC_STACK, PROC_STATUS, LS_TASKS }
 
@@ -26,6 +28,8 @@ public final class TraceSink implements LineSink {
     /** KERNEL: past `Call Trace:` or the first frame. */
     private boolean inFrames;
     private int slack;
+    /** The open block began at a frame with no header. */
+    private boolean bare;
     private StackContext context = StackContext.TASK;
     private int braceDepth;
     private int lsTgid;
@@ -75,6 +79,7 @@ public final class TraceSink implements LineSink {
     }
 
     private final RawText.Needle procPath = new RawText.Needle("/proc/", '/');
+    private final RawText.Needle bareFrame = new RawText.Needle("+0x", '+');
 
     /** The triggers of {@link #start} on the raw text (stripped as accept strips); keep the two in step. */
     @Override
@@ -133,7 +138,7 @@ public final class TraceSink implements LineSink {
                 trigger = RawText.isDigit(c);
                 break;
         }
-        return trigger || procPath.in(s, a, z);
+        return trigger || procPath.in(s, a, z) || bareFrame.in(s, a, z);
     }
 
     // ---- opening blocks ----
@@ -273,7 +278,28 @@ public final class TraceSink implements LineSink {
         if (t.indexOf("/proc/") >= 0) {
             return startProc(t, lineNo);
         }
-        return false;
+        return startBareFrames(t, lineNo);
+    }
+
+    /**
+     * A frame with no header before it (a stack pasted alone, its header cut off or never copied): a symbol with its
+     * "+0xoff/0xsize" is unmistakable, so it opens a stack of a task the evidence does not name; it is kept when at
+     * least {@link #MIN_BARE_FRAMES} frames follow one another (a stray frame or the tail of a cut stack is not one).
+     */
+    private boolean startBareFrames(String t, long lineNo) {
+        int plus = t.indexOf("+0x");
+        if (plus <= 0 || t.indexOf("/0x", plus) < 0) {
+            return false;
+        }
+        Frame f = FrameLineParser.parse(t);
+        if (f == null || !f.location().startsWith("+0x")) {
+            return false;
+        }
+        openKernel(new Task(0), null, lineNo);
+        inFrames = true;
+        bare = true;
+        block.addFrame(f, context);
+        return true;
     }
 
     private boolean startProc(String t, long lineNo) {
@@ -305,6 +331,7 @@ public final class TraceSink implements LineSink {
     }
 
     private void open(Mode m, TraceBlock b) {
+        bare = false;
         mode = m;
         block = b;
         inFrames = false;
@@ -608,6 +635,13 @@ public final class TraceSink implements LineSink {
         Task task = b.finish();
         if (b.anonymous && task.frames().isEmpty() && task.comm() == null) {
             return;
+        }
+        if (bare) {
+            bare = false;
+            if (task.frames().size() < MIN_BARE_FRAMES) {
+                return;
+            }
+            evidence.addFormat("bare stack");
         }
         if (m == Mode.PROC_STACK && task.frames().isEmpty()) {
             return;

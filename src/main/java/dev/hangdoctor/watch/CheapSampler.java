@@ -1,11 +1,12 @@
 package dev.hangdoctor.watch;
 
+import dev.hangdoctor.procfs.FuseConnectionDir;
 import dev.hangdoctor.collect.TimedReader;
 import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.parse.CgroupFiles;
-import dev.hangdoctor.parse.FdinfoFile;
+import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.nio.file.Files;
@@ -448,7 +449,7 @@ public final class CheapSampler {
     }
 
     private int fuse(long now, long deadline, List<Trigger> triggers) {
-        Path conns = sys.resolve("fs/fuse/connections");
+        Path conns = FuseConnectionDir.all(sys);
         Result list = reader.run(Op.listDirs(conns), false, PER_OP, deadline);
         reads++;
         if (!list.ok()) {
@@ -461,7 +462,7 @@ public final class CheapSampler {
             int id = number(name);
             if (id >= 0) {
                 ids.add(id);
-                ops.add(Op.read(conns.resolve(name).resolve("waiting")));
+                ops.add(Op.read(FuseConnectionDir.waiting(conns.resolve(name))));
             }
         }
         List<Result> rs = reader.run(ops, false, PER_OP, deadline);
@@ -469,7 +470,7 @@ public final class CheapSampler {
         int total = 0;
         Set<Integer> waitingNow = new HashSet<>();
         for (int i = 0; i < ids.size(); i++) {
-            Long w = rs.get(i).ok() ? CgroupFiles.number(rs.get(i).text()) : null;
+            Long w = rs.get(i).ok() ? FuseConnectionDir.parseWaiting(rs.get(i).text()) : null;
             int id = ids.get(i);
             if (w == null || w <= 0) {
                 continue;

@@ -3,9 +3,8 @@ package dev.hangdoctor.watch;
 import dev.hangdoctor.collect.KmsgReader;
 import dev.hangdoctor.collect.LiveSampler;
 import dev.hangdoctor.collect.TimedReader;
-import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
 
@@ -40,7 +39,7 @@ public final class WatchAgent implements AutoCloseable {
     private final IncidentTracker tracker;
     private final WatchMetrics metrics;
     private final CheapSampler sampler;
-    private final Diagnoser diagnoser;
+    private final DiagnosisPipeline pipeline;
     private final AutoRemediator remediator;
     private final KernelLogWatch kmsg;
     private final Timeline timeline;
@@ -67,11 +66,11 @@ public final class WatchAgent implements AutoCloseable {
         store.clearTmp();
         this.tracker = new IncidentTracker(store, cfg.resolveAfter(), cfg.maxIncidents(), cfg.maxBytes(),
                 w -> log.accept("warning: " + w));
-        KnowledgeBase kb = KnowledgeBase.load(cfg.rules());
-        this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker, kb,
+        this.pipeline = DiagnosisPipeline.withRules(cfg.rules());
+        cfg.checkSignatures(pipeline.signatures());
+        this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker, pipeline.knowledgeBase(),
                 kernelRelease(cfg.root()));
         this.sampler = new CheapSampler(cfg.root(), cfg.stuckAfter(), cfg.threadReadsPerInterval(), new TimedReader(16));
-        this.diagnoser = new Diagnoser(kb);
         this.remediator = new AutoRemediator(cfg.root(), cfg.stateDir(), tracker, metrics, log);
         this.kmsg = cfg.kmsgDevice() == null ? null : new KernelLogWatch(cfg.kmsgDevice(), cfg.kmsgHold());
         this.timeline = new Timeline(cfg.interval());
@@ -89,7 +88,7 @@ public final class WatchAgent implements AutoCloseable {
         if (cfg.guard() != null) {
             // the OOM guard polls on its own thread (milliseconds matter against a fast hog); the agent only starts
             // it, feeds its events to the log and the metrics, and stops it on close
-            GuardConfig gc = GuardConfig.fromMap(cfg.guard());
+            GuardConfig gc = GuardConfig.from(cfg.guard());
             AuditLog audit = gc.dryRun() ? null : auditLog();
             guard = new OomGuard(cfg.root(), gc, audit, event -> {
                 metrics.guardAction(event.kind().name());
@@ -147,9 +146,17 @@ public final class WatchAgent implements AutoCloseable {
         if (kmsg != null) {
             kmsg.close();
         }
+        // a scan cut short by the interrupt may leave its bundle behind: the state directory keeps no scan of a
+        // stopped agent
+        if (t == null || !t.isAlive()) {
+            store.clearTmp();
+        }
     }
 
     public IncidentTracker tracker() { return tracker; }
+
+    /** The diagnosis pipeline with the configured site rules (the API diagnoses stored bundles through it). */
+    public DiagnosisPipeline pipeline() { return pipeline; }
     public WatchMetrics metrics() { return metrics; }
     public Diagnosis lastDiagnosis() { return lastDiagnosis; }
     public Instant lastScanAt() { return lastScanAt; }
@@ -298,7 +305,7 @@ public final class WatchAgent implements AutoCloseable {
                     }
                 }
             }
-            Diagnosis d = diagnoser.diagnose(ev);
+            Diagnosis d = pipeline.diagnose(ev);
             fullScans++;
             lastDiagnosis = d;
             lastScanAt = Instant.now();

@@ -3,6 +3,7 @@ package dev.hangdoctor.collect;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,6 +131,7 @@ class LiveSamplerTest {
     }
 
     /** Live: this machine's /proc and /dev/kmsg. */
+    @Tag("live")
     @Test
     void scansThisHostWithinItsDeadlineAndSeesThisJvm() throws Exception {
         assumeThat(Files.isDirectory(Path.of("/proc/self/task"))).isTrue();

@@ -140,6 +140,17 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void softLockupMakesTheNamedTaskRunning() {
+        // arm-smmu-v3 soft lockup (linux-arm-kernel, 2022): the watchdog names the task that kept the CPU
+        feed("watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [irq/268-arm-smm:247]");
+        sink.finish();
+        Task t = evidence.taskOrNull(247);
+        assertThat(t.comm()).isEqualTo("irq/268-arm-smm");
+        assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+        assertThat(t.cpu()).isZero();
+    }
+
+    @Test
     void hardLockupOldAndNew() {
         // seed 004, and the "watchdog: " prefix (pr_fmt of kernel/watchdog.c) of newer kernels
         feed("[4474426.249700] NMI watchdog: Watchdog detected hard LOCKUP on cpu 50");
@@ -162,6 +173,45 @@ class KernelEventSinkTest {
         assertThat(evidence.events(KernelEventKind.PANIC)).extracting(e -> e.field("reason"))
                 .containsExactly("Hard LOCKUP", "softlockup: hung tasks");
         assertThat(evidence.events(KernelEventKind.HARD_LOCKUP)).isEmpty();
+    }
+
+    @Test
+    void rcuStallTaskMarksNameTheTasksHoldingTheGracePeriod() {
+        // kernel/rcu/tree_stall.h: " P%d" in the braces (3.x expedited), and 6.x "Tasks blocked on level-%d
+        // rcu_node (CPUs %d-%d):" with " P%d/%d:%c%c%c%c" per task
+        feed("INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { P392 } 21 jiffies s: 73 root: 0x0/T");
+        feed("[ 2077.394266] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:");
+        feed("[ 2077.394300] rcu: \tTasks blocked on level-0 rcu_node (CPUs 0-10): P3744/1:b..l P3750/1:b..l");
+        feed("[ 2077.394400] \t(detected by 3, t=6502 jiffies, g=1097, q=13 ncpus=11)");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.RCU_STALL);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).pid()).isEqualTo(392);
+        assertThat(events.get(0).fields()).containsEntry("tasks", "392").doesNotContainKey("cpus");
+        assertThat(events.get(1).pid()).isEqualTo(3744);
+        assertThat(events.get(1).fields()).containsEntry("tasks", "3744,3750").containsEntry("detected-by", "3");
+    }
+
+    @Test
+    void oomKillerWithNoVictim() {
+        // mm/oom_kill.c: pr_warn (4.19+, also for a memory cgroup) and the older panic reason
+        feed("[    4.923156] Out of memory and no killable processes...");
+        feed("[  812.000100] Kernel panic - not syncing: Out of memory and no killable processes...");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.OOM_NO_VICTIM);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).fields()).isEmpty();
+        assertThat(events.get(1).fields()).containsExactly(entry("scope", "global"));
+    }
+
+    @Test
+    void panicInTheWatchdogsOwnWordsIsTheHardLockup() {
+        // 2.6.32 to 4.4 with hardlockup_panic: panic("Watchdog detected hard LOCKUP on cpu %d", this_cpu) in
+        // kernel/watchdog.c, and no other line says it
+        feed("[ 8121.411722] Kernel panic - not syncing: Watchdog detected hard LOCKUP on cpu 3");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.PANIC)).hasSize(1);
+        assertThat(only(KernelEventKind.HARD_LOCKUP).cpu()).isEqualTo(3);
     }
 
     @Test

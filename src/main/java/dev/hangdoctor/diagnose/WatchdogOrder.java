@@ -1,0 +1,137 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Puts a cause before the watchdog message that only reports it. The RCU stall detector reports a CPU that a soft
+ * or hard lockup already names; a lockup reports a task that a more specific finding explains (a charger looping at
+ * its memory cgroup's limit, a FUSE writer spinning). So a finding comes first when it names the task (as blocker or
+ * victim) or the CPU of a finding of a vaguer kind: RCU stall, then lockups, then everything else.
+ */
+final class WatchdogOrder {
+    private WatchdogOrder() {
+    }
+
+    static List<Finding> order(List<Finding> findings, Evidence evidence) {
+        List<Finding> out = new ArrayList<>(findings);
+        if (out.size() < 2 || out.stream().noneMatch(f -> rank(f) < 2)) {
+            return out;
+        }
+        // watchdog findings equally sure of themselves: the first message in the log is nearest the cause (the
+        // others follow from it: a lockup holds a lock others spin on, and the stalls pile up behind it)
+        for (int i = 1; i < out.size(); i++) {
+            for (int j = i; j > 0 && rank(out.get(j)) < 2 && rank(out.get(j - 1)) < 2
+                    && out.get(j).confidence() == out.get(j - 1).confidence()
+                    && firstSeen(out.get(j), evidence) < firstSeen(out.get(j - 1), evidence); j--) {
+                out.add(j - 1, out.remove(j));
+            }
+        }
+        // at most n moves per slot: each move puts a strictly more specific finding first
+        for (int i = 0; i < out.size(); i++) {
+            for (int j = i + 1; j < out.size(); j++) {
+                Finding cause = out.get(j);
+                Finding report = out.get(i);
+                if (explains(cause, report, evidence)) {
+                    out.remove(j);
+                    out.add(i, adopt(cause, report));
+                    j = i;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A finding that names no blocker but counts the watchdog's task among its victims: that task is not waiting,
+     * it spins inside the finding's own wait (a charger looping in reclaim at its limit), so it is the blocker.
+     */
+    private static Finding adopt(Finding cause, Finding report) {
+        TaskRef culprit = report.rootCause();
+        if (cause.rootCause() != null || culprit == null
+                || cause.victims().stream().noneMatch(v -> v.pid() == culprit.pid())) {
+            return cause;
+        }
+        List<TaskRef> victims = cause.victims().stream().filter(v -> v.pid() != culprit.pid()).toList();
+        return new Finding(cause.signature(), cause.category(), cause.title(), cause.confidence(), culprit,
+                report.blocker(), cause.rootCauseResource(), victims, cause.chain(), cause.evidence(),
+                cause.explanation(), cause.fix(), cause.remediation(), cause.actions());
+    }
+
+    /** When the log first printed this watchdog finding's message (its task's, when it names one). */
+    private static double firstSeen(Finding f, Evidence evidence) {
+        KernelEventKind kind = switch (f.category()) {
+            case RCU_STALL -> KernelEventKind.RCU_STALL;
+            case SOFT_LOCKUP -> KernelEventKind.SOFT_LOCKUP;
+            default -> KernelEventKind.HARD_LOCKUP;
+        };
+        double first = Double.MAX_VALUE;
+        for (KernelEvent e : evidence.events(kind)) {
+            boolean mine = f.rootCause() == null || e.pid() == null || e.pid() == f.rootCause().pid();
+            if (mine && e.timestamp() != null && e.timestamp() < first) {
+                first = e.timestamp();
+            }
+        }
+        return first;
+    }
+
+    /** True when {@code a} is a watchdog finding of a vaguer kind than {@code b}: b is never folded into it. */
+    static boolean vaguer(Finding a, Finding b) {
+        return rank(a) < rank(b);
+    }
+
+    /** 0: RCU stall, 1: soft or hard lockup, 2: anything that says why. */
+    private static int rank(Finding f) {
+        return switch (f.category()) {
+            case RCU_STALL -> 0;
+            case SOFT_LOCKUP, HARD_LOCKUP -> 1;
+            default -> 2;
+        };
+    }
+
+    /** True when {@code a} is more specific than {@code b} and speaks of b's task or CPU. */
+    private static boolean explains(Finding a, Finding b, Evidence evidence) {
+        if (rank(a) <= rank(b)) {
+            return false;
+        }
+        TaskRef culprit = b.rootCause();
+        if (culprit != null && (a.rootCause() != null && a.rootCause().pid() == culprit.pid()
+                || a.victims().stream().anyMatch(v -> v.pid() == culprit.pid()))) {
+            return true;
+        }
+        if (b.category() != Category.RCU_STALL || rank(a) != 1) {
+            return false;
+        }
+        Set<Integer> stalled = rcuCpus(evidence);
+        KernelEventKind lockup = a.category() == Category.SOFT_LOCKUP ? KernelEventKind.SOFT_LOCKUP
+                : KernelEventKind.HARD_LOCKUP;
+        return evidence.events(lockup).stream().anyMatch(e -> e.cpu() != null && stalled.contains(e.cpu()));
+    }
+
+    /** The CPUs RCU stall reports name as stalled. */
+    private static Set<Integer> rcuCpus(Evidence evidence) {
+        Set<Integer> cpus = new HashSet<>();
+        for (KernelEvent e : evidence.events(KernelEventKind.RCU_STALL)) {
+            if (e.cpu() != null) {
+                cpus.add(e.cpu());
+            }
+            String list = e.field("cpus");
+            if (list != null) {
+                for (String c : list.split(",")) {
+                    try {
+                        cpus.add(Integer.parseInt(c.trim()));
+                    } catch (NumberFormatException ignored) {
+                        // not a CPU number
+                    }
+                }
+            }
+        }
+        return cpus;
+    }
+}

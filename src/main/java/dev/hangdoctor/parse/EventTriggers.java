@@ -1,0 +1,152 @@
+package dev.hangdoctor.parse;
+
+/**
+ * The first words of the kernel messages that start a hang report (hung task, lockups, RCU stall, OOM kill, panic),
+ * found where pasting moved them: after indentation, after another tool's prefix, or in the middle of a line that
+ * holds a whole report.
+ */
+final class EventTriggers {
+    /** Messages that open a report; each is unmistakable wherever it stands in a line. */
+    private static final String[] OPENERS = {
+        "INFO: task ", "INFO: rcu_", "rcu: INFO: rcu_", "BUG: soft lockup", "NMI watchdog: ", "watchdog: BUG: ",
+        "Watchdog detected hard LOCKUP", "Memory cgroup out of memory: ", "Out of memory: ", "Out of memory and no killable", "Killed process ",
+        "Kernel panic - not syncing: ", "oom-kill:", "Call Trace:", "Call trace:",
+    };
+
+    /** Openers that never occur inside another opener's message: where a second report starts in one line. */
+    private static final String[] REPEATABLE = {
+        "INFO: task ", "INFO: rcu_", "BUG: soft lockup", "Call Trace:", "Call trace:", "Kernel panic - not syncing: ",
+    };
+
+    private EventTriggers() {
+    }
+
+    /** True when {@code s[from, end)} starts with one of the openers. */
+    static boolean startsAt(String s, int from, int end) {
+        for (String o : OPENERS) {
+            if (RawText.startsWith(s, from, end, o)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first opener at or after {@code from}, or -1. */
+    static int find(String s, int from) {
+        int best = -1;
+        for (String o : OPENERS) {
+            int at = s.indexOf(o, from);
+            if (at >= 0 && (best < 0 || at < best)) {
+                best = at;
+            }
+        }
+        return best;
+    }
+
+    /** The first opener wholly inside {@code s[from, end)}, or -1. */
+    static int findIn(String s, int from, int end) {
+        for (int i = from; i < end; i++) {
+            char c = s.charAt(i);
+            if ((c == 'I' || c == 'r' || c == 'B' || c == 'N' || c == 'w' || c == 'W' || c == 'M' || c == 'O'
+                    || c == 'K' || c == 'o' || c == 'C') && startsAt(s, i, end)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where a second record starts in a line that holds several (a report collapsed into one line), looking after
+     * {@code message} (the start of the first record's message): an opener, or a frame that follows another frame
+     * (`[<addr>]` not after "from", crash's "#N [").
+     */
+    static int findRepeatable(String s, int message) {
+        int best = -1;
+        for (String o : REPEATABLE) {
+            int at = s.indexOf(o, message + 1);
+            while (at > 0 && (s.startsWith("watchdog: ", at - 10) || s.startsWith("rcu: ", at - 5))) {
+                at = s.indexOf(o, at + 1); // "watchdog: BUG: soft lockup", "rcu: INFO: rcu_sched" are one opener
+            }
+            if (at >= 0 && (best < 0 || at < best)) {
+                best = at;
+            }
+        }
+        int frame = s.indexOf("[<", message);
+        if (frame >= 0) {
+            int second = s.indexOf("[<", frame + 2);
+            while (second >= 0 && s.startsWith("from ", second - 5)) {
+                second = s.indexOf("[<", second + 2);
+            }
+            if (second > 0 && (best < 0 || second < best)) {
+                best = second;
+            }
+        }
+        int crash = crashFrame(s, message);
+        if (crash >= 0) {
+            int second = crashFrame(s, crash + 2);
+            if (second > 0 && (best < 0 || second < best)) {
+                best = second;
+            }
+        }
+        return best;
+    }
+
+    /** A crash `bt` frame "#12 [ffff...]" starting at or after {@code from}: the index of its '#', or -1. */
+    private static int crashFrame(String s, int from) {
+        return crashFrame(s, from, s.length());
+    }
+
+    private static int crashFrame(String s, int from, int end) {
+        int at = s.indexOf('#', from);
+        while (at >= 0 && at < end) {
+            int i = at + 1;
+            while (i < s.length() && RawText.isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i > at + 1 && i + 1 < s.length() && s.charAt(i) == ' ' && s.charAt(i + 1) == '['
+                    && (at == 0 || s.charAt(at - 1) == ' ')) {
+                return at;
+            }
+            at = s.indexOf('#', at + 1);
+        }
+        return -1;
+    }
+
+    /** A dmesg stamp "[ 123.456789]" at or after {@code from}: the index of its '[', or -1. */
+    static int embeddedStamp(String s, int from) {
+        return embeddedStamp(s, from, s.length());
+    }
+
+    /** A dmesg stamp wholly inside {@code s[from, end)}: the index of its '[', or -1. */
+    static int embeddedStamp(String s, int from, int end) {
+        int n = Math.min(end, s.length());
+        for (int at = from; at < n; at++) {
+            if (s.charAt(at) != '[') {
+                continue;
+            }
+            int i = at + 1;
+            while (i < n && s.charAt(i) == ' ') {
+                i++;
+            }
+            int digits = i;
+            while (i < n && RawText.isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i > digits && i < n && s.charAt(i) == '.') {
+                int frac = ++i;
+                while (i < n && RawText.isDigit(s.charAt(i))) {
+                    i++;
+                }
+                if (i - frac >= 3 && i < n && s.charAt(i) == ']') {
+                    return at;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** True when {@code s[from, end)} holds a frame address "[<" or a crash frame "#N [". */
+    static boolean holdsFrameMark(String s, int from, int end) {
+        return RawText.contains(s, from, end, "[<") || crashFrame(s, from, end) >= 0;
+    }
+}

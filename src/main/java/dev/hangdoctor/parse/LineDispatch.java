@@ -1,0 +1,68 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+
+/**
+ * Hands each cleaned line of one evidence file to every recogniser: takes the log prefix off, notes the prefix
+ * style as a format, and starts a new boot when the log spans a reboot.
+ */
+final class LineDispatch {
+    private final Evidence evidence;
+    private final String source;
+    private final LineSink[] sinks;
+    private String lastPrefix = "none";
+    private long recognised;
+    private long skipped;
+    private final java.util.List<String> skippedExamples = new java.util.ArrayList<>();
+
+    LineDispatch(Evidence evidence, String source, LineSink... sinks) {
+        this.evidence = evidence;
+        this.source = source;
+        this.sinks = sinks;
+    }
+
+    /** A line the caller looked at in place and found to start nothing: only its prefix style counts. */
+    void noise(String style) {
+        if (!style.equals(lastPrefix)) {
+            lastPrefix = style;
+            addFormat(evidence, style);
+        }
+    }
+
+    void line(String text, long lineNo) {
+        LogLine line = KernelLogPrefix.strip(text, lineNo);
+        noise(line.prefix());
+        if (line.message().startsWith("Linux version ") && evidence.hasTasksOrEvents()) {
+            // the log spans a reboot: pids and tasks of the boot before mean nothing now (pid 1234 then is not
+            // pid 1234 now), so only the last boot is diagnosed
+            evidence.newBoot(source + ": the log spans a reboot (line " + lineNo + "); only the last boot was"
+                    + " diagnosed");
+        }
+        boolean any = false;
+        for (LineSink sink : sinks) {
+            any |= sink.accept(line);
+        }
+        if (any) {
+            recognised++;
+        } else if (SkippedLines.looksLikeKernelOutput(line.message())) {
+            skipped++;
+            if (skippedExamples.size() < 3) {
+                skippedExamples.add(lineNo + ": " + SkippedLines.shorten(line.message().strip()));
+            }
+        }
+    }
+
+    /** After the last line: says what looked like kernel output but was not understood, when others were. */
+    void finish() {
+        if (skipped > 0 && recognised > 0) {
+            evidence.warn(source + ": " + skipped + " line(s) that look like kernel output were not understood,"
+                    + " e.g. line " + String.join("; line ", skippedExamples));
+        }
+    }
+
+    private static void addFormat(Evidence evidence, String prefix) {
+        if (!prefix.equals("none") && !prefix.equals("kmsg-dict")) {
+            evidence.addFormat(prefix);
+        }
+    }
+}

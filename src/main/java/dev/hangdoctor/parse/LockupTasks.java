@@ -1,0 +1,154 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * After one file is read, joins each watchdog report (soft lockup, hard lockup, RCU stall) to the task its own dump
+ * shows. The kernel prints the report's first line, then the stack of what ran on the CPU ("CPU: N PID: P Comm: C"
+ * and a Call Trace for lockups, "Task dump for CPU N:" and a task line for RCU stalls); the parsers read the two
+ * apart, so the stack either belongs to the named task by pid already or comes out as a stack of nobody. Here:
+ * <ul>
+ *   <li>a soft lockup's task ([comm:pid] in its line) without frames takes the first stack of nobody that follows
+ *       within its report (an elided dump: "...", registers cut out);</li>
+ *   <li>an RCU stall's task marks ("{ P392 }", "Tasks blocked on level-0 rcu_node (CPUs 0-7): P392") name the task
+ *       holding the grace period up: it is a task of this host even when its stack was not dumped;</li>
+ *   <li>a hard lockup or RCU stall whose line names no task is given the first task with a pid that its report
+ *       dumps (the idle task, pid 0, is no culprit), and that task is marked running when nothing said otherwise.</li>
+ * </ul>
+ * A report ends at the next watchdog, hung-task or OOM message, or after {@link #WINDOW} lines.
+ */
+final class LockupTasks {
+    /** A lockup dump (modules, registers, stack) rarely runs past this many lines before its trace. */
+    private static final int WINDOW = 80;
+    private static final List<KernelEventKind> REPORTS = List.of(KernelEventKind.SOFT_LOCKUP,
+            KernelEventKind.HARD_LOCKUP, KernelEventKind.RCU_STALL);
+    private static final List<KernelEventKind> BOUNDARIES = List.of(KernelEventKind.SOFT_LOCKUP,
+            KernelEventKind.HARD_LOCKUP, KernelEventKind.RCU_STALL, KernelEventKind.HUNG_TASK,
+            KernelEventKind.OOM_INVOKED);
+
+    private LockupTasks() {
+    }
+
+    static void attribute(Evidence evidence, String source) {
+        String prefix = source + ":";
+        List<long[]> bounds = new ArrayList<>();
+        List<KernelEvent> reports = new ArrayList<>();
+        for (KernelEventKind k : BOUNDARIES) {
+            for (KernelEvent e : evidence.events(k)) {
+                long at = lineOf(e.source(), prefix);
+                if (at < 0) {
+                    continue;
+                }
+                bounds.add(new long[] {at});
+                if (REPORTS.contains(k)) {
+                    reports.add(e);
+                }
+            }
+        }
+        if (reports.isEmpty()) {
+            return;
+        }
+        List<Task> tasks = new ArrayList<>();
+        for (Task t : evidence.tasks()) {
+            if (lineOf(t.source(), prefix) >= 0) {
+                tasks.add(t);
+            }
+        }
+        tasks.sort(Comparator.comparingLong(t -> lineOf(t.source(), prefix)));
+        for (KernelEvent e : reports) {
+            long from = lineOf(e.source(), prefix);
+            long to = from + WINDOW;
+            for (long[] b : bounds) {
+                if (b[0] > from && b[0] < to) {
+                    to = b[0];
+                }
+            }
+            List<Task> dumped = new ArrayList<>();
+            for (Task t : tasks) {
+                long at = lineOf(t.source(), prefix);
+                if (at > from && at < to && evidence.taskOrNull(t.pid()) == t) {
+                    dumped.add(t);
+                }
+            }
+            if (e.pid() != null) {
+                if (evidence.taskOrNull(e.pid()) == null && e.kind() == KernelEventKind.RCU_STALL) {
+                    // "P392": a task of this host preempted in a read-side section holds the grace period up
+                    evidence.task(e.pid()).source(e.source());
+                }
+                giveStack(evidence, evidence.taskOrNull(e.pid()), dumped);
+            } else {
+                name(evidence, e, dumped);
+            }
+        }
+    }
+
+    /** The named task has no frames of its own: the first stack of nobody in its report is its stack. */
+    private static void giveStack(Evidence evidence, Task owner, List<Task> dumped) {
+        if (owner == null || !owner.frames().isEmpty()) {
+            return;
+        }
+        for (Task t : dumped) {
+            if (t.pid() < 0 && !t.frames().isEmpty()) {
+                evidence.removeTask(t.pid());
+                owner.frames(t.frames());
+                return;
+            }
+        }
+    }
+
+    private static void name(Evidence evidence, KernelEvent e, List<Task> dumped) {
+        for (Task t : dumped) {
+            if (t.pid() <= 0) {
+                continue;
+            }
+            if (t.cpu() != null && !onReportedCpu(e, t.cpu())) {
+                continue; // another CPU's backtrace (the detecting CPU's, or all-CPU backtrace on)
+            }
+            if (t.state() == TaskState.UNKNOWN) {
+                t.state(TaskState.RUNNING);
+            }
+            giveStack(evidence, t, dumped);
+            evidence.replaceEvent(e, new KernelEvent(e.kind(), e.timestamp(), t.pid(), t.comm(), e.cpu(), e.fields(),
+                    e.message(), e.source()));
+            return;
+        }
+    }
+
+    /** True when the report names no CPU, or names this one (a stall's "cpus" list, a lockup's CPU). */
+    private static boolean onReportedCpu(KernelEvent e, int cpu) {
+        String list = e.field("cpus");
+        if (list != null) {
+            for (String c : list.split(",")) {
+                if (c.equals(Integer.toString(cpu))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return e.cpu() == null || e.cpu() == cpu;
+    }
+
+    /** The line number of a "file:line" source of this file, or -1. */
+    private static long lineOf(String where, String prefix) {
+        if (where == null || !where.startsWith(prefix) || where.length() == prefix.length()) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = prefix.length(); i < where.length(); i++) {
+            char c = where.charAt(i);
+            if (c < '0' || c > '9' || i - prefix.length() > 12) {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+}

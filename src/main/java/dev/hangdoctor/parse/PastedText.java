@@ -1,0 +1,399 @@
+package dev.hangdoctor.parse;
+
+import java.util.function.ObjLongConsumer;
+
+/**
+ * Undoes what mail, chat, trackers and web pages do to kernel output before any parser sees a line: quoted-printable
+ * soft breaks and {@code =3D}, HTML entities, e-mail quote prefixes ({@code > }, {@code >> }, {@code > > > }),
+ * markdown code fences, indentation before a log prefix or an event, prefixes of other tools before the kernel's own
+ * ({@code kern.err: ... kernel: }), a whole report collapsed into one line, and lines wrapped by a console or a page.
+ *
+ * <p>Streams with one line held back at most (a line that may continue on the next), so memory is bounded by the
+ * longest line. Each cleaned line goes to the consumer with the number of the input line it started on.
+ */
+final class PastedText {
+    /** A wrapped record's first part is at least this long: shorter lines were not wrapped. */
+    private static final int MIN_WRAPPED = 60;
+    /** Widths at which consoles cut a line in the middle of a word (no space was lost at the cut). */
+    private static final int[] CONSOLE_WIDTHS = {64, 72, 79, 80};
+
+    private final ObjLongConsumer<String> out;
+    /** Whether a line may be held back for a continuation: only one the caller would not skip as noise. */
+    private final java.util.function.Predicate<String> holdable;
+    private final KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
+    /** Quoted-printable was seen in this document: soft breaks are joined and =XX decoded from then on. */
+    private boolean quotedPrintable;
+    private boolean entities;
+    private String softBroken;
+    private long softBrokenLine;
+    /** A line with a log prefix that may continue on the next line, and its width as published. */
+    private String held;
+    private long heldLine;
+    private int heldWidth;
+    private String heldStyle;
+
+    PastedText(ObjLongConsumer<String> out, java.util.function.Predicate<String> holdable) {
+        this.out = out;
+        this.holdable = holdable;
+    }
+
+    /** True when no line is held back: a line the caller skips cannot be the end of one. */
+    boolean idle() {
+        return held == null && softBroken == null;
+    }
+
+    /**
+     * Looks at a whole read buffer once, before its lines: turns on quoted-printable or entity decoding for the rest
+     * of the document when the buffer holds their marks, so the caller's per-line shortcut stays exact.
+     */
+    void scanBuffer(String text) {
+        if (!quotedPrintable && text.contains("=3D")) {
+            quotedPrintable = true; // "=" is written "=3D": soft breaks alone turn it on line by line
+        }
+        for (int a = entities ? -1 : text.indexOf('&'); a >= 0; a = text.indexOf('&', a + 1)) {
+            if (text.startsWith("gt;", a + 1) || text.startsWith("lt;", a + 1) || text.startsWith("amp;", a + 1)
+                    || text.startsWith("#", a + 1)) {
+                entities = true;
+                break;
+            }
+        }
+    }
+
+    /**
+     * True when {@code s[from, end)} is a line this stage passes through unchanged and whole (so the caller may
+     * look at it in place): nothing held, no decoding on, and its first character starts no quote, fence or indent.
+     */
+    boolean passesUnchanged(String s, int from, int end) {
+        if (!idle() || quotedPrintable || entities || from >= end) {
+            return idle() && !quotedPrintable && !entities;
+        }
+        char c = s.charAt(from);
+        if (s.charAt(end - 1) == '=') {
+            return false; // may be a quoted-printable soft break, which turns decoding on
+        }
+        return c != '>' && c != ' ' && c != '\t' && c != '`' && c != '~' && c != '&';
+    }
+
+    /** Takes one input line (without its newline). */
+    void accept(String raw, long lineNo) {
+        String line = raw;
+        if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
+            line = line.substring(0, line.length() - 1);
+        }
+        long at = lineNo;
+        if (!quotedPrintable && line.length() >= MIN_WRAPPED && line.length() <= 77 && line.endsWith("=")
+                && line.indexOf('=') == line.length() - 1) {
+            // a quoted-printable soft break (lines of at most 76 characters ending in '=') before any =3D was seen
+            quotedPrintable = true;
+        }
+        if (quotedPrintable) {
+            if (softBroken != null) {
+                line = softBroken + line;
+                at = softBrokenLine;
+                softBroken = null;
+            }
+            if (line.endsWith("=") && !line.endsWith("==")) {
+                softBroken = line.substring(0, line.length() - 1);
+                softBrokenLine = at;
+                return;
+            }
+            line = decodeQuotedPrintable(line);
+        }
+        if (entities && line.indexOf('&') >= 0) {
+            line = decodeEntities(line);
+        }
+        int width = line.length();
+        line = unquote(line);
+        int first = RawText.skipWhitespace(line, 0, line.length());
+        if (line.startsWith("```", first) || line.startsWith("~~~", first)) {
+            line = "";
+        }
+        line = dropOuterPrefix(line);
+        KernelLogPrefix.locate(line, 0, line.length(), cut);
+        String style = cut.style;
+        if (held != null) {
+            if ("none".equals(style) && continues(line)) {
+                String sep = joinsMidWord(held, heldWidth, line) ? "" : " ";
+                line = held + sep + line;
+                at = heldLine;
+                held = null;
+                emitOrHold(line, at, width, heldStyle);
+                return;
+            }
+            String h = held;
+            held = null;
+            split(h, heldLine, heldStyle);
+        }
+        emitOrHold(line, at, width, style);
+    }
+
+    /** The input ended: whatever is held goes out as it is. */
+    void finish() {
+        if (softBroken != null) {
+            String s = softBroken;
+            softBroken = null;
+            accept(s, softBrokenLine);
+        }
+        if (held != null) {
+            String h = held;
+            held = null;
+            split(h, heldLine, heldStyle);
+        }
+    }
+
+    private void emitOrHold(String line, long at, int width, String style) {
+        if (line.length() >= MIN_WRAPPED && !"none".equals(style) && !"kmsg-dict".equals(style)
+                && holdable.test(line)) {
+            held = line;
+            heldStyle = style;
+            heldLine = at;
+            heldWidth = width;
+            return;
+        }
+        split(line, at, style);
+    }
+
+    // ---- quoting
+
+    /**
+     * Takes off e-mail quote marks ({@code >}, each with one optional space, any depth) and the indentation before
+     * them. A crash {@code ps} row that starts with its active-task mark ({@code >  1234 ...}) is left whole.
+     */
+    static String unquote(String line) {
+        int i = RawText.skipWhitespace(line, 0, line.length());
+        if (i >= line.length() || line.charAt(i) != '>') {
+            return line;
+        }
+        if (CrashLineParser.parsePsRow(line.strip()) != null) {
+            return line;
+        }
+        int n = line.length();
+        while (i < n && line.charAt(i) == '>') {
+            i++;
+            if (i < n && line.charAt(i) == ' ') {
+                int j = i + 1;
+                // "> > >": a space between marks belongs to the quoting; a space before text too
+                if (j < n && line.charAt(j) == '>') {
+                    i = j;
+                    continue;
+                }
+                i = j;
+                break;
+            }
+        }
+        return line.substring(i);
+    }
+
+    /**
+     * A line whose kernel message starts after something no parser knows: indentation before a log prefix or an
+     * event, another tool's prefix before syslog's {@code kernel:} tag or before a dmesg stamp, or text before an
+     * event's first words. Returns the line from where the kernel's own output starts; otherwise unchanged.
+     */
+    private String dropOuterPrefix(String line) {
+        int n = line.length();
+        int i = RawText.skipWhitespace(line, 0, n);
+        if (i >= n) {
+            return line;
+        }
+        KernelLogPrefix.locate(line, i, n, cut);
+        if (!"none".equals(cut.style) || EventTriggers.startsAt(line, i, n)) {
+            return i == 0 ? line : line.substring(i);
+        }
+        int stampEnd = foreignClockStamp(line, i, n);
+        if (stampEnd > 0) {
+            return line.substring(stampEnd);
+        }
+        int tag = line.indexOf("kernel:", i);
+        if (tag >= i && tag - i < 96) {
+            int from = tag + 7;
+            return line.substring(from < n && line.charAt(from) == ' ' ? from + 1 : from);
+        }
+        int stamp = EventTriggers.embeddedStamp(line, i + 1);
+        if (stamp > 0) {
+            return line.substring(stamp);
+        }
+        int event = EventTriggers.find(line, i + 1);
+        return event > 0 ? line.substring(event) : line;
+    }
+
+    /**
+     * dmesg -T in a locale whose day and month names are not English ("[Пт май 11 19:03:39 2018] "): a bracket
+     * at the line's start holding a clock time hh:mm:ss. Returns where the message starts after it, or -1.
+     */
+    private static int foreignClockStamp(String line, int from, int n) {
+        if (line.charAt(from) != '[') {
+            return -1;
+        }
+        int close = line.indexOf(']', from);
+        if (close < 0 || close - from > 48) {
+            return -1;
+        }
+        boolean named = false;
+        for (int k = from + 1; k < close; k++) {
+            named |= Character.isLetter(line.charAt(k));
+        }
+        if (!named) {
+            return -1; // crash's "[0 16:55:33.313]" last-run stamp is no log prefix: day and month names make one
+        }
+        for (int k = from + 1; k + 7 < close + 1; k++) {
+            if (RawText.isDigit(line.charAt(k)) && RawText.isDigit(line.charAt(k + 1)) && line.charAt(k + 2) == ':'
+                    && RawText.isDigit(line.charAt(k + 3)) && line.charAt(k + 5) == ':' && RawText.isDigit(line.charAt(k + 6))) {
+                return close + 1 < n && line.charAt(close + 1) == ' ' ? close + 2 : close + 1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * For a line with no log prefix that the caller would skip: true when it may hold kernel output after
+     * something else (another tool's prefix, prose), so it must come through {@link #accept}.
+     */
+    static boolean mayHoldEmbedded(String s, int from, int end) {
+        return RawText.contains(s, from, end, "kernel:") || EventTriggers.findIn(s, from, end) >= 0
+                || EventTriggers.embeddedStamp(s, from + 1, end) >= 0 || EventTriggers.holdsFrameMark(s, from, end);
+    }
+
+    // ---- one line holding many records
+
+    /** Sends a line out, split where a second record starts inside it (a dmesg stamp, a hung-task header). */
+    private void split(String line, long at, String style) {
+        if (!"none".equals(style)) {
+            out.accept(line, at); // each record of a prefixed log has its own line
+            return;
+        }
+        int from = 0;
+        int n = line.length();
+        while (from < n) {
+            int next = nextRecord(line, from);
+            if (next < 0) {
+                break;
+            }
+            out.accept(line.substring(from, next).stripTrailing(), at);
+            from = next;
+        }
+        out.accept(from == 0 ? line : line.substring(from), at);
+    }
+
+    /** Where a record other than the one at {@code from} starts (after that record's own prefix), or -1. */
+    private int nextRecord(String line, int from) {
+        KernelLogPrefix.locate(line, from, line.length(), cut);
+        int message = cut.message;
+        int stamp = EventTriggers.embeddedStamp(line, message + 1);
+        int event = EventTriggers.findRepeatable(line, message);
+        if (stamp < 0) {
+            return event;
+        }
+        if (event < 0) {
+            return stamp;
+        }
+        return Math.min(stamp, event);
+    }
+
+    // ---- wrapped lines
+
+    /**
+     * Whether {@code line} is the rest of the held line: it has no log prefix of its own (every record of a prefixed
+     * log has one), does not start indented, and is not a frame or an event in its own right.
+     */
+    private boolean continues(String line) {
+        if (line.isEmpty() || line.charAt(0) == ' ' || line.charAt(0) == '\t' || line.startsWith("...")) {
+            return false;
+        }
+        return !EventTriggers.startsAt(line, 0, line.length()) && FrameLineParser.parse(line) == null
+                && !line.startsWith("Call Trace") && !line.startsWith("task:");
+    }
+
+    /** A console cuts at its width inside a word; a mail or web page wraps at a space, which the wrap ate. */
+    private static boolean joinsMidWord(String held, int width, String next) {
+        char last = held.charAt(held.length() - 1);
+        char first = next.charAt(0);
+        if (last == ':' || last == '+' || last == '/' || last == '_' || first == '+' || first == '/') {
+            return true;
+        }
+        for (int w : CONSOLE_WIDTHS) {
+            if (width == w) {
+                return !Character.isWhitespace(last);
+            }
+        }
+        return false;
+    }
+
+    // ---- decoding
+
+    static String decodeQuotedPrintable(String line) {
+        if (line.indexOf('=') < 0) {
+            return line;
+        }
+        StringBuilder sb = new StringBuilder(line.length());
+        int n = line.length();
+        for (int i = 0; i < n; i++) {
+            char c = line.charAt(i);
+            if (c == '=' && i + 2 < n && upperHex(line.charAt(i + 1)) >= 0
+                    && upperHex(line.charAt(i + 2)) >= 0) {
+                sb.append((char) (upperHex(line.charAt(i + 1)) * 16 + upperHex(line.charAt(i + 2))));
+                i += 2;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static int upperHex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+
+    static String decodeEntities(String line) {
+        StringBuilder sb = new StringBuilder(line.length());
+        int n = line.length();
+        int i = 0;
+        while (i < n) {
+            char c = line.charAt(i);
+            int semi = c == '&' ? line.indexOf(';', i) : -1;
+            if (semi > i && semi - i <= 8) {
+                String name = line.substring(i + 1, semi);
+                int code = entity(name);
+                if (code >= 0) {
+                    sb.append((char) code);
+                    i = semi + 1;
+                    continue;
+                }
+            }
+            sb.append(c);
+            i++;
+        }
+        return sb.toString();
+    }
+
+    private static int entity(String name) {
+        switch (name) {
+            case "gt":
+                return '>';
+            case "lt":
+                return '<';
+            case "amp":
+                return '&';
+            case "quot":
+                return '"';
+            case "apos":
+                return '\'';
+            case "nbsp":
+                return ' ';
+            default:
+                break;
+        }
+        if (name.length() > 1 && name.charAt(0) == '#') {
+            try {
+                int v = name.charAt(1) == 'x' || name.charAt(1) == 'X' ? Integer.parseInt(name.substring(2), 16)
+                        : Integer.parseInt(name.substring(1));
+                return v > 0 && v < 0x10000 ? v : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.parse.EvidenceReader;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A cause comes before the watchdog message that reports it (excerpts of public reports, corpus names per test). */
+class WatchdogOrderTest {
+
+    private static Diagnosis diagnose(String log) throws IOException {
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)), "console");
+        e.savedReport(true);
+        return new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e);
+    }
+
+    @Test
+    void softLockupOfTheStalledCpuComesBeforeTheRcuStall() throws IOException {
+        // corpus b-101 (old RCU format printed first, then the soft lockups of the same CPU)
+        Diagnosis d = diagnose("""
+                INFO: rcu_sched self-detected stall on CPU { 0} (t=81782271 jiffies g=123789 c=123788 q=21698007)
+                NMI watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [runc:[1:CHILD]:358270]
+                NMI watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [runc:[1:CHILD]:358270]
+                """);
+        assertThat(d.findings()).extracting(Finding::category).containsExactly(Category.SOFT_LOCKUP, Category.RCU_STALL);
+        assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(358270);
+    }
+
+    @Test
+    void anRcuStallOfAnotherCpuKeepsItsPlace() throws IOException {
+        Diagnosis d = diagnose("""
+                [  100.000000] INFO: rcu_sched self-detected stall on CPU { 3} (t=6000 jiffies g=5 c=4 q=7)
+                [  130.000000] NMI watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [runc:[1:CHILD]:358270]
+                """);
+        assertThat(d.findings()).extracting(Finding::category).containsExactly(Category.RCU_STALL, Category.SOFT_LOCKUP);
+    }
+
+    @Test
+    void theMemcgChargeLoopExplainsTheSoftLockupOfItsCharger() throws IOException {
+        // corpus b-082 (linux-mm): the charger loops in memcg reclaim after the OOM kill and soft-locks the CPU
+        Diagnosis d = diagnose("""
+                [   64.125436] Memory cgroup out of memory: Killed process 808 (repro) total-vm:10444kB, anon-rss:2048kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:56kB oom_score_adj:0
+                [   92.054231] watchdog: BUG: soft lockup - CPU#0 stuck for 23s! [repro:806]
+                [   92.054300] CPU: 0 PID: 806 Comm: repro Not tainted 5.6.0-rc5+ #136
+                [   92.054400] Call Trace:
+                [   92.054410]  shrink_node+0x2f4/0x430
+                [   92.054420]  do_try_to_free_pages+0xdb/0x3a0
+                [   92.054430]  try_to_free_mem_cgroup_pages+0xf6/0x1d0
+                [   92.054440]  try_charge+0x28a/0x770
+                [   92.054450]  mem_cgroup_try_charge+0x82/0x1f0
+                [   92.054460]  handle_mm_fault+0x5e5/0xa60
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.MEMCG_OOM, Category.SOFT_LOCKUP);
+        assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(806);
+        assertThat(d.findings().get(0).victims()).noneMatch(v -> v.pid() == 806);
+    }
+
+    @Test
+    void theFirstWatchdogMessageLeadsWhenNothingLinksThem() throws IOException {
+        // corpus b-086 (core scheduling): soft lockups first, then an RCU stall and hard lockups on other CPUs
+        Diagnosis d = diagnose("""
+                [  186.527883] watchdog: BUG: soft lockup - CPU#86 stuck for 22s! [uperf:5551]
+                [  187.547884] rcu: INFO: rcu_sched self-detected stall on CPU
+                [  187.553760] rcu: \t40-....: (14997 ticks this GP) idle=49a/1/0x4000000000000002 softirq=1711/1711 fqs=7279
+                [  187.564685] NMI watchdog: Watchdog detected hard LOCKUP on cpu 14
+                """);
+        assertThat(d.findings()).extracting(Finding::category)
+                .containsExactly(Category.SOFT_LOCKUP, Category.RCU_STALL, Category.HARD_LOCKUP);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.Task;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The normalising stage: what mail, trackers and consoles do to kernel output is undone before the parsers. */
+class PastedTextTest {
+
+    private static Evidence read(String text) throws IOException {
+        return EvidenceReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "t");
+    }
+
+    private static Evidence fixture(String name) throws IOException {
+        return EvidenceReader.read(new ByteArrayInputStream(Files.readAllBytes(Path.of("src/test/resources/pasted", name))),
+                name);
+    }
+
+    private static List<String> clean(String... lines) {
+        List<String> out = new ArrayList<>();
+        PastedText p = new PastedText((l, n) -> out.add(l), l -> true);
+        p.scanBuffer(String.join("\n", lines));
+        for (int i = 0; i < lines.length; i++) {
+            p.accept(lines[i], i + 1);
+        }
+        p.finish();
+        return out;
+    }
+
+    @Test
+    void quotedPrintableTwiceQuotedHardLockupIsRead() throws IOException {
+        Evidence e = fixture("qp-quoted-hard-lockup.txt");
+        assertThat(e.events(KernelEventKind.HARD_LOCKUP)).extracting(ev -> ev.cpu()).contains(1);
+        // "cpus=3D1" decoded, the soft break after "BIOS V8.030 03/30=" joined
+        assertThat(e.host().kernelRelease()).isNotNull();
+    }
+
+    @Test
+    void quoteMarksAtAnyDepthAndEntitiesComeOff() {
+        assertThat(clean("> > [  187.564685] NMI watchdog: Watchdog detected hard LOCKUP on cpu 14"))
+                .containsExactly("[  187.564685] NMI watchdog: Watchdog detected hard LOCKUP on cpu 14");
+        assertThat(clean(">>>>> NMI watchdog: Watchdog detected hard LOCKUP on cpu 1"))
+                .containsExactly("NMI watchdog: Watchdog detected hard LOCKUP on cpu 1");
+        assertThat(clean("&gt; &gt; some text", "INFO: task a:1 blocked for more than 120 seconds."))
+                .containsExactly("some text", "INFO: task a:1 blocked for more than 120 seconds.");
+    }
+
+    @Test
+    void crashPsActiveMarkIsNotAQuote() {
+        String row = ">  1234      2   1  ffff88003a6c0000  RU   0.0       0      0  [kworker/1:1]";
+        assertThat(PastedText.unquote(row)).isEqualTo(row);
+    }
+
+    @Test
+    void anotherToolsPrefixBeforeTheKernelsIsDropped() throws IOException {
+        // github.com/openzfs/zfs issue 531 (a syslog with facility prefixes) and a syslogd broadcast
+        Evidence e = read(String.join("\n",
+                "kern: kern.err: Jan 13 02:49:23 kernel: INFO: task kswapd0:549 blocked for more than 3600 seconds.",
+                "Message from syslogd@plot-071 at Jun 17 13:06:42 ...",
+                " kernel:[405108.698255] watchdog: BUG: soft lockup - CPU#2 stuck for 22s! [chia_plot:29632]"));
+        assertThat(e.events(KernelEventKind.HUNG_TASK)).extracting(ev -> ev.pid()).containsExactly(549);
+        assertThat(e.events(KernelEventKind.SOFT_LOCKUP)).extracting(ev -> ev.pid()).containsExactly(29632);
+    }
+
+    @Test
+    void aReportCollapsedIntoOneLineIsSplit() throws IOException {
+        // a web page that lost the line breaks of an LTP run's hung-task reports
+        Evidence e = read("INFO: task ftest07:1247 blocked for more than 120 seconds.\"echo  0 > "
+                + "/proc/sys/kernel/hung_task_timeout_secs\" disables this message.INFO: task ftest07:1248 blocked for"
+                + " more than 120 seconds.\"echo  0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.");
+        assertThat(e.events(KernelEventKind.HUNG_TASK)).extracting(ev -> ev.pid()).containsExactly(1247, 1248);
+    }
+
+    @Test
+    void aConsoleLineWrappedWithoutItsPrefixIsJoined() {
+        // github.com/bittern-cache: a serial console wrapped at 83 columns (no space was lost, but a width alone
+        // cannot tell a console's cut from a mail wrap, so the parts are joined with a space)
+        List<String> lines = clean(
+                "[ 2039.449821] cache_ctr_restore_or_init_workqueues@603: [2507]: INFO: flushing res",
+                "tore_workqueue[0] ffff880079338e00",
+                "[ 2160.247120] INFO: task dmsetup:2507 blocked for more than 120 seconds.");
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("[ 2039.449821] ").endsWith("flushing res tore_workqueue[0] ffff880079338e00");
+    }
+
+    @Test
+    void taskLineWrappedAfterFlagsIsJoined() {
+        assertThat(clean("[ 2690.171650] task:kworker/u8:0    state:D stack:    0 pid:    8 ppid:     2 flags:",
+                "0x00004000"))
+                .containsExactly("[ 2690.171650] task:kworker/u8:0    state:D stack:    0 pid:    8 ppid:     2 flags:0x00004000");
+    }
+
+    @Test
+    void dmesgTimeInAnotherLocaleIsAPrefix() throws IOException {
+        Evidence e = fixture("localized-dmesg-t.txt");
+        assertThat(e.tasks()).anyMatch(t -> t.frames().stream().anyMatch(f -> f.function().equals("_xfs_log_force")));
+    }
+
+    @Test
+    void aQuotedArm64StackWithNoHeaderIsAStack() throws IOException {
+        Evidence e = fixture("arm64-bare-frames.txt");
+        assertThat(e.tasks()).anyMatch(t -> t.frames().stream().anyMatch(f -> f.function().equals("handle_userfault")));
+    }
+
+    @Test
+    void aLoneFrameIsStillNoTask() throws IOException {
+        Evidence e = read("some prose\n  schedule+0x5e/0xd0\nmore prose");
+        assertThat(e.tasks()).isEmpty();
+        Task none = e.taskOrNull(-1);
+        assertThat(none).isNull();
+    }
+}
