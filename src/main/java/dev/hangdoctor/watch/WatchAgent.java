@@ -1,6 +1,7 @@
 package dev.hangdoctor.watch;
 
 import dev.hangdoctor.collect.KmsgReader;
+import dev.hangdoctor.collect.KernelHistory;
 import dev.hangdoctor.collect.LiveSampler;
 import dev.hangdoctor.collect.TimedReader;
 import dev.hangdoctor.diagnose.DiagnosisPipeline;
@@ -9,11 +10,13 @@ import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
 
 import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.act.FuseControlMount;
 import dev.hangdoctor.guard.GuardConfig;
 import dev.hangdoctor.guard.OomGuard;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,6 +85,11 @@ public final class WatchAgent implements AutoCloseable {
             return this;
         }
         running = true;
+        // a watcher blind to every FUSE hang is worse than none: mount fusectl where it is missing, as systemd does
+        String fusectl = FuseControlMount.ensure(cfg.root());
+        if (fusectl != null) {
+            log.accept(fusectl);
+        }
         if (kmsg != null) {
             kmsg.start(cfg.root().resolve("proc"));
         }
@@ -298,11 +306,17 @@ public final class WatchAgent implements AutoCloseable {
             if (kmsg != null) {
                 KmsgReader.Result r = kmsg.recent();
                 if (!r.lines().isEmpty()) {
-                    ev.mergeFrom(r.toEvidence());
+                    // as scan does: a task the log names counts only as it is now, and reports of tasks gone or
+                    // running again are history, not a reason for an incident
+                    ev.mergeLogIntoLive(r.toEvidence());
+                    KernelHistory clock = KernelHistory.now(cfg.root().resolve("proc"));
+                    clock.retire(ev);
                     String w = KmsgReader.save(r, dir);
                     if (w != null) {
                         ev.warn(w);
                     }
+                    Files.createDirectories(dir.resolve(KernelHistory.FILE).getParent());
+                    Files.writeString(dir.resolve(KernelHistory.FILE), clock.format());
                 }
             }
             Diagnosis d = pipeline.diagnose(ev);

@@ -33,7 +33,7 @@ class LiveSamplerTest {
      * The captured bundle as a "host" whose tasks change during the window: 4892 leaves D (its counters move),
      * 5213 stays in D untouched, 4891 (S in handle_userfault) exits.
      */
-    private Runnable changes(Path host) {
+    static Runnable changes(Path host) {
         return () -> {
             try {
                 Path t = host.resolve("proc/4892/task/4892");
