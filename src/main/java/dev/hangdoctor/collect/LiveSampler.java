@@ -140,6 +140,12 @@ public final class LiveSampler {
             }
         }
         ContainerNames.fill(root, ev, reader, end);
+        if (options.saveDir() != null) {
+            String names = ContainerNames.format(ev);
+            if (!names.isEmpty()) {
+                save(ContainerNames.FILE, names, ev);
+            }
+        }
         ev.live(true);
         return ev;
     }

@@ -202,8 +202,9 @@ public final class ProcTreeReader {
     }
 
     /**
-     * What `scan --save` keeps beside the /proc files: the kernel messages ({@link KmsgReader#SAVED_FILE}) and the
-     * second sample ({@link ScanWindow#FILE}), applied in the order the live scan applies them.
+     * What `scan --save` keeps beside the /proc files: the kernel messages ({@link KmsgReader#SAVED_FILE}), the
+     * second sample ({@link ScanWindow#FILE}) and the containers' names ({@link ContainerNames#FILE}), applied in the
+     * order the live scan applies them.
      */
     private void bundleExtras(Evidence e, Path base) {
         Path kmsg = base.resolve(KmsgReader.SAVED_FILE);
@@ -223,6 +224,12 @@ public final class ProcTreeReader {
             ScanWindow.parse(r.text()).applyTo(e);
         } else if (r.status() != Status.MISSING) {
             e.warn(ScanWindow.FILE + ": not read (" + r.status() + ")");
+        }
+        Result names = reader.run(Op.read(base.resolve(ContainerNames.FILE)), true, perOp, System.nanoTime() + perOp);
+        if (names.ok()) {
+            ContainerNames.applySaved(e, names.text());
+        } else if (names.status() != Status.MISSING) {
+            e.warn(ContainerNames.FILE + ": not read (" + names.status() + ")");
         }
         if (scanned) {
             // the kernel messages of a live scan: what was history then is history in the bundle too
