@@ -3,7 +3,11 @@
 # interval on a host with THREADS extra threads (one holder process with that many sleeping threads), measured
 # after a warm-up over SECONDS, with RSS sampled every 5 s (the last samples also show whether memory stays flat).
 #   bench/watch-cost.sh [THREADS=10000] [SECONDS=120] [READS_PER_INTERVAL]
-# Runs the agent as deployed (deploy/hangdoctor.service JVM flags). Needs python3 for the thread holder.
+# Runs the agent as deployed (deploy/hangdoctor.service JVM flags). Needs python3 for the thread holder. The CPU is
+# the agent's own (utime + stime of its /proc/PID/stat over wall time), full scans it triggers included; the load
+# average is printed beside it because the figure is taken on whatever else the host runs.
+# HANGDOCTOR_JAR runs another build; HANGDOCTOR_COMPARE_JAR runs a second agent from another build at the same
+# time, on the same threads, hangs and load (a fairer before/after on a busy host than two runs one after the other).
 # BENCH_TINY=1: 50 threads, 2 s warm-up, 5 s measured (for the test that keeps every bench working).
 set -euo pipefail
 threads="${1:-10000}"
@@ -12,14 +16,14 @@ reads="${3:-}"
 warm=20
 if [ -n "${BENCH_TINY:-}" ]; then threads=50; secs=5; warm=2; fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$here/target/hangdoctor.jar"
+jar="${HANGDOCTOR_JAR:-$here/target/hangdoctor.jar}"
 command -v python3 > /dev/null || { echo "watch-cost: skipped: needs python3 (the thread holder)" >&2; exit 77; }
 "$here/hangdoctor" --version > /dev/null   # the launcher builds the jar when it is missing or stale
 state="$(mktemp -d)"
 holder=""
-agent=""
+agents=()
 cleanup() {
-  [ -n "$agent" ] && kill "$agent" 2>/dev/null || true
+  for a in "${agents[@]}"; do kill "$a" 2>/dev/null || true; done
   [ -n "$holder" ] && kill "$holder" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$state"
@@ -41,30 +45,61 @@ total_threads=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
 
 : > "$state/watch.yaml"
 [ -n "$reads" ] && echo "threadReadsPerInterval: $reads" > "$state/watch.yaml"
-# JVM flags: HANGDOCTOR_JVM overrides the deployed ones (to compare settings)
-read -r -a jvm <<< "${HANGDOCTOR_JVM:--XX:+UseSerialGC -Xmx64m -Xmn6m -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:-UsePerfData -Xlog:disable -Xlog:all=error:stderr}"
-java "${jvm[@]}" \
-  -jar "$jar" watch --config "$state/watch.yaml" --state-dir "$state" --listen 127.0.0.1:0 --for "$((secs + warm + 10))s" 2>"$state.log" &
-agent=$!
+# JVM flags: those of deploy/hangdoctor.service's ExecStart (so the bench measures what is deployed);
+# HANGDOCTOR_JVM overrides them (to compare settings)
+deployed=$(awk '/^ExecStart=/{f = 1} f {l = l " " $0; if ($0 !~ /\\$/) exit} END {print l}' "$here/deploy/hangdoctor.service" \
+  | tr -d '\\' | sed 's/.*java //; s/ -jar .*//')
+read -r -a jvm <<< "${HANGDOCTOR_JVM:-$deployed}"
+echo "JVM flags: ${jvm[*]}"
+# the deployment's environment too (malloc arenas)
+while read -r kv; do export "${kv?}"; done < <(sed -n 's/^Environment=//p' "$here/deploy/hangdoctor.service")
+jars=("$jar")
+[ -n "${HANGDOCTOR_COMPARE_JAR:-}" ] && jars+=("$HANGDOCTOR_COMPARE_JAR")
+for k in "${!jars[@]}"; do
+  mkdir -p "$state/$k"
+  java "${jvm[@]}" -jar "${jars[$k]}" watch --config "$state/watch.yaml" --state-dir "$state/$k" --listen 127.0.0.1:0 \
+    --for "$((secs + warm + 10))s" 2>"$state/$k.log" &
+  agents+=($!)
+done
 
-ticks() { awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat"; }
+# utime and stime of a process, in clock ticks
+times_of() { awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12], f[13] }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
+# full scans an agent has run, rescans of open incidents included (the count of its full-scan histogram)
+full_scans() {
+  local port
+  port=$(sed -n 's/.*API on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$state/$1.log" | head -1)
+  [ -n "$port" ] && curl -s --max-time 5 "http://127.0.0.1:$port/metrics" 2>/dev/null \
+    | awk '/^hangdoctor_scan_duration_seconds_count\{kind="full"/{print $2 + 0; f = 1} END {if (!f) print 0}' || echo 0
+}
 
 sleep "$warm"
-c0=$(ticks "$agent"); t0=$(date +%s.%N)
-max=0; samples=()
+l0=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -a u0 s0 f0 max samples
+for k in "${!agents[@]}"; do
+  read -r u0[k] s0[k] < <(times_of "${agents[$k]}"); f0[k]=$(full_scans "$k"); max[k]=0; samples[k]=""
+done
+t0=$(date +%s.%N)
 for ((i = 0; i < secs / 5; i++)); do
   sleep 5
-  r=$(rss_kb "$agent"); samples+=("$((r / 1024))")
-  [ "$r" -gt "$max" ] && max=$r
+  for k in "${!agents[@]}"; do
+    r=$(rss_kb "${agents[$k]}"); samples[k]+=" $((r / 1024))"
+    [ "$r" -gt "${max[$k]}" ] && max[k]=$r
+  done
 done
-c1=$(ticks "$agent"); t1=$(date +%s.%N)
+t1=$(date +%s.%N)
+l1=$(cut -d' ' -f1-3 /proc/loadavg)
 hz=$(getconf CLK_TCK)
-cpu=$(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz / (t1 - t0) * 100 }')
-scans=$(grep -c "full scan" "$state.log" || true)
-echo "threads on host: $total_threads (holder: $threads)"
-echo "agent CPU: $cpu % of one core over $((secs)) s (after ${warm} s warm-up), interval 1 s"
-echo "agent RSS: max $((max / 1024)) MB; every 5 s (MB): ${samples[*]}"
-echo "full scans triggered meanwhile: $scans (by what the host had stuck)"
-grep "full scan:" "$state.log" | head -3 | cut -c1-200 || true
-rm -f "$state.log"
+echo "threads on host: $total_threads (holder: $threads); load average $l0 at start, $l1 at end"
+for k in "${!agents[@]}"; do
+  read -r u1 s1 < <(times_of "${agents[$k]}")
+  f1=$(full_scans "$k")
+  echo "agent: ${jars[$k]}"
+  awk -v u="$((u1 - u0[k]))" -v s="$((s1 - s0[k]))" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')" \
+    -v hz="$hz" -v secs="$secs" -v warm="$warm" 'BEGIN {
+      printf "agent CPU: %.2f %% of one core (user %.2f %%, system %.2f %%) over %d s after a %d s warm-up, interval 1 s, full scans included\n",
+        (u + s) / hz / t * 100, u / hz / t * 100, s / hz / t * 100, secs, warm }'
+  echo "agent RSS: max $((max[k] / 1024)) MB; every 5 s (MB):${samples[$k]}"
+  echo "full scans meanwhile: $((f1 - f0[k])) ($(grep -c "full scan:" "$state/$k.log" || true) started by a trigger since start, the rest rescans of open incidents)"
+  grep "full scan:" "$state/$k.log" | head -3 | cut -c1-160 | sed 's/^/  /' || true
+done

@@ -3,6 +3,7 @@
  *
  * usage: fusefs MODE MOUNTPOINT [serial]
  *   hung       answer INIT, then read every request and answer none (a wedged daemon)
+ *   noread     answer INIT, then never read /dev/fuse again (requests stay pending)
  *   noflush    serve one file "f" (LOOKUP, GETATTR, OPEN, READ, RELEASE, STATFS) but never
  *              answer FLUSH; INTERRUPT gets -ENOSYS (the seed 003 daemon)
  *   healthy    like noflush, and FLUSH is answered too
@@ -28,7 +29,7 @@
 #define FILE_INO 2
 static const char CONTENT[] = "hangdoctor live test file\n";
 
-enum mode { HUNG, NOFLUSH, HEALTHY };
+enum mode { HUNG, NOREAD, NOFLUSH, HEALTHY };
 
 static int dev_fd;
 static int serial_dirops;
@@ -153,12 +154,14 @@ static void serve(enum mode mode, struct fuse_in_header *in, void *arg)
 int main(int argc, char **argv)
 {
 	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "serial"))) {
-		fprintf(stderr, "usage: fusefs hung|noflush|healthy MOUNTPOINT [serial]\n");
+		fprintf(stderr, "usage: fusefs hung|noread|noflush|healthy MOUNTPOINT [serial]\n");
 		return 2;
 	}
 	enum mode mode;
 	if (!strcmp(argv[1], "hung"))
 		mode = HUNG;
+	else if (!strcmp(argv[1], "noread"))
+		mode = NOREAD;
 	else if (!strcmp(argv[1], "noflush"))
 		mode = NOFLUSH;
 	else if (!strcmp(argv[1], "healthy"))
@@ -205,6 +208,9 @@ int main(int argc, char **argv)
 			if (!initialised)
 				printf("ready\n");
 			initialised = 1;
+			if (mode == NOREAD)
+				for (;;)
+					pause();
 			continue;
 		}
 		printf("req %u %llu %llu\n", in->opcode, (unsigned long long)in->unique,

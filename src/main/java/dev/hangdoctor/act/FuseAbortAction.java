@@ -1,5 +1,7 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.procfs.FuseConnectionDir;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -65,12 +67,12 @@ public final class FuseAbortAction implements Action {
 
     @Override
     public List<String> touches() {
-        return List.of(connectionDir.resolve("abort").toString());
+        return List.of(FuseConnectionDir.abort(connectionDir).toString());
     }
 
     @Override
     public List<String> commands() {
-        return List.of("echo 1 > " + connectionDir.resolve("abort"));
+        return List.of("echo 1 > " + FuseConnectionDir.abort(connectionDir));
     }
 
     @Override
@@ -113,7 +115,7 @@ public final class FuseAbortAction implements Action {
         if (refused != null) {
             throw new IllegalStateException("refused: " + refused);
         }
-        try (FileChannel abort = FileChannel.open(connectionDir.resolve("abort"), StandardOpenOption.WRITE)) {
+        try (FileChannel abort = FileChannel.open(FuseConnectionDir.abort(connectionDir), StandardOpenOption.WRITE)) {
             // the same directory before and after the open: the file opened is the planned connection's, and a
             // connection that goes away afterwards takes its open file with it, never onto another mount
             String other = notTheSame();
@@ -126,8 +128,9 @@ public final class FuseAbortAction implements Action {
 
     private Long waiting() {
         try {
-            return Long.parseLong(Files.readString(connectionDir.resolve("waiting"), StandardCharsets.US_ASCII).trim());
-        } catch (IOException | NumberFormatException e) {
+            return FuseConnectionDir.parseWaiting(Files.readString(FuseConnectionDir.waiting(connectionDir),
+                    StandardCharsets.US_ASCII));
+        } catch (IOException e) {
             return null;
         }
     }

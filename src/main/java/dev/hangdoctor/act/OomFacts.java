@@ -3,6 +3,7 @@ package dev.hangdoctor.act;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.procfs.PidStat;
+import dev.hangdoctor.procfs.PidStatus;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,15 +45,8 @@ public final class OomFacts {
                 Task t = new Task(pid).comm(stat.comm()).flags(stat.flags()).startTime(stat.startTime()).tgid(pid);
                 // status and oom_score_adj never wait on the target's mmap lock
                 file = "status";
-                for (String line : ProcFile.read(dir.resolve(file)).split("\n")) {
-                    if (line.startsWith("VmRSS:")) {
-                        t.rssKb(kb(line));
-                    } else if (line.startsWith("VmSwap:")) {
-                        t.swapKb(kb(line));
-                    } else if (line.startsWith("VmPTE:")) {
-                        t.pageTablesKb(kb(line));
-                    }
-                }
+                PidStatus status = PidStatus.parse(ProcFile.readBytes(PidStatus.path(procRoot, pid)));
+                t.rssKb(status.vmRssKb()).swapKb(status.vmSwapKb()).pageTablesKb(status.vmPteKb());
                 file = "oom_score_adj";
                 t.oomScoreAdj(Integer.parseInt(ProcFile.read(dir.resolve(file)).trim()));
                 e.addTask(t);
@@ -67,10 +61,5 @@ public final class OomFacts {
             }
         }
         return new Members(e, unreadable);
-    }
-
-    private static Long kb(String line) {
-        String[] parts = line.substring(line.indexOf(':') + 1).trim().split("\\s+");
-        return Long.parseLong(parts[0]);
     }
 }

@@ -1,5 +1,6 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.procfs.FuseConnectionDir;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.Finding;
 import dev.hangdoctor.diagnose.OomVictimChooser;
@@ -10,7 +11,7 @@ import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.UffdHandle;
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.MountinfoEntry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,15 +75,15 @@ public final class RemediationPlanner {
             List<String> why = new ArrayList<>();
             boolean planned = false;
             for (String id : candidates) {
-                Optional<Action> a = switch (id) {
-                    case RemedyIds.FUSE_ABORT -> fuseAbort(f, e, why);
-                    case RemedyIds.MEMCG_RAISE_LIMIT -> raiseLimit(f, e, why);
-                    case RemedyIds.MEMCG_KILL_OOM_VICTIM -> killOomVictim(f, e, why);
-                    case RemedyIds.UFFD_KILL_OWNER -> killUffdOwner(f, e, why);
-                    default -> Optional.empty();
+                List<Action> a = switch (id) {
+                    case RemedyIds.FUSE_ABORT -> fuseAborts(f, e, why, actions, notes);
+                    case RemedyIds.MEMCG_RAISE_LIMIT -> raiseLimit(f, e, why).stream().toList();
+                    case RemedyIds.MEMCG_KILL_OOM_VICTIM -> killOomVictim(f, e, why).stream().toList();
+                    case RemedyIds.UFFD_KILL_OWNER -> killUffdOwner(f, e, why).stream().toList();
+                    default -> List.<Action>of();
                 };
-                if (a.isPresent()) {
-                    actions.add(a.get());
+                if (!a.isEmpty()) {
+                    actions.addAll(a);
                     planned = true;
                     break; // least destructive first: one remedy per finding
                 }
@@ -114,7 +115,13 @@ public final class RemediationPlanner {
         return pids;
     }
 
-    private Optional<Action> fuseAbort(Finding f, Evidence e, List<String> why) {
+    /**
+     * The connections to abort for a FUSE finding: the one its daemon serves or its tasks are tied to (their calls,
+     * files, cwd); or, when the tasks do not say, every connection that is provably stuck (requests waiting at both
+     * ends of the scan's window and still now, none drained) - each said why in the notes. A connection another
+     * finding's abort already covers is not planned twice.
+     */
+    private List<Action> fuseAborts(Finding f, Evidence e, List<String> why, List<Action> planned, List<String> notes) {
         // waiting > 0 at the scan and still now: a busy healthy mount drains between the two, a hung one does not
         List<FuseConnection> stuck = e.fuseConnections().stream()
                 .filter(c -> c.waiting() != null && c.waiting() > 0 && waitingNow(c.id()) > 0).toList();
@@ -122,47 +129,110 @@ public final class RemediationPlanner {
             stuck = stuck.stream().filter(c -> c.id() == connection).toList();
             if (stuck.isEmpty()) {
                 why.add("FUSE connection " + connection + " has no waiting request");
-                return Optional.empty();
+                return List.of();
             }
         }
         if (stuck.isEmpty()) {
             why.add("no FUSE connection has a waiting request");
-            return Optional.empty();
+            return List.of();
         }
-        // a stack does not say which mount its task waits on, and a task's cwd or open files may well be on another,
-        // healthy-but-busy mount: with more than one candidate, only the blocker's own connection (the kernel names
-        // the connection a /dev/fuse descriptor serves) settles it; otherwise the operator picks
-        if (stuck.size() > 1 && connection == null && f.rootCause() != null) {
-            Set<Integer> blocker = new LinkedHashSet<>(List.of(f.rootCause().pid()));
+        Set<Integer> tied = tiedConnections(f, e);
+        Set<Integer> own = stuck.stream().anyMatch(c -> tied.contains(c.id())) ? tied : servedConnections(f, e);
+        List<FuseConnection> chosen = stuck.stream().filter(c -> own.contains(c.id())).toList();
+        String reason = null;
+        if (stuck.size() == 1) {
+            chosen = stuck;
+        } else if (chosen.isEmpty()) {
+            chosen = stuck.stream().filter(c -> c.notDraining() && waitingNow(c.id()) >= c.waitingAfter()).toList();
+            if (chosen.isEmpty()) {
+                why.add("several FUSE connections have waiting requests (" + ids(stuck) + "), the blocked tasks do not"
+                        + " say which they wait on, and none is provably stuck (no second count across the window);"
+                        + " choose one with --connection N");
+                return List.of();
+            }
+            reason = "the blocked tasks do not say which connection they wait on; connection(s) " + ids(chosen)
+                    + " made no progress across the scan's window (waiting never fell) and still wait now, so each"
+                    + " is stuck and is aborted";
+        } else if (chosen.size() > 1) {
+            // the daemon serves several stuck connections: only those proved stuck across the window
+            List<FuseConnection> proved = chosen.stream()
+                    .filter(c -> c.notDraining() && waitingNow(c.id()) >= c.waitingAfter()).toList();
+            if (proved.isEmpty()) {
+                why.add("the finding's daemon serves several FUSE connections with waiting requests (" + ids(chosen)
+                        + ") and none is provably stuck (no second count across the window); choose one with"
+                        + " --connection N");
+                return List.of();
+            }
+            reason = "the finding's daemon serves connections " + ids(chosen) + "; " + ids(proved) + " made no"
+                    + " progress across the scan's window and still wait now";
+            chosen = proved;
+        }
+        List<Action> out = new ArrayList<>();
+        Path connections = hostRoot.resolve("sys/fs/fuse/connections");
+        for (FuseConnection c : chosen) {
+            boolean already = planned.stream().anyMatch(a -> a instanceof FuseAbortAction x && x.connectionId() == c.id());
+            if (already) {
+                continue;
+            }
+            String reused = numberReused(c);
+            if (reused != null) {
+                why.add(reused);
+                continue;
+            }
+            Object identity = FuseAbortAction.identityOf(connections.resolve(Integer.toString(c.id())));
+            if (identity == null) {
+                why.add("FUSE connection " + c.id() + " is gone");
+                continue;
+            }
+            out.add(new FuseAbortAction(f.key(), connections, c.id(), identity, c.mountPoints()));
+        }
+        if (out.isEmpty() && !why.isEmpty()) {
+            return List.of();
+        }
+        if (out.isEmpty()) {
+            notes.add(f.signature() + ": connection(s) " + ids(chosen) + " already aborted by another finding's step");
+            return List.of();
+        }
+        if (reason != null) {
+            notes.add(f.signature() + ": " + reason);
+        }
+        return out;
+    }
+
+    /** Connections the finding's tasks were tied to by the scan (their calls, files, cwd). */
+    private static Set<Integer> tiedConnections(Finding f, Evidence e) {
+        Set<Integer> own = new LinkedHashSet<>();
+        for (int pid : pidsOf(f, e)) {
+            Task t = e.taskOrNull(pid);
+            if (t != null) {
+                own.addAll(t.fuseConnections());
+            }
+        }
+        return own;
+    }
+
+    /** Connections the finding's blocker holds /dev/fuse for. */
+    private static Set<Integer> servedConnections(Finding f, Evidence e) {
+        Set<Integer> own = new LinkedHashSet<>();
+        Set<Integer> blocker = new LinkedHashSet<>();
+        if (f.rootCause() != null) {
+            // the kernel names the connection a /dev/fuse descriptor serves: the blocker's own, by pid or process
+            blocker.add(f.rootCause().pid());
             Task t = e.taskOrNull(f.rootCause().pid());
             if (t != null && t.tgid() != null) {
                 blocker.add(t.tgid());
             }
-            List<FuseConnection> served = stuck.stream()
-                    .filter(c -> c.daemonPids().stream().anyMatch(blocker::contains)).toList();
-            if (served.size() == 1) {
-                stuck = served;
+        }
+        for (FuseConnection c : e.fuseConnections()) {
+            if (c.daemonPids().stream().anyMatch(blocker::contains)) {
+                own.add(c.id());
             }
         }
-        if (stuck.size() > 1) {
-            why.add("several FUSE connections have waiting requests (" + stuck.stream().map(c -> Integer.toString(c.id()))
-                    .reduce((a, b) -> a + ", " + b).orElse("") + ") and the blocked tasks do not say which they wait"
-                    + " on; choose one with --connection N");
-            return Optional.empty();
-        }
-        FuseConnection c = stuck.get(0);
-        String reused = numberReused(c);
-        if (reused != null) {
-            why.add(reused);
-            return Optional.empty();
-        }
-        Path connections = hostRoot.resolve("sys/fs/fuse/connections");
-        Object identity = FuseAbortAction.identityOf(connections.resolve(Integer.toString(c.id())));
-        if (identity == null) {
-            why.add("FUSE connection " + c.id() + " is gone");
-            return Optional.empty();
-        }
-        return Optional.of(new FuseAbortAction(f.key(), connections, c.id(), identity, c.mountPoints()));
+        return own;
+    }
+
+    private static String ids(List<FuseConnection> cs) {
+        return String.join(", ", cs.stream().map(c -> Integer.toString(c.id())).toList());
     }
 
     /**
@@ -176,9 +246,9 @@ public final class RemediationPlanner {
         }
         List<String> now = new ArrayList<>();
         try {
-            for (String line : ProcFile.read(hostRoot.resolve("proc/self/mountinfo")).split("\n")) {
-                MountinfoEntry m = MountinfoEntry.parse(line);
-                if (m != null && m.major() == 0 && m.minor() == c.id()) {
+            for (MountinfoEntry m : MountinfoEntry.parseAll(ProcFile.read(MountinfoEntry.path(hostRoot.resolve("proc"),
+                    "self")))) {
+                if (m.major() == 0 && m.minor() == c.id()) {
                     now.add(m.mountPoint());
                 }
             }
@@ -194,9 +264,10 @@ public final class RemediationPlanner {
 
     private long waitingNow(int id) {
         try {
-            return Long.parseLong(Files.readString(hostRoot.resolve("sys/fs/fuse/connections").resolve(Integer.toString(id))
-                    .resolve("waiting")).trim());
-        } catch (IOException | NumberFormatException e) {
+            Long w = FuseConnectionDir.parseWaiting(Files.readString(
+                    FuseConnectionDir.waiting(FuseConnectionDir.of(hostRoot.resolve("sys"), id))));
+            return w == null ? 0 : w;
+        } catch (IOException e) {
             return 0;
         }
     }

@@ -1,9 +1,8 @@
 package dev.hangdoctor.cli;
 
 import dev.hangdoctor.collect.EvidenceLoader;
-import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,7 +44,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         for (String f : files) {
             all.mergeFrom(EvidenceLoader.load(f, System.in));
         }
-        Diagnosis d = new Diagnoser(KnowledgeBase.load(ruleDirs)).diagnose(all);
+        Diagnosis d = DiagnosisPipeline.withRules(ruleDirs).diagnose(all);
         output.emit(d, out, err);
         return d.hangFound() ? ExitCodes.PROBLEM : ExitCodes.OK;
     }

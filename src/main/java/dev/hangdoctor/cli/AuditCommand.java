@@ -7,7 +7,7 @@ import dev.hangdoctor.diagnose.audit.AuditResult;
 import dev.hangdoctor.diagnose.audit.AuditTextView;
 import dev.hangdoctor.diagnose.audit.Auditor;
 import dev.hangdoctor.diagnose.audit.SettingsTable;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.model.Evidence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +59,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
         SettingsTable settings = SettingsTable.builtIn();
         readMissingSysctls(ev, settings.keys());
-        AuditResult all = new Auditor(KnowledgeBase.load(ruleDirs), settings).audit(ev);
+        AuditResult all = new Auditor(DiagnosisPipeline.withRules(ruleDirs).knowledgeBase(), settings).audit(ev);
         AuditResult r = new AuditResult(all.kernelRelease(), all.exposures(), all.settings(),
                 all.warnings().stream().filter(w -> !aboutProcesses(w)).toList());
         if (json) {

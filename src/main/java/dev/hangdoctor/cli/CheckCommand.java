@@ -1,9 +1,8 @@
 package dev.hangdoctor.cli;
 
 import dev.hangdoctor.collect.LiveSampler;
-import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.watch.CheckClient;
 import dev.hangdoctor.watch.Summary;
@@ -78,7 +77,7 @@ public final class CheckCommand implements Callable<Integer> {
                 opts = opts.withKmsgDevice(null);
             }
             Evidence ev = new LiveSampler(root, opts).scan();
-            Diagnosis d = new Diagnoser(KnowledgeBase.load(ruleDirs)).diagnose(ev);
+            Diagnosis d = DiagnosisPipeline.withRules(ruleDirs).diagnose(ev);
             out.println(Summary.line(d, Summary.NPD_MAX_BYTES));
             out.flush();
             return d.hangFound() ? ExitCodes.PROBLEM : ExitCodes.OK;

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangdoctor.act.Action;
 import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.act.FuseControlMount;
 import dev.hangdoctor.act.RemediationPlanner;
 import dev.hangdoctor.act.SafetyGuard;
 import dev.hangdoctor.act.Verification;
 import dev.hangdoctor.collect.LiveSampler;
-import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.diagnose.kb.RemedyIds;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.report.JsonReport;
@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,10 @@ public final class FixCommand implements Callable<Integer> {
             + " in, as blocker or victim; repeatable. Other hangs on the host are reported, not touched.")
     List<Integer> onlyPids = new ArrayList<>();
 
+    @Option(names = "--no-kill", description = "Keep to steps that kill nothing: a memory cgroup still stuck after"
+            + " its limit was raised is reported, not climbed further to the OOM killer's choice.")
+    boolean noKill;
+
     @Option(names = "--json", description = "Print plan, results and verification as JSON.")
     boolean json;
 
@@ -87,7 +92,7 @@ public final class FixCommand implements Callable<Integer> {
             description = "Host root (tests point it at a fixture tree).")
     Path root;
 
-    private KnowledgeBase kb;
+    private DiagnosisPipeline pipeline;
 
     @Override
     public Integer call() throws Exception {
@@ -102,23 +107,36 @@ public final class FixCommand implements Callable<Integer> {
             // a copied tree's pids are not this host's: acting on them would hit whatever runs here under those numbers
             throw new IllegalArgumentException("--yes acts on this host only; --root " + root + " can only be planned (dry run)");
         }
-        kb = KnowledgeBase.load(ruleDirs);
+        pipeline = DiagnosisPipeline.withRules(ruleDirs);
+        // without fusectl every FUSE hang is invisible and cannot be aborted: acting mounts it, as systemd does at boot
+        String fusectl = yes ? FuseControlMount.ensure(root)
+                : root.toAbsolutePath().normalize().equals(Path.of("/")) && Files.isDirectory(FuseControlMount.CONNECTIONS)
+                && !FuseControlMount.mounted(root.resolve("proc"))
+                ? "fusectl is not mounted at " + FuseControlMount.CONNECTIONS + ": this dry run cannot see FUSE hangs;"
+                + " fix --yes mounts it first (as systemd does at boot)" : null;
+        if (fusectl != null) {
+            err.println("hangdoctor: " + fusectl);
+        }
         SafetyGuard guard = new SafetyGuard(root.resolve("proc"));
         RemediationPlanner planner = new RemediationPlanner(root, guard, Set.copyOf(actions), connection);
 
         long planned = System.nanoTime();
         Evidence ev = scan();
-        Diagnosis before = new Diagnoser(kb).diagnose(ev);
+        Diagnosis before = pipeline.diagnose(ev);
         RemediationPlanner.Plan plan = planner.plan(selected(before, ev), ev);
 
         ObjectNode doc = new ObjectMapper().createObjectNode();
         doc.put("dryRun", !yes);
+        if (fusectl != null) {
+            doc.put("fusectl", fusectl);
+        }
         doc.set("diagnosis", JsonReport.toTree(before));
         if (!json) {
             out.print(new TerminalReport(Ansi.enabled()).render(before));
             out.println();
         }
         printPlan(plan, out, doc);
+        printLadder(plan, before, ev, guard, out, doc);
         if (!before.hangFound()) {
             emit(doc, out);
             return ExitCodes.OK;
@@ -138,7 +156,7 @@ public final class FixCommand implements Callable<Integer> {
         if (Duration.ofNanos(System.nanoTime() - planned).compareTo(maxAge) > 0) {
             // the host moved on while we looked: diagnose afresh rather than act on an old picture
             ev = scan();
-            before = new Diagnoser(kb).diagnose(ev);
+            before = pipeline.diagnose(ev);
             plan = planner.plan(selected(before, ev), ev);
             if (!json) {
                 out.println("The diagnosis was older than " + maxAge.toMillis() + " ms; diagnosed again:");
@@ -148,7 +166,38 @@ public final class FixCommand implements Callable<Integer> {
         AuditLog audit = new AuditLog(stateDir);
         ArrayNode results = doc.putArray("results");
         Set<String> actedOn = new LinkedHashSet<>();
-        for (Action a : plan.actions()) {
+        apply(plan.actions(), audit, results, actedOn, out, err);
+        doc.put("auditLog", audit.file().toString());
+        List<Verification.Outcome> outcomes = verify(before, actedOn);
+        ArrayNode ver = doc.putArray("verification");
+        boolean allGone = !actedOn.isEmpty();
+        for (Verification.Outcome o : outcomes) {
+            ver.addObject().put("signature", o.signature()).put("verdict", o.verdict()).put("detail", o.detail());
+            allGone &= o.verdict().equals("resolved");
+            if (!json) {
+                out.println("Verify " + o.signature() + ": " + o.verdict() + " (" + o.detail() + ")");
+            }
+        }
+        if (!noKill && !allGone) {
+            Set<String> climbed = climb(plan, outcomes, guard, audit, doc, out, err);
+            allGone = !actedOn.isEmpty() && outcomes.stream()
+                    .allMatch(o -> o.verdict().equals("resolved") || climbed.contains(o.signature()));
+        }
+        if (restoreAfter != null) {
+            restoreLimits(plan, audit, doc, out);
+        }
+        if (!json) {
+            out.println("Audit log: " + audit.file());
+        }
+        emit(doc, out);
+        err.flush();
+        return allGone ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    /** Takes each step (after its precheck), auditing before and after; the findings acted on go to actedOn. */
+    private void apply(List<Action> actions, AuditLog audit, ArrayNode results, Set<String> actedOn, PrintWriter out,
+                       PrintWriter err) throws Exception {
+        for (Action a : actions) {
             String beforeState = a.observe();
             String refused = a.precheck();
             String result;
@@ -175,26 +224,84 @@ public final class FixCommand implements Callable<Integer> {
             audited(audit, a, beforeState, afterState, result, err);
             record(results, a, result, beforeState, afterState, out);
         }
-        doc.put("auditLog", audit.file().toString());
-        List<Verification.Outcome> outcomes = verify(before, actedOn);
-        ArrayNode ver = doc.putArray("verification");
-        boolean allGone = !actedOn.isEmpty();
-        for (Verification.Outcome o : outcomes) {
-            ver.addObject().put("signature", o.signature()).put("verdict", o.verdict()).put("detail", o.detail());
-            allGone &= o.verdict().equals("resolved");
+    }
+
+    /**
+     * The memcg ladder's next rung: a cgroup whose limit was raised and whose hang is still there after verifying
+     * gets the step the kernel's own OOM killer would take (SIGKILL to the process it would choose), planned on a
+     * fresh scan so it acts only while the hang is still there, then verified. Returns the signatures it resolved.
+     */
+    private Set<String> climb(RemediationPlanner.Plan plan, List<Verification.Outcome> outcomes, SafetyGuard guard,
+                              AuditLog audit, ObjectNode doc, PrintWriter out, PrintWriter err) throws Exception {
+        Set<String> still = new LinkedHashSet<>();
+        outcomes.stream().filter(o -> !o.verdict().equals("resolved")).forEach(o -> still.add(o.signature()));
+        List<String> raised = plan.actions().stream().filter(a -> a.id().equals(RemedyIds.MEMCG_RAISE_LIMIT))
+                .map(Action::finding).filter(k -> still.contains(k.split("@")[0])).toList();
+        if (raised.isEmpty()) {
+            return Set.of();
+        }
+        Evidence ev = scan();
+        Diagnosis now = pipeline.diagnose(ev);
+        List<dev.hangdoctor.diagnose.Finding> stuck = selected(now, ev).stream()
+                .filter(f -> raised.stream().anyMatch(k -> k.split("@")[0].equals(f.signature())))
+                .filter(f -> f.actions().contains(RemedyIds.MEMCG_KILL_OOM_VICTIM)).toList();
+        if (stuck.isEmpty()) {
+            return Set.of();
+        }
+        RemediationPlanner killer = new RemediationPlanner(root, guard, Set.of(RemedyIds.MEMCG_KILL_OOM_VICTIM),
+                connection);
+        RemediationPlanner.Plan next = killer.plan(stuck, ev);
+        ArrayNode steps = doc.putArray("climbed");
+        if (!json) {
+            out.println("Still stuck after the raise: the next step of the ladder");
+        }
+        Set<String> acted = new LinkedHashSet<>();
+        apply(next.actions(), audit, steps, acted, out, err);
+        next.notes().forEach(n -> doc.withArray("notes").add(n));
+        List<Verification.Outcome> after = acted.isEmpty() ? List.of() : verify(now, acted);
+        ArrayNode ver = doc.withArray("verification");
+        Set<String> gone = new LinkedHashSet<>();
+        for (Verification.Outcome o : after) {
+            ver.addObject().put("signature", o.signature()).put("verdict", o.verdict()).put("detail", o.detail())
+                    .put("step", RemedyIds.MEMCG_KILL_OOM_VICTIM);
+            if (o.verdict().equals("resolved")) {
+                gone.add(o.signature());
+            }
             if (!json) {
-                out.println("Verify " + o.signature() + ": " + o.verdict() + " (" + o.detail() + ")");
+                out.println("Verify " + o.signature() + " after " + RemedyIds.MEMCG_KILL_OOM_VICTIM + ": " + o.verdict()
+                        + " (" + o.detail() + ")");
             }
         }
-        if (restoreAfter != null) {
-            restoreLimits(plan, audit, doc, out);
+        return gone;
+    }
+
+    /**
+     * The memcg ladder in the plan: after each limit raise, the step --yes takes only if verification finds the hang
+     * still there (the process the cgroup's OOM killer would choose, then verify again), or that --no-kill stops.
+     */
+    private void printLadder(RemediationPlanner.Plan plan, Diagnosis d, Evidence ev, SafetyGuard guard, PrintWriter out,
+                             ObjectNode doc) {
+        RemediationPlanner killer = new RemediationPlanner(root, guard, Set.of(RemedyIds.MEMCG_KILL_OOM_VICTIM),
+                connection);
+        ArrayNode ladder = doc.putArray("ladder");
+        for (Action a : plan.actions()) {
+            if (!a.id().equals(RemedyIds.MEMCG_RAISE_LIMIT)) {
+                continue;
+            }
+            List<dev.hangdoctor.diagnose.Finding> f = d.findings().stream().filter(x -> x.key().equals(a.finding()))
+                    .filter(x -> x.actions().contains(RemedyIds.MEMCG_KILL_OOM_VICTIM)).toList();
+            RemediationPlanner.Plan next = f.isEmpty() ? null : killer.plan(f, ev);
+            String then = next == null ? "nothing further: this hang's knowledge-base entry allows no kill"
+                    : noKill ? "stop: --no-kill keeps to steps that kill nothing"
+                    : next.actions().isEmpty() ? "nothing further: " + String.join("; ", next.notes())
+                    : next.actions().get(0).summary() + ", then verify";
+            ladder.addObject().put("finding", a.finding()).put("first", a.summary() + ", then verify")
+                    .put("ifStillStuck", then);
+            if (!json) {
+                out.println("  ladder for " + a.finding() + ": 1. " + a.summary() + ", verify; 2. only if the hang is"
+                        + " still there: " + then);
+            }
         }
-        if (!json) {
-            out.println("Audit log: " + audit.file());
-        }
-        emit(doc, out);
-        err.flush();
-        return allGone ? ExitCodes.OK : ExitCodes.PROBLEM;
     }
 
     /** The findings --pid names, or all of them. */
@@ -258,7 +365,7 @@ public final class FixCommand implements Callable<Integer> {
         List<Verification.Outcome> outcomes = List.of();
         while (true) {
             Evidence now = new LiveSampler(root, LiveSampler.Options.defaults().withWindow(Duration.ofMillis(300))).scan();
-            outcomes = Verification.compare(before, new Diagnoser(kb).diagnose(now), actedOn);
+            outcomes = Verification.compare(before, pipeline.diagnose(now), actedOn);
             boolean done = outcomes.stream().allMatch(o -> o.verdict().equals("resolved"));
             if (done || System.nanoTime() > end) {
                 return outcomes;

@@ -1,9 +1,8 @@
 package dev.hangdoctor.cli;
 
 import dev.hangdoctor.collect.LiveSampler;
-import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,7 +66,7 @@ public final class ScanCommand implements Callable<Integer> {
             opts = opts.withDeadline(deadline);
         }
         Evidence evidence = new LiveSampler(root, opts).scan();
-        Diagnosis d = new Diagnoser(KnowledgeBase.load(ruleDirs)).diagnose(evidence);
+        Diagnosis d = DiagnosisPipeline.withRules(ruleDirs).diagnose(evidence);
         output.emit(d, out, err);
         if (save != null) {
             err.println("hangdoctor: evidence saved in " + save + " (hangdoctor analyze " + save + ")");

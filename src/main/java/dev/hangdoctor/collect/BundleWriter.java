@@ -23,6 +23,10 @@ final class BundleWriter {
     private final Path sys;
     private ExecutorService writer;
     private volatile String saveError;
+    /** Set when the scan stops saving: a read that ends later must not write into a bundle its owner may delete. */
+    private volatile boolean closed;
+    /** Set when the scan gave up waiting: queued writes are dropped rather than landing after the owner moved on. */
+    private volatile boolean aborted;
     /** Directories made for the bundle (writer thread only). */
     private final Set<Path> madeDirs = new HashSet<>();
 
@@ -42,8 +46,8 @@ final class BundleWriter {
         save(p, TimedReader.LINK_SUFFIX, target + "\n");
     }
 
-    private void save(Path p, String suffix, String text) {
-        if (saveError != null) {
+    private synchronized void save(Path p, String suffix, String text) {
+        if (saveError != null || closed) {
             return;
         }
         String rel;
@@ -70,7 +74,7 @@ final class BundleWriter {
 
     /** On the writer thread. */
     private void write(Path out, String text) {
-        if (saveError != null) {
+        if (saveError != null || aborted) {
             return;
         }
         try {
@@ -86,16 +90,22 @@ final class BundleWriter {
 
     /** Waits for the bundle's writes at most {@code waitNanos}; what went wrong becomes a warning of {@code ev}. */
     void finish(long waitNanos, Evidence ev) {
+        synchronized (this) {
+            closed = true;
+        }
         if (writer == null) {
             return;
         }
         writer.shutdown();
         try {
             if (!writer.awaitTermination(waitNanos, TimeUnit.NANOSECONDS)) {
+                aborted = true;
                 writer.shutdownNow();
                 ev.warn("the bundle under " + saveDir + " is incomplete: its disk did not keep up");
             }
         } catch (InterruptedException ex) {
+            aborted = true;
+            writer.shutdownNow();
             Thread.currentThread().interrupt();
             ev.warn("the bundle under " + saveDir + " may be incomplete: interrupted while saving");
         }

@@ -23,6 +23,12 @@ import java.util.Map;
  * a hung disk costs a timeout, not the scan; at most {@link #MAX_CONTAINERS} containers are looked up.
  */
 public final class ContainerNames {
+    /**
+     * Where `scan --save` keeps the names it found, one container a line: "id TAB namespace TAB pod TAB container"
+     * ("-" for a name not known). Only the names: the runtime's state files hold the containers' environment, which
+     * may carry secrets that have no place in a bundle attached to a ticket.
+     */
+    public static final String FILE = "hangdoctor/containers.txt";
     static final int MAX_CONTAINERS = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long PER_READ_NANOS = 300_000_000L;
@@ -110,6 +116,64 @@ public final class ContainerNames {
             return c.withNames(null, null, dockerName.startsWith("/") ? dockerName.substring(1) : dockerName);
         }
         return null;
+    }
+
+    /** The {@link #FILE} text for the named containers of {@code ev}'s tasks (empty when none is named). */
+    public static String format(Evidence ev) {
+        Map<String, ContainerRef> named = new LinkedHashMap<>();
+        for (Task t : ev.tasks()) {
+            ContainerRef c = t.container();
+            if (c != null && c.containerId() != null && named.size() < MAX_CONTAINERS
+                    && (c.podNamespace() != null || c.podName() != null || c.containerName() != null)) {
+                named.putIfAbsent(c.containerId(), c);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (ContainerRef c : named.values()) {
+            b.append(field(c.containerId())).append('\t').append(field(c.podNamespace())).append('\t')
+                    .append(field(c.podName())).append('\t').append(field(c.containerName())).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Names the containers of a bundle's tasks from its {@link #FILE} text: each task whose cgroup path gives a
+     * container id listed there. Lines that are not four fields are skipped; at most {@link #MAX_CONTAINERS} are used.
+     */
+    public static void applySaved(Evidence ev, String text) {
+        Map<String, String[]> byId = new LinkedHashMap<>();
+        for (String line : text.split("\n", MAX_CONTAINERS + 1)) {
+            String[] f = line.split("\t", -1);
+            if (f.length == 4 && !f[0].isEmpty() && !f[0].equals("-") && byId.size() < MAX_CONTAINERS) {
+                byId.putIfAbsent(f[0], f);
+            }
+        }
+        if (byId.isEmpty()) {
+            return;
+        }
+        Map<String, ContainerRef> byPath = new LinkedHashMap<>();
+        for (Task t : ev.tasks()) {
+            String cg = t.memoryCgroup();
+            ContainerRef c = cg == null ? null : byPath.computeIfAbsent(cg, ContainerCgroupPath::parse);
+            String[] f = c == null || c.containerId() == null ? null : byId.get(c.containerId());
+            if (f != null) {
+                t.container(c.withNames(name(f[1]), name(f[2]), name(f[3])));
+            }
+        }
+    }
+
+    /** A name as one field: tabs, line breaks and other control characters would break the line format. */
+    private static String field(String v) {
+        if (v == null || v.isEmpty()) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder(v.length());
+        v.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
+    }
+
+    private static String name(String field) {
+        return field.isEmpty() || field.equals("-") ? null : field;
     }
 
     private static String first(JsonNode o, String... keys) {

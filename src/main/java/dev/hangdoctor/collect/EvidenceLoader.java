@@ -17,7 +17,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.LinkOption;
 import java.util.HashSet;
 import java.util.Set;
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.MountinfoEntry;
 
 /**
  * Opens evidence named on the command line: a file, `-` for standard input, a /proc-shaped directory, or a
@@ -179,10 +179,10 @@ public final class EvidenceLoader {
         Set<String> out = new HashSet<>();
         try {
             // bytes, decoded lossily: one mount point that is not UTF-8 must not hide every remote mount
-            String text = new String(Files.readAllBytes(Path.of("/proc/self/mountinfo")), StandardCharsets.UTF_8);
-            for (String line : text.split("\n")) {
-                MountinfoEntry m = MountinfoEntry.parse(line);
-                if (m != null && m.fsType() != null && (m.fsType().startsWith("fuse") || m.fsType().startsWith("nfs")
+            String text = new String(Files.readAllBytes(MountinfoEntry.path(Path.of("/proc"), "self")),
+                    StandardCharsets.UTF_8);
+            for (MountinfoEntry m : MountinfoEntry.parseAll(text)) {
+                if (m.fsType() != null && (m.fsType().startsWith("fuse") || m.fsType().startsWith("nfs")
                         || m.fsType().startsWith("cifs") || m.fsType().startsWith("smb") || m.fsType().equals("9p"))) {
                     out.add(m.mountPoint());
                 }

@@ -1,11 +1,12 @@
 package dev.hangdoctor.collect;
 
+import dev.hangdoctor.procfs.FuseConnectionDir;
 import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.parse.CgroupFiles;
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.MountinfoEntry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,10 @@ final class FuseScanner {
     private final Map<Long, Connection> connections = new TreeMap<>();
     /** pid holding /dev/fuse -> the connection its fdinfo named, or -1 when the kernel does not say. */
     private final Map<Integer, Set<Long>> holders = new TreeMap<>();
+    /** Mount id (mountinfo's first field, unique on the host across namespaces) -> its FUSE connection. */
+    private final Map<Integer, Long> fuseMounts = new TreeMap<>();
+    /** A process waiting in FUSE -> the connections its open files and cwd are on. */
+    private final Map<Integer, Set<Long>> callers = new TreeMap<>();
     /** Whether fusectl listed any connection: FUSE mounts without one mean fusectl is not mounted. */
     private boolean listed;
 
@@ -50,7 +55,7 @@ final class FuseScanner {
     /** Reads the connections' waiting counts and the scan's own mountinfo; before the processes are read. */
     void connections(long until) {
         if (sys != null) {
-            Path conns = sys.resolve("fs").resolve("fuse").resolve("connections");
+            Path conns = FuseConnectionDir.all(sys);
             Result list = reads.run1(Op.listDirs(conns), until);
             List<Long> ids = new ArrayList<>();
             for (String n : list.lines()) {
@@ -61,11 +66,11 @@ final class FuseScanner {
             ids.sort(null);
             List<Op> ops = new ArrayList<>();
             for (long id : ids) {
-                ops.add(Op.read(conns.resolve(Long.toString(id)).resolve("waiting")));
+                ops.add(Op.read(FuseConnectionDir.waiting(FuseConnectionDir.of(sys, id))));
             }
             List<Result> rs = reads.run(ops, until);
             for (int i = 0; i < ids.size(); i++) {
-                connection(ids.get(i)).waiting = CgroupFiles.number(text(rs.get(i)));
+                connection(ids.get(i)).waiting = FuseConnectionDir.parseWaiting(text(rs.get(i)));
             }
             listed = !ids.isEmpty();
         }
@@ -75,6 +80,49 @@ final class FuseScanner {
     /** Notes that {@code pid} holds a /dev/fuse fd serving {@code conn} (null: the kernel does not say which). */
     void holder(int pid, Long conn) {
         holders.computeIfAbsent(pid, k -> new LinkedHashSet<>()).add(conn == null ? -1L : conn);
+    }
+
+    /**
+     * Notes what a process with a task waiting in FUSE works on: mount ids (fdinfo mnt_id of its files) and paths
+     * as its namespace sees them (the path of a call, or its cwd), matched against its own mountinfo. Never stats
+     * anything on the mount, which would wait on the same daemon.
+     */
+    void caller(int pid, String mountinfo, List<String> paths, List<Integer> mountIds) {
+        Set<Long> conns = callers.computeIfAbsent(pid, k -> new LinkedHashSet<>());
+        for (int id : mountIds) {
+            conns.add((long) -id - 1); // resolved in finish(), when every mountinfo has been read
+        }
+        if (mountinfo == null) {
+            return;
+        }
+        List<MountinfoEntry> fuseHere = new ArrayList<>();
+        for (String line : mountinfo.split("\n")) {
+            MountinfoEntry m = MountinfoEntry.parse(line);
+            if (m != null && m.isFuse()) {
+                note(m);
+                fuseHere.add(m);
+            }
+        }
+        for (String path : paths) {
+            MountinfoEntry best = null;
+            for (MountinfoEntry m : fuseHere) {
+                if (within(path, m.mountPoint()) && (best == null || m.mountPoint().length() > best.mountPoint().length())) {
+                    best = m;
+                }
+            }
+            if (best != null) {
+                conns.add(best.fuseConnectionId());
+            }
+        }
+    }
+
+    /** True when a mountinfo read so far says this mount id is a FUSE mount. */
+    boolean isFuseMount(int mountId) {
+        return fuseMounts.containsKey(mountId);
+    }
+
+    private static boolean within(String path, String mountPoint) {
+        return path.equals(mountPoint) || path.startsWith(mountPoint.endsWith("/") ? mountPoint : mountPoint + "/");
     }
 
     /** Reads the daemons' mountinfo, joins the daemons to their connections and adds every connection to ev. */
@@ -92,6 +140,22 @@ final class FuseScanner {
                 } else {
                     // the kernel does not say which connection this fd serves: a candidate for each
                     connections.values().forEach(b -> b.daemons.add(h.getKey()));
+                }
+            }
+        }
+        for (Map.Entry<Integer, Set<Long>> c : callers.entrySet()) {
+            Set<Integer> used = new java.util.TreeSet<>();
+            for (long v : c.getValue()) {
+                Long conn = v >= 0 ? Long.valueOf(v) : fuseMounts.get((int) (-v - 1));
+                if (conn != null) {
+                    used.add((int) (long) conn);
+                }
+            }
+            if (!used.isEmpty()) {
+                for (dev.hangdoctor.model.Task t : ev.tasks()) {
+                    if (t.pid() == c.getKey() || (t.tgid() != null && t.tgid().equals(c.getKey()))) {
+                        t.fuseConnections(used);
+                    }
                 }
             }
         }
@@ -114,12 +178,17 @@ final class FuseScanner {
         for (String line : text.split("\n")) {
             MountinfoEntry m = MountinfoEntry.parse(line);
             if (m != null && m.isFuse()) {
-                Connection b = connection(m.fuseConnectionId());
-                b.mountPoints.add(m.mountPoint());
-                if (b.fsType == null) {
-                    b.fsType = m.fsType();
-                }
+                note(m);
             }
         }
+    }
+
+    private void note(MountinfoEntry m) {
+        Connection b = connection(m.fuseConnectionId());
+        b.mountPoints.add(m.mountPoint());
+        if (b.fsType == null) {
+            b.fsType = m.fsType();
+        }
+        fuseMounts.put(m.mountId(), m.fuseConnectionId());
     }
 }

@@ -4,9 +4,11 @@ import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.FuseConnection;
+import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.parse.ProcStat;
-import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStatus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -107,11 +111,13 @@ public final class LiveSampler {
             sleepUntil(Math.min(firstDone + window, end - reserve));
             long secondStart = System.nanoTime();
             List<ScanWindow.Entry> entries = sampleAgain(procDir(), candidates, reader, end, ev);
-            second = new ScanWindow((secondStart - firstDone) / 1_000_000, entries);
+            second = new ScanWindow((secondStart - firstDone) / 1_000_000, entries, fuseWaitingAgain(reader, end, ev));
         }
 
+        KernelHistory clock = null;
         if (kmsg != null) {
             KmsgReader.Result r = kmsg.await(end);
+            clock = KernelHistory.now(procDir());
             ev.mergeLogIntoLive(r.toEvidence());
             if (options.saveDir() != null && !r.lines().isEmpty()) {
                 String w = KmsgReader.save(r, options.saveDir());
@@ -123,10 +129,23 @@ public final class LiveSampler {
         if (second != null) {
             second.applyTo(ev);
             if (options.saveDir() != null) {
-                saveWindow(second, ev);
+                save(ScanWindow.FILE, second.format(), ev);
+            }
+        }
+        if (clock != null) {
+            // after the window: a task stuck across it is current, one that ran again is not
+            clock.retire(ev);
+            if (options.saveDir() != null) {
+                save(KernelHistory.FILE, clock.format(), ev);
             }
         }
         ContainerNames.fill(root, ev, reader, end);
+        if (options.saveDir() != null) {
+            String names = ContainerNames.format(ev);
+            if (!names.isEmpty()) {
+                save(ContainerNames.FILE, names, ev);
+            }
+        }
         ev.live(true);
         return ev;
     }
@@ -165,6 +184,36 @@ public final class LiveSampler {
         return out;
     }
 
+    /**
+     * The waiting count of each FUSE connection that had requests waiting, read again: whether they drained across
+     * the window is what tells a stuck connection from a busy one.
+     */
+    private Map<Integer, Long> fuseWaitingAgain(TimedReader reader, long end, Evidence ev) {
+        Path conns = root.resolve("sys").resolve("fs").resolve("fuse").resolve("connections");
+        List<Integer> ids = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        for (FuseConnection c : ev.fuseConnections()) {
+            if (c.waiting() != null && c.waiting() > 0) {
+                ids.add(c.id());
+                ops.add(Op.read(conns.resolve(Integer.toString(c.id())).resolve("waiting")));
+            }
+        }
+        Map<Integer, Long> out = new TreeMap<>();
+        if (ops.isEmpty()) {
+            return out;
+        }
+        List<Result> rs = reader.run(ops, false, Duration.ofSeconds(1).toNanos(), end);
+        for (int i = 0; i < ids.size(); i++) {
+            Long n = rs.get(i).ok() ? CgroupFiles.number(rs.get(i).text()) : null;
+            if (n != null) {
+                out.put(ids.get(i), n);
+            } else if (rs.get(i).status() == Status.MISSING) {
+                out.put(ids.get(i), 0L); // the connection went away: nothing waits on it any more
+            }
+        }
+        return out;
+    }
+
     private static ScanWindow.Entry entry(int tgid, int tid, Result stat, Result status) {
         if (stat.status() == Status.TIMEOUT || status.status() == Status.TIMEOUT) {
             return new ScanWindow.Entry(tgid, tid, ScanWindow.Seen.TIMEOUT, null, null, null);
@@ -176,7 +225,7 @@ public final class LiveSampler {
             return new ScanWindow.Entry(tgid, tid, ScanWindow.Seen.GONE, null, null, null);
         }
         ProcStat st = stat.ok() ? ProcStat.parse(stat.text()) : null;
-        ProcStatus ss = status.ok() ? ProcStatus.parse(status.text()) : null;
+        PidStatus ss = status.ok() ? PidStatus.parse(status.text()) : null;
         Character state = st != null ? Character.valueOf(st.state())
                 : ss != null && ss.state() != null && !ss.state().isEmpty() ? Character.valueOf(ss.state().charAt(0))
                 : null;
@@ -184,13 +233,13 @@ public final class LiveSampler {
                 ss == null ? null : ss.voluntaryCtxtSwitches(), ss == null ? null : ss.nonvoluntaryCtxtSwitches());
     }
 
-    private void saveWindow(ScanWindow w, Evidence ev) {
-        Path out = options.saveDir().resolve(ScanWindow.FILE);
+    private void save(String file, String text, Evidence ev) {
+        Path out = options.saveDir().resolve(file);
         try {
             Files.createDirectories(out.getParent());
-            Files.writeString(out, w.format(), StandardCharsets.UTF_8);
+            Files.writeString(out, text, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException ex) {
-            ev.warn("could not save " + ScanWindow.FILE + " under " + options.saveDir() + ": " + ex.getMessage());
+            ev.warn("could not save " + file + " under " + options.saveDir() + ": " + ex.getMessage());
         }
     }
 

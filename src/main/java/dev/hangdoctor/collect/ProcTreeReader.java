@@ -12,9 +12,10 @@ import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
 import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.parse.EvidenceReader;
-import dev.hangdoctor.parse.FdinfoFile;
+import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.parse.ProcStat;
-import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStatus;
+import dev.hangdoctor.procfs.PidWchan;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.io.IOException;
@@ -201,12 +202,14 @@ public final class ProcTreeReader {
     }
 
     /**
-     * What `scan --save` keeps beside the /proc files: the kernel messages ({@link KmsgReader#SAVED_FILE}) and the
-     * second sample ({@link ScanWindow#FILE}), applied in the order the live scan applies them.
+     * What `scan --save` keeps beside the /proc files: the kernel messages ({@link KmsgReader#SAVED_FILE}), the
+     * second sample ({@link ScanWindow#FILE}) and the containers' names ({@link ContainerNames#FILE}), applied in the
+     * order the live scan applies them.
      */
     private void bundleExtras(Evidence e, Path base) {
         Path kmsg = base.resolve(KmsgReader.SAVED_FILE);
-        if (Files.isRegularFile(kmsg, LinkOption.NOFOLLOW_LINKS)) {
+        boolean scanned = Files.isRegularFile(kmsg, LinkOption.NOFOLLOW_LINKS);
+        if (scanned) {
             try (java.io.InputStream in = Files.newInputStream(kmsg, LinkOption.NOFOLLOW_LINKS)) {
                 e.mergeLogIntoLive(EvidenceReader.read(in, KmsgReader.SOURCE));
             } catch (IOException | RuntimeException ex) {
@@ -222,6 +225,32 @@ public final class ProcTreeReader {
         } else if (r.status() != Status.MISSING) {
             e.warn(ScanWindow.FILE + ": not read (" + r.status() + ")");
         }
+        Result names = reader.run(Op.read(base.resolve(ContainerNames.FILE)), true, perOp, System.nanoTime() + perOp);
+        if (names.ok()) {
+            ContainerNames.applySaved(e, names.text());
+        } else if (names.status() != Status.MISSING) {
+            e.warn(ContainerNames.FILE + ": not read (" + names.status() + ")");
+        }
+        if (scanned) {
+            // the kernel messages of a live scan: what was history then is history in the bundle too
+            Result clock = reader.run(Op.read(base.resolve(KernelHistory.FILE)), true, perOp, System.nanoTime() + perOp);
+            (clock.ok() ? KernelHistory.parse(clock.text()) : new KernelHistory(null, null)).retire(e);
+        }
+    }
+
+    /** Frames of a task waiting for a FUSE daemon's answer (or to send it a request). */
+    private static final Set<String> FUSE_WAITS = Set.of("request_wait_answer", "fuse_wait_answer",
+            "__fuse_request_send", "fuse_simple_request", "fuse_get_req");
+
+    static boolean waitsInFuse(Task t) {
+        for (dev.hangdoctor.model.Frame f : t.frames()) {
+            String fn = f.function();
+            int dot = fn.indexOf('.');
+            if (!f.unreliable() && FUSE_WAITS.contains(dot > 0 ? fn.substring(0, dot) : fn)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isProcfs(Path proc) {
@@ -563,7 +592,7 @@ public final class ProcTreeReader {
             }
             List<Task> mine = new ArrayList<>();
             // the descriptors first: every thread of a process serving /dev/fuse or a userfaultfd is read in full
-            FdTargets fds = rs.get(2).ok() ? fdTargets(pid, pd, rs.get(2).lines()) : new FdTargets(List.of(), List.of());
+            FdTargets fds = rs.get(2).ok() ? fdTargets(pid, pd, rs.get(2).lines()) : new FdTargets(List.of(), List.of(), Map.of());
             if (fds == null) {
                 return;
             }
@@ -583,6 +612,72 @@ public final class ProcTreeReader {
                 liveThreadsCgroup(pid, pd, mine);
             }
             fdinfos(pid, pd, fds, mine);
+            if (mine.stream().anyMatch(ProcTreeReader::waitsInFuse)) {
+                fuseCaller(pid, pd, fds, mine);
+            }
+        }
+
+        /**
+         * A process with a task waiting for a FUSE answer: which connections it waits on, from what never waits on
+         * a daemon: the waiting threads' system calls (the fd, or the path read from memory), else fdinfo's mnt_id
+         * of each open file and the cwd link; paths are matched against its own mountinfo. The links of descriptors
+         * on a FUSE mount go into a bundle too, so `analyze` ties the task to the same connection.
+         */
+        private void fuseCaller(int pid, Path pd, FdTargets fds, List<Task> mine) {
+            List<Integer> plain = new ArrayList<>(fds.targets().keySet());
+            plain.removeAll(fds.uffds());
+            plain.removeAll(fds.fuseFds());
+            List<Task> waiting = mine.stream().filter(ProcTreeReader::waitsInFuse).toList();
+            List<Op> ops = new ArrayList<>(List.of(Op.read(pd.resolve("mountinfo")), Op.readlink(pd.resolve("cwd"))));
+            for (int fd : plain) {
+                ops.add(Op.read(pd.resolve("fdinfo").resolve(Integer.toString(fd))));
+            }
+            for (Task t : waiting) {
+                ops.add(Op.read(pd.resolve("task").resolve(Integer.toString(t.pid())).resolve("syscall")));
+            }
+            List<Result> rs = run(ops, deadline);
+            String cwd = text(rs.get(1));
+            if (cwd != null) {
+                saveLink(pd.resolve("cwd"), cwd);
+            }
+            Map<Integer, Integer> mountOf = new java.util.HashMap<>();
+            for (int i = 0; i < plain.size(); i++) {
+                Long mnt = FdinfoFile.parse(text(rs.get(i + 2))).number("mnt_id");
+                if (mnt != null) {
+                    mountOf.put(plain.get(i), (int) (long) mnt);
+                }
+            }
+            // what each waiting thread's system call is about: its fd, or its path (read from its memory, live only)
+            List<Integer> targetMounts = new ArrayList<>();
+            List<String> targetPaths = new ArrayList<>();
+            for (int i = 0; i < waiting.size(); i++) {
+                Path mem = bundle ? null : pd.resolve("mem");
+                SyscallTarget.Target t = SyscallTarget.of(text(rs.get(2 + plain.size() + i)), SyscallTarget.hostTable(),
+                        mem, perOp);
+                if (t == null) {
+                    continue;
+                }
+                if (t.fd() != null && mountOf.containsKey(t.fd())) {
+                    targetMounts.add(mountOf.get(t.fd()));
+                } else if (t.path() != null) {
+                    String base = t.path().startsWith("/") ? "" : Integer.valueOf(SyscallTarget.AT_FDCWD).equals(t.dirFd()) ? cwd
+                            : fds.targets().get(t.dirFd());
+                    if (base != null) {
+                        targetPaths.add(base.isEmpty() ? t.path() : base + "/" + t.path());
+                    }
+                }
+            }
+            boolean precise = !targetMounts.isEmpty() || !targetPaths.isEmpty();
+            // without a call's own target, every open file and the cwd are candidates
+            List<Integer> mounts = precise ? targetMounts : new ArrayList<>(mountOf.values());
+            List<String> paths = precise ? targetPaths : cwd == null ? List.of() : List.of(cwd);
+            fuse.caller(pid, text(rs.get(0)), paths, mounts);
+            for (Map.Entry<Integer, Integer> e : mountOf.entrySet()) {
+                // only descriptors on FUSE mounts: other paths are the host's business
+                if (fuse.isFuseMount(e.getValue())) {
+                    saveLink(pd.resolve("fd").resolve(Integer.toString(e.getKey())), fds.targets().get(e.getKey()));
+                }
+            }
         }
 
         /** Set by {@link #process} when its threads were capped: how many it has. */
@@ -678,8 +773,8 @@ public final class ProcTreeReader {
                 return true;
             }
             Result wchan = tf.result(ThreadFile.WCHAN);
-            String w = wchan == null || !wchan.ok() ? null : wchan.text().strip();
-            if (w == null || w.isEmpty() || w.equals("0")) {
+            String w = wchan == null || !wchan.ok() ? null : PidWchan.parse(wchan.text());
+            if (w == null) {
                 return true;
             }
             return !IdleWaits.isIdle(w);
@@ -717,7 +812,7 @@ public final class ProcTreeReader {
                 t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
                         .cpu(st.processor()).startTime(st.startTime());
             }
-            ProcStatus ss = tf.status();
+            PidStatus ss = tf.status();
             if (ss != null) {
                 if (t.comm() == null) {
                     t.comm(ss.name());
@@ -734,12 +829,9 @@ public final class ProcTreeReader {
                 t.sigPnd(ss.sigPnd()).shdPnd(ss.shdPnd()).sigBlk(ss.sigBlk()).nsPids(ss.nsPids()).rssKb(ss.vmRssKb())
                         .swapKb(ss.vmSwapKb()).pageTablesKb(ss.vmPteKb()).contextSwitches(ss.contextSwitches());
             }
-            String wchan = text(wchanFile == null ? MISSING : wchanFile);
+            String wchan = PidWchan.parse(text(wchanFile == null ? MISSING : wchanFile));
             if (wchan != null) {
-                wchan = wchan.strip();
-                if (!wchan.isEmpty() && !wchan.equals("0")) {
-                    t.wchan(wchan);
-                }
+                t.wchan(wchan);
             }
             Result stackFile = tf.result(ThreadFile.STACK);
             if (tf.frames() != null) {
@@ -818,7 +910,7 @@ public final class ProcTreeReader {
         }
 
         /** A process's userfaultfd and /dev/fuse descriptors. */
-        private record FdTargets(List<Integer> uffds, List<Integer> fuseFds) {
+        private record FdTargets(List<Integer> uffds, List<Integer> fuseFds, Map<Integer, String> targets) {
         }
 
         /** Which descriptors are userfaultfds or /dev/fuse; null when a link did not answer (the process is given up). */
@@ -838,6 +930,7 @@ public final class ProcTreeReader {
             Path fdDir = pd.resolve("fd");
             List<Integer> uffds = new ArrayList<>();
             List<Integer> fuseFds = new ArrayList<>();
+            Map<Integer, String> targets = new java.util.LinkedHashMap<>();
             for (int from = 0; from < fds.size(); from += FD_BATCH) {
                 List<Integer> chunk = fds.subList(from, Math.min(fds.size(), from + FD_BATCH));
                 List<Op> ops = new ArrayList<>(chunk.size());
@@ -847,6 +940,9 @@ public final class ProcTreeReader {
                 List<Result> rs = run(ops, processDeadline);
                 for (int i = 0; i < chunk.size(); i++) {
                     String target = text(rs.get(i));
+                    if (target != null) {
+                        targets.put(chunk.get(i), target);
+                    }
                     if (UFFD_LINK.equals(target)) {
                         uffds.add(chunk.get(i));
                     } else if (FUSE_DEV.equals(target)) {
@@ -862,7 +958,7 @@ public final class ProcTreeReader {
                     return null;
                 }
             }
-            return new FdTargets(uffds, fuseFds);
+            return new FdTargets(uffds, fuseFds, targets);
         }
 
         private void fdinfos(int pid, Path pd, FdTargets targets, List<Task> mine) {

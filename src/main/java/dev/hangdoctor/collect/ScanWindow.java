@@ -7,6 +7,7 @@ import dev.hangdoctor.model.TaskState;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -59,9 +60,19 @@ public final class ScanWindow {
     private final List<Entry> entries;
 
     public ScanWindow(long windowMillis, List<Entry> entries) {
+        this(windowMillis, entries, Map.of());
+    }
+
+    /** {@code fuseWaiting}: each FUSE connection with waiting requests, its count read again after the window. */
+    public ScanWindow(long windowMillis, List<Entry> entries, Map<Integer, Long> fuseWaiting) {
         this.windowMillis = windowMillis;
         this.entries = List.copyOf(entries);
+        this.fuseWaiting = new java.util.TreeMap<>(fuseWaiting);
     }
+
+    public Map<Integer, Long> fuseWaiting() { return fuseWaiting; }
+
+    private final Map<Integer, Long> fuseWaiting;
 
     public long windowMillis() { return windowMillis; }
     public List<Entry> entries() { return entries; }
@@ -108,6 +119,7 @@ public final class ScanWindow {
      * and a note, tasks that did not run at all get a note and {@link Task#stuckSeconds()}.
      */
     public void applyTo(Evidence ev) {
+        ev.fuseWaitingAfter(fuseWaiting);
         double secs = windowMillis / 1000.0;
         String span = String.format(Locale.ROOT, "%.1fs", secs);
         for (Entry e : entries) {
@@ -170,6 +182,7 @@ public final class ScanWindow {
             b.append(' ').append(e.voluntary() == null ? "-" : e.voluntary())
                     .append(' ').append(e.nonvoluntary() == null ? "-" : e.nonvoluntary()).append('\n');
         }
+        fuseWaiting.forEach((id, n) -> b.append("fuse ").append(id).append(' ').append(n).append('\n'));
         return b.toString();
     }
 
@@ -177,6 +190,7 @@ public final class ScanWindow {
     public static ScanWindow parse(String text) {
         long window = 0;
         List<Entry> entries = new ArrayList<>();
+        Map<Integer, Long> fuse = new java.util.TreeMap<>();
         if (text == null) {
             return new ScanWindow(0, entries);
         }
@@ -189,6 +203,14 @@ public final class ScanWindow {
             if (f.length == 2 && f[0].equals("window_ms")) {
                 Long w = number(f[1]);
                 window = w == null || w < 0 ? 0 : w;
+                continue;
+            }
+            if (f.length == 3 && f[0].equals("fuse")) {
+                Long id = number(f[1]);
+                Long n = number(f[2]);
+                if (id != null && n != null && id <= Integer.MAX_VALUE) {
+                    fuse.put((int) (long) id, n);
+                }
                 continue;
             }
             if (f.length != 5) {
@@ -211,7 +233,7 @@ public final class ScanWindow {
             }
             entries.add(new Entry((int) (long) tgid, (int) (long) tid, seen, state, number(f[3]), number(f[4])));
         }
-        return new ScanWindow(window, entries);
+        return new ScanWindow(window, entries, fuse);
     }
 
     private static Long number(String s) {

@@ -1,7 +1,7 @@
 package dev.hangdoctor.collect;
 
 import dev.hangdoctor.parse.ProcStat;
-import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  */
 enum ThreadFile {
     STAT("stat", When.FIRST, (text, stacks) -> ProcStat.parse(text)),
-    STATUS("status", When.FULL, (text, stacks) -> ProcStatus.parse(text)),
+    STATUS("status", When.FULL, (text, stacks) -> PidStatus.parse(text)),
     WCHAN("wchan", When.FIRST, null),
     STACK("stack", When.FULL, (text, stacks) -> stacks.frames(text)),
     CGROUP("cgroup", When.UNLESS_CGROUP_KNOWN, null);

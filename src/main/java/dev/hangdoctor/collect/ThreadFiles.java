@@ -4,7 +4,7 @@ import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.parse.ProcStat;
-import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStatus;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +45,8 @@ final class ThreadFiles {
         return (ProcStat) parsed[ThreadFile.STAT.ordinal()];
     }
 
-    ProcStatus status() {
-        return (ProcStatus) parsed[ThreadFile.STATUS.ordinal()];
+    PidStatus status() {
+        return (PidStatus) parsed[ThreadFile.STATUS.ordinal()];
     }
 
     @SuppressWarnings("unchecked")

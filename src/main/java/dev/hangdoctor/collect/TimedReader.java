@@ -176,7 +176,8 @@ public final class TimedReader {
      * first {@code slot} bytes in place instead of a String: for the agent's every-second look at thousands of
      * small stat files, where a String and a Result per file are most of the cost. {@code arena} must hold
      * {@code paths.length * slot} bytes; it may be reused across calls, since an abandoned batch never writes to it
-     * again after this returns.
+     * again after this returns. Meant for one-line proc files: a read shorter than asked that ends a line is taken as
+     * the whole file (such files answer whole in one read), which saves the read that would only say end of file.
      */
     public void streamBytes(String[] paths, int count, int slot, byte[] arena, long perOpNanos, long deadlineNanos,
                             BytesSink sink) {
@@ -379,7 +380,7 @@ public final class TimedReader {
         void perform(int i) {
             pendingLength = 0;
             try {
-                pendingLength = readLiveBytes(paths[i], slot);
+                pendingLength = readLiveBytes(paths[i], slot, true);
                 pendingStatus = Status.OK;
             } catch (NoSuchFileException e) {
                 pendingStatus = Status.MISSING;
@@ -464,12 +465,15 @@ public final class TimedReader {
      * per-file buffers. Errors are mapped as {@link #execute} expects.
      */
     private static String readLive(Path p) throws IOException {
-        int n = readLiveBytes(p.toString(), MAX_BYTES);
+        int n = readLiveBytes(p.toString(), MAX_BYTES, false);
         return new String(BUFFER.get(), 0, n, StandardCharsets.UTF_8);
     }
 
-    /** Reads at most {@code max} bytes of a live file into the thread's {@link #BUFFER}; returns how many. */
-    private static int readLiveBytes(String path, int max) throws IOException {
+    /**
+     * Reads at most {@code max} bytes of a live file into the thread's {@link #BUFFER}; returns how many. With
+     * {@code oneLine}, a short read ending in a newline ends the file.
+     */
+    private static int readLiveBytes(String path, int max, boolean oneLine) throws IOException {
         byte[] buf = BUFFER.get();
         int n = 0;
         FileInputStream in;
@@ -492,11 +496,15 @@ public final class TimedReader {
                     buf = java.util.Arrays.copyOf(buf, Math.min(MAX_BYTES, buf.length * 2));
                     BUFFER.set(buf);
                 }
-                int r = in.read(buf, n, Math.min(max, buf.length) - n);
+                int want = Math.min(max, buf.length) - n;
+                int r = in.read(buf, n, want);
                 if (r < 0) {
                     break;
                 }
                 n += r;
+                if (oneLine && r > 0 && r < want && buf[n - 1] == '\n') {
+                    break;
+                }
             }
         }
         return n;

@@ -138,7 +138,8 @@ public final class Diagnoser {
         evidence.host().pressure().forEach((k, v) -> host.put("pressure." + k, v));
         return new Diagnosis(findings, groups, byState, evidence.tasks().size(), evidence.host().kernelRelease(),
                 List.copyOf(evidence.formats()), logLines(evidence), goroutines(evidence), warnings,
-                GraphViewBuilder.build(findings, graph), host, evidence.memCgroups(), evidence.fuseConnections());
+                GraphViewBuilder.build(findings, graph), host, evidence.memCgroups(), evidence.fuseConnections(),
+                evidence.history());
     }
 
     /**
@@ -240,7 +241,8 @@ public final class Diagnoser {
 
     /**
      * Same process; or one waits (through others) for the other; or both wait on the same thing: the same kind of
-     * resource, and for memory the same cgroup when both are known (two containers at their limits are two hangs).
+     * resource, and the same cgroup, FUSE connection, pid namespace or userfaultfd when both are known (two
+     * containers at their limits are two hangs).
      * Tasks that wait on nothing (an orphaned userfaultfd's owner) relate only through the first two.
      */
     private static boolean related(Task a, Task b, WaitGraph graph) {
@@ -258,7 +260,13 @@ public final class Diagnoser {
         if (wa.kind() == ResourceKind.MEMORY && a.memoryCgroup() != null && b.memoryCgroup() != null) {
             return a.memoryCgroup().equals(b.memoryCgroup());
         }
-        return true;
+        // two FUSE connections, two pid namespaces, two userfaultfds: two hangs when both waits name theirs
+        if (wa.kind() == ResourceKind.FUSE_REPLY && wa.key().isEmpty() != wb.key().isEmpty()) {
+            // a caller tied to its connection and one nothing ties (a flush whose fd is already closed, a host
+            // without fusectl counts) are not thereby one hang: gluing them would let one finding swallow the other
+            return false;
+        }
+        return wa.key().isEmpty() || wb.key().isEmpty() || wa.key().equals(wb.key());
     }
 
     private Built build(RuleMatch m, Part part, WaitGraph graph, Evidence evidence) {
@@ -296,6 +304,21 @@ public final class Diagnoser {
 
         List<String> chain = chain(root, victimPids, graph);
         List<String> ev = new ArrayList<>(m.evidence());
+        // a match split into independent hangs: each finding keeps the lines about its own tasks only
+        Set<Task> elsewhere = new LinkedHashSet<>();
+        for (Role role : Role.values()) {
+            elsewhere.addAll(m.tasks(role));
+        }
+        part.blockers().forEach(elsewhere::remove);
+        part.victims().forEach(elsewhere::remove);
+        part.context().forEach(elsewhere::remove);
+        Integer rootPid = root == null ? null : root.pid();
+        for (Task t : elsewhere) {
+            if (!victimPids.contains(t.pid()) && !Integer.valueOf(t.pid()).equals(rootPid)) {
+                String ref = TaskRef.of(t) + " ";
+                ev.removeIf(l -> l.startsWith(ref));
+            }
+        }
         String rootResource = null;
         if (root != null) {
             Resource w = graph.waitOf(root.pid());

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The one result every command produces and every view renders: findings (most important first), the grouped
- * stacks, counts of tasks by state, what the evidence was, and what was skipped.
+ * stacks, counts of tasks by state, what the evidence was, what was skipped, and (live scans) the kernel messages
+ * about hangs that are over ({@code history}, each with when).
  */
 public record Diagnosis(
         List<Finding> findings,
@@ -23,7 +24,8 @@ public record Diagnosis(
         GraphView graph,
         Map<String, String> hostFacts,
         List<MemCgroup> memCgroups,
-        List<FuseConnection> fuseConnections) {
+        List<FuseConnection> fuseConnections,
+        List<String> history) {
 
     public Diagnosis {
         findings = List.copyOf(findings);
@@ -37,6 +39,16 @@ public record Diagnosis(
         hostFacts = Map.copyOf(hostFacts);
         memCgroups = List.copyOf(memCgroups);
         fuseConnections = List.copyOf(fuseConnections);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** A diagnosis without kernel history (evidence that is not a live scan). */
+    public Diagnosis(List<Finding> findings, List<StackGroup> stackGroups, Map<String, Integer> tasksByState,
+                     int taskCount, String kernelVersion, List<String> formats, List<String> logLines,
+                     List<String> goroutines, List<String> warnings, GraphView graph, Map<String, String> hostFacts,
+                     List<MemCgroup> memCgroups, List<FuseConnection> fuseConnections) {
+        this(findings, stackGroups, tasksByState, taskCount, kernelVersion, formats, logLines, goroutines, warnings,
+                graph, hostFacts, memCgroups, fuseConnections, List.of());
     }
 
     public boolean hangFound() {

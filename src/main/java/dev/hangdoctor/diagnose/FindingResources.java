@@ -41,19 +41,33 @@ final class FindingResources {
         String blocker = f.blocker();
 
         if (f.category() == Category.FUSE || waitsOn(pids, graph, ResourceKind.FUSE_REPLY)) {
+            Set<Integer> own = fuseConnectionsOf(f, graph);
             List<FuseConnection> conns = ev.fuseConnections().stream()
-                    .filter(c -> c.waiting() != null && c.waiting() > 0).toList();
-            // every connection with unanswered requests: a stack does not say which mount its task waits on
+                    .filter(c -> c.waiting() != null && c.waiting() > 0 && (own.isEmpty() || own.contains(c.id())))
+                    .toList();
+            // the finding's own connections (its tasks' waits name them); when none does, every connection with
+            // unanswered requests: a stack alone does not say which mount its task waits on
             List<String> ids = new ArrayList<>();
             for (FuseConnection c : conns) {
                 String id = "FUSE connection " + c.id();
                 put(evidence, fuseLine(c, ev), id + " (", id + ":");
                 ids.add(Integer.toString(c.id()));
             }
+            if (!own.isEmpty()) {
+                // the rule's signal listed every waiting connection; another connection's line belongs to its finding
+                evidence.removeIf(l -> l.startsWith("FUSE connection ") && ev.fuseConnections().stream()
+                        .anyMatch(c -> !own.contains(c.id()) && (l.startsWith("FUSE connection " + c.id() + " (")
+                                || l.startsWith("FUSE connection " + c.id() + " at "))));
+            }
             remediation = fill(remediation, CONN, ids);
             if (f.rootCause() == null && conns.size() == 1 && conns.get(0).daemonPids().isEmpty()) {
                 blocker = "FUSE connection " + conns.get(0).id() + where(conns.get(0))
                         + ": no process holds /dev/fuse for it any more, so nobody will answer";
+            } else if (f.rootCause() != null && conns.size() == 1
+                    && conns.get(0).daemonPids().contains(f.rootCause().pid())) {
+                // the daemon is the blocker: say what is wrong with it
+                blocker = "the daemon of FUSE connection " + conns.get(0).id() + where(conns.get(0)) + ": "
+                        + daemonState(f.rootCause().pid(), ev.taskOrNull(f.rootCause().pid()), ev, conns.get(0));
             }
         }
         if (f.category() == Category.BLOCK_IO || waitsOn(pids, graph, ResourceKind.BLOCK_IO)) {
@@ -141,24 +155,69 @@ final class FindingResources {
         }
         List<String> daemons = new ArrayList<>();
         for (int pid : c.daemonPids()) {
-            daemons.add(daemonState(pid, ev.taskOrNull(pid)));
+            daemons.add(daemonState(pid, ev.taskOrNull(pid), ev, c));
         }
         return b.append(String.join("; ", daemons)).toString();
     }
 
-    private static String daemonState(int pid, Task t) {
+    /**
+     * What is wrong with a daemon, from its own threads: stopped, dead, blocked itself, never reading /dev/fuse (no
+     * thread in fuse_dev_do_read, so requests stay pending), or reading and never answering (a thread waits for the
+     * next request while the read ones stay unanswered).
+     */
+    static String daemonState(int pid, Task t, Evidence ev, FuseConnection c) {
         if (t == null) {
             return "daemon pid " + pid + " is gone";
         }
         String who = "daemon " + TaskRef.of(t);
+        String drained = c.notDraining() ? " (" + c.waiting() + " request(s) waiting, " + c.waitingAfter()
+                + " after the window: none answered)" : "";
         return switch (t.state()) {
             case STOPPED -> who + " is stopped (T): it reads no request until it gets SIGCONT";
             case TRACED -> who + " is stopped by a tracer (t)";
             case ZOMBIE, DEAD -> who + " is dead (" + t.state().letter() + ")";
             case UNINTERRUPTIBLE -> who + " is itself blocked (D) in " + Frames.significantTop(t.frames());
-            case UNKNOWN -> who + " is alive (state unknown) but does not answer";
-            default -> who + " is alive (" + t.state().letter() + ") but does not answer";
+            default -> readsDevFuse(pid, ev) == null ? who + " is alive (" + t.state().letter() + ") but does not answer"
+                    : readsDevFuse(pid, ev) ? who + " reads /dev/fuse but never answers" + drained
+                    : who + " never reads /dev/fuse (no thread in fuse_dev_do_read)" + drained;
         };
+    }
+
+    /** Whether a thread of the process waits in fuse_dev_do_read; null when no thread's stack was read. */
+    private static Boolean readsDevFuse(int pid, Evidence ev) {
+        boolean anyStack = false;
+        for (Task x : ev.tasks()) {
+            if (x.pid() == pid || (x.tgid() != null && x.tgid() == pid)) {
+                anyStack |= !x.frames().isEmpty();
+                if (Frames.indexOf(x.frames(), "fuse_dev_do_read") >= 0) {
+                    return true;
+                }
+            }
+        }
+        return anyStack ? Boolean.FALSE : null;
+    }
+
+    /** The connections the finding's tasks wait on or serve, as the wait graph keyed them. */
+    private static Set<Integer> fuseConnectionsOf(Finding f, WaitGraph graph) {
+        Set<Integer> pids = new LinkedHashSet<>();
+        if (f.rootCause() != null) {
+            pids.add(f.rootCause().pid());
+        }
+        f.victims().forEach(v -> pids.add(v.pid()));
+        Set<Integer> out = new LinkedHashSet<>();
+        for (int pid : pids) {
+            List<Resource> rs = new ArrayList<>(graph.holdsOf(pid));
+            Resource w = graph.waitOf(pid);
+            if (w != null) {
+                rs.add(w);
+            }
+            for (Resource r : rs) {
+                if (r.kind() == ResourceKind.FUSE_REPLY && r.key().startsWith("connection ")) {
+                    out.add(Integer.parseInt(r.key().substring("connection ".length())));
+                }
+            }
+        }
+        return out;
     }
 
     /**

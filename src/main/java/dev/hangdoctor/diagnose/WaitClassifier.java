@@ -70,8 +70,13 @@ public final class WaitClassifier {
     private final Set<Integer> uffdOwners = new HashSet<>();
     /** Daemon pid -> the connections with unanswered requests it holds /dev/fuse for. */
     private final Map<Integer, Set<Integer>> fuseDaemons = new HashMap<>();
-    /** The one connection with unanswered requests, when there is exactly one: every FUSE waiter waits on it. */
+    /**
+     * The connection a FUSE waiter no open file or cwd ties to waits on: the only one with unanswered requests, or
+     * the only stuck one no tied caller explains.
+     */
     private Integer onlyWaitingConnection;
+    /** Connections with unanswered requests that did not drain (when the window read them again). */
+    private final Set<Integer> stuckConnections = new LinkedHashSet<>();
     /** Pid namespaces whose init is in zap_pid_ns_processes: every other live task of them keeps it waiting. */
     private final Set<String> dyingNamespaces = new HashSet<>();
 
@@ -86,17 +91,27 @@ public final class WaitClassifier {
                 uffdOwners.add(u.pid());
             }
         }
-        // only connections with requests waiting: the daemon of an idle, healthy mount blocks nobody
+        // only connections with requests waiting: the daemon of an idle, healthy mount blocks nobody; nor does
+        // one whose waiting requests drained across the scan's window (busy, not stuck)
         List<Integer> waitingConnections = new ArrayList<>();
         for (FuseConnection c : evidence.fuseConnections()) {
-            if (c.waiting() != null && c.waiting() > 0) {
+            if (c.waiting() != null && c.waiting() > 0 && (c.waitingAfter() == null || c.notDraining())) {
                 waitingConnections.add(c.id());
                 for (int pid : c.daemonPids()) {
                     fuseDaemons.computeIfAbsent(pid, k -> new LinkedHashSet<>()).add(c.id());
                 }
             }
         }
-        onlyWaitingConnection = waitingConnections.size() == 1 ? waitingConnections.get(0) : null;
+        stuckConnections.addAll(waitingConnections);
+        // a caller is tied to a connection by its open files and cwd; the callers nothing ties go to the one
+        // stuck connection no tied caller explains, when there is exactly one
+        Set<Integer> explained = new HashSet<>();
+        for (Task t : evidence.tasks()) {
+            t.fuseConnections().stream().filter(stuckConnections::contains).forEach(explained::add);
+        }
+        List<Integer> unexplained = waitingConnections.stream().filter(c -> !explained.contains(c)).toList();
+        onlyWaitingConnection = waitingConnections.size() == 1 ? waitingConnections.get(0)
+                : unexplained.size() == 1 ? unexplained.get(0) : null;
         for (Task t : evidence.tasks()) {
             if (t.pidNamespace() != null && Frames.indexOf(t.frames(), "zap_pid_ns_processes") >= 0) {
                 dyingNamespaces.add(t.pidNamespace());
@@ -131,12 +146,22 @@ public final class WaitClassifier {
     }
 
     /**
-     * Narrows a wait where the evidence tells which one: the FUSE connection when only one has requests waiting
-     * (a stack does not name its mount), the pid namespace of a zapping init.
+     * Narrows a wait where the evidence tells which one: the FUSE connection the task's files or cwd are on, or
+     * the one stuck connection left (a stack does not name its mount), the pid namespace of a zapping init.
      */
     private Resource keyed(ResourceKind kind, Task t) {
-        if (kind == ResourceKind.FUSE_REPLY && onlyWaitingConnection != null) {
-            return new Resource(kind, fuseKey(onlyWaitingConnection));
+        if (kind == ResourceKind.FUSE_REPLY) {
+            List<Integer> mine = t.fuseConnections().stream().filter(stuckConnections::contains).sorted().toList();
+            if (mine.size() == 1) {
+                return new Resource(kind, fuseKey(mine.get(0)));
+            }
+            if (mine.isEmpty() && !t.fuseConnections().isEmpty()) {
+                // its files are on connections that drain: it waits on one of those, not on a stuck one
+                return new Resource(kind, fuseKey(t.fuseConnections().stream().sorted().findFirst().get()));
+            }
+            if (mine.isEmpty() && onlyWaitingConnection != null) {
+                return new Resource(kind, fuseKey(onlyWaitingConnection));
+            }
         }
         if (kind == ResourceKind.UFFD) {
             // a thread faulting on its own process's memory waits on that process's uffd; a kworker or a remote

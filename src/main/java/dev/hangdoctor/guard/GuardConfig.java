@@ -1,22 +1,18 @@
 package dev.hangdoctor.guard;
 
-import dev.hangdoctor.config.DurationText;
+import dev.hangdoctor.config.ConfigYaml;
+import dev.hangdoctor.config.GuardSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The OOM guard's settings, from the agent's YAML "guard:" section ({@link #fromMap}) or a {@link Builder} in tests.
+ * The OOM guard's settings, from the agent's YAML "guard:" section ({@link #from}) or a {@link Builder} in tests.
  * Acting needs an explicit {@code dryRun: false}; a section that only says {@code enabled: true} logs what it would do.
  */
 public final class GuardConfig {
-    private static final Set<String> KEYS = Set.of("enabled", "dryRun", "cgroups", "threshold", "horizon", "interval",
-            "cooldown", "prefer", "avoid", "protect");
-
     private final boolean enabled;
     private final boolean dryRun;
     private final List<CgroupGlob> cgroups;
@@ -65,81 +61,48 @@ public final class GuardConfig {
         return new Builder();
     }
 
-    /** Reads the YAML "guard:" section (a map; null is the defaults, disabled). */
+    /** Reads the YAML "guard:" section as a parsed map (null is the defaults, disabled). */
     public static GuardConfig fromMap(Map<String, Object> section) {
+        return from(ConfigYaml.bind(section, GuardSettings.class, "guard"));
+    }
+
+    /** Validates and compiles the bound "guard:" section (null is the defaults, disabled). */
+    public static GuardConfig from(GuardSettings s) {
         Builder b = new Builder();
-        if (section == null) {
+        if (s == null) {
             return b.build();
         }
-        for (String k : section.keySet()) {
-            if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException("guard: unknown key '" + k + "' (known: " + String.join(", ",
-                        KEYS.stream().sorted().toList()) + ")");
-            }
+        if (s.enabled() != null) {
+            b.enabled(s.enabled());
         }
-        Object v;
-        if ((v = section.get("enabled")) != null) {
-            b.enabled(bool("enabled", v));
+        if (s.dryRun() != null) {
+            b.dryRun(s.dryRun());
         }
-        if ((v = section.get("dryRun")) != null) {
-            b.dryRun(bool("dryRun", v));
-        }
-        if ((v = section.get("cgroups")) != null) {
-            List<?> list = v instanceof List<?> l ? l : List.of(v);
-            for (Object o : list) {
-                if (o == null || o instanceof Map || o instanceof List) {
-                    throw new IllegalArgumentException("guard.cgroups must be a list of paths or patterns");
-                }
+        if (s.cgroups() != null) {
+            for (String pattern : s.cgroups()) {
                 try {
-                    b.cgroup(String.valueOf(o));
+                    b.cgroup(String.valueOf(pattern));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("guard.cgroups: " + e.getMessage());
                 }
             }
         }
-        if ((v = section.get("threshold")) != null) {
-            b.threshold(fraction(v));
+        if (s.threshold() != null) {
+            b.threshold(s.threshold());
         }
-        if ((v = section.get("horizon")) != null) {
-            b.horizon(duration("horizon", v));
+        if (s.horizon() != null) {
+            b.horizon(s.horizon());
         }
-        if ((v = section.get("interval")) != null) {
-            b.interval(duration("interval", v));
+        if (s.interval() != null) {
+            b.interval(s.interval());
         }
-        if ((v = section.get("cooldown")) != null) {
-            b.cooldown(duration("cooldown", v));
+        if (s.cooldown() != null) {
+            b.cooldown(s.cooldown());
         }
-        b.prefer.addAll(ProcessRule.listFrom(section.get("prefer"), "prefer"));
-        b.avoid.addAll(ProcessRule.listFrom(section.get("avoid"), "avoid"));
-        b.protect.addAll(ProcessRule.listFrom(section.get("protect"), "protect"));
+        b.prefer.addAll(ProcessRule.listFrom(s.prefer(), "guard.prefer"));
+        b.avoid.addAll(ProcessRule.listFrom(s.avoid(), "guard.avoid"));
+        b.protect.addAll(ProcessRule.listFrom(s.protect(), "guard.protect"));
         return b.build();
-    }
-
-    private static boolean bool(String key, Object v) {
-        if (v instanceof Boolean x) {
-            return x;
-        }
-        String s = String.valueOf(v).trim().toLowerCase(Locale.ROOT);
-        if (s.equals("true") || s.equals("false")) {
-            return s.equals("true");
-        }
-        throw new IllegalArgumentException("guard." + key + " must be true or false, not '" + v + "'");
-    }
-
-    private static double fraction(Object v) {
-        String s = String.valueOf(v).trim();
-        try {
-            // "90%" reads as 0.9: operators write both
-            return s.endsWith("%") ? Double.parseDouble(s.substring(0, s.length() - 1).trim()) / 100
-                    : Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("guard.threshold must be a fraction like 0.9 or 90%, not '" + v + "'");
-        }
-    }
-
-    /** "250ms", "1s", "1.5s", "500us", "2m"; a bare number is milliseconds. */
-    static Duration duration(String key, Object v) {
-        return DurationText.parse(String.valueOf(v), "ms", "guard." + key);
     }
 
     public boolean enabled() {

@@ -19,6 +19,11 @@ public record GuardEvent(Instant time, String cgroup, Kind kind, int pid, String
         SKIPPED_PROTECTED,
         /** The limit was near, but no process may be killed (none left, kernel threads, oom_score_adj -1000, ...). */
         NOTHING_ELIGIBLE,
+        /**
+         * The limit was near and a victim ranked, but the facts read at decision time do not show that killing it
+         * would bring usage back (the members hold too little of it): nothing killed, the kernel decides.
+         */
+        DECLINED,
         /** A read or the kill failed; the reason says which. */
         ERROR
     }

@@ -176,7 +176,7 @@ public final class OomGuard implements AutoCloseable {
                     intervalNanos) == null) {
                 continue;
             }
-            act(w, usage, rate, why);
+            act(w, usage, rate, why, cache);
         }
         if (gone != null) {
             gone.forEach(d -> watched.remove(d).close());
@@ -224,18 +224,31 @@ public final class OomGuard implements AutoCloseable {
         return 0;
     }
 
-    private void act(WatchedCgroup w, long usage, double rate, String why) {
+    private void act(WatchedCgroup w, long sampled, double rate, String why, long cache) {
         long limit = w.limit;
+        // the sample that made the forecast may be stale by now (a busy host delays this thread): the victim is
+        // chosen from facts read at decision time, and they are judged against the usage read just before them
+        long usage;
+        try {
+            usage = w.readUsage(buf);
+        } catch (IOException e) {
+            return; // removed meanwhile: the next pass forgets it
+        }
+        if (usage < sampled && LimitForecast.due(usage - cache, limit, rate, cfg.threshold(), horizonNanos,
+                intervalNanos) == null) {
+            return; // memory came back since the sample (the hog exited, was killed): nothing to do now
+        }
         double eta = LimitForecast.secondsToLimit(usage, limit, rate);
-        w.quietUntilNanos = System.nanoTime() + cfg.cooldown().toNanos();
         VictimPicker.Pick pick;
         try {
             pick = picker.pick(hierarchy, w.dir, limit);
         } catch (RuntimeException e) {
+            quiet(w);
             emit(event(w, GuardEvent.Kind.ERROR, -1, null, usage, rate, eta, "choosing a victim failed: " + e));
             return;
         }
         if (pick.victim() == null) {
+            quiet(w);
             emit(event(w, pick.onlyProtected() ? GuardEvent.Kind.SKIPPED_PROTECTED : GuardEvent.Kind.NOTHING_ELIGIBLE,
                     -1, null, usage, rate, eta, why + "; " + pick.why()));
             return;
@@ -243,12 +256,20 @@ public final class OomGuard implements AutoCloseable {
         var victim = pick.victim();
         String reason = why + "; chose " + victim.comm() + ":" + victim.pid()
                 + (pick.victimCgroup().equals(w.path) ? "" : " in " + pick.victimCgroup()) + " (" + pick.why() + ")";
-        // a member can be moved out between the choice and the kill: then it is not this cgroup's to kill
-        KillProcessAction kill = new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, victim, reason,
-                Set.of(victim.pid()), safety, procRoot,
-                () -> CgroupMembership.refuseOutside(procRoot, victim.pid(), w.path));
         String before = "cgroup " + w.path + " usage " + usage + " limit " + limit + " rate " + Math.round(rate)
                 + " B/s";
+        String unexplained = new MemoryCoverage(usage, cache, pick.membersBytes(), pick.victimBytes()).refusal();
+        if (unexplained != null) {
+            decline(w, pick, usage, rate, eta, reason, unexplained, before);
+            return;
+        }
+        quiet(w);
+        // right before the signal: the victim is still this cgroup's, still the cause (re-read), and the pid is its
+        KillProcessAction kill = new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, victim, reason,
+                Set.of(victim.pid()), safety, procRoot, () -> {
+                    String outside = CgroupMembership.refuseOutside(procRoot, victim.pid(), w.path);
+                    return outside != null ? outside : recheck(w, pick, cache);
+                });
         if (cfg.dryRun()) {
             emit(event(w, GuardEvent.Kind.WOULD_KILL, victim.pid(), victim.comm(), usage, rate, eta, reason));
             record(kill, before, null, "dry-run");
@@ -265,6 +286,32 @@ public final class OomGuard implements AutoCloseable {
         w.rate.reset();
         emit(event(w, GuardEvent.Kind.KILLED, victim.pid(), victim.comm(), usage, rate, eta, reason));
         record(kill, before, kill.observe(), "done");
+    }
+
+    /** Starts the cooldown: one decision per cgroup per cooldown, whatever it was. */
+    private void quiet(WatchedCgroup w) {
+        w.quietUntilNanos = System.nanoTime() + cfg.cooldown().toNanos();
+    }
+
+    private String recheck(WatchedCgroup w, VictimPicker.Pick pick, long cache) {
+        long usage;
+        try {
+            usage = w.readUsage(buf);
+        } catch (IOException e) {
+            return "re-check: cannot read the usage of " + w.path + " now: " + e.getMessage();
+        }
+        return picker.recheck(pick, usage, cache);
+    }
+
+    /** Reports and audits a kill the guard would not make; like any other decision it starts the cooldown. */
+    private void decline(WatchedCgroup w, VictimPicker.Pick pick, long usage, double rate, double eta, String reason,
+                         String refusal, String before) {
+        quiet(w);
+        var victim = pick.victim();
+        emit(event(w, GuardEvent.Kind.DECLINED, victim.pid(), victim.comm(), usage, rate, eta,
+                reason + "; not killing: " + refusal));
+        record(new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, victim, reason, Set.of(victim.pid()), safety,
+                procRoot), before, null, "refused: " + refusal);
     }
 
     private GuardEvent event(WatchedCgroup w, GuardEvent.Kind kind, int pid, String comm, long usage, double rate,

@@ -1,5 +1,7 @@
 package dev.hangdoctor.guard;
 
+import dev.hangdoctor.config.GuardSettings;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,58 +39,39 @@ public final class ProcessRule {
         return new ProcessRule(null, null, nameOrUid);
     }
 
-    /** Reads a list of rule maps ({comm: ..., cgroup: ..., user: ...}); {@code key} names the list in errors. */
-    static List<ProcessRule> listFrom(Object value, String key) {
+    /** Compiles the bound prefer/avoid/protect entries; {@code key} names the list in errors ("guard.protect"). */
+    static List<ProcessRule> listFrom(List<GuardSettings.ProcessMatch> entries, String key) {
         List<ProcessRule> out = new ArrayList<>();
-        if (value == null) {
+        if (entries == null) {
             return out;
         }
-        if (!(value instanceof List<?> list)) {
-            throw new IllegalArgumentException("guard." + key + " must be a list of {comm|cgroup|user: ...} entries");
-        }
         int i = 0;
-        for (Object o : list) {
-            String where = "guard." + key + "[" + i++ + "]";
-            if (!(o instanceof Map<?, ?> m) || m.isEmpty()) {
+        for (GuardSettings.ProcessMatch m : entries) {
+            String where = key + "[" + i++ + "]";
+            if (m == null || (m.comm() == null && m.cgroup() == null && m.user() == null)) {
                 throw new IllegalArgumentException(where + " must be a map with comm, cgroup or user");
             }
             Pattern comm = null;
             CgroupGlob cg = null;
-            String user = null;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                String k = String.valueOf(e.getKey());
-                Object v = e.getValue();
-                if (v == null || v instanceof Map || v instanceof List) {
-                    throw new IllegalArgumentException(where + "." + k + " must be a single value");
-                }
-                String s = String.valueOf(v);
-                switch (k) {
-                    case "comm" -> {
-                        try {
-                            comm = Pattern.compile(s);
-                        } catch (PatternSyntaxException ex) {
-                            throw new IllegalArgumentException(where + ".comm '" + s + "' is not a regex: "
-                                    + ex.getDescription());
-                        }
-                    }
-                    case "cgroup" -> {
-                        try {
-                            cg = CgroupGlob.parse(s);
-                        } catch (IllegalArgumentException ex) {
-                            throw new IllegalArgumentException(where + ".cgroup: " + ex.getMessage());
-                        }
-                    }
-                    case "user" -> {
-                        if (s.isBlank()) {
-                            throw new IllegalArgumentException(where + ".user is empty");
-                        }
-                        user = s.trim();
-                    }
-                    default -> throw new IllegalArgumentException(where + ": unknown key '" + k
-                            + "' (known: comm, cgroup, user)");
+            if (m.comm() != null) {
+                try {
+                    comm = Pattern.compile(m.comm());
+                } catch (PatternSyntaxException ex) {
+                    throw new IllegalArgumentException(where + ".comm '" + m.comm() + "' is not a regex: "
+                            + ex.getDescription());
                 }
             }
-            out.add(new ProcessRule(comm, cg, user));
+            if (m.cgroup() != null) {
+                try {
+                    cg = CgroupGlob.parse(m.cgroup());
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(where + ".cgroup: " + ex.getMessage());
+                }
+            }
+            if (m.user() != null && m.user().isBlank()) {
+                throw new IllegalArgumentException(where + ".user is empty");
+            }
+            out.add(new ProcessRule(comm, cg, m.user() == null ? null : m.user().trim()));
         }
         return out;
     }

@@ -8,6 +8,7 @@ import dev.hangdoctor.diagnose.OomVictimChooser;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
+import dev.hangdoctor.procfs.PidStatus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,15 @@ final class VictimPicker {
     /** PF_EXITING: the process is already on its way out (killed by someone, the kernel's OOM killer included). */
     private static final long PF_EXITING = 0x00000004L;
 
-    /** The outcome: a victim, or none with the reason (and whether protection was what stopped it). */
-    record Pick(ProcessIdentity victim, String victimCgroup, String why, boolean onlyProtected) {
+    /**
+     * The outcome: a victim, or none with the reason (and whether protection was what stopped it); with the resident
+     * memory and page tables of every member read (protected ones too) and of the victim, in bytes.
+     */
+    record Pick(ProcessIdentity victim, String victimCgroup, String why, boolean onlyProtected, long membersBytes,
+                long victimBytes) {
+        Pick(ProcessIdentity victim, String victimCgroup, String why, boolean onlyProtected) {
+            this(victim, victimCgroup, why, onlyProtected, 0, 0);
+        }
     }
 
     private final Path procRoot;
@@ -65,6 +73,17 @@ final class VictimPicker {
                     + read.unreadable().get(0), false);
         }
         Evidence facts = read.evidence();
+        long membersBytes = 0;
+        for (Task t : facts.tasks()) {
+            boolean exiting = t.flags() != null && (t.flags() & PF_EXITING) != 0;
+            if (t.rssKb() == null && !t.isKernelThread() && !exiting) {
+                // a live process without memory lines (its leader thread exited while others run): its memory is
+                // unknown, and ranking without it is ranking without a member
+                return new Pick(null, null, "the memory of " + t.comm() + ":" + t.pid() + " cannot be read (no VmRSS"
+                        + " in its status), not choosing", false);
+            }
+            membersBytes += footprint(t);
+        }
         List<Integer> prefer = new ArrayList<>();
         List<Integer> plain = new ArrayList<>();
         List<Integer> avoid = new ArrayList<>();
@@ -125,7 +144,8 @@ final class VictimPicker {
                 String refused = safety.refuseKill(id, Set.of(t.pid()));
                 if (refused == null) {
                     String tier = tierNames[i].isEmpty() ? "" : tierNames[i] + ", ";
-                    return new Pick(id, where.get(t.pid()), tier + choice.get().why(), false);
+                    return new Pick(id, where.get(t.pid()), tier + choice.get().why(), false, membersBytes,
+                            footprint(t));
                 }
                 pool.remove(Integer.valueOf(t.pid()));
             }
@@ -136,6 +156,34 @@ final class VictimPicker {
         return new Pick(null, null, where.isEmpty() ? "no processes in the cgroup"
                 : where.size() + " process(es), none may be killed (kernel threads, oom_score_adj -1000, init, self)",
                 false);
+    }
+
+    /** What killing {@code t} gives back to its cgroup: resident memory and page tables (swap is not in usage). */
+    static long footprint(Task t) {
+        return ((t.rssKb() == null ? 0 : t.rssKb()) + (t.pageTablesKb() == null ? 0 : t.pageTablesKb())) << 10;
+    }
+
+    /**
+     * The victim's facts read again right before the kill, with the usage just read: why the choice no longer holds
+     * (the victim is gone, exiting or shrank to a bystander's share of the usage), or null when it still does.
+     */
+    String recheck(Pick pick, long usageBytes, long reclaimableBytes) {
+        ProcessIdentity v = pick.victim();
+        OomFacts.Members read = OomFacts.read(procRoot, List.of(v.pid()));
+        if (!read.unreadable().isEmpty()) {
+            return "re-check: " + read.unreadable().get(0);
+        }
+        Task t = read.evidence().taskOrNull(v.pid());
+        if (t == null || t.startTime() == null || t.startTime() != v.startTime()) {
+            return "re-check: " + v.comm() + ":" + v.pid() + " exited since it was chosen";
+        }
+        if (t.flags() != null && (t.flags() & PF_EXITING) != 0) {
+            return "re-check: " + v.comm() + ":" + v.pid() + " is already exiting";
+        }
+        long now = footprint(t);
+        long members = Math.max(0, pick.membersBytes() - pick.victimBytes()) + now;
+        String refused = new MemoryCoverage(usageBytes, reclaimableBytes, members, now).refusal();
+        return refused == null ? null : "re-check: " + refused;
     }
 
     /**
@@ -190,15 +238,10 @@ final class VictimPicker {
     /** The real uid from /proc/PID/status, or null. */
     private Integer uid(int pid) {
         try {
-            for (String line : ProcFile.read(procRoot.resolve(Integer.toString(pid)).resolve("status")).split("\n")) {
-                if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
+            return PidStatus.parse(ProcFile.readBytes(PidStatus.path(procRoot, pid))).uid();
+        } catch (IOException e) {
             return null;
         }
-        return null;
     }
 
     /** Resolves user names in the rules to uids through the host's passwd file; an unknown name is an error. */

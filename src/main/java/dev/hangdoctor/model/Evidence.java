@@ -36,6 +36,7 @@ public final class Evidence {
     private final List<UffdHandle> uffds = new ArrayList<>();
     private final Set<String> formats = new LinkedHashSet<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<String> history = new ArrayList<>();
     private long goroutinesDropped;
     private int nextAnonymousPid = -1;
     private boolean live;
@@ -152,8 +153,40 @@ public final class Evidence {
         }
     }
 
+    /**
+     * Moves the kernel events {@code past} describes (a sentence saying when and why) out of the current picture
+     * into {@link #history()}: a hung-task report about a task that has since exited is no hang now. When every
+     * kept event of a kind is past, the ones dropped beyond the cap are taken as past too.
+     */
+    public void retireEvents(java.util.function.Function<KernelEvent, String> past) {
+        for (Map.Entry<KernelEventKind, List<KernelEvent>> e : events.entrySet()) {
+            List<KernelEvent> kept = new ArrayList<>();
+            for (KernelEvent ev : e.getValue()) {
+                String why = past.apply(ev);
+                if (why == null) {
+                    kept.add(ev);
+                } else if (history.size() < EVENTS_PER_KIND && !history.contains(why)) {
+                    history.add(why);
+                }
+            }
+            int retired = e.getValue().size() - kept.size();
+            if (retired == 0) {
+                continue;
+            }
+            long total = eventCounts.getOrDefault(e.getKey(), 0L);
+            long overflow = total - e.getValue().size();
+            eventCounts.put(e.getKey(), kept.isEmpty() ? 0L : kept.size() + Math.max(0, overflow));
+            e.setValue(kept);
+        }
+    }
+
     public void addMemCgroup(MemCgroup c) { memCgroups.add(c); }
     public void addFuseConnection(FuseConnection c) { fuseConnections.add(c); }
+
+    /** Sets each connection's waiting count at the end of a live scan's window, by connection id. */
+    public void fuseWaitingAfter(Map<Integer, Long> after) {
+        fuseConnections.replaceAll(c -> after.containsKey(c.id()) ? c.withWaitingAfter(after.get(c.id())) : c);
+    }
     public void addUffd(UffdHandle u) { uffds.add(u); }
     public void addFormat(String f) { formats.add(f); }
     public void warn(String w) { if (warnings.size() < 100 && !warnings.contains(w)) warnings.add(w); }
@@ -185,6 +218,8 @@ public final class Evidence {
     public List<UffdHandle> uffds() { return Collections.unmodifiableList(uffds); }
     public Set<String> formats() { return Collections.unmodifiableSet(formats); }
     public List<String> warnings() { return Collections.unmodifiableList(warnings); }
+    /** Kernel messages about what is no longer so (tasks gone or running again), each with when it was logged. */
+    public List<String> history() { return Collections.unmodifiableList(history); }
     public boolean live() { return live; }
 
     /** True when nothing at all was recognised: not even a log prefix, so the input is not evidence. */
@@ -253,6 +288,7 @@ public final class Evidence {
         uffds.addAll(o.uffds);
         formats.addAll(o.formats);
         o.warnings.forEach(this::warn);
+        o.history.stream().filter(h -> !history.contains(h)).forEach(history::add);
         live |= o.live;
         savedReport |= o.savedReport;
         hungTaskNotices += o.hungTaskNotices;

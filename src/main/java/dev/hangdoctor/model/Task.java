@@ -34,6 +34,7 @@ public final class Task {
     private Long contextSwitches;
     private Double stuckSeconds;
     private String pidNamespace;
+    private java.util.Set<Integer> fuseConnections = java.util.Set.of();
     private Long swapKb;
     private Long pageTablesKb;
     private Integer oomScoreAdj;
@@ -80,6 +81,8 @@ public final class Task {
     public Double stuckSeconds() { return stuckSeconds; }
     /** The task's pid namespace as /proc/PID/ns/pid names it ("pid:[4026531836]"), when a live scan read it. */
     public String pidNamespace() { return pidNamespace; }
+    /** FUSE connections the process uses (open files, cwd on the mount; live scans): the ones its FUSE waits are on. */
+    public java.util.Set<Integer> fuseConnections() { return fuseConnections; }
     /** VmSwap of /proc/PID/status, kB. */
     public Long swapKb() { return swapKb; }
     /** VmPTE of /proc/PID/status, kB: page tables count in the OOM killer's badness. */
@@ -114,6 +117,7 @@ public final class Task {
     public Task contextSwitches(Long v) { contextSwitches = v; return this; }
     public Task stuckSeconds(Double v) { stuckSeconds = v; return this; }
     public Task pidNamespace(String v) { pidNamespace = v; return this; }
+    public Task fuseConnections(java.util.Set<Integer> v) { fuseConnections = java.util.Set.copyOf(v); return this; }
     public Task swapKb(Long v) { swapKb = v; return this; }
     public Task pageTablesKb(Long v) { pageTablesKb = v; return this; }
     public Task oomScoreAdj(Integer v) { oomScoreAdj = v; return this; }
@@ -192,6 +196,7 @@ public final class Task {
         }
         if (source == null) source = o.source;
         if (pidNamespace == null) pidNamespace = o.pidNamespace;
+        if (fuseConnections.isEmpty()) fuseConnections = o.fuseConnections;
         if (swapKb == null) swapKb = o.swapKb;
         if (pageTablesKb == null) pageTablesKb = o.pageTablesKb;
         if (oomScoreAdj == null) oomScoreAdj = o.oomScoreAdj;
@@ -209,7 +214,7 @@ public final class Task {
         c.journalInfo = journalInfo; c.lastRunNanos = lastRunNanos; c.active = active; c.unreadable = unreadable;
         c.contextSwitches = contextSwitches; c.stuckSeconds = stuckSeconds;
         c.swapKb = swapKb; c.pageTablesKb = pageTablesKb; c.oomScoreAdj = oomScoreAdj; c.startTime = startTime;
-        c.source = source; c.pidNamespace = pidNamespace; c.notes.addAll(notes); c.lockOwnerHints.addAll(lockOwnerHints);
+        c.source = source; c.pidNamespace = pidNamespace; c.fuseConnections = fuseConnections; c.notes.addAll(notes); c.lockOwnerHints.addAll(lockOwnerHints);
         return c;
     }
 

@@ -1,6 +1,7 @@
 package dev.hangdoctor.parse;
 
 import dev.hangdoctor.procfs.PidStat;
+import dev.hangdoctor.procfs.ProcNumbers;
 
 /**
  * The fields hangdoctor uses from one /proc/PID/stat (or task/TID/stat) line. {@code comm} is what lies between the
@@ -17,18 +18,10 @@ public record ProcStat(int pid, String comm, char state, Integer ppid, Long flag
     }
 
     static Integer parseInt(String s) {
-        Long v = parseLong(s);
-        return v == null || v > Integer.MAX_VALUE || v < Integer.MIN_VALUE ? null : v.intValue();
+        return ProcNumbers.parseInt(s);
     }
 
     static Long parseLong(String s) {
-        if (s == null || s.isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return ProcNumbers.parseLong(s);
     }
 }

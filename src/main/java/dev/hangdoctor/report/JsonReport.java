@@ -89,6 +89,7 @@ public final class JsonReport {
         strings(g, "logLines", d.logLines());
         strings(g, "goroutines", d.goroutines());
         strings(g, "warnings", d.warnings());
+        strings(g, "history", d.history());
         graph(g, d.graph());
         g.writeObjectFieldStart("host");
         for (Map.Entry<String, String> e : d.hostFacts().entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {

@@ -53,6 +53,11 @@ public final class TerminalReport {
             sb.append('\n').append(c("1", "Kernel log")).append('\n');
             d.logLines().forEach(l -> sb.append("  ").append(l).append('\n'));
         }
+        if (!d.history().isEmpty()) {
+            sb.append('\n').append(c("1", "History (kernel messages about hangs that are over; not a hang now)"))
+                    .append('\n');
+            d.history().forEach(l -> sb.append("  ").append(l).append('\n'));
+        }
         if (!d.goroutines().isEmpty()) {
             sb.append('\n').append(c("1", "Stuck goroutines (user-space callers)")).append('\n');
             d.goroutines().forEach(l -> sb.append("  ").append(l).append('\n'));

@@ -1,11 +1,12 @@
 package dev.hangdoctor.watch;
 
+import dev.hangdoctor.procfs.FuseConnectionDir;
 import dev.hangdoctor.collect.TimedReader;
 import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.parse.CgroupFiles;
-import dev.hangdoctor.parse.FdinfoFile;
+import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.nio.file.Files;
@@ -118,6 +119,8 @@ public final class CheapSampler {
     private int cursorIdx;
     private Set<Integer> fuseHolders = Set.of();
     private volatile Set<Integer> hot = Set.of();
+    /** Fingerprint of every condition held past the threshold in the last sample ({@link #stuckPrint}). */
+    private long stuckPrint;
     private final Map<Integer, Long> fuseSince = new HashMap<>();
     private final Map<String, Long> oomSince = new HashMap<>();
     private final Map<String, Long> uffdSince = new HashMap<>();
@@ -143,6 +146,7 @@ public final class CheapSampler {
         reads = 0;
         List<Trigger> triggers = new ArrayList<>();
         long deadline = t0 + Duration.ofSeconds(5).toNanos();
+        long print = 0;
 
         Result top = reader.run(Op.list(proc), false, PER_OP, deadline);
         reads++;
@@ -180,6 +184,7 @@ public final class CheapSampler {
             }
             if (t.state == 'D' && t.dSince != 0 && t0 - t.dSince >= stuckAfter) {
                 stuck++;
+                print += mix(e.getKey() * 0x9E3779B97F4A7C15L + t.start);
                 if (triggers.size() < 20) {
                     triggers.add(new Trigger("D:" + e.getKey() + "@" + t.start, t.comm() + ":" + e.getKey()
                             + " in D for " + (t0 - t.dSince) / 1_000_000_000 + " s"));
@@ -202,6 +207,12 @@ public final class CheapSampler {
         hotNow.addAll(fuseHolders);
         hotNow.remove(-1);
         hot = Set.copyOf(hotNow);
+        for (Trigger t : triggers) {
+            if (!t.key().startsWith("D:")) {
+                print += mix(t.key().hashCode());
+            }
+        }
+        stuckPrint = print;
         Double load1 = null;
         Map<String, Double> psi = new TreeMap<>();
         List<Op> host = List.of(Op.read(proc.resolve("loadavg")), Op.read(proc.resolve("pressure/cpu")),
@@ -228,6 +239,24 @@ public final class CheapSampler {
      */
     public Set<Integer> hotPids() {
         return hot;
+    }
+
+    /**
+     * A fingerprint of the set of conditions that have held for the threshold in the last sample (every task in D,
+     * not only the first ones named as triggers; FUSE connections, memory cgroups, userfaultfds, unanswered stat
+     * files): equal while the same things stay stuck, 0 when nothing is. The agent uses it to leave an unchanged hang
+     * alone instead of scanning it again and again.
+     */
+    public long stuckPrint() {
+        return stuckPrint;
+    }
+
+    /** Spreads the bits of one key so that the sum over a set rarely collides (SplitMix64's finaliser). */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return z == 0 ? 1 : z;
     }
 
     /** Reads every process's stat; returns the multi-threaded ones, in pid order. */
@@ -448,7 +477,7 @@ public final class CheapSampler {
     }
 
     private int fuse(long now, long deadline, List<Trigger> triggers) {
-        Path conns = sys.resolve("fs/fuse/connections");
+        Path conns = FuseConnectionDir.all(sys);
         Result list = reader.run(Op.listDirs(conns), false, PER_OP, deadline);
         reads++;
         if (!list.ok()) {
@@ -461,7 +490,7 @@ public final class CheapSampler {
             int id = number(name);
             if (id >= 0) {
                 ids.add(id);
-                ops.add(Op.read(conns.resolve(name).resolve("waiting")));
+                ops.add(Op.read(FuseConnectionDir.waiting(conns.resolve(name))));
             }
         }
         List<Result> rs = reader.run(ops, false, PER_OP, deadline);
@@ -469,7 +498,7 @@ public final class CheapSampler {
         int total = 0;
         Set<Integer> waitingNow = new HashSet<>();
         for (int i = 0; i < ids.size(); i++) {
-            Long w = rs.get(i).ok() ? CgroupFiles.number(rs.get(i).text()) : null;
+            Long w = rs.get(i).ok() ? FuseConnectionDir.parseWaiting(rs.get(i).text()) : null;
             int id = ids.get(i);
             if (w == null || w <= 0) {
                 continue;

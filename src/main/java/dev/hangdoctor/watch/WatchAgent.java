@@ -1,20 +1,23 @@
 package dev.hangdoctor.watch;
 
 import dev.hangdoctor.collect.KmsgReader;
+import dev.hangdoctor.collect.KernelHistory;
 import dev.hangdoctor.collect.LiveSampler;
 import dev.hangdoctor.collect.TimedReader;
-import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
 
 import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.act.FuseControlMount;
 import dev.hangdoctor.guard.GuardConfig;
 import dev.hangdoctor.guard.OomGuard;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,13 +37,23 @@ import java.util.function.Consumer;
  * file read goes through a {@link TimedReader}.
  */
 public final class WatchAgent implements AutoCloseable {
+    /**
+     * Longest time an unchanged hang goes without a full scan: the incident's lastSeenAt moves at least this often.
+     * A full scan of a 10 000-thread host costs over a second of CPU, so scanning a hang that has not changed every
+     * few seconds would cost more than all the cheap samples together.
+     */
+    static final java.time.Duration UNCHANGED_RESCAN = java.time.Duration.ofMinutes(5);
+    private static final Set<KernelEventKind> OOM_KILLS = java.util.EnumSet.of(KernelEventKind.OOM_KILLED,
+            KernelEventKind.OOM_KILL_CHOSEN);
+    /** The cool-down key of kernel OOM-kill reports. */
+    private static final String OOM_KEY = "kernel:oom-kill";
     private final WatchConfig cfg;
     private final Consumer<String> log;
     private final IncidentStore store;
     private final IncidentTracker tracker;
     private final WatchMetrics metrics;
     private final CheapSampler sampler;
-    private final Diagnoser diagnoser;
+    private final DiagnosisPipeline pipeline;
     private final AutoRemediator remediator;
     private final KernelLogWatch kmsg;
     private final Timeline timeline;
@@ -59,6 +72,10 @@ public final class WatchAgent implements AutoCloseable {
     private volatile long fullScans;
     private long lastFull = Long.MIN_VALUE / 2;
     private long lastFullNanos;
+    /** The cheap sample's {@link CheapSampler#stuckPrint} when the last full scan started. */
+    private long scannedPrint;
+    /** The last full scan found a hang and saw every open incident again (none is on its way to resolving). */
+    private boolean scannedSettled;
 
     public WatchAgent(WatchConfig cfg, Consumer<String> log) throws IOException {
         this.cfg = cfg.validated();
@@ -67,11 +84,11 @@ public final class WatchAgent implements AutoCloseable {
         store.clearTmp();
         this.tracker = new IncidentTracker(store, cfg.resolveAfter(), cfg.maxIncidents(), cfg.maxBytes(),
                 w -> log.accept("warning: " + w));
-        KnowledgeBase kb = KnowledgeBase.load(cfg.rules());
-        this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker, kb,
+        this.pipeline = DiagnosisPipeline.withRules(cfg.rules());
+        cfg.checkSignatures(pipeline.signatures());
+        this.metrics = new WatchMetrics(() -> lastSample, () -> lastDiagnosis, tracker, pipeline.knowledgeBase(),
                 kernelRelease(cfg.root()));
         this.sampler = new CheapSampler(cfg.root(), cfg.stuckAfter(), cfg.threadReadsPerInterval(), new TimedReader(16));
-        this.diagnoser = new Diagnoser(kb);
         this.remediator = new AutoRemediator(cfg.root(), cfg.stateDir(), tracker, metrics, log);
         this.kmsg = cfg.kmsgDevice() == null ? null : new KernelLogWatch(cfg.kmsgDevice(), cfg.kmsgHold());
         this.timeline = new Timeline(cfg.interval());
@@ -83,13 +100,18 @@ public final class WatchAgent implements AutoCloseable {
             return this;
         }
         running = true;
+        // a watcher blind to every FUSE hang is worse than none: mount fusectl where it is missing, as systemd does
+        String fusectl = FuseControlMount.ensure(cfg.root());
+        if (fusectl != null) {
+            log.accept(fusectl);
+        }
         if (kmsg != null) {
             kmsg.start(cfg.root().resolve("proc"));
         }
         if (cfg.guard() != null) {
             // the OOM guard polls on its own thread (milliseconds matter against a fast hog); the agent only starts
             // it, feeds its events to the log and the metrics, and stops it on close
-            GuardConfig gc = GuardConfig.fromMap(cfg.guard());
+            GuardConfig gc = GuardConfig.from(cfg.guard());
             AuditLog audit = gc.dryRun() ? null : auditLog();
             guard = new OomGuard(cfg.root(), gc, audit, event -> {
                 metrics.guardAction(event.kind().name());
@@ -147,9 +169,17 @@ public final class WatchAgent implements AutoCloseable {
         if (kmsg != null) {
             kmsg.close();
         }
+        // a scan cut short by the interrupt may leave its bundle behind: the state directory keeps no scan of a
+        // stopped agent
+        if (t == null || !t.isAlive()) {
+            store.clearTmp();
+        }
     }
 
     public IncidentTracker tracker() { return tracker; }
+
+    /** The diagnosis pipeline with the configured site rules (the API diagnoses stored bundles through it). */
+    public DiagnosisPipeline pipeline() { return pipeline; }
     public WatchMetrics metrics() { return metrics; }
     public Diagnosis lastDiagnosis() { return lastDiagnosis; }
     public Instant lastScanAt() { return lastScanAt; }
@@ -243,8 +273,14 @@ public final class WatchAgent implements AutoCloseable {
                 it.remove();
             }
         }
+        // the hang the last full scan saw, still stuck exactly as it was: another scan would only say the same again.
+        // Whatever changes (a task leaves D or another joins, a FUSE connection drains) ends this at once; hangs
+        // only the kernel log shows (nothing stuck in the cheap sample) keep the rescan cadence below.
+        long print = sampler.stuckPrint();
+        boolean unchanged = scannedSettled && print != 0 && print == scannedPrint
+                && now - lastFull < UNCHANGED_RESCAN.toNanos();
         for (CheapSampler.Trigger t : s.triggers()) {
-            if (!quietUntil.containsKey(t.key())) {
+            if (!unchanged && !quietUntil.containsKey(t.key())) {
                 reasons.add(t.reason());
                 keys.add(t.key());
             }
@@ -252,6 +288,17 @@ public final class WatchAgent implements AutoCloseable {
         if (kmsg != null) {
             for (KernelEvent e : kmsg.takeHangEvents()) {
                 metrics.kernelEvent(e.kind().name());
+                if (OOM_KILLS.contains(e.kind())) {
+                    // OOM kills come in bursts on a busy host and are mostly harmless: once a scan found nothing
+                    // behind one, more of them wait out the cool-down like any other condition. An OOM kill that
+                    // does hang the host leaves tasks in D or a memory cgroup under OOM, which trigger on their own.
+                    if (quietUntil.containsKey(OOM_KEY)) {
+                        continue;
+                    }
+                    if (!keys.contains(OOM_KEY)) {
+                        keys.add(OOM_KEY);
+                    }
+                }
                 if (reasons.size() < 30) {
                     reasons.add("kernel: " + e.message());
                 }
@@ -260,7 +307,7 @@ public final class WatchAgent implements AutoCloseable {
         // a full scan of a big host costs seconds of CPU: rescan open incidents no more often than three times its
         // cost, but at least every 30 s so incidents still resolve promptly
         long rescan = Math.max(cfg.rescanEvery().toNanos(), Math.min(lastFullNanos * 3, 30_000_000_000L));
-        boolean due = !tracker.open().isEmpty() && now - lastFull >= rescan;
+        boolean due = !tracker.open().isEmpty() && now - lastFull >= rescan && !unchanged;
         boolean asked = scanRequested;
         if (reasons.isEmpty() && !due && !asked) {
             return;
@@ -269,6 +316,7 @@ public final class WatchAgent implements AutoCloseable {
         if (!reasons.isEmpty()) {
             log.accept("full scan: " + String.join("; ", reasons));
         }
+        scannedPrint = print;
         Diagnosis d = fullScan(reasons, now);
         // a condition already scanned for is not a reason again until the rescan period (hang found) or the
         // cool-down (nothing found) has passed
@@ -291,14 +339,20 @@ public final class WatchAgent implements AutoCloseable {
             if (kmsg != null) {
                 KmsgReader.Result r = kmsg.recent();
                 if (!r.lines().isEmpty()) {
-                    ev.mergeFrom(r.toEvidence());
+                    // as scan does: a task the log names counts only as it is now, and reports of tasks gone or
+                    // running again are history, not a reason for an incident
+                    ev.mergeLogIntoLive(r.toEvidence());
+                    KernelHistory clock = KernelHistory.now(cfg.root().resolve("proc"));
+                    clock.retire(ev);
                     String w = KmsgReader.save(r, dir);
                     if (w != null) {
                         ev.warn(w);
                     }
+                    Files.createDirectories(dir.resolve(KernelHistory.FILE).getParent());
+                    Files.writeString(dir.resolve(KernelHistory.FILE), clock.format());
                 }
             }
-            Diagnosis d = diagnoser.diagnose(ev);
+            Diagnosis d = pipeline.diagnose(ev);
             fullScans++;
             lastDiagnosis = d;
             lastScanAt = Instant.now();
@@ -306,6 +360,7 @@ public final class WatchAgent implements AutoCloseable {
             metrics.scan("full", lastFullNanos);
             metrics.scanWarnings(ev.warnings());
             IncidentTracker.Changes c = tracker.apply(d, ev, dir, reasons, Instant.now());
+            scannedSettled = d.hangFound() && c.opened().size() + c.updated().size() == tracker.open().size();
             for (Incident i : c.opened()) {
                 metrics.opened(i.signature(), i.category());
                 log.accept("incident " + i.id() + " opened: " + i.summary());
@@ -332,6 +387,7 @@ public final class WatchAgent implements AutoCloseable {
             }
             return d;
         } catch (IOException | RuntimeException e) {
+            scannedSettled = false;
             log.accept("warning: full scan failed: " + e);
             return null;
         } finally {

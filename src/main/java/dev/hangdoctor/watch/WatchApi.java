@@ -407,10 +407,10 @@ final class WatchApi implements AutoCloseable {
         return MessageDigest.isEqual(a, b) ? null : "wrong token";
     }
 
-    private static byte[] report(Path bundle) {
+    /** The bundle diagnosed again through the agent's own pipeline: the site rules the incident was diagnosed with. */
+    private byte[] report(Path bundle) {
         try {
-            Diagnosis d = new dev.hangdoctor.diagnose.Diagnoser(dev.hangdoctor.diagnose.kb.KnowledgeBase.load(List.of()))
-                    .diagnose(dev.hangdoctor.collect.EvidenceLoader.load(bundle.toString(), InputStream.nullInputStream()));
+            Diagnosis d = agent.pipeline().diagnose(dev.hangdoctor.collect.EvidenceLoader.load(bundle.toString(), InputStream.nullInputStream()));
             return dev.hangdoctor.report.HtmlReport.render(d).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

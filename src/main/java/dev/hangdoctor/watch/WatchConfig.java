@@ -1,26 +1,22 @@
 package dev.hangdoctor.watch;
 
-import dev.hangdoctor.config.DurationText;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hangdoctor.config.ConfigYaml;
+import dev.hangdoctor.config.GuardSettings;
+import dev.hangdoctor.config.NearestNames;
+import dev.hangdoctor.config.WatchSettings;
+import dev.hangdoctor.guard.GuardConfig;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Everything `hangdoctor watch` can be told, from a YAML file (keys as in {@link #fromMap}) with command-line
+ * Everything `hangdoctor watch` can be told, from a YAML file ({@link WatchSettings}) with command-line
  * overrides on top. Unknown keys are an error, so a typo never silently turns a safety switch off.
  *
  * <pre>
@@ -32,10 +28,10 @@ import java.util.regex.Pattern;
  * scan: {window: 1s, deadline: 8s, rescanEvery: 3s, cooldown: 30s, resolveAfter: 2}
  * kmsg: {device: /dev/kmsg, hold: 30s}
  * retention: {maxIncidents: 200, maxBytes: 512MiB}
- * remediate: {enabled: false, signatures: [hung-fuse-daemon]}
+ * remediate: {enabled: false, signatures: [fuse-daemon-hung]}
  * api: {allowActions: false, tokenFile: /etc/hangdoctor/token}
  * rules: [/etc/hangdoctor/rules]
- * guard: {...}            # handed to the OOM guard as is
+ * guard: {...}            # the OOM guard's section ({@link GuardSettings})
  * </pre>
  */
 public record WatchConfig(
@@ -58,17 +54,12 @@ public record WatchConfig(
         boolean allowActions,
         Path tokenFile,
         List<Path> rules,
-        Map<String, Object> guard,
+        GuardSettings guard,
         Path root) {
-
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|MiB|GiB|K|M|G|KB|MB|GB)");
-    private static final Set<String> TOP = Set.of("interval", "stuckAfter", "listen", "stateDir", "threadReadsPerInterval",
-            "scan", "kmsg", "retention", "remediate", "api", "rules", "guard");
 
     public WatchConfig {
         remediateSignatures = Set.copyOf(remediateSignatures);
         rules = List.copyOf(rules);
-        guard = guard == null ? null : Map.copyOf(guard);
     }
 
     /** The defaults: 1 s samples, 10 s threshold, loopback API, nothing acts. */
@@ -79,62 +70,74 @@ public record WatchConfig(
                 200, 512L << 20, false, Set.of(), false, null, List.of(), null, Path.of("/"));
     }
 
-    /** Reads a YAML config file; an empty file gives the defaults. */
+    /** Reads a YAML config file; an empty file gives the defaults. Mistakes are one line naming file, line and key. */
     public static WatchConfig load(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-            return defaults();
-        }
-        Object tree = new ObjectMapper(new YAMLFactory()).readValue(bytes, Object.class);
-        if (tree == null) {
-            return defaults();
-        }
-        if (!(tree instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException(file + ": expected a mapping at the top");
-        }
         try {
-            return fromMap(stringKeys(m, "top level"));
+            return from(ConfigYaml.read(file, WatchSettings.class));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            String m = e.getMessage();
+            throw m.startsWith(file.toString()) ? e : new IllegalArgumentException(file + ": " + m, e);
         }
     }
 
-    /** Builds a config from a parsed YAML mapping, starting from the defaults. */
+    /** Builds a config from a parsed YAML mapping (tests), starting from the defaults. */
     public static WatchConfig fromMap(Map<String, Object> m) {
-        unknown(m.keySet(), TOP, "");
+        return from(ConfigYaml.bind(m, WatchSettings.class, ""));
+    }
+
+    /** Applies the bound file over the defaults and checks the result; null is the defaults. */
+    public static WatchConfig from(WatchSettings s) {
         WatchConfig d = defaults();
-        Map<String, Object> scan = section(m, "scan", Set.of("window", "deadline", "rescanEvery", "cooldown", "resolveAfter"));
-        Map<String, Object> kmsg = section(m, "kmsg", Set.of("device", "hold"));
-        Map<String, Object> ret = section(m, "retention", Set.of("maxIncidents", "maxBytes"));
-        Map<String, Object> rem = section(m, "remediate", Set.of("enabled", "signatures"));
-        Map<String, Object> api = section(m, "api", Set.of("allowActions", "tokenFile"));
-        Map<String, Object> guard = m.containsKey("guard") ? section(m, "guard", null) : null;
-        if (guard != null) {
-            // a typo in the guard's section must stop the agent at start, not leave containers unguarded
-            dev.hangdoctor.guard.GuardConfig.fromMap(guard);
+        if (s == null) {
+            return d;
         }
-        WatchConfig c = new WatchConfig(
-                duration(m, "interval", d.interval()),
-                duration(m, "stuckAfter", d.stuckAfter()),
-                m.containsKey("listen") ? String.valueOf(m.get("listen")) : d.listen(),
-                m.containsKey("stateDir") ? Path.of(String.valueOf(m.get("stateDir"))) : d.stateDir(),
-                (int) number(m, "threadReadsPerInterval", d.threadReadsPerInterval()),
-                duration(scan, "scan.window", "window", d.scanWindow()),
-                duration(scan, "scan.deadline", "deadline", d.scanDeadline()),
-                duration(scan, "scan.rescanEvery", "rescanEvery", d.rescanEvery()),
-                duration(scan, "scan.cooldown", "cooldown", d.cooldown()),
-                (int) number(scan, "resolveAfter", d.resolveAfter()),
-                kmsg.containsKey("device") ? devicePath(kmsg.get("device")) : d.kmsgDevice(),
-                duration(kmsg, "kmsg.hold", "hold", d.kmsgHold()),
-                (int) number(ret, "maxIncidents", d.maxIncidents()),
-                ret.containsKey("maxBytes") ? size(ret.get("maxBytes")) : d.maxBytes(),
-                bool(rem, "remediate.enabled", "enabled", false),
-                new TreeSet<>(strings(rem.get("signatures"), "remediate.signatures")),
-                bool(api, "api.allowActions", "allowActions", false),
-                api.get("tokenFile") == null ? null : Path.of(String.valueOf(api.get("tokenFile"))),
-                strings(m.get("rules"), "rules").stream().map(Path::of).toList(),
-                guard, d.root());
-        return c.validated();
+        WatchSettings.Scan scan = or(s.scan(), new WatchSettings.Scan(null, null, null, null, null));
+        WatchSettings.Kmsg kmsg = or(s.kmsg(), new WatchSettings.Kmsg(null, null));
+        WatchSettings.Retention ret = or(s.retention(), new WatchSettings.Retention(null, null));
+        WatchSettings.Remediate rem = or(s.remediate(), new WatchSettings.Remediate(null, null));
+        WatchSettings.Api api = or(s.api(), new WatchSettings.Api(null, null));
+        if (s.guard() != null) {
+            // a typo in the guard's section must stop the agent at start, not leave containers unguarded
+            GuardConfig.from(s.guard());
+        }
+        return new WatchConfig(
+                or(s.interval(), d.interval()),
+                or(s.stuckAfter(), d.stuckAfter()),
+                or(s.listen(), d.listen()),
+                s.stateDir() == null ? d.stateDir() : Path.of(s.stateDir()),
+                or(s.threadReadsPerInterval(), d.threadReadsPerInterval()),
+                or(scan.window(), d.scanWindow()),
+                or(scan.deadline(), d.scanDeadline()),
+                or(scan.rescanEvery(), d.rescanEvery()),
+                or(scan.cooldown(), d.cooldown()),
+                or(scan.resolveAfter(), d.resolveAfter()),
+                kmsg.device() == null ? d.kmsgDevice() : devicePath(kmsg.device()),
+                or(kmsg.hold(), d.kmsgHold()),
+                or(ret.maxIncidents(), d.maxIncidents()),
+                or(ret.maxBytes(), d.maxBytes()),
+                or(rem.enabled(), false),
+                new TreeSet<>(or(rem.signatures(), List.of())),
+                or(api.allowActions(), false),
+                api.tokenFile() == null ? null : Path.of(api.tokenFile()),
+                or(s.rules(), List.<String>of()).stream().map(Path::of).toList(),
+                s.guard(), d.root()).validated();
+    }
+
+    private static <T> T or(T v, T dflt) {
+        return v == null ? dflt : v;
+    }
+
+    /**
+     * Refuses remediation signatures the knowledge base does not know: one line naming the unknown id and the nearest
+     * known ones, since a misspelt id would otherwise leave a hang alone that the operator asked to have fixed.
+     */
+    public void checkSignatures(Collection<String> knownIds) {
+        for (String sig : remediateSignatures) {
+            if (!knownIds.contains(sig)) {
+                throw new IllegalArgumentException("remediate.signatures: unknown signature '" + sig + "' (nearest known: "
+                        + String.join(", ", NearestNames.of(sig, knownIds, 3)) + ")");
+            }
+        }
     }
 
     /** Checks the numbers make sense together; returns this. */
@@ -218,6 +221,13 @@ public record WatchConfig(
                 remediateSignatures, allow, token, rules, guard, root);
     }
 
+    /** Extra knowledge-base directories (the site's rules). */
+    public WatchConfig withRules(List<Path> dirs) {
+        return new WatchConfig(interval, stuckAfter, listen, stateDir, threadReadsPerInterval, scanWindow, scanDeadline,
+                rescanEvery, cooldown, resolveAfter, kmsgDevice, kmsgHold, maxIncidents, maxBytes, remediate,
+                remediateSignatures, allowActions, tokenFile, dirs, guard, root);
+    }
+
     public WatchConfig withRemediation(boolean on, Set<String> signatures) {
         return new WatchConfig(interval, stuckAfter, listen, stateDir, threadReadsPerInterval, scanWindow, scanDeadline,
                 rescanEvery, cooldown, resolveAfter, kmsgDevice, kmsgHold, maxIncidents, maxBytes, on, signatures,
@@ -235,112 +245,7 @@ public record WatchConfig(
         return remediate && remediateSignatures.contains(signature);
     }
 
-    // ---- YAML helpers
-
-    private static Path devicePath(Object v) {
-        String s = String.valueOf(v);
+    private static Path devicePath(String s) {
         return s.equals("off") || s.equals("false") ? null : Path.of(s);
-    }
-
-    private static Map<String, Object> section(Map<String, Object> m, String key, Set<String> known) {
-        Object v = m.get(key);
-        if (v == null) {
-            return Map.of();
-        }
-        if (!(v instanceof Map<?, ?> sub)) {
-            throw new IllegalArgumentException(key + ": expected a mapping");
-        }
-        Map<String, Object> out = stringKeys(sub, key);
-        if (known != null) {
-            unknown(out.keySet(), known, key + ".");
-        }
-        return out;
-    }
-
-    private static Map<String, Object> stringKeys(Map<?, ?> m, String where) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(String.valueOf(k), v));
-        return out;
-    }
-
-    private static void unknown(Set<String> keys, Set<String> known, String prefix) {
-        for (String k : keys) {
-            if (!known.contains(k)) {
-                throw new IllegalArgumentException("unknown key " + prefix + k + " (known: " + String.join(", ",
-                        new TreeSet<>(known)) + ")");
-            }
-        }
-    }
-
-    private static Duration duration(Map<String, Object> m, String key, Duration dflt) {
-        return duration(m, key, key, dflt);
-    }
-
-    private static Duration duration(Map<String, Object> m, String name, String key, Duration dflt) {
-        Object v = m.get(key);
-        return v == null ? dflt : parseDuration(String.valueOf(v), name);
-    }
-
-    /** "10s", "500ms", "2m", "1h", or a bare number of seconds. */
-    public static Duration parseDuration(String s, String name) {
-        return DurationText.parse(s, "s", name);
-    }
-
-    /** "512MiB", "2GiB", "1048576", "100M" (binary units either way). */
-    public static long size(Object v) {
-        String s = String.valueOf(v).trim();
-        Matcher mt = SIZE.matcher(s);
-        if (!mt.matches()) {
-            throw new IllegalArgumentException("retention.maxBytes: '" + s + "' is not a size (examples: 512MiB, 2GiB)");
-        }
-        long n = Long.parseLong(mt.group(1));
-        return switch (mt.group(2).toUpperCase(Locale.ROOT)) {
-            case "K", "KB", "KIB" -> n << 10;
-            case "M", "MB", "MIB" -> n << 20;
-            case "G", "GB", "GIB" -> n << 30;
-            default -> n;
-        };
-    }
-
-    private static long number(Map<String, Object> m, String key, long dflt) {
-        Object v = m.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            return Long.parseLong(String.valueOf(v).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
-        }
-    }
-
-    private static boolean bool(Map<String, Object> m, String name, String key, boolean dflt) {
-        Object v = m.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        throw new IllegalArgumentException(name + ": expected true or false, not '" + v + "'");
-    }
-
-    private static List<String> strings(Object v, String name) {
-        List<String> out = new ArrayList<>();
-        if (v == null) {
-            return out;
-        }
-        if (v instanceof List<?> l) {
-            l.forEach(x -> out.add(String.valueOf(x)));
-            return out;
-        }
-        if (v instanceof String s) {
-            out.add(s);
-            return out;
-        }
-        throw new IllegalArgumentException(name + ": expected a list");
     }
 }

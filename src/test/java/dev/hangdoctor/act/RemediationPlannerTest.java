@@ -99,6 +99,28 @@ class RemediationPlannerTest {
                 .singleElement().asString().contains("choose one with --connection N");
     }
 
+    /**
+     * Callers that say nothing of their connection (a flush whose fd is already closed) and two connections whose
+     * waiting requests did not drain across the window and still wait: each is provably stuck, so each is aborted,
+     * and the plan says why; a connection that drained is left alone.
+     */
+    @Test
+    void whenTheTasksDoNotSayEveryProvablyStuckConnectionIsAbortedWithWhy() throws Exception {
+        for (int id : new int[] {40, 41, 42}) {
+            Path dir = Files.createDirectories(host.resolve("sys/fs/fuse/connections/" + id));
+            Files.writeString(dir.resolve("waiting"), "2\n");
+            Files.writeString(dir.resolve("abort"), "");
+        }
+        Evidence e = new Evidence();
+        e.addFuseConnection(new FuseConnection(40, 2L, List.of("/mnt/a"), "fuse", List.of(5000), 2L));
+        e.addFuseConnection(new FuseConnection(41, 1L, List.of("/mnt/b"), "fuse", List.of(), 2L));
+        e.addFuseConnection(new FuseConnection(42, 5L, List.of("/mnt/busy"), "fuse", List.of(5001), 1L));
+        RemediationPlanner.Plan p = planner().plan(List.of(finding("fuse-flush-exit-pidns", 4889, RemedyIds.FUSE_ABORT)), e);
+        assertThat(p.actions()).extracting(a -> ((FuseAbortAction) a).connectionId()).containsExactly(40, 41);
+        assertThat(p.notes()).singleElement().asString().contains("do not say which connection")
+                .contains("40, 41 made no progress across the scan's window");
+    }
+
     /** The hung mount went away between the scan and the plan, and a new mount elsewhere got its number. */
     @Test
     void aConnectionNumberNowMountedElsewhereIsRefused() throws Exception {

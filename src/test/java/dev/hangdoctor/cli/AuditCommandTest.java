@@ -3,6 +3,7 @@ package dev.hangdoctor.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hangdoctor.diagnose.audit.HostTree;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +123,7 @@ class AuditCommandTest {
     }
 
     /** Live: audits this machine. Checks only that it completes and names the running kernel. */
+    @Tag("live")
     @Test
     void liveHost() throws Exception {
         Path osrelease = Path.of("/proc/sys/kernel/osrelease");

@@ -25,6 +25,17 @@ class BadInputTest {
     }
 
     @Test
+    void aWatchConfigMistakeIsOneLineNamingFileLineAndKey() throws IOException {
+        Path f = Files.writeString(dir.resolve("watch.yaml"), "interval: 1s\nscan:\n  windw: 2s\n");
+        assertOneLineError(CliRun.of("watch", "--config", f.toString(), "--state-dir", dir.resolve("s").toString()),
+                f + ":3: unknown key scan.windw (known: cooldown, deadline, rescanEvery, resolveAfter, window)");
+        Path g = Files.writeString(dir.resolve("remedy.yaml"), "listen: \"off\"\nkmsg: {device: \"off\"}\n"
+                + "remediate: {enabled: true, signatures: [hung-fuse-daemon]}\n");
+        assertOneLineError(CliRun.of("watch", "--config", g.toString(), "--state-dir", dir.resolve("s").toString()),
+                "unknown signature 'hung-fuse-daemon' (nearest known: fuse-daemon-hung");
+    }
+
+    @Test
     void emptyFile() throws IOException {
         Path f = Files.createFile(dir.resolve("empty.log"));
         assertOneLineError(CliRun.of("analyze", f.toString()), "empty.log", "empty");

@@ -44,7 +44,10 @@ class BundleDiagnosisTest {
         assertThat(f.get("rootCause").get("pid").asInt()).isEqualTo(4889);
         assertThat(texts(f.get("evidence"))).contains("mk2:4892 D in fuse_get_req")
                 .anySatisfy(l -> assertThat(l).startsWith("FUSE connection 40 at /tmp/h5/mnt (fuse.h5test): 2 request(s)"
-                        + " waiting; daemon mk2:4889 is alive (S) but does not answer"));
+                        + " waiting; daemon mk2:4889 never reads /dev/fuse (no thread in fuse_dev_do_read)"));
+        // the daemon is the blocker, with what is wrong with it, from its own threads' stacks
+        assertThat(f.get("blocker").asText()).isEqualTo("the daemon of FUSE connection 40 at /tmp/h5/mnt: daemon"
+                + " mk2:4889 never reads /dev/fuse (no thread in fuse_dev_do_read)");
         assertThat(texts(f.get("remediation"))).anySatisfy(l ->
                 assertThat(l).contains("echo 1 > /sys/fs/fuse/connections/40/abort").doesNotContain("<N>"));
     }

@@ -190,7 +190,7 @@ class ScanLiveTest {
             assertThat(victims(f)).contains(waiter);
             assertThat(texts(f.get("evidence"))).anySatisfy(l -> assertThat(l)
                     .startsWith(fuseLinePrefix(conn, hang.mountPoint()))
-                    .contains("daemon fusefs:" + daemon.pid() + " is alive (S) but does not answer"));
+                    .contains("daemon fusefs:" + daemon.pid() + " reads /dev/fuse but never answers"));
             assertThat(texts(f.get("remediation"))).anySatisfy(l -> assertThat(l)
                     .contains("echo 1 > /sys/fs/fuse/connections/" + conn + "/abort"));
             if (waitingConnections(doc).equals(List.of(conn))) {
@@ -236,7 +236,7 @@ class ScanLiveTest {
                     .contains("/sys/fs/fuse/connections/" + conn + "/abort"));
             if (waitingConnections(doc).equals(List.of(conn))) {
                 assertThat(rootPid(f)).isEqualTo(daemon.pid());
-                assertThat(f.get("blocker").asText()).startsWith("fusefs:" + daemon.pid() + " (T)");
+                assertThat(f.get("blocker").asText()).contains("fusefs:" + daemon.pid() + " is stopped (T)");
                 JsonNode blockerGroup = null;
                 for (JsonNode g : doc.get("stackGroups")) {
                     if (g.get("tasks").findValues("pid").stream().anyMatch(p -> p.asInt() == daemon.pid())) {
@@ -270,7 +270,7 @@ class ScanLiveTest {
                     .contains("flushpidns:" + stuck + " D in request_wait_answer <- fuse_flush, SIGKILL pending",
                             "flushpidns:" + init + " S in zap_pid_ns_processes")
                     .anySatisfy(l -> assertThat(l).startsWith(fuseLinePrefix(conn, hang.mountPoint()))
-                            .contains("daemon fusefs:" + hang.daemonPid().pid() + " is alive (S)"));
+                            .contains("daemon fusefs:" + hang.daemonPid().pid() + " reads /dev/fuse but never answers"));
             assertThat(texts(f.get("chain"))).anySatisfy(l -> assertThat(l)
                     .startsWith("flushpidns:" + init + " (S) waits for the other tasks of its pid namespace to exit")
                     .endsWith("flushpidns:" + stuck + " (D) is a task of that pid namespace that has not exited"));

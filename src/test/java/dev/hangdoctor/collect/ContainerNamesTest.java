@@ -57,12 +57,7 @@ class ContainerNamesTest {
     void aSavedBundleShowsThePodOfItsCgroupPathInEveryView() throws Exception {
         Path bundle = ProcFixtures.copyBundle(tmp.resolve("b"));
         String path = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod55c6c714_b240_4dec_9a45_57b61696ab6e.slice/cri-containerd-2032491dcae31e6746f47daa0ac74564f2843a1bd847c5e6c4eb501ca132ac36.scope";
-        try (Stream<Path> s = Files.walk(bundle.resolve("proc/4889"))) {
-            for (Path p : s.filter(p -> p.getFileName().toString().equals("cgroup")).toList()) {
-                Files.writeString(p, Files.readString(p).replaceAll("(?m)^4:memory:.*$", "4:memory:" + path)
-                        .replaceAll("(?m)^0::.*$", "0::" + path));
-            }
-        }
+        moveToCgroup(bundle.resolve("proc/4889"), path);
         com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(run("analyze", "--json", bundle.toString())).at("/findings/0/rootCause");
         assertThat(root.path("pid").asInt()).isEqualTo(4889);
@@ -75,6 +70,65 @@ class ContainerNamesTest {
         Path html = tmp.resolve("r.html");
         run("analyze", "--html", html.toString(), bundle.toString());
         assertThat(Files.readString(html)).contains("<dt>Pods</dt><dd>blocker in pod uid 55c6c714-b240-4dec-9a45-57b61696ab6e");
+    }
+
+    @Test
+    void aSavedBundleKeepsTheNamesTheScanFound() throws Exception {
+        // a host root: the proc fixture with its blocker in a containerd container, and containerd's state for it
+        Path host = ProcFixtures.copyBundle(tmp.resolve("host"));
+        String path = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod55c6c714_b240_4dec_9a45_57b61696ab6e.slice/cri-containerd-2032491dcae31e6746f47daa0ac74564f2843a1bd847c5e6c4eb501ca132ac36.scope";
+        moveToCgroup(host.resolve("proc/4889"), path);
+        Path state = STATE.resolve("run/containerd/io.containerd.runtime.v2.task/k8s.io/2032491dcae31e6746f47daa0ac74564f2843a1bd847c5e6c4eb501ca132ac36");
+        Path copy = Files.createDirectories(host.resolve(STATE.relativize(state).toString()));
+        Files.copy(state.resolve("config.json"), copy.resolve("config.json"));
+
+        Path saved = tmp.resolve("saved");
+        Evidence live = new LiveSampler(host, LiveSampler.Options.defaults().withWindow(java.time.Duration.ZERO)
+                .withKmsgDevice(null).withSaveDir(saved)).scan();
+        assertThat(live.taskOrNull(4889).container().podName()).isEqualTo("fuse-daemon-7d9f");
+        // only the names are kept, not the runtime's state file (it holds the container's environment)
+        assertThat(saved.resolve(ContainerNames.FILE)).hasContent(
+                "2032491dcae31e6746f47daa0ac74564f2843a1bd847c5e6c4eb501ca132ac36\tstorage\tfuse-daemon-7d9f\tfuse-daemon");
+        try (Stream<Path> s = Files.walk(saved)) {
+            assertThat(s.filter(p -> p.getFileName().toString().equals("config.json"))).isEmpty();
+        }
+
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run("analyze", "--json", saved.toString())).at("/findings/0/rootCause");
+        assertThat(root.path("pid").asInt()).isEqualTo(4889);
+        assertThat(root.at("/container/podNamespace").asText()).isEqualTo("storage");
+        assertThat(root.at("/container/podName").asText()).isEqualTo("fuse-daemon-7d9f");
+        assertThat(root.at("/container/containerName").asText()).isEqualTo("fuse-daemon");
+        assertThat(run("analyze", saved.toString()))
+                .contains("  pods:    blocker in pod storage/fuse-daemon-7d9f container fuse-daemon (pod uid");
+    }
+
+    @Test
+    void savedNamesThatAreNotFourFieldsAreSkipped() {
+        Evidence ev = new Evidence();
+        ev.addTask(task(10, "/kubepods/burstable/pod6e5b24a8-c8b6-11e7-b5e8-a6275109595d/447a0f0b4b1aad5d9ee27eae473451287c49f7634545f6382126d50bb824ea57"));
+        ev.addTask(task(11, "/user.slice"));
+        ContainerNames.applySaved(ev, "447a0f0b4b1aad5d9ee27eae473451287c49f7634545f6382126d50bb824ea57\tdefault\n"
+                + "garbage\n\n-\ta\tb\tc\n");
+        assertThat(ev.taskOrNull(10).container()).isNull();
+        ContainerNames.applySaved(ev, "447a0f0b4b1aad5d9ee27eae473451287c49f7634545f6382126d50bb824ea57\t-\t-\tweb\n");
+        assertThat(ev.taskOrNull(10).container().describe())
+                .isEqualTo("pod uid 6e5b24a8-c8b6-11e7-b5e8-a6275109595d container web (container 447a0f0b4b1a)");
+        assertThat(ev.taskOrNull(11).container()).isNull();
+        // and a name with a tab or a line break cannot break the format
+        ev.taskOrNull(10).container(ev.taskOrNull(10).container().withNames("a\tb", "p\nq", null));
+        assertThat(ContainerNames.format(ev)).isEqualTo(
+                "447a0f0b4b1aad5d9ee27eae473451287c49f7634545f6382126d50bb824ea57\ta?b\tp?q\tweb\n");
+    }
+
+    /** Puts every thread of a fixture process in the cgroup {@code path} (v1 memory and v2 lines). */
+    private static void moveToCgroup(Path processDir, String path) throws java.io.IOException {
+        try (Stream<Path> s = Files.walk(processDir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().equals("cgroup")).toList()) {
+                Files.writeString(p, Files.readString(p).replaceAll("(?m)^4:memory:.*$", "4:memory:" + path)
+                        .replaceAll("(?m)^0::.*$", "0::" + path));
+            }
+        }
     }
 
     private static String run(String... args) {

@@ -3,6 +3,7 @@ package dev.hangdoctor.collect;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class LiveSamplerTest {
      * The captured bundle as a "host" whose tasks change during the window: 4892 leaves D (its counters move),
      * 5213 stays in D untouched, 4891 (S in handle_userfault) exits.
      */
-    private Runnable changes(Path host) {
+    static Runnable changes(Path host) {
         return () -> {
             try {
                 Path t = host.resolve("proc/4892/task/4892");
@@ -130,6 +131,7 @@ class LiveSamplerTest {
     }
 
     /** Live: this machine's /proc and /dev/kmsg. */
+    @Tag("live")
     @Test
     void scansThisHostWithinItsDeadlineAndSeesThisJvm() throws Exception {
         assumeThat(Files.isDirectory(Path.of("/proc/self/task"))).isTrue();

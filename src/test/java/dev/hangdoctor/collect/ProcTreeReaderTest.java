@@ -6,6 +6,7 @@ import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -305,6 +306,7 @@ class ProcTreeReaderTest {
         assertThat(first.tasks()).hasSize(6);
     }
 
+    @Tag("live")
     @Test
     void liveHostRoundTripsThroughABundle() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/stat")), "needs Linux /proc");

@@ -69,7 +69,7 @@ class DeployManifestsTest {
     }
 
     @Test
-    void nodeProblemDetectorRunsTheJarAgainstTheAgentsSocket() throws Exception {
+    void nodeProblemDetectorRunsTheFastPathAgainstTheAgentsSocket() throws Exception {
         List<Object> docs = read("node-problem-detector.yaml");
         JsonNode shipped = JSON.readTree(PromTools.deployDir().resolve("npd-custom-plugin.json").toFile());
         JsonNode embedded = JSON.readTree(one(docs, ConfigMap.class, "hangdoctor-npd").getData().get("hangdoctor-plugin.json"));
@@ -78,9 +78,10 @@ class DeployManifestsTest {
         JsonNode rule = shipped.at("/rules/0");
         assertThat(rule.path("condition").asText()).isEqualTo("KernelDeadlock");
         List<String> args = JSON.convertValue(rule.path("args"), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
-        // the jar itself: no launcher, no Maven at run time
-        assertThat(rule.path("path").asText()).endsWith("/java");
-        assertThat(args).containsSequence("-jar", "/opt/hangdoctor/hangdoctor.jar", "check");
+        // the shell fast path shipped beside the jar (no JVM while the agent answers, no Maven at run time)
+        assertThat(rule.path("path").asText()).isEqualTo("/opt/hangdoctor/hangdoctor-check");
+        assertThat(PromTools.deployDir().resolve("hangdoctor-check")).isExecutable();
+        assertThat(args).containsExactly("--agent-socket", "/var/lib/hangdoctor/check.sock");
         String socket = args.get(args.indexOf("--agent-socket") + 1);
         DaemonSet npd = one(docs, DaemonSet.class, "hangdoctor-npd");
         Container c = npd.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -91,5 +92,29 @@ class DeployManifestsTest {
                 .containsSequence("--state-dir", socket.substring(0, socket.lastIndexOf('/')));
         // NPD kills a plugin at its timeout; it must fit in the interval
         assertThat(shipped.at("/pluginConfig/timeout").asText()).isEqualTo(rule.path("timeout").asText());
+    }
+
+    @Test
+    void nodeHealthCheckRemediatesOnTheConditionTheRecipeSets() throws Exception {
+        JsonNode plugin = JSON.readTree(PromTools.deployDir().resolve("npd-custom-plugin.json").toFile());
+        String condition = plugin.at("/rules/0/condition").asText();
+        JsonNode nhc = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(PromTools.deployDir().resolve("node-healthcheck.yaml").toFile());
+        assertThat(nhc.path("apiVersion").asText()).isEqualTo("remediation.medik8s.io/v1alpha1");
+        assertThat(nhc.path("kind").asText()).isEqualTo("NodeHealthCheck");
+        JsonNode spec = nhc.path("spec");
+        // the fields NHC requires: a selector, and one remediation template naming a kind that ends in Template
+        assertThat(spec.path("selector").isObject()).isTrue();
+        assertThat(spec.at("/remediationTemplate/kind").asText()).endsWith("Template");
+        assertThat(List.of("apiVersion", "kind", "name", "namespace"))
+                .allMatch(f -> !spec.path("remediationTemplate").path(f).asText().isEmpty());
+        // its defaults (Ready False/Unknown) are kept beside the hang condition, as a string status and a duration
+        assertThat(spec.path("unhealthyConditions").findValuesAsText("type")).contains("Ready", condition);
+        for (JsonNode c : spec.path("unhealthyConditions")) {
+            assertThat(c.path("status").isTextual()).as(c.toString()).isTrue();
+            assertThat(c.path("duration").asText()).as(c.toString()).matches("[0-9]+[smh]");
+        }
+        // draino has no default: the file's comment names the condition to pass it
+        assertThat(Files.readString(PromTools.deployDir().resolve("node-healthcheck.yaml"))).contains("draino [flags] " + condition);
     }
 }

@@ -2,10 +2,10 @@ package dev.hangdoctor.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.hangdoctor.parse.CgroupFiles;
-import dev.hangdoctor.parse.FdinfoFile;
-import dev.hangdoctor.parse.MountinfoEntry;
+import dev.hangdoctor.procfs.FdinfoFile;
+import dev.hangdoctor.procfs.MountinfoEntry;
 import dev.hangdoctor.parse.ProcStat;
-import dev.hangdoctor.parse.ProcStatus;
+import dev.hangdoctor.procfs.PidStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class ProcFileFuzzTest {
 
     @FuzzTest(maxDuration = "1m")
     void procStatus(byte[] data) {
-        ProcStatus s = ProcStatus.parse(FuzzInput.text(data));
+        PidStatus s = PidStatus.parse(FuzzInput.text(data));
         assertThat(s).isNotNull();
         s.contextSwitches();
     }

@@ -69,16 +69,16 @@ class GuardConfigTest {
 
     @Test
     void durationsReadAsOperatorsWriteThem() {
-        assertThat(GuardConfig.duration("x", "250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(GuardConfig.duration("x", 20)).isEqualTo(Duration.ofMillis(20));
-        assertThat(GuardConfig.duration("x", "500us")).isEqualTo(Duration.ofNanos(500_000));
-        assertThat(GuardConfig.duration("x", "1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(GuardConfig.fromMap(Map.of("horizon", "250ms")).horizon()).isEqualTo(Duration.ofMillis(250));
+        assertThat(GuardConfig.fromMap(Map.of("horizon", 20)).horizon()).isEqualTo(Duration.ofMillis(20));
+        assertThat(GuardConfig.fromMap(Map.of("interval", "500us")).interval()).isEqualTo(Duration.ofNanos(500_000));
+        assertThat(GuardConfig.fromMap(Map.of("cooldown", "1.5s")).cooldown()).isEqualTo(Duration.ofMillis(1500));
     }
 
     @Test
     void mistakesAreOneClearLine() {
         assertError("guard:\n  enabled: true\n", "guard.cgroups is empty");
-        assertError("guard:\n  treshold: 0.9\n", "unknown key 'treshold'");
+        assertError("guard:\n  treshold: 0.9\n", "unknown key guard.treshold (known: avoid, cgroups, ");
         assertError("guard:\n  threshold: 1.5\n", "guard.threshold must be a fraction");
         assertError("guard:\n  threshold: lots\n", "guard.threshold must be a fraction like 0.9 or 90%");
         assertError("guard:\n  horizon: soon\n", "guard.horizon: 'soon' is not a duration");
@@ -86,7 +86,7 @@ class GuardConfigTest {
         assertError("guard:\n  dryRun: maybe\n", "guard.dryRun must be true or false");
         assertError("guard:\n  cgroups: [\"/a/**b\"]\n", "'**' must be a whole path element");
         assertError("guard:\n  protect: [{comm: \"(\"}]\n", "guard.protect[0].comm '(' is not a regex");
-        assertError("guard:\n  prefer: [{pid: 3}]\n", "guard.prefer[0]: unknown key 'pid'");
+        assertError("guard:\n  prefer: [{pid: 3}]\n", "unknown key guard.prefer[0].pid (known: cgroup, comm, user)");
         assertError("guard:\n  avoid: sshd\n", "guard.avoid must be a list");
     }
 

@@ -123,6 +123,61 @@ class OomGuardDryRunTest {
         assertThat(e.reason()).contains("could not be read").contains("pid " + (GuardHost.PID_BASE + 1));
     }
 
+    /**
+     * The hog was OOM-killed and reaped between the usage sample and the choice (a loaded host delays the guard): it
+     * is still listed, its /proc entry is gone, and the 8 MiB bystander is the largest member left. Killing it would
+     * not bring back the 240 MiB in use, so the guard declines, says why and audits it.
+     */
+    @Test
+    void aBystanderIsNotKilledWhenTheMembersDoNotHoldTheUsage() throws Exception {
+        GuardHost h = new GuardHost(dir.resolve("h-gone")).cgroup("/docker/c1", 256, 100)
+                .process("/docker/c1", 1, "ratehog", 230, 0, 1000)
+                .process("/docker/c1", 2, "memhog", 8, 0, 1000);
+        deleteTree(h.root().resolve("proc/" + (GuardHost.PID_BASE + 1)));
+        AuditLog audit = new AuditLog(dir.resolve("state-gone"));
+        GuardEvent e = only(run(h, b -> b.dryRun(false), audit));
+        assertThat(e.kind()).isEqualTo(GuardEvent.Kind.DECLINED);
+        assertThat(e.pid()).isEqualTo(GuardHost.PID_BASE + 2);
+        assertThat(e.reason()).contains("chose memhog:" + (GuardHost.PID_BASE + 2))
+                .contains("not killing: the members hold 8 MiB of the 240 MiB in use (3%)");
+        assertThat(Files.readString(audit.file())).contains("\"result\":\"refused: the members hold 8 MiB")
+                .contains("memhog:" + (GuardHost.PID_BASE + 2));
+    }
+
+    /** Usage held by shmem or active page cache, which no process's RSS shows: no member's death would free it. */
+    @Test
+    void usageThatNoMemberHoldsIsNotAReasonToKillOne() throws Exception {
+        GuardHost h = new GuardHost(dir.resolve("h-shmem")).cgroup("/docker/c1", 256, 100)
+                .process("/docker/c1", 1, "writer", 40, 0, 1000)
+                .process("/docker/c1", 2, "sidecar", 20, 0, 33);
+        GuardEvent e = only(run(h, b -> b, null));
+        assertThat(e.kind()).isEqualTo(GuardEvent.Kind.DECLINED);
+        assertThat(e.comm()).isEqualTo("writer");
+        assertThat(e.reason()).contains("the members hold 60 MiB of the 240 MiB in use (25%)");
+        // the same members holding most of the usage: the largest goes, as before
+        h.process("/docker/c1", 3, "hog", 150, 0, 1000).usage("/docker/c1", 100);
+        assertThat(only(run(h, b -> b, null)).kind()).isEqualTo(GuardEvent.Kind.WOULD_KILL);
+    }
+
+    /** A live member whose status has no memory lines (its leader thread exited) is unknown, not small. */
+    @Test
+    void aLiveMemberWithoutMemoryLinesStopsTheChoice() throws Exception {
+        GuardHost h = host();
+        Path status = h.root().resolve("proc/" + (GuardHost.PID_BASE + 1) + "/status");
+        Files.writeString(status, Files.readString(status).replaceAll("(?m)^Vm.*\n", ""));
+        GuardEvent e = only(run(h, b -> b, null));
+        assertThat(e.kind()).isEqualTo(GuardEvent.Kind.NOTHING_ELIGIBLE);
+        assertThat(e.reason()).contains("the memory of java:" + (GuardHost.PID_BASE + 1) + " cannot be read");
+    }
+
+    private static void deleteTree(Path p) throws java.io.IOException {
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+
     /** Moved to another cgroup between the choice and the kill: not this cgroup's to kill any more. */
     @Test
     void aVictimThatLeftTheCgroupIsNotKilled() throws Exception {

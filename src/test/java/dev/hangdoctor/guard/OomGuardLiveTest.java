@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Live: a real hog fills a real 256 MiB v1 memory cgroup (kernel OOM killer on) beside a quiet sibling; the guard,
  * acting for exactly that cgroup, must kill the hog before the kernel has to, and leave the sibling alone.
  */
+@Tag("live")
 class OomGuardLiveTest {
     @TempDir
     Path state;

@@ -9,7 +9,7 @@ import java.util.Optional;
 final class FuseDaemon implements AutoCloseable {
 
     /** How the daemon answers (see src/test/c/fusefs.c). */
-    enum Mode { HUNG, NOFLUSH, HEALTHY }
+    enum Mode { HUNG, NOREAD, NOFLUSH, HEALTHY }
 
     static final String FS_TYPE = "fuse.hangdoctor-live";
 

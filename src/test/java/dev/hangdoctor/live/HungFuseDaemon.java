@@ -18,6 +18,7 @@ public final class HungFuseDaemon implements AutoCloseable {
         private int waiters = 1;
         private boolean nudgeIntoD;
         private boolean stopDaemon;
+        private boolean neverRead;
         private boolean sameName;
         private boolean serialDirops;
 
@@ -30,6 +31,12 @@ public final class HungFuseDaemon implements AutoCloseable {
         /** Interrupt each waiter once (a SIGALRM with a handler) so it sleeps in the killable wait: state D. */
         public Spec nudgeIntoD(boolean on) {
             this.nudgeIntoD = on;
+            return this;
+        }
+
+        /** The daemon answers INIT and never reads /dev/fuse again: every request stays pending. */
+        public Spec neverRead(boolean on) {
+            this.neverRead = on;
             return this;
         }
 
@@ -87,7 +94,7 @@ public final class HungFuseDaemon implements AutoCloseable {
     public static HungFuseDaemon start(Spec spec) {
         FuseDaemon daemon;
         try {
-            daemon = FuseDaemon.start(FuseDaemon.Mode.HUNG, spec.serialDirops);
+            daemon = FuseDaemon.start(spec.neverRead ? FuseDaemon.Mode.NOREAD : FuseDaemon.Mode.HUNG, spec.serialDirops);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the hung FUSE daemon: " + e, e);
         }
@@ -123,8 +130,10 @@ public final class HungFuseDaemon implements AutoCloseable {
             waiters.add(new Waiter(c.pid(), paths.get(i), stack));
         }
         int lookups = spec.sameName || spec.serialDirops ? 1 : spec.waiters;
-        // FUSE_LOOKUP is opcode 1; the daemon logs every request it reads
-        daemon.helper().awaitLines("req 1 ", lookups, LiveWait.SHAPE_TIMEOUT);
+        if (!spec.neverRead) {
+            // FUSE_LOOKUP is opcode 1; the daemon logs every request it reads
+            daemon.helper().awaitLines("req 1 ", lookups, LiveWait.SHAPE_TIMEOUT);
+        }
         if (spec.stopDaemon) {
             daemon.pid().signal(OwnedPid.SIGSTOP);
             LiveWait.await("daemon stopped", LiveWait.SHAPE_TIMEOUT, () -> daemon.pid().state() == 'T',

@@ -1,17 +1,14 @@
 package dev.hangdoctor.watch;
 
-import dev.hangdoctor.cli.Main;
 import dev.hangdoctor.collect.ProcFixtures;
+import dev.hangdoctor.watch.CheckFixture.Run;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,28 +26,13 @@ class CheckAgentTest {
         }
     }
 
-    private record Run(int exit, String out) {
-    }
-
     private static Run check(String... args) {
-        StringWriter out = new StringWriter();
-        String[] all = new String[args.length + 1];
-        all[0] = "check";
-        System.arraycopy(args, 0, all, 1, args.length);
-        int rc = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), all);
-        return new Run(rc, out.toString());
+        return CheckFixture.jvmCheck(args);
     }
 
     private Path startAgent(Path root) throws Exception {
-        Path state = tmp.resolve("state");
-        WatchConfig cfg = WatchConfig.defaults().withRoot(root).withStateDir(state).withListen("off")
-                .withKmsgDevice(null).withInterval(Duration.ofMillis(200)).withStuckAfter(Duration.ofHours(1));
-        agent = new WatchAgent(cfg, l -> { }).start();
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!agent.healthy() && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
-        return state.resolve(CheckSocket.FILE);
+        agent = CheckFixture.startAgent(root, tmp.resolve("state"));
+        return tmp.resolve("state").resolve(CheckSocket.FILE);
     }
 
     @Test
@@ -60,11 +42,7 @@ class CheckAgentTest {
         assertThat(Files.getPosixFilePermissions(socket)).hasSize(2); // rw-------
         // before the first full scan: no incident yet, the agent says so
         assertThat(check("--agent-socket", socket.toString())).isEqualTo(new Run(0, "OK: no hang\n"));
-        agent.requestScan();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (agent.tracker().open().isEmpty() && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
+        CheckFixture.awaitIncident(agent);
         int open = agent.tracker().open().size();
         assertThat(open).isPositive();
         // --root points at an empty host: a scan of its own would say OK, so a HANG comes from the agent

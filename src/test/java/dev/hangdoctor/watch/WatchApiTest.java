@@ -137,6 +137,34 @@ class WatchApiTest {
     }
 
     @Test
+    void anIncidentsReportPageUsesTheSiteRulesItWasDiagnosedWith() throws Exception {
+        // a site rule replacing the built-in the bundle matches, with a title only the site's copy has
+        dev.hangdoctor.diagnose.Diagnosis plain = dev.hangdoctor.diagnose.DiagnosisPipeline.withRules(List.of())
+                .diagnose(dev.hangdoctor.collect.EvidenceLoader.load(dev.hangdoctor.collect.ProcFixtures.bundle()
+                        .toString(), java.io.InputStream.nullInputStream()));
+        String signature = plain.findings().get(0).signature();
+        String builtIn = new String(getClass().getResourceAsStream("/kb/" + signature + ".yaml").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Path site = Files.createDirectories(tmp.resolve("site-rules"));
+        Files.writeString(site.resolve(signature + ".yaml"),
+                builtIn.replaceFirst("(?m)^title:.*$", "title: Site title for this fleet"));
+
+        WatchConfig cfg = WatchConfig.defaults().withRoot(host()).withStateDir(tmp.resolve("state"))
+                .withListen("127.0.0.1:0").withKmsgDevice(null).withInterval(Duration.ofMillis(200))
+                .withStuckAfter(Duration.ofHours(1)).withRules(List.of(site));
+        agent = new WatchAgent(cfg, log::add).start();
+        agent.requestScan();
+        awaitIncident();
+        String id = json(get("/api/incidents")).get("incidents").get(0).get("id").asText();
+        assertThat(json(get("/api/incidents/" + id)).get("diagnosis").get("findings").get(0).get("title").asText())
+                .isEqualTo("Site title for this fleet");
+        HttpResponse<byte[]> report = get("/api/incidents/" + id + "/report.html");
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(new String(report.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("Site title for this fleet").doesNotContain(plain.findings().get(0).title());
+    }
+
+    @Test
     void metricsExposeTheNamedSeries() throws Exception {
         start(false, null);
         agent.requestScan();

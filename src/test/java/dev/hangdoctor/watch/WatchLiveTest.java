@@ -164,6 +164,56 @@ class WatchLiveTest {
     }
 
     /**
+     * The busy host: four real hangs at once (a stopped FUSE daemon with a stat waiting, a FUSE flush in a dying pid
+     * namespace, an orphaned userfaultfd, a memcg OOM stall) are four incidents, each within the bound and each with
+     * its own stuck pids; ending one resolves its incident while the other three stay open; ending the rest resolves
+     * them.
+     */
+    @Test
+    void fourHangsAtOnceAreFourIncidentsEachResolvedOnItsOwn() throws Exception {
+        LivePreconditions.assumePidnsFuseHangs();
+        LivePreconditions.assumeUffdHangs();
+        LivePreconditions.assumeMemcgV1Hangs();
+        startAgent();
+        Instant onset = Instant.now();
+        try (HungFuseDaemon stat = HungFuseDaemon.start(new HungFuseDaemon.Spec().nudgeIntoD(true).stopDaemon(true));
+             dev.hangdoctor.live.FuseFlushPidns flush = dev.hangdoctor.live.FuseFlushPidns.start();
+             dev.hangdoctor.live.OrphanUffd uffd = dev.hangdoctor.live.OrphanUffd.start();
+             dev.hangdoctor.live.MemcgOomStall memcg = dev.hangdoctor.live.MemcgOomStall.start()) {
+            List<Integer> stuck = List.of(stat.waiters().get(0).pid().pid(), flush.stuckPid().pid(), uffd.pid().pid(),
+                    memcg.stalled().get(0).pid().pid());
+            List<String> ids = new ArrayList<>();
+            for (int pid : stuck) {
+                ObjectNode inc = awaitIncident(involving(Set.of(pid)), BOUND.plusSeconds(10));
+                Instant opened = Instant.parse(inc.get("openedAt").asText());
+                System.out.println("watch: busy host, pid " + pid + " onset to incident "
+                        + Duration.between(onset, opened).toMillis() + " ms");
+                ids.add(inc.get("id").asText());
+            }
+            assertThat(ids).as("one incident per hang").doesNotHaveDuplicates();
+
+            fix(stuck.get(0));
+            awaitResolved(ids.get(0), Duration.ofSeconds(40));
+            for (String other : ids.subList(1, ids.size())) {
+                assertThat(agent.tracker().get(other).get("state").asText()).as(other).isNotEqualTo("resolved");
+            }
+            for (int i = 1; i < stuck.size(); i++) {
+                fix(stuck.get(i));
+            }
+            for (String other : ids.subList(1, ids.size())) {
+                awaitResolved(other, Duration.ofSeconds(40));
+            }
+        }
+    }
+
+    private void fix(int pid) {
+        StringWriter out = new StringWriter();
+        int rc = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "fix", "--yes",
+                "--window", "500ms", "--pid", Integer.toString(pid), "--state-dir", state.resolve("fix").toString());
+        assertThat(rc).as(out.toString()).isZero();
+    }
+
+    /**
      * A fix asked through the API for this test's incident (a finding with a blocker: the hung daemon) takes the
      * knowledge base's remedy, fuse-abort of the daemon's own connection, and the hang ends. The agent's own
      * auto-remediation is left off: it would act on other hangs of the host too.

@@ -1,5 +1,6 @@
 package dev.hangdoctor.watch;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scan or HTTP threads). {@code -Dhangdoctor.soakSeconds=N} changes the length; bench/watch-cost.sh gives the cost
  * figures.
  */
+@Tag("live")
 class WatchSoakTest {
     private static final Duration SOAK = Duration.ofSeconds(Long.getLong("hangdoctor.soakSeconds", 180));
     /** Heap after GC may grow this much from the warmed-up state to the end. */

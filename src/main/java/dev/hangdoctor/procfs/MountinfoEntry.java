@@ -1,4 +1,8 @@
-package dev.hangdoctor.parse;
+package dev.hangdoctor.procfs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One line of /proc/PID/mountinfo (proc(5)): `42 27 0:39 / /mnt rw,nosuid - fuse.sshfs host:/ rw,user_id=0`.
@@ -6,6 +10,25 @@ package dev.hangdoctor.parse;
  */
 public record MountinfoEntry(int mountId, int major, int minor, String root, String mountPoint, String fsType,
                              String source) {
+
+    /** The mountinfo of a process ("self" for the reader's own) under a proc root. */
+    public static Path path(Path procRoot, String pid) {
+        return procRoot.resolve(pid).resolve("mountinfo");
+    }
+
+    /** Every entry of a whole file, in order; lines that are not mountinfo lines are skipped. */
+    public static List<MountinfoEntry> parseAll(String text) {
+        List<MountinfoEntry> out = new ArrayList<>();
+        if (text != null) {
+            for (String line : text.split("\n")) {
+                MountinfoEntry m = parse(line);
+                if (m != null) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
 
     /** The entry, or null when the line is not a mountinfo line. */
     public static MountinfoEntry parse(String line) {
@@ -16,13 +39,13 @@ public record MountinfoEntry(int mountId, int major, int minor, String root, Str
         if (f.length < 7) {
             return null;
         }
-        Integer id = ProcStat.parseInt(f[0]);
+        Integer id = ProcNumbers.parseInt(f[0]);
         int colon = f[2].indexOf(':');
         if (id == null || colon <= 0) {
             return null;
         }
-        Integer major = ProcStat.parseInt(f[2].substring(0, colon));
-        Integer minor = ProcStat.parseInt(f[2].substring(colon + 1));
+        Integer major = ProcNumbers.parseInt(f[2].substring(0, colon));
+        Integer minor = ProcNumbers.parseInt(f[2].substring(colon + 1));
         if (major == null || minor == null) {
             return null;
         }

@@ -1,4 +1,4 @@
-package dev.hangdoctor.parse;
+package dev.hangdoctor.procfs;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +60,16 @@ class MountinfoEntryTest {
         assertThat(MountinfoEntry.parse("# comment")).isNull();
         assertThat(MountinfoEntry.parse("1 2 x / / rw - ext4 /dev/vda rw")).isNull();
         assertThat(MountinfoEntry.parse("1 2 0:1 / / rw no dash here")).isNull();
+    }
+
+    @Test
+    void aWholeFileAndItsPath() {
+        List<MountinfoEntry> all = MountinfoEntry.parseAll(Fixtures.text("bundle-6.18/proc/self/mountinfo") + "\ngarbage\n");
+        assertThat(all).isNotEmpty().noneMatch(m -> m == null);
+        assertThat(all).hasSameSizeAs(Fixtures.text("bundle-6.18/proc/self/mountinfo").lines()
+                .filter(l -> !l.isBlank()).toList());
+        assertThat(MountinfoEntry.parseAll(null)).isEmpty();
+        assertThat(MountinfoEntry.path(java.nio.file.Path.of("bundle/proc"), "self"))
+                .isEqualTo(java.nio.file.Path.of("bundle/proc/self/mountinfo"));
     }
 }

@@ -1,5 +1,6 @@
-package dev.hangdoctor.parse;
+package dev.hangdoctor.procfs;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,6 +15,12 @@ public final class FdinfoFile {
         this.fields = fields;
     }
 
+    /** The fdinfo of descriptor {@code fd} of a process under a proc root. */
+    public static Path path(Path procRoot, int pid, int fd) {
+        return procRoot.resolve(Integer.toString(pid)).resolve("fdinfo").resolve(Integer.toString(fd));
+    }
+
+    /** Parses the whole file; at most 64 keys, the first of a repeated key wins. */
     public static FdinfoFile parse(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         if (text != null) {
@@ -32,7 +39,7 @@ public final class FdinfoFile {
     }
 
     public Long number(String key) {
-        return ProcStat.parseLong(fields.get(key));
+        return ProcNumbers.parseLong(fields.get(key));
     }
 
     /** Faults queued and not yet read by the handler. */

@@ -1,4 +1,4 @@
-package dev.hangdoctor.parse;
+package dev.hangdoctor.procfs;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,19 +1,23 @@
-package dev.hangdoctor.parse;
+package dev.hangdoctor.procfs;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fields hangdoctor uses from /proc/PID/status: identity (Name, Tgid, Pid, PPid, NSpid, NStgid), State, the
- * pending/blocked signal masks (hex, SIGKILL is bit 8), VmRSS in kB, the voluntary/nonvoluntary context switch
- * counts, and VmSwap and VmPTE in kB (with VmRSS, what the OOM killer's badness counts). Missing lines stay null:
- * kernel threads and zombies print no Vm* lines, 3.10 prints no NSpid.
+ * /proc/PID/status and /proc/PID/task/TID/status: the one parser of the fields hangdoctor uses — identity (Name,
+ * Tgid, Pid, PPid, NSpid, NStgid), the real uid, State, the pending/blocked signal masks (hex, SIGKILL is bit 8),
+ * VmRSS in kB, the voluntary/nonvoluntary context switch counts, and VmSwap and VmPTE in kB (with VmRSS, what the OOM
+ * killer's badness counts). Missing lines stay null: kernel threads and zombies print no Vm* lines, 3.10 prints no
+ * NSpid. Read as bytes and decoded lossily: Name is what the process called itself and need not be UTF-8.
  */
-public record ProcStatus(String name, String state, Integer tgid, Integer pid, Integer ppid, List<Integer> nsPids,
-                         List<Integer> nsTgids, Long sigPnd, Long shdPnd, Long sigBlk, Long vmRssKb, Integer threads,
-                         Long voluntaryCtxtSwitches, Long nonvoluntaryCtxtSwitches, Long vmSwapKb, Long vmPteKb) {
+public record PidStatus(String name, String state, Integer tgid, Integer pid, Integer ppid, List<Integer> nsPids,
+                        List<Integer> nsTgids, Long sigPnd, Long shdPnd, Long sigBlk, Long vmRssKb, Integer threads,
+                        Long voluntaryCtxtSwitches, Long nonvoluntaryCtxtSwitches, Long vmSwapKb, Long vmPteKb,
+                        Integer uid) {
 
-    public ProcStatus {
+    public PidStatus {
         nsPids = nsPids == null ? List.of() : List.copyOf(nsPids);
         nsTgids = nsTgids == null ? List.of() : List.copyOf(nsTgids);
     }
@@ -27,8 +31,23 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
                 + (nonvoluntaryCtxtSwitches == null ? 0 : nonvoluntaryCtxtSwitches);
     }
 
+    /** The status file of a process under a proc root ("/proc" live, a bundle's proc/ otherwise). */
+    public static Path path(Path procRoot, int pid) {
+        return procRoot.resolve(Integer.toString(pid)).resolve("status");
+    }
+
+    /** The status file of one thread of a process. */
+    public static Path taskPath(Path procRoot, int pid, int tid) {
+        return procRoot.resolve(Integer.toString(pid)).resolve("task").resolve(Integer.toString(tid)).resolve("status");
+    }
+
+    /** Parses the file's bytes, decoding them lossily (a Name that is not UTF-8 costs only the Name). */
+    public static PidStatus parse(byte[] raw) {
+        return parse(new String(raw, StandardCharsets.UTF_8));
+    }
+
     /** Parses the whole file; lines it does not know are ignored, so it never fails. */
-    public static ProcStatus parse(String text) {
+    public static PidStatus parse(String text) {
         String name = null;
         String state = null;
         Integer tgid = null;
@@ -45,6 +64,7 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
         Long nonvoluntary = null;
         Long swap = null;
         Long pte = null;
+        Integer uid = null;
         if (text == null) {
             text = "";
         }
@@ -60,9 +80,9 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
                 switch (key) {
                     case "Name" -> name = value;
                     case "State" -> state = value;
-                    case "Tgid" -> tgid = ProcStat.parseInt(value);
-                    case "Pid" -> pid = ProcStat.parseInt(value);
-                    case "PPid" -> ppid = ProcStat.parseInt(value);
+                    case "Tgid" -> tgid = ProcNumbers.parseInt(value);
+                    case "Pid" -> pid = ProcNumbers.parseInt(value);
+                    case "PPid" -> ppid = ProcNumbers.parseInt(value);
                     case "NSpid" -> nsPids = ints(value);
                     case "NStgid" -> nsTgids = ints(value);
                     case "SigPnd" -> sigPnd = hex(value);
@@ -71,19 +91,20 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
                     case "VmRSS" -> rss = kb(value);
                     case "VmSwap" -> swap = kb(value);
                     case "VmPTE" -> pte = kb(value);
-                    case "Threads" -> threads = ProcStat.parseInt(value);
-                    case "voluntary_ctxt_switches" -> voluntary = ProcStat.parseLong(value);
-                    case "nonvoluntary_ctxt_switches" -> nonvoluntary = ProcStat.parseLong(value);
+                    case "Threads" -> threads = ProcNumbers.parseInt(value);
+                    case "Uid" -> uid = ProcNumbers.parseInt(firstWord(value));
+                    case "voluntary_ctxt_switches" -> voluntary = ProcNumbers.parseLong(value);
+                    case "nonvoluntary_ctxt_switches" -> nonvoluntary = ProcNumbers.parseLong(value);
                     default -> { }
                 }
             }
             start = end + 1;
         }
-        return new ProcStatus(name, state, tgid, pid, ppid, nsPids, nsTgids, sigPnd, shdPnd, sigBlk, rss, threads,
-                voluntary, nonvoluntary, swap, pte);
+        return new PidStatus(name, state, tgid, pid, ppid, nsPids, nsTgids, sigPnd, shdPnd, sigBlk, rss, threads,
+                voluntary, nonvoluntary, swap, pte, uid);
     }
 
-    private static final String[] KEYS = {"Name", "State", "Tgid", "Pid", "PPid", "NSpid", "NStgid", "SigPnd",
+    private static final String[] KEYS = {"Name", "State", "Tgid", "Pid", "PPid", "NSpid", "NStgid", "Uid", "SigPnd",
         "ShdPnd", "SigBlk", "VmRSS", "VmSwap", "VmPTE", "Threads", "voluntary_ctxt_switches",
         "nonvoluntary_ctxt_switches"};
 
@@ -100,7 +121,7 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
     private static List<Integer> ints(String value) {
         List<Integer> out = new ArrayList<>();
         for (String s : value.split("\\s+")) {
-            Integer v = ProcStat.parseInt(s);
+            Integer v = ProcNumbers.parseInt(s);
             if (v != null) {
                 out.add(v);
             }
@@ -119,8 +140,17 @@ public record ProcStatus(String name, String state, Integer tgid, Integer pid, I
         }
     }
 
+    /** "66548 kB": the number. */
     private static Long kb(String value) {
-        int sp = value.indexOf(' ');
-        return ProcStat.parseLong(sp < 0 ? value : value.substring(0, sp));
+        return ProcNumbers.parseLong(firstWord(value));
+    }
+
+    /** "0\t0\t0\t0" (Uid: real, effective, saved, filesystem): the first. */
+    private static String firstWord(String value) {
+        int end = 0;
+        while (end < value.length() && !Character.isWhitespace(value.charAt(end))) {
+            end++;
+        }
+        return value.substring(0, end);
     }
 }
