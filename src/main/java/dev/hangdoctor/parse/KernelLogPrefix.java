@@ -443,7 +443,28 @@ public final class KernelLogPrefix {
             return message(i + 1, DMESG_T, cut);
         }
         String style = fraction && colonZone ? SYSLOG : JOURNAL;
+        if (z == 'Z' && fraction && !hostAndTagShape(s, i + 1, end)) {
+            // a log collector's export: an RFC 3339 UTC time, then the kernel's message with no host or tag
+            return message(i + 1, JOURNAL, cut);
+        }
         return hostAndTag(s, i + 1, end, style, cut);
+    }
+
+    /**
+     * "host tag: msg" (the second word ends with ':', as "kernel:" or "systemd[1]:") or a host-less "kernel: msg";
+     * "Call Trace:" is the kernel's own.
+     */
+    private static boolean hostAndTagShape(String s, int from, int end) {
+        if (s.startsWith("kernel: ", from) || s.startsWith("Call Trace:", from)) {
+            return s.startsWith("kernel: ", from);
+        }
+        int first = s.indexOf(' ', from);
+        if (first < 0 || first >= end) {
+            return false;
+        }
+        int second = s.indexOf(' ', first + 1);
+        int tagEnd = second < 0 || second > end ? end : second;
+        return tagEnd > first + 1 && s.charAt(tagEnd - 1) == ':';
     }
 
     // ---- lines starting with a capital: syslog/journal "Aug 29 06:32:19", short-full "Sat 2020-08-29"

@@ -84,6 +84,25 @@ class PastedTextTest {
     }
 
     @Test
+    void rfc3339UtcTimesWithNoHostOrTagPrefixTheKernelsOwnLines() throws IOException {
+        // github.com/oracle/linux-uek issue 32 (a log collector's export of a hung-task report)
+        Evidence e = read(String.join("\n",
+                "2025-01-16T17:24:58.365Z INFO: task khugepaged:931 blocked for more than 1228 seconds.",
+                "2025-01-16T17:24:58.384Z task:khugepaged state:D stack:0 pid:931 tgid:931 ppid:2 flags:0x00004002",
+                "2025-01-16T17:24:58.387Z Call Trace:",
+                "2025-01-16T17:24:58.390Z <TASK>",
+                "2025-01-16T17:24:58.408Z rwsem_down_write_slowpath+0x1d3/0x4e0",
+                "2025-01-16T17:24:58.412Z down_write+0x6a/0x70",
+                "2025-01-16T17:24:58.417Z collapse_huge_page+0x26d/0x7d0"));
+        assertThat(e.events(KernelEventKind.HUNG_TASK)).extracting(ev -> ev.pid()).containsExactly(931);
+        assertThat(e.taskOrNull(931).frames()).extracting(f -> f.function())
+                .containsExactly("rwsem_down_write_slowpath", "down_write", "collapse_huge_page");
+        // a syslog line of the same shape keeps its host and tag
+        Evidence s = read("2025-01-16T17:24:58.365Z node1 kernel: INFO: task a:7 blocked for more than 120 seconds.");
+        assertThat(s.events(KernelEventKind.HUNG_TASK)).extracting(ev -> ev.pid()).containsExactly(7);
+    }
+
+    @Test
     void crashPsActiveMarkIsNotAQuote() {
         String row = ">  1234      2   1  ffff88003a6c0000  RU   0.0       0      0  [kworker/1:1]";
         assertThat(PastedText.unquote(row)).isEqualTo(row);
