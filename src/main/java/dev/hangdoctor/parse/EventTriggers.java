@@ -31,6 +31,26 @@ final class EventTriggers {
         return false;
     }
 
+    /**
+     * True when {@code s[from, end)} is the start of an opener cut short ("BUG: soft" of "BUG: soft lockup"): a mailer
+     * or a console wrapped the message inside its first words, and the next line may hold the rest.
+     */
+    static boolean cutOpener(String s, int from, int end) {
+        while (end > from && s.charAt(end - 1) == ' ') {
+            end--;
+        }
+        int n = end - from;
+        if (n < 8) {
+            return false;
+        }
+        for (String o : OPENERS) {
+            if (n < o.length() && o.regionMatches(0, s, from, n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first opener at or after {@code from}, or -1. */
     static int find(String s, int from) {
         int best = -1;

@@ -46,7 +46,7 @@ public final class EvidenceReader {
             KernelLogPrefix.locate(l, 0, l.length(), heldCut);
             int from = heldCut.message;
             return kernel.mayStart(l, from, l.length()) || traces.mayStart(l, from, l.length())
-                    || goroutines.mayStart(l, from, l.length());
+                    || goroutines.mayStart(l, from, l.length()) || EventTriggers.cutOpener(l, from, l.length());
         });
         BoundedLineReader reader = new BoundedLineReader(in);
         long lineNo = 0;
@@ -68,7 +68,7 @@ public final class EvidenceReader {
                     KernelLogPrefix.locate(text, reader.start(), end, cut);
                     int from = cut.message;
                     if (!kernel.mayStart(text, from, end) && !traces.mayStart(text, from, end)
-                            && !goroutines.mayStart(text, from, end)
+                            && !goroutines.mayStart(text, from, end) && !EventTriggers.cutOpener(text, from, end)
                             && !("none".equals(cut.style) && PastedText.mayHoldEmbedded(text, from, end))) {
                         dispatch.noise(cut.style);
                         continue;

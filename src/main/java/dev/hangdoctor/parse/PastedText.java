@@ -142,7 +142,8 @@ final class PastedText {
     }
 
     private void emitOrHold(String line, long at, int width, String style) {
-        if (line.length() >= MIN_WRAPPED && !"none".equals(style) && !"kmsg-dict".equals(style)
+        // the width that counts is the one the wrapping tool saw: a quoted line's marks included
+        if (Math.max(line.length(), width) >= MIN_WRAPPED && !"none".equals(style) && !"kmsg-dict".equals(style)
                 && holdable.test(line)) {
             held = line;
             heldStyle = style;

@@ -103,6 +103,19 @@ class PastedTextTest {
     }
 
     @Test
+    void aQuotedLineWrappedInsideTheSoftLockupWordsIsJoined() throws IOException {
+        // github.com/moby/moby issue 3744 (aufs soft lockup, a kern.log quoted and wrapped by the mailer)
+        Evidence e = read(String.join("\n",
+                "> Jan 21 22:52:40 ourserver kernel: [109294.459832] BUG: soft",
+                "> lockup - CPU#4 stuck for 22s! [docker:2374]",
+                "> Jan 21 22:52:40 ourserver kernel: [109294.460022] Modules"));
+        assertThat(e.events(KernelEventKind.SOFT_LOCKUP)).extracting(ev -> ev.pid()).containsExactly(2374);
+        assertThat(EventTriggers.cutOpener("BUG: soft", 0, 9)).isTrue();
+        assertThat(EventTriggers.cutOpener("BUG: so", 0, 7)).isFalse();
+        assertThat(EventTriggers.cutOpener("BUG: something else", 0, 19)).isFalse();
+    }
+
+    @Test
     void crashPsActiveMarkIsNotAQuote() {
         String row = ">  1234      2   1  ffff88003a6c0000  RU   0.0       0      0  [kworker/1:1]";
         assertThat(PastedText.unquote(row)).isEqualTo(row);
