@@ -13,6 +13,7 @@ import dev.hangdoctor.model.StackContext;
  *       `ext4_sync_file+0x1f5/0x3a0 [ext4 1b2c...]`, syzbot's `context_switch kernel/sched/core.c:5401 [inline]`,
  *       arm64's `__switch_to+0xf0/0x1c0 (T)`;</li>
  *   <li>arm32 `[<8079ef70>] (__schedule) from [<8079f5d8>] (schedule+0x50/0xa8)`;</li>
+ *   <li>2.6.18 x86_64 `[<ffffffff88582f6d>] :jbd2:jbd2_journal_commit_transaction+0x191/0x1068`;</li>
  *   <li>powerpc `[c000003fce317400] [c000000000b5f9d0] rcu_dump_cpu_stacks+0xd0/0x134`;</li>
  *   <li>crash `bt`: `#2 [ffff9f53ff35bc98] jbd2_journal_commit_transaction at ffffffffc01fe8b0 [jbd2]`.</li>
  * </ul>
@@ -58,6 +59,16 @@ public final class FrameLineParser {
         if (i + 1 < line.length() && line.charAt(i) == '?' && line.charAt(i + 1) == ' ') {
             unreliable = true;
             i = skipSpaces(line, i + 2);
+        }
+        if (addressed && i < line.length() && line.charAt(i) == ':') {
+            // 2.6.18 x86_64 printk_address(): a module's symbol as ":module:name+0x../0x.."
+            int second = line.indexOf(':', i + 1);
+            if (second < 0 || second - i - 1 < 1 || second - i - 1 > 64) {
+                return null;
+            }
+            Frame f = parseSymbol(line, second + 1, true, unreliable);
+            return f == null ? null
+                    : new Frame(f.function(), f.location(), line.substring(i + 1, second), unreliable, f.context());
         }
         return parseSymbol(line, i, addressed, unreliable);
     }

@@ -20,6 +20,16 @@ class FrameLineParserTest {
     }
 
     @Test
+    void reads2618ModuleSymbolsWrittenColonModuleColon() {
+        // Red Hat knowledge base, RHEL 5.6 hung jbd2 thread (crash log)
+        Frame f = FrameLineParser.parse("[<ffffffff88582f6d>] :jbd2:jbd2_journal_commit_transaction+0x191/0x1068");
+        assertThat(f.function()).isEqualTo("jbd2_journal_commit_transaction");
+        assertThat(f.module()).isEqualTo("jbd2");
+        assertThat(f.location()).isEqualTo("+0x191/0x1068");
+        assertThat(FrameLineParser.parse("[<ffffffff88582f6d>] :: x")).isNull();
+    }
+
+    @Test
     void readsPowerpcFramesWithTheFirstFrameUnreliable() {
         // github.com/open-power/skiboot issue 138 (POWER9, RHEL)
         Frame first = FrameLineParser.parse("[c000003fce317390] [c000000000b5f370] sched_show_task.part.61+0x78/0x90 (unreliable)");
