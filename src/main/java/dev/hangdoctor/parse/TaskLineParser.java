@@ -7,6 +7,7 @@ import dev.hangdoctor.model.TaskState;
  * Reads the one-line task headers the kernel prints before a stack, in every generation of
  * {@code sched_show_task()} and its neighbours:
  * <ul>
+ *   <li>2.6.18: the same columns, child and sibling pids, then {@code "(L-TLB)"} or {@code "(NOTLB)"};</li>
  *   <li>2.6.32/3.10: {@code "%-15.15s %c"} then {@code " %016lx "} (saved PC) or {@code "  running task    "}, then
  *       {@code "%5lu %5d %6d 0x%08lx"} (stack free, pid, ppid, thread flags);</li>
  *   <li>4.x: the same without the PC column;</li>
@@ -24,16 +25,33 @@ final class TaskLineParser {
     private TaskLineParser() {
     }
 
-    /** True when the trimmed line may be an old-style task line: it ends in {@code 0x%08lx}. Cheap. */
+    /**
+     * 2.6.18: {@code "%-13.13s %c"}, {@code " %016lx "} (saved PC) or {@code " running "}, {@code "%5lu %5d %6d"}
+     * (stack free, pid, ppid), the eldest child's and the siblings' pids where there are, then {@code " (L-TLB)"}
+     * (a kernel thread, no mm) or {@code " (NOTLB)"}.
+     */
+    private static final java.util.regex.Pattern TASK_2618 = java.util.regex.Pattern.compile(
+            "(.{1,15}?) +([" + STATE_LETTERS + "]) +(?:[0-9a-f]{16}|[0-9a-f]{8}|running) +\\d+ +(\\d+) +(\\d+)(?: +\\d+)* +\\((?:L-TLB|NOTLB)\\)");
+
+    /** True when the trimmed line may be an old-style task line: it ends in {@code 0x%08lx} or 2.6.18's TLB mark. Cheap. */
     static boolean endsLikeOldTaskLine(String t) {
         int n = t.length();
-        return n >= 20 && t.charAt(n - 10) == '0' && t.charAt(n - 9) == 'x' && t.charAt(n - 11) == ' ';
+        return n >= 20 && (t.charAt(n - 10) == '0' && t.charAt(n - 9) == 'x' && t.charAt(n - 11) == ' '
+                || t.endsWith("TLB)"));
     }
 
-    /** A 2.6.32/3.10/4.x task line, or null. */
+    /** A 2.6.18/2.6.32/3.10/4.x task line, or null. */
     static Task parseOld(String t) {
         if (!endsLikeOldTaskLine(t)) {
             return null;
+        }
+        if (t.endsWith("TLB)")) {
+            java.util.regex.Matcher m = TASK_2618.matcher(t);
+            if (!m.matches()) {
+                return null;
+            }
+            return new Task(Integer.parseInt(m.group(3))).comm(m.group(1).strip())
+                    .state(TaskState.parse(m.group(2))).ppid(Integer.parseInt(m.group(4)));
         }
         int n = t.length();
         if (!allHex(t, n - 8, n)) {

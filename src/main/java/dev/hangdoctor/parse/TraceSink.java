@@ -89,7 +89,8 @@ public final class TraceSink implements LineSink {
         if (a >= z) {
             return false;
         }
-        if (z - a >= 20 && s.charAt(z - 10) == '0' && s.charAt(z - 9) == 'x' && s.charAt(z - 11) == ' ') {
+        if (z - a >= 20 && (s.charAt(z - 10) == '0' && s.charAt(z - 9) == 'x' && s.charAt(z - 11) == ' '
+                || RawText.endsWith(s, a, z, "TLB)"))) {
             return true; // TaskLineParser.endsLikeOldTaskLine
         }
         char c = s.charAt(a);

@@ -341,6 +341,27 @@ class TraceSinkTest {
     }
 
     @Test
+    void readsThe2618TaskLineWithItsTlbMarkAndColonModuleFrames() throws Exception {
+        // Red Hat knowledge base: RHEL 5.6 hung jbd2 thread, from crash's log
+        String text = String.join("\n",
+                "INFO: task jbd2/dm-9-8:762 blocked for more than 120 seconds.",
+                "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+                "jbd2/dm-9-8   D ffff81043e0a1420     0   762    585           763   748 (L-TLB)",
+                " ffff81041daa7d60 0000000000000046 ffff81041daa7d00 ffffffff8008cf5f",
+                "Call Trace:",
+                " [<ffffffff8008cf5f>] find_busiest_group+0x20d/0x621",
+                " [<ffffffff88582f6d>] :jbd2:jbd2_journal_commit_transaction+0x191/0x1068",
+                " [<ffffffff88586f7c>] :jbd2:kjournald2+0x9a/0x1ec", "");
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "x");
+        Task t = e.taskOrNull(762);
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(t.ppid()).isEqualTo(585);
+        assertThat(functions(t)).containsExactly("find_busiest_group", "jbd2_journal_commit_transaction", "kjournald2");
+        assertThat(TaskLineParser.parseOld("kjournald    S ffff81043e0a1420     0   762    585 (NOTLB)")).isNotNull();
+        assertThat(TaskLineParser.parseOld("some text that ends in (L-TLB)")).isNull();
+    }
+
+    @Test
     void goesThroughTheEvidenceReaderWithPrefixFreeText() throws Exception {
         String text = "crash> bt 27153\n" + "PID: 27153  TASK: ffff9f53fc35a0e0  CPU: 5   COMMAND: \"ext4-repro-with-write\"\n"
                 + " #0 [ffff9f526e04fd70] __schedule at ffffffffb139e420\n"
