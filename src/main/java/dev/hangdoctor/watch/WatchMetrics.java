@@ -57,10 +57,14 @@ public final class WatchMetrics {
                 .labelNames("signature", "category").callback(cb -> {
                     Diagnosis d = diagnosis.get();
                     if (d != null) {
+                        // several independent hangs of one signature (one per FUSE connection, per cgroup) are one
+                        // series: a label set given twice would fail the whole scrape
+                        Map<List<String>, Integer> bySignature = new java.util.LinkedHashMap<>();
                         for (Finding f : d.findings()) {
-                            cb.call(f.victims().size() + (f.rootCause() != null ? 1 : 0), f.signature(),
-                                    f.category().id());
+                            bySignature.merge(List.of(f.signature(), f.category().id()),
+                                    f.victims().size() + (f.rootCause() != null ? 1 : 0), Integer::sum);
                         }
+                        bySignature.forEach((k, n) -> cb.call(n, k.get(0), k.get(1)));
                     }
                 }).register(registry);
         // not "..._in_d_...": a lone "d" reads as the unit days to promtool and to people

@@ -58,60 +58,64 @@ class PrometheusEndToEndLiveTest {
             }
             List<String> targets = agents.stream().map(a -> "127.0.0.1:" + a.apiAddress().getPort()).toList();
             try (PrometheusServer prom = PrometheusServer.start(prometheus, tmp.resolve("prometheus"),
-                    PrometheusServer.scrapeConfig(targets, List.of(rules)));
-                 HungFuseDaemon hangA = HungFuseDaemon.start(new HungFuseDaemon.Spec().waiters(1));
-                 HungFuseDaemon hangB = HungFuseDaemon.start(new HungFuseDaemon.Spec().waiters(1))) {
+                    PrometheusServer.scrapeConfig(targets, List.of(rules)))) {
                 await("both targets up", Duration.ofSeconds(20), () -> {
                     JsonNode up = prom.query("up{job=\"hangdoctor\"} == 1");
                     return up.size() == 2;
                 }, prom);
-                await("HangdoctorHangOpen firing for both agents", Duration.ofSeconds(60), () -> {
-                    Set<String> firing = firingInstances(prom);
-                    return firing.containsAll(targets);
-                }, prom);
-                // the alert carries what Alertmanager routes on
-                JsonNode alert = firingAlerts(prom).get(0).path("labels");
-                assertThat(alert.path("category").asText()).isEqualTo("fuse");
-                assertThat(alert.path("kernel").asText()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
-                assertThat(alert.path("severity").asText()).isEqualTo("critical");
-                // a node's first incident of a signature counts: the counter started at 0
-                assertThat(prom.query("increase(hangdoctor_incidents_opened_total{signature=\"" + SIG + "\"}[5m]) > 0")
-                        .size()).isEqualTo(2);
+                // the counters must be scraped at 0 before the hangs start: a first incident is an increase from 0
+                await("every signature's counter scraped at 0 on both", Duration.ofSeconds(20), () ->
+                        prom.query("hangdoctor_incidents_opened_total{signature=\"" + SIG + "\"}").size() == 2, prom);
+                try (HungFuseDaemon hangA = HungFuseDaemon.start(new HungFuseDaemon.Spec().waiters(1));
+                     HungFuseDaemon hangB = HungFuseDaemon.start(new HungFuseDaemon.Spec().waiters(1))) {
+                    await("HangdoctorHangOpen firing for both agents", Duration.ofSeconds(60), () -> {
+                        Set<String> firing = firingInstances(prom);
+                        return firing.containsAll(targets);
+                    }, prom);
+                    // the alert carries what Alertmanager routes on
+                    JsonNode alert = firingAlerts(prom).get(0).path("labels");
+                    assertThat(alert.path("category").asText()).isEqualTo("fuse");
+                    assertThat(alert.path("kernel").asText()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+                    assertThat(alert.path("severity").asText()).isEqualTo("critical");
+                    // a node's first incident of a signature counts: the counter started at 0
+                    assertThat(prom.query("increase(hangdoctor_incidents_opened_total{signature=\"" + SIG + "\"}[5m]) > 0")
+                            .size()).isEqualTo(2);
 
-                runDashboardQueries(prom);
+                    runDashboardQueries(prom);
 
-                for (HungFuseDaemon hang : List.of(hangA, hangB)) {
-                    StringWriter out = new StringWriter();
-                    int rc = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "fix",
-                            "--yes", "--window", "500ms", "--action", "fuse-abort", "--connection",
-                            Integer.toString(hang.connectionId()), "--state-dir", tmp.resolve("fix").toString());
-                    // the other hang is still there until its own fix: the first verification may say so (exit 1)
-                    assertThat(rc).as(out.toString()).isBetween(0, 1);
-                    assertThat(out.toString()).contains("done: abort FUSE connection " + hang.connectionId() + " ");
-                    for (HungFuseDaemon.Waiter w : hang.waiters()) {
-                        assertThat(w.pid().awaitGone(Duration.ofSeconds(10))).isTrue();
+                    for (HungFuseDaemon hang : List.of(hangA, hangB)) {
+                        StringWriter out = new StringWriter();
+                        int rc = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "fix",
+                                "--yes", "--window", "500ms", "--action", "fuse-abort", "--connection",
+                                Integer.toString(hang.connectionId()), "--state-dir", tmp.resolve("fix").toString());
+                        // the other hang is still there until its own fix: the first verification may say so (exit 1)
+                        assertThat(rc).as(out.toString()).isBetween(0, 1);
+                        assertThat(out.toString()).contains("done: abort FUSE connection " + hang.connectionId() + " ");
+                        for (HungFuseDaemon.Waiter w : hang.waiters()) {
+                            assertThat(w.pid().awaitGone(Duration.ofSeconds(10))).isTrue();
+                        }
                     }
-                }
-                Set<Integer> ours = new HashSet<>();
-                for (HungFuseDaemon h : List.of(hangA, hangB)) {
-                    h.ownPids().forEach(p -> ours.add(p.pid()));
-                }
-                // an open incident is rescanned every few seconds, but no more often than three times a full scan's
-                // cost (seconds on a busy host), and resolves after two clean scans
-                await("the alert cleared on both agents (save for FUSE hangs this test did not make)",
-                        Duration.ofSeconds(150), () -> {
-                            Set<String> firing = firingInstances(prom);
-                            for (int i = 0; i < agents.size(); i++) {
-                                boolean foreign = openElsewhere(agents.get(i), ours);
-                                if (!foreign && firing.contains(targets.get(i))) {
-                                    return false;
+                    Set<Integer> ours = new HashSet<>();
+                    for (HungFuseDaemon h : List.of(hangA, hangB)) {
+                        h.ownPids().forEach(p -> ours.add(p.pid()));
+                    }
+                    // an open incident is rescanned every few seconds, but no more often than three times a full scan's
+                    // cost (seconds on a busy host), and resolves after two clean scans
+                    await("the alert cleared on both agents (save for FUSE hangs this test did not make)",
+                            Duration.ofSeconds(150), () -> {
+                                Set<String> firing = firingInstances(prom);
+                                for (int i = 0; i < agents.size(); i++) {
+                                    boolean foreign = openElsewhere(agents.get(i), ours);
+                                    if (!foreign && firing.contains(targets.get(i))) {
+                                        return false;
+                                    }
+                                    if (openOf(agents.get(i), ours)) {
+                                        return false;
+                                    }
                                 }
-                                if (openOf(agents.get(i), ours)) {
-                                    return false;
-                                }
-                            }
-                            return true;
-                        }, prom);
+                                return true;
+                            }, prom);
+                }
             }
         } finally {
             for (WatchAgent a : agents) {
@@ -221,7 +225,13 @@ class PrometheusEndToEndLiveTest {
         synchronized (log) {
             agentLog = new ArrayList<>(log.subList(Math.max(0, log.size() - 40), log.size()));
         }
+        String series;
+        try {
+            series = "up " + prom.query("up") + "; open " + prom.query("hangdoctor_incidents_open") + "; targets " + prom.targets();
+        } catch (Exception e) {
+            series = "(query failed: " + e + ")";
+        }
         throw new AssertionError("not within " + within.toSeconds() + " s: " + what + "; hang alerts: " + hangAlerts
-                + "; prometheus log: " + prom.log() + "; agents' log (last 40 lines):\n" + String.join("\n", agentLog));
+                + "; " + series + "; prometheus log: " + prom.log() + "; agents' log (last 40 lines):\n" + String.join("\n", agentLog));
     }
 }
