@@ -9,6 +9,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${1:-}"
 slow="${2:-200}"
+# BENCH_TINY=1: 20 slow clients (for the test that keeps every bench working)
+[ -n "${BENCH_TINY:-}" ] && [ -z "${2:-}" ] && slow=20
 work="$(mktemp -d)"
 agent=""
 cleanup() {

@@ -17,14 +17,14 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Three minutes of the agent on this host at a 100 ms interval, with a full scan every few seconds and the API
+ * Ninety seconds (-Dhangdoctor.soakSeconds) of the agent on this host at a 100 ms interval, with a full scan every few seconds and the API
  * scraped all along: the heap after a GC must stay flat and the number of live threads bounded (no leaked reader,
  * scan or HTTP threads). {@code -Dhangdoctor.soakSeconds=N} changes the length; bench/watch-cost.sh gives the cost
  * figures.
  */
 @Tag("live")
 class WatchSoakTest {
-    private static final Duration SOAK = Duration.ofSeconds(Long.getLong("hangdoctor.soakSeconds", 180));
+    private static final Duration SOAK = Duration.ofSeconds(Long.getLong("hangdoctor.soakSeconds", 90));
     /** Heap after GC may grow this much from the warmed-up state to the end. */
     private static final long SLACK = 8L << 20;
     /** Live threads may exceed the warmed-up count by this many at any check (readers and HTTP workers come and go). */
