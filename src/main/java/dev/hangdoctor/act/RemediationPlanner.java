@@ -211,18 +211,24 @@ public final class RemediationPlanner {
         return own;
     }
 
+    /** The finding's blocker by its own pid and its process's (empty when no task is blamed). */
+    private static Set<Integer> blockerPids(Finding f, Evidence e) {
+        Set<Integer> pids = new LinkedHashSet<>();
+        if (f.rootCause() != null) {
+            pids.add(f.rootCause().pid());
+            Task t = e.taskOrNull(f.rootCause().pid());
+            if (t != null && t.tgid() != null) {
+                pids.add(t.tgid());
+            }
+        }
+        return pids;
+    }
+
     /** Connections the finding's blocker holds /dev/fuse for. */
     private static Set<Integer> servedConnections(Finding f, Evidence e) {
         Set<Integer> own = new LinkedHashSet<>();
-        Set<Integer> blocker = new LinkedHashSet<>();
-        if (f.rootCause() != null) {
-            // the kernel names the connection a /dev/fuse descriptor serves: the blocker's own, by pid or process
-            blocker.add(f.rootCause().pid());
-            Task t = e.taskOrNull(f.rootCause().pid());
-            if (t != null && t.tgid() != null) {
-                blocker.add(t.tgid());
-            }
-        }
+        // the kernel names the connection a /dev/fuse descriptor serves: the blocker's own, by pid or process
+        Set<Integer> blocker = blockerPids(f, e);
         for (FuseConnection c : e.fuseConnections()) {
             if (c.daemonPids().stream().anyMatch(blocker::contains)) {
                 own.add(c.id());
@@ -278,14 +284,8 @@ public final class RemediationPlanner {
      * at its limit: under_oom, or usage within 2 % (at least 1 MiB) of the limit.
      */
     private Optional<MemCgroup> cgroupOf(Finding f, Evidence e, List<String> why) {
-        Set<Integer> blocker = new LinkedHashSet<>();
-        if (f.rootCause() != null) {
-            blocker.add(f.rootCause().pid());
-            Task t = e.taskOrNull(f.rootCause().pid());
-            if (t != null && t.tgid() != null) {
-                blocker.add(t.tgid());
-            }
-        } else if (f.victims().stream().allMatch(v -> sameCgroup(v.pid(), f.victims().get(0).pid(), e))) {
+        Set<Integer> blocker = blockerPids(f, e);
+        if (f.rootCause() == null && f.victims().stream().allMatch(v -> sameCgroup(v.pid(), f.victims().get(0).pid(), e))) {
             // a rule of sufferers only (tasks stuck at one cgroup's limit): they are the hang, all in one cgroup
             f.victims().forEach(v -> blocker.add(v.pid()));
         }

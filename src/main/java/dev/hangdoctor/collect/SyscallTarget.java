@@ -28,6 +28,8 @@ final class SyscallTarget {
     static final int AT_FDCWD = -100;
     private static final int MAX_PATH = 4096;
     /** Reads of another task's memory run here, bounded: a task whose mm lock is held would block the read. */
+    private static final int MAX_STUCK = 4;
+    private static final java.util.concurrent.Semaphore READERS = new java.util.concurrent.Semaphore(MAX_STUCK);
     private static final ExecutorService MEM = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "hangdoctor-mem");
         t.setDaemon(true);
@@ -109,6 +111,12 @@ final class SyscallTarget {
 
     /** The NUL-terminated string at {@code addr} in the task's memory, or null when it cannot be read in time. */
     private static String readString(Path mem, long addr, long timeoutNanos) {
+        // a read that blocks on a held mmap lock never returns and keeps its thread: at most MAX_STUCK such threads
+        // for the life of the process (an agent on an mmap_sem hang scans again and again), then paths go unread and
+        // the other ties (fds, cwd) do the work
+        if (!READERS.tryAcquire()) {
+            return null;
+        }
         CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> {
             try (FileChannel ch = FileChannel.open(mem, StandardOpenOption.READ)) {
                 ByteBuffer b = ByteBuffer.allocate(MAX_PATH);
@@ -124,6 +132,8 @@ final class SyscallTarget {
                 return end == n ? null : new String(bytes, 0, end, StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
                 return null;
+            } finally {
+                READERS.release();
             }
         }, MEM);
         try {
