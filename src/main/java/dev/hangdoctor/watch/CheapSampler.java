@@ -153,6 +153,11 @@ public final class CheapSampler {
     private final boolean[] batchWhole = new boolean[BATCH];
     private Set<Integer> fuseHolders = Set.of();
     private volatile Set<Integer> hot = Set.of();
+    /** Processes as last listed (ascending), less those seen gone since. */
+    private List<Integer> pidList = new ArrayList<>();
+    /** loadavg's last pid when /proc was last listed, or -1. */
+    private long listedNewestPid = -1;
+    private long procsListedAt = Long.MIN_VALUE / 2;
     /** Fingerprint of every condition held past the threshold in the last sample ({@link #stuckPrint}). */
     private long stuckPrint;
     private final Map<Integer, Long> fuseSince = new HashMap<>();
@@ -182,21 +187,35 @@ public final class CheapSampler {
         long deadline = t0 + Duration.ofSeconds(5).toNanos();
         long print = 0;
 
-        Result top = reader.run(Op.list(proc), false, PER_OP, deadline);
+        Result loadavg = reader.run(Op.read(proc.resolve("loadavg")), false, PER_OP, deadline);
         reads++;
-        Set<Integer> pids = new HashSet<>();
-        List<Integer> pidList = new ArrayList<>();
-        for (String name : top.lines()) {
-            int pid = number(name);
-            if (pid > 0) {
-                pids.add(pid);
-                pidList.add(pid);
-            }
-        }
-        pidList.sort(null);
+        long newestPid = loadavg.ok() ? lastPid(loadavg.text()) : -1;
         samples++;
+        // listing /proc walks every pid of the host, threads included (3 ms with 10 000 threads): it is listed again
+        // only when a task was created since (loadavg's last pid moved) or every RELIST_EVERY intervals; a process
+        // that exits meanwhile is seen gone by its stat
+        if (newestPid < 0 || newestPid != listedNewestPid || samples - procsListedAt >= RELIST_EVERY) {
+            Result top = reader.run(Op.list(proc), false, PER_OP, deadline);
+            reads++;
+            List<Integer> listed = new ArrayList<>();
+            for (String name : top.lines()) {
+                int pid = number(name);
+                if (pid > 0) {
+                    listed.add(pid);
+                }
+            }
+            listed.sort(null);
+            pidList = listed;
+            listedNewestPid = top.ok() ? newestPid : -1;
+            procsListedAt = samples;
+        }
+        Set<Integer> pids = new HashSet<>(pidList);
         procs.keySet().retainAll(pids);
         List<Proc> multi = processes(pidList, t0, deadline, triggers);
+        if (pidList.removeIf(pid -> procs.get(pid) == null || procs.get(pid).seenAt != samples)) {
+            pids.retainAll(pidList);
+            procs.keySet().retainAll(pids);
+        }
         threadSweep(multi, t0, deadline);
         unreadableSince.keySet().retainAll(pids);
 
@@ -249,16 +268,16 @@ public final class CheapSampler {
         stuckPrint = print;
         Double load1 = null;
         Map<String, Double> psi = new TreeMap<>();
-        List<Op> host = List.of(Op.read(proc.resolve("loadavg")), Op.read(proc.resolve("pressure/cpu")),
-                Op.read(proc.resolve("pressure/memory")), Op.read(proc.resolve("pressure/io")));
+        List<Op> host = List.of(Op.read(proc.resolve("pressure/cpu")), Op.read(proc.resolve("pressure/memory")),
+                Op.read(proc.resolve("pressure/io")));
         List<Result> hr = reader.run(host, false, PER_OP, deadline);
         reads += host.size();
-        if (hr.get(0).ok()) {
-            load1 = firstDouble(hr.get(0).text());
+        if (loadavg.ok()) {
+            load1 = firstDouble(loadavg.text());
         }
         String[] res = {"cpu", "memory", "io"};
         for (int i = 0; i < res.length; i++) {
-            Double v = hr.get(i + 1).ok() ? someAvg10(hr.get(i + 1).text()) : null;
+            Double v = hr.get(i).ok() ? someAvg10(hr.get(i).text()) : null;
             if (v != null) {
                 psi.put(res[i], v);
             }
@@ -321,6 +340,10 @@ public final class CheapSampler {
                     long since = unreadableSince.computeIfAbsent(pid, k -> now);
                     triggers.add(new Trigger("unreadable:" + pid, "/proc/" + pid + "/stat did not answer"
                             + (now > since ? " for " + (now - since) / 1_000_000_000 + " s" : "")));
+                    return;
+                }
+                if (status == Status.MISSING) {
+                    p.seenAt = -1; // exited
                     return;
                 }
                 if (status != Status.OK) {
@@ -732,6 +755,17 @@ public final class CheapSampler {
             v = v * 10 + (c - '0');
         }
         return v;
+    }
+
+    /** The last field of /proc/loadavg: the pid most recently given to a new task; -1 when there is none. */
+    static long lastPid(String loadavg) {
+        String s = loadavg.strip();
+        int sp = s.lastIndexOf(' ');
+        if (sp < 0 || s.indexOf('/') < 0) {
+            return -1;
+        }
+        int pid = number(s.substring(sp + 1));
+        return pid < 0 ? -1 : pid;
     }
 
     static Double firstDouble(String text) {

@@ -43,6 +43,12 @@ public final class WatchAgent implements AutoCloseable {
      * few seconds would cost more than all the cheap samples together.
      */
     static final java.time.Duration UNCHANGED_RESCAN = java.time.Duration.ofMinutes(5);
+    /**
+     * The most threads of one process a full scan reads (its leader, its threads in D and every thread of a FUSE or
+     * userfaultfd server's among them): the cheap sample has already seen every thread's state, and each thread
+     * read is files in the incident's bundle, which cost far more to write than to read.
+     */
+    static final int THREADS_PER_PROCESS = 500;
     private static final Set<KernelEventKind> OOM_KILLS = java.util.EnumSet.of(KernelEventKind.OOM_KILLED,
             KernelEventKind.OOM_KILL_CHOSEN);
     /** The cool-down key of kernel OOM-kill reports. */
@@ -340,7 +346,7 @@ public final class WatchAgent implements AutoCloseable {
             held = new HeldBundle(dir, HeldBundle.DEFAULT_MAX_BYTES);
             LiveSampler.Options opts = LiveSampler.Options.defaults().withWindow(cfg.scanWindow())
                     .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withHeldBundle(held)
-                    .withHotPids(sampler.hotPids()).withStatePass(false);
+                    .withHotPids(sampler.hotPids()).withStatePass(false).withMaxThreadsPerProcess(THREADS_PER_PROCESS);
             Evidence ev = new LiveSampler(cfg.root(), opts).scan();
             if (kmsg != null) {
                 KmsgReader.Result r = kmsg.recent();

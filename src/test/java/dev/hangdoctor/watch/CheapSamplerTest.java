@@ -220,6 +220,26 @@ class CheapSamplerTest {
         assertThat(s.hotPids()).contains(250, 100);
     }
 
+    @Test
+    void procIsListedAgainOnlyWhenATaskWasCreated() throws Exception {
+        process(100, 1);
+        process(300, 1);
+        Files.writeString(root.resolve("proc/loadavg"), "0.00 0.00 0.00 1/120 300\n");
+        CheapSampler s = new CheapSampler(root, Duration.ofSeconds(10), 1000, new TimedReader(4));
+        s.sample();
+        int steady = s.sample().reads();
+        // the same two stats, PSI and FUSE again, and no listing (the first sample's listing is one read more)
+        assertThat(steady).isEqualTo(1 + 2 + 1 + 3);
+        // a process that exits is seen gone by its stat, without a listing
+        deleteTree(root.resolve("proc/300"));
+        assertThat(s.sample().tasks()).isEqualTo(1);
+        // a new pid given out since: /proc is listed again and the new process is found
+        process(200, 1);
+        assertThat(s.sample().tasks()).isEqualTo(1);
+        Files.writeString(root.resolve("proc/loadavg"), "0.00 0.00 0.00 1/121 200\n");
+        assertThat(s.sample().tasks()).isEqualTo(2);
+    }
+
     /** Takes {@code n} samples; returns the last. */
     private static CheapSampler.Sample sweeps(CheapSampler s, int n) {
         CheapSampler.Sample x = null;
