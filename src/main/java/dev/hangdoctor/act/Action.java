@@ -31,4 +31,12 @@ public interface Action {
 
     /** Takes the action; throws with a one-line message when the kernel refuses. */
     void apply() throws Exception;
+
+    /**
+     * After a successful {@link #apply}, the action that puts back what it changed, run like any other (its precheck
+     * says when putting back would be wrong now); null when there is nothing to put back (a signal, an abort).
+     */
+    default Action undo() {
+        return null;
+    }
 }

@@ -57,8 +57,14 @@ public final class AuditLog {
         return file;
     }
 
-    /** Records one remedy; {@code result} is "done", "refused: ...", "failed: ..." or "dry-run". */
+    /** Records one remedy; {@code result} is "attempting", "done", "refused: ...", "failed: ..." or "dry-run". */
     public synchronized void record(Action a, String before, String after, String result) throws IOException {
+        Files.writeString(file, line(a, before, after, result), StandardCharsets.UTF_8, StandardOpenOption.APPEND,
+                LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The line {@link #record} appends. */
+    static String line(Action a, String before, String after, String result) throws IOException {
         ObjectNode o = JSON.createObjectNode();
         o.put("time", Instant.now().toString());
         o.put("finding", a.finding());
@@ -73,7 +79,6 @@ public final class AuditLog {
             o.put("after", after);
         }
         o.put("result", result);
-        Files.writeString(file, JSON.writeValueAsString(o) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND,
-                LinkOption.NOFOLLOW_LINKS);
+        return JSON.writeValueAsString(o) + "\n";
     }
 }

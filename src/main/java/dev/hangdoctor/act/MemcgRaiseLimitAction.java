@@ -19,7 +19,7 @@ public final class MemcgRaiseLimitAction implements Action {
     private final int version;
     private final long fromBytes;
     private final long toBytes;
-    /** The memsw limit before apply() raised it (v1), so restore() puts it back too; null when it was not touched. */
+    /** The memsw limit before apply() raised it (v1), so the undo puts it back too; null when it was not touched. */
     private Long memswFromBytes;
 
     public MemcgRaiseLimitAction(String finding, Path cgroupDir, String cgroupPath, int version, long fromBytes, long toBytes) {
@@ -33,7 +33,7 @@ public final class MemcgRaiseLimitAction implements Action {
 
     /** The default raise: a quarter of the limit, at least 64 MiB; bounded so one stuck cgroup cannot take the host. */
     public static long raisedLimit(long limit) {
-        // page-aligned, as the kernel stores it: what is written reads back the same, so restore() can compare
+        // page-aligned, as the kernel stores it: what is written reads back the same, so the undo can compare
         return (limit + Math.max(limit / 4, 64L << 20)) & ~4095L;
     }
 
@@ -93,12 +93,17 @@ public final class MemcgRaiseLimitAction implements Action {
 
     @Override
     public String observe() {
-        StringBuilder sb = new StringBuilder("limit=").append(readRaw(limitFile()));
-        if (memswFile() != null) {
-            sb.append(" memsw=").append(readRaw(memswFile()));
+        return observe(cgroupDir, version);
+    }
+
+    /** The limits, usage and (v1) under_oom of a memory cgroup, as one line for the audit log. */
+    static String observe(Path cgroupDir, int version) {
+        StringBuilder sb = new StringBuilder("limit=").append(readRaw(limitFile(cgroupDir, version)));
+        Path memsw = memswFile(cgroupDir, version);
+        if (memsw != null) {
+            sb.append(" memsw=").append(readRaw(memsw));
         }
-        Path usage = cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current");
-        sb.append(" usage=").append(readRaw(usage));
+        sb.append(" usage=").append(readRaw(usageFile(cgroupDir, version)));
         if (version == 1) {
             String oom = readRaw(cgroupDir.resolve("memory.oom_control"));
             int u = oom.indexOf("under_oom");
@@ -131,7 +136,7 @@ public final class MemcgRaiseLimitAction implements Action {
         changed = changedSincePlan();
         if (changed != null) {
             throw new IllegalStateException("refused: " + changed + " (memsw "
-                    + (memswFromBytes == null ? "untouched" : "raised from " + memswFromBytes + "; restore puts it back")
+                    + (memswFromBytes == null ? "untouched" : "raised from " + memswFromBytes + "; the undo puts it back")
                     + ")");
         }
         Files.writeString(limitFile(), Long.toString(toBytes), StandardCharsets.US_ASCII);
@@ -151,46 +156,37 @@ public final class MemcgRaiseLimitAction implements Action {
     }
 
     /**
-     * Puts the old limit back when usage has fallen well below it (the stuck charge went through and the burst is
-     * over); otherwise leaves the raised limit, since restoring it would only re-create the stall. The memsw limit
-     * apply() raised goes back too, after the limit (v1 keeps memsw at or above it). Returns what it did.
+     * Putting the old limit back (and the memsw limit apply() raised, after it), once usage has fallen well below it;
+     * null before apply() changed anything.
      */
-    public String restore() throws IOException {
-        Long now = readLong(limitFile());
-        if (now == null || Math.abs(now - toBytes) >= 4096) {
-            return "not restored: the limit is no longer the one fix set (" + readRaw(limitFile()) + ")";
-        }
-        Long usage = readLong(cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current"));
-        if (usage == null || usage > fromBytes * 9 / 10) {
-            return "not restored: usage " + (usage == null ? "unknown" : mib(usage)) + " is still near the old limit "
-                    + mib(fromBytes);
-        }
-        Files.writeString(limitFile(), Long.toString(fromBytes), StandardCharsets.US_ASCII);
-        String memsw = "";
-        Path sw = memswFile();
-        if (memswFromBytes != null && sw != null) {
-            Long swNow = readLong(sw);
-            if (swNow != null && Math.abs(swNow - toBytes) < 4096) {
-                Files.writeString(sw, Long.toString(memswFromBytes), StandardCharsets.US_ASCII);
-                memsw = ", memsw to " + mib(memswFromBytes);
-            } else {
-                memsw = ", memsw left at " + readRaw(sw) + " (changed since fix set it)";
-            }
-            memswFromBytes = null;
-        }
-        return "restored the limit to " + mib(fromBytes) + memsw + " (usage " + mib(usage) + ")";
+    @Override
+    public Action undo() {
+        return new MemcgRestoreLimitAction(finding, cgroupDir, cgroupPath, version, fromBytes, toBytes, memswFromBytes);
     }
 
     private Path limitFile() {
-        return cgroupDir.resolve(version == 1 ? "memory.limit_in_bytes" : "memory.max");
+        return limitFile(cgroupDir, version);
     }
 
     private Path memswFile() {
+        return memswFile(cgroupDir, version);
+    }
+
+    static Path limitFile(Path cgroupDir, int version) {
+        return cgroupDir.resolve(version == 1 ? "memory.limit_in_bytes" : "memory.max");
+    }
+
+    static Path usageFile(Path cgroupDir, int version) {
+        return cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current");
+    }
+
+    /** v1's memory+swap limit, when the kernel has one (swap accounting on); null otherwise. */
+    static Path memswFile(Path cgroupDir, int version) {
         Path p = cgroupDir.resolve("memory.memsw.limit_in_bytes");
         return version == 1 && Files.exists(p) ? p : null;
     }
 
-    private static Long readLong(Path p) {
+    static Long readLong(Path p) {
         String s = readRaw(p);
         try {
             return s.equals("max") ? null : Long.parseLong(s);
@@ -199,7 +195,7 @@ public final class MemcgRaiseLimitAction implements Action {
         }
     }
 
-    private static String readRaw(Path p) {
+    static String readRaw(Path p) {
         try {
             return Files.readString(p).trim();
         } catch (IOException e) {
@@ -207,7 +203,7 @@ public final class MemcgRaiseLimitAction implements Action {
         }
     }
 
-    private static String mib(long bytes) {
+    static String mib(long bytes) {
         return (bytes >> 20) + " MiB";
     }
 }
