@@ -29,7 +29,10 @@ public interface Action {
     /** State worth recording before and after (values of the files it reads or writes). */
     String observe();
 
-    /** Takes the action; throws with a one-line message when the kernel refuses. */
+    /**
+     * Re-checks {@link #precheck} right before acting (throwing "refused: ..." when the situation changed), then takes
+     * the action; throws with a one-line message when the kernel refuses.
+     */
     void apply() throws Exception;
 
     /**

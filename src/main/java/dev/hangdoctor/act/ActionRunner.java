@@ -32,6 +32,12 @@ public final class ActionRunner {
     private final Consumer<String> warn;
     /** Why every action is refused (the audit log could not even be opened), or null. */
     private final String refuseAll;
+    /**
+     * Whether the precheck also runs before the intent is written, so that a step refused at once leaves one line
+     * instead of two. Every action's apply() checks again right before it acts; the guard, racing a filling cgroup,
+     * keeps to that one check.
+     */
+    private final boolean checkFirst;
 
     /**
      * @param audit  where intents and outcomes go; null runs without an audit log (tests, a guard without state)
@@ -39,20 +45,31 @@ public final class ActionRunner {
      * @param warn   told, in one line, of every audit line that could not be written
      */
     public ActionRunner(AuditLog audit, Intent intent, Duration settle, Consumer<String> warn) {
-        this(audit, intent, settle, warn, null);
+        this(audit, intent, settle, warn, null, true);
     }
 
-    private ActionRunner(AuditLog audit, Intent intent, Duration settle, Consumer<String> warn, String refuseAll) {
+    private ActionRunner(AuditLog audit, Intent intent, Duration settle, Consumer<String> warn, String refuseAll,
+                         boolean checkFirst) {
         this.audit = audit;
         this.intent = intent;
         this.settle = settle;
         this.warn = warn;
         this.refuseAll = refuseAll;
+        this.checkFirst = checkFirst;
     }
 
     /** A runner that refuses every action with this reason: for a caller whose audit log could not be opened. */
     public static ActionRunner refusing(String why) {
-        return new ActionRunner(null, Intent.REQUIRED, Duration.ZERO, w -> { }, why);
+        return new ActionRunner(null, Intent.REQUIRED, Duration.ZERO, w -> { }, why, true);
+    }
+
+    /**
+     * The OOM guard's runner: best-effort intent, no settling, and only the action's own check right before the
+     * signal (a second full re-check would cost the race against the filling cgroup), so a kill refused there is an
+     * intent line and a refusal.
+     */
+    public static ActionRunner forGuard(AuditLog audit, Consumer<String> warn) {
+        return new ActionRunner(audit, Intent.BEST_EFFORT, Duration.ZERO, warn, null, false);
     }
 
     /** Runs the action, with the state before it read from the action itself. */
@@ -62,10 +79,11 @@ public final class ActionRunner {
 
     /**
      * Runs the action; {@code before} is the state the caller judged it on (the guard's usage and rate). An action
-     * whose own last-moment check refuses ({@code apply} throwing "refused: ...") is refused, not failed.
+     * whose own last-moment check refuses ({@code apply} throwing "refused: ...") is refused, not failed: every
+     * {@link Action#apply} re-checks its precheck itself, right before it acts.
      */
     public ActionOutcome run(Action a, String before) {
-        String refused = refuseAll != null ? refuseAll : a.precheck();
+        String refused = refuseAll != null ? refuseAll : checkFirst ? a.precheck() : null;
         if (refused != null) {
             return finish(a, ActionOutcome.Status.REFUSED, refused, before, null);
         }
@@ -104,13 +122,11 @@ public final class ActionRunner {
         return finish(a, ActionOutcome.Status.REFUSED, why, before, null);
     }
 
-    /** Loads and runs the bookkeeping of an outcome without writing it: a cold first run costs class loading. */
+    /** Loads and runs the bookkeeping of an outcome without writing a line: a cold first run costs class loading. */
     public void warmUp(Action a) {
-        try {
-            AuditLog.line(a, "warm-up", null, new ActionOutcome(a, ActionOutcome.Status.DRY_RUN, null, "warm-up", null,
-                    Instant.now(), null).result());
-        } catch (IOException e) {
-            // warming is an optimisation only
+        new ActionOutcome(a, ActionOutcome.Status.DRY_RUN, null, "warm-up", null, Instant.now(), null).result();
+        if (audit != null) {
+            audit.warmUp(a);
         }
     }
 

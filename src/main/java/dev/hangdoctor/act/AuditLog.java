@@ -63,6 +63,19 @@ public final class AuditLog {
                 LinkOption.NOFOLLOW_LINKS);
     }
 
+    /**
+     * Loads and runs the writing path once without adding a line (an empty append): the OOM guard writes its intent
+     * right before a kill, where a cold first write would cost the tens of milliseconds of class loading.
+     */
+    public void warmUp(Action a) {
+        try {
+            line(a, "warm-up", null, "warm-up");
+            Files.write(file, new byte[0], StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            // warming is an optimisation only
+        }
+    }
+
     /** The line {@link #record} appends. */
     static String line(Action a, String before, String after, String result) throws IOException {
         ObjectNode o = JSON.createObjectNode();

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -63,9 +62,8 @@ public final class OomGuard implements AutoCloseable {
         this.cfg = cfg;
         // the intent is written before each kill, but a kill is not given up because a disk is full: it keeps the
         // kernel out of the memcg OOM path, which is worth more than its audit line; the guard says so as an event
-        this.runner = new ActionRunner(audit, ActionRunner.Intent.BEST_EFFORT, Duration.ZERO,
-                w -> emit(new GuardEvent(Instant.now(), "-", GuardEvent.Kind.ERROR, -1, null, 0, 0, 0,
-                        Double.POSITIVE_INFINITY, "not written: " + w)));
+        this.runner = ActionRunner.forGuard(audit, w -> emit(new GuardEvent(Instant.now(), "-",
+                GuardEvent.Kind.ERROR, -1, null, 0, 0, 0, Double.POSITIVE_INFINITY, "not written: " + w)));
         this.listener = listener;
         this.safety = new SafetyGuard(procRoot);
         this.picker = new VictimPicker(procRoot, cfg, safety, VictimPicker.resolveUsers(hostRoot, cfg));

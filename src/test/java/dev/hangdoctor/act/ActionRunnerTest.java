@@ -68,6 +68,9 @@ class ActionRunnerTest {
 
         @Override
         public void apply() throws Exception {
+            if (refuse != null) {
+                throw new IllegalStateException("refused: " + refuse);
+            }
             applied++;
             auditAtApply = audit == null ? List.of() : Files.readAllLines(audit.file());
             if (fail != null) {
@@ -221,5 +224,27 @@ class ActionRunnerTest {
         assertThat(a.applied).isZero();
         assertThat(o.status()).isEqualTo(ActionOutcome.Status.REFUSED);
         assertThat(results(audit)).containsExactly("refused: the members hold 8 MiB");
+    }
+
+    /** The guard warms the path it takes right before a kill; warming adds no line. */
+    @Test
+    void warmingUpWritesNothing() throws Exception {
+        AuditLog audit = new AuditLog(dir.resolve("state"));
+        FileAction a = new FileAction();
+        runner(audit, ActionRunner.Intent.BEST_EFFORT).warmUp(a);
+        assertThat(a.applied).isZero();
+        assertThat(Files.size(audit.file())).isZero();
+    }
+
+    /** The guard keeps to the action's own check right before acting: a refusal there follows the intent. */
+    @Test
+    void theGuardsRunnerChecksOnceRightBeforeActing() throws Exception {
+        AuditLog audit = new AuditLog(dir.resolve("state"));
+        FileAction a = new FileAction();
+        a.refuse = "pid 42 is no longer in cgroup /docker/c1 (now in /)";
+        ActionOutcome o = ActionRunner.forGuard(audit, warnings::add).run(a, "usage 95%");
+        assertThat(a.applied).isZero();
+        assertThat(o.status()).isEqualTo(ActionOutcome.Status.REFUSED);
+        assertThat(results(audit)).containsExactly("attempting", "refused: " + a.refuse);
     }
 }
