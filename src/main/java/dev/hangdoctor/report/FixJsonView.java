@@ -92,6 +92,13 @@ public final class FixJsonView {
         return o;
     }
 
+    /** The checks made after a remedy, each with the time it was made. */
+    public static ArrayNode checks(List<Verification.Outcome> outcomes, Instant time) {
+        ArrayNode a = MAPPER.createArrayNode();
+        outcomes.forEach(v -> a.add(check(v, null, time)));
+        return a;
+    }
+
     /** No remedy was planned for an incident, and why. */
     public static ObjectNode noRemedy(String why, Instant time) {
         ObjectNode o = MAPPER.createObjectNode();

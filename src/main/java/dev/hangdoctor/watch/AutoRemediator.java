@@ -1,7 +1,5 @@
 package dev.hangdoctor.watch;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hangdoctor.act.Action;
 import dev.hangdoctor.act.ActionOutcome;
 import dev.hangdoctor.act.ActionRunner;
@@ -29,8 +27,8 @@ import java.util.function.Consumer;
  * Takes the knowledge base's remedy for an incident, through the same classes as `hangdoctor fix --yes`: the
  * {@link RemediationPlanner} with its {@link SafetyGuard}, the {@link ActionRunner} (the intent in the
  * {@link AuditLog} before acting, then the outcome; no audit log, no action), and {@link Verification} against the
- * next full scan. The incident records each step and check in the JSON shape `fix --json` uses. Each incident is acted on
- * at most once; automatic remediation only for signatures the config names, or on an authorised API request.
+ * next full scan. The incident records each step and check in the JSON shape `fix --json` uses. Each incident is
+ * acted on at most once; automatic remediation only for signatures the config names, or on an authorised API request.
  */
 final class AutoRemediator {
     /** The result label of hangdoctor_remediations_total. */
@@ -63,12 +61,8 @@ final class AutoRemediator {
         for (Map.Entry<Incident, ActedOn> e : pending.entrySet()) {
             List<Verification.Outcome> outcomes = Verification.compare(e.getValue().before(), after,
                     Set.of(e.getValue().findingKey()));
-            ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            for (Verification.Outcome o : outcomes) {
-                a.add(FixJsonView.check(o, null, Instant.now()));
-                log.accept("incident " + e.getKey().id() + ": verify " + FixTextView.check(o));
-            }
-            tracker.recordVerification(e.getKey(), a);
+            outcomes.forEach(o -> log.accept("incident " + e.getKey().id() + ": verify " + FixTextView.check(o)));
+            tracker.recordVerification(e.getKey(), FixJsonView.checks(outcomes, Instant.now()));
         }
         pending.clear();
     }
