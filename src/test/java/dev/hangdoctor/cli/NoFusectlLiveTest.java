@@ -53,6 +53,14 @@ class NoFusectlLiveTest {
             JsonNode fix = new ObjectMapper().readTree(runWithoutFusectl("fix", "--json", "--yes", "--window", "1s",
                     "--state-dir", state.toString(), "--pid", Integer.toString(waiter)));
             assertThat(fix.get("fusectl").asText()).startsWith("mounted fusectl at /sys/fs/fuse/connections");
+            // the mount changed the host: its intent and result are in the audit log like every remedy's
+            String audit = Files.readString(state.resolve("audit.jsonl"));
+            assertThat(audit.lines().filter(l -> l.contains("\"action\":\"fusectl-mount\"")).toList())
+                    .hasSize(2).satisfiesExactly(
+                            l -> assertThat(l).contains("\"result\":\"attempting\"")
+                                    .contains("\"before\":\"fusectl not mounted at /sys/fs/fuse/connections\""),
+                            l -> assertThat(l).contains("\"result\":\"done\"")
+                                    .contains("\"after\":\"fusectl mounted at /sys/fs/fuse/connections\""));
             assertThat(fix.get("plan").toString()).contains("connections/" + hang.connectionId() + "/abort");
             assertThat(hang.waiters().get(0).pid().awaitGone(Duration.ofSeconds(10))).isTrue();
         }
