@@ -1,7 +1,7 @@
 package dev.hangdoctor.act;
 
 import dev.hangdoctor.collect.TimedReader;
-import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.procfs.PidCgroup;
 
 import java.nio.file.Path;
 
@@ -18,14 +18,14 @@ public final class CgroupMembership {
 
     /** Why {@code pid} is not (or not known to be) in memory cgroup {@code cgroup} or below, or null when it is. */
     public static String refuseOutside(Path procRoot, int pid, String cgroup) {
-        Path file = procRoot.resolve(Integer.toString(pid)).resolve("cgroup");
+        Path file = PidCgroup.path(procRoot, pid);
         TimedReader.Result r = TimedReader.shared().run(TimedReader.Op.read(file), false, TIMEOUT_NANOS,
                 System.nanoTime() + TIMEOUT_NANOS);
         if (!r.ok()) {
             return "pid " + pid + ": cannot tell its cgroup now (" + r.status().name().toLowerCase()
                     + (r.detail() == null ? "" : ": " + r.detail()) + ")";
         }
-        CgroupFiles.MemoryPath now = CgroupFiles.memoryPath(r.text());
+        PidCgroup.MemoryPath now = PidCgroup.memoryPath(r.text());
         if (now == null) {
             return "pid " + pid + ": its /proc/PID/cgroup names no memory cgroup";
         }

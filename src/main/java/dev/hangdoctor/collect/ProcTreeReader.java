@@ -10,10 +10,10 @@ import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
-import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.procfs.PidCgroup;
 import dev.hangdoctor.parse.EvidenceReader;
 import dev.hangdoctor.procfs.FdinfoFile;
-import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.procfs.PidStat;
 import dev.hangdoctor.procfs.PidStatus;
 import dev.hangdoctor.procfs.PidWchan;
 import dev.hangdoctor.procfs.PidStat;
@@ -587,7 +587,7 @@ public final class ProcTreeReader {
             Result cgroup = rs.get(3);
             String memcg = null;
             if (cgroup.ok()) {
-                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(cgroup.text());
+                PidCgroup.MemoryPath mp = PidCgroup.memoryPath(cgroup.text());
                 memcg = mp == null ? null : mp.path();
             }
             List<Task> mine = new ArrayList<>();
@@ -807,7 +807,7 @@ public final class ProcTreeReader {
             }
             int tid = tf.tid;
             Task t = new Task(tid).tgid(pid).source(source).pidNamespace(pidns);
-            ProcStat st = tf.stat();
+            PidStat.Fields st = tf.stat();
             if (st != null) {
                 t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
                         .cpu(st.processor()).startTime(st.startTime());
@@ -842,7 +842,7 @@ public final class ProcTreeReader {
             }
             Result cgroupFile = tf.result(ThreadFile.CGROUP);
             if (cgroupFile != null) {
-                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(cgroupFile));
+                PidCgroup.MemoryPath mp = PidCgroup.memoryPath(text(cgroupFile));
                 if (mp != null) {
                     t.memoryCgroup(mp.path());
                 }
@@ -881,7 +881,7 @@ public final class ProcTreeReader {
             if (!r.ok()) {
                 return;
             }
-            CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(r.text());
+            PidCgroup.MemoryPath mp = PidCgroup.memoryPath(r.text());
             for (Task t : mine) {
                 if (t != mine.get(0)) {
                     t.memoryCgroup(mp == null ? null : mp.path());

@@ -1,5 +1,7 @@
 package dev.hangdoctor.guard;
 
+import dev.hangdoctor.procfs.MemcgStat;
+
 import dev.hangdoctor.act.AuditLog;
 import dev.hangdoctor.act.CgroupMembership;
 import dev.hangdoctor.act.KillProcessAction;
@@ -212,11 +214,10 @@ public final class OomGuard implements AutoCloseable {
 
     private long inactiveFile(WatchedCgroup w) {
         try {
-            String key = hierarchy.inactiveFileKey() + " ";
-            for (String line : Files.readString(w.dir.resolve("memory.stat"), StandardCharsets.US_ASCII).split("\n")) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).trim());
-                }
+            Long v = MemcgStat.parse(Files.readString(MemcgStat.path(w.dir), StandardCharsets.US_ASCII))
+                    .get(hierarchy.inactiveFileKey());
+            if (v != null) {
+                return v;
             }
         } catch (IOException | RuntimeException e) {
             // without memory.stat, count all usage as unreclaimable: the cautious side

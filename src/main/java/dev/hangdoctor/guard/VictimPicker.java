@@ -1,5 +1,7 @@
 package dev.hangdoctor.guard;
 
+import dev.hangdoctor.procfs.CgroupProcs;
+
 import dev.hangdoctor.act.OomFacts;
 import dev.hangdoctor.act.ProcFile;
 import dev.hangdoctor.act.ProcessIdentity;
@@ -222,12 +224,11 @@ final class VictimPicker {
             Path d = todo.poll();
             String path = h.pathOf(d);
             try {
-                for (String line : Files.readString(d.resolve("cgroup.procs"), StandardCharsets.US_ASCII).split("\n")) {
-                    if (!line.isBlank() && out.size() < MAX_PIDS) {
-                        out.putIfAbsent(Integer.parseInt(line.trim()), path);
-                    }
+                String procs = Files.readString(CgroupProcs.path(d), StandardCharsets.US_ASCII);
+                for (int pid : CgroupProcs.parse(procs, MAX_PIDS - out.size())) {
+                    out.putIfAbsent(pid, path);
                 }
-            } catch (IOException | NumberFormatException e) {
+            } catch (IOException e) {
                 continue;
             }
             todo.addAll(MemoryHierarchy.children(d));
