@@ -1,6 +1,6 @@
 package dev.hangdoctor.act;
 
-import dev.hangdoctor.procfs.FuseConnectionDir;
+import dev.hangdoctor.collect.LiveSource;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.Finding;
 import dev.hangdoctor.diagnose.OomVictimChooser;
@@ -11,6 +11,7 @@ import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.UffdHandle;
+import dev.hangdoctor.procfs.FuseConnectionDir;
 import dev.hangdoctor.procfs.MountinfoEntry;
 
 import java.io.IOException;
@@ -383,7 +384,7 @@ public final class RemediationPlanner {
         return Optional.of(new KillProcessAction(RemedyIds.MEMCG_KILL_OOM_VICTIM, f.key(), id.get(),
                 "the process the kernel's OOM killer would choose in cgroup " + c.path() + " (" + choice.get().why() + ")",
                 Set.copyOf(c.pids()), guard, hostRoot.resolve("proc"),
-                () -> CgroupMembership.refuseOutside(hostRoot.resolve("proc"), pid, c.path())));
+                () -> CgroupMembership.refuseOutside(LiveSource.at(hostRoot), pid, c.path())));
     }
 
     /**

@@ -10,7 +10,10 @@ import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
+import dev.hangdoctor.procfs.BundleSource;
 import dev.hangdoctor.procfs.PidCgroup;
+import dev.hangdoctor.procfs.ProcSource;
+import dev.hangdoctor.procfs.PidOomScoreAdj;
 import dev.hangdoctor.parse.EvidenceReader;
 import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.PidStat;
@@ -216,24 +219,22 @@ public final class ProcTreeReader {
                 e.warn(KmsgReader.SAVED_FILE + ": not read: " + ex.getMessage());
             }
         }
-        TimedReader reader = options.reader() != null ? options.reader() : TimedReader.shared();
-        Path window = base.resolve(ScanWindow.FILE);
-        long perOp = options.perFileTimeout().toNanos();
-        Result r = reader.run(Op.read(window), true, perOp, System.nanoTime() + perOp);
+        ProcSource bundle = new BundleSource(base);
+        ProcSource.Read r = bundle.read(base.resolve(ScanWindow.FILE));
         if (r.ok()) {
             ScanWindow.parse(r.text()).applyTo(e);
-        } else if (r.status() != Status.MISSING) {
-            e.warn(ScanWindow.FILE + ": not read (" + r.status() + ")");
+        } else if (!r.missing()) {
+            e.warn(ScanWindow.FILE + ": not read (" + r.failure() + ")");
         }
-        Result names = reader.run(Op.read(base.resolve(ContainerNames.FILE)), true, perOp, System.nanoTime() + perOp);
+        ProcSource.Read names = bundle.read(base.resolve(ContainerNames.FILE));
         if (names.ok()) {
             ContainerNames.applySaved(e, names.text());
-        } else if (names.status() != Status.MISSING) {
-            e.warn(ContainerNames.FILE + ": not read (" + names.status() + ")");
+        } else if (!names.missing()) {
+            e.warn(ContainerNames.FILE + ": not read (" + names.failure() + ")");
         }
         if (scanned) {
             // the kernel messages of a live scan: what was history then is history in the bundle too
-            Result clock = reader.run(Op.read(base.resolve(KernelHistory.FILE)), true, perOp, System.nanoTime() + perOp);
+            ProcSource.Read clock = bundle.read(base.resolve(KernelHistory.FILE));
             (clock.ok() ? KernelHistory.parse(clock.text()) : new KernelHistory(null, null)).retire(e);
         }
     }
@@ -1018,12 +1019,11 @@ public final class ProcTreeReader {
                 List<Task> chunk = leaders.subList(from, Math.min(leaders.size(), from + FD_BATCH));
                 List<Op> ops = new ArrayList<>(chunk.size());
                 for (Task t : chunk) {
-                    ops.add(Op.read(proc.resolve(Integer.toString(t.pid())).resolve("oom_score_adj")));
+                    ops.add(Op.read(PidOomScoreAdj.path(proc, t.pid())));
                 }
                 List<Result> rs = run(ops, deadline);
                 for (int i = 0; i < chunk.size(); i++) {
-                    String v = text(rs.get(i));
-                    chunk.get(i).oomScoreAdj(v == null ? null : parseAdj(v.strip()));
+                    chunk.get(i).oomScoreAdj(PidOomScoreAdj.parse(text(rs.get(i))));
                 }
             }
         }
@@ -1035,16 +1035,6 @@ public final class ProcTreeReader {
                 }
             }
             return false;
-        }
-
-        /** oom_score_adj is -1000..1000; anything else is not one. */
-        private static Integer parseAdj(String s) {
-            try {
-                int v = Integer.parseInt(s);
-                return v >= -1000 && v <= 1000 ? v : null;
-            } catch (NumberFormatException e) {
-                return null;
-            }
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.hangdoctor.guard;
 
-import dev.hangdoctor.procfs.CgroupProcs;
-
 import dev.hangdoctor.act.OomFacts;
 import dev.hangdoctor.act.ProcFile;
 import dev.hangdoctor.act.ProcessIdentity;
@@ -10,6 +8,7 @@ import dev.hangdoctor.diagnose.OomVictimChooser;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
+import dev.hangdoctor.procfs.CgroupProcs;
 import dev.hangdoctor.procfs.PidStatus;
 
 import java.io.IOException;
