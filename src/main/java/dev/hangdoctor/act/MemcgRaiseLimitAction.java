@@ -3,6 +3,7 @@ package dev.hangdoctor.act;
 import dev.hangdoctor.procfs.MemcgLimit;
 import dev.hangdoctor.procfs.MemcgOomControl;
 import dev.hangdoctor.procfs.MemcgUsage;
+import dev.hangdoctor.procfs.ProcSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,8 @@ import java.util.List;
  */
 public final class MemcgRaiseLimitAction implements Action {
     private final String finding;
+    /** The host's files: each read right before a write is timed, so a hung cgroup file cannot stall the remedy. */
+    private final ProcSource host;
     private final Path cgroupDir;
     private final String cgroupPath;
     private final int version;
@@ -26,7 +29,9 @@ public final class MemcgRaiseLimitAction implements Action {
     /** The memsw limit before apply() raised it (v1), so restore() puts it back too; null when it was not touched. */
     private Long memswFromBytes;
 
-    public MemcgRaiseLimitAction(String finding, Path cgroupDir, String cgroupPath, int version, long fromBytes, long toBytes) {
+    public MemcgRaiseLimitAction(ProcSource host, String finding, Path cgroupDir, String cgroupPath, int version,
+                                 long fromBytes, long toBytes) {
+        this.host = host;
         this.finding = finding;
         this.cgroupDir = cgroupDir;
         this.cgroupPath = cgroupPath;
@@ -194,20 +199,16 @@ public final class MemcgRaiseLimitAction implements Action {
     }
 
     /** The limit in a limit file in bytes, or null when it is gone, unreadable or says no limit. */
-    private static Long readLimit(Path p) {
+    private Long readLimit(Path p) {
         MemcgLimit l = MemcgLimit.parse(readText(p));
         return l == null ? null : l.bytes();
     }
 
-    private static String readText(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return null;
-        }
+    private String readText(Path p) {
+        return host.read(p).text();
     }
 
-    private static String readRaw(Path p) {
+    private String readRaw(Path p) {
         String s = readText(p);
         return s == null ? "?" : s.trim();
     }

@@ -4,6 +4,7 @@ import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.MemCgroup;
+import dev.hangdoctor.procfs.CgroupControllers;
 import dev.hangdoctor.procfs.CgroupProcs;
 import dev.hangdoctor.procfs.CpuQuota;
 import dev.hangdoctor.procfs.CpuStat;
@@ -71,11 +72,11 @@ final class CgroupScanner {
 
     private Path findV2Root() {
         Path base = sys.resolve("fs").resolve("cgroup");
-        if (reads.run1(Op.read(base.resolve("cgroup.controllers")), deadline).ok()) {
+        if (reads.run1(Op.read(CgroupControllers.path(base)), deadline).ok()) {
             return base;
         }
         Path unified = base.resolve("unified");
-        return reads.run1(Op.read(unified.resolve("cgroup.controllers")), deadline).ok() ? unified : null;
+        return reads.run1(Op.read(CgroupControllers.path(unified)), deadline).ok() ? unified : null;
     }
 
     private List<Path> hierarchyDirs(String controller, List<String> v1) {

@@ -1,5 +1,6 @@
 package dev.hangdoctor.guard;
 
+import dev.hangdoctor.procfs.CgroupControllers;
 import dev.hangdoctor.procfs.MemcgLimit;
 import dev.hangdoctor.procfs.MemcgStat;
 import dev.hangdoctor.procfs.MemcgUsage;
@@ -41,8 +42,8 @@ record MemoryHierarchy(Path root, int version) {
         }
         for (Path top : new Path[] {base, base.resolve("unified")}) {
             try {
-                String controllers = Files.readString(top.resolve("cgroup.controllers"), StandardCharsets.US_ASCII);
-                if (List.of(controllers.trim().split("\\s+")).contains("memory")) {
+                String controllers = Files.readString(CgroupControllers.path(top), StandardCharsets.US_ASCII);
+                if (CgroupControllers.parse(controllers).contains("memory")) {
                     return new MemoryHierarchy(top, 2);
                 }
             } catch (IOException e) {
