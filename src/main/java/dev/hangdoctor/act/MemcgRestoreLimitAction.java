@@ -1,5 +1,9 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgUsage;
+import dev.hangdoctor.procfs.ProcSource;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +21,8 @@ public final class MemcgRestoreLimitAction implements Action {
     public static final String ID = "memcg-restore-limit";
 
     private final String finding;
+    /** The host's files, read (timed) right before each write as the raise reads them. */
+    private final ProcSource host;
     private final Path cgroupDir;
     private final String cgroupPath;
     private final int version;
@@ -25,8 +31,9 @@ public final class MemcgRestoreLimitAction implements Action {
     /** The memsw limit to put back, or null when the raise did not touch it. */
     private final Long memswOldBytes;
 
-    MemcgRestoreLimitAction(String finding, Path cgroupDir, String cgroupPath, int version, long oldBytes,
-                            long raisedBytes, Long memswOldBytes) {
+    MemcgRestoreLimitAction(ProcSource host, String finding, Path cgroupDir, String cgroupPath, int version,
+                            long oldBytes, long raisedBytes, Long memswOldBytes) {
+        this.host = host;
         this.finding = finding;
         this.cgroupDir = cgroupDir;
         this.cgroupPath = cgroupPath;
@@ -75,11 +82,11 @@ public final class MemcgRestoreLimitAction implements Action {
 
     @Override
     public String precheck() {
-        Long now = MemcgRaiseLimitAction.readLong(limitFile());
+        Long now = MemcgRaiseLimitAction.readLimit(host, limitFile());
         if (now == null || Math.abs(now - raisedBytes) >= 4096) {
-            return "the limit is no longer the one fix set (" + MemcgRaiseLimitAction.readRaw(limitFile()) + ")";
+            return "the limit is no longer the one fix set (" + MemcgRaiseLimitAction.readRaw(host, limitFile()) + ")";
         }
-        Long usage = MemcgRaiseLimitAction.readLong(MemcgRaiseLimitAction.usageFile(cgroupDir, version));
+        Long usage = MemcgUsage.parse(host.read(MemcgUsage.path(cgroupDir, version)).text());
         if (usage == null || usage > oldBytes * 9 / 10) {
             return "usage " + (usage == null ? "unknown" : MemcgRaiseLimitAction.mib(usage))
                     + " is still near the old limit " + MemcgRaiseLimitAction.mib(oldBytes);
@@ -89,7 +96,7 @@ public final class MemcgRestoreLimitAction implements Action {
 
     @Override
     public String observe() {
-        return MemcgRaiseLimitAction.observe(cgroupDir, version);
+        return MemcgRaiseLimitAction.observe(host, cgroupDir, version);
     }
 
     /** The limit first, then memsw only while it is still the value the raise wrote (else someone changed it since). */
@@ -102,7 +109,7 @@ public final class MemcgRestoreLimitAction implements Action {
         Files.writeString(limitFile(), Long.toString(oldBytes), StandardCharsets.US_ASCII);
         Path sw = memswFile();
         if (sw != null) {
-            Long swNow = MemcgRaiseLimitAction.readLong(sw);
+            Long swNow = MemcgRaiseLimitAction.readLimit(host, sw);
             if (swNow != null && Math.abs(swNow - raisedBytes) < 4096) {
                 Files.writeString(sw, Long.toString(memswOldBytes), StandardCharsets.US_ASCII);
             }
@@ -110,7 +117,7 @@ public final class MemcgRestoreLimitAction implements Action {
     }
 
     private Path limitFile() {
-        return MemcgRaiseLimitAction.limitFile(cgroupDir, version);
+        return MemcgLimit.path(cgroupDir, version);
     }
 
     /** The memsw file to put back, or null when the raise left memsw alone. */

@@ -8,6 +8,7 @@ import dev.hangdoctor.act.FixResult;
 import dev.hangdoctor.act.MemcgRaiseLimitAction;
 import dev.hangdoctor.act.RemediationPlanner;
 import dev.hangdoctor.act.Verification;
+import dev.hangdoctor.collect.LiveSource;
 import dev.hangdoctor.diagnose.Diagnosis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class FixJsonViewTest {
         Files.writeString(cg.resolve("memory.limit_in_bytes"), limit + "\n");
         Files.writeString(cg.resolve("memory.usage_in_bytes"), limit + "\n");
         Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 1\nunder_oom 1\noom_kill 0\n");
-        return new MemcgRaiseLimitAction("memcg-oom-kill-disabled@/c1", cg, "/c1", 1, limit,
+        return new MemcgRaiseLimitAction(LiveSource.at(cg), "memcg-oom-kill-disabled@/c1", cg, "/c1", 1, limit,
                 MemcgRaiseLimitAction.raisedLimit(limit));
     }
 
