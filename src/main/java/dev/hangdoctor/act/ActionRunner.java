@@ -23,8 +23,8 @@ public final class ActionRunner {
         BEST_EFFORT
     }
 
-    /** The result of an audit line's intent when it could not be written. */
-    static final String NO_INTENT = "the audit log cannot be written";
+    /** Why an action was refused when its intent could not be written. */
+    public static final String NO_INTENT = "the audit log cannot be written";
 
     private final AuditLog audit;
     private final Intent intent;
