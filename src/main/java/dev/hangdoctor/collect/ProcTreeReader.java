@@ -654,6 +654,9 @@ public final class ProcTreeReader {
             List<Integer> targetMounts = new ArrayList<>();
             List<String> targetPaths = new ArrayList<>();
             for (int i = 0; i < waiting.size(); i++) {
+                if (SyscallTarget.compat(waiting.get(i).frames())) {
+                    continue; // a 32-bit call's number is from another table: its open files and cwd say the rest
+                }
                 Path mem = bundle ? null : pd.resolve("mem");
                 SyscallTarget.Target t = SyscallTarget.of(text(rs.get(2 + plain.size() + i)), SyscallTarget.hostTable(),
                         mem, perOp);
