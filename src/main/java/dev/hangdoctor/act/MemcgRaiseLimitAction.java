@@ -1,5 +1,10 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgOomControl;
+import dev.hangdoctor.procfs.MemcgUsage;
+import dev.hangdoctor.procfs.ProcSource;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +19,8 @@ import java.util.List;
  */
 public final class MemcgRaiseLimitAction implements Action {
     private final String finding;
+    /** The host's files: each read right before a write is timed, so a hung cgroup file cannot stall the remedy. */
+    private final ProcSource host;
     private final Path cgroupDir;
     private final String cgroupPath;
     private final int version;
@@ -22,7 +29,9 @@ public final class MemcgRaiseLimitAction implements Action {
     /** The memsw limit before apply() raised it (v1), so restore() puts it back too; null when it was not touched. */
     private Long memswFromBytes;
 
-    public MemcgRaiseLimitAction(String finding, Path cgroupDir, String cgroupPath, int version, long fromBytes, long toBytes) {
+    public MemcgRaiseLimitAction(ProcSource host, String finding, Path cgroupDir, String cgroupPath, int version,
+                                 long fromBytes, long toBytes) {
+        this.host = host;
         this.finding = finding;
         this.cgroupDir = cgroupDir;
         this.cgroupPath = cgroupPath;
@@ -97,13 +106,11 @@ public final class MemcgRaiseLimitAction implements Action {
         if (memswFile() != null) {
             sb.append(" memsw=").append(readRaw(memswFile()));
         }
-        Path usage = cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current");
-        sb.append(" usage=").append(readRaw(usage));
+        sb.append(" usage=").append(readRaw(MemcgUsage.path(cgroupDir, version)));
         if (version == 1) {
-            String oom = readRaw(cgroupDir.resolve("memory.oom_control"));
-            int u = oom.indexOf("under_oom");
-            if (u >= 0) {
-                sb.append(" under_oom=").append(oom.substring(u + 10).trim().split("\\s+")[0]);
+            Long underOom = MemcgOomControl.parse(readText(MemcgOomControl.path(cgroupDir))).fields().get("under_oom");
+            if (underOom != null) {
+                sb.append(" under_oom=").append(underOom);
             }
         }
         return sb.toString();
@@ -122,7 +129,7 @@ public final class MemcgRaiseLimitAction implements Action {
         }
         Path memsw = memswFile();
         if (memsw != null) {
-            Long sw = readLong(memsw);
+            Long sw = readLimit(memsw);
             if (sw != null && sw < toBytes) {
                 Files.writeString(memsw, Long.toString(toBytes), StandardCharsets.US_ASCII);
                 memswFromBytes = sw;
@@ -139,10 +146,11 @@ public final class MemcgRaiseLimitAction implements Action {
 
     /** Why the limit is no longer the one planned from, or null (it is, and below what a raise writes). */
     private String changedSincePlan() {
-        Long now = readLong(limitFile());
-        if (now == null) {
-            return "cgroup " + cgroupPath + " is gone or has no limit";
+        MemcgLimit limit = MemcgLimit.parse(readText(limitFile()));
+        if (limit == null || limit.unlimited()) {
+            return "cgroup " + cgroupPath + (limit == null ? " is gone" : " has no limit any more");
         }
+        long now = limit.bytes();
         if (now != fromBytes) {
             // raised by someone else meanwhile, perhaps above what this would write: never lower it
             return "the limit of " + cgroupPath + " changed since the diagnosis (" + fromBytes + " -> " + now + ")";
@@ -156,11 +164,11 @@ public final class MemcgRaiseLimitAction implements Action {
      * apply() raised goes back too, after the limit (v1 keeps memsw at or above it). Returns what it did.
      */
     public String restore() throws IOException {
-        Long now = readLong(limitFile());
+        Long now = readLimit(limitFile());
         if (now == null || Math.abs(now - toBytes) >= 4096) {
             return "not restored: the limit is no longer the one fix set (" + readRaw(limitFile()) + ")";
         }
-        Long usage = readLong(cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current"));
+        Long usage = MemcgUsage.parse(readText(MemcgUsage.path(cgroupDir, version)));
         if (usage == null || usage > fromBytes * 9 / 10) {
             return "not restored: usage " + (usage == null ? "unknown" : mib(usage)) + " is still near the old limit "
                     + mib(fromBytes);
@@ -169,7 +177,7 @@ public final class MemcgRaiseLimitAction implements Action {
         String memsw = "";
         Path sw = memswFile();
         if (memswFromBytes != null && sw != null) {
-            Long swNow = readLong(sw);
+            Long swNow = readLimit(sw);
             if (swNow != null && Math.abs(swNow - toBytes) < 4096) {
                 Files.writeString(sw, Long.toString(memswFromBytes), StandardCharsets.US_ASCII);
                 memsw = ", memsw to " + mib(memswFromBytes);
@@ -182,29 +190,27 @@ public final class MemcgRaiseLimitAction implements Action {
     }
 
     private Path limitFile() {
-        return cgroupDir.resolve(version == 1 ? "memory.limit_in_bytes" : "memory.max");
+        return MemcgLimit.path(cgroupDir, version);
     }
 
     private Path memswFile() {
-        Path p = cgroupDir.resolve("memory.memsw.limit_in_bytes");
+        Path p = MemcgLimit.memswPath(cgroupDir);
         return version == 1 && Files.exists(p) ? p : null;
     }
 
-    private static Long readLong(Path p) {
-        String s = readRaw(p);
-        try {
-            return s.equals("max") ? null : Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+    /** The limit in a limit file in bytes, or null when it is gone, unreadable or says no limit. */
+    private Long readLimit(Path p) {
+        MemcgLimit l = MemcgLimit.parse(readText(p));
+        return l == null ? null : l.bytes();
     }
 
-    private static String readRaw(Path p) {
-        try {
-            return Files.readString(p).trim();
-        } catch (IOException e) {
-            return "?";
-        }
+    private String readText(Path p) {
+        return host.read(p).text();
+    }
+
+    private String readRaw(Path p) {
+        String s = readText(p);
+        return s == null ? "?" : s.trim();
     }
 
     private static String mib(long bytes) {

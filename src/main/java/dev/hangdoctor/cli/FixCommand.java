@@ -109,7 +109,7 @@ public final class FixCommand implements Callable<Integer> {
         }
         pipeline = DiagnosisPipeline.withRules(ruleDirs);
         // without fusectl every FUSE hang is invisible and cannot be aborted: acting mounts it, as systemd does at boot
-        String fusectl = yes ? FuseControlMount.ensure(root)
+        String fusectl = yes ? FuseControlMount.ensure(root, () -> new AuditLog(stateDir))
                 : root.toAbsolutePath().normalize().equals(Path.of("/")) && Files.isDirectory(FuseControlMount.CONNECTIONS)
                 && !FuseControlMount.mounted(root.resolve("proc"))
                 ? "fusectl is not mounted at " + FuseControlMount.CONNECTIONS + ": this dry run cannot see FUSE hangs;"

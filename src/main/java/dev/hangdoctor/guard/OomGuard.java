@@ -4,6 +4,9 @@ import dev.hangdoctor.act.AuditLog;
 import dev.hangdoctor.act.CgroupMembership;
 import dev.hangdoctor.act.KillProcessAction;
 import dev.hangdoctor.act.SafetyGuard;
+import dev.hangdoctor.collect.LiveSource;
+import dev.hangdoctor.procfs.MemcgStat;
+import dev.hangdoctor.procfs.ProcSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,6 +37,8 @@ public final class OomGuard implements AutoCloseable {
     private static final long RATE_TAU_NANOS = 50_000_000L;
 
     private final Path procRoot;
+    /** The host's files, read with a timeout. */
+    private final ProcSource host;
     private final GuardConfig cfg;
     private final AuditLog audit;
     private final Consumer<GuardEvent> listener;
@@ -57,6 +62,7 @@ public final class OomGuard implements AutoCloseable {
      */
     public OomGuard(Path hostRoot, GuardConfig cfg, AuditLog audit, Consumer<GuardEvent> listener) {
         this.procRoot = hostRoot.resolve("proc");
+        this.host = LiveSource.at(hostRoot);
         this.cfg = cfg;
         this.audit = audit;
         this.listener = listener;
@@ -76,7 +82,7 @@ public final class OomGuard implements AutoCloseable {
             var self = dev.hangdoctor.act.ProcessIdentity.read(procRoot, (int) ProcessHandle.current().pid());
             self.ifPresent(id -> new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, id, "warm-up", Set.of(), safety,
                     procRoot).summary());
-            self.ifPresent(id -> CgroupMembership.refuseOutside(procRoot, id.pid(), "/"));
+            self.ifPresent(id -> CgroupMembership.refuseOutside(host, id.pid(), "/"));
             new GuardEvent(Instant.now(), "/", GuardEvent.Kind.KILLED, 1, "x", 1, 1, 1, 0.001, "warm-up").line();
         } catch (RuntimeException e) {
             // warming is an optimisation only
@@ -212,11 +218,10 @@ public final class OomGuard implements AutoCloseable {
 
     private long inactiveFile(WatchedCgroup w) {
         try {
-            String key = hierarchy.inactiveFileKey() + " ";
-            for (String line : Files.readString(w.dir.resolve("memory.stat"), StandardCharsets.US_ASCII).split("\n")) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).trim());
-                }
+            Long v = MemcgStat.parse(Files.readString(MemcgStat.path(w.dir), StandardCharsets.US_ASCII))
+                    .get(hierarchy.inactiveFileKey());
+            if (v != null) {
+                return v;
             }
         } catch (IOException | RuntimeException e) {
             // without memory.stat, count all usage as unreclaimable: the cautious side
@@ -267,7 +272,7 @@ public final class OomGuard implements AutoCloseable {
         // right before the signal: the victim is still this cgroup's, still the cause (re-read), and the pid is its
         KillProcessAction kill = new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, victim, reason,
                 Set.of(victim.pid()), safety, procRoot, () -> {
-                    String outside = CgroupMembership.refuseOutside(procRoot, victim.pid(), w.path);
+                    String outside = CgroupMembership.refuseOutside(host, victim.pid(), w.path);
                     return outside != null ? outside : recheck(w, pick, cache);
                 });
         if (cfg.dryRun()) {

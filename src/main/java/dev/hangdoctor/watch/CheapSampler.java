@@ -5,7 +5,8 @@ import dev.hangdoctor.collect.TimedReader;
 import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
-import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgOomControl;
 import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.PidStat;
 
@@ -526,7 +527,7 @@ public final class CheapSampler {
         }
         List<Op> ops = new ArrayList<>(limitedMemcgs.size());
         for (Path p : limitedMemcgs) {
-            ops.add(Op.read(p.resolve("memory.oom_control")));
+            ops.add(Op.read(MemcgOomControl.path(p)));
         }
         List<Result> rs = new ArrayList<>();
         for (int from = 0; from < ops.size(); from += BATCH) {
@@ -540,8 +541,7 @@ public final class CheapSampler {
             if (!rs.get(i).ok()) {
                 continue;
             }
-            Long u = CgroupFiles.flatKeyed(rs.get(i).text()).get("under_oom");
-            if (u == null || u == 0) {
+            if (!Boolean.TRUE.equals(MemcgOomControl.parse(rs.get(i).text()).underOom())) {
                 continue;
             }
             under++;
@@ -568,10 +568,10 @@ public final class CheapSampler {
         queue.add(top);
         for (int qi = 0; qi < queue.size() && qi < MAX_MEMCGS; qi++) {
             Path dir = queue.get(qi);
-            List<Result> rs = reader.run(List.of(Op.listDirs(dir), Op.read(dir.resolve("memory.limit_in_bytes"))),
+            List<Result> rs = reader.run(List.of(Op.listDirs(dir), Op.read(MemcgLimit.path(dir, 1))),
                     false, PER_OP, deadline);
             reads += 2;
-            CgroupFiles.Limit limit = rs.get(1).ok() ? CgroupFiles.limit(rs.get(1).text()) : null;
+            MemcgLimit limit = rs.get(1).ok() ? MemcgLimit.parse(rs.get(1).text()) : null;
             if (limit != null && !limit.unlimited() && dir != top) {
                 out.add(dir);
             }

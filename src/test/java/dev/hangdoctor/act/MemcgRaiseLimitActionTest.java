@@ -1,5 +1,6 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.collect.LiveSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +18,8 @@ class MemcgRaiseLimitActionTest {
         Files.writeString(cg.resolve("memory.limit_in_bytes"), from + "\n");
         Files.writeString(cg.resolve("memory.usage_in_bytes"), from + "\n");
         Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 1\nunder_oom 1\noom_kill 0\n");
-        return new MemcgRaiseLimitAction("memcg-oom-kill-disabled", cg, "/c", 1, from, MemcgRaiseLimitAction.raisedLimit(from));
+        return new MemcgRaiseLimitAction(LiveSource.at(cg), "memcg-oom-kill-disabled", cg, "/c", 1, from,
+                MemcgRaiseLimitAction.raisedLimit(from));
     }
 
     @Test
