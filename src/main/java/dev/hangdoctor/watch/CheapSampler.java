@@ -5,7 +5,10 @@ import dev.hangdoctor.collect.TimedReader;
 import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
-import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.procfs.LoadAvg;
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgOomControl;
+import dev.hangdoctor.procfs.PressureFile;
 import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.PidStat;
 
@@ -187,9 +190,9 @@ public final class CheapSampler {
         long deadline = t0 + Duration.ofSeconds(5).toNanos();
         long print = 0;
 
-        Result loadavg = reader.run(Op.read(proc.resolve("loadavg")), false, PER_OP, deadline);
+        Result loadavg = reader.run(Op.read(LoadAvg.path(proc)), false, PER_OP, deadline);
         reads++;
-        long newestPid = loadavg.ok() ? lastPid(loadavg.text()) : -1;
+        long newestPid = loadavg.ok() ? LoadAvg.lastPid(loadavg.text()) : -1;
         samples++;
         // listing /proc walks every pid of the host, threads included (3 ms with 10 000 threads): it is listed again
         // only when a task was created since (loadavg's last pid moved) or every RELIST_EVERY intervals; a process
@@ -268,18 +271,19 @@ public final class CheapSampler {
         stuckPrint = print;
         Double load1 = null;
         Map<String, Double> psi = new TreeMap<>();
-        List<Op> host = List.of(Op.read(proc.resolve("pressure/cpu")), Op.read(proc.resolve("pressure/memory")),
-                Op.read(proc.resolve("pressure/io")));
+        List<Op> host = new ArrayList<>();
+        for (String r : PressureFile.RESOURCES) {
+            host.add(Op.read(PressureFile.path(proc, r)));
+        }
         List<Result> hr = reader.run(host, false, PER_OP, deadline);
         reads += host.size();
         if (loadavg.ok()) {
-            load1 = firstDouble(loadavg.text());
+            load1 = LoadAvg.load1(loadavg.text());
         }
-        String[] res = {"cpu", "memory", "io"};
-        for (int i = 0; i < res.length; i++) {
-            Double v = hr.get(i).ok() ? someAvg10(hr.get(i).text()) : null;
+        for (int i = 0; i < PressureFile.RESOURCES.size(); i++) {
+            Double v = hr.get(i).ok() ? PressureFile.someAvg10(hr.get(i).text()) : null;
             if (v != null) {
-                psi.put(res[i], v);
+                psi.put(PressureFile.RESOURCES.get(i), v);
             }
         }
         return new Sample(byState, threads.size(), stuck, triggers, load1, psi, fuseWaiting, underOom, pending,
@@ -610,7 +614,7 @@ public final class CheapSampler {
         }
         List<Op> ops = new ArrayList<>(limitedMemcgs.size());
         for (Path p : limitedMemcgs) {
-            ops.add(Op.read(p.resolve("memory.oom_control")));
+            ops.add(Op.read(MemcgOomControl.path(p)));
         }
         List<Result> rs = new ArrayList<>();
         for (int from = 0; from < ops.size(); from += BATCH) {
@@ -624,8 +628,7 @@ public final class CheapSampler {
             if (!rs.get(i).ok()) {
                 continue;
             }
-            Long u = CgroupFiles.flatKeyed(rs.get(i).text()).get("under_oom");
-            if (u == null || u == 0) {
+            if (!Boolean.TRUE.equals(MemcgOomControl.parse(rs.get(i).text()).underOom())) {
                 continue;
             }
             under++;
@@ -652,10 +655,10 @@ public final class CheapSampler {
         queue.add(top);
         for (int qi = 0; qi < queue.size() && qi < MAX_MEMCGS; qi++) {
             Path dir = queue.get(qi);
-            List<Result> rs = reader.run(List.of(Op.listDirs(dir), Op.read(dir.resolve("memory.limit_in_bytes"))),
+            List<Result> rs = reader.run(List.of(Op.listDirs(dir), Op.read(MemcgLimit.path(dir, 1))),
                     false, PER_OP, deadline);
             reads += 2;
-            CgroupFiles.Limit limit = rs.get(1).ok() ? CgroupFiles.limit(rs.get(1).text()) : null;
+            MemcgLimit limit = rs.get(1).ok() ? MemcgLimit.parse(rs.get(1).text()) : null;
             if (limit != null && !limit.unlimited() && dir != top) {
                 out.add(dir);
             }
@@ -757,43 +760,4 @@ public final class CheapSampler {
         return v;
     }
 
-    /** The last field of /proc/loadavg: the pid most recently given to a new task; -1 when there is none. */
-    static long lastPid(String loadavg) {
-        String s = loadavg.strip();
-        int sp = s.lastIndexOf(' ');
-        if (sp < 0 || s.indexOf('/') < 0) {
-            return -1;
-        }
-        int pid = number(s.substring(sp + 1));
-        return pid < 0 ? -1 : pid;
-    }
-
-    static Double firstDouble(String text) {
-        String s = text.strip();
-        int sp = s.indexOf(' ');
-        try {
-            return Double.parseDouble(sp < 0 ? s : s.substring(0, sp));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** avg10 of the "some" line of a /proc/pressure file. */
-    static Double someAvg10(String text) {
-        for (String line : text.split("\n")) {
-            if (line.startsWith("some ")) {
-                int i = line.indexOf("avg10=");
-                if (i < 0) {
-                    return null;
-                }
-                int end = line.indexOf(' ', i);
-                try {
-                    return Double.parseDouble(line.substring(i + 6, end < 0 ? line.length() : end));
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
 }
