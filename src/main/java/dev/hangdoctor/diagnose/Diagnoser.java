@@ -64,28 +64,36 @@ public final class Diagnoser {
         List<RuleMatch> ordered = new ArrayList<>(matches);
         ordered.sort(Comparator.comparingInt((RuleMatch m) -> -depth.getOrDefault(m.rule().id(), 0)));
         ordered = StorageLayerOrder.order(ordered, evidence);
-        for (RuleMatch m : ordered) {
-            for (Part part : partition(m, graph)) {
-                Built b = build(m, part, graph, evidence);
-                if (covered(b, accepted) || supersededHere(b, m, accepted)) {
-                    continue;
-                }
-                if (b.finding.category() == Category.NFS && nfsRecovered(evidence) != null) {
-                    recovered.add(nfsRecovered(evidence));
-                    continue;
-                }
-                if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
-                    if (!evidence.savedReport()) {
-                        // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
-                        snapshotOnly.add(m.rule().id());
+        // fallback rules (a report's words naming what its stacks do not) speak only when no other rule does
+        List<RuleMatch> fallbacks = ordered.stream().filter(m -> m.rule().fallback()).toList();
+        ordered = ordered.stream().filter(m -> !m.rule().fallback()).toList();
+        for (List<RuleMatch> pass : List.of(ordered, fallbacks)) {
+            if (pass == fallbacks && !(findings.isEmpty() && recovered.isEmpty())) {
+                break;
+            }
+            for (RuleMatch m : pass) {
+                for (Part part : partition(m, graph)) {
+                    Built b = build(m, part, graph, evidence);
+                    if (covered(b, accepted) || supersededHere(b, m, accepted)) {
                         continue;
                     }
-                    b = b.withConfidence(SnapshotReport.confidence(b.finding.confidence(), evidence));
-                    reportedSnapshot.add(m.rule().id());
+                    if (b.finding.category() == Category.NFS && nfsRecovered(evidence) != null) {
+                        recovered.add(nfsRecovered(evidence));
+                        continue;
+                    }
+                    if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
+                        if (!evidence.savedReport()) {
+                            // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
+                            snapshotOnly.add(m.rule().id());
+                            continue;
+                        }
+                        b = b.withConfidence(SnapshotReport.confidence(b.finding.confidence(), evidence));
+                        reportedSnapshot.add(m.rule().id());
+                    }
+                    findings.add(b.finding);
+                    accepted.add(b);
+                    rootPids.add(b.rootPid);
                 }
-                findings.add(b.finding);
-                accepted.add(b);
-                rootPids.add(b.rootPid);
             }
         }
         if (findings.isEmpty() && recovered.isEmpty()
