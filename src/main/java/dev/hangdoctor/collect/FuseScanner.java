@@ -5,7 +5,6 @@ import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.FuseConnection;
-import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.procfs.MountinfoEntry;
 
 import java.nio.file.Path;
