@@ -211,6 +211,9 @@ public final class Evidence {
     }
 
     public List<String> reportText() { return Collections.unmodifiableList(reportText); }
+
+    /** True once no more of the report's words are kept (checked per line of a log, so it allocates nothing). */
+    public boolean reportTextFull() { return reportText.size() >= REPORT_TEXT_LINES; }
     public long hungTaskNotices() { return hungTaskNotices; }
 
     public Collection<Task> tasks() { return Collections.unmodifiableCollection(tasks.values()); }

@@ -27,7 +27,7 @@ final class LineDispatch {
      */
     void noise(String style, String text, int from, int end) {
         noise(style);
-        if (evidence.reportText().size() < Evidence.REPORT_TEXT_LINES && end > from) {
+        if (end > from && !evidence.reportTextFull()) {
             evidence.addReportText(text.substring(from, end));
         }
     }
@@ -56,7 +56,9 @@ final class LineDispatch {
             recognised++;
             return;
         }
-        evidence.addReportText(line.message());
+        if (!evidence.reportTextFull()) {
+            evidence.addReportText(line.message());
+        }
         if (SkippedLines.looksLikeKernelOutput(line.message())) {
             skipped++;
             if (skippedExamples.size() < 3) {
