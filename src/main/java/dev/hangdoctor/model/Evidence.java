@@ -21,6 +21,9 @@ public final class Evidence {
     public static final int EVENTS_PER_KIND = 200;
     /** Tasks kept at most; a 10 000-thread sysrq-t dump fits, a runaway input does not grow without end. */
     public static final int MAX_TASKS = 150_000;
+    /** Most lines of the report's own words kept, and the most characters kept of each. */
+    public static final int REPORT_TEXT_LINES = 400;
+    public static final int REPORT_TEXT_WIDTH = 300;
     /** Distinct stacks kept for sharing; identical stacks of many tasks are one list in memory. */
     private static final int MAX_INTERNED_STACKS = 20_000;
 
@@ -197,10 +200,6 @@ public final class Evidence {
     public boolean savedReport() { return savedReport; }
     public void noteHungTaskNotice() { hungTaskNotices++; }
 
-    /** Most lines of the report's own words kept, and the most characters kept of each. */
-    public static final int REPORT_TEXT_LINES = 400;
-    public static final int REPORT_TEXT_WIDTH = 300;
-
     /** Keeps a line no parser took (blank ones and those past the cap are dropped). */
     public void addReportText(String line) {
         if (reportText.size() >= REPORT_TEXT_LINES || line.isBlank()) {
@@ -214,6 +213,7 @@ public final class Evidence {
 
     /** True once no more of the report's words are kept (checked per line of a log, so it allocates nothing). */
     public boolean reportTextFull() { return reportText.size() >= REPORT_TEXT_LINES; }
+
     public long hungTaskNotices() { return hungTaskNotices; }
 
     public Collection<Task> tasks() { return Collections.unmodifiableCollection(tasks.values()); }

@@ -9,9 +9,9 @@ import java.util.List;
  * One known hang from the knowledge base: what reveals it (signals), which kernels have it, why it happens and
  * what ends it. {@code supersedes} names more generic rules this one explains better, so a report can drop them
  * when both match. {@code source} is the file the rule came from. {@code exposure} says how an audit of a healthy
- * host reads the rule (never null). A {@code fallback} rule is only reported when no other rule is; its findings
- * and those of a rule with a {@code maxConfidence} never claim more than that (they rest on a report's words, not
- * on what the kernel printed).
+ * host reads the rule (never null). A {@code fallback} rule is only reported when no other rule is;
+ * {@code maxConfidence} (or null) caps what a rule may claim, for rules resting on a report's words rather than on
+ * what the kernel printed.
  */
 public record Rule(
         String id,
