@@ -35,7 +35,8 @@ final class StorageLayerOrder {
 
     /** Waits for the I/O of a buffer or page, as a journal commit does for its descriptor, data and commit blocks. */
     private static final Set<String> IO_WAITS = Set.of("__wait_on_buffer", "wait_on_buffer", "sleep_on_buffer",
-            "sync_buffer", "bit_wait_io", "wait_on_page_writeback", "folio_wait_writeback", "submit_bio_wait");
+            "sync_buffer", "bit_wait_io", "wait_on_page_bit", "wait_on_page_writeback", "folio_wait_writeback",
+            "submit_bio_wait");
 
     private StorageLayerOrder() {
     }
