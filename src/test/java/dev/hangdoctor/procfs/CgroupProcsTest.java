@@ -8,7 +8,8 @@ class CgroupProcsTest {
 
     @Test
     void membersOfTheLimitedCgroup() {
-        assertThat(CgroupProcs.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/h5test/cgroup.procs"), 10)).containsExactly(5049, 5213);
+        assertThat(CgroupProcs.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/h5test/cgroup.procs"), 10))
+                .containsExactly(5049, 5213);
     }
 
     @Test

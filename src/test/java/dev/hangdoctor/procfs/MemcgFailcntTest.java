@@ -10,7 +10,8 @@ class MemcgFailcntTest {
 
     @Test
     void chargesThatHitTheLimit() {
-        assertThat(MemcgFailcnt.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/h5test/memory.failcnt"))).isEqualTo(19L);
+        assertThat(MemcgFailcnt.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/h5test/memory.failcnt")))
+                .isEqualTo(19L);
         assertThat(MemcgFailcnt.parse("")).isNull();
         assertThat(MemcgFailcnt.path(Path.of("cg"))).isEqualTo(Path.of("cg/memory.failcnt"));
     }
