@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +44,8 @@ public final class FuseControlMount {
 
     /**
      * Mounts fusectl at {@link #CONNECTIONS} when the live host ({@code root} "/") lacks it and the kernel offers
-     * it (the directory exists once the fuse module is loaded). The mount changes the host, so it is audited like a
-     * remedy: the intent goes to the audit log before the mount and the result after it ({@code audit} opens it, only
+     * it (the directory exists once the fuse module is loaded). The mount changes the host, so it runs like a remedy,
+     * through the {@link ActionRunner}: the intent goes to the audit log before the mount and the result after it ({@code audit} opens it, only
      * when a mount is needed; when it cannot be opened the mount is not attempted, since an unrecorded change is not
      * one to make). Returns one line saying what was done or why not, or null when nothing was needed.
      */
@@ -55,32 +57,29 @@ public final class FuseControlMount {
             return null; // no fuse module: no FUSE connections to see
         }
         Mount mount = new Mount(root.resolve("proc"));
-        String before = mount.observe();
-        AuditLog audit;
+        List<String> unrecorded = new ArrayList<>();
+        ActionRunner runner;
         try {
-            audit = openAudit.call();
-            audit.record(mount, before, null, "attempting");
+            runner = new ActionRunner(openAudit.call(), ActionRunner.Intent.REQUIRED, Duration.ZERO, unrecorded::add);
         } catch (Exception e) {
-            return "fusectl is not mounted at " + CONNECTIONS + " and was not mounted: the audit log cannot record it ("
-                    + e.getMessage() + "): FUSE connections stay invisible";
+            return notMounted("the audit log cannot record it (" + e.getMessage() + ")");
         }
-        String line;
-        String result;
-        try {
-            mount.apply();
-            line = "mounted fusectl at " + CONNECTIONS + " (as systemd does at boot): FUSE connections were invisible";
-            result = "done";
-        } catch (Exception e) {
-            line = "fusectl is not mounted at " + CONNECTIONS + " and " + e.getMessage()
+        ActionOutcome o = runner.run(mount);
+        return switch (o.status()) {
+            case DONE -> "mounted fusectl at " + CONNECTIONS + " (as systemd does at boot): FUSE connections were"
+                    + " invisible" + (unrecorded.isEmpty() ? ""
+                    : "; the audit log could not record the result (" + unrecorded.get(0) + ")");
+            case REFUSED -> o.detail().equals(ActionRunner.NO_INTENT)
+                    ? notMounted("the audit log cannot record it (" + String.join("; ", unrecorded) + ")")
+                    : null; // mounted meanwhile (another agent, systemd): nothing left to do
+            default -> "fusectl is not mounted at " + CONNECTIONS + " and " + o.detail()
                     + ": FUSE connections stay invisible";
-            result = "failed: " + e.getMessage();
-        }
-        try {
-            audit.record(mount, before, mount.observe(), result);
-        } catch (IOException | RuntimeException e) {
-            line += "; the audit log could not record the result (" + e.getMessage() + ")";
-        }
-        return line;
+        };
+    }
+
+    private static String notMounted(String why) {
+        return "fusectl is not mounted at " + CONNECTIONS + " and was not mounted: " + why
+                + ": FUSE connections stay invisible";
     }
 
     /** The mount as an audited step: what it touches and the command an operator would type. */
@@ -130,6 +129,10 @@ public final class FuseControlMount {
 
         @Override
         public void apply() throws Exception {
+            String refused = precheck();
+            if (refused != null) {
+                throw new IllegalStateException("refused: " + refused);
+            }
             Process p = new ProcessBuilder("mount", "-t", "fusectl", "fusectl", CONNECTIONS.toString())
                     .redirectErrorStream(true).start();
             p.getOutputStream().close();

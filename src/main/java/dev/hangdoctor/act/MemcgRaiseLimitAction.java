@@ -26,7 +26,7 @@ public final class MemcgRaiseLimitAction implements Action {
     private final int version;
     private final long fromBytes;
     private final long toBytes;
-    /** The memsw limit before apply() raised it (v1), so restore() puts it back too; null when it was not touched. */
+    /** The memsw limit before apply() raised it (v1), so the undo puts it back too; null when it was not touched. */
     private Long memswFromBytes;
 
     public MemcgRaiseLimitAction(ProcSource host, String finding, Path cgroupDir, String cgroupPath, int version,
@@ -42,7 +42,7 @@ public final class MemcgRaiseLimitAction implements Action {
 
     /** The default raise: a quarter of the limit, at least 64 MiB; bounded so one stuck cgroup cannot take the host. */
     public static long raisedLimit(long limit) {
-        // page-aligned, as the kernel stores it: what is written reads back the same, so restore() can compare
+        // page-aligned, as the kernel stores it: what is written reads back the same, so the undo can compare
         return (limit + Math.max(limit / 4, 64L << 20)) & ~4095L;
     }
 
@@ -102,13 +102,20 @@ public final class MemcgRaiseLimitAction implements Action {
 
     @Override
     public String observe() {
-        StringBuilder sb = new StringBuilder("limit=").append(readRaw(limitFile()));
-        if (memswFile() != null) {
-            sb.append(" memsw=").append(readRaw(memswFile()));
+        return observe(host, cgroupDir, version);
+    }
+
+    /** The limits, usage and (v1) under_oom of a memory cgroup, as one line for the audit log. */
+    static String observe(ProcSource host, Path cgroupDir, int version) {
+        StringBuilder sb = new StringBuilder("limit=").append(readRaw(host, MemcgLimit.path(cgroupDir, version)));
+        Path memsw = memswFile(cgroupDir, version);
+        if (memsw != null) {
+            sb.append(" memsw=").append(readRaw(host, memsw));
         }
-        sb.append(" usage=").append(readRaw(MemcgUsage.path(cgroupDir, version)));
+        sb.append(" usage=").append(readRaw(host, MemcgUsage.path(cgroupDir, version)));
         if (version == 1) {
-            Long underOom = MemcgOomControl.parse(readText(MemcgOomControl.path(cgroupDir))).fields().get("under_oom");
+            Long underOom = MemcgOomControl.parse(host.read(MemcgOomControl.path(cgroupDir)).text()).fields()
+                    .get("under_oom");
             if (underOom != null) {
                 sb.append(" under_oom=").append(underOom);
             }
@@ -138,7 +145,7 @@ public final class MemcgRaiseLimitAction implements Action {
         changed = changedSincePlan();
         if (changed != null) {
             throw new IllegalStateException("refused: " + changed + " (memsw "
-                    + (memswFromBytes == null ? "untouched" : "raised from " + memswFromBytes + "; restore puts it back")
+                    + (memswFromBytes == null ? "untouched" : "raised from " + memswFromBytes + "; the undo puts it back")
                     + ")");
         }
         Files.writeString(limitFile(), Long.toString(toBytes), StandardCharsets.US_ASCII);
@@ -159,34 +166,13 @@ public final class MemcgRaiseLimitAction implements Action {
     }
 
     /**
-     * Puts the old limit back when usage has fallen well below it (the stuck charge went through and the burst is
-     * over); otherwise leaves the raised limit, since restoring it would only re-create the stall. The memsw limit
-     * apply() raised goes back too, after the limit (v1 keeps memsw at or above it). Returns what it did.
+     * Putting the old limit back (and the memsw limit apply() raised, after it), run once usage has fallen well below
+     * it: its precheck refuses while the burst lasts, since restoring then would only re-create the stall.
      */
-    public String restore() throws IOException {
-        Long now = readLimit(limitFile());
-        if (now == null || Math.abs(now - toBytes) >= 4096) {
-            return "not restored: the limit is no longer the one fix set (" + readRaw(limitFile()) + ")";
-        }
-        Long usage = MemcgUsage.parse(readText(MemcgUsage.path(cgroupDir, version)));
-        if (usage == null || usage > fromBytes * 9 / 10) {
-            return "not restored: usage " + (usage == null ? "unknown" : mib(usage)) + " is still near the old limit "
-                    + mib(fromBytes);
-        }
-        Files.writeString(limitFile(), Long.toString(fromBytes), StandardCharsets.US_ASCII);
-        String memsw = "";
-        Path sw = memswFile();
-        if (memswFromBytes != null && sw != null) {
-            Long swNow = readLimit(sw);
-            if (swNow != null && Math.abs(swNow - toBytes) < 4096) {
-                Files.writeString(sw, Long.toString(memswFromBytes), StandardCharsets.US_ASCII);
-                memsw = ", memsw to " + mib(memswFromBytes);
-            } else {
-                memsw = ", memsw left at " + readRaw(sw) + " (changed since fix set it)";
-            }
-            memswFromBytes = null;
-        }
-        return "restored the limit to " + mib(fromBytes) + memsw + " (usage " + mib(usage) + ")";
+    @Override
+    public Action undo() {
+        return new MemcgRestoreLimitAction(host, finding, cgroupDir, cgroupPath, version, fromBytes, toBytes,
+                memswFromBytes);
     }
 
     private Path limitFile() {
@@ -194,13 +180,22 @@ public final class MemcgRaiseLimitAction implements Action {
     }
 
     private Path memswFile() {
+        return memswFile(cgroupDir, version);
+    }
+
+    /** v1's memory+swap limit file, when the kernel has one (swap accounting on); null otherwise. */
+    static Path memswFile(Path cgroupDir, int version) {
         Path p = MemcgLimit.memswPath(cgroupDir);
         return version == 1 && Files.exists(p) ? p : null;
     }
 
-    /** The limit in a limit file in bytes, or null when it is gone, unreadable or says no limit. */
     private Long readLimit(Path p) {
-        MemcgLimit l = MemcgLimit.parse(readText(p));
+        return readLimit(host, p);
+    }
+
+    /** The limit in a limit file in bytes, or null when it is gone, unreadable or says no limit. */
+    static Long readLimit(ProcSource host, Path p) {
+        MemcgLimit l = MemcgLimit.parse(host.read(p).text());
         return l == null ? null : l.bytes();
     }
 
@@ -208,12 +203,13 @@ public final class MemcgRaiseLimitAction implements Action {
         return host.read(p).text();
     }
 
-    private String readRaw(Path p) {
-        String s = readText(p);
+    /** A file's text for the audit log, "?" when it cannot be read. */
+    static String readRaw(ProcSource host, Path p) {
+        String s = host.read(p).text();
         return s == null ? "?" : s.trim();
     }
 
-    private static String mib(long bytes) {
+    static String mib(long bytes) {
         return (bytes >> 20) + " MiB";
     }
 }

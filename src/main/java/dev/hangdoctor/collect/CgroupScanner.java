@@ -13,6 +13,7 @@ import dev.hangdoctor.procfs.MemcgFailcnt;
 import dev.hangdoctor.procfs.MemcgLimit;
 import dev.hangdoctor.procfs.MemcgOomControl;
 import dev.hangdoctor.procfs.MemcgUsage;
+import dev.hangdoctor.procfs.PressureFile;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -176,7 +177,7 @@ final class CgroupScanner {
                 }
                 MemcgEvents events = MemcgEvents.parse(text(rs.get(1)));
                 List<Result> more = reads.run(List.of(Op.read(MemcgUsage.path(dir, 2)),
-                        Op.read(dir.resolve("memory.pressure")), Op.read(CgroupProcs.path(dir))), deadline);
+                        Op.read(PressureFile.memoryPath(dir)), Op.read(CgroupProcs.path(dir))), deadline);
                 String pressure = text(more.get(1));
                 ev.addMemCgroup(new MemCgroup(path, 2, MemcgUsage.parse(text(more.get(0))), limit.bytes(), false,
                         null, null, events.max(), events.oomKill(), events.fields(),

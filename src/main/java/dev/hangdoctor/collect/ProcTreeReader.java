@@ -11,7 +11,9 @@ import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
 import dev.hangdoctor.procfs.BundleSource;
+import dev.hangdoctor.procfs.LoadAvg;
 import dev.hangdoctor.procfs.PidCgroup;
+import dev.hangdoctor.procfs.PressureFile;
 import dev.hangdoctor.procfs.ProcSource;
 import dev.hangdoctor.procfs.PidOomScoreAdj;
 import dev.hangdoctor.parse.EvidenceReader;
@@ -407,10 +409,10 @@ public final class ProcTreeReader {
             for (String s : SYSCTLS) {
                 ops.add(Op.read(kernel.resolve(s)));
             }
-            ops.add(Op.read(proc.resolve("loadavg")));
-            String[] psi = {"cpu", "memory", "io"};
+            ops.add(Op.read(LoadAvg.path(proc)));
+            List<String> psi = PressureFile.RESOURCES;
             for (String r : psi) {
-                ops.add(Op.read(proc.resolve("pressure").resolve(r)));
+                ops.add(Op.read(PressureFile.path(proc, r)));
             }
             List<Result> rs = run(ops, deadline);
             for (int i = 0; i < SYSCTLS.length; i++) {
@@ -429,10 +431,10 @@ public final class ProcTreeReader {
             if (load != null) {
                 ev.host().loadavg(load.strip());
             }
-            for (int i = 0; i < psi.length; i++) {
-                String p = text(rs.get(SYSCTLS.length + 1 + i));
-                if (p != null && !p.isBlank()) {
-                    ev.host().pressure().put(psi[i], p.strip().split("\n")[0]);
+            for (int i = 0; i < psi.size(); i++) {
+                String some = PressureFile.firstLine(text(rs.get(SYSCTLS.length + 1 + i)));
+                if (some != null) {
+                    ev.host().pressure().put(psi.get(i), some);
                 }
             }
             blockDevices();

@@ -5,8 +5,10 @@ import dev.hangdoctor.collect.TimedReader;
 import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
+import dev.hangdoctor.procfs.LoadAvg;
 import dev.hangdoctor.procfs.MemcgLimit;
 import dev.hangdoctor.procfs.MemcgOomControl;
+import dev.hangdoctor.procfs.PressureFile;
 import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.PidStat;
 
@@ -216,18 +218,19 @@ public final class CheapSampler {
         stuckPrint = print;
         Double load1 = null;
         Map<String, Double> psi = new TreeMap<>();
-        List<Op> host = List.of(Op.read(proc.resolve("loadavg")), Op.read(proc.resolve("pressure/cpu")),
-                Op.read(proc.resolve("pressure/memory")), Op.read(proc.resolve("pressure/io")));
+        List<Op> host = new ArrayList<>(List.of(Op.read(LoadAvg.path(proc))));
+        for (String r : PressureFile.RESOURCES) {
+            host.add(Op.read(PressureFile.path(proc, r)));
+        }
         List<Result> hr = reader.run(host, false, PER_OP, deadline);
         reads += host.size();
         if (hr.get(0).ok()) {
-            load1 = firstDouble(hr.get(0).text());
+            load1 = LoadAvg.load1(hr.get(0).text());
         }
-        String[] res = {"cpu", "memory", "io"};
-        for (int i = 0; i < res.length; i++) {
-            Double v = hr.get(i + 1).ok() ? someAvg10(hr.get(i + 1).text()) : null;
+        for (int i = 0; i < PressureFile.RESOURCES.size(); i++) {
+            Double v = hr.get(i + 1).ok() ? PressureFile.someAvg10(hr.get(i + 1).text()) : null;
             if (v != null) {
-                psi.put(res[i], v);
+                psi.put(PressureFile.RESOURCES.get(i), v);
             }
         }
         return new Sample(byState, threads.size(), stuck, triggers, load1, psi, fuseWaiting, underOom, pending,
@@ -673,32 +676,4 @@ public final class CheapSampler {
         return v;
     }
 
-    static Double firstDouble(String text) {
-        String s = text.strip();
-        int sp = s.indexOf(' ');
-        try {
-            return Double.parseDouble(sp < 0 ? s : s.substring(0, sp));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** avg10 of the "some" line of a /proc/pressure file. */
-    static Double someAvg10(String text) {
-        for (String line : text.split("\n")) {
-            if (line.startsWith("some ")) {
-                int i = line.indexOf("avg10=");
-                if (i < 0) {
-                    return null;
-                }
-                int end = line.indexOf(' ', i);
-                try {
-                    return Double.parseDouble(line.substring(i + 6, end < 0 ? line.length() : end));
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
 }

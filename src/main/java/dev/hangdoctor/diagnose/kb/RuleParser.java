@@ -36,9 +36,10 @@ final class RuleParser {
     private static final Set<String> KERNEL_KEYS = Set.of("ranges", "required");
     private static final Set<String> FIX_KEYS = Set.of("kernels", "commits", "links", "note");
     private static final Set<String> SIGNAL_KEYS = Set.of("id", "role", "required", "oneOf", "absent", "weight",
-            "frames", "anyFrame", "noFrame", "states", "comm", "kernelThread", "killPending", "journalHandle",
-            "blockedAtLeast", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine");
-    private static final Set<String> TASK_KEYS = Set.of("frames", "anyFrame", "noFrame", "states", "comm",
+            "alternativeOf",
+            "frames", "anyFrame", "noFrame", "anyModule", "states", "comm", "kernelThread", "killPending",
+            "journalHandle", "blockedAtLeast", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine");
+    private static final Set<String> TASK_KEYS = Set.of("frames", "anyFrame", "noFrame", "anyModule", "states", "comm",
             "kernelThread", "killPending", "journalHandle", "blockedAtLeast");
     private static final Set<String> EVENT_KEYS = Set.of("events", "message", "atLeast", "sameKey");
 
@@ -109,6 +110,15 @@ final class RuleParser {
             Signal sig = signal(s, signals.size() + 1);
             if (!ids.add(sig.id())) {
                 throw new IllegalArgumentException("signal id '" + sig.id() + "' used twice");
+            }
+            if (sig.alternativeOf() != null) {
+                Signal of = signals.stream().filter(o -> o.id().equals(sig.alternativeOf())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("signal '" + sig.id() + "': alternativeOf '"
+                                + sig.alternativeOf() + "' is not an earlier signal of this rule"));
+                if (of.absent() || of.alternativeOf() != null) {
+                    throw new IllegalArgumentException("signal '" + sig.id() + "': alternativeOf must name a signal"
+                            + " that is neither absent nor itself an alternative");
+                }
             }
             signals.add(sig);
         }
@@ -204,8 +214,10 @@ final class RuleParser {
         boolean required = bool(s, "required", false);
         String oneOf = s.has("oneOf") ? text(s, "oneOf") : null;
         boolean absent = bool(s, "absent", false);
-        if (absent && (required || oneOf != null)) {
-            throw new IllegalArgumentException(what + ": 'absent' cannot be combined with 'required' or 'oneOf'");
+        String alternativeOf = s.has("alternativeOf") ? text(s, "alternativeOf") : null;
+        if (absent && (required || oneOf != null || alternativeOf != null)) {
+            throw new IllegalArgumentException(what + ": 'absent' cannot be combined with 'required', 'oneOf' or"
+                    + " 'alternativeOf'");
         }
         int weight = s.has("weight") ? s.get("weight").asInt(-1) : 1;
         if (weight < 1 || weight > 100) {
@@ -260,7 +272,8 @@ final class RuleParser {
         if (kinds > 1) {
             throw new IllegalArgumentException(what + " mixes task, event and live-object tests: split it into several signals");
         }
-        return new Signal(id, role, required, oneOf, absent, weight, task, event, memcg, fuse, uffd, goroutine);
+        return new Signal(id, role, required, oneOf, absent, weight, task, event, memcg, fuse, uffd, goroutine,
+                alternativeOf);
     }
 
     private static Signal.TaskTest taskTest(JsonNode s, String what) {
@@ -277,7 +290,7 @@ final class RuleParser {
         }
         Long blocked = s.has("blockedAtLeast") ? s.get("blockedAtLeast").asLong() : null;
         return new Signal.TaskTest(names(s, "frames", what), names(s, "anyFrame", what), names(s, "noFrame", what),
-                states, s.has("comm") ? regex(text(s, "comm"), what) : null, optBool(s, "kernelThread"),
+                Set.copyOf(names(s, "anyModule", what)), states, s.has("comm") ? regex(text(s, "comm"), what) : null, optBool(s, "kernelThread"),
                 optBool(s, "killPending"), optBool(s, "journalHandle"), blocked);
     }
 

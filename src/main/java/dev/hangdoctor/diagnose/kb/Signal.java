@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * One thing a rule looks for: tasks with a stack shape, kernel log events, or live host objects (memory cgroups,
  * FUSE connections, userfaultfds, goroutines). Exactly one of the test records is set. {@code oneOf} names a
  * group of which at least one signal must match; {@code absent} turns the signal into an exclusion: the rule
- * matches only when nothing fits it.
+ * matches only when nothing fits it. {@code alternativeOf} names an earlier signal this one is another form of
+ * (the same evidence seen in another shape of stack): the two count once toward confidence.
  */
 public record Signal(
         String id,
@@ -25,13 +26,23 @@ public record Signal(
         MemcgTest memcg,
         FuseTest fuse,
         UffdTest uffd,
-        GoroutineTest goroutine) {
+        GoroutineTest goroutine,
+        String alternativeOf) {
 
-    /** Tests on one task; null fields are not tested. {@code frames} are in order, innermost first, gaps allowed. */
+    /** The signal whose weight this one shares: its own id, or the one it is an alternative of. */
+    public String weightGroup() {
+        return alternativeOf == null ? id : alternativeOf;
+    }
+
+    /**
+     * Tests on one task; null fields are not tested. {@code frames} are in order, innermost first, gaps allowed;
+     * {@code anyModule}: a frame in one of these kernel modules ("dm_mod", as the trace prints it in brackets).
+     */
     public record TaskTest(
             List<String> frames,
             List<String> anyFrame,
             List<String> noFrame,
+            Set<String> anyModule,
             Set<TaskState> states,
             Pattern comm,
             Boolean kernelThread,
@@ -42,6 +53,7 @@ public record Signal(
             frames = frames == null ? List.of() : List.copyOf(frames);
             anyFrame = anyFrame == null ? List.of() : List.copyOf(anyFrame);
             noFrame = noFrame == null ? List.of() : List.copyOf(noFrame);
+            anyModule = anyModule == null ? Set.of() : Set.copyOf(anyModule);
             states = states == null ? Set.of() : Set.copyOf(states);
         }
     }

@@ -130,6 +130,32 @@ class KnowledgeBaseTest {
                     states: [Q]
                     frames: [a]
                 """)).hasMessageContaining("unknown task state 'Q'");
+        assertThatThrownBy(() -> parse("""
+                id: t
+                title: t
+                category: fuse
+                signals:
+                  - id: x
+                    oneOf: g
+                    alternativeOf: y
+                    frames: [a]
+                  - id: y
+                    oneOf: g
+                    frames: [b]
+                """)).hasMessageContaining("alternativeOf 'y' is not an earlier signal of this rule");
+        assertThatThrownBy(() -> parse("""
+                id: t
+                title: t
+                category: fuse
+                signals:
+                  - id: x
+                    required: true
+                    frames: [a]
+                  - id: y
+                    absent: true
+                    alternativeOf: x
+                    frames: [b]
+                """)).hasMessageContaining("'absent' cannot be combined");
     }
 
     @Test

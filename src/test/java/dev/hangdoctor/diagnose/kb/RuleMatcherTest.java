@@ -227,4 +227,60 @@ class RuleMatcherTest {
         }
         assertThat(RuleMatcher.match(rule, spread).orElseThrow().confidence()).isEqualTo(0.3);
     }
+
+    @Test
+    void anAlternativeFormOfASignalWeighsOnceAndAModuleNamesTheDriver() {
+        Rule rule = KnowledgeBase.parseRule("""
+                id: t
+                title: t
+                category: block-io
+                signals:
+                  - id: waiters
+                    oneOf: io
+                    weight: 2
+                    anyFrame: [blk_mq_get_tag]
+                  - id: driver
+                    role: blocker
+                    oneOf: io
+                    weight: 2
+                    alternativeOf: waiters
+                    anyModule: [enhanceio]
+                  - id: errors
+                    oneOf: io
+                    weight: 2
+                    events: [BLOCK_IO_ERROR]
+                """, false, "inline.yaml");
+        Evidence ev = new Evidence();
+        ev.addTask(new Task(2787).comm("eio_clean_threa").state(TaskState.UNINTERRUPTIBLE)
+                .frames(List.of(Frame.of("call_rwsem_down_write_failed"),
+                        new Frame("eio_clean_set", "+0xe9/0xa60", "enhanceio", false, StackContext.TASK))));
+        ev.addTask(new Task(7).comm("dd").state(TaskState.UNINTERRUPTIBLE).frames(frames("blk_mq_get_tag")));
+        RuleMatch m = RuleMatcher.match(rule, ev).orElseThrow();
+        // waiters and driver are one piece of evidence: 2 of 4, not 4 of 6
+        assertThat(m.confidence()).isEqualTo(0.45);
+        assertThat(m.tasks(Role.BLOCKER)).extracting(Task::pid).containsExactly(2787);
+        assertThat(m.evidence()).anySatisfy(l -> assertThat(l).contains("eio_clean_set [enhanceio]"));
+
+        Evidence noDriver = new Evidence();
+        noDriver.addTask(new Task(2787).comm("eio_clean_threa").state(TaskState.UNINTERRUPTIBLE)
+                .frames(frames("call_rwsem_down_write_failed", "eio_clean_set")));
+        assertThat(RuleMatcher.match(rule, noDriver)).isEmpty();
+    }
+
+    @Test
+    void aStackOfOnlyUnreliableFramesIsStillEvidence() {
+        Rule rule = KB.rule("block-io-stall").orElseThrow();
+        Evidence ev = new Evidence();
+        ev.addTask(new Task(390).comm("jbd2/vdt-8").state(TaskState.UNINTERRUPTIBLE).frames(List.of(
+                new Frame("__schedule", "", null, true, StackContext.TASK),
+                new Frame("bit_wait_io", "", null, true, StackContext.TASK),
+                new Frame("jbd2_journal_commit_transaction", "", "jbd2", true, StackContext.TASK))));
+        assertThat(RuleMatcher.match(rule, ev)).isPresent();
+
+        Evidence withReliable = new Evidence();
+        withReliable.addTask(new Task(390).comm("jbd2/vdt-8").state(TaskState.UNINTERRUPTIBLE).frames(List.of(
+                new Frame("bit_wait_io", "", null, true, StackContext.TASK),
+                Frame.of("mutex_lock"))));
+        assertThat(RuleMatcher.match(rule, withReliable)).isEmpty();
+    }
 }
