@@ -488,12 +488,14 @@ public final class ProcTreeReader {
             }
             pids.sort(null);
             hot = new java.util.HashSet<>(options.hotPids());
+            Map<Integer, Integer> threadsOf = Map.of();
             if (!bundle && options.statePass()) {
                 ProcessOrder.StatePass pass = new ProcessOrder.StatePass(reader, proc, perOp, THREAD_CHUNK, hot);
                 pass.run(pids, start + (processDeadline - start) / 4);
                 passTimedOut = pass.timedOut();
+                threadsOf = pass.threadsOf();
             }
-            pids = ProcessOrder.hotFirst(pids, hot);
+            pids = ProcessOrder.hotFirst(pids, hot, threadsOf);
             int read = 0;
             for (int pid : pids) {
                 if (stopped) {
