@@ -29,9 +29,9 @@ public final class FuseControlMount {
     /** Whether this process's mount namespace has fusectl at {@link #CONNECTIONS}. */
     public static boolean mounted(Path proc) {
         try {
-            for (String line : Files.readAllLines(proc.resolve("self").resolve("mountinfo"), StandardCharsets.UTF_8)) {
-                MountinfoEntry m = MountinfoEntry.parse(line);
-                if (m != null && "fusectl".equals(m.fsType()) && CONNECTIONS.toString().equals(m.mountPoint())) {
+            // decoded lossily: one mount point that is not UTF-8 must not hide fusectl
+            for (MountinfoEntry m : MountinfoEntry.parseAll(ProcFile.read(MountinfoEntry.path(proc, "self")))) {
+                if ("fusectl".equals(m.fsType()) && CONNECTIONS.toString().equals(m.mountPoint())) {
                     return true;
                 }
             }

@@ -73,7 +73,7 @@ final class FuseScanner {
             }
             listed = !ids.isEmpty();
         }
-        mounts(reads.run1(Op.read(proc.resolve("self").resolve("mountinfo")), until));
+        mounts(reads.run1(Op.read(MountinfoEntry.path(proc, "self")), until));
     }
 
     /** Notes that {@code pid} holds a /dev/fuse fd serving {@code conn} (null: the kernel does not say which). */
@@ -127,7 +127,7 @@ final class FuseScanner {
     /** Reads the daemons' mountinfo, joins the daemons to their connections and adds every connection to ev. */
     void finish(long until, Evidence ev) {
         for (int pid : holders.keySet()) {
-            mounts(reads.run1(Op.read(proc.resolve(Integer.toString(pid)).resolve("mountinfo")), until));
+            mounts(reads.run1(Op.read(MountinfoEntry.path(proc, Integer.toString(pid))), until));
         }
         if (sys != null && !listed && !connections.isEmpty()) {
             ev.warn(ProcTreeReader.FUSECTL_MISSING);

@@ -10,18 +10,18 @@ import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
-import dev.hangdoctor.procfs.BundleSource;
-import dev.hangdoctor.procfs.LoadAvg;
-import dev.hangdoctor.procfs.PidCgroup;
-import dev.hangdoctor.procfs.PressureFile;
-import dev.hangdoctor.procfs.ProcSource;
-import dev.hangdoctor.procfs.PidOomScoreAdj;
 import dev.hangdoctor.parse.EvidenceReader;
+import dev.hangdoctor.procfs.BundleSource;
 import dev.hangdoctor.procfs.FdinfoFile;
+import dev.hangdoctor.procfs.LoadAvg;
+import dev.hangdoctor.procfs.MountinfoEntry;
+import dev.hangdoctor.procfs.PidCgroup;
+import dev.hangdoctor.procfs.PidOomScoreAdj;
 import dev.hangdoctor.procfs.PidStat;
 import dev.hangdoctor.procfs.PidStatus;
 import dev.hangdoctor.procfs.PidWchan;
-import dev.hangdoctor.procfs.PidStat;
+import dev.hangdoctor.procfs.PressureFile;
+import dev.hangdoctor.procfs.ProcSource;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -498,12 +498,14 @@ public final class ProcTreeReader {
             }
             pids.sort(null);
             hot = new java.util.HashSet<>(options.hotPids());
+            Map<Integer, Integer> threadsOf = Map.of();
             if (!bundle && options.statePass()) {
                 ProcessOrder.StatePass pass = new ProcessOrder.StatePass(reader, proc, perOp, THREAD_CHUNK, hot);
                 pass.run(pids, start + (processDeadline - start) / 4);
                 passTimedOut = pass.timedOut();
+                threadsOf = pass.threadsOf();
             }
-            pids = ProcessOrder.hotFirst(pids, hot);
+            pids = ProcessOrder.hotFirst(pids, hot, threadsOf);
             int read = 0;
             for (int pid : pids) {
                 if (stopped) {
@@ -641,9 +643,10 @@ public final class ProcTreeReader {
             plain.removeAll(fds.uffds());
             plain.removeAll(fds.fuseFds());
             List<Task> waiting = mine.stream().filter(ProcTreeReader::waitsInFuse).toList();
-            List<Op> ops = new ArrayList<>(List.of(Op.read(pd.resolve("mountinfo")), Op.readlink(pd.resolve("cwd"))));
+            List<Op> ops = new ArrayList<>(List.of(Op.read(MountinfoEntry.path(proc, Integer.toString(pid))),
+                    Op.readlink(pd.resolve("cwd"))));
             for (int fd : plain) {
-                ops.add(Op.read(pd.resolve("fdinfo").resolve(Integer.toString(fd))));
+                ops.add(Op.read(FdinfoFile.path(proc, pid, fd)));
             }
             for (Task t : waiting) {
                 ops.add(Op.read(pd.resolve("task").resolve(Integer.toString(t.pid())).resolve("syscall")));
@@ -986,7 +989,7 @@ public final class ProcTreeReader {
             }
             List<Op> ops = new ArrayList<>();
             for (int fd : wanted) {
-                ops.add(Op.read(pd.resolve("fdinfo").resolve(Integer.toString(fd))));
+                ops.add(Op.read(FdinfoFile.path(proc, pid, fd)));
             }
             List<Result> rs = run(ops, processDeadline);
             for (int i = 0; i < wanted.size(); i++) {

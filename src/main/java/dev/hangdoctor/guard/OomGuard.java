@@ -222,16 +222,9 @@ public final class OomGuard implements AutoCloseable {
     }
 
     private long inactiveFile(WatchedCgroup w) {
-        try {
-            Long v = MemcgStat.parse(Files.readString(MemcgStat.path(w.dir), StandardCharsets.US_ASCII))
-                    .get(hierarchy.inactiveFileKey());
-            if (v != null) {
-                return v;
-            }
-        } catch (IOException | RuntimeException e) {
-            // without memory.stat, count all usage as unreclaimable: the cautious side
-        }
-        return 0;
+        // memory.stat missing or not answering in time: count all usage as unreclaimable, the cautious side
+        Long v = MemcgStat.parse(host.read(MemcgStat.path(w.dir)).text()).get(hierarchy.inactiveFileKey());
+        return v == null ? 0 : v;
     }
 
     private void act(WatchedCgroup w, long sampled, double rate, String why, long cache) {

@@ -3,6 +3,7 @@ package dev.hangdoctor.collect;
 import dev.hangdoctor.procfs.PidCgroup;
 import dev.hangdoctor.procfs.ProcSource;
 import dev.hangdoctor.procfs.PidStat;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ class LiveSourceTest {
     }
 
     @Test
+    @Tag("live")
     void theRealHostReadsItsOwnStat() {
         ProcSource host = LiveSource.at(Path.of("/"));
         int self = (int) ProcessHandle.current().pid();

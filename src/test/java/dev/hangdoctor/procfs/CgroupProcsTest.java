@@ -5,10 +5,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CgroupProcsTest {
+    /** The v1 memory hierarchy of the 6.18 VM's bundle. */
+    private static final String MEMCG = "bundle-6.18/sys/fs/cgroup/memory/";
 
     @Test
     void membersOfTheLimitedCgroup() {
-        assertThat(CgroupProcs.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/h5test/cgroup.procs"), 10)).containsExactly(5049, 5213);
+        assertThat(CgroupProcs.parse(Fixtures.text(MEMCG + "h5test/cgroup.procs"), 10))
+                .containsExactly(5049, 5213);
     }
 
     @Test

@@ -11,7 +11,8 @@ class CpuStatTest {
         CpuStat s = CpuStat.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/cpu/cpu.stat"));
         assertThat(s.fields()).containsKeys("nr_periods", "nr_throttled", "throttled_time");
         assertThat(s.nrThrottled()).isZero();
-        assertThat(CpuStat.parse("nr_periods 10\nnr_throttled 4\nthrottled_time 2500\n").throttledNanos()).isEqualTo(2500);
+        assertThat(CpuStat.parse("nr_periods 10\nnr_throttled 4\nthrottled_time 2500\n").throttledNanos())
+                .isEqualTo(2500);
     }
 
     @Test

@@ -7,16 +7,18 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MemcgLimitTest {
+    /** The v1 memory hierarchy of the 6.18 VM's bundle. */
+    private static final String MEMCG = "bundle-6.18/sys/fs/cgroup/memory/";
 
     @Test
     void v1RootSaysNoLimitWithPageCounterMax() {
         // 9223372036854771712: PAGE_COUNTER_MAX pages of 4 KiB, in bytes
-        assertThat(MemcgLimit.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/memory.limit_in_bytes")).unlimited()).isTrue();
+        assertThat(MemcgLimit.parse(Fixtures.text(MEMCG + "memory.limit_in_bytes")).unlimited()).isTrue();
     }
 
     @Test
     void v1LimitedCgroup() {
-        assertThat(MemcgLimit.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/h5test/memory.limit_in_bytes")).bytes())
+        assertThat(MemcgLimit.parse(Fixtures.text(MEMCG + "h5test/memory.limit_in_bytes")).bytes())
                 .isEqualTo(64L << 20);
     }
 

@@ -5,10 +5,12 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MemcgOomControlTest {
+    /** The v1 memory hierarchy of the 6.18 VM's bundle. */
+    private static final String MEMCG = "bundle-6.18/sys/fs/cgroup/memory/";
 
     @Test
     void aCgroupStuckUnderOomWithTheKillerDisabled() {
-        MemcgOomControl o = MemcgOomControl.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/h5test/memory.oom_control"));
+        MemcgOomControl o = MemcgOomControl.parse(Fixtures.text(MEMCG + "h5test/memory.oom_control"));
         assertThat(o.underOom()).isTrue();
         assertThat(o.oomKillDisable()).isTrue();
         assertThat(o.oomKill()).isZero();
@@ -17,7 +19,7 @@ class MemcgOomControlTest {
 
     @Test
     void theRootIsNotUnderOom() {
-        assertThat(MemcgOomControl.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/memory.oom_control")).underOom()).isFalse();
+        assertThat(MemcgOomControl.parse(Fixtures.text(MEMCG + "memory.oom_control")).underOom()).isFalse();
     }
 
     @Test

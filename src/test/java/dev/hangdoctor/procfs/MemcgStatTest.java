@@ -5,10 +5,12 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MemcgStatTest {
+    /** The v1 memory hierarchy of the 6.18 VM's bundle. */
+    private static final String MEMCG = "bundle-6.18/sys/fs/cgroup/memory/";
 
     @Test
     void v1PrintsOwnAndSubtreeCounters() {
-        MemcgStat s = MemcgStat.parse(Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/h5test/memory.stat"));
+        MemcgStat s = MemcgStat.parse(Fixtures.text(MEMCG + "h5test/memory.stat"));
         assertThat(s.fields()).hasSize(42);
         assertThat(s.get("rss")).isEqualTo(66961408L);
         assertThat(s.get(MemcgStat.inactiveFileKey(1))).isZero();

@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MemcgUsageTest {
+    /** The v1 memory hierarchy of the 6.18 VM's bundle. */
+    private static final String MEMCG = "bundle-6.18/sys/fs/cgroup/memory/";
 
     @Test
     void v1UsageAsTextAndAsBytes() {
-        String text = Fixtures.text("bundle-6.18/sys/fs/cgroup/memory/h5test/memory.usage_in_bytes");
+        String text = Fixtures.text(MEMCG + "h5test/memory.usage_in_bytes");
         assertThat(MemcgUsage.parse(text)).isEqualTo(67108864L);
         byte[] raw = text.getBytes(StandardCharsets.US_ASCII);
         ByteBuffer buf = ByteBuffer.allocate(64).put(raw);

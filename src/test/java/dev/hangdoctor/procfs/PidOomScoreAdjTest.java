@@ -20,6 +20,6 @@ class PidOomScoreAdjTest {
         assertThat(PidOomScoreAdj.parse("1001\n")).isNull();
         assertThat(PidOomScoreAdj.parse("x")).isNull();
         assertThat(PidOomScoreAdj.parse(null)).isNull();
-        assertThat(PidOomScoreAdj.path(Path.of("/proc"), 7)).isEqualTo(Path.of("/proc/7/oom_score_adj"));
+        assertThat(PidOomScoreAdj.path(Path.of("r/proc"), 7)).isEqualTo(Path.of("r/proc/7/oom_score_adj"));
     }
 }

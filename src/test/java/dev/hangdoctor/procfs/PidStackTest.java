@@ -81,6 +81,6 @@ class PidStackTest {
     @Test
     void pathsUnderAnyProcRoot() {
         assertThat(PidStack.taskPath(Path.of("b/proc"), 7, 9)).isEqualTo(Path.of("b/proc/7/task/9/stack"));
-        assertThat(PidStack.path(Path.of("/proc"), 7)).isEqualTo(Path.of("/proc/7/stack"));
+        assertThat(PidStack.path(Path.of("r/proc"), 7)).isEqualTo(Path.of("r/proc/7/stack"));
     }
 }

@@ -29,7 +29,7 @@ class PressureFileTest {
 
     @Test
     void paths() {
-        assertThat(PressureFile.path(Path.of("/proc"), "io")).isEqualTo(Path.of("/proc/pressure/io"));
+        assertThat(PressureFile.path(Path.of("r/proc"), "io")).isEqualTo(Path.of("r/proc/pressure/io"));
         assertThat(PressureFile.memoryPath(Path.of("cg"))).isEqualTo(Path.of("cg/memory.pressure"));
     }
 }

@@ -98,6 +98,9 @@ public final class RuleMatcher {
             case OUT_OF_RANGE -> 0.5;
         };
         double confidence = Math.round(100.0 * matched / total * factor) / 100.0;
+        if (rule.maxConfidence() != null) {
+            confidence = Math.min(confidence, rule.maxConfidence());
+        }
 
         Map<Role, List<Task>> byRole = new EnumMap<>(Role.class);
         Set<Task> placed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -207,6 +210,26 @@ public final class RuleMatcher {
         }
         if (s.goroutine() != null) {
             return goroutines(s, s.goroutine(), ev);
+        }
+        if (s.text() != null) {
+            return reportText(s, s.text(), ev);
+        }
+        return null;
+    }
+
+    /** The first line of a report handed in that matches, quoted around the match; never for a live scan. */
+    private static SignalHit reportText(Signal s, Signal.TextTest test, Evidence ev) {
+        if (!ev.savedReport() || ev.live()) {
+            return null;
+        }
+        for (String line : ev.reportText()) {
+            Matcher m = test.pattern().matcher(line);
+            if (m.find()) {
+                int from = Math.max(0, m.start() - 50);
+                int to = Math.min(line.length(), m.end() + 50);
+                String quote = (from > 0 ? "..." : "") + line.substring(from, to) + (to < line.length() ? "..." : "");
+                return new SignalHit(s, List.of(), List.of("the report's text names \"" + m.group() + "\": " + quote));
+            }
         }
         return null;
     }

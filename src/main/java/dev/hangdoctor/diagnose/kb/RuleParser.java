@@ -30,7 +30,8 @@ final class RuleParser {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
     private static final Set<String> RULE_KEYS = Set.of("id", "title", "category", "severity", "kernel", "signals",
-            "explanation", "fix", "remediation", "supersedes", "exposure", "actions", "needsDuration");
+            "explanation", "fix", "remediation", "supersedes", "exposure", "actions", "needsDuration",
+            "fallback", "maxConfidence");
     private static final Set<String> EXPOSURE_KEYS = Set.of("ranges", "stillReported", "note", "factors");
     private static final Set<String> FACTOR_KEYS = Set.of("fact", "atLeast", "says");
     private static final Set<String> KERNEL_KEYS = Set.of("ranges", "required");
@@ -38,7 +39,8 @@ final class RuleParser {
     private static final Set<String> SIGNAL_KEYS = Set.of("id", "role", "required", "oneOf", "absent", "weight",
             "alternativeOf",
             "frames", "anyFrame", "noFrame", "anyModule", "states", "comm", "kernelThread", "killPending",
-            "journalHandle", "blockedAtLeast", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine");
+            "journalHandle", "blockedAtLeast", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine",
+            "text");
     private static final Set<String> TASK_KEYS = Set.of("frames", "anyFrame", "noFrame", "anyModule", "states", "comm",
             "kernelThread", "killPending", "journalHandle", "blockedAtLeast");
     private static final Set<String> EVENT_KEYS = Set.of("events", "message", "atLeast", "sameKey");
@@ -141,7 +143,19 @@ final class RuleParser {
         String explanation = n.has("explanation") ? text(n, "explanation").trim() : "";
         return new Rule(id, title.trim(), category, severity, ranges, kernelRequired, signals, explanation, fix,
                 stringList(n, "remediation"), stringList(n, "supersedes"), source, exposure(n.get("exposure")),
-                actions(n), n.has("needsDuration") && n.get("needsDuration").asBoolean(false));
+                actions(n), n.has("needsDuration") && n.get("needsDuration").asBoolean(false), bool(n, "fallback", false),
+                maxConfidence(n));
+    }
+
+    private static Double maxConfidence(JsonNode n) {
+        if (!n.has("maxConfidence")) {
+            return null;
+        }
+        double v = n.get("maxConfidence").asDouble(-1);
+        if (!n.get("maxConfidence").isNumber() || v <= 0 || v > 1) {
+            throw new IllegalArgumentException("maxConfidence must be a number above 0 and at most 1");
+        }
+        return v;
     }
 
     /** Remedies `hangdoctor fix` may take for this problem, by id; unknown ids are an error, not a silent no-op. */
@@ -266,14 +280,19 @@ final class RuleParser {
             goroutine = new Signal.GoroutineTest(m.has("waitMinutesAtLeast") ? m.get("waitMinutesAtLeast").asLong() : null,
                     m.has("function") ? regex(text(m, "function"), what) : null);
         }
+        Signal.TextTest words = null;
+        if (s.has("text")) {
+            kinds++;
+            words = new Signal.TextTest(regex(text(s, "text"), what));
+        }
         if (kinds == 0) {
-            throw new IllegalArgumentException(what + " tests nothing: give frames/comm/..., events, memcg, fuse, uffd or goroutine");
+            throw new IllegalArgumentException(what + " tests nothing: give frames/comm/..., events, memcg, fuse, uffd, goroutine or text");
         }
         if (kinds > 1) {
             throw new IllegalArgumentException(what + " mixes task, event and live-object tests: split it into several signals");
         }
         return new Signal(id, role, required, oneOf, absent, weight, task, event, memcg, fuse, uffd, goroutine,
-                alternativeOf);
+                alternativeOf, words);
     }
 
     private static Signal.TaskTest taskTest(JsonNode s, String what) {

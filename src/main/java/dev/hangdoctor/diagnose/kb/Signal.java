@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One thing a rule looks for: tasks with a stack shape, kernel log events, or live host objects (memory cgroups,
- * FUSE connections, userfaultfds, goroutines). Exactly one of the test records is set. {@code oneOf} names a
+ * One thing a rule looks for: tasks with a stack shape, kernel log events, live host objects (memory cgroups,
+ * FUSE connections, userfaultfds, goroutines), or the words of a report handed in. Exactly one of the test
+ * records is set. {@code oneOf} names a
  * group of which at least one signal must match; {@code absent} turns the signal into an exclusion: the rule
  * matches only when nothing fits it. {@code alternativeOf} names an earlier signal this one is another form of
  * (the same evidence seen in another shape of stack): the two count once toward confidence.
@@ -27,7 +28,15 @@ public record Signal(
         FuseTest fuse,
         UffdTest uffd,
         GoroutineTest goroutine,
-        String alternativeOf) {
+        String alternativeOf,
+        TextTest text) {
+
+    /** A signal of the shape rules had before text tests. */
+    public Signal(String id, Role role, boolean required, String oneOf, boolean absent, int weight, TaskTest task,
+                  EventTest event, MemcgTest memcg, FuseTest fuse, UffdTest uffd, GoroutineTest goroutine,
+                  String alternativeOf) {
+        this(id, role, required, oneOf, absent, weight, task, event, memcg, fuse, uffd, goroutine, alternativeOf, null);
+    }
 
     /** The signal whose weight this one shares: its own id, or the one it is an alternative of. */
     public String weightGroup() {
@@ -79,5 +88,12 @@ public record Signal(
 
     /** A goroutine waiting this long, optionally with a function matching. */
     public record GoroutineTest(Long waitMinutesAtLeast, Pattern function) {
+    }
+
+    /**
+     * A line of a report handed in ({@code analyze}) that no parser took, matching: the user's own words around the
+     * paste, or a daemon's debug output. Never true for a live scan.
+     */
+    public record TextTest(Pattern pattern) {
     }
 }
