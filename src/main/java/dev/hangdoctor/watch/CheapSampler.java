@@ -299,6 +299,20 @@ public final class CheapSampler {
     }
 
     /**
+     * The thread count of each multi-threaded process as last sampled, for a full scan without the state pass (it
+     * reads processes with many threads after the others). Call it from the thread that samples.
+     */
+    public Map<Integer, Integer> threadCounts() {
+        Map<Integer, Integer> out = new HashMap<>();
+        for (Proc p : procs.values()) {
+            if (p.numThreads > 1) {
+                out.put(p.pid, p.numThreads);
+            }
+        }
+        return out;
+    }
+
+    /**
      * A fingerprint of the set of conditions that have held for the threshold in the last sample (every task in D,
      * not only the first ones named as triggers; FUSE connections, memory cgroups, userfaultfds, unanswered stat
      * files): equal while the same things stay stuck, 0 when nothing is. The agent uses it to leave an unchanged hang

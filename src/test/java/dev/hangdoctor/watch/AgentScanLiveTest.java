@@ -59,7 +59,7 @@ class AgentScanLiveTest {
             HeldBundle held = new HeldBundle(dir, HeldBundle.DEFAULT_MAX_BYTES);
             LiveSampler.Options opts = LiveSampler.Options.defaults().withWindow(Duration.ofSeconds(1))
                     .withDeadline(Duration.ofSeconds(8)).withKmsgDevice(null).withHeldBundle(held)
-                    .withHotPids(sampler.hotPids()).withStatePass(false);
+                    .withHotPids(sampler.hotPids()).withStatePass(false).withThreadCounts(sampler.threadCounts());
             Evidence ev = new LiveSampler(Path.of("/"), opts).scan();
             Finding f = naming(pipeline.diagnose(ev), waiter);
             assertThat(f.category().id()).isEqualTo("fuse");
