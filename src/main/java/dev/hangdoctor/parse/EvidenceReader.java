@@ -32,9 +32,10 @@ public final class EvidenceReader {
     static Evidence read(InputStream in, String source, boolean skipNoise) throws IOException {
         Evidence evidence = new Evidence();
         KernelEventSink kernel = new KernelEventSink(evidence, source);
-        TraceSink traces = new TraceSink(evidence, source);
+        SkippedLines skipped = new SkippedLines();
+        TraceSink traces = new TraceSink(evidence, source, skipped);
         GoroutineSink goroutines = new GoroutineSink(evidence, source);
-        LineDispatch dispatch = new LineDispatch(evidence, source, kernel, traces, goroutines);
+        LineDispatch dispatch = new LineDispatch(evidence, source, skipped, kernel, traces, goroutines);
         KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
         KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
         // a line is held back for a possible continuation only where the fast path below would not skip it, so
