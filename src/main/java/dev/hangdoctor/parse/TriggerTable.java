@@ -20,6 +20,10 @@ final class TriggerTable<H> {
         boolean test(String s, int from, int end, boolean inPlace);
     }
 
+    /** An endsWith row's text, told apart from a prefix row's. */
+    private record Suffix(String text) {
+    }
+
     private static final int ASCII = 128;
     private static final int[] NONE = {};
 
@@ -30,6 +34,16 @@ final class TriggerTable<H> {
     private final List<String> firsts = new ArrayList<>();
     /** By a line's first character (index ASCII for every other), the rows to try, in table order. */
     private int[][] byFirst;
+    /**
+     * Per row its fixed text and kind, or null: the pre-check tests prefixes, needles and suffixes directly, not
+     * through {@link Test} (a call through an interface with many implementations costs more than the test).
+     */
+    private final List<Object> fixed = new ArrayList<>();
+    /** The pre-check's view of the same rows, by kind, by first character. */
+    private String[][] prefixByFirst;
+    private Test[][] otherByFirst;
+    private RawText.Needle[] needles;
+    private String[] suffixes;
 
     /** With {@code strip}, rows see the line with whitespace at both ends off (as {@link String#strip} takes it). */
     TriggerTable(boolean strip) {
@@ -38,8 +52,9 @@ final class TriggerTable<H> {
 
     /** The line starts with {@code prefix}. */
     TriggerTable<H> prefix(String prefix, H handler) {
-        return row(prefix.substring(0, 1), (s, from, end, inPlace) -> RawText.startsWith(s, from, end, prefix),
-                handler);
+        row(prefix.substring(0, 1), (s, from, end, inPlace) -> RawText.startsWith(s, from, end, prefix), handler);
+        fixed.set(fixed.size() - 1, prefix);
+        return this;
     }
 
     /**
@@ -48,18 +63,22 @@ final class TriggerTable<H> {
      */
     TriggerTable<H> contains(String pattern, char anchor, H handler) {
         RawText.Needle needle = new RawText.Needle(pattern, anchor);
-        return row(null, (s, from, end, inPlace) -> {
+        row(null, (s, from, end, inPlace) -> {
             if (inPlace) {
                 return needle.in(s, from, end);
             }
             int at = s.indexOf(pattern, from);
             return at >= 0 && at <= end - pattern.length();
         }, handler);
+        fixed.set(fixed.size() - 1, needle);
+        return this;
     }
 
     /** The line ends with {@code suffix}. */
     TriggerTable<H> endsWith(String suffix, H handler) {
-        return row(null, (s, from, end, inPlace) -> RawText.endsWith(s, from, end, suffix), handler);
+        row(null, (s, from, end, inPlace) -> RawText.endsWith(s, from, end, suffix), handler);
+        fixed.set(fixed.size() - 1, new Suffix(suffix));
+        return this;
     }
 
     /** Any other test; {@code firstChars} lists the characters a passing line can start with (null: any). */
@@ -67,6 +86,7 @@ final class TriggerTable<H> {
         tests.add(test);
         handlers.add(handler);
         firsts.add(firstChars);
+        fixed.add(null);
         byFirst = null;
         return this;
     }
@@ -82,8 +102,29 @@ final class TriggerTable<H> {
         if (a >= z) {
             return false;
         }
-        for (int row : rows(s.charAt(a))) {
-            if (tests.get(row).test(s, a, z, true)) {
+        if (byFirst == null) {
+            build();
+        }
+        char c = s.charAt(a);
+        int i = c < ASCII ? c : ASCII;
+        // runs for every line of a big log: plain startsWith first, then the few other tests, no list lookups
+        for (String p : prefixByFirst[i]) {
+            if (z - a >= p.length() && s.startsWith(p, a)) {
+                return true;
+            }
+        }
+        for (Test t : otherByFirst[i]) {
+            if (t.test(s, a, z, true)) {
+                return true;
+            }
+        }
+        for (RawText.Needle n : needles) {
+            if (n.in(s, a, z)) {
+                return true;
+            }
+        }
+        for (String p : suffixes) {
+            if (RawText.endsWith(s, a, z, p)) {
                 return true;
             }
         }
@@ -132,6 +173,35 @@ final class TriggerTable<H> {
             }
             index[c] = rows.stream().mapToInt(Integer::intValue).toArray();
         }
+        String[][] p = new String[ASCII + 1][];
+        Test[][] o = new Test[ASCII + 1][];
+        for (int c = 0; c <= ASCII; c++) {
+            List<String> ps = new ArrayList<>();
+            List<Test> os = new ArrayList<>();
+            for (int row : index[c]) {
+                Object f = fixed.get(row);
+                if (f instanceof String) {
+                    ps.add((String) f);
+                } else if (f == null) {
+                    os.add(tests.get(row));
+                }
+            }
+            p[c] = ps.toArray(new String[0]);
+            o[c] = os.toArray(new Test[0]);
+        }
+        List<RawText.Needle> ns = new ArrayList<>();
+        List<String> ss = new ArrayList<>();
+        for (Object f : fixed) {
+            if (f instanceof RawText.Needle) {
+                ns.add((RawText.Needle) f);
+            } else if (f instanceof Suffix) {
+                ss.add(((Suffix) f).text);
+            }
+        }
+        needles = ns.toArray(new RawText.Needle[0]);
+        suffixes = ss.toArray(new String[0]);
+        prefixByFirst = p;
+        otherByFirst = o;
         byFirst = index;
         return index;
     }
