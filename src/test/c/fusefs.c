@@ -1,7 +1,7 @@
 /*
  * A minimal FUSE daemon for live hang tests, speaking the protocol directly on /dev/fuse.
  *
- * usage: fusefs MODE MOUNTPOINT [serial]
+ * usage: fusefs MODE MOUNTPOINT [serial] [keeper]
  *   hung       answer INIT, then read every request and answer none (a wedged daemon)
  *   noread     answer INIT, then never read /dev/fuse again (requests stay pending)
  *   noflush    serve one file "f" (LOOKUP, GETATTR, OPEN, READ, RELEASE, STATFS) but never
@@ -11,8 +11,13 @@
  * FUSE_PARALLEL_DIROPS is granted when the kernel offers it, so lookups of different names in one
  * directory wait side by side; "serial" withholds it, and they queue on the directory in fuse_lock_inode.
  *
- * stdout, line-buffered: "ready" once mounted and INIT is answered, then "req OPCODE UNIQUE NODEID"
- * for every request read. Exits when the connection goes away (abort, unmount).
+ * "keeper" makes the /dev/fuse file outlive this daemon without any process holding it: once mounted, the
+ * descriptor is sent (SCM_RIGHTS) into a socket whose other end a forked keeper holds and never reads, and the
+ * keeper pauses. Killed, the daemon closes its descriptor, but the one in flight keeps the file open, so the
+ * kernel does not abort the connection (it does on the last close): its callers wait for a daemon that is gone.
+ *
+ * stdout, line-buffered: "keeper PID" (with keeper), "ready" once mounted and INIT is answered, then
+ * "req OPCODE UNIQUE NODEID" for every request read. Exits when the connection goes away (abort, unmount).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -151,10 +157,62 @@ static void serve(enum mode mode, struct fuse_in_header *in, void *arg)
 	}
 }
 
+/* Forks a keeper holding one end of a socket pair and puts the /dev/fuse descriptor in flight to it. */
+static int start_keeper(void)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		perror("fusefs: socketpair");
+		return -1;
+	}
+	pid_t keeper = fork();
+	if (keeper < 0) {
+		perror("fusefs: fork");
+		return -1;
+	}
+	if (keeper == 0) {
+		close(dev_fd);
+		close(sv[0]);
+		for (;;)
+			pause();
+	}
+	close(sv[1]);
+	char byte = 'f';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	memset(&ctl, 0, sizeof(ctl));
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			      .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &dev_fd, sizeof(int));
+	if (sendmsg(sv[0], &msg, 0) < 0) {
+		perror("fusefs: sendmsg");
+		return -1;
+	}
+	close(sv[0]);
+	printf("keeper %d\n", keeper);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "serial"))) {
-		fprintf(stderr, "usage: fusefs hung|noread|noflush|healthy MOUNTPOINT [serial]\n");
+	int keeper = 0;
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "serial"))
+			serial_dirops = 1;
+		else if (!strcmp(argv[i], "keeper"))
+			keeper = 1;
+		else
+			argc = 0;
+	}
+	if (argc < 3) {
+		fprintf(stderr, "usage: fusefs hung|noread|noflush|healthy MOUNTPOINT [serial] [keeper]\n");
 		return 2;
 	}
 	enum mode mode;
@@ -170,7 +228,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fusefs: unknown mode %s\n", argv[1]);
 		return 2;
 	}
-	serial_dirops = argc == 4;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	dev_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
@@ -185,6 +242,8 @@ int main(int argc, char **argv)
 		perror("fusefs: mount");
 		return 1;
 	}
+	if (keeper && start_keeper() < 0)
+		return 1;
 
 	size_t bufsize = 1 << 20;
 	char *buf = malloc(bufsize);

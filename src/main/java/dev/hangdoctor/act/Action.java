@@ -29,6 +29,17 @@ public interface Action {
     /** State worth recording before and after (values of the files it reads or writes). */
     String observe();
 
-    /** Takes the action; throws with a one-line message when the kernel refuses. */
+    /**
+     * Re-checks {@link #precheck} right before acting (throwing "refused: ..." when the situation changed), then takes
+     * the action; throws with a one-line message when the kernel refuses.
+     */
     void apply() throws Exception;
+
+    /**
+     * After a successful {@link #apply}, the action that puts back what it changed, run like any other (its precheck
+     * says when putting back would be wrong now); null when there is nothing to put back (a signal, an abort).
+     */
+    default Action undo() {
+        return null;
+    }
 }

@@ -57,8 +57,27 @@ public final class AuditLog {
         return file;
     }
 
-    /** Records one remedy; {@code result} is "done", "refused: ...", "failed: ..." or "dry-run". */
+    /** Records one remedy; {@code result} is "attempting", "done", "refused: ...", "failed: ..." or "dry-run". */
     public synchronized void record(Action a, String before, String after, String result) throws IOException {
+        Files.writeString(file, line(a, before, after, result), StandardCharsets.UTF_8, StandardOpenOption.APPEND,
+                LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Loads and runs the writing path once without adding a line (an empty append): the OOM guard writes its intent
+     * right before a kill, where a cold first write would cost the tens of milliseconds of class loading.
+     */
+    public void warmUp(Action a) {
+        try {
+            line(a, "warm-up", null, "warm-up");
+            Files.write(file, new byte[0], StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            // warming is an optimisation only
+        }
+    }
+
+    /** The line {@link #record} appends. */
+    static String line(Action a, String before, String after, String result) throws IOException {
         ObjectNode o = JSON.createObjectNode();
         o.put("time", Instant.now().toString());
         o.put("finding", a.finding());
@@ -73,7 +92,6 @@ public final class AuditLog {
             o.put("after", after);
         }
         o.put("result", result);
-        Files.writeString(file, JSON.writeValueAsString(o) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND,
-                LinkOption.NOFOLLOW_LINKS);
+        return JSON.writeValueAsString(o) + "\n";
     }
 }

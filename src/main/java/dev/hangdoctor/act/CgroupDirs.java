@@ -1,6 +1,7 @@
 package dev.hangdoctor.act;
 
 import dev.hangdoctor.model.MemCgroup;
+import dev.hangdoctor.procfs.MemcgLimit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ final class CgroupDirs {
         if (c.version() == 2) {
             for (Path top : new Path[] {base, base.resolve("unified")}) {
                 Path d = rel.isEmpty() ? top : top.resolve(rel);
-                if (Files.exists(d.resolve("memory.max"))) {
+                if (Files.exists(MemcgLimit.path(d, 2))) {
                     return d;
                 }
             }
@@ -28,7 +29,7 @@ final class CgroupDirs {
             // v1 hierarchies are named after their controllers: "memory", or co-mounted ones like "cpu,memory"
             for (Path top : tops.filter(p -> p.getFileName().toString().contains("memory")).toList()) {
                 Path d = rel.isEmpty() ? top : top.resolve(rel);
-                if (Files.exists(d.resolve("memory.limit_in_bytes"))) {
+                if (Files.exists(MemcgLimit.path(d, 1))) {
                     return d;
                 }
             }

@@ -1,31 +1,24 @@
 package dev.hangdoctor.act;
 
-import dev.hangdoctor.collect.TimedReader;
-import dev.hangdoctor.parse.CgroupFiles;
-
-import java.nio.file.Path;
+import dev.hangdoctor.procfs.PidCgroup;
+import dev.hangdoctor.procfs.ProcSource;
 
 /**
  * Whether a process is still in a memory cgroup (or below it), from a fresh read of /proc/PID/cgroup. A process can
- * be moved between the choice and the kill; one that left the cgroup acted for is not that cgroup's to kill. The read
- * has a timeout: /proc/PID/cgroup waits on cgroup_mutex, which a hung host may hold.
+ * be moved between the choice and the kill; one that left the cgroup acted for is not that cgroup's to kill. Read
+ * through the host's source, timed: /proc/PID/cgroup waits on cgroup_mutex, which a hung host may hold.
  */
 public final class CgroupMembership {
-    private static final long TIMEOUT_NANOS = 200_000_000L;
-
     private CgroupMembership() {
     }
 
     /** Why {@code pid} is not (or not known to be) in memory cgroup {@code cgroup} or below, or null when it is. */
-    public static String refuseOutside(Path procRoot, int pid, String cgroup) {
-        Path file = procRoot.resolve(Integer.toString(pid)).resolve("cgroup");
-        TimedReader.Result r = TimedReader.shared().run(TimedReader.Op.read(file), false, TIMEOUT_NANOS,
-                System.nanoTime() + TIMEOUT_NANOS);
+    public static String refuseOutside(ProcSource host, int pid, String cgroup) {
+        ProcSource.Read r = host.read(PidCgroup.path(host.proc(), pid));
         if (!r.ok()) {
-            return "pid " + pid + ": cannot tell its cgroup now (" + r.status().name().toLowerCase()
-                    + (r.detail() == null ? "" : ": " + r.detail()) + ")";
+            return "pid " + pid + ": cannot tell its cgroup now (" + r.failure() + ")";
         }
-        CgroupFiles.MemoryPath now = CgroupFiles.memoryPath(r.text());
+        PidCgroup.MemoryPath now = PidCgroup.memoryPath(r.text());
         if (now == null) {
             return "pid " + pid + ": its /proc/PID/cgroup names no memory cgroup";
         }

@@ -1,5 +1,10 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgOomControl;
+import dev.hangdoctor.procfs.MemcgUsage;
+import dev.hangdoctor.procfs.ProcSource;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,15 +19,19 @@ import java.util.List;
  */
 public final class MemcgRaiseLimitAction implements Action {
     private final String finding;
+    /** The host's files: each read right before a write is timed, so a hung cgroup file cannot stall the remedy. */
+    private final ProcSource host;
     private final Path cgroupDir;
     private final String cgroupPath;
     private final int version;
     private final long fromBytes;
     private final long toBytes;
-    /** The memsw limit before apply() raised it (v1), so restore() puts it back too; null when it was not touched. */
+    /** The memsw limit before apply() raised it (v1), so the undo puts it back too; null when it was not touched. */
     private Long memswFromBytes;
 
-    public MemcgRaiseLimitAction(String finding, Path cgroupDir, String cgroupPath, int version, long fromBytes, long toBytes) {
+    public MemcgRaiseLimitAction(ProcSource host, String finding, Path cgroupDir, String cgroupPath, int version,
+                                 long fromBytes, long toBytes) {
+        this.host = host;
         this.finding = finding;
         this.cgroupDir = cgroupDir;
         this.cgroupPath = cgroupPath;
@@ -33,7 +42,7 @@ public final class MemcgRaiseLimitAction implements Action {
 
     /** The default raise: a quarter of the limit, at least 64 MiB; bounded so one stuck cgroup cannot take the host. */
     public static long raisedLimit(long limit) {
-        // page-aligned, as the kernel stores it: what is written reads back the same, so restore() can compare
+        // page-aligned, as the kernel stores it: what is written reads back the same, so the undo can compare
         return (limit + Math.max(limit / 4, 64L << 20)) & ~4095L;
     }
 
@@ -93,17 +102,22 @@ public final class MemcgRaiseLimitAction implements Action {
 
     @Override
     public String observe() {
-        StringBuilder sb = new StringBuilder("limit=").append(readRaw(limitFile()));
-        if (memswFile() != null) {
-            sb.append(" memsw=").append(readRaw(memswFile()));
+        return observe(host, cgroupDir, version);
+    }
+
+    /** The limits, usage and (v1) under_oom of a memory cgroup, as one line for the audit log. */
+    static String observe(ProcSource host, Path cgroupDir, int version) {
+        StringBuilder sb = new StringBuilder("limit=").append(readRaw(host, MemcgLimit.path(cgroupDir, version)));
+        Path memsw = memswFile(cgroupDir, version);
+        if (memsw != null) {
+            sb.append(" memsw=").append(readRaw(host, memsw));
         }
-        Path usage = cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current");
-        sb.append(" usage=").append(readRaw(usage));
+        sb.append(" usage=").append(readRaw(host, MemcgUsage.path(cgroupDir, version)));
         if (version == 1) {
-            String oom = readRaw(cgroupDir.resolve("memory.oom_control"));
-            int u = oom.indexOf("under_oom");
-            if (u >= 0) {
-                sb.append(" under_oom=").append(oom.substring(u + 10).trim().split("\\s+")[0]);
+            Long underOom = MemcgOomControl.parse(host.read(MemcgOomControl.path(cgroupDir)).text()).fields()
+                    .get("under_oom");
+            if (underOom != null) {
+                sb.append(" under_oom=").append(underOom);
             }
         }
         return sb.toString();
@@ -122,7 +136,7 @@ public final class MemcgRaiseLimitAction implements Action {
         }
         Path memsw = memswFile();
         if (memsw != null) {
-            Long sw = readLong(memsw);
+            Long sw = readLimit(memsw);
             if (sw != null && sw < toBytes) {
                 Files.writeString(memsw, Long.toString(toBytes), StandardCharsets.US_ASCII);
                 memswFromBytes = sw;
@@ -131,7 +145,7 @@ public final class MemcgRaiseLimitAction implements Action {
         changed = changedSincePlan();
         if (changed != null) {
             throw new IllegalStateException("refused: " + changed + " (memsw "
-                    + (memswFromBytes == null ? "untouched" : "raised from " + memswFromBytes + "; restore puts it back")
+                    + (memswFromBytes == null ? "untouched" : "raised from " + memswFromBytes + "; the undo puts it back")
                     + ")");
         }
         Files.writeString(limitFile(), Long.toString(toBytes), StandardCharsets.US_ASCII);
@@ -139,10 +153,11 @@ public final class MemcgRaiseLimitAction implements Action {
 
     /** Why the limit is no longer the one planned from, or null (it is, and below what a raise writes). */
     private String changedSincePlan() {
-        Long now = readLong(limitFile());
-        if (now == null) {
-            return "cgroup " + cgroupPath + " is gone or has no limit";
+        MemcgLimit limit = MemcgLimit.parse(readText(limitFile()));
+        if (limit == null || limit.unlimited()) {
+            return "cgroup " + cgroupPath + (limit == null ? " is gone" : " has no limit any more");
         }
+        long now = limit.bytes();
         if (now != fromBytes) {
             // raised by someone else meanwhile, perhaps above what this would write: never lower it
             return "the limit of " + cgroupPath + " changed since the diagnosis (" + fromBytes + " -> " + now + ")";
@@ -151,63 +166,50 @@ public final class MemcgRaiseLimitAction implements Action {
     }
 
     /**
-     * Puts the old limit back when usage has fallen well below it (the stuck charge went through and the burst is
-     * over); otherwise leaves the raised limit, since restoring it would only re-create the stall. The memsw limit
-     * apply() raised goes back too, after the limit (v1 keeps memsw at or above it). Returns what it did.
+     * Putting the old limit back (and the memsw limit apply() raised, after it), run once usage has fallen well below
+     * it: its precheck refuses while the burst lasts, since restoring then would only re-create the stall.
      */
-    public String restore() throws IOException {
-        Long now = readLong(limitFile());
-        if (now == null || Math.abs(now - toBytes) >= 4096) {
-            return "not restored: the limit is no longer the one fix set (" + readRaw(limitFile()) + ")";
-        }
-        Long usage = readLong(cgroupDir.resolve(version == 1 ? "memory.usage_in_bytes" : "memory.current"));
-        if (usage == null || usage > fromBytes * 9 / 10) {
-            return "not restored: usage " + (usage == null ? "unknown" : mib(usage)) + " is still near the old limit "
-                    + mib(fromBytes);
-        }
-        Files.writeString(limitFile(), Long.toString(fromBytes), StandardCharsets.US_ASCII);
-        String memsw = "";
-        Path sw = memswFile();
-        if (memswFromBytes != null && sw != null) {
-            Long swNow = readLong(sw);
-            if (swNow != null && Math.abs(swNow - toBytes) < 4096) {
-                Files.writeString(sw, Long.toString(memswFromBytes), StandardCharsets.US_ASCII);
-                memsw = ", memsw to " + mib(memswFromBytes);
-            } else {
-                memsw = ", memsw left at " + readRaw(sw) + " (changed since fix set it)";
-            }
-            memswFromBytes = null;
-        }
-        return "restored the limit to " + mib(fromBytes) + memsw + " (usage " + mib(usage) + ")";
+    @Override
+    public Action undo() {
+        return new MemcgRestoreLimitAction(host, finding, cgroupDir, cgroupPath, version, fromBytes, toBytes,
+                memswFromBytes);
     }
 
     private Path limitFile() {
-        return cgroupDir.resolve(version == 1 ? "memory.limit_in_bytes" : "memory.max");
+        return MemcgLimit.path(cgroupDir, version);
     }
 
     private Path memswFile() {
-        Path p = cgroupDir.resolve("memory.memsw.limit_in_bytes");
+        return memswFile(cgroupDir, version);
+    }
+
+    /** v1's memory+swap limit file, when the kernel has one (swap accounting on); null otherwise. */
+    static Path memswFile(Path cgroupDir, int version) {
+        Path p = MemcgLimit.memswPath(cgroupDir);
         return version == 1 && Files.exists(p) ? p : null;
     }
 
-    private static Long readLong(Path p) {
-        String s = readRaw(p);
-        try {
-            return s.equals("max") ? null : Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+    private Long readLimit(Path p) {
+        return readLimit(host, p);
     }
 
-    private static String readRaw(Path p) {
-        try {
-            return Files.readString(p).trim();
-        } catch (IOException e) {
-            return "?";
-        }
+    /** The limit in a limit file in bytes, or null when it is gone, unreadable or says no limit. */
+    static Long readLimit(ProcSource host, Path p) {
+        MemcgLimit l = MemcgLimit.parse(host.read(p).text());
+        return l == null ? null : l.bytes();
     }
 
-    private static String mib(long bytes) {
+    private String readText(Path p) {
+        return host.read(p).text();
+    }
+
+    /** A file's text for the audit log, "?" when it cannot be read. */
+    static String readRaw(ProcSource host, Path p) {
+        String s = host.read(p).text();
+        return s == null ? "?" : s.trim();
+    }
+
+    static String mib(long bytes) {
         return (bytes >> 20) + " MiB";
     }
 }

@@ -2,6 +2,7 @@ package dev.hangdoctor.act;
 
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Task;
+import dev.hangdoctor.procfs.PidOomScoreAdj;
 import dev.hangdoctor.procfs.PidStat;
 import dev.hangdoctor.procfs.PidStatus;
 
@@ -48,7 +49,11 @@ public final class OomFacts {
                 PidStatus status = PidStatus.parse(ProcFile.readBytes(PidStatus.path(procRoot, pid)));
                 t.rssKb(status.vmRssKb()).swapKb(status.vmSwapKb()).pageTablesKb(status.vmPteKb());
                 file = "oom_score_adj";
-                t.oomScoreAdj(Integer.parseInt(ProcFile.read(dir.resolve(file)).trim()));
+                Integer adj = PidOomScoreAdj.parse(ProcFile.read(PidOomScoreAdj.path(procRoot, pid)));
+                if (adj == null) {
+                    throw new IllegalArgumentException("not an oom_score_adj");
+                }
+                t.oomScoreAdj(adj);
                 e.addTask(t);
             } catch (IOException ex) {
                 if (!ProcFile.gone(dir, ex)) {

@@ -1,6 +1,6 @@
 package dev.hangdoctor.act;
 
-import dev.hangdoctor.procfs.FuseConnectionDir;
+import dev.hangdoctor.collect.LiveSource;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.Finding;
 import dev.hangdoctor.diagnose.OomVictimChooser;
@@ -11,7 +11,9 @@ import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.UffdHandle;
+import dev.hangdoctor.procfs.FuseConnectionDir;
 import dev.hangdoctor.procfs.MountinfoEntry;
+import dev.hangdoctor.procfs.ProcSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +31,8 @@ import java.util.Set;
  */
 public final class RemediationPlanner {
     private final Path hostRoot;
+    /** The host's files, read with a timeout. */
+    private final ProcSource host;
     private final SafetyGuard guard;
     private final Set<String> wanted;
     private final Integer connection;
@@ -39,6 +43,7 @@ public final class RemediationPlanner {
      */
     public RemediationPlanner(Path hostRoot, SafetyGuard guard, Set<String> wanted, Integer connection) {
         this.hostRoot = hostRoot;
+        this.host = LiveSource.at(hostRoot);
         this.guard = guard;
         this.wanted = Set.copyOf(wanted);
         this.connection = connection;
@@ -168,7 +173,7 @@ public final class RemediationPlanner {
             chosen = proved;
         }
         List<Action> out = new ArrayList<>();
-        Path connections = hostRoot.resolve("sys/fs/fuse/connections");
+        Path connections = FuseConnectionDir.all(host.sys());
         for (FuseConnection c : chosen) {
             boolean already = planned.stream().anyMatch(a -> a instanceof FuseAbortAction x && x.connectionId() == c.id());
             if (already) {
@@ -348,7 +353,7 @@ public final class RemediationPlanner {
             why.add("cgroup " + c.path() + " was not found under " + hostRoot.resolve("sys/fs/cgroup"));
             return Optional.empty();
         }
-        return Optional.of(new MemcgRaiseLimitAction(f.key(), dir, c.path(), c.version(), c.limitBytes(),
+        return Optional.of(new MemcgRaiseLimitAction(host, f.key(), dir, c.path(), c.version(), c.limitBytes(),
                 MemcgRaiseLimitAction.raisedLimit(c.limitBytes())));
     }
 
@@ -383,7 +388,7 @@ public final class RemediationPlanner {
         return Optional.of(new KillProcessAction(RemedyIds.MEMCG_KILL_OOM_VICTIM, f.key(), id.get(),
                 "the process the kernel's OOM killer would choose in cgroup " + c.path() + " (" + choice.get().why() + ")",
                 Set.copyOf(c.pids()), guard, hostRoot.resolve("proc"),
-                () -> CgroupMembership.refuseOutside(hostRoot.resolve("proc"), pid, c.path())));
+                () -> CgroupMembership.refuseOutside(host, pid, c.path())));
     }
 
     /**

@@ -2,13 +2,13 @@ package dev.hangdoctor.cli;
 
 import dev.hangdoctor.collect.ProcTreeReader;
 import dev.hangdoctor.collect.TimedReader;
-import dev.hangdoctor.diagnose.audit.AuditJsonView;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.audit.AuditResult;
-import dev.hangdoctor.diagnose.audit.AuditTextView;
 import dev.hangdoctor.diagnose.audit.Auditor;
 import dev.hangdoctor.diagnose.audit.SettingsTable;
-import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.report.AuditJsonView;
+import dev.hangdoctor.report.AuditTextView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

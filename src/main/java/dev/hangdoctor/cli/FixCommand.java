@@ -1,22 +1,22 @@
 package dev.hangdoctor.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangdoctor.act.Action;
+import dev.hangdoctor.act.ActionOutcome;
+import dev.hangdoctor.act.ActionRunner;
 import dev.hangdoctor.act.AuditLog;
+import dev.hangdoctor.act.FixResult;
 import dev.hangdoctor.act.FuseControlMount;
 import dev.hangdoctor.act.RemediationPlanner;
 import dev.hangdoctor.act.SafetyGuard;
 import dev.hangdoctor.act.Verification;
 import dev.hangdoctor.collect.LiveSampler;
-import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.diagnose.DiagnosisPipeline;
+import dev.hangdoctor.diagnose.Finding;
 import dev.hangdoctor.diagnose.kb.RemedyIds;
 import dev.hangdoctor.model.Evidence;
-import dev.hangdoctor.report.JsonReport;
-import dev.hangdoctor.report.TerminalReport;
+import dev.hangdoctor.report.FixJsonView;
+import dev.hangdoctor.report.FixTextView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,8 +29,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** `hangdoctor fix`: turn each live diagnosis into the safest remedy that ends it; act only with --yes, then verify. */
 @Command(name = "fix", mixinStandardHelpOptions = true,
@@ -93,10 +95,11 @@ public final class FixCommand implements Callable<Integer> {
     Path root;
 
     private DiagnosisPipeline pipeline;
+    private PrintWriter out;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         for (String a : actions) {
             if (!RemedyIds.ALL.contains(a)) {
@@ -109,7 +112,7 @@ public final class FixCommand implements Callable<Integer> {
         }
         pipeline = DiagnosisPipeline.withRules(ruleDirs);
         // without fusectl every FUSE hang is invisible and cannot be aborted: acting mounts it, as systemd does at boot
-        String fusectl = yes ? FuseControlMount.ensure(root)
+        String fusectl = yes ? FuseControlMount.ensure(root, () -> new AuditLog(stateDir))
                 : root.toAbsolutePath().normalize().equals(Path.of("/")) && Files.isDirectory(FuseControlMount.CONNECTIONS)
                 && !FuseControlMount.mounted(root.resolve("proc"))
                 ? "fusectl is not mounted at " + FuseControlMount.CONNECTIONS + ": this dry run cannot see FUSE hangs;"
@@ -119,193 +122,111 @@ public final class FixCommand implements Callable<Integer> {
         }
         SafetyGuard guard = new SafetyGuard(root.resolve("proc"));
         RemediationPlanner planner = new RemediationPlanner(root, guard, Set.copyOf(actions), connection);
+        FixTextView text = new FixTextView(Ansi.enabled());
 
         long planned = System.nanoTime();
         Evidence ev = scan();
         Diagnosis before = pipeline.diagnose(ev);
         RemediationPlanner.Plan plan = planner.plan(selected(before, ev), ev);
-
-        ObjectNode doc = new ObjectMapper().createObjectNode();
-        doc.put("dryRun", !yes);
-        if (fusectl != null) {
-            doc.put("fusectl", fusectl);
-        }
-        doc.set("diagnosis", JsonReport.toTree(before));
-        if (!json) {
-            out.print(new TerminalReport(Ansi.enabled()).render(before));
-            out.println();
-        }
-        printPlan(plan, out, doc);
-        printLadder(plan, before, ev, guard, out, doc);
-        if (!before.hangFound()) {
-            emit(doc, out);
-            return ExitCodes.OK;
-        }
-        if (!yes) {
-            if (!json) {
-                out.println(plan.actions().isEmpty() ? "Nothing to do automatically."
-                        : "Dry run: nothing was changed. Run again with --yes to take these steps.");
-            }
-            emit(doc, out);
-            return ExitCodes.PROBLEM;
-        }
-        if (plan.actions().isEmpty()) {
-            emit(doc, out);
-            return ExitCodes.PROBLEM;
+        FixResult result = FixResult.planned(!yes, fusectl, before, plan, ladder(plan, before, ev, guard));
+        show(text.plan(result));
+        if (!before.hangFound() || !yes || plan.actions().isEmpty()) {
+            return finish(result, before.hangFound() ? ExitCodes.PROBLEM : ExitCodes.OK, err);
         }
         if (Duration.ofNanos(System.nanoTime() - planned).compareTo(maxAge) > 0) {
             // the host moved on while we looked: diagnose afresh rather than act on an old picture
             ev = scan();
             before = pipeline.diagnose(ev);
             plan = planner.plan(selected(before, ev), ev);
-            if (!json) {
-                out.println("The diagnosis was older than " + maxAge.toMillis() + " ms; diagnosed again:");
-            }
-            printPlan(plan, out, doc);
+            result = result.withReplan(maxAge, plan);
         }
         AuditLog audit = new AuditLog(stateDir);
-        ArrayNode results = doc.putArray("results");
-        Set<String> actedOn = new LinkedHashSet<>();
-        apply(plan.actions(), audit, results, actedOn, out, err);
-        doc.put("auditLog", audit.file().toString());
-        List<Verification.Outcome> outcomes = verify(before, actedOn);
-        ArrayNode ver = doc.putArray("verification");
-        boolean allGone = !actedOn.isEmpty();
-        for (Verification.Outcome o : outcomes) {
-            ver.addObject().put("signature", o.signature()).put("verdict", o.verdict()).put("detail", o.detail());
-            allGone &= o.verdict().equals("resolved");
-            if (!json) {
-                out.println("Verify " + o.signature() + ": " + o.verdict() + " (" + o.detail() + ")");
-            }
-        }
+        ActionRunner runner = new ActionRunner(audit, ActionRunner.Intent.REQUIRED, SETTLE,
+                w -> err.println("hangdoctor: warning: " + w));
+        List<ActionOutcome> outcomes = plan.actions().stream().map(runner::run).toList();
+        Set<String> actedOn = findings(outcomes);
+        List<Verification.Outcome> checks = actedOn.isEmpty() ? List.of() : verify(before, actedOn);
+        result = result.withActed(outcomes, checks.stream().map(c -> new FixResult.Check(c, null)).toList(),
+                audit.file());
+        boolean allGone = !actedOn.isEmpty() && checks.stream().allMatch(o -> o.verdict().equals("resolved"));
         if (!noKill && !allGone) {
-            Set<String> climbed = climb(plan, outcomes, guard, audit, doc, out, err);
-            allGone = !actedOn.isEmpty() && outcomes.stream()
+            result = climb(result, guard, runner);
+            Set<String> climbed = result.verification().stream().filter(c -> c.step() != null)
+                    .filter(c -> c.outcome().verdict().equals("resolved")).map(c -> c.outcome().signature())
+                    .collect(Collectors.toSet());
+            allGone = !actedOn.isEmpty() && checks.stream()
                     .allMatch(o -> o.verdict().equals("resolved") || climbed.contains(o.signature()));
         }
+        show(text.acted(result));
         if (restoreAfter != null) {
-            restoreLimits(plan, audit, doc, out);
+            result = restore(result, runner);
         }
-        if (!json) {
-            out.println("Audit log: " + audit.file());
-        }
-        emit(doc, out);
-        err.flush();
-        return allGone ? ExitCodes.OK : ExitCodes.PROBLEM;
+        show(text.restored(result));
+        return finish(result, allGone ? ExitCodes.OK : ExitCodes.PROBLEM, err);
     }
 
-    /** Takes each step (after its precheck), auditing before and after; the findings acted on go to actedOn. */
-    private void apply(List<Action> actions, AuditLog audit, ArrayNode results, Set<String> actedOn, PrintWriter out,
-                       PrintWriter err) throws Exception {
-        for (Action a : actions) {
-            String beforeState = a.observe();
-            String refused = a.precheck();
-            String result;
-            String afterState = null;
-            if (refused != null) {
-                result = "refused: " + refused;
-            } else {
-                // the intent is on disk before the host changes: a crash in between still leaves a trace
-                if (!audited(audit, a, beforeState, null, "attempting", err)) {
-                    result = "refused: the audit log cannot be written";
-                    record(results, a, result, beforeState, null, out);
-                    continue;
-                }
-                try {
-                    a.apply();
-                    result = "done";
-                    actedOn.add(a.finding());
-                } catch (Exception ex) {
-                    result = "failed: " + Main.oneLine(ex);
-                }
-                Thread.sleep(200);
-                afterState = a.observe();
-            }
-            audited(audit, a, beforeState, afterState, result, err);
-            record(results, a, result, beforeState, afterState, out);
-        }
-    }
+    /** How long the kernel gets after an action before its effect is read back. */
+    private static final Duration SETTLE = Duration.ofMillis(200);
 
     /**
      * The memcg ladder's next rung: a cgroup whose limit was raised and whose hang is still there after verifying
      * gets the step the kernel's own OOM killer would take (SIGKILL to the process it would choose), planned on a
-     * fresh scan so it acts only while the hang is still there, then verified. Returns the signatures it resolved.
+     * fresh scan so it acts only while the hang is still there, then verified.
      */
-    private Set<String> climb(RemediationPlanner.Plan plan, List<Verification.Outcome> outcomes, SafetyGuard guard,
-                              AuditLog audit, ObjectNode doc, PrintWriter out, PrintWriter err) throws Exception {
+    private FixResult climb(FixResult r, SafetyGuard guard, ActionRunner runner) throws Exception {
         Set<String> still = new LinkedHashSet<>();
-        outcomes.stream().filter(o -> !o.verdict().equals("resolved")).forEach(o -> still.add(o.signature()));
-        List<String> raised = plan.actions().stream().filter(a -> a.id().equals(RemedyIds.MEMCG_RAISE_LIMIT))
+        r.verification().stream().filter(c -> !c.outcome().verdict().equals("resolved"))
+                .forEach(c -> still.add(c.outcome().signature()));
+        List<String> raised = r.results().stream().map(ActionOutcome::action)
+                .filter(a -> a.id().equals(RemedyIds.MEMCG_RAISE_LIMIT))
                 .map(Action::finding).filter(k -> still.contains(k.split("@")[0])).toList();
         if (raised.isEmpty()) {
-            return Set.of();
+            return r;
         }
         Evidence ev = scan();
         Diagnosis now = pipeline.diagnose(ev);
-        List<dev.hangdoctor.diagnose.Finding> stuck = selected(now, ev).stream()
+        List<Finding> stuck = selected(now, ev).stream()
                 .filter(f -> raised.stream().anyMatch(k -> k.split("@")[0].equals(f.signature())))
                 .filter(f -> f.actions().contains(RemedyIds.MEMCG_KILL_OOM_VICTIM)).toList();
         if (stuck.isEmpty()) {
-            return Set.of();
+            return r;
         }
         RemediationPlanner killer = new RemediationPlanner(root, guard, Set.of(RemedyIds.MEMCG_KILL_OOM_VICTIM),
                 connection);
         RemediationPlanner.Plan next = killer.plan(stuck, ev);
-        ArrayNode steps = doc.putArray("climbed");
-        if (!json) {
-            out.println("Still stuck after the raise: the next step of the ladder");
-        }
-        Set<String> acted = new LinkedHashSet<>();
-        apply(next.actions(), audit, steps, acted, out, err);
-        next.notes().forEach(n -> doc.withArray("notes").add(n));
-        List<Verification.Outcome> after = acted.isEmpty() ? List.of() : verify(now, acted);
-        ArrayNode ver = doc.withArray("verification");
-        Set<String> gone = new LinkedHashSet<>();
-        for (Verification.Outcome o : after) {
-            ver.addObject().put("signature", o.signature()).put("verdict", o.verdict()).put("detail", o.detail())
-                    .put("step", RemedyIds.MEMCG_KILL_OOM_VICTIM);
-            if (o.verdict().equals("resolved")) {
-                gone.add(o.signature());
-            }
-            if (!json) {
-                out.println("Verify " + o.signature() + " after " + RemedyIds.MEMCG_KILL_OOM_VICTIM + ": " + o.verdict()
-                        + " (" + o.detail() + ")");
-            }
-        }
-        return gone;
+        List<ActionOutcome> outcomes = next.actions().stream().map(runner::run).toList();
+        Set<String> acted = findings(outcomes);
+        List<FixResult.Check> checks = (acted.isEmpty() ? List.<Verification.Outcome>of() : verify(now, acted))
+                .stream().map(c -> new FixResult.Check(c, RemedyIds.MEMCG_KILL_OOM_VICTIM)).toList();
+        return r.withClimbed(outcomes, next.notes(), checks);
     }
 
     /**
      * The memcg ladder in the plan: after each limit raise, the step --yes takes only if verification finds the hang
      * still there (the process the cgroup's OOM killer would choose, then verify again), or that --no-kill stops.
      */
-    private void printLadder(RemediationPlanner.Plan plan, Diagnosis d, Evidence ev, SafetyGuard guard, PrintWriter out,
-                             ObjectNode doc) {
+    private List<FixResult.Ladder> ladder(RemediationPlanner.Plan plan, Diagnosis d, Evidence ev, SafetyGuard guard) {
         RemediationPlanner killer = new RemediationPlanner(root, guard, Set.of(RemedyIds.MEMCG_KILL_OOM_VICTIM),
                 connection);
-        ArrayNode ladder = doc.putArray("ladder");
+        List<FixResult.Ladder> ladder = new ArrayList<>();
         for (Action a : plan.actions()) {
             if (!a.id().equals(RemedyIds.MEMCG_RAISE_LIMIT)) {
                 continue;
             }
-            List<dev.hangdoctor.diagnose.Finding> f = d.findings().stream().filter(x -> x.key().equals(a.finding()))
+            List<Finding> f = d.findings().stream().filter(x -> x.key().equals(a.finding()))
                     .filter(x -> x.actions().contains(RemedyIds.MEMCG_KILL_OOM_VICTIM)).toList();
             RemediationPlanner.Plan next = f.isEmpty() ? null : killer.plan(f, ev);
             String then = next == null ? "nothing further: this hang's knowledge-base entry allows no kill"
                     : noKill ? "stop: --no-kill keeps to steps that kill nothing"
                     : next.actions().isEmpty() ? "nothing further: " + String.join("; ", next.notes())
                     : next.actions().get(0).summary() + ", then verify";
-            ladder.addObject().put("finding", a.finding()).put("first", a.summary() + ", then verify")
-                    .put("ifStillStuck", then);
-            if (!json) {
-                out.println("  ladder for " + a.finding() + ": 1. " + a.summary() + ", verify; 2. only if the hang is"
-                        + " still there: " + then);
-            }
+            ladder.add(new FixResult.Ladder(a.finding(), a.summary() + ", then verify", then));
         }
+        return ladder;
     }
 
     /** The findings --pid names, or all of them. */
-    private List<dev.hangdoctor.diagnose.Finding> selected(Diagnosis d, Evidence ev) {
+    private List<Finding> selected(Diagnosis d, Evidence ev) {
         if (onlyPids.isEmpty()) {
             return d.findings();
         }
@@ -313,46 +234,22 @@ public final class FixCommand implements Callable<Integer> {
                 .filter(f -> RemediationPlanner.pidsOf(f, ev).stream().anyMatch(onlyPids::contains)).toList();
     }
 
-    private void restoreLimits(RemediationPlanner.Plan plan, AuditLog audit, ObjectNode doc, PrintWriter out)
-            throws Exception {
-        List<dev.hangdoctor.act.MemcgRaiseLimitAction> raised = plan.actions().stream()
-                .filter(a -> a instanceof dev.hangdoctor.act.MemcgRaiseLimitAction)
-                .map(a -> (dev.hangdoctor.act.MemcgRaiseLimitAction) a).toList();
-        if (raised.isEmpty()) {
-            return;
+    /** After --restore-after, runs the undo of every step that has one (a raised limit goes back if usage fell). */
+    private FixResult restore(FixResult r, ActionRunner runner) throws Exception {
+        List<Action> undos = new ArrayList<>();
+        r.results().stream().map(ActionOutcome::undo).filter(Objects::nonNull).forEach(undos::add);
+        if (undos.isEmpty()) {
+            return r;
         }
         Thread.sleep(restoreAfter.toMillis());
-        ArrayNode restored = doc.putArray("restored");
-        for (dev.hangdoctor.act.MemcgRaiseLimitAction a : raised) {
-            String before = a.observe();
-            String result = a.restore();
-            audit.record(a, before, a.observe(), result);
-            restored.addObject().put("cgroup", a.cgroupDir().toString()).put("result", result);
-            if (!json) {
-                out.println("[restore] " + a.cgroupDir() + ": " + result);
-            }
-        }
+        return r.withRestored(undos.stream().map(runner::run).toList());
     }
 
-    /** Writes one audit line; a failure is said on stderr and does not stop the remaining work. */
-    private static boolean audited(AuditLog audit, Action a, String before, String after, String result, PrintWriter err) {
-        try {
-            audit.record(a, before, after, result);
-            return true;
-        } catch (Exception ex) {
-            err.println("hangdoctor: warning: audit log " + audit.file() + ": " + Main.oneLine(ex));
-            return false;
-        }
-    }
-
-    private void record(ArrayNode results, Action a, String result, String before, String after, PrintWriter out) {
-        ObjectNode r = results.addObject();
-        r.put("action", a.id()).put("finding", a.finding()).put("summary", a.summary()).put("result", result)
-                .put("before", before).put("after", after);
-        if (!json) {
-            out.println("[" + a.id() + "] " + result + ": " + a.summary());
-            out.println("    before: " + before + (after == null ? "" : "\n    after:  " + after));
-        }
+    /** The findings (keys) of the steps that were done. */
+    private static Set<String> findings(List<ActionOutcome> outcomes) {
+        Set<String> s = new LinkedHashSet<>();
+        outcomes.stream().filter(ActionOutcome::done).forEach(o -> s.add(o.action().finding()));
+        return s;
     }
 
     private Evidence scan() throws Exception {
@@ -374,34 +271,20 @@ public final class FixCommand implements Callable<Integer> {
         }
     }
 
-    private void printPlan(RemediationPlanner.Plan plan, PrintWriter out, ObjectNode doc) {
-        ArrayNode p = doc.putArray("plan");
-        for (Action a : plan.actions()) {
-            ObjectNode o = p.addObject();
-            o.put("action", a.id()).put("finding", a.finding()).put("summary", a.summary());
-            a.touches().forEach(o.putArray("touches")::add);
-            a.commands().forEach(o.putArray("commands")::add);
+    /** The text view prints as the work goes; the JSON view is one document at the end. */
+    private void show(String text) {
+        if (!json) {
+            out.print(text);
+            out.flush();
         }
-        ArrayNode n = doc.putArray("notes");
-        plan.notes().forEach(n::add);
-        if (json) {
-            return;
-        }
-        if (!plan.actions().isEmpty()) {
-            out.println("Plan:");
-            for (Action a : plan.actions()) {
-                out.println("  [" + a.id() + "] " + a.summary());
-                out.println("      touches: " + String.join(", ", a.touches()));
-                a.commands().forEach(c -> out.println("      $ " + c));
-            }
-        }
-        plan.notes().forEach(note -> out.println("  note: " + note));
     }
 
-    private void emit(ObjectNode doc, PrintWriter out) throws Exception {
+    private int finish(FixResult r, int exit, PrintWriter err) {
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            out.println(FixJsonView.render(r));
         }
         out.flush();
+        err.flush();
+        return exit;
     }
 }

@@ -4,7 +4,16 @@ import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.MemCgroup;
-import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.procfs.CgroupControllers;
+import dev.hangdoctor.procfs.CgroupProcs;
+import dev.hangdoctor.procfs.CpuQuota;
+import dev.hangdoctor.procfs.CpuStat;
+import dev.hangdoctor.procfs.MemcgEvents;
+import dev.hangdoctor.procfs.MemcgFailcnt;
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgOomControl;
+import dev.hangdoctor.procfs.MemcgUsage;
+import dev.hangdoctor.procfs.PressureFile;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -12,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static dev.hangdoctor.collect.ScanReads.text;
 
@@ -63,11 +73,11 @@ final class CgroupScanner {
 
     private Path findV2Root() {
         Path base = sys.resolve("fs").resolve("cgroup");
-        if (reads.run1(Op.read(base.resolve("cgroup.controllers")), deadline).ok()) {
+        if (reads.run1(Op.read(CgroupControllers.path(base)), deadline).ok()) {
             return base;
         }
         Path unified = base.resolve("unified");
-        return reads.run1(Op.read(unified.resolve("cgroup.controllers")), deadline).ok() ? unified : null;
+        return reads.run1(Op.read(CgroupControllers.path(unified)), deadline).ok() ? unified : null;
     }
 
     private List<Path> hierarchyDirs(String controller, List<String> v1) {
@@ -83,8 +93,11 @@ final class CgroupScanner {
         return out;
     }
 
-    /** Visits cgroup directories breadth first, reading {@code files} of each, within the count and depth caps. */
-    private void walk(Path top, List<String> files, String what, CgroupVisitor visitor) {
+    /**
+     * Visits cgroup directories breadth first, reading {@code files} of each (a cgroup directory to one of its files),
+     * within the count and depth caps.
+     */
+    private void walk(Path top, List<UnaryOperator<Path>> files, String what, CgroupVisitor visitor) {
         Deque<Path> queue = new ArrayDeque<>();
         Deque<Integer> depths = new ArrayDeque<>();
         queue.add(top);
@@ -99,8 +112,8 @@ final class CgroupScanner {
             int depth = depths.poll();
             List<Op> ops = new ArrayList<>(files.size() + 1);
             ops.add(Op.listDirs(dir));
-            for (String f : files) {
-                ops.add(Op.read(dir.resolve(f)));
+            for (UnaryOperator<Path> f : files) {
+                ops.add(Op.read(f.apply(dir)));
             }
             List<Result> rs = reads.run(ops, deadline);
             visited++;
@@ -130,32 +143,30 @@ final class CgroupScanner {
         int[] walked = {0};
         List<String> v1 = v1Hierarchies();
         for (Path top : hierarchyDirs("memory", v1)) {
-            walk(top, List.of("memory.limit_in_bytes", "memory.oom_control"), "memory cgroups", (dir, path, rs) -> {
+            walk(top, List.of(d -> MemcgLimit.path(d, 1), MemcgOomControl::path), "memory cgroups", (dir, path, rs) -> {
                 walked[0]++;
-                CgroupFiles.Limit limit = CgroupFiles.limit(text(rs.get(0)));
-                Map<String, Long> oom = CgroupFiles.flatKeyed(text(rs.get(1)));
+                MemcgLimit limit = MemcgLimit.parse(text(rs.get(0)));
+                MemcgOomControl oom = MemcgOomControl.parse(text(rs.get(1)));
                 if (limit == null && oom.isEmpty()) {
                     return;
                 }
-                boolean underOom = oom.getOrDefault("under_oom", 0L) != 0;
+                boolean underOom = Boolean.TRUE.equals(oom.underOom());
                 if ((limit == null || limit.unlimited()) && !underOom) {
                     skipped[0]++;
                     return;
                 }
-                List<Result> more = reads.run(List.of(Op.read(dir.resolve("memory.usage_in_bytes")),
-                        Op.read(dir.resolve("memory.failcnt")), Op.read(dir.resolve("cgroup.procs"))), deadline);
-                ev.addMemCgroup(new MemCgroup(path, 1, CgroupFiles.number(text(more.get(0))),
+                List<Result> more = reads.run(List.of(Op.read(MemcgUsage.path(dir, 1)),
+                        Op.read(MemcgFailcnt.path(dir)), Op.read(CgroupProcs.path(dir))), deadline);
+                ev.addMemCgroup(new MemCgroup(path, 1, MemcgUsage.parse(text(more.get(0))),
                         limit == null ? null : limit.bytes(), limit != null && limit.unlimited(),
-                        oom.containsKey("under_oom") ? underOom : null,
-                        oom.containsKey("oom_kill_disable") ? oom.get("oom_kill_disable") != 0 : null,
-                        CgroupFiles.number(text(more.get(1))), oom.get("oom_kill"), oom, null,
-                        CgroupFiles.pids(text(more.get(2)), MAX_CGROUP_PIDS)));
+                        oom.underOom(), oom.oomKillDisable(), MemcgFailcnt.parse(text(more.get(1))), oom.oomKill(),
+                        oom.fields(), null, CgroupProcs.parse(text(more.get(2)), MAX_CGROUP_PIDS)));
             });
         }
         Path v2 = v2Root();
         if (v2 != null) {
-            walk(v2, List.of("memory.max", "memory.events"), "memory cgroups", (dir, path, rs) -> {
-                CgroupFiles.Limit limit = CgroupFiles.limit(text(rs.get(0)));
+            walk(v2, List.of(d -> MemcgLimit.path(d, 2), MemcgEvents::path), "memory cgroups", (dir, path, rs) -> {
+                MemcgLimit limit = MemcgLimit.parse(text(rs.get(0)));
                 if (limit == null) {
                     return; // no memory controller here (the root, or memory not enabled)
                 }
@@ -164,14 +175,14 @@ final class CgroupScanner {
                     skipped[0]++;
                     return;
                 }
-                Map<String, Long> events = CgroupFiles.flatKeyed(text(rs.get(1)));
-                List<Result> more = reads.run(List.of(Op.read(dir.resolve("memory.current")),
-                        Op.read(dir.resolve("memory.pressure")), Op.read(dir.resolve("cgroup.procs"))), deadline);
+                MemcgEvents events = MemcgEvents.parse(text(rs.get(1)));
+                List<Result> more = reads.run(List.of(Op.read(MemcgUsage.path(dir, 2)),
+                        Op.read(PressureFile.memoryPath(dir)), Op.read(CgroupProcs.path(dir))), deadline);
                 String pressure = text(more.get(1));
-                ev.addMemCgroup(new MemCgroup(path, 2, CgroupFiles.number(text(more.get(0))), limit.bytes(), false,
-                        null, null, events.get("max"), events.get("oom_kill"), events,
+                ev.addMemCgroup(new MemCgroup(path, 2, MemcgUsage.parse(text(more.get(0))), limit.bytes(), false,
+                        null, null, events.max(), events.oomKill(), events.fields(),
                         pressure == null ? null : pressure.strip().replace("\n", "; "),
-                        CgroupFiles.pids(text(more.get(2)), MAX_CGROUP_PIDS)));
+                        CgroupProcs.parse(text(more.get(2)), MAX_CGROUP_PIDS)));
             });
         }
         if (walked[0] > 0) {
@@ -189,15 +200,15 @@ final class CgroupScanner {
         long[] throttledNs = {0};
         long[] walked = {0};
         for (Path top : hierarchyDirs("cpu", v1Hierarchies())) {
-            walk(top, List.of("cpu.cfs_quota_us"), "cpu cgroups", (dir, path, rs) -> {
-                cpuGroup(dir, CgroupFiles.cpuQuota(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
+            walk(top, List.of(d -> CpuQuota.path(d, 1)), "cpu cgroups", (dir, path, rs) -> {
+                cpuGroup(dir, CpuQuota.parse(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
                         nrThrottled, throttledNs, walked);
             });
         }
         Path v2 = v2Root();
         if (v2 != null) {
-            walk(v2, List.of("cpu.max"), "cpu cgroups", (dir, path, rs) -> {
-                cpuGroup(dir, CgroupFiles.cpuQuota(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
+            walk(v2, List.of(d -> CpuQuota.path(d, 2)), "cpu cgroups", (dir, path, rs) -> {
+                cpuGroup(dir, CpuQuota.parse(text(rs.get(0))), rs.get(0).ok(), quota, throttledGroups,
                         nrThrottled, throttledNs, walked);
             });
         }
@@ -221,14 +232,12 @@ final class CgroupScanner {
             return;
         }
         quotas[0]++;
-        Map<String, Long> st = CgroupFiles.flatKeyed(text(reads.run1(Op.read(dir.resolve("cpu.stat")), deadline)));
-        long n = st.getOrDefault("nr_throttled", 0L);
+        CpuStat st = CpuStat.parse(text(reads.run1(Op.read(CpuStat.path(dir)), deadline)));
+        long n = st.nrThrottled();
         nrThrottled[0] += n;
         if (n > 0) {
             throttledGroups[0]++;
         }
-        // v1 says throttled_time in ns, v2 throttled_usec
-        throttledNs[0] += st.containsKey("throttled_time") ? st.get("throttled_time")
-                : st.getOrDefault("throttled_usec", 0L) * 1000;
+        throttledNs[0] += st.throttledNanos();
     }
 }

@@ -5,7 +5,6 @@ import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.FuseConnection;
-import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.procfs.MountinfoEntry;
 
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ final class FuseScanner {
             }
             listed = !ids.isEmpty();
         }
-        mounts(reads.run1(Op.read(proc.resolve("self").resolve("mountinfo")), until));
+        mounts(reads.run1(Op.read(MountinfoEntry.path(proc, "self")), until));
     }
 
     /** Notes that {@code pid} holds a /dev/fuse fd serving {@code conn} (null: the kernel does not say which). */
@@ -128,7 +127,7 @@ final class FuseScanner {
     /** Reads the daemons' mountinfo, joins the daemons to their connections and adds every connection to ev. */
     void finish(long until, Evidence ev) {
         for (int pid : holders.keySet()) {
-            mounts(reads.run1(Op.read(proc.resolve(Integer.toString(pid)).resolve("mountinfo")), until));
+            mounts(reads.run1(Op.read(MountinfoEntry.path(proc, Integer.toString(pid))), until));
         }
         if (sys != null && !listed && !connections.isEmpty()) {
             ev.warn(ProcTreeReader.FUSECTL_MISSING);

@@ -5,9 +5,9 @@ import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.FuseConnection;
-import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.model.Task;
-import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.procfs.FuseConnectionDir;
+import dev.hangdoctor.procfs.PidStat;
 import dev.hangdoctor.procfs.PidStatus;
 
 import java.io.IOException;
@@ -204,7 +204,7 @@ public final class LiveSampler {
         }
         List<Result> rs = reader.run(ops, false, Duration.ofSeconds(1).toNanos(), end);
         for (int i = 0; i < ids.size(); i++) {
-            Long n = rs.get(i).ok() ? CgroupFiles.number(rs.get(i).text()) : null;
+            Long n = rs.get(i).ok() ? FuseConnectionDir.parseWaiting(rs.get(i).text()) : null;
             if (n != null) {
                 out.put(ids.get(i), n);
             } else if (rs.get(i).status() == Status.MISSING) {
@@ -224,7 +224,7 @@ public final class LiveSampler {
         if (stat.status() == Status.MISSING && status.status() == Status.MISSING) {
             return new ScanWindow.Entry(tgid, tid, ScanWindow.Seen.GONE, null, null, null);
         }
-        ProcStat st = stat.ok() ? ProcStat.parse(stat.text()) : null;
+        PidStat.Fields st = stat.ok() ? PidStat.parse(stat.text()) : null;
         PidStatus ss = status.ok() ? PidStatus.parse(status.text()) : null;
         Character state = st != null ? Character.valueOf(st.state())
                 : ss != null && ss.state() != null && !ss.state().isEmpty() ? Character.valueOf(ss.state().charAt(0))

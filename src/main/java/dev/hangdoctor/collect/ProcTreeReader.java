@@ -10,13 +10,18 @@ import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 import dev.hangdoctor.model.UffdHandle;
-import dev.hangdoctor.parse.CgroupFiles;
 import dev.hangdoctor.parse.EvidenceReader;
+import dev.hangdoctor.procfs.BundleSource;
 import dev.hangdoctor.procfs.FdinfoFile;
-import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.procfs.LoadAvg;
+import dev.hangdoctor.procfs.MountinfoEntry;
+import dev.hangdoctor.procfs.PidCgroup;
+import dev.hangdoctor.procfs.PidOomScoreAdj;
+import dev.hangdoctor.procfs.PidStat;
 import dev.hangdoctor.procfs.PidStatus;
 import dev.hangdoctor.procfs.PidWchan;
-import dev.hangdoctor.procfs.PidStat;
+import dev.hangdoctor.procfs.PressureFile;
+import dev.hangdoctor.procfs.ProcSource;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -216,24 +221,22 @@ public final class ProcTreeReader {
                 e.warn(KmsgReader.SAVED_FILE + ": not read: " + ex.getMessage());
             }
         }
-        TimedReader reader = options.reader() != null ? options.reader() : TimedReader.shared();
-        Path window = base.resolve(ScanWindow.FILE);
-        long perOp = options.perFileTimeout().toNanos();
-        Result r = reader.run(Op.read(window), true, perOp, System.nanoTime() + perOp);
+        ProcSource bundle = new BundleSource(base);
+        ProcSource.Read r = bundle.read(base.resolve(ScanWindow.FILE));
         if (r.ok()) {
             ScanWindow.parse(r.text()).applyTo(e);
-        } else if (r.status() != Status.MISSING) {
-            e.warn(ScanWindow.FILE + ": not read (" + r.status() + ")");
+        } else if (!r.missing()) {
+            e.warn(ScanWindow.FILE + ": not read (" + r.failure() + ")");
         }
-        Result names = reader.run(Op.read(base.resolve(ContainerNames.FILE)), true, perOp, System.nanoTime() + perOp);
+        ProcSource.Read names = bundle.read(base.resolve(ContainerNames.FILE));
         if (names.ok()) {
             ContainerNames.applySaved(e, names.text());
-        } else if (names.status() != Status.MISSING) {
-            e.warn(ContainerNames.FILE + ": not read (" + names.status() + ")");
+        } else if (!names.missing()) {
+            e.warn(ContainerNames.FILE + ": not read (" + names.failure() + ")");
         }
         if (scanned) {
             // the kernel messages of a live scan: what was history then is history in the bundle too
-            Result clock = reader.run(Op.read(base.resolve(KernelHistory.FILE)), true, perOp, System.nanoTime() + perOp);
+            ProcSource.Read clock = bundle.read(base.resolve(KernelHistory.FILE));
             (clock.ok() ? KernelHistory.parse(clock.text()) : new KernelHistory(null, null)).retire(e);
         }
     }
@@ -406,10 +409,10 @@ public final class ProcTreeReader {
             for (String s : SYSCTLS) {
                 ops.add(Op.read(kernel.resolve(s)));
             }
-            ops.add(Op.read(proc.resolve("loadavg")));
-            String[] psi = {"cpu", "memory", "io"};
+            ops.add(Op.read(LoadAvg.path(proc)));
+            List<String> psi = PressureFile.RESOURCES;
             for (String r : psi) {
-                ops.add(Op.read(proc.resolve("pressure").resolve(r)));
+                ops.add(Op.read(PressureFile.path(proc, r)));
             }
             List<Result> rs = run(ops, deadline);
             for (int i = 0; i < SYSCTLS.length; i++) {
@@ -428,10 +431,10 @@ public final class ProcTreeReader {
             if (load != null) {
                 ev.host().loadavg(load.strip());
             }
-            for (int i = 0; i < psi.length; i++) {
-                String p = text(rs.get(SYSCTLS.length + 1 + i));
-                if (p != null && !p.isBlank()) {
-                    ev.host().pressure().put(psi[i], p.strip().split("\n")[0]);
+            for (int i = 0; i < psi.size(); i++) {
+                String some = PressureFile.firstLine(text(rs.get(SYSCTLS.length + 1 + i)));
+                if (some != null) {
+                    ev.host().pressure().put(psi.get(i), some);
                 }
             }
             blockDevices();
@@ -485,12 +488,14 @@ public final class ProcTreeReader {
             }
             pids.sort(null);
             hot = new java.util.HashSet<>(options.hotPids());
+            Map<Integer, Integer> threadsOf = Map.of();
             if (!bundle && options.statePass()) {
                 ProcessOrder.StatePass pass = new ProcessOrder.StatePass(reader, proc, perOp, THREAD_CHUNK, hot);
                 pass.run(pids, start + (processDeadline - start) / 4);
                 passTimedOut = pass.timedOut();
+                threadsOf = pass.threadsOf();
             }
-            pids = ProcessOrder.hotFirst(pids, hot);
+            pids = ProcessOrder.hotFirst(pids, hot, threadsOf);
             int read = 0;
             for (int pid : pids) {
                 if (stopped) {
@@ -587,7 +592,7 @@ public final class ProcTreeReader {
             Result cgroup = rs.get(3);
             String memcg = null;
             if (cgroup.ok()) {
-                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(cgroup.text());
+                PidCgroup.MemoryPath mp = PidCgroup.memoryPath(cgroup.text());
                 memcg = mp == null ? null : mp.path();
             }
             List<Task> mine = new ArrayList<>();
@@ -628,9 +633,10 @@ public final class ProcTreeReader {
             plain.removeAll(fds.uffds());
             plain.removeAll(fds.fuseFds());
             List<Task> waiting = mine.stream().filter(ProcTreeReader::waitsInFuse).toList();
-            List<Op> ops = new ArrayList<>(List.of(Op.read(pd.resolve("mountinfo")), Op.readlink(pd.resolve("cwd"))));
+            List<Op> ops = new ArrayList<>(List.of(Op.read(MountinfoEntry.path(proc, Integer.toString(pid))),
+                    Op.readlink(pd.resolve("cwd"))));
             for (int fd : plain) {
-                ops.add(Op.read(pd.resolve("fdinfo").resolve(Integer.toString(fd))));
+                ops.add(Op.read(FdinfoFile.path(proc, pid, fd)));
             }
             for (Task t : waiting) {
                 ops.add(Op.read(pd.resolve("task").resolve(Integer.toString(t.pid())).resolve("syscall")));
@@ -651,6 +657,9 @@ public final class ProcTreeReader {
             List<Integer> targetMounts = new ArrayList<>();
             List<String> targetPaths = new ArrayList<>();
             for (int i = 0; i < waiting.size(); i++) {
+                if (SyscallTarget.compat(waiting.get(i).frames())) {
+                    continue; // a 32-bit call's number is from another table: its open files and cwd say the rest
+                }
                 Path mem = bundle ? null : pd.resolve("mem");
                 SyscallTarget.Target t = SyscallTarget.of(text(rs.get(2 + plain.size() + i)), SyscallTarget.hostTable(),
                         mem, perOp);
@@ -807,7 +816,7 @@ public final class ProcTreeReader {
             }
             int tid = tf.tid;
             Task t = new Task(tid).tgid(pid).source(source).pidNamespace(pidns);
-            ProcStat st = tf.stat();
+            PidStat.Fields st = tf.stat();
             if (st != null) {
                 t.comm(st.comm()).state(TaskState.parse(String.valueOf(st.state()))).ppid(st.ppid()).flags(st.flags())
                         .cpu(st.processor()).startTime(st.startTime());
@@ -842,7 +851,7 @@ public final class ProcTreeReader {
             }
             Result cgroupFile = tf.result(ThreadFile.CGROUP);
             if (cgroupFile != null) {
-                CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(text(cgroupFile));
+                PidCgroup.MemoryPath mp = PidCgroup.memoryPath(text(cgroupFile));
                 if (mp != null) {
                     t.memoryCgroup(mp.path());
                 }
@@ -881,7 +890,7 @@ public final class ProcTreeReader {
             if (!r.ok()) {
                 return;
             }
-            CgroupFiles.MemoryPath mp = CgroupFiles.memoryPath(r.text());
+            PidCgroup.MemoryPath mp = PidCgroup.memoryPath(r.text());
             for (Task t : mine) {
                 if (t != mine.get(0)) {
                     t.memoryCgroup(mp == null ? null : mp.path());
@@ -970,7 +979,7 @@ public final class ProcTreeReader {
             }
             List<Op> ops = new ArrayList<>();
             for (int fd : wanted) {
-                ops.add(Op.read(pd.resolve("fdinfo").resolve(Integer.toString(fd))));
+                ops.add(Op.read(FdinfoFile.path(proc, pid, fd)));
             }
             List<Result> rs = run(ops, processDeadline);
             for (int i = 0; i < wanted.size(); i++) {
@@ -1018,12 +1027,11 @@ public final class ProcTreeReader {
                 List<Task> chunk = leaders.subList(from, Math.min(leaders.size(), from + FD_BATCH));
                 List<Op> ops = new ArrayList<>(chunk.size());
                 for (Task t : chunk) {
-                    ops.add(Op.read(proc.resolve(Integer.toString(t.pid())).resolve("oom_score_adj")));
+                    ops.add(Op.read(PidOomScoreAdj.path(proc, t.pid())));
                 }
                 List<Result> rs = run(ops, deadline);
                 for (int i = 0; i < chunk.size(); i++) {
-                    String v = text(rs.get(i));
-                    chunk.get(i).oomScoreAdj(v == null ? null : parseAdj(v.strip()));
+                    chunk.get(i).oomScoreAdj(PidOomScoreAdj.parse(text(rs.get(i))));
                 }
             }
         }
@@ -1035,16 +1043,6 @@ public final class ProcTreeReader {
                 }
             }
             return false;
-        }
-
-        /** oom_score_adj is -1000..1000; anything else is not one. */
-        private static Integer parseAdj(String s) {
-            try {
-                int v = Integer.parseInt(s);
-                return v >= -1000 && v <= 1000 ? v : null;
-            } catch (NumberFormatException e) {
-                return null;
-            }
         }
     }
 }

@@ -14,23 +14,40 @@ import java.util.Set;
 
 /**
  * The order a live scan reads processes and threads in, so that on a huge host the hang is reached before the
- * deadline: tasks in D ("hot", found by a {@link StatePass} or named by the caller) first, then the rest in pid order.
+ * deadline: tasks in D ("hot", found by a {@link StatePass} or named by the caller) first, then the rest in pid order,
+ * except that processes the state pass saw with many threads come last, fewest first.
  */
 final class ProcessOrder {
     private ProcessOrder() {
     }
 
+    /** A process with more threads than this is read after every smaller one that is not hot. */
+    static final int MANY_THREADS = 64;
+
     /** Processes with a hot task first, each group in pid order. */
     static List<Integer> hotFirst(List<Integer> pids, Set<Integer> hot) {
-        if (hot.isEmpty()) {
+        return hotFirst(pids, hot, Map.of());
+    }
+
+    /**
+     * Processes with a hot task first, then the rest in pid order, then those with more than {@link #MANY_THREADS}
+     * threads ({@code threadsOf}, from the state pass) fewest first. A hang whose tasks are not in D (FUSE callers
+     * in S behind a connection that never drains) is found only by reading them: a process of thousands of threads
+     * ahead of them in pid order would eat the deadline first, and is read at most in part anyway.
+     */
+    static List<Integer> hotFirst(List<Integer> pids, Set<Integer> hot, Map<Integer, Integer> threadsOf) {
+        if (hot.isEmpty() && threadsOf.isEmpty()) {
             return pids;
         }
         List<Integer> first = new ArrayList<>();
         List<Integer> rest = new ArrayList<>();
+        List<Integer> big = new ArrayList<>();
         for (int pid : pids) {
-            (hot.contains(pid) ? first : rest).add(pid);
+            (hot.contains(pid) ? first : threadsOf.getOrDefault(pid, 1) > MANY_THREADS ? big : rest).add(pid);
         }
+        big.sort(java.util.Comparator.comparingInt((Integer p) -> threadsOf.get(p)).thenComparingInt(p -> p));
         first.addAll(rest);
+        first.addAll(big);
         return first;
     }
 
@@ -78,6 +95,7 @@ final class ProcessOrder {
         private final int chunk;
         private final Set<Integer> hot;
         private final Map<Integer, Result> timedOut = new HashMap<>();
+        private final Map<Integer, Integer> threadsOf = new HashMap<>();
 
         /** {@code hot} is added to: the pids and tids seen in D, and their processes. */
         StatePass(TimedReader reader, Path proc, long perOp, int chunk, Set<Integer> hot) {
@@ -86,6 +104,11 @@ final class ProcessOrder {
             this.perOp = perOp;
             this.chunk = chunk;
             this.hot = hot;
+        }
+
+        /** The thread count of each multi-threaded process whose stat the pass read. */
+        Map<Integer, Integer> threadsOf() {
+            return threadsOf;
         }
 
         /** Processes whose stat did not answer: the main pass does not read them again. */
@@ -99,7 +122,6 @@ final class ProcessOrder {
          * and their processes become hot. Nothing read here is saved: the main pass reads and saves what it uses.
          */
         void run(List<Integer> pids, long until) {
-            Map<Integer, Integer> threadsOf = new java.util.HashMap<>();
             for (int from = 0; from < pids.size() && System.nanoTime() < until; from += chunk) {
                 List<Integer> part = pids.subList(from, Math.min(pids.size(), from + chunk));
                 List<Op> ops = new ArrayList<>(part.size());

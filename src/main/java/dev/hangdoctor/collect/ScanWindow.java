@@ -93,6 +93,15 @@ public final class ScanWindow {
         return t.frames().isEmpty() && t.wchan() != null && isKnownWait(t.wchan());
     }
 
+    private static boolean waitsForFuseAnswer(Task t) {
+        for (Frame f : t.frames()) {
+            if (!f.unreliable() && f.function().equals("request_wait_answer")) {
+                return true;
+            }
+        }
+        return "request_wait_answer".equals(t.wchan());
+    }
+
     private static boolean isKnownWait(String function) {
         int dot = function.indexOf('.');
         return KNOWN_WAITS.contains(dot > 0 ? function.substring(0, dot) : function);
@@ -152,6 +161,12 @@ public final class ScanWindow {
             if (moved != 0) {
                 t.note("ran during the " + span + " window (" + moved + " context switches)"
                         + (after == before ? "" : ", now " + after.letter()));
+                if (!after.isBlocked() && waitsForFuseAnswer(t)) {
+                    // a caller stuck behind a FUSE daemon sleeps without a switch (a signal moves it to D, no
+                    // further); one that ran and is not in D got its answer: a busy mount's reader caught mid-request,
+                    // whose first-sample stack says nothing about where it is now
+                    t.frames(List.of()).wchan(null).note("its FUSE request was answered during the window");
+                }
             } else if (after == before || wasUnreadable) {
                 t.stuckSeconds(secs);
                 t.note((after.isBlocked() ? "stuck in D" : "in " + after.letter()) + " for the whole " + span

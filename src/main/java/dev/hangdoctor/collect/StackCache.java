@@ -1,7 +1,7 @@
 package dev.hangdoctor.collect;
 
 import dev.hangdoctor.model.Frame;
-import dev.hangdoctor.parse.ProcStackParser;
+import dev.hangdoctor.procfs.PidStack;
 
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +20,7 @@ final class StackCache {
     List<Frame> frames(String text) {
         List<Frame> f = byText.get(text);
         if (f == null) {
-            f = List.copyOf(ProcStackParser.parse(text));
+            f = List.copyOf(PidStack.parse(text));
             if (byText.size() < MAX_CACHED_STACKS) {
                 byText.put(text, f);
             }

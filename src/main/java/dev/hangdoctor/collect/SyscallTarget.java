@@ -1,13 +1,17 @@
 package dev.hangdoctor.collect;
 
+import dev.hangdoctor.model.Frame;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * 0x7ffc40a4f9da ..."): the descriptor of an fd-based call (read, fstat, fsync, ...), or the path of a path-based one
  * (stat, openat, statx, ...) read out of the task's memory (/proc/PID/mem). A `stat` waiting on a FUSE daemon has no
  * open file and its cwd need not be on the mount: its path is what ties it to the connection. Numbers are those of
- * x86_64 and of the generic table (arm64, riscv64); other architectures give nothing.
+ * x86_64 and of the generic table (arm64, riscv64); other architectures, and 32-bit tasks on a 64-bit kernel, give
+ * nothing.
  */
 final class SyscallTarget {
     /** The call's target: a path argument (with its directory fd, AT_FDCWD or null) or an fd. */
@@ -44,11 +49,19 @@ final class SyscallTarget {
                     452},
             "f0", new int[] {0, 1, 5, 8, 16, 17, 18, 19, 20, 73, 74, 75, 77, 78, 81, 138, 190, 193, 196, 217, 221, 285,
                     295, 296, 306, 326});
+    /** include/uapi/asm-generic/unistd.h, the 64-bit numbering arm64 and riscv64 use. */
     private static final Map<Integer, String> GENERIC = table(
-            "p0", new int[] {5, 6, 8, 9, 11, 12, 43, 45, 49, 221},
+            "p0", new int[] {5, 6, 8, 9, 11, 12, 14, 15, 43, 45, 49, 51, 221},
             "dp", new int[] {33, 34, 35, 37, 38, 48, 53, 54, 56, 78, 79, 88, 276, 281, 291, 437, 439, 452},
-            "f0", new int[] {7, 10, 13, 29, 32, 44, 46, 47, 50, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 80, 82, 83,
-                    223, 267, 285});
+            "f0", new int[] {7, 10, 13, 16, 25, 29, 32, 44, 46, 47, 50, 52, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70,
+                    80, 82, 83, 84, 213, 223, 267, 285, 286, 287});
+    /**
+     * Kernel entry points of a 32-bit task's system call on a 64-bit kernel (x86_64 ia32 emulation, arm64 AArch32):
+     * its /proc/PID/syscall number is from the 32-bit table (ia32 5 is open, x86_64 5 is fstat), so the 64-bit
+     * table would read the wrong argument.
+     */
+    private static final Set<String> COMPAT_ENTRIES = Set.of("do_fast_syscall_32", "__do_fast_syscall_32",
+            "do_int80_syscall_32", "int80_emulation", "el0_svc_compat", "do_el0_svc_compat", "el0t_32_sync_handler");
 
     private SyscallTarget() {
     }
@@ -70,12 +83,32 @@ final class SyscallTarget {
 
     /** The table of this JVM's architecture, which is the host's for a live scan; null when unknown. */
     static Map<Integer, String> hostTable() {
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return tableFor(System.getProperty("os.arch", ""));
+    }
+
+    /** The table of an architecture as Java names it (os.arch); null when unknown. */
+    static Map<Integer, String> tableFor(String osArch) {
+        String arch = osArch.toLowerCase(Locale.ROOT);
         return switch (arch) {
             case "amd64", "x86_64" -> X86_64;
             case "aarch64", "riscv64" -> GENERIC;
             default -> null;
         };
+    }
+
+    /**
+     * Whether the stack shows a 32-bit system call on a 64-bit kernel: its number is not from {@link #hostTable()},
+     * so it says nothing this class can read.
+     */
+    static boolean compat(List<Frame> frames) {
+        for (Frame f : frames) {
+            String fn = f.function();
+            int dot = fn.indexOf('.');
+            if (COMPAT_ENTRIES.contains(dot > 0 ? fn.substring(0, dot) : fn)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

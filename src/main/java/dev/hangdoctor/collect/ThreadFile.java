@@ -1,6 +1,6 @@
 package dev.hangdoctor.collect;
 
-import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.procfs.PidStat;
 import dev.hangdoctor.procfs.PidStatus;
 
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.List;
  * here: its name, when it is read, and how its text is kept (parsed on the caller's thread while the pool reads on).
  */
 enum ThreadFile {
-    STAT("stat", When.FIRST, (text, stacks) -> ProcStat.parse(text)),
+    STAT("stat", When.FIRST, (text, stacks) -> PidStat.parse(text)),
     STATUS("status", When.FULL, (text, stacks) -> PidStatus.parse(text)),
     WCHAN("wchan", When.FIRST, null),
     STACK("stack", When.FULL, (text, stacks) -> stacks.frames(text)),

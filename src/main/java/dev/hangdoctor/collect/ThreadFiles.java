@@ -3,7 +3,7 @@ package dev.hangdoctor.collect;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
 import dev.hangdoctor.model.Frame;
-import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.procfs.PidStat;
 import dev.hangdoctor.procfs.PidStatus;
 
 import java.nio.file.Path;
@@ -41,8 +41,8 @@ final class ThreadFiles {
         return results[f.ordinal()];
     }
 
-    ProcStat stat() {
-        return (ProcStat) parsed[ThreadFile.STAT.ordinal()];
+    PidStat.Fields stat() {
+        return (PidStat.Fields) parsed[ThreadFile.STAT.ordinal()];
     }
 
     PidStatus status() {

@@ -64,28 +64,36 @@ public final class Diagnoser {
         List<RuleMatch> ordered = new ArrayList<>(matches);
         ordered.sort(Comparator.comparingInt((RuleMatch m) -> -depth.getOrDefault(m.rule().id(), 0)));
         ordered = StorageLayerOrder.order(ordered, evidence);
-        for (RuleMatch m : ordered) {
-            for (Part part : partition(m, graph)) {
-                Built b = build(m, part, graph, evidence);
-                if (covered(b, accepted) || supersededHere(b, m, accepted)) {
-                    continue;
-                }
-                if (b.finding.category() == Category.NFS && nfsRecovered(evidence) != null) {
-                    recovered.add(nfsRecovered(evidence));
-                    continue;
-                }
-                if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
-                    if (!evidence.savedReport()) {
-                        // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
-                        snapshotOnly.add(m.rule().id());
+        // fallback rules (a report's words naming what its stacks do not) speak only when no other rule does
+        List<RuleMatch> fallbacks = ordered.stream().filter(m -> m.rule().fallback()).toList();
+        ordered = ordered.stream().filter(m -> !m.rule().fallback()).toList();
+        for (List<RuleMatch> pass : List.of(ordered, fallbacks)) {
+            if (pass == fallbacks && !(findings.isEmpty() && recovered.isEmpty())) {
+                break;
+            }
+            for (RuleMatch m : pass) {
+                for (Part part : partition(m, graph)) {
+                    Built b = build(m, part, graph, evidence);
+                    if (covered(b, accepted) || supersededHere(b, m, accepted)) {
                         continue;
                     }
-                    b = b.withConfidence(SnapshotReport.confidence(b.finding.confidence(), evidence));
-                    reportedSnapshot.add(m.rule().id());
+                    if (b.finding.category() == Category.NFS && nfsRecovered(evidence) != null) {
+                        recovered.add(nfsRecovered(evidence));
+                        continue;
+                    }
+                    if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
+                        if (!evidence.savedReport()) {
+                            // a snapshot of tasks in an I/O wait is normal I/O until something says how long they waited
+                            snapshotOnly.add(m.rule().id());
+                            continue;
+                        }
+                        b = b.withConfidence(SnapshotReport.confidence(b.finding.confidence(), evidence));
+                        reportedSnapshot.add(m.rule().id());
+                    }
+                    findings.add(b.finding);
+                    accepted.add(b);
+                    rootPids.add(b.rootPid);
                 }
-                findings.add(b.finding);
-                accepted.add(b);
-                rootPids.add(b.rootPid);
             }
         }
         if (findings.isEmpty() && recovered.isEmpty()
@@ -531,7 +539,11 @@ public final class Diagnoser {
         if (blocked.isEmpty() && evidence.eventCount(KernelEventKind.HUNG_TASK) == 0) {
             return null;
         }
-        List<Task> sinks = graph.sinks();
+        List<Task> sinks = new ArrayList<>(graph.sinks());
+        Task holder = likelyLockHolder(blocked, sinks, graph);
+        if (holder != null) {
+            sinks.add(holder);
+        }
         Task root = sinks.isEmpty() ? null : graph.rootCause(sinks);
         Set<Integer> victims = new LinkedHashSet<>();
         blocked.forEach(t -> victims.add(t.pid()));
@@ -554,6 +566,31 @@ public final class Diagnoser {
                         "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
         return new Built(f, new LinkedHashSet<>(victims), new LinkedHashSet<>(victims), root == null ? null : root.pid(),
                 List.of());
+    }
+
+    /**
+     * When no wait leads from one stuck task to another: the one named stuck task whose stack shows where it is
+     * (a driver or subsystem path) but no lock wait, or null. Lock waiters wait for a task; a task stuck elsewhere
+     * (napi_disable's msleep loop, kernfs draining a sysfs file, a completion) is where such chains end: the
+     * kernel's own lock-owner hints name that task in the reports that have them. With two or more such tasks
+     * nothing says which one, so none is named.
+     */
+    private static Task likelyLockHolder(List<Task> blocked, List<Task> sinks, WaitGraph graph) {
+        if (sinks.stream().anyMatch(t -> !graph.waitedOnBy(t.pid()).isEmpty())) {
+            return null; // the waits already end somewhere
+        }
+        Task only = null;
+        for (Task t : blocked) {
+            if (t.pid() < 0 || graph.waitOf(t.pid()) != null || sinks.contains(t)
+                    || t.frames().stream().allMatch(f -> f.unreliable() || Frames.isGeneric(f.function()))) {
+                continue;
+            }
+            if (only != null) {
+                return null;
+            }
+            only = t;
+        }
+        return only;
     }
 
     /** The blocker in words: a named task, a stack without a pid, or a CPU stuck in an interrupt. */

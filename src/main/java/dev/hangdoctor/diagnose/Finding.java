@@ -33,9 +33,18 @@ public record Finding(
         actions = actions == null ? List.of() : List.copyOf(actions);
     }
 
-    /** Identifies this finding among others of the same signature (several hangs of one kind, each its own blocker). */
+    /**
+     * Identifies this finding among others of the same signature (several hangs of one kind, each its own blocker).
+     * A hang with no blocking task (a memory cgroup at its limit, a FUSE connection no process serves) is told from
+     * another of its kind by its lowest stuck pid: two stalled cgroups of one host are two findings, and acting on
+     * one (fix --pid) must not judge the other by the same key.
+     */
     public String key() {
-        return signature + (rootCause == null ? "" : "@" + rootCause.pid());
+        if (rootCause != null) {
+            return signature + "@" + rootCause.pid();
+        }
+        return victims.stream().mapToInt(TaskRef::pid).filter(p -> p > 0).min()
+                .stream().mapToObj(p -> signature + "@task:" + p).findFirst().orElse(signature);
     }
 
     /** Where a known bug is fixed: kernel versions, commits, bug links. */

@@ -23,6 +23,29 @@ public final class Frames {
         return GENERIC.contains(function) || function.startsWith("0x");
     }
 
+    /**
+     * The frames a stack offers as evidence: as printed when the unwinder vouched for any frame beyond the scheduler's
+     * own, otherwise every frame counted as reliable. Kernels without frame pointers (or an unwinder that lost its
+     * way) print a whole stack as "? fn": those frames are then the only account of where the task sleeps.
+     */
+    public static List<Frame> evidence(List<Frame> frames) {
+        boolean unreliable = false;
+        for (Frame f : frames) {
+            if (!f.unreliable() && !isGeneric(f.function())) {
+                return frames;
+            }
+            unreliable |= f.unreliable();
+        }
+        if (!unreliable) {
+            return frames;
+        }
+        List<Frame> all = new java.util.ArrayList<>(frames.size());
+        for (Frame f : frames) {
+            all.add(f.unreliable() ? new Frame(f.function(), f.location(), f.module(), false, f.context()) : f);
+        }
+        return all;
+    }
+
     /** The innermost frame that is not generic, or "?" for an empty stack. */
     public static String significantTop(List<Frame> frames) {
         for (Frame f : frames) {

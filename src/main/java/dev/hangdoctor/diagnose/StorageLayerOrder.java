@@ -14,9 +14,11 @@ import java.util.Set;
 /**
  * Which storage layer a hang is blamed on when a filesystem (jbd2, XFS) and the block layer below it both show
  * waiters: the lowest layer with evidence that its work does not complete is the cause. A journal commit or log force
- * waits for the block requests it issued, so when tasks wait inside the block layer for a request to be issued or to
- * drain (or the log shows I/O errors), the device goes first. Without such evidence the filesystem stays first: then
- * its own journal or log is what the others wait for, and page or buffer waits are only its consequence.
+ * waits for the block requests it issued, so the device goes first when tasks wait inside the block layer for a
+ * request to be issued or to drain, when the log shows I/O errors, when the journal's own commit sleeps on the I/O of
+ * its buffers (the journal has done its part; the device has not), or when the block-io finding names a blocker
+ * (the worker of a stacked block driver stuck in D). Without such evidence the filesystem stays first: then its own
+ * journal or log is what the others wait for, and page or buffer waits are only its consequence.
  */
 final class StorageLayerOrder {
     /**
@@ -26,6 +28,15 @@ final class StorageLayerOrder {
      */
     private static final Set<String> REQUEST_WAITS = Set.of(
             "blk_mq_get_tag", "get_request", "wbt_wait", "__wbt_wait", "rq_qos_wait", "blk_mq_freeze_queue_wait");
+
+    /** A journal's commit: a block I/O wait inside it is the journal waiting for its own writes. */
+    private static final Set<String> JOURNAL_COMMITS = Set.of("jbd2_journal_commit_transaction",
+            "journal_commit_transaction");
+
+    /** Waits for the I/O of a buffer or page, as a journal commit does for its descriptor, data and commit blocks. */
+    private static final Set<String> IO_WAITS = Set.of("__wait_on_buffer", "wait_on_buffer", "sleep_on_buffer",
+            "sync_buffer", "bit_wait_io", "wait_on_page_bit", "wait_on_page_writeback", "folio_wait_writeback",
+            "submit_bio_wait");
 
     private StorageLayerOrder() {
     }
@@ -56,16 +67,24 @@ final class StorageLayerOrder {
     }
 
     private static boolean requestsStuck(RuleMatch m, Evidence evidence) {
-        if (!evidence.events(KernelEventKind.BLOCK_IO_ERROR).isEmpty()) {
+        if (!evidence.events(KernelEventKind.BLOCK_IO_ERROR).isEmpty() || !m.tasks(Role.BLOCKER).isEmpty()) {
             return true;
         }
         for (Role role : Role.values()) {
             for (Task t : m.tasks(role)) {
-                for (Frame f : t.frames()) {
-                    if (!f.unreliable() && REQUEST_WAITS.stream().anyMatch(w -> Frames.sameFunction(f.function(), w))) {
-                        return true;
-                    }
+                List<Frame> frames = Frames.evidence(t.frames());
+                if (has(frames, REQUEST_WAITS) || has(frames, JOURNAL_COMMITS) && has(frames, IO_WAITS)) {
+                    return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    private static boolean has(List<Frame> frames, Set<String> functions) {
+        for (Frame f : frames) {
+            if (!f.unreliable() && functions.stream().anyMatch(w -> Frames.sameFunction(f.function(), w))) {
+                return true;
             }
         }
         return false;

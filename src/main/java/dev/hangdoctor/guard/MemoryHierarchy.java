@@ -1,5 +1,10 @@
 package dev.hangdoctor.guard;
 
+import dev.hangdoctor.procfs.CgroupControllers;
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgStat;
+import dev.hangdoctor.procfs.MemcgUsage;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -22,13 +27,13 @@ record MemoryHierarchy(Path root, int version) {
     static MemoryHierarchy find(Path hostRoot) {
         Path base = hostRoot.resolve("sys/fs/cgroup");
         Path v1 = base.resolve("memory");
-        if (Files.exists(v1.resolve("memory.limit_in_bytes")) || Files.exists(v1.resolve("memory.usage_in_bytes"))) {
+        if (Files.exists(MemcgLimit.path(v1, 1)) || Files.exists(MemcgUsage.path(v1, 1))) {
             return new MemoryHierarchy(v1, 1);
         }
         try (DirectoryStream<Path> tops = Files.newDirectoryStream(base)) {
             for (Path top : tops) {
                 if (List.of(top.getFileName().toString().split(",")).contains("memory")
-                        && Files.exists(top.resolve("memory.usage_in_bytes"))) {
+                        && Files.exists(MemcgUsage.path(top, 1))) {
                     return new MemoryHierarchy(top, 1);
                 }
             }
@@ -37,8 +42,8 @@ record MemoryHierarchy(Path root, int version) {
         }
         for (Path top : new Path[] {base, base.resolve("unified")}) {
             try {
-                String controllers = Files.readString(top.resolve("cgroup.controllers"), StandardCharsets.US_ASCII);
-                if (List.of(controllers.trim().split("\\s+")).contains("memory")) {
+                String controllers = Files.readString(CgroupControllers.path(top), StandardCharsets.US_ASCII);
+                if (CgroupControllers.parse(controllers).contains("memory")) {
                     return new MemoryHierarchy(top, 2);
                 }
             } catch (IOException e) {
@@ -49,16 +54,16 @@ record MemoryHierarchy(Path root, int version) {
     }
 
     String usageFile() {
-        return version == 1 ? "memory.usage_in_bytes" : "memory.current";
+        return MemcgUsage.fileName(version);
     }
 
     String limitFile() {
-        return version == 1 ? "memory.limit_in_bytes" : "memory.max";
+        return MemcgLimit.fileName(version);
     }
 
     /** The memory.stat key for page cache the kernel drops before it OOM-kills (v1 counts the subtree as total_*). */
     String inactiveFileKey() {
-        return version == 1 ? "total_inactive_file" : "inactive_file";
+        return MemcgStat.inactiveFileKey(version);
     }
 
     /** "/" for the root, "/docker/abc" below it. */

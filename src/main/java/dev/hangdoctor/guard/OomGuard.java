@@ -1,9 +1,14 @@
 package dev.hangdoctor.guard;
 
+import dev.hangdoctor.act.ActionOutcome;
+import dev.hangdoctor.act.ActionRunner;
 import dev.hangdoctor.act.AuditLog;
 import dev.hangdoctor.act.CgroupMembership;
 import dev.hangdoctor.act.KillProcessAction;
 import dev.hangdoctor.act.SafetyGuard;
+import dev.hangdoctor.collect.LiveSource;
+import dev.hangdoctor.procfs.MemcgStat;
+import dev.hangdoctor.procfs.ProcSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,8 +39,10 @@ public final class OomGuard implements AutoCloseable {
     private static final long RATE_TAU_NANOS = 50_000_000L;
 
     private final Path procRoot;
+    /** The host's files, read with a timeout. */
+    private final ProcSource host;
     private final GuardConfig cfg;
-    private final AuditLog audit;
+    private final ActionRunner runner;
     private final Consumer<GuardEvent> listener;
     private final SafetyGuard safety;
     private final VictimPicker picker;
@@ -57,8 +64,12 @@ public final class OomGuard implements AutoCloseable {
      */
     public OomGuard(Path hostRoot, GuardConfig cfg, AuditLog audit, Consumer<GuardEvent> listener) {
         this.procRoot = hostRoot.resolve("proc");
+        this.host = LiveSource.at(hostRoot);
         this.cfg = cfg;
-        this.audit = audit;
+        // the intent is written before each kill, but a kill is not given up because a disk is full: it keeps the
+        // kernel out of the memcg OOM path, which is worth more than its audit line; the guard says so as an event
+        this.runner = ActionRunner.forGuard(audit, w -> emit(new GuardEvent(Instant.now(), "-",
+                GuardEvent.Kind.ERROR, -1, null, 0, 0, 0, Double.POSITIVE_INFINITY, "not written: " + w)));
         this.listener = listener;
         this.safety = new SafetyGuard(procRoot);
         this.picker = new VictimPicker(procRoot, cfg, safety, VictimPicker.resolveUsers(hostRoot, cfg));
@@ -74,9 +85,9 @@ public final class OomGuard implements AutoCloseable {
             picker.warmUp(hierarchy);
             LimitForecast.due(1 << 20, 2 << 20, 1e9, cfg.threshold(), horizonNanos, intervalNanos);
             var self = dev.hangdoctor.act.ProcessIdentity.read(procRoot, (int) ProcessHandle.current().pid());
-            self.ifPresent(id -> new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, id, "warm-up", Set.of(), safety,
-                    procRoot).summary());
-            self.ifPresent(id -> CgroupMembership.refuseOutside(procRoot, id.pid(), "/"));
+            self.ifPresent(id -> runner.warmUp(new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, id, "warm-up",
+                    Set.of(), safety, procRoot)));
+            self.ifPresent(id -> CgroupMembership.refuseOutside(host, id.pid(), "/"));
             new GuardEvent(Instant.now(), "/", GuardEvent.Kind.KILLED, 1, "x", 1, 1, 1, 0.001, "warm-up").line();
         } catch (RuntimeException e) {
             // warming is an optimisation only
@@ -211,17 +222,9 @@ public final class OomGuard implements AutoCloseable {
     }
 
     private long inactiveFile(WatchedCgroup w) {
-        try {
-            String key = hierarchy.inactiveFileKey() + " ";
-            for (String line : Files.readString(w.dir.resolve("memory.stat"), StandardCharsets.US_ASCII).split("\n")) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).trim());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // without memory.stat, count all usage as unreclaimable: the cautious side
-        }
-        return 0;
+        // memory.stat missing or not answering in time: count all usage as unreclaimable, the cautious side
+        Long v = MemcgStat.parse(host.read(MemcgStat.path(w.dir)).text()).get(hierarchy.inactiveFileKey());
+        return v == null ? 0 : v;
     }
 
     private void act(WatchedCgroup w, long sampled, double rate, String why, long cache) {
@@ -267,25 +270,23 @@ public final class OomGuard implements AutoCloseable {
         // right before the signal: the victim is still this cgroup's, still the cause (re-read), and the pid is its
         KillProcessAction kill = new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, victim, reason,
                 Set.of(victim.pid()), safety, procRoot, () -> {
-                    String outside = CgroupMembership.refuseOutside(procRoot, victim.pid(), w.path);
+                    String outside = CgroupMembership.refuseOutside(host, victim.pid(), w.path);
                     return outside != null ? outside : recheck(w, pick, cache);
                 });
         if (cfg.dryRun()) {
             emit(event(w, GuardEvent.Kind.WOULD_KILL, victim.pid(), victim.comm(), usage, rate, eta, reason));
-            record(kill, before, null, "dry-run");
+            runner.dryRun(kill, before);
             return;
         }
-        try {
-            kill.apply();
-        } catch (Exception e) {
+        ActionOutcome o = runner.run(kill, before);
+        if (!o.done()) {
             emit(event(w, GuardEvent.Kind.ERROR, victim.pid(), victim.comm(), usage, rate, eta,
-                    reason + "; kill failed: " + e.getMessage()));
-            record(kill, before, null, "failed: " + e.getMessage());
+                    reason + "; kill failed: " + (o.status() == ActionOutcome.Status.REFUSED ? "refused: " : "")
+                            + o.detail()));
             return;
         }
         w.rate.reset();
         emit(event(w, GuardEvent.Kind.KILLED, victim.pid(), victim.comm(), usage, rate, eta, reason));
-        record(kill, before, kill.observe(), "done");
     }
 
     /** Starts the cooldown: one decision per cgroup per cooldown, whatever it was. */
@@ -310,26 +311,14 @@ public final class OomGuard implements AutoCloseable {
         var victim = pick.victim();
         emit(event(w, GuardEvent.Kind.DECLINED, victim.pid(), victim.comm(), usage, rate, eta,
                 reason + "; not killing: " + refusal));
-        record(new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, victim, reason, Set.of(victim.pid()), safety,
-                procRoot), before, null, "refused: " + refusal);
+        runner.refuse(new KillProcessAction(AUDIT_ACTION, AUDIT_FINDING, victim, reason, Set.of(victim.pid()), safety,
+                procRoot), before, refusal);
     }
 
     private GuardEvent event(WatchedCgroup w, GuardEvent.Kind kind, int pid, String comm, long usage, double rate,
                              double eta, String reason) {
         return new GuardEvent(Instant.now(), w.path, kind, pid, comm, usage, w.limit == null ? 0 : w.limit, rate, eta,
                 reason);
-    }
-
-    private void record(KillProcessAction kill, String before, String after, String result) {
-        if (audit == null) {
-            return;
-        }
-        try {
-            audit.record(kill, before, after, result);
-        } catch (IOException e) {
-            emit(new GuardEvent(Instant.now(), "-", GuardEvent.Kind.ERROR, kill.target().pid(), kill.target().comm(), 0,
-                    0, 0, Double.POSITIVE_INFINITY, "audit log write failed: " + e.getMessage()));
-        }
     }
 
     private void emit(GuardEvent e) {

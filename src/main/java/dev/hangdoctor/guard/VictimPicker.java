@@ -8,6 +8,7 @@ import dev.hangdoctor.diagnose.OomVictimChooser;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.MemCgroup;
 import dev.hangdoctor.model.Task;
+import dev.hangdoctor.procfs.CgroupProcs;
 import dev.hangdoctor.procfs.PidStatus;
 
 import java.io.IOException;
@@ -222,12 +223,11 @@ final class VictimPicker {
             Path d = todo.poll();
             String path = h.pathOf(d);
             try {
-                for (String line : Files.readString(d.resolve("cgroup.procs"), StandardCharsets.US_ASCII).split("\n")) {
-                    if (!line.isBlank() && out.size() < MAX_PIDS) {
-                        out.putIfAbsent(Integer.parseInt(line.trim()), path);
-                    }
+                String procs = Files.readString(CgroupProcs.path(d), StandardCharsets.US_ASCII);
+                for (int pid : CgroupProcs.parse(procs, MAX_PIDS - out.size())) {
+                    out.putIfAbsent(pid, path);
                 }
-            } catch (IOException | NumberFormatException e) {
+            } catch (IOException e) {
                 continue;
             }
             todo.addAll(MemoryHierarchy.children(d));

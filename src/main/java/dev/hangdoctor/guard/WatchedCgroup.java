@@ -1,5 +1,8 @@
 package dev.hangdoctor.guard;
 
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgUsage;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -38,13 +41,11 @@ final class WatchedCgroup implements AutoCloseable {
 
     /** Re-reads the limit: null when there is none (v1's huge number, v2's "max"), which leaves nothing to guard. */
     void refreshLimit() throws IOException {
-        String t = Files.readString(limitFile, StandardCharsets.US_ASCII).trim();
-        if (t.equals("max")) {
-            limit = null;
-            return;
+        MemcgLimit l = MemcgLimit.parse(Files.readString(limitFile, StandardCharsets.US_ASCII));
+        if (l == null) {
+            throw new IOException("not a limit in " + limitFile);
         }
-        long v = Long.parseLong(t);
-        limit = v >= dev.hangdoctor.parse.CgroupFiles.V1_UNLIMITED_AT ? null : v;
+        limit = l.bytes();
     }
 
     /** Current usage in bytes; throws when the cgroup is gone. {@code buf} is the caller's reused buffer. */
@@ -54,18 +55,8 @@ final class WatchedCgroup implements AutoCloseable {
         if (n <= 0) {
             throw new IOException("empty read of " + path);
         }
-        long v = 0;
-        int digits = 0;
-        for (int i = 0; i < n; i++) {
-            byte b = buf.get(i);
-            if (b >= '0' && b <= '9') {
-                v = v * 10 + (b - '0');
-                digits++;
-            } else {
-                break;
-            }
-        }
-        if (digits == 0) {
+        long v = MemcgUsage.parse(buf, n);
+        if (v == MemcgUsage.NOT_A_NUMBER) {
             throw new IOException("not a number in " + path);
         }
         return v;

@@ -21,6 +21,9 @@ public final class Evidence {
     public static final int EVENTS_PER_KIND = 200;
     /** Tasks kept at most; a 10 000-thread sysrq-t dump fits, a runaway input does not grow without end. */
     public static final int MAX_TASKS = 150_000;
+    /** Most lines of the report's own words kept, and the most characters kept of each. */
+    public static final int REPORT_TEXT_LINES = 400;
+    public static final int REPORT_TEXT_WIDTH = 300;
     /** Distinct stacks kept for sharing; identical stacks of many tasks are one list in memory. */
     private static final int MAX_INTERNED_STACKS = 20_000;
 
@@ -37,6 +40,8 @@ public final class Evidence {
     private final Set<String> formats = new LinkedHashSet<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> history = new ArrayList<>();
+    /** The report's own words: lines no parser took (prose around a paste, a daemon's debug output), bounded. */
+    private final List<String> reportText = new ArrayList<>();
     private long goroutinesDropped;
     private int nextAnonymousPid = -1;
     private boolean live;
@@ -194,6 +199,21 @@ public final class Evidence {
     public void savedReport(boolean v) { savedReport = v; }
     public boolean savedReport() { return savedReport; }
     public void noteHungTaskNotice() { hungTaskNotices++; }
+
+    /** Keeps a line no parser took (blank ones and those past the cap are dropped). */
+    public void addReportText(String line) {
+        if (reportText.size() >= REPORT_TEXT_LINES || line.isBlank()) {
+            return;
+        }
+        String s = line.strip();
+        reportText.add(s.length() > REPORT_TEXT_WIDTH ? s.substring(0, REPORT_TEXT_WIDTH) : s);
+    }
+
+    public List<String> reportText() { return Collections.unmodifiableList(reportText); }
+
+    /** True once no more of the report's words are kept (checked per line of a log, so it allocates nothing). */
+    public boolean reportTextFull() { return reportText.size() >= REPORT_TEXT_LINES; }
+
     public long hungTaskNotices() { return hungTaskNotices; }
 
     public Collection<Task> tasks() { return Collections.unmodifiableCollection(tasks.values()); }
@@ -289,6 +309,7 @@ public final class Evidence {
         formats.addAll(o.formats);
         o.warnings.forEach(this::warn);
         o.history.stream().filter(h -> !history.contains(h)).forEach(history::add);
+        o.reportText.forEach(this::addReportText);
         live |= o.live;
         savedReport |= o.savedReport;
         hungTaskNotices += o.hungTaskNotices;

@@ -77,7 +77,7 @@ public final class EvidenceReader {
                     if (!kernel.mayStart(text, from, end) && !traces.mayStart(text, from, end)
                             && !goroutines.mayStart(text, from, end) && !EventTriggers.cutOpener(text, from, end)
                             && !("none".equals(cut.style) && PastedText.mayHoldEmbedded(text, from, end))) {
-                        dispatch.noise(cut.style);
+                        dispatch.noise(cut.style, text, from, end);
                         continue;
                     }
                 }

@@ -522,7 +522,11 @@ public final class KernelLogPrefix {
             tagEnd++;
         }
         if (tagEnd == tagStart || s.charAt(tagEnd - 1) != ':') {
-            // no "tag:": keep what follows the host name
+            // no "tag:": keep what follows the host name; a remote syslog server may receive the kernel's
+            // console lines with their dmesg stamp and no tag ("Aug 30 05:34:55 10.20.22.1 [139221.2][  T817] msg")
+            if (tagStart < end && s.charAt(tagStart) == '[' && stamps(s, tagStart, end, style, false, cut)) {
+                return true;
+            }
             return message(tagStart, style, cut);
         }
         int msg = tagEnd < end ? tagEnd + 1 : tagEnd;

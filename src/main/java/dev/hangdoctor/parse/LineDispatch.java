@@ -21,8 +21,18 @@ final class LineDispatch {
         this.sinks = sinks;
     }
 
-    /** A line the caller looked at in place and found to start nothing: only its prefix style counts. */
-    void noise(String style) {
+    /**
+     * A line the caller looked at in place and found to start nothing: its prefix style counts, and its message is
+     * kept as the report's own words (what the user wrote around the paste can name what the kernel does not).
+     */
+    void noise(String style, String text, int from, int end) {
+        noise(style);
+        if (end > from && !evidence.reportTextFull()) {
+            evidence.addReportText(text.substring(from, end));
+        }
+    }
+
+    private void noise(String style) {
         if (!style.equals(lastPrefix)) {
             lastPrefix = style;
             addFormat(evidence, style);
@@ -44,7 +54,12 @@ final class LineDispatch {
         }
         if (any) {
             recognised++;
-        } else if (SkippedLines.looksLikeKernelOutput(line.message())) {
+            return;
+        }
+        if (!evidence.reportTextFull()) {
+            evidence.addReportText(line.message());
+        }
+        if (SkippedLines.looksLikeKernelOutput(line.message())) {
             skipped.add(lineNo, line.message());
         }
     }

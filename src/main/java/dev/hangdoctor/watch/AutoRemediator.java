@@ -1,9 +1,8 @@
 package dev.hangdoctor.watch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangdoctor.act.Action;
+import dev.hangdoctor.act.ActionOutcome;
+import dev.hangdoctor.act.ActionRunner;
 import dev.hangdoctor.act.AuditLog;
 import dev.hangdoctor.act.RemediationPlanner;
 import dev.hangdoctor.act.SafetyGuard;
@@ -11,8 +10,12 @@ import dev.hangdoctor.act.Verification;
 import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.diagnose.Finding;
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.report.FixJsonView;
+import dev.hangdoctor.report.FixTextView;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,14 +25,16 @@ import java.util.function.Consumer;
 
 /**
  * Takes the knowledge base's remedy for an incident, through the same classes as `hangdoctor fix --yes`: the
- * {@link RemediationPlanner} with its {@link SafetyGuard}, each action's precheck, apply and observe, one
- * {@link AuditLog} line per action, and {@link Verification} against the next full scan. Each incident is acted on
- * at most once; automatic remediation only for signatures the config names, or on an authorised API request.
+ * {@link RemediationPlanner} with its {@link SafetyGuard}, the {@link ActionRunner} (the intent in the
+ * {@link AuditLog} before acting, then the outcome; no audit log, no action), and {@link Verification} against the
+ * next full scan. The incident records each step and check in the JSON shape `fix --json` uses. Each incident is
+ * acted on at most once; automatic remediation only for signatures the config names, or on an authorised API request.
  */
 final class AutoRemediator {
     /** The result label of hangdoctor_remediations_total. */
     static final List<String> RESULTS = List.of("done", "refused", "failed");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long the kernel gets after an action before its effect is read back (as in fix). */
+    private static final Duration SETTLE = Duration.ofMillis(200);
 
     private final Path root;
     private final Path stateDir;
@@ -56,13 +61,8 @@ final class AutoRemediator {
         for (Map.Entry<Incident, ActedOn> e : pending.entrySet()) {
             List<Verification.Outcome> outcomes = Verification.compare(e.getValue().before(), after,
                     Set.of(e.getValue().findingKey()));
-            ArrayNode a = JSON.createArrayNode();
-            for (Verification.Outcome o : outcomes) {
-                a.addObject().put("signature", o.signature()).put("verdict", o.verdict()).put("detail", o.detail())
-                        .put("time", Instant.now().toString());
-                log.accept("incident " + e.getKey().id() + ": verify " + o.verdict() + " (" + o.detail() + ")");
-            }
-            tracker.recordVerification(e.getKey(), a);
+            outcomes.forEach(o -> log.accept("incident " + e.getKey().id() + ": verify " + FixTextView.check(o)));
+            tracker.recordVerification(e.getKey(), FixJsonView.checks(outcomes, Instant.now()));
         }
         pending.clear();
     }
@@ -87,8 +87,9 @@ final class AutoRemediator {
             }
             RemediationPlanner.Plan plan = new RemediationPlanner(root, new SafetyGuard(root.resolve("proc")),
                     Set.of(), null).plan(List.of(f), ev);
+            ActionRunner runner = plan.actions().isEmpty() ? null : runner();
             for (Action a : plan.actions()) {
-                if (take(i, a)) {
+                if (take(i, runner, a)) {
                     done++;
                 }
             }
@@ -96,51 +97,32 @@ final class AutoRemediator {
                 pending.put(i, new ActedOn(d, f.key()));
             } else {
                 String why = plan.notes().isEmpty() ? f.signature() + ": no remedy planned" : plan.notes().get(0);
-                ObjectNode o = JSON.createObjectNode();
-                o.put("time", Instant.now().toString()).put("action", (String) null).put("result", "none: " + why);
-                tracker.recordAction(i, o);
+                tracker.recordAction(i, FixJsonView.noRemedy(why, Instant.now()));
                 log.accept("incident " + i.id() + ": " + why);
             }
         }
         return done;
     }
 
-    private boolean take(Incident i, Action a) {
-        String before = a.observe();
-        String refused = a.precheck();
-        String result;
-        String after = null;
-        boolean done = false;
-        if (refused != null) {
-            result = "refused: " + refused;
-        } else {
-            try {
-                a.apply();
-                result = "done";
-                done = true;
-            } catch (Exception ex) {
-                result = "failed: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            after = a.observe();
-        }
+    /** A runner over the audit log; when the log cannot be opened, one that refuses every action (no trace, no act). */
+    private ActionRunner runner() {
+        Consumer<String> warn = w -> log.accept("warning: " + w);
         try {
-            new AuditLog(stateDir).record(a, before, after, result);
-        } catch (Exception e) {
-            log.accept("audit log not written: " + e.getMessage());
+            return new ActionRunner(new AuditLog(stateDir), ActionRunner.Intent.REQUIRED, SETTLE, warn);
+        } catch (IOException | RuntimeException e) {
+            return ActionRunner.refusing("the audit log cannot be opened: " + e.getMessage());
         }
-        ObjectNode o = JSON.createObjectNode();
-        o.put("time", Instant.now().toString()).put("action", a.id()).put("summary", a.summary()).put("result", result)
-                .put("before", before).put("after", after);
-        ArrayNode cmds = o.putArray("commands");
-        a.commands().forEach(cmds::add);
-        tracker.recordAction(i, o);
-        metrics.remediation(a.id(), result.startsWith("done") ? "done" : result.startsWith("refused") ? "refused" : "failed");
-        log.accept("incident " + i.id() + ": [" + a.id() + "] " + result + ": " + a.summary());
-        return done;
+    }
+
+    private boolean take(Incident i, ActionRunner runner, Action a) {
+        ActionOutcome o = runner.run(a);
+        tracker.recordAction(i, FixJsonView.step(o));
+        metrics.remediation(a.id(), switch (o.status()) {
+            case DONE -> "done";
+            case REFUSED -> "refused";
+            default -> "failed";
+        });
+        log.accept("incident " + i.id() + ": " + FixTextView.headline(o));
+        return o.done();
     }
 }

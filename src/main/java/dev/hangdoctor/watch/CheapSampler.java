@@ -5,7 +5,10 @@ import dev.hangdoctor.collect.TimedReader;
 import dev.hangdoctor.collect.TimedReader.Op;
 import dev.hangdoctor.collect.TimedReader.Result;
 import dev.hangdoctor.collect.TimedReader.Status;
-import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.procfs.LoadAvg;
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgOomControl;
+import dev.hangdoctor.procfs.PressureFile;
 import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.PidStat;
 
@@ -215,18 +218,19 @@ public final class CheapSampler {
         stuckPrint = print;
         Double load1 = null;
         Map<String, Double> psi = new TreeMap<>();
-        List<Op> host = List.of(Op.read(proc.resolve("loadavg")), Op.read(proc.resolve("pressure/cpu")),
-                Op.read(proc.resolve("pressure/memory")), Op.read(proc.resolve("pressure/io")));
+        List<Op> host = new ArrayList<>(List.of(Op.read(LoadAvg.path(proc))));
+        for (String r : PressureFile.RESOURCES) {
+            host.add(Op.read(PressureFile.path(proc, r)));
+        }
         List<Result> hr = reader.run(host, false, PER_OP, deadline);
         reads += host.size();
         if (hr.get(0).ok()) {
-            load1 = firstDouble(hr.get(0).text());
+            load1 = LoadAvg.load1(hr.get(0).text());
         }
-        String[] res = {"cpu", "memory", "io"};
-        for (int i = 0; i < res.length; i++) {
-            Double v = hr.get(i + 1).ok() ? someAvg10(hr.get(i + 1).text()) : null;
+        for (int i = 0; i < PressureFile.RESOURCES.size(); i++) {
+            Double v = hr.get(i + 1).ok() ? PressureFile.someAvg10(hr.get(i + 1).text()) : null;
             if (v != null) {
-                psi.put(res[i], v);
+                psi.put(PressureFile.RESOURCES.get(i), v);
             }
         }
         return new Sample(byState, threads.size(), stuck, triggers, load1, psi, fuseWaiting, underOom, pending,
@@ -526,7 +530,7 @@ public final class CheapSampler {
         }
         List<Op> ops = new ArrayList<>(limitedMemcgs.size());
         for (Path p : limitedMemcgs) {
-            ops.add(Op.read(p.resolve("memory.oom_control")));
+            ops.add(Op.read(MemcgOomControl.path(p)));
         }
         List<Result> rs = new ArrayList<>();
         for (int from = 0; from < ops.size(); from += BATCH) {
@@ -540,8 +544,7 @@ public final class CheapSampler {
             if (!rs.get(i).ok()) {
                 continue;
             }
-            Long u = CgroupFiles.flatKeyed(rs.get(i).text()).get("under_oom");
-            if (u == null || u == 0) {
+            if (!Boolean.TRUE.equals(MemcgOomControl.parse(rs.get(i).text()).underOom())) {
                 continue;
             }
             under++;
@@ -568,10 +571,10 @@ public final class CheapSampler {
         queue.add(top);
         for (int qi = 0; qi < queue.size() && qi < MAX_MEMCGS; qi++) {
             Path dir = queue.get(qi);
-            List<Result> rs = reader.run(List.of(Op.listDirs(dir), Op.read(dir.resolve("memory.limit_in_bytes"))),
+            List<Result> rs = reader.run(List.of(Op.listDirs(dir), Op.read(MemcgLimit.path(dir, 1))),
                     false, PER_OP, deadline);
             reads += 2;
-            CgroupFiles.Limit limit = rs.get(1).ok() ? CgroupFiles.limit(rs.get(1).text()) : null;
+            MemcgLimit limit = rs.get(1).ok() ? MemcgLimit.parse(rs.get(1).text()) : null;
             if (limit != null && !limit.unlimited() && dir != top) {
                 out.add(dir);
             }
@@ -673,32 +676,4 @@ public final class CheapSampler {
         return v;
     }
 
-    static Double firstDouble(String text) {
-        String s = text.strip();
-        int sp = s.indexOf(' ');
-        try {
-            return Double.parseDouble(sp < 0 ? s : s.substring(0, sp));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** avg10 of the "some" line of a /proc/pressure file. */
-    static Double someAvg10(String text) {
-        for (String line : text.split("\n")) {
-            if (line.startsWith("some ")) {
-                int i = line.indexOf("avg10=");
-                if (i < 0) {
-                    return null;
-                }
-                int end = line.indexOf(' ', i);
-                try {
-                    return Double.parseDouble(line.substring(i + 6, end < 0 ? line.length() : end));
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
 }

@@ -3,6 +3,7 @@ package dev.hangdoctor.watch;
 import dev.hangdoctor.collect.KmsgReader;
 import dev.hangdoctor.collect.KernelHistory;
 import dev.hangdoctor.collect.LiveSampler;
+import dev.hangdoctor.collect.ProcTreeReader;
 import dev.hangdoctor.collect.TimedReader;
 import dev.hangdoctor.diagnose.DiagnosisPipeline;
 import dev.hangdoctor.diagnose.Diagnosis;
@@ -101,9 +102,13 @@ public final class WatchAgent implements AutoCloseable {
         }
         running = true;
         // a watcher blind to every FUSE hang is worse than none: mount fusectl where it is missing, as systemd does
-        String fusectl = FuseControlMount.ensure(cfg.root());
+        String fusectl = FuseControlMount.ensure(cfg.root(), this::auditLog);
         if (fusectl != null) {
             log.accept(fusectl);
+            if (!fusectl.startsWith("mounted")) {
+                // blind to FUSE hangs: counted at once, not only when a full scan (which may never come) warns
+                metrics.scanWarnings(List.of(ProcTreeReader.FUSECTL_MISSING));
+            }
         }
         if (kmsg != null) {
             kmsg.start(cfg.root().resolve("proc"));

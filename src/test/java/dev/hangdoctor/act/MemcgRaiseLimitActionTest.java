@@ -1,5 +1,6 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.collect.LiveSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +18,8 @@ class MemcgRaiseLimitActionTest {
         Files.writeString(cg.resolve("memory.limit_in_bytes"), from + "\n");
         Files.writeString(cg.resolve("memory.usage_in_bytes"), from + "\n");
         Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 1\nunder_oom 1\noom_kill 0\n");
-        return new MemcgRaiseLimitAction("memcg-oom-kill-disabled", cg, "/c", 1, from, MemcgRaiseLimitAction.raisedLimit(from));
+        return new MemcgRaiseLimitAction(LiveSource.at(cg), "memcg-oom-kill-disabled", cg, "/c", 1, from,
+                MemcgRaiseLimitAction.raisedLimit(from));
     }
 
     @Test
@@ -42,15 +44,20 @@ class MemcgRaiseLimitActionTest {
     }
 
     @Test
-    void restoresOnlyWhenUsageFellWellBelowTheOldLimit() throws Exception {
+    void undoRestoresOnlyWhenUsageFellWellBelowTheOldLimit() throws Exception {
         MemcgRaiseLimitAction a = raise(32L << 20);
         a.apply();
+        Action undo = a.undo();
+        assertThat(undo.id()).isEqualTo(MemcgRestoreLimitAction.ID);
         Files.writeString(cg.resolve("memory.usage_in_bytes"), (40L << 20) + "\n");
-        assertThat(a.restore()).startsWith("not restored: usage 40 MiB");
+        assertThat(undo.precheck()).startsWith("usage 40 MiB is still near the old limit 32 MiB");
+        assertThatThrownBy(undo::apply).hasMessageStartingWith("refused: usage 40 MiB");
         Files.writeString(cg.resolve("memory.usage_in_bytes"), (8L << 20) + "\n");
-        assertThat(a.restore()).startsWith("restored the limit to 32 MiB");
+        assertThat(undo.precheck()).isNull();
+        assertThat(undo.commands()).containsExactly("echo " + (32L << 20) + " > " + cg.resolve("memory.limit_in_bytes"));
+        undo.apply();
         assertThat(Files.readString(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(32L << 20));
-        assertThat(a.restore()).startsWith("not restored: the limit is no longer");
+        assertThat(undo.precheck()).startsWith("the limit is no longer the one fix set");
     }
 
     /** Someone raised the limit between the precheck and the write: the raise must not lower it. */
@@ -70,7 +77,9 @@ class MemcgRaiseLimitActionTest {
         a.apply();
         assertThat(a.observe()).contains("memsw=" + (96L << 20));
         Files.writeString(cg.resolve("memory.usage_in_bytes"), (8L << 20) + "\n");
-        assertThat(a.restore()).startsWith("restored the limit to 32 MiB, memsw to 40 MiB");
+        Action undo = a.undo();
+        assertThat(undo.summary()).contains("to 32 MiB, then memsw to 40 MiB");
+        undo.apply();
         assertThat(Files.readString(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(32L << 20));
         assertThat(Files.readString(cg.resolve("memory.memsw.limit_in_bytes")).trim())
                 .isEqualTo(Long.toString(40L << 20));
@@ -83,7 +92,8 @@ class MemcgRaiseLimitActionTest {
         a.apply();
         Files.writeString(cg.resolve("memory.memsw.limit_in_bytes"), (1024L << 20) + "\n");
         Files.writeString(cg.resolve("memory.usage_in_bytes"), (8L << 20) + "\n");
-        assertThat(a.restore()).contains("memsw left at " + (1024L << 20));
+        a.undo().apply();
+        assertThat(Files.readString(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(32L << 20));
         assertThat(Files.readString(cg.resolve("memory.memsw.limit_in_bytes")).trim())
                 .isEqualTo(Long.toString(1024L << 20));
     }

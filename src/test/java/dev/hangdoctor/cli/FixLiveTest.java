@@ -138,7 +138,12 @@ class FixLiveTest {
             long limit = Long.parseLong(Files.readString(hang.cgroupDir().resolve("memory.limit_in_bytes")).trim());
             // the hog now holds its 48 MiB, more than the old 32 MiB limit: restoring would re-create the stall
             assertThat(limit).isGreaterThan(hang.limitBytes());
-            assertThat(doc.get("restored").get(0).get("result").asText()).startsWith("not restored: usage");
+            // the undo of the raise is refused at its precheck, audited like any step
+            assertThat(doc.get("restored").get(0).get("action").asText()).isEqualTo("memcg-restore-limit");
+            assertThat(doc.get("restored").get(0).get("result").asText()).startsWith("refused: usage");
+            assertThat(Files.readString(state.resolve("audit.jsonl")))
+                    .contains("\"action\":\"memcg-raise-limit\"").contains("\"result\":\"attempting\"")
+                    .contains("\"action\":\"memcg-restore-limit\"").contains("\"result\":\"refused: usage");
             for (MemcgOomStall.Member m : hang.stalled()) {
                 assertThat(m.pid().exists()).isTrue();
                 assertThat(m.pid().state()).isNotEqualTo('D');

@@ -30,7 +30,8 @@ class SeveralFuseHangsLiveTest {
     @TempDir
     Path state;
 
-    private static JsonNode findingWith(JsonNode findings, int pid) {
+    /** The one finding naming {@code pid} as a victim (fails unless exactly one does). */
+    static JsonNode findingWith(JsonNode findings, int pid) {
         List<JsonNode> hits = new ArrayList<>();
         for (JsonNode f : findings) {
             for (JsonNode v : f.get("victims")) {

@@ -99,4 +99,29 @@ class ScanWindowTest {
         assertThat(back.entries()).isEqualTo(w.entries());
         assertThat(ScanWindow.parse(null).entries()).isEmpty();
     }
+
+    /**
+     * A healthy FUSE mount's reader caught twice in request_wait_answer <- fuse_flush (its close), running in between:
+     * its request was answered, so its first-sample stack is dropped and no FUSE finding can take it as a victim. A
+     * caller that did not run, and one that a signal moved into D, keep theirs.
+     */
+    @Test
+    void aFuseCallerThatRanAndIsNotInDGotItsAnswer() {
+        List<Frame> flush = List.of(Frame.of("request_wait_answer"), Frame.of("__fuse_simple_request"),
+                Frame.of("fuse_flush"), Frame.of("filp_flush"), Frame.of("__x64_sys_close"));
+        Evidence e = new Evidence();
+        e.addTask(new Task(20).tgid(20).comm("reader").state(TaskState.RUNNING).contextSwitches(100L).frames(flush));
+        e.addTask(new Task(21).tgid(21).comm("waiter").state(TaskState.SLEEPING).contextSwitches(7L).frames(flush));
+        e.addTask(new Task(22).tgid(22).comm("nudged").state(TaskState.SLEEPING).contextSwitches(7L).frames(flush));
+        new ScanWindow(1000, List.of(
+                new ScanWindow.Entry(20, 20, ScanWindow.Seen.READ, 'R', 150L, 9L),
+                new ScanWindow.Entry(21, 21, ScanWindow.Seen.READ, 'S', 7L, 0L),
+                new ScanWindow.Entry(22, 22, ScanWindow.Seen.READ, 'D', 8L, 0L))).applyTo(e);
+
+        assertThat(e.taskOrNull(20).frames()).isEmpty();
+        assertThat(e.taskOrNull(20).notes()).contains("its FUSE request was answered during the window");
+        assertThat(e.taskOrNull(21).frames()).isEqualTo(flush);
+        assertThat(e.taskOrNull(21).stuckSeconds()).isEqualTo(1.0);
+        assertThat(e.taskOrNull(22).frames()).isEqualTo(flush);
+    }
 }

@@ -12,7 +12,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The lowest storage layer whose work does not complete is named first (excerpts of corpus a-112, dm-devel). */
+/**
+ * The lowest storage layer whose work does not complete is named first (excerpts of corpus a-112, dm-devel; a-062,
+ * a syzbot report on linux-ext4; a-088, EnhanceIO issue 40).
+ */
 class StorageLayerOrderTest {
 
     private static final String JOURNALS = """
@@ -58,5 +61,56 @@ class StorageLayerOrderTest {
     void withoutBlockLayerWaitsTheJournalStaysTheCause() throws IOException {
         Diagnosis d = diagnose(JOURNALS);
         assertThat(d.findings()).extracting(Finding::category).startsWith(Category.JBD2);
+    }
+
+    @Test
+    void aJournalCommitWaitingForItsOwnBufferIoBlamesTheDevice() throws IOException {
+        Diagnosis d = diagnose("""
+                > >> INFO: task jbd2/sda1-8:2937 blocked for more than 143 seconds.
+                > >>       Not tainted 5.16.0-rc5-syzkaller #0
+                > >> "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                > >> task:jbd2/sda1-8     state:D stack:27112 pid: 2937 ppid:     2 flags:0x00004000
+                > >> Call Trace:
+                > >>  <TASK>
+                > >>  context_switch kernel/sched/core.c:4972 [inline]
+                > >>  __schedule+0xa9a/0x4940 kernel/sched/core.c:6253
+                > >>  schedule+0xd2/0x260 kernel/sched/core.c:6326
+                > >>  io_schedule+0xee/0x170 kernel/sched/core.c:8371
+                > >>  bit_wait_io+0x12/0xd0 kernel/sched/wait_bit.c:209
+                > >>  __wait_on_bit+0x60/0x190 kernel/sched/wait_bit.c:49
+                > >>  out_of_line_wait_on_bit+0xd5/0x110 kernel/sched/wait_bit.c:64
+                > >>  wait_on_bit_io include/linux/wait_bit.h:101 [inline]
+                > >>  __wait_on_buffer+0x7a/0x90 fs/buffer.c:122
+                > >>  wait_on_buffer include/linux/buffer_head.h:356 [inline]
+                > >>  journal_wait_on_commit_record fs/jbd2/commit.c:175 [inline]
+                > >>  jbd2_journal_commit_transaction+0x4e3c/0x6be0 fs/jbd2/commit.c:931
+                > >>  kjournald2+0x1d0/0x930 fs/jbd2/journal.c:213
+                > >>  kthread+0x405/0x4f0 kernel/kthread.c:327
+                > >>  ret_from_fork+0x1f/0x30 arch/x86/entry/entry_64.S:295
+                > >>  </TASK>
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.BLOCK_IO);
+    }
+
+    @Test
+    void aStuckBlockDriverWorkerGoesBeforeTheFilesystemAboveIt() throws IOException {
+        Diagnosis d = diagnose("""
+                    [root@tantor ~]# cat /proc/2787/stack
+                    [<ffffffff946b3b03>] call_rwsem_down_write_failed+0x13/0x20
+                    [<ffffffffc02a48e9>] eio_clean_set+0xe9/0xa60 [enhanceio]
+                    [<ffffffffc02a5511>] eio_clean_thread_proc+0x1f1/0x3a0 [enhanceio]
+                    [<ffffffff9407d362>] kthread+0xf2/0x130
+                    [<ffffffff9480017f>] ret_from_fork+0x1f/0x30
+                    [<ffffffffffffffff>] 0xffffffffffffffff
+                   \s
+                    [root@tantor ~]# cat /proc/3019/stack
+                    [<ffffffffc09111f4>] _xfs_log_force+0x144/0x280 [xfs]
+                    [<ffffffffc091d80a>] xfsaild+0x16a/0x5b0 [xfs]
+                    [<ffffffff9407d362>] kthread+0xf2/0x130
+                    [<ffffffff9480017f>] ret_from_fork+0x1f/0x30
+                    [<ffffffffffffffff>] 0xffffffffffffffff
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.BLOCK_IO);
+        assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(2787);
     }
 }

@@ -9,8 +9,8 @@ import dev.hangdoctor.parse.KernelEventSink;
 import dev.hangdoctor.parse.KernelLogPrefix;
 import dev.hangdoctor.parse.LogLine;
 import dev.hangdoctor.parse.LineSink;
-import dev.hangdoctor.parse.ProcStackParser;
 import dev.hangdoctor.parse.TraceSink;
+import dev.hangdoctor.procfs.PidStack;
 
 import java.util.List;
 
@@ -44,9 +44,8 @@ class LineParserFuzzTest {
     @FuzzTest(maxDuration = "1m")
     void procStack(byte[] data) {
         String text = FuzzInput.text(data);
-        List<Frame> frames = ProcStackParser.parse(text);
-        assertThat(frames).hasSizeLessThanOrEqualTo(ProcStackParser.MAX_FRAMES).doesNotContainNull();
-        ProcStackParser.parseLine(text);
+        List<Frame> frames = PidStack.parse(text);
+        assertThat(frames).hasSizeLessThanOrEqualTo(PidStack.MAX_FRAMES).doesNotContainNull();
     }
 
     /** Every line goes to every sink, as the reader does with its noise skipping turned off. */

@@ -1,10 +1,18 @@
 package dev.hangdoctor.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.hangdoctor.parse.CgroupFiles;
+import dev.hangdoctor.procfs.CgroupProcs;
+import dev.hangdoctor.procfs.CpuQuota;
+import dev.hangdoctor.procfs.CpuStat;
 import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.MountinfoEntry;
-import dev.hangdoctor.parse.ProcStat;
+import dev.hangdoctor.procfs.MemcgEvents;
+import dev.hangdoctor.procfs.MemcgLimit;
+import dev.hangdoctor.procfs.MemcgOomControl;
+import dev.hangdoctor.procfs.MemcgStat;
+import dev.hangdoctor.procfs.MemcgUsage;
+import dev.hangdoctor.procfs.PidCgroup;
+import dev.hangdoctor.procfs.PidStat;
 import dev.hangdoctor.procfs.PidStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +22,7 @@ class ProcFileFuzzTest {
 
     @FuzzTest(maxDuration = "1m")
     void procStat(byte[] data) {
-        ProcStat s = ProcStat.parse(FuzzInput.text(data));
+        PidStat.Fields s = PidStat.parse(FuzzInput.text(data));
         if (s != null) {
             assertThat(s.comm()).isNotNull();
         }
@@ -50,11 +58,15 @@ class ProcFileFuzzTest {
     @FuzzTest(maxDuration = "1m")
     void cgroupFiles(byte[] data) {
         String text = FuzzInput.text(data);
-        CgroupFiles.memoryPath(text);
-        assertThat(CgroupFiles.flatKeyed(text)).isNotNull();
-        CgroupFiles.number(text);
-        CgroupFiles.limit(text);
-        assertThat(CgroupFiles.pids(text, 16)).hasSizeLessThanOrEqualTo(16);
-        CgroupFiles.cpuQuota(text);
+        PidCgroup.memoryPath(text);
+        assertThat(MemcgOomControl.parse(text).fields()).hasSizeLessThanOrEqualTo(256);
+        MemcgOomControl.parse(text).underOom();
+        MemcgEvents.parse(text).oomKill();
+        MemcgStat.parse(text).get("inactive_file");
+        CpuStat.parse(text).throttledNanos();
+        MemcgUsage.parse(text);
+        MemcgLimit.parse(text);
+        assertThat(CgroupProcs.parse(text, 16)).hasSizeLessThanOrEqualTo(16);
+        CpuQuota.parse(text);
     }
 }

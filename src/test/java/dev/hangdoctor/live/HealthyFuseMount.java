@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * A FUSE mount whose daemon answers everything stat and cat need (file {@code f}), as a bystander that a fix
- * must leave alone.
+ * must leave alone; optionally with an active reader that reads {@code f} again and again while the test runs, so
+ * its connection carries requests that drain (busy, not hung).
  */
 public final class HealthyFuseMount implements AutoCloseable {
 
@@ -14,6 +15,7 @@ public final class HealthyFuseMount implements AutoCloseable {
     public static final String CONTENT = "hangdoctor live test file\n";
 
     private final FuseDaemon daemon;
+    private HelperProcess reader;
     private boolean closed;
 
     private HealthyFuseMount(FuseDaemon daemon) {
@@ -29,6 +31,50 @@ public final class HealthyFuseMount implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the healthy FUSE daemon: " + e, e);
         }
+    }
+
+    /** Mounts it and starts a reader that reads {@code f} every 20 ms until the mount is closed. */
+    public static HealthyFuseMount startWithReader() {
+        HealthyFuseMount mount = start();
+        try {
+            mount.reader = HelperProcess.start("fsop", "loop", mount.file().toString());
+            mount.reader.awaitLine("n ", LiveWait.SHAPE_TIMEOUT);
+            return mount;
+        } catch (Throwable t) {
+            try {
+                mount.close();
+            } catch (RuntimeException e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+    }
+
+    /** The active reader; null without one. */
+    public OwnedPid readerPid() {
+        return reader == null ? null : reader.pid();
+    }
+
+    /** How many whole reads the reader has reported so far (it reports every tenth). */
+    public long readerPasses() {
+        return reader == null ? 0 : reader.count("n ") * 10L;
+    }
+
+    /** True when a read of the reader failed (it then exits): the mount stopped answering. */
+    public boolean readerFailed() {
+        return reader != null && reader.count("err ") > 0;
+    }
+
+    /** Waits until the reader has made {@code more} passes beyond {@code since}; false when it stopped or failed. */
+    public boolean awaitReaderBeyond(long since, long more) {
+        long deadline = System.nanoTime() + LiveWait.SHAPE_TIMEOUT.toNanos();
+        while (readerPasses() < since + more) {
+            if (readerFailed() || System.nanoTime() > deadline) {
+                return false;
+            }
+            LiveWait.sleep(20);
+        }
+        return true;
     }
 
     /** The mount point. */
@@ -63,7 +109,7 @@ public final class HealthyFuseMount implements AutoCloseable {
 
     /** Every pid this mount started. */
     public List<OwnedPid> ownPids() {
-        return List.of(daemon.pid());
+        return reader == null ? List.of(daemon.pid()) : List.of(daemon.pid(), reader.pid());
     }
 
     @Override
@@ -72,10 +118,13 @@ public final class HealthyFuseMount implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            daemon.close();
-        } finally {
-            LiveCleanup.unregister(this);
+        Teardown t = new Teardown("healthy FUSE mount at " + daemon.mountPoint());
+        if (reader != null) {
+            t.step("reader", () -> t.check("reader " + reader.pid().pid() + " gone",
+                    reader.killAndAwait(java.time.Duration.ofSeconds(10))));
         }
+        t.step("daemon", daemon::close);
+        LiveCleanup.unregister(this);
+        t.finish();
     }
 }

@@ -21,6 +21,7 @@ public final class HungFuseDaemon implements AutoCloseable {
         private boolean neverRead;
         private boolean sameName;
         private boolean serialDirops;
+        private boolean keeper;
 
         /** Number of clients that stat a name on the mount. */
         public Spec waiters(int n) {
@@ -63,6 +64,16 @@ public final class HungFuseDaemon implements AutoCloseable {
             this.serialDirops = on;
             return this;
         }
+
+        /**
+         * Keep the daemon's /dev/fuse file open beyond the daemon (a descriptor in flight to a keeper process that
+         * never receives it), so that {@link HungFuseDaemon#killDaemon()} leaves a connection whose daemon is gone
+         * and whose callers still wait: no process holds /dev/fuse for it.
+         */
+        public Spec keeper(boolean on) {
+            this.keeper = on;
+            return this;
+        }
     }
 
     /** A stat-ing client, pinned, with the stack it was seen in once the shape held. */
@@ -94,7 +105,8 @@ public final class HungFuseDaemon implements AutoCloseable {
     public static HungFuseDaemon start(Spec spec) {
         FuseDaemon daemon;
         try {
-            daemon = FuseDaemon.start(spec.neverRead ? FuseDaemon.Mode.NOREAD : FuseDaemon.Mode.HUNG, spec.serialDirops);
+            daemon = FuseDaemon.start(spec.neverRead ? FuseDaemon.Mode.NOREAD : FuseDaemon.Mode.HUNG, spec.serialDirops,
+                    spec.keeper);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the hung FUSE daemon: " + e, e);
         }
@@ -173,6 +185,19 @@ public final class HungFuseDaemon implements AutoCloseable {
         return daemon.pid();
     }
 
+    /**
+     * SIGKILLs the daemon and waits until it is reaped. Without a keeper that is the last close of /dev/fuse and the
+     * kernel aborts the connection itself; with one, the callers go on waiting.
+     */
+    public boolean killDaemon() {
+        return daemon.helper().killAndAwait(Duration.ofSeconds(10));
+    }
+
+    /** The keeper holding the /dev/fuse file in flight (Spec.keeper); null without one. */
+    public OwnedPid keeperPid() {
+        return daemon.keeper();
+    }
+
     /** The blocked clients, in start order. */
     public List<Waiter> waiters() {
         return List.copyOf(waiters);
@@ -192,6 +217,9 @@ public final class HungFuseDaemon implements AutoCloseable {
     public List<OwnedPid> ownPids() {
         List<OwnedPid> all = new ArrayList<>();
         all.add(daemon.pid());
+        if (daemon.keeper() != null) {
+            all.add(daemon.keeper());
+        }
         clients.forEach(c -> all.add(c.pid()));
         return all;
     }

@@ -19,6 +19,7 @@ public final class MemcgOomStall implements AutoCloseable {
         private int limitMiB = 32;
         private int[] bystandersMiB = {1};
         private int[] hogsMiB = {48};
+        private boolean quietParent;
 
         /** memory.limit_in_bytes in MiB. */
         public Spec limitMiB(int mib) {
@@ -40,20 +41,32 @@ public final class MemcgOomStall implements AutoCloseable {
             this.hogsMiB = mib.clone();
             return this;
         }
+
+        /**
+         * Make the stalled cgroup the child of an unlimited parent cgroup of its own, with a quiet member (1 MiB,
+         * asleep) in the parent: a bystander right above the stall, which no remedy for the stall may touch.
+         */
+        public Spec quietParent(boolean on) {
+            this.quietParent = on;
+            return this;
+        }
     }
 
     /** A member process: its size, and whether it stalled (with the stack it stalled in) or settled. */
     public record Member(OwnedPid pid, int mib, boolean stalled, String stack) {
     }
 
+    private final TestCgroup parent;
     private final TestCgroup cgroup;
     private final long limitBytes;
+    private HelperProcess parentMember;
     private final List<HelperProcess> processes = new ArrayList<>();
     private final List<Member> bystanders = new ArrayList<>();
     private final List<Member> hogs = new ArrayList<>();
     private boolean closed;
 
-    private MemcgOomStall(TestCgroup cgroup, long limitBytes) {
+    private MemcgOomStall(TestCgroup parent, TestCgroup cgroup, long limitBytes) {
+        this.parent = parent;
         this.cgroup = cgroup;
         this.limitBytes = limitBytes;
     }
@@ -65,13 +78,22 @@ public final class MemcgOomStall implements AutoCloseable {
 
     /** Builds the stall; fails with the observed stacks when no hog stalls the kernel's way. */
     public static MemcgOomStall start(Spec spec) {
+        TestCgroup parent = null;
         TestCgroup cg;
         try {
-            cg = TestCgroup.create();
+            if (spec.quietParent) {
+                parent = TestCgroup.create();
+                cg = parent.child("stall");
+            } else {
+                cg = TestCgroup.create();
+            }
         } catch (Exception e) {
+            if (parent != null) {
+                TestCgroup.rmdir(parent.dir(), Duration.ofSeconds(5));
+            }
             throw new IllegalStateException("cannot create a memory cgroup: " + e, e);
         }
-        MemcgOomStall hang = new MemcgOomStall(cg, (long) spec.limitMiB << 20);
+        MemcgOomStall hang = new MemcgOomStall(parent, cg, (long) spec.limitMiB << 20);
         LiveCleanup.register(hang);
         try {
             hang.build(spec);
@@ -87,6 +109,10 @@ public final class MemcgOomStall implements AutoCloseable {
     }
 
     private void build(Spec spec) {
+        if (parent != null) {
+            parentMember = HelperProcess.start("memhog", parent.dir().toString(), "1");
+            parentMember.awaitLine("touched", LiveWait.SHAPE_TIMEOUT);
+        }
         try {
             cgroup.write("memory.limit_in_bytes", Long.toString(limitBytes));
             cgroup.write("memory.oom_control", "1");
@@ -150,6 +176,16 @@ public final class MemcgOomStall implements AutoCloseable {
         return limitBytes;
     }
 
+    /** The quiet member of the parent cgroup (Spec.quietParent); null without one. */
+    public OwnedPid parentMemberPid() {
+        return parentMember == null ? null : parentMember.pid();
+    }
+
+    /** The parent cgroup's directory (Spec.quietParent); null without one. */
+    public Path parentDir() {
+        return parent == null ? null : parent.dir();
+    }
+
     /** Hogs in start order. */
     public List<Member> hogs() {
         return List.copyOf(hogs);
@@ -172,7 +208,11 @@ public final class MemcgOomStall implements AutoCloseable {
 
     /** Every pid this hang started. */
     public List<OwnedPid> ownPids() {
-        return processes.stream().map(HelperProcess::pid).toList();
+        List<OwnedPid> all = new ArrayList<>(processes.stream().map(HelperProcess::pid).toList());
+        if (parentMember != null) {
+            all.add(parentMember.pid());
+        }
+        return all;
     }
 
     @Override
@@ -193,6 +233,14 @@ public final class MemcgOomStall implements AutoCloseable {
         }
         t.step("rmdir", () -> t.check("cgroup " + cgroup.dir() + " removed (procs " + cgroup.pids() + ")",
                 TestCgroup.rmdir(cgroup.dir(), Duration.ofSeconds(10))));
+        if (parentMember != null) {
+            t.step("parent member", () -> t.check("parent member " + parentMember.pid().pid() + " gone",
+                    parentMember.killAndAwait(Duration.ofSeconds(10))));
+        }
+        if (parent != null) {
+            t.step("rmdir parent", () -> t.check("cgroup " + parent.dir() + " removed (procs " + parent.pids() + ")",
+                    TestCgroup.rmdir(parent.dir(), Duration.ofSeconds(10))));
+        }
         LiveCleanup.unregister(this);
         t.finish();
     }

@@ -22,6 +22,11 @@ public final class TestCgroup {
         return new TestCgroup(Files.createDirectory(LiveCleanup.MEMCG_ROOT.resolve(LiveCleanup.newCgroupName())));
     }
 
+    /** Creates a child cgroup {@code name} inside this one. */
+    TestCgroup child(String name) throws IOException {
+        return new TestCgroup(Files.createDirectory(dir.resolve(name)));
+    }
+
     /** The cgroup directory under /sys/fs/cgroup/memory. */
     public Path dir() {
         return dir;
@@ -90,6 +95,12 @@ public final class TestCgroup {
     static void destroy(Path dir, Duration timeout) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
+        }
+        // a child cgroup of ours (a stall nested under a parent with its own member) goes first
+        try (var children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path child : children) {
+                destroy(child, timeout);
+            }
         }
         List<OwnedPid> members = new ArrayList<>();
         for (int pid : pids(dir)) {

@@ -147,6 +147,21 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void remoteSyslogWithoutTagKeepsTheDmesgStampOff() {
+        // ppp-project/ppp issue 166: a remote syslog server got the console lines with their stamp and caller id
+        LogLine l = KernelLogPrefix.strip("Aug 30 05:34:55 10.20.22.1 [139221.203949][  T817] INFO: task pppd:6009"
+                + " blocked for more than 122 seconds.", 1);
+        assertThat(l.prefix()).isEqualTo("syslog");
+        assertThat(l.message()).isEqualTo("INFO: task pppd:6009 blocked for more than 122 seconds.");
+        assertThat(l.timestamp()).isCloseTo(139221.203949, within(1e-9));
+        LogLine f = KernelLogPrefix.strip("Aug 30 05:34:55 10.20.22.1 [139221.386660][  T817]  __schedule+0x374/0x750", 2);
+        assertThat(f.message()).isEqualTo(" __schedule+0x374/0x750");
+        // a bracketed word that is no stamp stays in the message
+        LogLine o = KernelLogPrefix.strip("Aug 30 05:34:55 gw [warn] link down", 3);
+        assertThat(o.message()).isEqualTo("[warn] link down");
+    }
+
+    @Test
     void syslogOtherPrograms() {
         // oomd issue 125
         LogLine l = KernelLogPrefix.strip("Apr 12 20:40:03 seireitei oomd[14628]: [../src/oomd/engine/Ruleset.cpp:112] "

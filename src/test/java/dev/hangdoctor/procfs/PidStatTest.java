@@ -83,4 +83,12 @@ class PidStatTest {
         assertThat(PidStat.path(root, 7)).isEqualTo(Path.of("bundle/proc/7/stat"));
         assertThat(PidStat.taskPath(root, 7, 9)).isEqualTo(Path.of("bundle/proc/7/task/9/stat"));
     }
+
+    @Test
+    void aZombieLeader() {
+        PidStat.Fields s = PidStat.parse(Fixtures.text("bundle-6.18/proc/5049/task/5049/stat"));
+        assertThat(s.comm()).isEqualTo("z");
+        assertThat(s.state()).isEqualTo('Z');
+        assertThat(s.ppid()).isEqualTo(5042);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.hangdoctor.diagnose.kb;
 
+import dev.hangdoctor.diagnose.Frames;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.Task;
@@ -14,7 +15,8 @@ import java.util.Set;
 /**
  * Which tasks have a frame of each function, built once per evidence so that a rule looks only at tasks that
  * can match instead of re-reading 100 000 stacks per signal. Keys drop compiler suffixes ("do_shared_fault.isra.62"
- * is "do_shared_fault"); unreliable ("?") frames are left out, as {@code Frames.containsInOrder} ignores them too.
+ * is "do_shared_fault"); unreliable ("?") frames are left out, as {@code FramePattern} ignores them too, unless the
+ * stack has nothing else ({@code Frames.evidence}).
  */
 public final class EvidenceIndex {
     private final Evidence evidence;
@@ -27,7 +29,7 @@ public final class EvidenceIndex {
         Set<String> seen = new HashSet<>();
         for (Task t : tasks) {
             seen.clear();
-            for (Frame f : t.frames()) {
+            for (Frame f : Frames.evidence(t.frames())) {
                 if (f.unreliable()) {
                     continue;
                 }

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A frame name as rules write it: a function ("__getblk"), alternatives for the names different kernels use
  * ("rwsem_down_read_failed|rwsem_down_read_slowpath"), or a prefix ("ovl_*"). Compiler suffixes
- * (".isra.62") always match, as in {@link Frames#sameFunction}; unreliable ("?") frames never do.
+ * (".isra.62") always match, as in {@link Frames#sameFunction}; unreliable ("?") frames do only in a stack that has
+ * nothing else ({@link Frames#evidence}).
  */
 final class FramePattern {
     private FramePattern() {
@@ -36,7 +37,7 @@ final class FramePattern {
     /** Like {@link Frames#containsInOrder} with patterns: in order, innermost first, gaps allowed. */
     static boolean containsInOrder(List<Frame> frames, List<String> sequence) {
         int want = 0;
-        for (Frame f : frames) {
+        for (Frame f : Frames.evidence(frames)) {
             if (want == sequence.size()) {
                 break;
             }
@@ -49,7 +50,7 @@ final class FramePattern {
 
     /** The first reliable frame's function matching the pattern, or null. */
     static String firstMatch(List<Frame> frames, String pattern) {
-        for (Frame f : frames) {
+        for (Frame f : Frames.evidence(frames)) {
             if (!f.unreliable() && matches(f.function(), pattern)) {
                 return f.function();
             }

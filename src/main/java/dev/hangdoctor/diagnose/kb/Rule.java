@@ -9,7 +9,9 @@ import java.util.List;
  * One known hang from the knowledge base: what reveals it (signals), which kernels have it, why it happens and
  * what ends it. {@code supersedes} names more generic rules this one explains better, so a report can drop them
  * when both match. {@code source} is the file the rule came from. {@code exposure} says how an audit of a healthy
- * host reads the rule (never null).
+ * host reads the rule (never null). A {@code fallback} rule is only reported when no other rule is;
+ * {@code maxConfidence} (or null) caps what a rule may claim, for rules resting on a report's words rather than on
+ * what the kernel printed.
  */
 public record Rule(
         String id,
@@ -26,7 +28,9 @@ public record Rule(
         String source,
         Exposure exposure,
         List<String> actions,
-        boolean needsDuration) {
+        boolean needsDuration,
+        boolean fallback,
+        Double maxConfidence) {
 
     public Rule {
         exposure = exposure == null ? Exposure.NONE : exposure;
@@ -42,7 +46,7 @@ public record Rule(
                 boolean kernelRequired, List<Signal> signals, String explanation, Finding.Fix fix,
                 List<String> remediation, List<String> supersedes, String source) {
         this(id, title, category, severity, kernelRanges, kernelRequired, signals, explanation, fix, remediation,
-                supersedes, source, Exposure.NONE, List.of(), false);
+                supersedes, source, Exposure.NONE, List.of(), false, false, null);
     }
 
     /** Where the rule places this kernel release. */

@@ -2,6 +2,7 @@ package dev.hangdoctor.diagnose.kb;
 
 import dev.hangdoctor.diagnose.Frames;
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.FuseConnection;
 import dev.hangdoctor.model.Goroutine;
 import dev.hangdoctor.model.KernelEvent;
@@ -31,7 +32,8 @@ import java.util.regex.Matcher;
  * Checks one rule against the evidence. A rule matches when every required signal matches, every oneOf group
  * has a match, no absent signal matches, and the kernel is not out of a required range. Confidence is
  * (sum of weights of matched signals / sum of weights of all non-absent signals) x the kernel factor
- * (in range 1.0, not constrained 0.9, unknown 0.8, out of range 0.5), rounded to two decimals.
+ * (in range 1.0, not constrained 0.9, unknown 0.8, out of range 0.5), rounded to two decimals; a signal and its
+ * alternatives ({@code alternativeOf}) weigh once, as the heaviest of them.
  */
 public final class RuleMatcher {
     /** Tasks named in a signal's evidence sentences; the rest are counted. */
@@ -60,8 +62,9 @@ public final class RuleMatcher {
         }
         Map<String, Boolean> groups = new HashMap<>();
         List<SignalHit> hits = new ArrayList<>();
-        int total = 0;
-        int matched = 0;
+        // a signal and its alternatives weigh once: the heaviest of them, and the heaviest that matched
+        Map<String, Integer> possible = new HashMap<>();
+        Map<String, Integer> scored = new HashMap<>();
         for (Signal s : rule.signals()) {
             SignalHit hit = evaluate(s, index);
             if (s.absent()) {
@@ -70,7 +73,7 @@ public final class RuleMatcher {
                 }
                 continue;
             }
-            total += s.weight();
+            possible.merge(s.weightGroup(), s.weight(), Math::max);
             if (s.oneOf() != null) {
                 groups.merge(s.oneOf(), hit != null, Boolean::logicalOr);
             }
@@ -80,9 +83,11 @@ public final class RuleMatcher {
                 }
                 continue;
             }
-            matched += s.weight();
+            scored.merge(s.weightGroup(), s.weight(), Math::max);
             hits.add(hit);
         }
+        int total = possible.values().stream().mapToInt(Integer::intValue).sum();
+        int matched = scored.values().stream().mapToInt(Integer::intValue).sum();
         if (hits.isEmpty() || groups.containsValue(false)) {
             return Optional.empty();
         }
@@ -93,6 +98,9 @@ public final class RuleMatcher {
             case OUT_OF_RANGE -> 0.5;
         };
         double confidence = Math.round(100.0 * matched / total * factor) / 100.0;
+        if (rule.maxConfidence() != null) {
+            confidence = Math.min(confidence, rule.maxConfidence());
+        }
 
         Map<Role, List<Task>> byRole = new EnumMap<>(Role.class);
         Set<Task> placed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -203,6 +211,26 @@ public final class RuleMatcher {
         if (s.goroutine() != null) {
             return goroutines(s, s.goroutine(), ev);
         }
+        if (s.text() != null) {
+            return reportText(s, s.text(), ev);
+        }
+        return null;
+    }
+
+    /** The first line of a report handed in that matches, quoted around the match; never for a live scan. */
+    private static SignalHit reportText(Signal s, Signal.TextTest test, Evidence ev) {
+        if (!ev.savedReport() || ev.live()) {
+            return null;
+        }
+        for (String line : ev.reportText()) {
+            Matcher m = test.pattern().matcher(line);
+            if (m.find()) {
+                int from = Math.max(0, m.start() - 50);
+                int to = Math.min(line.length(), m.end() + 50);
+                String quote = (from > 0 ? "..." : "") + line.substring(from, to) + (to < line.length() ? "..." : "");
+                return new SignalHit(s, List.of(), List.of("the report's text names \"" + m.group() + "\": " + quote));
+            }
+        }
         return null;
     }
 
@@ -280,7 +308,20 @@ public final class RuleMatcher {
         if (!t.anyFrame().isEmpty() && firstPresent(task, t.anyFrame()) == null) {
             return false;
         }
+        if (!t.anyModule().isEmpty() && moduleFrame(task, t.anyModule()) == null) {
+            return false;
+        }
         return t.noFrame().isEmpty() || firstPresent(task, t.noFrame()) == null;
+    }
+
+    /** The first frame (as {@link Frames#evidence} counts them) in one of these modules, or null. */
+    private static Frame moduleFrame(Task task, Set<String> modules) {
+        for (Frame f : Frames.evidence(task.frames())) {
+            if (!f.unreliable() && f.module() != null && modules.contains(f.module())) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private static String firstPresent(Task task, List<String> functions) {
@@ -307,6 +348,12 @@ public final class RuleMatcher {
             String f = firstPresent(task, t.anyFrame());
             if (f != null) {
                 shown.add(f);
+            }
+        }
+        if (!t.anyModule().isEmpty()) {
+            Frame f = moduleFrame(task, t.anyModule());
+            if (f != null) {
+                shown.add(f.function() + " [" + f.module() + "]");
             }
         }
         if (shown.isEmpty() && !task.frames().isEmpty()) {

@@ -30,15 +30,18 @@ final class RuleParser {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
     private static final Set<String> RULE_KEYS = Set.of("id", "title", "category", "severity", "kernel", "signals",
-            "explanation", "fix", "remediation", "supersedes", "exposure", "actions", "needsDuration");
+            "explanation", "fix", "remediation", "supersedes", "exposure", "actions", "needsDuration",
+            "fallback", "maxConfidence");
     private static final Set<String> EXPOSURE_KEYS = Set.of("ranges", "stillReported", "note", "factors");
     private static final Set<String> FACTOR_KEYS = Set.of("fact", "atLeast", "says");
     private static final Set<String> KERNEL_KEYS = Set.of("ranges", "required");
     private static final Set<String> FIX_KEYS = Set.of("kernels", "commits", "links", "note");
     private static final Set<String> SIGNAL_KEYS = Set.of("id", "role", "required", "oneOf", "absent", "weight",
-            "frames", "anyFrame", "noFrame", "states", "comm", "kernelThread", "killPending", "journalHandle",
-            "blockedAtLeast", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine");
-    private static final Set<String> TASK_KEYS = Set.of("frames", "anyFrame", "noFrame", "states", "comm",
+            "alternativeOf",
+            "frames", "anyFrame", "noFrame", "anyModule", "states", "comm", "kernelThread", "killPending",
+            "journalHandle", "blockedAtLeast", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine",
+            "text");
+    private static final Set<String> TASK_KEYS = Set.of("frames", "anyFrame", "noFrame", "anyModule", "states", "comm",
             "kernelThread", "killPending", "journalHandle", "blockedAtLeast");
     private static final Set<String> EVENT_KEYS = Set.of("events", "message", "atLeast", "sameKey");
 
@@ -110,6 +113,15 @@ final class RuleParser {
             if (!ids.add(sig.id())) {
                 throw new IllegalArgumentException("signal id '" + sig.id() + "' used twice");
             }
+            if (sig.alternativeOf() != null) {
+                Signal of = signals.stream().filter(o -> o.id().equals(sig.alternativeOf())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("signal '" + sig.id() + "': alternativeOf '"
+                                + sig.alternativeOf() + "' is not an earlier signal of this rule"));
+                if (of.absent() || of.alternativeOf() != null) {
+                    throw new IllegalArgumentException("signal '" + sig.id() + "': alternativeOf must name a signal"
+                            + " that is neither absent nor itself an alternative");
+                }
+            }
             signals.add(sig);
         }
         boolean anchored = signals.stream().anyMatch(s -> !s.absent() && (s.required() || s.oneOf() != null));
@@ -131,7 +143,19 @@ final class RuleParser {
         String explanation = n.has("explanation") ? text(n, "explanation").trim() : "";
         return new Rule(id, title.trim(), category, severity, ranges, kernelRequired, signals, explanation, fix,
                 stringList(n, "remediation"), stringList(n, "supersedes"), source, exposure(n.get("exposure")),
-                actions(n), n.has("needsDuration") && n.get("needsDuration").asBoolean(false));
+                actions(n), n.has("needsDuration") && n.get("needsDuration").asBoolean(false), bool(n, "fallback", false),
+                maxConfidence(n));
+    }
+
+    private static Double maxConfidence(JsonNode n) {
+        if (!n.has("maxConfidence")) {
+            return null;
+        }
+        double v = n.get("maxConfidence").asDouble(-1);
+        if (!n.get("maxConfidence").isNumber() || v <= 0 || v > 1) {
+            throw new IllegalArgumentException("maxConfidence must be a number above 0 and at most 1");
+        }
+        return v;
     }
 
     /** Remedies `hangdoctor fix` may take for this problem, by id; unknown ids are an error, not a silent no-op. */
@@ -204,8 +228,10 @@ final class RuleParser {
         boolean required = bool(s, "required", false);
         String oneOf = s.has("oneOf") ? text(s, "oneOf") : null;
         boolean absent = bool(s, "absent", false);
-        if (absent && (required || oneOf != null)) {
-            throw new IllegalArgumentException(what + ": 'absent' cannot be combined with 'required' or 'oneOf'");
+        String alternativeOf = s.has("alternativeOf") ? text(s, "alternativeOf") : null;
+        if (absent && (required || oneOf != null || alternativeOf != null)) {
+            throw new IllegalArgumentException(what + ": 'absent' cannot be combined with 'required', 'oneOf' or"
+                    + " 'alternativeOf'");
         }
         int weight = s.has("weight") ? s.get("weight").asInt(-1) : 1;
         if (weight < 1 || weight > 100) {
@@ -254,13 +280,19 @@ final class RuleParser {
             goroutine = new Signal.GoroutineTest(m.has("waitMinutesAtLeast") ? m.get("waitMinutesAtLeast").asLong() : null,
                     m.has("function") ? regex(text(m, "function"), what) : null);
         }
+        Signal.TextTest words = null;
+        if (s.has("text")) {
+            kinds++;
+            words = new Signal.TextTest(regex(text(s, "text"), what));
+        }
         if (kinds == 0) {
-            throw new IllegalArgumentException(what + " tests nothing: give frames/comm/..., events, memcg, fuse, uffd or goroutine");
+            throw new IllegalArgumentException(what + " tests nothing: give frames/comm/..., events, memcg, fuse, uffd, goroutine or text");
         }
         if (kinds > 1) {
             throw new IllegalArgumentException(what + " mixes task, event and live-object tests: split it into several signals");
         }
-        return new Signal(id, role, required, oneOf, absent, weight, task, event, memcg, fuse, uffd, goroutine);
+        return new Signal(id, role, required, oneOf, absent, weight, task, event, memcg, fuse, uffd, goroutine,
+                alternativeOf, words);
     }
 
     private static Signal.TaskTest taskTest(JsonNode s, String what) {
@@ -277,7 +309,7 @@ final class RuleParser {
         }
         Long blocked = s.has("blockedAtLeast") ? s.get("blockedAtLeast").asLong() : null;
         return new Signal.TaskTest(names(s, "frames", what), names(s, "anyFrame", what), names(s, "noFrame", what),
-                states, s.has("comm") ? regex(text(s, "comm"), what) : null, optBool(s, "kernelThread"),
+                Set.copyOf(names(s, "anyModule", what)), states, s.has("comm") ? regex(text(s, "comm"), what) : null, optBool(s, "kernelThread"),
                 optBool(s, "killPending"), optBool(s, "journalHandle"), blocked);
     }
 

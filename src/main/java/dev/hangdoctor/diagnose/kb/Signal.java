@@ -8,10 +8,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One thing a rule looks for: tasks with a stack shape, kernel log events, or live host objects (memory cgroups,
- * FUSE connections, userfaultfds, goroutines). Exactly one of the test records is set. {@code oneOf} names a
+ * One thing a rule looks for: tasks with a stack shape, kernel log events, live host objects (memory cgroups,
+ * FUSE connections, userfaultfds, goroutines), or the words of a report handed in. Exactly one of the test
+ * records is set. {@code oneOf} names a
  * group of which at least one signal must match; {@code absent} turns the signal into an exclusion: the rule
- * matches only when nothing fits it.
+ * matches only when nothing fits it. {@code alternativeOf} names an earlier signal this one is another form of
+ * (the same evidence seen in another shape of stack): the two count once toward confidence.
  */
 public record Signal(
         String id,
@@ -25,13 +27,31 @@ public record Signal(
         MemcgTest memcg,
         FuseTest fuse,
         UffdTest uffd,
-        GoroutineTest goroutine) {
+        GoroutineTest goroutine,
+        String alternativeOf,
+        TextTest text) {
 
-    /** Tests on one task; null fields are not tested. {@code frames} are in order, innermost first, gaps allowed. */
+    /** A signal of the shape rules had before text tests. */
+    public Signal(String id, Role role, boolean required, String oneOf, boolean absent, int weight, TaskTest task,
+                  EventTest event, MemcgTest memcg, FuseTest fuse, UffdTest uffd, GoroutineTest goroutine,
+                  String alternativeOf) {
+        this(id, role, required, oneOf, absent, weight, task, event, memcg, fuse, uffd, goroutine, alternativeOf, null);
+    }
+
+    /** The signal whose weight this one shares: its own id, or the one it is an alternative of. */
+    public String weightGroup() {
+        return alternativeOf == null ? id : alternativeOf;
+    }
+
+    /**
+     * Tests on one task; null fields are not tested. {@code frames} are in order, innermost first, gaps allowed;
+     * {@code anyModule}: a frame in one of these kernel modules ("dm_mod", as the trace prints it in brackets).
+     */
     public record TaskTest(
             List<String> frames,
             List<String> anyFrame,
             List<String> noFrame,
+            Set<String> anyModule,
             Set<TaskState> states,
             Pattern comm,
             Boolean kernelThread,
@@ -42,6 +62,7 @@ public record Signal(
             frames = frames == null ? List.of() : List.copyOf(frames);
             anyFrame = anyFrame == null ? List.of() : List.copyOf(anyFrame);
             noFrame = noFrame == null ? List.of() : List.copyOf(noFrame);
+            anyModule = anyModule == null ? Set.of() : Set.copyOf(anyModule);
             states = states == null ? Set.of() : Set.copyOf(states);
         }
     }
@@ -67,5 +88,12 @@ public record Signal(
 
     /** A goroutine waiting this long, optionally with a function matching. */
     public record GoroutineTest(Long waitMinutesAtLeast, Pattern function) {
+    }
+
+    /**
+     * A line of a report handed in ({@code analyze}) that no parser took, matching: the user's own words around the
+     * paste, or a daemon's debug output. Never true for a live scan.
+     */
+    public record TextTest(Pattern pattern) {
     }
 }

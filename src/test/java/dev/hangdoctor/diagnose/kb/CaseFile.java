@@ -56,7 +56,7 @@ final class CaseFile {
                     // "sameAs: <case name>": the same tasks and events under other conditions (kernel, ...)
                     JsonNode base = byName.get(c.get("sameAs").asText());
                     com.fasterxml.jackson.databind.node.ObjectNode o = ((com.fasterxml.jackson.databind.node.ObjectNode) c);
-                    for (String k : List.of("tasks", "events", "memcgs", "fuse", "uffds", "goroutines")) {
+                    for (String k : List.of("tasks", "events", "memcgs", "fuse", "uffds", "goroutines", "text")) {
                         if (!o.has(k) && base.has(k)) {
                             o.set(k, base.get(k));
                         }
@@ -110,6 +110,11 @@ final class CaseFile {
         }
         for (JsonNode u : c.path("uffds")) {
             ev.addUffd(new UffdHandle(u.get("pid").asInt(), u.get("fd").asInt(), u.get("pending").asLong(), null, null));
+        }
+        // the words of a report handed in: the case is then one (analyze), not a live scan
+        for (JsonNode l : c.path("text")) {
+            ev.addReportText(l.asText());
+            ev.savedReport(true);
         }
         for (JsonNode g : c.path("goroutines")) {
             List<String> fns = new ArrayList<>();

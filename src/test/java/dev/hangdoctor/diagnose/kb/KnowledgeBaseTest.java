@@ -74,6 +74,44 @@ class KnowledgeBaseTest {
     }
 
     @Test
+    void reportWordsRulesSayHowMuchTheyMayClaim() {
+        Rule r = parse("""
+                id: t
+                title: t
+                category: fuse
+                fallback: true
+                maxConfidence: 0.35
+                signals:
+                  - id: named
+                    required: true
+                    text: '\\bsshfs\\b'
+                """);
+        assertThat(r.fallback()).isTrue();
+        assertThat(r.maxConfidence()).isEqualTo(0.35);
+        assertThat(r.signals().get(0).text().pattern().matcher("my sshfs mount hangs").find()).isTrue();
+        assertThatThrownBy(() -> parse("""
+                id: t
+                title: t
+                category: fuse
+                maxConfidence: 1.5
+                signals:
+                  - id: named
+                    required: true
+                    text: sshfs
+                """)).hasMessageContaining("maxConfidence must be a number above 0 and at most 1");
+        assertThatThrownBy(() -> parse("""
+                id: t
+                title: t
+                category: fuse
+                signals:
+                  - id: named
+                    required: true
+                    text: sshfs
+                    events: [HUNG_TASK]
+                """)).hasMessageContaining("mixes task, event and live-object tests");
+    }
+
+    @Test
     void strictAboutTyposAndMeaninglessSignals() {
         assertThatThrownBy(() -> parse("""
                 id: t
@@ -130,6 +168,32 @@ class KnowledgeBaseTest {
                     states: [Q]
                     frames: [a]
                 """)).hasMessageContaining("unknown task state 'Q'");
+        assertThatThrownBy(() -> parse("""
+                id: t
+                title: t
+                category: fuse
+                signals:
+                  - id: x
+                    oneOf: g
+                    alternativeOf: y
+                    frames: [a]
+                  - id: y
+                    oneOf: g
+                    frames: [b]
+                """)).hasMessageContaining("alternativeOf 'y' is not an earlier signal of this rule");
+        assertThatThrownBy(() -> parse("""
+                id: t
+                title: t
+                category: fuse
+                signals:
+                  - id: x
+                    required: true
+                    frames: [a]
+                  - id: y
+                    absent: true
+                    alternativeOf: x
+                    frames: [b]
+                """)).hasMessageContaining("'absent' cannot be combined");
     }
 
     @Test

@@ -1,5 +1,9 @@
-package dev.hangdoctor.diagnose.audit;
+package dev.hangdoctor.report;
 
+import dev.hangdoctor.diagnose.audit.AuditResult;
+import dev.hangdoctor.diagnose.audit.ExposureVerdict;
+import dev.hangdoctor.diagnose.audit.HostExposure;
+import dev.hangdoctor.diagnose.audit.RiskySetting;
 import dev.hangdoctor.diagnose.Finding;
 
 /** The terminal view of an audit: the kernel, each exposure, each risky setting, and a closing verdict line. */

@@ -1,5 +1,8 @@
-package dev.hangdoctor.diagnose.audit;
+package dev.hangdoctor.report;
 
+import dev.hangdoctor.diagnose.audit.AuditResult;
+import dev.hangdoctor.diagnose.audit.HostExposure;
+import dev.hangdoctor.diagnose.audit.RiskySetting;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;

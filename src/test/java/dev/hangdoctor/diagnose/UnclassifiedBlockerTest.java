@@ -1,0 +1,93 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.parse.EvidenceReader;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * No rule knows the hang and no wait leads from one task to another: a lock waiter waits for somebody, so the one
+ * stuck task that waits on no lock is who the others wait for.
+ */
+class UnclassifiedBlockerTest {
+
+    private static Finding first(String report) throws Exception {
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8)), "t");
+        e.savedReport(true);
+        Diagnosis d = new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e);
+        assertThat(d.findings()).isNotEmpty();
+        return d.findings().get(0);
+    }
+
+    @Test
+    void theTaskStuckOutsideALockHoldsWhatTheLockWaiterWantsFor() throws Exception {
+        // lore.kernel.org/r/YN6rBKIHmLhEo36w@google.com (zram: sysfs store vs module removal)
+        Finding f = first("""
+                INFO: task bash:888 blocked for more than 120 seconds.
+                task:bash            state:D stack:    0 pid:  888 ppid: 887 flags:<etc>
+                Call Trace:
+                 __schedule+0x2e4/0x900
+                 schedule+0x46/0xb0
+                 schedule_preempt_disabled+0xa/0x10
+                 __mutex_lock.constprop.0+0x2c3/0x490
+                 ? _kstrtoull+0x35/0xd0
+                 reset_store+0x6c/0x160 [zram]
+                 kernfs_fop_write_iter+0x124/0x1b0
+                 new_sync_write+0x11c/0x1b0
+                 vfs_write+0x1c2/0x260
+                INFO: task modprobe:1104 can't die for more than 120 seconds.
+                task:modprobe        state:D stack:    0 pid: 1104 ppid: 916 flags:<etc>
+                Call Trace:
+                 __schedule+0x2e4/0x900
+                 schedule+0x46/0xb0
+                 __kernfs_remove.part.0+0x228/0x2b0
+                 ? finish_wait+0x80/0x80
+                 kernfs_remove_by_name_ns+0x50/0x90
+                 remove_files+0x2b/0x60
+                 sysfs_remove_group+0x38/0x80
+                 device_del+0x183/0x3e0
+                 del_gendisk+0x27a/0x2d0
+                 zram_remove+0x8a/0xb0 [zram]
+                """);
+        assertThat(f.signature()).isEqualTo(Diagnoser.UNCLASSIFIED);
+        assertThat(f.rootCause().pid()).isEqualTo(1104);
+        assertThat(f.victims()).extracting(TaskRef::pid).contains(888);
+    }
+
+    @Test
+    void aLoneStuckDriverThreadIsTheBlocker() throws Exception {
+        // lore.kernel.org/r/d8b21ff4-422b-28ee-fc49-f8d9612ebccf@linux.vnet.ibm.com (crash foreach UN bt)
+        Finding f = first("""
+                crash> foreach UN bt
+                PID: 213    TASK: c000000004ba9f80  CPU: 9   COMMAND: "eehd"
+                  #0 [c000000004c277e0] __schedule at c000000000c756a8
+                  #1 [c000000004c278b0] schedule at c000000000c75d80
+                  #2 [c000000004c278e0] schedule_timeout at c000000000c7bc8c
+                  #3 [c000000004c279c0] msleep at c000000000212bec
+                  #4 [c000000004c279f0] napi_disable at c000000000a0b2e8
+                  #5 [c000000004c27a30] bnx2x_netif_stop at c0080000015cbbf4 [bnx2x]
+                  #6 [c000000004c27a60] bnx2x_io_slot_reset at c00800000159555c [bnx2x]
+                  #7 [c000000004c27b20] eeh_report_reset at c00000000004ca3c
+                """);
+        assertThat(f.rootCause().pid()).isEqualTo(213);
+    }
+
+    @Test
+    void aStackOfSchedulerFramesOnlyNamesNobody() throws Exception {
+        // github.com/keybase/client issue 13370: the freezer's dump was cut after schedule
+        Finding f = first("""
+                Freezing of tasks failed after 20.009 seconds (1 tasks refusing to freeze, wq_busy=0):
+                ksysguardd      D    0  6678   5122 0x00000004
+                Call Trace:
+                 __schedule+0x291/0x8a0
+                 schedule+0x2c/0x80
+                """);
+        assertThat(f.rootCause()).isNull();
+    }
+}
