@@ -2,7 +2,7 @@
 # Writes a large kernel log made of real fragments: this project's machine's own boot dmesg as background noise,
 # with the seed investigations' hang reports (examples/) and the parser fixtures' real reports mixed in, about one
 # hang report per 2 000 lines. Usage: bench/gen-log.sh SIZE_MB OUT [SHAPE]; SHAPE "short": one-line messages only
-# (the boot log's lines under 60 characters, about 50 bytes a line) with a hang report every ~300 lines.
+# (the boot log's lines under 60 characters) with a hung-task report every ~250 lines.
 set -euo pipefail
 size_mb=${1:?size in MB}
 out=${2:?output file}
@@ -20,9 +20,10 @@ done
 if [ "$shape" = short ]; then
   short=$(mktemp)
   awk 'length($0) < 60' "$here/fragments/noise-dmesg.txt" > "$short"
-  for f in "${hang_files[@]}"; do
+  # hung-task reports alone (the boot logs' fragments would also put a reboot every few hundred lines)
+  for f in "$top"/src/test/resources/traces/*hung*.txt; do
     for _ in 1 2; do cat "$short" >> "$chunk"; done
-    grep -v '^#' "$f" | grep -m 40 . >> "$chunk"
+    grep -v '^#' "$f" >> "$chunk"
   done
   rm -f "$short"
 else
