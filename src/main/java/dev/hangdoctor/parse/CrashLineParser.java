@@ -71,10 +71,15 @@ final class CrashLineParser {
         int[] starts = new int[9];
         int i = 0;
         int field = 0;
+        boolean commCut = false;
         while (field < 9) {
             i = FrameLineParser.skipSpaces(s, i);
             if (i >= s.length()) {
-                return null;
+                if (field < 8) {
+                    return null;
+                }
+                commCut = true; // a console or mailer wrapped the comm onto the next line
+                break;
             }
             starts[field++] = i;
             if (field == 9) {
@@ -109,15 +114,22 @@ final class CrashLineParser {
         Integer rss = TaskLineParser.parseIntOrNull(f[7]);
         if (vsz != null && rss != null) {
             task.rssKb(rss.longValue());
-            String comm = s.substring(starts[8]).strip();
-            if (comm.length() > 2 && comm.charAt(0) == '[' && comm.charAt(comm.length() - 1) == ']') {
-                // crash brackets kernel threads
-                comm = comm.substring(1, comm.length() - 1);
-                task.note("kernel thread (crash ps)");
+            if (!commCut) {
+                psComm(task, s.substring(starts[8]).strip());
             }
-            task.comm(comm);
+        } else if (commCut) {
+            return null;
         }
         return task;
+    }
+
+    /** A {@code ps} row's COMM column; crash brackets kernel threads' names. */
+    static void psComm(Task task, String comm) {
+        if (comm.length() > 2 && comm.charAt(0) == '[' && comm.charAt(comm.length() - 1) == ']') {
+            comm = comm.substring(1, comm.length() - 1);
+            task.note("kernel thread (crash ps)");
+        }
+        task.comm(comm);
     }
 
     /** The {@code ps} column header line. */
@@ -263,5 +275,58 @@ final class CrashLineParser {
             }
         }
         return digit;
+    }
+    /**
+     * `bt -l` prints a frame's source under it as "    /path/file.c: LINE" (get_line_number); a mailer may cut that
+     * line inside its path. True for such a first part: one path word from the root, with no ": LINE" yet.
+     */
+    static boolean isSourcePathCut(String t) {
+        if (t.length() < 2 || t.charAt(0) != '/' || t.indexOf(' ') >= 0 || t.indexOf(": ") >= 0) {
+            return false;
+        }
+        for (int k = 1; k < t.length(); k++) {
+            if (!isPathChar(t.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The rest of a cut `bt -l` source line: "transaction.c: 1234", ": 1234" or the bare "1234". */
+    static boolean isSourceLineRest(String t) {
+        int colon = t.lastIndexOf(": ");
+        int digits = colon < 0 ? 0 : colon + 2;
+        for (int k = 0; k < (colon < 0 ? 0 : colon); k++) {
+            if (!isPathChar(t.charAt(k))) {
+                return false;
+            }
+        }
+        if (digits >= t.length()) {
+            return false;
+        }
+        for (int k = digits; k < t.length(); k++) {
+            if (!FrameLineParser.isDigit(t.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A line of carets (a reader's mark under the frame that matters), never the tool's output. */
+    static boolean isUnderline(String t) {
+        int carets = 0;
+        for (int k = 0; k < t.length(); k++) {
+            char c = t.charAt(k);
+            if (c == '^') {
+                carets++;
+            } else if (c != ' ' && c != '~') {
+                return false;
+            }
+        }
+        return carets >= 3;
+    }
+
+    private static boolean isPathChar(char c) {
+        return FrameLineParser.isSymbolChar(c) || c == '/' || c == '.' || c == '-' || c == '+';
     }
 }

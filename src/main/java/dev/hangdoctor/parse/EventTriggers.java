@@ -18,7 +18,18 @@ final class EventTriggers {
         "INFO: task ", "INFO: rcu_", "BUG: soft lockup", "Call Trace:", "Call trace:", "Kernel panic - not syncing: ",
     };
 
+    /** The longest opener: a line at least this long is no opener cut short. */
+    private static final int LONGEST = longest();
+
     private EventTriggers() {
+    }
+
+    private static int longest() {
+        int n = 0;
+        for (String o : OPENERS) {
+            n = Math.max(n, o.length());
+        }
+        return n;
     }
 
     /** True when {@code s[from, end)} starts with one of the openers. */
@@ -36,6 +47,9 @@ final class EventTriggers {
      * or a console wrapped the message inside its first words, and the next line may hold the rest.
      */
     static boolean cutOpener(String s, int from, int end) {
+        if (end - from > LONGEST + 8) {
+            return false; // most lines: too long to be an opener cut short, even with trailing spaces
+        }
         while (end > from && s.charAt(end - 1) == ' ') {
             end--;
         }
@@ -43,8 +57,9 @@ final class EventTriggers {
         if (n < 8) {
             return false;
         }
+        char first = s.charAt(from);
         for (String o : OPENERS) {
-            if (n < o.length() && o.regionMatches(0, s, from, n)) {
+            if (n < o.length() && o.charAt(0) == first && o.regionMatches(0, s, from, n)) {
                 return true;
             }
         }

@@ -14,7 +14,8 @@ public final class EvidenceReader {
     /** The formats {@link #read} understands, for error messages. */
     public static final String UNDERSTOOD = "kernel logs (dmesg, dmesg -T, syslog, journalctl -k, /dev/kmsg, "
             + "vmcore-dmesg), hung-task/lockup/RCU/OOM reports, sysrq-t/w dumps, crash bt/ps/task output, "
-            + "/proc stack text or a /proc-shaped directory, Go goroutine dumps";
+            + "/proc stack text or a /proc-shaped directory, perf report -g call graphs, tab-separated stack tables, "
+            + "Go goroutine dumps";
 
     private EvidenceReader() {
     }
@@ -32,9 +33,10 @@ public final class EvidenceReader {
     static Evidence read(InputStream in, String source, boolean skipNoise) throws IOException {
         Evidence evidence = new Evidence();
         KernelEventSink kernel = new KernelEventSink(evidence, source);
-        TraceSink traces = new TraceSink(evidence, source);
+        SkippedLines skipped = new SkippedLines();
+        TraceSink traces = new TraceSink(evidence, source, skipped);
         GoroutineSink goroutines = new GoroutineSink(evidence, source);
-        LineDispatch dispatch = new LineDispatch(evidence, source, kernel, traces, goroutines);
+        LineDispatch dispatch = new LineDispatch(evidence, source, skipped, kernel, traces, goroutines);
         KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
         KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
         // a line is held back for a possible continuation only where the fast path below would not skip it, so
@@ -51,11 +53,17 @@ public final class EvidenceReader {
         BoundedLineReader reader = new BoundedLineReader(in);
         long lineNo = 0;
         String buffer = null;
+        String scanned = null;
         while (reader.next()) {
             lineNo++;
             if (reader.text() != buffer) {
                 buffer = reader.text();
-                pasted.scanBuffer(buffer);
+                if (buffer != scanned) {
+                    // a line spilled across two reads has a string of its own; the read buffer after it was
+                    // scanned already
+                    pasted.scanBuffer(buffer);
+                    scanned = reader.start() == 0 && reader.text().length() == reader.end() ? scanned : buffer;
+                }
             }
             // the sinks are called by their classes, not through the interface: this runs for every line
             if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && reader.ascii()) {

@@ -106,264 +106,92 @@ public final class KernelEventSink implements LineSink {
         return rcuStalls.idle();
     }
 
-    private final RawText.Needle oomInvoked = new RawText.Needle(" invoked oom-killer: ", '-');
-    private final RawText.Needle nfsServer = new RawText.Needle(": server ", 'v');
-    private final RawText.Needle ioError = new RawText.Needle(" error, dev ", ',');
-
-    /** The triggers of {@link #recognise} and {@link #lessCommon}, on the raw text; keep the three in step. */
-    @Override
-    public boolean mayStart(String s, int from, int end) {
-        if (end - from < 4) {
-            return false;
-        }
-        if (mayStartWith(s, from, end)) {
-            return true;
-        }
-        return oomInvoked.in(s, from, end) || nfsServer.in(s, from, end) || ioError.in(s, from, end)
-                || RawText.endsWith(s, from, end, ": rejecting I/O to offline device");
+    /** Reads one message a trigger let through; false leaves it to the next trigger. */
+    private interface Reader {
+        boolean read(LogLine line, String m);
     }
 
-    private static boolean mayStartWith(String s, int from, int end) {
-        switch (s.charAt(from)) {
-            case 'I':
-                return RawText.startsWith(s, from, end, "INFO: task ") || RawText.startsWith(s, from, end, "INFO: rcu")
-                        || RawText.startsWith(s, from, end, "I/O error, dev ");
-            case 'r':
-                return RawText.startsWith(s, from, end, "rcu: INFO: ");
-            case 'B':
-                return RawText.startsWith(s, from, end, "BUG: soft lockup")
-                        || RawText.startsWith(s, from, end, "Buffer I/O error on dev");
-            case 'N':
-                return RawText.startsWith(s, from, end, "NMI watchdog: ");
-            case 'w':
-                return RawText.startsWith(s, from, end, "watchdog: ");
-            case 'W':
-                return RawText.startsWith(s, from, end, "Watchdog detected hard LOCKUP")
-                        || RawText.startsWith(s, from, end, "Watchdog CPU:");
-            case 'M':
-                return RawText.startsWith(s, from, end, "Memory cgroup out of memory: ");
-            case 'O':
-                return RawText.startsWith(s, from, end, "Out of memory: ")
-                        || RawText.startsWith(s, from, end, OOM_NO_VICTIM);
-            case 'K':
-                return RawText.startsWith(s, from, end, "Killed process ")
-                        || RawText.startsWith(s, from, end, "Kernel panic - not syncing: ");
-            case 'o':
-                return RawText.startsWith(s, from, end, "oom-kill:");
-            case 'T':
-                return RawText.startsWith(s, from, end, "Task in ") || RawText.startsWith(s, from, end, "Tainted: ");
-            case 'm':
-                return RawText.startsWith(s, from, end, "memory: usage ")
-                        || RawText.startsWith(s, from, end, "memory+swap: usage ");
-            case 'k':
-                return RawText.startsWith(s, from, end, "kmem: usage ");
-            case 'S':
-                return RawText.startsWith(s, from, end, "SysRq : ");
-            case 's':
-                return RawText.startsWith(s, from, end, "sysrq: ") || RawText.startsWith(s, from, end, "swap: usage ");
-            case 'L':
-                return RawText.startsWith(s, from, end, "Linux version ");
-            case 'C':
-                return RawText.startsWith(s, from, end, "CPU: ");
-            case ' ':
-            case '\t': {
-                int i = from;
-                while (i < end && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
-                    i++;
-                }
-                return RawText.startsWith(s, i, end, "Tainted: ") || RawText.startsWith(s, i, end, "Not tainted ");
-            }
-            case ':':
-                return true;
-            case 'b':
-                return RawText.startsWith(s, from, end, "blk_update_request: ")
-                        || RawText.startsWith(s, from, end, "blk_print_req_error: ");
-            case 'e':
-                return RawText.startsWith(s, from, end, "end_request: ");
-            case 'p':
-                return RawText.startsWith(s, from, end, "print_req_error: ");
-            case 'c':
-                return RawText.startsWith(s, from, end, "call ");
-            case '"':
-                return RawText.startsWith(s, from, end, HUNG_TASK_NOTICE);
-            default:
-                return false;
-        }
+    /**
+     * Every message this sink reads, as (trigger, reader) rows: the noise pre-check ({@link #mayStart}) and the
+     * dispatch ({@link #recognise}) both read this one table. Most lines are turned away after the rows of their
+     * first character.
+     */
+    private final TriggerTable<Reader> triggers = new TriggerTable<Reader>(false)
+            .prefix("INFO: task ", this::hungTask)
+            .prefix("INFO: rcu", (line, m) -> rcuStalls.header(line, m, 6))
+            .prefix("I/O error, dev ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
+            .prefix("rcu: INFO: ", (line, m) -> rcuStalls.header(line, m, 11))
+            .prefix("BUG: soft lockup", this::softLockup)
+            .prefix("Buffer I/O error on dev", (line, m) -> KernelIoMessages.bufferIoError(out, line, m))
+            .prefix("NMI watchdog: ", (line, m) -> watchdog(line, m, 14))
+            .prefix("watchdog: ", (line, m) -> watchdog(line, m, 10))
+            .prefix("Watchdog detected hard LOCKUP", (line, m) -> watchdog(line, m, 0))
+            .prefix("Watchdog CPU:", (line, m) -> watchdog(line, m, 0))
+            .prefix("Memory cgroup out of memory: ", (line, m) -> oom.kill(line, m, 29, "memcg"))
+            .prefix("Out of memory: ", (line, m) -> oom.kill(line, m, 15, "global"))
+            .prefix(OOM_NO_VICTIM, (line, m) -> event(line, KernelEventKind.OOM_NO_VICTIM, null, null, null,
+                    Map.of()))
+            .prefix("Killed process ", (line, m) -> oom.killed(line, m, 0, null))
+            .prefix("Kernel panic - not syncing: ", this::panic)
+            .prefix("oom-kill:", (line, m) -> oom.context(line, m))
+            .prefix("Task in ", (line, m) -> oom.memcgTaskIn(line, m))
+            .prefix("Tainted: ", this::releaseAfterTaint)
+            .prefix("memory: usage ", (line, m) -> oom.memcgCounter(line, m, "memory", 14))
+            .prefix("memory+swap: usage ", (line, m) -> oom.memcgCounter(line, m, "memory+swap", 19))
+            .prefix("kmem: usage ", (line, m) -> oom.memcgCounter(line, m, "kmem", 12))
+            .prefix("swap: usage ", (line, m) -> oom.memcgCounter(line, m, "swap", 12))
+            .prefix("SysRq : ", (line, m) -> sysrq(line, m, 8))
+            .prefix("sysrq: ", (line, m) -> sysrq(line, m, 7))
+            .prefix("Linux version ", (line, m) -> kernelRelease(line, word(m, 14), null, null, null))
+            .prefix("CPU: ", this::dumpStackHeader)
+            // the hung-task report's second line, "      Tainted: G  OE  ...   3.10.0-1160.el7.x86_64 #1"
+            .row(" \t", KernelEventSink::indentedTaintLine, this::indentedTaint)
+            .row(":", (s, from, end, inPlace) -> true, (line, m) -> faultProbe(line, m, 1))
+            .prefix("blk_update_request: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 20))
+            .prefix("blk_print_req_error: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 21))
+            .prefix("end_request: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 13))
+            .prefix("print_req_error: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 17))
+            .prefix("call ", (line, m) -> m.indexOf(" tid=") > 0 && faultProbe(line, m, -1))
+            .prefix(HUNG_TASK_NOTICE, this::hungTaskNotice)
+            // lines that start with a name (comm, program, driver): found by a scan of the line
+            .contains(" invoked oom-killer: ", '-', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
+            .contains(": server ", 'v', this::nfsServer)
+            .contains(" error, dev ", ',', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
+            .endsWith(": rejecting I/O to offline device", (line, m) -> KernelIoMessages.offlineDevice(out, line, m));
+
+    /** The pre-check of {@link #recognise}, on the raw text: the same trigger table. */
+    @Override
+    public boolean mayStart(String s, int from, int end) {
+        return end - from >= 4 && triggers.mayStart(s, from, end);
     }
 
     private boolean recognise(LogLine line, String m) {
-        switch (m.charAt(0)) {
-            case 'I':
-                if (m.startsWith("INFO: task ")) {
-                    return hungTask(line, m);
-                }
-                if (m.startsWith("INFO: rcu")) {
-                    return rcuStalls.header(line, m, 6);
-                }
-                if (m.startsWith("I/O error, dev ")) {
-                    return KernelIoMessages.blockRequestError(out, line, m, 0);
-                }
-                break;
-            case 'r':
-                if (m.startsWith("rcu: INFO: ")) {
-                    return rcuStalls.header(line, m, 11);
-                }
-                break;
-            case 'B':
-                if (m.startsWith("BUG: soft lockup")) {
-                    return softLockup(line, m);
-                }
-                if (m.startsWith("Buffer I/O error on dev")) {
-                    return KernelIoMessages.bufferIoError(out, line, m);
-                }
-                break;
-            case 'N':
-                if (m.startsWith("NMI watchdog: ")) {
-                    return watchdog(line, m, 14);
-                }
-                break;
-            case 'w':
-                if (m.startsWith("watchdog: ")) {
-                    return watchdog(line, m, 10);
-                }
-                break;
-            case 'W':
-                if (m.startsWith("Watchdog detected hard LOCKUP") || m.startsWith("Watchdog CPU:")) {
-                    return watchdog(line, m, 0);
-                }
-                break;
-            case 'M':
-                if (m.startsWith("Memory cgroup out of memory: ")) {
-                    return oom.kill(line, m, 29, "memcg");
-                }
-                break;
-            case 'O':
-                if (m.startsWith("Out of memory: ")) {
-                    return oom.kill(line, m, 15, "global");
-                }
-                if (m.startsWith(OOM_NO_VICTIM)) {
-                    return event(line, KernelEventKind.OOM_NO_VICTIM, null, null, null, Map.of());
-                }
-                break;
-            case 'K':
-                if (m.startsWith("Killed process ")) {
-                    return oom.killed(line, m, 0, null);
-                }
-                if (m.startsWith("Kernel panic - not syncing: ")) {
-                    return panic(line, m);
-                }
-                break;
-            case 'o':
-                if (m.startsWith("oom-kill:")) {
-                    return oom.context(line, m);
-                }
-                break;
-            case 'T':
-                if (m.startsWith("Task in ")) {
-                    return oom.memcgTaskIn(line, m);
-                }
-                if (m.startsWith("Tainted: ")) {
-                    return releaseAfterTaint(line, m);
-                }
-                break;
-            case 'm':
-                if (m.startsWith("memory: usage ")) {
-                    return oom.memcgCounter(line, m, "memory", 14);
-                }
-                if (m.startsWith("memory+swap: usage ")) {
-                    return oom.memcgCounter(line, m, "memory+swap", 19);
-                }
-                break;
-            case 'k':
-                if (m.startsWith("kmem: usage ")) {
-                    return oom.memcgCounter(line, m, "kmem", 12);
-                }
-                break;
-            case 'S':
-                if (m.startsWith("SysRq : ")) {
-                    return sysrq(line, m, 8);
-                }
-                break;
-            case 's':
-                if (m.startsWith("sysrq: ")) {
-                    return sysrq(line, m, 7);
-                }
-                if (m.startsWith("swap: usage ")) {
-                    return oom.memcgCounter(line, m, "swap", 12);
-                }
-                break;
-            case 'L':
-                if (m.startsWith("Linux version ")) {
-                    return kernelRelease(line, word(m, 14), null, null, null);
-                }
-                break;
-            case 'C':
-                if (m.startsWith("CPU: ")) {
-                    return dumpStackHeader(line, m);
-                }
-                break;
-            case ' ':
-            case '\t':
-                return indentedTaint(line, m);
-            case ':':
-                return faultProbe(line, m, 1);
-            case 'b':
-                if (m.startsWith("blk_update_request: ")) {
-                    return KernelIoMessages.blockRequestError(out, line, m, 20);
-                }
-                if (m.startsWith("blk_print_req_error: ")) {
-                    return KernelIoMessages.blockRequestError(out, line, m, 21);
-                }
-                break;
-            case 'e':
-                if (m.startsWith("end_request: ")) {
-                    return KernelIoMessages.blockRequestError(out, line, m, 13);
-                }
-                break;
-            case 'p':
-                if (m.startsWith("print_req_error: ")) {
-                    return KernelIoMessages.blockRequestError(out, line, m, 17);
-                }
-                break;
-            case 'c':
-                if (m.startsWith("call ") && m.indexOf(" tid=") > 0) {
-                    return faultProbe(line, m, -1);
-                }
-                break;
-            case '"':
-                if (m.startsWith(HUNG_TASK_NOTICE)) {
-                    // printed only under a hung-task report: the report's own header line may have been cut off
-                    evidence.noteHungTaskNotice();
-                    return false; // noted, but not an event of its own
-
-                }
-                break;
-            default:
-                break;
-        }
-        return lessCommon(line, m);
-    }
-
-    /** Lines that start with a name (comm, program, driver): one or two scans of the line. */
-    private boolean lessCommon(LogLine line, String m) {
-        int invoked = m.indexOf(" invoked oom-killer: ");
-        if (invoked > 0) {
-            return oom.invoked(line, m, invoked);
-        }
-        int server = m.indexOf(": server ");
-        if (server > 0 && server < 24) {
-            return KernelIoMessages.nfs(out, line, m, server);
-        }
-        int err = m.indexOf(" error, dev ");
-        if (err > 0) {
-            return KernelIoMessages.blockRequestError(out, line, m, 0);
-        }
-        if (m.endsWith(": rejecting I/O to offline device")) {
-            return KernelIoMessages.offlineDevice(out, line, m);
+        for (int row = triggers.next(m, -1); row >= 0; row = triggers.next(m, row)) {
+            if (triggers.handler(row).read(line, m)) {
+                return true;
+            }
         }
         return false;
     }
 
+    private static boolean indentedTaintLine(String s, int from, int end, boolean inPlace) {
+        int i = from;
+        while (i < end && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+            i++;
+        }
+        return RawText.startsWith(s, i, end, "Tainted: ") || RawText.startsWith(s, i, end, "Not tainted ");
+    }
+
+    /** Printed only under a hung-task report: the report's own header line may have been cut off. */
+    private boolean hungTaskNotice(LogLine line, String m) {
+        evidence.noteHungTaskNotice();
+        return false; // noted, but not an event of its own
+    }
+
+    private boolean nfsServer(LogLine line, String m) {
+        int server = m.indexOf(": server ");
+        return server > 0 && server < 24 && KernelIoMessages.nfs(out, line, m, server);
+    }
     // ---- hung tasks: "INFO: task jbd2/md127-8:587 blocked for more than 120 seconds."
 
     private boolean hungTask(LogLine line, String m) {

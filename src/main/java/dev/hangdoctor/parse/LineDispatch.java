@@ -12,12 +12,12 @@ final class LineDispatch {
     private final LineSink[] sinks;
     private String lastPrefix = "none";
     private long recognised;
-    private long skipped;
-    private final java.util.List<String> skippedExamples = new java.util.ArrayList<>();
+    private final SkippedLines skipped;
 
-    LineDispatch(Evidence evidence, String source, LineSink... sinks) {
+    LineDispatch(Evidence evidence, String source, SkippedLines skipped, LineSink... sinks) {
         this.evidence = evidence;
         this.source = source;
+        this.skipped = skipped;
         this.sinks = sinks;
     }
 
@@ -60,19 +60,13 @@ final class LineDispatch {
             evidence.addReportText(line.message());
         }
         if (SkippedLines.looksLikeKernelOutput(line.message())) {
-            skipped++;
-            if (skippedExamples.size() < 3) {
-                skippedExamples.add(lineNo + ": " + SkippedLines.shorten(line.message().strip()));
-            }
+            skipped.add(lineNo, line.message());
         }
     }
 
     /** After the last line: says what looked like kernel output but was not understood, when others were. */
     void finish() {
-        if (skipped > 0 && recognised > 0) {
-            evidence.warn(source + ": " + skipped + " line(s) that look like kernel output were not understood,"
-                    + " e.g. line " + String.join("; line ", skippedExamples));
-        }
+        skipped.warn(evidence, source, recognised > 0 && !evidence.isEmpty());
     }
 
     private static void addFormat(Evidence evidence, String prefix) {

@@ -106,7 +106,11 @@ final class PastedText {
         line = unquote(line);
         int first = RawText.skipWhitespace(line, 0, line.length());
         if (line.startsWith("```", first) || line.startsWith("~~~", first)) {
-            line = "";
+            // a fence is no evidence, but a paste may start right after it on the same line ("```    49.87% ...");
+            // a word glued to the fence is its info string ("```text")
+            int after = first + 3;
+            line = after < line.length() && (line.charAt(after) == ' ' || line.charAt(after) == '\t')
+                    ? line.substring(after) : "";
         }
         line = dropOuterPrefix(line);
         KernelLogPrefix.locate(line, 0, line.length(), cut);

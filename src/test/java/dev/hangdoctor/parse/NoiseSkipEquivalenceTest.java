@@ -31,11 +31,23 @@ class NoiseSkipEquivalenceTest {
     private static final List<String> FIXTURE_DIRS = List.of("src/test/resources/logs", "src/test/resources/traces",
             "src/test/resources/proc/files", "examples");
 
+    /**
+     * The real reports of the accuracy corpus, each read alone. They are left out of the random mixes: a quoted-
+     * printable mail turns decoding on from the read buffer holding its first "=3D" on, so lines of other reports
+     * mixed before it read differently with other buffer sizes (a known limit of the normalising stage).
+     */
+    private static final String CORPUS = "src/test/resources/corpus/reports";
+
     static Stream<Path> evidenceFiles() throws IOException {
+        return Stream.concat(files(FIXTURE_DIRS), files(List.of(CORPUS)));
+    }
+
+    private static Stream<Path> files(List<String> dirs) throws IOException {
         List<Path> files = new ArrayList<>();
-        for (String d : FIXTURE_DIRS) {
+        for (String d : dirs) {
             try (Stream<Path> walk = Files.walk(Path.of(d))) {
                 walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("README.md"))
+                        .filter(p -> !p.getFileName().toString().endsWith(".meta"))
                         .sorted(Comparator.naturalOrder()).forEach(files::add);
             }
         }
@@ -61,7 +73,7 @@ class NoiseSkipEquivalenceTest {
     @Test
     void randomMixesOfEvidenceAndNoiseReadTheSame() throws IOException {
         List<String> evidence = new ArrayList<>();
-        for (Path p : (Iterable<Path>) evidenceFiles()::iterator) {
+        for (Path p : (Iterable<Path>) files(FIXTURE_DIRS)::iterator) {
             evidence.addAll(Arrays.asList(Files.readString(p, StandardCharsets.UTF_8).split("\n", -1)));
         }
         List<String> noise = Files.readAllLines(Path.of("bench/fragments/noise-dmesg.txt"), StandardCharsets.UTF_8);

@@ -385,4 +385,65 @@ class TraceSinkTest {
         }
         parse(sb.toString(), "t");
     }
+    @Test
+    void perfReportCallGraphGivesTheHeaviestChainInnermostFirst() throws Exception {
+        String text = TraceFixtures.load("perf-report-callgraph-pblk.txt");
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "p");
+        assertThat(e.formats()).contains("perf report callgraph");
+        List<Task> tasks = e.tasks().stream().filter(t -> "pblk-writer-t".equals(t.comm()))
+                .collect(Collectors.toList());
+        assertThat(tasks).hasSize(1);
+        // the 2.50% sibling lock_is_held_type is off the heaviest path; kthread is the caller-graph root
+        assertThat(functions(tasks.get(0))).containsExactly("_raw_spin_unlock_irq", "__sched_text_start",
+                "schedule", "io_schedule", "pblk_line_replace_data", "pblk_map_page_data", "pblk_map_rq",
+                "pblk_write_ts", "kthread");
+        Task fio = e.tasks().stream().filter(t -> "fio".equals(t.comm())).findFirst().orElseThrow();
+        assertThat(functions(fio)).startsWith("__generic_file_write_", "blkdev_write_iter", "aio_write")
+                .endsWith("entry_SYSCALL_64_fastpath");
+    }
+
+    @Test
+    void perfReportWithoutCallGraphMakesNoTask() {
+        Evidence e = parse("    49.87%     0.00%  pblk-writer-t  [kernel.kallsyms]   [k] kthread\n"
+                + "    48.29%     0.00%  fio            [kernel.kallsyms]   [k] entry_SYSCALL_64_fastpath\n", "p");
+        assertThat(e.tasks()).isEmpty();
+    }
+
+    @Test
+    void tabularStackRowsGroupByPid() throws Exception {
+        Evidence e = parseFixture("tabular-stacks-al2023.txt");
+        assertThat(e.formats()).contains("tabular stacks");
+        Task clock = e.taskOrNull(3830);
+        assertThat(clock.comm()).isEqualTo("monkey: clock");
+        assertThat(functions(clock)).startsWith("__schedule", "enqueue_hrtimer", "schedule", "do_nanosleep")
+                .endsWith("entry_SYSCALL_64_after_hwframe").hasSize(10);
+        assertThat(functions(e.taskOrNull(3831))).startsWith("__schedule", "schedule");
+        assertThat(e.taskOrNull(3827)).isNotNull();
+    }
+
+    @Test
+    void crashPsRowsWhoseCommWrappedKeepTheirNameAndAMarkDoesNotCutTheStack() throws Exception {
+        Evidence e = parseFixture("crash-ps-wrapped-comm-ppc64.txt");
+        assertThat(e.taskOrNull(215).comm()).isEqualTo("kworker/0:2");
+        assertThat(e.taskOrNull(32423).comm()).isEqualTo("kworker/26:3");
+        assertThat(e.taskOrNull(2196).comm()).isEqualTo("wickedd");
+        assertThat(e.tasks().stream().filter(t -> t.state() == TaskState.UNINTERRUPTIBLE).count()).isEqualTo(13);
+        Task eehd = e.taskOrNull(213);
+        assertThat(functions(eehd)).contains("napi_disable", "bnx2x_netif_stop", "eeh_handle_normal_event");
+        assertThat(e.tasks().stream().filter(t -> t.pid() < 0)).as("no stray anonymous stack").isEmpty();
+    }
+
+    @Test
+    void crashBtLSourceLineCutInsideItsPathStaysInTheStack() {
+        // bt -l prints "    %s\n" of get_line_number (path: line) under each frame; a mailer cut one at its path
+        Evidence e = parse("PID: 587    TASK: ffff8803f2a4d080  CPU: 3   COMMAND: \"jbd2/sda1-8\"\n"
+                + " #0 [ffff8803f2b0bc60] __schedule at ffffffff816a8f65\n"
+                + "    /usr/src/debug/kernel-3.10.0-693.el7/linux-3.10.0-693.el7.x86_64/\n"
+                + "kernel/sched/core.c: 3527\n"
+                + " #1 [ffff8803f2b0bcc8] schedule at ffffffff816a94e9\n"
+                + "    /usr/src/debug/kernel-3.10.0-693.el7/linux-3.10.0-693.el7.x86_64/kernel/sched/core.c: 3566\n"
+                + " #2 [ffff8803f2b0bcd8] jbd2_journal_commit_transaction at ffffffffc01c0d7c [jbd2]\n", "t");
+        assertThat(functions(e.taskOrNull(587))).containsExactly("__schedule", "schedule",
+                "jbd2_journal_commit_transaction");
+    }
 }

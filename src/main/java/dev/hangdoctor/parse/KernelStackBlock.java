@@ -1,0 +1,207 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.StackContext;
+import dev.hangdoctor.model.Task;
+
+/**
+ * The kernel's own stack dumps, every generation: a hung-task report, a sysrq-t/w task, a `CPU: ... PID: ...`
+ * dump_stack header, a bare `Call Trace:`, or frames with no header at all. Frames and the lines a dump interleaves
+ * with them (registers, `<IRQ>` markers, raw stack words) extend the block; anything else ends it, so frames never
+ * drift onto the wrong task.
+ */
+final class KernelStackBlock extends BlockParser {
+    /** Lines a header may be separated from its stack by (`Tainted:`, registers, `Workqueue:`, stack words). */
+    private static final int HEADER_SLACK = 64;
+    /** A stack without any header is kept from this many frames on. */
+    private static final int MIN_BARE_FRAMES = 3;
+
+    private TraceBlock block;
+    /** Past `Call Trace:` or the first frame. */
+    private boolean inFrames;
+    private int slack;
+    /** The block began at a frame with no header. */
+    private boolean bare;
+    private StackContext context = StackContext.TASK;
+    /** A bare block's first lines, given back as skipped when too few frames follow. */
+    private final long[] bareLineNos = new long[MIN_BARE_FRAMES - 1];
+    private final String[] bareLines = new String[MIN_BARE_FRAMES - 1];
+    private int bareHeld;
+
+    KernelStackBlock(TraceTasks out) {
+        super(out);
+    }
+
+    /** A task header opened the block; {@code format} names the dump (null: the header alone does not tell). */
+    KernelStackBlock open(Task task, String format, long lineNo) {
+        reset();
+        block = new TraceBlock(task.source(out.at(lineNo)), false, format);
+        inFrames = false;
+        bare = false;
+        slack = HEADER_SLACK;
+        context = StackContext.TASK;
+        return this;
+    }
+
+    /** A hung-task `INFO:` header: the task line that follows describes the same pid. */
+    KernelStackBlock openHungHeader(Task task, long lineNo) {
+        open(task, "hung-task report", lineNo);
+        block.fromHungHeader = true;
+        return this;
+    }
+
+    /** `Call Trace:` with no task header before it. */
+    KernelStackBlock openCallTrace(long lineNo) {
+        open(new Task(0), null, lineNo);
+        inFrames = true;
+        return this;
+    }
+
+    /** A frame with no header before it (kept only when {@link #MIN_BARE_FRAMES} frames follow one another). */
+    KernelStackBlock openBare(Frame first, String t, long lineNo) {
+        openCallTrace(lineNo);
+        bare = true;
+        bareHeld = 0;
+        holdBareLine(t, lineNo);
+        block.addFrame(first, context);
+        return this;
+    }
+
+    @Override
+    boolean extend(String t, String raw, long lineNo) {
+        if (continueKernel(t) || mergeTaskLine(t)) {
+            if (bare) {
+                holdBareLine(t, lineNo);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void holdBareLine(String t, long lineNo) {
+        if (bareHeld < bareLines.length) {
+            bareLineNos[bareHeld] = lineNo;
+            bareLines[bareHeld++] = t;
+        }
+    }
+
+    @Override
+    void close() {
+        TraceBlock b = block;
+        block = null;
+        if (b == null) {
+            return;
+        }
+        if (bare) {
+            if (b.frameCount() < MIN_BARE_FRAMES) {
+                for (int k = 0; k < bareHeld; k++) {
+                    if (SkippedLines.looksLikeKernelOutput(bareLines[k])) {
+                        out.skipped.add(bareLineNos[k], bareLines[k]);
+                    }
+                }
+                return;
+            }
+            out.format("bare stack");
+        }
+        out.add(b, false, null);
+    }
+
+    private boolean continueKernel(String t) {
+        char c = t.charAt(0);
+        if (c == '<') {
+            return kernelMarker(t);
+        }
+        if (c != '#') {
+            Frame f = FrameLineParser.parse(t);
+            if (f != null) {
+                inFrames = true;
+                block.addFrame(f, context);
+                return true;
+            }
+        }
+        if (isCallTrace(t)) {
+            inFrames = true;
+            return true;
+        }
+        if (TraceNoise.isInterleaved(t)) {
+            return true;
+        }
+        return !inFrames && slack-- > 0 && TraceNoise.isHeaderNoise(t);
+    }
+
+    /**
+     * `<IRQ>`, `</IRQ>`, `<NMI>`, `<SOFTIRQ>`, `<#DF>`, `<TASK>`, `</TASK>` (4.x+, own line) and 3.10's
+     * ` <IRQ>  [<addr>] frame`, ` <EOI>  [<addr>] frame`, ` <<EOE>>  [<addr>] frame` (marker and frame on one line).
+     */
+    private boolean kernelMarker(String t) {
+        boolean closing;
+        String name;
+        int end;
+        if (t.startsWith("<<EOE>>")) {
+            closing = true;
+            name = "EOE";
+            end = 7;
+        } else {
+            int gt = t.indexOf('>');
+            if (gt < 2 || gt > 24) {
+                return false;
+            }
+            String inner = t.substring(1, gt);
+            closing = inner.startsWith("/");
+            name = closing ? inner.substring(1) : inner;
+            end = gt + 1;
+            for (int k = 0; k < name.length(); k++) {
+                char ch = name.charAt(k);
+                if (!(Character.isUpperCase(ch) || Character.isDigit(ch) || ch == '#' || ch == '_')) {
+                    return false;
+                }
+            }
+        }
+        if (closing || name.equals("EOI") || name.equals("EOE") || name.equals("TASK")) {
+            context = StackContext.TASK;
+        } else if (name.equals("IRQ")) {
+            context = StackContext.IRQ;
+        } else if (name.equals("SOFTIRQ")) {
+            context = StackContext.SOFTIRQ;
+        } else if (name.equals("NMI")) {
+            context = StackContext.NMI;
+        } else {
+            context = StackContext.EXCEPTION;
+        }
+        inFrames = true;
+        String rest = t.substring(end).strip();
+        if (!rest.isEmpty()) {
+            Frame f = FrameLineParser.parse(rest);
+            if (f != null) {
+                block.addFrame(f, context);
+            }
+        }
+        if (closing && name.equals("TASK")) {
+            // 5.x+ closes the task's stack explicitly: nothing after it belongs to this task
+            markDone();
+        }
+        return true;
+    }
+
+    /** A hung-task header is followed by the same task's own task line: fold it in rather than start anew. */
+    private boolean mergeTaskLine(String t) {
+        if (!block.fromHungHeader || inFrames) {
+            return false;
+        }
+        Task line = t.startsWith("task:") ? TaskLineParser.parseNew(t) : TaskLineParser.parseOld(t);
+        if (line == null || line.pid() != block.task.pid()) {
+            return false;
+        }
+        Task into = block.task;
+        into.comm(line.comm()).state(line.state());
+        if (line.ppid() != null) into.ppid(line.ppid());
+        if (line.tgid() != null) into.tgid(line.tgid());
+        if (line.flags() != null) into.flags(line.flags());
+        block.fromHungHeader = false;
+        return true;
+    }
+
+    static boolean isCallTrace(String t) {
+        return t.startsWith("Call Trace:") || t.startsWith("Call trace:") || t.startsWith("Backtrace:");
+    }
+}

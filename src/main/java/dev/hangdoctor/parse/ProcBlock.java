@@ -1,0 +1,193 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.StackContext;
+import dev.hangdoctor.model.Task;
+
+/**
+ * Pasted /proc text: `/proc/PID/stack` (under a `cat` of it, or each line prefixed with its path as `grep -r`
+ * prints), `/proc/PID/status`, and `ls /proc/PID/task` (the thread ids of one process).
+ */
+final class ProcBlock extends BlockParser {
+    private enum File { STACK, STATUS, TASKS }
+
+    private File file;
+    private TraceBlock block;
+    private int lsTgid;
+
+    ProcBlock(TraceTasks out) {
+        super(out);
+    }
+
+    /** A stack whose first frame came with no path before it. */
+    ProcBlock openStack(Frame first, long lineNo) {
+        open(File.STACK, new TraceBlock(new Task(0).source(out.at(lineNo)), true, "/proc stack"));
+        addFrame(first);
+        return this;
+    }
+
+    /** A status file's first line ("Name:") with no path before it. */
+    ProcBlock openStatus(String first, long lineNo) {
+        open(File.STATUS, new TraceBlock(new Task(0).source(out.at(lineNo)), true, "/proc status"));
+        block.addPendingLine(first);
+        return this;
+    }
+
+    /** A line naming `/proc/PID/...`; false when it names nothing this reads. */
+    boolean openPath(String t, long lineNo) {
+        ProcPathRef ref = ProcPathRef.find(t);
+        if (ref == null) {
+            return false;
+        }
+        Task task = new Task(ref.pid()).source(out.at(lineNo));
+        switch (ref.file()) {
+            case ProcPathRef.STACK:
+                open(File.STACK, new TraceBlock(task, false, "/proc stack"));
+                break;
+            case ProcPathRef.STATUS:
+                open(File.STATUS, new TraceBlock(task, false, "/proc status"));
+                break;
+            default:
+                open(File.TASKS, null);
+                lsTgid = ref.pid();
+                return true;
+        }
+        if (ref.bodyStart() >= 0) {
+            extend(t, t, lineNo);
+        }
+        return true;
+    }
+
+    private void open(File f, TraceBlock b) {
+        reset();
+        file = f;
+        block = b;
+    }
+
+    @Override
+    boolean extend(String t, String raw, long lineNo) {
+        switch (file) {
+            case STACK:
+                return continueStack(t);
+            case STATUS:
+                return continueStatus(t);
+            default:
+                return continueTasks(t, lineNo);
+        }
+    }
+
+    @Override
+    void close() {
+        TraceBlock b = block;
+        block = null;
+        if (b == null) {
+            return;
+        }
+        if (file == File.STATUS) {
+            finishStatus(b);
+        } else {
+            out.add(b, true, null);
+        }
+    }
+
+    private boolean continueStack(String t) {
+        String body = t;
+        if (t.startsWith("/proc/")) {
+            body = bodyOf(t, ProcPathRef.STACK);
+            if (body == null) {
+                return false;
+            }
+        }
+        if (body.isEmpty() || body.charAt(0) == '#') {
+            return false;
+        }
+        Frame f = FrameLineParser.parse(body);
+        if (f == null) {
+            return false;
+        }
+        addFrame(f);
+        return true;
+    }
+
+    /** The text after "/proc/PID/FILE:" when it is the same task's same file, or null. */
+    private String bodyOf(String t, String expected) {
+        ProcPathRef ref = ProcPathRef.find(t);
+        if (ref == null || ref.bodyStart() < 0 || ref.pid() != block.task.pid() || block.anonymous
+                || !ref.file().equals(expected)) {
+            return null;
+        }
+        return t.substring(ref.bodyStart()).strip();
+    }
+
+    private void addFrame(Frame f) {
+        if (!FrameLineParser.isTerminator(f)) {
+            block.addFrame(f, StackContext.TASK);
+        }
+    }
+
+    private boolean continueStatus(String t) {
+        String body = t;
+        if (t.startsWith("/proc/")) {
+            body = bodyOf(t, ProcPathRef.STATUS);
+            if (body == null) {
+                return false;
+            }
+        }
+        if (!ProcStatusLines.looksLikeStatusLine(body)) {
+            return false;
+        }
+        block.addPendingLine(body);
+        return true;
+    }
+
+    /** `ls /proc/PID/task` output: the thread ids of that thread group, several to a line. */
+    private boolean continueTasks(String t, long lineNo) {
+        int i = 0;
+        int n = t.length();
+        while (i < n) {
+            int s = i;
+            while (i < n && FrameLineParser.isDigit(t.charAt(i))) {
+                i++;
+            }
+            if (i == s || i - s > 9 || (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\t')) {
+                return false;
+            }
+            i = FrameLineParser.skipSpaces(t, i);
+        }
+        i = 0;
+        while (i < n) {
+            int s = i;
+            while (i < n && FrameLineParser.isDigit(t.charAt(i))) {
+                i++;
+            }
+            out.evidence.addTask(new Task(Integer.parseInt(t.substring(s, i))).tgid(lsTgid).source(out.at(lineNo)));
+            i = FrameLineParser.skipSpaces(t, i);
+        }
+        return true;
+    }
+
+    private void finishStatus(TraceBlock b) {
+        Integer pid = b.anonymous ? null : b.task.pid();
+        if (pid == null) {
+            for (String l : b.pendingLines) {
+                Integer p = ProcStatusLines.pidOf(l);
+                if (p != null) {
+                    pid = p;
+                    break;
+                }
+            }
+        }
+        if (pid == null) {
+            return;
+        }
+        Task task = new Task(pid).source(b.task.source());
+        boolean kept = false;
+        for (String l : b.pendingLines) {
+            kept |= ProcStatusLines.apply(task, l);
+        }
+        if (kept) {
+            out.evidence.addTask(task);
+            out.evidence.addFormat("/proc status");
+        }
+    }
+}
