@@ -16,6 +16,7 @@ import dev.hangdoctor.act.AuditLog;
 import dev.hangdoctor.act.FuseControlMount;
 import dev.hangdoctor.guard.GuardConfig;
 import dev.hangdoctor.guard.OomGuard;
+import dev.hangdoctor.report.AgentStatus;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -232,6 +234,22 @@ public final class WatchAgent implements AutoCloseable {
         }
         String line = first.summary() + (open.size() > 1 ? " (+" + (open.size() - 1) + " more)" : "");
         return "1 " + Summary.fit(line, Summary.NPD_MAX_BYTES);
+    }
+
+    /** What the API shows: health, the last sample's counts and the last full scan's diagnosis. */
+    public AgentStatus status() {
+        CheapSampler.Sample s = lastSample;
+        Instant scannedAt = lastScanAt;
+        Diagnosis d = lastDiagnosis;
+        return new AgentStatus(healthy(), sampleAgeMillis(), tracker.open().size(), s == null ? null : counts(s),
+                scannedAt, d);
+    }
+
+    private static AgentStatus.SampleCounts counts(CheapSampler.Sample s) {
+        Map<String, Integer> byState = new LinkedHashMap<>();
+        s.byState().forEach((k, v) -> byState.put(String.valueOf(k), v));
+        return new AgentStatus.SampleCounts(s.tasks(), byState, s.stuckTasks(), s.fuseWaiting(), s.memcgsUnderOom(),
+                s.uffdPending(), s.load1(), s.triggers().stream().map(CheapSampler.Trigger::reason).toList());
     }
 
     /** Milliseconds since the last cheap sample, or -1 before the first. */

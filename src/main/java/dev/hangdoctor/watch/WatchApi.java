@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hangdoctor.diagnose.Diagnosis;
+import dev.hangdoctor.report.AgentStatus;
+import dev.hangdoctor.report.AgentStatusJsonView;
 import dev.hangdoctor.report.DashboardPage;
 import dev.hangdoctor.report.InlineScripts;
-import dev.hangdoctor.report.JsonReport;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 
 import java.io.IOException;
@@ -226,37 +227,12 @@ final class WatchApi implements AutoCloseable {
             return;
         }
         if (path.equals("/healthz")) {
-            ObjectNode o = JSON.createObjectNode();
-            boolean ok = agent.healthy();
-            o.put("status", ok ? "ok" : "stale");
-            o.put("lastSampleAgeMs", agent.sampleAgeMillis());
-            o.put("openIncidents", agent.tracker().open().size());
-            send(ex, ok ? 200 : 503, o);
+            AgentStatus status = agent.status();
+            send(ex, status.healthy() ? 200 : 503, AgentStatusJsonView.health(status));
             return;
         }
         if (path.equals("/api/diagnosis")) {
-            ObjectNode o = JSON.createObjectNode();
-            Diagnosis d = agent.lastDiagnosis();
-            o.put("schemaVersion", 1);
-            o.put("scannedAt", agent.lastScanAt() == null ? null : agent.lastScanAt().toString());
-            CheapSampler.Sample s = agent.lastSample();
-            if (s != null) {
-                ObjectNode so = o.putObject("sample");
-                so.put("tasks", s.tasks());
-                ObjectNode bs = so.putObject("byState");
-                s.byState().forEach((k, v) -> bs.put(String.valueOf(k), v));
-                so.put("stuckTasks", s.stuckTasks());
-                so.put("fuseWaiting", s.fuseWaiting());
-                so.put("memcgsUnderOom", s.memcgsUnderOom());
-                so.put("uffdPending", s.uffdPending());
-                so.put("load1", s.load1());
-                com.fasterxml.jackson.databind.node.ArrayNode tr = so.putArray("triggers");
-                s.triggers().forEach(t -> tr.add(t.reason()));
-            } else {
-                o.putNull("sample");
-            }
-            o.set("diagnosis", d == null ? null : JsonReport.toTree(d));
-            send(ex, 200, o);
+            send(ex, 200, AgentStatusJsonView.diagnosis(agent.status()));
             return;
         }
         if (path.equals("/api/incidents") || path.equals("/api/incidents/")) {
