@@ -4,9 +4,9 @@ import dev.hangdoctor.procfs.CgroupControllers;
 import dev.hangdoctor.procfs.MemcgLimit;
 import dev.hangdoctor.procfs.MemcgStat;
 import dev.hangdoctor.procfs.MemcgUsage;
+import dev.hangdoctor.procfs.ProcSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +23,13 @@ record MemoryHierarchy(Path root, int version) {
     static final int MAX_DEPTH = 16;
     static final int MAX_DIRS = 20_000;
 
-    /** The hierarchy under {@code hostRoot}, or null when the host has no memory controller mounted. */
-    static MemoryHierarchy find(Path hostRoot) {
-        Path base = hostRoot.resolve("sys/fs/cgroup");
+    /**
+     * The hierarchy under {@code host}'s root, or null when the host has no memory controller mounted. The one file
+     * read (cgroup.controllers) goes through {@code host}, timed on a live host; the existence checks and the listing
+     * are lookups in the cgroup file system's directory tree, which no hung task holds.
+     */
+    static MemoryHierarchy find(ProcSource host) {
+        Path base = host.sys().resolve("fs/cgroup");
         Path v1 = base.resolve("memory");
         if (Files.exists(MemcgLimit.path(v1, 1)) || Files.exists(MemcgUsage.path(v1, 1))) {
             return new MemoryHierarchy(v1, 1);
@@ -41,13 +45,9 @@ record MemoryHierarchy(Path root, int version) {
             return null;
         }
         for (Path top : new Path[] {base, base.resolve("unified")}) {
-            try {
-                String controllers = Files.readString(CgroupControllers.path(top), StandardCharsets.US_ASCII);
-                if (CgroupControllers.parse(controllers).contains("memory")) {
-                    return new MemoryHierarchy(top, 2);
-                }
-            } catch (IOException e) {
-                // not a v2 root
+            ProcSource.Read controllers = host.read(CgroupControllers.path(top));
+            if (controllers.ok() && CgroupControllers.parse(controllers.text()).contains("memory")) {
+                return new MemoryHierarchy(top, 2);
             }
         }
         return null;

@@ -73,7 +73,7 @@ public final class OomGuard implements AutoCloseable {
         this.listener = listener;
         this.safety = new SafetyGuard(procRoot);
         this.picker = new VictimPicker(procRoot, cfg, safety, VictimPicker.resolveUsers(hostRoot, cfg));
-        this.hierarchy = MemoryHierarchy.find(hostRoot);
+        this.hierarchy = MemoryHierarchy.find(host);
         this.intervalNanos = cfg.interval().toNanos();
         this.horizonNanos = cfg.horizon().toNanos();
         warmUp();
@@ -211,9 +211,9 @@ public final class OomGuard implements AutoCloseable {
             WatchedCgroup w = watched.get(dir);
             try {
                 if (w == null) {
-                    watched.put(dir, WatchedCgroup.open(hierarchy, dir, RATE_TAU_NANOS));
+                    watched.put(dir, WatchedCgroup.open(hierarchy, host, dir, RATE_TAU_NANOS));
                 } else {
-                    w.refreshLimit();
+                    w.refreshLimit(host);
                 }
             } catch (IOException | RuntimeException e) {
                 // vanished or unreadable between listing and opening; the next rescan tries again

@@ -2,12 +2,11 @@ package dev.hangdoctor.guard;
 
 import dev.hangdoctor.procfs.MemcgLimit;
 import dev.hangdoctor.procfs.MemcgUsage;
+import dev.hangdoctor.procfs.ProcSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -32,16 +31,29 @@ final class WatchedCgroup implements AutoCloseable {
         this.rate = new FillRate(tauNanos);
     }
 
-    static WatchedCgroup open(MemoryHierarchy h, Path dir, long tauNanos) throws IOException {
+    static WatchedCgroup open(MemoryHierarchy h, ProcSource host, Path dir, long tauNanos) throws IOException {
         FileChannel ch = FileChannel.open(dir.resolve(h.usageFile()), StandardOpenOption.READ);
         WatchedCgroup w = new WatchedCgroup(h.pathOf(dir), dir, ch, dir.resolve(h.limitFile()), tauNanos);
-        w.refreshLimit();
+        try {
+            w.refreshLimit(host);
+        } catch (IOException e) {
+            w.close();
+            throw e;
+        }
         return w;
     }
 
-    /** Re-reads the limit: null when there is none (v1's huge number, v2's "max"), which leaves nothing to guard. */
-    void refreshLimit() throws IOException {
-        MemcgLimit l = MemcgLimit.parse(Files.readString(limitFile, StandardCharsets.US_ASCII));
+    /**
+     * Re-reads the limit through {@code host} (timed on a live host): the rescan runs on the guard's thread, which
+     * must not sleep behind a cgroup file while other cgroups fill. Only the rescan calls this, not the per-tick usage
+     * read, so the hand-off to the reader's pool costs once per cgroup and rescan, not once per tick.
+     */
+    void refreshLimit(ProcSource host) throws IOException {
+        ProcSource.Read r = host.read(limitFile);
+        if (!r.ok()) {
+            throw new IOException("cannot read " + limitFile + ": " + (r.missing() ? "gone" : r.failure()));
+        }
+        MemcgLimit l = MemcgLimit.parse(r.text());
         if (l == null) {
             throw new IOException("not a limit in " + limitFile);
         }

@@ -2,6 +2,7 @@ package dev.hangdoctor.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangdoctor.collect.LiveSource;
 import dev.hangdoctor.act.SafetyGuard;
 
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class VictimPickerTest {
         Path proc = host.root().resolve("proc");
         GuardConfig cfg = GuardConfig.builder().enabled(true).cgroup("/c1").build();
         picker = new VictimPicker(proc, cfg, new SafetyGuard(proc), Map.of());
-        hierarchy = MemoryHierarchy.find(host.root());
+        hierarchy = MemoryHierarchy.find(LiveSource.at(host.root()));
         return picker.pick(hierarchy, hierarchy.dirOf("/c1"), 256L << 20);
     }
 
