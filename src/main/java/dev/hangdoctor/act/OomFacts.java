@@ -15,6 +15,12 @@ import java.util.List;
  * Reads, right before choosing, what the OOM killer ranks a cgroup's processes by: VmRSS, VmSwap, VmPTE and
  * oom_score_adj. Fresh values matter: the choice is acted on seconds later. Files are read as bytes, so a process
  * whose name is not UTF-8 is ranked like any other.
+ *
+ * <p>The reads are plain, not through the timed {@code ProcSource}: the guard calls this on its kill path, three files
+ * a member, and a timed read (a hand-off to the reader's pool) measured 240-560 us against 70-120 us for a plain one
+ * (/proc/self/status, 5 000 reads each, a loaded 2-core host): about 50-130 ms more before the signal for a cgroup of
+ * a hundred processes, while the cgroup fills. stat, status and oom_score_adj are answered without the target's mmap
+ * lock (unlike cmdline or environ), so a hung member does not block them.
  */
 public final class OomFacts {
     private OomFacts() {

@@ -255,16 +255,16 @@ public final class RemediationPlanner {
         if (c.mountPoints().isEmpty()) {
             return null;
         }
-        List<String> now = new ArrayList<>();
-        try {
-            for (MountinfoEntry m : MountinfoEntry.parseAll(ProcFile.read(MountinfoEntry.path(hostRoot.resolve("proc"),
-                    "self")))) {
-                if (m.major() == 0 && m.minor() == c.id()) {
-                    now.add(m.mountPoint());
-                }
-            }
-        } catch (IOException e) {
+        // timed: reading mountinfo takes the mount namespace's lock, which an unmount stuck on a hung mount can hold
+        ProcSource.Read mountinfo = host.read(MountinfoEntry.path(host.proc(), "self"));
+        if (!mountinfo.ok()) {
             return null;
+        }
+        List<String> now = new ArrayList<>();
+        for (MountinfoEntry m : MountinfoEntry.parseAll(mountinfo.text())) {
+            if (m.major() == 0 && m.minor() == c.id()) {
+                now.add(m.mountPoint());
+            }
         }
         if (now.isEmpty() || now.stream().anyMatch(c.mountPoints()::contains)) {
             return null;
