@@ -16,6 +16,7 @@ import dev.hangdoctor.procfs.FdinfoFile;
 import dev.hangdoctor.procfs.LoadAvg;
 import dev.hangdoctor.procfs.MountinfoEntry;
 import dev.hangdoctor.procfs.PidCgroup;
+import dev.hangdoctor.procfs.PidFdLink;
 import dev.hangdoctor.procfs.PidOomScoreAdj;
 import dev.hangdoctor.procfs.PidStat;
 import dev.hangdoctor.procfs.PidStatus;
@@ -59,8 +60,6 @@ public final class ProcTreeReader {
     private static final int THREAD_CHUNK = 256;
     private static final Result MISSING = new Result(Status.MISSING, null, null);
     private static final Duration SAVE_GRACE = Duration.ofSeconds(30);
-    private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
-    private static final String FUSE_DEV = "/dev/fuse";
     /** Warned when FUSE mounts exist but the fusectl filesystem shows no connection (the metrics count it by kind). */
     public static final String FUSECTL_MISSING = "FUSE mounts are present but /sys/fs/fuse/connections lists none"
             + " (fusectl not mounted): waiting requests are not counted and fuse-abort cannot act";
@@ -556,7 +555,7 @@ public final class ProcTreeReader {
             // live task/ holds only directories: listing it without a stat per entry saves one syscall a thread
             Path taskList = pd.resolve("task");
             List<Op> ops = new ArrayList<>(List.of(bundle ? Op.listDirs(taskList) : Op.list(taskList),
-                    Op.readlink(pd.resolve("ns").resolve("pid")), Op.list(pd.resolve("fd"))));
+                    Op.readlink(pd.resolve("ns").resolve("pid")), Op.list(PidFdLink.dir(proc, pid))));
             if (!cgroupBlocked) {
                 ops.add(Op.read(pd.resolve(CGROUP)));
             }
@@ -704,7 +703,7 @@ public final class ProcTreeReader {
             for (Map.Entry<Integer, Integer> e : mountOf.entrySet()) {
                 // only descriptors on FUSE mounts: other paths are the host's business
                 if (fuse.isFuseMount(e.getValue())) {
-                    saveLink(pd.resolve("fd").resolve(Integer.toString(e.getKey())), fds.targets().get(e.getKey()));
+                    saveLink(PidFdLink.path(proc, pid, e.getKey()), fds.targets().get(e.getKey()));
                 }
             }
         }
@@ -956,7 +955,6 @@ public final class ProcTreeReader {
                 ev.warn("pid " + pid + ": looked at the first " + options.maxFdsPerPid() + " of " + fds.size() + " fds");
                 fds = fds.subList(0, options.maxFdsPerPid());
             }
-            Path fdDir = pd.resolve("fd");
             List<Integer> uffds = new ArrayList<>();
             List<Integer> fuseFds = new ArrayList<>();
             Map<Integer, String> targets = new java.util.LinkedHashMap<>();
@@ -964,7 +962,7 @@ public final class ProcTreeReader {
                 List<Integer> chunk = fds.subList(from, Math.min(fds.size(), from + FD_BATCH));
                 List<Op> ops = new ArrayList<>(chunk.size());
                 for (int fd : chunk) {
-                    ops.add(Op.readlink(fdDir.resolve(Integer.toString(fd))));
+                    ops.add(Op.readlink(PidFdLink.path(proc, pid, fd)));
                 }
                 List<Result> rs = run(ops, processDeadline);
                 for (int i = 0; i < chunk.size(); i++) {
@@ -972,15 +970,15 @@ public final class ProcTreeReader {
                     if (target != null) {
                         targets.put(chunk.get(i), target);
                     }
-                    if (UFFD_LINK.equals(target)) {
+                    if (PidFdLink.userfaultfd(target)) {
                         uffds.add(chunk.get(i));
-                    } else if (FUSE_DEV.equals(target)) {
+                    } else if (PidFdLink.fuseDevice(target)) {
                         fuseFds.add(chunk.get(i));
                     } else {
                         continue;
                     }
                     // only the descriptors hangdoctor uses go into a bundle: other paths are the host's business
-                    saveLink(fdDir.resolve(Integer.toString(chunk.get(i))), target);
+                    saveLink(PidFdLink.path(proc, pid, chunk.get(i)), target);
                 }
                 if (timedOut(rs)) {
                     giveUp(pid, List.of(), rs);

@@ -10,6 +10,7 @@ import dev.hangdoctor.procfs.MemcgLimit;
 import dev.hangdoctor.procfs.MemcgOomControl;
 import dev.hangdoctor.procfs.PressureFile;
 import dev.hangdoctor.procfs.FdinfoFile;
+import dev.hangdoctor.procfs.PidFdLink;
 import dev.hangdoctor.procfs.PidStat;
 
 import java.nio.file.Files;
@@ -43,8 +44,6 @@ public final class CheapSampler {
     private static final long UFFD_REDISCOVER = Duration.ofSeconds(30).toNanos();
     private static final int MAX_MEMCGS = 5000;
     private static final int MAX_FD_LINKS = 20_000;
-    private static final String UFFD_LINK = "anon_inode:[userfaultfd]";
-    private static final String FUSE_DEV = "/dev/fuse";
     /** Bytes kept of each stat file: a stat line is about 300 bytes, comm at most 64. */
     private static final int SLOT = 1024;
     /** Intervals after which a process's task list is listed again even if its thread count did not change. */
@@ -734,22 +733,22 @@ public final class CheapSampler {
         for (Iterator<Integer> it = sorted.iterator(); it.hasNext() && links < MAX_FD_LINKS; ) {
             int pid = it.next();
             Path pd = proc.resolve(Integer.toString(pid));
-            Result fds = reader.run(Op.list(pd.resolve("fd")), false, PER_OP, deadline);
+            Result fds = reader.run(Op.list(PidFdLink.dir(proc, pid)), false, PER_OP, deadline);
             reads++;
             List<String> names = fds.lines();
             for (int from = 0; from < names.size() && links < MAX_FD_LINKS; from += BATCH) {
                 List<String> part = names.subList(from, Math.min(names.size(), from + BATCH));
                 List<Op> ops = new ArrayList<>(part.size());
                 for (String fd : part) {
-                    ops.add(Op.readlink(pd.resolve("fd").resolve(fd)));
+                    ops.add(Op.readlink(PidFdLink.dir(proc, pid).resolve(fd)));
                 }
                 List<Result> rs = reader.run(ops, false, PER_OP, deadline);
                 reads += ops.size();
                 links += ops.size();
                 for (int i = 0; i < part.size(); i++) {
-                    if (rs.get(i).ok() && UFFD_LINK.equals(rs.get(i).text())) {
+                    if (rs.get(i).ok() && PidFdLink.userfaultfd(rs.get(i).text())) {
                         out.add(pd.resolve("fdinfo").resolve(part.get(i)));
-                    } else if (rs.get(i).ok() && FUSE_DEV.equals(rs.get(i).text())) {
+                    } else if (rs.get(i).ok() && PidFdLink.fuseDevice(rs.get(i).text())) {
                         fuse.add(pid);
                     }
                 }
