@@ -23,6 +23,7 @@ import dev.hangdoctor.procfs.PidStatus;
 import dev.hangdoctor.procfs.PidWchan;
 import dev.hangdoctor.procfs.PressureFile;
 import dev.hangdoctor.procfs.ProcSource;
+import dev.hangdoctor.procfs.TaskSyscall;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -658,7 +659,7 @@ public final class ProcTreeReader {
                 ops.add(Op.read(FdinfoFile.path(proc, pid, fd)));
             }
             for (Task t : waiting) {
-                ops.add(Op.read(pd.resolve("task").resolve(Integer.toString(t.pid())).resolve("syscall")));
+                ops.add(Op.read(TaskSyscall.path(proc, pid, t.pid())));
             }
             List<Result> rs = run(ops, deadline);
             String cwd = text(rs.get(1));

@@ -1,6 +1,7 @@
 package dev.hangdoctor.collect;
 
 import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.procfs.TaskSyscall;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -119,17 +120,13 @@ final class SyscallTarget {
         if (syscallText == null || table == null) {
             return null;
         }
-        String[] f = syscallText.strip().split("\\s+");
-        if (f.length < 4) {
-            return null; // "running", "-1 sp pc" (not in a call)
-        }
-        Integer nr = number(f[0]);
-        String kind = nr == null ? null : table.get(nr);
+        TaskSyscall call = TaskSyscall.parse(syscallText);
+        String kind = call == null ? null : table.get(call.number());
         if (kind == null) {
             return null;
         }
-        Long a0 = hex(f[1]);
-        Long a1 = hex(f[2]);
+        Long a0 = fdOrAddress(call.arg(0));
+        Long a1 = fdOrAddress(call.arg(1));
         if (kind.equals("f0")) {
             return a0 == null ? null : new Target((int) (long) a0, null, null);
         }
@@ -180,24 +177,11 @@ final class SyscallTarget {
         }
     }
 
-    private static Integer number(String s) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
+    /** An argument as the call saw it: AT_FDCWD (-100 as a 32- or 64-bit word) as such, else the value. */
+    private static Long fdOrAddress(Long v) {
+        if (v == null) {
             return null;
         }
-    }
-
-    /** "0xffffff9c" as the int the kernel passed (AT_FDCWD is -100 in 32 bits). */
-    private static Long hex(String s) {
-        if (!s.startsWith("0x")) {
-            return null;
-        }
-        try {
-            long v = Long.parseUnsignedLong(s.substring(2), 16);
-            return v == 0xffffff9cL || v == 0xffffffffffffff9cL ? AT_FDCWD : v;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return v == 0xffffff9cL || v == 0xffffffffffffff9cL ? AT_FDCWD : v;
     }
 }
