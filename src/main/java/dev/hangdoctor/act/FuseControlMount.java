@@ -1,6 +1,8 @@
 package dev.hangdoctor.act;
 
+import dev.hangdoctor.collect.LiveSource;
 import dev.hangdoctor.procfs.MountinfoEntry;
+import dev.hangdoctor.procfs.ProcSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,15 +30,20 @@ public final class FuseControlMount {
 
     /** Whether this process's mount namespace has fusectl at {@link #CONNECTIONS}. */
     public static boolean mounted(Path proc) {
+        // timed: reading mountinfo takes the mount namespace's lock, which an unmount stuck on a hung FUSE mount can
+        // hold, and this runs on the way to ending that very hang; decoded lossily, so one mount point that is not
+        // UTF-8 does not hide fusectl
+        ProcSource.Read r = LiveSource.at(proc).read(MountinfoEntry.path(proc, "self"));
+        if (!r.ok()) {
+            return true; // no mountinfo to read: cannot tell, so do not mount blindly
+        }
         try {
-            // decoded lossily: one mount point that is not UTF-8 must not hide fusectl
-            for (MountinfoEntry m : MountinfoEntry.parseAll(ProcFile.read(MountinfoEntry.path(proc, "self")))) {
+            for (MountinfoEntry m : MountinfoEntry.parseAll(r.text())) {
                 if ("fusectl".equals(m.fsType()) && CONNECTIONS.toString().equals(m.mountPoint())) {
                     return true;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // no mountinfo to read: cannot tell, so do not mount blindly
+        } catch (RuntimeException e) {
             return true;
         }
         return false;

@@ -11,6 +11,9 @@ import java.nio.file.Path;
  * Reads a small /proc file of another process as bytes and decodes it lossily (UTF-8 with replacement), since what a
  * process names itself is bytes, not text: a strict decode would make a process with a name like {@code "\xff"}
  * unreadable, and so invisible to whoever ranks or checks it. Also tells a process that exited from a failed read.
+ * Reads are plain, not timed: they serve the OOM guard's kill path and the checks right before a signal, on files the
+ * kernel answers without the target's locks (see {@link OomFacts} for the measured cost of a timed read). A file that
+ * can block (mountinfo, cgroup, stack) is read through the timed {@code ProcSource} instead.
  */
 public final class ProcFile {
     /** Every per-process file hangdoctor acts on (stat, status, oom_score_adj, cgroup) is far smaller. */
