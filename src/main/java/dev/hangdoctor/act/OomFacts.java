@@ -44,7 +44,7 @@ public final class OomFacts {
             Path dir = procRoot.resolve(Integer.toString(pid));
             String file = "stat";
             try {
-                byte[] raw = ProcFile.readBytes(dir.resolve(file));
+                byte[] raw = ProcFile.readBytes(PidStat.path(procRoot, pid));
                 PidStat.Fields stat = PidStat.parse(raw, 0, raw.length);
                 if (stat == null || stat.startTime() == null) {
                     throw new IllegalArgumentException("not a stat line with a start time");

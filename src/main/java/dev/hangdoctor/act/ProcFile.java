@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * can block (mountinfo, cgroup, stack) is read through the timed {@code ProcSource} instead.
  */
 public final class ProcFile {
-    /** Every per-process file hangdoctor acts on (stat, status, oom_score_adj, cgroup) is far smaller. */
+    /** Every per-process file hangdoctor acts on (stat, status, oom_score_adj) is far smaller. */
     static final int MAX_BYTES = 64 * 1024;
 
     private ProcFile() {
