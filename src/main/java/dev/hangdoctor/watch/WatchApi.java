@@ -9,6 +9,7 @@ import dev.hangdoctor.diagnose.Diagnosis;
 import dev.hangdoctor.report.AgentStatus;
 import dev.hangdoctor.report.AgentStatusJsonView;
 import dev.hangdoctor.report.DashboardPage;
+import dev.hangdoctor.report.IncidentJsonView;
 import dev.hangdoctor.report.InlineScripts;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 
@@ -236,10 +237,7 @@ final class WatchApi implements AutoCloseable {
             return;
         }
         if (path.equals("/api/incidents") || path.equals("/api/incidents/")) {
-            ObjectNode o = JSON.createObjectNode();
-            o.put("schemaVersion", 1);
-            agent.tracker().list().forEach(o.putArray("incidents")::add);
-            send(ex, 200, o);
+            send(ex, 200, IncidentJsonView.list(agent.tracker().list()));
             return;
         }
         if (path.startsWith("/api/incidents/")) {
@@ -256,15 +254,7 @@ final class WatchApi implements AutoCloseable {
             }
             IncidentStore store = agent.tracker().store();
             if (parts.length == 1) {
-                String dj = store.read(id, IncidentStore.DIAGNOSIS_JSON);
-                JsonNode dn = null;
-                try {
-                    dn = dj == null ? null : JSON.readTree(dj);
-                } catch (IOException e) {
-                    // a damaged file: the incident still answers
-                }
-                inc.set("diagnosis", dn);
-                send(ex, 200, inc);
+                send(ex, 200, IncidentJsonView.withDiagnosis(inc, store.read(id, IncidentStore.DIAGNOSIS_JSON)));
             } else if (parts[1].equals("diagnosis.txt")) {
                 String t = store.read(id, IncidentStore.DIAGNOSIS_TXT);
                 if (t == null) {
