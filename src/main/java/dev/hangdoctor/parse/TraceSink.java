@@ -55,6 +55,7 @@ public final class TraceSink implements LineSink {
                     this::perfHistogram)
             .row("0123456789", (s, from, end, inPlace) -> RawText.contains(s, from, end, "\t0x"),
                     this::tabularRow)
+            .contains(" [k] ", '[', this::perfRow)
             .contains("/proc/", '/', this::procPath)
             .contains("+0x", '+', this::bareFrame);
 
@@ -253,6 +254,10 @@ public final class TraceSink implements LineSink {
 
     private boolean perfHistogram(String t, long lineNo) {
         return perf.openHistogram(t, lineNo) && open(perf);
+    }
+
+    private boolean perfRow(String t, long lineNo) {
+        return perf.openRow(t, lineNo) && open(perf);
     }
 
     private boolean tabularRow(String t, long lineNo) {
