@@ -8,6 +8,8 @@
 # average is printed beside it because the figure is taken on whatever else the host runs.
 # HANGDOCTOR_JAR runs another build; HANGDOCTOR_COMPARE_JAR runs a second agent from another build at the same
 # time, on the same threads, hangs and load (a fairer before/after on a busy host than two runs one after the other).
+# HANGDOCTOR_WATCH_YAML adds lines to the agents' config: 'stuckAfter: 3600s' and 'kmsg: {device: "off"}' measure the
+# cheap sample alone (no full scan).
 # BENCH_TINY=1: 50 threads, 2 s warm-up, 5 s measured (for the test that keeps every bench working).
 set -euo pipefail
 threads="${1:-10000}"
@@ -45,6 +47,7 @@ total_threads=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
 
 : > "$state/watch.yaml"
 [ -n "$reads" ] && echo "threadReadsPerInterval: $reads" > "$state/watch.yaml"
+[ -n "${HANGDOCTOR_WATCH_YAML:-}" ] && printf '%s\n' "$HANGDOCTOR_WATCH_YAML" >> "$state/watch.yaml"
 # JVM flags: those of deploy/hangdoctor.service's ExecStart (so the bench measures what is deployed);
 # HANGDOCTOR_JVM overrides them (to compare settings)
 deployed=$(awk '/^ExecStart=/{f = 1} f {l = l " " $0; if ($0 !~ /\\$/) exit} END {print l}' "$here/deploy/hangdoctor.service" \

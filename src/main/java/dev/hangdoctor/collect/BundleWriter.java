@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class BundleWriter {
     private final Path saveDir;
+    /** Null: every file goes to disk as it is read; else files are held there until it is full. */
+    private final HeldBundle held;
     private final Path proc;
     private final Path sys;
     private ExecutorService writer;
@@ -31,7 +33,13 @@ final class BundleWriter {
     private final Set<Path> madeDirs = new HashSet<>();
 
     BundleWriter(Path saveDir, Path proc, Path sys) {
+        this(saveDir, null, proc, sys);
+    }
+
+    /** Holds the files in {@code held} (when not null) instead of writing them, until it is full. */
+    BundleWriter(Path saveDir, HeldBundle held, Path proc, Path sys) {
         this.saveDir = saveDir;
+        this.held = held;
         this.proc = proc;
         this.sys = sys;
     }
@@ -62,12 +70,21 @@ final class BundleWriter {
         if (!out.startsWith(saveDir.normalize())) {
             return;
         }
+        if (held != null && held.hold(out, text)) {
+            return;
+        }
         if (writer == null) {
             writer = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "hangdoctor-save");
                 t.setDaemon(true);
                 return t;
             });
+        }
+        if (held != null) {
+            // the held bundle is full: it goes to disk after all, what it held first
+            for (HeldBundle.Entry e : held.drain()) {
+                writer.execute(() -> write(e.out(), e.text()));
+            }
         }
         writer.execute(() -> write(out, text));
     }

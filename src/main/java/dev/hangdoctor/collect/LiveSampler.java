@@ -43,19 +43,63 @@ public final class LiveSampler {
      * pids and tids to read first (see {@link ProcTreeReader.Options#hotPids}).
      */
     public record Options(Duration window, Duration deadline, Path saveDir, Path kmsgDevice, TimedReader reader,
-                          Set<Integer> hotPids) {
+                          Set<Integer> hotPids, boolean statePass, HeldBundle held, int maxThreadsPerProcess,
+                          Map<Integer, Integer> threadCounts) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(2), null, null, Path.of("/dev/kmsg"), null, Set.of());
+            return new Options(Duration.ofSeconds(2), null, null, Path.of("/dev/kmsg"), null, Set.of(), true, null,
+                    ProcTreeReader.Options.defaults().maxThreadsPerProcess(), Map.of());
         }
 
-        public Options withWindow(Duration d) { return new Options(d, deadline, saveDir, kmsgDevice, reader, hotPids); }
-        public Options withDeadline(Duration d) { return new Options(window, d, saveDir, kmsgDevice, reader, hotPids); }
-        public Options withSaveDir(Path p) { return new Options(window, deadline, p, kmsgDevice, reader, hotPids); }
-        public Options withKmsgDevice(Path p) { return new Options(window, deadline, saveDir, p, reader, hotPids); }
-        public Options withReader(TimedReader r) { return new Options(window, deadline, saveDir, kmsgDevice, r, hotPids); }
+        public Options withWindow(Duration d) {
+            return new Options(d, deadline, saveDir, kmsgDevice, reader,
+                    hotPids, statePass, held, maxThreadsPerProcess, threadCounts);
+        }
+
+        public Options withDeadline(Duration d) {
+            return new Options(window, d, saveDir, kmsgDevice, reader, hotPids, statePass, held, maxThreadsPerProcess, threadCounts);
+        }
+
+        public Options withSaveDir(Path p) {
+            return new Options(window, deadline, p, kmsgDevice, reader, hotPids, statePass, null, maxThreadsPerProcess, threadCounts);
+        }
+
+        /** Saves the bundle into {@code h}, in memory until its owner writes it (see {@link HeldBundle}). */
+        public Options withHeldBundle(HeldBundle h) {
+            return new Options(window, deadline, h == null ? null : h.dir(), kmsgDevice, reader,
+                    hotPids, statePass, h, maxThreadsPerProcess, threadCounts);
+        }
+
+        public Options withKmsgDevice(Path p) {
+            return new Options(window, deadline, saveDir, p, reader, hotPids, statePass, held, maxThreadsPerProcess, threadCounts);
+        }
+
+        public Options withReader(TimedReader r) {
+            return new Options(window, deadline, saveDir, kmsgDevice, r,
+                    hotPids, statePass, held, maxThreadsPerProcess, threadCounts);
+        }
 
         public Options withHotPids(Set<Integer> pids) {
-            return new Options(window, deadline, saveDir, kmsgDevice, reader, Set.copyOf(pids));
+            return new Options(window, deadline, saveDir, kmsgDevice, reader,
+                    Set.copyOf(pids), statePass, held, maxThreadsPerProcess, threadCounts);
+        }
+
+        /** Thread counts of processes, for a scan without the state pass (see ProcTreeReader's withThreadCounts). */
+        public Options withThreadCounts(Map<Integer, Integer> counts) {
+            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, statePass, held,
+                    maxThreadsPerProcess, Map.copyOf(counts));
+        }
+
+        /** The most threads of one process the first sample reads (its leader and threads in D always among them). */
+        public Options withMaxThreadsPerProcess(int n) {
+            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, statePass, held, n, threadCounts);
+        }
+
+        /**
+         * Whether the first sample starts with the pass over every task's state letter (see
+         * {@link ProcTreeReader.Options#statePass}); a caller that names the tasks in D itself can do without.
+         */
+        public Options withStatePass(boolean v) {
+            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, v, held, maxThreadsPerProcess, threadCounts);
         }
 
         /** The deadline in force: the one given, or window + 5 s. */
@@ -99,7 +143,12 @@ public final class LiveSampler {
                     .start();
         }
         ProcTreeReader.Options po = ProcTreeReader.Options.defaults().withDeadline(Duration.ofNanos(sample1))
-                .withSaveDir(options.saveDir()).withReader(reader).withLive(true).withHotPids(options.hotPids());
+                .withSaveDir(options.saveDir()).withReader(reader).withLive(true).withHotPids(options.hotPids())
+                .withStatePass(options.statePass()).withMaxThreadsPerProcess(options.maxThreadsPerProcess())
+                .withThreadCounts(options.threadCounts());
+        if (options.held() != null) {
+            po = po.withHeldBundle(options.held());
+        }
         Evidence ev = new ProcTreeReader(root, po).read();
         notes.forEach(ev::warn);
 
@@ -120,10 +169,7 @@ public final class LiveSampler {
             clock = KernelHistory.now(procDir());
             ev.mergeLogIntoLive(r.toEvidence());
             if (options.saveDir() != null && !r.lines().isEmpty()) {
-                String w = KmsgReader.save(r, options.saveDir());
-                if (w != null) {
-                    ev.warn(w);
-                }
+                save(KmsgReader.SAVED_FILE, r.text(), ev);
             }
         }
         if (second != null) {
@@ -236,6 +282,10 @@ public final class LiveSampler {
     private void save(String file, String text, Evidence ev) {
         Path out = options.saveDir().resolve(file);
         try {
+            if (options.held() != null) {
+                options.held().add(file, text);
+                return;
+            }
             Files.createDirectories(out.getParent());
             Files.writeString(out, text, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException ex) {

@@ -77,31 +77,32 @@ public final class ProcTreeReader {
      */
     public record Options(Duration deadline, Duration perFileTimeout, Path saveDir, TimedReader reader,
                           Boolean live, int maxPids, int maxCgroups, int maxFdsPerPid, Set<Integer> hotPids,
-                          int maxThreadsPerProcess, boolean statePass) {
+                          int maxThreadsPerProcess, boolean statePass, HeldBundle held,
+                          Map<Integer, Integer> threadCounts) {
         public static Options defaults() {
             return new Options(Duration.ofSeconds(5), Duration.ofSeconds(1), null, null, null, 100_000, 20_000, 20_000,
-                    Set.of(), 2000, true);
+                    Set.of(), 2000, true, null, Map.of());
         }
 
         public Options withDeadline(Duration d) {
             return new Options(d, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass);
+                    maxThreadsPerProcess, statePass, held, threadCounts);
         }
 
         public Options withPerFileTimeout(Duration d) {
             return new Options(deadline, d, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass);
+                    maxThreadsPerProcess, statePass, held, threadCounts);
         }
 
         /** Writes every file read successfully under this directory, as a bundle this class reads back. */
         public Options withSaveDir(Path p) {
             return new Options(deadline, perFileTimeout, p, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass);
+                    maxThreadsPerProcess, statePass, null, threadCounts);
         }
 
         public Options withReader(TimedReader r) {
             return new Options(deadline, perFileTimeout, saveDir, r, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass);
+                    maxThreadsPerProcess, statePass, held, threadCounts);
         }
 
         /**
@@ -110,28 +111,46 @@ public final class ProcTreeReader {
          */
         public Options withLive(Boolean v) {
             return new Options(deadline, perFileTimeout, saveDir, reader, v, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass);
+                    maxThreadsPerProcess, statePass, held, threadCounts);
         }
 
         public Options withMaxCgroups(int n) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, n, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass);
+                    maxThreadsPerProcess, statePass, held, threadCounts);
         }
 
         /** Pids and tids to read first (the agent's cheap sample knows them). */
         public Options withHotPids(Set<Integer> pids) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    Set.copyOf(pids), maxThreadsPerProcess, statePass);
+                    Set.copyOf(pids), maxThreadsPerProcess, statePass, held, threadCounts);
         }
 
         public Options withMaxThreadsPerProcess(int n) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    hotPids, n, statePass);
+                    hotPids, n, statePass, held, threadCounts);
+        }
+
+        /**
+         * Thread counts of processes (the agent's cheap sample knows them) for a scan without the state pass: those
+         * with many threads are then read after the others, as the state pass would have them.
+         */
+        public Options withThreadCounts(Map<Integer, Integer> counts) {
+            return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
+                    hotPids, maxThreadsPerProcess, statePass, held, Map.copyOf(counts));
         }
 
         public Options withStatePass(boolean v) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    hotPids, maxThreadsPerProcess, v);
+                    hotPids, maxThreadsPerProcess, v, held, threadCounts);
+        }
+
+        /**
+         * Saves into {@code h} (a bundle under {@code h.dir()}) what a save directory would get, holding it in memory
+         * until the caller writes it or drops it; null saves nothing.
+         */
+        public Options withHeldBundle(HeldBundle h) {
+            return new Options(deadline, perFileTimeout, h == null ? null : h.dir(), reader, live, maxPids, maxCgroups,
+                    maxFdsPerPid, hotPids, maxThreadsPerProcess, statePass, h, threadCounts);
         }
     }
 
@@ -308,7 +327,8 @@ public final class ProcTreeReader {
             // processes come first but must leave time for FUSE, cgroups and the rest
             this.processDeadline = start + total * 7 / 10;
             this.fuse = new FuseScanner(this, proc, sys);
-            this.saver = options.saveDir() == null ? null : new BundleWriter(options.saveDir(), proc, sys);
+            this.saver = options.saveDir() == null ? null
+                    : new BundleWriter(options.saveDir(), options.held(), proc, sys);
         }
 
         void run() {
@@ -488,7 +508,7 @@ public final class ProcTreeReader {
             }
             pids.sort(null);
             hot = new java.util.HashSet<>(options.hotPids());
-            Map<Integer, Integer> threadsOf = Map.of();
+            Map<Integer, Integer> threadsOf = options.threadCounts();
             if (!bundle && options.statePass()) {
                 ProcessOrder.StatePass pass = new ProcessOrder.StatePass(reader, proc, perOp, THREAD_CHUNK, hot);
                 pass.run(pids, start + (processDeadline - start) / 4);

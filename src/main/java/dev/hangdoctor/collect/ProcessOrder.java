@@ -89,6 +89,8 @@ final class ProcessOrder {
 
     /** The pass over stat state letters that finds the hot tasks before the main pass reads anything else. */
     static final class StatePass {
+        /** Bytes kept of a thread's stat: the state letter follows comm, at most 64 bytes in. */
+        private static final int SLOT = 512;
         private final TimedReader reader;
         private final Path proc;
         private final long perOp;
@@ -104,6 +106,16 @@ final class ProcessOrder {
             this.perOp = perOp;
             this.chunk = chunk;
             this.hot = hot;
+        }
+
+        /** The state letter of a stat line in buf[off, off + len) (after the last ')'), or 0. */
+        static char stateLetter(byte[] buf, int off, int len) {
+            for (int i = off + len - 1; i >= off; i--) {
+                if (buf[i] == ')') {
+                    return i + 2 < off + len && buf[i + 1] == ' ' ? (char) (buf[i + 2] & 0xff) : 0;
+                }
+            }
+            return 0;
         }
 
         /** The thread count of each multi-threaded process whose stat the pass read. */
@@ -149,6 +161,8 @@ final class ProcessOrder {
                     }
                 });
             }
+            String[] paths = new String[chunk];
+            byte[] arena = new byte[chunk * SLOT];
             List<Integer> multi = new ArrayList<>(threadsOf.keySet());
             multi.sort(java.util.Comparator.comparingInt((Integer p) -> threadsOf.get(p)).thenComparingInt(p -> p));
             for (int pid : multi) {
@@ -163,17 +177,18 @@ final class ProcessOrder {
                         tids.add(Integer.parseInt(n));
                     }
                 }
+                String base = taskDir + "/";
                 for (int from = 0; from < tids.size() && System.nanoTime() < until; from += chunk) {
                     List<Integer> part = tids.subList(from, Math.min(tids.size(), from + chunk));
-                    List<Op> ops = new ArrayList<>(part.size());
-                    for (int tid : part) {
-                        ops.add(Op.read(taskDir.resolve(Integer.toString(tid)).resolve(ThreadFile.STAT.file)));
+                    for (int i = 0; i < part.size(); i++) {
+                        paths[i] = base + part.get(i) + "/" + ThreadFile.STAT.file;
                     }
                     boolean[] timedOut = {false};
-                    reader.stream(ops, false, perOp, until, (i, r) -> {
-                        timedOut[0] |= r.status() == Status.TIMEOUT;
-                        PidStat.Fields f = r.ok() ? PidStat.parse(r.text()) : null;
-                        if (f != null && f.state() == 'D') {
+                    // only the state letter matters here: read in place, no String or Result per thread (a one-shot
+                    // scan's JVM reads 10 000 of them before its code is compiled)
+                    reader.streamBytes(paths, part.size(), SLOT, arena, perOp, until, (i, status, buf, off, len) -> {
+                        timedOut[0] |= status == Status.TIMEOUT;
+                        if (status == Status.OK && stateLetter(buf, off, len) == 'D') {
                             hot.add(part.get(i));
                             hot.add(pid);
                         }

@@ -28,4 +28,25 @@ public final class LoadAvg {
             return null;
         }
     }
+
+    /** The last field, the pid most recently handed out to a new task (process or thread), or -1. */
+    public static long lastPid(String text) {
+        if (text == null) {
+            return -1;
+        }
+        String s = text.strip();
+        int sp = s.lastIndexOf(' ');
+        if (sp < 0 || s.indexOf('/') < 0 || s.length() - sp - 1 > 9) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = sp + 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return sp + 1 < s.length() ? v : -1;
+    }
 }

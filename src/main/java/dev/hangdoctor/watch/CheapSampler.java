@@ -49,6 +49,20 @@ public final class CheapSampler {
     private static final int SLOT = 1024;
     /** Intervals after which a process's task list is listed again even if its thread count did not change. */
     static final int RELIST_EVERY = 30;
+    /**
+     * A multi-threaded process's own stat sums every thread's CPU time, so it costs in proportion to its threads (1.8
+     * ms for 10 000, as much as 180 thread stats): it is read every this many intervals to see whether the process
+     * ran; the other intervals read its leader's stat (task/PID/stat: same state, num_threads and starttime).
+     */
+    static final int ACTIVITY_EVERY = 5;
+    /** Intervals between two passes over the threads of a process that ran meanwhile. */
+    static final int BUSY_SWEEP = 5;
+    /**
+     * Intervals between two passes over the threads of a process that did not run at all (the summed CPU time, its
+     * thread count and its leader's state unchanged): a thread cannot enter D without running, but a brief run may
+     * not move the sum's clock ticks, so such a process is still swept, only less often.
+     */
+    static final int QUIET_SWEEP = 60;
 
     /** Why a full scan is due; {@code key} names the condition (for cool-down), {@code reason} says it in words. */
     public record Trigger(String key, String reason) {
@@ -86,8 +100,19 @@ public final class CheapSampler {
         final int pid;
         final String dir;
         final String statPath;
+        /** The leader's own stat: what the process's says, without the sum over its threads. */
+        final String leaderStatPath;
         long start = -1;
         int numThreads;
+        char state;
+        /** utime + stime of the whole process when last read, or -1. */
+        long cpu = -1;
+        /** The sample that last saw the process run (its CPU time, thread count or leader's state moved). */
+        long movedAt = Long.MIN_VALUE / 2;
+        /** Where the current pass over its threads is (0: between passes). */
+        int sweepIdx;
+        long passStartedAt = Long.MIN_VALUE / 2;
+        long passEndedAt = Long.MIN_VALUE / 2;
         /** tids other than the leader's, ascending, as last listed. */
         int[] tids = new int[0];
         int listedThreads = -1;
@@ -99,6 +124,15 @@ public final class CheapSampler {
             this.pid = pid;
             this.dir = dir;
             this.statPath = dir + "/stat";
+            this.leaderStatPath = dir + "/task/" + pid + "/stat";
+        }
+
+        /** Whether a pass over its threads is due: one under way, or the last ended long enough ago. */
+        boolean sweepDue(long sample) {
+            if (sweepIdx > 0) {
+                return true;
+            }
+            return sample - passEndedAt >= (movedAt >= passStartedAt ? BUSY_SWEEP : QUIET_SWEEP);
         }
     }
 
@@ -118,10 +152,15 @@ public final class CheapSampler {
     private final PidStat.Cursor stat = new PidStat.Cursor();
     private int batchSize;
     private long samples;
-    private int cursorPid;
-    private int cursorIdx;
+    /** Whether each batch entry read a process's own stat (with the summed CPU time) rather than its leader's. */
+    private final boolean[] batchWhole = new boolean[BATCH];
     private Set<Integer> fuseHolders = Set.of();
     private volatile Set<Integer> hot = Set.of();
+    /** Processes as last listed (ascending), less those seen gone since. */
+    private List<Integer> pidList = new ArrayList<>();
+    /** loadavg's last pid when /proc was last listed, or -1. */
+    private long listedNewestPid = -1;
+    private long procsListedAt = Long.MIN_VALUE / 2;
     /** Fingerprint of every condition held past the threshold in the last sample ({@link #stuckPrint}). */
     private long stuckPrint;
     private final Map<Integer, Long> fuseSince = new HashMap<>();
@@ -151,21 +190,35 @@ public final class CheapSampler {
         long deadline = t0 + Duration.ofSeconds(5).toNanos();
         long print = 0;
 
-        Result top = reader.run(Op.list(proc), false, PER_OP, deadline);
+        Result loadavg = reader.run(Op.read(LoadAvg.path(proc)), false, PER_OP, deadline);
         reads++;
-        Set<Integer> pids = new HashSet<>();
-        List<Integer> pidList = new ArrayList<>();
-        for (String name : top.lines()) {
-            int pid = number(name);
-            if (pid > 0) {
-                pids.add(pid);
-                pidList.add(pid);
-            }
-        }
-        pidList.sort(null);
+        long newestPid = loadavg.ok() ? LoadAvg.lastPid(loadavg.text()) : -1;
         samples++;
+        // listing /proc walks every pid of the host, threads included (3 ms with 10 000 threads): it is listed again
+        // only when a task was created since (loadavg's last pid moved) or every RELIST_EVERY intervals; a process
+        // that exits meanwhile is seen gone by its stat
+        if (newestPid < 0 || newestPid != listedNewestPid || samples - procsListedAt >= RELIST_EVERY) {
+            Result top = reader.run(Op.list(proc), false, PER_OP, deadline);
+            reads++;
+            List<Integer> listed = new ArrayList<>();
+            for (String name : top.lines()) {
+                int pid = number(name);
+                if (pid > 0) {
+                    listed.add(pid);
+                }
+            }
+            listed.sort(null);
+            pidList = listed;
+            listedNewestPid = top.ok() ? newestPid : -1;
+            procsListedAt = samples;
+        }
+        Set<Integer> pids = new HashSet<>(pidList);
         procs.keySet().retainAll(pids);
         List<Proc> multi = processes(pidList, t0, deadline, triggers);
+        if (pidList.removeIf(pid -> procs.get(pid) == null || procs.get(pid).seenAt != samples)) {
+            pids.retainAll(pidList);
+            procs.keySet().retainAll(pids);
+        }
         threadSweep(multi, t0, deadline);
         unreadableSince.keySet().retainAll(pids);
 
@@ -218,17 +271,17 @@ public final class CheapSampler {
         stuckPrint = print;
         Double load1 = null;
         Map<String, Double> psi = new TreeMap<>();
-        List<Op> host = new ArrayList<>(List.of(Op.read(LoadAvg.path(proc))));
+        List<Op> host = new ArrayList<>();
         for (String r : PressureFile.RESOURCES) {
             host.add(Op.read(PressureFile.path(proc, r)));
         }
         List<Result> hr = reader.run(host, false, PER_OP, deadline);
         reads += host.size();
-        if (hr.get(0).ok()) {
-            load1 = LoadAvg.load1(hr.get(0).text());
+        if (loadavg.ok()) {
+            load1 = LoadAvg.load1(loadavg.text());
         }
         for (int i = 0; i < PressureFile.RESOURCES.size(); i++) {
-            Double v = hr.get(i + 1).ok() ? PressureFile.someAvg10(hr.get(i + 1).text()) : null;
+            Double v = hr.get(i).ok() ? PressureFile.someAvg10(hr.get(i).text()) : null;
             if (v != null) {
                 psi.put(PressureFile.RESOURCES.get(i), v);
             }
@@ -243,6 +296,20 @@ public final class CheapSampler {
      */
     public Set<Integer> hotPids() {
         return hot;
+    }
+
+    /**
+     * The thread count of each multi-threaded process as last sampled, for a full scan without the state pass (it
+     * reads processes with many threads after the others). Call it from the thread that samples.
+     */
+    public Map<Integer, Integer> threadCounts() {
+        Map<Integer, Integer> out = new HashMap<>();
+        for (Proc p : procs.values()) {
+            if (p.numThreads > 1) {
+                out.put(p.pid, p.numThreads);
+            }
+        }
+        return out;
     }
 
     /**
@@ -278,8 +345,12 @@ public final class CheapSampler {
                 }
                 p.seenAt = samples;
                 part[i] = p;
-                batchPaths[i] = p.statPath;
+                // the sum over threads only every few intervals (staggered by pid), and for a process not yet known
+                boolean whole = p.numThreads <= 1 || p.cpu < 0 || (samples + pid) % ACTIVITY_EVERY == 0;
+                batchWhole[i] = whole;
+                batchPaths[i] = whole ? p.statPath : p.leaderStatPath;
             }
+            boolean[] whole = batchWhole.clone();
             reader.streamBytes(batchPaths, count, SLOT, arena, PER_OP, deadline, (i, status, buf, off, len) -> {
                 Proc p = part[i];
                 int pid = p.pid;
@@ -289,20 +360,45 @@ public final class CheapSampler {
                             + (now > since ? " for " + (now - since) / 1_000_000_000 + " s" : "")));
                     return;
                 }
+                if (status == Status.MISSING) {
+                    p.seenAt = -1; // exited
+                    return;
+                }
                 if (status != Status.OK) {
                     return;
                 }
                 unreadableSince.remove(pid);
-                if (!statLine(buf, off, len)) {
+                if (whole[i] ? !stat.parse(buf, off, len) || stat.numThreads() < 0 || stat.startTime() < 0
+                        : !statLine(buf, off, len)) {
                     return;
                 }
+                int numThreads = (int) Math.min(stat.numThreads(), Integer.MAX_VALUE);
                 if (p.start != stat.startTime()) {
-                    // a new process under a reused pid: its task list is not the old one's
+                    // a new process (or one under a reused pid): its task list is not the old one's, and a first
+                    // pass over its threads is due at once
                     p.start = stat.startTime();
                     p.tids = new int[0];
                     p.listedThreads = -1;
+                    p.cpu = -1;
+                    p.sweepIdx = 0;
+                    p.passStartedAt = Long.MIN_VALUE / 2;
+                    p.passEndedAt = Long.MIN_VALUE / 2;
+                    p.movedAt = Long.MIN_VALUE / 2;
+                    p.numThreads = numThreads;
+                    p.state = stat.state();
                 }
-                p.numThreads = (int) Math.min(stat.numThreads(), Integer.MAX_VALUE);
+                if (numThreads != p.numThreads || stat.state() != p.state) {
+                    p.movedAt = samples;
+                }
+                if (whole[i] && stat.utime() >= 0 && stat.stime() >= 0) {
+                    long cpu = stat.utime() + stat.stime();
+                    if (p.cpu >= 0 && cpu != p.cpu) {
+                        p.movedAt = samples;
+                    }
+                    p.cpu = cpu;
+                }
+                p.numThreads = numThreads;
+                p.state = stat.state();
                 track(p, pid, p.statPath, buf, now);
                 if (stat.numThreads() > 1) {
                     multi.add(p);
@@ -314,8 +410,10 @@ public final class CheapSampler {
     }
 
     /**
-     * Reads the threads of multi-threaded processes: those last seen in D every time, the rest round robin within
-     * one budget for the host, resuming where the last interval stopped (which may be inside a process).
+     * Reads the threads of multi-threaded processes: those last seen in D every time; of the rest, a pass over each
+     * process's threads every {@link #BUSY_SWEEP} intervals if it ran since its last pass began, else every {@link
+     * #QUIET_SWEEP}, all within one budget for the host (passes under way first, then the longest overdue), resuming
+     * where the last interval stopped (which may be inside a process).
      */
     private void threadSweep(List<Proc> multi, long now, long deadline) {
         batchSize = 0;
@@ -327,25 +425,27 @@ public final class CheapSampler {
                 again++;
             }
         }
-        int n = multi.size();
+        List<Proc> due = new ArrayList<>();
+        for (Proc p : multi) {
+            if (p.sweepDue(samples)) {
+                due.add(p);
+            }
+        }
+        due.sort(java.util.Comparator.comparingInt((Proc p) -> p.sweepIdx > 0 ? 0 : 1)
+                .thenComparingLong(p -> p.passEndedAt).thenComparingInt(p -> p.pid));
         int budget = threadBudget - again;
-        int start = 0;
-        while (start < n && multi.get(start).pid < cursorPid) {
-            start++;
-        }
-        if (start == n) {
-            start = 0;
-            cursorIdx = 0;
-        }
-        for (int k = 0; k < n && budget > 0; k++) {
-            Proc p = multi.get((start + k) % n);
-            int from = p.pid == cursorPid ? cursorIdx : 0;
-            if (from == 0 || from >= p.tids.length) {
-                from = 0;
+        for (Proc p : due) {
+            if (budget <= 0) {
+                break;
+            }
+            if (p.sweepIdx == 0 || p.sweepIdx >= p.tids.length) {
+                p.sweepIdx = 0;
+                p.passStartedAt = samples;
                 if (p.listedThreads != p.numThreads || samples - p.listedAt >= RELIST_EVERY) {
                     relist(p, deadline);
                 }
             }
+            int from = p.sweepIdx;
             int take = Math.min(budget, p.tids.length - from);
             String dir = p.dir + "/task/";
             for (int i = from; i < from + take; i++) {
@@ -358,13 +458,11 @@ public final class CheapSampler {
             }
             budget -= take;
             if (from + take < p.tids.length) {
-                cursorPid = p.pid;
-                cursorIdx = from + take;
-                break;
+                p.sweepIdx = from + take;
+            } else {
+                p.sweepIdx = 0;
+                p.passEndedAt = samples;
             }
-            Proc next = multi.get((start + k + 1) % n);
-            cursorPid = next.pid;
-            cursorIdx = 0;
         }
         flush(now, deadline);
     }

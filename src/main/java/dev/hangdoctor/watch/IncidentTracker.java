@@ -61,6 +61,15 @@ public final class IncidentTracker {
 
     /** Applies one full scan's diagnosis. {@code scanBundle} is the scan's saved evidence (moved into a new incident). */
     public synchronized Changes apply(Diagnosis d, Evidence ev, Path scanBundle, List<String> triggers, Instant now) {
+        return apply(d, ev, () -> scanBundle, triggers, now);
+    }
+
+    /**
+     * Applies one full scan's diagnosis; {@code scanBundle} gives the scan's saved evidence (moved into a new
+     * incident) and is asked only when an incident opens: the agent writes a bundle to disk only then.
+     */
+    public synchronized Changes apply(Diagnosis d, Evidence ev, java.util.function.Supplier<Path> scanBundle,
+                                      List<String> triggers, Instant now) {
         List<Incident> opened = new ArrayList<>();
         List<Incident> updated = new ArrayList<>();
         List<Incident> resolved = new ArrayList<>();
@@ -105,7 +114,7 @@ public final class IncidentTracker {
                 diagText = new TerminalReport(false).render(d);
             }
             try {
-                store.create(i, diagJson, diagText, sharedBundle == null ? scanBundle : null, sharedBundle);
+                store.create(i, diagJson, diagText, sharedBundle == null ? scanBundle.get() : null, sharedBundle);
                 if (sharedBundle == null) {
                     sharedBundle = store.bundle(i.id());
                 }

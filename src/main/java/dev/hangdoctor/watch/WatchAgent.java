@@ -1,5 +1,6 @@
 package dev.hangdoctor.watch;
 
+import dev.hangdoctor.collect.HeldBundle;
 import dev.hangdoctor.collect.KmsgReader;
 import dev.hangdoctor.collect.KernelHistory;
 import dev.hangdoctor.collect.LiveSampler;
@@ -18,7 +19,6 @@ import dev.hangdoctor.guard.OomGuard;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +44,12 @@ public final class WatchAgent implements AutoCloseable {
      * few seconds would cost more than all the cheap samples together.
      */
     static final java.time.Duration UNCHANGED_RESCAN = java.time.Duration.ofMinutes(5);
+    /**
+     * The most threads of one process a full scan reads (its leader, its threads in D and every thread of a FUSE or
+     * userfaultfd server's among them): the cheap sample has already seen every thread's state, and each thread
+     * read is files in the incident's bundle, which cost far more to write than to read.
+     */
+    static final int THREADS_PER_PROCESS = 500;
     private static final Set<KernelEventKind> OOM_KILLS = java.util.EnumSet.of(KernelEventKind.OOM_KILLED,
             KernelEventKind.OOM_KILL_CHOSEN);
     /** The cool-down key of kernel OOM-kill reports. */
@@ -335,11 +341,18 @@ public final class WatchAgent implements AutoCloseable {
         lastFull = now;
         long t0 = System.nanoTime();
         Path dir = null;
+        HeldBundle held = null;
         try {
             dir = store.newScanDir(fullScans + 1);
+            // the bundle stays in memory unless an incident opens: most scans of a hung host only update one, and
+            // thousands of small files cost more system time than the whole read. No pass over every task's state
+            // first: the cheap sample names the tasks in D (it reads each of them every interval) and the scan reads
+            // them first, and knows which processes have many threads (read after the others).
+            held = new HeldBundle(dir, HeldBundle.DEFAULT_MAX_BYTES);
             LiveSampler.Options opts = LiveSampler.Options.defaults().withWindow(cfg.scanWindow())
-                    .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withSaveDir(dir)
-                    .withHotPids(sampler.hotPids());
+                    .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withHeldBundle(held)
+                    .withHotPids(sampler.hotPids()).withStatePass(false).withMaxThreadsPerProcess(THREADS_PER_PROCESS)
+                    .withThreadCounts(sampler.threadCounts());
             Evidence ev = new LiveSampler(cfg.root(), opts).scan();
             if (kmsg != null) {
                 KmsgReader.Result r = kmsg.recent();
@@ -349,12 +362,8 @@ public final class WatchAgent implements AutoCloseable {
                     ev.mergeLogIntoLive(r.toEvidence());
                     KernelHistory clock = KernelHistory.now(cfg.root().resolve("proc"));
                     clock.retire(ev);
-                    String w = KmsgReader.save(r, dir);
-                    if (w != null) {
-                        ev.warn(w);
-                    }
-                    Files.createDirectories(dir.resolve(KernelHistory.FILE).getParent());
-                    Files.writeString(dir.resolve(KernelHistory.FILE), clock.format());
+                    held.add(KmsgReader.SAVED_FILE, r.text());
+                    held.add(KernelHistory.FILE, clock.format());
                 }
             }
             Diagnosis d = pipeline.diagnose(ev);
@@ -364,7 +373,9 @@ public final class WatchAgent implements AutoCloseable {
             lastFullNanos = System.nanoTime() - t0;
             metrics.scan("full", lastFullNanos);
             metrics.scanWarnings(ev.warnings());
-            IncidentTracker.Changes c = tracker.apply(d, ev, dir, reasons, Instant.now());
+            Path bundleDir = dir;
+            HeldBundle bundle = held;
+            IncidentTracker.Changes c = tracker.apply(d, ev, () -> keep(bundle, bundleDir), reasons, Instant.now());
             scannedSettled = d.hangFound() && c.opened().size() + c.updated().size() == tracker.open().size();
             for (Incident i : c.opened()) {
                 metrics.opened(i.signature(), i.category());
@@ -396,9 +407,23 @@ public final class WatchAgent implements AutoCloseable {
             log.accept("warning: full scan failed: " + e);
             return null;
         } finally {
+            if (held != null) {
+                held.drop();
+            }
             if (dir != null) {
                 IncidentStore.deleteTree(dir);
             }
+        }
+    }
+
+    /** Writes a held bundle to its directory for an incident that opens; null (and a warning) when it cannot. */
+    private Path keep(HeldBundle bundle, Path dir) {
+        try {
+            bundle.write();
+            return dir;
+        } catch (IOException | RuntimeException e) {
+            log.accept("warning: the scan's bundle could not be written under " + dir + ": " + e.getMessage());
+            return null;
         }
     }
 

@@ -94,6 +94,17 @@ class HugeHostScanTest {
     }
 
     @Test
+    void threadCountsFromTheAgentPutTheHugeProcessLastWithoutTheStatePass() throws Exception {
+        long whole = wholeReadMillis();
+        Duration deadline = Duration.ofMillis(Math.max(40, whole / 3));
+        // no state pass and no hot pid: only the agent's word that pid 100 has 10 000 threads
+        Evidence e = new ProcTreeReader(root, live(deadline).withStatePass(false)
+                .withMaxThreadsPerProcess(Integer.MAX_VALUE).withThreadCounts(java.util.Map.of(BIG, THREADS))).read();
+        assertThat(e.taskOrNull(HUNG)).as("the hung task within %s (a whole read: %d ms)", deadline, whole)
+                .isNotNull();
+    }
+
+    @Test
     void aFullScanReadsAtMostTheCapOfOneProcessAndSaysSo() throws Exception {
         Evidence e = new ProcTreeReader(root, live(Duration.ofSeconds(30))).read();
         List<Task> mine = e.tasks().stream().filter(t -> t.tgid() != null && t.tgid() == BIG).toList();

@@ -152,13 +152,16 @@ class CheapSamplerTest {
         assertThat(s.sample().tasks()).isEqualTo(10);
         // a new thread whose process's num_threads is unchanged is not looked for (the listing is reused) ...
         thread(100, 500, 'S', 10);
-        assertThat(s.sample().tasks()).isEqualTo(10);
-        // ... until num_threads says so
+        assertThat(sweeps(s, CheapSampler.BUSY_SWEEP).tasks()).isEqualTo(10);
+        // ... until num_threads says so (the process's stat and its leader's: both carry it)
         Files.writeString(root.resolve("proc/100/stat"), stat(100, "p100", 'S', 11, 200));
-        assertThat(s.sample().tasks()).isEqualTo(11);
-        // a thread that exited is forgotten as soon as its stat is gone
+        thread(100, 100, 'S', 11);
+        assertThat(sweeps(s, CheapSampler.BUSY_SWEEP).tasks()).isEqualTo(11);
+        // a thread that exited is forgotten once its stat is gone
         deleteTree(root.resolve("proc/100/task/500"));
-        assertThat(s.sample().tasks()).isEqualTo(10);
+        Files.writeString(root.resolve("proc/100/stat"), stat(100, "p100", 'S', 10, 200));
+        thread(100, 100, 'S', 10);
+        assertThat(sweeps(s, CheapSampler.BUSY_SWEEP).tasks()).isEqualTo(10);
     }
 
     @Test
@@ -167,11 +170,83 @@ class CheapSamplerTest {
         CheapSampler s = new CheapSampler(root, Duration.ofSeconds(10), 1000, new TimedReader(4));
         s.sample();
         thread(100, 500, 'S', 10);
-        int tasks = 0;
-        for (int i = 0; i < CheapSampler.RELIST_EVERY; i++) {
-            tasks = s.sample().tasks();
-        }
+        int tasks = sweeps(s, Math.max(CheapSampler.RELIST_EVERY, CheapSampler.QUIET_SWEEP) + 1).tasks();
         assertThat(tasks).isEqualTo(11);
+    }
+
+    @Test
+    void theThreadsOfAProcessThatDidNotRunAreReadLessOften() throws Exception {
+        process(100, 300);
+        process(1000, 30);
+        CheapSampler s = new CheapSampler(root, Duration.ofSeconds(10), 1000, new TimedReader(4));
+        s.sample(); // every thread once
+        int quietReads = 0;
+        int busyReads = 0;
+        for (int i = 1; i <= CheapSampler.QUIET_SWEEP; i++) {
+            // process 1000 runs: its summed CPU time moves every interval; process 100 sleeps throughout
+            Files.writeString(root.resolve("proc/1000/stat"), stat(1000, "p1000", 'S', 30, 1100)
+                    .replace(" 29 0 0 0 0 0 ", " 29 0 0 0 " + i + " 0 "));
+            int reads = s.sample().reads();
+            if (i % CheapSampler.BUSY_SWEEP == 0 && i < CheapSampler.QUIET_SWEEP) {
+                busyReads++;
+                // only the busy process's 29 threads besides the process stats and host files
+                assertThat(reads).isBetween(29, 29 + 20);
+            } else if (i < CheapSampler.QUIET_SWEEP) {
+                assertThat(reads).isLessThan(20);
+                quietReads++;
+            } else {
+                // the quiet one's threads come round again after QUIET_SWEEP intervals
+                assertThat(reads).isGreaterThanOrEqualTo(299);
+            }
+        }
+        assertThat(busyReads).isEqualTo(CheapSampler.QUIET_SWEEP / CheapSampler.BUSY_SWEEP - 1);
+        assertThat(quietReads).isPositive();
+    }
+
+    @Test
+    void aThreadOfAQuietProcessThatEntersDIsStillFound() throws Exception {
+        process(100, 300);
+        CheapSampler s = new CheapSampler(root, Duration.ofMillis(1), 1000, new TimedReader(4));
+        s.sample();
+        // the thread ran too briefly to move the process's clock ticks: the quiet sweep still reaches it
+        thread(100, 250, 'D', 300);
+        boolean found = false;
+        for (int i = 0; i <= CheapSampler.QUIET_SWEEP && !found; i++) {
+            found = s.sample().byState().getOrDefault('D', 0) == 1;
+        }
+        assertThat(found).isTrue();
+        Thread.sleep(5);
+        assertThat(s.sample().triggers()).extracting(CheapSampler.Trigger::key).contains("D:250@350");
+        assertThat(s.hotPids()).contains(250, 100);
+    }
+
+    @Test
+    void procIsListedAgainOnlyWhenATaskWasCreated() throws Exception {
+        process(100, 1);
+        process(300, 1);
+        Files.writeString(root.resolve("proc/loadavg"), "0.00 0.00 0.00 1/120 300\n");
+        CheapSampler s = new CheapSampler(root, Duration.ofSeconds(10), 1000, new TimedReader(4));
+        s.sample();
+        int steady = s.sample().reads();
+        // the same two stats, PSI and FUSE again, and no listing (the first sample's listing is one read more)
+        assertThat(steady).isEqualTo(1 + 2 + 1 + 3);
+        // a process that exits is seen gone by its stat, without a listing
+        deleteTree(root.resolve("proc/300"));
+        assertThat(s.sample().tasks()).isEqualTo(1);
+        // a new pid given out since: /proc is listed again and the new process is found
+        process(200, 1);
+        assertThat(s.sample().tasks()).isEqualTo(1);
+        Files.writeString(root.resolve("proc/loadavg"), "0.00 0.00 0.00 1/121 200\n");
+        assertThat(s.sample().tasks()).isEqualTo(2);
+    }
+
+    /** Takes {@code n} samples; returns the last. */
+    private static CheapSampler.Sample sweeps(CheapSampler s, int n) {
+        CheapSampler.Sample x = null;
+        for (int i = 0; i < n; i++) {
+            x = s.sample();
+        }
+        return x;
     }
 
     private static void deleteTree(Path p) throws IOException {
