@@ -14,8 +14,8 @@ public final class EvidenceReader {
     /** The formats {@link #read} understands, for error messages. */
     public static final String UNDERSTOOD = "kernel logs (dmesg, dmesg -T, syslog, journalctl -k, /dev/kmsg, "
             + "vmcore-dmesg), hung-task/lockup/RCU/OOM reports, sysrq-t/w dumps, crash bt/ps/task output, "
-            + "/proc stack text or a /proc-shaped directory, perf report -g call graphs, tab-separated stack tables, "
-            + "Go goroutine dumps";
+            + "/proc stack text or a /proc-shaped directory, perf report -g call graphs, perf script samples, "
+            + "tab-separated stack tables, Go goroutine dumps";
 
     private EvidenceReader() {
     }

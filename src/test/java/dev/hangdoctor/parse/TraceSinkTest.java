@@ -448,6 +448,22 @@ class TraceSinkTest {
     }
 
     @Test
+    void perfScriptSampleIsASampledStackInnermostFirst() throws Exception {
+        Evidence e = parseFixture("perf-script-merged-callchain.txt");
+        assertThat(e.formats()).contains("perf script");
+        Task pwd = e.tasks().stream().filter(t -> "pwd".equals(t.comm())).findFirst().orElseThrow();
+        assertThat(pwd.sampled()).isTrue();
+        assertThat(functions(pwd)).startsWith("__build_id_parse.isra.0", "perf_event_mmap", "mprotect_fixup")
+                .contains("entry_SYSCALL_64_after_hwframe").endsWith("_dl_start_user").hasSize(10);
+    }
+
+    @Test
+    void linesEndingInAColonThatAreNoSampleHeaderOpenNothing() {
+        Evidence e = parse("Modules linked in:\nCPU: 3 PID: 1 Comm: x Not tainted 1.2.3 #1:\nfoo 12 bar:\n", "p");
+        assertThat(e.formats()).doesNotContain("perf script");
+    }
+
+    @Test
     void tabularStackRowsGroupByPid() throws Exception {
         Evidence e = parseFixture("tabular-stacks-al2023.txt");
         assertThat(e.formats()).contains("tabular stacks");
