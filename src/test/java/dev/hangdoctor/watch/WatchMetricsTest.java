@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 
@@ -41,11 +43,22 @@ class WatchMetricsTest {
                 .withInterval(Duration.ofMillis(200)).withStuckAfter(Duration.ofHours(1));
         agent = new WatchAgent(cfg, l -> { }).start();
         agent.requestScan();
+        // the tracker holds an incident a moment before the scan that opened it has counted it (the incident's files
+        // are written in between), so wait for the count, not for the tracker
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (agent.tracker().size() == 0 && System.nanoTime() < end) {
+        String m = scrape();
+        while (!OPENED_ONE.matcher(m).find() && System.nanoTime() < end) {
             Thread.sleep(100);
+            m = scrape();
         }
         assertThat(agent.tracker().size()).isPositive();
+        return m;
+    }
+
+    private static final Pattern OPENED_ONE =
+            Pattern.compile("hangdoctor_incidents_opened_total\\{[^}]*} 1");
+
+    private String scrape() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, agent.metrics().registry().scrape());
         return out.toString(StandardCharsets.UTF_8);
