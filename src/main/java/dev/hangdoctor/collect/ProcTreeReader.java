@@ -539,7 +539,9 @@ public final class ProcTreeReader {
                 read++;
             }
             if (stacksDenied > 0) {
-                ev.warn(stacksRead == 0 ? "kernel stacks (/proc/PID/stack) are not readable: run as root for stacks"
+                ev.warn(stacksRead == 0 ? "kernel stacks (/proc/PID/stack) are not readable: " + (!bundle
+                        && UserNamespace.nested(proc) ? "this runs in a user namespace and the kernel shows stacks"
+                        + " only to root of the host's initial one" : "run as root for stacks")
                         : "kernel stacks of " + stacksDenied + " task(s) were not readable (permission denied)");
             }
         }

@@ -55,6 +55,7 @@ public final class Diagnoser {
         Set<String> snapshotOnly = new java.util.TreeSet<>();
         Set<String> recovered = new java.util.TreeSet<>();
         Set<String> reportedSnapshot = new java.util.TreeSet<>();
+        Set<String> sampled = new java.util.TreeSet<>();
         List<Integer> rootPids = new ArrayList<>();
         // a specific rule explains its tasks better than the generic ones it names: specific rules go first, and a
         // generic finding steps aside only where it speaks of the same tasks (another, independent hang of the
@@ -90,6 +91,10 @@ public final class Diagnoser {
                         b = b.withConfidence(SnapshotReport.confidence(b.finding.confidence(), evidence));
                         reportedSnapshot.add(m.rule().id());
                     }
+                    if (SampledStacks.only(b.involved, evidence)) {
+                        b = b.withConfidence(SampledStacks.confidence(b.finding.confidence()));
+                        sampled.add(m.rule().id());
+                    }
                     findings.add(b.finding);
                     accepted.add(b);
                     rootPids.add(b.rootPid);
@@ -103,6 +108,10 @@ public final class Diagnoser {
                 if (!stuckLongEnough(generic.involved, evidence) && evidence.savedReport()) {
                     generic = generic.withConfidence(SnapshotReport.confidence(generic.finding.confidence(), evidence));
                     reportedSnapshot.add(generic.finding.signature());
+                }
+                if (SampledStacks.only(generic.involved, evidence)) {
+                    generic = generic.withConfidence(SampledStacks.confidence(generic.finding.confidence()));
+                    sampled.add(generic.finding.signature());
                 }
                 findings.add(generic.finding);
                 rootPids.add(generic.rootPid);
@@ -130,6 +139,9 @@ public final class Diagnoser {
         warnings.addAll(recovered);
         if (!reportedSnapshot.isEmpty()) {
             warnings.add(SnapshotReport.warning(reportedSnapshot, evidence));
+        }
+        if (!sampled.isEmpty()) {
+            warnings.add(SampledStacks.warning(sampled));
         }
         if (!snapshotOnly.isEmpty() && findings.isEmpty()) {
             long d = evidence.tasks().stream().filter(t -> t.state().isBlocked()).count();

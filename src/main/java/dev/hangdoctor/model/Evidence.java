@@ -38,7 +38,7 @@ public final class Evidence {
     private final List<FuseConnection> fuseConnections = new ArrayList<>();
     private final List<UffdHandle> uffds = new ArrayList<>();
     private final Set<String> formats = new LinkedHashSet<>();
-    private final List<String> warnings = new ArrayList<>();
+    private final Warnings warnings = new Warnings();
     private final List<String> history = new ArrayList<>();
     /** The report's own words: lines no parser took (prose around a paste, a daemon's debug output), bounded. */
     private final List<String> reportText = new ArrayList<>();
@@ -194,7 +194,7 @@ public final class Evidence {
     }
     public void addUffd(UffdHandle u) { uffds.add(u); }
     public void addFormat(String f) { formats.add(f); }
-    public void warn(String w) { if (warnings.size() < 100 && !warnings.contains(w)) warnings.add(w); }
+    public void warn(String w) { warnings.add(w); }
     public void live(boolean v) { live = v; }
     public void savedReport(boolean v) { savedReport = v; }
     public boolean savedReport() { return savedReport; }
@@ -237,7 +237,8 @@ public final class Evidence {
     public List<FuseConnection> fuseConnections() { return Collections.unmodifiableList(fuseConnections); }
     public List<UffdHandle> uffds() { return Collections.unmodifiableList(uffds); }
     public Set<String> formats() { return Collections.unmodifiableSet(formats); }
-    public List<String> warnings() { return Collections.unmodifiableList(warnings); }
+    /** The warnings, repeats of one kind folded into one line with their count. */
+    public List<String> warnings() { return warnings.lines(); }
     /** Kernel messages about what is no longer so (tasks gone or running again), each with when it was logged. */
     public List<String> history() { return Collections.unmodifiableList(history); }
     public boolean live() { return live; }
@@ -278,7 +279,7 @@ public final class Evidence {
         });
         host.mergeFrom(log.host);
         formats.addAll(log.formats);
-        log.warnings.forEach(this::warn);
+        warnings.addAll(log.warnings);
     }
 
     /** Folds another host picture into this one (one file's evidence into the whole). */
@@ -307,7 +308,7 @@ public final class Evidence {
         fuseConnections.addAll(o.fuseConnections);
         uffds.addAll(o.uffds);
         formats.addAll(o.formats);
-        o.warnings.forEach(this::warn);
+        warnings.addAll(o.warnings);
         o.history.stream().filter(h -> !history.contains(h)).forEach(history::add);
         o.reportText.forEach(this::addReportText);
         live |= o.live;

@@ -92,6 +92,11 @@ public final class Task {
     /** /proc/PID/stat starttime (clock ticks since boot): with the pid, identifies the process across pid reuse. */
     public Long startTime() { return startTime; }
     public List<String> notes() { return Collections.unmodifiableList(notes); }
+    /** The note of a stack a profiler sampled (perf): it shows where the CPU was, not surely where the task sleeps. */
+    public static final String SAMPLED = "stack sampled by perf: where the CPU was at the sample, not necessarily"
+            + " where the task sleeps";
+    /** True when the stack was sampled by a profiler rather than read from a sleeping task. */
+    public boolean sampled() { return notes.contains(SAMPLED); }
     public List<LockOwnerHint> lockOwnerHints() { return Collections.unmodifiableList(lockOwnerHints); }
 
     public Task tgid(Integer v) { tgid = v; return this; }

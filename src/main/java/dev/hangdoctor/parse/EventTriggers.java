@@ -116,6 +116,10 @@ final class EventTriggers {
                 best = second;
             }
         }
+        int row = perfRow(s, message);
+        if (row > message && (best < 0 || row < best)) {
+            best = row;
+        }
         int crash = crashFrame(s, message);
         if (crash >= 0) {
             int second = crashFrame(s, crash + 2);
@@ -124,6 +128,33 @@ final class EventTriggers {
             }
         }
         return best;
+    }
+
+    /**
+     * A perf report row without overhead columns ("comm [kernel.kallsyms] [k] sym") starting after {@code from}:
+     * the index of its comm, or -1. Each row is a record of its own when a paste collapsed them into one line.
+     */
+    private static int perfRow(String s, int from) {
+        for (int k = s.indexOf(" [k] ", from); k > from; k = s.indexOf(" [k] ", k + 1)) {
+            int dso = s.lastIndexOf(' ', k - 1);
+            if (dso <= from || (s.charAt(dso + 1) != '[' && s.charAt(dso + 1) != '/')) {
+                continue;
+            }
+            int comm = dso;
+            while (comm > from && s.charAt(comm - 1) == ' ') {
+                comm--;
+            }
+            int start = s.lastIndexOf(' ', comm - 1) + 1;
+            int before = start - 1;
+            while (before > from && s.charAt(before) == ' ') {
+                before--;
+            }
+            // a histogram line's overhead columns ("49.87%  0.00%  comm ...") belong to its row
+            if (start > from && start < comm && s.charAt(before) != '%') {
+                return start;
+            }
+        }
+        return -1;
     }
 
     /** A crash `bt` frame "#12 [ffff...]" starting at or after {@code from}: the index of its '#', or -1. */

@@ -14,8 +14,8 @@ public final class EvidenceReader {
     /** The formats {@link #read} understands, for error messages. */
     public static final String UNDERSTOOD = "kernel logs (dmesg, dmesg -T, syslog, journalctl -k, /dev/kmsg, "
             + "vmcore-dmesg), hung-task/lockup/RCU/OOM reports, sysrq-t/w dumps, crash bt/ps/task output, "
-            + "/proc stack text or a /proc-shaped directory, perf report -g call graphs, tab-separated stack tables, "
-            + "Go goroutine dumps";
+            + "/proc stack text or a /proc-shaped directory, perf report -g call graphs, perf script samples, "
+            + "tab-separated stack tables, Go goroutine dumps";
 
     private EvidenceReader() {
     }
@@ -53,17 +53,12 @@ public final class EvidenceReader {
         BoundedLineReader reader = new BoundedLineReader(in);
         long lineNo = 0;
         String buffer = null;
-        String scanned = null;
         while (reader.next()) {
             lineNo++;
             if (reader.text() != buffer) {
+                // a line spilled across two reads has a string of its own, and the read buffer after it is new
                 buffer = reader.text();
-                if (buffer != scanned) {
-                    // a line spilled across two reads has a string of its own; the read buffer after it was
-                    // scanned already
-                    pasted.scanBuffer(buffer);
-                    scanned = reader.start() == 0 && reader.text().length() == reader.end() ? scanned : buffer;
-                }
+                pasted.scanBuffer(buffer);
             }
             // the sinks are called by their classes, not through the interface: this runs for every line
             if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && reader.ascii()) {

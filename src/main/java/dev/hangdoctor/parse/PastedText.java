@@ -21,9 +21,15 @@ final class PastedText {
     /** Whether a line may be held back for a continuation: only one the caller would not skip as noise. */
     private final java.util.function.Predicate<String> holdable;
     private final KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
-    /** Quoted-printable was seen in this document: soft breaks are joined and =XX decoded from then on. */
+    /**
+     * Quoted-printable was seen: soft breaks are joined and =XX decoded from the first line that shows it on. The
+     * decision is made by each line itself, in order, so it does not depend on how the input was split into reads.
+     */
     private boolean quotedPrintable;
+    /** HTML entities were seen: decoded from the first line holding one on (decided like {@link #quotedPrintable}). */
     private boolean entities;
+    /** The current read buffer holds a mark of either: only then must the fast path look for one in each line. */
+    private boolean bufferMarked;
     private String softBroken;
     private long softBrokenLine;
     /** A line with a log prefix that may continue on the next line, and its width as published. */
@@ -43,29 +49,48 @@ final class PastedText {
     }
 
     /**
-     * Looks at a whole read buffer once, before its lines: turns on quoted-printable or entity decoding for the rest
-     * of the document when the buffer holds their marks, so the caller's per-line shortcut stays exact.
+     * Looks at a whole read buffer once, before its lines: when it holds no mark of quoted-printable or entities, no
+     * line in it can turn decoding on, and {@link #passesUnchanged} need not look for one line by line.
      */
     void scanBuffer(String text) {
-        if (!quotedPrintable && text.contains("=3D")) {
-            quotedPrintable = true; // "=" is written "=3D": soft breaks alone turn it on line by line
-        }
-        for (int a = entities ? -1 : text.indexOf('&'); a >= 0; a = text.indexOf('&', a + 1)) {
-            if (text.startsWith("gt;", a + 1) || text.startsWith("lt;", a + 1) || text.startsWith("amp;", a + 1)
-                    || text.startsWith("#", a + 1)) {
-                entities = true;
-                break;
+        bufferMarked = !(quotedPrintable && entities)
+                && (text.contains("=3D") || hasEntityMark(text, 0, text.length()));
+    }
+
+    /** True when {@code s[from, end)} shows quoted-printable ({@code =3D}) or holds an HTML entity. */
+    private static boolean showsEncoding(String s, int from, int end) {
+        return RawText.contains(s, from, end, "=3D") || hasEntityMark(s, from, end);
+    }
+
+    /** An HTML entity's start ({@code &gt;}, {@code &lt;}, {@code &amp;}, {@code &#}) inside {@code s[from, end)}. */
+    private static boolean hasEntityMark(String s, int from, int end) {
+        for (int a = s.indexOf('&', from); a >= 0 && a < end; a = s.indexOf('&', a + 1)) {
+            if (startsWithin(s, a + 1, end, "gt;") || startsWithin(s, a + 1, end, "lt;")
+                    || startsWithin(s, a + 1, end, "amp;") || startsWithin(s, a + 1, end, "#")) {
+                return true;
             }
         }
+        return false;
+    }
+
+    private static boolean startsWithin(String s, int at, int end, String p) {
+        return at + p.length() <= end && s.startsWith(p, at);
     }
 
     /**
      * True when {@code s[from, end)} is a line this stage passes through unchanged and whole (so the caller may
-     * look at it in place): nothing held, no decoding on, and its first character starts no quote, fence or indent.
+     * look at it in place): nothing held, no decoding on or turned on by this line, and its first character starts
+     * no quote, fence or indent.
      */
     boolean passesUnchanged(String s, int from, int end) {
-        if (!idle() || quotedPrintable || entities || from >= end) {
-            return idle() && !quotedPrintable && !entities;
+        if (!idle() || quotedPrintable || entities) {
+            return false;
+        }
+        if (from >= end) {
+            return true;
+        }
+        if (bufferMarked && showsEncoding(s, from, end)) {
+            return false;
         }
         char c = s.charAt(from);
         if (s.charAt(end - 1) == '=') {
@@ -86,6 +111,9 @@ final class PastedText {
             // a quoted-printable soft break (lines of at most 76 characters ending in '=') before any =3D was seen
             quotedPrintable = true;
         }
+        if (!quotedPrintable && line.contains("=3D")) {
+            quotedPrintable = true; // "=" is written "=3D": this line and the rest of the document are encoded
+        }
         if (quotedPrintable) {
             if (softBroken != null) {
                 line = softBroken + line;
@@ -98,6 +126,9 @@ final class PastedText {
                 return;
             }
             line = decodeQuotedPrintable(line);
+        }
+        if (!entities && hasEntityMark(line, 0, line.length())) {
+            entities = true;
         }
         if (entities && line.indexOf('&') >= 0) {
             line = decodeEntities(line);

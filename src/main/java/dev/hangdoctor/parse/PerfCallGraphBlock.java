@@ -15,6 +15,11 @@ import java.util.List;
  * The tree runs from the callers down (`-g caller`, perf's default with children) when its first entry is an entry
  * point (kthread, a syscall entry, ret_from_fork...), and is then turned innermost first; otherwise it is taken as
  * printed (`-g callee`).
+ *
+ * <p>The histogram also comes without its overhead columns (`perf report --children -F comm,dso,sym`, or copied
+ * without them): one row per symbol, `comm  [kernel.kallsyms]  [k] sym`. For one task whose samples all lie on
+ * one chain, children overhead orders the rows from the entry point down to the innermost frame, so consecutive
+ * rows of one comm whose first symbol is an entry point are read as that task's stack.
  */
 final class PerfCallGraphBlock extends BlockParser {
     /** Where a stack begins, outermost: seen first, the tree runs from the callers down. */
@@ -25,6 +30,8 @@ final class PerfCallGraphBlock extends BlockParser {
     };
 
     private Task task;
+    /** The comm of the overhead-less rows being read as one stack, or null when reading a call graph. */
+    private String rowsOf;
     private final List<Frame> frames = new ArrayList<>();
     private boolean onPath;
     private int lastBranch;
@@ -55,7 +62,8 @@ final class PerfCallGraphBlock extends BlockParser {
         }
         sym += 3;
         reset();
-        task = new Task(0).source(out.at(lineNo));
+        rowsOf = null;
+        task = new Task(0).source(out.at(lineNo)).note(Task.SAMPLED);
         String keys = t.substring(i, sym - 2).strip();
         int dso = Math.max(keys.lastIndexOf(" ["), keys.lastIndexOf(" /"));
         if (dso > 0) {
@@ -67,8 +75,53 @@ final class PerfCallGraphBlock extends BlockParser {
         return true;
     }
 
+    /**
+     * A histogram row without overhead columns ({@code comm dso [k] sym}) whose symbol is an entry point: opens a
+     * stack read row by row. False when {@code t} is not one.
+     */
+    boolean openRow(String t, long lineNo) {
+        String[] row = row(t);
+        if (row == null || !isEntryPoint(row[1])) {
+            return false;
+        }
+        reset();
+        task = new Task(0).source(out.at(lineNo)).note(Task.SAMPLED).comm(row[0]);
+        rowsOf = row[0];
+        frames.clear();
+        add(row[1]);
+        return true;
+    }
+
+    /** {comm, sym} of a row "comm dso [k] sym" with no percentage, or null. */
+    static String[] row(String t) {
+        int k = t.indexOf(" [k] ");
+        if (k < 0 || t.indexOf('%') >= 0) {
+            return null;
+        }
+        String keys = t.substring(0, k).strip();
+        int dso = keys.lastIndexOf(' ');
+        String sym = t.substring(k + 5).strip();
+        int sp = sym.indexOf(' ');
+        if (sp > 0) {
+            sym = sym.substring(0, sp); // a collapsed paste's last row runs on into the text after it
+        }
+        if (dso <= 0 || sym.isEmpty() || !FrameLineParser.isSymbolChar(sym.charAt(0))) {
+            return null;
+        }
+        char d = keys.charAt(dso + 1);
+        return d == '[' || d == '/' ? new String[] {keys.substring(0, dso).strip(), sym} : null;
+    }
+
     @Override
     boolean extend(String t, String raw, long lineNo) {
+        if (rowsOf != null) {
+            String[] row = row(t);
+            if (row == null || !row[0].equals(rowsOf)) {
+                return false;
+            }
+            add(row[1]);
+            return true;
+        }
         if (percent(t, 0) > 0) {
             return false; // the next histogram line
         }
@@ -116,6 +169,7 @@ final class PerfCallGraphBlock extends BlockParser {
             b.addFrame(frames.get(callerFirst ? frames.size() - 1 - k : k), StackContext.TASK);
         }
         task = null;
+        rowsOf = null;
         out.add(b, true, null);
     }
 

@@ -27,6 +27,7 @@ public final class TraceSink implements LineSink {
     private final CrashPsBlock crashPs;
     private final ProcBlock proc;
     private final PerfCallGraphBlock perf;
+    private final PerfScriptBlock perfScript;
     private final TabularStackBlock tabular;
     private BlockParser open;
     /** The pid a `crash> task 27225 | grep journal_info` prompt asked about. */
@@ -55,6 +56,8 @@ public final class TraceSink implements LineSink {
                     this::perfHistogram)
             .row("0123456789", (s, from, end, inPlace) -> RawText.contains(s, from, end, "\t0x"),
                     this::tabularRow)
+            .contains(" [k] ", '[', this::perfRow)
+            .endsWith(":", this::perfScriptHeader)
             .contains("/proc/", '/', this::procPath)
             .contains("+0x", '+', this::bareFrame);
 
@@ -70,6 +73,7 @@ public final class TraceSink implements LineSink {
         this.crashPs = new CrashPsBlock(out);
         this.proc = new ProcBlock(out);
         this.perf = new PerfCallGraphBlock(out);
+        this.perfScript = new PerfScriptBlock(out);
         this.tabular = new TabularStackBlock(out);
     }
 
@@ -253,6 +257,14 @@ public final class TraceSink implements LineSink {
 
     private boolean perfHistogram(String t, long lineNo) {
         return perf.openHistogram(t, lineNo) && open(perf);
+    }
+
+    private boolean perfScriptHeader(String t, long lineNo) {
+        return perfScript.openHeader(t, lineNo) && open(perfScript);
+    }
+
+    private boolean perfRow(String t, long lineNo) {
+        return perf.openRow(t, lineNo) && open(perf);
     }
 
     private boolean tabularRow(String t, long lineNo) {

@@ -20,9 +20,24 @@ public final class WithoutFusectl {
 
     /** The command line: unshare, unmount fusectl inside, then exec the product's JVM with {@code args}. */
     public static List<String> command(String... args) {
+        return command(List.of(), args);
+    }
+
+    /**
+     * As {@link #command}, but the product runs in a new user namespace (root mapped to root) with a mount namespace
+     * of its own, like an unprivileged container: the kernel refuses it the fusectl mount (fusectl cannot be mounted
+     * from a user namespace other than the initial one), kernel stacks and /dev/kmsg, so the product may not mount
+     * what it misses and must say so.
+     */
+    public static List<String> commandInUserNamespace(String... args) {
+        return command(List.of("unshare", "-Urm"), args);
+    }
+
+    private static List<String> command(List<String> wrapper, String... args) {
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
-                "umount " + FuseControl.CONNECTIONS + " 2>/dev/null; exec \"$@\"", "sh",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                "umount " + FuseControl.CONNECTIONS + " 2>/dev/null; exec \"$@\"", "sh"));
+        cmd.addAll(wrapper);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;

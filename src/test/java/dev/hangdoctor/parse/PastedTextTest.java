@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,5 +179,38 @@ class PastedTextTest {
         assertThat(e.tasks()).isEmpty();
         Task none = e.taskOrNull(-1);
         assertThat(none).isNull();
+    }
+    /**
+     * Decoding is decided line by line: a report reads the same whatever the reads it arrives in, including a line
+     * before the first "=3D" or "&gt;" that decoding would change ("=41" in a task name).
+     */
+    @Test
+    void quotedPrintableAndEntityReportsReadTheSameInAnySplit() throws IOException {
+        String before = "INFO: task dd=41:77 blocked for more than 120 seconds.\n"
+                + "INFO: task cp&quot;:78 blocked for more than 120 seconds.\n";
+        List<String> texts = new ArrayList<>();
+        texts.add(before + "> [  1.0] cpus=3D1 x\n> Call Trace:\n");
+        texts.add(before + "&gt; [  1.0] x\n");
+        for (String r : List.of("a-068-lkml-memcg-dirty-oom-qp-double-quoted.txt", "a-103-linux-nfs-nfsd-wbt-wait-qp.txt",
+                "b-048-hwpoison-css-release-hard-lockup-qp.txt", "a-086-lkml-ext4-fast-commit-jbd2-nbsp-entities.txt",
+                "a-087-netdev-rtnl-dumpit-mutex-entities.txt", "b-047-amdgpu-vkms-hard-lockup-html-part.txt")) {
+            texts.add(before + Files.readString(Path.of("src/test/resources/corpus/reports", r)));
+        }
+        for (String text : texts) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            String whole = NoiseSkipEquivalenceTest.dump(NoiseSkipEquivalenceTest.read(new ByteArrayInputStream(bytes), "t", true));
+            assertThat(whole).contains("dd=41");
+            int firstMark = Math.max(text.indexOf("=3D"), text.indexOf("&gt;"));
+            for (int split : new int[] {1, 7, 50, 61, before.length(), firstMark, 4096}) {
+                assertThat(dump(new NoiseSkipEquivalenceTest.Trickle(bytes, split, 0))).as("first read of " + split + " bytes").isEqualTo(whole);
+            }
+            for (int seed = 0; seed < 20; seed++) {
+                assertThat(dump(new NoiseSkipEquivalenceTest.Trickle(bytes, 0, seed))).as("random reads, seed " + seed).isEqualTo(whole);
+            }
+        }
+    }
+
+    private static String dump(InputStream in) throws IOException {
+        return NoiseSkipEquivalenceTest.dump(NoiseSkipEquivalenceTest.read(in, "t", true));
     }
 }

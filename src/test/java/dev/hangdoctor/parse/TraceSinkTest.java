@@ -409,6 +409,60 @@ class TraceSinkTest {
         assertThat(e.tasks()).isEmpty();
     }
 
+    /** perf report's histogram without overhead columns, as in a linux-fsdevel report of io_uring workers in uffd. */
+    private static final String PERF_ROWS = "iou-wrk-44588  [kernel.kallsyms]  [k] ret_from_fork_asm\n"
+            + "iou-wrk-44588  [kernel.kallsyms]  [k] ret_from_fork\n"
+            + "iou-wrk-44588  [kernel.kallsyms]  [k] io_wq_worker\n"
+            + "iou-wrk-44588  [kernel.kallsyms]  [k] hugetlb_handle_userfault\n"
+            + "iou-wrk-44588  [kernel.kallsyms]  [k] handle_userfault\n"
+            + "iou-wrk-44588  [kernel.kallsyms]  [k] schedule\n"
+            + "iou-wrk-44588  [kernel.kallsyms]  [k] io_wq_worker_sleeping\n";
+
+    @Test
+    void perfReportRowsWithoutOverheadColumnsFromAnEntryPointAreOneSampledStack() {
+        Evidence e = parse(PERF_ROWS, "p");
+        assertThat(e.tasks()).hasSize(1);
+        Task t = e.tasks().iterator().next();
+        assertThat(t.comm()).isEqualTo("iou-wrk-44588");
+        assertThat(t.sampled()).isTrue();
+        assertThat(functions(t)).containsExactly("io_wq_worker_sleeping", "schedule", "handle_userfault",
+                "hugetlb_handle_userfault", "io_wq_worker", "ret_from_fork", "ret_from_fork_asm");
+    }
+
+    @Test
+    void perfReportRowsCollapsedIntoOneLineAfterProseReadTheSame() throws Exception {
+        String line = "Each thread's appears as follows: " + PERF_ROWS.replace("\n", " ").replace("  ", " ")
+                + "I tracked the code";
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), "p");
+        Task t = e.tasks().stream().filter(x -> "iou-wrk-44588".equals(x.comm())).findFirst().orElseThrow();
+        assertThat(functions(t)).startsWith("io_wq_worker_sleeping", "schedule", "handle_userfault")
+                .endsWith("ret_from_fork_asm").hasSize(7);
+    }
+
+    @Test
+    void perfReportRowsThatStartNowhereNearAnEntryPointMakeNoTask() {
+        // sorted by self overhead, the rows are hot spots, not a chain
+        Evidence e = parse("swapper  [kernel.kallsyms]  [k] intel_idle\n"
+                + "swapper  [kernel.kallsyms]  [k] cpuidle_enter_state\n", "p");
+        assertThat(e.tasks()).isEmpty();
+    }
+
+    @Test
+    void perfScriptSampleIsASampledStackInnermostFirst() throws Exception {
+        Evidence e = parseFixture("perf-script-merged-callchain.txt");
+        assertThat(e.formats()).contains("perf script");
+        Task pwd = e.tasks().stream().filter(t -> "pwd".equals(t.comm())).findFirst().orElseThrow();
+        assertThat(pwd.sampled()).isTrue();
+        assertThat(functions(pwd)).startsWith("__build_id_parse.isra.0", "perf_event_mmap", "mprotect_fixup")
+                .contains("entry_SYSCALL_64_after_hwframe").endsWith("_dl_start_user").hasSize(10);
+    }
+
+    @Test
+    void linesEndingInAColonThatAreNoSampleHeaderOpenNothing() {
+        Evidence e = parse("Modules linked in:\nCPU: 3 PID: 1 Comm: x Not tainted 1.2.3 #1:\nfoo 12 bar:\n", "p");
+        assertThat(e.formats()).doesNotContain("perf script");
+    }
+
     @Test
     void tabularStackRowsGroupByPid() throws Exception {
         Evidence e = parseFixture("tabular-stacks-al2023.txt");

@@ -119,7 +119,7 @@ class WatchWithoutFusectlLiveTest {
         return null;
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
@@ -127,7 +127,8 @@ class WatchWithoutFusectlLiveTest {
         }
     }
 
-    private static void await(String what, Duration within, java.util.function.BooleanSupplier done, Path log)
+    /** Polls until {@code done}, failing with the agent's output after {@code within}. */
+    static void await(String what, Duration within, java.util.function.BooleanSupplier done, Path log)
             throws InterruptedException {
         long end = System.nanoTime() + within.toNanos();
         while (!done.getAsBoolean()) {
