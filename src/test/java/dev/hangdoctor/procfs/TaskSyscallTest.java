@@ -35,6 +35,6 @@ class TaskSyscallTest {
 
     @Test
     void theFileOfOneThread() {
-        assertThat(TaskSyscall.path(Path.of("/proc"), 4892, 4893)).isEqualTo(Path.of("/proc/4892/task/4893/syscall"));
+        assertThat(TaskSyscall.path(Path.of("r/proc"), 4892, 4893)).isEqualTo(Path.of("r/proc/4892/task/4893/syscall"));
     }
 }
