@@ -35,7 +35,7 @@ public final class BusyHost implements AutoCloseable {
         LivePreconditions.assumeUffdHangs();
         LivePreconditions.assumeMemcgV1Hangs();
         BusyHost h = new BusyHost();
-        try {
+        return LiveCleanup.readyOrClosed(h, () -> {
             // the bystanders first: the reader is then busy while every hang starts
             h.healthy = h.add(HealthyFuseMount.startWithReader());
             h.pidns = h.add(PidnsBystander.start());
@@ -44,15 +44,7 @@ public final class BusyHost implements AutoCloseable {
             h.flush = h.add(FuseFlushPidns.start());
             h.uffd = h.add(OrphanUffd.start());
             h.memcg = h.add(MemcgOomStall.start(new MemcgOomStall.Spec().quietParent(true)));
-            return h;
-        } catch (Throwable t) {
-            try {
-                h.close();
-            } catch (RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
+        });
     }
 
     private <T extends AutoCloseable> T add(T part) {

@@ -44,17 +44,9 @@ public final class FuseFlushPidns implements AutoCloseable {
         }
         FuseFlushPidns hang = new FuseFlushPidns(daemon, driver);
         LiveCleanup.register(hang);
-        try {
+        return LiveCleanup.readyOrClosed(hang, () -> {
             hang.build();
-            return hang;
-        } catch (Throwable t) {
-            try {
-                hang.close();
-            } catch (RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
+        });
     }
 
     private void build() {

@@ -36,18 +36,10 @@ public final class HealthyFuseMount implements AutoCloseable {
     /** Mounts it and starts a reader that reads {@code f} every 20 ms until the mount is closed. */
     public static HealthyFuseMount startWithReader() {
         HealthyFuseMount mount = start();
-        try {
+        return LiveCleanup.readyOrClosed(mount, () -> {
             mount.reader = HelperProcess.start("fsop", "loop", mount.file().toString());
             mount.reader.awaitLine("n ", LiveWait.SHAPE_TIMEOUT);
-            return mount;
-        } catch (Throwable t) {
-            try {
-                mount.close();
-            } catch (RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
+        });
     }
 
     /** The active reader; null without one. */

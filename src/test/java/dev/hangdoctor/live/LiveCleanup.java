@@ -51,6 +51,24 @@ public final class LiveCleanup {
         OPEN.add(hang);
     }
 
+    /**
+     * Runs the rest of a registered resource's set-up; when it fails, the resource is closed at once (not only at
+     * exit), and the set-up's failure is the one thrown, with any failure to close attached.
+     */
+    static <T extends AutoCloseable> T readyOrClosed(T resource, Runnable setUp) {
+        try {
+            setUp.run();
+            return resource;
+        } catch (RuntimeException | Error t) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+    }
+
     static void unregister(AutoCloseable hang) {
         OPEN.remove(hang);
     }

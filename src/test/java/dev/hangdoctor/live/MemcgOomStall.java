@@ -95,17 +95,9 @@ public final class MemcgOomStall implements AutoCloseable {
         }
         MemcgOomStall hang = new MemcgOomStall(parent, cg, (long) spec.limitMiB << 20);
         LiveCleanup.register(hang);
-        try {
+        return LiveCleanup.readyOrClosed(hang, () -> {
             hang.build(spec);
-            return hang;
-        } catch (Throwable t) {
-            try {
-                hang.close();
-            } catch (RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
+        });
     }
 
     private void build(Spec spec) {

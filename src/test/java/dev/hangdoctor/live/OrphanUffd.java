@@ -52,17 +52,9 @@ public final class OrphanUffd implements AutoCloseable {
                 : HelperProcess.start("uffdorphan", fault.arg, java.util.HexFormat.of().formatHex(name));
         OrphanUffd hang = new OrphanUffd(p, fault);
         LiveCleanup.register(hang);
-        try {
+        return LiveCleanup.readyOrClosed(hang, () -> {
             hang.build();
-            return hang;
-        } catch (Throwable t) {
-            try {
-                hang.close();
-            } catch (RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
+        });
     }
 
     private void build() {

@@ -22,22 +22,14 @@ public final class PidnsBystander implements AutoCloseable {
     public static PidnsBystander start() {
         PidnsBystander b = new PidnsBystander(HelperProcess.start("pidnsidle"));
         LiveCleanup.register(b);
-        try {
+        return LiveCleanup.readyOrClosed(b, () -> {
             String line = b.driver.awaitLine("init ", LiveWait.SHAPE_TIMEOUT);
             b.init = OwnedPid.of(Integer.parseInt(line.substring("init ".length()).trim()));
             LiveWait.await("the namespace's member", LiveWait.SHAPE_TIMEOUT,
                     () -> LiveProc.children(b.init.pid()).size() == 1, () -> "children " + LiveProc.children(b.init.pid()));
             b.member = OwnedPid.of(LiveProc.children(b.init.pid()).get(0));
             LiveWait.awaitStack(b.member, "S", "__do_sys_pause");
-            return b;
-        } catch (Throwable t) {
-            try {
-                b.close();
-            } catch (RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
+        });
     }
 
     /** The namespace's init (pid 1 inside), as seen from here. */

@@ -32,18 +32,10 @@ public final class SleepingBystander implements AutoCloseable {
         }
         SleepingBystander b = new SleepingBystander(cg, p);
         LiveCleanup.register(b);
-        try {
+        return LiveCleanup.readyOrClosed(b, () -> {
             p.awaitLine("touched", LiveWait.SHAPE_TIMEOUT);
             LiveWait.awaitStack(p.pid(), "S", "__do_sys_pause");
-            return b;
-        } catch (Throwable t) {
-            try {
-                b.close();
-            } catch (RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
+        });
     }
 
     /** The sleeper. */
