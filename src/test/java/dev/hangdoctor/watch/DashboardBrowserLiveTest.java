@@ -12,10 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +30,8 @@ class DashboardBrowserLiveTest {
     Path state;
 
     private WatchAgent agent;
-    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    // written by the agent's threads while a failing assertion joins it: a copy-on-write list iterates safely
+    private final List<String> log = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {

@@ -12,9 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +24,8 @@ class DashboardHttpTest {
 
     private WatchAgent agent;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    // written by the agent's threads while a failing assertion joins it: a copy-on-write list iterates safely
+    private final List<String> log = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {

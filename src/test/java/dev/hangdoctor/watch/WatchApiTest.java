@@ -16,8 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -32,7 +32,8 @@ class WatchApiTest {
 
     private WatchAgent agent;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    // written by the agent's threads while a failing assertion joins it: a copy-on-write list iterates safely
+    private final List<String> log = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {

@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -37,7 +37,8 @@ class WatchLiveTest {
     Path state;
 
     private WatchAgent agent;
-    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    // written by the agent's threads while a failing assertion joins it: a copy-on-write list iterates safely
+    private final List<String> log = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {

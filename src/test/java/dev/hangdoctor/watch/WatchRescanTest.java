@@ -7,9 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +21,8 @@ class WatchRescanTest {
     @TempDir
     Path tmp;
 
-    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    // written by the agent's threads while a failing assertion joins it: a copy-on-write list iterates safely
+    private final List<String> log = new CopyOnWriteArrayList<>();
 
     @Test
     void anUnchangedHangIsLeftAloneUntilItChanges() throws Exception {
