@@ -35,12 +35,6 @@ public final class FrameLineParser {
         if (c == '#') {
             return parseCrash(line);
         }
-        if (c == '(' && line.startsWith("([<") && line.endsWith(")")) {
-            // s390 show_stack(): a frame the unwinder could not vouch for is printed "([<%016lx>] %pSR)"
-            Frame inner = parse(line.substring(1, line.length() - 1).strip());
-            return inner == null ? null
-                    : new Frame(inner.function(), inner.location(), inner.module(), true, inner.context());
-        }
         int i = 0;
         boolean addressed = false;
         if (c == '[') {

@@ -84,17 +84,6 @@ class FrameLineParserTest {
     }
 
     @Test
-    void readsS390FramesTheUnwinderCouldNotVouchFor() {
-        // arch/s390/kernel/dumpstack.c: reliable frames " [<%016lx>] %pSR ", others "([<%016lx>] %pSR)"
-        Frame f = FrameLineParser.parse("([<00000000009c5bc2>] __schedule+0x2ea/0x8a8)");
-        assertThat(f.function()).isEqualTo("__schedule");
-        assertThat(f.location()).isEqualTo("+0x2ea/0x8a8");
-        assertThat(f.unreliable()).isTrue();
-        assertThat(FrameLineParser.parse("[<00000000009c61c2>] schedule+0x42/0xa8").unreliable()).isFalse();
-        assertThat(FrameLineParser.parse("(see below)")).isNull();
-    }
-
-    @Test
     void rejectsWhatIsNotAFrame() {
         assertThat(FrameLineParser.parse("Call Trace:")).isNull();
         assertThat(FrameLineParser.parse("INFO: task jbd2/sda1-8:190 blocked for more than 122 seconds.")).isNull();
