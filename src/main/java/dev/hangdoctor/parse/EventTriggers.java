@@ -66,6 +66,15 @@ final class EventTriggers {
         return false;
     }
 
+    /** Tells {@code screen} of openers cut short: the lines {@link #cutOpener} looks for. */
+    static void describe(LineScreen.Builder screen) {
+        StringBuilder firsts = new StringBuilder();
+        for (String o : OPENERS) {
+            firsts.append(o.charAt(0));
+        }
+        screen.row(firsts.toString(), EventTriggers::cutOpener);
+    }
+
     /** The first opener at or after {@code from}, or -1. */
     static int find(String s, int from) {
         int best = -1;
