@@ -20,15 +20,23 @@ final class RwsemWaits {
             "rwsem_down_read_failed", "rwsem_down_read_slowpath", "rwsem_down_write_failed",
             "rwsem_down_write_slowpath", "call_rwsem_down_read_failed", "call_rwsem_down_write_failed",
             "rwsem_down_read_failed_killable", "rwsem_down_write_failed_killable",
-            "call_rwsem_down_read_failed_killable", "call_rwsem_down_write_failed_killable");
+            "call_rwsem_down_read_failed_killable", "call_rwsem_down_write_failed_killable",
+            "percpu_rwsem_wait", "__percpu_down_read", "percpu_down_write");
+
+    /**
+     * The percpu rw-semaphore's own frames (5.8+ waits in percpu_rwsem_wait; 4.x through an inner rw_sem): a
+     * filesystem's freeze lock (sb_writers) or cgroup_threadgroup_rwsem, never the mmap lock or an inode's.
+     */
+    private static final Set<String> PERCPU = Set.of(
+            "percpu_rwsem_wait", "__percpu_down_read", "percpu_down_write", "percpu_down_read",
+            "percpu_rwsem_down_read", "rcu_sync_enter");
 
     /** Frames between the slow path and the code that wanted the lock: the lock API itself. */
     private static final Set<String> PLUMBING = Set.of(
             "down_read", "down_write", "down_read_killable", "down_write_killable", "down_read_interruptible",
             "down_read_nested", "down_write_nested", "_down_write_nest_lock", "down_read_non_owner",
             "__down_read", "__down_write", "__down_read_common", "__down_write_common", "__down_read_killable",
-            "__down_write_killable", "__down_read_interruptible", "percpu_down_read", "percpu_down_write",
-            "__percpu_down_read", "percpu_rwsem_down_read");
+            "__down_write_killable", "__down_read_interruptible");
 
     /** Lock API wrappers whose name says which rw-semaphore they take. */
     private static final Map<String, String> WRAPPERS = Map.ofEntries(
@@ -52,8 +60,8 @@ final class RwsemWaits {
             "access_remote_vm", "get_cmdline", "get_mm_cmdline", "proc_pid_cmdline_read", "environ_read",
             "proc_pid_environ_read", "m_start", "show_smaps_rollup", "pagemap_read", "collapse_huge_page",
             "khugepaged_scan_mm_slot", "hpage_collapse_scan_mm_slot", "khugepaged_do_scan", "khugepaged", "dup_mmap",
-            "dup_mm", "exit_mmap", "exit_mm", "coredump_wait", "do_coredump", "userfaultfd_register", "userfaultfd_unregister",
-            "acct_collect", "setup_arg_pages", "aio_setup_ring");
+            "dup_mm", "exit_mmap", "exit_mm", "coredump_wait", "do_coredump", "userfaultfd_register",
+            "userfaultfd_unregister", "acct_collect", "setup_arg_pages", "aio_setup_ring");
 
     /** Callers of other well-known rw-semaphores, by the lock's name in the kernel. */
     private static final Map<String, String> NAMED = Map.ofEntries(
@@ -97,11 +105,34 @@ final class RwsemWaits {
             Map.entry("mraccess", "xfs inode lock"), Map.entry("mrupdate", "xfs inode lock"),
             Map.entry("mraccess_nested", "xfs inode lock"), Map.entry("mrupdate_nested", "xfs inode lock"));
 
+    /**
+     * Callers of a percpu rw-semaphore: writers and page faults of a filesystem take its freeze lock (sb_start_write,
+     * sb_start_pagefault, sb_start_intwrite, inlined into them on most kernels) and the freezer waits it out; fork,
+     * exit and cgroup moves take cgroup_threadgroup_rwsem; cpus_read_lock and CPU hotplug take cpu_hotplug_lock.
+     */
+    private static final Map<String, String> PERCPU_NAMED = Map.ofEntries(
+            Map.entry("__sb_start_write", "sb_writers"), Map.entry("mnt_want_write", "sb_writers"),
+            Map.entry("mnt_want_write_file", "sb_writers"), Map.entry("vfs_write", "sb_writers"),
+            Map.entry("vfs_writev", "sb_writers"), Map.entry("do_iter_write", "sb_writers"),
+            Map.entry("vfs_fallocate", "sb_writers"), Map.entry("do_sys_ftruncate", "sb_writers"),
+            Map.entry("vfs_copy_file_range", "sb_writers"), Map.entry("sb_wait_write", "sb_writers"),
+            Map.entry("freeze_super", "sb_writers"), Map.entry("do_page_mkwrite", "sb_writers"),
+            Map.entry("block_page_mkwrite", "sb_writers"), Map.entry("ext4_page_mkwrite", "sb_writers"),
+            Map.entry("xfs_filemap_page_mkwrite", "sb_writers"), Map.entry("__xfs_filemap_fault", "sb_writers"),
+            Map.entry("btrfs_page_mkwrite", "sb_writers"), Map.entry("ext4_evict_inode", "sb_writers"),
+            Map.entry("xfs_trans_alloc", "sb_writers"), Map.entry("io_write", "sb_writers"),
+            Map.entry("cpus_read_lock", "cpu_hotplug_lock"), Map.entry("cpus_write_lock", "cpu_hotplug_lock"),
+            Map.entry("get_online_cpus", "cpu_hotplug_lock"), Map.entry("cpu_hotplug_begin", "cpu_hotplug_lock"),
+            Map.entry("exit_signals", "cgroup_threadgroup_rwsem"),
+            Map.entry("copy_process", "cgroup_threadgroup_rwsem"),
+            Map.entry("de_thread", "cgroup_threadgroup_rwsem"));
+
     private static final Map<String, String> WORDS = Map.of(
             "i_rwsem", "i_rwsem, the inode lock", "s_umount", "s_umount, the superblock's lock",
             "namespace_sem", "namespace_sem, the mount table's lock",
             "cgroup_threadgroup_rwsem", "cgroup_threadgroup_rwsem", "xattr_sem", "ext4 xattr_sem",
-            "xfs inode lock", "an XFS inode lock");
+            "xfs inode lock", "an XFS inode lock", "sb_writers", "sb_writers, the filesystem's freeze lock",
+            "cpu_hotplug_lock", "cpu_hotplug_lock");
 
     private RwsemWaits() {
     }
@@ -113,6 +144,7 @@ final class RwsemWaits {
      */
     static Resource of(Task t, List<Frame> frames, int at) {
         String caller = null;
+        boolean percpu = PERCPU.contains(WaitClassifier.baseName(frames.get(at).function()));
         for (int i = at + 1; i < frames.size(); i++) {
             Frame f = frames.get(i);
             if (f.unreliable()) {
@@ -123,11 +155,18 @@ final class RwsemWaits {
             if (named != null) {
                 return resource(named);
             }
-            if (SLOW_PATHS.contains(fn) || PLUMBING.contains(fn)) {
+            if (SLOW_PATHS.contains(fn) || PLUMBING.contains(fn) || PERCPU.contains(fn)) {
+                percpu |= PERCPU.contains(fn);
                 continue;
             }
             caller = fn;
             break;
+        }
+        if (percpu) {
+            String named = caller == null ? null : caller.startsWith("cgroup_") ? "cgroup_threadgroup_rwsem"
+                    : PERCPU_NAMED.get(caller);
+            return named != null ? resource(named)
+                    : new Resource(ResourceKind.RWSEM, "percpu" + (caller == null ? "" : ", taken in " + caller));
         }
         if (caller == null) {
             return "khugepaged".equals(t.comm()) ? Resource.of(ResourceKind.MMAP_LOCK)

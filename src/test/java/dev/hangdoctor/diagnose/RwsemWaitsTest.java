@@ -88,4 +88,40 @@ class RwsemWaitsTest {
         assertThat(g.waitOf(576).kind()).isEqualTo(ResourceKind.RWSEM);
         assertThat(g.waitsFor(576)).isEmpty();
     }
+
+    @Test
+    void aFrozenFilesystemsWritersAndItsFreezerWaitOnItsFreezeLock() throws Exception {
+        // io_uring commit 1d60d74e8526 ("io_uring/rw: fix missing NOWAIT check for O_DIRECT start write"), arm64
+        // 6.12-rc5: an io_uring write waits for the freeze, the freeze waits for that write's earlier ones
+        Evidence e = read("""
+                task:fio             state:D stack:0     pid:886   tgid:886   ppid:876
+                Call trace:
+                 __switch_to+0x1d8/0x348
+                 __schedule+0x8e8/0x2248
+                 schedule+0x110/0x3f0
+                 percpu_rwsem_wait+0x1e8/0x3f8
+                 __percpu_down_read+0xe8/0x500
+                 io_write+0xbb8/0xff8
+                 io_issue_sqe+0x10c/0x1020
+                 io_submit_sqes+0x614/0x2110
+                 __arm64_sys_io_uring_enter+0x524/0x1038
+                INFO: task fsfreeze:7364 blocked for more than 15 seconds.
+                      Not tainted 6.12.0-rc5-00063-g76aaf945701c #7963
+
+                with the attempting freezer stuck trying to grab the rwsem:
+
+                task:fsfreeze        state:D stack:0     pid:7364  tgid:7364  ppid:995
+                Call trace:
+                 __switch_to+0x1d8/0x348
+                 __schedule+0x8e8/0x2248
+                 schedule+0x110/0x3f0
+                 percpu_down_write+0x2b0/0x680
+                 freeze_super+0x248/0x8a8
+                 do_vfs_ioctl+0x149c/0x1b18
+                 __arm64_sys_ioctl+0xd0/0x1a0
+                """);
+        WaitClassifier c = new WaitClassifier(e);
+        assertThat(c.waitOf(e.taskOrNull(886)).describe()).contains("sb_writers");
+        assertThat(c.waitOf(e.taskOrNull(7364)).describe()).contains("sb_writers");
+    }
 }
