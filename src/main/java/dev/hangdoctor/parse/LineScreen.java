@@ -33,8 +33,12 @@ final class LineScreen {
     /** By first character (index WIDE for any other), the prefixes and tests of the rows that start so. */
     private final String[][] prefixes = new String[WIDE + 1][];
     private final Test[][] firstTests = new Test[WIDE + 1][];
-    /** By last character (index WIDE for any other), the endings that may pass a message ending so. */
-    private final Ending[][] endings = new Ending[WIDE + 1][];
+    /**
+     * The endings by the place of their last fixed character, counted back from a message's end ({@link #backs}),
+     * and by that character (index WIDE for any other): a message costs one look-up per place, not per ending.
+     */
+    private final int[] backs;
+    private final Ending[][][] endings;
     /** The fixed texts, in groups that share the rare character they are found by: one scan a group. */
     private final Needles[] needles;
     /** The nearest place where some needle starts next in {@link #in}: a message ending before it holds none. */
@@ -55,16 +59,18 @@ final class LineScreen {
                     ts.add(r.test);
                 }
             }
-            List<Ending> es = new ArrayList<>();
-            for (Ending e : b.endings) {
-                char z = e.pattern.charAt(e.pattern.length() - 1);
-                if (z == '?' || index(z) == c || c == WIDE) {
-                    es.add(e);
-                }
-            }
             prefixes[c] = ps.isEmpty() ? NO_PREFIXES : ps.toArray(new String[0]);
             firstTests[c] = ts.isEmpty() ? NO_TESTS : ts.toArray(new Test[0]);
-            endings[c] = es.toArray(new Ending[0]);
+        }
+        backs = b.endings.stream().mapToInt(e -> e.back[0]).distinct().toArray();
+        endings = new Ending[backs.length][WIDE + 1][];
+        for (int k = 0; k < backs.length; k++) {
+            for (int c = 0; c <= WIDE; c++) {
+                int back = backs[k];
+                int at = c;
+                endings[k][c] = b.endings.stream().filter(e -> e.back[0] == back && index(e.want[0]) == at)
+                        .toArray(Ending[]::new);
+            }
         }
         System.arraycopy(b.firstTwo, 0, firstTwo, 0, firstTwo.length);
         // needles remember places in the string looked at: each screen has its own
@@ -93,21 +99,21 @@ final class LineScreen {
         char a = s.charAt(from);
         char z = s.charAt(end - 1);
         if (a > ' ' && z > ' ') {
-            if (rows(s, from, end, a, z)) {
+            if (rows(s, from, end, a)) {
                 return true;
             }
         } else {
             int a2 = RawText.skipWhitespace(s, from, end);
             int z2 = RawText.trimEnd(s, a2, end);
-            if (a2 < z2 && rows(s, a2, z2, s.charAt(a2), s.charAt(z2 - 1)) || rows(s, from, end, a, z)) {
+            if (a2 < z2 && rows(s, a2, z2, s.charAt(a2)) || rows(s, from, end, a)) {
                 return true;
             }
         }
         return needleWithin(s, from, end);
     }
 
-    /** Whether a prefix, first-character or ending row passes {@code s[from, end)}, which starts with a, ends with z. */
-    private boolean rows(String s, int from, int end, char a, char z) {
+    /** Whether a prefix, first-character or ending row passes {@code s[from, end)}, which starts with a. */
+    private boolean rows(String s, int from, int end, char a) {
         char b = from + 1 < end ? s.charAt(from + 1) : 0;
         if (a >= WIDE || b >= WIDE || (firstTwo[(a << 8 | b) >>> 6] & 1L << (a << 8 | b)) != 0) {
             int i = index(a);
@@ -122,9 +128,13 @@ final class LineScreen {
                 }
             }
         }
-        for (Ending e : endings[index(z)]) {
-            if (e.passes(s, from, end)) {
-                return true;
+        for (int k = 0; k < backs.length; k++) {
+            if (end - from >= backs[k]) {
+                for (Ending e : endings[k][index(s.charAt(end - backs[k]))]) {
+                    if (e.passes(s, from, end)) {
+                        return true;
+                    }
+                }
             }
         }
         return false;
@@ -160,8 +170,8 @@ final class LineScreen {
         final String pattern;
         final Test test;
         /** The pattern's fixed characters, last first, and how far before the message's end each stands. */
-        private final char[] want;
-        private final int[] back;
+        final char[] want;
+        final int[] back;
 
         Ending(String pattern, Test test) {
             this.pattern = pattern;
@@ -176,6 +186,9 @@ final class LineScreen {
             }
             want = w.toString().toCharArray();
             back = b.stream().mapToInt(Integer::intValue).toArray();
+            if (want.length == 0) {
+                throw new IllegalArgumentException(pattern + ": an ending needs a fixed character");
+            }
         }
 
         boolean passes(String s, int from, int end) {

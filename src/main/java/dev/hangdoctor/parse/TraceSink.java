@@ -58,7 +58,7 @@ public final class TraceSink implements LineSink {
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "\t0x"),
                     this::tabularRow)
             .contains(" [k] ", 'k', this::perfRow)
-            .endsWith(":", this::perfScriptHeader)
+            .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
             .contains("/proc/", '/', this::procPath)
             .contains("+0x", '+', this::bareFrame);
 
