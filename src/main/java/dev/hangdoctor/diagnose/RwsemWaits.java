@@ -25,7 +25,8 @@ final class RwsemWaits {
 
     /**
      * The percpu rw-semaphore's own frames (5.8+ waits in percpu_rwsem_wait; 4.x through an inner rw_sem): a
-     * filesystem's freeze lock (sb_writers) or cgroup_threadgroup_rwsem, never the mmap lock or an inode's.
+     * filesystem's freeze lock (sb_writers), cgroup_threadgroup_rwsem or cpu_hotplug_lock, never the mmap lock or an
+     * inode's.
      */
     private static final Set<String> PERCPU = Set.of(
             "percpu_rwsem_wait", "__percpu_down_read", "percpu_down_write", "percpu_down_read",
