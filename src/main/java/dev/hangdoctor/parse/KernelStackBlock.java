@@ -15,6 +15,7 @@ final class KernelStackBlock extends BlockParser {
     private static final int HEADER_SLACK = 64;
     /** A stack without any header is kept from this many frames on. */
     private static final int MIN_BARE_FRAMES = 3;
+    private static final String WORKQUEUE = "Workqueue:";
 
     private TraceBlock block;
     /** Past `Call Trace:` or the first frame. */
@@ -54,6 +55,16 @@ final class KernelStackBlock extends BlockParser {
     KernelStackBlock openCallTrace(long lineNo) {
         open(new Task(0), null, lineNo);
         inFrames = true;
+        return this;
+    }
+
+    /**
+     * A `Workqueue:` line whose task header was not pasted (it is printed between the header and the stack): the
+     * stack that follows is that kworker's.
+     */
+    KernelStackBlock openWorkqueue(String t, long lineNo) {
+        open(new Task(0), null, lineNo);
+        workqueue(t);
         return this;
     }
 
@@ -121,6 +132,10 @@ final class KernelStackBlock extends BlockParser {
         }
         if (isCallTrace(t)) {
             inFrames = true;
+            return true;
+        }
+        if (!inFrames && t.startsWith(WORKQUEUE)) {
+            workqueue(t);
             return true;
         }
         if (TraceNoise.isInterleaved(t)) {
@@ -199,6 +214,36 @@ final class KernelStackBlock extends BlockParser {
         if (line.flags() != null) into.flags(line.flags());
         block.fromHungHeader = false;
         return true;
+    }
+
+    /**
+     * {@code Workqueue: NAME FUNCTION [module] (desc)} (kernel/workqueue.c print_worker_info: "%sWorkqueue: %s %ps",
+     * then " (%s)" when the worker's description differs from the name): the work the task's kworker ran. An empty
+     * name leaves two spaces after the colon.
+     */
+    private void workqueue(String t) {
+        String rest = t.substring(WORKQUEUE.length());
+        boolean noName = rest.startsWith("  ");
+        String[] w = rest.strip().split("\\s+");
+        if (w.length == 0 || w[0].isEmpty()) {
+            return;
+        }
+        String name = noName ? null : w[0];
+        String fn = noName ? w[0] : w.length > 1 ? w[1] : null;
+        if (name != null) {
+            block.task.workqueue(name);
+        }
+        if (fn != null && !fn.startsWith("(") && !fn.startsWith("0x")) {
+            block.task.workFunction(fn);
+        }
+    }
+
+    /**
+     * The block holds a task's header and nothing of its stack yet: it may be waiting for a `Call Trace:` that a
+     * reply or a note pasted between the lines held apart.
+     */
+    boolean awaitsStack() {
+        return block != null && !block.anonymous && !inFrames && block.frameCount() == 0 && !bare;
     }
 
     static boolean isCallTrace(String t) {

@@ -19,9 +19,9 @@ final class ProcBlock extends BlockParser {
         super(out);
     }
 
-    /** A stack whose first frame came with no path before it. */
-    ProcBlock openStack(Frame first, long lineNo) {
-        open(File.STACK, new TraceBlock(new Task(0).source(out.at(lineNo)), true, "/proc stack"));
+    /** A stack whose first frame came with no path before it: of task {@code pid}, or of none named (0). */
+    ProcBlock openStack(int pid, Frame first, long lineNo) {
+        open(File.STACK, new TraceBlock(new Task(pid).source(out.at(lineNo)), pid <= 0, "/proc stack"));
         addFrame(first);
         return this;
     }

@@ -500,4 +500,111 @@ class TraceSinkTest {
         assertThat(functions(e.taskOrNull(587))).containsExactly("__schedule", "schedule",
                 "jbd2_journal_commit_transaction");
     }
+
+    @Test
+    void psAuxTableReadByItsHeaderMakesEachRowATaskAndAStackBelowKeepsItsPid() throws Exception {
+        Evidence e = parseFixture("ps-aux-d-tasks-enhanceio.txt");
+        assertThat(e.formats()).contains("ps");
+        Task clean = e.taskOrNull(2787);
+        assertThat(clean.comm()).as("a kernel thread's args are its name in brackets").isEqualTo("eio_clean_threa");
+        assertThat(clean.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(functions(clean)).as("its /proc stack, pasted under the table")
+                .startsWith("call_rwsem_down_write_failed", "eio_clean_set");
+        assertThat(e.taskOrNull(3514).comm()).isEqualTo("kworker/u48:2");
+        assertThat(e.tasks().stream().filter(t -> t.state() == TaskState.UNINTERRUPTIBLE).count()).isEqualTo(6);
+        Task grep = e.taskOrNull(8553);
+        assertThat(grep.state()).as("S+: sleeping, in the foreground").isEqualTo(TaskState.SLEEPING);
+        assertThat(grep.comm()).isEqualTo("grep");
+    }
+
+    @Test
+    void psWchanColumnIsAOneFrameStackUnlessProcpsCutItToTheColumnWidth() throws Exception {
+        Evidence wide = parseFixture("ps-eLo-wchan32-procps4.txt");
+        Task rcu = wide.taskOrNull(15);
+        assertThat(rcu.wchan()).isEqualTo("rcu_gp_fqs_loop");
+        assertThat(functions(rcu)).containsExactly("rcu_gp_fqs_loop");
+        assertThat(rcu.comm()).isEqualTo("rcu_preempt");
+        assertThat(wide.taskOrNull(4).state()).isEqualTo(TaskState.IDLE);
+        assertThat(wide.tasks()).hasSize(11);
+
+        // `ps axl` prints WCHAN six wide: "kthrea" is kthreadd's wait cut short, not a function
+        Evidence narrow = parseFixture("ps-axl-procps4.txt");
+        Task kthreadd = narrow.taskOrNull(2);
+        assertThat(kthreadd.ppid()).isEqualTo(0);
+        assertThat(kthreadd.wchan()).isNull();
+        assertThat(kthreadd.frames()).isEmpty();
+        assertThat(narrow.taskOrNull(13).ppid()).isEqualTo(2);
+        assertThat(narrow.tasks()).hasSize(9);
+    }
+
+    @Test
+    void psThreadColumnNamesTheTaskAndPidItsThreadGroup() {
+        Evidence e = parse("  PID   TID STAT WCHAN                            CMD\n"
+                + "  812   830 D    request_wait_answer              /usr/bin/sshfs host:/ /mnt\n", "t");
+        Task t = e.taskOrNull(830);
+        assertThat(t.tgid()).isEqualTo(812);
+        assertThat(t.comm()).isEqualTo("sshfs");
+        assertThat(functions(t)).containsExactly("request_wait_answer");
+    }
+
+    @Test
+    void linesThatOnlyLookLikeAPsHeaderOpenNothing() {
+        Evidence e = parse("PID controller tuned\nUSER PID is 12 and S is set\n  12 D x\n", "t");
+        assertThat(e.tasks()).isEmpty();
+    }
+
+    @Test
+    void aReplyBetweenAQuotedHungTaskHeaderAndItsCallTraceDoesNotCutTheStackFromItsTask() throws Exception {
+        Evidence e = EvidenceReader.read(new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(
+                java.nio.file.Path.of("src/test/resources/pasted/hung-task-reply-between-header-and-trace.txt"))),
+                "t");
+        Task t = e.taskOrNull(5938);
+        assertThat(t.comm()).isEqualTo("kworker/2:1");
+        assertThat(t.blockedSeconds()).isEqualTo(120L);
+        assertThat(t.workqueue()).isEqualTo("xfs-sync/rbd0");
+        assertThat(t.workFunction()).isEqualTo("xfs_log_worker");
+        assertThat(functions(t)).startsWith("__schedule", "xlog_sync", "schedule", "_xfs_log_force_lsn")
+                .contains("xfs_log_worker");
+        assertThat(e.tasks()).as("no stray anonymous stack").hasSize(1);
+    }
+
+    @Test
+    void aTaskHeaderSetAsideGivesWayToTheNextRecord() {
+        // the first task's stack was never pasted: the second task's Call Trace stays the second task's
+        Evidence e = parse("INFO: task a:1 blocked for more than 120 seconds.\n\n"
+                + "some words\n"
+                + "INFO: task b:2 blocked for more than 120 seconds.\n"
+                + "Call Trace:\n"
+                + " schedule+0x2c/0x80\n", "t");
+        assertThat(e.taskOrNull(1).frames()).isEmpty();
+        assertThat(functions(e.taskOrNull(2))).containsExactly("schedule");
+    }
+
+    @Test
+    void workqueueLineOfAnArm64DumpWithAnEmptyWorkqueueName() {
+        // kernel/workqueue.c print_worker_info: "Workqueue: %s %ps" with an empty name leaves two spaces
+        Evidence e = parse("CPU: 2 PID: 77 Comm: kworker/2:1 Not tainted 6.1.0 #1\n"
+                + "Hardware name: linux,dummy-virt (DT)\n"
+                + "Workqueue:  vmstat_update\n"
+                + "Call trace:\n"
+                + " dump_backtrace+0x0/0x1e0\n"
+                + " show_stack+0x18/0x28\n", "t");
+        Task t = e.taskOrNull(77);
+        assertThat(t.workqueue()).isNull();
+        assertThat(t.workFunction()).isEqualTo("vmstat_update");
+        assertThat(functions(t)).containsExactly("dump_backtrace", "show_stack");
+    }
+
+    @Test
+    void aWorkqueueLineWhoseHeaderWasCutStillOpensTheKworkersStack() {
+        // lore: fuse commit message quoting an arm64 hung kworker from its Workqueue: line on (a-026 of the corpus)
+        Evidence e = parse("[ 21.386751] Workqueue: events virtio_fs_requests_done_work\n"
+                + "[ 21.386769] Call trace:\n"
+                + "[ 21.386770] __switch_to+0xe4/0x140\n"
+                + "[ 21.386780] __schedule+0x294/0x72c\n", "t");
+        Task t = onlyAnonymous(e);
+        assertThat(t.workqueue()).isEqualTo("events");
+        assertThat(t.workFunction()).isEqualTo("virtio_fs_requests_done_work");
+        assertThat(functions(t)).containsExactly("__switch_to", "__schedule");
+    }
 }
