@@ -163,6 +163,7 @@ public final class TraceSink implements LineSink {
     public void finish() {
         close();
         closeParked();
+        perfScript.finish();
     }
 
     @Override

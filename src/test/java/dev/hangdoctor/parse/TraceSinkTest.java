@@ -607,4 +607,27 @@ class TraceSinkTest {
         assertThat(t.workFunction()).isEqualTo("virtio_fs_requests_done_work");
         assertThat(functions(t)).containsExactly("__switch_to", "__schedule");
     }
+
+    @Test
+    void perfScriptSamplesOfOneThreadMakeOneTaskWithTheChainSampledMostOften() throws Exception {
+        Evidence e = parseFixture("perf-script-dd-cpu-clock.txt");
+        assertThat(e.formats()).contains("perf script");
+        assertThat(e.tasks()).as("30 samples of one thread").hasSize(1);
+        Task dd = e.taskOrNull(16724);
+        assertThat(dd.comm()).isEqualTo("dd");
+        assertThat(dd.sampled()).isTrue();
+        assertThat(functions(dd)).as("18 of the 30 samples").startsWith("read_zero", "vfs_read", "ksys_read",
+                "do_syscall_64");
+        assertThat(dd.notes()).as("one sample names no function ([unknown] in dd): it tells nothing")
+                .anyMatch(n -> n.startsWith("29 perf samples, 8 distinct call chain(s)"));
+    }
+
+    @Test
+    void perfScriptSamplesOfTheIdleTaskStayApart() {
+        Evidence e = parse("swapper     0 [001] 24036.215611:     250000 cpu-clock:\n"
+                + "\tffffffff8224f0b5 pv_native_safe_halt+0x5 ([kernel.kallsyms])\n\n"
+                + "swapper     0 [001] 24036.215863:     250000 cpu-clock:\n"
+                + "\tffffffff8224f0b5 pv_native_safe_halt+0x5 ([kernel.kallsyms])\n\n", "t");
+        assertThat(e.tasks()).hasSize(2).allMatch(t -> t.pid() < 0);
+    }
 }
