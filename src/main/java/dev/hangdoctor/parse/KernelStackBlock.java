@@ -246,6 +246,11 @@ final class KernelStackBlock extends BlockParser {
         return block != null && !block.anonymous && !inFrames && block.frameCount() == 0 && !bare;
     }
 
+    /** The block has frames (a blank line after them may be a gap in the paste rather than the stack's end). */
+    boolean hasFrames() {
+        return block != null && block.frameCount() > 0 && !bare;
+    }
+
     static boolean isCallTrace(String t) {
         return t.startsWith("Call Trace:") || t.startsWith("Call trace:") || t.startsWith("Backtrace:");
     }

@@ -102,6 +102,14 @@ public final class TraceSink implements LineSink {
         }
         String t = message.strip();
         if (t.isEmpty()) {
+            if (open == kernel && kernel.hasFrames()) {
+                // a blank line inside a stack (a paste spaced out, a console line lost): only frames right
+                // after it continue the stack
+                open = null;
+                parked = kernel;
+                parkedFor = 0;
+                return false;
+            }
             parkOrClose();
             return false;
         }
@@ -119,14 +127,15 @@ public final class TraceSink implements LineSink {
             }
             parkOrClose();
         }
-        if (parked != null && kernel.extend(t, message, line.lineNo())) {
+        if (parked != null && (parkedFor > 0 || FrameLineParser.parse(t) != null)
+                && kernel.extend(t, message, line.lineNo())) {
             // the dump goes on: its header noise, `Call Trace:` or first frame
             open = kernel;
             parked = null;
             return true;
         }
         int first = triggers.next(t, -1);
-        if (parked != null && (first >= 0 || !line.prefix().equals("none") || --parkedFor <= 0)) {
+        if (parked != null && (first >= 0 || !line.prefix().equals("none") || --parkedFor < 0)) {
             // another record starts, the log itself goes on, or the note between is too long to be one
             closeParked();
         }

@@ -630,4 +630,33 @@ class TraceSinkTest {
                 + "\tffffffff8224f0b5 pv_native_safe_halt+0x5 ([kernel.kallsyms])\n\n", "t");
         assertThat(e.tasks()).hasSize(2).allMatch(t -> t.pid() < 0);
     }
+
+    @Test
+    void aBlankLineInsideAStackDoesNotCutOffTheFramesAfterIt() {
+        // twitter-archive/bittern issue 44 (3.19): the paste lost a line in the middle of the stack
+        Evidence e = parse("[ 2160.266900] dmsetup         D ffff880079d23918     0  2507   2498 0x00000080\n"
+                + "[ 2160.297481] Call Trace:\n"
+                + "[ 2160.299977]  [<ffffffff814fc37b>] schedule+0x6e/0x70\n"
+                + "[ 2160.304974]  [<ffffffff814fe03e>] schedule_timeout+0x26/0xf8\n"
+                + "[ 2160.310659]  [<ffffffff8109114f>] ? arch_local_irq_save+0x15/0x1b\n"
+                + "[ 2160.316772]  [<ffffffff814fcd14>] __wait_for_common+0xf0/0x12f\n"
+                + "\n"
+                + "[ 2160.322664]  [<ffffffff814fe018>] ? console_conditional_schedule+0x19/0x19\n"
+                + "[ 2160.329749]  [<ffffffff8107e7e7>] ? wake_up_state+0x12/0x12\n", "t");
+        assertThat(functions(e.taskOrNull(2507))).endsWith("__wait_for_common", "console_conditional_schedule",
+                "wake_up_state");
+        assertThat(e.tasks()).as("no stray anonymous stack").hasSize(1);
+    }
+
+    @Test
+    void afterABlankLineOnlyFramesContinueAStack() {
+        Evidence e = parse("[ 2160.297481] Call Trace:\n"
+                + "[ 2160.299977]  [<ffffffff814fc37b>] schedule+0x6e/0x70\n"
+                + "[ 2160.304974]  [<ffffffff814fe03e>] schedule_timeout+0x26/0xf8\n"
+                + "[ 2160.316772]  [<ffffffff814fcd14>] __wait_for_common+0xf0/0x12f\n"
+                + "\n"
+                + "[ 2160.322664] Call Trace:\n"
+                + "[ 2160.329749]  [<ffffffff8107e7e7>] wake_up_state+0x12/0x12\n", "t");
+        assertThat(e.tasks()).hasSize(2);
+    }
 }
