@@ -138,7 +138,7 @@ final class KernelStackBlock extends BlockParser {
             workqueue(t);
             return true;
         }
-        if (TraceNoise.isInterleaved(t)) {
+        if (TraceNoise.isInterleaved(t) || isElision(t)) {
             return true;
         }
         return !inFrames && slack-- > 0 && TraceNoise.isHeaderNoise(t);
@@ -249,6 +249,23 @@ final class KernelStackBlock extends BlockParser {
     /** The block has frames (a blank line after them may be a gap in the paste rather than the stack's end). */
     boolean hasFrames() {
         return block != null && block.frameCount() > 0 && !bare;
+    }
+
+    /** `...`, `[...]`, `…`: where whoever pasted the dump left lines out; the dump goes on after it. */
+    private static boolean isElision(String t) {
+        String s = t.startsWith("[") && t.endsWith("]") ? t.substring(1, t.length() - 1).strip() : t;
+        if (s.equals("…") || s.equals("[snip]") || s.equals("snip")) {
+            return true;
+        }
+        if (s.length() < 3) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (s.charAt(k) != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isCallTrace(String t) {

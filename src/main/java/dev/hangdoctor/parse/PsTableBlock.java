@@ -30,6 +30,8 @@ final class PsTableBlock extends BlockParser {
     private int commandCol;
     private int rows;
     private int lastPid;
+    /** Rows with no header above them, in the BSD default layout (see {@link #openBsdRow}). */
+    private boolean headerless;
 
     PsTableBlock(TraceTasks out) {
         super(out);
@@ -92,6 +94,30 @@ final class PsTableBlock extends BlockParser {
         commandCol = command;
         wchanWidth = wchan < 0 || wchan == names.length - 1 ? Integer.MAX_VALUE : columnWidth(raw, names, wchan);
         rows = 0;
+        headerless = false;
+        out.format("ps");
+        return true;
+    }
+
+    /**
+     * A row of `ps ax` / `ps x` / `ps PID` whose header was not pasted (a `| grep D` drops it): procps' BSD default
+     * layout "pid,tname,stat,bsdtime,args" (`  1015 ?        D      0:04 [md2_raid1]`). Without a header every
+     * column is checked for its shape (tty, state, minutes:seconds); false when {@code t} is not such a row.
+     */
+    boolean openBsdRow(String t, long lineNo) {
+        reset();
+        columns = 5;
+        pidCol = 0;
+        tidCol = -1;
+        stateCol = 2;
+        ppidCol = -1;
+        wchanCol = -1;
+        commandCol = 4;
+        headerless = true;
+        rows = 0;
+        if (!extend(t, t, lineNo)) {
+            return false;
+        }
         out.format("ps");
         return true;
     }
@@ -147,6 +173,9 @@ final class PsTableBlock extends BlockParser {
         if (id == null || id <= 0 || !isState(v[stateCol])) {
             return null;
         }
+        if (headerless && !(isTty(v[1]) && isMinutesSeconds(v[3]))) {
+            return null;
+        }
         Task task = new Task(id).state(TaskState.parse(v[stateCol]));
         if (tid != null && pid != null) {
             task.tgid(pid);
@@ -188,6 +217,37 @@ final class PsTableBlock extends BlockParser {
         }
         for (int k = 1; k < s.length(); k++) {
             if ("<NLsl+".indexOf(s.charAt(k)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** procps' tname: "?" (no terminal), "pts/3", "tty1", "ttyS0", "console". */
+    private static boolean isTty(String s) {
+        if (s.equals("?")) {
+            return true;
+        }
+        if (s.isEmpty() || s.charAt(0) < 'a' || s.charAt(0) > 'z' || s.length() > 16) {
+            return false;
+        }
+        for (int k = 1; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** procps' bsdtime: CPU minutes and seconds, "0:04", "312:10". */
+    private static boolean isMinutesSeconds(String s) {
+        int colon = s.indexOf(':');
+        if (colon < 1 || colon != s.length() - 3) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (k != colon && !FrameLineParser.isDigit(s.charAt(k))) {
                 return false;
             }
         }

@@ -321,7 +321,10 @@ public final class TraceSink implements LineSink {
     }
 
     private boolean psRow(String t, long lineNo) {
-        return crashPs.openRow(t, lineNo) && open(crashPs);
+        if (crashPs.openRow(t, lineNo)) {
+            return open(crashPs);
+        }
+        return psTable.openBsdRow(t, lineNo) && open(psTable);
     }
 
     private boolean perfHistogram(String t, long lineNo) {

@@ -659,4 +659,39 @@ class TraceSinkTest {
                 + "[ 2160.329749]  [<ffffffff8107e7e7>] wake_up_state+0x12/0x12\n", "t");
         assertThat(e.tasks()).hasSize(2);
     }
+
+    @Test
+    void anElisionLineBetweenADumpHeaderAndItsCallTraceKeepsTheStackWithItsTask() {
+        // netdev report quoted in a reply (Hyper-V vsock soft lockup, 5.2): registers left out as "..."
+        Evidence e = parse("CPU: 1 PID: 4467 Comm: kworker/1:0 Tainted: G        W         5.2.0+ #39\n"
+                + "Workqueue: events vmbus_onmessage_work [hv_vmbus]\n"
+                + "RIP: 0010:queued_spin_lock_slowpath+0x2b/0x1e0\n"
+                + "...\n"
+                + "Call Trace:\n"
+                + " do_raw_spin_lock+0xab/0xb0\n"
+                + " release_sock+0x19/0xb0\n"
+                + " vmbus_onmessage_work+0x1d/0x30 [hv_vmbus]\n", "t");
+        Task t = e.taskOrNull(4467);
+        assertThat(t.workFunction()).isEqualTo("vmbus_onmessage_work");
+        assertThat(functions(t)).contains("do_raw_spin_lock", "release_sock", "vmbus_onmessage_work");
+        assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
+    void psAxRowsWithoutTheirHeaderAreReadInProcpsBsdLayoutAndEachStackBelowAOneRowTableIsThatTasks()
+            throws Exception {
+        Evidence e = EvidenceReader.read(new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(
+                java.nio.file.Path.of("src/test/resources/pasted/ps-ax-rows-and-stacks-quoted.txt"))), "t");
+        assertThat(e.tasks()).as("nine D rows").hasSize(9).allMatch(t -> t.state() == TaskState.UNINTERRUPTIBLE);
+        assertThat(e.taskOrNull(125431).comm()).isEqualTo("emacs");
+        assertThat(e.taskOrNull(125469).comm()).isEqualTo("rcvstore");
+        assertThat(functions(e.taskOrNull(1015))).startsWith("md_super_wait", "md_bitmap_daemon_work");
+        assertThat(e.taskOrNull(1074).frames()).as("its stack is further down the reply").isEmpty();
+    }
+
+    @Test
+    void digitLedLinesThatAreNoPsRowStayUnread() {
+        Evidence e = parse("1015 ? D 4 seconds later\n2 0:04 D ? x\n1074 pts/1 Q 0:00 y\n", "t");
+        assertThat(e.tasks()).isEmpty();
+    }
 }
