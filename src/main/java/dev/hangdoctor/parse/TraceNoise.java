@@ -13,6 +13,10 @@ final class TraceNoise {
         "Modules linked in:", "Exception stack(", "irq event stamp:", "hardirqs last", "softirqs last", "Stack:",
         // powerpc show_stack() at an exception frame: "--- interrupt: 901 at func+0x../0x.." and "    LR = func+0x.."
         "--- interrupt: ", "LR = ",
+        // arm64 __show_regs(): "pstate: 60400005 (nZCv ...)", "pc : func+0x../0x..", "lr : ...", "sp : ..."
+        "pstate: ", "pc : ", "lr : ", "sp : ",
+        // powerpc show_regs(): "NIP [c000000000beea10] func+0x../0x..", "LR [...] func+0x../0x.."
+        "NIP [", "LR [",
     };
 
     private TraceNoise() {
@@ -29,9 +33,9 @@ final class TraceNoise {
                 return true;
             }
         }
-        if (c == 'r' && t.length() > 3 && FrameLineParser.isDigit(t.charAt(1)) && t.indexOf(':') > 0
+        if ((c == 'r' || c == 'x') && t.length() > 3 && FrameLineParser.isDigit(t.charAt(1)) && t.indexOf(':') > 0
                 && t.indexOf(':') < 5) {
-            return true; // arm32 " r10:c0c531a4 r9:00000002 ..."
+            return true; // arm32 " r10:c0c531a4 r9:00000002 ...", arm64 "x29: ffff000033603a30 x28: ..."
         }
         return isWordsLine(t);
     }

@@ -694,4 +694,23 @@ class TraceSinkTest {
         Evidence e = parse("1015 ? D 4 seconds later\n2 0:04 D ? x\n1074 pts/1 Q 0:00 y\n", "t");
         assertThat(e.tasks()).isEmpty();
     }
+
+    @Test
+    void arm64RegistersBetweenADumpHeaderAndItsCallTraceKeepTheStackWithItsTask() {
+        // netdev report of an arm64 soft lockup (__show_regs: pstate, pc, lr, sp, x29..x0)
+        Evidence e = parse("CPU: 7 PID: 253305 Comm: netlink_test Kdump: loaded Tainted: G           OE\n"
+                + "Hardware name: QEMU KVM Virtual Machine, BIOS 0.0.0 02/06/2015\n"
+                + "pstate: 40400005 (nZcv daif +PAN -UAO)\n"
+                + "pc : __alloc_skb+0x104/0x1b0\n"
+                + "lr : __alloc_skb+0x9c/0x1b0\n"
+                + "sp : ffff000033603a30\n"
+                + "x29: ffff000033603a30 x28: 00000000000002dd \n"
+                + "x9 : ffff000033603d58 x8 : ffff800b34eff400 \n"
+                + "x1 : ffff800b34eff2c0 x0 : 0000000000000300 \n"
+                + "Call trace:\n"
+                + "__alloc_skb+0x104/0x1b0\n"
+                + "iscsi_if_rx+0x144/0x12bc [scsi_transport_iscsi]\n", "t");
+        assertThat(functions(e.taskOrNull(253305))).containsExactly("__alloc_skb", "iscsi_if_rx");
+        assertThat(e.tasks()).hasSize(1);
+    }
 }
