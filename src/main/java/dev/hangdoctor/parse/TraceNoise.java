@@ -82,10 +82,14 @@ final class TraceNoise {
                 || name.equals("COMMAND") || name.equals("STATE") || name.equals("BUG") || name.equals("WARNING"));
     }
 
-    /** Raw stack words: a hex word of 8+ digits (optionally {@code addr:}) followed by another hex word. */
+    /**
+     * Raw stack words: a hex word of 8+ digits (optionally {@code addr:}) followed by another hex word; or arm32's
+     * dump_mem() rows under "Exception stack(...)", the address's low 16 bits then the words
+     * ({@code 1d20: e929f000 ecfd7000 ...}, blanks for words before the range).
+     */
     static boolean isWordsLine(String t) {
         int i = hexRun(t, 0);
-        if (i < 8) {
+        if (i < 8 && !(i == 4 && i < t.length() && t.charAt(i) == ':')) {
             return false;
         }
         if (i < t.length() && t.charAt(i) == ':') {

@@ -713,4 +713,21 @@ class TraceSinkTest {
         assertThat(functions(e.taskOrNull(253305))).containsExactly("__alloc_skb", "iscsi_if_rx");
         assertThat(e.tasks()).hasSize(1);
     }
+
+    @Test
+    void arm32ExceptionStackWordsInsideABacktraceDoNotCutIt() {
+        // syzbot armv7 report quoted on lore (6.16): dump_mem() rows under "Exception stack(...)"
+        Evidence e = parse("task:kworker/1:66    state:R  running task     stack:0     pid:4095  tgid:4095  ppid:2"
+                + "      task_flags:0x4208060 flags:0x00000000\n"
+                + "Call trace:\n"
+                + "[<819bf798>] (preempt_schedule_irq) from [<80200c04>] (svc_preempt+0x8/0x18)\n"
+                + "Exception stack(0xdfd61d20 to 0xdfd61d68)\n"
+                + "1d20: e929f000 ecfd7000 00000001 80239a78 7f029000 00000001 828b51c4 828b45a0\n"
+                + "1d60: 80000013 ffffffff\n"
+                + " r5:80000013 r4:80239a90\n"
+                + "[<8023094c>] (flush_tlb_kernel_range) from [<804e40e0>] (__purge_vmap_area_lazy+0x284/0x458"
+                + " mm/vmalloc.c:2336)\n", "t");
+        assertThat(functions(e.taskOrNull(4095))).containsExactly("preempt_schedule_irq", "flush_tlb_kernel_range");
+        assertThat(e.tasks()).hasSize(1);
+    }
 }
