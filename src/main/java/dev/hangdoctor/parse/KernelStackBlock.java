@@ -16,6 +16,8 @@ final class KernelStackBlock extends BlockParser {
     /** A stack without any header is kept from this many frames on. */
     private static final int MIN_BARE_FRAMES = 3;
     private static final String WORKQUEUE = "Workqueue:";
+    private static final java.util.Set<String> LOWER_CASED_MARKERS = java.util.Set.of("task", "irq", "nmi",
+            "softirq", "eoi");
 
     private TraceBlock block;
     /** Past `Call Trace:` or the first frame. */
@@ -164,6 +166,10 @@ final class KernelStackBlock extends BlockParser {
             String inner = t.substring(1, gt);
             closing = inner.startsWith("/");
             name = closing ? inner.substring(1) : inner;
+            if (LOWER_CASED_MARKERS.contains(name)) {
+                // "<task>": the marker copied from a web page that took it for an HTML tag and lower-cased it
+                name = name.toUpperCase(java.util.Locale.ROOT);
+            }
             end = gt + 1;
             for (int k = 0; k < name.length(); k++) {
                 char ch = name.charAt(k);

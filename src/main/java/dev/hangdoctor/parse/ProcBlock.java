@@ -64,6 +64,14 @@ final class ProcBlock extends BlockParser {
         block = b;
     }
 
+    /**
+     * A `cat /proc/PID/stack` line was read and none of its frames yet: a blank line people leave between the command
+     * and its output does not end it.
+     */
+    boolean awaitsFrames() {
+        return file == File.STACK && block != null && !block.anonymous && block.frameCount() == 0;
+    }
+
     @Override
     boolean extend(String t, String raw, long lineNo) {
         switch (file) {

@@ -11,6 +11,8 @@ final class TraceNoise {
     private static final String[] INTERLEAVED_PREFIXES = {
         "Code:", "Workqueue:", "Hardware name:", "Tainted:", "Not tainted", "\"echo 0 >", "Sched_ext:", "Stopper:",
         "Modules linked in:", "Exception stack(", "irq event stamp:", "hardirqs last", "softirqs last", "Stack:",
+        // mips show_stacktrace(): "Stack : 00000003 00000001 ..."
+        "Stack : ",
         // powerpc show_stack() at an exception frame: "--- interrupt: 901 at func+0x../0x.." and "    LR = func+0x.."
         "--- interrupt: ", "LR = ",
         // arm64 __show_regs(): "pstate: 60400005 (nZCv ...)", "pc : func+0x../0x..", "lr : ...", "sp : ..."

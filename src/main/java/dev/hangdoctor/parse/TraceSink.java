@@ -102,6 +102,9 @@ public final class TraceSink implements LineSink {
         }
         String t = message.strip();
         if (t.isEmpty()) {
+            if (open == proc && proc.awaitsFrames()) {
+                return false;
+            }
             if (open == kernel && kernel.hasFrames()) {
                 // a blank line inside a stack (a paste spaced out, a console line lost): only frames right
                 // after it continue the stack

@@ -730,4 +730,34 @@ class TraceSinkTest {
         assertThat(functions(e.taskOrNull(4095))).containsExactly("preempt_schedule_irq", "flush_tlb_kernel_range");
         assertThat(e.tasks()).hasSize(1);
     }
+
+    @Test
+    void aBlankLineBetweenCatProcStackAndItsOutputKeepsThePid() {
+        // linux-nfs list report (6.x): each "# cat /proc/PID/stack" is followed by a blank line, then the frames
+        Evidence e = parse("# cat /proc/3806883/stack\n"
+                + "\n"
+                + "[<0>] __rpc_execute+0x148/0x2e0 [sunrpc]\n"
+                + "[<0>] rpc_execute+0x12b/0x150 [sunrpc]\n"
+                + "\n"
+                + "# cat /proc/2949346/stack\n"
+                + "\n"
+                + "[<0>] filemap_fault+0x4b8/0xc50\n", "t");
+        assertThat(functions(e.taskOrNull(3806883))).containsExactly("__rpc_execute", "rpc_execute");
+        assertThat(functions(e.taskOrNull(2949346))).containsExactly("filemap_fault");
+        assertThat(e.tasks()).hasSize(2);
+    }
+
+    @Test
+    void taskMarkersAWebPageLowerCasedStillFrameTheStack() {
+        // netdev report copied from a web page (&gt; entities, "<TASK>" lower-cased as an HTML tag)
+        Evidence e = parse("task:ifquery         state:D stack:25008 pid:17951 tgid:17951 ppid:17950"
+                + "  task_flags:0x400000 flags:0x000000\n"
+                + "Call Trace:\n"
+                + " <task>\n"
+                + " context_switch kernel/sched/core.c:5378 [inline]\n"
+                + " __schedule+0x1074/0x4d30 kernel/sched/core.c:6765\n"
+                + " </task>\n", "t");
+        assertThat(functions(e.taskOrNull(17951))).containsExactly("context_switch", "__schedule");
+        assertThat(e.tasks()).hasSize(1);
+    }
 }
