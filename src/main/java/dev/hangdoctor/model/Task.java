@@ -24,6 +24,8 @@ public final class Task {
     private Long sigBlk;
     private List<Integer> nsPids = List.of();
     private String wchan;
+    private String workqueue;
+    private String workFunction;
     private Long rssKb;
     private String memoryCgroup;
     private ContainerRef container;
@@ -61,6 +63,10 @@ public final class Task {
     public Long sigBlk() { return sigBlk; }
     public List<Integer> nsPids() { return nsPids; }
     public String wchan() { return wchan; }
+    /** A kworker's workqueue while it ran a work item (the dump's `Workqueue: NAME FUNCTION` line): "xfs-sync/rbd0". */
+    public String workqueue() { return workqueue; }
+    /** The function of the work item that kworker ran ("xfs_log_worker"). */
+    public String workFunction() { return workFunction; }
     public Long rssKb() { return rssKb; }
     public String memoryCgroup() { return memoryCgroup; }
     /** The container the task runs in (live scans), or null: see TaskRef for the path-only fallback. */
@@ -112,6 +118,8 @@ public final class Task {
     public Task sigBlk(Long v) { sigBlk = v; return this; }
     public Task nsPids(List<Integer> v) { nsPids = v == null ? List.of() : List.copyOf(v); return this; }
     public Task wchan(String v) { wchan = v; return this; }
+    public Task workqueue(String v) { workqueue = v; return this; }
+    public Task workFunction(String v) { workFunction = v; return this; }
     public Task rssKb(Long v) { rssKb = v; return this; }
     public Task memoryCgroup(String v) { memoryCgroup = v; return this; }
     public Task journalInfo(Long v) { journalInfo = v; return this; }
@@ -189,6 +197,8 @@ public final class Task {
         if (sigBlk == null) sigBlk = o.sigBlk;
         if (nsPids.isEmpty()) nsPids = o.nsPids;
         if (wchan == null) wchan = o.wchan;
+        if (workqueue == null) workqueue = o.workqueue;
+        if (workFunction == null) workFunction = o.workFunction;
         if (rssKb == null) rssKb = o.rssKb;
         if (memoryCgroup == null) memoryCgroup = o.memoryCgroup;
         if (journalInfo == null) journalInfo = o.journalInfo;
@@ -216,6 +226,7 @@ public final class Task {
         c.tgid = tgid; c.ppid = ppid; c.comm = comm; c.state = state; c.frames = frames;
         c.blockedSeconds = blockedSeconds; c.cpu = cpu; c.flags = flags; c.sigPnd = sigPnd; c.shdPnd = shdPnd;
         c.sigBlk = sigBlk; c.nsPids = nsPids; c.wchan = wchan; c.rssKb = rssKb; c.memoryCgroup = memoryCgroup;
+        c.workqueue = workqueue; c.workFunction = workFunction;
         c.journalInfo = journalInfo; c.lastRunNanos = lastRunNanos; c.active = active; c.unreadable = unreadable;
         c.contextSwitches = contextSwitches; c.stuckSeconds = stuckSeconds;
         c.swapKb = swapKb; c.pageTablesKb = pageTablesKb; c.oomScoreAdj = oomScoreAdj; c.startTime = startTime;

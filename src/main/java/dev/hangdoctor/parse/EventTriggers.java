@@ -68,11 +68,7 @@ final class EventTriggers {
 
     /** Tells {@code screen} of openers cut short: the lines {@link #cutOpener} looks for. */
     static void describe(LineScreen.Builder screen) {
-        StringBuilder firsts = new StringBuilder();
-        for (String o : OPENERS) {
-            firsts.append(o.charAt(0));
-        }
-        screen.row(firsts.toString(), EventTriggers::cutOpener);
+        screen.rowStarting(EventTriggers::cutOpener, OPENERS);
     }
 
     /** The first opener at or after {@code from}, or -1. */

@@ -12,7 +12,10 @@ import dev.hangdoctor.model.StackContext;
  *   <li>4.x and later: `__schedule+0x3d6/0x8b0`, `? bit_wait+0x50/0x50`,
  *       `ext4_sync_file+0x1f5/0x3a0 [ext4 1b2c...]`, syzbot's `context_switch kernel/sched/core.c:5401 [inline]`,
  *       arm64's `__switch_to+0xf0/0x1c0 (T)`;</li>
- *   <li>arm32 `[<8079ef70>] (__schedule) from [<8079f5d8>] (schedule+0x50/0xa8)`;</li>
+ *   <li>arm32 `[<8079ef70>] (__schedule) from [<8079f5d8>] (schedule+0x50/0xa8)` and, since 5.x,
+ *       `__schedule from schedule+0x60/0xcc`;</li>
+ *   <li>s390 `([<0000000000113d16>] show_trace+0xf6/0x148)`, and `[] ? schedule_timeout+0x1ed/0x2d0` where a web
+ *       page ate the address as an HTML tag;</li>
  *   <li>2.6.18 x86_64 `[<ffffffff88582f6d>] :jbd2:jbd2_journal_commit_transaction+0x191/0x1068`;</li>
  *   <li>powerpc `[c000003fce317400] [c000000000b5f9d0] rcu_dump_cpu_stacks+0xd0/0x134`;</li>
  *   <li>crash `bt`: `#2 [ffff9f53ff35bc98] jbd2_journal_commit_transaction at ffffffffc01fe8b0 [jbd2]`.</li>
@@ -35,9 +38,17 @@ public final class FrameLineParser {
         if (c == '#') {
             return parseCrash(line);
         }
+        if (c == '(' && line.startsWith("([<") && line.endsWith(")")) {
+            // s390 show_trace(): the frame taken from the return register, in parentheses
+            return parse(line.substring(1, line.length() - 1).strip());
+        }
         int i = 0;
         boolean addressed = false;
-        if (c == '[') {
+        if (line.startsWith("[]")) {
+            // "[<ffffffff8163a909>]" after a web page took "<ffffffff8163a909>" for an HTML tag
+            i = skipSpaces(line, 2);
+            addressed = true;
+        } else if (c == '[') {
             if (line.length() >= 4 && line.charAt(1) != '<') {
                 return parsePowerpc(line);
             }
@@ -70,7 +81,42 @@ public final class FrameLineParser {
             return f == null ? null
                     : new Frame(f.function(), f.location(), line.substring(i + 1, second), unreliable, f.context());
         }
-        return parseSymbol(line, i, addressed, unreliable);
+        Frame f = parseSymbol(line, i, addressed, unreliable);
+        return f != null || addressed ? f : parseArmFrom(line, i, unreliable);
+    }
+
+    /**
+     * arm32 since 5.x without CONFIG_BACKTRACE_VERBOSE (arch/arm/kernel/traps.c dump_backtrace_entry:
+     * "%s %ps from %pS"): `__schedule from schedule+0x60/0xcc`, `lm90_read [lm90] from hwmon_attr_show+0x..`. The
+     * line's frame is the function before "from"; the caller after it, with its offset, vouches for the line.
+     */
+    private static Frame parseArmFrom(String line, int i, boolean unreliable) {
+        int from = line.indexOf(" from ", i);
+        if (from <= i) {
+            return null;
+        }
+        int nameEnd = i;
+        while (nameEnd < from && isSymbolChar(line.charAt(nameEnd))) {
+            nameEnd++;
+        }
+        char first = line.charAt(i);
+        if (nameEnd == i || nameEnd - i > MAX_SYMBOL || !(Character.isLetter(first) || first == '_')) {
+            return null;
+        }
+        String module = null;
+        if (nameEnd < from) {
+            String between = line.substring(nameEnd, from).strip();
+            if (!(between.startsWith("[") && between.endsWith("]") && isModuleName(between.substring(1,
+                    between.length() - 1)))) {
+                return null;
+            }
+            module = between.substring(1, between.length() - 1);
+        }
+        Frame caller = parseSymbol(line, skipSpaces(line, from + 6), false, false);
+        if (caller == null || !caller.location().startsWith("+0x") || !caller.location().contains("/0x")) {
+            return null;
+        }
+        return new Frame(line.substring(i, nameEnd), "", module, unreliable, StackContext.TASK);
     }
 
     /** A frame of the address-free `/proc/PID/stack` terminator kind (`0xffffffffffffffff`) that means "end". */
@@ -149,7 +195,10 @@ public final class FrameLineParser {
         return close + 1;
     }
 
-    /** crash: `#N [stackaddr] name at addr [module]`, optionally `name+off` (bt -s) and `(via x)` / ` *` tails. */
+    /**
+     * crash: `#N [stackaddr] name at addr [module]`, optionally `name+off` (bt -s) and `(via x)` / ` *` tails; on
+     * arm32 `#N [<pc>] (name) from [<lr>]`.
+     */
     private static Frame parseCrash(String line) {
         int n = line.length();
         int i = 1;
@@ -167,6 +216,10 @@ public final class FrameLineParser {
                 return null;
             }
             i = skipSpaces(line, close + 1);
+            if (i < n && line.charAt(i) == '(') {
+                // crash on arm32 (arm.c): "#0 [<c0a1f8c0>] (__schedule) from [<c0a1d054>]", a module as "(name [mod])"
+                return parseArm(line, i);
+            }
         }
         int at = line.indexOf(" at ", i);
         if (at < 0) {

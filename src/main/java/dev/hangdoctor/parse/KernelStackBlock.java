@@ -15,6 +15,9 @@ final class KernelStackBlock extends BlockParser {
     private static final int HEADER_SLACK = 64;
     /** A stack without any header is kept from this many frames on. */
     private static final int MIN_BARE_FRAMES = 3;
+    private static final String WORKQUEUE = "Workqueue:";
+    private static final java.util.Set<String> LOWER_CASED_MARKERS = java.util.Set.of("task", "irq", "nmi",
+            "softirq", "eoi");
 
     private TraceBlock block;
     /** Past `Call Trace:` or the first frame. */
@@ -54,6 +57,16 @@ final class KernelStackBlock extends BlockParser {
     KernelStackBlock openCallTrace(long lineNo) {
         open(new Task(0), null, lineNo);
         inFrames = true;
+        return this;
+    }
+
+    /**
+     * A `Workqueue:` line whose task header was not pasted (it is printed between the header and the stack): the
+     * stack that follows is that kworker's.
+     */
+    KernelStackBlock openWorkqueue(String t, long lineNo) {
+        open(new Task(0), null, lineNo);
+        workqueue(t);
         return this;
     }
 
@@ -123,7 +136,11 @@ final class KernelStackBlock extends BlockParser {
             inFrames = true;
             return true;
         }
-        if (TraceNoise.isInterleaved(t)) {
+        if (!inFrames && t.startsWith(WORKQUEUE)) {
+            workqueue(t);
+            return true;
+        }
+        if (TraceNoise.isInterleaved(t) || isElision(t)) {
             return true;
         }
         return !inFrames && slack-- > 0 && TraceNoise.isHeaderNoise(t);
@@ -149,6 +166,10 @@ final class KernelStackBlock extends BlockParser {
             String inner = t.substring(1, gt);
             closing = inner.startsWith("/");
             name = closing ? inner.substring(1) : inner;
+            if (LOWER_CASED_MARKERS.contains(name)) {
+                // "<task>": the marker copied from a web page that took it for an HTML tag and lower-cased it
+                name = name.toUpperCase(java.util.Locale.ROOT);
+            }
             end = gt + 1;
             for (int k = 0; k < name.length(); k++) {
                 char ch = name.charAt(k);
@@ -198,6 +219,58 @@ final class KernelStackBlock extends BlockParser {
         if (line.tgid() != null) into.tgid(line.tgid());
         if (line.flags() != null) into.flags(line.flags());
         block.fromHungHeader = false;
+        return true;
+    }
+
+    /**
+     * {@code Workqueue: NAME FUNCTION [module] (desc)} (kernel/workqueue.c print_worker_info: "%sWorkqueue: %s %ps",
+     * then " (%s)" when the worker's description differs from the name): the work the task's kworker ran. An empty
+     * name leaves two spaces after the colon.
+     */
+    private void workqueue(String t) {
+        String rest = t.substring(WORKQUEUE.length());
+        boolean noName = rest.startsWith("  ");
+        String[] w = rest.strip().split("\\s+");
+        if (w.length == 0 || w[0].isEmpty()) {
+            return;
+        }
+        String name = noName ? null : w[0];
+        String fn = noName ? w[0] : w.length > 1 ? w[1] : null;
+        if (name != null) {
+            block.task.workqueue(name);
+        }
+        if (fn != null && !fn.startsWith("(") && !fn.startsWith("0x")) {
+            block.task.workFunction(fn);
+        }
+    }
+
+    /**
+     * The block holds a task's header and nothing of its stack yet: it may be waiting for a `Call Trace:` that a
+     * reply or a note pasted between the lines held apart.
+     */
+    boolean awaitsStack() {
+        return block != null && !block.anonymous && !inFrames && block.frameCount() == 0 && !bare;
+    }
+
+    /** The block has frames (a blank line after them may be a gap in the paste rather than the stack's end). */
+    boolean hasFrames() {
+        return block != null && block.frameCount() > 0 && !bare;
+    }
+
+    /** `...`, `[...]`, `…`: where whoever pasted the dump left lines out; the dump goes on after it. */
+    private static boolean isElision(String t) {
+        String s = t.startsWith("[") && t.endsWith("]") ? t.substring(1, t.length() - 1).strip() : t;
+        if (s.equals("…") || s.equals("[snip]") || s.equals("snip")) {
+            return true;
+        }
+        if (s.length() < 3) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (s.charAt(k) != '.') {
+                return false;
+            }
+        }
         return true;
     }
 

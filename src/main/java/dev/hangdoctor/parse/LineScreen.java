@@ -286,6 +286,22 @@ final class LineScreen {
         }
 
         /**
+         * A row passing the messages that start with the first two characters of one of {@code starts} and pass
+         * {@code test}.
+         */
+        Builder rowStarting(Test test, String... starts) {
+            StringBuilder firsts = new StringBuilder();
+            for (String start : starts) {
+                set(start.charAt(0), start.charAt(1));
+                if (firsts.indexOf(start.substring(0, 1)) < 0) {
+                    firsts.append(start.charAt(0));
+                }
+            }
+            firstRows.add(new FirstRow(firsts.toString(), test));
+            return this;
+        }
+
+        /**
          * A row passing the messages that end like {@code pattern} ('?' for any character) and pass {@code test}
          * (null: any that end so).
          */

@@ -8,11 +8,46 @@ import dev.hangdoctor.model.Task;
  * `perf script` samples with call chains (tools/perf/builtin-script.c): a header naming the task, its pid (or
  * pid/tid), the CPU when recorded system-wide, the time, the period and the event
  * (`pwd    2312   121.163435:     249113 cpu/cycles/P:`), then one line per frame, innermost first
- * (`ffffffff83bb5bf6 perf_event_mmap+0x2e6 ([kernel.kallsyms])`, indented), and a blank line. Each sample
- * becomes the stack of a task the evidence names by comm only: several samples of one thread are several stacks.
+ * (`ffffffff83bb5bf6 perf_event_mmap+0x2e6 ([kernel.kallsyms])`, indented), and a blank line. The number
+ * before the time is the thread id (`-F tid`, the default) or pid/tid: all samples of one thread make one task, whose
+ * stack is the chain sampled most often (a task sleeping in D shows the same chain sample after sample). Samples of
+ * the idle task (tid 0) stay apart, each its own anonymous stack.
  */
 final class PerfScriptBlock extends BlockParser {
+    /** Threads whose samples are gathered; the samples of further threads each go to the evidence at once. */
+    private static final int MAX_THREADS = 10_000;
+    /** Distinct chains counted per thread; further new chains are not counted. */
+    private static final int MAX_CHAINS = 32;
+    /** Distinct chains kept over all threads (memory stays bounded whatever the input). */
+    private static final int MAX_ALL_CHAINS = 50_000;
+    private int allChains;
+
+    /**
+     * The samples of one thread: each distinct chain (by its functions: offsets move as the CPU runs) with the frames
+     * first seen for it and how often it was sampled, in order of first sight.
+     */
+    private static final class SampledThread {
+        final Task first;
+        final java.util.Map<java.util.List<String>, Chain> chains = new java.util.LinkedHashMap<>();
+        int samples;
+
+        SampledThread(Task first) {
+            this.first = first;
+        }
+    }
+
+    private static final class Chain {
+        final java.util.List<Frame> frames;
+        int count;
+
+        Chain(java.util.List<Frame> frames) {
+            this.frames = frames;
+        }
+    }
+
+    private final java.util.Map<Integer, SampledThread> threads = new java.util.LinkedHashMap<>();
     private TraceBlock block;
+    private int tid;
 
     PerfScriptBlock(TraceTasks out) {
         super(out);
@@ -40,8 +75,31 @@ final class PerfScriptBlock extends BlockParser {
         }
         reset();
         String comm = String.join(" ", java.util.Arrays.copyOfRange(w, 0, pid));
-        block = new TraceBlock(new Task(0).source(out.at(lineNo)).note(Task.SAMPLED).comm(comm), true, "perf script");
+        String ids = w[pid];
+        tid = Integer.parseInt(ids.substring(ids.indexOf('/') + 1));
+        Task task = new Task(0).source(out.at(lineNo)).note(Task.SAMPLED).comm(comm);
+        if (ids.indexOf('/') > 0) {
+            task.tgid(Integer.parseInt(ids.substring(0, ids.indexOf('/'))));
+        }
+        block = new TraceBlock(task, true, "perf script");
         return true;
+    }
+
+    /**
+     * A cheap necessary condition of {@link #openHeader} on {@code s[from, end)}: it holds a time word
+     * ("121.163435:"). Kernel logs have many lines ending in ':' ("Call Trace:", "Zone ranges:"), few with one.
+     */
+    static boolean mayHoldTime(String s, int from, int end) {
+        for (int c = s.indexOf(':', from); c >= 0 && c < end; c = s.indexOf(':', c + 1)) {
+            int k = c - 1;
+            while (k >= from && RawText.isDigit(s.charAt(k))) {
+                k--;
+            }
+            if (k < c - 1 && k > from && s.charAt(k) == '.' && RawText.isDigit(s.charAt(k - 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "121.163435:" */
@@ -53,7 +111,8 @@ final class PerfScriptBlock extends BlockParser {
     /** "2312" or "2312/2313" (pid/tid). */
     private static boolean isPid(String w) {
         int slash = w.indexOf('/');
-        return slash < 0 ? isNumber(w, 0, w.length()) : isNumber(w, 0, slash) && isNumber(w, slash + 1, w.length());
+        return w.length() <= 21 && (slash < 0 ? isNumber(w, 0, w.length())
+                : isNumber(w, 0, slash) && isNumber(w, slash + 1, w.length()));
     }
 
     private static boolean isNumber(String w, int from, int end) {
@@ -96,10 +155,57 @@ final class PerfScriptBlock extends BlockParser {
 
     @Override
     void close() {
-        if (block != null) {
-            TraceBlock b = block;
-            block = null;
-            out.add(b, true, null);
+        if (block == null) {
+            return;
         }
+        TraceBlock b = block;
+        block = null;
+        SampledThread th = threads.get(tid);
+        if (tid <= 0 || (th == null && threads.size() >= MAX_THREADS)) {
+            out.add(b, true, null);
+            return;
+        }
+        Task sample = b.finish();
+        if (sample.frames().isEmpty()) {
+            return;
+        }
+        if (th == null) {
+            th = new SampledThread(sample);
+            threads.put(tid, th);
+        }
+        th.samples++;
+        java.util.List<String> key = sample.frames().stream().map(Frame::function).toList();
+        Chain c = th.chains.get(key);
+        if (c == null && (th.chains.isEmpty() || th.chains.size() < MAX_CHAINS && allChains < MAX_ALL_CHAINS)) {
+            c = new Chain(sample.frames());
+            th.chains.put(key, c);
+            allChains++;
+        }
+        if (c != null) {
+            c.count++;
+        }
+    }
+
+    /** The file ended: each sampled thread becomes one task, with the chain sampled most often. */
+    void finish() {
+        for (java.util.Map.Entry<Integer, SampledThread> e : threads.entrySet()) {
+            SampledThread th = e.getValue();
+            Chain best = null;
+            for (Chain c : th.chains.values()) {
+                if (best == null || c.count > best.count) {
+                    best = c;
+                }
+            }
+            int most = best.count;
+            Task task = th.first.withPid(e.getKey()).frames(best.frames);
+            if (th.samples > 1) {
+                task.note(th.samples + " perf samples, " + th.chains.size() + " distinct call chain(s); the stack"
+                        + " shown was sampled " + most + " time(s)");
+            }
+            out.evidence.addTask(task);
+            out.format("perf script");
+        }
+        threads.clear();
+        allChains = 0;
     }
 }

@@ -19,9 +19,9 @@ final class ProcBlock extends BlockParser {
         super(out);
     }
 
-    /** A stack whose first frame came with no path before it. */
-    ProcBlock openStack(Frame first, long lineNo) {
-        open(File.STACK, new TraceBlock(new Task(0).source(out.at(lineNo)), true, "/proc stack"));
+    /** A stack whose first frame came with no path before it: of task {@code pid}, or of none named (0). */
+    ProcBlock openStack(int pid, Frame first, long lineNo) {
+        open(File.STACK, new TraceBlock(new Task(pid).source(out.at(lineNo)), pid <= 0, "/proc stack"));
         addFrame(first);
         return this;
     }
@@ -62,6 +62,14 @@ final class ProcBlock extends BlockParser {
         reset();
         file = f;
         block = b;
+    }
+
+    /**
+     * A `cat /proc/PID/stack` line was read and none of its frames yet: a blank line people leave between the command
+     * and its output does not end it.
+     */
+    boolean awaitsFrames() {
+        return file == File.STACK && block != null && !block.anonymous && block.frameCount() == 0;
     }
 
     @Override

@@ -11,8 +11,14 @@ final class TraceNoise {
     private static final String[] INTERLEAVED_PREFIXES = {
         "Code:", "Workqueue:", "Hardware name:", "Tainted:", "Not tainted", "\"echo 0 >", "Sched_ext:", "Stopper:",
         "Modules linked in:", "Exception stack(", "irq event stamp:", "hardirqs last", "softirqs last", "Stack:",
+        // mips show_stacktrace(): "Stack : 00000003 00000001 ..."
+        "Stack : ",
         // powerpc show_stack() at an exception frame: "--- interrupt: 901 at func+0x../0x.." and "    LR = func+0x.."
         "--- interrupt: ", "LR = ",
+        // arm64 __show_regs(): "pstate: 60400005 (nZCv ...)", "pc : func+0x../0x..", "lr : ...", "sp : ..."
+        "pstate: ", "pc : ", "lr : ", "sp : ",
+        // powerpc show_regs(): "NIP [c000000000beea10] func+0x../0x..", "LR [...] func+0x../0x.."
+        "NIP [", "LR [",
     };
 
     private TraceNoise() {
@@ -29,9 +35,9 @@ final class TraceNoise {
                 return true;
             }
         }
-        if (c == 'r' && t.length() > 3 && FrameLineParser.isDigit(t.charAt(1)) && t.indexOf(':') > 0
+        if ((c == 'r' || c == 'x') && t.length() > 3 && FrameLineParser.isDigit(t.charAt(1)) && t.indexOf(':') > 0
                 && t.indexOf(':') < 5) {
-            return true; // arm32 " r10:c0c531a4 r9:00000002 ..."
+            return true; // arm32 " r10:c0c531a4 r9:00000002 ...", arm64 "x29: ffff000033603a30 x28: ..."
         }
         return isWordsLine(t);
     }
@@ -78,10 +84,14 @@ final class TraceNoise {
                 || name.equals("COMMAND") || name.equals("STATE") || name.equals("BUG") || name.equals("WARNING"));
     }
 
-    /** Raw stack words: a hex word of 8+ digits (optionally {@code addr:}) followed by another hex word. */
+    /**
+     * Raw stack words: a hex word of 8+ digits (optionally {@code addr:}) followed by another hex word; or arm32's
+     * dump_mem() rows under "Exception stack(...)", the address's low 16 bits then the words
+     * ({@code 1d20: e929f000 ecfd7000 ...}, blanks for words before the range).
+     */
     static boolean isWordsLine(String t) {
         int i = hexRun(t, 0);
-        if (i < 8) {
+        if (i < 8 && !(i == 4 && i < t.length() && t.charAt(i) == ':')) {
             return false;
         }
         if (i < t.length() && t.charAt(i) == ':') {

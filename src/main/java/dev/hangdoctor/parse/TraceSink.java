@@ -21,6 +21,9 @@ public final class TraceSink implements LineSink {
         boolean open(String t, long lineNo);
     }
 
+    /** Lines of other text a task header set aside may wait through for its `Call Trace:`. */
+    private static final int PARK_LINES = 6;
+
     private final TraceTasks out;
     private final KernelStackBlock kernel;
     private final CrashBlock crash;
@@ -29,7 +32,18 @@ public final class TraceSink implements LineSink {
     private final PerfCallGraphBlock perf;
     private final PerfScriptBlock perfScript;
     private final TabularStackBlock tabular;
+    private final PsTableBlock psTable;
     private BlockParser open;
+    /** A task header of {@link #kernel} set aside while lines that are no part of its dump pass (see parkOrClose). */
+    private KernelStackBlock parked;
+    private int parkedFor;
+    /**
+     * The task id of a `ps` table of one row that the line before closed: a /proc stack pasted right under it
+     * (`ps -p PID; cat /proc/PID/stack` without the prompts) is that task's.
+     */
+    private int psRowAbove;
+    /** The line being dispatched as printed (a `ps` header's columns are placed by their spacing). */
+    private String raw;
     /** The pid a `crash> task 27225 | grep journal_info` prompt asked about. */
     private Integer crashPid;
 
@@ -43,6 +57,7 @@ public final class TraceSink implements LineSink {
             .prefix("CPU: ", this::cpuHeader)
             .prefix("Call Trace:", this::callTrace)
             .prefix("Call trace:", this::callTrace)
+            .prefix("Workqueue:", this::workqueue)
             .prefix("PID", this::crashPidLine)
             .prefix("[<", this::procFrame)
             .prefix("[exception RIP:", this::crashRip)
@@ -57,8 +72,9 @@ public final class TraceSink implements LineSink {
                     this::perfHistogram)
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "\t0x"),
                     this::tabularRow)
+            .row("UPFSTL%", (s, from, end) -> PsTableBlock.mayBeHeader(s, from, end), this::psHeader)
             .contains(" [k] ", 'k', this::perfRow)
-            .endsWith(":", this::perfScriptHeader)
+            .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
             .contains("/proc/", '/', this::procPath)
             .contains("+0x", '+', this::bareFrame);
 
@@ -76,6 +92,7 @@ public final class TraceSink implements LineSink {
         this.perf = new PerfCallGraphBlock(out);
         this.perfScript = new PerfScriptBlock(out);
         this.tabular = new TabularStackBlock(out);
+        this.psTable = new PsTableBlock(out);
     }
 
     @Override
@@ -86,9 +103,22 @@ public final class TraceSink implements LineSink {
         }
         String t = message.strip();
         if (t.isEmpty()) {
-            close();
+            if (open == proc && proc.awaitsFrames()) {
+                return false;
+            }
+            if (open == kernel && kernel.hasFrames()) {
+                // a blank line inside a stack (a paste spaced out, a console line lost): only frames right
+                // after it continue the stack
+                open = null;
+                parked = kernel;
+                parkedFor = 0;
+                return false;
+            }
+            parkOrClose();
             return false;
         }
+        psRowAbove = 0;
+        raw = message;
         if (open != null) {
             if (open.extend(t, message, line.lineNo())) {
                 if (open.done()) {
@@ -96,9 +126,24 @@ public final class TraceSink implements LineSink {
                 }
                 return true;
             }
-            close();
+            if (open == psTable && psTable.rows() == 1) {
+                psRowAbove = psTable.lastPid();
+            }
+            parkOrClose();
         }
-        for (int row = triggers.next(t, -1); row >= 0; row = triggers.next(t, row)) {
+        if (parked != null && (parkedFor > 0 || FrameLineParser.parse(t) != null)
+                && kernel.extend(t, message, line.lineNo())) {
+            // the dump goes on: its header noise, `Call Trace:` or first frame
+            open = kernel;
+            parked = null;
+            return true;
+        }
+        int first = triggers.next(t, -1);
+        if (parked != null && (first >= 0 || !line.prefix().equals("none") || --parkedFor < 0)) {
+            // another record starts, the log itself goes on, or the note between is too long to be one
+            closeParked();
+        }
+        for (int row = first; row >= 0; row = triggers.next(t, row)) {
             if (triggers.handler(row).open(t, line.lineNo())) {
                 return true;
             }
@@ -106,14 +151,37 @@ public final class TraceSink implements LineSink {
         return false;
     }
 
+    /**
+     * The open block ends; a task header still waiting for its stack is set aside instead, for a few lines: in a
+     * reply the quoted dump is often cut by the replier's own words (or a blank line) before its `Call Trace:`.
+     */
+    private void parkOrClose() {
+        if (open == kernel && parked == null && kernel.awaitsStack()) {
+            open = null;
+            parked = kernel;
+            parkedFor = PARK_LINES;
+            return;
+        }
+        close();
+    }
+
+    private void closeParked() {
+        if (parked != null) {
+            parked = null;
+            kernel.close();
+        }
+    }
+
     @Override
     public void finish() {
         close();
+        closeParked();
+        perfScript.finish();
     }
 
     @Override
     public boolean idle() {
-        return open == null;
+        return open == null && parked == null;
     }
 
     @Override
@@ -194,6 +262,10 @@ public final class TraceSink implements LineSink {
         return open(kernel.openCallTrace(lineNo));
     }
 
+    private boolean workqueue(String t, long lineNo) {
+        return open(kernel.openWorkqueue(t, lineNo));
+    }
+
     private boolean crashPidLine(String t, long lineNo) {
         Task task = CrashLineParser.parseHeader(t);
         if (task != null) {
@@ -212,7 +284,7 @@ public final class TraceSink implements LineSink {
 
     private boolean procFrame(String t, long lineNo) {
         Frame f = FrameLineParser.parse(t);
-        return f != null && open(proc.openStack(f, lineNo));
+        return f != null && open(proc.openStack(psRowAbove, f, lineNo));
     }
 
     private boolean crashRip(String t, long lineNo) {
@@ -252,7 +324,10 @@ public final class TraceSink implements LineSink {
     }
 
     private boolean psRow(String t, long lineNo) {
-        return crashPs.openRow(t, lineNo) && open(crashPs);
+        if (crashPs.openRow(t, lineNo)) {
+            return open(crashPs);
+        }
+        return psTable.openBsdRow(t, lineNo) && open(psTable);
     }
 
     private boolean perfHistogram(String t, long lineNo) {
@@ -261,6 +336,10 @@ public final class TraceSink implements LineSink {
 
     private boolean perfScriptHeader(String t, long lineNo) {
         return perfScript.openHeader(t, lineNo) && open(perfScript);
+    }
+
+    private boolean psHeader(String t, long lineNo) {
+        return psTable.openHeader(t, raw) && open(psTable);
     }
 
     private boolean perfRow(String t, long lineNo) {

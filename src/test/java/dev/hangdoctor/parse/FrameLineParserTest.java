@@ -76,6 +76,11 @@ class FrameLineParserTest {
         Frame arm = FrameLineParser.parse("[<7f4ba618>] (fuse_writepages [fuse]) from [<8022e284>] (do_writepages+0x30/0x8c)");
         assertThat(arm.function()).isEqualTo("fuse_writepages");
         assertThat(arm.module()).isEqualTo("fuse");
+        // crash's bt on arm32 (arm.c), as posted to LKML ("kernel hangs in wait_rcu_gp during suspend path", 2014)
+        Frame crashArm = FrameLineParser.parse("#3 [<c013c570>] (wait_rcu_gp) from [<c014407c>]");
+        assertThat(crashArm.function()).isEqualTo("wait_rcu_gp");
+        assertThat(FrameLineParser.parse("#12 [<7f000a18>] (nfs_wait_bit_killable+0x10/0x3c [nfs]) from [<c04b6d8c>]")
+                .module()).isEqualTo("nfs");
     }
 
     @Test
@@ -89,5 +94,33 @@ class FrameLineParserTest {
         assertThat(FrameLineParser.parse("[<")).isNull();
         assertThat(FrameLineParser.parse("#")).isNull();
         assertThat(FrameLineParser.parse("#1 [")).isNull();
+    }
+
+    @Test
+    void readsArm32FramesOfTheShortFromForm() {
+        // lkml, tegra hung kworker on 5.19-rc4-next (arch/arm/kernel/traps.c: "%s %ps from %pS")
+        Frame f = FrameLineParser.parse("__mutex_lock.constprop.0 from __mutex_lock_slowpath+0x1c/0x20");
+        assertThat(f.function()).isEqualTo("__mutex_lock.constprop.0");
+        assertThat(f.location()).isEmpty();
+        Frame m = FrameLineParser.parse("lm90_read [lm90] from hwmon_attr_show+0x40/0x3d4");
+        assertThat(m.function()).isEqualTo("lm90_read");
+        assertThat(m.module()).isEqualTo("lm90");
+        assertThat(FrameLineParser.parse("Function entered at [<c0101234>] from [<c0105678>]")).isNull();
+        assertThat(FrameLineParser.parse("data from the disk")).isNull();
+        assertThat(FrameLineParser.parse("copied from file+0x10")).isNull();
+    }
+
+    @Test
+    void readsS390ParenthesisedFramesAndAddressesAWebPageAte() {
+        // linux-s390 list (show_trace's frame from r14); ocfs2 report copied from a web page ("[<...>]" -> "[]")
+        Frame s = FrameLineParser.parse("([<0000000000113d16>] show_trace+0xf6/0x148)");
+        assertThat(s.function()).isEqualTo("show_trace");
+        assertThat(s.location()).isEqualTo("+0xf6/0x148");
+        Frame h = FrameLineParser.parse("[] ? dlmlock+0x8a/0xda0 [ocfs2_dlm]");
+        assertThat(h.function()).isEqualTo("dlmlock");
+        assertThat(h.unreliable()).isTrue();
+        assertThat(h.module()).isEqualTo("ocfs2_dlm");
+        assertThat(FrameLineParser.parse("[]")).isNull();
+        assertThat(FrameLineParser.parse("(not a frame)")).isNull();
     }
 }

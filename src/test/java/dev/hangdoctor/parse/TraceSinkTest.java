@@ -500,4 +500,264 @@ class TraceSinkTest {
         assertThat(functions(e.taskOrNull(587))).containsExactly("__schedule", "schedule",
                 "jbd2_journal_commit_transaction");
     }
+
+    @Test
+    void psAuxTableReadByItsHeaderMakesEachRowATaskAndAStackBelowKeepsItsPid() throws Exception {
+        Evidence e = parseFixture("ps-aux-d-tasks-enhanceio.txt");
+        assertThat(e.formats()).contains("ps");
+        Task clean = e.taskOrNull(2787);
+        assertThat(clean.comm()).as("a kernel thread's args are its name in brackets").isEqualTo("eio_clean_threa");
+        assertThat(clean.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(functions(clean)).as("its /proc stack, pasted under the table")
+                .startsWith("call_rwsem_down_write_failed", "eio_clean_set");
+        assertThat(e.taskOrNull(3514).comm()).isEqualTo("kworker/u48:2");
+        assertThat(e.tasks().stream().filter(t -> t.state() == TaskState.UNINTERRUPTIBLE).count()).isEqualTo(6);
+        Task grep = e.taskOrNull(8553);
+        assertThat(grep.state()).as("S+: sleeping, in the foreground").isEqualTo(TaskState.SLEEPING);
+        assertThat(grep.comm()).isEqualTo("grep");
+    }
+
+    @Test
+    void psWchanColumnIsAOneFrameStackUnlessProcpsCutItToTheColumnWidth() throws Exception {
+        Evidence wide = parseFixture("ps-eLo-wchan32-procps4.txt");
+        Task rcu = wide.taskOrNull(15);
+        assertThat(rcu.wchan()).isEqualTo("rcu_gp_fqs_loop");
+        assertThat(functions(rcu)).containsExactly("rcu_gp_fqs_loop");
+        assertThat(rcu.comm()).isEqualTo("rcu_preempt");
+        assertThat(wide.taskOrNull(4).state()).isEqualTo(TaskState.IDLE);
+        assertThat(wide.tasks()).hasSize(11);
+
+        // `ps axl` prints WCHAN six wide: "kthrea" is kthreadd's wait cut short, not a function
+        Evidence narrow = parseFixture("ps-axl-procps4.txt");
+        Task kthreadd = narrow.taskOrNull(2);
+        assertThat(kthreadd.ppid()).isEqualTo(0);
+        assertThat(kthreadd.wchan()).isNull();
+        assertThat(kthreadd.frames()).isEmpty();
+        assertThat(narrow.taskOrNull(13).ppid()).isEqualTo(2);
+        assertThat(narrow.tasks()).hasSize(9);
+    }
+
+    @Test
+    void psThreadColumnNamesTheTaskAndPidItsThreadGroup() {
+        Evidence e = parse("  PID   TID STAT WCHAN                            CMD\n"
+                + "  812   830 D    request_wait_answer              /usr/bin/sshfs host:/ /mnt\n", "t");
+        Task t = e.taskOrNull(830);
+        assertThat(t.tgid()).isEqualTo(812);
+        assertThat(t.comm()).isEqualTo("sshfs");
+        assertThat(functions(t)).containsExactly("request_wait_answer");
+    }
+
+    @Test
+    void linesThatOnlyLookLikeAPsHeaderOpenNothing() {
+        Evidence e = parse("PID controller tuned\nUSER PID is 12 and S is set\n  12 D x\n", "t");
+        assertThat(e.tasks()).isEmpty();
+    }
+
+    @Test
+    void aReplyBetweenAQuotedHungTaskHeaderAndItsCallTraceDoesNotCutTheStackFromItsTask() throws Exception {
+        Evidence e = EvidenceReader.read(new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(
+                java.nio.file.Path.of("src/test/resources/pasted/hung-task-reply-between-header-and-trace.txt"))),
+                "t");
+        Task t = e.taskOrNull(5938);
+        assertThat(t.comm()).isEqualTo("kworker/2:1");
+        assertThat(t.blockedSeconds()).isEqualTo(120L);
+        assertThat(t.workqueue()).isEqualTo("xfs-sync/rbd0");
+        assertThat(t.workFunction()).isEqualTo("xfs_log_worker");
+        assertThat(functions(t)).startsWith("__schedule", "xlog_sync", "schedule", "_xfs_log_force_lsn")
+                .contains("xfs_log_worker");
+        assertThat(e.tasks()).as("no stray anonymous stack").hasSize(1);
+    }
+
+    @Test
+    void aTaskHeaderSetAsideGivesWayToTheNextRecord() {
+        // the first task's stack was never pasted: the second task's Call Trace stays the second task's
+        Evidence e = parse("INFO: task a:1 blocked for more than 120 seconds.\n\n"
+                + "some words\n"
+                + "INFO: task b:2 blocked for more than 120 seconds.\n"
+                + "Call Trace:\n"
+                + " schedule+0x2c/0x80\n", "t");
+        assertThat(e.taskOrNull(1).frames()).isEmpty();
+        assertThat(functions(e.taskOrNull(2))).containsExactly("schedule");
+    }
+
+    @Test
+    void workqueueLineOfAnArm64DumpWithAnEmptyWorkqueueName() {
+        // kernel/workqueue.c print_worker_info: "Workqueue: %s %ps" with an empty name leaves two spaces
+        Evidence e = parse("CPU: 2 PID: 77 Comm: kworker/2:1 Not tainted 6.1.0 #1\n"
+                + "Hardware name: linux,dummy-virt (DT)\n"
+                + "Workqueue:  vmstat_update\n"
+                + "Call trace:\n"
+                + " dump_backtrace+0x0/0x1e0\n"
+                + " show_stack+0x18/0x28\n", "t");
+        Task t = e.taskOrNull(77);
+        assertThat(t.workqueue()).isNull();
+        assertThat(t.workFunction()).isEqualTo("vmstat_update");
+        assertThat(functions(t)).containsExactly("dump_backtrace", "show_stack");
+    }
+
+    @Test
+    void aWorkqueueLineWhoseHeaderWasCutStillOpensTheKworkersStack() {
+        // lore: fuse commit message quoting an arm64 hung kworker from its Workqueue: line on (a-026 of the corpus)
+        Evidence e = parse("[ 21.386751] Workqueue: events virtio_fs_requests_done_work\n"
+                + "[ 21.386769] Call trace:\n"
+                + "[ 21.386770] __switch_to+0xe4/0x140\n"
+                + "[ 21.386780] __schedule+0x294/0x72c\n", "t");
+        Task t = onlyAnonymous(e);
+        assertThat(t.workqueue()).isEqualTo("events");
+        assertThat(t.workFunction()).isEqualTo("virtio_fs_requests_done_work");
+        assertThat(functions(t)).containsExactly("__switch_to", "__schedule");
+    }
+
+    @Test
+    void perfScriptSamplesOfOneThreadMakeOneTaskWithTheChainSampledMostOften() throws Exception {
+        Evidence e = parseFixture("perf-script-dd-cpu-clock.txt");
+        assertThat(e.formats()).contains("perf script");
+        assertThat(e.tasks()).as("30 samples of one thread").hasSize(1);
+        Task dd = e.taskOrNull(16724);
+        assertThat(dd.comm()).isEqualTo("dd");
+        assertThat(dd.sampled()).isTrue();
+        assertThat(functions(dd)).as("18 of the 30 samples").startsWith("read_zero", "vfs_read", "ksys_read",
+                "do_syscall_64");
+        assertThat(dd.notes()).as("one sample names no function ([unknown] in dd): it tells nothing")
+                .anyMatch(n -> n.startsWith("29 perf samples, 8 distinct call chain(s)"));
+    }
+
+    @Test
+    void perfScriptSamplesOfTheIdleTaskStayApart() {
+        Evidence e = parse("swapper     0 [001] 24036.215611:     250000 cpu-clock:\n"
+                + "\tffffffff8224f0b5 pv_native_safe_halt+0x5 ([kernel.kallsyms])\n\n"
+                + "swapper     0 [001] 24036.215863:     250000 cpu-clock:\n"
+                + "\tffffffff8224f0b5 pv_native_safe_halt+0x5 ([kernel.kallsyms])\n\n", "t");
+        assertThat(e.tasks()).hasSize(2).allMatch(t -> t.pid() < 0);
+    }
+
+    @Test
+    void aBlankLineInsideAStackDoesNotCutOffTheFramesAfterIt() {
+        // twitter-archive/bittern issue 44 (3.19): the paste lost a line in the middle of the stack
+        Evidence e = parse("[ 2160.266900] dmsetup         D ffff880079d23918     0  2507   2498 0x00000080\n"
+                + "[ 2160.297481] Call Trace:\n"
+                + "[ 2160.299977]  [<ffffffff814fc37b>] schedule+0x6e/0x70\n"
+                + "[ 2160.304974]  [<ffffffff814fe03e>] schedule_timeout+0x26/0xf8\n"
+                + "[ 2160.310659]  [<ffffffff8109114f>] ? arch_local_irq_save+0x15/0x1b\n"
+                + "[ 2160.316772]  [<ffffffff814fcd14>] __wait_for_common+0xf0/0x12f\n"
+                + "\n"
+                + "[ 2160.322664]  [<ffffffff814fe018>] ? console_conditional_schedule+0x19/0x19\n"
+                + "[ 2160.329749]  [<ffffffff8107e7e7>] ? wake_up_state+0x12/0x12\n", "t");
+        assertThat(functions(e.taskOrNull(2507))).endsWith("__wait_for_common", "console_conditional_schedule",
+                "wake_up_state");
+        assertThat(e.tasks()).as("no stray anonymous stack").hasSize(1);
+    }
+
+    @Test
+    void afterABlankLineOnlyFramesContinueAStack() {
+        Evidence e = parse("[ 2160.297481] Call Trace:\n"
+                + "[ 2160.299977]  [<ffffffff814fc37b>] schedule+0x6e/0x70\n"
+                + "[ 2160.304974]  [<ffffffff814fe03e>] schedule_timeout+0x26/0xf8\n"
+                + "[ 2160.316772]  [<ffffffff814fcd14>] __wait_for_common+0xf0/0x12f\n"
+                + "\n"
+                + "[ 2160.322664] Call Trace:\n"
+                + "[ 2160.329749]  [<ffffffff8107e7e7>] wake_up_state+0x12/0x12\n", "t");
+        assertThat(e.tasks()).hasSize(2);
+    }
+
+    @Test
+    void anElisionLineBetweenADumpHeaderAndItsCallTraceKeepsTheStackWithItsTask() {
+        // netdev report quoted in a reply (Hyper-V vsock soft lockup, 5.2): registers left out as "..."
+        Evidence e = parse("CPU: 1 PID: 4467 Comm: kworker/1:0 Tainted: G        W         5.2.0+ #39\n"
+                + "Workqueue: events vmbus_onmessage_work [hv_vmbus]\n"
+                + "RIP: 0010:queued_spin_lock_slowpath+0x2b/0x1e0\n"
+                + "...\n"
+                + "Call Trace:\n"
+                + " do_raw_spin_lock+0xab/0xb0\n"
+                + " release_sock+0x19/0xb0\n"
+                + " vmbus_onmessage_work+0x1d/0x30 [hv_vmbus]\n", "t");
+        Task t = e.taskOrNull(4467);
+        assertThat(t.workFunction()).isEqualTo("vmbus_onmessage_work");
+        assertThat(functions(t)).contains("do_raw_spin_lock", "release_sock", "vmbus_onmessage_work");
+        assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
+    void psAxRowsWithoutTheirHeaderAreReadInProcpsBsdLayoutAndEachStackBelowAOneRowTableIsThatTasks()
+            throws Exception {
+        Evidence e = EvidenceReader.read(new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(
+                java.nio.file.Path.of("src/test/resources/pasted/ps-ax-rows-and-stacks-quoted.txt"))), "t");
+        assertThat(e.tasks()).as("nine D rows").hasSize(9).allMatch(t -> t.state() == TaskState.UNINTERRUPTIBLE);
+        assertThat(e.taskOrNull(125431).comm()).isEqualTo("emacs");
+        assertThat(e.taskOrNull(125469).comm()).isEqualTo("rcvstore");
+        assertThat(functions(e.taskOrNull(1015))).startsWith("md_super_wait", "md_bitmap_daemon_work");
+        assertThat(e.taskOrNull(1074).frames()).as("its stack is further down the reply").isEmpty();
+    }
+
+    @Test
+    void digitLedLinesThatAreNoPsRowStayUnread() {
+        Evidence e = parse("1015 ? D 4 seconds later\n2 0:04 D ? x\n1074 pts/1 Q 0:00 y\n", "t");
+        assertThat(e.tasks()).isEmpty();
+    }
+
+    @Test
+    void arm64RegistersBetweenADumpHeaderAndItsCallTraceKeepTheStackWithItsTask() {
+        // netdev report of an arm64 soft lockup (__show_regs: pstate, pc, lr, sp, x29..x0)
+        Evidence e = parse("CPU: 7 PID: 253305 Comm: netlink_test Kdump: loaded Tainted: G           OE\n"
+                + "Hardware name: QEMU KVM Virtual Machine, BIOS 0.0.0 02/06/2015\n"
+                + "pstate: 40400005 (nZcv daif +PAN -UAO)\n"
+                + "pc : __alloc_skb+0x104/0x1b0\n"
+                + "lr : __alloc_skb+0x9c/0x1b0\n"
+                + "sp : ffff000033603a30\n"
+                + "x29: ffff000033603a30 x28: 00000000000002dd \n"
+                + "x9 : ffff000033603d58 x8 : ffff800b34eff400 \n"
+                + "x1 : ffff800b34eff2c0 x0 : 0000000000000300 \n"
+                + "Call trace:\n"
+                + "__alloc_skb+0x104/0x1b0\n"
+                + "iscsi_if_rx+0x144/0x12bc [scsi_transport_iscsi]\n", "t");
+        assertThat(functions(e.taskOrNull(253305))).containsExactly("__alloc_skb", "iscsi_if_rx");
+        assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
+    void arm32ExceptionStackWordsInsideABacktraceDoNotCutIt() {
+        // syzbot armv7 report quoted on lore (6.16): dump_mem() rows under "Exception stack(...)"
+        Evidence e = parse("task:kworker/1:66    state:R  running task     stack:0     pid:4095  tgid:4095  ppid:2"
+                + "      task_flags:0x4208060 flags:0x00000000\n"
+                + "Call trace:\n"
+                + "[<819bf798>] (preempt_schedule_irq) from [<80200c04>] (svc_preempt+0x8/0x18)\n"
+                + "Exception stack(0xdfd61d20 to 0xdfd61d68)\n"
+                + "1d20: e929f000 ecfd7000 00000001 80239a78 7f029000 00000001 828b51c4 828b45a0\n"
+                + "1d60: 80000013 ffffffff\n"
+                + " r5:80000013 r4:80239a90\n"
+                + "[<8023094c>] (flush_tlb_kernel_range) from [<804e40e0>] (__purge_vmap_area_lazy+0x284/0x458"
+                + " mm/vmalloc.c:2336)\n", "t");
+        assertThat(functions(e.taskOrNull(4095))).containsExactly("preempt_schedule_irq", "flush_tlb_kernel_range");
+        assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
+    void aBlankLineBetweenCatProcStackAndItsOutputKeepsThePid() {
+        // linux-nfs list report (6.x): each "# cat /proc/PID/stack" is followed by a blank line, then the frames
+        Evidence e = parse("# cat /proc/3806883/stack\n"
+                + "\n"
+                + "[<0>] __rpc_execute+0x148/0x2e0 [sunrpc]\n"
+                + "[<0>] rpc_execute+0x12b/0x150 [sunrpc]\n"
+                + "\n"
+                + "# cat /proc/2949346/stack\n"
+                + "\n"
+                + "[<0>] filemap_fault+0x4b8/0xc50\n", "t");
+        assertThat(functions(e.taskOrNull(3806883))).containsExactly("__rpc_execute", "rpc_execute");
+        assertThat(functions(e.taskOrNull(2949346))).containsExactly("filemap_fault");
+        assertThat(e.tasks()).hasSize(2);
+    }
+
+    @Test
+    void taskMarkersAWebPageLowerCasedStillFrameTheStack() {
+        // netdev report copied from a web page (&gt; entities, "<TASK>" lower-cased as an HTML tag)
+        Evidence e = parse("task:ifquery         state:D stack:25008 pid:17951 tgid:17951 ppid:17950"
+                + "  task_flags:0x400000 flags:0x000000\n"
+                + "Call Trace:\n"
+                + " <task>\n"
+                + " context_switch kernel/sched/core.c:5378 [inline]\n"
+                + " __schedule+0x1074/0x4d30 kernel/sched/core.c:6765\n"
+                + " </task>\n", "t");
+        assertThat(functions(e.taskOrNull(17951))).containsExactly("context_switch", "__schedule");
+        assertThat(e.tasks()).hasSize(1);
+    }
 }
