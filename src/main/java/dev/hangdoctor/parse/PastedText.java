@@ -48,6 +48,11 @@ final class PastedText {
     private int heldWidth;
     private String heldStyle;
     private boolean heldPrefixed;
+    /**
+     * The held line is one the caller may skip unseen when the next line cannot be its rest ({@link #mayStartWrap}):
+     * it is joined only with a line that can.
+     */
+    private boolean heldOnPeek;
     /** The width of the first wrapped piece joined in this input, and whether pieces of other widths were joined. */
     private int firstWrapWidth;
     private boolean wrapWidthsVary;
@@ -136,8 +141,12 @@ final class PastedText {
             line = line.substring(0, line.length() - 1);
         }
         // a line the caller could have skipped as noise (looked at in place) must not be held back for a
-        // continuation unless the caller's own predicate says so, or both ways of reading would differ
+        // continuation unless the caller's own predicate says so, or both ways of reading would differ; judged as
+        // the caller would if the line held now is not continued here (the caller may have skipped that one)
+        String before = held;
+        held = null;
         boolean skippable = passesUnchanged(line, 0, line.length()) && !keptByPrefixStyle(line);
+        held = before;
         long at = lineNo;
         if (!quotedPrintable && line.length() >= QP_MIN_BROKEN && line.length() <= 77 && line.endsWith("=")
                 && line.indexOf('=') == line.length() - 1) {
@@ -183,7 +192,8 @@ final class PastedText {
         if (held != null) {
             // the rest of a wrapped line is taken whole: an event's words inside it ("cgroup out of memory: Killed
             // process") are the held record's own
-            if ("none".equals(style) && outer != OUTER_RECORD && continues(whole, width)) {
+            if ("none".equals(style) && outer != OUTER_RECORD && continues(whole, width)
+                    && (!heldOnPeek || restMayStartWith(held.charAt(0), raw.isEmpty() ? '\n' : raw.charAt(0)))) {
                 boolean midWord = joinsMidWord(held, heldWidth, whole);
                 noteWrap(heldWidth);
                 String joined = held + (midWord ? "" : " ") + (midWord ? whole : whole.stripLeading());
@@ -224,7 +234,9 @@ final class PastedText {
         // the width that counts is the one the wrapping tool saw: a quoted line's marks included
         boolean head = !line.isEmpty() && (prefixed ? Math.max(line.length(), width) >= MIN_WRAPPED && !"kmsg-dict".equals(style)
                 : endsInFrameAddress(line));
-        if (head && (safe || holdable.test(line))) {
+        boolean seen = safe || holdable.test(line);
+        if (head && (seen || !"none".equals(style))) {
+            heldOnPeek = !seen;
             held = line;
             heldStyle = style;
             heldPrefixed = prefixed;
@@ -386,6 +398,24 @@ final class PastedText {
 
     // ---- wrapped lines
 
+    /**
+     * For the caller's look in place at a line it would skip as noise: true when the line ({@code s[from, end)} of
+     * log prefix {@code style}) may still be the first part of a wrapped record, so it must come through
+     * {@link #accept}. {@code next} is the first character of the next line, or -1 when it is not known yet.
+     */
+    static boolean mayStartWrap(String style, String s, int from, int end, int next) {
+        return end - from >= MIN_WRAPPED && !"none".equals(style) && !"kmsg-dict".equals(style)
+                && (next < 0 || restMayStartWith(s.charAt(from), (char) next));
+    }
+
+    /**
+     * Whether a line starting with {@code first} may be the rest of a wrapped line starting with {@code headFirst}:
+     * not an empty line, and not one that starts as the prefixed records of the log do (the same month, a '[').
+     */
+    private static boolean restMayStartWith(char headFirst, char first) {
+        return first != headFirst && first != '\n' && first != '\r';
+    }
+
     /** Whether the caller's look in place keeps a line (its message may hold kernel output after other text). */
     private boolean keptByPrefixStyle(String line) {
         KernelLogPrefix.locate(line, 0, line.length(), cut);
@@ -543,6 +573,12 @@ final class PastedText {
             if (semi > i && semi - i <= 8) {
                 String name = line.substring(i + 1, semi);
                 int code = entity(name);
+                int again = code == '&' ? line.indexOf(';', semi + 1) : -1;
+                if (again > semi + 1 && again - semi <= 8 && entity(line.substring(semi + 1, again)) >= 0) {
+                    // a page that escaped text already holding entities ("&amp;nbsp;"): kernel output has none
+                    code = entity(line.substring(semi + 1, again));
+                    semi = again;
+                }
                 if (code >= 0) {
                     sb.append((char) code);
                     i = semi + 1;

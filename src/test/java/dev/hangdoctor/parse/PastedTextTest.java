@@ -117,6 +117,16 @@ class PastedTextTest {
     }
 
     @Test
+    void entitiesEscapedTwiceAreDecoded() {
+        // lkml ext4 fast-commit report (its HTML part already held &nbsp;) put once more into a web page
+        assertThat(clean("task:syz.8.17184 &amp;nbsp; &amp;nbsp; state:D stack:27568 pid:127686",
+                "&amp;nbsp;&lt;TASK&amp;gt;", "&amp;nbsp;jbd2_log_wait_commit+0x2cc/0x430 fs/jbd2/journal.c:673"))
+                .containsExactly("task:syz.8.17184" + " ".repeat(5) + "state:D stack:27568 pid:127686", " <TASK>",
+                        " jbd2_log_wait_commit+0x2cc/0x430 fs/jbd2/journal.c:673");
+        assertThat(PastedText.decodeEntities("a &amp; b &amp;c; &amp;")).isEqualTo("a & b &c; &");
+    }
+
+    @Test
     void crashPsActiveMarkIsNotAQuote() {
         String row = ">  1234      2   1  ffff88003a6c0000  RU   0.0       0      0  [kworker/1:1]";
         assertThat(PastedText.unquote(row)).isEqualTo(row);
@@ -202,6 +212,26 @@ class PastedTextTest {
                 "cgroup out of memory: Killed process 15617 (python3) total-vm:11892kB,"))
                 .containsExactly("May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: [  514.682838] Memory cgroup "
                         + "out of memory: Killed process 15617 (python3) total-vm:11892kB,");
+    }
+
+    @Test
+    void aWrappedRecordWhoseHeadAloneIsNoiseIsJoined() throws IOException {
+        // the heads "... Memory" and "... runc:[2:INIT] invoked" start no record on their own: the look in place
+        // would skip them, but not before a line that may be their rest (a syslog of a droplet, a podman journal)
+        Evidence e = read(String.join("\n",
+                "May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: [  514.682838] Memory",
+                "cgroup out of memory: Killed process 15617 (python3) total-vm:11892kB,",
+                "anon-rss:4292kB, file-rss:3428kB, shmem-rss:0kB",
+                "Oct 02 08:50:55 host-10-0-137-220 kernel: runc:[2:INIT] invoked",
+                "oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", ""));
+        assertThat(e.allEvents()).extracting(ev -> ev.kind())
+                .contains(KernelEventKind.OOM_KILLED, KernelEventKind.OOM_INVOKED);
+        assertThat(PastedText.mayStartWrap("syslog", "May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: Memory", 0,
+                55, 'c')).isTrue();
+        assertThat(PastedText.mayStartWrap("syslog", "May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: Memory", 0,
+                55, 'M')).isFalse(); // the next line is the log's next record
+        assertThat(PastedText.mayStartWrap("none", "May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: Memory", 0,
+                55, 'c')).isFalse();
     }
 
     @Test
