@@ -66,6 +66,11 @@ final class EventTriggers {
         return false;
     }
 
+    /** Tells {@code screen} of openers cut short: the lines {@link #cutOpener} looks for. */
+    static void describe(LineScreen.Builder screen) {
+        screen.rowStarting(EventTriggers::cutOpener, OPENERS);
+    }
+
     /** The first opener at or after {@code from}, or -1. */
     static int find(String s, int from) {
         int best = -1;

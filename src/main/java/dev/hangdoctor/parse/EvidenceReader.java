@@ -27,7 +27,7 @@ public final class EvidenceReader {
 
     /**
      * With {@code skipNoise}, a line is first looked at in place: while no sink has a record open, a line that no
-     * sink {@link LineSink#mayStart may start with} is counted and its prefix style noted, but never decoded. The
+     * sink could start a record with (the {@link LineScreen} built from {@link LineSink#describe}) is counted and its prefix style noted, but never decoded. The
      * result is the same either way (a test holds the two paths to that); false is for that test.
      */
     static Evidence read(InputStream in, String source, boolean skipNoise) throws IOException {
@@ -37,6 +37,14 @@ public final class EvidenceReader {
         TraceSink traces = new TraceSink(evidence, source, skipped);
         GoroutineSink goroutines = new GoroutineSink(evidence, source);
         LineDispatch dispatch = new LineDispatch(evidence, source, skipped, kernel, traces, goroutines);
+        LineScreen.Builder described = LineScreen.builder();
+        for (LineSink sink : new LineSink[] {kernel, traces, goroutines}) {
+            sink.describe(described);
+        }
+        EventTriggers.describe(described);
+        // the screen remembers places in the read buffer; a held line is looked at with a screen of its own
+        LineScreen screen = described.build();
+        LineScreen heldScreen = described.build();
         KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
         KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
         // a line is held back for a possible continuation only where the fast path below would not skip it, so
@@ -47,8 +55,7 @@ public final class EvidenceReader {
             }
             KernelLogPrefix.locate(l, 0, l.length(), heldCut);
             int from = heldCut.message;
-            return kernel.mayStart(l, from, l.length()) || traces.mayStart(l, from, l.length())
-                    || goroutines.mayStart(l, from, l.length()) || EventTriggers.cutOpener(l, from, l.length());
+            return heldScreen.maybe(l, from, l.length());
         });
         BoundedLineReader reader = new BoundedLineReader(in);
         long lineNo = 0;
@@ -70,8 +77,7 @@ public final class EvidenceReader {
                 if (pasted.passesUnchanged(text, reader.start(), end)) {
                     KernelLogPrefix.locate(text, reader.start(), end, cut);
                     int from = cut.message;
-                    if (!kernel.mayStart(text, from, end) && !traces.mayStart(text, from, end)
-                            && !goroutines.mayStart(text, from, end) && !EventTriggers.cutOpener(text, from, end)
+                    if (!screen.maybe(text, from, end)
                             && !("none".equals(cut.style) && PastedText.mayHoldEmbedded(text, from, end))) {
                         dispatch.noise(cut.style, text, from, end);
                         continue;

@@ -195,7 +195,10 @@ public final class FrameLineParser {
         return close + 1;
     }
 
-    /** crash: `#N [stackaddr] name at addr [module]`, optionally `name+off` (bt -s) and `(via x)` / ` *` tails. */
+    /**
+     * crash: `#N [stackaddr] name at addr [module]`, optionally `name+off` (bt -s) and `(via x)` / ` *` tails; on
+     * arm32 `#N [<pc>] (name) from [<lr>]`.
+     */
     private static Frame parseCrash(String line) {
         int n = line.length();
         int i = 1;
@@ -213,6 +216,10 @@ public final class FrameLineParser {
                 return null;
             }
             i = skipSpaces(line, close + 1);
+            if (i < n && line.charAt(i) == '(') {
+                // crash on arm32 (arm.c): "#0 [<c0a1f8c0>] (__schedule) from [<c0a1d054>]", a module as "(name [mod])"
+                return parseArm(line, i);
+            }
         }
         int at = line.indexOf(" at ", i);
         if (at < 0) {

@@ -80,8 +80,8 @@ public final class GoroutineSink implements LineSink {
 
     /** Outside a goroutine only its header matters. */
     @Override
-    public boolean mayStart(String s, int from, int end) {
-        return RawText.startsWith(s, RawText.skipWhitespace(s, from, end), end, "goroutine ");
+    public void describe(LineScreen.Builder screen) {
+        screen.prefix("goroutine ");
     }
 
     /** `goroutine 7 [chan receive, 5 minutes]:`, `goroutine 18 gp=0xc000102380 m=nil [IO wait]:`. */

@@ -112,11 +112,11 @@ public final class KernelEventSink implements LineSink {
     }
 
     /**
-     * Every message this sink reads, as (trigger, reader) rows: the noise pre-check ({@link #mayStart}) and the
+     * Every message this sink reads, as (trigger, reader) rows: the noise pre-check ({@link #describe}) and the
      * dispatch ({@link #recognise}) both read this one table. Most lines are turned away after the rows of their
      * first character.
      */
-    private final TriggerTable<Reader> triggers = new TriggerTable<Reader>(false)
+    private final TriggerTable<Reader> triggers = new TriggerTable<Reader>()
             .prefix("INFO: task ", this::hungTask)
             .prefix("INFO: rcu", (line, m) -> rcuStalls.header(line, m, 6))
             .prefix("I/O error, dev ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
@@ -146,7 +146,7 @@ public final class KernelEventSink implements LineSink {
             .prefix("CPU: ", this::dumpStackHeader)
             // the hung-task report's second line, "      Tainted: G  OE  ...   3.10.0-1160.el7.x86_64 #1"
             .row(" \t", KernelEventSink::indentedTaintLine, this::indentedTaint)
-            .row(":", (s, from, end, inPlace) -> true, (line, m) -> faultProbe(line, m, 1))
+            .row(":", (s, from, end) -> true, (line, m) -> faultProbe(line, m, 1))
             .prefix("blk_update_request: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 20))
             .prefix("blk_print_req_error: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 21))
             .prefix("end_request: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 13))
@@ -154,15 +154,14 @@ public final class KernelEventSink implements LineSink {
             .prefix("call ", (line, m) -> m.indexOf(" tid=") > 0 && faultProbe(line, m, -1))
             .prefix(HUNG_TASK_NOTICE, this::hungTaskNotice)
             // lines that start with a name (comm, program, driver): found by a scan of the line
-            .contains(" invoked oom-killer: ", '-', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
+            .contains(" invoked oom-killer: ", 'v', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
             .contains(": server ", 'v', this::nfsServer)
-            .contains(" error, dev ", ',', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
+            .contains(" error, dev ", 'v', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
             .endsWith(": rejecting I/O to offline device", (line, m) -> KernelIoMessages.offlineDevice(out, line, m));
 
-    /** The pre-check of {@link #recognise}, on the raw text: the same trigger table. */
     @Override
-    public boolean mayStart(String s, int from, int end) {
-        return end - from >= 4 && triggers.mayStart(s, from, end);
+    public void describe(LineScreen.Builder screen) {
+        triggers.describe(screen);
     }
 
     private boolean recognise(LogLine line, String m) {
@@ -174,7 +173,7 @@ public final class KernelEventSink implements LineSink {
         return false;
     }
 
-    private static boolean indentedTaintLine(String s, int from, int end, boolean inPlace) {
+    private static boolean indentedTaintLine(String s, int from, int end) {
         int i = from;
         while (i < end && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
             i++;

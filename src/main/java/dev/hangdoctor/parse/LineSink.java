@@ -13,17 +13,17 @@ public interface LineSink {
     /** The file ended: flush any half-built record (a stack cut short still counts, marked truncated). */
     void finish();
 
-    /** True when no multi-line record is open: then a line that {@link #mayStart} turns away changes nothing. */
+    /** True when no multi-line record is open: then a line that {@link #describe} rules out changes nothing. */
     default boolean idle() {
         return false;
     }
 
     /**
-     * Cheap test on the raw text of a message, {@code text[from, end)} (prefix and trailing '\r' already off, plain
-     * ASCII): false only when {@link #accept} of that message would recognise nothing while the sink is
-     * {@link #idle}. It may say true too often, never too seldom.
+     * Tells {@code screen} what a message (prefix and trailing '\r' off) must look like for {@link #accept} to
+     * recognise anything while the sink is {@link #idle}: the noise pre-check lets only such messages through. It may
+     * describe too much, never too little. A sink that says nothing gets every line.
      */
-    default boolean mayStart(String text, int from, int end) {
-        return true;
+    default void describe(LineScreen.Builder screen) {
+        screen.row(null, (s, from, end) -> true);
     }
 }

@@ -54,7 +54,17 @@ final class PastedText {
      */
     void scanBuffer(String text) {
         bufferMarked = !(quotedPrintable && entities)
-                && (text.contains("=3D") || hasEntityMark(text, 0, text.length()));
+                && (holdsQuotedEquals(text) || hasEntityMark(text, 0, text.length()));
+    }
+
+    /** True when {@code text} holds "=3D"; found by its '=', which single-character search finds fastest. */
+    private static boolean holdsQuotedEquals(String text) {
+        for (int a = text.indexOf('='); a >= 0; a = text.indexOf('=', a + 1)) {
+            if (text.startsWith("3D", a + 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when {@code s[from, end)} shows quoted-printable ({@code =3D}) or holds an HTML entity. */

@@ -85,6 +85,23 @@ final class PerfScriptBlock extends BlockParser {
         return true;
     }
 
+    /**
+     * A cheap necessary condition of {@link #openHeader} on {@code s[from, end)}: it holds a time word
+     * ("121.163435:"). Kernel logs have many lines ending in ':' ("Call Trace:", "Zone ranges:"), few with one.
+     */
+    static boolean mayHoldTime(String s, int from, int end) {
+        for (int c = s.indexOf(':', from); c >= 0 && c < end; c = s.indexOf(':', c + 1)) {
+            int k = c - 1;
+            while (k >= from && RawText.isDigit(s.charAt(k))) {
+                k--;
+            }
+            if (k < c - 1 && k > from && s.charAt(k) == '.' && RawText.isDigit(s.charAt(k - 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** "121.163435:" */
     private static boolean isTime(String w) {
         int dot = w.indexOf('.');

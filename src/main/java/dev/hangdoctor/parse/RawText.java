@@ -1,7 +1,7 @@
 package dev.hangdoctor.parse;
 
 /**
- * Tests on a range of a larger string, for the sinks' {@code mayStart}: they look at a line in place inside a
+ * Tests on a range of a larger string, for the noise pre-check: it looks at a line in place inside a
  * whole buffer of text, so nothing here may read past {@code end}.
  */
 final class RawText {
@@ -53,64 +53,5 @@ final class RawText {
             }
         }
         return false;
-    }
-
-    /**
-     * Whether a fixed pattern occurs inside a range, for many consecutive ranges of one string: remembers where
-     * the pattern occurs next, so a whole buffer of lines costs one scan per pattern, not one per line. The scan
-     * jumps between occurrences of one character of the pattern that is rare in logs (single-character search is
-     * much faster than substring search), and checks the pattern around each.
-     */
-    static final class Needle {
-        private final String pattern;
-        private final char anchor;
-        private final int anchorAt;
-        // two remembered strings: the read buffer, and a single line looked at in between (the normalising
-        // stage asks about a held line), which must not cost the buffer's place
-        private String in;
-        private int at;
-        private String other;
-        private int otherAt;
-
-        Needle(String pattern, char anchor) {
-            this.pattern = pattern;
-            this.anchor = anchor;
-            this.anchorAt = pattern.indexOf(anchor);
-            if (anchorAt < 0) {
-                throw new IllegalArgumentException(anchor + " is not in " + pattern);
-            }
-        }
-
-        /** True when the pattern lies wholly inside {@code s[from, end)}; calls must not go backwards in s. */
-        boolean in(String s, int from, int end) {
-            if (s != in) {
-                String keep = in;
-                int keepAt = at;
-                if (s == other) {
-                    in = other;
-                    at = otherAt;
-                } else {
-                    in = s;
-                    at = -1;
-                }
-                other = keep;
-                otherAt = keepAt;
-            }
-            if (at < from) {
-                at = next(s, from);
-            }
-            return at <= end - pattern.length();
-        }
-
-        private int next(String s, int from) {
-            int a = s.indexOf(anchor, from + anchorAt);
-            while (a >= 0) {
-                if (s.startsWith(pattern, a - anchorAt)) {
-                    return a - anchorAt;
-                }
-                a = s.indexOf(anchor, a + 1);
-            }
-            return Integer.MAX_VALUE;
-        }
     }
 }

@@ -10,7 +10,7 @@ import dev.hangdoctor.model.Task;
  * every kernel generation, sysrq-t/w dumps, dump_stack, bare frames), {@link CrashBlock} (crash `bt`/`foreach
  * bt`/`bt -f`/`bt -l`/`task`/`set`), {@link CrashPsBlock} (crash `ps`), {@link ProcBlock} (pasted /proc stack, status
  * and task lists), {@link PerfCallGraphBlock} (`perf report -g`) and {@link TabularStackBlock} (tab-separated
- * stack tables). The same table is the noise pre-check ({@link #mayStart}), so the two cannot disagree.
+ * stack tables). The same table is the noise pre-check ({@link #describe}), so the two cannot disagree.
  * <p>
  * One block is open at a time; a line its parser turns away closes it and is offered to the table again, so frames
  * never drift onto the wrong task. Lines outside a block cost the table rows of their first character.
@@ -47,8 +47,9 @@ public final class TraceSink implements LineSink {
     /** The pid a `crash> task 27225 | grep journal_info` prompt asked about. */
     private Integer crashPid;
 
-    private final TriggerTable<Opener> triggers = new TriggerTable<Opener>(true)
-            .row(null, TraceSink::mayEndLikeOldTaskLine, this::oldTaskLine)
+    private final TriggerTable<Opener> triggers = new TriggerTable<Opener>()
+            // an old task line ends in " 0x" and eight hex digits, or in "(NOTLB)" on 2.6.18
+            .rowEnding(TraceSink::mayEndLikeOldTaskLine, this::oldTaskLine, " 0x????????", "TLB)")
             .prefix("INFO: task ", this::hungHeader)
             .prefix("task", this::taskLine)
             .prefix("sysrq", this::sysrqHeader)
@@ -60,20 +61,20 @@ public final class TraceSink implements LineSink {
             .prefix("PID", this::crashPidLine)
             .prefix("[<", this::procFrame)
             .prefix("[exception RIP:", this::crashRip)
-            .row("[", (s, from, end, inPlace) -> RawText.contains(s, from, end, "PID:"), this::lastRunRow)
-            .row("#", (s, from, end, inPlace) -> end - from > 1 && RawText.isDigit(s.charAt(from + 1)),
+            .row("[", (s, from, end) -> RawText.contains(s, from, end, "PID:"), this::lastRunRow)
+            .row("#", (s, from, end) -> end - from > 1 && RawText.isDigit(s.charAt(from + 1)),
                     this::crashFrame)
             .prefix("crash>", this::crashPrompt)
             .prefix("journal_info", this::journalInfo)
             .prefix("Name:", this::procStatus)
             .row(">-0123456789", TraceSink::mayStartPsRow, this::psRow)
-            .row("0123456789", (s, from, end, inPlace) -> RawText.contains(s, from, end, "%"),
+            .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "%"),
                     this::perfHistogram)
-            .row("0123456789", (s, from, end, inPlace) -> RawText.contains(s, from, end, "\t0x"),
+            .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "\t0x"),
                     this::tabularRow)
-            .row("UPFSTL%", (s, from, end, inPlace) -> PsTableBlock.mayBeHeader(s, from, end), this::psHeader)
-            .contains(" [k] ", '[', this::perfRow)
-            .endsWith(":", this::perfScriptHeader)
+            .row("UPFSTL%", PsTableBlock::mayBeHeader, this::psHeader)
+            .contains(" [k] ", 'k', this::perfRow)
+            .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
             .contains("/proc/", '/', this::procPath)
             .contains("+0x", '+', this::bareFrame);
 
@@ -183,10 +184,9 @@ public final class TraceSink implements LineSink {
         return open == null && parked == null;
     }
 
-    /** The pre-check of the table's openers on the raw text: the same trigger table. */
     @Override
-    public boolean mayStart(String s, int from, int end) {
-        return triggers.mayStart(s, from, end);
+    public void describe(LineScreen.Builder screen) {
+        triggers.describe(screen);
     }
 
     private void close() {
@@ -205,13 +205,13 @@ public final class TraceSink implements LineSink {
     // ---- the table's tests on raw text ----
 
     /** A cheap superset of {@link TaskLineParser#endsLikeOldTaskLine}. */
-    private static boolean mayEndLikeOldTaskLine(String s, int a, int z, boolean inPlace) {
+    private static boolean mayEndLikeOldTaskLine(String s, int a, int z) {
         return z - a >= 20 && (s.charAt(z - 10) == '0' && s.charAt(z - 9) == 'x' && s.charAt(z - 11) == ' '
                 || RawText.endsWith(s, a, z, "TLB)"));
     }
 
     /** A crash `ps` row: a digit, or the active mark '>' (or '-') and then a digit. */
-    private static boolean mayStartPsRow(String s, int a, int z, boolean inPlace) {
+    private static boolean mayStartPsRow(String s, int a, int z) {
         char c = s.charAt(a);
         if (c == '>' || c == '-') {
             int d = RawText.skipWhitespace(s, a + 1, z);

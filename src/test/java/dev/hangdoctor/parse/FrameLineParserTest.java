@@ -76,6 +76,11 @@ class FrameLineParserTest {
         Frame arm = FrameLineParser.parse("[<7f4ba618>] (fuse_writepages [fuse]) from [<8022e284>] (do_writepages+0x30/0x8c)");
         assertThat(arm.function()).isEqualTo("fuse_writepages");
         assertThat(arm.module()).isEqualTo("fuse");
+        // crash's bt on arm32 (arm.c), as posted to LKML ("kernel hangs in wait_rcu_gp during suspend path", 2014)
+        Frame crashArm = FrameLineParser.parse("#3 [<c013c570>] (wait_rcu_gp) from [<c014407c>]");
+        assertThat(crashArm.function()).isEqualTo("wait_rcu_gp");
+        assertThat(FrameLineParser.parse("#12 [<7f000a18>] (nfs_wait_bit_killable+0x10/0x3c [nfs]) from [<c04b6d8c>]")
+                .module()).isEqualTo("nfs");
     }
 
     @Test

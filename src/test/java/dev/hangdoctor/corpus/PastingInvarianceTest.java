@@ -1,0 +1,146 @@
+package dev.hangdoctor.corpus;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What pasting does to a report must not change the answer: every corpus report the tool reads right, quoted in an
+ * e-mail reply, indented, wrapped by a mailer or a console, sent quoted-printable, escaped into a web page or put in
+ * a code fence, must get the same first category. The corpus holds a few real pastes of each kind; this makes every
+ * report into each, so a class of failure shows however the sources happened to paste.
+ */
+class PastingInvarianceTest {
+    /** The share of reports (read right when clean) that must keep their category under each transformation. */
+    private static final double BAR = 94.0;
+
+    private static final Map<String, UnaryOperator<String>> PASTES = new LinkedHashMap<>();
+
+    static {
+        PASTES.put("e-mail quote", t -> prefixLines(t, "> "));
+        PASTES.put("quote in a quote", t -> prefixLines(t, "> > "));
+        PASTES.put("indented", t -> prefixLines(t, "    "));
+        PASTES.put("tab-indented", t -> prefixLines(t, "\t"));
+        PASTES.put("console cut at 80", t -> cutLines(t, 80));
+        PASTES.put("mailer wrap at 72", t -> wrapWords(t, 72));
+        PASTES.put("CRLF", t -> t.replace("\n", "\r\n"));
+        PASTES.put("HTML escaped", t -> t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
+        PASTES.put("quoted-printable", PastingInvarianceTest::quotedPrintable);
+        PASTES.put("code fence", t -> "```\n" + t + (t.endsWith("\n") ? "" : "\n") + "```\n");
+    }
+
+    private static final List<String> failures = new ArrayList<>();
+    private static final Map<String, int[]> kept = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void pasteEveryReport(@TempDir Path dir) throws IOException {
+        for (CorpusReport report : CorpusReport.all()) {
+            CorpusVerdict clean = CorpusVerdict.of(report);
+            if (!clean.categoryRight()) {
+                continue; // a report read wrong when clean says nothing about pasting
+            }
+            String body = report.body();
+            for (Map.Entry<String, UnaryOperator<String>> paste : PASTES.entrySet()) {
+                Path file = dir.resolve(report.name() + ".txt");
+                Files.writeString(file, paste.getValue().apply(body), StandardCharsets.UTF_8);
+                CorpusVerdict pasted = CorpusVerdict.of(new CorpusReport(file, report.meta()));
+                int[] k = kept.computeIfAbsent(paste.getKey(), x -> new int[2]);
+                k[1]++;
+                if (pasted.category().equals(clean.category())) {
+                    k[0]++;
+                } else {
+                    failures.add(paste.getKey() + ": " + report.name() + " " + clean.category() + " -> "
+                            + pasted.category());
+                }
+            }
+        }
+        kept.forEach((name, k) -> System.out.printf("%-20s %d/%d kept%n", name, k[0], k[1]));
+        failures.forEach(System.out::println);
+    }
+
+    @Test
+    void everyWayOfPastingKeepsTheAnswer() {
+        List<String> below = new ArrayList<>();
+        kept.forEach((name, k) -> {
+            if (100.0 * k[0] / k[1] < BAR) {
+                below.add(name + " " + k[0] + "/" + k[1]);
+            }
+        });
+        assertThat(kept).hasSize(PASTES.size());
+        assertThat(below).as("pastes under %s %% (failures: %s)", BAR, failures).isEmpty();
+    }
+
+    private static String prefixLines(String t, String prefix) {
+        StringBuilder b = new StringBuilder();
+        for (String line : t.split("\n", -1)) {
+            b.append(line.isEmpty() ? prefix.strip() : prefix + line).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A console cuts a long line at its width, mid-word. */
+    private static String cutLines(String t, int width) {
+        StringBuilder b = new StringBuilder();
+        for (String line : t.split("\n", -1)) {
+            while (line.length() > width) {
+                b.append(line, 0, width).append('\n');
+                line = line.substring(width);
+            }
+            b.append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A mailer breaks a long line at the last space before its width. */
+    private static String wrapWords(String t, int width) {
+        StringBuilder b = new StringBuilder();
+        for (String line : t.split("\n", -1)) {
+            while (line.length() > width) {
+                int sp = line.lastIndexOf(' ', width);
+                if (sp <= 0) {
+                    break;
+                }
+                b.append(line, 0, sp).append('\n');
+                line = line.substring(sp + 1);
+            }
+            b.append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** RFC 2045 quoted-printable: '=' as =3D, bytes above 126 as =XX, soft breaks keep lines at 76. */
+    private static String quotedPrintable(String t) {
+        StringBuilder b = new StringBuilder();
+        for (String line : t.split("\n", -1)) {
+            StringBuilder enc = new StringBuilder();
+            for (byte x : line.getBytes(StandardCharsets.UTF_8)) {
+                int c = x & 0xff;
+                enc.append(c == '=' || c > 126 ? String.format("=%02X", c) : String.valueOf((char) c));
+            }
+            String e = enc.toString();
+            while (e.length() > 75) {
+                int cut = 75;
+                int eq = e.lastIndexOf('=', cut - 1);
+                if (eq > cut - 3) {
+                    cut = eq; // never split an =XX
+                }
+                b.append(e, 0, cut).append("=\n");
+                e = e.substring(cut);
+            }
+            b.append(e).append('\n');
+        }
+        return b.toString();
+    }
+}
