@@ -760,4 +760,14 @@ class TraceSinkTest {
         assertThat(functions(e.taskOrNull(17951))).containsExactly("context_switch", "__schedule");
         assertThat(e.tasks()).hasSize(1);
     }
+
+    @Test
+    void topBatchTaskListIsReadByItsHeaderToo() throws Exception {
+        Evidence e = parseFixture("top-batch-procps4.txt");
+        assertThat(e.tasks()).hasSize(5);
+        Task rcu = e.taskOrNull(15);
+        assertThat(rcu.comm()).isEqualTo("rcu_preempt");
+        assertThat(rcu.state()).isEqualTo(TaskState.IDLE);
+        assertThat(e.taskOrNull(2).comm()).isEqualTo("kthreadd");
+    }
 }
