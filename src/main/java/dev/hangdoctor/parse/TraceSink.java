@@ -38,6 +38,11 @@ public final class TraceSink implements LineSink {
     private KernelStackBlock parked;
     private int parkedFor;
     /**
+     * The set-aside block has frames and only a frame may continue it; else it is a header, which only its dump's
+     * own lines (`Call Trace:`, header noise) take back: a frame after a reply's words may be anybody's.
+     */
+    private boolean parkedForFrames;
+    /**
      * The task id of a `ps` table of one row that the line before closed: a /proc stack pasted right under it
      * (`ps -p PID; cat /proc/PID/stack` without the prompts) is that task's.
      */
@@ -112,6 +117,7 @@ public final class TraceSink implements LineSink {
                 open = null;
                 parked = kernel;
                 parkedFor = 0;
+                parkedForFrames = true;
                 return false;
             }
             parkOrClose();
@@ -131,7 +137,7 @@ public final class TraceSink implements LineSink {
             }
             parkOrClose();
         }
-        if (parked != null && (parkedFor > 0 || FrameLineParser.parse(t) != null)
+        if (parked != null && parkedForFrames == (FrameLineParser.parse(t) != null)
                 && kernel.extend(t, message, line.lineNo())) {
             // the dump goes on: its header noise, `Call Trace:` or first frame
             open = kernel;
@@ -160,6 +166,7 @@ public final class TraceSink implements LineSink {
             open = null;
             parked = kernel;
             parkedFor = PARK_LINES;
+            parkedForFrames = false;
             return;
         }
         close();

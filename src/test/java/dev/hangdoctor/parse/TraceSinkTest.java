@@ -770,4 +770,15 @@ class TraceSinkTest {
         assertThat(rcu.state()).isEqualTo(TaskState.IDLE);
         assertThat(e.taskOrNull(2).comm()).isEqualTo("kthreadd");
     }
+
+    @Test
+    void aHeaderSetAsideIsNotGivenTheFramesOfAnotherPaste() {
+        // the hung task's own stack was not pasted; the /proc stack after the note names no task
+        Evidence e = parse("INFO: task a:1 blocked for more than 120 seconds.\n\n"
+                + "and the other one shows:\n"
+                + "[<0>] io_schedule+0x12/0x40\n"
+                + "[<0>] folio_wait_bit_common+0x13d/0x350\n", "t");
+        assertThat(e.taskOrNull(1).frames()).isEmpty();
+        assertThat(functions(onlyAnonymous(e))).containsExactly("io_schedule", "folio_wait_bit_common");
+    }
 }
