@@ -73,13 +73,18 @@ final class PerfScriptBlock extends BlockParser {
         if (time >= w.length || pid < 1 || !isPid(w[pid])) {
             return false;
         }
-        reset();
-        String comm = String.join(" ", java.util.Arrays.copyOfRange(w, 0, pid));
         String ids = w[pid];
-        tid = Integer.parseInt(ids.substring(ids.indexOf('/') + 1));
+        int slash = ids.indexOf('/');
+        Integer id = TaskLineParser.parseIntOrNull(ids.substring(slash + 1));
+        if (id == null) {
+            return false; // no thread id a kernel could give
+        }
+        reset();
+        tid = id;
+        String comm = String.join(" ", java.util.Arrays.copyOfRange(w, 0, pid));
         Task task = new Task(0).source(out.at(lineNo)).note(Task.SAMPLED).comm(comm);
-        if (ids.indexOf('/') > 0) {
-            task.tgid(Integer.parseInt(ids.substring(0, ids.indexOf('/'))));
+        if (slash > 0) {
+            task.tgid(TaskLineParser.parseIntOrNull(ids.substring(0, slash)));
         }
         block = new TraceBlock(task, true, "perf script");
         return true;

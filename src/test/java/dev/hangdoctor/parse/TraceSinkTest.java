@@ -781,4 +781,11 @@ class TraceSinkTest {
         assertThat(e.taskOrNull(1).frames()).isEmpty();
         assertThat(functions(onlyAnonymous(e))).containsExactly("io_schedule", "folio_wait_bit_common");
     }
+
+    @Test
+    void aPerfSampleHeaderWithAnIdTooBigForAnyKernelOpensNothing() {
+        Evidence e = parse("dd 99999999999999999999 24036.215611:     250000 cpu-clock:\n"
+                + "\tffffffff81d7da97 read_zero+0x77 ([kernel.kallsyms])\n", "t");
+        assertThat(e.formats()).doesNotContain("perf script");
+    }
 }
