@@ -14,6 +14,8 @@ public enum ResourceKind {
     XFS_LOG("XFS log space or a log force", "holds XFS log space"),
     PATH_LOOKUP("another task's lookup of the same path (d_alloc_parallel)", "is doing that lookup"),
     LOCK("a kernel lock (mutex/rwsem/semaphore)", "holds the lock"),
+    /** An rw-semaphore other than a process's mmap lock (an inode's, a superblock's ...): its holder is not known. */
+    RWSEM("an rw-semaphore", "holds the rw-semaphore"),
     CPU("a CPU (interrupts off / not scheduling)", "runs on the CPU");
 
     private final String waitPhrase;

@@ -34,8 +34,37 @@ final class SnapshotReport {
     }
 
     /**
-     * A stack handed in without a state (a bare Call Trace, /proc/PID/stack text) that went to sleep in the
-     * scheduler: in a hang report that is a stuck task.
+     * Where a task that is not running sits in the kernel: completions, workqueue flushes, sleeping locks, RCU grace
+     * periods, bit waits. /proc/PID/stack on 4.x and later starts at the function that called the scheduler, without
+     * {@code __schedule}, so one of these on top is the only sign that the task sleeps.
+     */
+    private static final Set<String> SLEEPS = Set.of(
+            "wait_for_completion", "wait_for_completion_timeout", "wait_for_completion_interruptible",
+            "wait_for_completion_interruptible_timeout", "wait_for_completion_killable",
+            "wait_for_completion_killable_timeout", "wait_for_completion_state", "wait_for_common",
+            "wait_for_common_io", "__wait_for_common", "do_wait_for_common",
+            "__flush_work", "flush_work", "__flush_workqueue", "flush_workqueue", "drain_workqueue",
+            "__cancel_work_timer", "cancel_work_sync", "cancel_delayed_work_sync", "flush_delayed_work",
+            "kthread_stop", "kthread_flush_work", "kthread_flush_worker",
+            "mutex_lock", "mutex_lock_nested", "mutex_lock_interruptible", "mutex_lock_io", "__mutex_lock_common",
+            "__mutex_lock_killable_slowpath", "__mutex_lock_interruptible_slowpath", "down", "down_read",
+            "down_write", "down_read_killable", "down_write_killable", "down_interruptible", "down_killable",
+            "down_timeout", "__down_interruptible", "__down_timeout", "__down_read", "__down_write",
+            "__down_read_common", "__down_write_common", "percpu_down_write", "percpu_rwsem_wait",
+            "__percpu_down_read", "percpu_rwsem_down_read", "rcu_sync_enter", "rwsem_down_write_failed_killable",
+            "rwsem_down_read_failed_killable", "rt_mutex_slowlock_block",
+            "synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu", "__synchronize_srcu",
+            "synchronize_sched", "wait_rcu_gp", "__wait_rcu_gp", "rcu_barrier",
+            "__wait_on_bit", "__wait_on_bit_lock", "out_of_line_wait_on_bit", "out_of_line_wait_on_bit_lock",
+            "wait_on_bit", "wait_on_bit_io", "__wait_on_freeing_inode", "__wait_var_event", "wait_var_event",
+            "wait_on_page_writeback", "folio_wait_writeback", "wait_on_buffer", "sleep_on_buffer",
+            "msleep", "usleep_range", "usleep_range_state", "blk_mq_freeze_queue_wait", "blk_freeze_queue",
+            "__refrigerator");
+
+    /**
+     * A stack handed in without a state (a bare Call Trace, /proc/PID/stack text) that went to sleep: in a hang
+     * report that is a stuck task. It sleeps when the scheduler is on it, or when its innermost frame beyond the
+     * scheduler's own is a wait: one of {@link #SLEEPS} or a wait {@link WaitClassifier} knows.
      */
     static boolean sleepsWithoutState(Task t) {
         if (t.state() != TaskState.UNKNOWN) {
@@ -48,7 +77,11 @@ final class SnapshotReport {
                 return true;
             }
         }
-        return false;
+        if (t.frames().isEmpty()) {
+            return false;
+        }
+        String top = WaitClassifier.baseName(Frames.significantTop(Frames.evidence(t.frames())));
+        return SLEEPS.contains(top) || WaitClassifier.isWait(top);
     }
 
     /** What in the evidence says tasks stayed stuck, or null. */

@@ -40,8 +40,8 @@ public final class WaitClassifier {
                     "nfs4_wait_clnt_recover", "nfs_wait_on_request", "nfs_page_group_lock_wait"),
             new Row(ResourceKind.XFS_LOG, "xlog_grant_head_wait", "xlog_wait", "xlog_wait_on_iclog", "_xfs_log_force",
                     "xfs_log_force", "xfs_log_force_seq", "xfs_buf_lock", "xlog_state_get_iclog_space"),
-            new Row(ResourceKind.MMAP_LOCK, "rwsem_down_read_failed", "rwsem_down_read_slowpath", "rwsem_down_write_failed",
-                    "rwsem_down_write_slowpath", "call_rwsem_down_read_failed", "call_rwsem_down_write_failed"),
+            // which rw-semaphore (the mmap lock or another) is read from the frames around it: RwsemWaits
+            new Row(ResourceKind.RWSEM, RwsemWaits.SLOW_PATHS),
             new Row(ResourceKind.LOCK, "__mutex_lock", "__mutex_lock_slowpath", "mutex_lock_killable", "__down",
                     "__down_common", "__down_killable", "rt_mutex_slowlock"),
             new Row(ResourceKind.BLOCK_IO, "blk_mq_get_tag", "get_request", "wait_on_page_bit", "wait_on_page_bit_common",
@@ -132,17 +132,28 @@ public final class WaitClassifier {
     /** What the task waits for, or null when its stack shows no wait this table knows. */
     public Resource waitOf(Task t) {
         List<Frame> frames = t.frames();
-        for (Frame f : frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            Frame f = frames.get(i);
             if (f.unreliable()) {
                 continue;
             }
             for (Row r : WAITS) {
                 if (r.has(f.function())) {
-                    return keyed(r.kind, t);
+                    return r.kind == ResourceKind.RWSEM ? RwsemWaits.of(t, frames, i) : keyed(r.kind, t);
                 }
             }
         }
         return null;
+    }
+
+    /** Whether the function (compiler suffix ignored) is one of the waits this table names. */
+    static boolean isWait(String function) {
+        for (Row r : WAITS) {
+            if (r.has(function)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -77,7 +77,7 @@ public final class TraceSink implements LineSink {
                     this::perfHistogram)
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "\t0x"),
                     this::tabularRow)
-            .row("UPFSTL%", PsTableBlock::mayBeHeader, this::psHeader)
+            .row("UPFSTL%", (s, from, end) -> PsTableBlock.mayBeHeader(s, from, end), this::psHeader)
             .contains(" [k] ", 'k', this::perfRow)
             .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
             .contains("/proc/", '/', this::procPath)
