@@ -80,6 +80,8 @@ public final class TraceSink implements LineSink {
             .row("UPFSTL%", (s, from, end) -> PsTableBlock.mayBeHeader(s, from, end), this::psHeader)
             .contains(" [k] ", 'k', this::perfRow)
             .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
+            // a sched_switch sample ends in its "next_prio=%d"
+            .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, "_prio=?", "_prio=??", "_prio=???")
             .contains("/proc/", '/', this::procPath)
             .contains("+0x", '+', this::bareFrame);
 

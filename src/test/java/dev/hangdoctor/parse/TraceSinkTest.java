@@ -788,4 +788,15 @@ class TraceSinkTest {
                 + "\tffffffff81d7da97 read_zero+0x77 ([kernel.kallsyms])\n", "t");
         assertThat(e.formats()).doesNotContain("perf script");
     }
+
+    @Test
+    void perfSchedSwitchSamplesGiveTheStateTheTaskLeftTheCpuInAndWhereItSleeps() throws Exception {
+        Evidence e = parseFixture("perf-script-sched-switch-dd-direct-io.txt");
+        assertThat(e.tasks()).as("23 switches of one thread").hasSize(1);
+        Task dd = e.taskOrNull(12761);
+        assertThat(dd.state()).as("21 of them prev_state=D").isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(functions(dd)).as("20 samples").startsWith("__schedule", "schedule", "schedule_timeout",
+                "io_schedule_timeout", "__iomap_dio_rw").contains("ext4_file_write_iter");
+        assertThat(dd.sampled()).isTrue();
+    }
 }
