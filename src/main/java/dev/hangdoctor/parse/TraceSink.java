@@ -47,6 +47,8 @@ public final class TraceSink implements LineSink {
      * (`ps -p PID; cat /proc/PID/stack` without the prompts) is that task's.
      */
     private int psRowAbove;
+    /** The pid a line of its own named (`1015`, `===1015===`), for a /proc stack pasted right under it. */
+    private int bannerPid;
     /** The line being dispatched as printed (a `ps` header's columns are placed by their spacing). */
     private String raw;
     /** The pid a `crash> task 27225 | grep journal_info` prompt asked about. */
@@ -73,6 +75,7 @@ public final class TraceSink implements LineSink {
             .prefix("journal_info", this::journalInfo)
             .prefix("Name:", this::procStatus)
             .row(">-0123456789", TraceSink::mayStartPsRow, this::psRow)
+            .row("=-", TraceSink::mayBePidBanner, this::pidBanner)
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "%"),
                     this::perfHistogram)
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "\t0x"),
@@ -109,6 +112,8 @@ public final class TraceSink implements LineSink {
             return false;
         }
         String t = message.strip();
+        int banner = bannerPid;
+        bannerPid = 0;
         if (t.isEmpty()) {
             if (open == proc && proc.awaitsFrames()) {
                 return false;
@@ -125,7 +130,7 @@ public final class TraceSink implements LineSink {
             parkOrClose();
             return false;
         }
-        psRowAbove = 0;
+        psRowAbove = banner;
         raw = message;
         if (open != null) {
             if (open.extend(t, message, line.lineNo())) {
@@ -190,7 +195,7 @@ public final class TraceSink implements LineSink {
 
     @Override
     public boolean idle() {
-        return open == null && parked == null;
+        return open == null && parked == null && bannerPid == 0;
     }
 
     @Override
@@ -336,7 +341,38 @@ public final class TraceSink implements LineSink {
         if (crashPs.openRow(t, lineNo)) {
             return open(crashPs);
         }
-        return psTable.openBsdRow(t, lineNo) && open(psTable);
+        return psTable.openBsdRow(t, lineNo) && open(psTable) || pidBanner(t, lineNo);
+    }
+
+    /**
+     * A line naming only a pid, bare or between `=`/`-` marks (`1015`, `1015:`, `===1015===`): what a loop printing
+     * each pid before `cat /proc/$pid/stack` leaves above each stack.
+     */
+    private boolean pidBanner(String t, long lineNo) {
+        int a = 0;
+        int z = t.length();
+        while (a < z && (t.charAt(a) == '=' || t.charAt(a) == '-' || t.charAt(a) == ' ')) {
+            a++;
+        }
+        while (z > a && (t.charAt(z - 1) == '=' || t.charAt(z - 1) == '-' || t.charAt(z - 1) == ' '
+                || t.charAt(z - 1) == ':')) {
+            z--;
+        }
+        Integer pid = z - a <= 9 ? TaskLineParser.parseIntOrNull(t.substring(a, z)) : null;
+        if (pid == null || pid <= 0) {
+            return false;
+        }
+        bannerPid = pid;
+        return true;
+    }
+
+    /** A cheap superset of {@link #pidBanner} for lines starting with '=' or '-': a digit after the marks. */
+    private static boolean mayBePidBanner(String s, int a, int z) {
+        int k = a;
+        while (k < z && (s.charAt(k) == '=' || s.charAt(k) == '-' || s.charAt(k) == ' ')) {
+            k++;
+        }
+        return k < z && RawText.isDigit(s.charAt(k));
     }
 
     private boolean perfHistogram(String t, long lineNo) {

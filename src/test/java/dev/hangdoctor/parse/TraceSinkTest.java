@@ -799,4 +799,21 @@ class TraceSinkTest {
                 "io_schedule_timeout", "__iomap_dio_rw").contains("ext4_file_write_iter");
         assertThat(dd.sampled()).isTrue();
     }
+
+    @Test
+    void aPidOnALineOfItsOwnNamesTheProcStackRightUnderIt() {
+        // dm-devel reply (6.5): "===1015===" above each task's stack; a shell loop's bare "echo $pid" the same
+        Evidence e = parse("===1015===\n"
+                + "[<0>] md_super_wait+0xa2/0xe0\n"
+                + "[<0>] md_bitmap_daemon_work+0x183/0x3b0\n"
+                + "\n"
+                + "1074\n"
+                + "[<0>] jbd2_journal_commit_transaction+0x11a6/0x1a20\n"
+                + "\n"
+                + "------------[ cut here ]------------\n"
+                + "[<0>] kjournald2+0xad/0x280\n", "t");
+        assertThat(functions(e.taskOrNull(1015))).containsExactly("md_super_wait", "md_bitmap_daemon_work");
+        assertThat(functions(e.taskOrNull(1074))).containsExactly("jbd2_journal_commit_transaction");
+        assertThat(functions(onlyAnonymous(e))).containsExactly("kjournald2");
+    }
 }
