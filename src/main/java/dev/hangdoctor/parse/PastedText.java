@@ -450,7 +450,7 @@ final class PastedText {
                 || line.startsWith("task:", word)) {
             return false;
         }
-        return spaced || FrameLineParser.parse(line) == null || endsInFrameAddress(held)
+        return spaced || FrameLineParser.parse(line) == null || endsInFrameAddress(held) || endsInsideSymbol(held)
                 || (console && !Character.isWhitespace(held.charAt(held.length() - 1)));
     }
 
@@ -488,10 +488,30 @@ final class PastedText {
         if (Character.isWhitespace(last) || Character.isWhitespace(first)) {
             return true; // the space is there already
         }
-        if ((last == ':' && RawText.isDigit(first)) || last == '+' || last == '/' || last == '_' || first == '+') {
+        if ((last == ':' && RawText.isDigit(first)) || last == '+' || last == '/' || last == '_' || first == '+'
+                || endsInsideSymbol(held)) {
             return true; // inside a token ("flags:" then "0x00004000", "func" then "+0x1a/0x40"): no mailer breaks there
         }
         return consoleCut(width);
+    }
+
+    /**
+     * True when {@code line} ends in a frame's symbol cut short: a word with no {@code /0x} size after a frame's
+     * address ({@code [<ffffffffa02b6fc9>] xfs_iunpin_}, {@code [<...>] ? __lookup_mn}). Only a console cuts there,
+     * at its width inside the word, whatever that width is.
+     */
+    static boolean endsInsideSymbol(String line) {
+        int sp = line.lastIndexOf(' ');
+        if (sp < 0 || sp == line.length() - 1) {
+            return false;
+        }
+        for (int k = sp + 1; k < line.length(); k++) {
+            char c = line.charAt(k);
+            if (!(Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '+')) {
+                return false;
+            }
+        }
+        return endsInFrameAddress(line.substring(0, sp)); // a whole symbol has "/0x<size>": '/' is no word character
     }
 
     /**

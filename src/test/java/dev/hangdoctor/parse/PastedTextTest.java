@@ -247,6 +247,14 @@ class PastedTextTest {
                 "t+0x12/0x4b"))
                 .containsExactly("Sep 14 16:56:27 rh-vz01 kernel: INFO: task (alsactl):15981 blocked for more than 120 seconds.",
                         "Apr 26 20:09:09 lenin kernel: [ 4923.397773]  [<ffffffff81101352>] ? __lookup_mnt+0x12/0x4b");
+        // a frame's symbol cut short is a console's cut whatever its width (64 here, the first cut of the input)
+        assertThat(clean("[Wed Jun 14 18:03:48 2017]  [<ffffffffa02b6fc9>] xfs_iunpin_", "wait+0x19/0x20 [xfs]",
+                "[Wed Jun 14 18:03:48 2017]  [<ffffffff8112483d>] ? call_rcu_sche", "d+0x1d/0x20"))
+                .containsExactly("[Wed Jun 14 18:03:48 2017]  [<ffffffffa02b6fc9>] xfs_iunpin_wait+0x19/0x20 [xfs]",
+                        "[Wed Jun 14 18:03:48 2017]  [<ffffffff8112483d>] ? call_rcu_sched+0x1d/0x20");
+        assertThat(PastedText.endsInsideSymbol("[ 1.0]  [<ffffffff8112483d>] ? call_rcu_sched+0x1d")).isTrue();
+        assertThat(PastedText.endsInsideSymbol("[ 1.0]  [<ffffffff8112483d>] ? call_rcu_sched+0x1d/0x20")).isFalse();
+        assertThat(PastedText.endsInsideSymbol("[ 1.0] INFO: task a:1 blocked")).isFalse();
         // pieces of one width make a console of a narrower one too: the third 72-wide piece is glued
         List<String> cut72 = clean(
                 "[ 2642.814821] " + "a".repeat(57),
