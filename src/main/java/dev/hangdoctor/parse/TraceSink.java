@@ -145,8 +145,9 @@ public final class TraceSink implements LineSink {
             parkOrClose();
         }
         if (parked != null && parkedForFrames == (FrameLineParser.parse(t) != null)
-                && kernel.extend(t, message, line.lineNo())) {
-            // the dump goes on: its header noise, `Call Trace:` or first frame
+                && !(parkedForFrames && t.startsWith("[<0>]")) && kernel.extend(t, message, line.lineNo())) {
+            // the dump goes on: its header noise, `Call Trace:` or first frame ("[<0>]" is a /proc stack's frame,
+            // which no kernel dump prints: after a blank line, another paste)
             open = kernel;
             parked = null;
             return true;

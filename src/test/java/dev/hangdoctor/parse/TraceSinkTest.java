@@ -827,4 +827,17 @@ class TraceSinkTest {
         assertThat(t.workqueue()).isEqualTo("xfs-sync/rbd0");
         assertThat(t.workFunction()).isEqualTo("xfs_log_worker");
     }
+
+    @Test
+    void aProcStackPastedAfterABlankLineIsNotTakenForTheRestOfAKernelDump() {
+        Evidence e = parse("INFO: task a:1 blocked for more than 120 seconds.\n"
+                + "Call Trace:\n"
+                + " schedule+0x2c/0x80\n"
+                + " io_schedule+0x12/0x40\n"
+                + "\n"
+                + "[<0>] folio_wait_bit_common+0x13d/0x350\n"
+                + "[<0>] filemap_fault+0x4b8/0xc50\n", "t");
+        assertThat(functions(e.taskOrNull(1))).containsExactly("schedule", "io_schedule");
+        assertThat(functions(onlyAnonymous(e))).containsExactly("folio_wait_bit_common", "filemap_fault");
+    }
 }
