@@ -291,15 +291,21 @@ public final class KernelLogPrefix {
             // --no-hostname
             return from + 8;
         }
-        int sp = s.indexOf(' ', from);
-        if (sp <= from || sp + 8 > end || !s.startsWith("kernel:", sp + 1)) {
-            return -1;
-        }
-        for (int k = from; k < sp; k++) {
-            char c = s.charAt(k);
+        // one pass up to the first space: a host name holds none of ":[(=", and most messages show one of them
+        // ("ACPI: ...", "usb 1-1: ...") within a few characters, long before any space
+        int sp = from;
+        while (sp < end) {
+            char c = s.charAt(sp);
+            if (c == ' ') {
+                break;
+            }
             if (c == ':' || c == '[' || c == '(' || c == '=') {
                 return -1;
             }
+            sp++;
+        }
+        if (sp <= from || sp + 8 > end || !s.startsWith("kernel:", sp + 1)) {
+            return -1;
         }
         int after = sp + 8;
         if (after == end) {

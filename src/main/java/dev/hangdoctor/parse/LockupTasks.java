@@ -112,6 +112,9 @@ final class LockupTasks {
             if (t.cpu() != null && !onReportedCpu(e, t.cpu())) {
                 continue; // another CPU's backtrace (the detecting CPU's, or all-CPU backtrace on)
             }
+            if (t.state() != TaskState.UNKNOWN && t.state() != TaskState.RUNNING) {
+                continue; // a task the dump shows asleep (a hung-task or sysrq-w dump after the report) held no CPU
+            }
             if (t.state() == TaskState.UNKNOWN) {
                 t.state(TaskState.RUNNING);
             }

@@ -127,4 +127,22 @@ class LockupTasksTest {
         assertThat(stall.pid()).isEqualTo(854);
         assertThat(stall.comm()).isEqualTo("kopald");
     }
+
+    @Test
+    void aTaskTheDumpShowsAsleepIsNotTheOneSpinning() throws IOException {
+        // corpus b-087 (LKML, e-mail quoted): the hard LOCKUP line, then a sysrq-t dump's task in D; a sleeping task
+        // held no CPU, so the lockup names nobody rather than a task the dump itself says was asleep
+        Evidence e = read("""
+                > > kernel:NMI watchdog: Watchdog detected hard LOCKUP on cpu 8
+                > >\s
+                > > == the thread is stuck in the loop ==
+                > > [10813.290694] task:trinity-c33     state:D stack:25888 pid:254219 ppid: 87180
+                > > flags:0x00004004
+                > > [10813.292671] Call Trace:
+                > > [10813.293379]  __schedule+0x71d/0x1b50
+                > > [10813.296117]  schedule+0xbf/0x270
+                """);
+        assertThat(e.events(KernelEventKind.HARD_LOCKUP)).singleElement().satisfies(l -> assertThat(l.pid()).isNull());
+        assertThat(e.taskOrNull(254219).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+    }
 }
