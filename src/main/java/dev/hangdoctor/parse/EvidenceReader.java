@@ -47,8 +47,9 @@ public final class EvidenceReader {
         LineScreen heldScreen = described.build();
         KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
         KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
-        // a line is held back for a possible continuation only where the fast path below would not skip it, so
-        // both paths join the same lines
+        // a line is held back for a possible continuation where the fast path below would not skip it; one it
+        // would skip if the next line cannot be its rest (PastedText.mayStartWrap, a look at that line's first
+        // character) is joined only with a line that can: both paths join the same lines
         PastedText pasted = new PastedText(dispatch::line, l -> {
             if (!(kernel.idle() && traces.idle() && goroutines.idle())) {
                 return true;
@@ -77,8 +78,10 @@ public final class EvidenceReader {
                 if (pasted.passesUnchanged(text, reader.start(), end)) {
                     KernelLogPrefix.locate(text, reader.start(), end, cut);
                     int from = cut.message;
+                    int next = reader.end() + 1 < text.length() ? text.charAt(reader.end() + 1) : -1;
                     if (!screen.maybe(text, from, end)
-                            && !("none".equals(cut.style) && PastedText.mayHoldEmbedded(text, from, end))) {
+                            && !("none".equals(cut.style) && PastedText.mayHoldEmbedded(text, from, end))
+                            && !PastedText.mayStartWrap(cut.style, text, reader.start(), end, next)) {
                         dispatch.noise(cut.style, text, from, end);
                         continue;
                     }

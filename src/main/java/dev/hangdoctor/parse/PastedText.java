@@ -12,10 +12,20 @@ import java.util.function.ObjLongConsumer;
  * longest line. Each cleaned line goes to the consumer with the number of the input line it started on.
  */
 final class PastedText {
-    /** A wrapped record's first part is at least this long: shorter lines were not wrapped. */
-    private static final int MIN_WRAPPED = 60;
-    /** Widths at which consoles cut a line in the middle of a word (no space was lost at the cut). */
-    private static final int[] CONSOLE_WIDTHS = {64, 72, 79, 80};
+    /** A wrapped record's first part is at least this long (a log prefix and a word): shorter lines were not wrapped. */
+    private static final int MIN_WRAPPED = 40;
+    /** A quoted-printable line soft-broken before any =3D was seen is at least this long (the encoder fills to 76). */
+    private static final int QP_MIN_BROKEN = 60;
+    /**
+     * The narrowest width mail and consoles wrap at: a line whose next word would have fit on a line this wide was
+     * not wrapped before that word.
+     */
+    private static final int NARROWEST_WRAP = 64;
+    /**
+     * With no cut seen yet, a piece at least this wide was cut by a console (80 columns and wider, no space lost);
+     * a narrower one by a mailer, which wraps at 72 to 78 and eats the space at the wrap.
+     */
+    private static final int CONSOLE_PRIOR = 79;
 
     private final ObjLongConsumer<String> out;
     /** Whether a line may be held back for a continuation: only one the caller would not skip as noise. */
@@ -37,6 +47,21 @@ final class PastedText {
     private long heldLine;
     private int heldWidth;
     private String heldStyle;
+    private boolean heldPrefixed;
+    /**
+     * The held line is one the caller may skip unseen when the next line cannot be its rest ({@link #mayStartWrap}):
+     * it is joined only with a line that can.
+     */
+    private boolean heldOnPeek;
+    /** The width of the first wrapped piece joined in this input, and whether pieces of other widths were joined. */
+    private int firstWrapWidth;
+    private boolean wrapWidthsVary;
+    private int sameWidthWraps;
+    /** How the line in hand was taken off another tool's output (see {@link #dropOuterPrefix}). */
+    private int outer;
+    private static final int OUTER_NONE = 0;
+    private static final int OUTER_RECORD = 1;
+    private static final int OUTER_INSIDE = 2;
 
     PastedText(ObjLongConsumer<String> out, java.util.function.Predicate<String> holdable) {
         this.out = out;
@@ -115,8 +140,15 @@ final class PastedText {
         if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
             line = line.substring(0, line.length() - 1);
         }
+        // a line the caller could have skipped as noise (looked at in place) must not be held back for a
+        // continuation unless the caller's own predicate says so, or both ways of reading would differ; judged as
+        // the caller would if the line held now is not continued here (the caller may have skipped that one)
+        String before = held;
+        held = null;
+        boolean skippable = passesUnchanged(line, 0, line.length()) && !keptByPrefixStyle(line);
+        held = before;
         long at = lineNo;
-        if (!quotedPrintable && line.length() >= MIN_WRAPPED && line.length() <= 77 && line.endsWith("=")
+        if (!quotedPrintable && line.length() >= QP_MIN_BROKEN && line.length() <= 77 && line.endsWith("=")
                 && line.indexOf('=') == line.length() - 1) {
             // a quoted-printable soft break (lines of at most 76 characters ending in '=') before any =3D was seen
             quotedPrintable = true;
@@ -153,23 +185,30 @@ final class PastedText {
             line = after < line.length() && (line.charAt(after) == ' ' || line.charAt(after) == '\t')
                     ? line.substring(after) : "";
         }
+        String whole = line;
         line = dropOuterPrefix(line);
         KernelLogPrefix.locate(line, 0, line.length(), cut);
         String style = cut.style;
         if (held != null) {
-            if ("none".equals(style) && continues(line)) {
-                String sep = joinsMidWord(held, heldWidth, line) ? "" : " ";
-                line = held + sep + line;
+            // the rest of a wrapped line is taken whole: an event's words inside it ("cgroup out of memory: Killed
+            // process") are the held record's own
+            if ("none".equals(style) && outer != OUTER_RECORD && continues(whole, width)
+                    && (!heldOnPeek || restMayStartWith(held.charAt(0), raw.isEmpty() ? '\n' : raw.charAt(0)))) {
+                boolean midWord = joinsMidWord(held, heldWidth, whole);
+                noteWrap(heldWidth);
+                String joined = held + (midWord ? "" : " ") + (midWord ? whole : whole.stripLeading());
                 at = heldLine;
                 held = null;
-                emitOrHold(line, at, width, heldStyle);
+                emitOrHold(joined, at, width, heldStyle, heldPrefixed, true);
                 return;
             }
             String h = held;
             held = null;
             split(h, heldLine, heldStyle);
         }
-        emitOrHold(line, at, width, style);
+        // a record of a prefixed log, also when another tool's prefix came off it ("kern.err: ... kernel: msg")
+        boolean prefixed = !"none".equals(style) || outer == OUTER_RECORD;
+        emitOrHold(line, at, width, style, prefixed, !skippable);
     }
 
     /** The input ended: whatever is held goes out as it is. */
@@ -186,12 +225,21 @@ final class PastedText {
         }
     }
 
-    private void emitOrHold(String line, long at, int width, String style) {
+    /**
+     * Holds a line back when it may be the first part of a wrapped record: a line of a prefixed log (each of whose
+     * records has a prefix, so a line without one that follows is its rest), or any line that ends in a frame's
+     * address whose symbol went to the next line. {@code safe}: the caller cannot have skipped the line unseen.
+     */
+    private void emitOrHold(String line, long at, int width, String style, boolean prefixed, boolean safe) {
         // the width that counts is the one the wrapping tool saw: a quoted line's marks included
-        if (Math.max(line.length(), width) >= MIN_WRAPPED && !"none".equals(style) && !"kmsg-dict".equals(style)
-                && holdable.test(line)) {
+        boolean head = !line.isEmpty() && (prefixed ? Math.max(line.length(), width) >= MIN_WRAPPED && !"kmsg-dict".equals(style)
+                : endsInFrameAddress(line));
+        boolean seen = safe || holdable.test(line);
+        if (head && (seen || !"none".equals(style))) {
+            heldOnPeek = !seen;
             held = line;
             heldStyle = style;
+            heldPrefixed = prefixed;
             heldLine = at;
             heldWidth = width;
             return;
@@ -240,6 +288,7 @@ final class PastedText {
      * event's first words. Returns the line from where the kernel's own output starts; otherwise unchanged.
      */
     private String dropOuterPrefix(String line) {
+        outer = OUTER_NONE;
         int n = line.length();
         int i = RawText.skipWhitespace(line, 0, n);
         if (i >= n) {
@@ -247,8 +296,10 @@ final class PastedText {
         }
         KernelLogPrefix.locate(line, i, n, cut);
         if (!"none".equals(cut.style) || EventTriggers.startsAt(line, i, n)) {
+            outer = i == 0 ? OUTER_NONE : OUTER_RECORD;
             return i == 0 ? line : line.substring(i);
         }
+        outer = OUTER_RECORD;
         int stampEnd = foreignClockStamp(line, i, n);
         if (stampEnd > 0) {
             return line.substring(stampEnd);
@@ -258,12 +309,18 @@ final class PastedText {
             int from = tag + 7;
             return line.substring(from < n && line.charAt(from) == ' ' ? from + 1 : from);
         }
+        // kernel output after other text: a record of its own, unless the line is the rest of a wrapped one
+        outer = OUTER_INSIDE;
         int stamp = EventTriggers.embeddedStamp(line, i + 1);
         if (stamp > 0) {
             return line.substring(stamp);
         }
         int event = EventTriggers.find(line, i + 1);
-        return event > 0 ? line.substring(event) : line;
+        if (event > 0) {
+            return line.substring(event);
+        }
+        outer = OUTER_NONE;
+        return line;
     }
 
     /**
@@ -342,30 +399,140 @@ final class PastedText {
     // ---- wrapped lines
 
     /**
-     * Whether {@code line} is the rest of the held line: it has no log prefix of its own (every record of a prefixed
-     * log has one), does not start indented, and is not a frame or an event in its own right.
+     * For the caller's look in place at a line it would skip as noise: true when the line ({@code s[from, end)} of
+     * log prefix {@code style}) may still be the first part of a wrapped record, so it must come through
+     * {@link #accept}. {@code next} is the first character of the next line, or -1 when it is not known yet.
      */
-    private boolean continues(String line) {
-        if (line.isEmpty() || line.charAt(0) == ' ' || line.charAt(0) == '\t' || line.startsWith("...")) {
+    static boolean mayStartWrap(String style, String s, int from, int end, int next) {
+        return end - from >= MIN_WRAPPED && !"none".equals(style) && !"kmsg-dict".equals(style)
+                && (next < 0 || restMayStartWith(s.charAt(from), (char) next));
+    }
+
+    /**
+     * Whether a line starting with {@code first} may be the rest of a wrapped line starting with {@code headFirst}:
+     * not an empty line, and not one that starts as the prefixed records of the log do (the same month, a '[').
+     */
+    private static boolean restMayStartWith(char headFirst, char first) {
+        return first != headFirst && first != '\n' && first != '\r';
+    }
+
+    /** Whether the caller's look in place keeps a line (its message may hold kernel output after other text). */
+    private boolean keptByPrefixStyle(String line) {
+        KernelLogPrefix.locate(line, 0, line.length(), cut);
+        return "none".equals(cut.style) && mayHoldEmbedded(line, cut.message, line.length());
+    }
+
+    /**
+     * Whether {@code line} (with no log prefix of its own: every record of a prefixed log has one) is the rest of the
+     * held line. A wrap is told by what it leaves, whatever the width: the next word could not have fit on the held
+     * line, and the line is not a record in its own right (an event, a task line, a frame) unless the held line ends
+     * where a frame's address stands alone or a console cut it mid-word. Only a console's cut leaves a space at the
+     * start of the rest; a mailer eats it.
+     */
+    private boolean continues(String line, int width) {
+        if (line.isEmpty() || line.startsWith("...")) {
             return false;
         }
-        return !EventTriggers.startsAt(line, 0, line.length()) && FrameLineParser.parse(line) == null
-                && !line.startsWith("Call Trace") && !line.startsWith("task:");
+        boolean console = consoleCut(heldWidth);
+        boolean spaced = line.charAt(0) == ' ' || line.charAt(0) == '\t';
+        if (spaced && !console) {
+            return false;
+        }
+        int word = RawText.skipWhitespace(line, 0, line.length());
+        if (word >= line.length() || heldWidth + 1 + firstWordLength(line, word) <= NARROWEST_WRAP) {
+            return false; // the word would have fit: the held line ended there
+        }
+        if (!heldPrefixed) {
+            // a line held only for its frame address: the rest is that frame's symbol
+            return !spaced && line.indexOf("+0x") > 0 && line.indexOf("+0x") < firstWordLength(line, 0);
+        }
+        if (EventTriggers.startsAt(line, word, line.length()) || line.startsWith("Call Trace", word)
+                || line.startsWith("task:", word)) {
+            return false;
+        }
+        return spaced || FrameLineParser.parse(line) == null || endsInFrameAddress(held)
+                || (console && !Character.isWhitespace(held.charAt(held.length() - 1)));
+    }
+
+    private static int firstWordLength(String line, int from) {
+        int sp = line.indexOf(' ', from);
+        return (sp < 0 ? line.length() : sp) - from;
+    }
+
+    /**
+     * True when a piece of {@code width} was cut by a console (at its width, mid-word) rather than wrapped by a
+     * mailer (at a space). Learnt from the pieces joined so far: a console cuts every piece at one width, a mailer's
+     * pieces vary; before there are enough, a width of 80 columns or more is a console's.
+     */
+    private boolean consoleCut(int width) {
+        if (firstWrapWidth == 0) {
+            return width >= CONSOLE_PRIOR;
+        }
+        return !wrapWidthsVary && width == firstWrapWidth && (width >= CONSOLE_PRIOR || sameWidthWraps >= 1);
+    }
+
+    private void noteWrap(int width) {
+        if (firstWrapWidth == 0) {
+            firstWrapWidth = width;
+        } else if (width == firstWrapWidth) {
+            sameWidthWraps++;
+        } else {
+            wrapWidthsVary = true;
+        }
     }
 
     /** A console cuts at its width inside a word; a mail or web page wraps at a space, which the wrap ate. */
-    private static boolean joinsMidWord(String held, int width, String next) {
+    private boolean joinsMidWord(String held, int width, String next) {
         char last = held.charAt(held.length() - 1);
         char first = next.charAt(0);
-        if (last == ':' || last == '+' || last == '/' || last == '_' || first == '+' || first == '/') {
-            return true;
+        if (Character.isWhitespace(last) || Character.isWhitespace(first)) {
+            return true; // the space is there already
         }
-        for (int w : CONSOLE_WIDTHS) {
-            if (width == w) {
-                return !Character.isWhitespace(last);
+        if ((last == ':' && RawText.isDigit(first)) || last == '+' || last == '/' || last == '_' || first == '+') {
+            return true; // inside a token ("flags:" then "0x00004000", "func" then "+0x1a/0x40"): no mailer breaks there
+        }
+        return consoleCut(width);
+    }
+
+    /**
+     * True when {@code line} ends in a frame's address with no symbol after it ({@code [<ffffffff8105a3c1>]},
+     * {@code [<0>] ?}, powerpc's {@code [c000000000b5f9d0]}, arm's {@code from [<8079f5d8>]}): a wrap took the symbol
+     * to the next line.
+     */
+    static boolean endsInFrameAddress(String line) {
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) == ' ') {
+            end--;
+        }
+        if (end > 0 && line.charAt(end - 1) == '?') {
+            end--;
+            while (end > 0 && line.charAt(end - 1) == ' ') {
+                end--;
             }
         }
-        return false;
+        if (end < 3 || line.charAt(end - 1) != ']') {
+            return false;
+        }
+        int open = line.lastIndexOf('[', end - 1);
+        if (open < 0) {
+            return false;
+        }
+        int from = open + 1;
+        int to = end - 1;
+        boolean angled = from < to && line.charAt(from) == '<' && line.charAt(to - 1) == '>';
+        if (angled) {
+            from++;
+            to--;
+        }
+        if (to <= from || (!angled && to - from < 8)) {
+            return false;
+        }
+        for (int k = from; k < to; k++) {
+            if (Character.digit(line.charAt(k), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- decoding
@@ -406,6 +573,12 @@ final class PastedText {
             if (semi > i && semi - i <= 8) {
                 String name = line.substring(i + 1, semi);
                 int code = entity(name);
+                int again = code == '&' ? line.indexOf(';', semi + 1) : -1;
+                if (again > semi + 1 && again - semi <= 8 && entity(line.substring(semi + 1, again)) >= 0) {
+                    // a page that escaped text already holding entities ("&amp;nbsp;"): kernel output has none
+                    code = entity(line.substring(semi + 1, again));
+                    semi = again;
+                }
                 if (code >= 0) {
                     sb.append((char) code);
                     i = semi + 1;

@@ -3,6 +3,7 @@ package dev.hangdoctor.parse;
 import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.StackContext;
 import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
 
 /**
  * `perf script` samples with call chains (tools/perf/builtin-script.c): a header naming the task, its pid (or
@@ -30,6 +31,8 @@ final class PerfScriptBlock extends BlockParser {
         final Task first;
         final java.util.Map<java.util.List<String>, Chain> chains = new java.util.LinkedHashMap<>();
         int samples;
+        /** The last uninterruptible state a sched_switch sample left the CPU in, or null. */
+        TaskState blocked;
 
         SampledThread(Task first) {
             this.first = first;
@@ -45,6 +48,10 @@ final class PerfScriptBlock extends BlockParser {
         }
     }
 
+    /** The scheduler's switch event: its samples are taken as a task leaves the CPU, named with its state. */
+    private static final String SCHED_SWITCH = " sched:sched_switch: ";
+    private static final String PREV_STATE = " prev_state=";
+
     private final java.util.Map<Integer, SampledThread> threads = new java.util.LinkedHashMap<>();
     private TraceBlock block;
     private int tid;
@@ -58,13 +65,17 @@ final class PerfScriptBlock extends BlockParser {
      * the period and the event after the time); false when {@code t} is not one.
      */
     boolean openHeader(String t, long lineNo) {
-        if (!t.endsWith(":")) {
+        int switchAt = t.indexOf(SCHED_SWITCH);
+        if (!t.endsWith(":") && switchAt < 0) {
             return false;
         }
         String[] w = t.split("\\s+");
         int time = 0;
         while (time < w.length && !isTime(w[time])) {
             time++;
+        }
+        if (!t.endsWith(":") && (time + 1 >= w.length || !w[time + 1].equals(SCHED_SWITCH.strip()))) {
+            return false; // only the sched_switch event's arguments may follow the event name
         }
         int pid = time - 1;
         if (pid > 0 && w[pid].startsWith("[") && w[pid].endsWith("]") && isNumber(w[pid], 1, w[pid].length() - 1)) {
@@ -73,16 +84,41 @@ final class PerfScriptBlock extends BlockParser {
         if (time >= w.length || pid < 1 || !isPid(w[pid])) {
             return false;
         }
-        reset();
-        String comm = String.join(" ", java.util.Arrays.copyOfRange(w, 0, pid));
         String ids = w[pid];
-        tid = Integer.parseInt(ids.substring(ids.indexOf('/') + 1));
+        int slash = ids.indexOf('/');
+        Integer id = TaskLineParser.parseIntOrNull(ids.substring(slash + 1));
+        if (id == null) {
+            return false; // no thread id a kernel could give
+        }
+        reset();
+        tid = id;
+        String comm = String.join(" ", java.util.Arrays.copyOfRange(w, 0, pid));
         Task task = new Task(0).source(out.at(lineNo)).note(Task.SAMPLED).comm(comm);
-        if (ids.indexOf('/') > 0) {
-            task.tgid(Integer.parseInt(ids.substring(0, ids.indexOf('/'))));
+        if (slash > 0) {
+            task.tgid(TaskLineParser.parseIntOrNull(ids.substring(0, slash)));
+        }
+        if (switchAt >= 0) {
+            task.state(switchedOutState(t));
         }
         block = new TraceBlock(task, true, "perf script");
         return true;
+    }
+
+    /**
+     * The state a sched_switch sample's task left the CPU in (include/trace/events/sched.h: "prev_comm=%s prev_pid=%d
+     * prev_prio=%d prev_state=%s%s ==> next_comm=..."): "D" is a task going to sleep uninterruptibly, its chain the
+     * place it sleeps in; "R+" a preempted one.
+     */
+    private static TaskState switchedOutState(String t) {
+        int at = t.indexOf(PREV_STATE);
+        if (at < 0) {
+            return TaskState.UNKNOWN;
+        }
+        int from = at + PREV_STATE.length();
+        int end = t.indexOf(' ', from);
+        String v = t.substring(from, end < 0 ? t.length() : end);
+        int bar = v.indexOf('|');
+        return TaskState.parse(bar > 0 ? v.substring(0, bar) : v);
     }
 
     /**
@@ -174,6 +210,9 @@ final class PerfScriptBlock extends BlockParser {
             threads.put(tid, th);
         }
         th.samples++;
+        if (sample.state().isBlocked()) {
+            th.blocked = sample.state();
+        }
         java.util.List<String> key = sample.frames().stream().map(Frame::function).toList();
         Chain c = th.chains.get(key);
         if (c == null && (th.chains.isEmpty() || th.chains.size() < MAX_CHAINS && allChains < MAX_ALL_CHAINS)) {
@@ -198,6 +237,9 @@ final class PerfScriptBlock extends BlockParser {
             }
             int most = best.count;
             Task task = th.first.withPid(e.getKey()).frames(best.frames);
+            if (th.blocked != null) {
+                task.state(th.blocked);
+            }
             if (th.samples > 1) {
                 task.note(th.samples + " perf samples, " + th.chains.size() + " distinct call chain(s); the stack"
                         + " shown was sampled " + most + " time(s)");

@@ -5,8 +5,8 @@ import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 
 /**
- * A procps `ps` table (`ps aux`, `ps ax`, `ps -l`, `ps axl`, `ps -eLo pid,tid,stat,wchan:32,cmd`, ...), read by its
- * header: the column names are procps' own (ps/output.c), so whatever `-o` list or BSD/SysV macro printed it, the
+ * A procps `ps` table (`ps aux`, `ps ax`, `ps -l`, `ps axl`, `ps -eLo pid,tid,stat,wchan:32,cmd`, ...) or a `top -b`
+ * task list, read by its header: the column names are procps' own (ps/output.c), so whatever `-o` list or BSD/SysV macro printed it, the
  * task's id is under PID (a thread's under TID, LWP or SPID), its state under STAT or S, its parent under PPID, the
  * kernel function it sleeps in under WCHAN and its name under COMMAND or CMD. Each row is one task; a WCHAN naming a
  * function becomes a one-frame stack (a longer stack read elsewhere for the same pid replaces it).
@@ -254,11 +254,11 @@ final class PsTableBlock extends BlockParser {
         return true;
     }
 
-    /** A header name as procps prints them: upper case, digits, `%`, `_`, `-` (`%CPU`, `S_CODE`, `-`). */
+    /** A header name as procps' ps and top print them: upper case, digits, `%`, `_`, `-`, `+` (`%CPU`, `TIME+`). */
     private static boolean isColumnName(String n) {
         for (int k = 0; k < n.length(); k++) {
             char c = n.charAt(k);
-            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '%' || c == '_' || c == '-')) {
+            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '%' || c == '_' || c == '-' || c == '+')) {
                 return false;
             }
         }

@@ -38,10 +38,17 @@ public final class TraceSink implements LineSink {
     private KernelStackBlock parked;
     private int parkedFor;
     /**
+     * The set-aside block has frames and only a frame may continue it; else it is a header, which only its dump's
+     * own lines (`Call Trace:`, header noise) take back: a frame after a reply's words may be anybody's.
+     */
+    private boolean parkedForFrames;
+    /**
      * The task id of a `ps` table of one row that the line before closed: a /proc stack pasted right under it
      * (`ps -p PID; cat /proc/PID/stack` without the prompts) is that task's.
      */
     private int psRowAbove;
+    /** The pid a line of its own named (`1015`, `===1015===`), for a /proc stack pasted right under it. */
+    private int bannerPid;
     /** The line being dispatched as printed (a `ps` header's columns are placed by their spacing). */
     private String raw;
     /** The pid a `crash> task 27225 | grep journal_info` prompt asked about. */
@@ -68,6 +75,7 @@ public final class TraceSink implements LineSink {
             .prefix("journal_info", this::journalInfo)
             .prefix("Name:", this::procStatus)
             .row(">-0123456789", TraceSink::mayStartPsRow, this::psRow)
+            .row("=-", TraceSink::mayBePidBanner, this::pidBanner)
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "%"),
                     this::perfHistogram)
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "\t0x"),
@@ -75,6 +83,8 @@ public final class TraceSink implements LineSink {
             .row("UPFSTL%", (s, from, end) -> PsTableBlock.mayBeHeader(s, from, end), this::psHeader)
             .contains(" [k] ", 'k', this::perfRow)
             .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
+            // a sched_switch sample ends in its "next_prio=%d"
+            .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, "_prio=?", "_prio=??", "_prio=???")
             .contains("/proc/", '/', this::procPath)
             .contains("+0x", '+', this::bareFrame);
 
@@ -102,6 +112,8 @@ public final class TraceSink implements LineSink {
             return false;
         }
         String t = message.strip();
+        int banner = bannerPid;
+        bannerPid = 0;
         if (t.isEmpty()) {
             if (open == proc && proc.awaitsFrames()) {
                 return false;
@@ -112,12 +124,13 @@ public final class TraceSink implements LineSink {
                 open = null;
                 parked = kernel;
                 parkedFor = 0;
+                parkedForFrames = true;
                 return false;
             }
             parkOrClose();
             return false;
         }
-        psRowAbove = 0;
+        psRowAbove = banner;
         raw = message;
         if (open != null) {
             if (open.extend(t, message, line.lineNo())) {
@@ -131,7 +144,7 @@ public final class TraceSink implements LineSink {
             }
             parkOrClose();
         }
-        if (parked != null && (parkedFor > 0 || FrameLineParser.parse(t) != null)
+        if (parked != null && parkedForFrames == (FrameLineParser.parse(t) != null)
                 && kernel.extend(t, message, line.lineNo())) {
             // the dump goes on: its header noise, `Call Trace:` or first frame
             open = kernel;
@@ -160,6 +173,7 @@ public final class TraceSink implements LineSink {
             open = null;
             parked = kernel;
             parkedFor = PARK_LINES;
+            parkedForFrames = false;
             return;
         }
         close();
@@ -181,7 +195,7 @@ public final class TraceSink implements LineSink {
 
     @Override
     public boolean idle() {
-        return open == null && parked == null;
+        return open == null && parked == null && bannerPid == 0;
     }
 
     @Override
@@ -327,7 +341,38 @@ public final class TraceSink implements LineSink {
         if (crashPs.openRow(t, lineNo)) {
             return open(crashPs);
         }
-        return psTable.openBsdRow(t, lineNo) && open(psTable);
+        return psTable.openBsdRow(t, lineNo) && open(psTable) || pidBanner(t, lineNo);
+    }
+
+    /**
+     * A line naming only a pid, bare or between `=`/`-` marks (`1015`, `1015:`, `===1015===`): what a loop printing
+     * each pid before `cat /proc/$pid/stack` leaves above each stack.
+     */
+    private boolean pidBanner(String t, long lineNo) {
+        int a = 0;
+        int z = t.length();
+        while (a < z && (t.charAt(a) == '=' || t.charAt(a) == '-' || t.charAt(a) == ' ')) {
+            a++;
+        }
+        while (z > a && (t.charAt(z - 1) == '=' || t.charAt(z - 1) == '-' || t.charAt(z - 1) == ' '
+                || t.charAt(z - 1) == ':')) {
+            z--;
+        }
+        Integer pid = z - a <= 9 ? TaskLineParser.parseIntOrNull(t.substring(a, z)) : null;
+        if (pid == null || pid <= 0) {
+            return false;
+        }
+        bannerPid = pid;
+        return true;
+    }
+
+    /** A cheap superset of {@link #pidBanner} for lines starting with '=' or '-': a digit after the marks. */
+    private static boolean mayBePidBanner(String s, int a, int z) {
+        int k = a;
+        while (k < z && (s.charAt(k) == '=' || s.charAt(k) == '-' || s.charAt(k) == ' ')) {
+            k++;
+        }
+        return k < z && RawText.isDigit(s.charAt(k));
     }
 
     private boolean perfHistogram(String t, long lineNo) {

@@ -96,6 +96,11 @@ class NoiseSkipEquivalenceTest {
                     line = evidence.get(at);
                     at = (at + 1) % evidence.size();
                 }
+                if (line.length() > 60 && r.nextInt(6) == 0) {
+                    // wrapped or cut at any width, noise lines too: a skipped line may be a wrapped record's head
+                    int cut = 40 + r.nextInt(line.length() - 40);
+                    line = line.substring(0, cut) + "\n" + line.substring(r.nextBoolean() ? cut : cut + 1);
+                }
                 b.append(line);
                 if (r.nextInt(20) == 0) {
                     b.append('\r');

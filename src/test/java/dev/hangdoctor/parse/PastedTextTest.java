@@ -117,6 +117,16 @@ class PastedTextTest {
     }
 
     @Test
+    void entitiesEscapedTwiceAreDecoded() {
+        // lkml ext4 fast-commit report (its HTML part already held &nbsp;) put once more into a web page
+        assertThat(clean("task:syz.8.17184 &amp;nbsp; &amp;nbsp; state:D stack:27568 pid:127686",
+                "&amp;nbsp;&lt;TASK&amp;gt;", "&amp;nbsp;jbd2_log_wait_commit+0x2cc/0x430 fs/jbd2/journal.c:673"))
+                .containsExactly("task:syz.8.17184" + " ".repeat(5) + "state:D stack:27568 pid:127686", " <TASK>",
+                        " jbd2_log_wait_commit+0x2cc/0x430 fs/jbd2/journal.c:673");
+        assertThat(PastedText.decodeEntities("a &amp; b &amp;c; &amp;")).isEqualTo("a & b &c; &");
+    }
+
+    @Test
     void crashPsActiveMarkIsNotAQuote() {
         String row = ">  1234      2   1  ffff88003a6c0000  RU   0.0       0      0  [kworker/1:1]";
         assertThat(PastedText.unquote(row)).isEqualTo(row);
@@ -144,14 +154,108 @@ class PastedTextTest {
 
     @Test
     void aConsoleLineWrappedWithoutItsPrefixIsJoined() {
-        // github.com/bittern-cache: a serial console wrapped at 83 columns (no space was lost, but a width alone
-        // cannot tell a console's cut from a mail wrap, so the parts are joined with a space)
+        // github.com/bittern-cache: a serial console cut at 83 columns, mid-word (a cut 80 columns or wider is a
+        // console's until the pieces show otherwise: no space was lost)
         List<String> lines = clean(
                 "[ 2039.449821] cache_ctr_restore_or_init_workqueues@603: [2507]: INFO: flushing res",
                 "tore_workqueue[0] ffff880079338e00",
                 "[ 2160.247120] INFO: task dmsetup:2507 blocked for more than 120 seconds.");
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).startsWith("[ 2039.449821] ").endsWith("flushing res tore_workqueue[0] ffff880079338e00");
+        assertThat(lines.get(0)).startsWith("[ 2039.449821] ").endsWith("flushing restore_workqueue[0] ffff880079338e00");
+    }
+
+    @Test
+    void aFrameWhoseSymbolWentToTheNextLineIsJoinedWhateverTheWidth() {
+        // github.com/elastic/elasticsearch issue 25238 (indented dmesg -T), wrapped at 72: the pieces are 53 wide
+        // because the symbol that would not fit is long; the rest looks like a frame of its own
+        assertThat(clean("    [Wed Jun 14 18:03:48 2017]  [<ffffffffa02b6fc9>]", "xfs_iunpin_wait+0x19/0x20 [xfs]",
+                "    [Wed Jun 14 18:03:48 2017]  [<ffffffff8112483d>] ?", "call_rcu_sched+0x1d/0x20"))
+                .containsExactly("[Wed Jun 14 18:03:48 2017]  [<ffffffffa02b6fc9>] xfs_iunpin_wait+0x19/0x20 [xfs]",
+                        "[Wed Jun 14 18:03:48 2017]  [<ffffffff8112483d>] ? call_rcu_sched+0x1d/0x20");
+        // an arm backtrace (the address before "from") and a paragraph of /proc stack frames with no prefix at all
+        assertThat(clean("[ 5036.077593] [<8079ef70>] (__schedule) from [<8079f5d8>]", "(schedule+0x50/0xa8)"))
+                .containsExactly("[ 5036.077593] [<8079ef70>] (__schedule) from [<8079f5d8>] (schedule+0x50/0xa8)");
+        assertThat(clean("the UN state in the following call stack: [<0>]",
+                "io_wq_put_and_exit+0xa1/0x210 [<0>] io_uring_clean_tctx+0x8e/0xd0"))
+                .containsExactly("the UN state in the following call stack: [<0>] io_wq_put_and_exit+0xa1/0x210",
+                        "[<0>] io_uring_clean_tctx+0x8e/0xd0");
+        assertThat(PastedText.endsInFrameAddress("[ 1104.160836] [c0000001d10b7710] [c00000000001fbac]")).isTrue();
+        assertThat(PastedText.endsInFrameAddress("[ 1104.160836] INFO: task")).isFalse();
+        assertThat(PastedText.endsInFrameAddress("[ 1104.160836]")).isFalse();
+    }
+
+    @Test
+    void aLineWhoseNextWordWouldHaveFitWasNotWrapped() {
+        // a short log line followed by prose is two lines, a piece shorter than 60 whose next word is long is one
+        assertThat(clean("[ 2642.814819] some short message of a line", "and prose")).hasSize(2);
+        assertThat(clean("Feb 15 05:49:42 inception kernel: [ 2642.814819] \"echo 0 >",
+                "/proc/sys/kernel/hung_task_timeout_secs\" disables this message."))
+                .containsExactly("Feb 15 05:49:42 inception kernel: [ 2642.814819] \"echo 0 > "
+                        + "/proc/sys/kernel/hung_task_timeout_secs\" disables this message.");
+    }
+
+    @Test
+    void aRecordWithAnotherToolsPrefixMayBeWrappedToo() {
+        // github.com/openzfs/zfs issue 531, wrapped at 72: the rest has no prefix, the next record has the tool's
+        assertThat(clean("kern: kern.err: Jan 13 02:49:23 kernel: INFO: task kswapd0:549 blocked",
+                "for more than 3600 seconds.",
+                "kern: kern.info: Jan 13 02:49:23 kernel: kswapd0         D",
+                "ffff8804032bb148     0   549      2 0x00000000"))
+                .containsExactly("INFO: task kswapd0:549 blocked for more than 3600 seconds.",
+                        "kswapd0         D ffff8804032bb148     0   549      2 0x00000000");
+    }
+
+    @Test
+    void theRestOfAWrappedLineKeepsTheEventWordsInsideIt() {
+        // a memcg OOM kill on a droplet (syslog), wrapped by a mailer at 72 after "Memory"
+        assertThat(clean("May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: [  514.682838] Memory",
+                "cgroup out of memory: Killed process 15617 (python3) total-vm:11892kB,"))
+                .containsExactly("May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: [  514.682838] Memory cgroup "
+                        + "out of memory: Killed process 15617 (python3) total-vm:11892kB,");
+    }
+
+    @Test
+    void aWrappedRecordWhoseHeadAloneIsNoiseIsJoined() throws IOException {
+        // the heads "... Memory" and "... runc:[2:INIT] invoked" start no record on their own: the look in place
+        // would skip them, but not before a line that may be their rest (a syslog of a droplet, a podman journal)
+        Evidence e = read(String.join("\n",
+                "May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: [  514.682838] Memory",
+                "cgroup out of memory: Killed process 15617 (python3) total-vm:11892kB,",
+                "anon-rss:4292kB, file-rss:3428kB, shmem-rss:0kB",
+                "Oct 02 08:50:55 host-10-0-137-220 kernel: runc:[2:INIT] invoked",
+                "oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", ""));
+        assertThat(e.allEvents()).extracting(ev -> ev.kind())
+                .contains(KernelEventKind.OOM_KILLED, KernelEventKind.OOM_INVOKED);
+        assertThat(PastedText.mayStartWrap("syslog", "May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: Memory", 0,
+                55, 'c')).isTrue();
+        assertThat(PastedText.mayStartWrap("syslog", "May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: Memory", 0,
+                55, 'M')).isFalse(); // the next line is the log's next record
+        assertThat(PastedText.mayStartWrap("none", "May 15 23:09:27 ubuntu-s-1vcpu-2gb-ams3-01 kernel: Memory", 0,
+                55, 'c')).isFalse();
+    }
+
+    @Test
+    void aMailerWrapAndAConsoleCutAreToldApartByTheirPieces() {
+        // a mailer at 72 eats the space, also when the piece is exactly 72 wide (the first wrap of this input)
+        assertThat(clean("Mar  5 22:39:31 myhost kernel: INFO: task collectd:1207 blocked for more",
+                "than 120 seconds."))
+                .containsExactly("Mar  5 22:39:31 myhost kernel: INFO: task collectd:1207 blocked for more than 120 seconds.");
+        // a console at 80 cuts mid-word, even before a space ("more than" + " 120") or inside a frame's symbol
+        assertThat(clean("Sep 14 16:56:27 rh-vz01 kernel: INFO: task (alsactl):15981 blocked for more than",
+                " 120 seconds.",
+                "Apr 26 20:09:09 lenin kernel: [ 4923.397773]  [<ffffffff81101352>] ? __lookup_mn",
+                "t+0x12/0x4b"))
+                .containsExactly("Sep 14 16:56:27 rh-vz01 kernel: INFO: task (alsactl):15981 blocked for more than 120 seconds.",
+                        "Apr 26 20:09:09 lenin kernel: [ 4923.397773]  [<ffffffff81101352>] ? __lookup_mnt+0x12/0x4b");
+        // pieces of one width make a console of a narrower one too: the third 72-wide piece is glued
+        List<String> cut72 = clean(
+                "[ 2642.814821] " + "a".repeat(57),
+                "bbbb",
+                "[ 2642.814822] " + "a".repeat(57),
+                "bbbb",
+                "[ 2642.814823] INFO: task (alsactl):15981 blocked for more than 120 seco",
+                "nds.");
+        assertThat(cut72).last().isEqualTo("[ 2642.814823] INFO: task (alsactl):15981 blocked for more than 120 seconds.");
     }
 
     @Test

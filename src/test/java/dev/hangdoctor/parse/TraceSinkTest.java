@@ -760,4 +760,60 @@ class TraceSinkTest {
         assertThat(functions(e.taskOrNull(17951))).containsExactly("context_switch", "__schedule");
         assertThat(e.tasks()).hasSize(1);
     }
+
+    @Test
+    void topBatchTaskListIsReadByItsHeaderToo() throws Exception {
+        Evidence e = parseFixture("top-batch-procps4.txt");
+        assertThat(e.tasks()).hasSize(5);
+        Task rcu = e.taskOrNull(15);
+        assertThat(rcu.comm()).isEqualTo("rcu_preempt");
+        assertThat(rcu.state()).isEqualTo(TaskState.IDLE);
+        assertThat(e.taskOrNull(2).comm()).isEqualTo("kthreadd");
+    }
+
+    @Test
+    void aHeaderSetAsideIsNotGivenTheFramesOfAnotherPaste() {
+        // the hung task's own stack was not pasted; the /proc stack after the note names no task
+        Evidence e = parse("INFO: task a:1 blocked for more than 120 seconds.\n\n"
+                + "and the other one shows:\n"
+                + "[<0>] io_schedule+0x12/0x40\n"
+                + "[<0>] folio_wait_bit_common+0x13d/0x350\n", "t");
+        assertThat(e.taskOrNull(1).frames()).isEmpty();
+        assertThat(functions(onlyAnonymous(e))).containsExactly("io_schedule", "folio_wait_bit_common");
+    }
+
+    @Test
+    void aPerfSampleHeaderWithAnIdTooBigForAnyKernelOpensNothing() {
+        Evidence e = parse("dd 99999999999999999999 24036.215611:     250000 cpu-clock:\n"
+                + "\tffffffff81d7da97 read_zero+0x77 ([kernel.kallsyms])\n", "t");
+        assertThat(e.formats()).doesNotContain("perf script");
+    }
+
+    @Test
+    void perfSchedSwitchSamplesGiveTheStateTheTaskLeftTheCpuInAndWhereItSleeps() throws Exception {
+        Evidence e = parseFixture("perf-script-sched-switch-dd-direct-io.txt");
+        assertThat(e.tasks()).as("23 switches of one thread").hasSize(1);
+        Task dd = e.taskOrNull(12761);
+        assertThat(dd.state()).as("21 of them prev_state=D").isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(functions(dd)).as("20 samples").startsWith("__schedule", "schedule", "schedule_timeout",
+                "io_schedule_timeout", "__iomap_dio_rw").contains("ext4_file_write_iter");
+        assertThat(dd.sampled()).isTrue();
+    }
+
+    @Test
+    void aPidOnALineOfItsOwnNamesTheProcStackRightUnderIt() {
+        // dm-devel reply (6.5): "===1015===" above each task's stack; a shell loop's bare "echo $pid" the same
+        Evidence e = parse("===1015===\n"
+                + "[<0>] md_super_wait+0xa2/0xe0\n"
+                + "[<0>] md_bitmap_daemon_work+0x183/0x3b0\n"
+                + "\n"
+                + "1074\n"
+                + "[<0>] jbd2_journal_commit_transaction+0x11a6/0x1a20\n"
+                + "\n"
+                + "------------[ cut here ]------------\n"
+                + "[<0>] kjournald2+0xad/0x280\n", "t");
+        assertThat(functions(e.taskOrNull(1015))).containsExactly("md_super_wait", "md_bitmap_daemon_work");
+        assertThat(functions(e.taskOrNull(1074))).containsExactly("jbd2_journal_commit_transaction");
+        assertThat(functions(onlyAnonymous(e))).containsExactly("kjournald2");
+    }
 }
