@@ -80,7 +80,7 @@ public final class TraceSink implements LineSink {
                     this::perfHistogram)
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "\t0x"),
                     this::tabularRow)
-            .row("UPFSTL%", (s, from, end) -> PsTableBlock.mayBeHeader(s, from, end), this::psHeader)
+            .rowStarting(PsTableBlock::mayBeHeader, this::psHeader, PsTableBlock.HEADER_STARTS)
             .contains(" [k] ", 'k', this::perfRow)
             .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
             // a sched_switch sample ends in its "next_prio=%d"
