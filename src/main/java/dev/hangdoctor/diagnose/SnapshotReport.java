@@ -59,7 +59,7 @@ final class SnapshotReport {
             "wait_on_bit", "wait_on_bit_io", "__wait_on_freeing_inode", "__wait_var_event", "wait_var_event",
             "wait_on_page_writeback", "folio_wait_writeback", "wait_on_buffer", "sleep_on_buffer",
             "msleep", "usleep_range", "usleep_range_state", "blk_mq_freeze_queue_wait", "blk_freeze_queue",
-            "__refrigerator");
+            "__refrigerator", "__vma_start_write");
 
     /**
      * A stack handed in without a state (a bare Call Trace, /proc/PID/stack text) that went to sleep: in a hang

@@ -14,7 +14,7 @@ import dev.hangdoctor.model.StackContext;
  *       arm64's `__switch_to+0xf0/0x1c0 (T)`;</li>
  *   <li>arm32 `[<8079ef70>] (__schedule) from [<8079f5d8>] (schedule+0x50/0xa8)` and, since 5.x,
  *       `__schedule from schedule+0x60/0xcc`;</li>
- *   <li>s390 `([<0000000000113d16>] show_trace+0xf6/0x148)`, and `[] ? schedule_timeout+0x1ed/0x2d0` where a web
+ *   <li>s390 `([<0000000000113d16>] show_trace+0xf6/0x148)` (a frame the unwinder could not vouch for), and `[] ? schedule_timeout+0x1ed/0x2d0` where a web
  *       page ate the address as an HTML tag;</li>
  *   <li>2.6.18 x86_64 `[<ffffffff88582f6d>] :jbd2:jbd2_journal_commit_transaction+0x191/0x1068`;</li>
  *   <li>powerpc `[c000003fce317400] [c000000000b5f9d0] rcu_dump_cpu_stacks+0xd0/0x134`;</li>
@@ -39,8 +39,11 @@ public final class FrameLineParser {
             return parseCrash(line);
         }
         if (c == '(' && line.startsWith("([<") && line.endsWith(")")) {
-            // s390 show_trace(): the frame taken from the return register, in parentheses
-            return parse(line.substring(1, line.length() - 1).strip());
+            // s390 (arch/s390/kernel/dumpstack.c): a frame the unwinder could not vouch for is printed
+            // "([<%016lx>] %pSR)"
+            Frame inner = parse(line.substring(1, line.length() - 1).strip());
+            return inner == null ? null
+                    : new Frame(inner.function(), inner.location(), inner.module(), true, inner.context());
         }
         int i = 0;
         boolean addressed = false;

@@ -224,22 +224,21 @@ final class KernelStackBlock extends BlockParser {
 
     /**
      * {@code Workqueue: NAME FUNCTION [module] (desc)} (kernel/workqueue.c print_worker_info: "%sWorkqueue: %s %ps",
-     * then " (%s)" when the worker's description differs from the name): the work the task's kworker ran. An empty
-     * name leaves two spaces after the colon.
+     * then " (%s)" when the worker's description differs from the name): the work the task's kworker ran. The name
+     * may be empty; the words are told apart by what follows them, not by the spacing, which pastes change.
      */
     private void workqueue(String t) {
-        String rest = t.substring(WORKQUEUE.length());
-        boolean noName = rest.startsWith("  ");
-        String[] w = rest.strip().split("\\s+");
-        if (w.length == 0 || w[0].isEmpty()) {
+        String rest = t.substring(WORKQUEUE.length()).strip();
+        if (rest.isEmpty()) {
             return;
         }
-        String name = noName ? null : w[0];
-        String fn = noName ? w[0] : w.length > 1 ? w[1] : null;
-        if (name != null) {
-            block.task.workqueue(name);
+        String[] w = rest.split("\\s+");
+        boolean named = w.length > 1 && !w[1].startsWith("[") && !w[1].startsWith("(");
+        String fn = named ? w[1] : w[0];
+        if (named) {
+            block.task.workqueue(w[0]);
         }
-        if (fn != null && !fn.startsWith("(") && !fn.startsWith("0x")) {
+        if (!fn.startsWith("(") && !fn.startsWith("0x")) {
             block.task.workFunction(fn);
         }
     }

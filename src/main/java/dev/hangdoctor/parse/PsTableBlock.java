@@ -38,6 +38,23 @@ final class PsTableBlock extends BlockParser {
     }
 
     /**
+     * How a header's first word can start: one of the letters of ps's and top's first columns (USER, UID, PID, PPID,
+     * F, S, STAT, TTY, LWP, %CPU...), then another upper-case letter, '%' or the end of a one-letter word.
+     */
+    static final String[] HEADER_STARTS = headerStarts("UPFSTL%");
+
+    private static String[] headerStarts(String firsts) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        String seconds = "ABCDEFGHIJKLMNOPQRSTUVWXYZ% \t";
+        for (char a : firsts.toCharArray()) {
+            for (char b : seconds.toCharArray()) {
+                out.add("" + a + b);
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /**
      * The cheap pre-check of a header: an upper-case first word (`USER`, `PID`, `F`, `S`, `UID`, `%CPU`...) and a
      * task id column somewhere in the line.
      */

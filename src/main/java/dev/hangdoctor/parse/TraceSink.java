@@ -80,7 +80,7 @@ public final class TraceSink implements LineSink {
                     this::perfHistogram)
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "\t0x"),
                     this::tabularRow)
-            .row("UPFSTL%", (s, from, end) -> PsTableBlock.mayBeHeader(s, from, end), this::psHeader)
+            .rowStarting(PsTableBlock::mayBeHeader, this::psHeader, PsTableBlock.HEADER_STARTS)
             .contains(" [k] ", 'k', this::perfRow)
             .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
             // a sched_switch sample ends in its "next_prio=%d"
@@ -145,8 +145,9 @@ public final class TraceSink implements LineSink {
             parkOrClose();
         }
         if (parked != null && parkedForFrames == (FrameLineParser.parse(t) != null)
-                && kernel.extend(t, message, line.lineNo())) {
-            // the dump goes on: its header noise, `Call Trace:` or first frame
+                && !(parkedForFrames && t.startsWith("[<0>]")) && kernel.extend(t, message, line.lineNo())) {
+            // the dump goes on: its header noise, `Call Trace:` or first frame ("[<0>]" is a /proc stack's frame,
+            // which no kernel dump prints: after a blank line, another paste)
             open = kernel;
             parked = null;
             return true;

@@ -24,6 +24,10 @@ final class TriggerTable<H> {
     private record Ending(String[] endings, LineScreen.Test test) {
     }
 
+    /** A row that can only pass a line starting with the first two characters of one of {@code starts}. */
+    private record Starts(String[] starts, LineScreen.Test test) {
+    }
+
     /** A contains row's text and one of its characters that is rare in logs. */
     private record Needle(String pattern, char anchor) {
     }
@@ -77,6 +81,22 @@ final class TriggerTable<H> {
         return this;
     }
 
+    /**
+     * A test that can only pass a line starting with the first two characters of one of {@code starts}: the
+     * pre-check runs it only for those.
+     */
+    TriggerTable<H> rowStarting(LineScreen.Test test, H handler, String... starts) {
+        StringBuilder firstChars = new StringBuilder();
+        for (String start : starts) {
+            if (firstChars.indexOf(start.substring(0, 1)) < 0) {
+                firstChars.append(start.charAt(0));
+            }
+        }
+        row(firstChars.toString(), test, handler);
+        fixed.set(fixed.size() - 1, new Starts(starts, test));
+        return this;
+    }
+
     /** Any other test; {@code firstChars} lists the characters a passing line can start with (null: any). */
     TriggerTable<H> row(String firstChars, LineScreen.Test test, H handler) {
         tests.add(test);
@@ -101,6 +121,8 @@ final class TriggerTable<H> {
                 screen.needle(((Needle) f).pattern, ((Needle) f).anchor);
             } else if (f instanceof Suffix) {
                 screen.ending(((Suffix) f).text, null);
+            } else if (f instanceof Starts) {
+                screen.rowStarting(((Starts) f).test, ((Starts) f).starts);
             } else if (f instanceof Ending) {
                 for (String e : ((Ending) f).endings) {
                     screen.ending(e, ((Ending) f).test);

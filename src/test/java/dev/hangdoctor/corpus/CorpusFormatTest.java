@@ -17,7 +17,7 @@ class CorpusFormatTest {
             "xfs", "other");
     private static final Set<String> SHAPES = Set.of("plain", "email-quoted", "indented", "wrapped", "markdown",
             "html-entities", "quoted-printable", "partial", "one-line", "crash", "sysrq", "proc-stack", "perf");
-    private static final Set<String> ARCHES = Set.of("x86_64", "aarch64", "ppc64le", "s390x", "armv7", "unknown");
+    private static final Set<String> ARCHES = Set.of("x86_64", "i686", "aarch64", "ppc64le", "s390x", "armv7", "loongarch64", "unknown");
     private static final List<String> KEYS = List.of("source", "title", "kernel", "arch", "shape", "category", "conclusion");
 
     @Test

@@ -17,6 +17,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SnapshotSleepTest {
 
+    /** github.com/nfs-ganesha/nfs-ganesha issue 1327 (RHEL 9.6 client): the wait is inlined in the NFS function */
+    private static final String NFS_OPEN = """
+                cat /proc/3734491/stack
+                [<0>] nfs_set_open_stateid_locked+0xfc/0x370 [nfsv4]
+                [<0>] update_open_stateid+0x9f/0x290 [nfsv4]
+                [<0>] _nfs4_opendata_to_nfs4_state+0x10b/0x220 [nfsv4]
+                [<0>] _nfs4_open_and_get_state+0xc6/0x2b0 [nfsv4]
+                [<0>] _nfs4_do_open.isra.0+0x168/0x4e0 [nfsv4]
+                [<0>] nfs4_do_open+0xcd/0x1f0 [nfsv4]
+                [<0>] nfs4_atomic_open+0xf1/0x100 [nfsv4]
+                [<0>] nfs4_file_open+0x12f/0x240 [nfsv4]
+                [<0>] do_dentry_open+0x14f/0x430
+                [<0>] do_open+0x219/0x400
+                [<0>] path_openat+0x111/0x280
+                [<0>] do_filp_open+0xb2/0x160
+                """;
+
     private static Diagnosis diagnose(String report) throws Exception {
         Evidence e = EvidenceReader.read(new ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8)), "t");
         e.savedReport(true);
@@ -55,6 +72,41 @@ class SnapshotSleepTest {
                 [<0>] do_syscall_64+0x71/0x280
                 [<0>] entry_SYSCALL_64_after_hwframe+0x76/0x7e
                 """);
+        assertThat(d.findings()).isEmpty();
+    }
+
+    @Test
+    void aProcStackOfAnNfsOpenWaitingForItsStateidIsAnNfsHang() throws Exception {
+        Diagnosis d = diagnose(NFS_OPEN);
+        assertThat(d.findings()).isNotEmpty();
+        assertThat(d.findings().get(0).category()).isEqualTo(Category.NFS);
+    }
+
+    @Test
+    void aProcStackOfAnMmapWaitingForTheVmaLockIsAnMmapLockHang() throws Exception {
+        // github.com/microsoft/WSL issue 41113 (6.18): __vma_start_write waits for the per-VMA lock's readers
+        Diagnosis d = diagnose("""
+                [<0>] __vma_start_write+0x66/0x110
+                [<0>] vma_expand+0x5b/0x1d0
+                [<0>] vma_merge_new_range+0x79/0x160
+                [<0>] __mmap_region+0x423/0xd10
+                [<0>] mmap_region+0x63/0xb0
+                [<0>] do_mmap+0x47e/0x670
+                [<0>] vm_mmap_pgoff+0x117/0x200
+                [<0>] ksys_mmap_pgoff+0x4d/0x1f0
+                [<0>] __x64_sys_mmap+0x37/0x50
+                [<0>] x64_sys_call+0x1d59/0x20f0
+                [<0>] do_syscall_64+0x73/0x990
+                """);
+        assertThat(d.findings()).isNotEmpty();
+        assertThat(d.findings().get(0).category()).isEqualTo(Category.RWSEM_MMAP);
+    }
+
+    @Test
+    void aProcStackOfAnOpenThatIsNotWaitingIsNoHang() throws Exception {
+        // the same NFSv4 open path cut above its wait: nothing on top says the task sleeps
+        String cut = NFS_OPEN.substring(NFS_OPEN.indexOf("[<0>] _nfs4_open_and_get_state"));
+        Diagnosis d = diagnose("cat /proc/3734491/stack\n" + cut);
         assertThat(d.findings()).isEmpty();
     }
 }

@@ -112,10 +112,11 @@ class FrameLineParserTest {
 
     @Test
     void readsS390ParenthesisedFramesAndAddressesAWebPageAte() {
-        // linux-s390 list (show_trace's frame from r14); ocfs2 report copied from a web page ("[<...>]" -> "[]")
+        // linux-s390 list (a frame the unwinder could not vouch for); ocfs2 report copied from a web page ("[<...>]" -> "[]")
         Frame s = FrameLineParser.parse("([<0000000000113d16>] show_trace+0xf6/0x148)");
         assertThat(s.function()).isEqualTo("show_trace");
         assertThat(s.location()).isEqualTo("+0xf6/0x148");
+        assertThat(s.unreliable()).as("printed in parentheses when the unwinder could not vouch for it").isTrue();
         Frame h = FrameLineParser.parse("[] ? dlmlock+0x8a/0xda0 [ocfs2_dlm]");
         assertThat(h.function()).isEqualTo("dlmlock");
         assertThat(h.unreliable()).isTrue();

@@ -816,4 +816,28 @@ class TraceSinkTest {
         assertThat(functions(e.taskOrNull(1074))).containsExactly("jbd2_journal_commit_transaction");
         assertThat(functions(onlyAnonymous(e))).containsExactly("kjournald2");
     }
+
+    @Test
+    void workqueueWordsAreReadWhateverTheSpacingAPasteLeft() {
+        Evidence e = parse("[51717.039426] kworker/2:1     D    0  5938      2 0x80000000\n"
+                + "[51717.039471] Workqueue:   xfs-sync/rbd0   xfs_log_worker [xfs]\n"
+                + "[51717.039472] Call Trace:\n"
+                + "[51717.039478]  __schedule+0x24e/0x880\n", "t");
+        Task t = e.taskOrNull(5938);
+        assertThat(t.workqueue()).isEqualTo("xfs-sync/rbd0");
+        assertThat(t.workFunction()).isEqualTo("xfs_log_worker");
+    }
+
+    @Test
+    void aProcStackPastedAfterABlankLineIsNotTakenForTheRestOfAKernelDump() {
+        Evidence e = parse("INFO: task a:1 blocked for more than 120 seconds.\n"
+                + "Call Trace:\n"
+                + " schedule+0x2c/0x80\n"
+                + " io_schedule+0x12/0x40\n"
+                + "\n"
+                + "[<0>] folio_wait_bit_common+0x13d/0x350\n"
+                + "[<0>] filemap_fault+0x4b8/0xc50\n", "t");
+        assertThat(functions(e.taskOrNull(1))).containsExactly("schedule", "io_schedule");
+        assertThat(functions(onlyAnonymous(e))).containsExactly("folio_wait_bit_common", "filemap_fault");
+    }
 }
