@@ -138,6 +138,15 @@ final class PerfScriptBlock extends BlockParser {
         return false;
     }
 
+    /** A sched_switch sample's header: it ends in "_prio=" and one to three digits, and holds a time word. */
+    static boolean mayEndLikeSchedSwitch(String s, int from, int end) {
+        int k = end;
+        while (k > from && end - k < 3 && RawText.isDigit(s.charAt(k - 1))) {
+            k--;
+        }
+        return k < end && k - from >= 6 && s.startsWith("_prio=", k - 6) && mayHoldTime(s, from, end);
+    }
+
     /** "121.163435:" */
     private static boolean isTime(String w) {
         int dot = w.indexOf('.');

@@ -83,8 +83,10 @@ public final class TraceSink implements LineSink {
             .rowStarting(PsTableBlock::mayBeHeader, this::psHeader, PsTableBlock.HEADER_STARTS)
             .contains(" [k] ", 'k', this::perfRow)
             .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
-            // a sched_switch sample ends in its "next_prio=%d"
-            .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, "_prio=?", "_prio=??", "_prio=???")
+            // a sched_switch sample ends in its "next_prio=%d": one look at the digits a line ends in, where three
+            // '?' endings would cost every line three look-ups
+            .rowEnding(PerfScriptBlock::mayEndLikeSchedSwitch, this::perfScriptHeader, "0", "1", "2", "3", "4",
+                    "5", "6", "7", "8", "9")
             .contains("/proc/", '/', this::procPath)
             .contains("+0x", '+', this::bareFrame);
 
