@@ -1,6 +1,7 @@
 package dev.hangdoctor.parse;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,6 +28,7 @@ final class LineScreen {
     private static final int WIDE = 256;
     private static final String[] NO_PREFIXES = {};
     private static final Test[] NO_TESTS = {};
+    private static final Ending[] NO_ENDINGS = {};
 
     /** Bit (first << 8 | second) is set when some row may pass a message starting with those two characters. */
     private final long[] firstTwo = new long[1 << 10];
@@ -65,11 +67,14 @@ final class LineScreen {
         backs = b.endings.stream().mapToInt(e -> e.back[0]).distinct().toArray();
         endings = new Ending[backs.length][WIDE + 1][];
         for (int k = 0; k < backs.length; k++) {
-            for (int c = 0; c <= WIDE; c++) {
-                int back = backs[k];
-                int at = c;
-                endings[k][c] = b.endings.stream().filter(e -> e.back[0] == back && index(e.want[0]) == at)
-                        .toArray(Ending[]::new);
+            Arrays.fill(endings[k], NO_ENDINGS);
+            for (Ending e : b.endings) {
+                if (e.back[0] == backs[k]) {
+                    Ending[] at = endings[k][index(e.want[0])];
+                    Ending[] more = Arrays.copyOf(at, at.length + 1);
+                    more[at.length] = e;
+                    endings[k][index(e.want[0])] = more;
+                }
             }
         }
         System.arraycopy(b.firstTwo, 0, firstTwo, 0, firstTwo.length);
@@ -276,9 +281,8 @@ final class LineScreen {
         Builder row(String firstChars, Test test) {
             for (int a = 0; a < WIDE; a++) {
                 if (firstChars == null || firstChars.indexOf((char) a) >= 0) {
-                    for (int b = 0; b < WIDE; b++) {
-                        set((char) a, (char) b);
-                    }
+                    // every second character: the four words of bits (a << 8 | 0) .. (a << 8 | 255)
+                    Arrays.fill(firstTwo, a << 2, (a << 2) + 4, -1L);
                 }
             }
             firstRows.add(new FirstRow(firstChars, test));
