@@ -33,6 +33,7 @@ class BenchScriptsTest {
     private static final Map<String, String> PRINTS = Map.of(
             "gen-log.sh", " bytes, ",
             "log-throughput.sh", "speed vs grep:",
+            "read-pace.sh", "pace vs grep",
             "scan-vs-ps.sh", "(c) hangdoctor scan --window 0s, whole process",
             "watch-cost.sh", "agent CPU:",
             "guard-rate.sh", "RESULT guard ");
