@@ -27,8 +27,9 @@ public final class EvidenceReader {
 
     /**
      * With {@code skipNoise}, a line is first looked at in place: while no sink has a record open, a line that no
-     * sink could start a record with (the {@link LineScreen} built from {@link LineSink#describe}) is counted and its prefix style noted, but never decoded. The
-     * result is the same either way (a test holds the two paths to that); false is for that test.
+     * sink could start a record with (the {@link LineScreen} built from {@link LineSink#describe}) is counted and its
+     * prefix style noted, but never decoded. The result is the same either way (a test holds the two paths to that);
+     * false is for that test.
      */
     static Evidence read(InputStream in, String source, boolean skipNoise) throws IOException {
         Evidence evidence = new Evidence();
@@ -68,7 +69,7 @@ public final class EvidenceReader {
                 buffer = reader.text();
                 pasted.scanBuffer(buffer);
             }
-            // the sinks are called by their classes, not through the interface: this runs for every line
+            // the sinks' idle() is called by their classes, not through the interface: this runs for every line
             if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && reader.ascii()) {
                 String text = reader.text();
                 int end = reader.end();

@@ -10,8 +10,8 @@ import java.util.List;
  * It may say true too often (the line then takes the slow path, which decides exactly), never too seldom.
  *
  * <p>Most lines of a kernel log start a record in no recogniser, and this turns them away with one look-up of
- * their first two characters and one of their last, where asking each recogniser's rows costs a few dozen tests a
- * line. Fixed texts that may stand anywhere in a line ("+0x", "/proc/") are found once per read buffer: each
+ * their first two characters and one per place where an ending has its last fixed character, where asking each
+ * recogniser's rows costs a few dozen tests a line. Fixed texts that may stand anywhere in a line ("+0x", "/proc/") are found once per read buffer: each
  * remembers where it occurs next, found by jumping between occurrences of one of its characters that is rare in
  * logs (the JDK's single-character search compares many bytes at a time). Calls on one string must therefore move
  * forward; a caller that also asks about other strings uses a screen of its own.

@@ -20,12 +20,12 @@ final class TriggerTable<H> {
     private record Suffix(String text) {
     }
 
-    /** A row that can only pass a line ending like one of {@code endings} ('?' for any character), and its test. */
-    private record Ending(String[] endings, LineScreen.Test test) {
+    /** A row that can only pass a line ending like one of {@code endings} ('?' for any character). */
+    private record Ending(String[] endings) {
     }
 
     /** A row that can only pass a line starting with the first two characters of one of {@code starts}. */
-    private record Starts(String[] starts, LineScreen.Test test) {
+    private record Starts(String[] starts) {
     }
 
     /** A contains row's text and one of its characters that is rare in logs. */
@@ -77,7 +77,7 @@ final class TriggerTable<H> {
      */
     TriggerTable<H> rowEnding(LineScreen.Test test, H handler, String... endings) {
         row(null, test, handler);
-        fixed.set(fixed.size() - 1, new Ending(endings, test));
+        fixed.set(fixed.size() - 1, new Ending(endings));
         return this;
     }
 
@@ -93,7 +93,7 @@ final class TriggerTable<H> {
             }
         }
         row(firstChars.toString(), test, handler);
-        fixed.set(fixed.size() - 1, new Starts(starts, test));
+        fixed.set(fixed.size() - 1, new Starts(starts));
         return this;
     }
 
@@ -122,10 +122,10 @@ final class TriggerTable<H> {
             } else if (f instanceof Suffix) {
                 screen.ending(((Suffix) f).text, null);
             } else if (f instanceof Starts) {
-                screen.rowStarting(((Starts) f).test, ((Starts) f).starts);
+                screen.rowStarting(tests.get(row), ((Starts) f).starts);
             } else if (f instanceof Ending) {
                 for (String e : ((Ending) f).endings) {
-                    screen.ending(e, ((Ending) f).test);
+                    screen.ending(e, tests.get(row));
                 }
             } else {
                 screen.row(firsts.get(row), tests.get(row));
