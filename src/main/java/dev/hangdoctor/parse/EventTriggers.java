@@ -9,7 +9,7 @@ final class EventTriggers {
     /** Messages that open a report; each is unmistakable wherever it stands in a line. */
     private static final String[] OPENERS = {
         "INFO: task ", "INFO: rcu_", "rcu: INFO: rcu_", "BUG: soft lockup", "NMI watchdog: ", "watchdog: BUG: ",
-        "Watchdog detected hard LOCKUP", "Memory cgroup out of memory: ", "Out of memory: ", "Out of memory and no killable", "Killed process ",
+        "Watchdog detected hard LOCKUP", "NMI Watchdog detected LOCKUP", "NMI watchdog detected lockup", "Memory cgroup out of memory: ", "Out of memory: ", "Out of memory and no killable", "Killed process ",
         "Kernel panic - not syncing: ", "oom-kill:", "Call Trace:", "Call trace:",
     };
 

@@ -116,6 +116,9 @@ public final class KernelEventSink implements LineSink {
      * dispatch ({@link #recognise}) both read this one table. Most lines are turned away after the rows of their
      * first character.
      */
+    private static final String OLD_NMI_LOCKUP = "NMI Watchdog detected LOCKUP on CPU";
+    private static final String OLD_NMI_LOCKUP_RT = "NMI watchdog detected lockup on CPU";
+
     private final TriggerTable<Reader> triggers = new TriggerTable<Reader>()
             .prefix("INFO: task ", this::hungTask)
             .prefix("INFO: rcu", (line, m) -> rcuStalls.header(line, m, 6))
@@ -127,6 +130,8 @@ public final class KernelEventSink implements LineSink {
             .prefix("watchdog: ", (line, m) -> watchdog(line, m, 10))
             .prefix("Watchdog detected hard LOCKUP", (line, m) -> watchdog(line, m, 0))
             .prefix("Watchdog CPU:", (line, m) -> watchdog(line, m, 0))
+            .prefix(OLD_NMI_LOCKUP, this::oldNmiLockup)
+            .prefix(OLD_NMI_LOCKUP_RT, this::oldNmiLockup)
             .prefix("Memory cgroup out of memory: ", (line, m) -> oom.kill(line, m, 29, "memcg"))
             .prefix("Out of memory: ", (line, m) -> oom.kill(line, m, 15, "global"))
             .prefix(OOM_NO_VICTIM, (line, m) -> event(line, KernelEventKind.OOM_NO_VICTIM, null, null, null,
@@ -367,6 +372,20 @@ public final class KernelEventSink implements LineSink {
             }
         }
         return event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, f);
+    }
+
+    /**
+     * The hard lockup as x86's NMI watchdog worded it before the lockup detector moved to kernel/watchdog.c (2.6.x,
+     * arch/x86/kernel/nmi.c): "NMI Watchdog detected LOCKUP on CPU 1", i386's "... on CPU0, eip c011c7cb,
+     * registers:", and the -rt tree's "NMI watchdog detected lockup on CPU#1 (50000/50000)".
+     */
+    private boolean oldNmiLockup(LogLine line, String m) {
+        int i = OLD_NMI_LOCKUP.length();
+        while (i < m.length() && (m.charAt(i) == ' ' || m.charAt(i) == '#')) {
+            i++;
+        }
+        int cpu = intAt(m, i);
+        return event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, Map.of());
     }
 
     private boolean powerpcHardLockup(LogLine line, String m, int at) {

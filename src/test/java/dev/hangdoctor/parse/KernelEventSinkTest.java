@@ -205,6 +205,17 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void hardLockupIn2_6sNmiWatchdogWords() {
+        // arch/x86/kernel/nmi.c before 2.6.36: x86_64's die_nmi("NMI Watchdog detected LOCKUP on CPU %d\n"), i386's
+        // "on CPU%d, eip %08lx, registers:", and the -rt tree's lower-case form with its counters
+        feed("NMI Watchdog detected LOCKUP on CPU 1");
+        feed("NMI Watchdog detected LOCKUP on CPU0, eip c04bd3b4, registers:");
+        feed("NMI watchdog detected lockup on CPU#1 (50000/50000)");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.HARD_LOCKUP)).extracting(KernelEvent::cpu).containsExactly(1, 0, 1);
+    }
+
+    @Test
     void panicInTheWatchdogsOwnWordsIsTheHardLockup() {
         // 2.6.32 to 4.4 with hardlockup_panic: panic("Watchdog detected hard LOCKUP on cpu %d", this_cpu) in
         // kernel/watchdog.c, and no other line says it
