@@ -220,4 +220,98 @@ final class EventTriggers {
     static boolean holdsFrameMark(String s, int from, int end) {
         return RawText.contains(s, from, end, "[<") || crashFrame(s, from, end) >= 0;
     }
+
+    /**
+     * In a line holding at least two frames of a trace ("Call Trace: ? __schedule+0x2c7/0x740 schedule+0x4a/0xb0",
+     * a trace whose line breaks were lost), where the first frame after {@code message} starts, with the address
+     * brackets and '?' printed before its symbol ("[<ffffffff8106a0d3>] ? ", "[c000000fe3f8f9d0] [c0000000001234]
+     * "); -1 when the line holds fewer than two frames or none after its start.
+     */
+    static int nextFrame(String s, int message, int end) {
+        int lead = message;
+        while (lead < end && (s.charAt(lead) == ' ' || s.charAt(lead) == '\t')) {
+            lead++;
+        }
+        int first = -1;
+        for (int plus = s.indexOf("+0x", message); plus >= 0 && plus < end; plus = s.indexOf("+0x", plus + 3)) {
+            int start = frameStart(s, message, plus, end);
+            if (start < 0) {
+                continue;
+            }
+            if (first < 0) {
+                first = start;
+                continue;
+            }
+            // words before the first frame ("Call Trace:") are a record of their own; else the second frame starts one
+            return first > lead ? first : start;
+        }
+        return -1;
+    }
+
+    /**
+     * For "+0x" at {@code plus}: when it is a frame's offset ("sym+0xOFF/0xSIZE", optionally ".isra.0" in the
+     * symbol), where the frame starts (its symbol, or the '?' and address brackets before it); else -1.
+     */
+    private static int frameStart(String s, int from, int plus, int n) {
+        int i = plus + 3;
+        int hex = i;
+        while (i < n && isHex(s.charAt(i))) {
+            i++;
+        }
+        if (i == hex || i + 3 > n || !s.startsWith("/0x", i)) {
+            return -1;
+        }
+        int sym = plus;
+        while (sym > from && isSymbolChar(s.charAt(sym - 1))) {
+            sym--;
+        }
+        if (sym == plus || (sym > from && s.charAt(sym - 1) != ' ' && s.charAt(sym - 1) != ']'
+                && s.charAt(sym - 1) != ':' && s.charAt(sym - 1) != '>')) {
+            return -1;
+        }
+        int start = sym;
+        // back over "? " and up to two address brackets: "[<ffffffff8106a0d3>] ? ", "[c0000000] [c0000000] ", "[] "
+        for (int k = 0; k < 4; k++) {
+            int j = start;
+            while (j > from && s.charAt(j - 1) == ' ') {
+                j--;
+            }
+            if (j > from && s.charAt(j - 1) == '?') {
+                start = j - 1;
+                continue;
+            }
+            if (j > from && s.charAt(j - 1) == ']') {
+                int open = s.lastIndexOf('[', j - 1);
+                if (open >= from && isAddress(s, open + 1, j - 1)) {
+                    start = open;
+                    continue;
+                }
+            }
+            break;
+        }
+        return start;
+    }
+
+    /** An address as traces print it between brackets: empty (a web page ate it), "<ffff...>", "ffff...". */
+    private static boolean isAddress(String s, int from, int end) {
+        int i = from;
+        if (i < end && s.charAt(i) == '<') {
+            i++;
+            end = end > i && s.charAt(end - 1) == '>' ? end - 1 : end;
+        }
+        for (; i < end; i++) {
+            if (!isHex(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static boolean isSymbolChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    }
 }

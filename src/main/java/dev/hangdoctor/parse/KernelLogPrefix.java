@@ -479,19 +479,21 @@ public final class KernelLogPrefix {
         if (end - b < 16 || !isLower(s.charAt(b + 1)) || !isLower(s.charAt(b + 2)) || s.charAt(b + 3) != ' ') {
             return false;
         }
-        // "Aug 29 06:32:19 " / "Aug  1 06:32:19 " / "Aug 29 06:32:19.123456 "
-        if (s.charAt(b + 6) == ' ' && s.charAt(b + 9) == ':' && s.charAt(b + 12) == ':' && isDigit(s.charAt(b + 5))
-                && isDigit(s.charAt(b + 14))) {
-            char c = s.charAt(b + 15);
+        // "Aug 29 06:32:19 " / "Aug  1 06:32:19 " / "Aug 29 06:32:19.123456 ", and "Aug 1 06:32:19 " where a web
+        // page collapsed the padding of the day
+        int d = s.charAt(b + 5) == ' ' && isDigit(s.charAt(b + 4)) ? b + 5 : b + 6;
+        if (s.charAt(d) == ' ' && s.charAt(d + 3) == ':' && s.charAt(d + 6) == ':' && isDigit(s.charAt(d - 1))
+                && isDigit(s.charAt(d + 8))) {
+            char c = s.charAt(d + 9);
             if (c == ' ') {
-                return hostAndTag(s, b + 16, end, SYSLOG, cut);
+                return hostAndTag(s, d + 10, end, SYSLOG, cut);
             }
             if (c == '.') {
-                int i = b + 16;
+                int i = d + 10;
                 while (i < end && isDigit(s.charAt(i))) {
                     i++;
                 }
-                if (i > b + 16 && i < end && s.charAt(i) == ' ') {
+                if (i > d + 10 && i < end && s.charAt(i) == ' ') {
                     return hostAndTag(s, i + 1, end, JOURNAL, cut);
                 }
             }

@@ -26,6 +26,11 @@ final class PastedText {
      * a narrower one by a mailer, which wraps at 72 to 78 and eats the space at the wrap.
      */
     private static final int CONSOLE_PRIOR = 79;
+    /**
+     * A line of a prefixed log at least this long may be several records whose line breaks a web page lost; shorter
+     * ones are one record each (two records with their prefixes do not fit).
+     */
+    static final int COLLAPSED = 160;
 
     private final ObjLongConsumer<String> out;
     /** Whether a line may be held back for a continuation: only one the caller would not skip as noise. */
@@ -216,11 +221,19 @@ final class PastedText {
         releaseBlanks();
         int first = RawText.skipWhitespace(line, 0, line.length());
         if (line.startsWith("```", first) || line.startsWith("~~~", first)) {
-            // a fence is no evidence, but a paste may start right after it on the same line ("```    49.87% ...");
-            // a word glued to the fence is its info string ("```text")
-            int after = first + 3;
-            line = after < line.length() && (line.charAt(after) == ' ' || line.charAt(after) == '\t')
-                    ? line.substring(after) : "";
+            // a fence (three or more marks) is no evidence, but a paste may start right after it on the same line
+            // ("```    49.87% ...", a page that lost its line breaks); a word glued to the fence is its info string
+            // ("```text")
+            int n = line.length();
+            char mark = line.charAt(first);
+            int after = first;
+            while (after < n && line.charAt(after) == mark) {
+                after++;
+            }
+            while (after < n && line.charAt(after) != ' ' && line.charAt(after) != '\t') {
+                after++;
+            }
+            line = after < n ? line.substring(after) : "";
         }
         String whole = line;
         line = dropOuterPrefix(line);
@@ -241,7 +254,7 @@ final class PastedText {
             }
             String h = held;
             held = null;
-            split(h, heldLine, heldStyle);
+            split(h, heldLine, heldStyle, heldWidth);
         }
         // a record of a prefixed log, also when another tool's prefix came off it ("kern.err: ... kernel: msg")
         boolean prefixed = !"none".equals(style) || outer == OUTER_RECORD;
@@ -285,7 +298,7 @@ final class PastedText {
         if (n > 0 && held != null) {
             String h = held; // a blank line of the page's own ends a wrapped line
             held = null;
-            split(h, heldLine, heldStyle);
+            split(h, heldLine, heldStyle, heldWidth);
         }
         for (int i = 0; i < n; i++) {
             out.accept("", pendingBlankLine + i);
@@ -332,7 +345,7 @@ final class PastedText {
         if (held != null) {
             String h = held;
             held = null;
-            split(h, heldLine, heldStyle);
+            split(h, heldLine, heldStyle, heldWidth);
         }
         sendBlanks(pendingBlanks);
         pendingBlanks = 0;
@@ -357,7 +370,7 @@ final class PastedText {
             heldWidth = width;
             return;
         }
-        split(line, at, style);
+        split(line, at, style, width);
     }
 
     // ---- quoting
@@ -428,6 +441,10 @@ final class PastedText {
         if (stamp > 0) {
             return line.substring(stamp);
         }
+        int record = n - i >= COLLAPSED / 2 ? prefixedRecordAfter(line, i + 1, n) : -1;
+        if (record > 0) {
+            return line.substring(record); // records of a log whose line breaks were lost, after prose
+        }
         int event = EventTriggers.find(line, i + 1);
         if (event > 0) {
             return line.substring(event);
@@ -470,21 +487,28 @@ final class PastedText {
      */
     static boolean mayHoldEmbedded(String s, int from, int end) {
         return RawText.contains(s, from, end, "kernel:") || EventTriggers.findIn(s, from, end) >= 0
-                || EventTriggers.embeddedStamp(s, from + 1, end) >= 0 || EventTriggers.holdsFrameMark(s, from, end);
+                || EventTriggers.embeddedStamp(s, from + 1, end) >= 0 || EventTriggers.holdsFrameMark(s, from, end)
+                || EventTriggers.nextFrame(s, from, end) >= 0
+                || end - from >= COLLAPSED / 2 && prefixedRecordAfter(s, from, end) >= 0;
     }
 
     // ---- one line holding many records
 
-    /** Sends a line out, split where a second record starts inside it (a dmesg stamp, a hung-task header). */
-    private void split(String line, long at, String style) {
-        if (!"none".equals(style)) {
+    /**
+     * Sends a line out, split where a second record starts inside it: a dmesg stamp, a hung-task header, a second
+     * frame of a trace, or (in a line that was at least {@link #COLLAPSED} wide as published, so may hold records
+     * whose line breaks a page lost) the next record's own prefix.
+     */
+    private void split(String line, long at, String style, int width) {
+        boolean collapsed = Math.max(line.length(), width) >= COLLAPSED;
+        if (!"none".equals(style) && !collapsed) {
             out.accept(line, at); // each record of a prefixed log has its own line
             return;
         }
         int from = 0;
         int n = line.length();
         while (from < n) {
-            int next = nextRecord(line, from);
+            int next = nextRecord(line, from, collapsed);
             if (next < 0) {
                 break;
             }
@@ -495,18 +519,40 @@ final class PastedText {
     }
 
     /** Where a record other than the one at {@code from} starts (after that record's own prefix), or -1. */
-    private int nextRecord(String line, int from) {
+    private int nextRecord(String line, int from, boolean collapsed) {
         KernelLogPrefix.locate(line, from, line.length(), cut);
         int message = cut.message;
-        int stamp = EventTriggers.embeddedStamp(line, message + 1);
-        int event = EventTriggers.findRepeatable(line, message);
-        if (stamp < 0) {
-            return event;
+        int best = EventTriggers.embeddedStamp(line, message + 1);
+        best = earlier(best, EventTriggers.findRepeatable(line, message));
+        best = earlier(best, EventTriggers.nextFrame(line, message, line.length()));
+        if (collapsed) {
+            best = earlier(best, prefixedRecordAfter(line, message, line.length()));
         }
-        if (event < 0) {
-            return stamp;
+        return best;
+    }
+
+    private static int earlier(int a, int b) {
+        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    }
+
+    /**
+     * In a line at least {@link #COLLAPSED} long, the first place after {@code message} where a record with a log
+     * prefix starts after a space ("... R15: 00000000ffffffff Mar 25 16:49:08 host kernel: fusermount D ..."): a
+     * page lost the line breaks between records. -1 when there is none.
+     */
+    static int prefixedRecordAfter(String line, int message, int end) {
+        KernelLogPrefix.Cut at = new KernelLogPrefix.Cut();
+        for (int p = line.indexOf(' ', message) + 1; p > 0 && p < end; p = line.indexOf(' ', p) + 1) {
+            char c = line.charAt(p);
+            if (c == ' ' || c == '[' || !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')) {
+                continue; // dmesg stamps are found by EventTriggers.embeddedStamp
+            }
+            KernelLogPrefix.locate(line, p, end, at);
+            if (!"none".equals(at.style) && !"kmsg-dict".equals(at.style) && at.message > p) {
+                return p;
+            }
         }
-        return Math.min(stamp, event);
+        return -1;
     }
 
     // ---- wrapped lines
@@ -532,7 +578,7 @@ final class PastedText {
     /** Whether the caller's look in place keeps a line (its message may hold kernel output after other text). */
     private boolean keptByPrefixStyle(String line) {
         KernelLogPrefix.locate(line, 0, line.length(), cut);
-        return "none".equals(cut.style) && mayHoldEmbedded(line, cut.message, line.length());
+        return ("none".equals(cut.style) || line.length() >= COLLAPSED) && mayHoldEmbedded(line, cut.message, line.length());
     }
 
     /**

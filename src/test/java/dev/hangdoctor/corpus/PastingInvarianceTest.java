@@ -20,12 +20,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What pasting does to a report must not change the answer: every corpus report the tool reads right, quoted in an
  * e-mail reply, indented, wrapped by a mailer or a console, sent quoted-printable, escaped into a web page or put in
  * a code fence, its records printed by dmesg -T, syslog or journalctl, or copied off a web page (no-break spaces, a
- * blank line after every line), must get the same first category. The corpus holds a few real pastes of each kind; this makes every
+ * blank line after every line), or joined into one line, must get the same first category. The corpus holds a few real pastes of each kind; this makes every
  * report into each, so a class of failure shows however the sources happened to paste.
  */
 class PastingInvarianceTest {
     /** The share of reports (read right when clean) that must keep their category under each transformation. */
     private static final double BAR = 98.4;
+
+    /**
+     * The share for a whole report joined into one line: records, frames and task lines are found again inside it,
+     * but tables (ps, perf) and dumps whose rows have no mark of their own are not.
+     */
+    private static final double ONE_LINE_BAR = 90.0;
+    private static final String ONE_LINE = "one line";
 
     private static final Map<String, UnaryOperator<String>> PASTES = new LinkedHashMap<>();
 
@@ -48,6 +55,8 @@ class PastingInvarianceTest {
         // a web page's copy: &nbsp; for runs of spaces and indentation, or a paragraph (a blank line) per line
         PASTES.put("no-break spaces", t -> t.replaceAll("(?m)(?<=^| ) ", "\u00a0"));
         PASTES.put("double spaced", t -> t.replace("\n", "\n\n"));
+        // a page that lost every line break (HTML without <pre>, a scraped copy): the hardest paste, with a bar of its own
+        PASTES.put(ONE_LINE, t -> t.replace("\n", " "));
     }
 
     private static final List<String> failures = new ArrayList<>();
@@ -83,12 +92,13 @@ class PastingInvarianceTest {
     void everyWayOfPastingKeepsTheAnswer() {
         List<String> below = new ArrayList<>();
         kept.forEach((name, k) -> {
-            if (100.0 * k[0] / k[1] < BAR) {
+            if (100.0 * k[0] / k[1] < (name.equals(ONE_LINE) ? ONE_LINE_BAR : BAR)) {
                 below.add(name + " " + k[0] + "/" + k[1]);
             }
         });
         assertThat(kept).hasSize(PASTES.size());
-        assertThat(below).as("pastes under %s %% (failures: %s)", BAR, failures).isEmpty();
+        assertThat(below).as("pastes under %s %% (%s %% for %s; failures: %s)", BAR, ONE_LINE_BAR, ONE_LINE, failures)
+                .isEmpty();
     }
 
     private static String prefixLines(String t, String prefix) {

@@ -171,6 +171,17 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void syslogWhoseDayPaddingAWebPageCollapsed() {
+        // a Red Hat knowledge-base article (corpus f-002): HTML rendering made "Nov  1" into "Nov 1"
+        LogLine l = KernelLogPrefix.strip("Nov 1 16:11:42 lab kernel: s1-agent invoked oom-killer: gfp_mask=0xd0, "
+                + "order=0, oom_score_adj=0", 1);
+        assertThat(l.prefix()).isEqualTo("syslog");
+        assertThat(l.message()).startsWith("s1-agent invoked oom-killer");
+        assertThat(KernelLogPrefix.strip("Nov 1 16:11:42.123456 lab kernel: x", 2).prefix()).isEqualTo("journalctl");
+        assertThat(KernelLogPrefix.strip("Nov 1 a:11:42 lab kernel: x", 3).prefix()).isEqualTo("none");
+    }
+
+    @Test
     void syslogRfc3339() {
         LogLine l = KernelLogPrefix.strip("2020-08-29T06:32:19.123456+08:00 node1 kernel: nfs: server nfs1 OK", 1);
         assertThat(l.prefix()).isEqualTo("syslog");

@@ -96,6 +96,15 @@ class NoiseSkipEquivalenceTest {
                     line = evidence.get(at);
                     at = (at + 1) % evidence.size();
                 }
+                if (pick >= 5 && r.nextInt(12) == 0) {
+                    // a page that lost its line breaks: the next few evidence lines joined with a space
+                    StringBuilder joined = new StringBuilder(line);
+                    for (int j = 1 + r.nextInt(5); j > 0; j--) {
+                        joined.append(' ').append(evidence.get(at));
+                        at = (at + 1) % evidence.size();
+                    }
+                    line = joined.toString();
+                }
                 if (line.length() > 60 && r.nextInt(6) == 0) {
                     // wrapped or cut at any width, noise lines too: a skipped line may be a wrapped record's head
                     int cut = 40 + r.nextInt(line.length() - 40);

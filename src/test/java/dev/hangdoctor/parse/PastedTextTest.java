@@ -177,7 +177,7 @@ class PastedTextTest {
                 .containsExactly("[ 5036.077593] [<8079ef70>] (__schedule) from [<8079f5d8>] (schedule+0x50/0xa8)");
         assertThat(clean("the UN state in the following call stack: [<0>]",
                 "io_wq_put_and_exit+0xa1/0x210 [<0>] io_uring_clean_tctx+0x8e/0xd0"))
-                .containsExactly("the UN state in the following call stack: [<0>] io_wq_put_and_exit+0xa1/0x210",
+                .containsExactly("the UN state in the following call stack:", "[<0>] io_wq_put_and_exit+0xa1/0x210",
                         "[<0>] io_uring_clean_tctx+0x8e/0xd0");
         assertThat(PastedText.endsInFrameAddress("[ 1104.160836] [c0000001d10b7710] [c00000000001fbac]")).isTrue();
         assertThat(PastedText.endsInFrameAddress("[ 1104.160836] INFO: task")).isFalse();
@@ -359,5 +359,32 @@ class PastedTextTest {
                 "[  240.1]  [<ffffffff8a76306d>] down_write+0x2d/0x3d", "");
         Task t = read(report).tasks().iterator().next();
         assertThat(t.frames()).hasSize(4);
+    }
+
+    @Test
+    void aLogWhoseLineBreaksWereLostIsSplitIntoItsRecords() {
+        // a page that joined a syslog paste into one line (corpus a-001's records), and prose before records
+        String a = "Mar 25 16:49:08 dws07 kernel: fusermount      D    0 639694   1274 0x00004004";
+        String b = "Mar 25 16:49:08 dws07 kernel: Call Trace:";
+        String c = "Mar 25 16:49:08 dws07 kernel:  ? __schedule+0x2c7/0x740";
+        String d = "Mar 25 16:49:08 dws07 kernel:  schedule+0x4a/0xb0";
+        assertThat(clean(a + " " + b + " " + c + " " + d)).containsExactly(a, b, c, d);
+        assertThat(clean("Issue - System kills process if memory cgroup on system gets out of memory and reaches "
+                + "its limit " + a + " " + b)).containsExactly(a, b);
+    }
+
+    @Test
+    void aTraceWhoseLineBreaksWereLostIsSplitIntoFrames() {
+        assertThat(clean("Call Trace:  ? __schedule+0x2c7/0x740  schedule+0x4a/0xb0  fuse_wait_aborted+0x62/0x90 "
+                + "[fuse]")).containsExactly("Call Trace:", "? __schedule+0x2c7/0x740", "schedule+0x4a/0xb0",
+                "fuse_wait_aborted+0x62/0x90 [fuse]");
+        assertThat(clean("[<ffffffff8106a0d3>] ? foo+0x1/0x2 [<ffffffff8106a0d4>] bar+0x3/0x4"))
+                .containsExactly("[<ffffffff8106a0d3>] ? foo+0x1/0x2", "[<ffffffff8106a0d4>] bar+0x3/0x4");
+        assertThat(clean("[c000000fe3f8f9d0] [c0000000001234a0] foo+0x1/0x2 [c000000fe3f8fa00] [c0000000001234b0] "
+                + "bar+0x3/0x4")).containsExactly("[c000000fe3f8f9d0] [c0000000001234a0] foo+0x1/0x2",
+                "[c000000fe3f8fa00] [c0000000001234b0] bar+0x3/0x4");
+        // one frame on a line, or frames in an arm backtrace's parentheses, stay whole
+        assertThat(clean("RIP: 0010:foo+0x1/0x2 Code: 48 89")).containsExactly("RIP: 0010:foo+0x1/0x2 Code: 48 89");
+        assertThat(clean("[<c010f0c4>] (__schedule+0x1c4/0x5f0) from [<c0123>] (schedule+0x44/0xa4)")).hasSize(1);
     }
 }
