@@ -11,7 +11,11 @@ import dev.hangdoctor.model.TaskState;
  * kernel function it sleeps in under WCHAN and its name under COMMAND or CMD. Each row is one task; a WCHAN naming a
  * function becomes a one-frame stack (a longer stack read elsewhere for the same pid replaces it).
  * <p>
- * Every column but the last is one word (procps prints "-" for nothing); the last, the command line, keeps its spaces.
+ * Every column but the command line is one word (procps prints "-" for nothing); the command line keeps its spaces,
+ * also when an `-o` list puts it before other columns (`ps -o ppid,state,cmd,wchan:32`: procps then cuts it to its
+ * width, and the columns after it are read from the line's end). A table without a task id column (`ps -p PID -o
+ * ppid,state,cmd,wchan`) still makes a task of each row, one the evidence does not name (see
+ * {@link TraceTasks#addStandalone}): its pid is never guessed.
  */
 final class PsTableBlock extends BlockParser {
     /** Longer than any header procps prints with sensible `-o` lists. */
@@ -30,18 +34,44 @@ final class PsTableBlock extends BlockParser {
     private int commandCol;
     private int rows;
     private int lastPid;
-    /** Rows with no header above them, in the BSD default layout (see {@link #openBsdRow}). */
-    private boolean headerless;
+    /**
+     * A row whose command line was not on its line (a mailer wrapped it to the next one): it waits for that line
+     * before it is recorded.
+     */
+    private Task awaitingCommand;
+    private long awaitingLine;
+    /** The last row read had every column but its command line (see {@link #values}). */
+    private boolean commandMissing;
+    /** The open table's column names (procps' headers; for rows without a header, their layout's). */
+    private String[] names = new String[0];
+    /**
+     * Every value must have its column's shape ({@link #fits}): rows with no header above them (see
+     * {@link #openHeaderlessRow}), and rows of a table without a task id, where nothing else tells a row from prose.
+     */
+    private boolean strict;
+
+    /**
+     * procps' BSD layouts (ps/output.c: "OL_u", "OL_j", "OL_l" and the default "pid,tname,stat,bsdtime,args"), by
+     * their headers: what `ps ax`, `ps aux`, `ps ajx` and `ps axl` print. People paste their rows without the header
+     * (`ps aux | grep D` drops it).
+     */
+    private static final String[][] HEADERLESS_LAYOUTS = {
+        {"PID", "TTY", "STAT", "TIME", "COMMAND"},
+        {"USER", "PID", "%CPU", "%MEM", "VSZ", "RSS", "TTY", "STAT", "START", "TIME", "COMMAND"},
+        {"PPID", "PID", "PGID", "SID", "TTY", "TPGID", "STAT", "UID", "TIME", "COMMAND"},
+        {"F", "UID", "PID", "PPID", "PRI", "NI", "VSZ", "RSS", "WCHAN", "STAT", "TTY", "TIME", "COMMAND"},
+    };
 
     PsTableBlock(TraceTasks out) {
         super(out);
     }
 
     /**
-     * How a header's first word can start: one of the letters of ps's and top's first columns (USER, UID, PID, PPID,
-     * F, S, STAT, TTY, LWP, %CPU...), then another upper-case letter, '%' or the end of a one-letter word.
+     * How a header's first word can start: an upper-case letter (an `-o` list may begin with any column: USER, PID,
+     * PPID, F, S, STAT, WCHAN, CMD, NI...) or '%' (%CPU), then another upper-case letter, '%' or the end of a
+     * one-letter word.
      */
-    static final String[] HEADER_STARTS = headerStarts("UPFSTL%");
+    static final String[] HEADER_STARTS = headerStarts("ABCDEFGHIJKLMNOPQRSTUVWXYZ%");
 
     private static String[] headerStarts(String firsts) {
         java.util.List<String> out = new java.util.ArrayList<>();
@@ -56,7 +86,7 @@ final class PsTableBlock extends BlockParser {
 
     /**
      * The cheap pre-check of a header: an upper-case first word (`USER`, `PID`, `F`, `S`, `UID`, `%CPU`...) and a
-     * task id column somewhere in the line.
+     * task id column (PID, PPID, LWP, TID) or a WCHAN somewhere in the line.
      */
     static boolean mayBeHeader(String s, int from, int end) {
         int k = from;
@@ -68,27 +98,42 @@ final class PsTableBlock extends BlockParser {
             k++;
         }
         return k - from <= 8 && (RawText.contains(s, from, end, "PID") || RawText.contains(s, from, end, "LWP")
-                || RawText.contains(s, from, end, "TID"));
+                || RawText.contains(s, from, end, "TID") || RawText.contains(s, from, end, "WCHAN"));
     }
 
-    /** A header line {@code raw} (stripped: {@code t}); false when it is not one of a table with ids and states. */
+    /**
+     * A header line {@code raw} (stripped: {@code t}); false when it is not one of a table with states and either
+     * task ids or something a task without an id is known by (its WCHAN or command).
+     */
     boolean openHeader(String t, String raw) {
-        String[] names = t.split("\\s+");
-        if (names.length < 3 || names.length > MAX_COLUMNS) {
+        String[] header = t.split("\\s+");
+        if (header.length < 3 || header.length > MAX_COLUMNS) {
             return false;
         }
+        for (String n : header) {
+            if (!isColumnName(n)) {
+                return false;
+            }
+        }
+        if (!layout(header) || pidCol < 0 && tidCol < 0 && wchanCol < 0 && commandCol < 0) {
+            return false;
+        }
+        wchanWidth = wchanCol < 0 || wchanCol == columns - 1 ? Integer.MAX_VALUE : columnWidth(raw, header, wchanCol);
+        strict = pidCol < 0 && tidCol < 0;
+        out.format("ps");
+        return true;
+    }
+
+    /** Places the columns {@code header} names; false without a state column. */
+    private boolean layout(String[] header) {
         int pid = -1;
         int tid = -1;
         int state = -1;
         int ppid = -1;
         int wchan = -1;
         int command = -1;
-        for (int k = 0; k < names.length; k++) {
-            String n = names[k];
-            if (!isColumnName(n)) {
-                return false;
-            }
-            switch (n) {
+        for (int k = 0; k < header.length; k++) {
+            switch (header[k]) {
                 case "PID", "TGID" -> pid = pid < 0 ? k : pid;
                 case "TID", "LWP", "SPID" -> tid = k;
                 case "STAT", "S" -> state = k;
@@ -98,45 +143,65 @@ final class PsTableBlock extends BlockParser {
                 default -> { }
             }
         }
-        if ((pid < 0 && tid < 0) || state < 0) {
+        if (state < 0) {
             return false;
         }
+        flush();
         reset();
-        columns = names.length;
+        names = header;
+        columns = header.length;
         pidCol = pid;
         tidCol = tid;
         stateCol = state;
         ppidCol = ppid;
         wchanCol = wchan;
         commandCol = command;
-        wchanWidth = wchan < 0 || wchan == names.length - 1 ? Integer.MAX_VALUE : columnWidth(raw, names, wchan);
         rows = 0;
-        headerless = false;
-        out.format("ps");
         return true;
     }
 
     /**
-     * A row of `ps ax` / `ps x` / `ps PID` whose header was not pasted (a `| grep D` drops it): procps' BSD default
-     * layout "pid,tname,stat,bsdtime,args" (`  1015 ?        D      0:04 [md2_raid1]`). Without a header every
-     * column is checked for its shape (tty, state, minutes:seconds); false when {@code t} is not such a row.
+     * A row of `ps ax`, `ps aux`, `ps ajx` or `ps axl` whose header was not pasted (a `| grep D` drops it), in one
+     * of procps' BSD layouts ({@link #HEADERLESS_LAYOUTS}): `  1015 ?        D      0:04 [md2_raid1]`,
+     * `root  9178  0.0  0.0  0  0 ?  D<  13:35  0:00 [lockd]`. Without a header every value is checked for its
+     * column's shape (tty, state, minutes:seconds, percentages...); false when {@code t} is no such row.
      */
-    boolean openBsdRow(String t, long lineNo) {
-        reset();
-        columns = 5;
-        pidCol = 0;
-        tidCol = -1;
-        stateCol = 2;
-        ppidCol = -1;
-        wchanCol = -1;
-        commandCol = 4;
-        headerless = true;
-        rows = 0;
-        if (!extend(t, t, lineNo)) {
+    boolean openHeaderlessRow(String t, long lineNo) {
+        for (String[] header : HEADERLESS_LAYOUTS) {
+            layout(header);
+            // WCHAN of `ps axl` is not last: procps cut it to its default width
+            wchanWidth = wchanCol < 0 ? Integer.MAX_VALUE : DEFAULT_NAME_WIDTH;
+            strict = true;
+            if (extend(t, t, lineNo)) {
+                out.format("ps");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A cheap pre-check of a `ps aux` row without its header: a user name (or a uid) as first word, then a pid.
+     */
+    static boolean mayBeUserRow(String s, int from, int end) {
+        int k = from;
+        while (k < end && isUserNameChar(s.charAt(k))) {
+            k++;
+        }
+        if (k == from || k - from > 32 || k == end || s.charAt(k) != ' ' && s.charAt(k) != '\t') {
             return false;
         }
-        out.format("ps");
-        return true;
+        k = RawText.skipWhitespace(s, k, end);
+        int pid = k;
+        while (k < end && RawText.isDigit(s.charAt(k))) {
+            k++;
+        }
+        // the pid is a whole word, and %CPU follows it ("pci 0000:00:01.0:", "sd 2:0:0:0:" are no rows)
+        if (k == pid || k == end || s.charAt(k) != ' ' && s.charAt(k) != '\t') {
+            return false;
+        }
+        k = RawText.skipWhitespace(s, k, end);
+        return k < end && RawText.isDigit(s.charAt(k));
     }
 
     /** How many rows the table has had so far. */
@@ -144,7 +209,7 @@ final class PsTableBlock extends BlockParser {
         return rows;
     }
 
-    /** The task id of the last row. */
+    /** The task id of the last row (0 for a table without ids). */
     int lastPid() {
         return lastPid;
     }
@@ -153,45 +218,68 @@ final class PsTableBlock extends BlockParser {
     boolean extend(String t, String raw, long lineNo) {
         Task task = row(t);
         if (task == null) {
+            if (awaitingCommand != null && isWrappedCommand(t)) {
+                awaitingCommand.comm(comm(t));
+                flush();
+                return true;
+            }
             return false;
         }
+        flush();
         rows++;
         lastPid = task.pid();
-        out.addStandalone(task, "ps", lineNo);
+        if (commandMissing) {
+            awaitingCommand = task;
+            awaitingLine = lineNo;
+        } else {
+            out.addStandalone(task, "ps", lineNo);
+        }
         return true;
     }
 
     @Override
     void close() {
+        flush();
+    }
+
+    private void flush() {
+        if (awaitingCommand != null) {
+            out.addStandalone(awaitingCommand, "ps", awaitingLine);
+            awaitingCommand = null;
+        }
+    }
+
+    /**
+     * The rest of a row a mailer wrapped before its command line: a program path (`/sbin/mount.nfs ...`, `./a.out`)
+     * or a kernel thread's bracketed name; words of a reply are not taken for it.
+     */
+    private static boolean isWrappedCommand(String t) {
+        char c = t.charAt(0);
+        return c == '/' || c == '[' || t.startsWith("./");
     }
 
     private Task row(String t) {
-        String[] v = new String[columns];
-        int i = 0;
-        int n = t.length();
-        for (int c = 0; c < columns; c++) {
-            i = FrameLineParser.skipSpaces(t, i);
-            if (i >= n) {
-                return null;
-            }
-            int s = i;
-            if (c == columns - 1) {
-                i = n;
-            } else {
-                while (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\t') {
-                    i++;
+        String[] v = values(t);
+        if (v == null || !isState(v[stateCol])) {
+            return null;
+        }
+        if (strict) {
+            for (int c = 0; c < columns; c++) {
+                if (v[c] != null && !fits(names[c], v[c])) {
+                    return null;
                 }
             }
-            v[c] = t.substring(s, i).strip();
         }
         Integer pid = pidCol < 0 ? null : TaskLineParser.parseIntOrNull(v[pidCol]);
         Integer tid = tidCol < 0 ? null : TaskLineParser.parseIntOrNull(v[tidCol]);
         Integer id = tid != null ? tid : pid;
-        if (id == null || id <= 0 || !isState(v[stateCol])) {
-            return null;
-        }
-        if (headerless && !(isTty(v[1]) && isMinutesSeconds(v[3]))) {
-            return null;
+        if (pidCol >= 0 || tidCol >= 0) {
+            if (id == null || id <= 0) {
+                return null;
+            }
+        } else {
+            // the table names no task id: the task is one the evidence does not name (a pid of its own comes later)
+            id = 0;
         }
         Task task = new Task(id).state(TaskState.parse(v[stateCol]));
         if (tid != null && pid != null) {
@@ -200,7 +288,7 @@ final class PsTableBlock extends BlockParser {
         if (ppidCol >= 0) {
             task.ppid(TaskLineParser.parseIntOrNull(v[ppidCol]));
         }
-        if (commandCol >= 0) {
+        if (commandCol >= 0 && v[commandCol] != null) {
             task.comm(comm(v[commandCol]));
         }
         if (wchanCol >= 0) {
@@ -213,12 +301,71 @@ final class PsTableBlock extends BlockParser {
     }
 
     /**
+     * The row's values by column, or null when it has too few: one word each, but the command line keeps its
+     * spaces; when columns follow it, they are the line's last words.
+     */
+    private String[] values(String t) {
+        String[] v = new String[columns];
+        int n = t.length();
+        int lastLeft = commandCol >= 0 ? commandCol : columns - 1;
+        int i = 0;
+        commandMissing = false;
+        for (int c = 0; c <= lastLeft; c++) {
+            i = FrameLineParser.skipSpaces(t, i);
+            if (i >= n) {
+                if (c == commandCol && c == columns - 1 && c >= 3) {
+                    // every column but the command line, which a mailer wrapped to the next line
+                    commandMissing = true;
+                    return v;
+                }
+                return null;
+            }
+            int s = i;
+            if (c == commandCol || c == columns - 1) {
+                i = n;
+            } else {
+                while (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\t') {
+                    i++;
+                }
+            }
+            v[c] = t.substring(s, i).strip();
+        }
+        if (lastLeft == columns - 1) {
+            return v;
+        }
+        // columns after the command line: words taken from the end, the command keeps what is left
+        String rest = v[commandCol];
+        int j = rest.length();
+        for (int c = columns - 1; c > commandCol; c--) {
+            int e = j;
+            while (e > 0 && (rest.charAt(e - 1) == ' ' || rest.charAt(e - 1) == '\t')) {
+                e--;
+            }
+            int s = e;
+            while (s > 0 && rest.charAt(s - 1) != ' ' && rest.charAt(s - 1) != '\t') {
+                s--;
+            }
+            if (s == 0) {
+                return null;
+            }
+            v[c] = rest.substring(s, e);
+            j = s;
+        }
+        v[commandCol] = rest.substring(0, j).strip();
+        return v;
+    }
+
+    /**
      * The task's name from the command column: a kernel thread's args are its name in brackets (`[kworker/14:2]`),
      * a process's the program path and arguments (its name is the path's last part).
      */
     private static String comm(String cmd) {
         if (cmd.length() > 2 && cmd.charAt(0) == '[' && cmd.charAt(cmd.length() - 1) == ']') {
             return cmd.substring(1, cmd.length() - 1);
+        }
+        if (cmd.length() > 1 && cmd.charAt(0) == '[' && cmd.indexOf(']') < 0) {
+            // a kernel thread's name that procps cut to the column's width (`ps -o cmd,wchan`)
+            return cmd.substring(1);
         }
         int sp = cmd.indexOf(' ');
         String prog = sp < 0 ? cmd : cmd.substring(0, sp);
@@ -269,6 +416,95 @@ final class PsTableBlock extends BlockParser {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@code v} has the shape procps prints under column {@code name} (ps/output.c: pr_procs, pr_pcpu,
+     * pr_pmem, pr_tty8, pr_stat, pr_stime, pr_bsdtime, pr_time, do_pr_name...); columns it does not know pass.
+     */
+    private static boolean fits(String name, String v) {
+        return switch (name) {
+            case "PID", "PPID", "PGID", "SID", "SESS", "TGID", "TID", "LWP", "SPID", "UID", "VSZ", "RSS", "SZ", "F" ->
+                    isDigits(v, 0);
+            // -1 when the process has no terminal; NI is "-" for a real-time task
+            case "TPGID", "PRI", "NI" -> isDigits(v, v.startsWith("-") ? 1 : 0) || name.equals("NI") && v.equals("-");
+            // "%u.%u" (pcpu under 100, else "%3u"), "%2u.%u"
+            case "%CPU" -> isDecimal(v, false);
+            case "%MEM" -> isDecimal(v, true);
+            case "TTY", "TT" -> isTty(v);
+            case "STAT", "S" -> isState(v);
+            case "TIME" -> isMinutesSeconds(v) || isCpuTime(v);
+            case "START" -> isStartTime(v);
+            case "USER" -> isUserName(v);
+            default -> true;
+        };
+    }
+
+    private static boolean isDigits(String s, int from) {
+        if (s.length() <= from || s.length() - from > 10) {
+            return false;
+        }
+        for (int k = from; k < s.length(); k++) {
+            if (!FrameLineParser.isDigit(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDecimal(String s, boolean dot) {
+        int d = s.indexOf('.');
+        if (d < 0) {
+            return !dot && isDigits(s, 0);
+        }
+        return d == s.length() - 2 && isDigits(s.substring(0, d), 0) && FrameLineParser.isDigit(s.charAt(d + 1));
+    }
+
+    /** procps' cputime (`-o time`): "00:03:16", "2-03:04:05". */
+    private static boolean isCpuTime(String s) {
+        int dash = s.indexOf('-');
+        String hms = dash > 0 && isDigits(s.substring(0, dash), 0) ? s.substring(dash + 1) : s;
+        return hms.length() == 8 && hms.charAt(2) == ':' && hms.charAt(5) == ':' && isDigits(hms.substring(0, 2), 0)
+                && isDigits(hms.substring(3, 5), 0) && isDigits(hms.substring(6), 0);
+    }
+
+    /** procps' start_time: "13:35" (today), "May15" (this year), "2019" (before). */
+    private static boolean isStartTime(String s) {
+        if (s.length() == 5 && s.charAt(2) == ':') {
+            return isDigits(s.substring(0, 2), 0) && isDigits(s.substring(3), 0);
+        }
+        if (s.length() == 4) {
+            return isDigits(s, 0);
+        }
+        // %b%d: the month's abbreviation in the locale, then the day; C's are three letters
+        if (s.length() < 4 || s.length() > 8 || !isDigits(s.substring(s.length() - 2), 0)) {
+            return false;
+        }
+        for (int k = 0; k < s.length() - 2; k++) {
+            if (!Character.isLetter(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** procps' user column: a name (cut to the column with a '+' at its end) or, with no name, the uid. */
+    private static boolean isUserName(String s) {
+        if (s.isEmpty() || s.length() > 32) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (!isUserNameChar(s.charAt(k)) && !(s.charAt(k) == '+' && k == s.length() - 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What user names are made of (useradd's NAME_REGEX, and '.', '$' that other tools allow). */
+    private static boolean isUserNameChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+                || c == '.' || c == '$';
     }
 
     /** A header name as procps' ps and top print them: upper case, digits, `%`, `_`, `-`, `+` (`%CPU`, `TIME+`). */
