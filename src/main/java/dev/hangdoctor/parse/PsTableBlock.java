@@ -51,15 +51,17 @@ final class PsTableBlock extends BlockParser {
     private boolean strict;
 
     /**
-     * procps' BSD layouts (ps/output.c: "OL_u", "OL_j", "OL_l" and the default "pid,tname,stat,bsdtime,args"), by
-     * their headers: what `ps ax`, `ps aux`, `ps ajx` and `ps axl` print. People paste their rows without the header
-     * (`ps aux | grep D` drops it).
+     * procps' layouts with a state column (ps/output.c: BSD "OL_u", "OL_j", "OL_l" and the default
+     * "pid,tname,stat,bsdtime,args"; SysV "Std_l" and "Std_fl"), by their headers: what `ps ax`, `ps aux`, `ps ajx`,
+     * `ps axl`, `ps -el` and `ps -elf` print. People paste their rows without the header (`ps aux | grep D` drops it).
      */
     private static final String[][] HEADERLESS_LAYOUTS = {
         {"PID", "TTY", "STAT", "TIME", "COMMAND"},
         {"USER", "PID", "%CPU", "%MEM", "VSZ", "RSS", "TTY", "STAT", "START", "TIME", "COMMAND"},
         {"PPID", "PID", "PGID", "SID", "TTY", "TPGID", "STAT", "UID", "TIME", "COMMAND"},
         {"F", "UID", "PID", "PPID", "PRI", "NI", "VSZ", "RSS", "WCHAN", "STAT", "TTY", "TIME", "COMMAND"},
+        {"F", "S", "UID", "PID", "PPID", "C", "PRI", "NI", "ADDR", "SZ", "WCHAN", "TTY", "TIME", "CMD"},
+        {"F", "S", "UID", "PID", "PPID", "C", "PRI", "NI", "ADDR", "SZ", "WCHAN", "STIME", "TTY", "TIME", "CMD"},
     };
 
     PsTableBlock(TraceTasks out) {
@@ -424,7 +426,7 @@ final class PsTableBlock extends BlockParser {
      */
     private static boolean fits(String name, String v) {
         return switch (name) {
-            case "PID", "PPID", "PGID", "SID", "SESS", "TGID", "TID", "LWP", "SPID", "UID", "VSZ", "RSS", "SZ", "F" ->
+            case "PID", "PPID", "PGID", "SID", "SESS", "TGID", "TID", "LWP", "SPID", "VSZ", "RSS", "SZ", "F", "C" ->
                     isDigits(v, 0);
             // -1 when the process has no terminal; NI is "-" for a real-time task
             case "TPGID", "PRI", "NI" -> isDigits(v, v.startsWith("-") ? 1 : 0) || name.equals("NI") && v.equals("-");
@@ -434,8 +436,9 @@ final class PsTableBlock extends BlockParser {
             case "TTY", "TT" -> isTty(v);
             case "STAT", "S" -> isState(v);
             case "TIME" -> isMinutesSeconds(v) || isCpuTime(v);
-            case "START" -> isStartTime(v);
-            case "USER" -> isUserName(v);
+            case "START", "STIME" -> isStartTime(v);
+            // a uid, or under `ps -f` the user's name
+            case "USER", "UID" -> isUserName(v);
             default -> true;
         };
     }

@@ -59,11 +59,10 @@ class PsTableBlockTest {
     }
 
     @Test
-    void rowsOfPsAuxAjxAndAxlWithoutTheirHeaderAreReadInProcpsBsdLayouts() throws Exception {
-        Evidence e = parseFixture("ps-headerless-aux-ajx-axl-procps4.txt");
+    void rowsOfPsAuxAjxAxlElAndElfWithoutTheirHeaderAreReadInProcpsLayouts() throws Exception {
+        Evidence e = parseFixture("ps-headerless-rows-procps4.txt");
         assertThat(e.formats()).contains("ps");
-        assertThat(e.tasks()).as("nine kernel threads in all three, and each grep").hasSize(12)
-                .allMatch(t -> t.pid() > 0);
+        assertThat(e.tasks()).as("nine kernel threads, and four greps").hasSize(13).allMatch(t -> t.pid() > 0);
         Task rcu = e.taskOrNull(15);
         assertThat(rcu.comm()).isEqualTo("rcu_preempt");
         assertThat(rcu.ppid()).as("from the `ps ajx` rows").isEqualTo(2);
@@ -75,6 +74,10 @@ class PsTableBlockTest {
         assertThat(ajxGrep.ppid()).isEqualTo(11470);
         assertThat(e.taskOrNull(11479).ppid()).as("`ps axl`: F UID PID PPID").isEqualTo(11470);
         assertThat(e.taskOrNull(11475).state()).isEqualTo(TaskState.SLEEPING);
+        Task elfGrep = e.taskOrNull(15606);
+        assertThat(elfGrep.ppid()).as("`ps -elf`: F S UID PID PPID, the UID a user name").isEqualTo(15601);
+        assertThat(elfGrep.comm()).isEqualTo("grep");
+        assertThat(elfGrep.frames()).as("WCHAN cut to six columns").isEmpty();
     }
 
     @Test
