@@ -373,6 +373,10 @@ final class PsTableBlock extends BlockParser {
         String prog = sp < 0 ? cmd : cmd.substring(0, sp);
         int slash = prog.lastIndexOf('/');
         String name = slash >= 0 && slash < prog.length() - 1 ? prog.substring(slash + 1) : prog;
+        if (name.length() > 1 && name.endsWith(":")) {
+            // a title the process set for itself ("postgres: main: checkpointer", "sshd: root@pts/0")
+            name = name.substring(0, name.length() - 1);
+        }
         return name.isEmpty() ? null : name;
     }
 

@@ -104,6 +104,16 @@ class PsTableBlockTest {
     }
 
     @Test
+    void aUserNameCutByProcpsAndAProcessTitleInARowWithoutHeader() {
+        // CyberDem0n/bg_mon issue 63: `ps aux` row of a postgres worker in D, its user cut to 8 columns with '+'
+        Evidence e = parse("1000710+ 1191929  0.0  0.0 630156 26628 ?        Ds   Jan18   2:05 postgres: our-postgres:"
+                + " bg_mon\n", "t");
+        Task t = e.taskOrNull(1191929);
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(t.comm()).isEqualTo("postgres");
+    }
+
+    @Test
     void aRowWhoseCommandAMailerWrappedToTheNextLineKeepsItsName() {
         // nfs-ganesha/nfs-ganesha issue 423's rows as a mailer wraps them at 72 columns
         Evidence e = parse("root     21626  0.0  0.0  29232  1232 ?        S    May15   0:00\n"
