@@ -35,13 +35,14 @@ final class PsTableBlock extends BlockParser {
     private int rows;
     private int lastPid;
     /**
-     * A row whose command line was not on its line (a mailer wrapped it to the next one): it waits for that line
-     * before it is recorded.
+     * A row whose last column was not on its line (a mailer wrapped its command line or WCHAN to the next one): it
+     * waits for that line before it is recorded, as read so far ({@link #pendingText}).
      */
-    private Task awaitingCommand;
-    private long awaitingLine;
-    /** The last row read had every column but its command line (see {@link #values}). */
-    private boolean commandMissing;
+    private Task pending;
+    private String pendingText;
+    private long pendingLine;
+    /** The last row read had every column but its last (see {@link #values}). */
+    private boolean lastMissing;
     /** The open table's column names (procps' headers; for rows without a header, their layout's). */
     private String[] names = new String[0];
     /**
@@ -218,21 +219,25 @@ final class PsTableBlock extends BlockParser {
 
     @Override
     boolean extend(String t, String raw, long lineNo) {
-        Task task = row(t);
-        if (task == null) {
-            if (awaitingCommand != null && isWrappedCommand(t)) {
-                awaitingCommand.comm(comm(t));
+        if (pending != null && isWrappedRest(t)) {
+            Task whole = row(pendingText + " " + t);
+            if (whole != null && !lastMissing) {
+                pending = whole;
                 flush();
                 return true;
             }
+        }
+        Task task = row(t);
+        if (task == null) {
             return false;
         }
         flush();
         rows++;
         lastPid = task.pid();
-        if (commandMissing) {
-            awaitingCommand = task;
-            awaitingLine = lineNo;
+        if (lastMissing) {
+            pending = task;
+            pendingText = t;
+            pendingLine = lineNo;
         } else {
             out.addStandalone(task, "ps", lineNo);
         }
@@ -245,23 +250,37 @@ final class PsTableBlock extends BlockParser {
     }
 
     private void flush() {
-        if (awaitingCommand != null) {
-            out.addStandalone(awaitingCommand, "ps", awaitingLine);
-            awaitingCommand = null;
+        if (pending != null) {
+            out.addStandalone(pending, "ps", pendingLine);
+            pending = null;
         }
     }
 
     /**
-     * The rest of a row a mailer wrapped before its command line: a program path (`/sbin/mount.nfs ...`, `./a.out`)
-     * or a kernel thread's bracketed name; words of a reply are not taken for it.
+     * The rest of a row a mailer wrapped before its last column: a command line starting with a program path
+     * (`/sbin/mount.nfs ...`, `./a.out`) or a kernel thread's bracketed name, or the one word of another column (a
+     * WCHAN's function); words of a reply are not taken for it.
      */
-    private static boolean isWrappedCommand(String t) {
-        char c = t.charAt(0);
-        return c == '/' || c == '[' || t.startsWith("./");
+    private boolean isWrappedRest(String t) {
+        if (commandCol == columns - 1) {
+            char c = t.charAt(0);
+            return c == '/' || c == '[' || t.startsWith("./");
+        }
+        return t.indexOf(' ') < 0 && t.indexOf('\t') < 0 && (wchanCol != columns - 1 || isSymbol(t));
     }
 
     private Task row(String t) {
-        String[] v = values(t);
+        Task task = row(t, false);
+        if (task == null && commandCol >= 0 && commandCol < columns - 1 && wchanCol == columns - 1) {
+            // a WCHAN after the command line that a mailer wrapped to the next line: the row without it
+            task = row(t, true);
+        }
+        return task;
+    }
+
+    /** The task of row {@code t}; {@code lastAbsent}: its last column is not on the line. */
+    private Task row(String t, boolean lastAbsent) {
+        String[] v = values(t, lastAbsent);
         if (v == null || !isState(v[stateCol])) {
             return null;
         }
@@ -295,7 +314,7 @@ final class PsTableBlock extends BlockParser {
         }
         if (wchanCol >= 0) {
             String w = v[wchanCol];
-            if (w.length() < wchanWidth && isSymbol(w)) {
+            if (w != null && w.length() < wchanWidth && isSymbol(w)) {
                 task.wchan(w).frames(java.util.List.of(Frame.of(w)));
             }
         }
@@ -306,18 +325,18 @@ final class PsTableBlock extends BlockParser {
      * The row's values by column, or null when it has too few: one word each, but the command line keeps its
      * spaces; when columns follow it, they are the line's last words.
      */
-    private String[] values(String t) {
+    private String[] values(String t, boolean lastAbsent) {
         String[] v = new String[columns];
         int n = t.length();
         int lastLeft = commandCol >= 0 ? commandCol : columns - 1;
         int i = 0;
-        commandMissing = false;
+        lastMissing = lastAbsent;
         for (int c = 0; c <= lastLeft; c++) {
             i = FrameLineParser.skipSpaces(t, i);
             if (i >= n) {
-                if (c == commandCol && c == columns - 1 && c >= 3) {
-                    // every column but the command line, which a mailer wrapped to the next line
-                    commandMissing = true;
+                if (c == columns - 1 && c >= 3 && (c == commandCol || c == wchanCol)) {
+                    // every column but the last (the command line, a WCHAN), which a mailer wrapped to the next line
+                    lastMissing = true;
                     return v;
                 }
                 return null;
@@ -338,7 +357,7 @@ final class PsTableBlock extends BlockParser {
         // columns after the command line: words taken from the end, the command keeps what is left
         String rest = v[commandCol];
         int j = rest.length();
-        for (int c = columns - 1; c > commandCol; c--) {
+        for (int c = lastAbsent ? columns - 2 : columns - 1; c > commandCol; c--) {
             int e = j;
             while (e > 0 && (rest.charAt(e - 1) == ' ' || rest.charAt(e - 1) == '\t')) {
                 e--;

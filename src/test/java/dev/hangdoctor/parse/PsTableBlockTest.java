@@ -129,6 +129,23 @@ class PsTableBlockTest {
     }
 
     @Test
+    void aWchanAMailerWrappedToTheNextLineIsStillTheRowsStack() {
+        // cloudfoundry/garden-runc-release issue 141 (`ps -eLo pid,tid,ppid,user:11,comm,state,wchan`) wrapped at 72
+        Evidence e = parse("    PID     TID    PPID USER        COMMAND         S WCHAN\n"
+                + "    141     141       2 root        kswapd0         D\n"
+                + "xfs_reclaim_inodes_ag\n"
+                + "   8521    8521       2 root        xfsaild/loop0   D io_schedule\n"
+                + "3863259 3863276       1 vcap        loggregator-age D\n"
+                + "call_rwsem_down_write_failed_killable\n", "t");
+        assertThat(functions(e.taskOrNull(141))).containsExactly("xfs_reclaim_inodes_ag");
+        assertThat(functions(e.taskOrNull(8521))).containsExactly("io_schedule");
+        Task t = e.taskOrNull(3863276);
+        assertThat(t.tgid()).isEqualTo(3863259);
+        assertThat(functions(t)).containsExactly("call_rwsem_down_write_failed_killable");
+        assertThat(e.tasks()).hasSize(3);
+    }
+
+    @Test
     void aReplyUnderARowCutBeforeItsCommandIsNotTakenForTheName() {
         Evidence e = parse("root 9178 0.0 0.0 0 0 ? D< 13:35 0:00\n"
                 + "The same message for all the client machines.\n", "t");
