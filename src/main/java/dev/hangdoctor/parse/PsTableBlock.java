@@ -263,8 +263,9 @@ final class PsTableBlock extends BlockParser {
      */
     private boolean isWrappedRest(String t) {
         if (commandCol == columns - 1) {
+            // "[<0>] ..." is a /proc stack pasted under the row, not a kernel thread's name
             char c = t.charAt(0);
-            return c == '/' || c == '[' || t.startsWith("./");
+            return c == '/' || c == '[' && !t.startsWith("[<") || t.startsWith("./");
         }
         return t.indexOf(' ') < 0 && t.indexOf('\t') < 0 && (wchanCol != columns - 1 || isSymbol(t));
     }

@@ -152,6 +152,15 @@ class PsTableBlockTest {
         Task t = e.taskOrNull(9178);
         assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
         assertThat(t.comm()).isNull();
+
+        // nor a /proc stack pasted under it (lanconnected/EnhanceIO issue 40's stack)
+        Evidence stack = parse("root      2787  0.0  0.0      0     0 ?        D    May11   0:02\n"
+                + "[<ffffffff8131fe43>] call_rwsem_down_write_failed+0x13/0x20\n", "t");
+        Task clean = stack.taskOrNull(2787);
+        assertThat(clean.comm()).isNull();
+        assertThat(functions(clean)).as("a stack right under a one-row table is that row's")
+                .containsExactly("call_rwsem_down_write_failed");
+        assertThat(stack.tasks()).hasSize(1);
     }
 
     @Test
