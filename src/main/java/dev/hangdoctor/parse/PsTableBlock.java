@@ -11,7 +11,11 @@ import dev.hangdoctor.model.TaskState;
  * kernel function it sleeps in under WCHAN and its name under COMMAND or CMD. Each row is one task; a WCHAN naming a
  * function becomes a one-frame stack (a longer stack read elsewhere for the same pid replaces it).
  * <p>
- * Every column but the last is one word (procps prints "-" for nothing); the last, the command line, keeps its spaces.
+ * Every column but the command line is one word (procps prints "-" for nothing); the command line keeps its spaces,
+ * also when an `-o` list puts it before other columns (`ps -o ppid,state,cmd,wchan:32`: procps then cuts it to its
+ * width, and the columns after it are read from the line's end). A table without a task id column (`ps -p PID -o
+ * ppid,state,cmd,wchan`) still makes a task of each row, one the evidence does not name (see
+ * {@link TraceTasks#addStandalone}): its pid is never guessed.
  */
 final class PsTableBlock extends BlockParser {
     /** Longer than any header procps prints with sensible `-o` lists. */
@@ -30,18 +34,47 @@ final class PsTableBlock extends BlockParser {
     private int commandCol;
     private int rows;
     private int lastPid;
-    /** Rows with no header above them, in the BSD default layout (see {@link #openBsdRow}). */
-    private boolean headerless;
+    /**
+     * A row whose last column was not on its line (a mailer wrapped its command line or WCHAN to the next one): it
+     * waits for that line before it is recorded, as read so far ({@link #pendingText}).
+     */
+    private Task pending;
+    private String pendingText;
+    private long pendingLine;
+    /** The last row read had every column but its last (see {@link #values}). */
+    private boolean lastMissing;
+    /** The open table's column names (procps' headers; for rows without a header, their layout's). */
+    private String[] names = new String[0];
+    /**
+     * Every value must have its column's shape ({@link #fits}): rows with no header above them (see
+     * {@link #openHeaderlessRow}), and rows of a table without a task id, where nothing else tells a row from prose.
+     */
+    private boolean strict;
+
+    /**
+     * procps' layouts with a state column (ps/output.c: BSD "OL_u", "OL_j", "OL_l" and the default
+     * "pid,tname,stat,bsdtime,args"; SysV "Std_l" and "Std_fl"), by their headers: what `ps ax`, `ps aux`, `ps ajx`,
+     * `ps axl`, `ps -el` and `ps -elf` print. People paste their rows without the header (`ps aux | grep D` drops it).
+     */
+    private static final String[][] HEADERLESS_LAYOUTS = {
+        {"PID", "TTY", "STAT", "TIME", "COMMAND"},
+        {"USER", "PID", "%CPU", "%MEM", "VSZ", "RSS", "TTY", "STAT", "START", "TIME", "COMMAND"},
+        {"PPID", "PID", "PGID", "SID", "TTY", "TPGID", "STAT", "UID", "TIME", "COMMAND"},
+        {"F", "UID", "PID", "PPID", "PRI", "NI", "VSZ", "RSS", "WCHAN", "STAT", "TTY", "TIME", "COMMAND"},
+        {"F", "S", "UID", "PID", "PPID", "C", "PRI", "NI", "ADDR", "SZ", "WCHAN", "TTY", "TIME", "CMD"},
+        {"F", "S", "UID", "PID", "PPID", "C", "PRI", "NI", "ADDR", "SZ", "WCHAN", "STIME", "TTY", "TIME", "CMD"},
+    };
 
     PsTableBlock(TraceTasks out) {
         super(out);
     }
 
     /**
-     * How a header's first word can start: one of the letters of ps's and top's first columns (USER, UID, PID, PPID,
-     * F, S, STAT, TTY, LWP, %CPU...), then another upper-case letter, '%' or the end of a one-letter word.
+     * How a header's first word can start: an upper-case letter (an `-o` list may begin with any column: USER, PID,
+     * PPID, F, S, STAT, WCHAN, CMD, NI...) or '%' (%CPU), then another upper-case letter, '%' or the end of a
+     * one-letter word.
      */
-    static final String[] HEADER_STARTS = headerStarts("UPFSTL%");
+    static final String[] HEADER_STARTS = headerStarts("ABCDEFGHIJKLMNOPQRSTUVWXYZ%");
 
     private static String[] headerStarts(String firsts) {
         java.util.List<String> out = new java.util.ArrayList<>();
@@ -56,7 +89,7 @@ final class PsTableBlock extends BlockParser {
 
     /**
      * The cheap pre-check of a header: an upper-case first word (`USER`, `PID`, `F`, `S`, `UID`, `%CPU`...) and a
-     * task id column somewhere in the line.
+     * task id column (PID, PPID, LWP, TID) or a WCHAN somewhere in the line.
      */
     static boolean mayBeHeader(String s, int from, int end) {
         int k = from;
@@ -68,27 +101,42 @@ final class PsTableBlock extends BlockParser {
             k++;
         }
         return k - from <= 8 && (RawText.contains(s, from, end, "PID") || RawText.contains(s, from, end, "LWP")
-                || RawText.contains(s, from, end, "TID"));
+                || RawText.contains(s, from, end, "TID") || RawText.contains(s, from, end, "WCHAN"));
     }
 
-    /** A header line {@code raw} (stripped: {@code t}); false when it is not one of a table with ids and states. */
+    /**
+     * A header line {@code raw} (stripped: {@code t}); false when it is not one of a table with states and either
+     * task ids or something a task without an id is known by (its WCHAN or command).
+     */
     boolean openHeader(String t, String raw) {
-        String[] names = t.split("\\s+");
-        if (names.length < 3 || names.length > MAX_COLUMNS) {
+        String[] header = t.split("\\s+");
+        if (header.length < 3 || header.length > MAX_COLUMNS) {
             return false;
         }
+        for (String n : header) {
+            if (!isColumnName(n)) {
+                return false;
+            }
+        }
+        if (!layout(header) || pidCol < 0 && tidCol < 0 && wchanCol < 0 && commandCol < 0) {
+            return false;
+        }
+        wchanWidth = wchanCol < 0 || wchanCol == columns - 1 ? Integer.MAX_VALUE : columnWidth(raw, header, wchanCol);
+        strict = pidCol < 0 && tidCol < 0;
+        out.format("ps");
+        return true;
+    }
+
+    /** Places the columns {@code header} names; false without a state column. */
+    private boolean layout(String[] header) {
         int pid = -1;
         int tid = -1;
         int state = -1;
         int ppid = -1;
         int wchan = -1;
         int command = -1;
-        for (int k = 0; k < names.length; k++) {
-            String n = names[k];
-            if (!isColumnName(n)) {
-                return false;
-            }
-            switch (n) {
+        for (int k = 0; k < header.length; k++) {
+            switch (header[k]) {
                 case "PID", "TGID" -> pid = pid < 0 ? k : pid;
                 case "TID", "LWP", "SPID" -> tid = k;
                 case "STAT", "S" -> state = k;
@@ -98,45 +146,65 @@ final class PsTableBlock extends BlockParser {
                 default -> { }
             }
         }
-        if ((pid < 0 && tid < 0) || state < 0) {
+        if (state < 0) {
             return false;
         }
+        flush();
         reset();
-        columns = names.length;
+        names = header;
+        columns = header.length;
         pidCol = pid;
         tidCol = tid;
         stateCol = state;
         ppidCol = ppid;
         wchanCol = wchan;
         commandCol = command;
-        wchanWidth = wchan < 0 || wchan == names.length - 1 ? Integer.MAX_VALUE : columnWidth(raw, names, wchan);
         rows = 0;
-        headerless = false;
-        out.format("ps");
         return true;
     }
 
     /**
-     * A row of `ps ax` / `ps x` / `ps PID` whose header was not pasted (a `| grep D` drops it): procps' BSD default
-     * layout "pid,tname,stat,bsdtime,args" (`  1015 ?        D      0:04 [md2_raid1]`). Without a header every
-     * column is checked for its shape (tty, state, minutes:seconds); false when {@code t} is not such a row.
+     * A row of `ps ax`, `ps aux`, `ps ajx` or `ps axl` whose header was not pasted (a `| grep D` drops it), in one
+     * of procps' BSD layouts ({@link #HEADERLESS_LAYOUTS}): `  1015 ?        D      0:04 [md2_raid1]`,
+     * `root  9178  0.0  0.0  0  0 ?  D<  13:35  0:00 [lockd]`. Without a header every value is checked for its
+     * column's shape (tty, state, minutes:seconds, percentages...); false when {@code t} is no such row.
      */
-    boolean openBsdRow(String t, long lineNo) {
-        reset();
-        columns = 5;
-        pidCol = 0;
-        tidCol = -1;
-        stateCol = 2;
-        ppidCol = -1;
-        wchanCol = -1;
-        commandCol = 4;
-        headerless = true;
-        rows = 0;
-        if (!extend(t, t, lineNo)) {
+    boolean openHeaderlessRow(String t, long lineNo) {
+        for (String[] header : HEADERLESS_LAYOUTS) {
+            layout(header);
+            // WCHAN of `ps axl` is not last: procps cut it to its default width
+            wchanWidth = wchanCol < 0 ? Integer.MAX_VALUE : DEFAULT_NAME_WIDTH;
+            strict = true;
+            if (extend(t, t, lineNo)) {
+                out.format("ps");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A cheap pre-check of a `ps aux` row without its header: a user name (or a uid) as first word, then a pid.
+     */
+    static boolean mayBeUserRow(String s, int from, int end) {
+        int k = from;
+        while (k < end && PsColumnValues.isUserNameChar(s.charAt(k))) {
+            k++;
+        }
+        if (k == from || k - from > 32 || k == end || s.charAt(k) != ' ' && s.charAt(k) != '\t') {
             return false;
         }
-        out.format("ps");
-        return true;
+        k = RawText.skipWhitespace(s, k, end);
+        int pid = k;
+        while (k < end && RawText.isDigit(s.charAt(k))) {
+            k++;
+        }
+        // the pid is a whole word, and %CPU follows it ("pci 0000:00:01.0:", "sd 2:0:0:0:" are no rows)
+        if (k == pid || k == end || s.charAt(k) != ' ' && s.charAt(k) != '\t') {
+            return false;
+        }
+        k = RawText.skipWhitespace(s, k, end);
+        return k < end && RawText.isDigit(s.charAt(k));
     }
 
     /** How many rows the table has had so far. */
@@ -144,54 +212,96 @@ final class PsTableBlock extends BlockParser {
         return rows;
     }
 
-    /** The task id of the last row. */
+    /** The task id of the last row (0 for a table without ids). */
     int lastPid() {
         return lastPid;
     }
 
     @Override
     boolean extend(String t, String raw, long lineNo) {
+        if (pending != null && isWrappedRest(t)) {
+            Task whole = row(pendingText + " " + t);
+            if (whole != null && !lastMissing) {
+                pending = whole;
+                flush();
+                return true;
+            }
+        }
         Task task = row(t);
         if (task == null) {
             return false;
         }
+        flush();
         rows++;
         lastPid = task.pid();
-        out.addStandalone(task, "ps", lineNo);
+        if (lastMissing) {
+            pending = task;
+            pendingText = t;
+            pendingLine = lineNo;
+        } else {
+            out.addStandalone(task, "ps", lineNo);
+        }
         return true;
     }
 
     @Override
     void close() {
+        flush();
+    }
+
+    private void flush() {
+        if (pending != null) {
+            out.addStandalone(pending, "ps", pendingLine);
+            pending = null;
+        }
+    }
+
+    /**
+     * The rest of a row a mailer wrapped before its last column: a command line starting with a program path
+     * (`/sbin/mount.nfs ...`, `./a.out`) or a kernel thread's bracketed name, or the one word of another column (a
+     * WCHAN's function); words of a reply are not taken for it.
+     */
+    private boolean isWrappedRest(String t) {
+        if (commandCol == columns - 1) {
+            // "[<0>] ..." is a /proc stack pasted under the row, not a kernel thread's name
+            char c = t.charAt(0);
+            return c == '/' || c == '[' && !t.startsWith("[<") || t.startsWith("./");
+        }
+        return t.indexOf(' ') < 0 && t.indexOf('\t') < 0 && (wchanCol != columns - 1 || isSymbol(t));
     }
 
     private Task row(String t) {
-        String[] v = new String[columns];
-        int i = 0;
-        int n = t.length();
-        for (int c = 0; c < columns; c++) {
-            i = FrameLineParser.skipSpaces(t, i);
-            if (i >= n) {
-                return null;
-            }
-            int s = i;
-            if (c == columns - 1) {
-                i = n;
-            } else {
-                while (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\t') {
-                    i++;
+        Task task = row(t, false);
+        if (task == null && commandCol >= 0 && commandCol < columns - 1 && wchanCol == columns - 1) {
+            // a WCHAN after the command line that a mailer wrapped to the next line: the row without it
+            task = row(t, true);
+        }
+        return task;
+    }
+
+    /** The task of row {@code t}; {@code lastAbsent}: its last column is not on the line. */
+    private Task row(String t, boolean lastAbsent) {
+        String[] v = values(t, lastAbsent);
+        if (v == null || !PsColumnValues.isState(v[stateCol])) {
+            return null;
+        }
+        if (strict) {
+            for (int c = 0; c < columns; c++) {
+                if (v[c] != null && !PsColumnValues.fits(names[c], v[c])) {
+                    return null;
                 }
             }
-            v[c] = t.substring(s, i).strip();
         }
         Integer pid = pidCol < 0 ? null : TaskLineParser.parseIntOrNull(v[pidCol]);
         Integer tid = tidCol < 0 ? null : TaskLineParser.parseIntOrNull(v[tidCol]);
         Integer id = tid != null ? tid : pid;
-        if (id == null || id <= 0 || !isState(v[stateCol])) {
-            return null;
-        }
-        if (headerless && !(isTty(v[1]) && isMinutesSeconds(v[3]))) {
-            return null;
+        if (pidCol >= 0 || tidCol >= 0) {
+            if (id == null || id <= 0) {
+                return null;
+            }
+        } else {
+            // the table names no task id: the task is one the evidence does not name (a pid of its own comes later)
+            id = 0;
         }
         Task task = new Task(id).state(TaskState.parse(v[stateCol]));
         if (tid != null && pid != null) {
@@ -200,16 +310,71 @@ final class PsTableBlock extends BlockParser {
         if (ppidCol >= 0) {
             task.ppid(TaskLineParser.parseIntOrNull(v[ppidCol]));
         }
-        if (commandCol >= 0) {
+        if (commandCol >= 0 && v[commandCol] != null) {
             task.comm(comm(v[commandCol]));
         }
         if (wchanCol >= 0) {
             String w = v[wchanCol];
-            if (w.length() < wchanWidth && isSymbol(w)) {
+            if (w != null && w.length() < wchanWidth && isSymbol(w)) {
                 task.wchan(w).frames(java.util.List.of(Frame.of(w)));
             }
         }
         return task;
+    }
+
+    /**
+     * The row's values by column, or null when it has too few: one word each, but the command line keeps its
+     * spaces; when columns follow it, they are the line's last words.
+     */
+    private String[] values(String t, boolean lastAbsent) {
+        String[] v = new String[columns];
+        int n = t.length();
+        int lastLeft = commandCol >= 0 ? commandCol : columns - 1;
+        int i = 0;
+        lastMissing = lastAbsent;
+        for (int c = 0; c <= lastLeft; c++) {
+            i = FrameLineParser.skipSpaces(t, i);
+            if (i >= n) {
+                if (c == columns - 1 && c >= 3 && (c == commandCol || c == wchanCol)) {
+                    // every column but the last (the command line, a WCHAN), which a mailer wrapped to the next line
+                    lastMissing = true;
+                    return v;
+                }
+                return null;
+            }
+            int s = i;
+            if (c == commandCol || c == columns - 1) {
+                i = n;
+            } else {
+                while (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\t') {
+                    i++;
+                }
+            }
+            v[c] = t.substring(s, i).strip();
+        }
+        if (lastLeft == columns - 1) {
+            return v;
+        }
+        // columns after the command line: words taken from the end, the command keeps what is left
+        String rest = v[commandCol];
+        int j = rest.length();
+        for (int c = lastAbsent ? columns - 2 : columns - 1; c > commandCol; c--) {
+            int e = j;
+            while (e > 0 && (rest.charAt(e - 1) == ' ' || rest.charAt(e - 1) == '\t')) {
+                e--;
+            }
+            int s = e;
+            while (s > 0 && rest.charAt(s - 1) != ' ' && rest.charAt(s - 1) != '\t') {
+                s--;
+            }
+            if (s == 0) {
+                return null;
+            }
+            v[c] = rest.substring(s, e);
+            j = s;
+        }
+        v[commandCol] = rest.substring(0, j).strip();
+        return v;
     }
 
     /**
@@ -220,55 +385,19 @@ final class PsTableBlock extends BlockParser {
         if (cmd.length() > 2 && cmd.charAt(0) == '[' && cmd.charAt(cmd.length() - 1) == ']') {
             return cmd.substring(1, cmd.length() - 1);
         }
+        if (cmd.length() > 1 && cmd.charAt(0) == '[' && cmd.indexOf(']') < 0) {
+            // a kernel thread's name that procps cut to the column's width (`ps -o cmd,wchan`)
+            return cmd.substring(1);
+        }
         int sp = cmd.indexOf(' ');
         String prog = sp < 0 ? cmd : cmd.substring(0, sp);
         int slash = prog.lastIndexOf('/');
         String name = slash >= 0 && slash < prog.length() - 1 ? prog.substring(slash + 1) : prog;
+        if (name.length() > 1 && name.endsWith(":")) {
+            // a title the process set for itself ("postgres: main: checkpointer", "sshd: root@pts/0")
+            name = name.substring(0, name.length() - 1);
+        }
         return name.isEmpty() ? null : name;
-    }
-
-    /** procps' state letter with its BSD modifiers: `D`, `Ds`, `Dl+`, `S<`, `R+`, `Ss`, `I<`, `Z`. */
-    private static boolean isState(String s) {
-        if (s.isEmpty() || s.length() > 6 || "DRSTtZXxIWKP".indexOf(s.charAt(0)) < 0) {
-            return false;
-        }
-        for (int k = 1; k < s.length(); k++) {
-            if ("<NLsl+".indexOf(s.charAt(k)) < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** procps' tname: "?" (no terminal), "pts/3", "tty1", "ttyS0", "console". */
-    private static boolean isTty(String s) {
-        if (s.equals("?")) {
-            return true;
-        }
-        if (s.isEmpty() || s.charAt(0) < 'a' || s.charAt(0) > 'z' || s.length() > 16) {
-            return false;
-        }
-        for (int k = 1; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** procps' bsdtime: CPU minutes and seconds, "0:04", "312:10". */
-    private static boolean isMinutesSeconds(String s) {
-        int colon = s.indexOf(':');
-        if (colon < 1 || colon != s.length() - 3) {
-            return false;
-        }
-        for (int k = 0; k < s.length(); k++) {
-            if (k != colon && !FrameLineParser.isDigit(s.charAt(k))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A header name as procps' ps and top print them: upper case, digits, `%`, `_`, `-`, `+` (`%CPU`, `TIME+`). */

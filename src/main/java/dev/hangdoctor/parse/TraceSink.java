@@ -81,6 +81,7 @@ public final class TraceSink implements LineSink {
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "\t0x"),
                     this::tabularRow)
             .rowStarting(PsTableBlock::mayBeHeader, this::psHeader, PsTableBlock.HEADER_STARTS)
+            .row("abcdefghijklmnopqrstuvwxyz_", PsTableBlock::mayBeUserRow, this::psUserRow)
             .contains(" [k] ", 'k', this::perfRow)
             .rowEnding(PerfScriptBlock::mayHoldTime, this::perfScriptHeader, ":")
             // a sched_switch sample ends in its "next_prio=%d": one look at the digits a line ends in, where three
@@ -344,7 +345,7 @@ public final class TraceSink implements LineSink {
         if (crashPs.openRow(t, lineNo)) {
             return open(crashPs);
         }
-        return psTable.openBsdRow(t, lineNo) && open(psTable) || pidBanner(t, lineNo);
+        return psTable.openHeaderlessRow(t, lineNo) && open(psTable) || pidBanner(t, lineNo);
     }
 
     /**
@@ -388,6 +389,11 @@ public final class TraceSink implements LineSink {
 
     private boolean psHeader(String t, long lineNo) {
         return psTable.openHeader(t, raw) && open(psTable);
+    }
+
+    /** A `ps aux` row without its header: its first word is the user. */
+    private boolean psUserRow(String t, long lineNo) {
+        return psTable.openHeaderlessRow(t, lineNo) && open(psTable);
     }
 
     private boolean perfRow(String t, long lineNo) {

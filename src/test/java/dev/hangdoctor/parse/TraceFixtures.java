@@ -1,6 +1,8 @@
 package dev.hangdoctor.parse;
 
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.Task;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,5 +46,10 @@ final class TraceFixtures {
         }
         sinks.forEach(LineSink::finish);
         return e;
+    }
+
+    /** The task's frames' function names, innermost first. */
+    static List<String> functions(Task t) {
+        return t.frames().stream().map(Frame::function).toList();
     }
 }

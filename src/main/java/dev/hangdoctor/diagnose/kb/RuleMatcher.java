@@ -1,6 +1,7 @@
 package dev.hangdoctor.diagnose.kb;
 
 import dev.hangdoctor.diagnose.Frames;
+import dev.hangdoctor.diagnose.TaskRef;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.FuseConnection;
@@ -275,7 +276,7 @@ public final class RuleMatcher {
             lineTasks.add(found.get(i));
         }
         if (found.size() > EVIDENCE_TASKS) {
-            lines.add("... and " + (found.size() - EVIDENCE_TASKS) + " more task(s) like " + found.get(0).comm() + ":" + found.get(0).pid());
+            lines.add("... and " + (found.size() - EVIDENCE_TASKS) + " more task(s) like " + new TaskRef(found.get(0).pid(), found.get(0).comm()));
         }
         return new SignalHit(s, found, lines, lineTasks);
     }
@@ -337,7 +338,8 @@ public final class RuleMatcher {
     /** "ext4-repro-with-write:27225 R in free_more_memory <- __getblk (holds a jbd2 handle)". */
     private static String describe(Task task, Signal.TaskTest t) {
         StringBuilder sb = new StringBuilder();
-        sb.append(task.comm() == null ? "?" : task.comm()).append(':').append(task.pid()).append(' ').append(task.state().letter());
+        // a task the evidence does not name has no pid to show (as in TaskRef)
+        sb.append(new TaskRef(task.pid(), task.comm())).append(' ').append(task.state().letter());
         List<String> shown = new ArrayList<>();
         for (String pattern : t.frames()) {
             // the frame the task has, not the pattern ("fuse_get_req", not "request_wait_answer|fuse_get_req")

@@ -1,0 +1,186 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static dev.hangdoctor.parse.TraceFixtures.functions;
+import static dev.hangdoctor.parse.TraceFixtures.parse;
+import static dev.hangdoctor.parse.TraceFixtures.parseFixture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** procps `ps` tables without a task id column, with the command before other columns, and rows without header. */
+class PsTableBlockTest {
+
+    private static List<Task> anonymous(Evidence e) {
+        return e.tasks().stream().filter(t -> t.pid() < 0).collect(Collectors.toList());
+    }
+
+    @Test
+    void aTableWithoutATaskIdMakesTasksTheEvidenceDoesNotNameAndReadsTheColumnsAfterTheCommand() throws Exception {
+        Evidence e = parseFixture("ps-o-cmd-before-wchan-procps4.txt");
+        assertThat(e.formats()).contains("ps");
+        List<Task> unnamed = anonymous(e);
+        assertThat(unnamed).as("the five rows of `ps -o ppid,state,cmd,wchan:32`, no pid guessed").hasSize(5)
+                .allMatch(t -> t.ppid() != null);
+        Task rcu = unnamed.stream().filter(t -> "rcu_preempt".equals(t.comm())).findFirst().orElseThrow();
+        assertThat(rcu.ppid()).isEqualTo(2);
+        assertThat(rcu.state()).isEqualTo(TaskState.IDLE);
+        assertThat(functions(rcu)).containsExactly("rcu_gp_fqs_loop");
+        // procps cut CMD to its 27 columns: the name is what is left of it, the WCHAN after it is still read
+        Task cut = unnamed.stream().filter(t -> t.comm().startsWith("kworker/0:0H")).findFirst().orElseThrow();
+        assertThat(cut.comm()).isEqualTo("kworker/0:0H-events_highpr");
+        assertThat(functions(cut)).containsExactly("worker_thread");
+        Task kthreadd = unnamed.stream().filter(t -> "kthreadd".equals(t.comm())).findFirst().orElseThrow();
+        assertThat(kthreadd.ppid()).isEqualTo(0);
+
+        Task rescuer = e.taskOrNull(4);
+        assertThat(rescuer.comm()).isEqualTo("kworker/R-rcu_gp");
+        assertThat(functions(rescuer)).containsExactly("rescuer_thread");
+        assertThat(e.tasks()).hasSize(8);
+    }
+
+    @Test
+    void theMainProcessOfAContainerListedByItsParentStateCommandAndWchan() {
+        // moby/moby issue 34488: `ps -o ppid,state,cmd,wchan:32 -p $(docker inspect -f "{{.State.Pid}}" ...)`
+        Evidence e = parse("  PPID S CMD                         WCHAN\n"
+                + " 91484 S [entrypoint.sh]             zap_pid_ns_processes\n", "t");
+        List<Task> unnamed = anonymous(e);
+        assertThat(unnamed).hasSize(1);
+        Task t = unnamed.get(0);
+        assertThat(t.comm()).isEqualTo("entrypoint.sh");
+        assertThat(t.ppid()).isEqualTo(91484);
+        assertThat(t.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(functions(t)).containsExactly("zap_pid_ns_processes");
+    }
+
+    @Test
+    void rowsOfPsAuxAjxAxlElAndElfWithoutTheirHeaderAreReadInProcpsLayouts() throws Exception {
+        Evidence e = parseFixture("ps-headerless-rows-procps4.txt");
+        assertThat(e.formats()).contains("ps");
+        assertThat(e.tasks()).as("nine kernel threads, and four greps").hasSize(13).allMatch(t -> t.pid() > 0);
+        Task rcu = e.taskOrNull(15);
+        assertThat(rcu.comm()).isEqualTo("rcu_preempt");
+        assertThat(rcu.ppid()).as("from the `ps ajx` rows").isEqualTo(2);
+        assertThat(rcu.frames()).as("`ps axl` cut WCHAN to six columns: rcu_gp is no function").isEmpty();
+        assertThat(e.taskOrNull(16).comm()).isEqualTo("rcu_exp_par_gp_kthread_worker/0");
+        assertThat(e.taskOrNull(4).state()).isEqualTo(TaskState.IDLE);
+        Task ajxGrep = e.taskOrNull(11477);
+        assertThat(ajxGrep.comm()).isEqualTo("grep");
+        assertThat(ajxGrep.ppid()).isEqualTo(11470);
+        assertThat(e.taskOrNull(11479).ppid()).as("`ps axl`: F UID PID PPID").isEqualTo(11470);
+        assertThat(e.taskOrNull(11475).state()).isEqualTo(TaskState.SLEEPING);
+        Task elfGrep = e.taskOrNull(15606);
+        assertThat(elfGrep.ppid()).as("`ps -elf`: F S UID PID PPID, the UID a user name").isEqualTo(15601);
+        assertThat(elfGrep.comm()).isEqualTo("grep");
+        assertThat(elfGrep.frames()).as("WCHAN cut to six columns").isEmpty();
+    }
+
+    @Test
+    void headerlessRowsInDWithBsdFlagsAndARowCutInItsCommand() {
+        // unix.stackexchange.com/questions/16738 (`ps ajx` and `ps aux` rows, spaces collapsed by the page) and
+        // nfs-ganesha/nfs-ganesha issue 423 (`ps aux` rows, the paste cut inside the last command)
+        Evidence e = parse("1  6187  4313  4313 ?   -1 D<    1030   3:16 /usr/lib/firefox-3.5b4pre/firefox-3.5\n\n"
+                + "   7610  7622  7621  7610 pts/3      7621 S+    1030   0:00 grep firefox\n\n"
+                + "root 9178 0.0 0.0 0 0 ? D< 13:35 0:00 [lockd]\n\n"
+                + "root     21629  0.0  0.0  42336  1784 ?        D    May15   0:00 /sbin/mount.nfs *.*.*.*.*:/"
+                + " /var/lib/kubelet/pod", "t");
+        Task firefox = e.taskOrNull(6187);
+        assertThat(firefox.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(firefox.ppid()).isEqualTo(1);
+        assertThat(firefox.comm()).isEqualTo("firefox-3.5");
+        assertThat(e.taskOrNull(7622).state()).isEqualTo(TaskState.SLEEPING);
+        Task lockd = e.taskOrNull(9178);
+        assertThat(lockd.comm()).isEqualTo("lockd");
+        assertThat(lockd.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        Task mount = e.taskOrNull(21629);
+        assertThat(mount.comm()).isEqualTo("mount.nfs");
+        assertThat(mount.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(e.tasks()).hasSize(4);
+    }
+
+    @Test
+    void aUserNameCutByProcpsAndAProcessTitleInARowWithoutHeader() {
+        // CyberDem0n/bg_mon issue 63: `ps aux` row of a postgres worker in D, its user cut to 8 columns with '+'
+        Evidence e = parse("1000710+ 1191929  0.0  0.0 630156 26628 ?        Ds   Jan18   2:05 postgres: our-postgres:"
+                + " bg_mon\n", "t");
+        Task t = e.taskOrNull(1191929);
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(t.comm()).isEqualTo("postgres");
+    }
+
+    @Test
+    void aRowWhoseCommandAMailerWrappedToTheNextLineKeepsItsName() {
+        // nfs-ganesha/nfs-ganesha issue 423's rows as a mailer wraps them at 72 columns
+        Evidence e = parse("root     21626  0.0  0.0  29232  1232 ?        S    May15   0:00\n"
+                + "/bin/mount -t nfs -o\n"
+                + "hard,retrans=2,rsize=1048576,timeo=600,vers=4.1,wsize=1048576\n"
+                + "root     21629  0.0  0.0  42336  1784 ?        D    May15   0:00\n"
+                + "/sbin/mount.nfs *.*.*.*.*:/ /var/lib/kubelet/pod\n", "t");
+        assertThat(e.taskOrNull(21626).comm()).isEqualTo("mount");
+        Task helper = e.taskOrNull(21629);
+        assertThat(helper.comm()).isEqualTo("mount.nfs");
+        assertThat(helper.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(e.tasks()).hasSize(2);
+    }
+
+    @Test
+    void aWchanAMailerWrappedToTheNextLineIsStillTheRowsStack() {
+        // cloudfoundry/garden-runc-release issue 141 (`ps -eLo pid,tid,ppid,user:11,comm,state,wchan`) wrapped at 72
+        Evidence e = parse("    PID     TID    PPID USER        COMMAND         S WCHAN\n"
+                + "    141     141       2 root        kswapd0         D\n"
+                + "xfs_reclaim_inodes_ag\n"
+                + "   8521    8521       2 root        xfsaild/loop0   D io_schedule\n"
+                + "3863259 3863276       1 vcap        loggregator-age D\n"
+                + "call_rwsem_down_write_failed_killable\n", "t");
+        assertThat(functions(e.taskOrNull(141))).containsExactly("xfs_reclaim_inodes_ag");
+        assertThat(functions(e.taskOrNull(8521))).containsExactly("io_schedule");
+        Task t = e.taskOrNull(3863276);
+        assertThat(t.tgid()).isEqualTo(3863259);
+        assertThat(functions(t)).containsExactly("call_rwsem_down_write_failed_killable");
+        assertThat(e.tasks()).hasSize(3);
+    }
+
+    @Test
+    void aReplyUnderARowCutBeforeItsCommandIsNotTakenForTheName() {
+        Evidence e = parse("root 9178 0.0 0.0 0 0 ? D< 13:35 0:00\n"
+                + "The same message for all the client machines.\n", "t");
+        Task t = e.taskOrNull(9178);
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(t.comm()).isNull();
+
+        // nor a /proc stack pasted under it (lanconnected/EnhanceIO issue 40's stack)
+        Evidence stack = parse("root      2787  0.0  0.0      0     0 ?        D    May11   0:02\n"
+                + "[<ffffffff8131fe43>] call_rwsem_down_write_failed+0x13/0x20\n", "t");
+        Task clean = stack.taskOrNull(2787);
+        assertThat(clean.comm()).isNull();
+        assertThat(functions(clean)).as("a stack right under a one-row table is that row's")
+                .containsExactly("call_rwsem_down_write_failed");
+        assertThat(stack.tasks()).hasSize(1);
+    }
+
+    @Test
+    void linesShapedLikeNoLayoutMakeNoTask() {
+        Evidence e = parse("root cause 12 is unknown\n"
+                + "at 5 pm the host stopped\n"
+                + "root 9178 0.0 0.0 0 0 ? Q 13:35 0:00 [lockd]\n"
+                + "root 9178 0.0 0 0 0 ? D 13:35 0:00 [lockd]\n"
+                + "1 6187 4313 4313 ? x D< 1030 3:16 firefox\n"
+                + "  PPID S CMD WCHAN\n"
+                + "I think it is stuck\n"
+                + "S WCHAN\n"
+                + "  12 D\n", "t");
+        assertThat(e.tasks()).isEmpty();
+    }
+
+    @Test
+    void aPerfScriptSampleHeaderIsNoPsAuxRow() {
+        Evidence e = parse("swapper     0 [001] 24036.215611:     250000 cpu-clock:\n"
+                + "\tffffffff8224f0b5 pv_native_safe_halt+0x5 ([kernel.kallsyms])\n\n", "t");
+        assertThat(e.formats()).contains("perf script").doesNotContain("ps");
+    }
+}
