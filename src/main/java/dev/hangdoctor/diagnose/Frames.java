@@ -47,7 +47,7 @@ public final class Frames {
         }
         List<Frame> all = new java.util.ArrayList<>(frames.size());
         for (Frame f : frames) {
-            all.add(f.unreliable() ? new Frame(f.function(), f.location(), f.module(), false, f.context()) : f);
+            all.add(f.unreliable() ? f.reliable() : f);
         }
         return all;
     }

@@ -191,7 +191,11 @@ public final class TraceSink implements LineSink {
 
     @Override
     public void finish() {
-        close();
+        BlockParser b = open;
+        open = null;
+        if (b != null) {
+            b.closeAtEnd();
+        }
         closeParked();
         perfScript.finish();
     }
