@@ -198,8 +198,13 @@ public final class KernelEventSink implements LineSink {
     }
 
     private boolean nfsServer(LogLine line, String m) {
-        int server = m.indexOf(": server ");
-        return server > 0 && server < 24 && KernelNfsMessages.notResponding(out, line, m, server);
+        // the program's name may follow indentation the paste added (a quoted line in an article)
+        int from = 0;
+        while (from < m.length() && (m.charAt(from) == ' ' || m.charAt(from) == '\t')) {
+            from++;
+        }
+        int server = m.indexOf(": server ", from);
+        return server > from && server - from < 24 && KernelNfsMessages.notResponding(out, line, m, from, server);
     }
     // ---- hung tasks: "INFO: task jbd2/md127-8:587 blocked for more than 120 seconds."
 

@@ -29,15 +29,15 @@ final class KernelNfsMessages {
      * stem alone ("nfs: server X not responding", a line cut after it or quoted without its ending) is the same
      * message, read for the programs that print it (nfs, lockd), with no detail.
      */
-    static boolean notResponding(KernelEventOut out, LogLine line, String m, int colon) {
-        for (int i = 0; i < colon; i++) {
+    static boolean notResponding(KernelEventOut out, LogLine line, String m, int from, int colon) {
+        for (int i = from; i < colon; i++) {
             char c = m.charAt(i);
             if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_') {
                 return false;
             }
         }
         int nameAt = colon + 9;
-        String program = m.substring(0, colon);
+        String program = m.substring(from, colon);
         Map<String, String> f = new LinkedHashMap<>();
         int notResp = m.indexOf(" not responding, ", nameAt);
         String stem = m.stripTrailing();

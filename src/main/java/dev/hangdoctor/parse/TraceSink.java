@@ -196,6 +196,12 @@ public final class TraceSink implements LineSink {
         if (b != null) {
             b.closeAtEnd();
         }
+        if (parked != null && parkedForFrames) {
+            // set aside by a blank line after its frames (a closing code fence reads as one), and nothing but blank
+            // lines since: the paste ended with its last frame line
+            parked = null;
+            kernel.closeAtEnd();
+        }
         closeParked();
         perfScript.finish();
     }

@@ -409,9 +409,10 @@ class KernelEventSinkTest {
         assertThat(feed("nfs: server <hostname or address> not responding")).isTrue();
         assertThat(feed("Mar 13 14:01:08 kvm1 kernel: [63623.567591] lockd: server 10.0.0.7 not responding")).isTrue();
         assertThat(feed("error: server backup01 not responding")).isFalse();
+        assertThat(feed("    nfs: server <hostname or address> not responding")).as("indented by the paste").isTrue();
         sink.finish();
         List<KernelEvent> events = evidence.events(KernelEventKind.NFS_NOT_RESPONDING);
-        assertThat(events).hasSize(2);
+        assertThat(events).hasSize(3);
         assertThat(events.get(0).fields()).containsEntry("server", "<hostname or address>")
                 .containsEntry("status", "not-responding").containsEntry("program", "nfs").doesNotContainKey("detail");
         assertThat(events.get(1).fields()).containsEntry("server", "10.0.0.7").containsEntry("program", "lockd");

@@ -52,6 +52,10 @@ class TraceSinkTest {
         assertThat(frames.subList(0, frames.size() - 1)).noneMatch(Frame::cut);
         assertThat(readFrames(CUT_INSIDE_A_NAME + "\n").get(frames.size() - 1).cut())
                 .as("the last line, ended by its newline").isTrue();
+        assertThat(readFrames(CUT_INSIDE_A_NAME + "\n\n\n").get(frames.size() - 1).cut())
+                .as("only blank lines after it").isTrue();
+        assertThat(readFrames("```\n" + CUT_INSIDE_A_NAME + "\n```\n").get(frames.size() - 1).cut())
+                .as("in a markdown code fence").isTrue();
     }
 
     @Test
