@@ -31,7 +31,8 @@ public final class KernelHistory {
     /** Kinds that describe a condition of the host rather than a task, current only while recent. */
     private static final Set<KernelEventKind> CONDITIONS = EnumSet.of(KernelEventKind.HARD_LOCKUP,
             KernelEventKind.RCU_STALL, KernelEventKind.OOM_INVOKED, KernelEventKind.OOM_KILL_CONTEXT,
-            KernelEventKind.MEMCG_STATUS, KernelEventKind.SYSRQ, KernelEventKind.BLOCK_IO_ERROR);
+            KernelEventKind.MEMCG_STATUS, KernelEventKind.SYSRQ, KernelEventKind.BLOCK_IO_ERROR,
+            KernelEventKind.NFS_CLIENT_ERROR);
 
     /** Where a bundle keeps the clock of its scan, relative to the bundle's root. */
     public static final String FILE = "hangdoctor/clock.txt";

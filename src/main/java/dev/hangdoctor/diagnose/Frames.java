@@ -15,6 +15,11 @@ public final class Frames {
             "__wait_on_bit", "out_of_line_wait_on_bit", "prepare_to_wait_event", "finish_wait",
             "schedule_hrtimeout_range", "schedule_hrtimeout_range_clock", "0xffffffffffffffff",
             "yield", "sys_sched_yield", "do_sched_yield", "__x64_sys_sched_yield");
+    /**
+     * The printer's own frames at the top of a stack a report dumps of its current task (lib/dump_stack.c, the OOM
+     * report's dump_header in mm/oom_kill.c): like the scheduler's, they say nothing about what the task was doing.
+     */
+    private static final Set<String> DUMPER = Set.of("dump_stack", "dump_stack_lvl", "dump_header");
 
     private Frames() {
     }
@@ -25,13 +30,14 @@ public final class Frames {
 
     /**
      * The frames a stack offers as evidence: as printed when the unwinder vouched for any frame beyond the scheduler's
-     * own, otherwise every frame counted as reliable. Kernels without frame pointers (or an unwinder that lost its
-     * way) print a whole stack as "? fn": those frames are then the only account of where the task sleeps.
+     * own (or the dump printer's), otherwise every frame counted as reliable. Kernels without frame pointers (or an
+     * unwinder that lost its way) print a whole stack as "? fn": those frames are then the only account of where the
+     * task sleeps; so are the "? fn" entries under an OOM report's dump_stack/dump_header when the paste ends there.
      */
     public static List<Frame> evidence(List<Frame> frames) {
         boolean unreliable = false;
         for (Frame f : frames) {
-            if (!f.unreliable() && !isGeneric(f.function())) {
+            if (!f.unreliable() && !isGeneric(f.function()) && !isDumper(f.function())) {
                 return frames;
             }
             unreliable |= f.unreliable();
@@ -41,9 +47,18 @@ public final class Frames {
         }
         List<Frame> all = new java.util.ArrayList<>(frames.size());
         for (Frame f : frames) {
-            all.add(f.unreliable() ? new Frame(f.function(), f.location(), f.module(), false, f.context()) : f);
+            all.add(f.unreliable() ? f.reliable() : f);
         }
         return all;
+    }
+
+    private static boolean isDumper(String function) {
+        for (String d : DUMPER) {
+            if (sameFunction(function, d)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The innermost frame that is not generic, or "?" for an empty stack. */

@@ -33,6 +33,12 @@ public enum KernelEventKind {
     SYSRQ,
     /** "nfs: server X not responding, still trying" / "... OK" */
     NFS_NOT_RESPONDING,
+    /**
+     * The NFS client's own failures that leave a mount or lock waiting: "RPC: AUTH_GSS upcall timed out." (rpc.gssd
+     * did not answer), "lockd: cannot monitor HOST" (rpc.statd did not), "NFS: FUNC unhandled error N. Exiting with
+     * error EIO" (a mount's client-ID discovery gave up).
+     */
+    NFS_CLIENT_ERROR,
     /** "blk_update_request: I/O error", "INFO: task ... blocked" around block layer, "rejecting I/O to offline device" */
     BLOCK_IO_ERROR,
     /** "Linux version 3.10.0-862.el7.x86_64 (...)" boot banner, or a "CPU: 5 PID: 1 Comm: x Tainted: ... 5.14.0 #1" line */

@@ -22,6 +22,11 @@ abstract class BlockParser {
     /** The block ended: what it built goes to the evidence. */
     abstract void close();
 
+    /** The input ended with the block open: its last line was the input's last (a paste may have been cut there). */
+    void closeAtEnd() {
+        close();
+    }
+
     /** True once the block saw its own end line (the caller then closes it). */
     final boolean done() {
         return done;

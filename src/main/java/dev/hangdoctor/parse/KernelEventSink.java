@@ -53,7 +53,9 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>PANIC: {@code reason}.</li>
  *   <li>SYSRQ: {@code what} ("Show Blocked State", "Show State", ...).</li>
  *   <li>NFS_NOT_RESPONDING: {@code server}, {@code program} (nfs, lockd, ...), {@code status} (not-responding |
- *       ok), {@code detail} (still trying | timed out).</li>
+ *       ok), {@code detail} (still trying | timed out; absent when only the message's stem was given).</li>
+ *   <li>NFS_CLIENT_ERROR: {@code what} (gss-upcall-timeout | lockd-cannot-monitor | unhandled-error), {@code host}
+ *       (the peer lockd could not monitor), {@code function} and {@code error} (an unhandled error's).</li>
  *   <li>BLOCK_IO_ERROR: {@code dev}, {@code sector}, {@code error} ("I/O", "critical medium", ...), {@code op}
  *       ("WRITE", ...), {@code block} (Buffer I/O error's logical block), {@code what} (offline-device |
  *       buffer-io | request).</li>
@@ -158,6 +160,9 @@ public final class KernelEventSink implements LineSink {
             .prefix("print_req_error: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 17))
             .prefix("call ", (line, m) -> m.indexOf(" tid=") > 0 && faultProbe(line, m, -1))
             .prefix(HUNG_TASK_NOTICE, this::hungTaskNotice)
+            .prefix(KernelNfsMessages.GSS_UPCALL_TIMED_OUT, (line, m) -> KernelNfsMessages.gssUpcallTimedOut(out, line, m))
+            .prefix(KernelNfsMessages.LOCKD_CANNOT_MONITOR, (line, m) -> KernelNfsMessages.lockdCannotMonitor(out, line, m))
+            .prefix("NFS: ", (line, m) -> KernelNfsMessages.unhandledError(out, line, m))
             // lines that start with a name (comm, program, driver): found by a scan of the line
             .contains(" invoked oom-killer: ", 'v', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
             .contains(": server ", 'v', this::nfsServer)
@@ -193,8 +198,13 @@ public final class KernelEventSink implements LineSink {
     }
 
     private boolean nfsServer(LogLine line, String m) {
-        int server = m.indexOf(": server ");
-        return server > 0 && server < 24 && KernelIoMessages.nfs(out, line, m, server);
+        // the program's name may follow indentation the paste added (a quoted line in an article)
+        int from = 0;
+        while (from < m.length() && (m.charAt(from) == ' ' || m.charAt(from) == '\t')) {
+            from++;
+        }
+        int server = m.indexOf(": server ", from);
+        return server > from && server - from < 24 && KernelNfsMessages.notResponding(out, line, m, from, server);
     }
     // ---- hung tasks: "INFO: task jbd2/md127-8:587 blocked for more than 120 seconds."
 

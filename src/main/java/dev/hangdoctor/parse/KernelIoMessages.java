@@ -7,35 +7,9 @@ import java.util.Map;
 
 import static dev.hangdoctor.parse.KernelMessageText.longAt;
 
-/** Storage and network I/O trouble: block-layer errors, offline SCSI devices, NFS servers not responding. */
+/** Storage I/O trouble: block-layer errors, offline SCSI devices (NFS: {@link KernelNfsMessages}). */
 final class KernelIoMessages {
     private KernelIoMessages() {
-    }
-
-    /** net/sunrpc: "%s: server %s not responding, still trying|timed out" and "%s: server %s OK". */
-    static boolean nfs(KernelEventOut out, LogLine line, String m, int colon) {
-        for (int i = 0; i < colon; i++) {
-            char c = m.charAt(i);
-            if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_') {
-                return false;
-            }
-        }
-        int nameAt = colon + 9;
-        Map<String, String> f = new LinkedHashMap<>();
-        int notResp = m.indexOf(" not responding, ", nameAt);
-        if (notResp > nameAt) {
-            f.put("server", m.substring(nameAt, notResp));
-            f.put("program", m.substring(0, colon));
-            f.put("status", "not-responding");
-            f.put("detail", m.substring(notResp + 17).trim());
-        } else if (m.endsWith(" OK") && m.length() - 3 > nameAt) {
-            f.put("server", m.substring(nameAt, m.length() - 3));
-            f.put("program", m.substring(0, colon));
-            f.put("status", "ok");
-        } else {
-            return false;
-        }
-        return out.emit(line, KernelEventKind.NFS_NOT_RESPONDING, null, null, null, f);
     }
 
     /**

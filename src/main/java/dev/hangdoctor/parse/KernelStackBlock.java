@@ -30,6 +30,8 @@ final class KernelStackBlock extends BlockParser {
     private final long[] bareLineNos = new long[MIN_BARE_FRAMES - 1];
     private final String[] bareLines = new String[MIN_BARE_FRAMES - 1];
     private int bareHeld;
+    /** The last line taken added a frame. */
+    private boolean lastLineFrame;
 
     KernelStackBlock(TraceTasks out) {
         super(out);
@@ -40,6 +42,7 @@ final class KernelStackBlock extends BlockParser {
         reset();
         block = new TraceBlock(task.source(out.at(lineNo)), false, format);
         inFrames = false;
+        lastLineFrame = false;
         bare = false;
         slack = HEADER_SLACK;
         context = StackContext.TASK;
@@ -77,12 +80,16 @@ final class KernelStackBlock extends BlockParser {
         bareHeld = 0;
         holdBareLine(t, lineNo);
         block.addFrame(first, context);
+        lastLineFrame = true;
         return this;
     }
 
     @Override
     boolean extend(String t, String raw, long lineNo) {
-        if (continueKernel(t) || mergeTaskLine(t)) {
+        int before = block == null ? 0 : block.frameCount();
+        boolean taken = continueKernel(t) || mergeTaskLine(t);
+        lastLineFrame = taken && block != null && block.frameCount() > before;
+        if (taken) {
             if (bare) {
                 holdBareLine(t, lineNo);
             }
@@ -96,6 +103,14 @@ final class KernelStackBlock extends BlockParser {
             bareLineNos[bareHeld] = lineNo;
             bareLines[bareHeld++] = t;
         }
+    }
+
+    @Override
+    void closeAtEnd() {
+        if (block != null && lastLineFrame) {
+            block.markLastFrameCut();
+        }
+        close();
     }
 
     @Override

@@ -46,8 +46,7 @@ final class TraceBlock {
         if (frames.size() >= MAX_FRAMES) {
             return;
         }
-        frames.add(f.context() == context ? f
-                : new Frame(f.function(), f.location(), f.module(), f.unreliable(), context));
+        frames.add(f.context() == context ? f : f.in(context));
     }
 
     /** crash: a frame of the current segment; the exception RIP goes first unless crash repeats it as this frame. */
@@ -65,7 +64,7 @@ final class TraceBlock {
     void closeSegment(StackContext context) {
         for (int k = segmentStart; k < frames.size(); k++) {
             Frame f = frames.get(k);
-            frames.set(k, new Frame(f.function(), f.location(), f.module(), f.unreliable(), context));
+            frames.set(k, f.in(context));
         }
         segmentStart = frames.size();
     }
@@ -73,6 +72,23 @@ final class TraceBlock {
     void addPendingLine(String line) {
         if (pendingLines.size() < MAX_PENDING_LINES) {
             pendingLines.add(line);
+        }
+    }
+
+    /**
+     * The input ended on this block's last frame line: when that frame has no offset though the frames before it
+     * have theirs, the paste was cut inside the line, and the function name may be cut too.
+     */
+    void markLastFrameCut() {
+        int last = frames.size() - 1;
+        if (last < 1 || !frames.get(last).location().isEmpty()) {
+            return;
+        }
+        for (int k = 0; k < last; k++) {
+            if (frames.get(k).location().startsWith("+")) {
+                frames.set(last, frames.get(last).cutShort());
+                return;
+            }
         }
     }
 

@@ -192,7 +192,17 @@ public final class TraceSink implements LineSink {
 
     @Override
     public void finish() {
-        close();
+        BlockParser b = open;
+        open = null;
+        if (b != null) {
+            b.closeAtEnd();
+        }
+        if (parked != null && parkedForFrames) {
+            // set aside by a blank line after its frames (a closing code fence reads as one), and nothing but blank
+            // lines since: the paste ended with its last frame line
+            parked = null;
+            kernel.closeAtEnd();
+        }
         closeParked();
         perfScript.finish();
     }

@@ -167,6 +167,9 @@ public final class JsonReport {
             if (f.unreliable()) {
                 g.writeBooleanField("unreliable", true);
             }
+            if (f.cut()) {
+                g.writeBooleanField("cut", true);
+            }
             if (f.context() != StackContext.TASK) {
                 g.writeStringField("context", f.context().name().toLowerCase(Locale.ROOT));
             }

@@ -403,6 +403,44 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void nfsNotRespondingStemAlone() {
+        // a vendor KB quoting the message without its ending (SUSE KB 000019722, corpus d-015); a user-space tool's
+        // own words of the same shape are not the kernel's
+        assertThat(feed("nfs: server <hostname or address> not responding")).isTrue();
+        assertThat(feed("Mar 13 14:01:08 kvm1 kernel: [63623.567591] lockd: server 10.0.0.7 not responding")).isTrue();
+        assertThat(feed("error: server backup01 not responding")).isFalse();
+        assertThat(feed("    nfs: server <hostname or address> not responding")).as("indented by the paste").isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.NFS_NOT_RESPONDING);
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).fields()).containsEntry("server", "<hostname or address>")
+                .containsEntry("status", "not-responding").containsEntry("program", "nfs").doesNotContainKey("detail");
+        assertThat(events.get(1).fields()).containsEntry("server", "10.0.0.7").containsEntry("program", "lockd");
+    }
+
+    @Test
+    void nfsClientErrors() {
+        // net/sunrpc/auth_gss/auth_gss.c, fs/nfs/nfs4state.c (kimchi issue 348, corpus d-016); fs/lockd/mon.c
+        // (unix.stackexchange.com 16738, corpus f-020)
+        assertThat(feed("Mar 13 14:01:08 kvm1 kernel: [63623.567591] RPC: AUTH_GSS upcall timed out.")).isTrue();
+        assertThat(feed("Mar 13 14:01:08 kvm1 kernel: [63623.567591] Please check user daemon is running.")).isFalse();
+        assertThat(feed("Mar 13 14:01:08 kvm1 kernel: [63623.567673] NFS: nfs4_discover_server_trunking unhandled error"
+                + " -512. Exiting with error EIO")).isTrue();
+        assertThat(feed("Jul 13 10:35:56 hostname kernel: [222583.872059] lockd: cannot monitor laptop")).isTrue();
+        // the same family's other words: lockd giving a peer up, the client's mount debug output
+        assertThat(feed("lockd: cannot unmonitor laptop")).isFalse();
+        assertThat(feed("[Thu Aug 17 23:29:53 2023] NFS:   parsing nfs mount option 'source'")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.NFS_CLIENT_ERROR);
+        assertThat(events).extracting(e -> e.field("what"))
+                .containsExactly("gss-upcall-timeout", "unhandled-error", "lockd-cannot-monitor");
+        assertThat(events.get(1).fields()).containsEntry("function", "nfs4_discover_server_trunking")
+                .containsEntry("error", "-512");
+        assertThat(events.get(2).fields()).containsEntry("host", "laptop");
+        assertThat(events.get(0).timestamp()).isEqualTo(63623.567591);
+    }
+
+    @Test
     void blockLayerErrors() {
         // RMerl/asuswrt-merlin.ng 379, MichaIng/DietPi 6071, linux-surface 1551, longhorn 9878
         feed("Nov 18 10:34:27 kernel: blk_update_request: I/O error, dev sdd, sector 17803376");

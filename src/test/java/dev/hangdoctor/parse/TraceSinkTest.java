@@ -28,6 +28,46 @@ class TraceSinkTest {
         return anon.get(0);
     }
 
+    /** Corpus d-018 (nfs-ganesha issue 148): the paste ends inside the last frame's name, "nfs4_discover_". */
+    private static final String CUT_INSIDE_A_NAME = String.join("\n",
+            "[ 1326.467155] qbuckets2       D ffffffffa047cde8     0  4037   3994 0x00000080",
+            "[ 1326.498508] Call Trace:",
+            "[ 1326.501076]  [<ffffffff8168ca69>] schedule_preempt_disabled+0x29/0x70",
+            "[ 1326.507636]  [<ffffffff8168a6c5>] __mutex_lock_slowpath+0xc5/0x1c0",
+            "[ 1326.513934]  [<ffffffff8168dbbb>] ? _raw_spin_unlock_bh+0x1b/0x40",
+            "[ 1326.520166]  [<ffffffff81689b2f>] mutex_lock+0x1f/0x2f",
+            "[ 1326.525440]  [<ffffffffa0433948>] nfs4_discover_");
+
+    private static List<Frame> readFrames(String text) throws Exception {
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(
+                text.getBytes(StandardCharsets.UTF_8)), "paste", true);
+        return e.taskOrNull(4037).frames();
+    }
+
+    @Test
+    void aFrameLineCutWhereThePasteEndsIsMarkedCut() throws Exception {
+        List<Frame> frames = readFrames(CUT_INSIDE_A_NAME);
+        assertThat(frames.get(frames.size() - 1).function()).isEqualTo("nfs4_discover_");
+        assertThat(frames.get(frames.size() - 1).cut()).isTrue();
+        assertThat(frames.subList(0, frames.size() - 1)).noneMatch(Frame::cut);
+        assertThat(readFrames(CUT_INSIDE_A_NAME + "\n").get(frames.size() - 1).cut())
+                .as("the last line, ended by its newline").isTrue();
+        assertThat(readFrames(CUT_INSIDE_A_NAME + "\n\n\n").get(frames.size() - 1).cut())
+                .as("only blank lines after it").isTrue();
+        assertThat(readFrames("```\n" + CUT_INSIDE_A_NAME + "\n```\n").get(frames.size() - 1).cut())
+                .as("in a markdown code fence").isTrue();
+    }
+
+    @Test
+    void aFrameIsNotCutWhenTheStackGoesOnOrItsLineIsWhole() throws Exception {
+        // the reporter's words after the stack: the paste did not end in the frame line
+        List<Frame> followed = readFrames(CUT_INSIDE_A_NAME + "\n\nAny ideas?\n");
+        assertThat(followed).noneMatch(Frame::cut);
+        // cut after a whole frame: its offset is there
+        String whole = CUT_INSIDE_A_NAME.substring(0, CUT_INSIDE_A_NAME.lastIndexOf('\n'));
+        assertThat(readFrames(whole)).noneMatch(Frame::cut);
+    }
+
     @Test
     void hungTask313WithPcColumnAndStackWords() throws Exception {
         Evidence e = parseFixture("hung-3.13-jbd2.txt");
@@ -555,7 +595,7 @@ class TraceSinkTest {
 
     @Test
     void aReplyBetweenAQuotedHungTaskHeaderAndItsCallTraceDoesNotCutTheStackFromItsTask() throws Exception {
-        Evidence e = EvidenceReader.read(new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(java.nio.file.Files.readAllBytes(
                 java.nio.file.Path.of("src/test/resources/pasted/hung-task-reply-between-header-and-trace.txt"))),
                 "t");
         Task t = e.taskOrNull(5938);
@@ -680,7 +720,7 @@ class TraceSinkTest {
     @Test
     void psAxRowsWithoutTheirHeaderAreReadInProcpsBsdLayoutAndEachStackBelowAOneRowTableIsThatTasks()
             throws Exception {
-        Evidence e = EvidenceReader.read(new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(java.nio.file.Files.readAllBytes(
                 java.nio.file.Path.of("src/test/resources/pasted/ps-ax-rows-and-stacks-quoted.txt"))), "t");
         assertThat(e.tasks()).as("nine D rows").hasSize(9).allMatch(t -> t.state() == TaskState.UNINTERRUPTIBLE);
         assertThat(e.taskOrNull(125431).comm()).isEqualTo("emacs");

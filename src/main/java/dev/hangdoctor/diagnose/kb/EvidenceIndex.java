@@ -22,6 +22,8 @@ public final class EvidenceIndex {
     private final Evidence evidence;
     private final List<Task> tasks;
     private final Map<String, List<Task>> byFunction = new HashMap<>();
+    /** Tasks whose stack ends in a frame the paste cut inside its name, by that cut name. */
+    private final Map<String, List<Task>> byCutName = new HashMap<>();
 
     private EvidenceIndex(Evidence evidence) {
         this.evidence = evidence;
@@ -34,6 +36,9 @@ public final class EvidenceIndex {
                     continue;
                 }
                 String key = key(f.function());
+                if (f.cut()) {
+                    byCutName.computeIfAbsent(f.function(), k -> new ArrayList<>(1)).add(t);
+                }
                 if (seen.add(key)) {
                     byFunction.computeIfAbsent(key, k -> new ArrayList<>(4)).add(t);
                 }
@@ -54,9 +59,22 @@ public final class EvidenceIndex {
         return tasks;
     }
 
-    /** Tasks with a reliable frame of this function (any compiler suffix). */
+    /** Tasks with a reliable frame of this function (any compiler suffix), or of a name cut short that begins it. */
     public List<Task> tasksWith(String function) {
-        return byFunction.getOrDefault(key(function), List.of());
+        List<Task> exact = byFunction.getOrDefault(key(function), List.of());
+        if (byCutName.isEmpty()) {
+            return exact;
+        }
+        List<Task> all = null;
+        for (Map.Entry<String, List<Task>> e : byCutName.entrySet()) {
+            if (function.startsWith(e.getKey()) && !function.equals(e.getKey())) {
+                if (all == null) {
+                    all = new ArrayList<>(exact);
+                }
+                all.addAll(e.getValue());
+            }
+        }
+        return all == null ? exact : all;
     }
 
     /**
@@ -72,6 +90,11 @@ public final class EvidenceIndex {
                 String prefix = alt.substring(0, alt.length() - 1);
                 byFunction.forEach((k, v) -> {
                     if (k.startsWith(prefix)) {
+                        union.addAll(v);
+                    }
+                });
+                byCutName.forEach((k, v) -> {
+                    if (prefix.startsWith(k)) {
                         union.addAll(v);
                     }
                 });

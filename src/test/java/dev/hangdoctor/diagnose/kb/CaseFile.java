@@ -77,7 +77,7 @@ final class CaseFile {
             Task task = new Task(t.get("pid").asInt())
                     .comm(t.path("comm").asText(null))
                     .state(TaskState.parse(t.path("state").asText(null)))
-                    .frames(stack(t.path("stack").asText("")));
+                    .frames(stack(t.path("stack").asText(""), t.path("stackCutAtEnd").asBoolean(false)));
             if (t.has("ppid")) task.ppid(t.get("ppid").asInt());
             if (t.has("shdPnd")) task.shdPnd(Long.parseLong(t.get("shdPnd").asText(), 16));
             if (t.has("sigPnd")) task.sigPnd(Long.parseLong(t.get("sigPnd").asText(), 16));
@@ -135,6 +135,15 @@ final class CaseFile {
     }
 
     /** Frames from pasted trace lines (crash bt, /proc/PID/stack, hung-task Call Trace) or bare function names. */
+    /** "stackCutAtEnd: true": the paste ended inside the last frame's line, as the parser marks it. */
+    static List<Frame> stack(String text, boolean cutAtEnd) {
+        List<Frame> frames = stack(text);
+        if (cutAtEnd && !frames.isEmpty()) {
+            frames.set(frames.size() - 1, frames.get(frames.size() - 1).cutShort());
+        }
+        return frames;
+    }
+
     static List<Frame> stack(String text) {
         List<Frame> frames = new ArrayList<>();
         StackContext ctx = StackContext.TASK;

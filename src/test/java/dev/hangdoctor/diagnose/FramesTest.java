@@ -1,0 +1,46 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.StackContext;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which frames of a stack count as evidence (corpus d-004 and a global OOM from github.com/arriven/db1000n 555). */
+class FramesTest {
+    private static Frame frame(String fn, String at) {
+        return new Frame(fn, at, null, false, StackContext.TASK);
+    }
+
+    private static Frame unreliable(String fn, String at) {
+        return new Frame(fn, at, null, true, StackContext.TASK);
+    }
+
+    @Test
+    void underOnlyTheDumpPrintersFramesTheLeftoversAreTheEvidence() {
+        // 3.13 OOM report cut after its fourth frame: dump_stack and dump_header are the printer's own
+        List<Frame> cut = List.of(frame("dump_stack", "+0x45/0x56"), frame("dump_header", "+0x7f/0x1f1"),
+                unreliable("mem_cgroup_margin", "+0xa8/0xc0"), unreliable("find_lock_task_mm", "+0x27/0x70"));
+        assertThat(Frames.evidence(cut)).noneMatch(Frame::unreliable);
+        assertThat(Frames.evidence(cut)).extracting(Frame::function)
+                .containsExactly("dump_stack", "dump_header", "mem_cgroup_margin", "find_lock_task_mm");
+    }
+
+    @Test
+    void aReliableFrameBeyondThePrinterKeepsTheLeftoversUnreliable() {
+        List<Frame> whole = List.of(frame("dump_stack", "+0x6d/0x8b"), frame("dump_header", "+0x4f/0x1e1"),
+                frame("oom_kill_process.cold.33", "+0xb/0x10"), frame("out_of_memory", "+0x1bf/0x551"),
+                unreliable("__mod_memcg_lruvec_state", "+0x27/0x102"));
+        assertThat(Frames.evidence(whole)).isSameAs(whole);
+        assertThat(Frames.evidence(whole).get(4).unreliable()).isTrue();
+    }
+
+    @Test
+    void aCutFrameStaysCutWhenCountedAsReliable() {
+        List<Frame> frames = List.of(unreliable("schedule", "+0x29/0x70"),
+                unreliable("nfs4_discover_", "").cutShort());
+        assertThat(Frames.evidence(frames).get(1).cut()).isTrue();
+    }
+}
