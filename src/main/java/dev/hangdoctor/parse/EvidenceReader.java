@@ -84,6 +84,7 @@ public final class EvidenceReader {
                             && !("none".equals(cut.style) && PastedText.mayHoldEmbedded(text, from, end))
                             && !PastedText.mayStartWrap(cut.style, text, reader.start(), end, next)) {
                         dispatch.noise(cut.style, text, from, end);
+                        pasted.skipped(end == reader.start(), lineNo);
                         continue;
                     }
                 }

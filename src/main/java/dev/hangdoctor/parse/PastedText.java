@@ -62,6 +62,19 @@ final class PastedText {
     private static final int OUTER_NONE = 0;
     private static final int OUTER_RECORD = 1;
     private static final int OUTER_INSIDE = 2;
+    /** Blank lines not yet sent on: whether they are the page's own or a double spacing's is known at the next line. */
+    private int pendingBlanks;
+    private long pendingBlankLine;
+    /** A line with text was seen: only gaps between two such lines say how the page is spaced. */
+    private boolean sawText;
+    /** The last {@link #GAPS} gaps between lines with text, newest in bit 0: 1 for an odd number of blank lines. */
+    private int oddGaps;
+    private int gapsSeen;
+    /**
+     * Double spacing is decided by this many gaps at most: a page copied with a blank line after every line (a
+     * paragraph per line) shows only odd gaps; an ordinary report shows a gap of none within its first lines.
+     */
+    private static final int GAPS = 8;
 
     PastedText(ObjLongConsumer<String> out, java.util.function.Predicate<String> holdable) {
         this.out = out;
@@ -70,7 +83,21 @@ final class PastedText {
 
     /** True when no line is held back: a line the caller skips cannot be the end of one. */
     boolean idle() {
-        return held == null && softBroken == null;
+        return held == null && softBroken == null && pendingBlanks == 0;
+    }
+
+    /**
+     * A line the caller skipped unseen (it passed {@link #passesUnchanged} and no sink could start with it): it
+     * counts towards telling a double-spaced page, as it would have in {@link #accept}.
+     */
+    void skipped(boolean blank, long lineNo) {
+        if (blank) {
+            // the next line comes through accept (this one is pending), which drops or sends it on
+            pendingBlanks = 1;
+            pendingBlankLine = lineNo;
+        } else {
+            noteGap();
+        }
     }
 
     /**
@@ -140,6 +167,7 @@ final class PastedText {
         if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
             line = line.substring(0, line.length() - 1);
         }
+        line = plainSpaces(line);
         // a line the caller could have skipped as noise (looked at in place) must not be held back for a
         // continuation unless the caller's own predicate says so, or both ways of reading would differ; judged as
         // the caller would if the line held now is not continued here (the caller may have skipped that one)
@@ -177,6 +205,15 @@ final class PastedText {
         }
         int width = line.length();
         line = unquote(line);
+        if (line.isBlank()) {
+            // held back until the next line says whether it is the page's blank line or a double spacing's; a line
+            // held for its rest stays held, as a double-spaced page puts the rest of a wrap after a blank line
+            if (pendingBlanks++ == 0) {
+                pendingBlankLine = at;
+            }
+            return;
+        }
+        releaseBlanks();
         int first = RawText.skipWhitespace(line, 0, line.length());
         if (line.startsWith("```", first) || line.startsWith("~~~", first)) {
             // a fence is no evidence, but a paste may start right after it on the same line ("```    49.87% ...");
@@ -211,6 +248,80 @@ final class PastedText {
         emitOrHold(line, at, width, style, prefixed, !skippable);
     }
 
+    /** Sends on the blank lines before a line with text, less a double spacing's; records the gap they made. */
+    private void releaseBlanks() {
+        int gap = pendingBlanks;
+        pendingBlanks = 0;
+        boolean counted = sawText;
+        sawText = true;
+        if (!counted) {
+            sendBlanks(gap);
+            return;
+        }
+        if (gap > 0) {
+            oddGaps = (oddGaps << 1 | (gap & 1)) & ((1 << GAPS) - 1);
+            gapsSeen++;
+        } else {
+            noteGap();
+        }
+        int seen = Math.min(gapsSeen, GAPS);
+        int mask = (1 << seen) - 1;
+        // every gap so far (up to the last GAPS) odd: one blank line was added after each line, so 2k+1 blanks
+        // were k of the page's own
+        boolean doubled = gap > 0 && (oddGaps & mask) == mask;
+        sendBlanks(doubled ? (gap - 1) / 2 : gap);
+    }
+
+    /** A gap of no blank line between two lines with text. */
+    private void noteGap() {
+        if (sawText) {
+            oddGaps = (oddGaps << 1) & ((1 << GAPS) - 1);
+            gapsSeen++;
+        }
+        sawText = true;
+    }
+
+    private void sendBlanks(int n) {
+        if (n > 0 && held != null) {
+            String h = held; // a blank line of the page's own ends a wrapped line
+            held = null;
+            split(h, heldLine, heldStyle);
+        }
+        for (int i = 0; i < n; i++) {
+            out.accept("", pendingBlankLine + i);
+        }
+    }
+
+    /**
+     * Spaces a web page or a mailer put in as other characters: no-break spaces (from {@code &nbsp;} in indentation
+     * and runs of spaces), figure and narrow no-break spaces become plain spaces; a byte-order mark or zero-width
+     * space (a file saved by a Windows editor, a chat's copy) is dropped. Lines without them come back as they are.
+     */
+    static String plainSpaces(String line) {
+        int n = line.length();
+        int i = 0;
+        while (i < n && !oddSpace(line.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return line;
+        }
+        StringBuilder b = new StringBuilder(n).append(line, 0, i);
+        for (; i < n; i++) {
+            char c = line.charAt(i);
+            if (c == '\u00a0' || c == '\u2007' || c == '\u202f') {
+                b.append(' ');
+            } else if (c != '\ufeff' && c != '\u200b') {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean oddSpace(char c) {
+        return c >= '\u00a0' && (c == '\u00a0' || c == '\u2007' || c == '\u202f' || c == '\ufeff' || c == '\u200b');
+    }
+
     /** The input ended: whatever is held goes out as it is. */
     void finish() {
         if (softBroken != null) {
@@ -223,6 +334,8 @@ final class PastedText {
             held = null;
             split(h, heldLine, heldStyle);
         }
+        sendBlanks(pendingBlanks);
+        pendingBlanks = 0;
     }
 
     /**

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What pasting does to a report must not change the answer: every corpus report the tool reads right, quoted in an
  * e-mail reply, indented, wrapped by a mailer or a console, sent quoted-printable, escaped into a web page or put in
- * a code fence, must get the same first category. The corpus holds a few real pastes of each kind; this makes every
+ * a code fence, its records printed by dmesg -T, syslog or journalctl, or copied off a web page (no-break spaces, a
+ * blank line after every line), must get the same first category. The corpus holds a few real pastes of each kind; this makes every
  * report into each, so a class of failure shows however the sources happened to paste.
  */
 class PastingInvarianceTest {
@@ -39,6 +40,14 @@ class PastingInvarianceTest {
         PASTES.put("HTML escaped", t -> t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
         PASTES.put("quoted-printable", PastingInvarianceTest::quotedPrintable);
         PASTES.put("code fence", t -> "```\n" + t + (t.endsWith("\n") ? "" : "\n") + "```\n");
+        // the same records as other tools print them: a report's "[ 123.456] " lines, where it has them
+        PASTES.put("dmesg -T", t -> t.replaceAll("(?m)^\\[ *[0-9]+\\.[0-9]+\\]", "[Thu Dec  3 22:53:01 2026]"));
+        PASTES.put("kern.log", t -> t.replaceAll("(?m)^(\\[ *[0-9]+\\.[0-9]+\\])", "Dec  3 22:53:01 node1 kernel: $1"));
+        PASTES.put("journalctl -k", t -> t.replaceAll("(?m)^\\[ *[0-9]+\\.[0-9]+\\](\\[ *[TC][0-9]+\\])? ?",
+                "Dec 03 22:53:01 node1 kernel: "));
+        // a web page's copy: &nbsp; for runs of spaces and indentation, or a paragraph (a blank line) per line
+        PASTES.put("no-break spaces", t -> t.replaceAll("(?m)(?<=^| ) ", "\u00a0"));
+        PASTES.put("double spaced", t -> t.replace("\n", "\n\n"));
     }
 
     private static final List<String> failures = new ArrayList<>();

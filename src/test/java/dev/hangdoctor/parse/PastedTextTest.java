@@ -325,4 +325,39 @@ class PastedTextTest {
     private static String dump(InputStream in) throws IOException {
         return NoiseSkipEquivalenceTest.dump(NoiseSkipEquivalenceTest.read(in, "t", true));
     }
+
+    @Test
+    void noBreakSpacesAndZeroWidthMarksBecomePlainText() {
+        assertThat(clean("\ufeff[  240.1] INFO: task a:1 blocked for more than 120 seconds.",
+                "\u00a0\u00a0\u00a0\u00a0schedule+0x29/0x70", "x\u200by\u202fz"))
+                .containsExactly("[  240.1] INFO: task a:1 blocked for more than 120 seconds.", "    schedule+0x29/0x70",
+                        "xy z");
+    }
+
+    @Test
+    void aDoubleSpacedPageLosesTheBlankLineAfterEachLineButKeepsItsOwn() {
+        assertThat(clean("INFO: task a:1 blocked", "", "Call Trace:", "", " schedule+0x29/0x70", "", "",
+                "", "next paragraph")).containsExactly("INFO: task a:1 blocked", "Call Trace:",
+                " schedule+0x29/0x70", "", "next paragraph");
+    }
+
+    @Test
+    void blankLinesOfAnOrdinaryReportStay() {
+        assertThat(clean("Hello,", "", "INFO: task a:1 blocked", "Call Trace:", "", " schedule+0x29/0x70"))
+                .containsExactly("Hello,", "INFO: task a:1 blocked", "Call Trace:", "", " schedule+0x29/0x70");
+    }
+
+    @Test
+    void aDoubleSpacedHungTaskReportKeepsItsStack() throws IOException {
+        String report = String.join("\n\n", "[  240.1] INFO: task dockerd:379 blocked for more than 120 seconds.",
+                "[  240.1]       Not tainted 3.10.0-957.el7.x86_64 #1",
+                "[  240.1] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+                "[  240.1] dockerd         D ffff9b5c7fc1ac40     0   379      1 0x00000080",
+                "[  240.1] Call Trace:", "[  240.1]  [<ffffffff8a767c49>] schedule+0x29/0x70",
+                "[  240.1]  [<ffffffff8a7655a1>] rwsem_down_write_failed+0x1f1/0x380",
+                "[  240.1]  [<ffffffff8a3e2e47>] call_rwsem_down_write_failed+0x17/0x30",
+                "[  240.1]  [<ffffffff8a76306d>] down_write+0x2d/0x3d", "");
+        Task t = read(report).tasks().iterator().next();
+        assertThat(t.frames()).hasSize(4);
+    }
 }
