@@ -212,7 +212,13 @@ final class PastedText {
         line = unquote(line);
         if (line.isBlank()) {
             // held back until the next line says whether it is the page's blank line or a double spacing's; a line
-            // held for its rest stays held, as a double-spaced page puts the rest of a wrap after a blank line
+            // held for its rest stays held, as a double-spaced page puts the rest of a wrap after a blank line; but
+            // not one the caller could have skipped unseen, which a blank line ends there
+            if (held != null && heldOnPeek) {
+                String h = held;
+                held = null;
+                split(h, heldLine, heldStyle, heldWidth);
+            }
             if (pendingBlanks++ == 0) {
                 pendingBlankLine = at;
             }
@@ -548,7 +554,11 @@ final class PastedText {
                 continue; // dmesg stamps are found by EventTriggers.embeddedStamp
             }
             KernelLogPrefix.locate(line, p, end, at);
-            if (!"none".equals(at.style) && !"kmsg-dict".equals(at.style) && at.message > p) {
+            // another program's syslog record in the middle of a line is no evidence ("... Aug 29 06:32:19 2020,
+            // runc:[2:INIT],call handle_mm_fault ..." reads as one): only the kernel's own records split a line
+            boolean tagged = "syslog".equals(at.style) || "journalctl".equals(at.style);
+            if (!"none".equals(at.style) && !"kmsg-dict".equals(at.style) && at.message > p
+                    && (!tagged || RawText.contains(line, p, at.message, "kernel"))) {
                 return p;
             }
         }

@@ -28,10 +28,11 @@ final class TaskLineParser {
     /**
      * 2.6.18: {@code "%-13.13s %c"}, {@code " %016lx "} (saved PC) or {@code " running "}, {@code "%5lu %5d %6d"}
      * (stack free, pid, ppid), the eldest child's and the siblings' pids where there are, then {@code " (L-TLB)"}
-     * (a kernel thread, no mm) or {@code " (NOTLB)"}.
+     * (a kernel thread, no mm) or {@code " (NOTLB)"}. i386 printed the PC in capitals ({@code " %08lX "}, 2.6.20:
+     * {@code "umount        D C013135E  6044  1168   1150                     (NOTLB)"}).
      */
     private static final java.util.regex.Pattern TASK_2618 = java.util.regex.Pattern.compile(
-            "(.{1,15}?) +([" + STATE_LETTERS + "]) +(?:[0-9a-f]{16}|[0-9a-f]{8}|running) +\\d+ +(\\d+) +(\\d+)(?: +\\d+)* +\\((?:L-TLB|NOTLB)\\)");
+            "(.{1,15}?) +([" + STATE_LETTERS + "]) +(?:[0-9a-f]{16}|[0-9a-fA-F]{8}|running) +\\d+ +(\\d+) +(\\d+)(?: +\\d+)* +\\((?:L-TLB|NOTLB)\\)");
 
     /** True when the trimmed line may be an old-style task line: it ends in {@code 0x%08lx} or 2.6.18's TLB mark. Cheap. */
     static boolean endsLikeOldTaskLine(String t) {

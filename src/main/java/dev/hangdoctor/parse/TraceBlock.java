@@ -81,7 +81,8 @@ final class TraceBlock {
      */
     void markLastFrameCut() {
         int last = frames.size() - 1;
-        if (last < 1 || !frames.get(last).location().isEmpty()) {
+        // a bare address ("[<ffffffffffffffff>] 0xffffffffffffffff", the end mark of a /proc stack) is whole
+        if (last < 1 || !frames.get(last).location().isEmpty() || frames.get(last).function().startsWith("0x")) {
             return;
         }
         for (int k = 0; k < last; k++) {

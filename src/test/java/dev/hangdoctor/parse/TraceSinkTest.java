@@ -399,6 +399,9 @@ class TraceSinkTest {
         assertThat(functions(t)).containsExactly("find_busiest_group", "jbd2_journal_commit_transaction", "kjournald2");
         assertThat(TaskLineParser.parseOld("kjournald    S ffff81043e0a1420     0   762    585 (NOTLB)")).isNotNull();
         assertThat(TaskLineParser.parseOld("some text that ends in (L-TLB)")).isNull();
+        // i386 on 2.6.20 printed the saved PC in capitals (lore: a reiser4 umount in SysRq-W)
+        assertThat(TaskLineParser.parseOld("umount        D C013135E  6044  1168   1150                     (NOTLB)"))
+                .isNotNull();
     }
 
     @Test
