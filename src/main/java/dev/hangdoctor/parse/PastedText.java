@@ -31,6 +31,8 @@ final class PastedText {
      * ones are one record each (two records with their prefixes do not fit).
      */
     static final int COLLAPSED = 160;
+    /** How far past a record's start the next record is looked for (the longest records, module lists, fit). */
+    private static final int RECORD_WINDOW = 8192;
 
     private final ObjLongConsumer<String> out;
     /** Whether a line may be held back for a continuation: only one the caller would not skip as noise. */
@@ -528,13 +530,29 @@ final class PastedText {
     private int nextRecord(String line, int from, boolean collapsed) {
         KernelLogPrefix.locate(line, from, line.length(), cut);
         int message = cut.message;
-        int best = EventTriggers.embeddedStamp(line, message + 1);
-        best = earlier(best, EventTriggers.findRepeatable(line, message));
-        best = earlier(best, EventTriggers.nextFrame(line, message, line.length()));
-        if (collapsed) {
-            best = earlier(best, prefixedRecordAfter(line, message, line.length()));
+        // each search stops at the nearest boundary another found: a line of many short records costs its length,
+        // not its length times its records; a record longer than the window is not looked into past it
+        int limit = Math.min(line.length(), message + RECORD_WINDOW);
+        int stamp = EventTriggers.embeddedStamp(line, message + 1, limit);
+        if (stamp >= 0) {
+            limit = stamp;
         }
-        return best;
+        int frame = EventTriggers.nextFrame(line, message, limit);
+        if (frame >= 0) {
+            limit = frame;
+        }
+        if (collapsed) {
+            int record = prefixedRecordAfter(line, message, limit);
+            if (record >= 0) {
+                limit = record;
+            }
+        }
+        String piece = line.substring(from, limit);
+        int event = EventTriggers.findRepeatable(piece, message - from);
+        if (event >= 0) {
+            return from + event;
+        }
+        return limit < line.length() && limit < message + RECORD_WINDOW ? limit : -1;
     }
 
     private static int earlier(int a, int b) {
