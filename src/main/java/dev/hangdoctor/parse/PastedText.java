@@ -555,10 +555,6 @@ final class PastedText {
         return limit < line.length() && limit < message + RECORD_WINDOW ? limit : -1;
     }
 
-    private static int earlier(int a, int b) {
-        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
-    }
-
     /**
      * In a line at least {@link #COLLAPSED} long, the first place after {@code message} where a record with a log
      * prefix starts after a space ("... R15: 00000000ffffffff Mar 25 16:49:08 host kernel: fusermount D ..."): a
