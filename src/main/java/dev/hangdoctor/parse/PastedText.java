@@ -245,6 +245,7 @@ final class PastedText {
         }
         String whole = line;
         line = dropOuterPrefix(line);
+        String head = outer == OUTER_INSIDE ? whole.substring(0, whole.length() - line.length()) : null;
         KernelLogPrefix.locate(line, 0, line.length(), cut);
         String style = cut.style;
         if (held != null) {
@@ -263,6 +264,11 @@ final class PastedText {
             String h = held;
             held = null;
             split(h, heldLine, heldStyle, heldWidth);
+        }
+        if (head != null && holdsWord(head)) {
+            // the prose before kernel output on one line (a page that lost its line breaks) is the report's own
+            // words: it goes on as a line of its own, where it may name what the kernel's output does not
+            out.accept(head.stripTrailing(), at);
         }
         // a record of a prefixed log, also when another tool's prefix came off it ("kern.err: ... kernel: msg")
         boolean prefixed = !"none".equals(style) || outer == OUTER_RECORD;
@@ -459,6 +465,18 @@ final class PastedText {
         }
         outer = OUTER_NONE;
         return line;
+    }
+
+    /** Whether {@code s} holds a word of three letters: prose, not a stray mark or number. */
+    private static boolean holdsWord(String s) {
+        int run = 0;
+        for (int i = 0; i < s.length(); i++) {
+            run = Character.isLetter(s.charAt(i)) ? run + 1 : 0;
+            if (run == 3) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

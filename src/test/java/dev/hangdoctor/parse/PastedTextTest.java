@@ -369,8 +369,10 @@ class PastedTextTest {
         String c = "Mar 25 16:49:08 dws07 kernel:  ? __schedule+0x2c7/0x740";
         String d = "Mar 25 16:49:08 dws07 kernel:  schedule+0x4a/0xb0";
         assertThat(clean(a + " " + b + " " + c + " " + d)).containsExactly(a, b, c, d);
-        assertThat(clean("Issue - System kills process if memory cgroup on system gets out of memory and reaches "
-                + "its limit " + a + " " + b)).containsExactly(a, b);
+        // the prose goes on as a line of its own: the report's words may name what the kernel's output does not
+        String prose = "Issue - System kills process if memory cgroup on system gets out of memory and reaches its limit";
+        assertThat(clean(prose + " " + a + " " + b)).containsExactly(prose, a, b);
+        assertThat(clean("> > " + a)).containsExactly(a);
     }
 
     @Test
