@@ -582,8 +582,9 @@ final class PastedText {
         KernelLogPrefix.Cut at = new KernelLogPrefix.Cut();
         for (int p = line.indexOf(' ', message) + 1; p > 0 && p < end; p = line.indexOf(' ', p) + 1) {
             char c = line.charAt(p);
-            if (c == ' ' || c == '[' || !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')) {
-                continue; // dmesg stamps are found by EventTriggers.embeddedStamp
+            boolean wallClock = c == '[' && p + 1 < end && line.charAt(p + 1) >= 'A' && line.charAt(p + 1) <= 'Z';
+            if (c == ' ' || c == '[' && !wallClock || !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || wallClock)) {
+                continue; // dmesg's seconds stamps are found by EventTriggers.embeddedStamp; dmesg -T's are here
             }
             KernelLogPrefix.locate(line, p, end, at);
             // another program's syslog record in the middle of a line is no evidence ("... Aug 29 06:32:19 2020,
