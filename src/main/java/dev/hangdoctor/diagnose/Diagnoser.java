@@ -576,8 +576,12 @@ public final class Diagnoser {
                 new Finding.Fix(List.of(), List.of(), List.of(), null),
                 List.of("Read the largest D-state group's innermost frames to see what it waits on",
                         "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
-        return new Built(f, new LinkedHashSet<>(victims), new LinkedHashSet<>(victims), root == null ? null : root.pid(),
-                List.of());
+        // the blocker is involved too: a lone stuck task is its own blocker, and its blocked time counts
+        Set<Integer> involved = new LinkedHashSet<>(victims);
+        if (root != null) {
+            involved.add(root.pid());
+        }
+        return new Built(f, involved, new LinkedHashSet<>(victims), root == null ? null : root.pid(), List.of());
     }
 
     /**

@@ -200,13 +200,29 @@ public final class Evidence {
     public boolean savedReport() { return savedReport; }
     public void noteHungTaskNotice() { hungTaskNotices++; }
 
-    /** Keeps a line no parser took (blank ones and those past the cap are dropped). */
+    /**
+     * Keeps a line no parser took (blank ones and those past the cap are dropped). A line wider than the width is
+     * kept as several, cut between words: a page whose line breaks were lost is one line of prose, and the name it
+     * gives a filesystem can sit anywhere in it.
+     */
     public void addReportText(String line) {
         if (reportText.size() >= REPORT_TEXT_LINES || line.isBlank()) {
             return;
         }
         String s = line.strip();
-        reportText.add(s.length() > REPORT_TEXT_WIDTH ? s.substring(0, REPORT_TEXT_WIDTH) : s);
+        int from = 0;
+        while (s.length() - from > REPORT_TEXT_WIDTH && reportText.size() < REPORT_TEXT_LINES - 1) {
+            int cut = s.lastIndexOf(' ', from + REPORT_TEXT_WIDTH);
+            if (cut <= from + REPORT_TEXT_WIDTH / 2) {
+                cut = from + REPORT_TEXT_WIDTH;
+            }
+            reportText.add(s.substring(from, cut));
+            from = cut;
+            while (from < s.length() && s.charAt(from) == ' ') {
+                from++;
+            }
+        }
+        reportText.add(s.substring(from, Math.min(s.length(), from + REPORT_TEXT_WIDTH)));
     }
 
     public List<String> reportText() { return Collections.unmodifiableList(reportText); }

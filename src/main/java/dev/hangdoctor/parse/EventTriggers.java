@@ -104,8 +104,15 @@ final class EventTriggers {
         int best = -1;
         for (String o : REPEATABLE) {
             int at = s.indexOf(o, message + 1);
-            while (at > 0 && (s.startsWith("watchdog: ", at - 10) || s.startsWith("rcu: ", at - 5))) {
-                at = s.indexOf(o, at + 1); // "watchdog: BUG: soft lockup", "rcu: INFO: rcu_sched" are one opener
+            while (at > 0) {
+                // "watchdog: BUG: soft lockup", "rcu: INFO: rcu_sched" are one opener: the record starts at the tag,
+                // unless the tag starts the record in hand
+                int tag = s.startsWith("watchdog: ", at - 10) ? at - 10 : s.startsWith("rcu: ", at - 5) ? at - 5 : at;
+                if (tag == at || tag > message) {
+                    at = tag;
+                    break;
+                }
+                at = s.indexOf(o, at + 1);
             }
             if (at >= 0 && (best < 0 || at < best)) {
                 best = at;

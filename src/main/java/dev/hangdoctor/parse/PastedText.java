@@ -245,6 +245,7 @@ final class PastedText {
         }
         String whole = line;
         line = dropOuterPrefix(line);
+        String head = outer == OUTER_INSIDE ? whole.substring(0, whole.length() - line.length()) : null;
         KernelLogPrefix.locate(line, 0, line.length(), cut);
         String style = cut.style;
         if (held != null) {
@@ -263,6 +264,11 @@ final class PastedText {
             String h = held;
             held = null;
             split(h, heldLine, heldStyle, heldWidth);
+        }
+        if (head != null && holdsWord(head)) {
+            // the prose before kernel output on one line (a page that lost its line breaks) is the report's own
+            // words: it goes on as a line of its own, where it may name what the kernel's output does not
+            out.accept(head.stripTrailing(), at);
         }
         // a record of a prefixed log, also when another tool's prefix came off it ("kern.err: ... kernel: msg")
         boolean prefixed = !"none".equals(style) || outer == OUTER_RECORD;
@@ -461,6 +467,18 @@ final class PastedText {
         return line;
     }
 
+    /** Whether {@code s} holds a word of three letters: prose, not a stray mark or number. */
+    private static boolean holdsWord(String s) {
+        int run = 0;
+        for (int i = 0; i < s.length(); i++) {
+            run = Character.isLetter(s.charAt(i)) ? run + 1 : 0;
+            if (run == 3) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * dmesg -T in a locale whose day and month names are not English ("[Пт май 11 19:03:39 2018] "): a bracket
      * at the line's start holding a clock time hh:mm:ss. Returns where the message starts after it, or -1.
@@ -564,8 +582,9 @@ final class PastedText {
         KernelLogPrefix.Cut at = new KernelLogPrefix.Cut();
         for (int p = line.indexOf(' ', message) + 1; p > 0 && p < end; p = line.indexOf(' ', p) + 1) {
             char c = line.charAt(p);
-            if (c == ' ' || c == '[' || !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')) {
-                continue; // dmesg stamps are found by EventTriggers.embeddedStamp
+            boolean wallClock = c == '[' && p + 1 < end && line.charAt(p + 1) >= 'A' && line.charAt(p + 1) <= 'Z';
+            if (c == ' ' || c == '[' && !wallClock || !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || wallClock)) {
+                continue; // dmesg's seconds stamps are found by EventTriggers.embeddedStamp; dmesg -T's are here
             }
             KernelLogPrefix.locate(line, p, end, at);
             // another program's syslog record in the middle of a line is no evidence ("... Aug 29 06:32:19 2020,

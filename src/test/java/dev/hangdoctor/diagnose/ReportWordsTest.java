@@ -43,6 +43,16 @@ class ReportWordsTest {
     }
 
     @Test
+    void theWordsCountWhenAPageJoinedThemToTheLogOnOneLine() throws Exception {
+        // the same report from a page that lost its line breaks: prose, hung-task record and stack on one line,
+        // the daemon's name far past the width one line of the report's words is kept at
+        String oneLine = ("Some context first. ".repeat(20) + OCAMLFUSE).replace("\n", " ");
+        Finding f = diagnose(oneLine, true).findings().get(0);
+        assertThat(f.signature()).isEqualTo("fuse-named-in-report");
+        assertThat(f.evidence()).anyMatch(l -> l.contains("ocamlfuse"));
+    }
+
+    @Test
     void aLiveScanHasNoReportWords() throws Exception {
         assertThat(diagnose(OCAMLFUSE, false).findings().get(0).signature()).isEqualTo(Diagnoser.UNCLASSIFIED);
     }

@@ -26,6 +26,32 @@ class UnclassifiedBlockerTest {
     }
 
     @Test
+    void aLoneHungTaskIsItsOwnBlockerAndItsBlockedTimeCounts() throws Exception {
+        // github.com/sophgo/linux-riscv issue 92 (riscv64, 6.1): one task, its hung-task header says how long
+        String report = """
+                [209173.109588] INFO: task node:896412 blocked for more than 124 seconds.
+                [209173.116301]       Not tainted 6.1.61-pisces #2023.12.19.12.48+c60b48221
+                [209173.123094] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                [209173.131065] task:node            state:D stack:0     pid:896412 ppid:890296 flags:0x00000100
+                [209173.139659] Call Trace:
+                [209173.142239] [<ffffffff80a6e16a>] __schedule+0x29c/0x89e
+                [209173.147634] [<ffffffff80a6e7b8>] schedule+0x4c/0xce
+                [209173.152644] [<ffffffff80a6ebba>] schedule_preempt_disabled+0x18/0x20
+                [209173.159136] [<ffffffff80a6fb82>] __mutex_lock.constprop.0+0x336/0x6b8
+                [209173.165734] [<ffffffff80a70000>] __mutex_lock_slowpath+0x1a/0x22
+                [209173.171878] [<ffffffff80a7004a>] mutex_lock+0x42/0x4c
+                [209173.177061] [<ffffffff800d1a98>] proc_cgroup_show+0x5c/0x3ba
+                """;
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8)), "t");
+        e.savedReport(true);
+        Diagnosis d = new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e);
+        Finding f = d.findings().get(0);
+        assertThat(f.rootCause().pid()).isEqualTo(896412);
+        assertThat(f.confidence()).isEqualTo(0.3);
+        assertThat(d.warnings()).noneMatch(w -> w.contains("no blocked time"));
+    }
+
+    @Test
     void theTaskStuckOutsideALockHoldsWhatTheLockWaiterWantsFor() throws Exception {
         // lore.kernel.org/r/YN6rBKIHmLhEo36w@google.com (zram: sysfs store vs module removal)
         Finding f = first("""

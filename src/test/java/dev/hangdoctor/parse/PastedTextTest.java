@@ -369,8 +369,18 @@ class PastedTextTest {
         String c = "Mar 25 16:49:08 dws07 kernel:  ? __schedule+0x2c7/0x740";
         String d = "Mar 25 16:49:08 dws07 kernel:  schedule+0x4a/0xb0";
         assertThat(clean(a + " " + b + " " + c + " " + d)).containsExactly(a, b, c, d);
-        assertThat(clean("Issue - System kills process if memory cgroup on system gets out of memory and reaches "
-                + "its limit " + a + " " + b)).containsExactly(a, b);
+        // the prose goes on as a line of its own: the report's words may name what the kernel's output does not
+        String prose = "Issue - System kills process if memory cgroup on system gets out of memory and reaches its limit";
+        assertThat(clean(prose + " " + a + " " + b)).containsExactly(prose, a, b);
+        assertThat(clean("> > " + a)).containsExactly(a);
+        // dmesg -T's wall-clock stamps (corpus b-022's records)
+        String e = "[Thu Dec  7 00:05:15 2017] Memory cgroup out of memory: Kill process 24572 (java) score 0 or sacrifice child";
+        String f = "[Thu Dec  7 00:05:15 2017] Killed process 28438 (java) total-vm:20255636kB, anon-rss:466160kB, file-rss:13684kB";
+        assertThat(clean(e + " " + f)).containsExactly(e, f);
+        // an opener with its tag starts a record at the tag (corpus b-040's lines, quote marks taken off)
+        assertThat(clean("kthread+0x11b/0x140 and then the following release_sock(sk) can hang: "
+                + "watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:0:4467]"))
+                .contains("watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:0:4467]");
     }
 
     @Test
