@@ -322,7 +322,10 @@ public final class KernelEventSink implements LineSink {
     private boolean softLockup(LogLine line, String m) {
         int cpuAt = m.indexOf("CPU#", 16);
         if (cpuAt < 0) {
-            return false;
+            // the message cut right after its first words (a mail or page wrapped it there, "BUG: soft lockup -"):
+            // still the watchdog's own words, with its CPU and task on a line that is no longer its own
+            return cutAfterWords(m, m.indexOf("BUG: soft lockup") + 16)
+                    && event(line, KernelEventKind.SOFT_LOCKUP, null, null, null, Map.of());
         }
         int cpu = intAt(m, cpuAt + 4);
         int stuck = m.indexOf("stuck for ", cpuAt);
@@ -357,6 +360,17 @@ public final class KernelEventSink implements LineSink {
         }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
         return event(line, KernelEventKind.SOFT_LOCKUP, pid, comm, cpu >= 0 ? cpu : null, f);
+    }
+
+    /** True when nothing but a dash, spaces and closing quotes follows {@code from} in {@code m}. */
+    private static boolean cutAfterWords(String m, int from) {
+        for (int k = from; k < m.length(); k++) {
+            char c = m.charAt(k);
+            if (c != ' ' && c != '-' && c != '\u2013' && c != '`' && c != '"' && c != '\'') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -38,6 +38,7 @@ final class PastedText {
     /** Whether a line may be held back for a continuation: only one the caller would not skip as noise. */
     private final java.util.function.Predicate<String> holdable;
     private final KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
+    private final KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
     /**
      * Quoted-printable was seen: soft breaks are joined and =XX decoded from the first line that shows it on. The
      * decision is made by each line itself, in order, so it does not depend on how the input was split into reads.
@@ -653,7 +654,17 @@ final class PastedText {
             return false;
         }
         return spaced || FrameLineParser.parse(line) == null || endsInFrameAddress(held) || endsInsideSymbol(held)
-                || (console && !Character.isWhitespace(held.charAt(held.length() - 1)));
+                || (console && !Character.isWhitespace(held.charAt(held.length() - 1))) || heldMessageEmpty();
+    }
+
+    /**
+     * The held record's message is nothing, or only a frame's '?': the wrap broke the line right after its prefix
+     * (a long host name pushed the frame past the width), so the frame on the next line is that record's.
+     */
+    private boolean heldMessageEmpty() {
+        KernelLogPrefix.locate(held, 0, held.length(), heldCut);
+        int m = RawText.skipWhitespace(held, heldCut.message, held.length());
+        return m >= held.length() || held.charAt(m) == '?' && RawText.skipWhitespace(held, m + 1, held.length()) >= held.length();
     }
 
     private static int firstWordLength(String line, int from) {

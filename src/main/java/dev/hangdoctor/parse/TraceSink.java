@@ -9,8 +9,8 @@ import dev.hangdoctor.model.Task;
  * and which block parser reads it, one parser per format family: {@link KernelStackBlock} (hung-task reports of
  * every kernel generation, sysrq-t/w dumps, dump_stack, bare frames), {@link CrashBlock} (crash `bt`/`foreach
  * bt`/`bt -f`/`bt -l`/`task`/`set`), {@link CrashPsBlock} (crash `ps`), {@link ProcBlock} (pasted /proc stack, status
- * and task lists), {@link PerfCallGraphBlock} (`perf report -g`) and {@link TabularStackBlock} (tab-separated
- * stack tables). The same table is the noise pre-check ({@link #describe}), so the two cannot disagree.
+ * and task lists), {@link PerfCallGraphBlock} (`perf report -g`), {@link TabularStackBlock} (tab-separated
+ * stack tables) and {@link HandWrittenStackBlock} (call chains and name lists people write out). The same table is the noise pre-check ({@link #describe}), so the two cannot disagree.
  * <p>
  * One block is open at a time; a line its parser turns away closes it and is offered to the table again, so frames
  * never drift onto the wrong task. Lines outside a block cost the table rows of their first character.
@@ -33,6 +33,7 @@ public final class TraceSink implements LineSink {
     private final PerfScriptBlock perfScript;
     private final TabularStackBlock tabular;
     private final PsTableBlock psTable;
+    private final HandWrittenStackBlock hand;
     private BlockParser open;
     /** A task header of {@link #kernel} set aside while lines that are no part of its dump pass (see parkOrClose). */
     private KernelStackBlock parked;
@@ -89,7 +90,11 @@ public final class TraceSink implements LineSink {
             .rowEnding(PerfScriptBlock::mayEndLikeSchedSwitch, this::perfScriptHeader, "0", "1", "2", "3", "4",
                     "5", "6", "7", "8", "9")
             .contains("/proc/", '/', this::procPath)
-            .contains("+0x", '+', this::bareFrame);
+            .contains("+0x", '+', this::bareFrame)
+            .contains(" -> ", '>', this::handChain)
+            .contains(" <- ", '<', this::handChain)
+            .prefix("=>", this::handName)
+            .row("abcdefghijklmnopqrstuvwxyz_`", HandWrittenStackBlock::mayBeNameLine, this::handName);
 
     public TraceSink(Evidence evidence, String source) {
         this(evidence, source, new SkippedLines());
@@ -106,6 +111,7 @@ public final class TraceSink implements LineSink {
         this.perfScript = new PerfScriptBlock(out);
         this.tabular = new TabularStackBlock(out);
         this.psTable = new PsTableBlock(out);
+        this.hand = new HandWrittenStackBlock(out);
     }
 
     @Override
@@ -408,6 +414,16 @@ public final class TraceSink implements LineSink {
 
     private boolean perfRow(String t, long lineNo) {
         return perf.openRow(t, lineNo) && open(perf);
+    }
+
+    /** A call chain written by hand on one line, joined by arrows: a task of its own at once. */
+    private boolean handChain(String t, long lineNo) {
+        return HandWrittenStackBlock.chain(out, t, lineNo);
+    }
+
+    /** A function name alone on its line: perhaps the first of a stack written out by hand. */
+    private boolean handName(String t, long lineNo) {
+        return hand.openName(t, raw, lineNo) && open(hand);
     }
 
     private boolean tabularRow(String t, long lineNo) {

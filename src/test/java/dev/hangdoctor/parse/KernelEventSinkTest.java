@@ -119,6 +119,18 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void aSoftLockupCutAfterItsFirstWordsIsStillOne() {
+        // github.com/AsahiLinux/linux issue (corpus g-015) wrapped by a mailer at 72 columns inside the message
+        feed("watchdog: BUG: soft lockup -");
+        feed("BUG: soft lockup");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.SOFT_LOCKUP);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).cpu()).isNull();
+        assertThat(events.get(0).pid()).isNull();
+    }
+
+    @Test
     void softLockupWithAndWithoutWatchdogPrefix() {
         // fedora-coreos-tracker 1600, systemd 5790, lf-edge/eve 2653, kernel 3.x format
         feed("Oct 24 01:36:33 sn01 kernel: watchdog: BUG: soft lockup - CPU#0 stuck for 105s! [kworker/0:1:31283]");
@@ -537,7 +549,7 @@ class KernelEventSinkTest {
                 "INFO: task foo blocked for more than 120 seconds.",
                 "INFO: task foo:99999999999 blocked for more than 120 seconds.",
                 "INFO: task a:1 is blocked on a spinlock likely owned by task b:2.",
-                "BUG: soft lockup",
+                "BUG: soft lockup in ext4_writepages",
                 "Killed process",
                 "Task in",
                 "oom-kill:",

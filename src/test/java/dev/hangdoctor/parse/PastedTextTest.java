@@ -384,6 +384,14 @@ class PastedTextTest {
     }
 
     @Test
+    void aRecordWrappedRightAfterItsPrefixTakesTheFrameOnTheNextLine() {
+        // corpus h-020's syslog records (a long host name) wrapped by a mailer at 72 columns
+        String p = "Feb 05 02:19:23 aks-sysboxcpu1-20143122-vmss00001L kernel: ";
+        assertThat(clean(p, "__schedule+0x243/0x5f0", p + " ?", "wait_woken+0x70/0x70"))
+                .containsExactly(p + "__schedule+0x243/0x5f0", p + " ? wait_woken+0x70/0x70");
+    }
+
+    @Test
     void aTraceWhoseLineBreaksWereLostIsSplitIntoFrames() {
         assertThat(clean("Call Trace:  ? __schedule+0x2c7/0x740  schedule+0x4a/0xb0  fuse_wait_aborted+0x62/0x90 "
                 + "[fuse]")).containsExactly("Call Trace:", "? __schedule+0x2c7/0x740", "schedule+0x4a/0xb0",

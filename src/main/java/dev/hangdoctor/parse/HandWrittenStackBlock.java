@@ -1,0 +1,277 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.StackContext;
+import dev.hangdoctor.model.Task;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stacks people write by hand when they tell where a task sleeps: a call chain on one line joined by arrows
+ * ({@code __x64_sys_close -> filp_close -> fuse_flush -> request_wait_answer}, callers first), or function names one
+ * a line without addresses (copied from a sysrq dump's symbols, indented as a call tree, or ftrace's stack trace
+ * {@code  => __schedule}). A task with no pid and no state is made of it, innermost frame first, as the kernel
+ * prints stacks. Only a chain of at least {@link #MIN_NAMES} symbols of which one is a place a task sleeps counts:
+ * menus ("Settings -> Network -> Proxy") and lists of words stay prose.
+ */
+final class HandWrittenStackBlock extends BlockParser {
+    /** Fewer names are a mention ("fuse_flush -> request_wait_answer"), not a stack. */
+    static final int MIN_NAMES = 3;
+    /** A name line is short: a symbol and, at most, a note after it ("__flush_work   <- D-state here"). */
+    private static final int MAX_NAME_LINE = 120;
+    /** Words in a symbol that say the task sleeps there (the scheduler's entries, waits, sleeping locks, flushes). */
+    private static final String[] SLEEP_WORDS = {
+        "schedule", "wait", "sleep", "mutex", "rwsem", "down_read", "down_write", "__down", "lock_page", "flush",
+        "refrigerator", "synchronize_", "completion",
+    };
+
+    private static final java.util.regex.Pattern FORWARD = java.util.regex.Pattern.compile("\\s+(?:->|→)\\s+");
+    private static final java.util.regex.Pattern BACKWARD = java.util.regex.Pattern.compile("\\s+(?:<-|←)\\s+");
+
+    private final List<String> names = new ArrayList<>();
+    private final List<Integer> indents = new ArrayList<>();
+    private long firstLine;
+    /** The line a note points at ("<- D-state here"), or -1. */
+    private int marked = -1;
+
+    HandWrittenStackBlock(TraceTasks out) {
+        super(out);
+    }
+
+    /** A cheap superset of a name line, for the noise pre-check: a symbol first, short, no word after a space. */
+    static boolean mayBeNameLine(String s, int from, int end) {
+        return end - from <= MAX_NAME_LINE && nameEnd(s, from, end) > from;
+    }
+
+    /** The first name line of a list; false when {@code t} is none. */
+    boolean openName(String t, String raw, long lineNo) {
+        String name = nameOf(t);
+        if (name == null) {
+            return false;
+        }
+        reset();
+        names.clear();
+        indents.clear();
+        marked = -1;
+        firstLine = lineNo;
+        add(name, raw, t);
+        return true;
+    }
+
+    @Override
+    boolean extend(String t, String raw, long lineNo) {
+        String name = nameOf(t);
+        if (name == null) {
+            return false;
+        }
+        add(name, raw, t);
+        return true;
+    }
+
+    @Override
+    void close() {
+        if (names.size() >= MIN_NAMES && sleepsIn(names) && underscored(names) >= 2) {
+            // a tree whose lines step right runs from the caller to the callee: the kernel's order is the reverse
+            List<String> frames = new ArrayList<>(names);
+            if (stepsRight(indents)) {
+                // a note on one line ("__flush_work  <- D-state here") marks where the task sleeps: the lines
+                // above it are its callers, and what the tree puts below it is the writer's afterthought (the
+                // syscall it came in by), outer still
+                int mark = marked >= 0 ? marked + 1 : frames.size();
+                List<String> inner = new ArrayList<>(frames.subList(0, mark));
+                java.util.Collections.reverse(inner);
+                inner.addAll(frames.subList(mark, frames.size()));
+                frames = inner;
+            }
+            emit(out, frames, firstLine);
+        }
+        names.clear();
+        indents.clear();
+    }
+
+    private void add(String name, String raw, String t) {
+        if (names.size() < TraceBlock.MAX_FRAMES) {
+            if (marked < 0 && (t.indexOf("<-") > 0 || t.indexOf('←') > 0)) {
+                marked = names.size();
+            }
+            names.add(name);
+            indents.add(RawText.skipWhitespace(raw, 0, raw.length()));
+        }
+    }
+
+    /**
+     * A call chain joined by arrows on one line, within prose or alone: made into a task at once. False when the
+     * line holds no such chain of {@link #MIN_NAMES} symbols with a place to sleep among them.
+     */
+    static boolean chain(TraceTasks out, String t, long lineNo) {
+        // arrows with space on both sides: C's member access ("inode->i_mapping->host") is no call chain
+        boolean backwards = !FORWARD.matcher(t).find();
+        String[] parts = (backwards ? BACKWARD : FORWARD).split(t, -1);
+        if (parts.length < MIN_NAMES) {
+            return false;
+        }
+        // the longest run of single symbols between arrows; the ends may sit in prose ("stuck in `a -> b -> c`.")
+        List<String> best = List.of();
+        List<String> run = new ArrayList<>();
+        for (int k = 0; k < parts.length; k++) {
+            String p = parts[k].strip();
+            String whole = symbol(p);
+            String edge = k == 0 ? symbol(lastWord(p)) : null;
+            if (whole != null) {
+                run.add(whole);
+            } else if (edge != null) {
+                run = new ArrayList<>(List.of(edge));
+            } else {
+                String head = k > 0 ? symbol(firstWord(p)) : null;
+                if (head != null) {
+                    run.add(head);
+                }
+                if (run.size() > best.size()) {
+                    best = run;
+                }
+                run = new ArrayList<>();
+                String tail = symbol(lastWord(p));
+                if (tail != null) {
+                    run.add(tail);
+                }
+            }
+        }
+        if (run.size() > best.size()) {
+            best = run;
+        }
+        if (best.size() < MIN_NAMES || !sleepsIn(best) || underscored(best) < 2) {
+            return false;
+        }
+        List<String> frames = new ArrayList<>(best);
+        if (!backwards) {
+            java.util.Collections.reverse(frames);
+        }
+        emit(out, frames, lineNo);
+        return true;
+    }
+
+    private static void emit(TraceTasks out, List<String> innermostFirst, long lineNo) {
+        TraceBlock block = new TraceBlock(new Task(0).source(out.at(lineNo)), true, "hand-written stack");
+        for (String name : innermostFirst) {
+            block.addFrame(Frame.of(name), StackContext.TASK);
+        }
+        out.add(block, true, null);
+    }
+
+    /** The symbol a name line holds ("name", "  name()", "=> name", "`name`", "name   <- note"), or null. */
+    static String nameOf(String t) {
+        int n = t.length();
+        if (n > MAX_NAME_LINE) {
+            return null;
+        }
+        int from = t.startsWith("=>") ? RawText.skipWhitespace(t, 2, n) : 0;
+        int end = nameEnd(t, from, n);
+        if (end <= from) {
+            return null;
+        }
+        return symbol(t.substring(from, end));
+    }
+
+    /**
+     * Where a name line's symbol ends (after "()" and backticks), when what follows it is nothing or a note that
+     * starts with an arrow or a comment mark; {@code from} when the line is no name line.
+     */
+    private static int nameEnd(String s, int from, int end) {
+        int i = from;
+        if (i < end && s.charAt(i) == '`') {
+            i++;
+        }
+        if (i >= end || !(Character.isLetter(s.charAt(i)) || s.charAt(i) == '_')) {
+            return from;
+        }
+        while (i < end && FrameLineParser.isSymbolChar(s.charAt(i))) {
+            i++;
+        }
+        int symbolEnd = i;
+        if (RawText.startsWith(s, i, end, "()")) {
+            i += 2;
+        }
+        if (i < end && s.charAt(i) == '`') {
+            i++;
+        }
+        int j = i;
+        while (j < end && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
+            j++;
+        }
+        if (j >= end || RawText.startsWith(s, j, end, "<-") || RawText.startsWith(s, j, end, "//")
+                || RawText.startsWith(s, j, end, "/*") || RawText.startsWith(s, j, end, "#")
+                || RawText.startsWith(s, j, end, "←")) {
+            return symbolEnd;
+        }
+        return from;
+    }
+
+    /** {@code p} as one C symbol (backticks and "()" off), or null. */
+    private static String symbol(String p) {
+        String s = p.strip();
+        if (s.startsWith("`")) {
+            s = s.substring(1);
+        }
+        if (s.endsWith("`")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.endsWith("()")) {
+            s = s.substring(0, s.length() - 2);
+        }
+        if (s.length() < 3 || !(Character.isLetter(s.charAt(0)) || s.charAt(0) == '_')) {
+            return null;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (!FrameLineParser.isSymbolChar(s.charAt(k)) || s.charAt(k) == '$') {
+                return null;
+            }
+        }
+        return s;
+    }
+
+    private static String lastWord(String p) {
+        int sp = Math.max(p.lastIndexOf(' '), p.lastIndexOf('\t'));
+        return p.substring(sp + 1);
+    }
+
+    private static String firstWord(String p) {
+        int sp = p.indexOf(' ');
+        String w = sp < 0 ? p : p.substring(0, sp);
+        // a chain ending a sentence: "... -> request_wait_answer."
+        return w.endsWith(".") || w.endsWith(",") || w.endsWith(";") || w.endsWith(":") ? w.substring(0, w.length() - 1) : w;
+    }
+
+    private static boolean sleepsIn(List<String> names) {
+        for (String n : names) {
+            for (String w : SLEEP_WORDS) {
+                if (n.contains(w)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int underscored(List<String> names) {
+        int k = 0;
+        for (String n : names) {
+            if (n.indexOf('_') >= 0) {
+                k++;
+            }
+        }
+        return k;
+    }
+
+    /** True when the lines step right at least once and never back left: a call tree drawn caller first. */
+    private static boolean stepsRight(List<Integer> indents) {
+        boolean right = false;
+        for (int k = 1; k < indents.size(); k++) {
+            if (indents.get(k) < indents.get(k - 1)) {
+                return false;
+            }
+            right |= indents.get(k) > indents.get(k - 1);
+        }
+        return right;
+    }
+}

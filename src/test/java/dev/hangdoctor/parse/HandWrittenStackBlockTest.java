@@ -1,0 +1,103 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.Task;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Stacks written out by hand (arrow chains, name lists, call trees) become a task, innermost frame first. */
+class HandWrittenStackBlockTest {
+
+    private static List<Task> tasks(String text) throws Exception {
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "t");
+        return List.copyOf(e.tasks());
+    }
+
+    private static List<String> frames(Task t) {
+        return t.frames().stream().map(Frame::function).toList();
+    }
+
+    @Test
+    void anArrowChainRunsFromTheCallerToWhereTheTaskSleeps() throws Exception {
+        // github.com/seaweedfs/seaweedfs pull 10090
+        List<Task> t = tasks("""
+                The reported kernel stack shows the killed process in uninterruptible `D` state inside `close()`:
+
+                ```
+                __x64_sys_close -> close_fd -> filp_close -> fuse_flush -> request_wait_answer
+                ```
+                """);
+        assertThat(t).hasSize(1);
+        assertThat(frames(t.get(0))).containsExactly("request_wait_answer", "fuse_flush", "filp_close", "close_fd",
+                "__x64_sys_close");
+    }
+
+    @Test
+    void aChainInsideASentenceIsFoundBetweenItsWords() throws Exception {
+        List<Task> t = tasks("the task hangs in `ksys_read -> vfs_read -> fuse_file_read_iter -> request_wait_answer`."
+                + " It never returns.\n");
+        assertThat(t).hasSize(1);
+        assertThat(frames(t.get(0))).containsExactly("request_wait_answer", "fuse_file_read_iter", "vfs_read",
+                "ksys_read");
+    }
+
+    @Test
+    void aNameListIsInnermostFirstAsTheKernelPrintsIt() throws Exception {
+        // blog.csdn.net/lijzheng/article/details/23216633 (symbols copied from a sysrq dump)
+        List<Task> t = tasks("""
+                调用关系如下所示:
+                schedule
+                __down_read
+                do_page_fault
+                根据 内核调用链提示的信息
+                """);
+        assertThat(t).hasSize(1);
+        assertThat(frames(t.get(0))).containsExactly("schedule", "__down_read", "do_page_fault");
+    }
+
+    @Test
+    void aCallTreeDrawnCallerFirstIsTurnedAndItsMarkedLineIsInnermost() throws Exception {
+        // github.com/kata-containers/kata-containers issue 13641
+        List<Task> t = tasks("""
+                ```
+                inotify_release
+                  fsnotify_destroy_group
+                    fsnotify_wait_marks_destroyed
+                      flush_delayed_work
+                        __flush_work            <- D-state here
+                          __x64_sys_close
+                ```
+                """);
+        assertThat(t).hasSize(1);
+        assertThat(frames(t.get(0))).containsExactly("__flush_work", "flush_delayed_work",
+                "fsnotify_wait_marks_destroyed", "fsnotify_destroy_group", "inotify_release", "__x64_sys_close");
+    }
+
+    @Test
+    void ftracesStackTraceLinesAreNames() throws Exception {
+        // the " => %ps" lines of ftrace's stacktrace option (kernel/trace/trace_output.c)
+        List<Task> t = tasks("""
+                 => __schedule
+                 => schedule
+                 => io_schedule
+                 => folio_wait_bit_common
+                """);
+        assertThat(t).hasSize(1);
+        assertThat(frames(t.get(0))).containsExactly("__schedule", "schedule", "io_schedule", "folio_wait_bit_common");
+    }
+
+    @Test
+    void menusMentionsMemberAccessAndWordListsAreProse() throws Exception {
+        assertThat(tasks("Open Settings -> Network -> Proxy and wait.\n")).isEmpty();
+        assertThat(tasks("it sits in fuse_flush -> request_wait_answer forever\n")).isEmpty();
+        assertThat(tasks("if (sb->s_umount->wait_lock)\n")).isEmpty();
+        assertThat(tasks("Thanks\nwaiting\nregards\n")).isEmpty();
+        assertThat(tasks("hello\nworld_one\nschedule\n")).isEmpty();
+    }
+}
