@@ -209,29 +209,90 @@ public final class KernelEventSink implements LineSink {
     // ---- hung tasks: "INFO: task jbd2/md127-8:587 blocked for more than 120 seconds."
 
     private boolean hungTask(LogLine line, String m) {
-        int blocked = m.indexOf(" blocked for more than ", 11);
+        int blocked = m.indexOf(" blocked for more than ", 10);
         if (blocked > 0) {
-            int colon = pidColon(m, 11, blocked);
-            if (colon < 0) {
-                return false;
-            }
-            int pid = intAt(m, colon + 1);
-            if (pid < 0) {
-                return false;
-            }
-            String comm = m.substring(11, colon);
-            long seconds = longAt(m, blocked + 23);
-            Task t = evidence.task(pid).comm(comm).state(TaskState.UNINTERRUPTIBLE);
-            if (seconds >= 0 && (t.blockedSeconds() == null || t.blockedSeconds() < seconds)) {
-                t.blockedSeconds(seconds);
-            }
-            if (t.source() == null) {
-                t.source(source + ":" + line.lineNo());
-            }
-            Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
-            return event(line, KernelEventKind.HUNG_TASK, pid, comm, null, f);
+            return numberedHungTask(line, m, blocked, longAt(m, blocked + 23));
         }
-        return blockerReport(line, m);
+        return blockerReport(line, m) || cutHungTask(line, m);
+    }
+
+    /** "INFO: task COMM:PID" before {@code blocked}; a header without a pid goes to {@link #unnumberedHungTask}. */
+    private boolean numberedHungTask(LogLine line, String m, int blocked, long seconds) {
+        int colon = pidColon(m, 11, blocked);
+        if (colon < 0) {
+            return unnumberedHungTask(line, m, blocked, seconds);
+        }
+        int pid = intAt(m, colon + 1);
+        if (pid < 0) {
+            return false;
+        }
+        String comm = m.substring(11, colon);
+        Task t = evidence.task(pid).comm(comm).state(TaskState.UNINTERRUPTIBLE);
+        if (seconds >= 0 && (t.blockedSeconds() == null || t.blockedSeconds() < seconds)) {
+            t.blockedSeconds(seconds);
+        }
+        if (t.source() == null) {
+            t.source(source + ":" + line.lineNo());
+        }
+        Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
+        return event(line, KernelEventKind.HUNG_TASK, pid, comm, null, f);
+    }
+
+    /**
+     * A hung-task header whose pid the evidence does not give: a paste or an article put a placeholder where the
+     * pid was ("INFO: task sysbox-fs:&lt;pid&gt; blocked", "INFO: task java: xxx blocked for more than 120 seconds.")
+     * or left the task out ("INFO: task blocked for more than 120 seconds"). Still the detector's own words: the
+     * report is a hung-task report, with a task nobody can number. {@code blocked} is where " blocked" starts.
+     */
+    private boolean unnumberedHungTask(LogLine line, String m, int blocked, long seconds) {
+        String comm = placeholderComm(m, blocked);
+        if (comm == null) {
+            return false;
+        }
+        Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
+        return event(line, KernelEventKind.HUNG_TASK, null, comm.isEmpty() ? null : comm, null, f);
+    }
+
+    /**
+     * The comm before {@code blocked} in "INFO: task COMM[:PLACEHOLDER]", "" when the message names no task, or
+     * null when the words there are no task at all (prose, or a pid too large to be one: a malformed line).
+     */
+    private static String placeholderComm(String m, int blocked) {
+        if (blocked <= 11) {
+            return ""; // "INFO: task blocked for more than 120 seconds"
+        }
+        String named = m.substring(11, blocked);
+        int colon = named.lastIndexOf(':');
+        String comm = colon < 0 ? named : named.substring(0, colon);
+        String pid = colon < 0 ? "" : named.substring(colon + 1).trim();
+        if (comm.isEmpty() || comm.length() > 64 || comm.indexOf(' ') >= 0 || pid.length() > 12
+                || pid.indexOf(' ') >= 0 || (!pid.isEmpty() && RawText.isDigit(pid.charAt(0)))) {
+            return null; // a pid that is digits was read (or refused) by the caller
+        }
+        return comm;
+    }
+
+    /**
+     * A hung-task header the paste cut before its end: "INFO: task sysbox-fs:&lt;pid&gt; blocked" (cut inside " blocked
+     * for more than"), or a logged line ending right after the task's name ("[  241.348762] INFO: task swapper/0",
+     * the end of a serial console capture). Only a line with a log prefix may stop after the name: in prose "INFO:
+     * task foo" is words, not a report.
+     */
+    private boolean cutHungTask(LogLine line, String m) {
+        int end = m.length();
+        while (end > 11 && m.charAt(end - 1) == ' ') {
+            end--;
+        }
+        int blocked = m.lastIndexOf(" blocked", end);
+        if (blocked > 11 && " blocked for more than ".startsWith(m.substring(blocked, end))) {
+            return numberedHungTask(line, m, blocked, -1);
+        }
+        boolean logged = line.timestamp() != null || !"none".equals(line.prefix());
+        int space = m.indexOf(' ', 11);
+        if (!logged || end <= 11 || end - 11 > 40 || (space >= 0 && space < end)) {
+            return false;
+        }
+        return event(line, KernelEventKind.HUNG_TASK, null, m.substring(11, end), null, Map.of());
     }
 
     /**

@@ -65,6 +65,50 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void hungTaskWithoutAPidIsStillAReport() {
+        // sysbox issue 1018 (placeholder, cut after "blocked"), chinasem.cn title (placeholder after a space), gzzwz
+        // title (no task at all), a header with its pid left out; none of them makes a task: nothing numbers it
+        assertThat(feed("INFO: task sysbox-fs:<pid> blocked")).isTrue();
+        assertThat(feed("INFO: task java: xxx blocked for more than 120 seconds.” 的3种解决方案"))
+                .isTrue();
+        assertThat(feed("INFO: task blocked for more than 120 seconds")).isTrue();
+        assertThat(feed("INFO: task foo blocked for more than 120 seconds.")).isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.HUNG_TASK);
+        assertThat(events).extracting(KernelEvent::comm).containsExactly("sysbox-fs", "java", null, "foo");
+        assertThat(events).extracting(KernelEvent::pid).containsOnlyNulls();
+        assertThat(events.get(0).fields()).isEmpty();
+        assertThat(events.get(1).fields()).containsExactly(entry("seconds", "120"));
+        assertThat(evidence.tasks()).isEmpty();
+    }
+
+    @Test
+    void hungTaskHeaderCutByThePaste() {
+        // raspberrypi/firmware issue 783: the serial capture ends inside the header, after the task's name
+        assertThat(feed("[  241.348762] INFO: task swapper/0")).isTrue();
+        // cut inside " blocked for more than": the pid is there, the time is not
+        assertThat(feed("[  242.664114] INFO: task kworker/u8:4:167 blocked for mo")).isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.HUNG_TASK);
+        assertThat(events).extracting(KernelEvent::comm).containsExactly("swapper/0", "kworker/u8:4");
+        assertThat(events.get(0).pid()).isNull();
+        assertThat(events.get(1).pid()).isEqualTo(167);
+        assertThat(evidence.taskOrNull(167).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(evidence.taskOrNull(167).blockedSeconds()).isNull();
+    }
+
+    @Test
+    void proseAboutTheHungTaskMessageIsNoReport() {
+        // words after "INFO: task" that are no task name, and a name with no log prefix and nothing after it
+        assertThat(feed("INFO: task swapper/0")).isFalse();
+        assertThat(feed("INFO: task messages keep coming and the box is blocked")).isFalse();
+        assertThat(feed("[  241.348762] INFO: task messages appear every two minutes")).isFalse();
+        assertThat(feed("INFO: task a:1 is blocked on a spinlock")).isFalse();
+        sink.finish();
+        assertThat(evidence.allEvents()).isEmpty();
+    }
+
+    @Test
     void repeatedHungTaskKeepsTheLongestWait() {
         feed("INFO: task jbd2/md127-8:587 blocked for more than 240 seconds.");
         feed("INFO: task jbd2/md127-8:587 blocked for more than 120 seconds.");
@@ -546,7 +590,9 @@ class KernelEventSinkTest {
                 "RIP: ffffffff810c9658 RSP: ffff882f7fc83dc8 RFLAGS: 00000046",
                 "CPU: 5",
                 "INFO: task",
-                "INFO: task foo blocked for more than 120 seconds.",
+                // "INFO: task foo blocked for more than 120 seconds." was here: a header whose pid the paste left out
+                // is a hung-task report without a number (hungTaskWithoutAPidIsStillAReport)
+                "INFO: task foo:bar baz blocked for more than 120 seconds.",
                 "INFO: task foo:99999999999 blocked for more than 120 seconds.",
                 "INFO: task a:1 is blocked on a spinlock likely owned by task b:2.",
                 "BUG: soft lockup in ext4_writepages",
