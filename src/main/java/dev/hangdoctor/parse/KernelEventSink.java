@@ -59,6 +59,8 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>BLOCK_IO_ERROR: {@code dev}, {@code sector}, {@code error} ("I/O", "critical medium", ...), {@code op}
  *       ("WRITE", ...), {@code block} (Buffer I/O error's logical block), {@code what} (offline-device |
  *       buffer-io | request).</li>
+ *   <li>XFS_ALLOC_DEADLOCK: {@code function} (kmem_alloc, kmem_zone_alloc, ...), {@code mode} (the gfp flags,
+ *       hex), {@code size} (4.x+). {@code pid}/{@code comm} the looping task (absent on 2.6).</li>
  *   <li>KERNEL_VERSION: {@code release}. Recorded once per distinct release.</li>
  *   <li>FAULT_PROBE: {@code time}, {@code function}, and every key=value of the probe ({@code tid},
  *       {@code address}, {@code vma}, {@code flags}, ...). {@code pid} is the tid.</li>
@@ -163,6 +165,7 @@ public final class KernelEventSink implements LineSink {
             .prefix(KernelNfsMessages.GSS_UPCALL_TIMED_OUT, (line, m) -> KernelNfsMessages.gssUpcallTimedOut(out, line, m))
             .prefix(KernelNfsMessages.LOCKD_CANNOT_MONITOR, (line, m) -> KernelNfsMessages.lockdCannotMonitor(out, line, m))
             .prefix("NFS: ", (line, m) -> KernelNfsMessages.unhandledError(out, line, m))
+            .prefix("XFS: ", this::xfsAllocDeadlock)
             // lines that start with a name (comm, program, driver): found by a scan of the line
             .contains(" invoked oom-killer: ", 'v', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
             .contains(": server ", 'v', this::nfsServer)
@@ -375,6 +378,19 @@ public final class KernelEventSink implements LineSink {
             evidence.task(pid).comm(comm);
         }
         return event(line, KernelEventKind.HUNG_TASK_LOCK_OWNER, pid, comm, null, f);
+    }
+
+    /** XFS's allocation retry warning: its task is a task of this host, named even when no stack of it was printed. */
+    private boolean xfsAllocDeadlock(LogLine line, String m) {
+        return KernelIoMessages.xfsAllocDeadlock((l, kind, pid, comm, cpu, f) -> {
+            if (pid != null) {
+                Task t = evidence.task(pid);
+                if (t.comm() == null) {
+                    t.comm(comm);
+                }
+            }
+            return event(l, kind, pid, comm, cpu, f);
+        }, line, m, 5);
     }
 
     // ---- lockups

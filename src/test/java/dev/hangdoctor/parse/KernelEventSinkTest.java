@@ -524,6 +524,36 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void xfsAllocationRetryWarningOfEveryGeneration() {
+        // runc issue 2039 (3.10 el7: comm(pid) ... in kmem_zone_alloc), fs/xfs/kmem.c 4.x+ ("size %u in %s"),
+        // 2.6.38's without the task (linux-mm, "XFS memory allocation deadlock in 2.6.38")
+        assertThat(feed("XFS: runc:[1:CHILD](3580) possible memory allocation deadlock in kmem_zone_alloc (mode:0x82d0) "))
+                .isTrue();
+        assertThat(feed("[ 5120.224318] XFS: kworker/u16:3(1234) possible memory allocation deadlock size 65552 in"
+                + " kmem_alloc (mode:0x2400240)")).isTrue();
+        assertThat(feed("Mar 29 18:01:02 host kernel: XFS: possible memory allocation deadlock in kmem_alloc (mode:0x250)"))
+                .isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.XFS_ALLOC_DEADLOCK);
+        assertThat(events).extracting(KernelEvent::pid).containsExactly(3580, 1234, null);
+        assertThat(events).extracting(KernelEvent::comm).containsExactly("runc:[1:CHILD]", "kworker/u16:3", null);
+        assertThat(events.get(0).fields()).containsOnly(entry("function", "kmem_zone_alloc"), entry("mode", "0x82d0"));
+        assertThat(events.get(1).fields()).containsOnly(entry("size", "65552"), entry("function", "kmem_alloc"),
+                entry("mode", "0x2400240"));
+        assertThat(evidence.taskOrNull(3580).comm()).isEqualTo("runc:[1:CHILD]");
+        assertThat(evidence.taskOrNull(3580).state()).isEqualTo(TaskState.UNKNOWN);
+    }
+
+    @Test
+    void otherXfsMessagesAreNoAllocationLoop() {
+        assertThat(feed("[    4.123456] XFS (sda1): Mounting V5 Filesystem")).isFalse();
+        assertThat(feed("XFS: possible memory allocation deadlock")).isFalse();
+        assertThat(feed("XFS: a(b) possible memory allocation deadlock in kmem_alloc (mode:0x250)")).isFalse();
+        sink.finish();
+        assertThat(evidence.allEvents()).isEmpty();
+    }
+
+    @Test
     void kernelReleaseFromBannerDumpStackAndTaintLines() {
         feed("[    0.000000] Linux version 3.10.0-862.el7.x86_64 (builder@kbuilder.dev.centos.org) (gcc version 4.8.5 "
                 + "20150623 (Red Hat 4.8.5-28) (GCC) ) #1 SMP Fri Apr 20 16:44:24 UTC 2018");
