@@ -297,6 +297,40 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void rcuStallWhoseFirstLineIsNotPastedIsOneByItsOwnLines() {
+        // sonic-buildimage issue 20368 (6.1: the paste starts at the "(t=" line), skiboot report (4.x: "c=" before
+        // q), hvisor report (6.x "Tasks blocked on" list alone), tetragon issue 328 (per-CPU and "detected by")
+        feed("[  572.183244] \t(t=5297 jiffies g=165593 q=95908 ncpus=4)"); // the syslog prefix before it left out
+        feed("[  572.183248] CPU: 1 PID: 36 Comm: kworker/u8:2 Tainted: G           O       6.1.0-11-2-amd64 #1  Debian 6.1.38-4");
+        feed("[  103.057795] \t (t=2100 jiffies g=-218 c=-219 q=72)");
+        feed("[  103.057800] Sending NMI from CPU 0 to CPUs 1:");
+        feed("[  471.816490] rcu:     Tasks blocked on level-0 rcu_node (CPUs 0-1): P454/1:b..l P433 P455 P700/1:b..l");
+        feed("[  471.816500] Sending NMI from CPU 0 to CPUs 1:");
+        feed("[  103.087558] rcu: \t1-...!: (0 ticks this GP) idle=cf8/0/0x0 softirq=20/20 fqs=0 ");
+        feed("[  103.087821] \t(detected by 0, t=38227 jiffies, g=-1127, q=10)");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.RCU_STALL);
+        assertThat(events).hasSize(4);
+        assertThat(events).extracting(e -> e.fields().get("flavor")).containsOnlyNulls();
+        assertThat(events).extracting(e -> e.fields().get("kind"))
+                .containsExactly("self-detected", "self-detected", "detected", "self-detected");
+        assertThat(events.get(2).pid()).isEqualTo(454);
+        assertThat(events.get(2).fields()).containsEntry("tasks", "454,433,455,700");
+        assertThat(events.get(3).fields()).containsEntry("cpus", "1").containsEntry("detected-by", "0");
+    }
+
+    @Test
+    void linesLikeAStallsButNotOneAreNoStall() {
+        // numbered lists and parenthesised notes in prose or tool output, and a per-CPU shape with no idle= state
+        assertThat(feed("1: (see below) the box hung again")).isFalse();
+        assertThat(feed("\t2: (1 GPs behind) softirq=1302/3861")).isFalse();
+        assertThat(feed("(t=5 seconds later it was back)")).isFalse();
+        assertThat(feed("Tasks blocked on the mount: 12")).isFalse();
+        sink.finish();
+        assertThat(evidence.allEvents()).isEmpty();
+    }
+
+    @Test
     void rcuStallOldStyles() {
         // apritzel/pine64 issue 5 (4.4), openzfs issue 557 (old rcu_sched_state)
         feed("INFO: rcu_sched detected stalls on CPUs/tasks:");
