@@ -61,6 +61,8 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *       buffer-io | request).</li>
  *   <li>XFS_ALLOC_DEADLOCK: {@code function} (kmem_alloc, kmem_zone_alloc, ...), {@code mode} (the gfp flags,
  *       hex), {@code size} (4.x+). {@code pid}/{@code comm} the looping task (absent on 2.6).</li>
+ *   <li>STORAGE_DEVICE_ERROR: {@code dev} (nvme0, mmcblk1, 0:0:0:0, ata1.00), {@code driver} (nvme | mmc | scsi |
+ *       ata), {@code what} (timeout | error).</li>
  *   <li>KERNEL_VERSION: {@code release}. Recorded once per distinct release.</li>
  *   <li>FAULT_PROBE: {@code time}, {@code function}, and every key=value of the probe ({@code tid},
  *       {@code address}, {@code vma}, {@code flags}, ...). {@code pid} is the tid.</li>
@@ -172,6 +174,10 @@ public final class KernelEventSink implements LineSink {
             .contains(" invoked oom-killer: ", 'v', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
             .contains(": server ", 'v', this::nfsServer)
             .contains(" error, dev ", 'v', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
+            .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
+            .prefix("mmc", (line, m) -> KernelDeviceMessages.mmcError(out, line, m))
+            .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiTimeout(out, line, m))
+            .prefix("ata", (line, m) -> KernelDeviceMessages.ataFailedCommand(out, line, m))
             .endsWith(": rejecting I/O to offline device", (line, m) -> KernelIoMessages.offlineDevice(out, line, m));
 
     @Override

@@ -588,6 +588,44 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void storageDeviceTimeoutsAndFailedCommands() {
+        // raspberrypi/linux issue 3169 (mmc), inindev/nanopi-r5 issue 23 (nvme), and the printk formats of
+        // drivers/nvme/host/pci.c (older and 6.x), drivers/mmc/host/sdhci.c, scsi_lib.c and libata-eh.c
+        assertThat(feed("Jun 15 00:12:40 mpi540-cm3 kernel: mmcblk1: error -110 sending stop command, original cmd"
+                + " response 0x900, card status 0x400e00")).isTrue();
+        assertThat(feed("[  107.508575] nvme nvme0: I/O 12 QID 0 timeout, completion polled")).isTrue();
+        assertThat(feed("nvme nvme0: I/O 123 QID 4 timeout, aborting")).isTrue();
+        assertThat(feed("nvme nvme1: I/O tag 17 (1011) opcode 0x2 (Read) QID 3 timeout, reset controller")).isTrue();
+        assertThat(feed("mmc0: Timeout waiting for hardware interrupt.")).isTrue();
+        assertThat(feed("mmcblk0: error -84 transferring data, sector 2048, nr 8, cmd response 0x900, card status 0xb00"))
+                .isTrue();
+        assertThat(feed("sd 2:0:0:0: timing out command, waited 180s")).isTrue();
+        assertThat(feed("ata1.00: failed command: READ FPDMA QUEUED")).isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
+        assertThat(events).extracting(e -> e.fields().get("dev"))
+                .containsExactly("mmcblk1", "nvme0", "nvme0", "nvme1", "mmc0", "mmcblk0", "2:0:0:0", "ata1.00");
+        assertThat(events).extracting(e -> e.fields().get("driver"))
+                .containsExactly("mmc", "nvme", "nvme", "nvme", "mmc", "mmc", "scsi", "ata");
+        assertThat(events).extracting(e -> e.fields().get("what"))
+                .containsExactly("timeout", "timeout", "timeout", "timeout", "timeout", "error", "timeout", "error");
+        assertThat(evidence.tasks()).isEmpty();
+    }
+
+    @Test
+    void healthyDeviceMessagesAreNoDeviceError() {
+        // a device being found and set up (nanopi-r5 issue 23 and ordinary boot logs)
+        assertThat(feed("[   46.097927] nvme nvme0: pci function 0002:01:00.0")).isFalse();
+        assertThat(feed("nvme nvme0: 4/0/0 default/read/poll queues")).isFalse();
+        assertThat(feed("mmc0: new high speed SDHC card at address aaaa")).isFalse();
+        assertThat(feed("mmcblk0: mmc0:aaaa SC16G 14.8 GiB")).isFalse();
+        assertThat(feed("sd 0:0:0:0: [sda] Attached SCSI removable disk")).isFalse();
+        assertThat(feed("ata1: SATA link up 6.0 Gbps (SStatus 133 SControl 300)")).isFalse();
+        sink.finish();
+        assertThat(evidence.allEvents()).isEmpty();
+    }
+
+    @Test
     void kernelReleaseFromBannerDumpStackAndTaintLines() {
         feed("[    0.000000] Linux version 3.10.0-862.el7.x86_64 (builder@kbuilder.dev.centos.org) (gcc version 4.8.5 "
                 + "20150623 (Red Hat 4.8.5-28) (GCC) ) #1 SMP Fri Apr 20 16:44:24 UTC 2018");
