@@ -59,7 +59,7 @@ public final class EvidenceReader {
             int from = heldCut.message;
             return heldScreen.maybe(l, from, l.length());
         });
-        BoundedLineReader reader = new BoundedLineReader(in);
+        BoundedLineReader reader = new BoundedLineReader(Utf16Input.utf8(in));
         long lineNo = 0;
         String buffer = null;
         while (reader.next()) {
