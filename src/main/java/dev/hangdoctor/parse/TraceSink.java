@@ -148,6 +148,13 @@ public final class TraceSink implements LineSink {
                 }
                 return true;
             }
+            if (open == proc && proc.readsHeaderlessStack() && KernelStackBlock.continuesDumpOnly(t)) {
+                // registers or stack words between two frames: the headerless frames were a kernel dump's, not a
+                // pasted /proc stack (which prints nothing but frames), and the dump goes on
+                open = kernel.adopt(proc.handOver());
+                kernel.extend(t, message, line.lineNo());
+                return true;
+            }
             if (open == psTable && psTable.rows() == 1) {
                 psRowAbove = psTable.lastPid();
             }
@@ -318,6 +325,10 @@ public final class TraceSink implements LineSink {
 
     private boolean procFrame(String t, long lineNo) {
         Frame f = FrameLineParser.parse(t);
+        if (f != null && psRowAbove <= 0 && FrameLineParser.isArmBacktraceLine(t)) {
+            // "[<pc>] (fn) from [<lr>] (caller+0x../0x..)": arm32's unwinder, never a /proc stack
+            return open(kernel.openDumpFrame(f, lineNo));
+        }
         return f != null && open(proc.openStack(psRowAbove, f, lineNo));
     }
 
