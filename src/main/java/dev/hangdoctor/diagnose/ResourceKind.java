@@ -10,6 +10,8 @@ public enum ResourceKind {
     UFFD("a userfaultfd handler to serve a page fault", "owns the userfaultfd nobody serves"),
     PIDNS_EXIT("the other tasks of its pid namespace to exit", "is a task of that pid namespace that has not exited"),
     NFS_SERVER("an NFS server", "is the NFS server"),
+    /** A 9p server (QEMU's virtfs, WSL's plan9 server for Windows drives, a container runtime's share). */
+    NINEP_SERVER("a reply from a 9p server", "is the 9p server"),
     BLOCK_IO("block I/O to complete", "is the device"),
     XFS_LOG("XFS log space or a log force", "holds XFS log space"),
     PATH_LOOKUP("another task's lookup of the same path (d_alloc_parallel)", "is doing that lookup"),
@@ -39,11 +41,11 @@ public enum ResourceKind {
      * namespace, NFS's killable waits shown as S on some kernels): a task in S there still waits on it.
      */
     public boolean interruptibleWait() {
-        return this == FUSE_REPLY || this == UFFD || this == PIDNS_EXIT || this == NFS_SERVER;
+        return this == FUSE_REPLY || this == UFFD || this == PIDNS_EXIT || this == NFS_SERVER || this == NINEP_SERVER;
     }
 
     /** Resources no task in the evidence can hold: the chain ends outside the host's task list. */
     public boolean external() {
-        return this == NFS_SERVER || this == BLOCK_IO;
+        return this == NFS_SERVER || this == NINEP_SERVER || this == BLOCK_IO;
     }
 }

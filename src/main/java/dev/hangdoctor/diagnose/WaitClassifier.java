@@ -39,6 +39,8 @@ public final class WaitClassifier {
             new Row(ResourceKind.NFS_SERVER, "rpc_wait_bit_killable", "nfs_wait_bit_killable", "__rpc_wait_for_completion_task",
                     "nfs4_wait_clnt_recover", "nfs_wait_on_request", "nfs_page_group_lock_wait", "nfs_set_open_stateid_locked",
                     "nfs_wait_client_init_complete", "nfs_iocounter_wait"),
+            // 9p's client waits killable for the server's reply to each request (net/9p/client.c)
+            new Row(ResourceKind.NINEP_SERVER, "p9_client_rpc", "p9_client_zc_rpc"),
             new Row(ResourceKind.XFS_LOG, "xlog_grant_head_wait", "xlog_wait", "xlog_wait_on_iclog", "_xfs_log_force",
                     "xfs_log_force", "xfs_log_force_seq", "xfs_buf_lock", "xlog_state_get_iclog_space"),
             // which rw-semaphore (the mmap lock or another) is read from the frames around it: RwsemWaits

@@ -144,6 +144,7 @@ public final class KernelEventSink implements LineSink {
             .prefix("Task in ", (line, m) -> oom.memcgTaskIn(line, m))
             .prefix("Tainted: ", this::releaseAfterTaint)
             .prefix("memory: usage ", (line, m) -> oom.memcgCounter(line, m, "memory", 14))
+            .prefix("Memory cgroup stats for ", (line, m) -> oom.memcgStats(line, m))
             .prefix("memory+swap: usage ", (line, m) -> oom.memcgCounter(line, m, "memory+swap", 19))
             .prefix("kmem: usage ", (line, m) -> oom.memcgCounter(line, m, "kmem", 12))
             .prefix("swap: usage ", (line, m) -> oom.memcgCounter(line, m, "swap", 12))

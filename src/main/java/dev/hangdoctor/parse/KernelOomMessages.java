@@ -157,6 +157,20 @@ final class KernelOomMessages {
         return out.emit(line, KernelEventKind.MEMCG_STATUS, null, null, null, f);
     }
 
+    /**
+     * "Memory cgroup stats for /kubepods/pod...:" (mm/memcontrol.c, mem_cgroup_print_oom_info on 3.x-4.x with the
+     * counters on the same line, mem_cgroup_print_oom_meminfo since): printed only for a memory cgroup's OOM, so it
+     * names the scope when the report's own first and last lines were cut off.
+     */
+    boolean memcgStats(LogLine line, String m) {
+        int colon = m.indexOf(':', 23);
+        String path = (colon > 23 ? m.substring(23, colon) : m.substring(23)).strip();
+        if (path.isEmpty() || path.charAt(0) != '/') {
+            return false;
+        }
+        return out.emit(line, KernelEventKind.MEMCG_STATUS, null, null, null, Map.of("memcg", path));
+    }
+
     /** "memory: usage 102400kB, limit 102400kB, failcnt 123" (and memory+swap, kmem, swap). */
     boolean memcgCounter(LogLine line, String m, String counter, int at) {
         Map<String, String> f = new LinkedHashMap<>();

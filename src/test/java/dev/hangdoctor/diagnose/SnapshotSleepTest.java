@@ -41,6 +41,23 @@ class SnapshotSleepTest {
     }
 
     @Test
+    void aNinePClientWaitingForItsServerIsAStuckTask() throws Exception {
+        // github.com/microsoft/WSL issue (corpus i-008): WSL 2's plan9 share of a Windows drive, 5.15.90.1
+        Diagnosis d = diagnose("""
+                `sudo cat /proc/${BUILD_PROCESS_ID}/stack` returns
+                ```
+                [<0>] p9_client_rpc+0x12e/0x510
+                [<0>] p9_client_getattr_dotl+0x53/0x100
+                [<0>] v9fs_inode_from_fid_dotl+0x24/0x140
+                [<0>] v9fs_vfs_lookup.part.0+0x109/0x150
+                [<0>] __lookup_slow+0x88/0x150
+                ```
+                """);
+        assertThat(d.findings()).isNotEmpty();
+        assertThat(d.findings().get(0).chain()).anyMatch(c -> c.contains("a reply from a 9p server"));
+    }
+
+    @Test
     void aProcStackWithAWorkqueueFlushOnTopIsAStuckTask() throws Exception {
         // lore.kernel.org/r/20200402001522.GA21885@dread.disaster.area (fsfreeze on XFS, 4.19.75)
         Diagnosis d = diagnose("""

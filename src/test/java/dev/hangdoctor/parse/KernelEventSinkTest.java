@@ -389,6 +389,17 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void memcgStatsLineNamesTheCgroup() {
+        // github.com/vmware/photon (corpus g-009) and kubernetes issue 56891: 4.x on one line, 5.x+ stats below it
+        feed("[39291577.009360] Memory cgroup stats for /kubepods/burstable/podfe3f7a38/c7ebf4d7: cache:0KB rss:613460KB");
+        feed("Memory cgroup stats for /system.slice/docker-6815d730cf46.scope:");
+        feed("Memory cgroup stats for the curious");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.MEMCG_STATUS)).extracting(e -> e.field("memcg"))
+                .containsExactly("/kubepods/burstable/podfe3f7a38/c7ebf4d7", "/system.slice/docker-6815d730cf46.scope");
+    }
+
+    @Test
     void sysrqOldAndNew() {
         feed("SysRq : Show Blocked State");
         feed("sysrq: Show State");
@@ -539,7 +550,6 @@ class KernelEventSinkTest {
                 "Apr 12 20:40:03 seireitei oomd[14628]: [../src/oomd/engine/Ruleset.cpp:112] Running Action=kill",
                 "[ 7063.263325] oom_reaper: reaped process 63214 (uwsgi), now anon-rss:0kB, file-rss:0kB, shmem-rss:92kB",
                 "[Thu Dec  7 00:13:22 2017] java cpuset=1e479e759020fa0b6c72def90973540a2d33982fea mems_allowed=0",
-                "Memory cgroup stats for /13: cache:4KB rss:0KB rss_huge:0KB mapped_file:4KB swap:0KB",
                 "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name",
                 "PID: 587 TASK: ffff9f53f8c31070 CPU: 5 COMMAND: \"jbd2/md127-8\"",
                 "#2 [ffff9f53ff35bc98] jbd2_journal_commit_transaction at ffffffffc01fe8b0 [jbd2]",
