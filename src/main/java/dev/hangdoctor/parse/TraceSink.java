@@ -34,6 +34,8 @@ public final class TraceSink implements LineSink {
     private final TabularStackBlock tabular;
     private final PsTableBlock psTable;
     private final HandWrittenStackBlock hand;
+    private final RunqClockLags runqLags = new RunqClockLags();
+    private final String source;
     private BlockParser open;
     /** A task header of {@link #kernel} set aside while lines that are no part of its dump pass (see parkOrClose). */
     private KernelStackBlock parked;
@@ -63,6 +65,7 @@ public final class TraceSink implements LineSink {
             .prefix("sysrq", this::sysrqHeader)
             .prefix("SysRq", this::sysrqHeader)
             .prefix("CPU: ", this::cpuHeader)
+            .prefix("CPU ", this::runqLag)
             .prefix("Call Trace:", this::callTrace)
             .prefix("Call trace:", this::callTrace)
             .prefix("Workqueue:", this::workqueue)
@@ -103,6 +106,7 @@ public final class TraceSink implements LineSink {
     /** {@code skipped} hears of the lines a block took and then dropped. */
     TraceSink(Evidence evidence, String source, SkippedLines skipped) {
         this.out = new TraceTasks(evidence, source, skipped);
+        this.source = source;
         this.kernel = new KernelStackBlock(out);
         this.crash = new CrashBlock(out);
         this.crashPs = new CrashPsBlock(out);
@@ -218,6 +222,7 @@ public final class TraceSink implements LineSink {
         }
         closeParked();
         perfScript.finish();
+        runqLags.finish(out.evidence, source);
     }
 
     @Override
@@ -297,6 +302,11 @@ public final class TraceSink implements LineSink {
     private boolean cpuHeader(String t, long lineNo) {
         Task task = TaskLineParser.parseCpuHeader(t);
         return task != null && open(kernel.open(task, null, lineNo));
+    }
+
+    /** crash's {@code runq -T}: "CPU 22: 7.75 secs". */
+    private boolean runqLag(String t, long lineNo) {
+        return runqLags.read(t);
     }
 
     private boolean callTrace(String t, long lineNo) {

@@ -2,6 +2,7 @@ package dev.hangdoctor.parse;
 
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.StackContext;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
@@ -863,6 +864,47 @@ class TraceSinkTest {
         Task t = onlyAnonymous(e);
         assertThat(functions(t)).startsWith(".show_stack").endsWith(".ocfs2_data_convert_worker")
                 .contains("._spin_lock");
+    }
+
+    /** Corpus g-019 (LinuxKI issue 89): `runq -T` then `bt -c 22` of the CPU that lags most, cut after its NMI frame. */
+    private static String runqThenBt(String worstLag, String btHeader) {
+        return String.join("\n",
+                "crash> runq -T",
+                "  CPU 58: 0.00 secs",
+                "  CPU 36: 0.00 secs",
+                "...",
+                "  CPU 16: 7.73 secs",
+                "   CPU 5: 7.74 secs",
+                "  CPU 22: " + worstLag + " secs",
+                "```",
+                "crash> bt -c 22",
+                btHeader,
+                " #0 [fffffe0132396e60] crash_nmi_callback at ffffffffa8e6c121");
+    }
+
+    private static List<KernelEvent> runqLags(Evidence e) {
+        return e.events(dev.hangdoctor.model.KernelEventKind.RUNQ_CLOCK_LAG);
+    }
+
+    @Test
+    void theCpuWhoseRunqueueClockLagsMostNamesItsTask() {
+        String bt = "PID: 2811195  TASK: ff2fe8b786e14600  CPU: 22   COMMAND: \"litespeed\"";
+        List<KernelEvent> lags = runqLags(parse(runqThenBt("7.75", bt), "t"));
+        assertThat(lags).hasSize(1);
+        assertThat(lags.get(0).pid()).isEqualTo(2811195);
+        assertThat(lags.get(0).cpu()).isEqualTo(22);
+        assertThat(lags.get(0).message()).isEqualTo("CPU 22: 7.75 secs");
+    }
+
+    @Test
+    void aRunqueueClockLagIsNoEvidenceUnderSecondsOrOnAnIdleOrUnnamedCpu() {
+        String bt = "PID: 2811195  TASK: ff2fe8b786e14600  CPU: 22   COMMAND: \"litespeed\"";
+        assertThat(runqLags(parse(runqThenBt("0.75", bt), "t"))).as("a lag under five seconds").isEmpty();
+        // an idle CPU's clock stops on a tickless kernel: its lag says nothing (crash's header of an idle task)
+        String idle = "PID: 0      TASK: ffffffff91e12780  CPU: 22   COMMAND: \"swapper/22\"";
+        assertThat(runqLags(parse(runqThenBt("7.75", idle), "t"))).as("the idle task").isEmpty();
+        String other = "PID: 2811195  TASK: ff2fe8b786e14600  CPU: 5   COMMAND: \"litespeed\"";
+        assertThat(runqLags(parse(runqThenBt("7.75", other), "t"))).as("no bt of that CPU").isEmpty();
     }
 
     @Test
