@@ -59,7 +59,7 @@ public final class EvidenceReader {
             int from = heldCut.message;
             return heldScreen.maybe(l, from, l.length());
         });
-        BoundedLineReader reader = new BoundedLineReader(in);
+        BoundedLineReader reader = new BoundedLineReader(Utf16Input.utf8(in));
         long lineNo = 0;
         String buffer = null;
         while (reader.next()) {
@@ -81,7 +81,7 @@ public final class EvidenceReader {
                     int from = cut.message;
                     int next = reader.end() + 1 < text.length() ? text.charAt(reader.end() + 1) : -1;
                     if (!screen.maybe(text, from, end)
-                            && !(("none".equals(cut.style) || end - reader.start() >= PastedText.COLLAPSED)
+                            && !(("none".equals(cut.style) || cut.collector || end - reader.start() >= PastedText.COLLAPSED)
                                     && PastedText.mayHoldEmbedded(text, from, end))
                             && !PastedText.mayStartWrap(cut.style, text, reader.start(), end, next)) {
                         dispatch.noise(cut.style, text, from, end);

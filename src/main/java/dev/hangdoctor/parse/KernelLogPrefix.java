@@ -77,6 +77,7 @@ public final class KernelLogPrefix {
         cut.message = from;
         cut.stampAt = -1;
         cut.usec = -1;
+        cut.collector = false;
         if (end <= from) {
             cut.message = end;
             return;
@@ -114,6 +115,8 @@ public final class KernelLogPrefix {
         int stampAt;
         /** A kmsg record's microseconds, or -1. */
         long usec;
+        /** The prefix was a log collector's time alone, and what follows it no prefix the kernel's tools print. */
+        boolean collector;
 
         private Double timestamp(String s) {
             if (usec >= 0) {
@@ -449,9 +452,20 @@ public final class KernelLogPrefix {
             return message(i + 1, DMESG_T, cut);
         }
         String style = fraction && colonZone ? SYSLOG : JOURNAL;
-        if (z == 'Z' && fraction && !hostAndTagShape(s, i + 1, end)) {
-            // a log collector's export: an RFC 3339 UTC time, then the kernel's message with no host or tag
-            return message(i + 1, JOURNAL, cut);
+        if ((z == 'Z' || fraction) && !hostAndTagShape(s, i + 1, end)) {
+            // a log collector's export or `kubectl logs --timestamps` / `docker logs -t`: an RFC 3339 time, then
+            // the line as the collector read it: the kernel's message, or a record with a prefix of its own
+            // ("[  123.456] msg", "Mar 25 16:49:08 host kernel: msg"), which comes off too
+            int inner = RawText.skipWhitespace(s, i + 1, end);
+            if (s.startsWith("kernel:", inner)) {
+                inner = RawText.skipWhitespace(s, inner + 7, end); // a tag with no host (syslogd's console message)
+            }
+            locate(s, inner, end, cut);
+            if (!NONE.equals(cut.style)) {
+                return true;
+            }
+            cut.collector = true;
+            return message(inner > i + 1 && s.charAt(inner - 1) == ':' ? inner : i + 1, JOURNAL, cut);
         }
         return hostAndTag(s, i + 1, end, style, cut);
     }
@@ -463,6 +477,9 @@ public final class KernelLogPrefix {
     private static boolean hostAndTagShape(String s, int from, int end) {
         if (s.startsWith("kernel: ", from) || s.startsWith("Call Trace:", from)) {
             return s.startsWith("kernel: ", from);
+        }
+        if (from < end && s.charAt(from) == '[') {
+            return false; // a dmesg stamp, no host name ("[ 123.456] BUG: soft lockup ...")
         }
         int first = s.indexOf(' ', from);
         if (first < 0 || first >= end) {

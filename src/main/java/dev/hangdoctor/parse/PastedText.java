@@ -436,6 +436,17 @@ final class PastedText {
             return line;
         }
         KernelLogPrefix.locate(line, i, n, cut);
+        if (cut.collector) {
+            // a collector's time before another tool's line (a glog prefix, a serial console's, prose): that line
+            // is read as if it came alone
+            String rest = line.substring(cut.message);
+            String inner = dropOuterPrefix(rest);
+            if (outer != OUTER_NONE) {
+                return inner;
+            }
+            outer = OUTER_RECORD;
+            return rest;
+        }
         if (!"none".equals(cut.style) || EventTriggers.startsAt(line, i, n)) {
             outer = i == 0 ? OUTER_NONE : OUTER_RECORD;
             return i == 0 ? line : line.substring(i);

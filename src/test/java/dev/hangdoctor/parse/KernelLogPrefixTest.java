@@ -116,6 +116,24 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void aCollectorsTimeComesOffAndThePrefixAfterItToo() {
+        // `kubectl logs --timestamps`, `docker logs -t`, a log collector's export: RFC 3339 (nano) time, then the
+        // line as read (corpus b-003's and b-001's records, a-001's syslog record)
+        LogLine d = KernelLogPrefix.strip("2026-12-03T22:53:01.123456789Z [2870707.887079] BUG: soft lockup - CPU#10"
+                + " stuck for 23s! [migration/10:346]", 1);
+        assertThat(d.prefix()).isEqualTo("dmesg");
+        assertThat(d.message()).startsWith("BUG: soft lockup");
+        assertThat(d.timestamp()).isEqualTo(2870707.887079);
+        LogLine s = KernelLogPrefix.strip("2026-12-03T22:53:01.123Z Mar 25 16:49:08 dws07 kernel: Call Trace:", 2);
+        assertThat(s.prefix()).isEqualTo("syslog");
+        assertThat(s.message()).isEqualTo("Call Trace:");
+        LogLine k = KernelLogPrefix.strip("2026-12-03T22:53:01.123456789Z  kernel:[405108.698255] watchdog: x", 3);
+        assertThat(k.message()).isEqualTo("watchdog: x");
+        LogLine m = KernelLogPrefix.strip("2026-12-03T22:53:01Z INFO: task a:1 blocked for more than 120 seconds.", 4);
+        assertThat(m.message()).startsWith("INFO: task a:1");
+    }
+
+    @Test
     void dmesgIsoTimeFormat() {
         // util-linux dmesg --time-format iso: ISO_TIMESTAMP_COMMA_T
         LogLine l = KernelLogPrefix.strip("2020-08-29T06:32:19,123456+08:00 sysrq: Show State", 1);
