@@ -10,6 +10,11 @@ public enum KernelEventKind {
     SOFT_LOCKUP,
     /** "NMI watchdog: Watchdog detected hard LOCKUP on cpu N" */
     HARD_LOCKUP,
+    /**
+     * crash's {@code runq -T} ("CPU 22: 7.75 secs"): the runqueue clock of a CPU running a task lags the newest by
+     * seconds (it took no scheduler tick); made by the trace reader, with the task a crash {@code bt} shows there.
+     */
+    RUNQ_CLOCK_LAG,
     /** "INFO: rcu_sched self-detected stall on CPU", "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:" */
     RCU_STALL,
     /** "X invoked oom-killer: gfp_mask=..., order=N, oom_score_adj=N" */

@@ -122,6 +122,26 @@ public final class FrameLineParser {
         return new Frame(line.substring(i, nameEnd), "", module, unreliable, StackContext.TASK);
     }
 
+    /**
+     * An arm32 backtrace line with its addresses, {@code [<pc>] (fn) from [<lr>] (caller+0x../0x..)}
+     * (arch/arm/kernel/traps.c dump_backtrace_entry): a shape only a kernel dump prints, never a /proc stack.
+     */
+    static boolean isArmBacktraceLine(String line) {
+        if (!line.startsWith("[<")) {
+            return false;
+        }
+        int close = line.indexOf(">]", 2);
+        if (close < 0 || close > 24) {
+            return false;
+        }
+        int open = skipSpaces(line, close + 2);
+        if (open >= line.length() || line.charAt(open) != '(') {
+            return false;
+        }
+        int end = line.indexOf(')', open);
+        return end > 0 && line.startsWith(" from [<", end + 1);
+    }
+
     /** A frame of the address-free `/proc/PID/stack` terminator kind (`0xffffffffffffffff`) that means "end". */
     public static boolean isTerminator(Frame f) {
         return f != null && f.function().equals("0xffffffffffffffff");

@@ -16,6 +16,8 @@ final class KernelStackBlock extends BlockParser {
     /** A stack without any header is kept from this many frames on. */
     private static final int MIN_BARE_FRAMES = 3;
     private static final String WORKQUEUE = "Workqueue:";
+    /** The format of a stack whose header was not pasted. */
+    private static final String HEADERLESS = "bare stack";
     private static final java.util.Set<String> LOWER_CASED_MARKERS = java.util.Set.of("task", "irq", "nmi",
             "softirq", "eoi");
 
@@ -84,6 +86,40 @@ final class KernelStackBlock extends BlockParser {
         return this;
     }
 
+    /**
+     * A frame only a kernel dump prints opens a stack with no header before it: unlike a bare "+0x" line, the shape
+     * vouches for it (arm32's {@code [<pc>] (fn) from [<lr>] (caller+0x../0x..)}), so it is kept from one frame on.
+     */
+    KernelStackBlock openDumpFrame(Frame first, long lineNo) {
+        openCallTrace(lineNo);
+        block.format = HEADERLESS;
+        block.addFrame(first, context);
+        lastLineFrame = true;
+        return this;
+    }
+
+    /**
+     * A headerless stack another reader began (a run of {@code [<addr>] fn} lines, which a pasted /proc stack
+     * prints too) turned out to be a kernel dump: its next line is one only dumps print between frames
+     * ({@link TraceNoise#isBetweenFrames}). Its frames so far stay this stack's.
+     */
+    KernelStackBlock adopt(TraceBlock begun) {
+        reset();
+        block = begun;
+        block.format = HEADERLESS;
+        inFrames = true;
+        lastLineFrame = false;
+        bare = false;
+        slack = 0;
+        context = StackContext.TASK;
+        return this;
+    }
+
+    /** A line that goes on a kernel dump's stack and cannot be a /proc stack's: see {@link #adopt}. */
+    static boolean continuesDumpOnly(String t) {
+        return TraceNoise.isBetweenFrames(t) || Marker.parse(t) != null;
+    }
+
     @Override
     boolean extend(String t, String raw, long lineNo) {
         int before = block == null ? 0 : block.frameCount();
@@ -129,7 +165,7 @@ final class KernelStackBlock extends BlockParser {
                 }
                 return;
             }
-            out.format("bare stack");
+            out.format(HEADERLESS);
         }
         out.add(b, false, null);
     }
@@ -166,34 +202,12 @@ final class KernelStackBlock extends BlockParser {
      * ` <IRQ>  [<addr>] frame`, ` <EOI>  [<addr>] frame`, ` <<EOE>>  [<addr>] frame` (marker and frame on one line).
      */
     private boolean kernelMarker(String t) {
-        boolean closing;
-        String name;
-        int end;
-        if (t.startsWith("<<EOE>>")) {
-            closing = true;
-            name = "EOE";
-            end = 7;
-        } else {
-            int gt = t.indexOf('>');
-            if (gt < 2 || gt > 24) {
-                return false;
-            }
-            String inner = t.substring(1, gt);
-            closing = inner.startsWith("/");
-            name = closing ? inner.substring(1) : inner;
-            if (LOWER_CASED_MARKERS.contains(name)) {
-                // "<task>": the marker copied from a web page that took it for an HTML tag and lower-cased it
-                name = name.toUpperCase(java.util.Locale.ROOT);
-            }
-            end = gt + 1;
-            for (int k = 0; k < name.length(); k++) {
-                char ch = name.charAt(k);
-                if (!(Character.isUpperCase(ch) || Character.isDigit(ch) || ch == '#' || ch == '_')) {
-                    return false;
-                }
-            }
+        Marker m = Marker.parse(t);
+        if (m == null) {
+            return false;
         }
-        if (closing || name.equals("EOI") || name.equals("EOE") || name.equals("TASK")) {
+        String name = m.name();
+        if (m.closing() || name.equals("EOI") || name.equals("EOE") || name.equals("TASK")) {
             context = StackContext.TASK;
         } else if (name.equals("IRQ")) {
             context = StackContext.IRQ;
@@ -205,18 +219,48 @@ final class KernelStackBlock extends BlockParser {
             context = StackContext.EXCEPTION;
         }
         inFrames = true;
-        String rest = t.substring(end).strip();
+        String rest = t.substring(m.end()).strip();
         if (!rest.isEmpty()) {
             Frame f = FrameLineParser.parse(rest);
             if (f != null) {
                 block.addFrame(f, context);
             }
         }
-        if (closing && name.equals("TASK")) {
+        if (m.closing() && name.equals("TASK")) {
             // 5.x+ closes the task's stack explicitly: nothing after it belongs to this task
             markDone();
         }
         return true;
+    }
+
+    /** A stack marker: its name (upper case), whether it closes ({@code </IRQ>}) and where the rest of the line starts. */
+    private record Marker(String name, boolean closing, int end) {
+        static Marker parse(String t) {
+            if (t.startsWith("<<EOE>>")) {
+                return new Marker("EOE", true, 7);
+            }
+            if (t.isEmpty() || t.charAt(0) != '<') {
+                return null;
+            }
+            int gt = t.indexOf('>');
+            if (gt < 2 || gt > 24) {
+                return null;
+            }
+            String inner = t.substring(1, gt);
+            boolean closing = inner.startsWith("/");
+            String name = closing ? inner.substring(1) : inner;
+            if (LOWER_CASED_MARKERS.contains(name)) {
+                // "<task>": the marker copied from a web page that took it for an HTML tag and lower-cased it
+                name = name.toUpperCase(java.util.Locale.ROOT);
+            }
+            for (int k = 0; k < name.length(); k++) {
+                char ch = name.charAt(k);
+                if (!(Character.isUpperCase(ch) || Character.isDigit(ch) || ch == '#' || ch == '_')) {
+                    return null;
+                }
+            }
+            return new Marker(name, closing, gt + 1);
+        }
     }
 
     /** A hung-task header is followed by the same task's own task line: fold it in rather than start anew. */

@@ -72,6 +72,18 @@ final class ProcBlock extends BlockParser {
         return file == File.STACK && block != null && !block.anonymous && block.frameCount() == 0;
     }
 
+    /** A stack is open whose frames came with no path, pid or header: it may be a kernel dump's (see handOver). */
+    boolean readsHeaderlessStack() {
+        return file == File.STACK && block != null && block.anonymous;
+    }
+
+    /** The headerless stack read so far, given up to the kernel-dump reader: this block is closed empty. */
+    TraceBlock handOver() {
+        TraceBlock b = block;
+        block = null;
+        return b;
+    }
+
     @Override
     boolean extend(String t, String raw, long lineNo) {
         switch (file) {

@@ -8,13 +8,19 @@ package dev.hangdoctor.parse;
  * {@code sched_show_task()}/{@code dump_stack()} print between a header and its stack.
  */
 final class TraceNoise {
-    private static final String[] INTERLEAVED_PREFIXES = {
-        "Code:", "Workqueue:", "Hardware name:", "Tainted:", "Not tainted", "\"echo 0 >", "Sched_ext:", "Stopper:",
-        "Modules linked in:", "Exception stack(", "irq event stamp:", "hardirqs last", "softirqs last", "Stack:",
+    /** The info lines sched_show_task()/dump_stack()/show_regs() print around a stack, not between its frames. */
+    private static final String[] INFO_PREFIXES = {
+        "Workqueue:", "Hardware name:", "Tainted:", "Not tainted", "\"echo 0 >", "Sched_ext:", "Stopper:",
+        "Modules linked in:", "irq event stamp:", "hardirqs last", "softirqs last", "Stack:",
+    };
+    /** Lines an unwinder prints between two frames of one stack (besides registers and stack words). */
+    private static final String[] BETWEEN_FRAMES_PREFIXES = {
+        "Code:", "Exception stack(",
         // mips show_stacktrace(): "Stack : 00000003 00000001 ..."
         "Stack : ",
-        // powerpc show_stack() at an exception frame: "--- interrupt: 901 at func+0x../0x.." and "    LR = func+0x.."
-        "--- interrupt: ", "LR = ",
+        // powerpc show_stack() at an exception frame: "--- interrupt: 901 at func+0x../0x.." and "    LR = func+0x..";
+        // before 5.x "--- Exception: 901 at func+0x../0x.."
+        "--- interrupt: ", "--- Exception: ", "LR = ",
         // arm64 __show_regs(): "pstate: 60400005 (nZCv ...)", "pc : func+0x../0x..", "lr : ...", "sp : ..."
         "pstate: ", "pc : ", "lr : ", "sp : ",
         // powerpc show_regs(): "NIP [c000000000beea10] func+0x../0x..", "LR [...] func+0x../0x.."
@@ -26,20 +32,37 @@ final class TraceNoise {
 
     /** Lines tolerated anywhere inside a kernel stack block. */
     static boolean isInterleaved(String t) {
+        return isBetweenFrames(t) || startsWithAny(t, INFO_PREFIXES);
+    }
+
+    /**
+     * Lines only a kernel dump prints, between the frames of one stack: registers (x86 {@code RIP:}/{@code R10:},
+     * arm32's {@code r10:c0c531a4 r9:...} that arch/arm/kernel/traps.c dump_backtrace_stm() prints after a frame,
+     * arm64's {@code x29: ...}), stack words, {@code Exception stack(...)}, powerpc's exception markers. A stack read
+     * without its header goes on through them; unlike the info lines, none of them starts another task's report.
+     */
+    static boolean isBetweenFrames(String t) {
         char c = t.charAt(0);
         if (c >= 'A' && c <= 'Z' && isRegisterLine(t)) {
             return true;
         }
-        for (String p : INTERLEAVED_PREFIXES) {
-            if (t.startsWith(p)) {
-                return true;
-            }
+        if (startsWithAny(t, BETWEEN_FRAMES_PREFIXES)) {
+            return true;
         }
         if ((c == 'r' || c == 'x') && t.length() > 3 && FrameLineParser.isDigit(t.charAt(1)) && t.indexOf(':') > 0
                 && t.indexOf(':') < 5) {
             return true; // arm32 " r10:c0c531a4 r9:00000002 ...", arm64 "x29: ffff000033603a30 x28: ..."
         }
         return isWordsLine(t);
+    }
+
+    private static boolean startsWithAny(String t, String[] prefixes) {
+        for (String p : prefixes) {
+            if (t.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lines tolerated between a header and the first frame only. */

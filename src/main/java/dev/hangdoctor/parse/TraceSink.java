@@ -34,6 +34,8 @@ public final class TraceSink implements LineSink {
     private final TabularStackBlock tabular;
     private final PsTableBlock psTable;
     private final HandWrittenStackBlock hand;
+    private final RunqClockLags runqLags = new RunqClockLags();
+    private final String source;
     private BlockParser open;
     /** A task header of {@link #kernel} set aside while lines that are no part of its dump pass (see parkOrClose). */
     private KernelStackBlock parked;
@@ -63,6 +65,7 @@ public final class TraceSink implements LineSink {
             .prefix("sysrq", this::sysrqHeader)
             .prefix("SysRq", this::sysrqHeader)
             .prefix("CPU: ", this::cpuHeader)
+            .prefix("CPU ", this::runqLag)
             .prefix("Call Trace:", this::callTrace)
             .prefix("Call trace:", this::callTrace)
             .prefix("Workqueue:", this::workqueue)
@@ -103,6 +106,7 @@ public final class TraceSink implements LineSink {
     /** {@code skipped} hears of the lines a block took and then dropped. */
     TraceSink(Evidence evidence, String source, SkippedLines skipped) {
         this.out = new TraceTasks(evidence, source, skipped);
+        this.source = source;
         this.kernel = new KernelStackBlock(out);
         this.crash = new CrashBlock(out);
         this.crashPs = new CrashPsBlock(out);
@@ -146,6 +150,13 @@ public final class TraceSink implements LineSink {
                 if (open.done()) {
                     close();
                 }
+                return true;
+            }
+            if (open == proc && proc.readsHeaderlessStack() && KernelStackBlock.continuesDumpOnly(t)) {
+                // registers or stack words between two frames: the headerless frames were a kernel dump's, not a
+                // pasted /proc stack (which prints nothing but frames), and the dump goes on
+                open = kernel.adopt(proc.handOver());
+                kernel.extend(t, message, line.lineNo());
                 return true;
             }
             if (open == psTable && psTable.rows() == 1) {
@@ -211,6 +222,7 @@ public final class TraceSink implements LineSink {
         }
         closeParked();
         perfScript.finish();
+        runqLags.finish(out.evidence, source);
     }
 
     @Override
@@ -292,6 +304,11 @@ public final class TraceSink implements LineSink {
         return task != null && open(kernel.open(task, null, lineNo));
     }
 
+    /** crash's {@code runq -T}: "CPU 22: 7.75 secs". */
+    private boolean runqLag(String t, long lineNo) {
+        return runqLags.read(t);
+    }
+
     private boolean callTrace(String t, long lineNo) {
         return open(kernel.openCallTrace(lineNo));
     }
@@ -318,6 +335,10 @@ public final class TraceSink implements LineSink {
 
     private boolean procFrame(String t, long lineNo) {
         Frame f = FrameLineParser.parse(t);
+        if (f != null && psRowAbove <= 0 && FrameLineParser.isArmBacktraceLine(t)) {
+            // "[<pc>] (fn) from [<lr>] (caller+0x../0x..)": arm32's unwinder, never a /proc stack
+            return open(kernel.openDumpFrame(f, lineNo));
+        }
         return f != null && open(proc.openStack(psRowAbove, f, lineNo));
     }
 

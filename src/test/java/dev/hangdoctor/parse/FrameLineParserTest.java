@@ -97,6 +97,20 @@ class FrameLineParserTest {
     }
 
     @Test
+    void tellsArm32BacktraceLinesWhichOnlyAKernelDumpPrints() {
+        // syncloud/platform issue 80 (3.14 armv7), cubieplayer/Cubian issue 65 (no space before the parenthesis)
+        assertThat(FrameLineParser.isArmBacktraceLine(
+                "[<c06ab08c>] (usb_stor_bulk_srb) from [<c06ab1f8>] (usb_stor_Bulk_transport+0x120/0x360)")).isTrue();
+        assertThat(FrameLineParser.isArmBacktraceLine(
+                "[<c03b3ac8>](axp_usb_det+0x14/0x2c) from [<c038d7c4>](vbus_id_hw_scan+0xb0/0x2f8)")).isTrue();
+        // a /proc/PID/stack line, an x86 3.10 frame, the 5.x short form without addresses
+        assertThat(FrameLineParser.isArmBacktraceLine("[<0>] do_wait+0x156/0x2f0")).isFalse();
+        assertThat(FrameLineParser.isArmBacktraceLine("[<ffffffff8163a909>] schedule+0x29/0x70")).isFalse();
+        assertThat(FrameLineParser.isArmBacktraceLine("__schedule from schedule+0x60/0xcc")).isFalse();
+        assertThat(FrameLineParser.isArmBacktraceLine("Function entered at [<c0101234>] from [<c0105678>]")).isFalse();
+    }
+
+    @Test
     void readsArm32FramesOfTheShortFromForm() {
         // lkml, tegra hung kworker on 5.19-rc4-next (arch/arm/kernel/traps.c: "%s %ps from %pS")
         Frame f = FrameLineParser.parse("__mutex_lock.constprop.0 from __mutex_lock_slowpath+0x1c/0x20");

@@ -2,6 +2,7 @@ package dev.hangdoctor.parse;
 
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.StackContext;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
@@ -772,6 +773,138 @@ class TraceSinkTest {
                 + " mm/vmalloc.c:2336)\n", "t");
         assertThat(functions(e.taskOrNull(4095))).containsExactly("preempt_schedule_irq", "flush_tlb_kernel_range");
         assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
+    void arm32RegisterLinesBetweenHeaderlessFramesKeepOneStack() {
+        // corpus i-018 (syncloud/platform issue 80, 3.14 armv7): the paste starts inside the usb-storage thread's
+        // stack; dump_backtrace_stm() prints " rN:%08x" lines after a frame (arch/arm/kernel/traps.c)
+        Evidence e = parse(String.join("\n",
+                "[  842.865264]  r10:de04200f r8:0000001f r7:0001e000 r6:dc194c40 r5:dccf3c00 r4:dc194c40",
+                "[  842.865294] [<c06ab08c>] (usb_stor_bulk_srb) from [<c06ab1f8>] (usb_stor_Bulk_transport+0x120/0x360)",
+                "[  842.865301]  r4:de042000",
+                "[  842.865318] [<c06ab0d8>] (usb_stor_Bulk_transport) from [<c06aba08>] (usb_stor_invoke_transport+0x3c/0x460)",
+                "[  842.865325]  r10:dccf3c28 r8:c0cb8508 r7:c0cb8508 r6:00000000 r5:dc194c40 r4:dccf3c00",
+                "[  842.865356] [<c06ab9cc>] (usb_stor_invoke_transport) from [<c06aa948>] "
+                        + "(usb_stor_transparent_scsi_command+0x18/0x1c)",
+                "[  842.865364]  r10:dccf3c28 r9:00000000 r8:c0cb20c0 r7:c0cb8508 r6:00000000 r5:dccf3ccc",
+                "[  842.865385]  r4:dccf3c00",
+                "[  842.865402] [<c06aa930>] (usb_stor_transparent_scsi_command) from [<c06ace84>] "
+                        + "(usb_stor_control_thread+0x15c/0x258)",
+                "[  842.865420] [<c06acd28>] (usb_stor_control_thread) from [<c0068334>] (kthread+0xd4/0xf0)",
+                "[  842.865428]  r10:00000000 r8:00000000 r7:c06acd28 r6:dccf3c00 r5:dc183540 r4:00000000",
+                "[  842.865464] [<c0068260>] (kthread) from [<c000f698>] (ret_from_fork+0x14/0x20)",
+                "[  842.865471]  r7:00000000 r6:00000000 r5:c0068260 r4:dc183540",
+                "[  842.865497] INFO: task jbd2/sda1-8:301 blocked for more than 120 seconds.",
+                "[  842.872432]       Not tainted 3.14.42-ti-r64 #1"), "t");
+        assertThat(functions(onlyAnonymous(e))).containsExactly("usb_stor_bulk_srb", "usb_stor_Bulk_transport",
+                "usb_stor_invoke_transport", "usb_stor_transparent_scsi_command", "usb_stor_control_thread", "kthread");
+        assertThat(e.taskOrNull(301)).isNotNull();
+        assertThat(e.tasks()).hasSize(2);
+        assertThat(e.formats()).contains("bare stack").doesNotContain("/proc stack");
+    }
+
+    @Test
+    void oneHeaderlessArm32FrameIsAStackOfItsOwn() {
+        // the arm32 frame shape vouches for itself, as a /proc stack line did before (corpus b-034's first frames)
+        Evidence e = parse("[<8079ef70>] (__schedule) from [<8079f5d8>] (schedule+0x50/0xa8)\n", "t");
+        assertThat(functions(onlyAnonymous(e))).containsExactly("__schedule");
+    }
+
+    @Test
+    void aHeaderlessAddressedStackTurnsIntoAKernelDumpAtItsMarkerLine() {
+        // corpus h-013 (3.10.108 hard LOCKUP), pasted from inside its NMI stack: "[<addr>] ? fn" lines read like a
+        // /proc stack until the "<<EOE>>" marker, which only a kernel dump prints between frames
+        Evidence e = parse(String.join("\n",
+                "[41152.670285]  [<ffffffff810db7d3>] ? __perf_event_overflow+0x93/0x230",
+                "[41152.701594]  [<ffffffff810da612>] ? perf_event_update_userpage+0x12/0xf0",
+                "[41152.734834]  [<ffffffff810152a4>] ? intel_pmu_handle_irq+0x1b4/0x340",
+                "[41152.766158]  [<ffffffff814a9d06>] ? perf_event_nmi_handler+0x26/0x40",
+                "[41152.797370]  [<ffffffff814a944e>] ? do_nmi+0xfe/0x440",
+                "[41152.822551]  [<ffffffff814a8a53>] ? end_repeat_nmi+0x1e/0x7e",
+                "[41152.849821]  <<EOE>> "), "t");
+        assertThat(functions(onlyAnonymous(e))).containsExactly("__perf_event_overflow",
+                "perf_event_update_userpage", "intel_pmu_handle_irq", "perf_event_nmi_handler", "do_nmi",
+                "end_repeat_nmi");
+        assertThat(e.formats()).contains("bare stack").doesNotContain("/proc stack");
+    }
+
+    @Test
+    void aPastedProcStackIsNotTakenForAKernelDump() {
+        // a /proc/PID/stack pasted without its command, then the next report's info lines: two readers, two formats
+        Evidence e = parse(String.join("\n",
+                "[<0>] __rpc_execute+0x148/0x2e0 [sunrpc]",
+                "[<0>] rpc_execute+0x12b/0x150 [sunrpc]",
+                "Workqueue: events_freezable_power_ disk_events_workfn",
+                "Call Trace:",
+                " schedule+0x5e/0xd0"), "t");
+        assertThat(e.formats()).contains("/proc stack");
+        assertThat(e.tasks()).hasSize(2);
+    }
+
+    @Test
+    void powerpcExceptionMarkersOfOldKernelsDoNotCutTheStack() {
+        // linux-kernel report of an ocfs2 soft lockup on ppc64 (2.6.x show_stack: "--- Exception: %lx at %pS" and
+        // "    LR = %pS" between the interrupt frames and the interrupted ones)
+        Evidence e = parse(String.join("\n",
+                "BUG: soft lockup detected on CPU#0!",
+                "Call Trace:",
+                "[C00000003795F220] [C000000000011310] .show_stack+0x50/0x1cc (unreliable)",
+                "[C00000003795F2D0] [C000000000086100] .softlockup_tick+0xf8/0x120",
+                "[C00000003795F380] [C000000000060DA8] .run_local_timers+0x1c/0x30",
+                "[C00000003795F400] [C000000000023B28] .timer_interrupt+0x110/0x500",
+                "[C00000003795F520] [C0000000000034EC] decrementer_common+0xec/0x100",
+                "--- Exception: 901 at ._raw_spin_lock+0x84/0x1a0",
+                "    LR = ._spin_lock+0x10/0x24",
+                "[C00000003795F810] [C000000000788FC8] init_thread_union+0xfc8/0x4000 (unreliable)",
+                "[C00000003795F8B0] [C0000000004A66B8] ._spin_lock+0x10/0x24",
+                "[C00000003795F930] [C00000000009EDBC] .unmap_mapping_range+0x88/0x2d4",
+                "[C00000003795FA90] [C0000000000967E4] .truncate_inode_pages_range+0x2b8/0x490",
+                "[C00000003795FBE0] [D0000000005FA8C0] .ocfs2_data_convert_worker+0x124/0x14c [ocfs2]"), "t");
+        Task t = onlyAnonymous(e);
+        assertThat(functions(t)).startsWith(".show_stack").endsWith(".ocfs2_data_convert_worker")
+                .contains("._spin_lock");
+    }
+
+    /** Corpus g-019 (LinuxKI issue 89): `runq -T` then `bt -c 22` of the CPU that lags most, cut after its NMI frame. */
+    private static String runqThenBt(String worstLag, String btHeader) {
+        return String.join("\n",
+                "crash> runq -T",
+                "  CPU 58: 0.00 secs",
+                "  CPU 36: 0.00 secs",
+                "...",
+                "  CPU 16: 7.73 secs",
+                "   CPU 5: 7.74 secs",
+                "  CPU 22: " + worstLag + " secs",
+                "```",
+                "crash> bt -c 22",
+                btHeader,
+                " #0 [fffffe0132396e60] crash_nmi_callback at ffffffffa8e6c121");
+    }
+
+    private static List<KernelEvent> runqLags(Evidence e) {
+        return e.events(dev.hangdoctor.model.KernelEventKind.RUNQ_CLOCK_LAG);
+    }
+
+    @Test
+    void theCpuWhoseRunqueueClockLagsMostNamesItsTask() {
+        String bt = "PID: 2811195  TASK: ff2fe8b786e14600  CPU: 22   COMMAND: \"litespeed\"";
+        List<KernelEvent> lags = runqLags(parse(runqThenBt("7.75", bt), "t"));
+        assertThat(lags).hasSize(1);
+        assertThat(lags.get(0).pid()).isEqualTo(2811195);
+        assertThat(lags.get(0).cpu()).isEqualTo(22);
+        assertThat(lags.get(0).message()).isEqualTo("CPU 22: 7.75 secs");
+    }
+
+    @Test
+    void aRunqueueClockLagIsNoEvidenceUnderSecondsOrOnAnIdleOrUnnamedCpu() {
+        String bt = "PID: 2811195  TASK: ff2fe8b786e14600  CPU: 22   COMMAND: \"litespeed\"";
+        assertThat(runqLags(parse(runqThenBt("0.75", bt), "t"))).as("a lag under five seconds").isEmpty();
+        // an idle CPU's clock stops on a tickless kernel: its lag says nothing (crash's header of an idle task)
+        String idle = "PID: 0      TASK: ffffffff91e12780  CPU: 22   COMMAND: \"swapper/22\"";
+        assertThat(runqLags(parse(runqThenBt("7.75", idle), "t"))).as("the idle task").isEmpty();
+        String other = "PID: 2811195  TASK: ff2fe8b786e14600  CPU: 5   COMMAND: \"litespeed\"";
+        assertThat(runqLags(parse(runqThenBt("7.75", other), "t"))).as("no bt of that CPU").isEmpty();
     }
 
     @Test
