@@ -255,6 +255,7 @@ public final class KernelEventSink implements LineSink {
      * pid was ("INFO: task sysbox-fs:&lt;pid&gt; blocked", "INFO: task java: xxx blocked for more than 120 seconds.")
      * or left the task out ("INFO: task blocked for more than 120 seconds"). Still the detector's own words: the
      * report is a hung-task report, with a task nobody can number. {@code blocked} is where " blocked" starts.
+     * Returns false: the event is recorded, the line is left to the report's words.
      */
     private boolean unnumberedHungTask(LogLine line, String m, int blocked, long seconds) {
         String comm = placeholderComm(m, blocked);
@@ -262,7 +263,10 @@ public final class KernelEventSink implements LineSink {
             return false;
         }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
-        return event(line, KernelEventKind.HUNG_TASK, null, comm.isEmpty() ? null : comm, null, f);
+        event(line, KernelEventKind.HUNG_TASK, null, comm.isEmpty() ? null : comm, null, f);
+        // noted, yet the line stays the report's words: a header someone quoted without its pid stands in a title or
+        // a sentence, and what they say around it (the cause they give) is evidence too
+        return false;
     }
 
     /**

@@ -113,11 +113,12 @@ final class KernelIoMessages {
             }
             i = m.indexOf(' ', i + 5) + 1;
         }
-        if (i <= 0 || !m.startsWith("in ", i)) {
-            return false;
+        if (i > 0 && m.startsWith("in ", i) && i + 3 < m.length() && m.charAt(i + 3) != ' ') {
+            int fnEnd = m.indexOf(' ', i + 3);
+            f.put("function", m.substring(i + 3, fnEnd < 0 ? m.length() : fnEnd));
+        } else if (i <= 0 || !m.substring(i).isBlank() && !"in".equals(m.substring(i).trim())) {
+            return false; // other words after the warning's: not its format (a line wrapped after "in" is)
         }
-        int fnEnd = m.indexOf(' ', i + 3);
-        f.put("function", m.substring(i + 3, fnEnd < 0 ? m.length() : fnEnd));
         int mode = m.indexOf("(mode:", i);
         if (mode > 0) {
             int end = m.indexOf(')', mode);
