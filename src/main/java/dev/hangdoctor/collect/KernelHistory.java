@@ -27,11 +27,12 @@ public final class KernelHistory {
     /** Kinds whose pid is the task they are about (for OOM kills: the victim). */
     private static final Set<KernelEventKind> ABOUT_A_TASK = EnumSet.of(KernelEventKind.HUNG_TASK,
             KernelEventKind.HUNG_TASK_LOCK_OWNER, KernelEventKind.SOFT_LOCKUP, KernelEventKind.OOM_KILL_CHOSEN,
-            KernelEventKind.OOM_KILLED);
+            KernelEventKind.OOM_KILLED, KernelEventKind.XFS_ALLOC_DEADLOCK);
     /** Kinds that describe a condition of the host rather than a task, current only while recent. */
     private static final Set<KernelEventKind> CONDITIONS = EnumSet.of(KernelEventKind.HARD_LOCKUP,
             KernelEventKind.RCU_STALL, KernelEventKind.OOM_INVOKED, KernelEventKind.OOM_KILL_CONTEXT,
             KernelEventKind.MEMCG_STATUS, KernelEventKind.SYSRQ, KernelEventKind.BLOCK_IO_ERROR,
+            KernelEventKind.STORAGE_DEVICE_ERROR,
             KernelEventKind.NFS_CLIENT_ERROR);
 
     /** Where a bundle keeps the clock of its scan, relative to the bundle's root. */

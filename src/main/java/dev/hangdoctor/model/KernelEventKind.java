@@ -46,6 +46,17 @@ public enum KernelEventKind {
     NFS_CLIENT_ERROR,
     /** "blk_update_request: I/O error", "INFO: task ... blocked" around block layer, "rejecting I/O to offline device" */
     BLOCK_IO_ERROR,
+    /**
+     * fs/xfs/kmem.c: "XFS: comm(pid) possible memory allocation deadlock [size N ]in kmem_alloc (mode:0x...)": an XFS
+     * allocation that may not fail retried 100 times in a row (printed every 100 retries while it loops).
+     */
+    XFS_ALLOC_DEADLOCK,
+    /**
+     * A storage device's driver saying a command timed out or failed: nvme "I/O N QID N timeout, aborting|reset
+     * controller|completion polled|disable controller", mmc "mmcblk1: error -110 sending stop command ...", scsi
+     * "sd 0:0:0:0: timing out command, waited 180s", libata "ata1.00: failed command: READ FPDMA QUEUED".
+     */
+    STORAGE_DEVICE_ERROR,
     /** "Linux version 3.10.0-862.el7.x86_64 (...)" boot banner, or a "CPU: 5 PID: 1 Comm: x Tainted: ... 5.14.0 #1" line */
     KERNEL_VERSION,
     /** Output of an ad-hoc probe (systemtap/bpftrace) such as "call handle_mm_fault tid=112272,address=cd3468,..." */

@@ -11,6 +11,9 @@ final class EventTriggers {
         "INFO: task ", "INFO: rcu_", "rcu: INFO: rcu_", "BUG: soft lockup", "NMI watchdog: ", "watchdog: BUG: ",
         "Watchdog detected hard LOCKUP", "NMI Watchdog detected LOCKUP", "NMI watchdog detected lockup", "Memory cgroup out of memory: ", "Out of memory: ", "Out of memory and no killable", "Killed process ",
         "Kernel panic - not syncing: ", "oom-kill:", "Call Trace:", "Call trace:",
+        // fs/xfs/kmem.c's allocation retry warning ("XFS: comm(pid) possible memory allocation deadlock ..."): XFS
+        // messages about a mount print "XFS (dev): ", so "XFS: " is the mount-less kind, rare outside that warning
+        "XFS: ",
     };
 
     /** Openers that never occur inside another opener's message: where a second report starts in one line. */
@@ -88,7 +91,7 @@ final class EventTriggers {
         for (int i = from; i < end; i++) {
             char c = s.charAt(i);
             if ((c == 'I' || c == 'r' || c == 'B' || c == 'N' || c == 'w' || c == 'W' || c == 'M' || c == 'O'
-                    || c == 'K' || c == 'o' || c == 'C') && startsAt(s, i, end)) {
+                    || c == 'K' || c == 'o' || c == 'C' || c == 'X') && startsAt(s, i, end)) {
                 return i;
             }
         }

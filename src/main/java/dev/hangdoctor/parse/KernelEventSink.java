@@ -59,6 +59,10 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>BLOCK_IO_ERROR: {@code dev}, {@code sector}, {@code error} ("I/O", "critical medium", ...), {@code op}
  *       ("WRITE", ...), {@code block} (Buffer I/O error's logical block), {@code what} (offline-device |
  *       buffer-io | request).</li>
+ *   <li>XFS_ALLOC_DEADLOCK: {@code function} (kmem_alloc, kmem_zone_alloc, ...), {@code mode} (the gfp flags,
+ *       hex), {@code size} (4.x+). {@code pid}/{@code comm} the looping task (absent on 2.6).</li>
+ *   <li>STORAGE_DEVICE_ERROR: {@code dev} (nvme0, mmcblk1, 0:0:0:0, ata1.00), {@code driver} (nvme | mmc | scsi |
+ *       ata), {@code what} (timeout | error).</li>
  *   <li>KERNEL_VERSION: {@code release}. Recorded once per distinct release.</li>
  *   <li>FAULT_PROBE: {@code time}, {@code function}, and every key=value of the probe ({@code tid},
  *       {@code address}, {@code vma}, {@code flags}, ...). {@code pid} is the tid.</li>
@@ -152,6 +156,8 @@ public final class KernelEventSink implements LineSink {
             .prefix("sysrq: ", (line, m) -> sysrq(line, m, 7))
             .prefix("Linux version ", (line, m) -> kernelRelease(line, word(m, 14), null, null, null))
             .prefix("CPU: ", this::dumpStackHeader)
+            // an RCU stall report's own lines below its first one, when that one is not in the evidence
+            .row("rT\t (", KernelRcuStalls::orphanLine, rcuStalls::orphan)
             // the hung-task report's second line, "      Tainted: G  OE  ...   3.10.0-1160.el7.x86_64 #1"
             .row(" \t", KernelEventSink::indentedTaintLine, this::indentedTaint)
             .row(":", (s, from, end) -> true, (line, m) -> faultProbe(line, m, 1))
@@ -164,10 +170,15 @@ public final class KernelEventSink implements LineSink {
             .prefix(KernelNfsMessages.GSS_UPCALL_TIMED_OUT, (line, m) -> KernelNfsMessages.gssUpcallTimedOut(out, line, m))
             .prefix(KernelNfsMessages.LOCKD_CANNOT_MONITOR, (line, m) -> KernelNfsMessages.lockdCannotMonitor(out, line, m))
             .prefix("NFS: ", (line, m) -> KernelNfsMessages.unhandledError(out, line, m))
+            .prefix("XFS: ", this::xfsAllocDeadlock)
             // lines that start with a name (comm, program, driver): found by a scan of the line
             .contains(" invoked oom-killer: ", 'v', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
             .contains(": server ", 'v', this::nfsServer)
             .contains(" error, dev ", 'v', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
+            .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
+            .prefix("mmc", (line, m) -> KernelDeviceMessages.mmcError(out, line, m))
+            .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiTimeout(out, line, m))
+            .prefix("ata", (line, m) -> KernelDeviceMessages.ataFailedCommand(out, line, m))
             .endsWith(": rejecting I/O to offline device", (line, m) -> KernelIoMessages.offlineDevice(out, line, m));
 
     @Override
@@ -210,29 +221,94 @@ public final class KernelEventSink implements LineSink {
     // ---- hung tasks: "INFO: task jbd2/md127-8:587 blocked for more than 120 seconds."
 
     private boolean hungTask(LogLine line, String m) {
-        int blocked = m.indexOf(" blocked for more than ", 11);
+        int blocked = m.indexOf(" blocked for more than ", 10);
         if (blocked > 0) {
-            int colon = pidColon(m, 11, blocked);
-            if (colon < 0) {
-                return false;
-            }
-            int pid = intAt(m, colon + 1);
-            if (pid < 0) {
-                return false;
-            }
-            String comm = m.substring(11, colon);
-            long seconds = longAt(m, blocked + 23);
-            Task t = evidence.task(pid).comm(comm).state(TaskState.UNINTERRUPTIBLE);
-            if (seconds >= 0 && (t.blockedSeconds() == null || t.blockedSeconds() < seconds)) {
-                t.blockedSeconds(seconds);
-            }
-            if (t.source() == null) {
-                t.source(source + ":" + line.lineNo());
-            }
-            Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
-            return event(line, KernelEventKind.HUNG_TASK, pid, comm, null, f);
+            return numberedHungTask(line, m, blocked, longAt(m, blocked + 23));
         }
-        return blockerReport(line, m);
+        return blockerReport(line, m) || cutHungTask(line, m);
+    }
+
+    /** "INFO: task COMM:PID" before {@code blocked}; a header without a pid goes to {@link #unnumberedHungTask}. */
+    private boolean numberedHungTask(LogLine line, String m, int blocked, long seconds) {
+        int colon = pidColon(m, 11, blocked);
+        if (colon < 0) {
+            return unnumberedHungTask(line, m, blocked, seconds);
+        }
+        int pid = intAt(m, colon + 1);
+        if (pid < 0) {
+            return false;
+        }
+        String comm = m.substring(11, colon);
+        Task t = evidence.task(pid).comm(comm).state(TaskState.UNINTERRUPTIBLE);
+        if (seconds >= 0 && (t.blockedSeconds() == null || t.blockedSeconds() < seconds)) {
+            t.blockedSeconds(seconds);
+        }
+        if (t.source() == null) {
+            t.source(source + ":" + line.lineNo());
+        }
+        Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
+        return event(line, KernelEventKind.HUNG_TASK, pid, comm, null, f);
+    }
+
+    /**
+     * A hung-task header whose pid the evidence does not give: a paste or an article put a placeholder where the
+     * pid was ("INFO: task sysbox-fs:&lt;pid&gt; blocked", "INFO: task java: xxx blocked for more than 120 seconds.")
+     * or left the task out ("INFO: task blocked for more than 120 seconds"). Still the detector's own words: the
+     * report is a hung-task report, with a task nobody can number. {@code blocked} is where " blocked" starts.
+     * Returns false: the event is recorded, the line is left to the report's words.
+     */
+    private boolean unnumberedHungTask(LogLine line, String m, int blocked, long seconds) {
+        String comm = placeholderComm(m, blocked);
+        if (comm == null) {
+            return false;
+        }
+        Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
+        event(line, KernelEventKind.HUNG_TASK, null, comm.isEmpty() ? null : comm, null, f);
+        // noted, yet the line stays the report's words: a header someone quoted without its pid stands in a title or
+        // a sentence, and what they say around it (the cause they give) is evidence too
+        return false;
+    }
+
+    /**
+     * The comm before {@code blocked} in "INFO: task COMM[:PLACEHOLDER]", "" when the message names no task, or
+     * null when the words there are no task at all (prose, or a pid too large to be one: a malformed line).
+     */
+    private static String placeholderComm(String m, int blocked) {
+        if (blocked <= 11) {
+            return ""; // "INFO: task blocked for more than 120 seconds"
+        }
+        String named = m.substring(11, blocked);
+        int colon = named.lastIndexOf(':');
+        String comm = colon < 0 ? named : named.substring(0, colon);
+        String pid = colon < 0 ? "" : named.substring(colon + 1).trim();
+        if (comm.isEmpty() || comm.length() > 64 || comm.indexOf(' ') >= 0 || pid.length() > 12
+                || pid.indexOf(' ') >= 0 || (!pid.isEmpty() && RawText.isDigit(pid.charAt(0)))) {
+            return null; // a pid that is digits was read (or refused) by the caller
+        }
+        return comm;
+    }
+
+    /**
+     * A hung-task header the paste cut before its end: "INFO: task sysbox-fs:&lt;pid&gt; blocked" (cut inside " blocked
+     * for more than"), or a logged line ending right after the task's name ("[  241.348762] INFO: task swapper/0",
+     * the end of a serial console capture). Only a line with a log prefix may stop after the name: in prose "INFO:
+     * task foo" is words, not a report.
+     */
+    private boolean cutHungTask(LogLine line, String m) {
+        int end = m.length();
+        while (end > 11 && m.charAt(end - 1) == ' ') {
+            end--;
+        }
+        int blocked = m.lastIndexOf(" blocked", end);
+        if (blocked > 11 && " blocked for more than ".startsWith(m.substring(blocked, end))) {
+            return numberedHungTask(line, m, blocked, -1);
+        }
+        boolean logged = line.timestamp() != null || !"none".equals(line.prefix());
+        int space = m.indexOf(' ', 11);
+        if (!logged || end <= 11 || end - 11 > 40 || (space >= 0 && space < end)) {
+            return false;
+        }
+        return event(line, KernelEventKind.HUNG_TASK, null, m.substring(11, end), null, Map.of());
     }
 
     /**
@@ -315,6 +391,19 @@ public final class KernelEventSink implements LineSink {
             evidence.task(pid).comm(comm);
         }
         return event(line, KernelEventKind.HUNG_TASK_LOCK_OWNER, pid, comm, null, f);
+    }
+
+    /** XFS's allocation retry warning: its task is a task of this host, named even when no stack of it was printed. */
+    private boolean xfsAllocDeadlock(LogLine line, String m) {
+        return KernelIoMessages.xfsAllocDeadlock((l, kind, pid, comm, cpu, f) -> {
+            if (pid != null) {
+                Task t = evidence.task(pid);
+                if (t.comm() == null) {
+                    t.comm(comm);
+                }
+            }
+            return event(l, kind, pid, comm, cpu, f);
+        }, line, m, 5);
     }
 
     // ---- lockups

@@ -73,4 +73,57 @@ final class KernelIoMessages {
         f.put("what", "offline-device");
         return out.emit(line, KernelEventKind.BLOCK_IO_ERROR, null, null, null, f);
     }
+
+    /** The words of fs/xfs/kmem.c's retry warning (xfs_err with no mount: "XFS: " before them). */
+    static final String XFS_ALLOC_DEADLOCK = "possible memory allocation deadlock ";
+
+    /**
+     * fs/xfs/kmem.c, printed every 100 retries of an allocation XFS does not let fail: "XFS: %s(%d) possible memory
+     * allocation deadlock in %s (mode:0x%x)" (3.x-4.x, kmem_alloc / kmem_zone_alloc / kmem_realloc), "XFS: %s(%u)
+     * possible memory allocation deadlock size %u in %s (mode:0x%x)" (4.x+), and 2.6's "XFS: possible memory
+     * allocation deadlock in %s (mode:0x%x)" without the task. {@code at} is where the message follows "XFS: ".
+     */
+    static boolean xfsAllocDeadlock(KernelEventOut out, LogLine line, String m, int at) {
+        int words = m.indexOf(XFS_ALLOC_DEADLOCK, at);
+        if (words < at) {
+            return false;
+        }
+        Integer pid = null;
+        String comm = null;
+        if (words > at) {
+            // "runc:[1:CHILD](3580) ": the comm may hold brackets and colons, the pid is the last parenthesis
+            int close = words - 2;
+            int open = m.lastIndexOf('(', close);
+            if (close <= at || m.charAt(close) != ')' || open <= at) {
+                return false;
+            }
+            long p = longAt(m, open + 1);
+            if (p < 0 || p > Integer.MAX_VALUE) {
+                return false;
+            }
+            pid = (int) p;
+            comm = m.substring(at, open);
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        int i = words + XFS_ALLOC_DEADLOCK.length();
+        if (m.startsWith("size ", i)) {
+            long size = longAt(m, i + 5);
+            if (size >= 0) {
+                f.put("size", Long.toString(size));
+            }
+            i = m.indexOf(' ', i + 5) + 1;
+        }
+        if (i > 0 && m.startsWith("in ", i) && i + 3 < m.length() && m.charAt(i + 3) != ' ') {
+            int fnEnd = m.indexOf(' ', i + 3);
+            f.put("function", m.substring(i + 3, fnEnd < 0 ? m.length() : fnEnd));
+        } else if (i <= 0 || !m.substring(i).isBlank() && !"in".equals(m.substring(i).trim())) {
+            return false; // other words after the warning's: not its format (a line wrapped after "in" is)
+        }
+        int mode = m.indexOf("(mode:", i);
+        if (mode > 0) {
+            int end = m.indexOf(')', mode);
+            f.put("mode", m.substring(mode + 6, end < 0 ? m.length() : end));
+        }
+        return out.emit(line, KernelEventKind.XFS_ALLOC_DEADLOCK, pid, comm, null, f);
+    }
 }

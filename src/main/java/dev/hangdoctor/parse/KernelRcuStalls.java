@@ -90,6 +90,69 @@ final class KernelRcuStalls {
         return true;
     }
 
+    /**
+     * True when {@code s[from, end)} is a line of a stall report that says so by itself, wherever the report's first
+     * line went (a paste cut above it, a log that lost it): kernel/rcu/tree_stall.h's "\t(t=%lu jiffies g=%ld q=%lu
+     * ncpus=%d)" (self-detected, 5.x+; " c=%ld" before 5.0), "\t(detected by %d, t=%ld jiffies, g=%ld, q=%lu ...)",
+     * "\tTasks blocked on level-%d rcu_node (CPUs %d-%d):" and a per-CPU line "\t%d-%c%c%c%c: (...) idle=...", each
+     * with or without "rcu: " before it.
+     */
+    static boolean orphanLine(String s, int from, int end) {
+        int i = RawText.startsWith(s, from, end, "rcu:") ? from + 4 : from;
+        int ws = i;
+        while (i < end && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+            i++;
+        }
+        if (RawText.startsWith(s, i, end, "(t=")) {
+            return RawText.contains(s, i, end, " jiffies g=");
+        }
+        if (RawText.startsWith(s, i, end, "(detected by ")) {
+            return RawText.contains(s, i, end, " jiffies, g=");
+        }
+        if (RawText.startsWith(s, i, end, "Tasks blocked on level-")) {
+            return RawText.contains(s, i, end, " rcu_node (CPUs ");
+        }
+        // a per-CPU line: only with the indentation or the tag the kernel prints before it, and its idle= state
+        int digits = i;
+        while (i < end && RawText.isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == digits || (i == ws && ws == from)) {
+            return false;
+        }
+        int colon = s.indexOf(": (", i);
+        return colon >= 0 && colon - i <= 6 && colon < end && RawText.contains(s, colon, end, " idle=");
+    }
+
+    /**
+     * A stall report whose first line is not in the evidence ({@link #orphanLine}): opened by this line, of the kind
+     * the line shows; false while a report is open (the line is then that report's).
+     */
+    boolean orphan(LogLine line, String m) {
+        if (pending != null) {
+            return false;
+        }
+        int i = m.startsWith("rcu:") ? 4 : 0;
+        while (i < m.length() && (m.charAt(i) == ' ' || m.charAt(i) == '\t')) {
+            i++;
+        }
+        boolean blockedTasks = m.startsWith("Tasks blocked on level-", i);
+        boolean other = blockedTasks || m.startsWith("(detected by ", i);
+        Stall stall = new Stall(line, null, other ? "detected" : "self-detected");
+        if (blockedTasks) {
+            int list = m.indexOf("):", i);
+            if (list > 0) {
+                stall.tasksIn(m, list + 2, m.length());
+            }
+        } else if (other) {
+            stall.detectedBy = intAt(m, i + 13);
+        } else if (!m.startsWith("(t=", i)) {
+            stall.absorb(m); // a per-CPU line: its CPU
+        }
+        pending = stall;
+        return true;
+    }
+
     /** Emits the report waiting for more per-CPU lines, if any. */
     void flush() {
         Stall s = pending;
@@ -98,7 +161,9 @@ final class KernelRcuStalls {
         }
         pending = null;
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("flavor", s.flavor);
+        if (s.flavor != null) {
+            f.put("flavor", s.flavor); // null: the report's first line, which names it, is not in the evidence
+        }
         f.put("kind", s.kind);
         if (s.cpus.count > 0) {
             f.put("cpus", s.cpus.text.toString());
