@@ -550,10 +550,15 @@ final class PastedText {
             if (next < 0) {
                 break;
             }
-            out.accept(line.substring(from, next).stripTrailing(), at);
+            out.accept(untagged(line.substring(from, next).stripTrailing()), at);
             from = next;
         }
-        out.accept(from == 0 ? line : line.substring(from), at);
+        out.accept(from == 0 ? line : untagged(line.substring(from)), at);
+    }
+
+    /** A piece split off at syslog's bare tag goes on without it, as a line of its own would. */
+    private static String untagged(String piece) {
+        return piece.startsWith("kernel: ") ? piece.substring(8) : piece;
     }
 
     /** Where a record other than the one at {@code from} starts (after that record's own prefix), or -1. */
@@ -575,6 +580,12 @@ final class PastedText {
             int record = prefixedRecordAfter(line, message, limit);
             if (record >= 0) {
                 limit = record;
+            }
+            // syslog's tag without its time and host, as articles quote the kernel's lines ("... in either of the
+            // following formats: kernel: nfs: server <name> not responding, still trying kernel: nfs: ...")
+            int tag = line.indexOf(" kernel: ", message);
+            if (tag >= 0 && tag + 1 < limit && tag + 9 < line.length() && line.charAt(tag + 9) != ' ') {
+                limit = tag + 1;
             }
         }
         String piece = line.substring(from, limit);

@@ -377,6 +377,13 @@ class PastedTextTest {
         String e = "[Thu Dec  7 00:05:15 2017] Memory cgroup out of memory: Kill process 24572 (java) score 0 or sacrifice child";
         String f = "[Thu Dec  7 00:05:15 2017] Killed process 28438 (java) total-vm:20255636kB, anon-rss:466160kB, file-rss:13684kB";
         assertThat(clean(e + " " + f)).containsExactly(e, f);
+        // syslog's bare tag as an article quotes the kernel's lines (suse.com/support/kb/doc/?id=000020830, corpus
+        // f-004, its paragraphs joined)
+        String kb = "Also, /var/log/messages shows warnings in either of the following formats, after a process has"
+                + " stalled for approximately 3 minutes: kernel: nfs: server <servername> not responding, still trying"
+                + " kernel: nfs: server <servername> not responding, timed out";
+        assertThat(clean(kb)).contains("nfs: server <servername> not responding, still trying",
+                "nfs: server <servername> not responding, timed out");
         // an opener with its tag starts a record at the tag (corpus b-040's lines, quote marks taken off)
         assertThat(clean("kthread+0x11b/0x140 and then the following release_sock(sk) can hang: "
                 + "watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:0:4467]"))
