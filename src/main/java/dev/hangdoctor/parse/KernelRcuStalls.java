@@ -112,6 +112,9 @@ final class KernelRcuStalls {
         if (RawText.startsWith(s, i, end, "Tasks blocked on level-")) {
             return RawText.contains(s, i, end, " rcu_node (CPUs ");
         }
+        if (gpKthreadLine(s, i, end)) {
+            return true;
+        }
         // a per-CPU line: only with the indentation or the tag the kernel prints before it, and its idle= state
         int digits = i;
         while (i < end && RawText.isDigit(s.charAt(i))) {
@@ -122,6 +125,22 @@ final class KernelRcuStalls {
         }
         int colon = s.indexOf(": (", i);
         return colon >= 0 && colon - i <= 6 && colon < end && RawText.contains(s, colon, end, " idle=");
+    }
+
+    /**
+     * The lines a stall report prints about the grace-period kthread (rcu_check_gp_kthread_starvation): "%s kthread
+     * starved for %ld jiffies! g%ld ..." (4.x on, "rcu: " before it since 5.0) and "Stack dump where RCU GP kthread
+     * last ran:" (5.x+); no other report prints them.
+     */
+    private static boolean gpKthreadLine(String s, int i, int end) {
+        if (RawText.startsWith(s, i, end, "Stack dump where RCU GP kthread last ran")) {
+            return true;
+        }
+        if (!RawText.startsWith(s, i, end, "rcu_")) {
+            return false;
+        }
+        int starved = s.indexOf(" kthread starved for ", i);
+        return starved > i && starved < end && starved - i <= 24 && RawText.contains(s, starved, end, " jiffies!");
     }
 
     /**
@@ -137,13 +156,16 @@ final class KernelRcuStalls {
             i++;
         }
         boolean blockedTasks = m.startsWith("Tasks blocked on level-", i);
-        boolean other = blockedTasks || m.startsWith("(detected by ", i);
+        boolean gpKthread = gpKthreadLine(m, i, m.length());
+        boolean other = blockedTasks || gpKthread || m.startsWith("(detected by ", i);
         Stall stall = new Stall(line, null, other ? "detected" : "self-detected");
         if (blockedTasks) {
             int list = m.indexOf("):", i);
             if (list > 0) {
                 stall.tasksIn(m, list + 2, m.length());
             }
+        } else if (gpKthread) {
+            // no CPU or task of the stall named here: the dump that follows shows where the kthread last ran
         } else if (other) {
             stall.detectedBy = intAt(m, i + 13);
         } else if (!m.startsWith("(t=", i)) {

@@ -321,6 +321,17 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void theGracePeriodKthreadsLinesAreAStallReportOfTheirOwn() {
+        // corpus j-020 (LoongArch, 6.6: the paste starts inside the report), a 4.x stall's starvation line
+        feed("[36549.941124] rcu: Stack dump where RCU GP kthread last ran:");
+        feed("[36549.941126] Sending NMI from CPU 5 to CPUs 0:");
+        feed("[ 1030.400000] rcu_sched kthread starved for 2031 jiffies! g3541 c3540 f0x0 RCU_GP_WAIT_FQS(3) ->state=0x1");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.RCU_STALL)).hasSize(2);
+        assertThat(feed("the rcu_sched kthread starved for a while, no jiffies")).isFalse();
+    }
+
+    @Test
     void linesLikeAStallsButNotOneAreNoStall() {
         // numbered lists and parenthesised notes in prose or tool output, and a per-CPU shape with no idle= state
         assertThat(feed("1: (see below) the box hung again")).isFalse();
