@@ -127,6 +127,7 @@ public final class KernelEventSink implements LineSink {
 
     private final TriggerTable<Reader> triggers = new TriggerTable<Reader>()
             .prefix("INFO: task ", this::hungTask)
+            .prefix(TaskLineParser.HUNG_LOWER, this::hungTask)
             .prefix("INFO: rcu", (line, m) -> rcuStalls.header(line, m, 6))
             .prefix("I/O error, dev ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
             .prefix("rcu: INFO: ", (line, m) -> rcuStalls.header(line, m, 11))

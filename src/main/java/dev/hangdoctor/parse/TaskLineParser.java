@@ -135,9 +135,15 @@ final class TaskLineParser {
         return task;
     }
 
+    /**
+     * The hung-task header as a page's converter (a zh-CN to zh-TW copy) or a style sheet lower-cased it: the same
+     * words, read the same way.
+     */
+    static final String HUNG_LOWER = "info: task ";
+
     /** {@code INFO: task comm:PID blocked for more than N seconds.}: a D task with its blocked time, or null. */
     static Task parseHungHeader(String t) {
-        if (!t.startsWith("INFO: task ")) {
+        if (!t.startsWith("INFO: task ") && !t.startsWith(HUNG_LOWER)) {
             return null;
         }
         int b = t.indexOf(" blocked for more than ", 11);

@@ -61,6 +61,7 @@ public final class TraceSink implements LineSink {
             // an old task line ends in " 0x" and eight hex digits, or in "(NOTLB)" on 2.6.18
             .rowEnding(TraceSink::mayEndLikeOldTaskLine, this::oldTaskLine, " 0x????????", "TLB)")
             .prefix("INFO: task ", this::hungHeader)
+            .prefix(TaskLineParser.HUNG_LOWER, this::hungHeader)
             .prefix("task", this::taskLine)
             .prefix("sysrq", this::sysrqHeader)
             .prefix("SysRq", this::sysrqHeader)

@@ -321,6 +321,16 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void aLowerCasedHungTaskHeaderIsTheSameHeader() {
+        // w3help.cc (corpus k-013): a zh-TW converted copy of a post, the kernel's words lower-cased
+        feed("info: task jbd2/sdb1-8:966 blocked for more than 120 seconds.");
+        sink.finish();
+        KernelEvent e = only(KernelEventKind.HUNG_TASK);
+        assertThat(e.pid()).isEqualTo(966);
+        assertThat(e.comm()).isEqualTo("jbd2/sdb1-8");
+    }
+
+    @Test
     void theGracePeriodKthreadsLinesAreAStallReportOfTheirOwn() {
         // corpus j-020 (LoongArch, 6.6: the paste starts inside the report), a 4.x stall's starvation line
         feed("[36549.941124] rcu: Stack dump where RCU GP kthread last ran:");
