@@ -42,6 +42,8 @@ public final class Evidence {
     private final List<String> history = new ArrayList<>();
     /** The report's own words: lines no parser took (prose around a paste, a daemon's debug output), bounded. */
     private final List<String> reportText = new ArrayList<>();
+    /** The same words with their line numbers and indentation, one entry per kept line (pieces of a wide one share it). */
+    private final List<ReportLine> reportLines = new ArrayList<>();
     private long goroutinesDropped;
     private int nextAnonymousPid = -1;
     private boolean live;
@@ -206,8 +208,17 @@ public final class Evidence {
      * gives a filesystem can sit anywhere in it.
      */
     public void addReportText(String line) {
+        addReportText(line, 0);
+    }
+
+    /** {@link #addReportText(String)} for the line at {@code lineNo} of its file. */
+    public void addReportText(String line, long lineNo) {
         if (reportText.size() >= REPORT_TEXT_LINES || line.isBlank()) {
             return;
+        }
+        int indent = 0;
+        while (indent < line.length() && Character.isWhitespace(line.charAt(indent))) {
+            indent++;
         }
         String s = line.strip();
         int from = 0;
@@ -216,16 +227,24 @@ public final class Evidence {
             if (cut <= from + REPORT_TEXT_WIDTH / 2) {
                 cut = from + REPORT_TEXT_WIDTH;
             }
-            reportText.add(s.substring(from, cut));
+            keep(s.substring(from, cut), lineNo, indent);
             from = cut;
             while (from < s.length() && s.charAt(from) == ' ') {
                 from++;
             }
         }
-        reportText.add(s.substring(from, Math.min(s.length(), from + REPORT_TEXT_WIDTH)));
+        keep(s.substring(from, Math.min(s.length(), from + REPORT_TEXT_WIDTH)), lineNo, indent);
+    }
+
+    private void keep(String text, long lineNo, int indent) {
+        reportText.add(text);
+        reportLines.add(new ReportLine(text, lineNo, indent));
     }
 
     public List<String> reportText() { return Collections.unmodifiableList(reportText); }
+
+    /** The report's words with where each line stood: what a reader of its layout (a stack written by hand) needs. */
+    public List<ReportLine> reportLines() { return Collections.unmodifiableList(reportLines); }
 
     /** True once no more of the report's words are kept (checked per line of a log, so it allocates nothing). */
     public boolean reportTextFull() { return reportText.size() >= REPORT_TEXT_LINES; }
@@ -326,7 +345,11 @@ public final class Evidence {
         formats.addAll(o.formats);
         warnings.addAll(o.warnings);
         o.history.stream().filter(h -> !history.contains(h)).forEach(history::add);
-        o.reportText.forEach(this::addReportText);
+        o.reportLines.forEach(l -> {
+            if (!reportTextFull()) {
+                keep(l.text(), l.lineNo(), l.indent());
+            }
+        });
         live |= o.live;
         savedReport |= o.savedReport;
         hungTaskNotices += o.hungTaskNotices;

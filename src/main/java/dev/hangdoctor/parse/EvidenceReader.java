@@ -84,7 +84,7 @@ public final class EvidenceReader {
                             && !(("none".equals(cut.style) || cut.collector || end - reader.start() >= PastedText.COLLAPSED)
                                     && PastedText.mayHoldEmbedded(text, from, end))
                             && !PastedText.mayStartWrap(cut.style, text, reader.start(), end, next)) {
-                        dispatch.noise(cut.style, text, from, end);
+                        dispatch.noise(cut.style, text, from, end, lineNo);
                         pasted.skipped(end == reader.start(), lineNo);
                         continue;
                     }

@@ -25,10 +25,10 @@ final class LineDispatch {
      * A line the caller looked at in place and found to start nothing: its prefix style counts, and its message is
      * kept as the report's own words (what the user wrote around the paste can name what the kernel does not).
      */
-    void noise(String style, String text, int from, int end) {
+    void noise(String style, String text, int from, int end, long lineNo) {
         noise(style);
         if (end > from && !evidence.reportTextFull()) {
-            evidence.addReportText(text.substring(from, end));
+            evidence.addReportText(text.substring(from, end), lineNo);
         }
     }
 
@@ -57,7 +57,7 @@ final class LineDispatch {
             return;
         }
         if (!evidence.reportTextFull()) {
-            evidence.addReportText(line.message());
+            evidence.addReportText(line.message(), lineNo);
         }
         if (SkippedLines.looksLikeKernelOutput(line.message())) {
             skipped.add(lineNo, line.message());

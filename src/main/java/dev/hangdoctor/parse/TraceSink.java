@@ -10,7 +10,8 @@ import dev.hangdoctor.model.Task;
  * every kernel generation, sysrq-t/w dumps, dump_stack, bare frames), {@link CrashBlock} (crash `bt`/`foreach
  * bt`/`bt -f`/`bt -l`/`task`/`set`), {@link CrashPsBlock} (crash `ps`), {@link ProcBlock} (pasted /proc stack, status
  * and task lists), {@link PerfCallGraphBlock} (`perf report -g`), {@link TabularStackBlock} (tab-separated
- * stack tables) and {@link HandWrittenStackBlock} (call chains and name lists people write out). The same table is the noise pre-check ({@link #describe}), so the two cannot disagree.
+ * stack tables); after the file, {@link HandWrittenStacks} reads the stacks people write out among the report's
+ * words. The same table is the noise pre-check ({@link #describe}), so the two cannot disagree.
  * <p>
  * One block is open at a time; a line its parser turns away closes it and is offered to the table again, so frames
  * never drift onto the wrong task. Lines outside a block cost the table rows of their first character.
@@ -33,7 +34,6 @@ public final class TraceSink implements LineSink {
     private final PerfScriptBlock perfScript;
     private final TabularStackBlock tabular;
     private final PsTableBlock psTable;
-    private final HandWrittenStackBlock hand;
     private final RunqClockLags runqLags = new RunqClockLags();
     private final String source;
     private BlockParser open;
@@ -94,11 +94,7 @@ public final class TraceSink implements LineSink {
             .rowEnding(PerfScriptBlock::mayEndLikeSchedSwitch, this::perfScriptHeader, "0", "1", "2", "3", "4",
                     "5", "6", "7", "8", "9")
             .contains("/proc/", '/', this::procPath)
-            .contains("+0x", '+', this::bareFrame)
-            .contains(" -> ", '>', this::handChain)
-            .contains(" <- ", '<', this::handChain)
-            .prefix("=>", this::handName)
-            .row("abcdefghijklmnopqrstuvwxyz_`", HandWrittenStackBlock::mayBeNameLine, this::handName);
+            .contains("+0x", '+', this::bareFrame);
 
     public TraceSink(Evidence evidence, String source) {
         this(evidence, source, new SkippedLines());
@@ -116,7 +112,6 @@ public final class TraceSink implements LineSink {
         this.perfScript = new PerfScriptBlock(out);
         this.tabular = new TabularStackBlock(out);
         this.psTable = new PsTableBlock(out);
-        this.hand = new HandWrittenStackBlock(out);
     }
 
     @Override
@@ -224,6 +219,9 @@ public final class TraceSink implements LineSink {
         closeParked();
         perfScript.finish();
         runqLags.finish(out.evidence, source);
+        // the report's own words are all in now: stacks people wrote out by hand are among them (read here, after
+        // the file, so a log's lines cost no look for them)
+        HandWrittenStacks.read(out);
     }
 
     @Override
@@ -436,16 +434,6 @@ public final class TraceSink implements LineSink {
 
     private boolean perfRow(String t, long lineNo) {
         return perf.openRow(t, lineNo) && open(perf);
-    }
-
-    /** A call chain written by hand on one line, joined by arrows: a task of its own at once. */
-    private boolean handChain(String t, long lineNo) {
-        return HandWrittenStackBlock.chain(out, t, lineNo);
-    }
-
-    /** A function name alone on its line: perhaps the first of a stack written out by hand. */
-    private boolean handName(String t, long lineNo) {
-        return hand.openName(t, raw, lineNo) && open(hand);
     }
 
     private boolean tabularRow(String t, long lineNo) {

@@ -12,7 +12,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Stacks written out by hand (arrow chains, name lists, call trees) become a task, innermost frame first. */
-class HandWrittenStackBlockTest {
+class HandWrittenStacksTest {
 
     private static List<Task> tasks(String text) throws Exception {
         Evidence e = EvidenceReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "t");

@@ -1,6 +1,8 @@
 package dev.hangdoctor.parse;
 
+import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.ReportLine;
 import dev.hangdoctor.model.StackContext;
 import dev.hangdoctor.model.Task;
 
@@ -15,7 +17,7 @@ import java.util.List;
  * prints stacks. Only a chain of at least {@link #MIN_NAMES} symbols of which one is a place a task sleeps counts:
  * menus ("Settings -> Network -> Proxy") and lists of words stay prose.
  */
-final class HandWrittenStackBlock extends BlockParser {
+final class HandWrittenStacks {
     /** Fewer names are a mention ("fuse_flush -> request_wait_answer"), not a stack. */
     static final int MIN_NAMES = 3;
     /** A name line is short: a symbol and, at most, a note after it ("__flush_work   <- D-state here"). */
@@ -29,75 +31,69 @@ final class HandWrittenStackBlock extends BlockParser {
     private static final java.util.regex.Pattern FORWARD = java.util.regex.Pattern.compile("\\s+(?:->|→)\\s+");
     private static final java.util.regex.Pattern BACKWARD = java.util.regex.Pattern.compile("\\s+(?:<-|←)\\s+");
 
-    private final List<String> names = new ArrayList<>();
-    private final List<Integer> indents = new ArrayList<>();
-    private long firstLine;
-    /** The line a note points at ("<- D-state here"), or -1. */
-    private int marked = -1;
-
-    HandWrittenStackBlock(TraceTasks out) {
-        super(out);
+    private HandWrittenStacks() {
     }
 
-    /** A cheap superset of a name line, for the noise pre-check: a symbol first, short, no word after a space. */
-    static boolean mayBeNameLine(String s, int from, int end) {
-        return end - from <= MAX_NAME_LINE && nameEnd(s, from, end) > from;
-    }
-
-    /** The first name line of a list; false when {@code t} is none. */
-    boolean openName(String t, String raw, long lineNo) {
-        String name = nameOf(t);
-        if (name == null) {
-            return false;
-        }
-        reset();
-        names.clear();
-        indents.clear();
-        marked = -1;
-        firstLine = lineNo;
-        add(name, raw, t);
-        return true;
-    }
-
-    @Override
-    boolean extend(String t, String raw, long lineNo) {
-        String name = nameOf(t);
-        if (name == null) {
-            return false;
-        }
-        add(name, raw, t);
-        return true;
-    }
-
-    @Override
-    void close() {
-        if (names.size() >= MIN_NAMES && sleepsIn(names) && underscored(names) >= 2) {
-            // a tree whose lines step right runs from the caller to the callee: the kernel's order is the reverse
-            List<String> frames = new ArrayList<>(names);
-            if (stepsRight(indents)) {
-                // a note on one line ("__flush_work  <- D-state here") marks where the task sleeps: the lines
-                // above it are its callers, and what the tree puts below it is the writer's afterthought (the
-                // syscall it came in by), outer still
-                int mark = marked >= 0 ? marked + 1 : frames.size();
-                List<String> inner = new ArrayList<>(frames.subList(0, mark));
-                java.util.Collections.reverse(inner);
-                inner.addAll(frames.subList(mark, frames.size()));
-                frames = inner;
+    /**
+     * Reads the report's own words (the lines no parser took, {@link Evidence#reportLines}) for stacks written by
+     * hand: name lines on consecutive lines of the file are one list; a line with arrows is a chain of its own.
+     */
+    static void read(TraceTasks out) {
+        List<ReportLine> lines = out.evidence.reportLines();
+        List<ReportLine> run = new ArrayList<>();
+        for (ReportLine l : lines) {
+            String t = l.text();
+            if ((t.contains("->") || t.contains("<-") || t.indexOf('→') >= 0 || t.indexOf('←') >= 0)
+                    && nameOf(t) == null) {
+                list(out, run);
+                chain(out, t, l.lineNo());
+                continue;
             }
-            emit(out, frames, firstLine);
+            if (nameOf(t) == null || !run.isEmpty() && (l.lineNo() != run.get(run.size() - 1).lineNo() + 1
+                    || l.lineNo() <= 0)) {
+                list(out, run);
+            }
+            if (nameOf(t) != null) {
+                run.add(l);
+            }
         }
-        names.clear();
-        indents.clear();
+        list(out, run);
     }
 
-    private void add(String name, String raw, String t) {
-        if (names.size() < TraceBlock.MAX_FRAMES) {
+    /** A run of name lines: a stack when it is one (enough names, a place to sleep among them); emptied. */
+    private static void list(TraceTasks out, List<ReportLine> run) {
+        List<String> names = new ArrayList<>();
+        List<Integer> indents = new ArrayList<>();
+        int marked = -1;
+        for (ReportLine l : run) {
+            if (names.size() >= TraceBlock.MAX_FRAMES) {
+                break;
+            }
+            String t = l.text();
             if (marked < 0 && (t.indexOf("<-") > 0 || t.indexOf('←') > 0)) {
                 marked = names.size();
             }
-            names.add(name);
-            indents.add(RawText.skipWhitespace(raw, 0, raw.length()));
+            names.add(nameOf(t));
+            indents.add(l.indent());
         }
+        long first = run.isEmpty() ? 0 : run.get(0).lineNo();
+        run.clear();
+        if (names.size() < MIN_NAMES || !sleepsIn(names) || underscored(names) < 2) {
+            return;
+        }
+        List<String> frames = new ArrayList<>(names);
+        if (stepsRight(indents)) {
+            // a tree whose lines step right runs from the caller to the callee: the kernel's order is the reverse;
+            // a note on one line ("__flush_work  <- D-state here") marks where the task sleeps: the lines above it
+            // are its callers, and what the tree puts below it is the writer's afterthought (the syscall it came in
+            // by), outer still
+            int mark = marked >= 0 ? marked + 1 : frames.size();
+            List<String> inner = new ArrayList<>(frames.subList(0, mark));
+            java.util.Collections.reverse(inner);
+            inner.addAll(frames.subList(mark, frames.size()));
+            frames = inner;
+        }
+        emit(out, frames, first);
     }
 
     /**
