@@ -527,7 +527,8 @@ final class PastedText {
         return RawText.contains(s, from, end, "kernel:") || EventTriggers.findIn(s, from, end) >= 0
                 || EventTriggers.embeddedStamp(s, from + 1, end) >= 0 || EventTriggers.holdsFrameMark(s, from, end)
                 || EventTriggers.nextFrame(s, from, end) >= 0
-                || end - from >= COLLAPSED / 2 && prefixedRecordAfter(s, from, end) >= 0;
+                || end - from >= COLLAPSED / 2 && (prefixedRecordAfter(s, from, end) >= 0
+                        || psAuxRowAfter(s, from, end) >= 0);
     }
 
     // ---- one line holding many records
@@ -576,6 +577,13 @@ final class PastedText {
         if (frame >= 0) {
             limit = frame;
         }
+        if (line.length() >= COLLAPSED / 2) {
+            // rows of `ps aux` joined on one line (one row is about this wide)
+            int row = psAuxRowAfter(line, message, limit);
+            if (row >= 0) {
+                limit = row;
+            }
+        }
         if (collapsed) {
             int record = prefixedRecordAfter(line, message, limit);
             if (record >= 0) {
@@ -595,6 +603,40 @@ final class PastedText {
         }
         return limit < line.length() && limit < message + RECORD_WINDOW ? limit : -1;
     }
+
+    /**
+     * `ps aux` / `ps -ef`-like rows whose line breaks a page lost ("root 20592 0.0 0.0 4220 656 pts/2 S+ 21:36 0:00
+     * ./test root 20593 ..."): a user, a pid, %CPU and %MEM with their decimal point, VSZ, RSS, the terminal and the
+     * state letters. The first such row after {@code message} that is not where the piece starts, or -1.
+     */
+    static int psAuxRowAfter(String line, int message, int end) {
+        if (!hasCpuMemPair(line, message, end)) {
+            return -1; // the cheap look first: most long lines hold no "0.0 0.0"
+        }
+        java.util.regex.Matcher m = PS_AUX_ROW.matcher(line);
+        m.region(Math.min(message + 1, end), end);
+        return m.find() ? m.start(1) : -1;
+    }
+
+    /** Whether {@code s[from, end)} holds two numbers with one decimal each, a space apart ("0.0 0.1"). */
+    private static boolean hasCpuMemPair(String s, int from, int end) {
+        for (int p = s.indexOf('.', from + 1); p > 0 && p + 5 < end; p = s.indexOf('.', p + 1)) {
+            if (RawText.isDigit(s.charAt(p - 1)) && RawText.isDigit(s.charAt(p + 1)) && s.charAt(p + 2) == ' ') {
+                int q = RawText.skipWhitespace(s, p + 2, end);
+                while (q < end && RawText.isDigit(s.charAt(q))) {
+                    q++;
+                }
+                if (q + 2 < end && q > p + 3 && s.charAt(q) == '.' && RawText.isDigit(s.charAt(q + 1))
+                        && s.charAt(q + 2) == ' ') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.regex.Pattern PS_AUX_ROW = java.util.regex.Pattern.compile(
+            "(?<=\\s)([a-z_][a-z0-9_.+-]{0,31}) +[0-9]+ +[0-9]+\\.[0-9] +[0-9]+\\.[0-9] +[0-9]+ +[0-9]+ +\\S+ +[DRSTZIXWt][<NsLl+]* ");
 
     /**
      * In a line at least {@link #COLLAPSED} long, the first place after {@code message} where a record with a log
