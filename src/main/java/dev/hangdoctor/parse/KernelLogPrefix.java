@@ -275,6 +275,7 @@ public final class KernelLogPrefix {
             return false;
         }
         int msg = i < end && s.charAt(i) == ' ' ? i + 1 : i;
+        msg = afterLevelName(s, msg, end);
         cut.stampAt = ts;
         if (journal && ts >= 0 && style == DMESG) {
             int kernel = journalKernelTag(s, msg, end);
@@ -609,6 +610,26 @@ public final class KernelLogPrefix {
     }
 
     // ---- helpers
+
+    /**
+     * A console or log viewer that writes the record's level by name after the stamp ("[41819967.871466]  EMERG: BUG:
+     * soft lockup ...", XenServer's dom0 log): the message starts after it. Only the levels no kernel message starts
+     * with: "INFO:" and "WARNING:" begin the kernel's own words ("INFO: task", "WARNING: CPU:").
+     */
+    private static int afterLevelName(String s, int from, int end) {
+        int i = from;
+        while (i < end && s.charAt(i) == ' ') {
+            i++;
+        }
+        for (String level : LEVEL_NAMES) {
+            if (s.startsWith(level, i) && i + level.length() < end && s.charAt(i + level.length()) == ' ') {
+                return i + level.length() + 1;
+            }
+        }
+        return from;
+    }
+
+    private static final String[] LEVEL_NAMES = {"EMERG:", "ALERT:", "CRIT:", "ERR:"};
 
     private static boolean message(int from, String style, Cut cut) {
         cut.message = from;

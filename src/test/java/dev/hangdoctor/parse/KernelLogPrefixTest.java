@@ -134,6 +134,17 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void aLevelNameAfterTheStampIsNoPartOfTheMessage() {
+        // seibert.media's XenServer post (corpus k-002): dom0's log names the level after the stamp
+        LogLine l = KernelLogPrefix.strip("[41819967.871466]  EMERG: BUG: soft lockup - CPU#3 stuck for 23s! [tapdisk:23395]", 1);
+        assertThat(l.message()).startsWith("BUG: soft lockup");
+        // the kernel's own words that start like a level stay whole
+        assertThat(KernelLogPrefix.strip("[  12.345678] INFO: task a:1 blocked for more than 120 seconds.", 2).message())
+                .startsWith("INFO: task");
+        assertThat(KernelLogPrefix.strip("[  12.345678] WARNING: CPU: 3 PID: 1 at x", 3).message()).startsWith("WARNING:");
+    }
+
+    @Test
     void dmesgIsoTimeFormat() {
         // util-linux dmesg --time-format iso: ISO_TIMESTAMP_COMMA_T
         LogLine l = KernelLogPrefix.strip("2020-08-29T06:32:19,123456+08:00 sysrq: Show State", 1);
