@@ -208,11 +208,11 @@ public final class Evidence {
      * gives a filesystem can sit anywhere in it.
      */
     public void addReportText(String line) {
-        addReportText(line, 0);
+        addReportText(line, 0, 0);
     }
 
-    /** {@link #addReportText(String)} for the line at {@code lineNo} of its file. */
-    public void addReportText(String line, long lineNo) {
+    /** {@link #addReportText(String)} for the line at {@code lineNo} of its file, the {@code seq}-th line read. */
+    public void addReportText(String line, long lineNo, long seq) {
         if (reportText.size() >= REPORT_TEXT_LINES || line.isBlank()) {
             return;
         }
@@ -227,18 +227,18 @@ public final class Evidence {
             if (cut <= from + REPORT_TEXT_WIDTH / 2) {
                 cut = from + REPORT_TEXT_WIDTH;
             }
-            keep(s.substring(from, cut), lineNo, indent);
+            keep(s.substring(from, cut), lineNo, indent, seq);
             from = cut;
             while (from < s.length() && s.charAt(from) == ' ') {
                 from++;
             }
         }
-        keep(s.substring(from, Math.min(s.length(), from + REPORT_TEXT_WIDTH)), lineNo, indent);
+        keep(s.substring(from, Math.min(s.length(), from + REPORT_TEXT_WIDTH)), lineNo, indent, seq);
     }
 
-    private void keep(String text, long lineNo, int indent) {
+    private void keep(String text, long lineNo, int indent, long seq) {
         reportText.add(text);
-        reportLines.add(new ReportLine(text, lineNo, indent));
+        reportLines.add(new ReportLine(text, lineNo, indent, seq));
     }
 
     public List<String> reportText() { return Collections.unmodifiableList(reportText); }
@@ -347,7 +347,7 @@ public final class Evidence {
         o.history.stream().filter(h -> !history.contains(h)).forEach(history::add);
         o.reportLines.forEach(l -> {
             if (!reportTextFull()) {
-                keep(l.text(), l.lineNo(), l.indent());
+                keep(l.text(), l.lineNo(), l.indent(), 0);
             }
         });
         live |= o.live;

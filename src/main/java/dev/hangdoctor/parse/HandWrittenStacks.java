@@ -36,7 +36,8 @@ final class HandWrittenStacks {
 
     /**
      * Reads the report's own words (the lines no parser took, {@link Evidence#reportLines}) for stacks written by
-     * hand: name lines on consecutive lines of the file are one list; a line with arrows is a chain of its own.
+     * hand: name lines next to each other (as read, a page's double spacing undone) are one list; a line with arrows
+     * is a chain of its own.
      */
     static void read(TraceTasks out) {
         List<ReportLine> lines = out.evidence.reportLines();
@@ -49,8 +50,8 @@ final class HandWrittenStacks {
                 chain(out, t, l.lineNo());
                 continue;
             }
-            if (nameOf(t) == null || !run.isEmpty() && (l.lineNo() != run.get(run.size() - 1).lineNo() + 1
-                    || l.lineNo() <= 0)) {
+            if (nameOf(t) == null || !run.isEmpty() && (l.seq() != run.get(run.size() - 1).seq() + 1
+                    || l.seq() <= 0)) {
                 list(out, run);
             }
             if (nameOf(t) != null) {

@@ -12,6 +12,8 @@ final class LineDispatch {
     private final LineSink[] sinks;
     private String lastPrefix = "none";
     private long recognised;
+    /** Lines read so far, as the paste's reader sent them on (its double spacing undone): what "next to" means. */
+    private long seq;
     private final SkippedLines skipped;
 
     LineDispatch(Evidence evidence, String source, SkippedLines skipped, LineSink... sinks) {
@@ -27,8 +29,12 @@ final class LineDispatch {
      */
     void noise(String style, String text, int from, int end, long lineNo) {
         noise(style);
-        if (end > from && !evidence.reportTextFull()) {
-            evidence.addReportText(text.substring(from, end), lineNo);
+        if (end > from) {
+            // a blank line is counted when the paste's reader sends it on (it drops a double spacing's)
+            seq++;
+            if (!evidence.reportTextFull()) {
+                evidence.addReportText(text.substring(from, end), lineNo, seq);
+            }
         }
     }
 
@@ -40,6 +46,7 @@ final class LineDispatch {
     }
 
     void line(String text, long lineNo) {
+        seq++;
         LogLine line = KernelLogPrefix.strip(text, lineNo);
         noise(line.prefix());
         if (line.message().startsWith("Linux version ") && evidence.hasTasksOrEvents()) {
@@ -57,7 +64,7 @@ final class LineDispatch {
             return;
         }
         if (!evidence.reportTextFull()) {
-            evidence.addReportText(line.message(), lineNo);
+            evidence.addReportText(line.message(), lineNo, seq);
         }
         if (SkippedLines.looksLikeKernelOutput(line.message())) {
             skipped.add(lineNo, line.message());

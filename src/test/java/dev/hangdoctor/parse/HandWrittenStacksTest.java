@@ -62,6 +62,16 @@ class HandWrittenStacksTest {
     }
 
     @Test
+    void aNameListOnADoubleSpacedPageIsStillOneList() throws Exception {
+        // the same blog's list, a paragraph a line (a blank line after every line)
+        List<Task> t = tasks("调用关系如下所示:\n\nschedule\n\n__down_read\n\ndo_page_fault\n\n根据 内核调用链提示的信息\n\n");
+        assertThat(t).hasSize(1);
+        assertThat(frames(t.get(0))).containsExactly("schedule", "__down_read", "do_page_fault");
+        // a blank line of the page's own ends a list
+        assertThat(tasks("schedule\n__down_read\n\nfoo\nbar_baz\n")).isEmpty();
+    }
+
+    @Test
     void aCallTreeDrawnCallerFirstIsTurnedAndItsMarkedLineIsInnermost() throws Exception {
         // github.com/kata-containers/kata-containers issue 13641
         List<Task> t = tasks("""
