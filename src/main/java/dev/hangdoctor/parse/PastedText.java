@@ -117,6 +117,20 @@ final class PastedText {
                 && (holdsQuotedEquals(text) || hasEntityMark(text, 0, text.length()));
     }
 
+    /**
+     * A soft-broken line's other '=' are all escapes ("=E3=82=BD"): text outside ASCII encoded, with no '=' of its
+     * own to show as "=3D".
+     */
+    private static boolean onlyEscapesBefore(String line) {
+        int last = line.length() - 1;
+        for (int i = line.indexOf('='); i >= 0 && i < last; i = line.indexOf('=', i + 1)) {
+            if (i + 2 >= last || upperHex(line.charAt(i + 1)) < 0 || upperHex(line.charAt(i + 2)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True when {@code text} holds "=3D"; found by its '=', which single-character search finds fastest. */
     private static boolean holdsQuotedEquals(String text) {
         for (int a = text.indexOf('='); a >= 0; a = text.indexOf('=', a + 1)) {
@@ -185,7 +199,7 @@ final class PastedText {
         held = before;
         long at = lineNo;
         if (!quotedPrintable && line.length() >= QP_MIN_BROKEN && line.length() <= 77 && line.endsWith("=")
-                && line.indexOf('=') == line.length() - 1) {
+                && onlyEscapesBefore(line)) {
             // a quoted-printable soft break (lines of at most 76 characters ending in '=') before any =3D was seen
             quotedPrintable = true;
         }
@@ -840,17 +854,35 @@ final class PastedText {
         }
         StringBuilder sb = new StringBuilder(line.length());
         int n = line.length();
+        byte[] run = new byte[n / 3 + 1];
         for (int i = 0; i < n; i++) {
-            char c = line.charAt(i);
-            if (c == '=' && i + 2 < n && upperHex(line.charAt(i + 1)) >= 0
+            // a run of escaped bytes is one piece of text: UTF-8 (a mail's Chinese, Japanese, an em dash) when it
+            // reads as UTF-8, else one character a byte (ISO-8859-1)
+            int k = 0;
+            while (i + 2 < n && line.charAt(i) == '=' && upperHex(line.charAt(i + 1)) >= 0
                     && upperHex(line.charAt(i + 2)) >= 0) {
-                sb.append((char) (upperHex(line.charAt(i + 1)) * 16 + upperHex(line.charAt(i + 2))));
-                i += 2;
-            } else {
-                sb.append(c);
+                run[k++] = (byte) (upperHex(line.charAt(i + 1)) * 16 + upperHex(line.charAt(i + 2)));
+                i += 3;
             }
+            if (k > 0) {
+                sb.append(bytesAsText(run, k));
+                i--;
+                continue;
+            }
+            sb.append(line.charAt(i));
         }
         return sb.toString();
+    }
+
+    private static String bytesAsText(byte[] b, int n) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b, 0, n)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(b, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 
     private static int upperHex(char c) {

@@ -400,6 +400,17 @@ class PastedTextTest {
     }
 
     @Test
+    void quotedPrintableBytesAreUtf8WhereTheyReadAsIt() {
+        // a mail quoting a Japanese knowledge-base page (its words name the lockup), and one in ISO-8859-1
+        assertThat(PastedText.decodeQuotedPrintable("=E3=82=BD=E3=83=95=E3=83=88=E3=83=AD=E3=83=83=E3=82=AF=E3=82=A2"
+                + "=E3=83=83=E3=83=97 a=3Db")).isEqualTo("ソフトロックアップ a=b");
+        assertThat(PastedText.decodeQuotedPrintable("caf=E9 =3D")).isEqualTo("café =");
+        // text with no '=' of its own, soft-broken: its escapes are the sign
+        String first = "=E3=82=BD=E3=83=95=E3=83=88=E3=83=AD=E3=83=83=E3=82=AF=E3=82=A2=E3=83=83=E3=83=97 errors =";
+        assertThat(clean(first, "occur")).containsExactly("ソフトロックアップ errors occur");
+    }
+
+    @Test
     void aRecordWrappedRightAfterItsPrefixTakesTheFrameOnTheNextLine() {
         // corpus h-020's syslog records (a long host name) wrapped by a mailer at 72 columns
         String p = "Feb 05 02:19:23 aks-sysboxcpu1-20143122-vmss00001L kernel: ";
