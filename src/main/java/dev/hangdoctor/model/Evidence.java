@@ -41,8 +41,6 @@ public final class Evidence {
     private final Warnings warnings = new Warnings();
     private final List<String> history = new ArrayList<>();
     /** The report's own words: lines no parser took (prose around a paste, a daemon's debug output), bounded. */
-    private final List<String> reportText = new ArrayList<>();
-    /** The same words with their line numbers and indentation, one entry per kept line (pieces of a wide one share it). */
     private final List<ReportLine> reportLines = new ArrayList<>();
     private long goroutinesDropped;
     private int nextAnonymousPid = -1;
@@ -213,7 +211,7 @@ public final class Evidence {
 
     /** {@link #addReportText(String)} for the line at {@code lineNo} of its file, the {@code seq}-th line read. */
     public void addReportText(String line, long lineNo, long seq) {
-        if (reportText.size() >= REPORT_TEXT_LINES || line.isBlank()) {
+        if (reportLines.size() >= REPORT_TEXT_LINES || line.isBlank()) {
             return;
         }
         int indent = 0;
@@ -222,7 +220,7 @@ public final class Evidence {
         }
         String s = line.strip();
         int from = 0;
-        while (s.length() - from > REPORT_TEXT_WIDTH && reportText.size() < REPORT_TEXT_LINES - 1) {
+        while (s.length() - from > REPORT_TEXT_WIDTH && reportLines.size() < REPORT_TEXT_LINES - 1) {
             int cut = s.lastIndexOf(' ', from + REPORT_TEXT_WIDTH);
             if (cut <= from + REPORT_TEXT_WIDTH / 2) {
                 cut = from + REPORT_TEXT_WIDTH;
@@ -237,17 +235,14 @@ public final class Evidence {
     }
 
     private void keep(String text, long lineNo, int indent, long seq) {
-        reportText.add(text);
         reportLines.add(new ReportLine(text, lineNo, indent, seq));
     }
-
-    public List<String> reportText() { return Collections.unmodifiableList(reportText); }
 
     /** The report's words with where each line stood: what a reader of its layout (a stack written by hand) needs. */
     public List<ReportLine> reportLines() { return Collections.unmodifiableList(reportLines); }
 
     /** True once no more of the report's words are kept (checked per line of a log, so it allocates nothing). */
-    public boolean reportTextFull() { return reportText.size() >= REPORT_TEXT_LINES; }
+    public boolean reportTextFull() { return reportLines.size() >= REPORT_TEXT_LINES; }
 
     public long hungTaskNotices() { return hungTaskNotices; }
 

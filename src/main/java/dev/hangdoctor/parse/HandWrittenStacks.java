@@ -44,18 +44,15 @@ final class HandWrittenStacks {
         List<ReportLine> run = new ArrayList<>();
         for (ReportLine l : lines) {
             String t = l.text();
-            if ((t.contains("->") || t.contains("<-") || t.indexOf('→') >= 0 || t.indexOf('←') >= 0)
-                    && nameOf(t) == null) {
-                list(out, run);
-                chain(out, t, l.lineNo());
-                continue;
-            }
-            if (nameOf(t) == null || !run.isEmpty() && (l.seq() != run.get(run.size() - 1).seq() + 1
-                    || l.seq() <= 0)) {
+            String name = nameOf(t);
+            boolean next = !run.isEmpty() && l.seq() > 0 && l.seq() == run.get(run.size() - 1).seq() + 1;
+            if (name == null || !next) {
                 list(out, run);
             }
-            if (nameOf(t) != null) {
+            if (name != null) {
                 run.add(l);
+            } else if (t.contains("->") || t.contains("<-") || t.indexOf('→') >= 0 || t.indexOf('←') >= 0) {
+                chain(out, t, l.lineNo());
             }
         }
         list(out, run);
@@ -82,7 +79,7 @@ final class HandWrittenStacks {
         if (names.size() < MIN_NAMES || !sleepsIn(names) || underscored(names) < 2) {
             return;
         }
-        List<String> frames = new ArrayList<>(names);
+        List<String> frames = names;
         if (stepsRight(indents)) {
             // a tree whose lines step right runs from the caller to the callee: the kernel's order is the reverse;
             // a note on one line ("__flush_work  <- D-state here") marks where the task sleeps: the lines above it

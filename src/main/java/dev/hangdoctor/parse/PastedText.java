@@ -605,8 +605,8 @@ final class PastedText {
             }
             // syslog's tag without its time and host, as articles quote the kernel's lines ("... in either of the
             // following formats: kernel: nfs: server <name> not responding, still trying kernel: nfs: ...")
-            int tag = line.indexOf(" kernel: ", message);
-            if (tag >= 0 && tag + 1 < limit && tag + 9 < line.length() && line.charAt(tag + 9) != ' ') {
+            int tag = RawText.indexOf(line, message, limit, " kernel: ");
+            if (tag >= 0 && tag + 9 < line.length() && line.charAt(tag + 9) != ' ') {
                 limit = tag + 1;
             }
         }
@@ -623,7 +623,8 @@ final class PastedText {
      * ./test root 20593 ..."): a user, a pid, %CPU and %MEM with their decimal point, VSZ, RSS, the terminal and the
      * state letters. The first such row after {@code message} that is not where the piece starts, or -1.
      */
-    static int psAuxRowAfter(String line, int message, int end) {
+    static int psAuxRowAfter(String line, int message, int limit) {
+        int end = Math.min(limit, line.length());
         if (!hasCpuMemPair(line, message, end)) {
             return -1; // the cheap look first: most long lines hold no "0.0 0.0"
         }
@@ -634,8 +635,9 @@ final class PastedText {
 
     /** Whether {@code s[from, end)} holds two numbers with one decimal each, a space apart ("0.0 0.1"). */
     private static boolean hasCpuMemPair(String s, int from, int end) {
-        for (int p = s.indexOf('.', from + 1); p > 0 && p + 5 < end; p = s.indexOf('.', p + 1)) {
-            if (RawText.isDigit(s.charAt(p - 1)) && RawText.isDigit(s.charAt(p + 1)) && s.charAt(p + 2) == ' ') {
+        for (int p = from + 1; p + 5 < end; p++) {
+            if (s.charAt(p) == '.' && RawText.isDigit(s.charAt(p - 1)) && RawText.isDigit(s.charAt(p + 1))
+                    && s.charAt(p + 2) == ' ') {
                 int q = RawText.skipWhitespace(s, p + 2, end);
                 while (q < end && RawText.isDigit(s.charAt(q))) {
                     q++;

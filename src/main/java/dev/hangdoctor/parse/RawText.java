@@ -47,11 +47,19 @@ final class RawText {
 
     /** True when {@code p} lies wholly inside {@code s[from, end)}; a plain scan, for lines that are rare. */
     static boolean contains(String s, int from, int end, String p) {
-        for (int i = from; i <= end - p.length(); i++) {
+        return indexOf(s, from, end, p) >= 0;
+    }
+
+    /**
+     * Where {@code p} first lies wholly inside {@code s[from, end)}, or -1; unlike String.indexOf it never looks past
+     * {@code end}, so a search inside one piece of a long line costs that piece.
+     */
+    static int indexOf(String s, int from, int end, String p) {
+        for (int i = Math.max(0, from); i <= end - p.length(); i++) {
             if (s.startsWith(p, i)) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 }

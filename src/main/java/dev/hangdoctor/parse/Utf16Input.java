@@ -82,9 +82,13 @@ final class Utf16Input {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            while (!bytes.hasRemaining()) {
+                if (eof) {
+                    return -1;
+                }
+                fill();
+            }
+            return bytes.get() & 0xff;
         }
 
         @Override

@@ -391,8 +391,8 @@ class PastedTextTest {
         assertThat(clean(ps)).containsExactly("juan@test:~$ ps aux|grep test",
                 "root 20592 0.0 0.0 4220 656 pts/2 S+ 21:36 0:00 ./test",
                 "root 20593 0.0 0.0 4216 640 pts/24 D+ 21:36 0:00 ./test");
-        assertThat(PastedText.psAuxRowAfter("[  12.345678] usb 1-1: new high-speed USB device number 2 using ehci-pci"
-                + " and then root 1 and 2", 0, 110)).isNegative();
+        String usb = "[  12.345678] usb 1-1: new high-speed USB device number 2 using ehci-pci and then root 1 and 2";
+        assertThat(PastedText.psAuxRowAfter(usb, 0, usb.length())).isNegative();
         // an opener with its tag starts a record at the tag (corpus b-040's lines, quote marks taken off)
         assertThat(clean("kthread+0x11b/0x140 and then the following release_sock(sk) can hang: "
                 + "watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:0:4467]"))

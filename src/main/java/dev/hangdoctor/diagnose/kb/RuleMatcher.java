@@ -5,6 +5,7 @@ import dev.hangdoctor.diagnose.TaskRef;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.FuseConnection;
+import dev.hangdoctor.model.ReportLine;
 import dev.hangdoctor.model.Goroutine;
 import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.KernelEventKind;
@@ -223,7 +224,8 @@ public final class RuleMatcher {
         if (!ev.savedReport() || ev.live()) {
             return null;
         }
-        for (String line : ev.reportText()) {
+        for (ReportLine l : ev.reportLines()) {
+            String line = l.text();
             Matcher m = test.pattern().matcher(line);
             if (m.find()) {
                 int from = Math.max(0, m.start() - 50);
