@@ -39,6 +39,7 @@ final class PastedText {
     private final java.util.function.Predicate<String> holdable;
     private final KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
     private final KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
+    private final LineGutter gutter = new LineGutter();
     /**
      * Quoted-printable was seen: soft breaks are joined and =XX decoded from the first line that shows it on. The
      * decision is made by each line itself, in order, so it does not depend on how the input was split into reads.
@@ -177,6 +178,9 @@ final class PastedText {
             return false;
         }
         char c = s.charAt(from);
+        if (gutter.active() || RawText.isDigit(c) && gutter.numbered(s, from, end)) {
+            return false; // a listing's line number, which comes off in accept
+        }
         if (s.charAt(end - 1) == '=') {
             return false; // may be a quoted-printable soft break, which turns decoding on
         }
@@ -227,6 +231,11 @@ final class PastedText {
         }
         int width = line.length();
         line = unquote(line);
+        String numberless = gutter.strip(line);
+        if (numberless != line) {
+            width -= line.length() - numberless.length(); // the numbers came after any wrap
+            line = unquote(numberless);
+        }
         if (line.isBlank()) {
             // held back until the next line says whether it is the page's blank line or a double spacing's; a line
             // held for its rest stays held, as a double-spaced page puts the rest of a wrap after a blank line; but

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What pasting does to a report must not change the answer: every corpus report the tool reads right, quoted in an
  * e-mail reply, indented, wrapped by a mailer or a console, sent quoted-printable, escaped into a web page or put in
  * a code fence, its records printed by dmesg -T, syslog or journalctl, or copied off a web page (no-break spaces, a
- * blank line after every line), or joined into one line, must get the same first category. The corpus holds a few real pastes of each kind; this makes every
+ * blank line after every line), numbered by a listing (cat -n, less -N, a page's numbered list), or joined into one line, must get the same first category. The corpus holds a few real pastes of each kind; this makes every
  * report into each, so a class of failure shows however the sources happened to paste.
  */
 class PastingInvarianceTest {
@@ -58,6 +58,10 @@ class PastingInvarianceTest {
         // a web page's copy: &nbsp; for runs of spaces and indentation, or a paragraph (a blank line) per line
         PASTES.put("no-break spaces", t -> t.replaceAll("(?m)(?<=^| ) ", "\u00a0"));
         PASTES.put("double spaced", t -> t.replace("\n", "\n\n"));
+        // a listing's line numbers: `cat -n` (or nl), and a page's numbered list or code-block gutter
+        PASTES.put("cat -n", t -> numberLines(t, "%6d\t"));
+        PASTES.put("numbered list", t -> numberLines(t, "%d. "));
+        PASTES.put("less -N", t -> numberLines(t, "%7d "));
         // a page that lost every line break (HTML without <pre>, a scraped copy): the hardest paste, with a bar of its own
         PASTES.put(ONE_LINE, t -> t.replace("\n", " "));
     }
@@ -102,6 +106,18 @@ class PastingInvarianceTest {
         assertThat(kept).hasSize(PASTES.size());
         assertThat(below).as("pastes under %s %% (%s %% for %s; failures: %s)", BAR, ONE_LINE_BAR, ONE_LINE, failures)
                 .isEmpty();
+    }
+
+    private static String numberLines(String t, String format) {
+        StringBuilder out = new StringBuilder();
+        int n = 0;
+        for (String line : t.split("\n", -1)) {
+            if (n > 0) {
+                out.append('\n');
+            }
+            out.append(String.format(format, ++n)).append(line);
+        }
+        return out.toString();
     }
 
     private static String prefixLines(String t, String prefix) {
