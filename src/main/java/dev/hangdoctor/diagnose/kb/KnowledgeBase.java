@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
 /**
@@ -35,8 +37,59 @@ public final class KnowledgeBase {
         this.errors = List.copyOf(errors);
     }
 
-    /** Built-ins, then each directory in order (later ones win on equal ids). */
-    public static KnowledgeBase load(List<Path> userDirs) {
+    /** The built-in rules as parsed once in this process (they are in the jar and cannot change while it runs). */
+    private record BuiltIns(Map<String, Rule> byId, List<String> errors) {
+    }
+
+    private static FutureTask<BuiltIns> builtIns;
+
+    /**
+     * Starts parsing the built-in rules on a thread of their own, so a command that will diagnose has them by the
+     * time its evidence is read (parsing them is about a third of a small {@code analyze}'s run: YAML, patterns and
+     * cold code). Later calls, and {@link #load} after this, do not parse them again.
+     */
+    public static void preloadBuiltIns() {
+        FutureTask<BuiltIns> task;
+        synchronized (KnowledgeBase.class) {
+            if (builtIns != null) {
+                return;
+            }
+            task = new FutureTask<>(KnowledgeBase::parseBuiltIns);
+            builtIns = task;
+        }
+        Thread t = new Thread(task, "kb-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static BuiltIns builtIns() {
+        FutureTask<BuiltIns> task;
+        boolean here = false;
+        synchronized (KnowledgeBase.class) {
+            if (builtIns == null) {
+                builtIns = new FutureTask<>(KnowledgeBase::parseBuiltIns);
+                here = true;
+            }
+            task = builtIns;
+        }
+        if (here) {
+            task.run();
+        }
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the built-in rules were read", e);
+        } catch (ExecutionException e) {
+            // parseBuiltIns catches what a rule file can cause: only an Error (out of memory) arrives here
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static BuiltIns parseBuiltIns() {
         Map<String, Rule> byId = new TreeMap<>();
         List<String> errors = new ArrayList<>();
         for (String name : builtInNames(errors)) {
@@ -48,6 +101,14 @@ public final class KnowledgeBase {
             }
             add(byId, errors, where, text, isJson(name), false);
         }
+        return new BuiltIns(Collections.unmodifiableMap(byId), List.copyOf(errors));
+    }
+
+    /** Built-ins, then each directory in order (later ones win on equal ids). */
+    public static KnowledgeBase load(List<Path> userDirs) {
+        BuiltIns built = builtIns();
+        Map<String, Rule> byId = new TreeMap<>(built.byId());
+        List<String> errors = new ArrayList<>(built.errors());
         for (Path dir : userDirs == null ? List.<Path>of() : userDirs) {
             if (!Files.isDirectory(dir)) {
                 errors.add(dir + ": not a directory");

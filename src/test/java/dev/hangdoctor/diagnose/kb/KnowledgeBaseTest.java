@@ -45,6 +45,31 @@ class KnowledgeBaseTest {
     }
 
     @Test
+    void builtInsParsedAheadServeEveryLoadAndSiteRulesStillReplaceThem(@TempDir Path tmp) throws Exception {
+        KnowledgeBase.preloadBuiltIns();
+        KnowledgeBase.preloadBuiltIns(); // a second start is a no-op
+        KnowledgeBase plain = KnowledgeBase.load(List.of());
+        assertThat(plain.errors()).isEmpty();
+        assertThat(plain.rules()).hasSize(KnowledgeBase.builtInNames().size());
+        assertThat(KnowledgeBase.load(List.of()).rules()).isEqualTo(plain.rules());
+        Rule builtIn = plain.rules().get(0);
+        Path site = Files.createDirectory(tmp.resolve("site"));
+        Files.writeString(site.resolve("mine.yaml"), """
+                id: %s
+                title: site's own
+                category: other
+                signals:
+                  - id: x
+                    required: true
+                    comm: "^stuck$"
+                """.formatted(builtIn.id()));
+        KnowledgeBase withSite = KnowledgeBase.load(List.of(site));
+        assertThat(withSite.errors()).isEmpty();
+        assertThat(withSite.rule(builtIn.id()).orElseThrow().title()).isEqualTo("site's own");
+        assertThat(KnowledgeBase.load(List.of()).rule(builtIn.id()).orElseThrow().title()).isEqualTo(builtIn.title());
+    }
+
+    @Test
     void missingDirectoryIsAnErrorNotAFailure(@TempDir Path tmp) {
         KnowledgeBase kb = KnowledgeBase.load(List.of(tmp.resolve("nope")));
         assertThat(kb.errors()).containsExactly(tmp.resolve("nope") + ": not a directory");
