@@ -3,13 +3,21 @@ package dev.hangdoctor.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
+
 /** The `hangdoctor` command line: one subcommand per way of looking at a host. */
 @Command(name = "hangdoctor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Says which task blocks a hung Linux host, which are only victims, which known kernel bug it is,"
-                + " and what un-hangs it.",
-        subcommands = {AnalyzeCommand.class, ScanCommand.class, FixCommand.class, AuditCommand.class, WatchCommand.class, CheckCommand.class,
-                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
+                + " and what un-hangs it.")
 public final class Main {
+    /**
+     * The subcommands, in the order help lists them. They are added to the command line by {@link #commandLine}, not
+     * by the annotation: picocli builds the model of every command it is given by reflection, at start-up, with
+     * classes the JVM cannot keep in its class data archive (picocli's are Java 5 class files).
+     */
+    private static final List<Class<?>> COMMANDS = List.of(AnalyzeCommand.class, ScanCommand.class, FixCommand.class,
+            AuditCommand.class, WatchCommand.class, CheckCommand.class, CommandLine.HelpCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class);
 
     public static void main(String[] args) {
         // a thread of the agent or of a scan that dies of an Error leaves the process in an unknown state: say so in
@@ -38,7 +46,7 @@ public final class Main {
 
     /** Runs the CLI with its output and errors sent to the given writers (null: the process's own). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine(args.length > 0 ? args[0] : null);
         if (args.length > 0 && args[0].equals("gen-manpage")) {
             // the man page generator loads picocli-codegen's classes: only when asked, so no start-up pays for it
             cl.addSubcommand(new picocli.codegen.docgen.manpage.ManPageGenerator());
@@ -68,6 +76,26 @@ public final class Main {
             cl.getErr().flush();
             return ExitCodes.BAD_INPUT;
         }
+    }
+
+    /**
+     * The command line for a run whose first argument is {@code first}: with only that subcommand when it names one of
+     * hangdoctor's own (its model is all the run needs), else with every one (help, the completion script, usage
+     * errors and the man pages list them all).
+     */
+    static CommandLine commandLine(String first) {
+        CommandLine cl = new CommandLine(new Main());
+        Class<?> only = null;
+        for (Class<?> c : COMMANDS) {
+            // help and the completion script describe the others: they need them all
+            if (c.getPackage() == Main.class.getPackage() && c.getAnnotation(Command.class).name().equals(first)) {
+                only = c;
+            }
+        }
+        for (Class<?> c : only != null ? List.<Class<?>>of(only) : COMMANDS) {
+            cl.addSubcommand(c);
+        }
+        return cl;
     }
 
     /** One line for an error nobody expected: what happened and, for memory, what to do about it. */
