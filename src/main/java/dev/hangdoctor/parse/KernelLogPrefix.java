@@ -12,6 +12,8 @@ package dev.hangdoctor.parse;
  *       {@code --time-format iso} ({@code "2020-08-29T06:32:19,123456+08:00 msg"}).</li>
  *   <li>{@code "dmesg -H"}: human dmesg, {@code "[Aug29 06:32] msg"} / {@code "[  +0.000123] msg"}.</li>
  *   <li>{@code "dmesg -x"}: decoded dmesg, {@code "kern  :info  : [  123.400000] msg"}.</li>
+ *   <li>{@code "talosctl dmesg"}: Talos Linux's kernel log, {@code "kern: warning: [2021-01-28T16:39:42.656944804Z]: msg"},
+ *       with the node's name or address first where the CLI asked several ({@code "10.1.10.21: kern: ..."}).</li>
  *   <li>{@code "syslog"}: /var/log/messages, kern.log and {@code journalctl -k}'s default output (the two look
  *       alike), {@code "Aug 29 06:32:19 host kernel: msg"}, and rsyslog's RFC 3339 time
  *       ({@code "2020-08-29T06:32:19.123456+08:00 host kernel: msg"}). A {@code "[ 123.456] "} after
@@ -42,6 +44,7 @@ public final class KernelLogPrefix {
     private static final String DMESG_T = "dmesg -T";
     private static final String DMESG_H = "dmesg -H";
     private static final String DMESG_X = "dmesg -x";
+    private static final String TALOS = "talosctl dmesg";
     private static final String SYSLOG = "syslog";
     private static final String JOURNAL = "journalctl";
     private static final String KMSG = "kmsg";
@@ -358,7 +361,57 @@ public final class KernelLogPrefix {
                 return hostAndTag(s, j + 1, end, JOURNAL, cut);
             }
         }
+        return c == '.' && talos(s, b, end, cut); // the node's address first: "10.1.10.21: kern: ..."
+    }
+
+    // ---- talosctl dmesg: "kern: warning: [2021-01-28T16:39:42.656944804Z]: msg", machined's "%s: %7s: [%s]: %s"
+    //      (facility, priority right-aligned to seven, RFC 3339 time), with the node first when the CLI asked several
+
+    private static final String[] PRIORITIES = {"warning", "notice", "emerg", "alert", "debug", "info", "crit", "err"};
+    /** The longest node name taken before the facility. */
+    private static final int NODE_MAX = 64;
+
+    private static boolean talos(String s, int b, int end, Cut cut) {
+        if (talosRecord(s, b, end, cut)) {
+            return true;
+        }
+        int limit = Math.min(end - 1, b + NODE_MAX);
+        for (int i = b; i < limit; i++) {
+            char c = s.charAt(i);
+            if (c == ':') {
+                return i > b && s.charAt(i + 1) == ' ' && talosRecord(s, i + 2, end, cut);
+            }
+            if (c == ' ' || c == '[') {
+                return false;
+            }
+        }
         return false;
+    }
+
+    private static boolean talosRecord(String s, int b, int end, Cut cut) {
+        int i = b;
+        while (i < end && isLower(s.charAt(i)) && i - b < 8) {
+            i++;
+        }
+        if (i == b || i + 1 >= end || s.charAt(i) != ':' || s.charAt(i + 1) != ' ') {
+            return false;
+        }
+        i = RawText.skipWhitespace(s, i + 1, end);
+        String level = null;
+        for (String p : PRIORITIES) {
+            if (s.startsWith(p, i)) {
+                level = p;
+                break;
+            }
+        }
+        if (level == null || !s.startsWith(": [", i + level.length())) {
+            return false;
+        }
+        int close = RawText.indexOf(s, i + level.length() + 3, Math.min(end, i + level.length() + 48), "]: ");
+        if (close < 0 || !isDigit(s.charAt(i + level.length() + 3))) {
+            return false;
+        }
+        return message(close + 3, TALOS, cut);
     }
 
     /** "6,1234,5678,-;msg" and "6,1234,5678,-,caller=T123;msg". */
@@ -556,7 +609,8 @@ public final class KernelLogPrefix {
             return message(tagStart, style, cut);
         }
         int msg = tagEnd < end ? tagEnd + 1 : tagEnd;
-        if (tagEnd - tagStart == 7 && s.startsWith("kernel:", tagStart) && msg < end && s.charAt(msg) == '['
+        // "kernel:", or a host name glued to it by a template that lost the space ("netdata-parent-1kernel:")
+        if (tagEnd - tagStart >= 7 && s.startsWith("kernel:", tagEnd - 7) && msg < end && s.charAt(msg) == '['
                 && msg + 1 < end && (s.charAt(msg + 1) == ' ' || isDigit(s.charAt(msg + 1)))) {
             if (stamps(s, msg, end, style, false, cut)) {
                 return true;
@@ -569,7 +623,7 @@ public final class KernelLogPrefix {
 
     private static boolean decoded(String s, int b, int end, Cut cut) {
         if (end - b < 15 || s.charAt(b + 6) != ':' || s.charAt(b + 13) != ':' || s.charAt(b + 14) != ' ') {
-            return false;
+            return talos(s, b, end, cut);
         }
         for (int i = b; i < b + 6; i++) {
             char c = s.charAt(i);

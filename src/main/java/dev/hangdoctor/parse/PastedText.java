@@ -548,6 +548,7 @@ final class PastedText {
      */
     static boolean mayHoldEmbedded(String s, int from, int end) {
         return RawText.contains(s, from, end, "kernel:") || EventTriggers.findIn(s, from, end) >= 0
+                || from < end && foreignClockStamp(s, from, end) >= 0
                 || EventTriggers.embeddedStamp(s, from + 1, end) >= 0 || EventTriggers.holdsFrameMark(s, from, end)
                 || EventTriggers.nextFrame(s, from, end) >= 0
                 || end - from >= COLLAPSED / 2 && (prefixedRecordAfter(s, from, end) >= 0

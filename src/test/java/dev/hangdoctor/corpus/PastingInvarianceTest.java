@@ -52,6 +52,9 @@ class PastingInvarianceTest {
         PASTES.put("kern.log", t -> t.replaceAll("(?m)^(\\[ *[0-9]+\\.[0-9]+\\])", "Dec  3 22:53:01 node1 kernel: $1"));
         PASTES.put("journalctl -k", t -> t.replaceAll("(?m)^\\[ *[0-9]+\\.[0-9]+\\](\\[ *[TC][0-9]+\\])? ?",
                 "Dec 03 22:53:01 node1 kernel: "));
+        // Talos Linux's `talosctl dmesg` (machined's "facility: priority: [RFC 3339 time]: msg", the node first)
+        PASTES.put("talosctl dmesg", t -> t.replaceAll("(?m)^\\[ *[0-9]+\\.[0-9]+\\](\\[ *[TC][0-9]+\\])? ?",
+                "10.1.10.21: kern: warning: [2021-01-28T16:39:42.656944804Z]: "));
         // a log collector's export, `kubectl logs --timestamps`, `docker logs -t`: an RFC 3339 time before each line
         // (a collector reads a log, not a mail: quoted lines keep their quote marks first)
         PASTES.put("collector timestamps", t -> t.replaceAll("(?m)^(?![>|])", "2026-12-03T22:53:01.123456789Z "));

@@ -24,6 +24,35 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void talosctlDmesgWithAndWithoutItsNode() {
+        // machined writes "%s: %7s: [%s]: %s" (facility, priority, RFC 3339 time); talosctl puts the node first
+        LogLine l = KernelLogPrefix.strip("10.1.10.21: kern: warning: [2021-01-28T16:39:42.656956804Z]:  "
+                + "rcu_sched_clock_irq.cold+0x1ff/0x3d6", 1);
+        assertThat(l.prefix()).isEqualTo("talosctl dmesg");
+        assertThat(l.message()).isEqualTo(" rcu_sched_clock_irq.cold+0x1ff/0x3d6");
+        assertThat(l.timestamp()).isNull();
+        LogLine padded = KernelLogPrefix.strip("kern:    info: [2024-03-01T10:00:00.000000001Z]: Memory cgroup out of memory:"
+                + " Killed process 4242 (java)", 2);
+        assertThat(padded.prefix()).isEqualTo("talosctl dmesg");
+        assertThat(padded.message()).startsWith("Memory cgroup out of memory");
+        LogLine named = KernelLogPrefix.strip("cp-1: kern:     err: [2024-03-01T10:00:00Z]: INFO: task kworker/0:1:12 "
+                + "blocked for more than 122 seconds.", 3);
+        assertThat(named.message()).startsWith("INFO: task kworker/0:1:12");
+        // prose with colons is no such record
+        assertThat(KernelLogPrefix.strip("note: this is not: a [record]: at all", 4).prefix()).isEqualTo("none");
+    }
+
+    @Test
+    void syslogWithTheHostGluedToTheKernelTag() {
+        // a template that lost the space between host and tag (netdata issue, Ubuntu 5.15)
+        LogLine l = KernelLogPrefix.strip("Jan 30 17:22:07 netdata-parent-1kernel: [615514.855011] INFO: task "
+                + "UV_WORKER[6]:193338 blocked for more than 120 seconds.", 1);
+        assertThat(l.prefix()).isEqualTo("syslog");
+        assertThat(l.message()).startsWith("INFO: task UV_WORKER[6]:193338");
+        assertThat(l.timestamp()).isCloseTo(615514.855011, within(1e-9));
+    }
+
+    @Test
     void dmesgWithLargeUptime() {
         LogLine l = KernelLogPrefix.strip("[4474426.249700] NMI watchdog: Watchdog detected hard LOCKUP on cpu 50", 1);
         assertThat(l.prefix()).isEqualTo("dmesg");
