@@ -50,7 +50,10 @@ public final class WaitClassifier {
                     "__down_common", "__down_killable", "rt_mutex_slowlock"),
             new Row(ResourceKind.BLOCK_IO, "blk_mq_get_tag", "get_request", "wait_on_page_bit", "wait_on_page_bit_common",
                     "folio_wait_bit_common", "__wait_on_buffer", "submit_bio_wait", "blk_execute_rq", "wait_for_completion_io",
-                    "wait_for_completion_io_timeout", "__lock_page", "__folio_lock", "bit_wait_io", "io_schedule"));
+                    "wait_for_completion_io_timeout", "__lock_page", "__folio_lock", "bit_wait_io", "io_schedule",
+                    // a task's own asynchronous or direct I/O in flight (fs/aio.c, fs/inode.c, fs/direct-io.c)
+                    "exit_aio", "wait_for_all_aios", "wait_on_sync_kiocb", "inode_dio_wait", "__inode_dio_wait",
+                    "dio_await_one", "dio_await_completion", "blk_io_schedule"));
 
     private static final Row NFS_WAITS = WAITS.stream().filter(r -> r.kind == ResourceKind.NFS_SERVER).findFirst()
             .orElseThrow();
