@@ -176,6 +176,10 @@ public final class KernelEventSink implements LineSink {
             .contains(" invoked oom-killer: ", 'v', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
             .contains(": server ", 'v', this::nfsServer)
             .contains(" error, dev ", 'v', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
+            // the soft lockup's line retyped by hand with its "BUG:" in another case (a forum title, a ticket):
+            // "Watchdog: Bug: soft lockup - CPU#0 stuck for 24s!"; the kernel itself always prints "BUG:"
+            .contains("Bug: soft lockup - CPU#", '#', this::softLockup)
+            .contains("bug: soft lockup - CPU#", '#', this::softLockup)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
             .prefix("mmc", (line, m) -> KernelDeviceMessages.mmcError(out, line, m))
             .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiTimeout(out, line, m))

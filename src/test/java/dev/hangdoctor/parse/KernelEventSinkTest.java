@@ -176,6 +176,16 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void aSoftLockupLineRetypedWithBugInAnotherCase() {
+        // forum.proxmox.com thread 84212's title (corpus m-007): the kernel's line typed by hand, "Bug:" and a typo
+        assertThat(feed("CPU soft lockup: Watchdog: Bug: soft lockup - CPU#0 stock for 24s!")).isTrue();
+        KernelEvent e = only(KernelEventKind.SOFT_LOCKUP);
+        assertThat(e.cpu()).isEqualTo(0);
+        // prose that only names the words is no event
+        assertThat(feed("a bug: soft lockups happen on this host")).isFalse();
+    }
+
+    @Test
     void softLockupWithAndWithoutWatchdogPrefix() {
         // fedora-coreos-tracker 1600, systemd 5790, lf-edge/eve 2653, kernel 3.x format
         feed("Oct 24 01:36:33 sn01 kernel: watchdog: BUG: soft lockup - CPU#0 stuck for 105s! [kworker/0:1:31283]");
