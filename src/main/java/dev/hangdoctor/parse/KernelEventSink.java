@@ -182,7 +182,8 @@ public final class KernelEventSink implements LineSink {
             .contains("bug: soft lockup - CPU#", '#', this::softLockup)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
             .prefix("mmc", (line, m) -> KernelDeviceMessages.mmcError(out, line, m))
-            .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiTimeout(out, line, m))
+            .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiMessage(out, line, m))
+            .prefix("mptscsih: ", (line, m) -> KernelDeviceMessages.mptscsihRecovery(out, line, m))
             .prefix("ata", (line, m) -> KernelDeviceMessages.ataFailedCommand(out, line, m))
             .endsWith(": rejecting I/O to offline device", (line, m) -> KernelIoMessages.offlineDevice(out, line, m));
 

@@ -661,6 +661,23 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void scsiCommandsAbortedOrFailedAreDeviceErrors() {
+        // gardenlinux issue 945 (corpus l-014, VMware pvscsi), minio issue 4102 (corpus l-022, LSI Fusion MPT);
+        // the FAILED Result line in the format of drivers/scsi/scsi_logging.c
+        assertThat(feed("[1984684.457335] sd 0:0:0:0: [sda] tag#99 task abort on host 0, 0000000002af6841")).isTrue();
+        assertThat(feed("[11271.443913] mptscsih: ioc0: attempting task abort! (sc=ffff88081551d200)")).isTrue();
+        assertThat(feed("sd 2:0:0:0: [sdb] tag#0 FAILED Result: hostbyte=DID_BAD_TARGET driverbyte=DRIVER_OK")).isTrue();
+        // the command's bytes, printed under the abort, are no error of their own
+        assertThat(feed("[11271.443925] sd 32:0:1:0: [sdb] tag#15 CDB: Write(16) 8a 00 00 00 00 00 0d e3 70 00 00 00 06 00 00 00"))
+                .isFalse();
+        assertThat(feed("mptscsih: ioc0: task abort: SUCCESS (rv=2002) (sc=ffff88081551d200)")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("0:0:0:0", "ioc0", "2:0:0:0");
+        assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("timeout", "timeout", "error");
+    }
+
+    @Test
     void healthyDeviceMessagesAreNoDeviceError() {
         // a device being found and set up (nanopi-r5 issue 23 and ordinary boot logs)
         assertThat(feed("[   46.097927] nvme nvme0: pci function 0002:01:00.0")).isFalse();
