@@ -7,8 +7,10 @@ import dev.hangdoctor.model.LockOwnerHint;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -157,6 +159,15 @@ public final class KernelEventSink implements LineSink {
             .prefix("sysrq: ", (line, m) -> sysrq(line, m, 7))
             .prefix("Linux version ", (line, m) -> kernelRelease(line, word(m, 14), null, null, null))
             .prefix("CPU: ", this::dumpStackHeader)
+            // a kernel oops (the task it hit dies holding its locks): BUG at, the die header, the fault before it
+            .prefix("kernel BUG at ", (line, m) -> oops(line, m, "bug", m.indexOf(':', 14) > 14 && m.endsWith("!")))
+            .prefix("invalid opcode: ", (line, m) -> oops(line, m, "die", dieHeader(m)))
+            .prefix("general protection fault", (line, m) -> oops(line, m, "die", dieHeader(m)))
+            .prefix("Oops: ", (line, m) -> oops(line, m, "die", dieHeader(m)))
+            .prefix("Internal error: ", (line, m) -> oops(line, m, "die", dieHeader(m)))
+            .prefix("BUG: unable to handle ", (line, m) -> oops(line, m, "fault", true))
+            .prefix("BUG: kernel NULL pointer dereference", (line, m) -> oops(line, m, "fault", true))
+            .prefix("Unable to handle kernel ", (line, m) -> oops(line, m, "fault", true))
             // an RCU stall report's own lines below its first one, when that one is not in the evidence
             .row("rT\t (", KernelRcuStalls::orphanLine, rcuStalls::orphan)
             // the hung-task report's second line, "      Tainted: G  OE  ...   3.10.0-1160.el7.x86_64 #1"
@@ -579,11 +590,53 @@ public final class KernelEventSink implements LineSink {
         if (comm != null && comm.endsWith(" Kdump: loaded")) {
             comm = comm.substring(0, comm.length() - 14);
         }
+        oopsTask(line, pid, comm, cpu);
         String release = releaseBeforeVersion(m, taint < 0 ? commAt + 7 : taint);
         if (release == null) {
             return false;
         }
         return kernelRelease(line, release, pid >= 0 ? pid : null, comm, cpu >= 0 ? cpu : null);
+    }
+
+    // ---- oopses
+
+    /** The oops events of the last oops not yet given the task of the "CPU: N PID: P Comm: C" line after them. */
+    private final List<KernelEvent> pendingOops = new ArrayList<>();
+    private long pendingOopsLine;
+
+    /** The die header's " [#N]" (the oops counter) after the error code: "invalid opcode: 0000 [#1] SMP PTI". */
+    private static boolean dieHeader(String m) {
+        int at = m.indexOf(" [#");
+        return at > 0 && at + 3 < m.length() && m.charAt(at + 3) >= '0' && m.charAt(at + 3) <= '9';
+    }
+
+    private boolean oops(LogLine line, String m, String what, boolean shaped) {
+        if (!shaped) {
+            return false;
+        }
+        KernelEvent e = new KernelEvent(KernelEventKind.OOPS, line.timestamp(), null, null, null, Map.of("what", what),
+                line.message(), source + ":" + line.lineNo());
+        evidence.addEvent(e);
+        if (!pendingOops.isEmpty() && line.lineNo() - pendingOopsLine > 8) {
+            pendingOops.clear();
+        }
+        pendingOops.add(e);
+        pendingOopsLine = line.lineNo();
+        return true;
+    }
+
+    /** The oops just printed happened in this task: the dump header follows its lines within a few lines. */
+    private void oopsTask(LogLine line, int pid, String comm, int cpu) {
+        if (pendingOops.isEmpty()) {
+            return;
+        }
+        if (pid > 0 && line.lineNo() - pendingOopsLine <= 8) {
+            for (KernelEvent e : pendingOops) {
+                evidence.replaceEvent(e, new KernelEvent(e.kind(), e.timestamp(), pid, comm, cpu >= 0 ? cpu : null,
+                        e.fields(), e.message(), e.source()));
+            }
+        }
+        pendingOops.clear();
     }
 
     /** The hung-task report's second line: "      Tainted: G  OE  ------------   3.10.0-1160.el7.x86_64 #1". */

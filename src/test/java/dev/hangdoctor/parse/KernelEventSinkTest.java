@@ -186,6 +186,29 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void anOopsNamesTheTaskOfTheDumpAfterIt() {
+        // ask.fedoraproject.org "Laptop freezes after kernel bug" (corpus m-005), the month name stripped
+        assertThat(feed("Jul 27 14:08:03 laptop kernel: list_del corruption. prev->next should be ffff98679438a5d0, but was ca53e83f5e8cf5a8"))
+                .isFalse();
+        assertThat(feed("Jul 27 14:08:04 laptop kernel: kernel BUG at lib/list_debug.c:51!")).isTrue();
+        assertThat(feed("Jul 27 14:08:04 laptop kernel: invalid opcode: 0000 [#1] SMP PTI")).isTrue();
+        feed("Jul 27 14:08:04 laptop kernel: CPU: 4 PID: 148 Comm: kswapd0 Tainted: P           OE     5.13.4-200.fc34.x86_64 #1");
+        // the page-fault forms of arch/x86/mm/fault.c (4.x and 5.x) and arm64's die header
+        assertThat(feed("BUG: unable to handle kernel NULL pointer dereference at 0000000000000008")).isTrue();
+        assertThat(feed("BUG: kernel NULL pointer dereference, address: 0000000000000008")).isTrue();
+        assertThat(feed("Internal error: Oops: 96000005 [#1] PREEMPT SMP")).isTrue();
+        // prose about an oops is none
+        assertThat(feed("general protection fault in the driver, I think")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.OOPS);
+        assertThat(events).hasSize(5);
+        assertThat(events.get(0).pid()).isEqualTo(148);
+        assertThat(events.get(1).comm()).isEqualTo("kswapd0");
+        assertThat(events.get(1).cpu()).isEqualTo(4);
+        assertThat(events.get(2).pid()).isNull();
+    }
+
+    @Test
     void softLockupWithAndWithoutWatchdogPrefix() {
         // fedora-coreos-tracker 1600, systemd 5790, lf-edge/eve 2653, kernel 3.x format
         feed("Oct 24 01:36:33 sn01 kernel: watchdog: BUG: soft lockup - CPU#0 stuck for 105s! [kworker/0:1:31283]");
