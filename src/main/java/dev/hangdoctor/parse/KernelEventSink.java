@@ -189,6 +189,8 @@ public final class KernelEventSink implements LineSink {
             .contains(" error, dev ", 'v', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
             // the soft lockup's line retyped by hand with its "BUG:" in another case (a forum title, a ticket):
             // "Watchdog: Bug: soft lockup - CPU#0 stuck for 24s!"; the kernel itself always prints "BUG:"
+            // lib/bug.c's line inside a longer one (a page that lost its line breaks, a prefix nobody strips)
+            .contains("kernel BUG at ", 'U', this::bugInLine)
             .contains("Bug: soft lockup - CPU#", '#', this::softLockup)
             .contains("bug: soft lockup - CPU#", '#', this::softLockup)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
@@ -264,7 +266,25 @@ public final class KernelEventSink implements LineSink {
             t.source(source + ":" + line.lineNo());
         }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
+        keepTail(line, m, m.indexOf(" seconds", blocked + 23));
         return event(line, KernelEventKind.HUNG_TASK, pid, comm, null, f);
+    }
+
+    /**
+     * The kernel prints nothing after "blocked for more than N seconds.": what follows it on the same line (a report
+     * run into one line, a page that lost its line breaks) is the report's own words, kept as such.
+     */
+    private void keepTail(LogLine line, String m, int seconds) {
+        if (seconds < 0) {
+            return;
+        }
+        int from = seconds + 8;
+        if (from < m.length() && m.charAt(from) == '.') {
+            from++;
+        }
+        if (m.length() - from > 16 && !evidence.reportTextFull()) {
+            evidence.addReportText(m.substring(from), line.lineNo(), 0);
+        }
     }
 
     /**
@@ -623,6 +643,32 @@ public final class KernelEventSink implements LineSink {
         pendingOops.add(e);
         pendingOopsLine = line.lineNo();
         return true;
+    }
+
+    /**
+     * "kernel BUG at FILE:LINE!" inside a line (the report run into one line): the oops, and its task from the
+     * "CPU: N PID: P Comm: C" header when the same line holds it after.
+     */
+    private boolean bugInLine(LogLine line, String m) {
+        int at = m.indexOf("kernel BUG at ");
+        int colon = m.indexOf(':', at + 14);
+        int bang = m.indexOf('!', at + 14);
+        if (at <= 0 || colon < 0 || bang < colon || bang - at > 160 || m.indexOf(' ', at + 14) < bang) {
+            return false;
+        }
+        int pidAt = m.indexOf(" PID: ", bang);
+        int commAt = pidAt < 0 ? -1 : m.indexOf(" Comm: ", pidAt);
+        Integer pid = null;
+        String comm = null;
+        if (pidAt > 0 && pidAt - bang < 400 && commAt > pidAt && commAt - pidAt < 16) {
+            int p = intAt(m, pidAt + 6);
+            int end = m.indexOf(' ', commAt + 7);
+            if (p > 0 && end > commAt + 7) {
+                pid = p;
+                comm = m.substring(commAt + 7, end);
+            }
+        }
+        return event(line, KernelEventKind.OOPS, pid, comm, null, Map.of("what", "bug"));
     }
 
     /** The oops just printed happened in this task: the dump header follows its lines within a few lines. */

@@ -4,6 +4,7 @@ import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.KernelEventKind;
 import dev.hangdoctor.model.LockOwnerHint;
+import dev.hangdoctor.model.ReportLine;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,30 @@ class KernelEventSinkTest {
         assertThat(events.get(1).comm()).isEqualTo("kswapd0");
         assertThat(events.get(1).cpu()).isEqualTo(4);
         assertThat(events.get(2).pid()).isNull();
+    }
+
+    @Test
+    void anOopsInsideALineThatLostItsBreaks() {
+        // corpus m-005 run into one line (a page that lost its line breaks): the BUG line and the dump header after it
+        assertThat(feed("Each time crash was preceded by this kernel bug: июл 27 14:08:04 laptop kernel: kernel BUG at"
+                + " lib/list_debug.c:51! июл 27 14:08:04 laptop kernel: invalid opcode: 0000 [#1] SMP PTI июл 27 14:08:04"
+                + " laptop kernel: CPU: 4 PID: 148 Comm: kswapd0 Tainted: P           OE     5.13.4-200.fc34.x86_64 #1"))
+                .isTrue();
+        KernelEvent e = only(KernelEventKind.OOPS);
+        assertThat(e.pid()).isEqualTo(148);
+        assertThat(e.comm()).isEqualTo("kswapd0");
+    }
+
+    @Test
+    void whatFollowsAHungTaskHeaderOnItsLineIsTheReportsWords() {
+        // corpus l-023 (minio issue 16422) run into one line: the header, then the reporter's words and log
+        assertThat(feed("INFO: task minio:41956 blocked for more than 129 seconds ``` Not tainted KERNEL_VERSION"
+                + " #154-Ubuntu ``` c9b1a2e45eb.lck) returned an error (drive is faulty) (*fmt.wrapError)")).isTrue();
+        assertThat(evidence.reportLines()).extracting(ReportLine::text).singleElement().asString()
+                .contains("(drive is faulty)");
+        // the header alone leaves nothing
+        assertThat(feed("INFO: task minio:41957 blocked for more than 120 seconds.")).isTrue();
+        assertThat(evidence.reportLines()).hasSize(1);
     }
 
     @Test
