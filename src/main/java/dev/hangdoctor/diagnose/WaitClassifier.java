@@ -38,7 +38,8 @@ public final class WaitClassifier {
             new Row(ResourceKind.PIDNS_EXIT, "zap_pid_ns_processes"),
             new Row(ResourceKind.NFS_SERVER, "rpc_wait_bit_killable", "nfs_wait_bit_killable", "__rpc_wait_for_completion_task",
                     "nfs4_wait_clnt_recover", "nfs_wait_on_request", "nfs_page_group_lock_wait", "nfs_set_open_stateid_locked",
-                    "nfs_wait_client_init_complete", "nfs_iocounter_wait"),
+                    "nfs_wait_client_init_complete", "nfs_iocounter_wait", "nfs_wait_bit_uninterruptible",
+                    "nfs_page_group_lock", "nfs_page_set_headlock", "nfs_direct_wait"),
             // 9p's client waits killable for the server's reply to each request (net/9p/client.c)
             new Row(ResourceKind.NINEP_SERVER, "p9_client_rpc", "p9_client_zc_rpc"),
             new Row(ResourceKind.XFS_LOG, "xlog_grant_head_wait", "xlog_wait", "xlog_wait_on_iclog", "_xfs_log_force",
@@ -49,7 +50,13 @@ public final class WaitClassifier {
                     "__down_common", "__down_killable", "rt_mutex_slowlock"),
             new Row(ResourceKind.BLOCK_IO, "blk_mq_get_tag", "get_request", "wait_on_page_bit", "wait_on_page_bit_common",
                     "folio_wait_bit_common", "__wait_on_buffer", "submit_bio_wait", "blk_execute_rq", "wait_for_completion_io",
-                    "wait_for_completion_io_timeout", "__lock_page", "__folio_lock", "bit_wait_io", "io_schedule"));
+                    "wait_for_completion_io_timeout", "__lock_page", "__folio_lock", "bit_wait_io", "io_schedule",
+                    // a task's own asynchronous or direct I/O in flight (fs/aio.c, fs/inode.c, fs/direct-io.c)
+                    "exit_aio", "wait_for_all_aios", "wait_on_sync_kiocb", "inode_dio_wait", "__inode_dio_wait",
+                    "dio_await_one", "dio_await_completion", "blk_io_schedule"));
+
+    private static final Row NFS_WAITS = WAITS.stream().filter(r -> r.kind == ResourceKind.NFS_SERVER).findFirst()
+            .orElseThrow();
 
     /** Frames that run inside a jbd2 handle: a task here has incremented t_updates and not yet dropped it. */
     private static final Set<String> HANDLE_SCOPE = Set.of(
@@ -142,11 +149,26 @@ public final class WaitClassifier {
             }
             for (Row r : WAITS) {
                 if (r.has(f.function())) {
+                    if (r.kind == ResourceKind.BLOCK_IO && nfsWaitBeyond(frames, i)) {
+                        // io_schedule / bit_wait_io under the NFS client's own request wait: the server, not a disk
+                        return Resource.of(ResourceKind.NFS_SERVER);
+                    }
                     return r.kind == ResourceKind.RWSEM ? RwsemWaits.of(t, frames, i) : keyed(r.kind, t);
                 }
             }
         }
         return null;
+    }
+
+    /** Whether a reliable frame outer to {@code from} is one of the NFS client's waits for its server. */
+    private static boolean nfsWaitBeyond(List<Frame> frames, int from) {
+        for (int j = from + 1; j < frames.size(); j++) {
+            Frame f = frames.get(j);
+            if (!f.unreliable() && NFS_WAITS.has(f.function())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the function (compiler suffix ignored) is one of the waits this table names. */

@@ -25,11 +25,13 @@ final class WatchdogOrder {
             return out;
         }
         // watchdog findings equally sure of themselves: the first message in the log is nearest the cause (the
-        // others follow from it: a lockup holds a lock others spin on, and the stalls pile up behind it)
+        // others follow from it: a lockup holds a lock others spin on, and the stalls pile up behind it). Printed at
+        // the same time, or with nothing to tell which came first (no timestamps, one joined line), a lockup goes
+        // before an RCU stall: a CPU that does not schedule is what keeps RCU's grace period from ending
         for (int i = 1; i < out.size(); i++) {
             for (int j = i; j > 0 && rank(out.get(j)) < 2 && rank(out.get(j - 1)) < 2
                     && out.get(j).confidence() == out.get(j - 1).confidence()
-                    && firstSeen(out.get(j), evidence) < firstSeen(out.get(j - 1), evidence); j--) {
+                    && earlier(out.get(j), out.get(j - 1), evidence); j--) {
                 out.add(j - 1, out.remove(j));
             }
         }
@@ -64,18 +66,67 @@ final class WatchdogOrder {
                 cause.explanation(), cause.fix(), cause.remediation(), cause.actions());
     }
 
+    /**
+     * True when watchdog finding {@code a}'s first message comes before {@code b}'s: by timestamp when both have one,
+     * else by line in the same file; when the evidence cannot tell (same time, same line, no position), a lockup
+     * comes before an RCU stall.
+     */
+    private static boolean earlier(Finding a, Finding b, Evidence evidence) {
+        Seen sa = firstSeen(a, evidence);
+        Seen sb = firstSeen(b, evidence);
+        int c = sa.compareTo(sb);
+        return c < 0 || c == 0 && rank(a) > rank(b);
+    }
+
+    /** Where the log first printed a watchdog finding's message: its timestamp, file and line, each when known. */
+    private record Seen(Double timestamp, String file, int line) implements Comparable<Seen> {
+        static final Seen UNKNOWN = new Seen(null, null, -1);
+
+        static Seen of(KernelEvent e) {
+            String src = e.source();
+            int colon = src == null ? -1 : src.lastIndexOf(':');
+            int line = -1;
+            if (colon > 0) {
+                try {
+                    line = Integer.parseInt(src.substring(colon + 1));
+                } catch (NumberFormatException ignored) {
+                    // a source without a line number
+                }
+            }
+            return new Seen(e.timestamp(), line >= 0 ? src.substring(0, colon) : null, line);
+        }
+
+        /** Negative when this one is surely first, 0 when the evidence cannot tell. */
+        @Override
+        public int compareTo(Seen o) {
+            if (timestamp != null && o.timestamp != null) {
+                return Double.compare(timestamp, o.timestamp);
+            }
+            if (line >= 0 && o.line >= 0 && file.equals(o.file)) {
+                return Integer.compare(line, o.line);
+            }
+            return 0;
+        }
+    }
+
     /** When the log first printed this watchdog finding's message (its task's, when it names one). */
-    private static double firstSeen(Finding f, Evidence evidence) {
+    private static Seen firstSeen(Finding f, Evidence evidence) {
         KernelEventKind kind = switch (f.category()) {
             case RCU_STALL -> KernelEventKind.RCU_STALL;
             case SOFT_LOCKUP -> KernelEventKind.SOFT_LOCKUP;
             default -> KernelEventKind.HARD_LOCKUP;
         };
-        double first = Double.MAX_VALUE;
+        Seen first = Seen.UNKNOWN;
         for (KernelEvent e : evidence.events(kind)) {
             boolean mine = f.rootCause() == null || e.pid() == null || e.pid() == f.rootCause().pid();
-            if (mine && e.timestamp() != null && e.timestamp() < first) {
-                first = e.timestamp();
+            if (!mine) {
+                continue;
+            }
+            Seen s = Seen.of(e);
+            if (first == Seen.UNKNOWN || s.timestamp() != null && (first.timestamp() == null
+                    || s.timestamp() < first.timestamp()) || first.timestamp() == null && s.timestamp() == null
+                    && s.compareTo(first) < 0) {
+                first = s;
             }
         }
         return first;

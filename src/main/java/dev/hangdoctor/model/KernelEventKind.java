@@ -57,6 +57,18 @@ public enum KernelEventKind {
      * "sd 0:0:0:0: timing out command, waited 180s", libata "ata1.00: failed command: READ FPDMA QUEUED".
      */
     STORAGE_DEVICE_ERROR,
+    /**
+     * A kernel oops, which kills the task it happened in (and leaves whatever locks it held taken): lib/bug.c's
+     * "kernel BUG at lib/list_debug.c:51!", the die header of arch/x86/kernel/dumpstack.c ("invalid opcode: 0000
+     * [#1] SMP PTI", "general protection fault: 0000 [#1] SMP", "Oops: 0002 [#1] SMP", 6.x "Oops: invalid opcode:
+     * ..."), arm64's "Internal error: Oops: 96000005 [#1] PREEMPT SMP", and the page fault that caused it
+     * (arch/x86/mm/fault.c "BUG: unable to handle kernel NULL pointer dereference at ...", "BUG: unable to handle
+     * page fault for address: ...", "BUG: kernel NULL pointer dereference, address: ..."; arm/arm64 "Unable to
+     * handle kernel NULL pointer dereference at virtual address ..." / "... paging request at virtual address ...").
+     * {@code pid}/{@code comm}/{@code cpu} from the "CPU: N PID: P Comm: C" line printed right after it;
+     * {@code what}: bug | die | fault.
+     */
+    OOPS,
     /** "Linux version 3.10.0-862.el7.x86_64 (...)" boot banner, or a "CPU: 5 PID: 1 Comm: x Tainted: ... 5.14.0 #1" line */
     KERNEL_VERSION,
     /** Output of an ad-hoc probe (systemtap/bpftrace) such as "call handle_mm_fault tid=112272,address=cd3468,..." */

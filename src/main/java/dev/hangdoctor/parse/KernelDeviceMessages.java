@@ -59,13 +59,47 @@ final class KernelDeviceMessages {
         return emit(out, line, m.substring(0, colon), "mmc", what);
     }
 
-    /** drivers/scsi/scsi_lib.c through sdev_printk: "sd 0:0:0:0: timing out command, waited %lus". */
-    static boolean scsiTimeout(KernelEventOut out, LogLine line, String m) {
-        int at = m.indexOf(": timing out command, waited ");
-        if (at < 2) {
+    /**
+     * A SCSI disk's messages through sdev_printk / scmd_printk ("sd 0:0:0:0: [sda] tag#99 ..."): the mid layer's
+     * "timing out command, waited %lus" (drivers/scsi/scsi_lib.c), a host driver aborting a command that timed out
+     * (drivers/scsi/vmw_pvscsi.c "task abort on host %u, %p", mpt3sas "attempting task abort!..."), a command
+     * failed for good ("FAILED Result: hostbyte=DID_... driverbyte=..." from scsi_print_result,
+     * drivers/scsi/scsi_logging.c; "Unhandled error code" before 3.18, drivers/scsi/sd.c). The error handler giving
+     * the device up ("Device offlined - ...") is left to the block layer's "rejecting I/O to offline device".
+     */
+    static boolean scsiMessage(KernelEventOut out, LogLine line, String m) {
+        int colon = m.indexOf(": ", 3);
+        if (colon < 4 || m.indexOf(' ', 3) < colon) {
             return false;
         }
-        return emit(out, line, m.substring(m.indexOf(' ') + 1, at), "scsi", "timeout");
+        String what;
+        if (m.indexOf(": timing out command, waited ", colon) == colon || m.indexOf(" task abort on host ", colon) > 0
+                || m.indexOf("attempting task abort!", colon) > 0) {
+            what = "timeout";
+        } else if (m.indexOf(" FAILED Result: hostbyte=", colon) > 0 || m.indexOf(" Unhandled error code", colon) > 0) {
+            what = "error";
+        } else {
+            return false;
+        }
+        return emit(out, line, m.substring(3, colon), "scsi", what);
+    }
+
+    /**
+     * drivers/message/fusion/mptscsih.c, the LSI Fusion MPT host (VMware's LSI Logic adapter) through
+     * MYIOC_s_INFO_FMT ("mptscsih: ioc0: "): "attempting task abort! (sc=%p)", "attempting target reset! (sc=%p)",
+     * "attempting bus reset! (sc=%p)", "attempting host reset! (sc=%p)": the error handler recovering a command
+     * the device did not complete in time.
+     */
+    static boolean mptscsihRecovery(KernelEventOut out, LogLine line, String m) {
+        int colon = m.indexOf(": ", 10);
+        if (colon < 11 || m.indexOf(' ', 10) < colon || !m.startsWith("attempting ", colon + 2)) {
+            return false;
+        }
+        int reset = m.indexOf("! (sc=", colon);
+        if (reset < 0 || reset - colon > 32) {
+            return false;
+        }
+        return emit(out, line, m.substring(10, colon), "scsi", "timeout");
     }
 
     /** drivers/ata/libata-eh.c through ata_dev_err: "ata1.00: failed command: READ FPDMA QUEUED". */

@@ -7,8 +7,10 @@ import dev.hangdoctor.model.LockOwnerHint;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -157,6 +159,15 @@ public final class KernelEventSink implements LineSink {
             .prefix("sysrq: ", (line, m) -> sysrq(line, m, 7))
             .prefix("Linux version ", (line, m) -> kernelRelease(line, word(m, 14), null, null, null))
             .prefix("CPU: ", this::dumpStackHeader)
+            // a kernel oops (the task it hit dies holding its locks): BUG at, the die header, the fault before it
+            .prefix("kernel BUG at ", (line, m) -> oops(line, m, "bug", m.indexOf(':', 14) > 14 && m.endsWith("!")))
+            .prefix("invalid opcode: ", (line, m) -> oops(line, m, "die", dieHeader(m)))
+            .prefix("general protection fault", (line, m) -> oops(line, m, "die", dieHeader(m)))
+            .prefix("Oops: ", (line, m) -> oops(line, m, "die", dieHeader(m)))
+            .prefix("Internal error: ", (line, m) -> oops(line, m, "die", dieHeader(m)))
+            .prefix("BUG: unable to handle ", (line, m) -> oops(line, m, "fault", true))
+            .prefix("BUG: kernel NULL pointer dereference", (line, m) -> oops(line, m, "fault", true))
+            .prefix("Unable to handle kernel ", (line, m) -> oops(line, m, "fault", true))
             // an RCU stall report's own lines below its first one, when that one is not in the evidence
             .row("rT\t (", KernelRcuStalls::orphanLine, rcuStalls::orphan)
             // the hung-task report's second line, "      Tainted: G  OE  ...   3.10.0-1160.el7.x86_64 #1"
@@ -176,9 +187,16 @@ public final class KernelEventSink implements LineSink {
             .contains(" invoked oom-killer: ", 'v', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
             .contains(": server ", 'v', this::nfsServer)
             .contains(" error, dev ", 'v', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
+            // the soft lockup's line retyped by hand with its "BUG:" in another case (a forum title, a ticket):
+            // "Watchdog: Bug: soft lockup - CPU#0 stuck for 24s!"; the kernel itself always prints "BUG:"
+            // lib/bug.c's line inside a longer one (a page that lost its line breaks, a prefix nobody strips)
+            .contains("kernel BUG at ", 'U', this::bugInLine)
+            .contains("Bug: soft lockup - CPU#", '#', this::softLockup)
+            .contains("bug: soft lockup - CPU#", '#', this::softLockup)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
             .prefix("mmc", (line, m) -> KernelDeviceMessages.mmcError(out, line, m))
-            .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiTimeout(out, line, m))
+            .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiMessage(out, line, m))
+            .prefix("mptscsih: ", (line, m) -> KernelDeviceMessages.mptscsihRecovery(out, line, m))
             .prefix("ata", (line, m) -> KernelDeviceMessages.ataFailedCommand(out, line, m))
             .endsWith(": rejecting I/O to offline device", (line, m) -> KernelIoMessages.offlineDevice(out, line, m));
 
@@ -248,7 +266,25 @@ public final class KernelEventSink implements LineSink {
             t.source(source + ":" + line.lineNo());
         }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
+        keepTail(line, m, m.indexOf(" seconds", blocked + 23));
         return event(line, KernelEventKind.HUNG_TASK, pid, comm, null, f);
+    }
+
+    /**
+     * The kernel prints nothing after "blocked for more than N seconds.": what follows it on the same line (a report
+     * run into one line, a page that lost its line breaks) is the report's own words, kept as such.
+     */
+    private void keepTail(LogLine line, String m, int seconds) {
+        if (seconds < 0) {
+            return;
+        }
+        int from = seconds + 8;
+        if (from < m.length() && m.charAt(from) == '.') {
+            from++;
+        }
+        if (m.length() - from > 16 && !evidence.reportTextFull()) {
+            evidence.addReportText(m.substring(from), line.lineNo(), 0);
+        }
     }
 
     /**
@@ -574,11 +610,79 @@ public final class KernelEventSink implements LineSink {
         if (comm != null && comm.endsWith(" Kdump: loaded")) {
             comm = comm.substring(0, comm.length() - 14);
         }
+        oopsTask(line, pid, comm, cpu);
         String release = releaseBeforeVersion(m, taint < 0 ? commAt + 7 : taint);
         if (release == null) {
             return false;
         }
         return kernelRelease(line, release, pid >= 0 ? pid : null, comm, cpu >= 0 ? cpu : null);
+    }
+
+    // ---- oopses
+
+    /** The oops events of the last oops not yet given the task of the "CPU: N PID: P Comm: C" line after them. */
+    private final List<KernelEvent> pendingOops = new ArrayList<>();
+    private long pendingOopsLine;
+
+    /** The die header's " [#N]" (the oops counter) after the error code: "invalid opcode: 0000 [#1] SMP PTI". */
+    private static boolean dieHeader(String m) {
+        int at = m.indexOf(" [#");
+        return at > 0 && at + 3 < m.length() && m.charAt(at + 3) >= '0' && m.charAt(at + 3) <= '9';
+    }
+
+    private boolean oops(LogLine line, String m, String what, boolean shaped) {
+        if (!shaped) {
+            return false;
+        }
+        KernelEvent e = new KernelEvent(KernelEventKind.OOPS, line.timestamp(), null, null, null, Map.of("what", what),
+                line.message(), source + ":" + line.lineNo());
+        evidence.addEvent(e);
+        if (!pendingOops.isEmpty() && line.lineNo() - pendingOopsLine > 8) {
+            pendingOops.clear();
+        }
+        pendingOops.add(e);
+        pendingOopsLine = line.lineNo();
+        return true;
+    }
+
+    /**
+     * "kernel BUG at FILE:LINE!" inside a line (the report run into one line): the oops, and its task from the
+     * "CPU: N PID: P Comm: C" header when the same line holds it after.
+     */
+    private boolean bugInLine(LogLine line, String m) {
+        int at = m.indexOf("kernel BUG at ");
+        int colon = m.indexOf(':', at + 14);
+        int bang = m.indexOf('!', at + 14);
+        if (at <= 0 || colon < 0 || bang < colon || bang - at > 160 || m.indexOf(' ', at + 14) < bang) {
+            return false;
+        }
+        int pidAt = m.indexOf(" PID: ", bang);
+        int commAt = pidAt < 0 ? -1 : m.indexOf(" Comm: ", pidAt);
+        Integer pid = null;
+        String comm = null;
+        if (pidAt > 0 && pidAt - bang < 400 && commAt > pidAt && commAt - pidAt < 16) {
+            int p = intAt(m, pidAt + 6);
+            int end = m.indexOf(' ', commAt + 7);
+            if (p > 0 && end > commAt + 7) {
+                pid = p;
+                comm = m.substring(commAt + 7, end);
+            }
+        }
+        return event(line, KernelEventKind.OOPS, pid, comm, null, Map.of("what", "bug"));
+    }
+
+    /** The oops just printed happened in this task: the dump header follows its lines within a few lines. */
+    private void oopsTask(LogLine line, int pid, String comm, int cpu) {
+        if (pendingOops.isEmpty()) {
+            return;
+        }
+        if (pid > 0 && line.lineNo() - pendingOopsLine <= 8) {
+            for (KernelEvent e : pendingOops) {
+                evidence.replaceEvent(e, new KernelEvent(e.kind(), e.timestamp(), pid, comm, cpu >= 0 ? cpu : null,
+                        e.fields(), e.message(), e.source()));
+            }
+        }
+        pendingOops.clear();
     }
 
     /** The hung-task report's second line: "      Tainted: G  OE  ------------   3.10.0-1160.el7.x86_64 #1". */

@@ -74,4 +74,24 @@ class WatchdogOrderTest {
         assertThat(d.findings()).extracting(Finding::category)
                 .containsExactly(Category.SOFT_LOCKUP, Category.RCU_STALL, Category.HARD_LOCKUP);
     }
+
+    @Test
+    void aSoftLockupAndAnRcuStallRunIntoOneLineLeadWithTheLockup() throws IOException {
+        // corpus m-004 (echse-net.eu, Proxmox 9 guests): the page ran the two guest messages into one line, no stamps
+        Diagnosis d = diagnose("""
+                BUG: soft lockup - CPU#X stuck for XXs!rcu: INFO: rcu_preempt detected stalls on CPUs/tasks
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.SOFT_LOCKUP, Category.RCU_STALL);
+    }
+
+    @Test
+    void withoutTimestampsTheLineOrderDecides() throws IOException {
+        // corpus b-086's messages without their stamps: the RCU stall printed first keeps its place
+        Diagnosis d = diagnose("""
+                rcu: INFO: rcu_sched self-detected stall on CPU
+                rcu: \t40-....: (14997 ticks this GP) idle=49a/1/0x4000000000000002 softirq=1711/1711 fqs=7279
+                watchdog: BUG: soft lockup - CPU#86 stuck for 22s! [uperf:5551]
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.RCU_STALL, Category.SOFT_LOCKUP);
+    }
 }

@@ -4,6 +4,7 @@ import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.KernelEventKind;
 import dev.hangdoctor.model.LockOwnerHint;
+import dev.hangdoctor.model.ReportLine;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 import org.junit.jupiter.api.Test;
@@ -173,6 +174,63 @@ class KernelEventSinkTest {
         assertThat(events).hasSize(2);
         assertThat(events.get(0).cpu()).isNull();
         assertThat(events.get(0).pid()).isNull();
+    }
+
+    @Test
+    void aSoftLockupLineRetypedWithBugInAnotherCase() {
+        // forum.proxmox.com thread 84212's title (corpus m-007): the kernel's line typed by hand, "Bug:" and a typo
+        assertThat(feed("CPU soft lockup: Watchdog: Bug: soft lockup - CPU#0 stock for 24s!")).isTrue();
+        KernelEvent e = only(KernelEventKind.SOFT_LOCKUP);
+        assertThat(e.cpu()).isEqualTo(0);
+        // prose that only names the words is no event
+        assertThat(feed("a bug: soft lockups happen on this host")).isFalse();
+    }
+
+    @Test
+    void anOopsNamesTheTaskOfTheDumpAfterIt() {
+        // ask.fedoraproject.org "Laptop freezes after kernel bug" (corpus m-005), the month name stripped
+        assertThat(feed("Jul 27 14:08:03 laptop kernel: list_del corruption. prev->next should be ffff98679438a5d0, but was ca53e83f5e8cf5a8"))
+                .isFalse();
+        assertThat(feed("Jul 27 14:08:04 laptop kernel: kernel BUG at lib/list_debug.c:51!")).isTrue();
+        assertThat(feed("Jul 27 14:08:04 laptop kernel: invalid opcode: 0000 [#1] SMP PTI")).isTrue();
+        feed("Jul 27 14:08:04 laptop kernel: CPU: 4 PID: 148 Comm: kswapd0 Tainted: P           OE     5.13.4-200.fc34.x86_64 #1");
+        // the page-fault forms of arch/x86/mm/fault.c (4.x and 5.x) and arm64's die header
+        assertThat(feed("BUG: unable to handle kernel NULL pointer dereference at 0000000000000008")).isTrue();
+        assertThat(feed("BUG: kernel NULL pointer dereference, address: 0000000000000008")).isTrue();
+        assertThat(feed("Internal error: Oops: 96000005 [#1] PREEMPT SMP")).isTrue();
+        // prose about an oops is none
+        assertThat(feed("general protection fault in the driver, I think")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.OOPS);
+        assertThat(events).hasSize(5);
+        assertThat(events.get(0).pid()).isEqualTo(148);
+        assertThat(events.get(1).comm()).isEqualTo("kswapd0");
+        assertThat(events.get(1).cpu()).isEqualTo(4);
+        assertThat(events.get(2).pid()).isNull();
+    }
+
+    @Test
+    void anOopsInsideALineThatLostItsBreaks() {
+        // corpus m-005 run into one line (a page that lost its line breaks): the BUG line and the dump header after it
+        assertThat(feed("Each time crash was preceded by this kernel bug: июл 27 14:08:04 laptop kernel: kernel BUG at"
+                + " lib/list_debug.c:51! июл 27 14:08:04 laptop kernel: invalid opcode: 0000 [#1] SMP PTI июл 27 14:08:04"
+                + " laptop kernel: CPU: 4 PID: 148 Comm: kswapd0 Tainted: P           OE     5.13.4-200.fc34.x86_64 #1"))
+                .isTrue();
+        KernelEvent e = only(KernelEventKind.OOPS);
+        assertThat(e.pid()).isEqualTo(148);
+        assertThat(e.comm()).isEqualTo("kswapd0");
+    }
+
+    @Test
+    void whatFollowsAHungTaskHeaderOnItsLineIsTheReportsWords() {
+        // corpus l-023 (minio issue 16422) run into one line: the header, then the reporter's words and log
+        assertThat(feed("INFO: task minio:41956 blocked for more than 129 seconds ``` Not tainted KERNEL_VERSION"
+                + " #154-Ubuntu ``` c9b1a2e45eb.lck) returned an error (drive is faulty) (*fmt.wrapError)")).isTrue();
+        assertThat(evidence.reportLines()).extracting(ReportLine::text).singleElement().asString()
+                .contains("(drive is faulty)");
+        // the header alone leaves nothing
+        assertThat(feed("INFO: task minio:41957 blocked for more than 120 seconds.")).isTrue();
+        assertThat(evidence.reportLines()).hasSize(1);
     }
 
     @Test
@@ -648,6 +706,23 @@ class KernelEventSinkTest {
         assertThat(events).extracting(e -> e.fields().get("what"))
                 .containsExactly("timeout", "timeout", "timeout", "timeout", "timeout", "error", "timeout", "error");
         assertThat(evidence.tasks()).isEmpty();
+    }
+
+    @Test
+    void scsiCommandsAbortedOrFailedAreDeviceErrors() {
+        // gardenlinux issue 945 (corpus l-014, VMware pvscsi), minio issue 4102 (corpus l-022, LSI Fusion MPT);
+        // the FAILED Result line in the format of drivers/scsi/scsi_logging.c
+        assertThat(feed("[1984684.457335] sd 0:0:0:0: [sda] tag#99 task abort on host 0, 0000000002af6841")).isTrue();
+        assertThat(feed("[11271.443913] mptscsih: ioc0: attempting task abort! (sc=ffff88081551d200)")).isTrue();
+        assertThat(feed("sd 2:0:0:0: [sdb] tag#0 FAILED Result: hostbyte=DID_BAD_TARGET driverbyte=DRIVER_OK")).isTrue();
+        // the command's bytes, printed under the abort, are no error of their own
+        assertThat(feed("[11271.443925] sd 32:0:1:0: [sdb] tag#15 CDB: Write(16) 8a 00 00 00 00 00 0d e3 70 00 00 00 06 00 00 00"))
+                .isFalse();
+        assertThat(feed("mptscsih: ioc0: task abort: SUCCESS (rv=2002) (sc=ffff88081551d200)")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("0:0:0:0", "ioc0", "2:0:0:0");
+        assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("timeout", "timeout", "error");
     }
 
     @Test
