@@ -158,7 +158,7 @@ public final class KernelEventSink implements LineSink {
             .prefix("Linux version ", (line, m) -> kernelRelease(line, word(m, 14), null, null, null))
             .prefix("CPU: ", this::dumpStackHeader)
             // an RCU stall report's own lines below its first one, when that one is not in the evidence
-            .row("rT\t (", KernelRcuStalls::orphanLine, rcuStalls::orphan)
+            .row("rT\t (AU", KernelRcuStalls::orphanLine, rcuStalls::orphan)
             // the hung-task report's second line, "      Tainted: G  OE  ...   3.10.0-1160.el7.x86_64 #1"
             .row(" \t", KernelEventSink::indentedTaintLine, this::indentedTaint)
             .row(":", (s, from, end) -> true, (line, m) -> faultProbe(line, m, 1))

@@ -524,7 +524,7 @@ final class PastedText {
             return -1;
         }
         int close = line.indexOf(']', from);
-        if (close < 0 || close - from > 48) {
+        if (close < 0 || close >= n || close - from > 48) {
             return -1;
         }
         boolean named = false;
@@ -548,7 +548,10 @@ final class PastedText {
      * something else (another tool's prefix, prose), so it must come through {@link #accept}.
      */
     static boolean mayHoldEmbedded(String s, int from, int end) {
-        return RawText.contains(s, from, end, "kernel:") || EventTriggers.findIn(s, from, end) >= 0
+        // a dmesg -T stamp the log prefix reader does not know (a day not padded, a locale's names): accept reads
+        // the message after it
+        return from < end && s.charAt(from) == '[' && foreignClockStamp(s, from, end) > 0
+                || RawText.contains(s, from, end, "kernel:") || EventTriggers.findIn(s, from, end) >= 0
                 || EventTriggers.embeddedStamp(s, from + 1, end) >= 0 || EventTriggers.holdsFrameMark(s, from, end)
                 || EventTriggers.nextFrame(s, from, end) >= 0
                 || end - from >= COLLAPSED / 2 && (prefixedRecordAfter(s, from, end) >= 0
