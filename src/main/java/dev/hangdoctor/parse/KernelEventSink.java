@@ -169,7 +169,7 @@ public final class KernelEventSink implements LineSink {
             .prefix("BUG: kernel NULL pointer dereference", (line, m) -> oops(line, m, "fault", true))
             .prefix("Unable to handle kernel ", (line, m) -> oops(line, m, "fault", true))
             // an RCU stall report's own lines below its first one, when that one is not in the evidence
-            .row("rT\t (", KernelRcuStalls::orphanLine, rcuStalls::orphan)
+            .row("rT\t (AU", KernelRcuStalls::orphanLine, rcuStalls::orphan)
             // the hung-task report's second line, "      Tainted: G  OE  ...   3.10.0-1160.el7.x86_64 #1"
             .row(" \t", KernelEventSink::indentedTaintLine, this::indentedTaint)
             .row(":", (s, from, end) -> true, (line, m) -> faultProbe(line, m, 1))

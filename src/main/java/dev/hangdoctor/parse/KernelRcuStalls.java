@@ -94,8 +94,9 @@ final class KernelRcuStalls {
      * True when {@code s[from, end)} is a line of a stall report that says so by itself, wherever the report's first
      * line went (a paste cut above it, a log that lost it): kernel/rcu/tree_stall.h's "\t(t=%lu jiffies g=%ld q=%lu
      * ncpus=%d)" (self-detected, 5.x+; " c=%ld" before 5.0), "\t(detected by %d, t=%ld jiffies, g=%ld, q=%lu ...)",
-     * "\tTasks blocked on level-%d rcu_node (CPUs %d-%d):" and a per-CPU line "\t%d-%c%c%c%c: (...) idle=...", each
-     * with or without "rcu: " before it.
+     * "\tTasks blocked on level-%d rcu_node (CPUs %d-%d):", a per-CPU line "\t%d-%c%c%c%c: (...) idle=...", the
+     * grace-period kthread's lines ({@link #gpKthreadLine}), "All QSes seen, ..." and an expedited stall's "blocking
+     * rcu_node structures", each with or without "rcu: " before it.
      */
     static boolean orphanLine(String s, int from, int end) {
         int i = RawText.startsWith(s, from, end, "rcu:") ? from + 4 : from;
@@ -112,7 +113,7 @@ final class KernelRcuStalls {
         if (RawText.startsWith(s, i, end, "Tasks blocked on level-")) {
             return RawText.contains(s, i, end, " rcu_node (CPUs ");
         }
-        if (gpKthreadLine(s, i, end)) {
+        if (gpKthreadLine(s, i, end) || allQsesSeenLine(s, i, end) || blockingNodesLine(s, i, end)) {
             return true;
         }
         // a per-CPU line: only with the indentation or the tag the kernel prints before it, and its idle= state
@@ -133,14 +134,39 @@ final class KernelRcuStalls {
      * last ran:" (5.x+); no other report prints them.
      */
     private static boolean gpKthreadLine(String s, int i, int end) {
-        if (RawText.startsWith(s, i, end, "Stack dump where RCU GP kthread last ran")) {
+        if (RawText.startsWith(s, i, end, "Stack dump where RCU GP kthread last ran")
+                || RawText.startsWith(s, i, end, "RCU grace-period kthread stack dump:")
+                || RawText.startsWith(s, i, end, "Possible timer handling issue on cpu=")) {
             return true;
+        }
+        if (RawText.startsWith(s, i, end, "Unless rcu_")) {
+            // "\tUnless %s kthread gets sufficient CPU time, OOM is now expected behavior." (5.x+; wrapped after the comma)
+            return RawText.contains(s, i, end, " kthread gets sufficient CPU time");
         }
         if (!RawText.startsWith(s, i, end, "rcu_")) {
             return false;
         }
         int starved = s.indexOf(" kthread starved for ", i);
-        return starved > i && starved < end && starved - i <= 24 && RawText.contains(s, starved, end, " jiffies!");
+        if (starved > i && starved < end && starved - i <= 24 && RawText.contains(s, starved, end, " jiffies!")) {
+            return true;
+        }
+        // "%s kthread timer wakeup didn't happen for %ld jiffies! g%ld f%#x %s(%d) ->state=%#x" (5.10+)
+        int wakeup = s.indexOf(" kthread timer wakeup didn't happen for ", i);
+        return wakeup > i && wakeup < end && wakeup - i <= 24;
+    }
+
+    /**
+     * print_other_cpu_stall's line when every CPU had passed its quiescent state by the time of the dump (3.19 on):
+     * "All QSes seen, last %s kthread activity %ld (%ld-%ld), jiffies_till_next_fqs=%ld[, root ->qsmask %#lx]"; the
+     * kernel shows the current task's stack after it (sched_show_task(current)) up to 5.9.
+     */
+    private static boolean allQsesSeenLine(String s, int i, int end) {
+        return RawText.startsWith(s, i, end, "All QSes seen, last ") && RawText.contains(s, i, end, " kthread activity ");
+    }
+
+    /** An expedited stall's "blocking rcu_node structures:" line (" (internal RCU debug):" since 5.9). */
+    private static boolean blockingNodesLine(String s, int i, int end) {
+        return RawText.startsWith(s, i, end, "blocking rcu_node structures");
     }
 
     /**
@@ -156,15 +182,16 @@ final class KernelRcuStalls {
             i++;
         }
         boolean blockedTasks = m.startsWith("Tasks blocked on level-", i);
-        boolean gpKthread = gpKthreadLine(m, i, m.length());
+        boolean gpKthread = gpKthreadLine(m, i, m.length()) || allQsesSeenLine(m, i, m.length());
+        boolean expedited = blockingNodesLine(m, i, m.length());
         boolean other = blockedTasks || gpKthread || m.startsWith("(detected by ", i);
-        Stall stall = new Stall(line, null, other ? "detected" : "self-detected");
+        Stall stall = new Stall(line, null, expedited ? "expedited" : other ? "detected" : "self-detected");
         if (blockedTasks) {
             int list = m.indexOf("):", i);
             if (list > 0) {
                 stall.tasksIn(m, list + 2, m.length());
             }
-        } else if (gpKthread) {
+        } else if (gpKthread || expedited) {
             // no CPU or task of the stall named here: the dump that follows shows where the kthread last ran
         } else if (other) {
             stall.detectedBy = intAt(m, i + 13);

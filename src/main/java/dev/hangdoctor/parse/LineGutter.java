@@ -10,6 +10,11 @@ package dev.hangdoctor.parse;
  * and it goes on while each line bears the next number. Tables whose first column counts up by one stay whole: the
  * PIDs of {@code ps ax} ("    1 ?  Ss ..."), crash's {@code ps}, an old RCU stall's per-CPU lines
  * ("\t1: (1 GPs behind) ..."), a year before a syslog date.
+ *
+ * <p>A paste site's rendering as a list, one item per pasted line ("- Feb  7 15:45:54 host kernel: ..."), is a gutter
+ * too: a run starts at an item whose text is kernel output and goes on while each line bears the same mark. A line
+ * the poster's console or mailer wrapped is two items there, so the mark comes off the rest as well, and the rest
+ * joins its line again as it would have without the list.
  */
 final class LineGutter {
     /** The longest number a gutter holds: a listing of ten million lines is not pasted. */
@@ -28,6 +33,9 @@ final class LineGutter {
     private long tentative = -1;
     private char tentativeForm;
 
+    /** The list mark of a run of items being taken off (its indentation, the mark and one space), or null. */
+    private String item;
+
     private final KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
 
     // one candidate, parsed from a line: its number, the form of its separator and where the line's text starts
@@ -38,7 +46,12 @@ final class LineGutter {
 
     /** True while a run is being taken off or may be confirmed by the next line: every line must come to {@link #strip}. */
     boolean active() {
-        return next >= 0 || tentative >= 0;
+        return next >= 0 || tentative >= 0 || item != null;
+    }
+
+    /** True when {@code s[from, end)} is a list item that may start a run, so it must come to {@link #strip}. */
+    boolean listed(String s, int from, int end) {
+        return itemMark(s, from, end) > 0;
     }
 
     /** True when {@code s[from, end)} bears a number that may start a run, so it must come to {@link #strip}. */
@@ -51,6 +64,30 @@ final class LineGutter {
 
     /** The line without its gutter number, or the line itself when it bears none. */
     String strip(String line) {
+        return stripItem(stripNumber(line));
+    }
+
+    /** The line without its list mark, or the line itself (a listing may number the items: "1. - ..."). */
+    private String stripItem(String line) {
+        int n = line.length();
+        if (item != null) {
+            if (line.startsWith(item)) {
+                return line.substring(item.length());
+            }
+            if (line.isBlank() || line.equals(item.stripTrailing())) {
+                return ""; // an empty item or a blank line between items (a page that spaces its list)
+            }
+            item = null; // a line that is no item ends the list
+        }
+        int mark = itemMark(line, 0, n);
+        if (mark > 0) {
+            item = line.substring(0, mark);
+            return line.substring(mark);
+        }
+        return line;
+    }
+
+    private String stripNumber(String line) {
         int n = line.length();
         boolean numbered = candidate(line, 0, n);
         if (next >= 0) {
@@ -123,9 +160,28 @@ final class LineGutter {
         return i == n || line.charAt(i) == SPACE || line.charAt(i) == TAB;
     }
 
+    /**
+     * Where the text of a list item starts ("- ", "* ", after some indentation) whose text is kernel
+     * output, or -1: an item of prose keeps its mark until a run has started.
+     */
+    private int itemMark(String s, int from, int end) {
+        int i = from;
+        while (i < end && i - from < MAX_PAD && (s.charAt(i) == SPACE || s.charAt(i) == TAB)) {
+            i++;
+        }
+        if (i + 2 >= end || s.charAt(i) != '-' && s.charAt(i) != '*' || s.charAt(i + 1) != SPACE
+                || s.charAt(i + 2) == SPACE) {
+            return -1;
+        }
+        return kernelOutput(s, i + 2, end) ? i + 2 : -1;
+    }
+
     /** Whether {@code s[from, end)} is a line of the kernel's: a log prefix, a report's first words, a frame. */
     private boolean kernelOutput(String s, int from, int end) {
         from = RawText.skipWhitespace(s, from, end);
+        if (from + 2 < end && (s.charAt(from) == '-' || s.charAt(from) == '*') && s.charAt(from + 1) == SPACE) {
+            from += 2; // a listing of a list's items
+        }
         if (from >= end) {
             return false;
         }

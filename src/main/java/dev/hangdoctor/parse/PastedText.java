@@ -178,8 +178,9 @@ final class PastedText {
             return false;
         }
         char c = s.charAt(from);
-        if (gutter.active() || RawText.isDigit(c) && gutter.numbered(s, from, end)) {
-            return false; // a listing's line number, which comes off in accept
+        if (gutter.active() || RawText.isDigit(c) && gutter.numbered(s, from, end)
+                || (c == '-' || c == '*') && gutter.listed(s, from, end)) {
+            return false; // a listing's line number or list mark, which comes off in accept
         }
         if (s.charAt(end - 1) == '=') {
             return false; // may be a quoted-printable soft break, which turns decoding on
@@ -523,7 +524,7 @@ final class PastedText {
             return -1;
         }
         int close = line.indexOf(']', from);
-        if (close < 0 || close - from > 48) {
+        if (close < 0 || close >= n || close - from > 48) {
             return -1;
         }
         boolean named = false;
@@ -547,12 +548,14 @@ final class PastedText {
      * something else (another tool's prefix, prose), so it must come through {@link #accept}.
      */
     static boolean mayHoldEmbedded(String s, int from, int end) {
-        return RawText.contains(s, from, end, "kernel:") || EventTriggers.findIn(s, from, end) >= 0
-                || from < end && foreignClockStamp(s, from, end) >= 0
+        // a dmesg -T stamp the log prefix reader does not know (a day not padded, a locale's names): accept reads
+        // the message after it
+        return from < end && s.charAt(from) == '[' && foreignClockStamp(s, from, end) > 0
+                || RawText.contains(s, from, end, "kernel:") || EventTriggers.findIn(s, from, end) >= 0
                 || EventTriggers.embeddedStamp(s, from + 1, end) >= 0 || EventTriggers.holdsFrameMark(s, from, end)
                 || EventTriggers.nextFrame(s, from, end) >= 0
                 || end - from >= COLLAPSED / 2 && (prefixedRecordAfter(s, from, end) >= 0
-                        || psAuxRowAfter(s, from, end) >= 0);
+                        || psRowAfter(s, from, end) >= 0);
     }
 
     // ---- one line holding many records
@@ -602,8 +605,8 @@ final class PastedText {
             limit = frame;
         }
         if (line.length() >= COLLAPSED / 2) {
-            // rows of `ps aux` joined on one line (one row is about this wide)
-            int row = psAuxRowAfter(line, message, limit);
+            // rows of `ps aux` or `ps ax` joined on one line (a row of `ps aux` is about this wide)
+            int row = psRowAfter(line, message, limit);
             if (row >= 0) {
                 limit = row;
             }
@@ -627,6 +630,39 @@ final class PastedText {
         }
         return limit < line.length() && limit < message + RECORD_WINDOW ? limit : -1;
     }
+
+    /** The first row of {@link #psAuxRowAfter} or {@link #psTtyRowAfter} after {@code message}, or -1. */
+    static int psRowAfter(String line, int message, int limit) {
+        int aux = psAuxRowAfter(line, message, limit);
+        int tty = psTtyRowAfter(line, message, aux >= 0 ? aux : limit);
+        return tty >= 0 ? tty : aux;
+    }
+
+    /**
+     * Rows of procps' BSD default layout (`ps ax`, `ps r -e`: "  PID TTY      STAT   TIME COMMAND") whose line
+     * breaks a page lost ("... COMMAND 442 ? D 0:00 [z_unlinked_drai] 10102 ? D 0:01 [z_unlinked_drai] ..."): a
+     * pid (not after a number: inside a `ps aux` row, RSS, TTY, STAT and START look alike), the terminal, the state
+     * letters and the minutes:seconds of CPU time. The first such row after
+     * {@code message} that is not where the piece starts, or -1.
+     */
+    static int psTtyRowAfter(String line, int message, int limit) {
+        int end = Math.min(limit, line.length());
+        if (!hasTerminalColumn(line, message, end)) {
+            return -1; // the cheap look first: a terminal "?", "pts/N" or "ttyN" between spaces
+        }
+        java.util.regex.Matcher m = PS_TTY_ROW.matcher(line);
+        m.region(Math.min(message + 1, end), end);
+        return m.find() ? m.start(1) : -1;
+    }
+
+    /** Whether {@code s[from, end)} holds " ? " or " pts/" or " tty": a process's terminal column. */
+    private static boolean hasTerminalColumn(String s, int from, int end) {
+        return RawText.contains(s, from, end, " ? ") || RawText.contains(s, from, end, " pts/")
+                || RawText.contains(s, from, end, " tty");
+    }
+
+    private static final java.util.regex.Pattern PS_TTY_ROW = java.util.regex.Pattern.compile(
+            "(?<=\\s)(?<!\\s[0-9]{1,12} {1,16})([0-9]{1,7}) +(?:\\?|pts/[0-9]+|tty[A-Za-z0-9]*) +[DRSTZIXWt][<NsLl+]* +[0-9]+:[0-5][0-9] ");
 
     /**
      * `ps aux` / `ps -ef`-like rows whose line breaks a page lost ("root 20592 0.0 0.0 4220 656 pts/2 S+ 21:36 0:00

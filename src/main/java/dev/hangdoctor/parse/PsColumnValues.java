@@ -71,8 +71,22 @@ final class PsColumnValues {
             case "START", "STIME" -> isStartTime(v);
             // a uid, or under `ps -f` the user's name
             case "USER", "UID" -> isUserName(v);
+            // a kernel function's name (cut to the column's width), "-" when running, "*" for a threaded process
+            case "WCHAN" -> isWchan(v);
             default -> true;
         };
+    }
+
+    private static boolean isWchan(String s) {
+        if (s.equals("-") || s.equals("*")) {
+            return true;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (!FrameLineParser.isSymbolChar(s.charAt(k))) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
     }
 
     private static boolean isDigits(String s, int from) {

@@ -50,11 +50,16 @@ final class PsTableBlock extends BlockParser {
      * {@link #openHeaderlessRow}), and rows of a table without a task id, where nothing else tells a row from prose.
      */
     private boolean strict;
+    /**
+     * A headerless row of a short `-o` list (pid, state, maybe WCHAN, command): few columns tell it from prose
+     * ("12 D x"), so its command must look like one: a kernel thread's bracketed name or a program's path.
+     */
+    private boolean shortRow;
 
     /**
      * procps' layouts with a state column (ps/output.c: BSD "OL_u", "OL_j", "OL_l" and the default
      * "pid,tname,stat,bsdtime,args"; SysV "Std_l" and "Std_fl"), by their headers: what `ps ax`, `ps aux`, `ps ajx`,
-     * `ps axl`, `ps -el` and `ps -elf` print. People paste their rows without the header (`ps aux | grep D` drops it).
+     * `ps axl`, `ps -el` and `ps -elf` print, and the two short `-o` lists below. People paste their rows without the header (`ps aux | grep D` drops it).
      */
     private static final String[][] HEADERLESS_LAYOUTS = {
         {"PID", "TTY", "STAT", "TIME", "COMMAND"},
@@ -63,6 +68,10 @@ final class PsTableBlock extends BlockParser {
         {"F", "UID", "PID", "PPID", "PRI", "NI", "VSZ", "RSS", "WCHAN", "STAT", "TTY", "TIME", "COMMAND"},
         {"F", "S", "UID", "PID", "PPID", "C", "PRI", "NI", "ADDR", "SZ", "WCHAN", "TTY", "TIME", "CMD"},
         {"F", "S", "UID", "PID", "PPID", "C", "PRI", "NI", "ADDR", "SZ", "WCHAN", "STIME", "TTY", "TIME", "CMD"},
+        // the short `-o` lists people give to find D tasks: `ps -eo pid,stat,wchan,cmd`, `ps -eo pid,state,cmd`
+        // (procps-ng 4: "  PID STAT WCHAN  CMD", "  PID S CMD"); the WCHAN form first, whose rows the other also fits
+        {"PID", "STAT", "WCHAN", "CMD"},
+        {"PID", "S", "CMD"},
     };
 
     PsTableBlock(TraceTasks out) {
@@ -123,6 +132,7 @@ final class PsTableBlock extends BlockParser {
         }
         wchanWidth = wchanCol < 0 || wchanCol == columns - 1 ? Integer.MAX_VALUE : columnWidth(raw, header, wchanCol);
         strict = pidCol < 0 && tidCol < 0;
+        shortRow = false;
         out.format("ps");
         return true;
     }
@@ -175,6 +185,7 @@ final class PsTableBlock extends BlockParser {
             // WCHAN of `ps axl` is not last: procps cut it to its default width
             wchanWidth = wchanCol < 0 ? Integer.MAX_VALUE : DEFAULT_NAME_WIDTH;
             strict = true;
+            shortRow = header.length <= 4;
             if (extend(t, t, lineNo)) {
                 out.format("ps");
                 return true;
@@ -283,6 +294,9 @@ final class PsTableBlock extends BlockParser {
     private Task row(String t, boolean lastAbsent) {
         String[] v = values(t, lastAbsent);
         if (v == null || !PsColumnValues.isState(v[stateCol])) {
+            return null;
+        }
+        if (shortRow && !programOrThread(v[commandCol])) {
             return null;
         }
         if (strict) {
@@ -398,6 +412,12 @@ final class PsTableBlock extends BlockParser {
             name = name.substring(0, name.length() - 1);
         }
         return name.isEmpty() ? null : name;
+    }
+
+    /** A kernel thread's bracketed name ("[jbd2/dm-8-8]") or a program's path ("/opt/x/bin/auoms", "./a.out"). */
+    private static boolean programOrThread(String cmd) {
+        return cmd != null && cmd.length() > 2 && (cmd.charAt(0) == '[' && cmd.indexOf(']') > 1
+                || cmd.charAt(0) == '/' || cmd.startsWith("./"));
     }
 
     /** A header name as procps' ps and top print them: upper case, digits, `%`, `_`, `-`, `+` (`%CPU`, `TIME+`). */

@@ -46,6 +46,18 @@ public final class TraceSink implements LineSink {
      */
     private boolean parkedForFrames;
     /**
+     * The set-aside block's frames were cut by another message of the same log (another CPU's, a driver's, printed
+     * between two frames): the log prefix its frames bear, which a frame must bear to continue it, else null.
+     */
+    private String interleavedPrefix;
+    /** How many such messages in a row may cut a stack: a trace is printed in one go, others slip in singly. */
+    private static final int INTERLEAVED_LINES = 3;
+    /** The log prefix of the last line the open kernel dump took, and its time (null when it has none). */
+    private String kernelPrefix;
+    private Double kernelStamp;
+    /** How far in time a message and the frames after it may be from the frame before it: one trace's printing. */
+    private static final double INTERLEAVED_SECONDS = 1.0;
+    /**
      * The task id of a `ps` table of one row that the line before closed: a /proc stack pasted right under it
      * (`ps -p PID; cat /proc/PID/stack` without the prompts) is that task's.
      */
@@ -146,6 +158,8 @@ public final class TraceSink implements LineSink {
                 if (open.done()) {
                     close();
                 }
+                kernelPrefix = line.prefix();
+                kernelStamp = line.timestamp();
                 return true;
             }
             if (open == proc && proc.readsHeaderlessStack() && KernelStackBlock.continuesDumpOnly(t)) {
@@ -158,14 +172,32 @@ public final class TraceSink implements LineSink {
             if (open == psTable && psTable.rows() == 1) {
                 psRowAbove = psTable.lastPid();
             }
+            if (interleaves(line, t)) {
+                // another message of the log between two frames of a stack: the frames after it may go on
+                open = null;
+                parked = kernel;
+                parkedFor = INTERLEAVED_LINES;
+                parkedForFrames = true;
+                interleavedPrefix = kernelPrefix;
+                return false;
+            }
             parkOrClose();
+        } else if (interleavedPrefix != null && parked != null && parkedFor > 0
+                && FrameLineParser.parse(t) == null && interleaves(line, t)) {
+            parkedFor--; // a second message slipped in
+            return false;
         }
         if (parked != null && parkedForFrames == (FrameLineParser.parse(t) != null)
-                && !(parkedForFrames && t.startsWith("[<0>]")) && kernel.extend(t, message, line.lineNo())) {
+                && !(parkedForFrames && t.startsWith("[<0>]"))
+                && (interleavedPrefix == null || interleavedPrefix.equals(line.prefix()) && soon(line))
+                && kernel.extend(t, message, line.lineNo())) {
             // the dump goes on: its header noise, `Call Trace:` or first frame ("[<0>]" is a /proc stack's frame,
             // which no kernel dump prints: after a blank line, another paste)
             open = kernel;
             parked = null;
+            interleavedPrefix = null;
+            kernelPrefix = line.prefix();
+            kernelStamp = line.timestamp();
             return true;
         }
         int first = triggers.next(t, -1);
@@ -179,6 +211,23 @@ public final class TraceSink implements LineSink {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code line}, which the open kernel dump turned away, is another message of the same log printed in
+     * the middle of the dump's frames (other CPUs and drivers print while a trace is being written): the dump has
+     * frames, the line bears the same kind of log prefix as they do, and it starts no record of its own here.
+     */
+    private boolean interleaves(LogLine line, String t) {
+        return (open == kernel || open == null && parked == kernel) && kernel.hasFrames() && kernelPrefix != null
+                && !"none".equals(line.prefix()) && line.prefix().equals(open == null ? interleavedPrefix : kernelPrefix)
+                && soon(line) && triggers.next(t, -1) < 0;
+    }
+
+    /** Whether {@code line} was printed right after the dump's last line taken, as far as their times tell. */
+    private boolean soon(LogLine line) {
+        Double at = line.timestamp();
+        return at == null || kernelStamp == null || at >= kernelStamp && at - kernelStamp <= INTERLEAVED_SECONDS;
     }
 
     /**
@@ -197,6 +246,7 @@ public final class TraceSink implements LineSink {
     }
 
     private void closeParked() {
+        interleavedPrefix = null;
         if (parked != null) {
             parked = null;
             kernel.close();
@@ -219,9 +269,63 @@ public final class TraceSink implements LineSink {
         closeParked();
         perfScript.finish();
         runqLags.finish(out.evidence, source);
+        rcuStallFromStack();
         // the report's own words are all in now: stacks people wrote out by hand are among them (read here, after
         // the file, so a log's lines cost no look for them)
         HandWrittenStacks.read(out);
+    }
+
+    /**
+     * A stall report whose lines are all lost but the stack the detector printed: a stack in which the RCU stall
+     * check of the timer tick (rcu_check_callbacks up to 5.1, rcu_sched_clock_irq since, via rcu_pending and
+     * check_cpu_stall) dumps a stack (print_cpu_stall, print_other_cpu_stall, rcu_dump_cpu_stacks, or dump_stack,
+     * show_stack, sched_show_task inlined into it) is the stalled CPU's. One such stack makes one stall, read as a
+     * self-detected one; none is added when the log shows a stall of its own.
+     */
+    private void rcuStallFromStack() {
+        Evidence e = out.evidence;
+        if (!e.events(dev.hangdoctor.model.KernelEventKind.RCU_STALL).isEmpty()) {
+            return;
+        }
+        for (Task t : e.tasks()) {
+            if (printedByStallDetector(t.frames())) {
+                e.addEvent(new dev.hangdoctor.model.KernelEvent(dev.hangdoctor.model.KernelEventKind.RCU_STALL, null,
+                        null, null, null, java.util.Map.of("kind", "self-detected", "from", "stack"),
+                        "RCU stall detector's stack dump", t.source() != null ? t.source() : source));
+                return;
+            }
+        }
+    }
+
+    private static final java.util.Set<String> STALL_PRINTERS = java.util.Set.of(
+            "print_cpu_stall", "print_other_cpu_stall", "rcu_dump_cpu_stacks", "rcu_print_detail_task_stall_rnp",
+            "rcu_check_gp_kthread_starvation");
+    private static final java.util.Set<String> STACK_DUMPERS = java.util.Set.of(
+            "dump_stack", "dump_stack_lvl", "show_stack", "sched_show_task", "dump_backtrace");
+    private static final java.util.Set<String> STALL_CHECKS = java.util.Set.of(
+            "rcu_check_callbacks", "rcu_sched_clock_irq", "rcu_pending", "__rcu_pending", "check_cpu_stall");
+
+    /** Whether frames (innermost first) show a stack dump made by the RCU stall detector. */
+    static boolean printedByStallDetector(java.util.List<Frame> frames) {
+        int dumper = -1;
+        for (int k = 0; k < frames.size(); k++) {
+            String f = baseName(frames.get(k).function());
+            if (STALL_PRINTERS.contains(f)) {
+                return true;
+            }
+            if (STACK_DUMPERS.contains(f)) {
+                dumper = k;
+            } else if (dumper >= 0 && STALL_CHECKS.contains(f)) {
+                return k - dumper <= 3; // the dump called right from the check, printers inlined into it
+            }
+        }
+        return false;
+    }
+
+    /** A function's name without the compiler's suffix ("sched_show_task.part.21" is sched_show_task). */
+    private static String baseName(String function) {
+        int dot = function.indexOf('.');
+        return dot > 0 ? function.substring(0, dot) : function;
     }
 
     @Override

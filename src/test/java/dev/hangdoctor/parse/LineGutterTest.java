@@ -107,4 +107,25 @@ class LineGutterTest {
         // a code block's gutter pasted above its text (k-012): numbers alone, then the lines without them
         assertThat(strip("1", "2", "3", "crash> foreach bt > bt.all")).containsExactly("1", "2", "3", "crash> foreach bt > bt.all");
     }
+
+    @Test
+    void aPasteSitesListItemsComeOffEveryLineOfTheRun() {
+        // m-008 (pastebin): every line of the paste is a "- " item, also the rest of a line the console wrapped
+        assertThat(strip("- Feb 7 15:45:54 torytv-pc kernel: [ 721.096840] INFO: task",
+                "- jbd2/sdb1-8:1812 blocked for more than 120 seconds.",
+                "- Feb 7 15:45:54 torytv-pc kernel: [ 721.096873] [<ffffffff8110a180>]", "- ? __lock_page+0x70/0x70"))
+                .containsExactly("Feb 7 15:45:54 torytv-pc kernel: [ 721.096840] INFO: task",
+                        "jbd2/sdb1-8:1812 blocked for more than 120 seconds.",
+                        "Feb 7 15:45:54 torytv-pc kernel: [ 721.096873] [<ffffffff8110a180>]", "? __lock_page+0x70/0x70");
+    }
+
+    @Test
+    void aListOfProseKeepsItsMarksAndAnItemlessLineEndsTheRun() {
+        assertThat(strip("- root@qemu:/home/qemu# xfs_info /dev/loop0", "- = reflink=0"))
+                .containsExactly("- root@qemu:/home/qemu# xfs_info /dev/loop0", "- = reflink=0");
+        assertThat(strip("- Feb 20 17:50:21 manuelspc kernel: INFO: task khugepaged:34 blocked for more than 120 seconds.",
+                "the page's own words", "- not the paste's"))
+                .containsExactly("Feb 20 17:50:21 manuelspc kernel: INFO: task khugepaged:34 blocked for more than 120 seconds.",
+                        "the page's own words", "- not the paste's");
+    }
 }

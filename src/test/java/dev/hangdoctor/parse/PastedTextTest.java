@@ -391,6 +391,13 @@ class PastedTextTest {
         assertThat(clean(ps)).containsExactly("juan@test:~$ ps aux|grep test",
                 "root 20592 0.0 0.0 4220 656 pts/2 S+ 21:36 0:00 ./test",
                 "root 20593 0.0 0.0 4216 640 pts/24 D+ 21:36 0:00 ./test");
+        // `ps r -e` rows (procps' BSD default layout) a blog joined into one line behind its prompt (corpus m-006)
+        String psr = "# ps r -e PID TTY STAT TIME COMMAND 442 ? D 0:00 [z_unlinked_drai] 10102 ? D 0:01 [z_unlinked_drai]"
+                + " 14311 ? D 0:00 zfs recv -F -- rpool/data/subvol-100-disk-0 18114 pts/9 R+ 0:00 ps r -e";
+        assertThat(clean(psr)).containsExactly("# ps r -e PID TTY STAT TIME COMMAND", "442 ? D 0:00 [z_unlinked_drai]",
+                "10102 ? D 0:01 [z_unlinked_drai]", "14311 ? D 0:00 zfs recv -F -- rpool/data/subvol-100-disk-0",
+                "18114 pts/9 R+ 0:00 ps r -e");
+        assertThat(PastedText.psTtyRowAfter(ps, 0, ps.length())).isNegative();
         String usb = "[  12.345678] usb 1-1: new high-speed USB device number 2 using ehci-pci and then root 1 and 2";
         assertThat(PastedText.psAuxRowAfter(usb, 0, usb.length())).isNegative();
         // an opener with its tag starts a record at the tag (corpus b-040's lines, quote marks taken off)
@@ -431,5 +438,24 @@ class PastedTextTest {
         // one frame on a line, or frames in an arm backtrace's parentheses, stay whole
         assertThat(clean("RIP: 0010:foo+0x1/0x2 Code: 48 89")).containsExactly("RIP: 0010:foo+0x1/0x2 Code: 48 89");
         assertThat(clean("[<c010f0c4>] (__schedule+0x1c4/0x5f0) from [<c0123>] (schedule+0x44/0xa4)")).hasSize(1);
+    }
+
+    @Test
+    void aWrappedLineWhosePiecesAreListItemsIsJoinedWithoutTheMarks() throws IOException {
+        // m-008: pastebin shows each pasted line as a "- " item, the pieces of console-wrapped records too
+        Evidence e = read(String.join("\n",
+                "- Feb 7 15:45:54 torytv-pc kernel: [ 721.096840] INFO: task",
+                "- jbd2/sdb1-8:1812 blocked for more than 120 seconds.",
+                "- Feb 7 15:45:54 torytv-pc kernel: [ 721.096847] jbd2/sdb1-8 D",
+                "- ffffffff81805120 0 1812 2 0x00000000",
+                "- Feb 7 15:45:54 torytv-pc kernel: [ 721.096865] Call Trace:",
+                "- Feb 7 15:45:54 torytv-pc kernel: [ 721.096873] [<ffffffff8110a180>]",
+                "- ? __lock_page+0x70/0x70",
+                "- Feb 7 15:45:54 torytv-pc kernel: [ 721.096880] [<ffffffff815effcf>]",
+                "- io_schedule+0x8f/0xd0",
+                "- Feb 7 15:45:54 torytv-pc kernel: [ 721.096891] [<ffffffff8110a378>]",
+                "- wait_on_page_bit+0x78/0x80", ""));
+        assertThat(e.taskOrNull(1812).frames()).extracting(f -> f.function())
+                .contains("io_schedule", "wait_on_page_bit");
     }
 }

@@ -183,4 +183,21 @@ class PsTableBlockTest {
                 + "\tffffffff8224f0b5 pv_native_safe_halt+0x5 ([kernel.kallsyms])\n\n", "t");
         assertThat(e.formats()).contains("perf script").doesNotContain("ps");
     }
+
+    @Test
+    void rowsOfTheShortDashOListsWithoutTheirHeaderAreTasks() {
+        // corpus l-013: `ps -eo pid,state,cmd | grep ' D '` (the grep drops the header "    PID S CMD")
+        Evidence e = parse("root@aks-h100-40613187-vmss000001:/# ps -eo pid,state,cmd | grep ' D '\n"
+                + "  12405 D /opt/microsoft/auoms/bin/auoms\n"
+                + " 105408 D [jbd2/dm-8-8]\n"
+                + "1233013 D [lvm]\n", "t");
+        assertThat(e.taskOrNull(105408).comm()).isEqualTo("jbd2/dm-8-8");
+        assertThat(e.taskOrNull(105408).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(e.taskOrNull(12405).comm()).isEqualTo("auoms");
+        assertThat(e.taskOrNull(1233013).comm()).isEqualTo("lvm");
+        // `ps -eo pid,stat,wchan,cmd` as procps-ng 4 prints it: WCHAN cut to six columns, "-" for a running task
+        Evidence w = parse("    2 S    kthrea [kthreadd]\n    1 S<Ll -      /process_api --firecracker-init\n", "t");
+        assertThat(w.taskOrNull(2).comm()).isEqualTo("kthreadd");
+        assertThat(w.taskOrNull(1).comm()).isEqualTo("process_api");
+    }
 }

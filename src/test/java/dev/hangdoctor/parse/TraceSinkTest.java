@@ -1016,4 +1016,66 @@ class TraceSinkTest {
         assertThat(functions(e.taskOrNull(1))).containsExactly("schedule", "io_schedule");
         assertThat(functions(onlyAnonymous(e))).containsExactly("folio_wait_bit_common", "filemap_fault");
     }
+
+    private static Evidence read(String text) throws Exception {
+        return EvidenceReader.read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "t");
+    }
+
+    @Test
+    void aLogLineBetweenTwoFramesDoesNotCutTheStack() throws Exception {
+        // corpus l-014 (5.10 on VMware): a SCSI abort printed in the middle of jbd2's trace
+        Evidence e = read(String.join("\n",
+                "[1984687.769162] INFO: task jbd2/sda3-8:373 blocked for more than 120 seconds.",
+                "[1984687.773559] task:jbd2/sda3-8     state:D stack:    0 pid:  373 ppid:     2 flags:0x00004000",
+                "[1984687.775158] Call Trace:",
+                "[1984687.775679]  __schedule+0x282/0x870",
+                "[1984687.776374]  schedule+0x46/0xb0",
+                "[1984687.777013]  jbd2_journal_commit_transaction+0x320/0x1ad0",
+                "[1984687.777165] sd 0:0:0:0: [sda] tag#114 task abort on host 0, 0000000096d2b2ce",
+                "[1984687.778078]  ? sched_clock+0x5/0x10",
+                "[1984687.782723]  kjournald2+0xab/0x270",
+                "[1984687.784537]  kthread+0x11b/0x140",
+                "[1984687.786096]  ret_from_fork+0x22/0x30",
+                "[1984687.786808] INFO: task systemd-journal:470 blocked for more than 120 seconds.", ""));
+        assertThat(functions(e.taskOrNull(373))).contains("jbd2_journal_commit_transaction", "kjournald2", "kthread");
+        assertThat(e.tasks()).hasSize(2);
+    }
+
+    @Test
+    void framesAfterALineOfAnotherKindOrLongAfterDoNotJoinTheStack() throws Exception {
+        Evidence e = read(String.join("\n",
+                "[ 100.000001] INFO: task a:1 blocked for more than 120 seconds.",
+                "[ 100.000002] Call Trace:",
+                "[ 100.000003]  schedule+0x46/0xb0",
+                "[ 100.000004]  io_schedule+0x12/0x40",
+                "[ 100.000005] sd 0:0:0:0: [sda] tag#114 task abort on host 0, 0000000096d2b2ce",
+                "[ 160.000006]  kthread+0x11b/0x140",
+                "[ 160.000007]  ret_from_fork+0x22/0x30",
+                "[ 160.000008]  ret_from_fork+0x22/0x30", ""));
+        assertThat(functions(e.taskOrNull(1))).doesNotContain("kthread");
+    }
+
+    @Test
+    void aStackDumpedByTheRcuStallCheckIsAStall() {
+        // corpus l-025 (arm32, 4.x) without its "All QSes seen" line: sched_show_task called from rcu_check_callbacks
+        Evidence e = parse(String.join("\n",
+                "[  638.067254] optee_example_n R  running task        0   947    943 0x00000002",
+                "[  638.074407] [<8010ffa4>] (unwind_backtrace) from [<8010c1a4>] (show_stack+0x20/0x24)",
+                "[  638.082262] [<8010c1a4>] (show_stack) from [<80146a98>] (sched_show_task.part.21+0xb8/0xd4)",
+                "[  638.090734] [<80146a98>] (sched_show_task.part.21) from [<8014be1c>] (sched_show_task+0x24/0x28)",
+                "[  638.099646] [<8014be1c>] (sched_show_task) from [<80185e8c>] (rcu_check_callbacks+0x9d4/0x9e4)",
+                "[  638.108382] [<80185e8c>] (rcu_check_callbacks) from [<8018bf84>] (update_process_times+0x44/0x70)",
+                "[  638.117382] [<8018bf84>] (update_process_times) from [<8019e064>] (tick_sched_handle+0x64/0x70)", ""), "t");
+        assertThat(e.events(dev.hangdoctor.model.KernelEventKind.RCU_STALL)).hasSize(1);
+        // a timer tick's stack through the RCU check with no dump in it is no stall
+        Evidence tick = parse(String.join("\n",
+                "Call Trace:",
+                " <IRQ>",
+                " rcu_sched_clock_irq+0x1d4/0x8a0",
+                " update_process_times+0x8c/0xc0",
+                " tick_sched_handle+0x22/0x60",
+                " tick_sched_timer+0x61/0x70", ""), "t");
+        assertThat(tick.events(dev.hangdoctor.model.KernelEventKind.RCU_STALL)).isEmpty();
+    }
 }
