@@ -27,7 +27,10 @@ public final class KernelHistory {
     /** Kinds whose pid is the task they are about (for OOM kills: the victim). */
     private static final Set<KernelEventKind> ABOUT_A_TASK = EnumSet.of(KernelEventKind.HUNG_TASK,
             KernelEventKind.HUNG_TASK_LOCK_OWNER, KernelEventKind.SOFT_LOCKUP, KernelEventKind.OOM_KILL_CHOSEN,
-            KernelEventKind.OOM_KILLED, KernelEventKind.XFS_ALLOC_DEADLOCK);
+            KernelEventKind.OOM_KILLED, KernelEventKind.XFS_ALLOC_DEADLOCK,
+            // an oops kills its task: once that task is gone (or the oops is old and names none) it is history, or
+            // one oops in a buffer kept for weeks would read as a hang in every scan until the next boot
+            KernelEventKind.OOPS);
     /** Kinds that describe a condition of the host rather than a task, current only while recent. */
     private static final Set<KernelEventKind> CONDITIONS = EnumSet.of(KernelEventKind.HARD_LOCKUP,
             KernelEventKind.RCU_STALL, KernelEventKind.OOM_INVOKED, KernelEventKind.OOM_KILL_CONTEXT,

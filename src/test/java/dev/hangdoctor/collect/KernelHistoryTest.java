@@ -95,4 +95,20 @@ class KernelHistoryTest {
         assertThat(back.history()).isEqualTo(live.history()).hasSize(2);
         assertThat(back.events(KernelEventKind.HUNG_TASK)).extracting(e -> e.pid()).containsExactly(5213);
     }
+
+    @Test
+    void anOopsIsHistoryOnceItsTaskIsGoneOrItIsOldAndNamesNone() {
+        // lib/list_debug.c's BUG, its task from the "CPU: 1 PID: 148 Comm: kswapd0" line after it
+        KernelHistory clock = new KernelHistory(11526.0, java.time.Instant.parse("2026-12-04T12:00:00Z"));
+        Evidence ev = new Evidence();
+        dev.hangdoctor.model.KernelEvent gone = new dev.hangdoctor.model.KernelEvent(KernelEventKind.OOPS, 11500.0, 148,
+                "kswapd0", 1, null, "kernel BUG at lib/list_debug.c:51!", "kmsg:1");
+        assertThat(clock.pastReason(gone, ev)).endsWith("(task 148 is gone)");
+        dev.hangdoctor.model.KernelEvent old = new dev.hangdoctor.model.KernelEvent(KernelEventKind.OOPS, 726.0, null,
+                null, null, null, "invalid opcode: 0000 [#1] SMP", "kmsg:2");
+        assertThat(clock.pastReason(old, ev)).contains("not repeated for 180 s");
+        dev.hangdoctor.model.KernelEvent fresh = new dev.hangdoctor.model.KernelEvent(KernelEventKind.OOPS, 11500.0, null,
+                null, null, null, "invalid opcode: 0000 [#1] SMP", "kmsg:3");
+        assertThat(clock.pastReason(fresh, ev)).isNull();
+    }
 }
