@@ -35,7 +35,7 @@ public final class KernelHistory {
     private static final Set<KernelEventKind> CONDITIONS = EnumSet.of(KernelEventKind.HARD_LOCKUP,
             KernelEventKind.RCU_STALL, KernelEventKind.OOM_INVOKED, KernelEventKind.OOM_KILL_CONTEXT,
             KernelEventKind.MEMCG_STATUS, KernelEventKind.SYSRQ, KernelEventKind.BLOCK_IO_ERROR,
-            KernelEventKind.STORAGE_DEVICE_ERROR,
+            KernelEventKind.STORAGE_DEVICE_ERROR, KernelEventKind.GPU_HANG,
             KernelEventKind.NFS_CLIENT_ERROR);
 
     /** Where a bundle keeps the clock of its scan, relative to the bundle's root. */

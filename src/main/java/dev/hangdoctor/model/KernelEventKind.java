@@ -58,6 +58,13 @@ public enum KernelEventKind {
      */
     STORAGE_DEVICE_ERROR,
     /**
+     * A GPU driver reporting that its GPU stopped running jobs, was reset, or left the bus: amdgpu "ring gfx
+     * timeout, signaled seq=...", "IP block:gmc_v8_0 is hung!", "GPU reset begin!"; i915 "GPU HANG: ecode ...",
+     * "Resetting rcs0 for ..."; msm "hangcheck detected gpu lockup rb 0!"; panfrost "gpu sched timeout, js=...";
+     * etnaviv "recover hung GPU!"; the NVIDIA driver's "NVRM: Xid (PCI:0000:01:00): 79, ...".
+     */
+    GPU_HANG,
+    /**
      * A kernel oops, which kills the task it happened in (and leaves whatever locks it held taken): lib/bug.c's
      * "kernel BUG at lib/list_debug.c:51!", the die header of arch/x86/kernel/dumpstack.c ("invalid opcode: 0000
      * [#1] SMP PTI", "general protection fault: 0000 [#1] SMP", "Oops: 0002 [#1] SMP", 6.x "Oops: invalid opcode:

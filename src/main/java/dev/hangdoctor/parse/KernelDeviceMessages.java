@@ -4,13 +4,16 @@ import dev.hangdoctor.model.KernelEventKind;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.hangdoctor.parse.KernelMessageText.intAt;
 
 /**
  * A storage device's own driver reporting commands that time out or fail (the block layer's errors are
  * {@link KernelIoMessages}'): one STORAGE_DEVICE_ERROR event each, with {@code dev}, {@code driver} (nvme | mmc |
- * scsi | ata) and {@code what} (timeout | error).
+ * scsi | ata) and {@code what} (timeout | error). A GPU driver reporting that its GPU stopped running jobs, or
+ * left the bus: one GPU_HANG event each, with {@code driver} (amdgpu | i915 | msm | panfrost | etnaviv | nvidia),
+ * {@code what} (timeout | hung | reset | xid N), and {@code dev} when the line names the device.
  */
 final class KernelDeviceMessages {
     private KernelDeviceMessages() {
@@ -109,6 +112,112 @@ final class KernelDeviceMessages {
             return false;
         }
         return emit(out, line, m.substring(0, at), "ata", "error");
+    }
+
+    /**
+     * amdgpu_job.c amdgpu_job_timedout: "ring %s timeout, signaled seq=%u, emitted seq=%u" ("last signaled seq",
+     * "last emitted seq" in 4.x), through DRM_ERROR ("[drm:amdgpu_job_timedout [amdgpu]] *ERROR* ring gfx timeout,
+     * ...") or dev_err ("amdgpu 0000:03:00.0: amdgpu: ring gfx_0.0.0 timeout, ..."). The soft-recovered case
+     * ("ring %s timeout, but soft recovered") is no hang.
+     */
+    static boolean amdgpuRingTimeout(KernelEventOut out, LogLine line, String m) {
+        int t = m.indexOf(" timeout, ");
+        int seq = t + 10;
+        if (t < 1 || !(m.startsWith("signaled seq=", seq) || m.startsWith("last signaled seq=", seq))) {
+            return false;
+        }
+        return gpuHang(out, line, m, "amdgpu", "timeout");
+    }
+
+    /**
+     * amdgpu_device.c amdgpu_device_ip_check_soft_reset "IP block:%s is hung!" (DRM_INFO "[drm] IP block:gmc_v8_0
+     * is hung!", later dev_info) and amdgpu_device_gpu_recover "GPU reset begin!".
+     */
+    static boolean amdgpuHung(KernelEventOut out, LogLine line, String m) {
+        int ip = m.indexOf("IP block:");
+        if (ip >= 0 && m.endsWith(" is hung!") && m.indexOf(' ', ip + 9) == m.length() - 9) {
+            return gpuHang(out, line, m, "amdgpu", "hung");
+        }
+        return m.contains("GPU reset begin!") && gpuHang(out, line, m, "amdgpu", "reset");
+    }
+
+    /**
+     * i915_gpu_error.c error_msg "GPU HANG: ecode %d:%x:%08x" (", in %s [%d]" after it), and gt/intel_reset.c
+     * __intel_engine_reset_bh "Resetting %s for %s" through drm_notice ("i915 0000:00:02.0: [drm] Resetting rcs0
+     * for stopped heartbeat on rcs0") or dev_notice before 5.x.
+     */
+    static boolean i915Hang(KernelEventOut out, LogLine line, String m) {
+        int ecode = m.indexOf("GPU HANG: ecode ");
+        if (ecode >= 0) {
+            return m.indexOf(':', ecode + 16) > 0 && gpuHang(out, line, m, "i915", "hung");
+        }
+        int r = m.indexOf(" Resetting ");
+        if (r < 1 || !m.startsWith("i915 ") || (m.charAt(r - 1) != ':' && m.charAt(r - 1) != ']')) {
+            return false;
+        }
+        int engine = r + 11;
+        int sp = m.indexOf(' ', engine);
+        return sp > engine && m.startsWith(" for ", sp) && gpuHang(out, line, m, "i915", "reset");
+    }
+
+    /**
+     * drivers/gpu/drm/msm/msm_gpu.c hangcheck_handler "%s: hangcheck detected gpu lockup rb %d!",
+     * panfrost_job.c panfrost_job_timedout "gpu sched timeout, js=%d, ...", etnaviv_gpu.c "recover hung GPU!",
+     * each through dev_err ("msm_dpu ae01000.display-controller: [drm:hangcheck_handler [msm]] *ERROR* ...").
+     */
+    static boolean armGpuHang(KernelEventOut out, LogLine line, String m) {
+        if (m.contains(": hangcheck detected gpu lockup rb ")) {
+            return gpuHang(out, line, m, "msm", "hung");
+        }
+        if (m.contains(": gpu sched timeout, js=")) {
+            return gpuHang(out, line, m, "panfrost", "timeout");
+        }
+        return m.endsWith(": recover hung GPU!") && gpuHang(out, line, m, "etnaviv", "hung");
+    }
+
+    /**
+     * The NVIDIA driver's Xid report, "NVRM: Xid (PCI:0000:01:00): 79, pid=1122, GPU has fallen off the bus."
+     * ("NVRM: Xid (0000:01:00): 13, ..." in older drivers): only the Xids that NVIDIA's Xid catalogue gives for a
+     * GPU that stopped processing, faulted in its engines or memory, timed out, halted its microcontroller or
+     * left the bus.
+     */
+    static boolean nvidiaXid(KernelEventOut out, LogLine line, String m) {
+        int close = m.indexOf("): ", 11);
+        if (close < 0 || close > 40) {
+            return false;
+        }
+        int xid = intAt(m, close + 3);
+        if (!HANG_XIDS.contains(xid)) {
+            return false;
+        }
+        return emitGpu(out, line, m.substring(m.startsWith("PCI:", 11) ? 15 : 11, close), "nvidia", "xid " + xid);
+    }
+
+    /**
+     * NVIDIA's Xid catalogue: 8, 43 GPU stopped processing; 13, 31 graphics engine exception and MMU fault; 16
+     * display engine hung; 45 preemptive cleanup after earlier errors; 48, 63, 64 memory (ECC) errors and page
+     * retirement; 61, 62 internal microcontroller breakpoint and halt; 74 NVLink error; 79 GPU fallen off the
+     * bus; 109 context switch timeout; 119, 120 GSP RPC timeout and GSP error.
+     */
+    private static final Set<Integer> HANG_XIDS = Set.of(8, 13, 16, 31, 43, 45, 48, 61, 62, 63, 64, 74, 79, 109,
+            119, 120);
+
+    /** "amdgpu 0000:03:00.0: amdgpu: ..." / "panfrost ff9a0000.gpu: ...": dev_printk's device, else none. */
+    private static boolean gpuHang(KernelEventOut out, LogLine line, String m, String driver, String what) {
+        int sp = m.indexOf(' ');
+        int colon = m.indexOf(": ");
+        boolean named = sp > 0 && colon > sp + 1 && m.indexOf(' ', sp + 1) > colon && m.charAt(0) != '[';
+        return emitGpu(out, line, named ? m.substring(sp + 1, colon) : null, driver, what);
+    }
+
+    private static boolean emitGpu(KernelEventOut out, LogLine line, String dev, String driver, String what) {
+        Map<String, String> f = new LinkedHashMap<>();
+        if (dev != null) {
+            f.put("dev", dev);
+        }
+        f.put("driver", driver);
+        f.put("what", what);
+        return out.emit(line, KernelEventKind.GPU_HANG, null, null, null, f);
     }
 
     /** "nvme nvme0" before {@code at}: the controller's name, the word dev_printk puts last. */

@@ -65,6 +65,8 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *       hex), {@code size} (4.x+). {@code pid}/{@code comm} the looping task (absent on 2.6).</li>
  *   <li>STORAGE_DEVICE_ERROR: {@code dev} (nvme0, mmcblk1, 0:0:0:0, ata1.00), {@code driver} (nvme | mmc | scsi |
  *       ata), {@code what} (timeout | error).</li>
+ *   <li>GPU_HANG: {@code dev} (0000:03:00.0, ff9a0000.gpu; when the line names it), {@code driver} (amdgpu | i915 |
+ *       msm | panfrost | etnaviv | nvidia), {@code what} (timeout | hung | reset | xid N).</li>
  *   <li>KERNEL_VERSION: {@code release}. Recorded once per distinct release.</li>
  *   <li>FAULT_PROBE: {@code time}, {@code function}, and every key=value of the probe ({@code tid},
  *       {@code address}, {@code vma}, {@code flags}, ...). {@code pid} is the tid.</li>
@@ -198,6 +200,18 @@ public final class KernelEventSink implements LineSink {
             .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiMessage(out, line, m))
             .prefix("mptscsih: ", (line, m) -> KernelDeviceMessages.mptscsihRecovery(out, line, m))
             .prefix("ata", (line, m) -> KernelDeviceMessages.ataFailedCommand(out, line, m))
+            // a GPU driver's hang and reset messages (amdgpu, i915, msm, panfrost, etnaviv, the NVIDIA driver's Xid)
+            .contains(" timeout, signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))
+            .contains(" timeout, last signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))
+            .contains(" is hung!", '!', (line, m) -> KernelDeviceMessages.amdgpuHung(out, line, m))
+            .contains("GPU reset begin!", '!', (line, m) -> KernelDeviceMessages.amdgpuHung(out, line, m))
+            .contains("GPU HANG: ecode ", 'H', (line, m) -> KernelDeviceMessages.i915Hang(out, line, m))
+            .contains(": Resetting ", 'R', (line, m) -> KernelDeviceMessages.i915Hang(out, line, m))
+            .contains("] Resetting ", 'R', (line, m) -> KernelDeviceMessages.i915Hang(out, line, m))
+            .contains(": hangcheck detected gpu lockup rb ", 'k', (line, m) -> KernelDeviceMessages.armGpuHang(out, line, m))
+            .contains(": gpu sched timeout, js=", 'j', (line, m) -> KernelDeviceMessages.armGpuHang(out, line, m))
+            .contains(": recover hung GPU!", '!', (line, m) -> KernelDeviceMessages.armGpuHang(out, line, m))
+            .prefix("NVRM: Xid (", (line, m) -> KernelDeviceMessages.nvidiaXid(out, line, m))
             .endsWith(": rejecting I/O to offline device", (line, m) -> KernelIoMessages.offlineDevice(out, line, m));
 
     @Override

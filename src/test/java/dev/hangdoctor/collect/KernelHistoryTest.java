@@ -111,4 +111,18 @@ class KernelHistoryTest {
                 null, null, null, "invalid opcode: 0000 [#1] SMP", "kmsg:3");
         assertThat(clock.pastReason(fresh, ev)).isNull();
     }
+
+    @Test
+    void aGpuHangMessageIsHistoryOnceTheDriverHasNotRepeatedItFor180Seconds() {
+        // amdgpu's ring timeout as 6.x prints it (a public report's line): a reset that worked ends it
+        KernelHistory clock = new KernelHistory(11526.0, java.time.Instant.parse("2026-12-04T12:00:00Z"));
+        Evidence ev = new Evidence();
+        String line = "amdgpu 0000:64:00.0: amdgpu: ring gfx_0.0.0 timeout, signaled seq=54114692, emitted seq=54114694";
+        dev.hangdoctor.model.KernelEvent old = new dev.hangdoctor.model.KernelEvent(KernelEventKind.GPU_HANG, 726.0,
+                null, null, null, null, line, "kmsg:1");
+        assertThat(clock.pastReason(old, ev)).contains("ring gfx_0.0.0 timeout").endsWith("(not repeated for 180 s)");
+        dev.hangdoctor.model.KernelEvent fresh = new dev.hangdoctor.model.KernelEvent(KernelEventKind.GPU_HANG,
+                11500.0, null, null, null, null, line, "kmsg:2");
+        assertThat(clock.pastReason(fresh, ev)).isNull();
+    }
 }

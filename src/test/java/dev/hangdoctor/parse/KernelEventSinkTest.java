@@ -726,6 +726,59 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void gpuDriversReportingAHungGpu() {
+        // corpus n-023 (4.x amdgpu, DRM_INFO), public reports of 6.x amdgpu (dev_err), 4.x amdgpu (DRM_ERROR),
+        // i915 (6.0 on Xen, drm_notice), msm, panfrost and etnaviv (dri-devel), the NVIDIA driver's Xid lines
+        assertThat(feed("[  599.297966] [drm] IP block:gmc_v8_0 is hung!")).isTrue();
+        assertThat(feed("[Mon Feb 24 13:41:31 2025] amdgpu 0000:64:00.0: amdgpu: ring gfx_0.0.0 timeout, signaled"
+                + " seq=54114692, emitted seq=54114694")).isTrue();
+        assertThat(feed("[14116.872461] [drm:amdgpu_job_timedout [amdgpu]] *ERROR* ring gfx timeout, last signaled"
+                + " seq=1653418, last emitted seq=1653420")).isTrue();
+        assertThat(feed("amdgpu: GPU reset begin!")).isTrue();
+        assertThat(feed("[   58.339769] i915 0000:00:02.0: [drm] GPU HANG: ecode 8:1:86dfdffb, in gnome-shell [632]"))
+                .isTrue();
+        assertThat(feed("[   58.341161] i915 0000:00:02.0: [drm] Resetting rcs0 for stopped heartbeat on rcs0"))
+                .isTrue();
+        assertThat(feed("msm_dpu ae01000.display-controller: [drm:hangcheck_handler [msm]] *ERROR* 67.5.12.1:"
+                + " hangcheck detected gpu lockup rb 0!")).isTrue();
+        assertThat(feed("[  152.539797] panfrost ffe40000.gpu: gpu sched timeout, js=1, config=0x7300, status=0x51,"
+                + " head=0x30913c0, tail=0x30913c0, sched_job=0000000038cecaf6")).isTrue();
+        assertThat(feed("[  214.052085] etnaviv-gpu 38000000.gpu: recover hung GPU!")).isTrue();
+        assertThat(feed("Dec 23 23:32:27 rescue kernel: [  270.439207] NVRM: Xid (PCI:0000:01:00): 62, 0096(1c54)"
+                + " 00000000 00000000")).isTrue();
+        assertThat(feed("Oct 23 15:24:29 111 kernel: [15879.824397] NVRM: Xid (0000:00:05): 13, 0000 e0019700 00004497"
+                + " 00001808 00000000 00400000")).isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.GPU_HANG);
+        assertThat(events).extracting(e -> e.fields().get("driver")).containsExactly("amdgpu", "amdgpu", "amdgpu",
+                "amdgpu", "i915", "i915", "msm", "panfrost", "etnaviv", "nvidia", "nvidia");
+        assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("hung", "timeout", "timeout",
+                "reset", "hung", "reset", "hung", "timeout", "hung", "xid 62", "xid 13");
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly(null, "0000:64:00.0", null, null,
+                "0000:00:02.0", "0000:00:02.0", "ae01000.display-controller", "ffe40000.gpu", "38000000.gpu",
+                "0000:01:00", "0000:00:05");
+        assertThat(evidence.tasks()).isEmpty();
+    }
+
+    @Test
+    void gpuMessagesWithoutAHangAreNoGpuHang() {
+        // a ring the driver soft-recovered, a channel error Xid (32, 16-bit data), a reset that went well, a
+        // saved error state and the probe line (public amdgpu, i915 and NVIDIA reports)
+        assertThat(feed("[14789.914311] myhost kernel: [drm:amdgpu_job_timedout [amdgpu]] *ERROR* ring gfx timeout,"
+                + " but soft recovered")).isFalse();
+        assertThat(feed("kernel: amdgpu 0000:03:00.0: amdgpu: ring gfx_0.0.0 timeout, but soft recovered")).isFalse();
+        assertThat(feed("Dec 23 23:30:56 rescue kernel: [  179.437933] NVRM: Xid (PCI:0000:01:00): 32, Channel ID"
+                + " 00000005 intr 00008000")).isFalse();
+        assertThat(feed("amdgpu 0000:06:00.0: amdgpu: Ring sdma0 reset succeeded")).isFalse();
+        assertThat(feed("[ 1219.395917] i915 0000:00:02.0: [drm] GPU error state saved to /sys/class/drm/card1/error"))
+                .isFalse();
+        assertThat(feed("[14116.872466] [drm] No hardware hang detected. Did some blocks stall?")).isFalse();
+        assertThat(feed("[drm] amdgpu kernel modesetting enabled.")).isFalse();
+        sink.finish();
+        assertThat(evidence.allEvents()).isEmpty();
+    }
+
+    @Test
     void healthyDeviceMessagesAreNoDeviceError() {
         // a device being found and set up (nanopi-r5 issue 23 and ordinary boot logs)
         assertThat(feed("[   46.097927] nvme nvme0: pci function 0002:01:00.0")).isFalse();
