@@ -177,9 +177,8 @@ final class KernelDeviceMessages {
 
     /**
      * The NVIDIA driver's Xid report, "NVRM: Xid (PCI:0000:01:00): 79, pid=1122, GPU has fallen off the bus."
-     * ("NVRM: Xid (0000:01:00): 13, ..." in older drivers): only the Xids that NVIDIA's Xid catalogue gives for a
-     * GPU that stopped processing, faulted in its engines or memory, timed out, halted its microcontroller or
-     * left the bus.
+     * ("NVRM: Xid (0000:01:00): 79, ..." in older drivers): only the Xids that NVIDIA's Xid catalogue gives for a
+     * GPU that stopped processing, timed out, halted its microcontroller or left the bus.
      */
     static boolean nvidiaXid(KernelEventOut out, LogLine line, String m) {
         int close = m.indexOf("): ", 11);
@@ -194,13 +193,13 @@ final class KernelDeviceMessages {
     }
 
     /**
-     * NVIDIA's Xid catalogue: 8, 43 GPU stopped processing; 13, 31 graphics engine exception and MMU fault; 16
-     * display engine hung; 45 preemptive cleanup after earlier errors; 48, 63, 64 memory (ECC) errors and page
-     * retirement; 61, 62 internal microcontroller breakpoint and halt; 74 NVLink error; 79 GPU fallen off the
-     * bus; 109 context switch timeout; 119, 120 GSP RPC timeout and GSP error.
+     * NVIDIA's Xid catalogue, the Xids of a GPU that stopped or left: 8, 43 GPU stopped processing; 16 display engine
+     * hung; 61, 62 internal microcontroller breakpoint and halt; 79 GPU fallen off the bus; 109 context switch
+     * timeout; 119, 120 GSP RPC timeout and GSP error. Not the Xids of one application's fault (13 graphics engine
+     * exception, 31 MMU fault, 45 preemptive cleanup after them) or of memory and links (48, 63, 64 ECC and page
+     * retirement, 74 NVLink): common on a busy ML node, they hang nothing, and a live scan would report each one.
      */
-    private static final Set<Integer> HANG_XIDS = Set.of(8, 13, 16, 31, 43, 45, 48, 61, 62, 63, 64, 74, 79, 109,
-            119, 120);
+    private static final Set<Integer> HANG_XIDS = Set.of(8, 16, 43, 61, 62, 79, 109, 119, 120);
 
     /** "amdgpu 0000:03:00.0: amdgpu: ..." / "panfrost ff9a0000.gpu: ...": dev_printk's device, else none. */
     private static boolean gpuHang(KernelEventOut out, LogLine line, String m, String driver, String what) {
