@@ -32,6 +32,11 @@ public final class EvidenceReader {
      * false is for that test.
      */
     static Evidence read(InputStream in, String source, boolean skipNoise) throws IOException {
+        return read(in, source, skipNoise, ScreenAhead.AHEAD_AFTER);
+    }
+
+    /** The same, with the screening going to a thread of its own once {@code aheadAfter} bytes were read. */
+    static Evidence read(InputStream in, String source, boolean skipNoise, long aheadAfter) throws IOException {
         Evidence evidence = new Evidence();
         KernelEventSink kernel = new KernelEventSink(evidence, source);
         SkippedLines skipped = new SkippedLines();
@@ -44,9 +49,7 @@ public final class EvidenceReader {
         }
         EventTriggers.describe(described);
         // the screen remembers places in the read buffer; a held line is looked at with a screen of its own
-        LineScreen screen = described.build();
         LineScreen heldScreen = described.build();
-        KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
         KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
         // a line is held back for a possible continuation where the fast path below would not skip it; one it
         // would skip if the next line cannot be its rest (PastedText.mayStartWrap, a look at that line's first
@@ -59,38 +62,37 @@ public final class EvidenceReader {
             int from = heldCut.message;
             return heldScreen.maybe(l, from, l.length());
         });
-        BoundedLineReader reader = new BoundedLineReader(Utf16Input.utf8(in));
+        LineScreener screener = new LineScreener(Utf16Input.utf8(in), described.build());
+        BoundedLineReader reader = screener.reader();
         long lineNo = 0;
         String buffer = null;
-        while (reader.next()) {
-            lineNo++;
-            if (reader.text() != buffer) {
-                // a line spilled across two reads has a string of its own, and the read buffer after it is new
-                buffer = reader.text();
-                pasted.scanBuffer(buffer);
-            }
-            // the sinks' idle() is called by their classes, not through the interface: this runs for every line
-            if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && reader.ascii()) {
-                String text = reader.text();
-                int end = reader.end();
-                if (end > reader.start() && text.charAt(end - 1) == '\r') {
-                    end--;
+        try (ScreenAhead lines = new ScreenAhead(screener, skipNoise, aheadAfter)) {
+            for (ScreenedLines batch = lines.next(); batch != null; batch = lines.next()) {
+                String text = batch.text;
+                if (text != buffer) {
+                    // a line spilled across two reads has a string of its own, and the read buffer after it is new
+                    buffer = text;
+                    pasted.scanBuffer(batch.marked);
                 }
-                if (pasted.passesUnchanged(text, reader.start(), end)) {
-                    KernelLogPrefix.locate(text, reader.start(), end, cut);
-                    int from = cut.message;
-                    int next = reader.end() + 1 < text.length() ? text.charAt(reader.end() + 1) : -1;
-                    if (!screen.maybe(text, from, end)
-                            && !(("none".equals(cut.style) || cut.collector || end - reader.start() >= PastedText.COLLAPSED)
-                                    && PastedText.mayHoldEmbedded(text, from, end))
-                            && !PastedText.mayStartWrap(cut.style, text, reader.start(), end, next)) {
-                        dispatch.noise(cut.style, text, from, end, lineNo);
-                        pasted.skipped(end == reader.start(), lineNo);
-                        continue;
+                for (int i = 0; i < batch.count; i++) {
+                    lineNo++;
+                    if (skipNoise && batch.noise[i]) {
+                        // a record with a prefix of its own is no held line's rest: that line goes on first
+                        pasted.releaseHeldBefore(text, batch.start[i], trimmedEnd(text, batch.start[i], batch.end[i]));
                     }
+                    // the sinks' idle() is called by their classes, not through the interface: this runs for every line
+                    if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && batch.ascii[i]) {
+                        int start = batch.start[i];
+                        int end = trimmedEnd(text, start, batch.end[i]);
+                        if (pasted.passesUnchanged(text, start, end) && batch.noise[i]) {
+                            dispatch.noise(batch.style[i], text, batch.message[i], end, lineNo);
+                            pasted.skipped(end == start, lineNo);
+                            continue;
+                        }
+                    }
+                    pasted.accept(batch.decode(i), lineNo);
                 }
             }
-            pasted.accept(reader.decode(), lineNo);
         }
         pasted.finish();
         if (reader.binaryFrom() == 0) {
@@ -118,4 +120,8 @@ public final class EvidenceReader {
         return evidence;
     }
 
+    /** A line's end without the CR of a CRLF. */
+    private static int trimmedEnd(String text, int start, int end) {
+        return end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
+    }
 }

@@ -186,15 +186,15 @@ public final class KernelEventSink implements LineSink {
             .prefix("NFS: ", (line, m) -> KernelNfsMessages.unhandledError(out, line, m))
             .prefix("XFS: ", this::xfsAllocDeadlock)
             // lines that start with a name (comm, program, driver): found by a scan of the line
-            .contains(" invoked oom-killer: ", 'v', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
+            .contains(" invoked oom-killer: ", 'k', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
             .contains(": server ", 'v', this::nfsServer)
             .contains(" error, dev ", 'v', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
             // the soft lockup's line retyped by hand with its "BUG:" in another case (a forum title, a ticket):
             // "Watchdog: Bug: soft lockup - CPU#0 stuck for 24s!"; the kernel itself always prints "BUG:"
             // lib/bug.c's line inside a longer one (a page that lost its line breaks, a prefix nobody strips)
             .contains("kernel BUG at ", 'U', this::bugInLine)
-            .contains("Bug: soft lockup - CPU#", '#', this::softLockup)
-            .contains("bug: soft lockup - CPU#", '#', this::softLockup)
+            .contains("Bug: soft lockup - CPU#", 'U', this::softLockup)
+            .contains("bug: soft lockup - CPU#", 'U', this::softLockup)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
             .prefix("mmc", (line, m) -> KernelDeviceMessages.mmcError(out, line, m))
             .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiMessage(out, line, m))
@@ -204,13 +204,13 @@ public final class KernelEventSink implements LineSink {
             .contains(" timeout, signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))
             .contains(" timeout, last signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))
             .contains(" is hung!", '!', (line, m) -> KernelDeviceMessages.amdgpuHung(out, line, m))
-            .contains("GPU reset begin!", '!', (line, m) -> KernelDeviceMessages.amdgpuHung(out, line, m))
-            .contains("GPU HANG: ecode ", 'H', (line, m) -> KernelDeviceMessages.i915Hang(out, line, m))
+            .contains("GPU reset begin!", 'U', (line, m) -> KernelDeviceMessages.amdgpuHung(out, line, m))
+            .contains("GPU HANG: ecode ", 'U', (line, m) -> KernelDeviceMessages.i915Hang(out, line, m))
             .contains(": Resetting ", 'R', (line, m) -> KernelDeviceMessages.i915Hang(out, line, m))
             .contains("] Resetting ", 'R', (line, m) -> KernelDeviceMessages.i915Hang(out, line, m))
             .contains(": hangcheck detected gpu lockup rb ", 'k', (line, m) -> KernelDeviceMessages.armGpuHang(out, line, m))
             .contains(": gpu sched timeout, js=", 'j', (line, m) -> KernelDeviceMessages.armGpuHang(out, line, m))
-            .contains(": recover hung GPU!", '!', (line, m) -> KernelDeviceMessages.armGpuHang(out, line, m))
+            .contains(": recover hung GPU!", 'U', (line, m) -> KernelDeviceMessages.armGpuHang(out, line, m))
             .prefix("NVRM: Xid (", (line, m) -> KernelDeviceMessages.nvidiaXid(out, line, m))
             .endsWith(": rejecting I/O to offline device", (line, m) -> KernelIoMessages.offlineDevice(out, line, m));
 

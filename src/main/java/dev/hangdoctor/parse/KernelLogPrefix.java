@@ -675,6 +675,9 @@ public final class KernelLogPrefix {
         while (i < end && s.charAt(i) == ' ') {
             i++;
         }
+        if (i >= end || LEVEL_FIRSTS.indexOf(s.charAt(i)) < 0) {
+            return from; // most messages: one look instead of one per level name
+        }
         for (String level : LEVEL_NAMES) {
             if (s.startsWith(level, i) && i + level.length() < end && s.charAt(i + level.length()) == ' ') {
                 return i + level.length() + 1;
@@ -684,6 +687,7 @@ public final class KernelLogPrefix {
     }
 
     private static final String[] LEVEL_NAMES = {"EMERG:", "ALERT:", "CRIT:", "ERR:"};
+    private static final String LEVEL_FIRSTS = "EAC";
 
     private static boolean message(int from, String style, Cut cut) {
         cut.message = from;

@@ -114,8 +114,17 @@ final class PastedText {
      * line in it can turn decoding on, and {@link #passesUnchanged} need not look for one line by line.
      */
     void scanBuffer(String text) {
-        bufferMarked = !(quotedPrintable && entities)
-                && (holdsQuotedEquals(text) || hasEntityMark(text, 0, text.length()));
+        scanBuffer(showsMarks(text));
+    }
+
+    /** The same, with {@link #showsMarks} of the buffer found before (on the thread that screens lines ahead). */
+    void scanBuffer(boolean marks) {
+        bufferMarked = !(quotedPrintable && entities) && marks;
+    }
+
+    /** Whether a read buffer holds a mark of quoted-printable ("=3D") or an HTML entity anywhere. */
+    static boolean showsMarks(String text) {
+        return holdsQuotedEquals(text) || hasEntityMark(text, 0, text.length());
     }
 
     /**
@@ -186,6 +195,30 @@ final class PastedText {
             return false; // may be a quoted-printable soft break, which turns decoding on
         }
         return c != '>' && c != ' ' && c != '\t' && c != '`' && c != '~' && c != '&';
+    }
+
+    /**
+     * Before a line the caller would skip but for the line held here for a possible rest: when that line is a record
+     * with a log prefix of its own (so no wrap's rest) and nothing but the held line is pending, sends the held line
+     * on as {@link #accept} would on seeing it, and returns true; the caller then looks at its line as usual. Without
+     * this a log read in place would go the slow way from its first long line that is held until a short one comes.
+     */
+    boolean releaseHeldBefore(String s, int from, int end) {
+        if (held == null || softBroken != null || pendingBlanks != 0) {
+            return false;
+        }
+        KernelLogPrefix.locate(s, from, end, cut);
+        if ("none".equals(cut.style)) {
+            return false; // may be the held line's rest
+        }
+        String h = held;
+        held = null;
+        if (!passesUnchanged(s, from, end)) {
+            held = h;
+            return false;
+        }
+        split(h, heldLine, heldStyle, heldWidth);
+        return true;
     }
 
     /** Takes one input line (without its newline). */

@@ -68,16 +68,70 @@ class NoiseSkipEquivalenceTest {
 
     @Test
     void randomMixesOfEvidenceAndNoiseReadTheSame() throws IOException {
-        List<String> evidence = new ArrayList<>();
-        for (Path p : (Iterable<Path>) evidenceFiles()::iterator) {
-            evidence.addAll(Arrays.asList(Files.readString(p, StandardCharsets.UTF_8).split("\n", -1)));
+        Mixer mixer = new Mixer();
+        for (int seed = 0; seed < 200; seed++) {
+            assertSame(mixer.mix(seed).getBytes(StandardCharsets.UTF_8), "mix seed " + seed);
         }
-        List<String> noise = Files.readAllLines(Path.of("bench/fragments/noise-dmesg.txt"), StandardCharsets.UTF_8);
-        List<String> odd = List.of("", "   ", "\t", "\r", "x", "[    1.000000] ", "[    1.000000] \r",
-                "Aug 29 06:32:19 host kernel: ", "[    1.000000] gpu: été naïve", "-- Boot 1a2b --",
+    }
+
+    @Test
+    void aBigLogScreenedAheadOnASecondThreadReadsTheSame() throws IOException {
+        // past ScreenAhead.AHEAD_AFTER (here after the first read) the screening moves to a thread of its own: the
+        // parsing thread must see the same lines with the same verdicts, across read buffers, spilled lines and
+        // reads of a pipe's size
+        Mixer mixer = new Mixer();
+        StringBuilder b = new StringBuilder();
+        for (int seed = 1000; b.length() < 3 << 20; seed++) {
+            // mostly noise, as in a real log: the lines the screening thread passes over are the ones that matter
+            b.append(mixer.mix(seed)).append('\n').append(mixer.noise(seed, 400)).append('\n');
+        }
+        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+        String slow = dump(read(new ByteArrayInputStream(bytes), "big mix", false));
+        assertThat(slow).contains("task ");
+        assertThat(dump(readAhead(new ByteArrayInputStream(bytes)))).isEqualTo(slow);
+        assertThat(dump(readAhead(new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] buf, int off, int len) {
+                return super.read(buf, off, Math.min(len, 64 * 1024));
+            }
+        }))).as("in reads of 64 KiB").isEqualTo(slow);
+    }
+
+    private static Object readAhead(InputStream in) throws IOException {
+        try {
+            return EvidenceReader.read(in, "big mix", true, 256 * 1024);
+        } catch (UnrecognisedEvidenceException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Random mixes of evidence lines (every fixture and report), boot noise and odd lines, pasted every which way. */
+    private static final class Mixer {
+        private final List<String> evidence = new ArrayList<>();
+        private final List<String> noise;
+        private final List<String> odd = List.of("", "   ", "\t", "\r", "x", "[    1.000000] ", "[    1.000000] \r",
+                "Aug 29 06:32:19 host kernel: ", "[    1.000000] gpu: \u00e9t\u00e9 na\u00efve", "-- Boot 1a2b --",
                 "6,1234,5678,-;usb 1-1: new device", " SUBSYSTEM=usb", "[    1.000000] 8021q: adding VLAN 0",
                 "[    2.000000] x".repeat(5000), "\u00ff\u00fe", "[    3.000000] --  -", "[    4.000000] task");
-        for (int seed = 0; seed < 200; seed++) {
+
+        Mixer() throws IOException {
+            for (Path p : (Iterable<Path>) evidenceFiles()::iterator) {
+                evidence.addAll(Arrays.asList(Files.readString(p, StandardCharsets.UTF_8).split("\n", -1)));
+            }
+            noise = Files.readAllLines(Path.of("bench/fragments/noise-dmesg.txt"), StandardCharsets.UTF_8);
+        }
+
+        /** {@code lines} lines of boot noise. */
+        String noise(int seed, int lines) {
+            Random r = new Random(seed);
+            StringBuilder b = new StringBuilder();
+            for (int k = 0; k < lines; k++) {
+                b.append(noise.get(r.nextInt(noise.size()))).append('\n');
+            }
+            return b.toString();
+        }
+
+        String mix(int seed) {
             Random r = new Random(seed);
             StringBuilder b = new StringBuilder();
             int lines = 50 + r.nextInt(400);
@@ -118,7 +172,7 @@ class NoiseSkipEquivalenceTest {
                     b.append('\n');
                 }
             }
-            assertSame(b.toString().getBytes(StandardCharsets.UTF_8), "mix seed " + seed);
+            return b.toString();
         }
     }
 

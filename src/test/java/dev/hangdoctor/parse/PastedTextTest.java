@@ -458,4 +458,23 @@ class PastedTextTest {
         assertThat(e.taskOrNull(1812).frames()).extracting(f -> f.function())
                 .contains("io_schedule", "wait_on_page_bit");
     }
+    @Test
+    void aHeldLineGoesOnBeforeARecordWithAPrefixOfItsOwnSoTheFastPathResumes() {
+        List<String> out = new ArrayList<>();
+        PastedText p = new PastedText((l, n) -> out.add(l), l -> false);
+        String held = "[    5.123456] usb 1-1: new high-speed USB device number 2 using xhci_hcd";
+        p.accept(held, 1);
+        assertThat(out).isEmpty(); // long enough to be a wrapped record's head: held for its rest
+        assertThat(p.idle()).isFalse();
+        // a line with no prefix may be its rest: it stays held
+        String rest = "more words";
+        assertThat(p.releaseHeldBefore(rest, 0, rest.length())).isFalse();
+        assertThat(out).isEmpty();
+        // a record with a dmesg stamp of its own is not: the held line goes on, and the reader may skip this one
+        String next = "[    5.200000] usb 1-1: New USB device found, idVendor=0627, idProduct=0001";
+        assertThat(p.releaseHeldBefore(next, 0, next.length())).isTrue();
+        assertThat(out).containsExactly(held);
+        assertThat(p.idle()).isTrue();
+        assertThat(p.passesUnchanged(next, 0, next.length())).isTrue();
+    }
 }
