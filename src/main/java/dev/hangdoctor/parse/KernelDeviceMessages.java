@@ -12,7 +12,8 @@ import static dev.hangdoctor.parse.KernelMessageText.intAt;
  * A storage device's own driver reporting commands that time out or fail (the block layer's errors are
  * {@link KernelIoMessages}'): one STORAGE_DEVICE_ERROR event each, with {@code dev}, {@code driver} (nvme | mmc |
  * scsi | ata) and {@code what} (timeout | error). A GPU driver reporting that its GPU stopped running jobs, or
- * left the bus: one GPU_HANG event each, with {@code driver} (amdgpu | i915 | msm | panfrost | etnaviv | nvidia),
+ * left the bus: one GPU_HANG event each, with {@code driver} (amdgpu | i915 | msm | panfrost | etnaviv | nvidia |
+ * host1x),
  * {@code what} (timeout | hung | reset | xid N), and {@code dev} when the line names the device.
  */
 final class KernelDeviceMessages {
@@ -22,9 +23,27 @@ final class KernelDeviceMessages {
     /**
      * drivers/nvme/host/pci.c nvme_timeout, through dev_warn ("nvme nvme0: "): "I/O %d QID %d timeout, aborting",
      * "..., reset controller", "..., completion polled", "..., disable controller"; 6.x "I/O tag %d (%04x) opcode
-     * %#x (%s) QID %d timeout, ..."; nvme-rdma/tcp/fc print the same words.
+     * %#x (%s) QID %d timeout, ..."; nvme-rdma/tcp/fc print the same words. Before 6.x nvme-tcp printed "queue %d:
+     * timeout request %#x type %d" (drivers/nvme/host/tcp.c nvme_tcp_timeout). A fabrics controller whose queue
+     * cannot connect (fabrics.c nvmf_log_connect_error: "Connect command failed, error wo/DNR bit: %d", and its
+     * callers' "failed to connect queue: %d ret=%d") has lost its target: an error.
      */
     static boolean nvmeTimeout(KernelEventOut out, LogLine line, String m) {
+        // dev_printk's "nvme nvmeN: " (a fabrics controller): not a tool's own "nvme-cli: ..." log
+        boolean controller = m.startsWith("nvme nvme");
+        int queue = controller ? m.indexOf(": queue ") : -1;
+        if (queue > 0 && queue < 24) {
+            int n = intAt(m, queue + 8);
+            if (n >= 0 && m.startsWith(": timeout request ", m.indexOf(':', queue + 8))) {
+                return emit(out, line, deviceBefore(m, queue), "nvme", "timeout");
+            }
+        }
+        for (String failed : NVME_CONNECT_FAILED) {
+            int at = m.indexOf(failed);
+            if (controller && at > 0 && at < 24 && m.charAt(at - 1) == ':') {
+                return emit(out, line, deviceBefore(m, at - 1), "nvme", "error");
+            }
+        }
         int io = m.indexOf(": I/O ");
         int qid = m.indexOf(" QID ", io + 6);
         if (io < 1 || qid < 0 || qid - io > 80) {
@@ -176,6 +195,25 @@ final class KernelDeviceMessages {
     }
 
     /**
+     * NVIDIA Tegra's host1x (nvhost) driver waiting for an engine's syncpoint (its fence) that does not move:
+     * nvhost_syncpt_wait_timeout's dev_warn "%s: syncpoint id %d (%s) stuck waiting %d, timeout=%d" (the waiting
+     * task's comm first; "host1x 13e10000.host1x: vpi_sample_05_b: syncpoint id 31 (pva_syncpt) stuck waiting 1,
+     * timeout=519311586"). The engine behind the syncpoint (PVA, VIC, NVDEC, the GPU's channel) stopped finishing
+     * its jobs. Its "progressing slowly" sibling is no hang.
+     */
+    static boolean host1xSyncpointStuck(KernelEventOut out, LogLine line, String m) {
+        int id = m.indexOf(": syncpoint id ");
+        int stuck = id < 0 ? -1 : m.indexOf(") stuck waiting ", id);
+        if (stuck < 0 || stuck - id > 60) {
+            return false;
+        }
+        int sp = m.indexOf(' ');
+        int colon = m.indexOf(": ");
+        String dev = sp > 0 && colon > sp + 1 ? m.substring(sp + 1, colon) : null;
+        return emitGpu(out, line, dev, "host1x", "timeout");
+    }
+
+    /**
      * The NVIDIA driver's Xid report, "NVRM: Xid (PCI:0000:01:00): 79, pid=1122, GPU has fallen off the bus."
      * ("NVRM: Xid (0000:01:00): 79, ..." in older drivers): only the Xids that NVIDIA's Xid catalogue gives for a
      * GPU that stopped processing, timed out, halted its microcontroller or left the bus.
@@ -218,6 +256,8 @@ final class KernelDeviceMessages {
         f.put("what", what);
         return out.emit(line, KernelEventKind.GPU_HANG, null, null, null, f);
     }
+
+    private static final String[] NVME_CONNECT_FAILED = {" Connect command failed, error ", " failed to connect queue: "};
 
     /** "nvme nvme0" before {@code at}: the controller's name, the word dev_printk puts last. */
     private static String deviceBefore(String m, int at) {

@@ -196,6 +196,8 @@ public final class KernelEventSink implements LineSink {
             .contains("Bug: soft lockup - CPU#", 'U', this::softLockup)
             .contains("bug: soft lockup - CPU#", 'U', this::softLockup)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
+            .prefix("host1x ", (line, m) -> KernelDeviceMessages.host1xSyncpointStuck(out, line, m))
+            .prefix("nvhost", (line, m) -> KernelDeviceMessages.host1xSyncpointStuck(out, line, m))
             .prefix("mmc", (line, m) -> KernelDeviceMessages.mmcError(out, line, m))
             .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiMessage(out, line, m))
             .prefix("mptscsih: ", (line, m) -> KernelDeviceMessages.mptscsihRecovery(out, line, m))

@@ -709,6 +709,22 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void nvmeOverFabricsTimeoutsAndLostTargetsAreDeviceErrors() {
+        // corpus q-011 (openebs/mayastor, nvme-tcp on 5.10): the old nvme-tcp timeout and a queue that cannot connect
+        assertThat(feed("[19233.677582] nvme nvme10: queue 0: timeout request 0x0 type 4")).isTrue();
+        assertThat(feed("[19233.683856] nvme nvme10: Connect command failed, error wo/DNR bit: 881")).isTrue();
+        assertThat(feed("[19233.690035] nvme nvme10: failed to connect queue: 0 ret=881")).isTrue();
+        // a queue's ordinary news, and the words elsewhere in a line, are not
+        assertThat(feed("nvme nvme0: queue 1: ready")).isFalse();
+        assertThat(feed("nvme nvme0: 8/0/0 default/read/poll queues")).isFalse();
+        assertThat(feed("nvme-cli: Connect command failed, error wo/DNR bit: 881 (from a tool's own log)")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("nvme10", "nvme10", "nvme10");
+        assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("timeout", "error", "error");
+    }
+
+    @Test
     void scsiCommandsAbortedOrFailedAreDeviceErrors() {
         // gardenlinux issue 945 (corpus l-014, VMware pvscsi), minio issue 4102 (corpus l-022, LSI Fusion MPT);
         // the FAILED Result line in the format of drivers/scsi/scsi_logging.c
@@ -723,6 +739,21 @@ class KernelEventSinkTest {
         List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
         assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("0:0:0:0", "ioc0", "2:0:0:0");
         assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("timeout", "timeout", "error");
+    }
+
+    @Test
+    void aTegraEngineWhoseSyncpointDoesNotMoveIsAHungAccelerator() {
+        // corpus q-018 (Jetson AGX Orin, nvhost's nvhost_syncpt_wait_timeout through dev_warn)
+        assertThat(feed("[  119.263096] host1x 13e10000.host1x: vpi_sample_05_b: syncpoint id 31 (pva_syncpt) stuck"
+                + " waiting 1, timeout=519311586")).isTrue();
+        // the same wait that still moves, and the debug dump printed under it, are not
+        assertThat(feed("host1x 13e10000.host1x: vpi_sample_05_b: syncpoint id 31 (pva_syncpt) progressing slowly 1,"
+                + " timeout=519311586")).isFalse();
+        assertThat(feed("host1x 13e10000.host1x: ---- syncpts ----")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.GPU_HANG);
+        assertThat(events).extracting(e -> e.fields().get("driver")).containsExactly("host1x");
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("13e10000.host1x");
     }
 
     @Test
