@@ -12,6 +12,11 @@ public enum ResourceKind {
     NFS_SERVER("an NFS server", "is the NFS server"),
     /** A 9p server (QEMU's virtfs, WSL's plan9 server for Windows drives, a container runtime's share). */
     NINEP_SERVER("a reply from a 9p server", "is the 9p server"),
+    /**
+     * The server of another network or cluster filesystem whose client waits killable for each request's reply:
+     * CephFS's MDS or OSDs, an SMB server, Lustre's MDS/OSS (through ptlrpc and its lock manager).
+     */
+    NETFS_SERVER("a reply from a network filesystem's server (CephFS, SMB, Lustre)", "is the network filesystem's server"),
     BLOCK_IO("block I/O to complete", "is the device"),
     XFS_LOG("XFS log space or a log force", "holds XFS log space"),
     PATH_LOOKUP("another task's lookup of the same path (d_alloc_parallel)", "is doing that lookup"),
@@ -41,11 +46,12 @@ public enum ResourceKind {
      * namespace, NFS's killable waits shown as S on some kernels): a task in S there still waits on it.
      */
     public boolean interruptibleWait() {
-        return this == FUSE_REPLY || this == UFFD || this == PIDNS_EXIT || this == NFS_SERVER || this == NINEP_SERVER;
+        return this == FUSE_REPLY || this == UFFD || this == PIDNS_EXIT || this == NFS_SERVER || this == NINEP_SERVER
+                || this == NETFS_SERVER;
     }
 
     /** Resources no task in the evidence can hold: the chain ends outside the host's task list. */
     public boolean external() {
-        return this == NFS_SERVER || this == NINEP_SERVER || this == BLOCK_IO;
+        return this == NFS_SERVER || this == NINEP_SERVER || this == NETFS_SERVER || this == BLOCK_IO;
     }
 }

@@ -42,6 +42,13 @@ public final class WaitClassifier {
                     "nfs_page_group_lock", "nfs_page_set_headlock", "nfs_direct_wait"),
             // 9p's client waits killable for the server's reply to each request (net/9p/client.c)
             new Row(ResourceKind.NINEP_SERVER, "p9_client_rpc", "p9_client_zc_rpc"),
+            // other network filesystems' clients waiting for their server's reply: CephFS (fs/ceph/mds_client.c,
+            // net/ceph/osd_client.c), SMB (fs/smb/client/transport.c: wait_for_response on top of a /proc stack, its
+            // callers below), Lustre (ptlrpc's request sets and the lock manager's completion wait)
+            new Row(ResourceKind.NETFS_SERVER, "ceph_mdsc_do_request", "ceph_mdsc_wait_request", "ceph_osdc_wait_request",
+                    "ceph_osdc_sync", "wait_for_response", "compound_send_recv", "cifs_send_recv", "SendReceive", "SendReceive2",
+                    "SendReceiveBlockingLock", "ptlrpc_set_wait", "ptlrpc_queue_wait", "ldlm_completion_ast",
+                    "cl_sync_io_wait", "osc_extent_wait"),
             new Row(ResourceKind.XFS_LOG, "xlog_grant_head_wait", "xlog_wait", "xlog_wait_on_iclog", "_xfs_log_force",
                     "xfs_log_force", "xfs_log_force_seq", "xfs_buf_lock", "xlog_state_get_iclog_space"),
             // which rw-semaphore (the mmap lock or another) is read from the frames around it: RwsemWaits

@@ -217,7 +217,7 @@ public final class WaitGraph {
             return true;
         }
         return switch (w.kind()) {
-            case MEMORY, FUSE_REPLY, UFFD, NFS_SERVER, NINEP_SERVER, BLOCK_IO, CPU -> true;
+            case MEMORY, FUSE_REPLY, UFFD, NFS_SERVER, NINEP_SERVER, NETFS_SERVER, BLOCK_IO, CPU -> true;
             default -> false;
         };
     }

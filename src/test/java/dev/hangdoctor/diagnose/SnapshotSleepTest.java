@@ -58,6 +58,40 @@ class SnapshotSleepTest {
     }
 
     @Test
+    void clientsOfCephSmbAndLustreWaitingForTheirServerAreStuckTasks() throws Exception {
+        // ceph-devel, 2019-12-02 "a thread hung for days" (CephFS kernel client, /proc stack quoted in the reply)
+        assertThat(chainOf("""
+                debug-user@CEPH0207:/home/debug-user$ sudo cat /proc/46071/stack
+                [<ffffffffc0e8fb60>] ceph_mdsc_do_request+0x180/0x240 [ceph]
+                [<ffffffffc0e70e51>] __ceph_do_getattr+0xd1/0x1e0 [ceph]
+                [<ffffffffc0e70fcc>] ceph_getattr+0x2c/0x100 [ceph]
+                [<ffffffffbc05b943>] vfs_getattr_nosec+0x73/0x90
+                """)).anyMatch(c -> c.contains("network filesystem"));
+        // linux-cifs, ksmbd not answering an open (6.9-rc6)
+        assertThat(chainOf("""
+                [root@fedora29 ~]# cat /proc/5042/stack
+                [<0>] wait_for_response+0xd1/0x130 [cifs]
+                [<0>] compound_send_recv+0x68e/0x10b0 [cifs]
+                [<0>] cifs_send_recv+0x23/0x30 [cifs]
+                [<0>] SMB2_open+0x378/0xbd0 [cifs]
+                """)).anyMatch(c -> c.contains("network filesystem"));
+        // corpus q-003 (robinhood on a Lustre client, ptlrpc's request set)
+        assertThat(chainOf("""
+                 cat /proc/5071/task/5099/stack
+                [<ffffffffc1191a80>] ptlrpc_set_wait+0x480/0x790 [ptlrpc]
+                [<ffffffffc1191e13>] ptlrpc_queue_wait+0x83/0x230 [ptlrpc]
+                [<ffffffffc1361f66>] mdc_xattr_common+0x3f6/0x680 [mdc]
+                [<ffffffffc1362262>] mdc_getxattr+0x72/0x360 [mdc]
+                """)).anyMatch(c -> c.contains("network filesystem"));
+    }
+
+    private static List<String> chainOf(String paste) throws Exception {
+        Diagnosis d = diagnose(paste);
+        assertThat(d.findings()).as(paste).isNotEmpty();
+        return d.findings().get(0).chain();
+    }
+
+    @Test
     void aProcStackWithAWorkqueueFlushOnTopIsAStuckTask() throws Exception {
         // lore.kernel.org/r/20200402001522.GA21885@dread.disaster.area (fsfreeze on XFS, 4.19.75)
         Diagnosis d = diagnose("""
