@@ -141,6 +141,15 @@ public final class WaitClassifier {
 
     /** What the task waits for, or null when its stack shows no wait this table knows. */
     public Resource waitOf(Task t) {
+        Resource w = stackWait(t);
+        return w == null || w.kind() == ResourceKind.RWSEM ? w : keyed(w.kind(), t);
+    }
+
+    /**
+     * What the task's stack alone says it waits for (no connection, namespace or cgroup it is narrowed to), or null
+     * when its stack shows no wait this table knows.
+     */
+    public static Resource stackWait(Task t) {
         List<Frame> frames = t.frames();
         for (int i = 0; i < frames.size(); i++) {
             Frame f = frames.get(i);
@@ -153,7 +162,7 @@ public final class WaitClassifier {
                         // io_schedule / bit_wait_io under the NFS client's own request wait: the server, not a disk
                         return Resource.of(ResourceKind.NFS_SERVER);
                     }
-                    return r.kind == ResourceKind.RWSEM ? RwsemWaits.of(t, frames, i) : keyed(r.kind, t);
+                    return r.kind == ResourceKind.RWSEM ? RwsemWaits.of(t, frames, i) : Resource.of(r.kind);
                 }
             }
         }
