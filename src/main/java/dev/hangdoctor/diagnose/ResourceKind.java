@@ -19,6 +19,11 @@ public enum ResourceKind {
     NETFS_SERVER("a reply from a network filesystem's server (CephFS, SMB, Lustre)", "is the network filesystem's server"),
     BLOCK_IO("block I/O to complete", "is the device"),
     XFS_LOG("XFS log space or a log force", "holds XFS log space"),
+    /**
+     * A page under migration (compaction, NUMA balancing, memory offlining): a fault on its migration entry sleeps
+     * until the migrating task unlocks the page; no device is involved.
+     */
+    PAGE_MIGRATION("a page under migration (compaction, NUMA balancing) to be unlocked", "is migrating the page"),
     PATH_LOOKUP("another task's lookup of the same path (d_alloc_parallel)", "is doing that lookup"),
     LOCK("a kernel lock (mutex/rwsem/semaphore)", "holds the lock"),
     /** An rw-semaphore other than a process's mmap lock (an inode's, a superblock's ...): its holder is not known. */

@@ -12,7 +12,7 @@ import java.util.Set;
  * every rw-semaphore (a process's mmap lock, an inode's i_rwsem, a superblock's s_umount, namespace_sem, XFS's inode
  * locks, ext4's xattr_sem ...); only the caller that took it tells them apart, so the mmap lock is named only where
  * the caller is a memory-map path (a page fault, mmap/munmap/mprotect/brk, GUP, a /proc read of another process's
- * memory, khugepaged).
+ * memory, an mm's teardown at exit, khugepaged, ksmd, swapoff).
  */
 final class RwsemWaits {
     /** The rwsem slow paths of 3.10 to 6.x (call_rwsem_* are the x86 assembly thunks of 3.x/4.x). */
@@ -62,7 +62,24 @@ final class RwsemWaits {
             "proc_pid_environ_read", "m_start", "show_smaps_rollup", "pagemap_read", "collapse_huge_page",
             "khugepaged_scan_mm_slot", "hpage_collapse_scan_mm_slot", "khugepaged_do_scan", "khugepaged", "dup_mmap",
             "dup_mm", "exit_mmap", "exit_mm", "coredump_wait", "do_coredump", "userfaultfd_register",
-            "userfaultfd_unregister", "acct_collect", "setup_arg_pages", "aio_setup_ring");
+            "userfaultfd_unregister", "acct_collect", "setup_arg_pages", "aio_setup_ring",
+            // an mm's teardown: mmput runs ksm_exit and khugepaged_exit, which take the exiting mm's lock for write
+            // to wait out ksmd's or khugepaged's scan of it (mm/ksm.c, mm/khugepaged.c), inlined or not
+            "mmput", "__mmput", "ksm_exit", "__ksm_exit", "khugepaged_exit", "__khugepaged_exit",
+            // ksmd's scan and unmerge read each mm's lock (mm/ksm.c); swapoff reads each mm's (unuse_mm)
+            "scan_get_next_rmap_item", "ksm_do_scan", "ksm_scan_thread", "unmerge_and_remove_all_rmap_items",
+            "break_cow", "get_mergeable_page", "try_to_merge_with_ksm_page", "unuse_mm",
+            // another process's memory (ptrace, process_vm_readv/writev) and the GUP fallbacks that lock it
+            "access_process_vm", "ptrace_access_vm", "process_vm_rw_single_vec", "__get_user_pages_unlocked",
+            "__gup_longterm_unlocked",
+            // the fault path's lock helpers of 6.4+ (after the per-VMA lock fell back to mmap_lock)
+            "get_mmap_lock_carefully", "upgrade_mmap_lock_carefully",
+            // syscalls and their helpers that lock the caller's mm
+            "sys_mlock", "sys_munlock", "__do_sys_munlock", "sys_munlockall", "__do_sys_munlockall",
+            "ksys_shmdt", "sys_shmdt", "__do_sys_shmdt", "prctl_set_mm", "prctl_set_mm_map", "__bprm_mm_init",
+            "task_numa_work", "clear_refs_write", "proc_map_files_readdir",
+            // userfaultfd's release and copy ioctls up to 6.3 (6.8+ also read ctx->map_changing_lock)
+            "userfaultfd_release", "__mcopy_atomic");
 
     /** Callers of other well-known rw-semaphores, by the lock's name in the kernel. */
     private static final Map<String, String> NAMED = Map.ofEntries(

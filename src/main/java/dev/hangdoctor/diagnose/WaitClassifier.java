@@ -148,6 +148,15 @@ public final class WaitClassifier {
 
     /** What the task waits for, or null when its stack shows no wait this table knows. */
     public Resource waitOf(Task t) {
+        Resource w = stackWait(t);
+        return w == null || w.kind() == ResourceKind.RWSEM ? w : keyed(w.kind(), t);
+    }
+
+    /**
+     * What the task's stack alone says it waits for (no connection, namespace or cgroup it is narrowed to), or null
+     * when its stack shows no wait this table knows.
+     */
+    public static Resource stackWait(Task t) {
         List<Frame> frames = t.frames();
         for (int i = 0; i < frames.size(); i++) {
             Frame f = frames.get(i);
@@ -156,26 +165,44 @@ public final class WaitClassifier {
             }
             for (Row r : WAITS) {
                 if (r.has(f.function())) {
-                    if (r.kind == ResourceKind.BLOCK_IO && nfsWaitBeyond(frames, i)) {
+                    if (r.kind == ResourceKind.BLOCK_IO && anyBeyond(frames, i, NFS_WAITS::has)) {
                         // io_schedule / bit_wait_io under the NFS client's own request wait: the server, not a disk
                         return Resource.of(ResourceKind.NFS_SERVER);
                     }
-                    return r.kind == ResourceKind.RWSEM ? RwsemWaits.of(t, frames, i) : keyed(r.kind, t);
+                    if (r.kind == ResourceKind.BLOCK_IO && anyBeyond(frames, i, WaitClassifier::isMigrationWait)) {
+                        // a fault on a migration entry sleeps on the page lock the migrating task holds
+                        // (io_schedule in migration_entry_wait_on_locked, 6.1+; wait_on_page_locked or
+                        // put_and_wait_on_page_locked under __migration_entry_wait before): no device
+                        return Resource.of(ResourceKind.PAGE_MIGRATION);
+                    }
+                    return r.kind == ResourceKind.RWSEM ? RwsemWaits.of(t, frames, i) : Resource.of(r.kind);
                 }
             }
         }
         return null;
     }
 
-    /** Whether a reliable frame outer to {@code from} is one of the NFS client's waits for its server. */
-    private static boolean nfsWaitBeyond(List<Frame> frames, int from) {
+    /** Whether a reliable frame outer to {@code from} is one the test names. */
+    private static boolean anyBeyond(List<Frame> frames, int from, java.util.function.Predicate<String> test) {
         for (int j = from + 1; j < frames.size(); j++) {
             Frame f = frames.get(j);
-            if (!f.unreliable() && NFS_WAITS.has(f.function())) {
+            if (!f.unreliable() && test.test(f.function())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A page fault's wait for a page under migration: migration_entry_wait (and its _huge form),
+     * pmd_migration_entry_wait, __migration_entry_wait (which waits in wait_on_page_locked, 5.0+ in
+     * put_and_wait_on_page_locked or folio_put_wait_locked, helpers the read path uses too) and, in 6.1+,
+     * migration_entry_wait_on_locked.
+     */
+    static boolean isMigrationWait(String function) {
+        String fn = baseName(function);
+        return fn.startsWith("migration_entry_wait") || fn.startsWith("__migration_entry_wait")
+                || fn.equals("pmd_migration_entry_wait");
     }
 
     /** Whether the function (compiler suffix ignored) is one of the waits this table names. */

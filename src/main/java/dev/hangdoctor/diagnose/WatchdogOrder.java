@@ -69,18 +69,41 @@ final class WatchdogOrder {
     /**
      * True when watchdog finding {@code a}'s first message comes before {@code b}'s: by timestamp when both have one,
      * else by line in the same file; when the evidence cannot tell (same time, same line, no position), a lockup
-     * comes before an RCU stall.
+     * comes before an RCU stall, and so does a long soft lockup printed at the stall's moment.
      */
     private static boolean earlier(Finding a, Finding b, Evidence evidence) {
         Seen sa = firstSeen(a, evidence);
         Seen sb = firstSeen(b, evidence);
         int c = sa.compareTo(sb);
+        Seen lockup = rank(a) > rank(b) ? sa : sb;
+        if (c != 0 && rank(a) != rank(b) && sa.together(sb) && lockup.lastedBeyondAnyStallTimeout()) {
+            // a soft lockup printed inside the RCU stall's dump (or within one watchdog period of it) that had
+            // lasted longer than a grace period may before its first stall warning: the CPU was stuck before the
+            // stalled grace period began. A CPU looping in the kernel that long both holds up grace periods and
+            // trips the lockup watchdog, and the lockup names the CPU's task: it goes first
+            c = 0;
+        }
         return c < 0 || c == 0 && rank(a) > rank(b);
     }
 
     /** Where the log first printed a watchdog finding's message: its timestamp, file and line, each when known. */
-    private record Seen(Double timestamp, String file, int line) implements Comparable<Seen> {
-        static final Seen UNKNOWN = new Seen(null, null, -1);
+    private record Seen(Double timestamp, String file, int line, Long seconds) implements Comparable<Seen> {
+        static final Seen UNKNOWN = new Seen(null, null, -1, null);
+        /**
+         * The longest default time before the first RCU stall warning of a grace period (CONFIG_RCU_CPU_STALL_TIMEOUT:
+         * 21 s upstream since 3.x, 60 s before and on some distributions).
+         */
+        static final long STALL_TIMEOUT_SECONDS = 60;
+        /**
+         * Seconds within which two watchdog messages are one moment: the soft lockup watchdog samples every
+         * watchdog_thresh * 2 / 5 seconds (4 s by default), so a lockup can be noticed that much after a stall.
+         */
+        static final double SAME_MOMENT_SECONDS = 4.0;
+        /**
+         * Lines within which, without timestamps, a message is printed inside another one's dump: an RCU stall's
+         * header, its per-CPU lines and one CPU's backtrace (registers and call trace) take about this many.
+         */
+        static final int DUMP_LINES = 40;
 
         static Seen of(KernelEvent e) {
             String src = e.source();
@@ -93,7 +116,26 @@ final class WatchdogOrder {
                     // a source without a line number
                 }
             }
-            return new Seen(e.timestamp(), line >= 0 ? src.substring(0, colon) : null, line);
+            Long seconds = null;
+            try {
+                seconds = e.field("seconds") == null ? null : Long.valueOf(e.field("seconds"));
+            } catch (NumberFormatException ignored) {
+                // a lockup whose duration was not printed as a number
+            }
+            return new Seen(e.timestamp(), line >= 0 ? src.substring(0, colon) : null, line, seconds);
+        }
+
+        /** Whether the lockup this message reports had lasted longer than any first RCU stall warning waits. */
+        boolean lastedBeyondAnyStallTimeout() {
+            return seconds != null && seconds > STALL_TIMEOUT_SECONDS;
+        }
+
+        /** Whether the two were printed at one moment: close in time, or (without times) within one dump. */
+        boolean together(Seen o) {
+            if (timestamp != null && o.timestamp != null) {
+                return Math.abs(timestamp - o.timestamp) <= SAME_MOMENT_SECONDS;
+            }
+            return line >= 0 && o.line >= 0 && file.equals(o.file) && Math.abs(line - o.line) <= DUMP_LINES;
         }
 
         /** Negative when this one is surely first, 0 when the evidence cannot tell. */

@@ -1,5 +1,8 @@
 package dev.hangdoctor.diagnose;
 
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
+import dev.hangdoctor.diagnose.kb.Rule;
+import dev.hangdoctor.diagnose.kb.RuleMatcher;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.parse.EvidenceReader;
@@ -7,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,5 +127,52 @@ class RwsemWaitsTest {
         WaitClassifier c = new WaitClassifier(e);
         assertThat(c.waitOf(e.taskOrNull(886)).describe()).contains("sb_writers");
         assertThat(c.waitOf(e.taskOrNull(7364)).describe()).contains("sb_writers");
+    }
+
+    /**
+     * lore.kernel.org/r/20160920082831.GG5477@dhcp22.suse.cz (arm64 4.1, the corpus's p-003): an OOM victim exiting
+     * waits in __ksm_exit, under mmput, for its mm's mmap_sem for write while ksmd holds it for read.
+     */
+    private static final String KSM_EXIT = """
+            Call trace:
+            [<ffffffc000086a88>] __switch_to+0x74/0x8c
+            [<ffffffc000a1bae0>] __schedule+0x23c/0x7bc
+            [<ffffffc000a1c09c>] schedule+0x3c/0x94
+            [<ffffffc000a1eb84>] rwsem_down_write_failed+0x214/0x350
+            [<ffffffc000a1e32c>] down_write+0x64/0x80
+            [<ffffffc00021f794>] __ksm_exit+0x90/0x19c
+            [<ffffffc0000be650>] mmput+0x118/0x11c
+            [<ffffffc0000c3ec4>] do_exit+0x2dc/0xa74
+            [<ffffffc0000c46f8>] do_group_exit+0x4c/0xe4
+            [<ffffffc0000d0f34>] get_signal+0x444/0x5e0
+            [<ffffffc000089fcc>] do_signal+0x1d8/0x450
+            [<ffffffc00008a35c>] do_notify_resume+0x70/0x78
+            """;
+
+    private static final Rule MMAP_RULE = KnowledgeBase.load(List.of()).rule("rwsem-mmap-writer-blocks-readers")
+            .orElseThrow();
+
+    @Test
+    void anExitingMmsTeardownWaitsForItsMmapLock() throws Exception {
+        assertWaitAndRule(KSM_EXIT, ResourceKind.MMAP_LOCK, true);
+    }
+
+    @Test
+    void onlyTheFrameRightAboveTheLockApiNamesTheLock() throws Exception {
+        // the same exit path with the rwsem taken by an inode-lock caller between it and mmput: not the mmap lock
+        assertWaitAndRule(KSM_EXIT.replace("__ksm_exit+0x90/0x19c", "do_last+0x3c5/0x8b0"), ResourceKind.RWSEM, false);
+    }
+
+    /** The one task's wait, and whether the mmap-lock rule matches the evidence. */
+    private static void assertWaitAndRule(String report, ResourceKind wait, boolean matches) throws Exception {
+        Evidence e = read(report);
+        Task t = e.tasks().iterator().next();
+        assertThat(new WaitClassifier(e).waitOf(t).kind()).isEqualTo(wait);
+        assertThat(RuleMatcher.match(MMAP_RULE, e).isPresent()).isEqualTo(matches);
+    }
+
+    @Test
+    void anInodeLockWriterIsNoMmapLockWaiterForTheRule() throws Exception {
+        assertThat(RuleMatcher.match(MMAP_RULE, read(OPENER))).isEmpty();
     }
 }

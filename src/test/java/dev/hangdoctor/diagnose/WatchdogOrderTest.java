@@ -43,6 +43,38 @@ class WatchdogOrderTest {
     }
 
     @Test
+    void aSoftLockupPrintedInsideTheRcuStallDumpComesFirst() throws IOException {
+        // corpus o-007 (github.com/harvester/harvester/issues/564): the vCPU thread's lockup of CPU 1 (2471 s) is
+        // printed five lines into the stall dump of CPUs 9 and 11, the same second (dmesg -T gives no timestamps)
+        Diagnosis d = diagnose("""
+                [Thu Mar 25 00:50:20 2021] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:
+                [Thu Mar 25 00:50:20 2021] rcu:         9-...!: (0 ticks this GP) idle=850/0/0x0 softirq=354327/354327 fqs=1
+                [Thu Mar 25 00:50:20 2021] rcu:         11-...!: (0 ticks this GP) idle=dd0/0/0x0 softirq=363050/363050 fqs=1
+                [Thu Mar 25 00:50:20 2021]      (detected by 2, t=663225 jiffies, g=890229, q=72)
+                [Thu Mar 25 00:50:20 2021] Sending NMI from CPU 2 to CPUs 9:
+                [Thu Mar 25 00:50:20 2021] watchdog: BUG: soft lockup - CPU#1 stuck for 2471s! [CPU 0/KVM:31664]
+                [Thu Mar 25 00:50:20 2021] NMI backtrace for cpu 9 skipped: idling at native_safe_halt+0xe/0x10
+                """);
+        assertThat(d.findings()).extracting(Finding::category).containsExactly(Category.SOFT_LOCKUP, Category.RCU_STALL);
+        assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(31664);
+    }
+
+    @Test
+    void aSoftLockupPrintedLongAfterTheRcuStallFollowsIt() throws IOException {
+        // corpus b-074 (cloud-hypervisor guest): the stall of the starved rcu_sched kthread comes 24 s before the
+        // first soft lockup; the stall is the report's finding
+        Diagnosis d = diagnose("""
+                cloud-hypervisor [  740.316315] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:
+                cloud-hypervisor [  740.316315] rcu: All QSes seen, last rcu_sched kthread activity 15004 (4295077229-4295062225), jiffies_till_next_fqs=1, root ->qsmask 0x0
+                cloud-hypervisor [  740.316315] rcu: rcu_sched kthread starved for 15004 jiffies! g15041 f0x2 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=0
+                cloud-hypervisor [  740.316315] rcu:     Unless rcu_sched kthread gets sufficient CPU time, OOM is now expected behavior.
+                cloud-hypervisor [  764.649502] watchdog: BUG: soft lockup - CPU#0 stuck for 79s! [systemd:1]
+                cloud-hypervisor [  792.664313] watchdog: BUG: soft lockup - CPU#0 stuck for 105s! [systemd:1]
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.RCU_STALL, Category.SOFT_LOCKUP);
+    }
+
+    @Test
     void theMemcgChargeLoopExplainsTheSoftLockupOfItsCharger() throws IOException {
         // corpus b-082 (linux-mm): the charger loops in memcg reclaim after the OOM kill and soft-locks the CPU
         Diagnosis d = diagnose("""

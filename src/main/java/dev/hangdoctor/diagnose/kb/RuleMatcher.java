@@ -1,7 +1,9 @@
 package dev.hangdoctor.diagnose.kb;
 
 import dev.hangdoctor.diagnose.Frames;
+import dev.hangdoctor.diagnose.Resource;
 import dev.hangdoctor.diagnose.TaskRef;
+import dev.hangdoctor.diagnose.WaitClassifier;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.FuseConnection;
@@ -313,6 +315,12 @@ public final class RuleMatcher {
         }
         if (!t.anyModule().isEmpty() && moduleFrame(task, t.anyModule()) == null) {
             return false;
+        }
+        if (t.waitsFor() != null) {
+            Resource w = WaitClassifier.stackWait(task);
+            if (w == null || w.kind() != t.waitsFor()) {
+                return false;
+            }
         }
         return t.noFrame().isEmpty() || firstPresent(task, t.noFrame()) == null;
     }

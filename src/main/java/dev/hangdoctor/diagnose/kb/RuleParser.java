@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.hangdoctor.diagnose.Category;
 import dev.hangdoctor.diagnose.Finding;
+import dev.hangdoctor.diagnose.ResourceKind;
 import dev.hangdoctor.model.KernelEventKind;
 import dev.hangdoctor.model.TaskState;
 
@@ -39,10 +40,10 @@ final class RuleParser {
     private static final Set<String> SIGNAL_KEYS = Set.of("id", "role", "required", "oneOf", "absent", "weight",
             "alternativeOf",
             "frames", "anyFrame", "noFrame", "anyModule", "states", "comm", "kernelThread", "killPending",
-            "journalHandle", "blockedAtLeast", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine",
+            "journalHandle", "blockedAtLeast", "waitsFor", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine",
             "text");
     private static final Set<String> TASK_KEYS = Set.of("frames", "anyFrame", "noFrame", "anyModule", "states", "comm",
-            "kernelThread", "killPending", "journalHandle", "blockedAtLeast");
+            "kernelThread", "killPending", "journalHandle", "blockedAtLeast", "waitsFor");
     private static final Set<String> EVENT_KEYS = Set.of("events", "message", "atLeast", "sameKey");
 
     private RuleParser() {
@@ -308,9 +309,19 @@ final class RuleParser {
             }
         }
         Long blocked = s.has("blockedAtLeast") ? s.get("blockedAtLeast").asLong() : null;
+        ResourceKind waitsFor = null;
+        if (s.has("waitsFor")) {
+            String w = text(s, "waitsFor");
+            try {
+                waitsFor = ResourceKind.valueOf(w.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(what + ": unknown wait '" + w + "' (one of "
+                        + List.of(ResourceKind.values()) + ")");
+            }
+        }
         return new Signal.TaskTest(names(s, "frames", what), names(s, "anyFrame", what), names(s, "noFrame", what),
                 Set.copyOf(names(s, "anyModule", what)), states, s.has("comm") ? regex(text(s, "comm"), what) : null, optBool(s, "kernelThread"),
-                optBool(s, "killPending"), optBool(s, "journalHandle"), blocked);
+                optBool(s, "killPending"), optBool(s, "journalHandle"), blocked, waitsFor);
     }
 
     private static Signal.EventTest eventTest(JsonNode s, String what) {

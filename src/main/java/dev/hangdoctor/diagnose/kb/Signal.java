@@ -1,5 +1,6 @@
 package dev.hangdoctor.diagnose.kb;
 
+import dev.hangdoctor.diagnose.ResourceKind;
 import dev.hangdoctor.model.KernelEventKind;
 import dev.hangdoctor.model.TaskState;
 
@@ -45,7 +46,9 @@ public record Signal(
 
     /**
      * Tests on one task; null fields are not tested. {@code frames} are in order, innermost first, gaps allowed;
-     * {@code anyModule}: a frame in one of these kernel modules ("dm_mod", as the trace prints it in brackets).
+     * {@code anyModule}: a frame in one of these kernel modules ("dm_mod", as the trace prints it in brackets);
+     * {@code waitsFor}: what the task's stack waits for, as the wait-for graph reads it (the caller of an rwsem
+     * slow path tells a process's mmap lock from an inode's lock).
      */
     public record TaskTest(
             List<String> frames,
@@ -57,7 +60,8 @@ public record Signal(
             Boolean kernelThread,
             Boolean killPending,
             Boolean journalHandle,
-            Long blockedAtLeast) {
+            Long blockedAtLeast,
+            ResourceKind waitsFor) {
         public TaskTest {
             frames = frames == null ? List.of() : List.copyOf(frames);
             anyFrame = anyFrame == null ? List.of() : List.copyOf(anyFrame);

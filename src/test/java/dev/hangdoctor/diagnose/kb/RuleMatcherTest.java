@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RuleMatcherTest {
     private static final KnowledgeBase KB = KnowledgeBase.load(List.of());
@@ -92,6 +93,25 @@ class RuleMatcherTest {
         assertThat(RuleMatcher.match(rule, seed001("3.10.0-862.el7"))).isPresent();
         assertThat(RuleMatcher.match(rule, seed001("garbage"))).get().extracting(RuleMatch::kernelVerdict)
                 .isEqualTo(KernelVerdict.UNKNOWN);
+    }
+
+    @Test
+    void aWaitTestNamesAKnownWait() {
+        assertThatThrownBy(() -> KnowledgeBase.parseRule("""
+                id: bad-wait
+                title: t
+                category: rwsem-mmap
+                signals:
+                  - {id: w, required: true, waitsFor: MMAP_SEMAPHORE}
+                """, false, "inline")).hasMessageContaining("unknown wait");
+        Rule ok = KnowledgeBase.parseRule("""
+                id: good-wait
+                title: t
+                category: rwsem-mmap
+                signals:
+                  - {id: w, required: true, waitsFor: mmap-lock}
+                """, false, "inline");
+        assertThat(ok.signals().get(0).task().waitsFor()).isEqualTo(dev.hangdoctor.diagnose.ResourceKind.MMAP_LOCK);
     }
 
     @Test
