@@ -54,14 +54,18 @@ public final class EvidenceReader {
         // a line is held back for a possible continuation where the fast path below would not skip it; one it
         // would skip if the next line cannot be its rest (PastedText.mayStartWrap, a look at that line's first
         // character) is joined only with a line that can: both paths join the same lines
-        PastedText pasted = new PastedText(dispatch::line, l -> {
-            if (!(kernel.idle() && traces.idle() && goroutines.idle())) {
+        java.util.function.Predicate<String> notSkipped = l -> {
+            if (!(kernel.idle() && traces.idle() && goroutines.idle() && dispatch.idle())) {
                 return true;
             }
             KernelLogPrefix.locate(l, 0, l.length(), heldCut);
             int from = heldCut.message;
             return heldScreen.maybe(l, from, l.length());
-        });
+        };
+        // a run of a log pasted newest first is held from a line the fast path would not skip, and while it is held
+        // nothing is skipped: both paths hold the same lines
+        dispatch.mayStart(notSkipped);
+        PastedText pasted = new PastedText(dispatch::line, notSkipped);
         LineScreener screener = new LineScreener(Utf16Input.utf8(in), described.build());
         BoundedLineReader reader = screener.reader();
         long lineNo = 0;
@@ -81,7 +85,8 @@ public final class EvidenceReader {
                         pasted.releaseHeldBefore(text, batch.start[i], trimmedEnd(text, batch.start[i], batch.end[i]));
                     }
                     // the sinks' idle() is called by their classes, not through the interface: this runs for every line
-                    if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && batch.ascii[i]) {
+                    if (skipNoise && kernel.idle() && traces.idle() && goroutines.idle() && dispatch.idle()
+                            && batch.ascii[i]) {
                         int start = batch.start[i];
                         int end = trimmedEnd(text, start, batch.end[i]);
                         if (pasted.passesUnchanged(text, start, end) && batch.noise[i]) {
@@ -95,6 +100,7 @@ public final class EvidenceReader {
             }
         }
         pasted.finish();
+        dispatch.flush();
         if (reader.binaryFrom() == 0) {
             throw new UnrecognisedEvidenceException(source + ": binary data, not text evidence (understood: "
                     + UNDERSTOOD + ")");

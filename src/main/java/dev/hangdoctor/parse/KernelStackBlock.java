@@ -300,6 +300,12 @@ final class KernelStackBlock extends BlockParser {
         if (!fn.startsWith("(") && !fn.startsWith("0x")) {
             block.task.workFunction(fn);
         }
+        if (named && !fn.startsWith("(") && !fn.startsWith("0x")) {
+            // the function only where the line holds both words: a lone word may be a name cut short
+            String module = w.length > 2 && w[2].length() > 2 && w[2].startsWith("[") && w[2].endsWith("]")
+                    ? w[2].substring(1, w[2].length() - 1) : null;
+            block.workFrame = new Frame(fn, "", module, false, StackContext.TASK);
+        }
     }
 
     /**

@@ -15,6 +15,9 @@ final class LineDispatch {
     /** Lines read so far, as the paste's reader sent them on (its double spacing undone): what "next to" means. */
     private long seq;
     private final SkippedLines skipped;
+    /** Lines of a log pasted newest first, held to be read oldest first. */
+    private final ReversedRun reversed = new ReversedRun();
+    private java.util.function.Predicate<String> mayStart = l -> true;
 
     LineDispatch(Evidence evidence, String source, SkippedLines skipped, LineSink... sinks) {
         this.evidence = evidence;
@@ -45,9 +48,28 @@ final class LineDispatch {
         }
     }
 
+    /** Whether a line could start a record (not noise the caller would skip): only such a line begins a held run. */
+    void mayStart(java.util.function.Predicate<String> p) {
+        mayStart = p;
+    }
+
+    /** No line is held back (see {@link ReversedRun}): a line the caller skips cannot belong after one. */
+    boolean idle() {
+        return reversed.idle();
+    }
+
     void line(String text, long lineNo) {
-        seq++;
         LogLine line = KernelLogPrefix.strip(text, lineNo);
+        reversed.accept(text, line, mayStart.test(text), this::dispatch);
+    }
+
+    /** After the last line: what a newest-first run still holds goes on. */
+    void flush() {
+        reversed.flush(this::dispatch);
+    }
+
+    private void dispatch(LogLine line, long lineNo) {
+        seq++;
         noise(line.prefix());
         if (line.message().startsWith("Linux version ") && evidence.hasTasksOrEvents()) {
             // the log spans a reboot: pids and tasks of the boot before mean nothing now (pid 1234 then is not

@@ -529,7 +529,7 @@ final class PastedText {
             return line.substring(record); // records of a log whose line breaks were lost, after prose
         }
         int event = EventTriggers.find(line, i + 1);
-        if (event > 0) {
+        if (event > 0 && !(n - i < COLLAPSED && quotedInProse(line, i, event))) {
             return line.substring(event);
         }
         outer = OUTER_NONE;
@@ -658,10 +658,32 @@ final class PastedText {
         }
         String piece = line.substring(from, limit);
         int event = EventTriggers.findRepeatable(piece, message - from);
+        if (event >= 0 && !collapsed && quotedInProse(piece, message - from, event)) {
+            event = -1;
+        }
         if (event >= 0) {
             return from + event;
         }
         return limit < line.length() && limit < message + RECORD_WINDOW ? limit : -1;
+    }
+
+    /**
+     * A hung-task header a writer quotes as inline code in a sentence of a line of its own ("Note several of them have
+     * `INFO: task longhorn:31535 blocked for more than 120 seconds.`"): the markdown code span after other words says
+     * the line talks about the message, it holds no record. A kernel line starts after a log prefix, quote marks or
+     * indentation; a header after words with no code span before it (another tool's columns, a title naming the
+     * message) is still read, and so is a line a page collapsed.
+     */
+    private static boolean quotedInProse(String piece, int message, int event) {
+        if (!piece.startsWith("INFO: task ", event) || event == 0 || piece.charAt(event - 1) != '`') {
+            return false;
+        }
+        for (int k = message; k < event - 1; k++) {
+            if (Character.isLetter(piece.charAt(k))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first row of {@link #psAuxRowAfter} or {@link #psTtyRowAfter} after {@code message}, or -1. */

@@ -29,6 +29,11 @@ final class TraceBlock {
     /** crash: the `[exception RIP: ...]` function, placed before the next frame of the interrupted stack. */
     Frame pendingRip;
     boolean ripSeen;
+    /**
+     * The work function a kworker's `Workqueue:` line names: the work that runs, called by process_one_work. A stack
+     * cut before it (or printed without it) still waits inside it, so the finished task holds it as a frame.
+     */
+    Frame workFrame;
     /** Status lines of a pasted `/proc/PID/status` whose pid is not known yet. */
     final List<String> pendingLines = new ArrayList<>();
 
@@ -93,12 +98,41 @@ final class TraceBlock {
         }
     }
 
+    /**
+     * The `Workqueue:` line's function, where the stack lacks it: right inside process_one_work when that frame was
+     * printed, else as the outermost frame known (the stack was cut above it). A stack with no frame at all gets none:
+     * a header alone does not say where the work sleeps.
+     */
+    private void addWorkFrame() {
+        if (workFrame == null || frames.isEmpty() || frames.size() >= MAX_FRAMES) {
+            return;
+        }
+        int caller = frames.size();
+        for (int k = 0; k < frames.size(); k++) {
+            String fn = frames.get(k).function();
+            if (baseName(fn).equals(baseName(workFrame.function()))) {
+                return;
+            }
+            if (caller == frames.size() && baseName(fn).equals("process_one_work")) {
+                caller = k;
+            }
+        }
+        frames.add(caller, workFrame);
+    }
+
+    /** A function name without the compiler's suffixes (".isra.62", ".constprop.0", ".cold"). */
+    private static String baseName(String fn) {
+        int dot = fn.indexOf('.');
+        return dot > 0 ? fn.substring(0, dot) : fn;
+    }
+
     /** The finished task, its frames in place; an unfinished exception RIP still counts as the innermost frame. */
     Task finish() {
         if (pendingRip != null) {
             addFrame(pendingRip, StackContext.TASK);
             pendingRip = null;
         }
+        addWorkFrame();
         return task.frames(frames);
     }
 }

@@ -48,6 +48,12 @@ final class TraceFixtures {
         return e;
     }
 
+    /** The lines read as one evidence file, the way `analyze` reads a paste (every stage, the noise fast path on). */
+    static Evidence read(String... lines) throws IOException {
+        byte[] b = String.join("\n", lines).concat("\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return EvidenceReader.read(new java.io.ByteArrayInputStream(b), "t");
+    }
+
     /** The task's frames' function names, innermost first. */
     static List<String> functions(Task t) {
         return t.frames().stream().map(Frame::function).toList();

@@ -118,8 +118,9 @@ class TraceSinkTest {
         Evidence e = parseFixture("hung-4.9-workqueue.txt");
         Task t = e.taskOrNull(2904);
         assertThat(t.comm()).isEqualTo("kworker/0:0");
+        // the stack stops at schedule_timeout: the Workqueue line's function ends it (the work that runs)
         assertThat(functions(t)).containsExactly("__schedule", "kblockd_schedule_work_on", "schedule",
-                "schedule_timeout");
+                "schedule_timeout", "do_work");
         assertThat(e.formats()).contains("sysrq-t");
     }
 
@@ -161,7 +162,7 @@ class TraceSinkTest {
         assertThat(t.state()).isEqualTo(TaskState.RUNNING);
         assertThat(t.tgid()).isEqualTo(49);
         assertThat(functions(t)).containsExactly("context_switch", "__schedule", "preempt_schedule_irq",
-                "irqentry_exit", "asm_sysvec_apic_timer_interrupt");
+                "irqentry_exit", "asm_sysvec_apic_timer_interrupt", "wb_workfn");
         assertThat(e.formats()).containsExactly("sysrq-t");
     }
 
@@ -378,7 +379,7 @@ class TraceSinkTest {
         }
         Evidence e = parse(sb.toString(), "big");
         assertThat(e.tasks()).hasSize(10_000);
-        assertThat(e.taskOrNull(19_999).frames()).hasSize(4);
+        assertThat(e.taskOrNull(19_999).frames()).hasSize(5);
     }
 
     @Test
@@ -649,7 +650,7 @@ class TraceSinkTest {
         Task t = onlyAnonymous(e);
         assertThat(t.workqueue()).isEqualTo("events");
         assertThat(t.workFunction()).isEqualTo("virtio_fs_requests_done_work");
-        assertThat(functions(t)).containsExactly("__switch_to", "__schedule");
+        assertThat(functions(t)).containsExactly("__switch_to", "__schedule", "virtio_fs_requests_done_work");
     }
 
     @Test
