@@ -78,6 +78,13 @@ public enum KernelEventKind {
     OOPS,
     /** "Linux version 3.10.0-862.el7.x86_64 (...)" boot banner, or a "CPU: 5 PID: 1 Comm: x Tainted: ... 5.14.0 #1" line */
     KERNEL_VERSION,
+    /**
+     * A CPU's register dump (x86 "RIP: 0010:fn+0x../0x.." and the "CR2: ... CR4: ..." line, arm64 "pc : fn+0x../0x..")
+     * above a stack that never went to sleep, with no lockup, RCU stall, oops, WARNING or BUG header in the evidence:
+     * the body of a soft lockup or NMI backtrace whose header was not pasted. {@code pid} is that CPU's task (a stack
+     * of nobody, read as running); {@code pc} the function the registers name, when the dump kept its pc line.
+     */
+    CPU_REGISTERS,
     /** Output of an ad-hoc probe (systemtap/bpftrace) such as "call handle_mm_fault tid=112272,address=cd3468,..." */
     FAULT_PROBE,
     /** Anything else kept as context. */

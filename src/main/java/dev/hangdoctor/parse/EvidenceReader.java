@@ -42,9 +42,10 @@ public final class EvidenceReader {
         SkippedLines skipped = new SkippedLines();
         TraceSink traces = new TraceSink(evidence, source, skipped);
         GoroutineSink goroutines = new GoroutineSink(evidence, source);
-        LineDispatch dispatch = new LineDispatch(evidence, source, skipped, kernel, traces, goroutines);
+        RegisterDumps registers = new RegisterDumps();
+        LineDispatch dispatch = new LineDispatch(evidence, source, skipped, kernel, traces, goroutines, registers);
         LineScreen.Builder described = LineScreen.builder();
-        for (LineSink sink : new LineSink[] {kernel, traces, goroutines}) {
+        for (LineSink sink : new LineSink[] {kernel, traces, goroutines, registers}) {
             sink.describe(described);
         }
         EventTriggers.describe(described);
@@ -110,6 +111,7 @@ public final class EvidenceReader {
         }
         dispatch.finish();
         LockupTasks.attribute(evidence, source);
+        registers.attribute(evidence, source);
         if (reader.binaryFrom() > 0) {
             String why = source + ": binary data from byte " + reader.binaryFrom() + " on ("
                     + (BoundedLineReader.MAX_BINARY_RUN >> 20) + " MiB without text); the rest was not read";

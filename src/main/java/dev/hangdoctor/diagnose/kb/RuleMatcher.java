@@ -393,6 +393,9 @@ public final class RuleMatcher {
             if (!t.kinds().contains(k)) {
                 continue;
             }
+            if (k == KernelEventKind.CPU_REGISTERS && (!ev.savedReport() || ev.live())) {
+                continue; // a dump whose header is not in a live host's log window: that log is not a report
+            }
             for (KernelEvent e : ev.events(k)) {
                 if (t.message() == null || (e.message() != null && t.message().matcher(e.message()).find())) {
                     kept.add(e);

@@ -1,0 +1,197 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.StackContext;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A CPU's registers printed with no report above them: what a soft lockup or an NMI backtrace prints under its header
+ * when the paste cut that header off (or a console showed only the dump, over and over). The full register dump is
+ * x86's __show_regs (arch/x86/kernel/process_64.c: "RIP: %04x:%pS", then RSP/RAX..R15, "FS: ... GS: ...", "CS: ...
+ * CR0: ...", "CR2: %016lx CR3: %016lx CR4: %016lx"; process_32.c prints "CR0: ... CR2: ... CR3: ... CR4: ...") and
+ * arm64's (arch/arm64/kernel/process.c: "pc : %pS", "lr : %pS", "sp : %016llx", "x29: ..."; "PC is at %pS" before
+ * 4.16, and on arm32). The CR2..CR4 line is printed only for a full dump (the user registers printed at the bottom of a
+ * 5.x stack stop before it), a kernel "pc : fn+0x../0x.." only for a CPU in the kernel.
+ *
+ * <p>After the file: when no report header is in it (no lockup, RCU stall or oops, no WARNING or BUG line), the first
+ * stack of nobody that follows a dump and never went to sleep is that CPU's task, running; a dump with no stack after it
+ * gives a task of its own from its pc. Each gets a {@link KernelEventKind#CPU_REGISTERS} event naming it. Reads nothing
+ * for the other sinks: its lines stay theirs.
+ */
+final class RegisterDumps implements LineSink {
+    /** Register lines and the stack under them: a dump's first line is at most this far above its stack. */
+    private static final int WINDOW = 48;
+    /** Dumps remembered (a console repeating one dump "endlessly" tells nothing new after a few). */
+    private static final int MAX_DUMPS = 4;
+    /** Frames of a task that went to sleep: a CPU caught running is in none of them. */
+    private static final List<String> SLEEPS = List.of("__schedule", "schedule", "io_schedule", "context_switch",
+            "__switch_to", "__switch_to_asm", "schedule_timeout", "schedule_preempt_disabled", "preempt_schedule",
+            "preempt_schedule_common", "schedule_hrtimeout_range");
+
+    private record Dump(long lineNo, Double timestamp, String message, Frame pc) {
+    }
+
+    private final List<Dump> dumps = new ArrayList<>();
+    /** A report header the dump belongs to was seen: the dump is its body, read by its own rules. */
+    private boolean header;
+    /** The function of the last x86 kernel RIP line, for the CR line of its dump. */
+    private Frame pc;
+    private long pcLine;
+
+    @Override
+    public boolean accept(LogLine line) {
+        String m = line.message();
+        if (m.startsWith("WARNING: ") || m.startsWith("BUG: ") || m.startsWith("------------[ cut here ]")) {
+            header = true;
+            return false;
+        }
+        if (m.startsWith("RIP: 0010:")) {
+            // x86 prints the RIP line alone too (an exception's registers inside a stack): only a full dump's CR line
+            // below it makes a dump
+            pc = function(m, 10);
+            pcLine = line.lineNo();
+            return false;
+        }
+        if (m.startsWith("pc : ") || m.startsWith("PC is at ")) {
+            // arm's __show_regs prints the pc line only in a full dump
+            Frame f = function(m, m.startsWith("pc") ? 5 : 9);
+            if (f != null && dumps.size() < MAX_DUMPS) {
+                dumps.add(new Dump(line.lineNo(), line.timestamp(), m, f));
+            }
+            return false;
+        }
+        // "CR2: .. CR3: .. CR4: .." (64-bit), "CR0: .. CR2: .. CR3: .. CR4: .." (32-bit); a mailer's wrap may have cut
+        // the line before its CR4 (the lone "CR2: .." line an oops ends with names no other register)
+        if ((m.startsWith("CR2: ") && m.contains(" CR3: ") || m.startsWith("CR0: ") && m.contains(" CR2: "))
+                && dumps.size() < MAX_DUMPS) {
+            Frame f = pc != null && line.lineNo() - pcLine < WINDOW / 2 ? pc : null;
+            dumps.add(new Dump(f != null ? pcLine : line.lineNo(), line.timestamp(), m, f));
+            pc = null;
+        }
+        return false;
+    }
+
+    /** "fn+0x22/0x35" (a module after it allowed) from {@code from} on, past "[<addr>]" marks; null for an address. */
+    private static Frame function(String m, int from) {
+        String rest = m.substring(from).strip();
+        while (rest.startsWith("[<")) {
+            int close = rest.indexOf(">]");
+            if (close < 0) {
+                return null;
+            }
+            rest = rest.substring(close + 2).strip();
+        }
+        int plus = rest.indexOf("+0x");
+        if (plus <= 0) {
+            return null;
+        }
+        String fn = rest.substring(0, plus);
+        for (int k = 0; k < fn.length(); k++) {
+            char c = fn.charAt(k);
+            if (!(Character.isLetterOrDigit(c) || c == '_' || c == '.')) {
+                return null;
+            }
+        }
+        int sp = rest.indexOf(' ', plus);
+        String location = sp < 0 ? rest.substring(plus) : rest.substring(plus, sp);
+        String module = null;
+        int open = rest.indexOf('[', plus);
+        int close = open < 0 ? -1 : rest.indexOf(']', open);
+        if (close > open + 1) {
+            module = rest.substring(open + 1, close);
+        }
+        return new Frame(fn, location, module, false, StackContext.TASK);
+    }
+
+    @Override
+    public void finish() {
+    }
+
+    @Override
+    public boolean idle() {
+        return true;
+    }
+
+    @Override
+    public void describe(LineScreen.Builder screen) {
+        screen.prefix("RIP: 0010:").prefix("pc : ").prefix("PC is at ").prefix("CR2: ").prefix("CR0: ")
+                .prefix("WARNING: ").prefix("BUG: ").prefix("------------[ cut here ]");
+    }
+
+    /** After the file: see the class comment. */
+    void attribute(Evidence evidence, String source) {
+        if (dumps.isEmpty() || header) {
+            return;
+        }
+        for (KernelEventKind k : List.of(KernelEventKind.SOFT_LOCKUP, KernelEventKind.HARD_LOCKUP,
+                KernelEventKind.RCU_STALL, KernelEventKind.OOPS)) {
+            if (!evidence.events(k).isEmpty()) {
+                return;
+            }
+        }
+        String prefix = source + ":";
+        List<Task> taken = new ArrayList<>();
+        for (Dump d : dumps) {
+            Task cpu = null;
+            long best = Long.MAX_VALUE;
+            for (Task t : evidence.tasks()) {
+                long at = lineOf(t.source(), prefix);
+                if (t.pid() < 0 && at > d.lineNo() && at - d.lineNo() <= WINDOW && at < best && !taken.contains(t)) {
+                    cpu = t;
+                    best = at;
+                }
+            }
+            if (cpu != null && (cpu.frames().isEmpty() || sleeps(cpu) || cpu.state() != TaskState.UNKNOWN
+                    && cpu.state() != TaskState.RUNNING)) {
+                continue; // the stack under the dump went to sleep: not a CPU caught running
+            }
+            if (cpu == null) {
+                if (d.pc() == null) {
+                    continue;
+                }
+                cpu = evidence.addTask(new Task(evidence.anonymousPid()).frames(List.of(d.pc()))
+                        .source(prefix + d.lineNo()));
+            } else if (d.pc() != null && !cpu.frames().get(0).function().equals(d.pc().function())) {
+                List<Frame> frames = new ArrayList<>(cpu.frames().size() + 1);
+                frames.add(d.pc());
+                frames.addAll(cpu.frames());
+                cpu.frames(frames);
+            }
+            cpu.state(TaskState.RUNNING);
+            taken.add(cpu);
+            evidence.addEvent(new KernelEvent(KernelEventKind.CPU_REGISTERS, d.timestamp(), cpu.pid(), null, null,
+                    d.pc() == null ? Map.of() : Map.of("pc", d.pc().function()), d.message(), prefix + d.lineNo()));
+        }
+    }
+
+    private static boolean sleeps(Task t) {
+        for (Frame f : t.frames()) {
+            String fn = f.function();
+            int dot = fn.indexOf('.');
+            if (SLEEPS.contains(dot > 0 ? fn.substring(0, dot) : fn)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The line number of a "file:line" source of this file, or -1. */
+    private static long lineOf(String where, String prefix) {
+        if (where == null || !where.startsWith(prefix) || where.length() == prefix.length()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(where.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.KernelEvent;
+import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
+import org.junit.jupiter.api.Test;
+
+import static dev.hangdoctor.parse.TraceFixtures.functions;
+import static dev.hangdoctor.parse.TraceFixtures.read;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A CPU's register dump above a stack that never slept, with no report header in the paste, is that CPU's task,
+ * running. Lines from corpus q-023 (github.com/google/android-emulator-container-scripts/issues/80) and j-010
+ * (github.com/multipath-tcp/mptcp/issues/513).
+ */
+class RegisterDumpsTest {
+
+    private static final String[] X86 = {
+        "kernel: [  330.027687] RBP: ffff9a59c11df2a0 R08: 0000000000000003 R09: ffff89d07b003800",
+        "kernel: [  330.052439] R10: ffff89d078eeb300 R11: ffff9a59c11df398 R12: ffff9a59c11df300",
+        "kernel: [  330.052439] R13: ffff89d07a5e5800 R14: ffff9a59c11df201 R15: 0000000000000002",
+        "kernel: [  330.142708] FS:  0000000000000000(0000) GS:ffff89d07fd80000(006b) knlGS:00000000f782c494",
+        "kernel: [  330.152733] CS:  0010 DS: 002b ES: 002b CR0: 0000000080050033",
+        "kernel: [  330.152733] CR2: 00000000fff7b0fc CR3: 0000000133008000 CR4: 00000000000006a0",
+        "kernel: [  330.213259] Call Trace:",
+        "kernel: [  330.213259]  ? vp_notify+0x13/0x17",
+        "kernel: [  330.213259]  virtqueue_kick+0x22/0x35",
+        "kernel: [  330.213259]  virtnet_send_command+0xf3/0x165",
+        "kernel: [  330.250870]  virtnet_set_rx_mode+0xa9/0x364",
+        "kernel: [  330.295865]  __dev_set_rx_mode+0x7c/0x81",
+        "kernel: [  330.309102]  __dev_open+0xdf/0x14a",
+    };
+
+    @Test
+    void anX86DumpAboveAStackThatNeverSleptIsARunningCpu() throws IOException {
+        Evidence e = read(X86);
+        assertThat(e.events(KernelEventKind.CPU_REGISTERS)).singleElement().satisfies(ev -> {
+            Task t = e.task(ev.pid());
+            assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+            assertThat(functions(t)).startsWith("vp_notify", "virtqueue_kick", "virtnet_send_command");
+        });
+    }
+
+    @Test
+    void anArm64DumpCutBeforeItsStackGivesThePcAsTheCpusFrame() throws IOException {
+        Evidence e = read("May  6 16:08:04 arter97-ampere kernel: [1950261.733382] pc : __kmalloc_track_caller+0xc4/0x280",
+                "May  6 16:08:04 arter97-ampere kernel: [1950261.733383] lr : __kmalloc_track_caller+0x4c/0x280",
+                "May  6 16:08:04 arter97-ampere kernel: [1950261.733384] sp : ffffff85d02978d0",
+                "May  6 16:08:04 arter97-ampere kernel: [1950261.733384] x29: ffffff85d0297ff0 x28: 0000000000000034 ",
+                "May  6 16:08:04 arter97-ampere kernel: [1950261.733385] x27: ffffff85d5a49bc0 x26: ffffffc0111aa300 ");
+        KernelEvent ev = e.events(KernelEventKind.CPU_REGISTERS).get(0);
+        assertThat(ev.field("pc")).isEqualTo("__kmalloc_track_caller");
+        Task t = e.task(ev.pid());
+        assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+        assertThat(functions(t)).containsExactly("__kmalloc_track_caller");
+    }
+
+    @Test
+    void theRipLineNamesTheInnermostFrame() throws IOException {
+        // a 4.x x86 dump (its RIP line kept) above a stack in smp_call_function_many's callers
+        Evidence e = read("RIP: 0010:smp_call_function_many+0x1f5/0x250",
+                "RSP: 0018:ffffc90001c8bd30 EFLAGS: 00000202 ORIG_RAX: ffffffffffffff10",
+                "CR2: 000000c4200a1000 CR3: 000000007b9f6000 CR4: 00000000001406e0",
+                "Call Trace:",
+                " ? flush_tlb_func_common+0x220/0x220",
+                " on_each_cpu+0x2d/0x60",
+                " flush_tlb_kernel_range+0x79/0x80",
+                " __purge_vmap_area_lazy+0x4c/0xc0");
+        Task t = e.task(e.events(KernelEventKind.CPU_REGISTERS).get(0).pid());
+        assertThat(functions(t)).startsWith("smp_call_function_many", "flush_tlb_func_common", "on_each_cpu");
+    }
+
+    @Test
+    void aWarningOrOopsHeaderKeepsTheDumpItsOwn() throws IOException {
+        String[] warned = new String[X86.length + 1];
+        warned[0] = "kernel: [  330.000001] WARNING: CPU: 1 PID: 1 at net/core/dev.c:1234 __dev_open+0x10/0x20";
+        System.arraycopy(X86, 0, warned, 1, X86.length);
+        assertThat(read(warned).events(KernelEventKind.CPU_REGISTERS)).isEmpty();
+        String[] oops = new String[X86.length + 1];
+        oops[0] = "kernel: [  330.000001] general protection fault: 0000 [#1] SMP PTI";
+        System.arraycopy(X86, 0, oops, 1, X86.length);
+        assertThat(read(oops).events(KernelEventKind.CPU_REGISTERS)).isEmpty();
+    }
+
+    @Test
+    void aDumpAboveASleepingStackOrUserRegistersIsNoRunningCpu() throws IOException {
+        // a 5.x hung task's stack ends in the user registers (no CR line): no dump above a stack
+        Evidence hung = read("INFO: task dockerd:6500 blocked for more than 120 seconds.",
+                "task:dockerd          state:D stack:    0 pid: 6500 ppid:     1 flags:0x00000000",
+                "Call Trace:",
+                " <TASK>",
+                " __schedule+0x23d/0x590",
+                " schedule+0x4e/0xb0",
+                " do_syscall_64+0x5c/0xc0",
+                " entry_SYSCALL_64_after_hwframe+0x61/0xcb",
+                "RIP: 0033:0x7f3e8d0c6e3b",
+                "RSP: 002b:00007ffd6e2c7d08 EFLAGS: 00000246 ORIG_RAX: 0000000000000001",
+                " </TASK>");
+        assertThat(hung.events(KernelEventKind.CPU_REGISTERS)).isEmpty();
+        // an exception's RIP inside a hung task's stack (corpus a-089, lore 20250521115727.2202284-1-gavinguo@igalia.com)
+        Evidence inStack = read("task:repro_20250402_ state:D stack:25856 pid:13229 tgid:13228 ppid:3513"
+                        + "   task_flags:0x400040 flags:0x00004006",
+                "Call Trace:",
+                " <TASK>",
+                " __schedule+0x1755/0x4f50",
+                " schedule+0x158/0x330",
+                " asm_exc_page_fault+0x26/0x30",
+                "RIP: 0010:__put_user_4+0xd/0x20",
+                " copy_process+0x1f4a/0x3d60",
+                " kernel_clone+0x210/0x8f0",
+                " __x64_sys_clone+0x18d/0x1f0",
+                " do_syscall_64+0x6a/0x120",
+                "RIP: 0033:0x41b26d",
+                " </TASK>");
+        assertThat(inStack.events(KernelEventKind.CPU_REGISTERS)).isEmpty();
+        Evidence slept = read("CR2: 00000000fff7b0fc CR3: 0000000133008000 CR4: 00000000000006a0",
+                "Call Trace:",
+                " __schedule+0x23d/0x590",
+                " schedule+0x4e/0xb0",
+                " schedule_timeout+0xfb/0x140");
+        assertThat(slept.events(KernelEventKind.CPU_REGISTERS)).isEmpty();
+        assertThat(slept.tasks()).allSatisfy(t -> assertThat(t.state()).isNotEqualTo(TaskState.RUNNING));
+    }
+}
