@@ -742,7 +742,8 @@ final class PastedText {
         KernelLogPrefix.Cut at = new KernelLogPrefix.Cut();
         for (int p = line.indexOf(' ', message) + 1; p > 0 && p < end; p = line.indexOf(' ', p) + 1) {
             char c = line.charAt(p);
-            boolean wallClock = c == '[' && p + 1 < end && line.charAt(p + 1) >= 'A' && line.charAt(p + 1) <= 'Z';
+            // dmesg -T's time: English day names, or a locale's ("[三 3月 13 03:20:55 2024]", "[mer. mars 13 ...")
+            boolean wallClock = c == '[' && p + 1 < end && Character.isLetter(line.charAt(p + 1));
             if (c == ' ' || c == '[' && !wallClock || !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || wallClock)) {
                 continue; // dmesg's seconds stamps are found by EventTriggers.embeddedStamp; dmesg -T's are here
             }
