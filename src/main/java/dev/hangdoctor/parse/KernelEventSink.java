@@ -195,6 +195,9 @@ public final class KernelEventSink implements LineSink {
             .contains("kernel BUG at ", 'U', this::bugInLine)
             .contains("Bug: soft lockup - CPU#", 'U', this::softLockup)
             .contains("bug: soft lockup - CPU#", 'U', this::softLockup)
+            // the watchdog's line after a prefix of its own: a vendor kernel's "WARN: soft lockup - CPU#45 stuck
+            // for 11s! [jbd2/dm-2-8:4170]", a console's or a tool's tag; read on its own words
+            .contains(SOFT_LOCKUP_WORDS, 'U', this::softLockupAfterPrefix)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
             .prefix("mmc", (line, m) -> KernelDeviceMessages.mmcError(out, line, m))
             .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiMessage(out, line, m))
@@ -459,9 +462,31 @@ public final class KernelEventSink implements LineSink {
 
     // ---- lockups
 
+    private static final String SOFT_LOCKUP_WORDS = "soft lockup - CPU#";
+
+    /**
+     * "soft lockup - CPU#N stuck for Ns!" after anything ("WARN: ", "NMI watchdog: BUG: ", a tag): the words the
+     * watchdog prints (kernel/watchdog.c, and kernel/softlockup.c before it) after the CPU's number.
+     */
+    private boolean softLockupAfterPrefix(LogLine line, String m) {
+        int at = m.indexOf(SOFT_LOCKUP_WORDS);
+        int i = at + SOFT_LOCKUP_WORDS.length();
+        int digits = i;
+        while (i < m.length() && RawText.isDigit(m.charAt(i))) {
+            i++;
+        }
+        if (i == digits || !m.startsWith(" stuck for ", i)) {
+            return false;
+        }
+        return softLockup(line, m, at + SOFT_LOCKUP_WORDS.length() - 4);
+    }
+
     /** "BUG: soft lockup - CPU#3 stuck for 23s! [kworker/3:1:123]" */
     private boolean softLockup(LogLine line, String m) {
-        int cpuAt = m.indexOf("CPU#", 16);
+        return softLockup(line, m, m.indexOf("CPU#", 16));
+    }
+
+    private boolean softLockup(LogLine line, String m, int cpuAt) {
         if (cpuAt < 0) {
             // the message cut right after its first words (a mail or page wrapped it there, "BUG: soft lockup -"):
             // still the watchdog's own words, with its CPU and task on a line that is no longer its own

@@ -291,6 +291,26 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void softLockupLineAfterAnyPrefix() {
+        // linux-ext4 (p-011): a vendor kernel's "WARN:" before the watchdog's words
+        assertThat(feed("WARN: soft lockup - CPU#45 stuck for 11s! [jbd2/dm-2-8:4170]")).isTrue();
+        KernelEvent e = only(KernelEventKind.SOFT_LOCKUP);
+        assertThat(e.pid()).isEqualTo(4170);
+        assertThat(e.comm()).isEqualTo("jbd2/dm-2-8");
+        assertThat(e.cpu()).isEqualTo(45);
+        assertThat(e.fields()).containsEntry("seconds", "11");
+        assertThat(evidence.taskOrNull(4170).state()).isEqualTo(TaskState.RUNNING);
+    }
+
+    @Test
+    void softLockupWordsWithoutTheWatchdogsShapeAreNoReport() {
+        assertThat(feed("WARN: soft lockup - CPU#45 was seen once")).isFalse();
+        assertThat(feed("fixes a soft lockup - CPU# stuck for long")).isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).isEmpty();
+    }
+
+    @Test
     void rcuStallTaskMarksNameTheTasksHoldingTheGracePeriod() {
         // kernel/rcu/tree_stall.h: " P%d" in the braces (3.x expedited), and 6.x "Tasks blocked on level-%d
         // rcu_node (CPUs %d-%d):" with " P%d/%d:%c%c%c%c" per task
