@@ -609,8 +609,36 @@ public final class KernelEventSink implements LineSink {
             event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, Map.of());
         } else if (reason.startsWith(OOM_NO_VICTIM)) {
             event(line, KernelEventKind.OOM_NO_VICTIM, null, null, null, Map.of("scope", "global"));
+        } else {
+            KernelEventKind detector = panicDetector(reason);
+            if (detector != null && evidence.events(detector).isEmpty()) {
+                // the detector's own report was cut or not pasted: the panic it called is its evidence
+                event(line, detector, null, null, null, Map.of());
+            }
         }
         return true;
+    }
+
+    /**
+     * The hang detector a panic reason names, when it panicked on its own sysctl: kernel/rcu's panic_on_rcu_stall()
+     * "RCU Stall", kernel/watchdog.c's "softlockup: hung tasks" (kernel/softlockup.c before 2.6.36) and
+     * "Hard LOCKUP" (nmi_panic, also arch/powerpc/kernel/watchdog.c), kernel/hung_task.c's
+     * "hung_task: blocked tasks". Null for any other reason.
+     */
+    static KernelEventKind panicDetector(String reason) {
+        if (reason.startsWith("RCU Stall")) {
+            return KernelEventKind.RCU_STALL;
+        }
+        if (reason.startsWith("softlockup: hung tasks")) {
+            return KernelEventKind.SOFT_LOCKUP;
+        }
+        if (reason.startsWith("hung_task: blocked tasks")) {
+            return KernelEventKind.HUNG_TASK;
+        }
+        if (reason.startsWith("Hard LOCKUP")) {
+            return KernelEventKind.HARD_LOCKUP;
+        }
+        return null;
     }
 
     // ---- sysrq, nfs, block
