@@ -50,6 +50,13 @@ final class ProcBlock extends BlockParser {
                 break;
             case ProcPathRef.WCHAN:
                 open(File.WCHAN, new TraceBlock(task, false, "/proc wchan"));
+                if (ref.bodyStart() < 0) {
+                    String joined = outputAfterCommand(t, t.indexOf("/wchan", t.indexOf("/proc/")) + 6);
+                    if (joined != null) {
+                        continueWchan(joined);
+                    }
+                    return true;
+                }
                 break;
             default:
                 open(File.TASKS, null);
@@ -161,6 +168,26 @@ final class ProcBlock extends BlockParser {
         block.addFrame(new Frame(name, "", null, false, StackContext.TASK), StackContext.TASK);
         markDone();
         return true;
+    }
+
+    /**
+     * The wait channel on the command's own line, where a paste lost the line break after the command
+     * ("# cat /proc/123558/wchan ; echo zap_pid_ns_processes # cat ..."): after the path and an {@code echo} that
+     * ends the command, one function name with an underscore (as the wait functions' names have), then the line's
+     * end or a space. Null otherwise.
+     */
+    private static String outputAfterCommand(String t, int from) {
+        int i = FrameLineParser.skipSpaces(t, from);
+        for (String sep : new String[] {"; echo", ";echo", "&& echo"}) {
+            if (t.startsWith(sep, i)) {
+                i = FrameLineParser.skipSpaces(t, i + sep.length());
+                break;
+            }
+        }
+        int end = t.indexOf(' ', i);
+        String word = t.substring(i, end < 0 ? t.length() : end);
+        String name = wchanName(word);
+        return name != null && name.indexOf('_') > 0 ? name : null;
     }
 
     /** The function name a wchan line holds, or null when the line is no such output. */
