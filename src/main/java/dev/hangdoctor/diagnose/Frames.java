@@ -102,11 +102,46 @@ public final class Frames {
         return -1;
     }
 
-    /** "do_shared_fault.isra.62" is "do_shared_fault". */
+    /**
+     * "do_shared_fault.isra.62" is "do_shared_fault"; a system call's entry is the same function under every name
+     * kernels and architectures give it ({@link #syscallName}).
+     */
     public static boolean sameFunction(String actual, String wanted) {
         if (actual.equals(wanted)) {
             return true;
         }
-        return actual.length() > wanted.length() && actual.startsWith(wanted) && actual.charAt(wanted.length()) == '.';
+        if (actual.length() > wanted.length() && actual.startsWith(wanted) && actual.charAt(wanted.length()) == '.') {
+            return true;
+        }
+        return maySyscall(actual) && maySyscall(wanted)
+                && syscallName(withoutSuffix(actual)).equals(syscallName(withoutSuffix(wanted)));
+    }
+
+    /**
+     * The system call a syscall entry frame names, as "sys_NAME": the SYSCALL_DEFINE wrappers of 3.x/4.x
+     * ("SyS_mprotect", "SYSC_mprotect"), of 4.17+ ("__se_sys_mprotect", "__do_sys_mprotect") and the architectures'
+     * entry points ("__x64_sys_", "__ia32_sys_", "__arm64_sys_", "__s390x_sys_", "__s390_sys_", "__riscv_sys_",
+     * "__powerpc_sys_"); any other name is returned as it is ("do_sys_open" is no wrapper).
+     */
+    public static String syscallName(String function) {
+        for (String prefix : SYSCALL_WRAPPERS) {
+            if (function.startsWith(prefix) && function.length() > prefix.length()) {
+                return "sys_" + function.substring(prefix.length());
+            }
+        }
+        return function;
+    }
+
+    private static final String[] SYSCALL_WRAPPERS = {"SyS_", "SYSC_", "__se_sys_", "__do_sys_", "__x64_sys_",
+        "__ia32_sys_", "__arm64_sys_", "__s390x_sys_", "__s390_sys_", "__riscv_sys_", "__powerpc_sys_"};
+
+    /** A quick look before {@link #syscallName}: every wrapper's name holds "sys_", "SyS_" or "SYSC_". */
+    private static boolean maySyscall(String function) {
+        return function.indexOf("sys_") >= 0 || function.startsWith("SyS_") || function.startsWith("SYSC_");
+    }
+
+    private static String withoutSuffix(String function) {
+        int dot = function.indexOf('.');
+        return dot > 0 ? function.substring(0, dot) : function;
     }
 }

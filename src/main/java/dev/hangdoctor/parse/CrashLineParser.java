@@ -35,6 +35,12 @@ final class CrashLineParser {
         int q2 = t.lastIndexOf('"');
         if (q1 >= 0 && q2 > q1) {
             result.comm(t.substring(q1 + 1, q2));
+        } else {
+            // a page that masked the command dropped crash's quotes with it ("COMMAND: XXXXXXXXXXXXXXXXX")
+            String bare = t.substring(command + 8).strip();
+            if (!bare.isEmpty() && bare.indexOf(' ') < 0 && bare.indexOf('"') < 0) {
+                result.comm(bare);
+            }
         }
         int cpu = t.indexOf("CPU:", task);
         if (cpu >= 0 && cpu < command) {

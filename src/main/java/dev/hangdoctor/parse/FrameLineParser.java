@@ -309,8 +309,11 @@ public final class FrameLineParser {
             while (i < n && isHexDigit(line.charAt(i))) {
                 i++;
             }
-            if (i == h) {
-                return -1;
+            if (i == h || i < n && Character.isLetter(line.charAt(i))) {
+                int typed = typedIntoOffset(line, h);
+                if (typed > 0 || i == h) {
+                    return typed;
+                }
             }
             if (i < n && line.charAt(i) == '/') {
                 int s = i + 1;
@@ -332,6 +335,29 @@ public final class FrameLineParser {
             i++;
         }
         return i == d ? -1 : i;
+    }
+
+    /**
+     * An offset a copy typed letters into ({@code __schedule+0xversion2d1/0x870}: a word pasted over the digits),
+     * vouched for by the size after it: letters and hex digits, then {@code /0x<hex>} ending the field. Returns the
+     * index past the size, or -1. The frame's function is what matters to a diagnosis, and losing the line would
+     * cut the stack it stands in.
+     */
+    private static int typedIntoOffset(String line, int from) {
+        int n = line.length();
+        int i = from;
+        while (i < n && i - from < 24 && Character.isLetterOrDigit(line.charAt(i))) {
+            i++;
+        }
+        if (!line.startsWith("/0x", i)) {
+            return -1;
+        }
+        int h = i + 3;
+        int j = h;
+        while (j < n && isHexDigit(line.charAt(j))) {
+            j++;
+        }
+        return j > h && (j == n || line.charAt(j) == ' ') ? j : -1;
     }
 
     /** `kernel/sched/core.c:5401`: what syzbot-symbolised traces print after an offset-less inline frame. */

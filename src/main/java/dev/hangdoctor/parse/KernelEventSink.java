@@ -195,6 +195,9 @@ public final class KernelEventSink implements LineSink {
             .contains("kernel BUG at ", 'U', this::bugInLine)
             .contains("Bug: soft lockup - CPU#", 'U', this::softLockup)
             .contains("bug: soft lockup - CPU#", 'U', this::softLockup)
+            // the watchdog's line after a prefix of its own: a vendor kernel's "WARN: soft lockup - CPU#45 stuck
+            // for 11s! [jbd2/dm-2-8:4170]", a console's or a tool's tag; read on its own words
+            .contains(SOFT_LOCKUP_WORDS, 'U', this::softLockupAfterPrefix)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
             .prefix("host1x ", (line, m) -> KernelDeviceMessages.host1xSyncpointStuck(out, line, m))
             .prefix("nvhost", (line, m) -> KernelDeviceMessages.host1xSyncpointStuck(out, line, m))
@@ -461,9 +464,31 @@ public final class KernelEventSink implements LineSink {
 
     // ---- lockups
 
+    private static final String SOFT_LOCKUP_WORDS = "soft lockup - CPU#";
+
+    /**
+     * "soft lockup - CPU#N stuck for Ns!" after anything ("WARN: ", "NMI watchdog: BUG: ", a tag): the words the
+     * watchdog prints (kernel/watchdog.c, and kernel/softlockup.c before it) after the CPU's number.
+     */
+    private boolean softLockupAfterPrefix(LogLine line, String m) {
+        int at = m.indexOf(SOFT_LOCKUP_WORDS);
+        int i = at + SOFT_LOCKUP_WORDS.length();
+        int digits = i;
+        while (i < m.length() && RawText.isDigit(m.charAt(i))) {
+            i++;
+        }
+        if (i == digits || !m.startsWith(" stuck for ", i)) {
+            return false;
+        }
+        return softLockup(line, m, at + SOFT_LOCKUP_WORDS.length() - 4);
+    }
+
     /** "BUG: soft lockup - CPU#3 stuck for 23s! [kworker/3:1:123]" */
     private boolean softLockup(LogLine line, String m) {
-        int cpuAt = m.indexOf("CPU#", 16);
+        return softLockup(line, m, m.indexOf("CPU#", 16));
+    }
+
+    private boolean softLockup(LogLine line, String m, int cpuAt) {
         if (cpuAt < 0) {
             // the message cut right after its first words (a mail or page wrapped it there, "BUG: soft lockup -"):
             // still the watchdog's own words, with its CPU and task on a line that is no longer its own
@@ -586,8 +611,36 @@ public final class KernelEventSink implements LineSink {
             event(line, KernelEventKind.HARD_LOCKUP, null, null, cpu >= 0 ? cpu : null, Map.of());
         } else if (reason.startsWith(OOM_NO_VICTIM)) {
             event(line, KernelEventKind.OOM_NO_VICTIM, null, null, null, Map.of("scope", "global"));
+        } else {
+            KernelEventKind detector = panicDetector(reason);
+            if (detector != null && evidence.events(detector).isEmpty()) {
+                // the detector's own report was cut or not pasted: the panic it called is its evidence
+                event(line, detector, null, null, null, Map.of());
+            }
         }
         return true;
+    }
+
+    /**
+     * The hang detector a panic reason names, when it panicked on its own sysctl: kernel/rcu's panic_on_rcu_stall()
+     * "RCU Stall", kernel/watchdog.c's "softlockup: hung tasks" (kernel/softlockup.c before 2.6.36) and
+     * "Hard LOCKUP" (nmi_panic, also arch/powerpc/kernel/watchdog.c), kernel/hung_task.c's
+     * "hung_task: blocked tasks". Null for any other reason.
+     */
+    static KernelEventKind panicDetector(String reason) {
+        if (reason.startsWith("RCU Stall")) {
+            return KernelEventKind.RCU_STALL;
+        }
+        if (reason.startsWith("softlockup: hung tasks")) {
+            return KernelEventKind.SOFT_LOCKUP;
+        }
+        if (reason.startsWith("hung_task: blocked tasks")) {
+            return KernelEventKind.HUNG_TASK;
+        }
+        if (reason.startsWith("Hard LOCKUP")) {
+            return KernelEventKind.HARD_LOCKUP;
+        }
+        return null;
     }
 
     // ---- sysrq, nfs, block

@@ -102,6 +102,12 @@ public final class KernelLogPrefix {
         } else if (c == ' ') {
             found = kmsgDictionary(s, from, end, cut);
         }
+        if (!found && (c >= 'A' && c <= 'z' || c > 0x7f) && Character.isLetter(c)) {
+            cut.stampAt = -1;
+            cut.usec = -1;
+            cut.collector = false;
+            found = bracketLost(s, from, end, cut);
+        }
         if (!found) {
             cut.style = NONE;
             cut.message = from;
@@ -146,6 +152,9 @@ public final class KernelLogPrefix {
         char c = s.charAt(at + 1);
         if (isUpper(c)) {
             return (c == 'T' || c == 'C') && isDigit(s.charAt(at + 2)) ? CALLER : CTIME;
+        }
+        if (isLower(c) || c > 0x7f && Character.isLetter(c)) {
+            return CTIME; // dmesg -T in a locale of its own: "[三 3月 13 03:20:55 2024]", "[mer. mars 13 ...]"
         }
         int i = at + 1;
         while (i < end && s.charAt(i) == ' ') {
@@ -214,7 +223,14 @@ public final class KernelLogPrefix {
                         && s.charAt(b + 8) == ':' && s.charAt(b + 11) == ']' && isDigit(s.charAt(b + 4))) {
                     return b + 12;
                 }
-                return -1;
+                int year = humanTimeEnd(s, b, end);
+                if (year < 0 || year >= end) {
+                    return -1;
+                }
+                if (s.charAt(year) == ' ' && year + 1 < end && s.charAt(year + 1) == '<') {
+                    return deltaEnd(s, year, end);
+                }
+                return s.charAt(year) == ']' ? year + 1 : -1;
             }
             case CALLER: {
                 int i = at + 1;
@@ -233,6 +249,67 @@ public final class KernelLogPrefix {
             default:
                 return -1;
         }
+    }
+
+    /**
+     * dmesg -T's time in whatever locale printed it (util-linux formats it with strftime's {@code "%a %b %e %H:%M:%S
+     * %Y"}): from {@code from}, the day and month names as two words of letters of any script, which may hold digits
+     * or a dot ({@code "三 3月"}, {@code "Пт май"}, {@code "mer. mars"}), possibly padded with more spaces, then the
+     * day of the month (one or two digits), {@code hh:mm:ss} and a four-digit year. Returns the index just past the
+     * year, or -1. Bracketed prose has no such run of fields, so it is not taken for a stamp.
+     */
+    static int humanTimeEnd(String s, int from, int end) {
+        int i = from;
+        for (int word = 0; word < 2; word++) {
+            int start = i;
+            boolean letter = false;
+            while (i < end && i - from < 24) {
+                char c = s.charAt(i);
+                if (Character.isLetter(c)) {
+                    letter = true;
+                } else if (!(c == '.' || isDigit(c))) {
+                    break;
+                }
+                i++;
+            }
+            if (!letter || i - start > 12 || i >= end || s.charAt(i) != ' ') {
+                return -1;
+            }
+            while (i < end && s.charAt(i) == ' ') {
+                i++;
+            }
+        }
+        int day = i;
+        while (i < end && isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == day || i - day > 2 || i + 14 > end || s.charAt(i) != ' ') {
+            return -1;
+        }
+        int t = i + 1;
+        if (isDigit(s.charAt(t)) && isDigit(s.charAt(t + 1)) && s.charAt(t + 2) == ':' && isDigit(s.charAt(t + 3))
+                && isDigit(s.charAt(t + 4)) && s.charAt(t + 5) == ':' && isDigit(s.charAt(t + 6))
+                && isDigit(s.charAt(t + 7)) && s.charAt(t + 8) == ' ' && isDigit(s.charAt(t + 9))
+                && isDigit(s.charAt(t + 10)) && isDigit(s.charAt(t + 11)) && isDigit(s.charAt(t + 12))) {
+            return t + 13;
+        }
+        return -1;
+    }
+
+    /**
+     * A dmesg -T line whose opening '[' a copy lost ({@code "Wed May 31 00:03:20 2023] INFO: task ..."}, the first
+     * line of a selection started one character late): the time as {@link #humanTimeEnd} reads it, then "]".
+     */
+    private static boolean bracketLost(String s, int from, int end, Cut cut) {
+        int year = humanTimeEnd(s, from, end);
+        if (year < 0 || year >= end || s.charAt(year) != ']') {
+            return false;
+        }
+        int msg = year + 1 < end && s.charAt(year + 1) == ' ' ? year + 2 : year + 1;
+        if (msg < end && s.charAt(msg) == '[' && stamps(s, msg, end, DMESG_T, false, cut)) {
+            return true;
+        }
+        return message(afterLevelName(s, msg, end), DMESG_T, cut);
     }
 
     /** After " <" of a delta: the index past ">]", or -1. */

@@ -649,6 +649,10 @@ final class PastedText {
             if (record >= 0) {
                 limit = record;
             }
+            int command = procCommandAfter(line, message, limit);
+            if (command >= 0) {
+                limit = command;
+            }
             // syslog's tag without its time and host, as articles quote the kernel's lines ("... in either of the
             // following formats: kernel: nfs: server <name> not responding, still trying kernel: nfs: ...")
             int tag = RawText.indexOf(line, message, limit, " kernel: ");
@@ -684,6 +688,31 @@ final class PastedText {
             }
         }
         return false;
+    }
+
+    /**
+     * A shell command reading a task's /proc file ("# cat /proc/123558/wchan", "$ cat /proc/1/stack") after
+     * {@code message} in a line whose breaks a page lost: where it starts (its prompt, if one stands right before
+     * it), so each file's output stays with its own command. -1 when there is none.
+     */
+    static int procCommandAfter(String line, int message, int limit) {
+        int end = Math.min(limit, line.length());
+        for (int at = RawText.indexOf(line, message + 1, end, "cat /proc/"); at > 0;
+                at = RawText.indexOf(line, at + 1, end, "cat /proc/")) {
+            int d = at + 10;
+            int digits = d;
+            while (d < end && RawText.isDigit(line.charAt(d))) {
+                d++;
+            }
+            if (d == digits || d >= end || line.charAt(d) != '/' || line.charAt(at - 1) != ' ') {
+                continue;
+            }
+            int start = at >= 2 && (line.charAt(at - 2) == '#' || line.charAt(at - 2) == '$') ? at - 2 : at;
+            if (start > message) {
+                return start;
+            }
+        }
+        return -1;
     }
 
     /** The first row of {@link #psAuxRowAfter} or {@link #psTtyRowAfter} after {@code message}, or -1. */
@@ -764,7 +793,8 @@ final class PastedText {
         KernelLogPrefix.Cut at = new KernelLogPrefix.Cut();
         for (int p = line.indexOf(' ', message) + 1; p > 0 && p < end; p = line.indexOf(' ', p) + 1) {
             char c = line.charAt(p);
-            boolean wallClock = c == '[' && p + 1 < end && line.charAt(p + 1) >= 'A' && line.charAt(p + 1) <= 'Z';
+            // dmesg -T's time: English day names, or a locale's ("[三 3月 13 03:20:55 2024]", "[mer. mars 13 ...")
+            boolean wallClock = c == '[' && p + 1 < end && Character.isLetter(line.charAt(p + 1));
             if (c == ' ' || c == '[' && !wallClock || !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || wallClock)) {
                 continue; // dmesg's seconds stamps are found by EventTriggers.embeddedStamp; dmesg -T's are here
             }

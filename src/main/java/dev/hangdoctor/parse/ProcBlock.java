@@ -6,10 +6,11 @@ import dev.hangdoctor.model.Task;
 
 /**
  * Pasted /proc text: `/proc/PID/stack` (under a `cat` of it, or each line prefixed with its path as `grep -r`
- * prints), `/proc/PID/status`, and `ls /proc/PID/task` (the thread ids of one process).
+ * prints), `/proc/PID/status`, `ls /proc/PID/task` (the thread ids of one process), and `/proc/PID/wchan` (the
+ * function the task sleeps in, read as a stack of that one frame, its state unknown as a /proc stack's).
  */
 final class ProcBlock extends BlockParser {
-    private enum File { STACK, STATUS, TASKS }
+    private enum File { STACK, STATUS, TASKS, WCHAN }
 
     private File file;
     private TraceBlock block;
@@ -47,6 +48,16 @@ final class ProcBlock extends BlockParser {
             case ProcPathRef.STATUS:
                 open(File.STATUS, new TraceBlock(task, false, "/proc status"));
                 break;
+            case ProcPathRef.WCHAN:
+                open(File.WCHAN, new TraceBlock(task, false, "/proc wchan"));
+                if (ref.bodyStart() < 0) {
+                    String joined = outputAfterCommand(t, t.indexOf("/wchan", t.indexOf("/proc/")) + 6);
+                    if (joined != null) {
+                        continueWchan(joined);
+                    }
+                    return true;
+                }
+                break;
             default:
                 open(File.TASKS, null);
                 lsTgid = ref.pid();
@@ -69,7 +80,8 @@ final class ProcBlock extends BlockParser {
      * and its output does not end it.
      */
     boolean awaitsFrames() {
-        return file == File.STACK && block != null && !block.anonymous && block.frameCount() == 0;
+        return (file == File.STACK || file == File.WCHAN) && block != null && !block.anonymous
+                && block.frameCount() == 0;
     }
 
     /** A stack is open whose frames came with no path, pid or header: it may be a kernel dump's (see handOver). */
@@ -91,6 +103,8 @@ final class ProcBlock extends BlockParser {
                 return continueStack(t);
             case STATUS:
                 return continueStatus(t);
+            case WCHAN:
+                return continueWchan(t);
             default:
                 return continueTasks(t, lineNo);
         }
@@ -127,6 +141,81 @@ final class ProcBlock extends BlockParser {
         }
         addFrame(f);
         return true;
+    }
+
+    /**
+     * The wait channel: one kernel function name on the line after the command (or after "/proc/PID/wchan:" as
+     * {@code grep} prints it). The file ends without a newline, so without {@code ; echo} the shell's next prompt
+     * follows on the same line ("ep_poll# "): a bare prompt after the name is kept out of it (a prompt that starts
+     * with the user's name, "pipe_writeroot@host:~# ", cannot be told from the name and is no wait channel read).
+     * "0" (a task that is running, or a kernel hiding its symbols) names none.
+     */
+    private boolean continueWchan(String t) {
+        if (block.frameCount() > 0) {
+            return false;
+        }
+        String body = t;
+        if (t.startsWith("/proc/")) {
+            body = bodyOf(t, ProcPathRef.WCHAN);
+            if (body == null) {
+                return false;
+            }
+        }
+        String name = wchanName(body);
+        if (name == null) {
+            return false;
+        }
+        block.addFrame(new Frame(name, "", null, false, StackContext.TASK), StackContext.TASK);
+        markDone();
+        return true;
+    }
+
+    /**
+     * The wait channel on the command's own line, where a paste lost the line break after the command
+     * ("# cat /proc/123558/wchan ; echo zap_pid_ns_processes # cat ..."): after the path and an {@code echo} that
+     * ends the command, one function name with an underscore (as the wait functions' names have), then the line's
+     * end or a space. Null otherwise.
+     */
+    private static String outputAfterCommand(String t, int from) {
+        int i = FrameLineParser.skipSpaces(t, from);
+        for (String sep : new String[] {"; echo", ";echo", "&& echo"}) {
+            if (t.startsWith(sep, i)) {
+                i = FrameLineParser.skipSpaces(t, i + sep.length());
+                break;
+            }
+        }
+        int end = t.indexOf(' ', i);
+        String word = t.substring(i, end < 0 ? t.length() : end);
+        String name = wchanName(word);
+        return name != null && name.indexOf('_') > 0 ? name : null;
+    }
+
+    /** The function name a wchan line holds, or null when the line is no such output. */
+    static String wchanName(String body) {
+        int n = body.length();
+        if (n == 0 || !(Character.isLetter(body.charAt(0)) || body.charAt(0) == '_')) {
+            return null;
+        }
+        int i = 0;
+        while (i < n && (Character.isLetterOrDigit(body.charAt(i)) || body.charAt(i) == '_'
+                || body.charAt(i) == '.')) {
+            i++;
+        }
+        if (i > 128) {
+            return null;
+        }
+        String rest = body.substring(i);
+        if (!rest.isEmpty() && !isPrompt(rest)) {
+            return null;
+        }
+        String name = body.substring(0, i);
+        return name.indexOf('_') >= 0 || name.length() >= 4 ? name : null;
+    }
+
+    /** A root or user shell's bare prompt, "# " or "$ ", as a shell prints it before the next command. */
+    private static boolean isPrompt(String s) {
+        char c = s.charAt(0);
+        return (c == '#' || c == '$') && (s.length() == 1 || s.charAt(1) == ' ');
     }
 
     /** The text after "/proc/PID/FILE:" when it is the same task's same file, or null. */

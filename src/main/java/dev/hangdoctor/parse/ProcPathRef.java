@@ -2,15 +2,19 @@ package dev.hangdoctor.parse;
 
 /**
  * A {@code /proc/PID[/task/TID]/FILE} path named on a pasted line: a shell command ({@code # cat /proc/1/stack},
- * {@code grep Pnd /proc/1/status}, {@code ls /proc/1/task}), a {@code head}/{@code tail} banner
+ * {@code grep Pnd /proc/1/status}, {@code ls /proc/1/task}, {@code cat /proc/123558/wchan ; echo}), a {@code head}/{@code tail} banner
  * ({@code ==> /proc/1/stack <==}), or a {@code grep -r} prefix ({@code /proc/1/stack:[<0>] do_wait+0x156/0x2f0}).
  * {@code pid} is the thread the file describes (the TID when the path goes through {@code task/}).
  */
 record ProcPathRef(int pid, String file, int bodyStart) {
-    /** What the paste listed: a stack, a status file, or the thread list of {@code ls /proc/PID/task}. */
+    /**
+     * What the paste listed: a stack, a status file, the thread list of {@code ls /proc/PID/task}, or the wait
+     * channel (the one kernel function the task sleeps in).
+     */
     static final String STACK = "stack";
     static final String STATUS = "status";
     static final String TASKS = "task";
+    static final String WCHAN = "wchan";
 
     /**
      * Finds the first {@code /proc/N...} path on the line; {@code bodyStart} is where the file's content starts
@@ -50,6 +54,9 @@ record ProcPathRef(int pid, String file, int bodyStart) {
         } else if (t.startsWith(STATUS, i)) {
             file = STATUS;
             end = i + STATUS.length();
+        } else if (t.startsWith(WCHAN, i)) {
+            file = WCHAN;
+            end = i + WCHAN.length();
         } else if (t.startsWith(TASKS, i)) {
             file = TASKS;
             end = i + TASKS.length();

@@ -43,4 +43,20 @@ class FramesTest {
                 unreliable("nfs4_discover_", "").cutShort());
         assertThat(Frames.evidence(frames).get(1).cut()).isTrue();
     }
+
+    @Test
+    void aSystemCallIsTheSameFunctionUnderEveryWrappersName() {
+        // 3.x/4.x SYSCALL_DEFINE (corpus s-017: "SyS_mprotect+0xd0/0x290"), 4.17+ and the architectures' entries
+        for (String name : List.of("SyS_mprotect", "SYSC_mprotect", "__se_sys_mprotect", "__do_sys_mprotect",
+                "__x64_sys_mprotect", "__arm64_sys_mprotect", "__s390x_sys_mprotect", "__riscv_sys_mprotect",
+                "sys_mprotect", "__x64_sys_mprotect.cold")) {
+            assertThat(Frames.sameFunction(name, "sys_mprotect")).as(name).isTrue();
+            assertThat(Frames.sameFunction(name, "__x64_sys_mprotect")).as(name).isTrue();
+        }
+        // helpers that are not the entry, and other calls, are not
+        assertThat(Frames.sameFunction("do_sys_open", "sys_open")).isFalse();
+        assertThat(Frames.sameFunction("ksys_mmap_pgoff", "sys_mmap_pgoff")).isFalse();
+        assertThat(Frames.sameFunction("SyS_mprotect", "sys_munmap")).isFalse();
+        assertThat(Frames.sameFunction("__x64_sys_", "sys_")).isFalse();
+    }
 }

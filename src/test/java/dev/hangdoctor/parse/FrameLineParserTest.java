@@ -138,4 +138,18 @@ class FrameLineParserTest {
         assertThat(FrameLineParser.parse("[]")).isNull();
         assertThat(FrameLineParser.parse("(not a frame)")).isNull();
     }
+
+    @Test
+    void anOffsetAWordWasTypedIntoKeepsItsFunction() {
+        // rclone issue 7049: "version" pasted over the digits of an offset; the size after it vouches for the frame
+        Frame f = FrameLineParser.parse("__schedule+0xversion2d1/0x870");
+        assertThat(f.function()).isEqualTo("__schedule");
+        assertThat(f.location()).isEqualTo("+0xversion2d1/0x870");
+        Frame after = FrameLineParser.parse("? pmd_devmap_trans_unstable+0x2e/0x40please");
+        assertThat(after.function()).isEqualTo("pmd_devmap_trans_unstable");
+        assertThat(after.unreliable()).isTrue();
+        // without a size nothing vouches for it; prose with a plus is no frame
+        assertThat(FrameLineParser.parse("__schedule+0xversion")).isNull();
+        assertThat(FrameLineParser.parse("size+0xzz/0xzz")).isNull();
+    }
 }

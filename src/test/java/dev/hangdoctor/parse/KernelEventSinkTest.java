@@ -287,7 +287,55 @@ class KernelEventSinkTest {
         sink.finish();
         assertThat(evidence.events(KernelEventKind.PANIC)).extracting(e -> e.field("reason"))
                 .containsExactly("Hard LOCKUP", "softlockup: hung tasks");
-        assertThat(evidence.events(KernelEventKind.HARD_LOCKUP)).isEmpty();
+        // with the detectors' own reports not pasted, the panics they called are their evidence
+        assertThat(evidence.events(KernelEventKind.HARD_LOCKUP)).hasSize(1);
+        assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).hasSize(1);
+    }
+
+    @Test
+    void aPanicNamingItsHangDetectorIsThatHang() {
+        // Red Hat solution 5534961 (RT kernel, panic_on_rcu_stall), a linux-arm-kernel report (5.3, "RCU Stall"
+        // after the stall report, which is cut here), a syzbot-style khungtaskd panic (kernel/hung_task.c)
+        feed("Kernel panic - not syncing: RCU Stall");
+        feed("[17159.496508] Kernel panic - not syncing: hung_task: blocked tasks");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.RCU_STALL)).hasSize(1);
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK)).hasSize(1);
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK).get(0).pid()).isNull();
+        assertThat(KernelEventSink.panicDetector("Fatal exception")).isNull();
+        assertThat(KernelEventSink.panicDetector("Out of memory: system-wide panic_on_oom is enabled")).isNull();
+    }
+
+    @Test
+    void aPanicAfterItsDetectorsReportAddsNoSecondEvent() {
+        // the hung-task report, then khungtaskd's panic (kernel/hung_task.c with hung_task_panic=1)
+        feed("[  241.699830] INFO: task kworker/u4:2:117 blocked for more than 120 seconds.");
+        feed("[  362.812554] Kernel panic - not syncing: hung_task: blocked tasks");
+        feed("[   40.083260] Kernel panic - not syncing: RCU Stall");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK)).hasSize(1);
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK).get(0).pid()).isEqualTo(117);
+        assertThat(evidence.events(KernelEventKind.RCU_STALL)).hasSize(1);
+    }
+
+    @Test
+    void softLockupLineAfterAnyPrefix() {
+        // linux-ext4 (p-011): a vendor kernel's "WARN:" before the watchdog's words
+        assertThat(feed("WARN: soft lockup - CPU#45 stuck for 11s! [jbd2/dm-2-8:4170]")).isTrue();
+        KernelEvent e = only(KernelEventKind.SOFT_LOCKUP);
+        assertThat(e.pid()).isEqualTo(4170);
+        assertThat(e.comm()).isEqualTo("jbd2/dm-2-8");
+        assertThat(e.cpu()).isEqualTo(45);
+        assertThat(e.fields()).containsEntry("seconds", "11");
+        assertThat(evidence.taskOrNull(4170).state()).isEqualTo(TaskState.RUNNING);
+    }
+
+    @Test
+    void softLockupWordsWithoutTheWatchdogsShapeAreNoReport() {
+        assertThat(feed("WARN: soft lockup - CPU#45 was seen once")).isFalse();
+        assertThat(feed("fixes a soft lockup - CPU# stuck for long")).isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).isEmpty();
     }
 
     @Test

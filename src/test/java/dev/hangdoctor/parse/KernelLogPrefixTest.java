@@ -373,4 +373,57 @@ class KernelLogPrefixTest {
             assertThat(r.message()).as(s).isNotNull();
         }
     }
+
+    @Test
+    void dmesgTInAnyLocale() {
+        // nfs-ganesha issue 1096 (zh_CN: weekday 三, month 3月), a Russian paste (Пт май), and a French locale's
+        // abbreviations with their dot; util-linux formats the time with strftime "%a %b %e %H:%M:%S %Y"
+        LogLine zh = KernelLogPrefix.strip("[三 3月 13 03:20:55 2024] RPC:       xs_tcp_send_req", 1);
+        assertThat(zh.prefix()).isEqualTo("dmesg -T");
+        assertThat(zh.message()).isEqualTo("RPC:       xs_tcp_send_req");
+        assertThat(zh.timestamp()).isNull();
+        LogLine ru = KernelLogPrefix.strip("[Пт май 11 19:03:39 2018]  [<ffffffff92b12f79>] schedule+0x29/0x70", 2);
+        assertThat(ru.prefix()).isEqualTo("dmesg -T");
+        assertThat(ru.message()).isEqualTo(" [<ffffffff92b12f79>] schedule+0x29/0x70");
+        LogLine fr = KernelLogPrefix.strip("[mer. mars 13 03:20:55 2024] INFO: task mount:4242 blocked for more than"
+                + " 120 seconds.", 3);
+        assertThat(fr.prefix()).isEqualTo("dmesg -T");
+        assertThat(fr.message()).startsWith("INFO: task mount:4242");
+        // a padded day (%e) in a locale whose month is a number and a sign
+        LogLine ja = KernelLogPrefix.strip("[水  3月  6 03:20:55 2024] NFS: MNTPATH: '/ns-centos85-1'", 4);
+        assertThat(ja.prefix()).isEqualTo("dmesg -T");
+        assertThat(ja.message()).isEqualTo("NFS: MNTPATH: '/ns-centos85-1'");
+    }
+
+    @Test
+    void dmesgTWhoseOpeningBracketWasLost() {
+        // rclone issue 7049: the selection began one character late, so only the first line lost its '['
+        LogLine l = KernelLogPrefix.strip("Wed May 31 00:03:20 2023] INFO: task rclone:61704 blocked for more than 120"
+                + " seconds.", 1);
+        assertThat(l.prefix()).isEqualTo("dmesg -T");
+        assertThat(l.message()).isEqualTo("INFO: task rclone:61704 blocked for more than 120 seconds.");
+        LogLine zh = KernelLogPrefix.strip("三 3月 13 03:20:55 2024] NFS:   parsing nfs mount option 'source'", 2);
+        assertThat(zh.prefix()).isEqualTo("dmesg -T");
+        assertThat(zh.message()).isEqualTo("NFS:   parsing nfs mount option 'source'");
+    }
+
+    @Test
+    void bracketedTextIsNoHumanTime() {
+        String[] notStamps = {
+            "[sda] Attached SCSI removable disk",
+            "[drm] Initialized i915 1.6.0 20201103 for 0000:00:02.0 on minor 0",
+            "[ext4 fs] note 12:30:00 2024]",
+            "[main thread 12:30:00 2024] started",
+            "[Mon Tue Wed 3 12:30:00 24] x",
+            "[mer. mars 13 03:20 2024] no seconds",
+            "Wed May 31 00:03:20 2023 no bracket after the year",
+            "at Wed May 31 00:03:20 2023] prose first",
+        };
+        for (String s : notStamps) {
+            assertThat(KernelLogPrefix.strip(s, 1).prefix()).as(s).isEqualTo("none");
+        }
+        // the English stamp and syslog keep their own readings
+        assertThat(KernelLogPrefix.strip("[Sat Aug 29 06:32:19 2020] msg", 1).prefix()).isEqualTo("dmesg -T");
+        assertThat(KernelLogPrefix.strip("May 31 00:03:20 host kernel: msg", 1).prefix()).isEqualTo("syslog");
+    }
 }

@@ -477,4 +477,21 @@ class PastedTextTest {
         assertThat(p.idle()).isTrue();
         assertThat(p.passesUnchanged(next, 0, next.length())).isTrue();
     }
+
+    @Test
+    void procFileCommandsJoinedIntoOneLineAreKeptApart() throws IOException {
+        // moby issue 31007 (corpus o-016) with its line breaks lost: each command keeps its own output
+        String joined = "These processes were all stuck on the same syscall \"zap_pid_ns_processes\": "
+                + "# cat /proc/123558/wchan ; echo zap_pid_ns_processes # cat /proc/126411/wchan ; echo "
+                + "zap_pid_ns_processes # cat /proc/61025/wchan ; echo zap_pid_ns_processes";
+        assertThat(clean(joined)).contains("# cat /proc/123558/wchan ; echo zap_pid_ns_processes",
+                "# cat /proc/126411/wchan ; echo zap_pid_ns_processes");
+        Evidence e = read(joined + "\n");
+        assertThat(e.tasks()).extracting(t -> t.pid()).containsExactlyInAnyOrder(123558, 126411, 61025);
+        assertThat(e.taskOrNull(126411).frames()).extracting(f -> f.function()).containsExactly("zap_pid_ns_processes");
+        // a /proc file of no task ("cat /proc/cpuinfo") starts no record
+        String cpuinfo = "# cat /proc/cpuinfo ; cat /proc/meminfo ; cat /proc/sys/kernel/hung_task_timeout_secs";
+        assertThat(PastedText.procCommandAfter(cpuinfo, 0, cpuinfo.length())).isNegative();
+        assertThat(PastedText.procCommandAfter(joined, 0, joined.length())).isEqualTo(joined.indexOf("# cat"));
+    }
 }

@@ -909,6 +909,36 @@ class TraceSinkTest {
     }
 
     @Test
+    void aWaitChannelIsAOneFrameStackOfThatPid() {
+        // moby issue 31007: container inits in D, known only by their wait channel
+        Evidence e = parse("# cat /proc/123558/wchan ; echo\n"
+                + "zap_pid_ns_processes\n"
+                + "# cat /proc/126411/wchan ; echo\n"
+                + "zap_pid_ns_processes\n", "t");
+        assertThat(functions(e.taskOrNull(123558))).containsExactly("zap_pid_ns_processes");
+        assertThat(functions(e.taskOrNull(126411))).containsExactly("zap_pid_ns_processes");
+        assertThat(e.taskOrNull(123558).state()).isEqualTo(TaskState.UNKNOWN);
+        assertThat(e.tasks()).hasSize(2);
+        // a man-page style example ("#cat /proc/1/wchan" then "ep_poll"), and the file's missing newline leaving
+        // the next prompt on the name's line
+        Evidence glued = parse("#cat /proc/1/wchan\nep_poll\n$ cat /proc/2/wchan\nkthreadd$ \n"
+                + "# cat /proc/3/wchan\npipe_write# \n", "t");
+        assertThat(functions(glued.taskOrNull(1))).containsExactly("ep_poll");
+        assertThat(functions(glued.taskOrNull(2))).containsExactly("kthreadd");
+        assertThat(functions(glued.taskOrNull(3))).containsExactly("pipe_write");
+    }
+
+    @Test
+    void wchanOutputThatNamesNoFunctionIsNoTask() {
+        // "0": the task runs (or the kernel hides its symbols); prose after the command is no wait channel
+        Evidence e = parse("# cat /proc/77/wchan ; echo\n0\n# cat /proc/78/wchan\nthe process is stuck\n"
+                + "# cat /proc/79/wchan\nno\n", "t");
+        assertThat(e.tasks()).isEmpty();
+        assertThat(ProcBlock.wchanName("futex_wait_queue_me")).isEqualTo("futex_wait_queue_me");
+        assertThat(ProcBlock.wchanName("do_wait hello")).isNull();
+    }
+
+    @Test
     void aBlankLineBetweenCatProcStackAndItsOutputKeepsThePid() {
         // linux-nfs list report (6.x): each "# cat /proc/PID/stack" is followed by a blank line, then the frames
         Evidence e = parse("# cat /proc/3806883/stack\n"

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Which tasks have a frame of each function, built once per evidence so that a rule looks only at tasks that
  * can match instead of re-reading 100 000 stacks per signal. Keys drop compiler suffixes ("do_shared_fault.isra.62"
- * is "do_shared_fault"); unreliable ("?") frames are left out, as {@code FramePattern} ignores them too, unless the
+ * is "do_shared_fault") and name a system call's entry by its call ("__x64_sys_mprotect" is "sys_mprotect"); unreliable ("?") frames are left out, as {@code FramePattern} ignores them too, unless the
  * stack has nothing else ({@code Frames.evidence}).
  */
 public final class EvidenceIndex {
@@ -107,6 +107,7 @@ public final class EvidenceIndex {
 
     static String key(String function) {
         int dot = function.indexOf('.');
-        return dot > 0 ? function.substring(0, dot) : function;
+        // a system call's entry under any wrapper's name is one key ("SyS_mprotect" is "sys_mprotect")
+        return Frames.syscallName(dot > 0 ? function.substring(0, dot) : function);
     }
 }

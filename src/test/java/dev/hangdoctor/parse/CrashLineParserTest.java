@@ -1,0 +1,51 @@
+package dev.hangdoctor.parse;
+
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.StackContext;
+import dev.hangdoctor.model.Task;
+import org.junit.jupiter.api.Test;
+
+import static dev.hangdoctor.parse.TraceFixtures.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CrashLineParserTest {
+
+    @Test
+    void aMaskedCommandWithoutItsQuotesIsStillTheComm() {
+        // Red Hat solution 5534961: the page masked the command and crash's quotes with it
+        Task t = CrashLineParser.parseHeader("PID: 425416  TASK: ffff8b257ca8d3c0  CPU: 40  COMMAND: XXXXXXXXXXXXXXXXX");
+        assertThat(t.pid()).isEqualTo(425416);
+        assertThat(t.comm()).isEqualTo("XXXXXXXXXXXXXXXXX");
+        assertThat(t.cpu()).isEqualTo(40);
+        Task quoted = CrashLineParser.parseHeader("PID: 587    TASK: ffff8e8f6c5d0000  CPU: 5   COMMAND: \"jbd2/md127-8\"");
+        assertThat(quoted.comm()).isEqualTo("jbd2/md127-8");
+        Task none = CrashLineParser.parseHeader("PID: 587    TASK: ffff8e8f6c5d0000  CPU: 5   COMMAND: ");
+        assertThat(none.comm()).isNull();
+    }
+
+    @Test
+    void framesBelowTheNmiSeparatorAreTheInterruptedTasks() {
+        // the same solution's bt, cut after the NMI handler's frames and the exception frame
+        Evidence e = parse("PID: 425416  TASK: ffff8b257ca8d3c0  CPU: 40  COMMAND: XXXXXXXXXXXXXXXXX\n"
+                + " #0 [ffff8b1d9df09e40] crash_nmi_callback at ffffffff83245e57\n"
+                + " #1 [ffff8b1d9df09e50] nmi_handle at ffffffff8395f8e4\n"
+                + " #2 [ffff8b1d9df09ea8] do_nmi at ffffffff8395fafd\n"
+                + " #3 [ffff8b1d9df09ef0] end_repeat_nmi at ffffffff8395ed39\n"
+                + "    [exception RIP: generic_exec_single+0xfa]\n"
+                + "    RIP: ffffffff83306d6a  RSP: ffff8b24eb39fb20  RFLAGS: 00000202\n"
+                + "    ORIG_RAX: ffffffffffffffff  CS: 0010  SS: 0000\n"
+                + "--- <NMI exception stack> ---\n"
+                + " #4 [ffff8b24eb39fb20] generic_exec_single at ffffffff83306d6a\n"
+                + " #5 [ffff8b24eb39fb70] smp_call_function_single at ffffffff83306e92\n"
+                + " #6 [ffff8b24eb39fba8] smp_call_function_many at ffffffff833074ca\n"
+                + " #7 [ffff8b24eb39fbf0] native_flush_tlb_others at ffffffff8326abe8\n"
+                + "[...]\n", "t");
+        Task t = e.taskOrNull(425416);
+        assertThat(t.comm()).isEqualTo("XXXXXXXXXXXXXXXXX");
+        assertThat(t.frames()).extracting(Frame::function).contains("crash_nmi_callback", "generic_exec_single",
+                "native_flush_tlb_others");
+        assertThat(t.frames()).filteredOn(f -> f.function().equals("native_flush_tlb_others"))
+                .extracting(Frame::context).containsExactly(StackContext.TASK);
+    }
+}
