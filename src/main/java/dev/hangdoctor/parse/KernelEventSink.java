@@ -77,7 +77,7 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
 public final class KernelEventSink implements LineSink {
     private static final int MAX_RELEASES = 16;
     /** kernel/hung_task.c: the line under every hung-task header, whatever the kernel generation. */
-    private static final String HUNG_TASK_NOTICE = "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"";
+    private static final String HUNG_TASK_NOTICE_WORDS = "/proc/sys/kernel/hung_task_timeout_secs\" disables this message";
 
     /** mm/oom_kill.c: the killer found nobody to kill (a warning since 4.19, a panic's reason before). */
     private static final String OOM_NO_VICTIM = "Out of memory and no killable processes";
@@ -180,7 +180,8 @@ public final class KernelEventSink implements LineSink {
             .prefix("end_request: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 13))
             .prefix("print_req_error: ", (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 17))
             .prefix("call ", (line, m) -> m.indexOf(" tid=") > 0 && faultProbe(line, m, -1))
-            .prefix(HUNG_TASK_NOTICE, this::hungTaskNotice)
+            // the notice, also inside a sentence or a code span ("... `\"echo 0 > ...\" disables this message.`")
+            .contains(HUNG_TASK_NOTICE_WORDS, 'k', this::hungTaskNotice)
             .prefix(KernelNfsMessages.GSS_UPCALL_TIMED_OUT, (line, m) -> KernelNfsMessages.gssUpcallTimedOut(out, line, m))
             .prefix(KernelNfsMessages.LOCKD_CANNOT_MONITOR, (line, m) -> KernelNfsMessages.lockdCannotMonitor(out, line, m))
             .prefix("NFS: ", (line, m) -> KernelNfsMessages.unhandledError(out, line, m))
@@ -242,9 +243,17 @@ public final class KernelEventSink implements LineSink {
     }
 
     /** Printed only under a hung-task report: the report's own header line may have been cut off. */
+    /**
+     * kernel/hung_task.c's notice under every hung-task report: noted (the report then speaks of a wait that
+     * lasted), and when no header came before it (the paste or the page kept only this line), it stands for the
+     * report itself: a hung task nobody named.
+     */
     private boolean hungTaskNotice(LogLine line, String m) {
         evidence.noteHungTaskNotice();
-        return false; // noted, but not an event of its own
+        if (evidence.events(KernelEventKind.HUNG_TASK).isEmpty() && evidence.tasks().isEmpty()) {
+            event(line, KernelEventKind.HUNG_TASK, null, null, null, Map.of());
+        }
+        return false; // the line stays the report's words
     }
 
     private boolean nfsServer(LogLine line, String m) {
@@ -532,7 +541,16 @@ public final class KernelEventSink implements LineSink {
 
     /** True when nothing but a dash, spaces and closing quotes follows {@code from} in {@code m}. */
     private static boolean cutAfterWords(String m, int from) {
-        for (int k = from; k < m.length(); k++) {
+        int k = from;
+        while (k < m.length() && (m.charAt(k) == ' ' || m.charAt(k) == '-' || m.charAt(k) == '\u2013')) {
+            k++;
+        }
+        // "BUG: soft lockup - CPU" quoted in a sentence and cut before the CPU's number: the quote closes it
+        // ("`watchdog: BUG: soft lockup - CPU` というエラー"), and the words after the quote are the writer's
+        if (m.startsWith("CPU", k) && (k + 3 == m.length() || QUOTE_CLOSERS.indexOf(m.charAt(k + 3)) >= 0)) {
+            return true;
+        }
+        for (; k < m.length(); k++) {
             char c = m.charAt(k);
             if (c != ' ' && c != '-' && c != '\u2013' && c != '`' && c != '"' && c != '\'') {
                 return false;
@@ -540,6 +558,8 @@ public final class KernelEventSink implements LineSink {
         }
         return true;
     }
+
+    private static final String QUOTE_CLOSERS = "`\"'\u201d\u2019\u300d\u300f)";
 
     /**
      * After "NMI watchdog: " / "watchdog: ": a soft lockup, or a hard lockup as each watchdog words it:

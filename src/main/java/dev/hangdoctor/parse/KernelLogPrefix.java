@@ -1,5 +1,7 @@
 package dev.hangdoctor.parse;
 
+import java.util.Set;
+
 /**
  * Takes the log prefix off one line of kernel log, whatever tool wrote it, and names the style it found.
  *
@@ -672,6 +674,13 @@ public final class KernelLogPrefix {
         if (s.charAt(hostEnd - 1) == ':') {
             // busybox and router syslogds write no host name: "Nov 18 10:34:27 kernel: msg"
             tagStart = from;
+        } else {
+            // BusyBox syslogd's "-S"-less records put facility.level before the tag: "Sep 13 14:34:10 ccgx user.warn
+            // kernel: [43500.179307] msg"
+            int level = facilityLevelEnd(s, tagStart, end);
+            if (level > 0) {
+                tagStart = level + 1;
+            }
         }
         int tagEnd = tagStart;
         while (tagEnd < end && s.charAt(tagEnd) != ' ') {
@@ -694,6 +703,28 @@ public final class KernelLogPrefix {
             }
         }
         return message(msg, style, cut);
+    }
+
+    private static final Set<String> LEVEL_WORDS = Set.of("emerg", "alert", "crit", "err", "error", "warn", "warning",
+            "notice", "info", "debug");
+
+    /**
+     * Where a syslog "facility.level " word starting at {@code from} ends (its space), or -1: the facility in lower
+     * case ("kern", "user", "daemon", "local0"), the level one of syslog's names.
+     */
+    private static int facilityLevelEnd(String s, int from, int end) {
+        int i = from;
+        while (i < end && i - from < 9 && (isLower(s.charAt(i)) || isDigit(s.charAt(i)))) {
+            i++;
+        }
+        if (i == from || i >= end || s.charAt(i) != '.') {
+            return -1;
+        }
+        int dot = i++;
+        while (i < end && i - dot <= 8 && isLower(s.charAt(i))) {
+            i++;
+        }
+        return i < end && s.charAt(i) == ' ' && LEVEL_WORDS.contains(s.substring(dot + 1, i)) ? i : -1;
     }
 
     // ---- "kern  :info  : [  123.400000] msg" (dmesg -x: "%-6s:%-6s: ")

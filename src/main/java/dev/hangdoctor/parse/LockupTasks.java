@@ -21,7 +21,8 @@ import java.util.List;
  *   <li>an RCU stall's task marks ("{ P392 }", "Tasks blocked on level-0 rcu_node (CPUs 0-7): P392") name the task
  *       holding the grace period up: it is a task of this host even when its stack was not dumped;</li>
  *   <li>a hard lockup or RCU stall whose line names no task is given the first task with a pid that its report
- *       dumps (the idle task, pid 0, is no culprit), and that task is marked running when nothing said otherwise.</li>
+ *       dumps (the idle task, pid 0, is no culprit; nor is the starved grace-period kthread an RCU stall dumps),
+ *       and that task is marked running when nothing said otherwise.</li>
  * </ul>
  * A report ends at the next watchdog, hung-task or OOM message, or after {@link #WINDOW} lines.
  */
@@ -33,6 +34,9 @@ final class LockupTasks {
     private static final List<KernelEventKind> BOUNDARIES = List.of(KernelEventKind.SOFT_LOCKUP,
             KernelEventKind.HARD_LOCKUP, KernelEventKind.RCU_STALL, KernelEventKind.HUNG_TASK,
             KernelEventKind.OOM_INVOKED);
+
+    /** The RCU grace-period kthreads (kernel/rcu/tree.c names them after their flavour). */
+    private static final java.util.Set<String> GP_KTHREADS = java.util.Set.of("rcu_sched", "rcu_preempt", "rcu_bh");
 
     private LockupTasks() {
     }
@@ -114,6 +118,9 @@ final class LockupTasks {
             }
             if (t.state() != TaskState.UNKNOWN && t.state() != TaskState.RUNNING) {
                 continue; // a task the dump shows asleep (a hung-task or sysrq-w dump after the report) held no CPU
+            }
+            if (e.kind() == KernelEventKind.RCU_STALL && t.comm() != null && GP_KTHREADS.contains(t.comm())) {
+                continue; // "RCU grace-period kthread stack dump": the starved kthread is the stall's victim, not its cause
             }
             if (t.state() == TaskState.UNKNOWN) {
                 t.state(TaskState.RUNNING);

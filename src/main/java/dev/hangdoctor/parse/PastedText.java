@@ -208,8 +208,10 @@ final class PastedText {
             return false;
         }
         KernelLogPrefix.locate(s, from, end, cut);
-        if ("none".equals(cut.style)) {
-            return false; // may be the held line's rest
+        if ("none".equals(cut.style) || cut.collector) {
+            // no prefix: may be the held line's rest; a log collector's time alone: accept takes it off as another
+            // tool's prefix and reads the record under it, which the caller's look in place does not
+            return false;
         }
         String h = held;
         held = null;

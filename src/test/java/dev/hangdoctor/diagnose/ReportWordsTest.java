@@ -57,22 +57,24 @@ class ReportWordsTest {
         assertThat(diagnose(OCAMLFUSE, false).findings().get(0).signature()).isEqualTo(Diagnoser.UNCLASSIFIED);
     }
 
+    /** github.com/raspberrypi/linux issue 2557 (indentation taken off): a stack a rule reads, fuse-page-wait */
+    static final String RPI_FUSE_WRITEBACK = """
+            INFO: task kworker/u8:0:5 blocked for more than 120 seconds.
+            kworker/u8:0    D    0     5      2 0x00000000
+            Workqueue: writeback wb_workfn (flush-8:1-fuseblk)
+            [<807762c0>] (__schedule) from [<80776938>] (schedule+0x50/0xa8)
+            [<80776938>] (schedule) from [<8014ac8c>] (io_schedule+0x20/0x40)
+            [<8014ac8c>] (io_schedule) from [<8021c4e4>] (__lock_page+0x100/0x128)
+            [<8021c4e4>] (__lock_page) from [<8022bb78>] (write_cache_pages+0x30c/0x4d4)
+            [<8022bb78>] (write_cache_pages) from [<7f4ba618>] (fuse_writepages+0x80/0xe4 [fuse])
+            [<7f4ba618>] (fuse_writepages [fuse]) from [<8022e284>] (do_writepages+0x30/0x8c)
+            """;
+
     @Test
     void aStackAnotherRuleExplainsKeepsThatRule() throws Exception {
-        // the stack of github.com/raspberrypi/linux issue 2557 (indentation taken off); the sentence before it is
-        // this test's own, there to show that words never outrank a rule that reads the stack
-        Diagnosis d = diagnose("""
-                The same box also runs sshfs for backups.
-                INFO: task kworker/u8:0:5 blocked for more than 120 seconds.
-                kworker/u8:0    D    0     5      2 0x00000000
-                Workqueue: writeback wb_workfn (flush-8:1-fuseblk)
-                [<807762c0>] (__schedule) from [<80776938>] (schedule+0x50/0xa8)
-                [<80776938>] (schedule) from [<8014ac8c>] (io_schedule+0x20/0x40)
-                [<8014ac8c>] (io_schedule) from [<8021c4e4>] (__lock_page+0x100/0x128)
-                [<8021c4e4>] (__lock_page) from [<8022bb78>] (write_cache_pages+0x30c/0x4d4)
-                [<8022bb78>] (write_cache_pages) from [<7f4ba618>] (fuse_writepages+0x80/0xe4 [fuse])
-                [<7f4ba618>] (fuse_writepages [fuse]) from [<8022e284>] (do_writepages+0x30/0x8c)
-                """, true);
+        // the sentence before the stack is this test's own, there to show that words never outrank a rule that
+        // reads the stack
+        Diagnosis d = diagnose("The same box also runs sshfs for backups.\n" + RPI_FUSE_WRITEBACK, true);
         assertThat(d.findings()).extracting(Finding::signature).containsExactly("fuse-page-wait");
     }
 }

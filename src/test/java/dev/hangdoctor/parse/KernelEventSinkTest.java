@@ -757,6 +757,33 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void theHungTaskNoticeAloneStandsForAReportWhoseHeaderWasNotKept() {
+        // corpus r-025 (a Japanese blog: the console's only line, in a code span)
+        assertThat(feed("`\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.`")).isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK)).hasSize(1);
+        assertThat(evidence.hungTaskNotices()).isEqualTo(1);
+    }
+
+    @Test
+    void theHungTaskNoticeUnderAHeaderAddsNoSecondReport() {
+        feed("[  240.421114] INFO: task jbd2/sda1-8:312 blocked for more than 120 seconds.");
+        feed("[  240.421120] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK)).hasSize(1);
+    }
+
+    @Test
+    void aSoftLockupMessageQuotedInASentenceAndCutBeforeItsCpu() {
+        // corpus r-010 (Microsoft's Japanese HDInsight article): the words in a code span, the CPU's number not given
+        assertThat(feed("watchdog: BUG: soft lockup - CPU` \u3068\u3044\u3046\u30a8\u30e9\u30fc")).isTrue();
+        // a CPU word that goes on is no cut message
+        assertThat(feed("watchdog: BUG: soft lockup - CPUs are fine here")).isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).hasSize(1);
+    }
+
+    @Test
     void nvmeOverFabricsTimeoutsAndLostTargetsAreDeviceErrors() {
         // corpus q-011 (openebs/mayastor, nvme-tcp on 5.10): the old nvme-tcp timeout and a queue that cannot connect
         assertThat(feed("[19233.677582] nvme nvme10: queue 0: timeout request 0x0 type 4")).isTrue();
@@ -919,7 +946,7 @@ class KernelEventSinkTest {
     void noiseIsNotAnEvent() {
         String[] noise = {
                 "[    0.000000] Command line: BOOT_IMAGE=/vmlinuz-3.10.0-862.el7.x86_64 root=/dev/mapper/centos-root",
-                "[ 4080.123600] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+                // the hung-task notice alone stands for a report (theHungTaskNoticeAloneStandsForAReport...)
                 "[ 4080.123700] jbd2/md127-8    D ffff9f53ff35bbf0     0   587      2 0x00000000",
                 "[ 4080.123900]  [<ffffffffb139eb09>] schedule+0x29/0x70",
                 "[34315.151697] Call Trace:",

@@ -43,6 +43,19 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void busyboxSyslogWithFacilityAndLevelBeforeTheTag() {
+        // corpus s-010 (Victron Venus OS, BusyBox syslogd on armv7)
+        LogLine l = KernelLogPrefix.strip("Sep 13 14:34:10 ccgx user.err kernel: [43500.179242] INFO: task vedirect-dbus:1339"
+                + " blocked for more than 120 seconds.", 1);
+        assertThat(l.message()).startsWith("INFO: task vedirect-dbus:1339 blocked");
+        assertThat(l.timestamp()).isEqualTo(43500.179242);
+        assertThat(KernelLogPrefix.strip("Sep 13 14:34:10 ccgx kern.warning kernel: usb 1-1: reset", 2).message())
+                .isEqualTo("usb 1-1: reset");
+        // a word with a dot that is no facility.level stays the message's
+        assertThat(KernelLogPrefix.strip("Sep 13 14:34:10 ccgx app.v2 started", 3).message()).isEqualTo("app.v2 started");
+    }
+
+    @Test
     void syslogWithTheHostGluedToTheKernelTag() {
         // a template that lost the space between host and tag (netdata issue, Ubuntu 5.15)
         LogLine l = KernelLogPrefix.strip("Jan 30 17:22:07 netdata-parent-1kernel: [615514.855011] INFO: task "

@@ -42,6 +42,33 @@ class LockupTasksTest {
     }
 
     @Test
+    void theStarvedGracePeriodKthreadIsNoRcuStallsCulprit() throws IOException {
+        // corpus q-017 (WSL2 5.15, a self-detected stall on CPU 13 with the starved rcu_sched kthread's dump)
+        Evidence e = read("""
+                rcu: INFO: rcu_sched self-detected stall on CPU
+                rcu:         13-...!: (5327 ticks this GP) idle=5cf/1/0x4000000000000004 softirq=1279/1280 fqs=0
+                     (t=6000 jiffies g=4097 q=8)
+                rcu: rcu_sched kthread starved for 6000 jiffies! g4097 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=12
+                rcu:         Unless rcu_sched kthread gets sufficient CPU time, OOM is now expected behavior.
+                rcu: RCU grace-period kthread stack dump:
+                task:rcu_sched       state:R  running task     stack:    0 pid:   14 ppid:     2 flags:0x00004000
+                Call Trace:
+                 <TASK>
+                 __schedule+0x2cc/0x920
+                 schedule+0x69/0xf0
+                 schedule_timeout+0x88/0x140
+                 rcu_gp_fqs_loop+0xec/0x310
+                 rcu_gp_kthread+0x91/0x120
+                 kthread+0x124/0x150
+                 ret_from_fork+0x1f/0x30
+                 </TASK>
+                """);
+        assertThat(e.events(KernelEventKind.RCU_STALL)).isNotEmpty()
+                .noneMatch(s -> Integer.valueOf(14).equals(s.pid()));
+        assertThat(e.taskOrNull(14)).isNotNull();
+    }
+
+    @Test
     void softLockupWhoseDumpWasElidedKeepsItsStack() throws IOException {
         // corpus b-040 (hv_sock): "..." cuts the CPU header from its Call Trace; an earlier warning's stack stays apart
         Evidence e = read("""

@@ -11,7 +11,9 @@ import java.util.List;
  * when both match. {@code source} is the file the rule came from. {@code exposure} says how an audit of a healthy
  * host reads the rule (never null). A {@code fallback} rule is only reported when no other rule is;
  * {@code maxConfidence} (or null) caps what a rule may claim, for rules resting on a report's words rather than on
- * what the kernel printed.
+ * what the kernel printed. A {@code handedInOnly} rule matches only evidence handed in as the report of a hang (analyze
+ * of files), never a live scan or the node agent: what it reads is no hang of its own, only the likeliest story of
+ * what a user called one.
  */
 public record Rule(
         String id,
@@ -30,7 +32,8 @@ public record Rule(
         List<String> actions,
         boolean needsDuration,
         boolean fallback,
-        Double maxConfidence) {
+        Double maxConfidence,
+        boolean handedInOnly) {
 
     public Rule {
         exposure = exposure == null ? Exposure.NONE : exposure;
@@ -46,7 +49,7 @@ public record Rule(
                 boolean kernelRequired, List<Signal> signals, String explanation, Finding.Fix fix,
                 List<String> remediation, List<String> supersedes, String source) {
         this(id, title, category, severity, kernelRanges, kernelRequired, signals, explanation, fix, remediation,
-                supersedes, source, Exposure.NONE, List.of(), false, false, null);
+                supersedes, source, Exposure.NONE, List.of(), false, false, null, false);
     }
 
     /** Where the rule places this kernel release. */

@@ -64,6 +64,9 @@ public final class RuleMatcher {
         if (verdict == KernelVerdict.OUT_OF_RANGE && rule.kernelRequired()) {
             return Optional.empty();
         }
+        if (rule.handedInOnly() && !handedIn(ev)) {
+            return Optional.empty();
+        }
         Map<String, Boolean> groups = new HashMap<>();
         List<SignalHit> hits = new ArrayList<>();
         // a signal and its alternatives weigh once: the heaviest of them, and the heaviest that matched
@@ -221,9 +224,17 @@ public final class RuleMatcher {
         return null;
     }
 
+    /**
+     * Evidence handed in as the report of a hang (analyze of files), not read from a host: a live scan, the node agent
+     * and a bundle of their samples are never that, whatever old kernel messages they carry.
+     */
+    private static boolean handedIn(Evidence ev) {
+        return ev.savedReport() && !ev.live();
+    }
+
     /** The first line of a report handed in that matches, quoted around the match; never for a live scan. */
     private static SignalHit reportText(Signal s, Signal.TextTest test, Evidence ev) {
-        if (!ev.savedReport() || ev.live()) {
+        if (!handedIn(ev)) {
             return null;
         }
         for (ReportLine l : ev.reportLines()) {

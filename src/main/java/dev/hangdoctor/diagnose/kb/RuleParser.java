@@ -32,7 +32,7 @@ final class RuleParser {
 
     private static final Set<String> RULE_KEYS = Set.of("id", "title", "category", "severity", "kernel", "signals",
             "explanation", "fix", "remediation", "supersedes", "exposure", "actions", "needsDuration",
-            "fallback", "maxConfidence");
+            "fallback", "maxConfidence", "handedInOnly");
     private static final Set<String> EXPOSURE_KEYS = Set.of("ranges", "stillReported", "note", "factors");
     private static final Set<String> FACTOR_KEYS = Set.of("fact", "atLeast", "says");
     private static final Set<String> KERNEL_KEYS = Set.of("ranges", "required");
@@ -145,7 +145,7 @@ final class RuleParser {
         return new Rule(id, title.trim(), category, severity, ranges, kernelRequired, signals, explanation, fix,
                 stringList(n, "remediation"), stringList(n, "supersedes"), source, exposure(n.get("exposure")),
                 actions(n), n.has("needsDuration") && n.get("needsDuration").asBoolean(false), bool(n, "fallback", false),
-                maxConfidence(n));
+                maxConfidence(n), bool(n, "handedInOnly", false));
     }
 
     private static Double maxConfidence(JsonNode n) {

@@ -111,6 +111,13 @@ final class CaseFile {
         for (JsonNode u : c.path("uffds")) {
             ev.addUffd(new UffdHandle(u.get("pid").asInt(), u.get("fd").asInt(), u.get("pending").asLong(), null, null));
         }
+        // "handedIn: true": evidence handed to analyze as a hang's report; "live: true": read from a running host
+        if (c.path("handedIn").asBoolean(false)) {
+            ev.savedReport(true);
+        }
+        if (c.path("live").asBoolean(false)) {
+            ev.live(true);
+        }
         // the words of a report handed in: the case is then one (analyze), not a live scan
         for (JsonNode l : c.path("text")) {
             ev.addReportText(l.asText());

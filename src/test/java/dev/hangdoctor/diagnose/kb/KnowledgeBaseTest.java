@@ -113,6 +113,17 @@ class KnowledgeBaseTest {
                 """);
         assertThat(r.fallback()).isTrue();
         assertThat(r.maxConfidence()).isEqualTo(0.35);
+        assertThat(r.handedInOnly()).isFalse();
+        assertThat(parse("""
+                id: t
+                title: t
+                category: other
+                handedInOnly: true
+                signals:
+                  - id: kill
+                    required: true
+                    events: [OOM_KILLED]
+                """).handedInOnly()).isTrue();
         assertThat(r.signals().get(0).text().pattern().matcher("my sshfs mount hangs").find()).isTrue();
         assertThatThrownBy(() -> parse("""
                 id: t
