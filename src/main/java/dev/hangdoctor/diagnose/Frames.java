@@ -61,6 +61,34 @@ public final class Frames {
         return false;
     }
 
+    /**
+     * Where a blocker is, in words: like {@link #significantTop}, past the frames that only print the stack or panic
+     * (a lockup's or a crash's report names "show_stack", "dump_backtrace" or "__crash_kexec" first, and the loop
+     * that held the CPU below them), when anything is left below them.
+     */
+    public static String whereRunning(List<Frame> frames) {
+        for (Frame f : frames) {
+            if (!f.unreliable() && !isGeneric(f.function()) && !isReporter(f.function())) {
+                return f.function();
+            }
+        }
+        return significantTop(frames);
+    }
+
+    /** lib/dump_stack.c, the architectures' show_stack/dump_backtrace, and the panic and kdump path. */
+    private static final Set<String> REPORTERS = Set.of("dump_stack", "dump_stack_lvl", "dump_header", "show_stack",
+            "dump_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
+            "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown");
+
+    private static boolean isReporter(String function) {
+        for (String r : REPORTERS) {
+            if (sameFunction(function, r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The innermost frame that is not generic, or "?" for an empty stack. */
     public static String significantTop(List<Frame> frames) {
         for (Frame f : frames) {

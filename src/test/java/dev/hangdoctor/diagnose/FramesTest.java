@@ -59,4 +59,15 @@ class FramesTest {
         assertThat(Frames.sameFunction("SyS_mprotect", "sys_munmap")).isFalse();
         assertThat(Frames.sameFunction("__x64_sys_", "sys_")).isFalse();
     }
+
+    @Test
+    void whereABlockerRunsIsPastTheFramesThatPrintOrPanic() {
+        // corpus r-012 (arm64: the lockup's dump names dump_backtrace and show_stack first)
+        List<Frame> lockup = List.of(frame("dump_backtrace", "+0x0/0x1e0"), frame("show_stack", "+0x24/0x30"),
+                frame("dump_stack", "+0xa4/0xdc"), frame("panic", "+0x150/0x350"),
+                frame("watchdog_timer_fn", "+0x2f4/0x338"));
+        assertThat(Frames.whereRunning(lockup)).isEqualTo("watchdog_timer_fn");
+        // a stack of nothing else keeps its top
+        assertThat(Frames.whereRunning(List.of(frame("dump_stack", "+0x6d/0x8b")))).isEqualTo("dump_stack");
+    }
 }
