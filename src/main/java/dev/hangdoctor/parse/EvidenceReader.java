@@ -64,8 +64,17 @@ public final class EvidenceReader {
             return heldScreen.maybe(l, from, l.length());
         };
         // a run of a log pasted newest first is held from a line the fast path would not skip, and while it is held
-        // nothing is skipped: both paths hold the same lines
-        dispatch.mayStart(notSkipped);
+        // nothing is skipped: both paths hold the same lines. Whether a line may start a run is its own matter: a run
+        // held is no reason (else every stamped line after one held line would be held in turn, and a big log would
+        // go the slow way from there on)
+        java.util.function.Predicate<String> mayStartRun = l -> {
+            if (!(kernel.idle() && traces.idle() && goroutines.idle())) {
+                return true;
+            }
+            KernelLogPrefix.locate(l, 0, l.length(), heldCut);
+            return heldScreen.maybe(l, heldCut.message, l.length());
+        };
+        dispatch.mayStart(mayStartRun);
         PastedText pasted = new PastedText(dispatch::line, notSkipped);
         LineScreener screener = new LineScreener(Utf16Input.utf8(in), described.build());
         BoundedLineReader reader = screener.reader();
