@@ -75,12 +75,14 @@ public final class Frames {
         return significantTop(frames);
     }
 
-    /** lib/dump_stack.c, the architectures' show_stack/dump_backtrace, and the panic and kdump path. */
-    private static final Set<String> REPORTERS = Set.of("dump_stack", "dump_stack_lvl", "dump_header", "show_stack",
-            "dump_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
+    /** Besides {@link #DUMPER}: the architectures' show_stack/dump_backtrace, and the panic and kdump path. */
+    private static final Set<String> REPORTERS = Set.of("show_stack", "dump_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
             "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown");
 
     private static boolean isReporter(String function) {
+        if (isDumper(function)) {
+            return true;
+        }
         for (String r : REPORTERS) {
             if (sameFunction(function, r)) {
                 return true;
@@ -142,7 +144,7 @@ public final class Frames {
             return true;
         }
         return maySyscall(actual) && maySyscall(wanted)
-                && syscallName(withoutSuffix(actual)).equals(syscallName(withoutSuffix(wanted)));
+                && syscallName(baseName(actual)).equals(syscallName(baseName(wanted)));
     }
 
     /**
@@ -168,7 +170,8 @@ public final class Frames {
         return function.indexOf("sys_") >= 0 || function.startsWith("SyS_") || function.startsWith("SYSC_");
     }
 
-    private static String withoutSuffix(String function) {
+    /** "do_shared_fault.isra.62" without its compiler suffix. */
+    public static String baseName(String function) {
         int dot = function.indexOf('.');
         return dot > 0 ? function.substring(0, dot) : function;
     }

@@ -331,8 +331,7 @@ public final class WaitClassifier {
     }
 
     static String baseName(String fn) {
-        int dot = fn.indexOf('.');
-        return dot > 0 ? fn.substring(0, dot) : fn;
+        return Frames.baseName(fn);
     }
 
     private record Row(ResourceKind kind, Set<String> functions) {

@@ -106,8 +106,7 @@ public final class EvidenceIndex {
     }
 
     static String key(String function) {
-        int dot = function.indexOf('.');
         // a system call's entry under any wrapper's name is one key ("SyS_mprotect" is "sys_mprotect")
-        return Frames.syscallName(dot > 0 ? function.substring(0, dot) : function);
+        return Frames.syscallName(Frames.baseName(function));
     }
 }
