@@ -73,7 +73,9 @@ final class LineScreener {
         KernelLogPrefix.locate(text, start, end, cut);
         int from = cut.message;
         int next = rawEnd + 1 < text.length() ? text.charAt(rawEnd + 1) : -1;
-        into.style[i] = cut.style;
+        // a collector's time alone before another tool's line: the paste reader takes the time off and reads the rest
+        // as if it came alone, so the line's style is the rest's, none (the time is no kernel log format)
+        into.style[i] = cut.collector ? "none" : cut.style;
         into.message[i] = from;
         into.noise[i] = !screen.maybe(text, from, end)
                 && !(("none".equals(cut.style) || cut.collector || end - start >= PastedText.COLLAPSED)
