@@ -119,7 +119,7 @@ public final class EvidenceReader {
             sink.finish();
         }
         dispatch.finish();
-        LockupTasks.attribute(evidence, source);
+        LockupTasks.attribute(evidence, source, registers.runningAt());
         registers.attribute(evidence, source);
         if (reader.binaryFrom() > 0) {
             String why = source + ": binary data from byte " + reader.binaryFrom() + " on ("

@@ -41,7 +41,7 @@ final class LockupTasks {
     private LockupTasks() {
     }
 
-    static void attribute(Evidence evidence, String source) {
+    static void attribute(Evidence evidence, String source, List<RegisterDumps.RunningAt> running) {
         String prefix = source + ":";
         List<long[]> bounds = new ArrayList<>();
         List<KernelEvent> reports = new ArrayList<>();
@@ -88,8 +88,11 @@ final class LockupTasks {
                     evidence.task(e.pid()).source(e.source());
                 }
                 giveStack(evidence, evidence.taskOrNull(e.pid()), dumped);
+                if (e.kind() != KernelEventKind.RCU_STALL) {
+                    giveRunningFrame(evidence.taskOrNull(e.pid()), running, from, to);
+                }
             } else {
-                name(evidence, e, dumped);
+                name(evidence, e, dumped, running, to, prefix);
             }
         }
     }
@@ -108,7 +111,24 @@ final class LockupTasks {
         }
     }
 
-    private static void name(Evidence evidence, KernelEvent e, List<Task> dumped) {
+    /**
+     * The lockup's task still has no frame (the paste kept the report's registers and cut its Call Trace): the function
+     * its RIP / pc line names, the first in its report, is where it ran.
+     */
+    private static void giveRunningFrame(Task owner, List<RegisterDumps.RunningAt> running, long from, long to) {
+        if (owner == null || !owner.frames().isEmpty()) {
+            return;
+        }
+        for (RegisterDumps.RunningAt r : running) {
+            if (r.lineNo() > from && r.lineNo() < to) {
+                owner.frames(List.of(r.frame()));
+                return;
+            }
+        }
+    }
+
+    private static void name(Evidence evidence, KernelEvent e, List<Task> dumped, List<RegisterDumps.RunningAt> running,
+            long to, String prefix) {
         for (Task t : dumped) {
             if (t.pid() <= 0) {
                 continue;
@@ -126,6 +146,7 @@ final class LockupTasks {
                 t.state(TaskState.RUNNING);
             }
             giveStack(evidence, t, dumped);
+            giveRunningFrame(t, running, lineOf(t.source(), prefix), to);
             evidence.replaceEvent(e, new KernelEvent(e.kind(), e.timestamp(), t.pid(), t.comm(), e.cpu(), e.fields(),
                     e.message(), e.source()));
             return;

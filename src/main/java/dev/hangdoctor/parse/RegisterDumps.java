@@ -23,8 +23,9 @@ import java.util.Map;
  *
  * <p>After the file: when no report header is in it (no lockup, RCU stall or oops, no WARNING or BUG line), the first
  * stack of nobody that follows a dump and never went to sleep is that CPU's task, running; a dump with no stack after it
- * gives a task of its own from its pc. Each gets a {@link KernelEventKind#CPU_REGISTERS} event naming it. Reads nothing
- * for the other sinks: its lines stay theirs.
+ * gives a task of its own from its pc. Each gets a {@link KernelEventKind#CPU_REGISTERS} event naming it. Every
+ * register line naming a running function (RIP, pc, NIP, "EIP is at") is kept for the lockup whose Call Trace a paste
+ * cut off ({@link LockupTasks}). Its lines stay the other sinks' too.
  */
 final class RegisterDumps implements LineSink {
     /** Register lines and the stack under them: a dump's first line is at most this far above its stack. */
@@ -39,7 +40,15 @@ final class RegisterDumps implements LineSink {
     private record Dump(long lineNo, Double timestamp, String message, Frame pc) {
     }
 
+    /** A register line's running function and its line: "RIP: 0010:fn+..", "pc : fn+..", "NIP [..] fn+..". */
+    record RunningAt(long lineNo, Frame frame) {
+    }
+
+    /** Running functions remembered (a lockup report's RIP line; a console of repeated dumps tells nothing more). */
+    private static final int MAX_PCS = 256;
+
     private final List<Dump> dumps = new ArrayList<>();
+    private final List<RunningAt> pcs = new ArrayList<>();
     /** A report header the dump belongs to was seen: the dump is its body, read by its own rules. */
     private boolean header;
     /** The function of the last x86 kernel RIP line, for the CR line of its dump. */
@@ -53,12 +62,16 @@ final class RegisterDumps implements LineSink {
             header = true;
             return false;
         }
-        if (m.startsWith("RIP: 0010:")) {
+        if (m.startsWith("RIP: ") && m.length() > 10 && m.charAt(9) == ':') {
             // x86 prints the RIP line alone too (an exception's registers inside a stack): only a full dump's CR line
-            // below it makes a dump
-            pc = function(m, 10);
-            pcLine = line.lineNo();
-            return false;
+            // below it makes a dump. The code segment before the colon is 0010 on a native kernel, e030 on a Xen PV
+            // guest's; a user-space RIP ("0033:0x7f..") names no function
+            Frame f = function(m, 10);
+            if (m.startsWith("0010", 5)) {
+                pc = f;
+                pcLine = line.lineNo();
+            }
+            return running(line.lineNo(), f);
         }
         if (m.startsWith("pc : ") || m.startsWith("PC is at ")) {
             // arm's __show_regs prints the pc line only in a full dump
@@ -66,7 +79,11 @@ final class RegisterDumps implements LineSink {
             if (f != null && dumps.size() < MAX_DUMPS) {
                 dumps.add(new Dump(line.lineNo(), line.timestamp(), m, f));
             }
-            return false;
+            return running(line.lineNo(), f);
+        }
+        if (m.startsWith("NIP [") || m.startsWith("EIP is at ")) {
+            // powerpc's "NIP [c0006fcc] __delay+0xc/0x14" and i386's "EIP is at fn+0x8/0x14" (before 2.6.25)
+            return running(line.lineNo(), function(m, m.charAt(0) == 'N' ? 4 : 10));
         }
         // "CR2: .. CR3: .. CR4: .." (64-bit), "CR0: .. CR2: .. CR3: .. CR4: .." (32-bit); a mailer's wrap may have cut
         // the line before its CR4 (the lone "CR2: .." line an oops ends with names no other register)
@@ -79,15 +96,28 @@ final class RegisterDumps implements LineSink {
         return false;
     }
 
-    /** "fn+0x22/0x35" (a module after it allowed) from {@code from} on, past "[<addr>]" marks; null for an address. */
+    /** Remembers where a register line says the CPU ran; true (the line is understood) when it names a function. */
+    private boolean running(long lineNo, Frame f) {
+        if (f != null && pcs.size() < MAX_PCS) {
+            pcs.add(new RunningAt(lineNo, f));
+        }
+        return f != null;
+    }
+
+    /** The functions register lines name as running, in line order (for the lockup whose stack a paste cut off). */
+    List<RunningAt> runningAt() {
+        return pcs;
+    }
+
+    /** "fn+0x22/0x35" (a module after it allowed) from {@code from} on, past "[<addr>]" / "[addr]" marks; null for an address. */
     private static Frame function(String m, int from) {
         String rest = m.substring(from).strip();
-        while (rest.startsWith("[<")) {
-            int close = rest.indexOf(">]");
+        while (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
             if (close < 0) {
                 return null;
             }
-            rest = rest.substring(close + 2).strip();
+            rest = rest.substring(close + 1).strip();
         }
         int plus = rest.indexOf("+0x");
         if (plus <= 0) {
@@ -122,7 +152,7 @@ final class RegisterDumps implements LineSink {
 
     @Override
     public void describe(LineScreen.Builder screen) {
-        screen.prefix("RIP: 0010:").prefix("pc : ").prefix("PC is at ").prefix("CR2: ").prefix("CR0: ")
+        screen.prefix("RIP: ").prefix("NIP [").prefix("EIP is at ").prefix("pc : ").prefix("PC is at ").prefix("CR2: ").prefix("CR0: ")
                 .prefix("WARNING: ").prefix("BUG: ").prefix("------------[ cut here ]");
     }
 

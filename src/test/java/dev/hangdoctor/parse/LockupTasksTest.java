@@ -156,6 +156,54 @@ class LockupTasksTest {
     }
 
     @Test
+    void aLockupWhoseCallTraceWasCutRunsWhereItsRipLineSays() throws IOException {
+        // corpus u-023 (openzfs/zfs, Ubuntu 12.04 Xen PV guest, 3.2): the 3.x two-address RIP line with the Xen
+        // kernel's code segment, and the paste ends before the Call Trace
+        Evidence e = read("""
+                Aug 28 12:17:34 mail-3 kernel: [130936.076081] BUG: soft lockup - CPU#0 stuck for 22s! [z_wr_iss_h/0:14959]
+                Aug 28 12:17:34 mail-3 kernel: [130936.076154] RIP: e030:[<ffffffff8165800b>]  [<ffffffff8165800b>] mutex_lock+0x1b/0x40
+                Aug 28 12:17:34 mail-3 kernel: [130936.076165] RSP: e02b:ffff88001dfe9d10  EFLAGS: 00000246
+                """);
+        assertThat(e.taskOrNull(14959).frames()).extracting(Frame::function).containsExactly("mutex_lock");
+    }
+
+    @Test
+    void aSelfDetectedStallsTaskRunsWhereItsRipLineSays() throws IOException {
+        // corpus u-015 (openzfs/zfs, 3.16): the self-detected stall's NMI backtrace, cut after its registers
+        Evidence e = read("""
+                [865498.595764] INFO: rcu_sched self-detected stall on CPU { 3}  (t=60000 jiffies g=7250499 c=7250498 q=12970)
+                [865498.595896] sending NMI to all CPUs:
+                [865498.595901] NMI backtrace for cpu 3
+                [865498.595903] CPU: 3 PID: 2332 Comm: z_wr_iss/0 Tainted: P           OE 3.16.0 #1
+                [865498.595908] task: ffff8800c3fcaee0 ti: ffff8800c3fe0000 task.ti: ffff8800c3fe0000
+                [865498.595910] RIP: 0010:[<ffffffff813662d2>]  [<ffffffff813662d2>] __const_udelay+0x12/0x30
+                [865498.595914] RSP: 0018:ffff88041ecc3de8  EFLAGS: 00000006
+                """);
+        assertThat(e.events(KernelEventKind.RCU_STALL).get(0).pid()).isEqualTo(2332);
+        assertThat(e.taskOrNull(2332).frames()).extracting(Frame::function).containsExactly("__const_udelay");
+    }
+
+    @Test
+    void aRipLineDoesNotReplaceTheStackThatFollowsIt() throws IOException {
+        // a whole 5.x report: the Call Trace under the registers is the task's stack; and a user-space RIP names nothing
+        Evidence e = read("""
+                watchdog: BUG: soft lockup - CPU#3 stuck for 26s! [stress:4242]
+                RIP: 0010:_raw_spin_lock+0x1c/0x30
+                RSP: 0018:ffffb3c0c1e4bd28 EFLAGS: 00000246
+                Call Trace:
+                 <TASK>
+                 do_something+0x10/0x20
+                 __x64_sys_ioctl+0x91/0xc0
+                 do_syscall_64+0x5b/0x80
+                 </TASK>
+                watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [app:77]
+                RIP: 0033:0x7f1e2a3b4c5d
+                """);
+        assertThat(e.taskOrNull(4242).frames()).extracting(Frame::function).startsWith("do_something");
+        assertThat(e.taskOrNull(77).frames()).isEmpty();
+    }
+
+    @Test
     void aTaskTheDumpShowsAsleepIsNotTheOneSpinning() throws IOException {
         // corpus b-087 (LKML, e-mail quoted): the hard LOCKUP line, then a sysrq-t dump's task in D; a sleeping task
         // held no CPU, so the lockup names nobody rather than a task the dump itself says was asleep
