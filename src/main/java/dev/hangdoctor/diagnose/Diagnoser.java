@@ -15,6 +15,7 @@ import dev.hangdoctor.model.TaskState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -653,9 +654,15 @@ public final class Diagnoser {
         }
         all.sort(Comparator.comparing((KernelEvent e) -> e.timestamp() == null ? Double.MAX_VALUE : e.timestamp()));
         List<String> out = new ArrayList<>();
+        // one line may be two events (2.6.32's panic "Watchdog detected hard LOCKUP on cpu 2" is the panic and the
+        // lockup): the log shows the line once
+        Set<String> shown = new HashSet<>();
         for (KernelEvent e : all) {
             if (out.size() >= MAX_LOG_LINES) {
                 break;
+            }
+            if (e.source() != null && !shown.add(e.source() + '\n' + e.message())) {
+                continue;
             }
             out.add((e.timestamp() == null ? "" : String.format("[%12.6f] ", e.timestamp())) + e.message());
         }

@@ -152,6 +152,10 @@ public final class KernelEventSink implements LineSink {
             .prefix("oom-kill:", (line, m) -> oom.context(line, m))
             .prefix("Task in ", (line, m) -> oom.memcgTaskIn(line, m))
             .prefix("Tainted: ", this::releaseAfterTaint)
+            // the taint line with its indentation lost (a page collapsed the spaces): "Not tainted 4.11.0-generic #1"
+            .prefix("Not tainted ", this::releaseAfterTaint)
+            // crash's "sys": "     RELEASE: 2.6.32-220.el6.x86_64"
+            .prefix("RELEASE: ", this::crashRelease)
             .prefix("memory: usage ", (line, m) -> oom.memcgCounter(line, m, "memory", 14))
             .prefix("Memory cgroup stats for ", (line, m) -> oom.memcgStats(line, m))
             .prefix("memory+swap: usage ", (line, m) -> oom.memcgCounter(line, m, "memory+swap", 19))
@@ -239,7 +243,8 @@ public final class KernelEventSink implements LineSink {
         while (i < end && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
             i++;
         }
-        return RawText.startsWith(s, i, end, "Tainted: ") || RawText.startsWith(s, i, end, "Not tainted ");
+        return RawText.startsWith(s, i, end, "Tainted: ") || RawText.startsWith(s, i, end, "Not tainted ")
+                || RawText.startsWith(s, i, end, "RELEASE: ");
     }
 
     /** Printed only under a hung-task report: the report's own header line may have been cut off. */
@@ -509,12 +514,12 @@ public final class KernelEventSink implements LineSink {
         long seconds = stuck < 0 ? -1 : longAt(m, stuck + 10);
         Integer pid = null;
         String comm = null;
-        int open = m.indexOf("! [", cpuAt);
+        int open = taskBracket(m, stuck);
         int close = m.lastIndexOf(']');
-        if (open > 0 && close > open + 3) {
-            int colon = pidColon(m, open + 3, close);
+        if (open > 0 && close > open + 1) {
+            int colon = pidColon(m, open + 1, close);
             if (colon > 0) {
-                comm = m.substring(open + 3, colon);
+                comm = m.substring(open + 1, colon);
                 int p = intAt(m, colon + 1);
                 pid = p >= 0 ? p : null;
             }
@@ -537,6 +542,27 @@ public final class KernelEventSink implements LineSink {
         }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
         return event(line, KernelEventKind.SOFT_LOCKUP, pid, comm, cpu >= 0 ? cpu : null, f);
+    }
+
+    /**
+     * Where the "[comm:pid]" after "stuck for Ns!" opens, or -1. The kernel prints "s! [", but a message retyped by hand
+     * often loses the '!' ("stuck for 22s [spl_kmem_cache/:410]"): after the seconds, only '!' and spaces may come.
+     */
+    private static int taskBracket(String m, int stuck) {
+        if (stuck < 0) {
+            return -1;
+        }
+        int i = stuck + 10;
+        while (i < m.length() && RawText.isDigit(m.charAt(i))) {
+            i++;
+        }
+        if (i < m.length() && m.charAt(i) == 's') {
+            i++;
+        }
+        while (i < m.length() && (m.charAt(i) == '!' || m.charAt(i) == ' ')) {
+            i++;
+        }
+        return i < m.length() && m.charAt(i) == '[' && i > stuck + 10 ? i : -1;
     }
 
     /** True when nothing but a dash, spaces and closing quotes follows {@code from} in {@code m}. */
@@ -625,6 +651,9 @@ public final class KernelEventSink implements LineSink {
      */
     private boolean panic(LogLine line, String m) {
         String reason = m.substring(28).trim();
+        if (reason.endsWith("\"") && reason.indexOf('"') == reason.length() - 1) {
+            reason = reason.substring(0, reason.length() - 1); // crash's sys: PANIC: "Kernel panic - not syncing: ..."
+        }
         event(line, KernelEventKind.PANIC, null, null, null, Map.of("reason", reason));
         if (reason.startsWith("Watchdog detected hard LOCKUP on cpu ")) {
             int cpu = intAt(reason, 37);
@@ -781,11 +810,21 @@ public final class KernelEventSink implements LineSink {
         while (i < n && (m.charAt(i) == ' ' || m.charAt(i) == '\t')) {
             i++;
         }
+        if (i <= 12 && m.startsWith("RELEASE: ", i)) {
+            return crashRelease(line, m.substring(i));
+        }
         if (i > 12 || !(m.startsWith("Tainted: ", i) || m.startsWith("Not tainted ", i))) {
             return false;
         }
         String release = releaseBeforeVersion(m, i);
         return release != null && kernelRelease(line, release, null, null, null);
+    }
+
+    /** crash's sys: "RELEASE: 2.6.32-220.el6.x86_64", the release alone after the key. */
+    private boolean crashRelease(LogLine line, String m) {
+        String release = m.substring(9).strip();
+        return !release.isEmpty() && release.indexOf(' ') < 0 && release.indexOf('.') > 0
+                && kernelRelease(line, release, null, null, null);
     }
 
     /** "Tainted: G W 6.5.3-arch1-1 #1" at the start of a message (the indentation stripped by some tool). */

@@ -255,6 +255,19 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void softLockupRetypedWithoutItsBangKeepsItsTask() {
+        // corpus u-020 (openzfs/spl, the message retyped by hand): the '!' lost before "[comm:pid]"
+        feed("BUG: soft lockup - CPU#0 stuck for 22s [spl_kmem_cache/:410]");
+        // the kernel's own words, and a bracket after other words, which names no task of the lockup
+        feed("BUG: soft lockup - CPU#1 stuck for 23s! [kworker/1:2:77]");
+        feed("BUG: soft lockup - CPU#2 stuck for 24s, see [1]");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.SOFT_LOCKUP);
+        assertThat(events).extracting(KernelEvent::pid).containsExactly(410, 77, null);
+        assertThat(events.get(0).comm()).isEqualTo("spl_kmem_cache/");
+    }
+
+    @Test
     void softLockupMakesTheNamedTaskRunning() {
         // arm-smmu-v3 soft lockup (linux-arm-kernel, 2022): the watchdog names the task that kept the CPU
         feed("watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [irq/268-arm-smm:247]");
@@ -928,6 +941,24 @@ class KernelEventSinkTest {
         assertThat(sle.cpu()).isEqualTo(3);
         assertThat(events.get(4).comm()).isEqualTo("kworker/3:1");
         assertThat(events.get(5).comm()).isEqualTo("init");
+    }
+
+    @Test
+    void kernelReleaseFromCollapsedTaintLineAndCrashSys() {
+        // corpus u-008 (a page collapsed the taint line's indentation), u-017 (crash's sys, then its PANIC line)
+        feed("[ 605.178434] Not tainted 4.11.0-041100rc8-generic #201704232131");
+        feed("     RELEASE: 2.6.32-220.el6.x86_64");
+        feed("RELEASE: 3.10.0-1160.el7.x86_64");
+        // words, not a release
+        feed("RELEASE: see the notes below");
+        // the reader cuts crash's 'PANIC: "Kernel panic - ..."' at the panic's words; the closing quote stays
+        feed("Kernel panic - not syncing: Watchdog detected hard LOCKUP on cpu 2\"");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.KERNEL_VERSION)).extracting(e -> e.field("release"))
+                .containsExactly("4.11.0-041100rc8-generic", "2.6.32-220.el6.x86_64", "3.10.0-1160.el7.x86_64");
+        assertThat(evidence.events(KernelEventKind.PANIC)).extracting(e -> e.field("reason"))
+                .containsExactly("Watchdog detected hard LOCKUP on cpu 2");
+        assertThat(evidence.events(KernelEventKind.HARD_LOCKUP)).extracting(KernelEvent::cpu).containsExactly(2);
     }
 
     @Test
