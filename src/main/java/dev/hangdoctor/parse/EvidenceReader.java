@@ -37,6 +37,12 @@ public final class EvidenceReader {
 
     /** The same, with the screening going to a thread of its own once {@code aheadAfter} bytes were read. */
     static Evidence read(InputStream in, String source, boolean skipNoise, long aheadAfter) throws IOException {
+        return read(in, source, skipNoise, aheadAfter, new ReadStats());
+    }
+
+    /** The same, counting into {@code stats} how many lines went the slow way and how many were screened away. */
+    static Evidence read(InputStream in, String source, boolean skipNoise, long aheadAfter, ReadStats stats)
+            throws IOException {
         Evidence evidence = new Evidence();
         KernelEventSink kernel = new KernelEventSink(evidence, source);
         SkippedLines skipped = new SkippedLines();
@@ -79,6 +85,8 @@ public final class EvidenceReader {
         LineScreener screener = new LineScreener(Utf16Input.utf8(in), described.build());
         BoundedLineReader reader = screener.reader();
         long lineNo = 0;
+        long screened = 0;
+        long kept = 0;
         String buffer = null;
         try (ScreenAhead lines = new ScreenAhead(screener, skipNoise, aheadAfter)) {
             for (ScreenedLines batch = lines.next(); batch != null; batch = lines.next()) {
@@ -102,13 +110,21 @@ public final class EvidenceReader {
                         if (pasted.passesUnchanged(text, start, end) && batch.noise[i]) {
                             dispatch.noise(batch.style[i], text, batch.message[i], end, lineNo);
                             pasted.skipped(end == start, lineNo);
+                            screened++;
                             continue;
                         }
+                    }
+                    if (batch.noise[i]) {
+                        kept++; // noise to the screen, but a record is open or a line held
                     }
                     pasted.accept(batch.decode(i), lineNo);
                 }
             }
         }
+        stats.lines = lineNo;
+        stats.screened = screened;
+        stats.parsed = lineNo - screened;
+        stats.kept = kept;
         pasted.finish();
         dispatch.flush();
         if (reader.binaryFrom() == 0) {
