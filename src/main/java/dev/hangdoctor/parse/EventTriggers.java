@@ -69,6 +69,35 @@ final class EventTriggers {
         return false;
     }
 
+    /** Fewer characters of an opener at a line's end ("INFO: t") begin too many sentences to say. */
+    private static final int MIN_CUT_AT_END = 8;
+
+    /**
+     * Where an opener cut short ends {@code s[from, end)} after other text ("gke-node-6rg7  INFO: task", "with error
+     * `watchdog: BUG: soft"): a mailer or a page wrapped the line inside the message's first words, so the next line
+     * may complete it. The cut part stands at a word's start and holds at least {@value #MIN_CUT_AT_END} characters;
+     * -1 when there is none. Looks only at the line's last {@link #LONGEST} characters.
+     */
+    static int cutOpenerAtEnd(String s, int from, int end) {
+        while (end > from && s.charAt(end - 1) == ' ') {
+            end--;
+        }
+        for (int p = Math.max(from, end - LONGEST); p <= end - MIN_CUT_AT_END; p++) {
+            char before = p == from ? ' ' : s.charAt(p - 1);
+            if (before != ' ' && before != '`' && before != '"' && before != '\'' && before != '(' && before != '\t') {
+                continue;
+            }
+            int n = end - p;
+            char first = s.charAt(p);
+            for (String o : OPENERS) {
+                if (n < o.length() && o.charAt(0) == first && o.regionMatches(0, s, p, n)) {
+                    return p;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** Tells {@code screen} of openers cut short: the lines {@link #cutOpener} looks for. */
     static void describe(LineScreen.Builder screen) {
         screen.rowStarting(EventTriggers::cutOpener, OPENERS);

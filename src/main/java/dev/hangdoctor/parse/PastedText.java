@@ -433,7 +433,7 @@ final class PastedText {
     private void emitOrHold(String line, long at, int width, String style, boolean prefixed, boolean safe) {
         // the width that counts is the one the wrapping tool saw: a quoted line's marks included
         boolean head = !line.isEmpty() && (prefixed ? Math.max(line.length(), width) >= MIN_WRAPPED && !"kmsg-dict".equals(style)
-                : endsInFrameAddress(line));
+                : endsInFrameAddress(line) || EventTriggers.cutOpenerAtEnd(line, 0, line.length()) >= 0);
         boolean seen = safe || holdable.test(line);
         if (head && (seen || !"none".equals(style))) {
             heldOnPeek = !seen;
@@ -588,7 +588,7 @@ final class PastedText {
         return from < end && s.charAt(from) == '[' && foreignClockStamp(s, from, end) > 0
                 || RawText.contains(s, from, end, "kernel:") || EventTriggers.findIn(s, from, end) >= 0
                 || EventTriggers.embeddedStamp(s, from + 1, end) >= 0 || EventTriggers.holdsFrameMark(s, from, end)
-                || EventTriggers.nextFrame(s, from, end) >= 0
+                || EventTriggers.nextFrame(s, from, end) >= 0 || EventTriggers.cutOpenerAtEnd(s, from, end) >= 0
                 || end - from >= COLLAPSED / 2 && (prefixedRecordAfter(s, from, end) >= 0
                         || psRowAfter(s, from, end) >= 0);
     }
@@ -859,6 +859,12 @@ final class PastedText {
             return false; // the word would have fit: the held line ended there
         }
         if (!heldPrefixed) {
+            int opener = EventTriggers.cutOpenerAtEnd(held, 0, held.length());
+            if (opener >= 0) {
+                // a line held for a report's first words cut at its end: the rest is the line that completes them
+                String words = held.substring(opener).stripTrailing() + ' ' + line.substring(word);
+                return EventTriggers.startsAt(words, 0, words.length());
+            }
             // a line held only for its frame address: the rest is that frame's symbol
             return !spaced && line.indexOf("+0x") > 0 && line.indexOf("+0x") < firstWordLength(line, 0);
         }

@@ -86,8 +86,9 @@ final class RegisterDumps implements LineSink {
             return running(line.lineNo(), function(m, m.charAt(0) == 'N' ? 4 : 10));
         }
         // "CR2: .. CR3: .. CR4: .." (64-bit), "CR0: .. CR2: .. CR3: .. CR4: .." (32-bit); a mailer's wrap may have cut
-        // the line before its CR4 (the lone "CR2: .." line an oops ends with names no other register)
-        if ((m.startsWith("CR2: ") && m.contains(" CR3: ") || m.startsWith("CR0: ") && m.contains(" CR2: "))
+        // the line before its CR4 (the lone "CR2: .." line an oops ends with names no other register); a wrap after
+        // "CR3:" joins its value without the space ("CR3:0000000001a0b000")
+        if ((m.startsWith("CR2: ") && m.contains(" CR3:") || m.startsWith("CR0: ") && m.contains(" CR2:"))
                 && dumps.size() < MAX_DUMPS) {
             Frame f = pc != null && line.lineNo() - pcLine < WINDOW / 2 ? pc : null;
             dumps.add(new Dump(f != null ? pcLine : line.lineNo(), line.timestamp(), m, f));

@@ -52,6 +52,27 @@ class ReportWordsTest {
         assertThat(f.evidence()).anyMatch(l -> l.contains("ocamlfuse"));
     }
 
+    private static final String POOL_STACK = """
+            [ 2280.332961] INFO: task pool:7954 blocked for more than 120 seconds.
+            [ 2280.332976] pool            D ffff88021e2d4580     0  7954   3442 0x00000000
+            [ 2280.333006] Call Trace:
+            [ 2280.333025]  [<ffffffff816ee6e9>] schedule_preempt_disabled+0x29/0x70
+            [ 2280.333040]  [<ffffffff816ebb1f>] mutex_lock+0x1f/0x2f
+            """;
+
+    @Test
+    void wordsAMailerWrappedOntoTheNextLineStillCount() throws Exception {
+        // "fuse file system" is the rule's words only whole: here a wrap broke them after "fuse"
+        Finding f = diagnose("I am getting a hung task on accessing the mount point of a fuse\nfile system.\n"
+                + POOL_STACK, true).findings().get(0);
+        assertThat(f.signature()).isEqualTo("fuse-named-in-report");
+        assertThat(f.evidence()).anyMatch(l -> l.contains("fuse file system"));
+        // a blank line between the halves is a paragraph's end, not a wrap
+        Finding apart = diagnose("I am getting a hung task on accessing the mount point of a fuse\n\nfile system.\n"
+                + POOL_STACK, true).findings().get(0);
+        assertThat(apart.signature()).isNotEqualTo("fuse-named-in-report");
+    }
+
     @Test
     void aLiveScanHasNoReportWords() throws Exception {
         assertThat(diagnose(OCAMLFUSE, false).findings().get(0).signature()).isEqualTo(Diagnoser.UNCLASSIFIED);

@@ -40,6 +40,37 @@ class PastedTextTest {
     }
 
     @Test
+    void aReportsFirstWordsCutAtALinesEndAfterOtherTextJoinTheirRest() throws IOException {
+        // corpus t-002 (node-problem-detector's event row in `kubectl describe node`) and t-021 (a GKE report's
+        // prose), wrapped by a mailer at 72: the message's first words end one line, its rest starts the next
+        Evidence e = read("""
+                  Warning  TaskHung                 51m                 kernel-monitor,
+                gke-kubeflow-testing-temp-cpu-pool-3b385d9f-6rg7  INFO: task
+                dockerd:1422 blocked for more than 300 seconds.
+                  Normal   Starting                 47m                 kubelet,
+                """);
+        assertThat(e.taskOrNull(1422)).satisfies(t -> assertThat(t.blockedSeconds()).isEqualTo(300L));
+        Evidence prose = read("""
+                Nodes on the GKE cluster are restarting with error `watchdog: BUG: soft
+                lockup - CPU#2 stuck for XXs`.
+                """);
+        assertThat(prose.events(KernelEventKind.SOFT_LOCKUP)).hasSize(1);
+    }
+
+    @Test
+    void wordsThatOnlyBeginAReportsFirstWordsAtALinesEndStayApart() {
+        // the next line does not complete the opener: the two lines stay as they were
+        assertThat(clean("we looked at the output of Kernel panic - not", "much else happened that day"))
+                .containsExactly("we looked at the output of Kernel panic - not", "much else happened that day");
+        // too few characters of an opener to say ("INFO: t"), or not at a word's start ("xINFO: task")
+        assertThat(EventTriggers.cutOpenerAtEnd("see INFO: t", 0, 11)).isNegative();
+        assertThat(EventTriggers.cutOpenerAtEnd("see xINFO: task", 0, 15)).isNegative();
+        assertThat(EventTriggers.cutOpenerAtEnd("see `INFO: task ", 0, 16)).isEqualTo(5);
+        // a whole opener is no cut one: the line reads as it is
+        assertThat(EventTriggers.cutOpenerAtEnd("see BUG: soft lockup", 0, 20)).isNegative();
+    }
+
+    @Test
     void quotedPrintableTwiceQuotedHardLockupIsRead() throws IOException {
         Evidence e = fixture("qp-quoted-hard-lockup.txt");
         assertThat(e.events(KernelEventKind.HARD_LOCKUP)).extracting(ev -> ev.cpu()).contains(1);

@@ -77,6 +77,19 @@ class RegisterDumpsTest {
     }
 
     @Test
+    void aDumpWhoseCrLineAMailerWrappedAfterCr3IsStillADump() throws IOException {
+        // corpus u-021 (syslog of a 3.x soft lockup's tail) wrapped at 72: the join leaves "CR3:0000000001a0b000"
+        Evidence e = read("Nov  9 15:19:50 storage1 kernel: CR2: 00007f730426bcb0 CR3:",
+                "0000000001a0b000 CR4: 00000000000407e0",
+                "Nov  9 15:19:50 storage1 kernel: Call Trace:",
+                "Nov  9 15:19:50 storage1 kernel: [<ffffffff8143c8d3>] cpuidle_enter_state+0x43/0xd0",
+                "Nov  9 15:19:50 storage1 kernel: [<ffffffff8143cd0f>] cpuidle_idle_call+0xcf/0x160",
+                "Nov  9 15:19:50 storage1 kernel: [<ffffffff8100b41e>] arch_cpu_idle+0xe/0x30");
+        assertThat(e.events(KernelEventKind.CPU_REGISTERS)).singleElement().satisfies(ev ->
+                assertThat(functions(e.task(ev.pid()))).startsWith("cpuidle_enter_state"));
+    }
+
+    @Test
     void aWarningOrOopsHeaderKeepsTheDumpItsOwn() throws IOException {
         String[] warned = new String[X86.length + 1];
         warned[0] = "kernel: [  330.000001] WARNING: CPU: 1 PID: 1 at net/core/dev.c:1234 __dev_open+0x10/0x20";

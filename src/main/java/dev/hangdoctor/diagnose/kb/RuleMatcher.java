@@ -232,22 +232,40 @@ public final class RuleMatcher {
         return ev.savedReport() && !ev.live();
     }
 
-    /** The first line of a report handed in that matches, quoted around the match; never for a live scan. */
+    /**
+     * The first line of a report handed in that matches, quoted around the match; never for a live scan. Words a
+     * mailer or a page wrapped onto the next line ("... `watchdog: BUG: soft" / "lockup - CPU#2 ...`") match across
+     * the break: a line is also tried with the next one joined by a space, when that one stood right under it (no
+     * blank line between: a paragraph ended there).
+     */
     private static SignalHit reportText(Signal s, Signal.TextTest test, Evidence ev) {
         if (!handedIn(ev)) {
             return null;
         }
-        for (ReportLine l : ev.reportLines()) {
-            String line = l.text();
+        List<ReportLine> lines = ev.reportLines();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).text();
             Matcher m = test.pattern().matcher(line);
             if (m.find()) {
-                int from = Math.max(0, m.start() - 50);
-                int to = Math.min(line.length(), m.end() + 50);
-                String quote = (from > 0 ? "..." : "") + line.substring(from, to) + (to < line.length() ? "..." : "");
-                return new SignalHit(s, List.of(), List.of("the report's text names \"" + m.group() + "\": " + quote));
+                return textHit(s, line, m);
+            }
+            if (i + 1 < lines.size() && lines.get(i + 1).lineNo() - lines.get(i).lineNo() <= 1) {
+                String joined = line + ' ' + lines.get(i + 1).text();
+                m = test.pattern().matcher(joined);
+                // only a match that starts on this line and runs onto the next: the next line's own is found there
+                if (m.find() && m.start() < line.length() && m.end() > line.length()) {
+                    return textHit(s, joined, m);
+                }
             }
         }
         return null;
+    }
+
+    private static SignalHit textHit(Signal s, String line, Matcher m) {
+        int from = Math.max(0, m.start() - 50);
+        int to = Math.min(line.length(), m.end() + 50);
+        String quote = (from > 0 ? "..." : "") + line.substring(from, to) + (to < line.length() ? "..." : "");
+        return new SignalHit(s, List.of(), List.of("the report's text names \"" + m.group() + "\": " + quote));
     }
 
     private static SignalHit tasks(Signal s, Signal.TaskTest t, EvidenceIndex index) {
