@@ -69,7 +69,8 @@ final class WatchdogOrder {
     /**
      * True when watchdog finding {@code a}'s first message comes before {@code b}'s: by timestamp when both have one,
      * else by line in the same file; when the evidence cannot tell (same time, same line, no position), a lockup
-     * comes before an RCU stall, and so does a long soft lockup printed at the stall's moment.
+     * comes before an RCU stall, and so does a long soft lockup printed at the stall's moment, and a lockup that names
+     * its task and began long after every warning of an RCU stall that names none (another episode, or another clock).
      */
     private static boolean earlier(Finding a, Finding b, Evidence evidence) {
         Seen sa = firstSeen(a, evidence);
@@ -83,7 +84,34 @@ final class WatchdogOrder {
             // trips the lockup watchdog, and the lockup names the CPU's task: it goes first
             c = 0;
         }
+        if (c != 0 && rank(a) != rank(b) && apart(rank(a) < rank(b) ? a : b, rank(a) > rank(b) ? a : b, lockup,
+                evidence)) {
+            // two episodes, not one: the lockup began long after the last stall warning (or on another machine's
+            // clock, as a host's wall broadcast pasted under its guest's console). Which came first says nothing of
+            // cause; the lockup names the task that kept its CPU, the stall names none, so the lockup leads
+            c = 0;
+        }
         return c < 0 || c == 0 && rank(a) > rank(b);
+    }
+
+    /**
+     * True when an RCU stall that names no task and a lockup that names one are separate episodes, or cannot be put
+     * on one clock. Separate: every stall warning was printed more than {@link Seen#REWARN_SECONDS} before the
+     * lockup began (its message's time less the seconds it had been stuck); had the grace period still been stalled
+     * when the lockup began, RCU would have warned again by then. No one clock: one message has a time since boot
+     * and the other none (the kernel stamps all its records or none, so the two come from two logs or two tools: a
+     * guest's wall-clock dmesg and its host's syslogd broadcast), and their order in the paste says nothing.
+     */
+    private static boolean apart(Finding stall, Finding lockup, Seen lockupSeen, Evidence evidence) {
+        List<KernelEvent> stalls = evidence.events(KernelEventKind.RCU_STALL);
+        if (stall.rootCause() != null || lockup.rootCause() == null || stalls.isEmpty()) {
+            return false;
+        }
+        if (lockupSeen.timestamp() == null) {
+            return stalls.stream().allMatch(e -> e.timestamp() != null);
+        }
+        double began = lockupSeen.timestamp() - (lockupSeen.seconds() == null ? 0 : lockupSeen.seconds());
+        return stalls.stream().allMatch(e -> e.timestamp() == null || e.timestamp() < began - Seen.REWARN_SECONDS);
     }
 
     /** Where the log first printed a watchdog finding's message: its timestamp, file and line, each when known. */
@@ -94,6 +122,11 @@ final class WatchdogOrder {
          * 21 s upstream since 3.x, 60 s before and on some distributions).
          */
         static final long STALL_TIMEOUT_SECONDS = 60;
+        /**
+         * The longest wait before RCU warns again of a grace period still stalled: three stall timeouts after the
+         * last warning (kernel/rcu/tree_stall.h sets the next check to jiffies + 3 * rcu_jiffies_till_stall_check()).
+         */
+        static final long REWARN_SECONDS = 3 * STALL_TIMEOUT_SECONDS;
         /**
          * Seconds within which two watchdog messages are one moment: the soft lockup watchdog samples every
          * watchdog_thresh * 2 / 5 seconds (4 s by default), so a lockup can be noticed that much after a stall.

@@ -9,9 +9,10 @@ import java.util.Set;
 import static dev.hangdoctor.parse.KernelMessageText.intAt;
 
 /**
- * A storage device's own driver reporting commands that time out or fail (the block layer's errors are
- * {@link KernelIoMessages}'): one STORAGE_DEVICE_ERROR event each, with {@code dev}, {@code driver} (nvme | mmc |
- * scsi | ata) and {@code what} (timeout | error). A GPU driver reporting that its GPU stopped running jobs, or
+ * A storage device's own driver reporting commands that time out or fail, or its host adapter reset or locked up
+ * (the block layer's errors are {@link KernelIoMessages}'): one STORAGE_DEVICE_ERROR event each, with {@code dev},
+ * {@code driver} (nvme | mmc | scsi | ata | megaraid_sas | mpt2sas | mpt3sas | aacraid | hpsa | qla2xxx) and
+ * {@code what} (timeout | error | reset | hung). A GPU driver reporting that its GPU stopped running jobs, or
  * left the bus: one GPU_HANG event each, with {@code driver} (amdgpu | i915 | msm | panfrost | etnaviv | nvidia |
  * host1x),
  * {@code what} (timeout | hung | reset | xid N), and {@code dev} when the line names the device.
@@ -86,8 +87,11 @@ final class KernelDeviceMessages {
      * "timing out command, waited %lus" (drivers/scsi/scsi_lib.c), a host driver aborting a command that timed out
      * (drivers/scsi/vmw_pvscsi.c "task abort on host %u, %p", mpt3sas "attempting task abort!..."), a command
      * failed for good ("FAILED Result: hostbyte=DID_... driverbyte=..." from scsi_print_result,
-     * drivers/scsi/scsi_logging.c; "Unhandled error code" before 3.18, drivers/scsi/sd.c). The error handler giving
-     * the device up ("Device offlined - ...") is left to the block layer's "rejecting I/O to offline device".
+     * drivers/scsi/scsi_logging.c; "Unhandled error code" before 3.18, drivers/scsi/sd.c). The host driver escalating
+     * when the abort did not help: mpt3sas's and megaraid_sas's "attempting target reset! scmd(%p) ..." and
+     * "attempting device reset! scmd(%p)", megaraid_sas's "OCR is requested due to IO timeout!!" (an online controller
+     * reset, drivers/scsi/megaraid/megaraid_sas_fusion.c): a reset. The error handler giving the device up ("Device
+     * offlined - ...") is left to the block layer's "rejecting I/O to offline device".
      */
     static boolean scsiMessage(KernelEventOut out, LogLine line, String m) {
         int colon = m.indexOf(": ", 3);
@@ -98,6 +102,10 @@ final class KernelDeviceMessages {
         if (m.indexOf(": timing out command, waited ", colon) == colon || m.indexOf(" task abort on host ", colon) > 0
                 || m.indexOf("attempting task abort!", colon) > 0) {
             what = "timeout";
+        } else if (m.indexOf(": attempting target reset!", colon - 1) == colon
+                || m.indexOf(": attempting device reset!", colon - 1) == colon
+                || m.indexOf(" OCR is requested due to IO timeout", colon) > 0) {
+            what = "reset";
         } else if (m.indexOf(" FAILED Result: hostbyte=", colon) > 0 || m.indexOf(" Unhandled error code", colon) > 0) {
             what = "error";
         } else {
@@ -122,6 +130,135 @@ final class KernelDeviceMessages {
             return false;
         }
         return emit(out, line, m.substring(10, colon), "scsi", "timeout");
+    }
+
+    /**
+     * A RAID or SAS controller (drivers/scsi/megaraid/megaraid_sas_base.c and _fusion.c) that keeps commands: the
+     * adapter reset path waits for the firmware's outstanding commands and says so every few seconds, dev_notice
+     * "[%2d]waiting for %d commands to complete for scsi%d" (the MFI adapters' without "for scsi%d"; "megasas: "
+     * through printk before 4.x), then "pending commands remain after waiting, will reset adapter scsi%d." or "Found
+     * FW in FAULT state, will reset adapter scsi%d.": the controller is reset.
+     */
+    static boolean megaraidRecovery(KernelEventOut out, LogLine line, String m) {
+        int colon = m.indexOf(": ");
+        if (colon < 7 || m.indexOf(' ') < colon && !m.startsWith("megaraid_sas ")) {
+            return false;
+        }
+        int body = colon + 2;
+        String dev = adapterName(m, colon, "megaraid_sas");
+        int wait = m.indexOf("]waiting for ", body);
+        if (m.startsWith("[", body) && wait > body && wait - body < 6) {
+            int n = intAt(m, wait + 13);
+            String rest = m.substring(KernelMessageText.digitsEnd(m, wait + 13));
+            // the whole words, or as much of them as a console that cuts lines at 80 columns kept
+            return n > 0 && (rest.startsWith(OUTSTANDING) || OUTSTANDING.startsWith(rest))
+                    && emit(out, line, dev, "megaraid_sas", "timeout");
+        }
+        return said(out, line, m, body, dev, "megaraid_sas", MEGARAID_RESETS);
+    }
+
+    private static final String OUTSTANDING = " commands to complete";
+    private static final Phrase[] MEGARAID_RESETS = {new Phrase("pending commands remain after waiting", "reset"),
+        new Phrase("Found FW in FAULT state, will reset adapter", "reset")};
+
+    /**
+     * The LSI/Broadcom SAS HBAs' own log through ioc_info / ioc_err ("mpt3sas_cm0: ", "mpt2sas_cm0: ", 3.x's
+     * "mpt2sas0: "), drivers/scsi/mpt3sas/mpt3sas_base.c mpt3sas_base_check_cmd_timeout "Command Timeout" (an IOC
+     * command that did not complete, and the reset it brings) and mpt3sas_scsih.c scsih_host_reset "attempting host
+     * reset! scmd(%p)" ("attempting host reset" from 5.x): the error handler's last step, the whole adapter reset.
+     */
+    static boolean mptSasRecovery(KernelEventOut out, LogLine line, String m) {
+        int colon = m.indexOf(": ");
+        if (colon < 8 || colon > 24 || m.indexOf(' ') < colon) {
+            return false;
+        }
+        return said(out, line, m, colon + 2, m.substring(0, colon), m.substring(0, 7), MPT_SAS);
+    }
+
+    private static final Phrase[] MPT_SAS = {new Phrase("Command Timeout", "timeout"),
+        new Phrase("attempting host reset", "reset")};
+
+    /**
+     * Adaptec's aacraid (drivers/scsi/aacraid/linit.c), printk with AAC_DRIVERNAME: "aacraid: Host adapter abort
+     * request." ("... abort request (%d,%d,%d,%d)" later), and its escalation "aacraid: Host adapter reset request.
+     * SCSI hang ?" (4.14+ also "Host bus reset request. SCSI hang ?", "Host device reset ...", "Host target reset
+     * ..."), dev_err "aacraid 0000:03:00.0: ..." in some releases.
+     */
+    static boolean aacraidRecovery(KernelEventOut out, LogLine line, String m) {
+        int colon = m.indexOf(": ");
+        if (colon < 7) {
+            return false;
+        }
+        String dev = adapterName(m, colon, "aacraid");
+        int reset = m.indexOf(" reset request. SCSI hang ?", colon);
+        if (reset > 0 && m.startsWith("Host ", colon + 2) && reset - colon < 20) {
+            return emit(out, line, dev, "aacraid", "reset");
+        }
+        return said(out, line, m, colon + 2, dev, "aacraid", AACRAID_ABORT);
+    }
+
+    private static final Phrase[] AACRAID_ABORT = {new Phrase("Host adapter abort request", "timeout")};
+
+    /**
+     * HPE Smart Array (drivers/scsi/hpsa.c controller_lockup_detected), dev_warn "Controller lockup detected:
+     * 0x%08x" ("... after %d" in some releases): the controller's heartbeat stopped, every command on it is failed.
+     */
+    static boolean hpsaLockup(KernelEventOut out, LogLine line, String m) {
+        int colon = m.indexOf(": ");
+        return colon >= 6 && said(out, line, m, colon + 2, adapterName(m, colon, "hpsa"), "hpsa", HPSA_LOCKUP);
+    }
+
+    private static final Phrase[] HPSA_LOCKUP = {new Phrase("Controller lockup detected: ", "hung")};
+
+    /**
+     * QLogic Fibre Channel (drivers/scsi/qla2xxx/qla_os.c) through ql_log ("qla2xxx [0000:04:00.0]-801c:3: "): the
+     * error handler's abort "Abort command issued nexus=%ld:%d:%llu -- %x." and its escalation "DEVICE RESET ISSUED
+     * nexus=...", "TARGET RESET ISSUED nexus=...", "BUS RESET ISSUED nexus=...", "ADAPTER RESET ISSUED nexus=..."
+     * ("... host=%ld." from 5.x).
+     */
+    static boolean qla2xxxRecovery(KernelEventOut out, LogLine line, String m) {
+        int close = m.indexOf("]-", 9);
+        int colon = close < 0 ? -1 : m.indexOf(": ", close);
+        if (colon < 0 || colon - close > 16) {
+            return false;
+        }
+        String dev = m.substring(9, close);
+        int reset = m.indexOf(" RESET ISSUED ", colon);
+        if (reset > colon && reset - colon < 12 && m.indexOf(' ', colon + 2) == reset) {
+            return emit(out, line, dev, "qla2xxx", "reset");
+        }
+        return said(out, line, m, colon + 2, dev, "qla2xxx", QLA_ABORT);
+    }
+
+    private static final Phrase[] QLA_ABORT = {new Phrase("Abort command issued nexus=", "timeout")};
+
+    /** Words a driver's message body starts with, and what they say of the commands (timeout | reset | hung). */
+    private record Phrase(String words, String what) {
+    }
+
+    /** The first of {@code phrases} the message's body (from {@code body}) starts with, as the device's event. */
+    private static boolean said(KernelEventOut out, LogLine line, String m, int body, String dev, String driver,
+            Phrase[] phrases) {
+        for (Phrase p : phrases) {
+            if (m.startsWith(p.words(), body)) {
+                return emit(out, line, dev, driver, p.what());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * dev_printk's device ("megaraid_sas 0000:5a:00.0: " gives 0000:5a:00.0), else the SCSI host the message ends
+     * with ("... for scsi0", "... adapter scsi0."), else the driver.
+     */
+    private static String adapterName(String m, int colon, String driver) {
+        int sp = m.indexOf(' ');
+        if (sp > 0 && sp < colon) {
+            return m.substring(sp + 1, colon);
+        }
+        int host = m.lastIndexOf(" scsi");
+        int end = host < 0 ? -1 : KernelMessageText.digitsEnd(m, host + 5);
+        return end > host + 5 ? m.substring(host + 1, end) : driver;
     }
 
     /** drivers/ata/libata-eh.c through ata_dev_err: "ata1.00: failed command: READ FPDMA QUEUED". */

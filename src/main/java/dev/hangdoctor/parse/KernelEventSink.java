@@ -63,8 +63,9 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *       buffer-io | request).</li>
  *   <li>XFS_ALLOC_DEADLOCK: {@code function} (kmem_alloc, kmem_zone_alloc, ...), {@code mode} (the gfp flags,
  *       hex), {@code size} (4.x+). {@code pid}/{@code comm} the looping task (absent on 2.6).</li>
- *   <li>STORAGE_DEVICE_ERROR: {@code dev} (nvme0, mmcblk1, 0:0:0:0, ata1.00), {@code driver} (nvme | mmc | scsi |
- *       ata), {@code what} (timeout | error).</li>
+ *   <li>STORAGE_DEVICE_ERROR: {@code dev} (nvme0, mmcblk1, 0:0:0:0, ata1.00, 0000:5a:00.0, mpt3sas_cm0),
+ *       {@code driver} (nvme | mmc | scsi | ata | megaraid_sas | mpt2sas | mpt3sas | aacraid | hpsa | qla2xxx),
+ *       {@code what} (timeout | error | reset | hung).</li>
  *   <li>GPU_HANG: {@code dev} (0000:03:00.0, ff9a0000.gpu; when the line names it), {@code driver} (amdgpu | i915 |
  *       msm | panfrost | etnaviv | nvidia), {@code what} (timeout | hung | reset | xid N).</li>
  *   <li>KERNEL_VERSION: {@code release}. Recorded once per distinct release.</li>
@@ -210,6 +211,14 @@ public final class KernelEventSink implements LineSink {
             .prefix("sd ", (line, m) -> KernelDeviceMessages.scsiMessage(out, line, m))
             .prefix("mptscsih: ", (line, m) -> KernelDeviceMessages.mptscsihRecovery(out, line, m))
             .prefix("ata", (line, m) -> KernelDeviceMessages.ataFailedCommand(out, line, m))
+            // a host adapter waiting for, aborting or resetting commands its controller does not complete
+            .prefix("megaraid_sas", (line, m) -> KernelDeviceMessages.megaraidRecovery(out, line, m))
+            .prefix("megasas: ", (line, m) -> KernelDeviceMessages.megaraidRecovery(out, line, m))
+            .prefix("mpt2sas", (line, m) -> KernelDeviceMessages.mptSasRecovery(out, line, m))
+            .prefix("mpt3sas", (line, m) -> KernelDeviceMessages.mptSasRecovery(out, line, m))
+            .prefix("aacraid", (line, m) -> KernelDeviceMessages.aacraidRecovery(out, line, m))
+            .prefix("hpsa ", (line, m) -> KernelDeviceMessages.hpsaLockup(out, line, m))
+            .prefix("qla2xxx [", (line, m) -> KernelDeviceMessages.qla2xxxRecovery(out, line, m))
             // a GPU driver's hang and reset messages (amdgpu, i915, msm, panfrost, etnaviv, the NVIDIA driver's Xid)
             .contains(" timeout, signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))
             .contains(" timeout, last signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))

@@ -74,6 +74,54 @@ class WatchdogOrderTest {
         assertThat(d.findings()).extracting(Finding::category).startsWith(Category.RCU_STALL, Category.SOFT_LOCKUP);
     }
 
+    /** corpus t-001 (github.com/AMDESE/AMDSEV/issues/221): the SNP guest's RCU stall, which names no task. */
+    private static final String GUEST_STALL = """
+            [   24.713693] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:
+            [   24.715447] rcu: \t9-...0: (1 ticks this GP) idle=9d74/1/0x4000000000000000 softirq=30/30 fqs=2062
+            [   24.718017] rcu: \t(detected by 20, t=5252 jiffies, g=-831, q=85 ncpus=24)
+            """;
+
+    /** t-001's host: the syslogd wall broadcast of the qemu vCPU thread's soft lockup, 4796 s after its boot. */
+    private static final String HOST_LOCKUP = """
+
+            Message from syslogd@ns31614456 at Jul 11 03:12:58 ...
+             kernel:[ 4796.249920] watchdog: BUG: soft lockup - CPU#24 stuck for 26s! [qemu-system-x86:263413]
+            """;
+
+    @Test
+    void aSoftLockupBegunLongAfterAnRcuStallThatNamesNoTaskComesFirst() throws IOException {
+        // the stall at 24 s, the lockup begun at 4770 s: the lockup names the task, the stall none
+        Diagnosis d = diagnose(GUEST_STALL + "[   24.719390] Sending NMI from CPU 20 to CPUs 9:\n" + HOST_LOCKUP);
+        assertThat(d.findings()).extracting(Finding::category).containsExactly(Category.SOFT_LOCKUP, Category.RCU_STALL);
+        assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(263413);
+    }
+
+    @Test
+    void aStampedSoftLockupAfterAnUnstampedRcuStallComesFirst() throws IOException {
+        // the guest's lines as dmesg -T prints them (wall clock, no time since boot) and the host's broadcast with
+        // its dmesg stamp: two logs on two clocks, their order in the paste says nothing
+        Diagnosis d = diagnose(GUEST_STALL.replaceAll("\\[ +24\\.[0-9]+\\]", "[Thu Jul 11 01:52:24 2024]")
+                + HOST_LOCKUP);
+        assertThat(d.findings()).extracting(Finding::category).containsExactly(Category.SOFT_LOCKUP, Category.RCU_STALL);
+    }
+
+    @Test
+    void aSoftLockupBegunWhileTheStallCouldStillBeWarningFollowsIt() throws IOException {
+        // the lockup begun 60 s after the stall warning (RCU warns again within three stall timeouts of a grace
+        // period still stalled): one episode, the first message leads
+        Diagnosis d = diagnose(GUEST_STALL
+                + "[  110.249920] watchdog: BUG: soft lockup - CPU#23 stuck for 26s! [qemu-system-x86:263413]\n");
+        assertThat(d.findings()).extracting(Finding::category).containsExactly(Category.RCU_STALL, Category.SOFT_LOCKUP);
+    }
+
+    @Test
+    void aLaterStallWarningJoinsTheEpisodes() throws IOException {
+        // the stall warned of again after the lockup began: the stall may be its cause, time decides
+        Diagnosis d = diagnose(GUEST_STALL + GUEST_STALL.replace("   24.7", " 4780.7")
+                + "[ 4796.249920] watchdog: BUG: soft lockup - CPU#23 stuck for 26s! [qemu-system-x86:263413]\n");
+        assertThat(d.findings()).extracting(Finding::category).containsExactly(Category.RCU_STALL, Category.SOFT_LOCKUP);
+    }
+
     @Test
     void theMemcgChargeLoopExplainsTheSoftLockupOfItsCharger() throws IOException {
         // corpus b-082 (linux-mm): the charger loops in memcg reclaim after the OOM kill and soft-locks the CPU

@@ -830,6 +830,58 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void hostAdaptersWaitingForAbortingOrResettingCommandsAreDeviceErrors() {
+        // corpus t-023 (kubernetes issue 85880, megaraid_sas_fusion.c in a journal), corpus r-017 (megaraid_sas's
+        // error handler on loongarch64), pykdump's crashinfo documentation (qla2xxx aborts before a hang), a
+        // linux-scsi qla2xxx thread ("Abort command issued ... 2003", the resets after it), the linux-scsi aacraid
+        // Series-6 thread (Konstantin Khorenko, 2019: mkfs in D behind the resets), a linux-scsi mpt3sas report
+        // (2025, dmesg -T); hpsa.c's controller_lockup_detected format
+        assertThat(feed("Dec 03 20:30:06 b-dok1-ps-013 kernel: megaraid_sas 0000:5a:00.0: [30]waiting for 65 commands"
+                + " to complete for scsi0")).isTrue();
+        // the same line cut by a console at 80 columns
+        assertThat(feed("Dec 03 20:30:11 b-dok1-ps-013 kernel: megaraid_sas 0000:5a:00.0: [35]waiting for 65 comm"))
+                .isTrue();
+        assertThat(feed("[ 1267.128479] sd 4:0:8:0: attempting target reset! scmd(0x00000000803bf156) tm_dev_handle:"
+                + " 0xd")).isTrue();
+        assertThat(feed("[ 1267.519587] sd 4:0:8:0: [sda] tag#535 OCR is requested due to IO timeout!!")).isTrue();
+        assertThat(feed("[ 1139.788068] qla2xxx [0000:01:00.0]-801c:0: Abort command issued nexus=0:0:2 --  1 2002."))
+                .isTrue();
+        assertThat(feed("qla2xxx [0000:af:00.7]-8009:4: DEVICE RESET ISSUED nexus=4:0:0 cmd=000000005642c8ad."))
+                .isTrue();
+        assertThat(feed("[  654.894633] aacraid: Host adapter abort request.")).isTrue();
+        assertThat(feed("[  699.442950] aacraid: Host adapter reset request. SCSI hang ?")).isTrue();
+        assertThat(feed("[Thu Jun 12 20:07:53 2025] mpt3sas_cm0: Command Timeout")).isTrue();
+        assertThat(feed("hpsa 0000:03:00.0: Controller lockup detected: 0x00130000")).isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("0000:5a:00.0", "0000:5a:00.0",
+                "4:0:8:0",
+                "4:0:8:0", "0000:01:00.0", "0000:af:00.7", "aacraid", "aacraid", "mpt3sas_cm0", "0000:03:00.0");
+        assertThat(events).extracting(e -> e.fields().get("driver")).containsExactly("megaraid_sas", "megaraid_sas",
+                "scsi", "scsi",
+                "qla2xxx", "qla2xxx", "aacraid", "aacraid", "mpt3sas", "hpsa");
+        assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("timeout", "timeout", "reset",
+                "reset", "timeout", "reset", "timeout", "reset", "timeout", "hung");
+    }
+
+    @Test
+    void hostAdaptersOrdinaryMessagesAreNoDeviceErrors() {
+        // corpus r-017's interrupt toggling, megaraid_sas_base.c's boot notice, the aacraid thread's reset that
+        // worked, pykdump's qla2xxx entry trace, the mpt3sas report's ioctl name line, openstreetmap operations issue
+        // 1201's hpsa reset that completed
+        assertThat(feed("[ 1267.017313] megaraid_sas 0001:08:00.0: megasas_disable_intr_fusion is called"
+                + " outbound_intr_mask:0x40000009")).isFalse();
+        assertThat(feed("megaraid_sas 0000:5a:00.0: FW now in Ready state")).isFalse();
+        assertThat(feed("[  850.296705] aacraid 0000:03:00.0: IOP reset succeeded")).isFalse();
+        assertThat(feed("qla2xxx [0000:af:00.0]-188c:23: Entered qla24xx_abort_command.")).isFalse();
+        assertThat(feed("[Thu Jun 12 20:07:53 2025] mpt3sas_cm0: In func: _ctl_do_mpt_command")).isFalse();
+        assertThat(feed("[1378283.684891] hpsa 0000:05:00.0: scsi 0:1:0:0: reset logical  completed successfully"
+                + " Direct-Access     HP       LOGICAL VOLUME   RAID-1(+0) SSDSmartPathCap+ En+ Exp=1")).isFalse();
+        sink.finish();
+        assertThat(evidence.allEvents()).isEmpty();
+    }
+
+    @Test
     void aTegraEngineWhoseSyncpointDoesNotMoveIsAHungAccelerator() {
         // corpus q-018 (Jetson AGX Orin, nvhost's nvhost_syncpt_wait_timeout through dev_warn)
         assertThat(feed("[  119.263096] host1x 13e10000.host1x: vpi_sample_05_b: syncpoint id 31 (pva_syncpt) stuck"
