@@ -615,7 +615,8 @@ public final class Diagnoser {
         if (root == null) {
             return "no single task: see the explanation";
         }
-        String where = Frames.whereRunning(root.frames());
+        String where = root.state().isBlocked() || root.state() == TaskState.SLEEPING
+                ? Frames.whereSleeping(root.frames()) : Frames.whereRunning(root.frames());
         boolean irq = root.frames().stream().anyMatch(f -> f.context() != dev.hangdoctor.model.StackContext.TASK);
         if (root.pid() >= 0) {
             return describe(root) + " in " + where;

@@ -176,7 +176,7 @@ final class FindingResources {
             case STOPPED -> who + " is stopped (T): it reads no request until it gets SIGCONT";
             case TRACED -> who + " is stopped by a tracer (t)";
             case ZOMBIE, DEAD -> who + " is dead (" + t.state().letter() + ")";
-            case UNINTERRUPTIBLE -> who + " is itself blocked (D) in " + Frames.significantTop(t.frames());
+            case UNINTERRUPTIBLE -> who + " is itself blocked (D) in " + Frames.whereSleeping(t.frames());
             default -> readsDevFuse(pid, ev) == null ? who + " is alive (" + t.state().letter() + ") but does not answer"
                     : readsDevFuse(pid, ev) ? who + " reads /dev/fuse but never answers" + drained
                     : who + " never reads /dev/fuse (no thread in fuse_dev_do_read)" + drained;

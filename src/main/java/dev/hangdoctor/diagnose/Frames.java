@@ -75,6 +75,23 @@ public final class Frames {
         return significantTop(frames);
     }
 
+    /**
+     * Where a sleeping task waits, in words: {@link #significantTop} below its sleep. Kernels before 2.6.24 printed
+     * the stale words of a sleeping task's stack as frames without "?" ("tasklet_action" above "io_schedule"):
+     * nothing a sleeping task runs lies above its sleep, so a frame there is such a leftover. (A running task's
+     * frames above the scheduler are its own: a CPU spinning on a run queue's lock inside __schedule.)
+     */
+    public static String whereSleeping(List<Frame> frames) {
+        int from = belowSleep(frames);
+        for (int i = from; i < frames.size(); i++) {
+            Frame f = frames.get(i);
+            if (!f.unreliable() && !isGeneric(f.function())) {
+                return f.function();
+            }
+        }
+        return significantTop(frames);
+    }
+
     /** Besides {@link #DUMPER}: the architectures' show_stack/dump_backtrace, and the panic and kdump path. */
     private static final Set<String> REPORTERS = Set.of("show_stack", "dump_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
             "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown");
@@ -90,6 +107,21 @@ public final class Frames {
         }
         return false;
     }
+
+    /** The index after the innermost reliable sleep call ({@link #SLEEPS}), or 0 when the stack has none. */
+    private static int belowSleep(List<Frame> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            Frame f = frames.get(i);
+            if (!f.unreliable() && SLEEPS.contains(baseName(f.function()))) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** The calls a task sleeps in: nothing the task itself runs lies above them in its stack. */
+    private static final Set<String> SLEEPS = Set.of("__schedule", "schedule", "io_schedule", "schedule_timeout",
+            "io_schedule_timeout");
 
     /** The innermost frame that is not generic, or "?" for an empty stack. */
     public static String significantTop(List<Frame> frames) {

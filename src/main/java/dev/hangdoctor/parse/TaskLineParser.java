@@ -34,6 +34,14 @@ final class TaskLineParser {
     private static final java.util.regex.Pattern TASK_2618 = java.util.regex.Pattern.compile(
             "(.{1,15}?) +([" + STATE_LETTERS + "]) +(?:[0-9a-f]{16}|[0-9a-fA-F]{8}|running) +\\d+ +(\\d+) +(\\d+)(?: +\\d+)* +\\((?:L-TLB|NOTLB)\\)");
 
+    /**
+     * 2.6.0's show_task printed no free-stack count: "mkfs.ext2     D 00000000 16474  16431                     (NOTLB)",
+     * the pid and the parent's after the saved pc, the relatives' columns blank. Only this two-number form is read so:
+     * with more numbers, 2.6.18's form (free stack first) is the one that matches.
+     */
+    private static final java.util.regex.Pattern TASK_260 = java.util.regex.Pattern.compile(
+            "(.{1,15}?) +([" + STATE_LETTERS + "]) +(?:[0-9a-f]{16}|[0-9a-fA-F]{8}|running) +(\\d+) +(\\d+) +\\((?:L-TLB|NOTLB)\\)");
+
     /** True when the trimmed line may be an old-style task line: it ends in {@code 0x%08lx} or 2.6.18's TLB mark. Cheap. */
     static boolean endsLikeOldTaskLine(String t) {
         int n = t.length();
@@ -49,7 +57,10 @@ final class TaskLineParser {
         if (t.endsWith("TLB)")) {
             java.util.regex.Matcher m = TASK_2618.matcher(t);
             if (!m.matches()) {
-                return null;
+                m = TASK_260.matcher(t);
+                if (!m.matches()) {
+                    return null;
+                }
             }
             return new Task(Integer.parseInt(m.group(3))).comm(m.group(1).strip())
                     .state(TaskState.parse(m.group(2))).ppid(Integer.parseInt(m.group(4)));

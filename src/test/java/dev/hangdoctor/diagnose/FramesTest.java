@@ -19,6 +19,22 @@ class FramesTest {
     }
 
     @Test
+    void aSleepingTaskWaitsBelowItsSleepWhatItRunsIsAboveIt() {
+        // corpus u-024 (2.6.0, SysRq-T): the stale "tasklet_action" above io_schedule printed without "?"
+        List<Frame> old = List.of(frame("tasklet_action", "+0x72/0xd0"), frame("io_schedule", "+0x28/0x40"),
+                frame("wait_on_page_bit_wq", "+0xcc/0x100"), frame("filemap_fdatawait", "+0x1e3/0x240"));
+        assertThat(Frames.whereSleeping(old)).isEqualTo("wait_on_page_bit_wq");
+        // a CPU spinning on a run queue's lock inside the scheduler (running): its frames above __schedule are its own
+        List<Frame> spin = List.of(frame("native_queued_spin_lock_slowpath", "+0x1ad/0x1f0"),
+                frame("_raw_spin_lock", "+0x1a/0x20"), frame("__schedule", "+0x1d4/0x860"),
+                frame("schedule", "+0x3d/0x90"), frame("worker_thread", "+0xc5/0x3d0"));
+        assertThat(Frames.whereRunning(spin)).isEqualTo("native_queued_spin_lock_slowpath");
+        // no sleep in the stack: the innermost frame that is not plumbing
+        assertThat(Frames.whereSleeping(List.of(frame("fuse_wait_on_page_writeback", "+0x5/0x10"))))
+                .isEqualTo("fuse_wait_on_page_writeback");
+    }
+
+    @Test
     void underOnlyTheDumpPrintersFramesTheLeftoversAreTheEvidence() {
         // 3.13 OOM report cut after its fourth frame: dump_stack and dump_header are the printer's own
         List<Frame> cut = List.of(frame("dump_stack", "+0x45/0x56"), frame("dump_header", "+0x7f/0x1f1"),

@@ -404,6 +404,11 @@ class TraceSinkTest {
         // i386 on 2.6.20 printed the saved PC in capitals (lore: a reiser4 umount in SysRq-W)
         assertThat(TaskLineParser.parseOld("umount        D C013135E  6044  1168   1150                     (NOTLB)"))
                 .isNotNull();
+        // 2.6.0 printed no free-stack count (corpus u-024, LKML 2003: SysRq-T of a mkfs that never completes)
+        Task mkfs = TaskLineParser.parseOld("mkfs.ext2     D 00000000 16474  16431                     (NOTLB)");
+        assertThat(mkfs.pid()).isEqualTo(16474);
+        assertThat(mkfs.ppid()).isEqualTo(16431);
+        assertThat(mkfs.comm()).isEqualTo("mkfs.ext2");
     }
 
     @Test
