@@ -67,9 +67,13 @@ public final class Frames {
      * that held the CPU below them), when anything is left below them.
      */
     public static String whereRunning(List<Frame> frames) {
-        for (Frame f : frames) {
-            if (!f.unreliable() && !isGeneric(f.function()) && !isReporter(f.function())) {
-                return f.function();
+        // past the printers and the detector's timer interrupt; when the stack holds nothing more, past the printers
+        for (int pass = 0; pass < 2; pass++) {
+            for (Frame f : frames) {
+                if (!f.unreliable() && !isGeneric(f.function()) && !isReporter(f.function())
+                        && (pass == 1 || !TIMER.contains(baseName(f.function())))) {
+                    return f.function();
+                }
             }
         }
         return significantTop(frames);
@@ -91,6 +95,17 @@ public final class Frames {
         }
         return significantTop(frames);
     }
+
+    /**
+     * The timer interrupt a lockup detector runs in (kernel/softlockup.c's softlockup_tick before 2.6.36,
+     * watchdog_timer_fn since): kernels without the {@code <IRQ>} marks print it as the top of the interrupted task's
+     * own stack, above the loop that held the CPU.
+     */
+    private static final Set<String> TIMER = Set.of("softlockup_tick", "watchdog_timer_fn", "update_process_times",
+            "tick_sched_handle", "tick_sched_timer", "tick_periodic", "tick_handle_periodic", "__hrtimer_run_queues",
+            "hrtimer_interrupt", "local_apic_timer_interrupt", "smp_apic_timer_interrupt", "apic_timer_interrupt",
+            "__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt",
+            "run_local_timers", "timer_interrupt");
 
     /** Besides {@link #DUMPER}: the architectures' show_stack/dump_backtrace, and the panic and kdump path. */
     private static final Set<String> REPORTERS = Set.of("show_stack", "dump_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",

@@ -191,11 +191,26 @@ public final class FrameLineParser {
      */
     private static Frame parsePowerpc(String line) {
         int i = hexInBrackets(line, 0);
-        if (i < 0 || i >= line.length() || line.charAt(i) != ' ') {
+        if (i < 0) {
+            i = symbolInBrackets(line);
+            if (i < 0) {
+                return null;
+            }
+            // i386 before 2.6.20 with symbolic addresses: "[softlockup_tick+170/195] softlockup_tick+0xaa/0xc3"
+            Frame f = parseSymbol(line, i + 1, false, false);
+            return f == null || f.location().isEmpty() ? null : f;
+        }
+        if (i >= line.length() || line.charAt(i) != ' ') {
             return null;
         }
-        i = hexInBrackets(line, i + 1);
-        if (i < 0 || i >= line.length() || line.charAt(i) != ' ') {
+        int second = hexInBrackets(line, i + 1);
+        if (second < 0) {
+            // 32-bit powerpc before 2.6.2x printed the return address alone: "[c02b9fa0] ide_do_request+0x5b0/0x990"
+            Frame f = parseSymbol(line, i + 1, false, false);
+            return f == null || f.location().isEmpty() ? null : f;
+        }
+        i = second;
+        if (i >= line.length() || line.charAt(i) != ' ') {
             return null;
         }
         Frame f = parseSymbol(line, i + 1, false, false);
@@ -204,6 +219,30 @@ public final class FrameLineParser {
         }
         return line.endsWith(" (unreliable)")
                 ? new Frame(f.function(), f.location(), f.module(), true, f.context()) : f;
+    }
+
+    /** The index after a leading `[name+dec/dec]` followed by a space, or -1. */
+    private static int symbolInBrackets(String line) {
+        int close = line.indexOf(']');
+        if (close < 5 || close > MAX_SYMBOL || close + 1 >= line.length() || line.charAt(close + 1) != ' ') {
+            return -1;
+        }
+        int plus = line.lastIndexOf('+', close);
+        int slash = line.indexOf('/', plus);
+        if (plus < 2 || slash < plus + 2 || slash > close - 2) {
+            return -1;
+        }
+        for (int k = 1; k < plus; k++) {
+            if (!isSymbolChar(line.charAt(k))) {
+                return -1;
+            }
+        }
+        for (int k = plus + 1; k < close; k++) {
+            if (k != slash && !isDigit(line.charAt(k))) {
+                return -1;
+            }
+        }
+        return close + 1;
     }
 
     /** The index after `[hex]` at {@code from} (8 to 16 hex digits), or -1. */

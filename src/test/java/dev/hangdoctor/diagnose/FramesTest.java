@@ -35,6 +35,18 @@ class FramesTest {
     }
 
     @Test
+    void aLockupRunsWhereTheTimerInterruptOfItsDetectorInterruptedIt() {
+        // corpus u-010 (i386 2.6.18, no <IRQ> marks): the detector's timer interrupt on top, then the loop
+        List<Frame> old = List.of(frame("softlockup_tick", "+0xaa/0xc3"), frame("update_process_times", "+0x38/0x89"),
+                frame("smp_apic_timer_interrupt", "+0x69/0x75"), frame("smbiod", "+0xee/0x15c"),
+                frame("apic_timer_interrupt", "+0x1f/0x24"), frame("kthread", "+0xba/0xeb"));
+        assertThat(Frames.whereRunning(old)).isEqualTo("smbiod");
+        // nothing but the interrupt's own frames: it is where the CPU was (an interrupt storm)
+        assertThat(Frames.whereRunning(List.of(frame("hrtimer_interrupt", "+0x11d/0x260"))))
+                .isEqualTo("hrtimer_interrupt");
+    }
+
+    @Test
     void underOnlyTheDumpPrintersFramesTheLeftoversAreTheEvidence() {
         // 3.13 OOM report cut after its fourth frame: dump_stack and dump_header are the printer's own
         List<Frame> cut = List.of(frame("dump_stack", "+0x45/0x56"), frame("dump_header", "+0x7f/0x1f1"),

@@ -44,6 +44,22 @@ class FrameLineParserTest {
     }
 
     @Test
+    void readsTheFramesOfPre2620Kernels() {
+        // corpus u-003 (LKML 2006, ppc32 2.6.14): the return address alone in brackets
+        Frame ppc = FrameLineParser.parse("[c02b9fa0] ide_do_request+0x5b0/0x990");
+        assertThat(ppc.function()).isEqualTo("ide_do_request");
+        assertThat(ppc.location()).isEqualTo("+0x5b0/0x990");
+        // corpus u-010 (LKML 2006, i386 2.6.18): the symbolic address in brackets, decimal, then the symbol
+        Frame i386 = FrameLineParser.parse("[softlockup_tick+170/195] softlockup_tick+0xaa/0xc3");
+        assertThat(i386.function()).isEqualTo("softlockup_tick");
+        assertThat(i386.location()).isEqualTo("+0xaa/0xc3");
+        // brackets of other things: a stamp, a tag, words
+        assertThat(FrameLineParser.parse("[c02b9fa0] something else")).isNull();
+        assertThat(FrameLineParser.parse("[sda+1/2] sd 0:0:0:0")).isNull();
+        assertThat(FrameLineParser.parse("[see note+1/2] fn+0x1/0x2")).isNull();
+    }
+
+    @Test
     void readsProcStackWithHiddenAddressesAndTheTranslatedSpace() {
         assertThat(FrameLineParser.parse("[<0>] do_wait+0x156/0x2f0").function()).isEqualTo("do_wait");
         assertThat(FrameLineParser.parse("[< 0>] put_files_struct+0x6b/0xc0").function()).isEqualTo("put_files_struct");
