@@ -49,6 +49,7 @@ public final class EvidenceReader {
             sink.describe(described);
         }
         EventTriggers.describe(described);
+        LogCarriers.describe(described);
         // the screen remembers places in the read buffer; a held line is looked at with a screen of its own
         LineScreen heldScreen = described.build();
         KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
