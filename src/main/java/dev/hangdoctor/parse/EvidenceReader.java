@@ -122,7 +122,7 @@ public final class EvidenceReader {
         dispatch.finish();
         LockupTasks.attribute(evidence, source);
         registers.attribute(evidence, source);
-        NmiBacktraces.attribute(evidence);
+        NmiBacktraces.attribute(evidence, source, registers.backtraceLines());
         if (reader.binaryFrom() > 0) {
             String why = source + ": binary data from byte " + reader.binaryFrom() + " on ("
                     + (BoundedLineReader.MAX_BINARY_RUN >> 20) + " MiB without text); the rest was not read";

@@ -21,10 +21,12 @@ import java.util.Set;
  * before 4.5 printed the stack itself), on arm and arm64 ipi_cpu_backtrace, on powerpc handle_backtrace_ipi; the
  * frames under the handler's are the code it interrupted.
  *
- * <p>After the file: when no lockup, RCU stall or oops report is in it, each stack that runs through those frames
- * and, outside them (the interrupted code), through a spin lock's or rwlock's slow path is that CPU's task, running;
- * it gets a {@link KernelEventKind#NMI_BACKTRACE} event naming it and the lock function. A spin frame inside
- * the handler is the backtrace's own print lock, not what the CPU was doing.
+ * <p>After the file: when no lockup, RCU stall or oops report (nor a SysRq-l request) is in it, each stack that runs
+ * through those frames and, outside them (the interrupted code), through a spin lock's or rwlock's slow path is that
+ * CPU's task, running; it gets a {@link KernelEventKind#NMI_BACKTRACE} event naming it and the lock function. A spin
+ * frame inside the handler is the backtrace's own print lock, not what the CPU was doing. Where the unwinder printed
+ * no handler frame (x86 from 4.x to 6.2 starts at the interrupted code), the "NMI backtrace for cpu N" line above the
+ * dump says the same, and a spin frame anywhere in the stack under it counts.
  */
 final class NmiBacktraces {
     /** The frames of the CPU answering a backtrace request (the generic one first). */
@@ -49,28 +51,64 @@ final class NmiBacktraces {
     private static final List<KernelEventKind> REPORTS = List.of(KernelEventKind.SOFT_LOCKUP,
             KernelEventKind.HARD_LOCKUP, KernelEventKind.RCU_STALL, KernelEventKind.OOPS);
 
+    /** A backtrace's header is at most this far above its stack (the CPU, registers and code lines between). */
+    private static final int WINDOW = 48;
+
     private NmiBacktraces() {
     }
 
-    /** After the file: see the class comment. */
-    static void attribute(Evidence evidence) {
+    /**
+     * After the file: see the class comment. {@code headers}: the lines of the file's "NMI backtrace for cpu N" lines;
+     * a stack within a dump's length below one is that CPU's even when its unwinder printed no NMI frame (x86 from
+     * 4.x to 6.2 starts at the interrupted code), and then a spin frame anywhere in it counts.
+     */
+    static void attribute(Evidence evidence, String source, List<Long> headers) {
         for (KernelEventKind k : REPORTS) {
             if (!evidence.events(k).isEmpty()) {
                 return;
             }
         }
-        for (Task t : List.copyOf(evidence.tasks())) {
-            if (t.pid() == 0) {
-                continue; // the idle task spins on no lock
+        for (KernelEvent e : evidence.events(KernelEventKind.SYSRQ)) {
+            String what = e.field("what");
+            if (what != null && what.toLowerCase(java.util.Locale.ROOT).contains("backtrace")) {
+                return; // SysRq-l: an operator asked, no detector; what hung is not told by the dumps
+            }
+        }
+        String prefix = source + ":";
+        List<Task> tasks = new java.util.ArrayList<>(evidence.tasks());
+        tasks.sort(java.util.Comparator.comparingLong(t -> RegisterDumps.lineOf(t.source(), prefix)));
+        java.util.Set<Long> told = new java.util.HashSet<>();
+        for (Task t : tasks) {
+            if (t.pid() == 0 || t.state() != TaskState.UNKNOWN && t.state() != TaskState.RUNNING) {
+                continue; // the idle task spins on no lock; a task the dump shows asleep held no CPU
             }
             String spin = spinUnderBacktrace(t.frames());
-            if (spin == null || t.state() != TaskState.UNKNOWN && t.state() != TaskState.RUNNING) {
+            long header = header(RegisterDumps.lineOf(t.source(), prefix), headers);
+            if (spin == null && header >= 0 && !told.contains(header)) {
+                // one CPU a header: its stack, or the task the register dump's pc line gave when the stack was named
+                spin = spinIn(t.frames(), 0);
+                if (spin != null) {
+                    told.add(header);
+                }
+            }
+            if (spin == null) {
                 continue;
             }
             t.state(TaskState.RUNNING);
             evidence.addEvent(new KernelEvent(KernelEventKind.NMI_BACKTRACE, null, t.pid(), null, null,
                     Map.of("lock", spin), "NMI backtrace of a CPU spinning in " + spin, t.source()));
         }
+    }
+
+    /** The nearest backtrace header within a dump's length above line {@code at}, or -1. */
+    private static long header(long at, List<Long> headers) {
+        long nearest = -1;
+        for (long h : headers) {
+            if (at > h && at - h <= WINDOW) {
+                nearest = h;
+            }
+        }
+        return nearest;
     }
 
     /** The lock function the stack spins in outside (below) its backtrace frames, or null. */
@@ -81,7 +119,12 @@ final class NmiBacktraces {
                 backtrace = i;
             }
         }
-        for (int i = backtrace + 1; backtrace >= 0 && i < frames.size(); i++) {
+        return backtrace < 0 ? null : spinIn(frames, backtrace + 1);
+    }
+
+    /** The first lock function from frame {@code from} on, or null. */
+    private static String spinIn(List<Frame> frames, int from) {
+        for (int i = from; i < frames.size(); i++) {
             String fn = base(frames.get(i).function());
             if (SPINS.contains(fn)) {
                 return fn;

@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the guest's RCU stall line cut off), from lore.kernel.org/r/Zx8ip5avDVafVhtL@dread.disaster.area (6.12 guest, an
  * RCU stall's backtrace of mysqld in the paravirt slow path under kvm_wait) and from
  * lore.kernel.org/r/ZOdjcurhtb7eQNYe@mail-itl (6.1 Xen guest, an RCU stall's backtrace of qrexec-agent in the
- * rwlock slow path, the print lock's stale frame above the handler), quote marks taken off.
+ * rwlock slow path, the print lock's stale frame above the handler), and
+ * lore.kernel.org/r/f3921d86-d562-2167-680b-07604be7f46f@linux.alibaba.com (6.2, whose unwinder prints no NMI frame:
+ * the header line says it), quote marks and the mailer's wraps taken off.
  */
 class NmiBacktracesTest {
 
@@ -127,6 +129,49 @@ class NmiBacktracesTest {
         " entry_SYSCALL_64_after_hwframe+0x63/0xcd",
     };
 
+    /** 6.2: the backtrace starts at the interrupted code; only its header says what printed it. */
+    private static final String[] SWIOTLB = {
+        "[ 9639.596311] NMI backtrace for cpu 48",
+        "[ 9639.596313] CPU: 48 PID: 1215 Comm: kworker/48:1H Kdump: loaded Tainted: G            E      6.2.0-rc6-swiotlb-upstream-bug-repreduce+ #70",
+        "[ 9639.596315] Workqueue: kblockd blk_mq_run_work_fn",
+        "[ 9639.596319] RIP: 0010:native_queued_spin_lock_slowpath+0x18/0x2c0",
+        "[ 9639.596323] RSP: 0018:ffffc90003e5fb38 EFLAGS: 00000002",
+        "[ 9639.596325] RAX: 0000000000000001 RBX: ffff88de5e459adc RCX: 0000000000001000",
+        "[ 9639.596326] RDX: 0000000000000001 RSI: 0000000000000001 RDI: ffff88de5e459adc",
+        "[ 9639.596327] RBP: ffff88de5e459adc R08: 0000000000000000 R09: ffff888102ab6090",
+        "[ 9639.596328] R10: ffff88dad2400000 R11: 00000000001fffff R12: 0000000000000293",
+        "[ 9639.596329] R13: 000000000730d000 R14: 0000000000200000 R15: ffffffff83540160",
+        "[ 9639.596330] FS:  0000000000000000(0000) GS:ffff88dce5000000(0000) knlGS:0000000000000000",
+        "[ 9639.596331] CS:  0010 DS: 0000 ES: 0000 CR0: 0000000080050033",
+        "[ 9639.596332] CR2: 00007fc091da0000 CR3: 000000000640a002 CR4: 0000000000770ee0",
+        "[ 9639.596334] DR0: 0000000000000000 DR1: 0000000000000000 DR2: 0000000000000000",
+        "[ 9639.596334] DR3: 0000000000000000 DR6: 00000000fffe07f0 DR7: 0000000000000400",
+        "[ 9639.596335] PKRU: 55555554",
+        "[ 9639.596336] Call Trace:",
+        "[ 9639.596337]  <TASK>",
+        "[ 9639.596338]  _raw_spin_lock_irqsave+0x37/0x40",
+        "[ 9639.596341]  swiotlb_do_find_slots+0xef/0x3e0",
+        "[ 9639.596344]  swiotlb_tbl_map_single+0xec/0x1f0",
+        "[ 9639.596347]  swiotlb_map+0x5c/0x260",
+        "[ 9639.596349]  dma_direct_map_sg+0x7a/0x280",
+        "[ 9639.596352]  __dma_map_sg_attrs+0x30/0x70",
+        "[ 9639.596355]  dma_map_sgtable+0x1d/0x30",
+        "[ 9639.596356]  nvme_map_data+0xce/0x370",
+        "[ 9639.596359]  nvme_prep_rq.part.0+0x31/0x120",
+        "[ 9639.596362]  nvme_queue_rq+0x77/0x1f0",
+        "[ 9639.596364]  blk_mq_dispatch_rq_list+0x17e/0x670",
+        "[ 9639.596367]  __blk_mq_sched_dispatch_requests+0x129/0x140",
+        "[ 9639.596370]  blk_mq_sched_dispatch_requests+0x34/0x60",
+        "[ 9639.596372]  __blk_mq_run_hw_queue+0x91/0xb0",
+        "[ 9639.596374]  process_one_work+0x1df/0x3b0",
+        "[ 9639.596377]  worker_thread+0x49/0x2e0",
+        "[ 9639.596379]  ? rescuer_thread+0x390/0x390",
+        "[ 9639.596380]  kthread+0xe5/0x110",
+        "[ 9639.596382]  ? kthread_complete_and_exit+0x20/0x20",
+        "[ 9639.596383]  ret_from_fork+0x1f/0x30",
+        "[ 9639.596387]  </TASK>",
+    };
+
     private static String[] concat(String[]... parts) {
         List<String> all = new ArrayList<>();
         for (String[] p : parts) {
@@ -137,31 +182,42 @@ class NmiBacktracesTest {
 
     @Test
     void aCpuCaughtInTheParavirtSlowPathWithItsHeaderCut() throws IOException {
-        Evidence e = read(FIRECRACKER);
-        KernelEvent ev = e.events(KernelEventKind.NMI_BACKTRACE).get(0);
+        Task t = spinning(read(FIRECRACKER), "__pv_queued_spin_lock_slowpath");
+        assertThat(t.frames().get(t.frames().size() - 1).function()).isEqualTo("_raw_spin_lock");
+    }
+
+    /** The one CPU the evidence's backtrace event names, spinning in {@code lock} and read as running. */
+    private static Task spinning(Evidence e, String lock) {
         assertThat(e.events(KernelEventKind.NMI_BACKTRACE)).hasSize(1);
-        assertThat(ev.field("lock")).isEqualTo("__pv_queued_spin_lock_slowpath");
+        KernelEvent ev = e.events(KernelEventKind.NMI_BACKTRACE).get(0);
+        assertThat(ev.field("lock")).isEqualTo(lock);
         Task t = e.task(ev.pid());
         assertThat(t.state()).isEqualTo(TaskState.RUNNING);
-        assertThat(t.frames().get(t.frames().size() - 1).function()).isEqualTo("_raw_spin_lock");
+        return t;
     }
 
     @Test
     void aNamedTaskUnderItsBacktraceLine() throws IOException {
-        Evidence e = read(MYSQLD);
-        assertThat(e.events(KernelEventKind.NMI_BACKTRACE)).singleElement().satisfies(ev -> {
-            assertThat(ev.field("lock")).isEqualTo("__pv_queued_spin_lock_slowpath");
-            assertThat(e.task(ev.pid()).state()).isEqualTo(TaskState.RUNNING);
-        });
+        assertThat(spinning(read(MYSQLD), "__pv_queued_spin_lock_slowpath").comm()).isEqualTo("mysqld");
     }
 
     @Test
     void theRwlockSlowPathCountsAndThePrintLocksStaleFrameDoesNot() throws IOException {
-        assertThat(read(XEN).events(KernelEventKind.NMI_BACKTRACE)).singleElement()
-                .satisfies(ev -> assertThat(ev.field("lock")).isEqualTo("queued_write_lock_slowpath"));
+        spinning(read(XEN), "queued_write_lock_slowpath");
         // only the stale frame above the handler: nothing the interrupted code spins in
         String[] above = Arrays.copyOfRange(XEN, 0, 8);
         assertThat(read(above).events(KernelEventKind.NMI_BACKTRACE)).isEmpty();
+    }
+
+    @Test
+    void theHeaderLineSaysItWhereTheUnwinderPrintedNoNmiFrame() throws IOException {
+        assertThat(spinning(read(SWIOTLB), "_raw_spin_lock_irqsave").pid()).isEqualTo(1215);
+        // the same dump without its header line is a register dump over a running stack, no backtrace
+        assertThat(read(Arrays.copyOfRange(SWIOTLB, 1, SWIOTLB.length)).events(KernelEventKind.NMI_BACKTRACE))
+                .isEmpty();
+        // an operator's SysRq-l asked for it: no detector, nothing to tell what hung
+        assertThat(read(concat(new String[] {"[ 9639.596300] sysrq: Show backtrace of all active CPUs"}, SWIOTLB))
+                .events(KernelEventKind.NMI_BACKTRACE)).isEmpty();
     }
 
     @Test
