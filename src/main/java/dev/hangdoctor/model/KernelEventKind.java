@@ -85,6 +85,13 @@ public enum KernelEventKind {
      * of nobody, read as running); {@code pc} the function the registers name, when the dump kept its pc line.
      */
     CPU_REGISTERS,
+    /**
+     * An NMI backtrace (lib/nmi_backtrace.c's nmi_cpu_backtrace under the NMI or IPI handler) of a CPU spinning in a
+     * spin lock's or rwlock's slow path, with no lockup, RCU stall or oops report in the evidence: the dump a detector
+     * or SysRq-l asked for, pasted without the report that asked. {@code pid} is that CPU's task (read as running);
+     * {@code lock} the lock function it spins in.
+     */
+    NMI_BACKTRACE,
     /** Output of an ad-hoc probe (systemtap/bpftrace) such as "call handle_mm_fault tid=112272,address=cd3468,..." */
     FAULT_PROBE,
     /** Anything else kept as context. */

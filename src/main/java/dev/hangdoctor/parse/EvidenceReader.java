@@ -55,6 +55,7 @@ public final class EvidenceReader {
             sink.describe(described);
         }
         EventTriggers.describe(described);
+        LogCarriers.describe(described);
         // the screen remembers places in the read buffer; a held line is looked at with a screen of its own
         LineScreen heldScreen = described.build();
         KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
@@ -137,6 +138,7 @@ public final class EvidenceReader {
         dispatch.finish();
         LockupTasks.attribute(evidence, source, registers.runningAt());
         registers.attribute(evidence, source);
+        NmiBacktraces.attribute(evidence, source, registers.backtraceLines());
         if (reader.binaryFrom() > 0) {
             String why = source + ": binary data from byte " + reader.binaryFrom() + " on ("
                     + (BoundedLineReader.MAX_BINARY_RUN >> 20) + " MiB without text); the rest was not read";

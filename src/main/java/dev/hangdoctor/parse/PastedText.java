@@ -225,6 +225,9 @@ final class PastedText {
 
     /** Takes one input line (without its newline). */
     void accept(String raw, long lineNo) {
+        if (LogCarriers.unwrap(raw, lineNo, this::accept)) {
+            return; // another program's record carrying kernel lines: each goes on as a line of its own
+        }
         String line = raw;
         if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
             line = line.substring(0, line.length() - 1);

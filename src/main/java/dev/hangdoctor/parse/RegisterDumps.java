@@ -49,6 +49,8 @@ final class RegisterDumps implements LineSink {
 
     private final List<Dump> dumps = new ArrayList<>();
     private final List<RunningAt> pcs = new ArrayList<>();
+    /** The lines of "NMI backtrace for cpu N" headers (lib/nmi_backtrace.c; arm's "IPI backtrace" before 4.4). */
+    private final List<Long> backtraces = new ArrayList<>();
     /** A report header the dump belongs to was seen: the dump is its body, read by its own rules. */
     private boolean header;
     /** The function of the last x86 kernel RIP line, for the CR line of its dump. */
@@ -60,6 +62,11 @@ final class RegisterDumps implements LineSink {
         String m = line.message();
         if (m.startsWith("WARNING: ") || m.startsWith("BUG: ") || m.startsWith("------------[ cut here ]")) {
             header = true;
+            return false;
+        }
+        if ((m.startsWith("NMI backtrace for cpu ") || m.startsWith("IPI backtrace for cpu "))
+                && !m.contains(" skipped") && backtraces.size() < MAX_DUMPS * 4) {
+            backtraces.add(line.lineNo()); // "... skipped: idling at ...": an idle CPU prints no stack
             return false;
         }
         if (m.startsWith("RIP: ") && m.length() > 10 && m.charAt(9) == ':') {
@@ -153,8 +160,14 @@ final class RegisterDumps implements LineSink {
 
     @Override
     public void describe(LineScreen.Builder screen) {
-        screen.prefix("RIP: ").prefix("NIP [").prefix("EIP is at ").prefix("pc : ").prefix("PC is at ").prefix("CR2: ").prefix("CR0: ")
+        screen.prefix("NMI backtrace for cpu ").prefix("IPI backtrace for cpu ").prefix("RIP: ").prefix("NIP [")
+                .prefix("EIP is at ").prefix("pc : ").prefix("PC is at ").prefix("CR2: ").prefix("CR0: ")
                 .prefix("WARNING: ").prefix("BUG: ").prefix("------------[ cut here ]");
+    }
+
+    /** The line numbers of the NMI (or IPI) backtrace headers read, in order. */
+    List<Long> backtraceLines() {
+        return backtraces;
     }
 
     /** After the file: see the class comment. */
@@ -215,7 +228,7 @@ final class RegisterDumps implements LineSink {
     }
 
     /** The line number of a "file:line" source of this file, or -1. */
-    private static long lineOf(String where, String prefix) {
+    static long lineOf(String where, String prefix) {
         if (where == null || !where.startsWith(prefix) || where.length() == prefix.length()) {
             return -1;
         }
