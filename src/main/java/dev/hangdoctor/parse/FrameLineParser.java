@@ -163,6 +163,15 @@ public final class FrameLineParser {
             return null;
         }
         String location = "";
+        int lost = lostPlus(line, start, i);
+        if (lost > 0) {
+            // "__switch_to_0x104/0x1c8": a page or a mail client made the '+' an underscore
+            int locEnd = scanOffset(line, lost);
+            if (locEnd > 0) {
+                return new Frame(line.substring(start, lost), "+" + line.substring(lost + 1, locEnd),
+                        moduleAfter(line, locEnd), unreliable, StackContext.TASK);
+            }
+        }
         if (i < n && line.charAt(i) == '+') {
             int locEnd = scanOffset(line, i);
             if (locEnd < 0) {
@@ -397,6 +406,26 @@ public final class FrameLineParser {
             j++;
         }
         return j > h && (j == n || line.charAt(j) == ' ') ? j : -1;
+    }
+
+    /**
+     * Where a symbol run {@code [start, end)} followed by "/0x.." ends in "_0x<hex>" (the frame's '+' turned into an
+     * underscore): the index of that underscore, or -1. No kernel symbol is followed by "/0x".
+     */
+    private static int lostPlus(String line, int start, int end) {
+        if (end >= line.length() || !line.startsWith("/0x", end)) {
+            return -1;
+        }
+        int u = line.lastIndexOf("_0x", end - 1);
+        if (u <= start || u + 3 >= end) {
+            return -1;
+        }
+        for (int k = u + 3; k < end; k++) {
+            if (!isHexDigit(line.charAt(k))) {
+                return -1;
+            }
+        }
+        return u;
     }
 
     /** `kernel/sched/core.c:5401`: what syzbot-symbolised traces print after an offset-less inline frame. */

@@ -269,6 +269,16 @@ final class KernelStackBlock extends BlockParser {
             return false;
         }
         Task line = t.startsWith("task:") ? TaskLineParser.parseNew(t) : TaskLineParser.parseOld(t);
+        if (line == null && t.startsWith("task:")) {
+            // the line cut after its state ("task:modprobe     state:D"): the header's task when the name is its own
+            line = TaskLineParser.parseNewCut(t);
+            if (line != null && block.task.comm() != null && line.comm().equals(block.task.comm())) {
+                block.task.state(line.state());
+                block.fromHungHeader = false;
+                return true;
+            }
+            return false;
+        }
         if (line == null || line.pid() != block.task.pid()) {
             return false;
         }

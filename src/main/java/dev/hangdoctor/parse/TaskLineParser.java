@@ -147,6 +147,26 @@ final class TaskLineParser {
     }
 
     /**
+     * A 5.9+ task line cut after its state ("task:modprobe     state:D", a paste that kept only that much): its name
+     * and state, no pid (-1), or null.
+     */
+    static Task parseNewCut(String t) {
+        if (!t.startsWith("task:")) {
+            return null;
+        }
+        int st = t.indexOf(" state:", 5);
+        if (st < 0 || st > 5 + 16 || st + 7 >= t.length()) {
+            return null;
+        }
+        String comm = t.substring(5, st).strip();
+        int end = st + 8;
+        if (comm.isEmpty() || end < t.length() && t.charAt(end) != ' ') {
+            return null;
+        }
+        return new Task(-1).comm(comm).state(TaskState.parse(String.valueOf(t.charAt(st + 7))));
+    }
+
+    /**
      * The hung-task header as a page's converter (a zh-CN to zh-TW copy) or a style sheet lower-cased it: the same
      * words, read the same way.
      */

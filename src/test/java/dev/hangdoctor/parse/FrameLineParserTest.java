@@ -44,6 +44,17 @@ class FrameLineParserTest {
     }
 
     @Test
+    void readsAFrameWhosePlusAPageTurnedIntoAnUnderscore() {
+        // corpus v-015 (a patch mail quoting a 7.0 arm64 hung task): "__switch_to+0x104/0x1c8 (T)" as it arrived
+        Frame f = FrameLineParser.parse("__switch_to_0x104/0x1c8 (T)");
+        assertThat(f.function()).isEqualTo("__switch_to");
+        assertThat(f.location()).isEqualTo("+0x104/0x1c8");
+        // a name that only ends in hex digits after an underscore, with no size after it, is no such frame
+        assertThat(FrameLineParser.parse("reg_0x1c8 value")).isNull();
+        assertThat(FrameLineParser.parse("fw_0x10/2 loaded")).isNull();
+    }
+
+    @Test
     void readsTheFramesOfPre2620Kernels() {
         // corpus u-003 (LKML 2006, ppc32 2.6.14): the return address alone in brackets
         Frame ppc = FrameLineParser.parse("[c02b9fa0] ide_do_request+0x5b0/0x990");

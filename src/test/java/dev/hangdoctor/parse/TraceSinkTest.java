@@ -412,6 +412,28 @@ class TraceSinkTest {
     }
 
     @Test
+    void aTaskLineCutAfterItsStateIsTheHungHeadersTask() throws Exception {
+        // corpus v-022 (netdev: an Open vSwitch test suite's modprobe, the task line cut after "state:D")
+        String text = String.join("\n",
+                "  INFO: task modprobe:11787 blocked for more than 1228 seconds.",
+                "        Not tainted 5.19.0-rc2 #8",
+                "  task:modprobe     state:D",
+                "  Call Trace:",
+                "   <TASK>",
+                "   __schedule+0x8aa/0x21d0",
+                "   schedule+0xcc/0x200",
+                "   rwsem_down_write_slowpath+0x8e4/0x1580",
+                "   down_write+0xfc/0x140",
+                "   register_pernet_subsys+0x15/0x40", "");
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "x");
+        assertThat(e.tasks()).extracting(Task::pid).containsExactly(11787);
+        assertThat(functions(e.taskOrNull(11787))).contains("rwsem_down_write_slowpath", "register_pernet_subsys");
+        // another task's name is another task's line
+        assertThat(TaskLineParser.parseNewCut("task:modprobe     state:D").comm()).isEqualTo("modprobe");
+        assertThat(TaskLineParser.parseNewCut("task:modprobe     state:Dx")).isNull();
+    }
+
+    @Test
     void goesThroughTheEvidenceReaderWithPrefixFreeText() throws Exception {
         String text = "crash> bt 27153\n" + "PID: 27153  TASK: ffff9f53fc35a0e0  CPU: 5   COMMAND: \"ext4-repro-with-write\"\n"
                 + " #0 [ffff9f526e04fd70] __schedule at ffffffffb139e420\n"
