@@ -207,8 +207,9 @@ final class EventTriggers {
     }
 
     private static int crashFrame(String s, int from, int end) {
-        int at = s.indexOf('#', from);
-        while (at >= 0 && at < end) {
+        // searched within the line: a line looked at in place lies in a whole read buffer, which may hold no '#'
+        int at = RawText.indexOf(s, from, end, '#');
+        while (at >= 0) {
             int i = at + 1;
             while (i < s.length() && RawText.isDigit(s.charAt(i))) {
                 i++;
@@ -217,7 +218,7 @@ final class EventTriggers {
                     && (at == 0 || s.charAt(at - 1) == ' ')) {
                 return at;
             }
-            at = s.indexOf('#', at + 1);
+            at = RawText.indexOf(s, at + 1, end, '#');
         }
         return -1;
     }
@@ -272,7 +273,10 @@ final class EventTriggers {
             lead++;
         }
         int first = -1;
-        for (int plus = s.indexOf("+0x", message); plus >= 0 && plus < end; plus = s.indexOf("+0x", plus + 3)) {
+        // within the line (a frame's offset needs its digits after "+0x" there anyway): a line looked at in place
+        // lies in a whole read buffer, which may hold no "+0x" for a megabyte
+        for (int plus = RawText.indexOf(s, message, end, "+0x"); plus >= 0;
+                plus = RawText.indexOf(s, plus + 3, end, "+0x")) {
             int start = frameStart(s, message, plus, end);
             if (start < 0) {
                 continue;

@@ -55,8 +55,23 @@ final class RawText {
      * {@code end}, so a search inside one piece of a long line costs that piece.
      */
     static int indexOf(String s, int from, int end, String p) {
-        for (int i = Math.max(0, from); i <= end - p.length(); i++) {
-            if (s.startsWith(p, i)) {
+        if (p.isEmpty()) {
+            return from <= end ? Math.max(0, from) : -1;
+        }
+        // the first character alone turns most places away, before a call that compares the whole text
+        char first = p.charAt(0);
+        for (int i = Math.max(0, from), last = end - p.length(); i <= last; i++) {
+            if (s.charAt(i) == first && s.startsWith(p, i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first index of {@code c} in {@code s[from, end)}, or -1; never looks at or past {@code end}. */
+    static int indexOf(String s, int from, int end, char c) {
+        for (int i = Math.max(0, from); i < end; i++) {
+            if (s.charAt(i) == c) {
                 return i;
             }
         }

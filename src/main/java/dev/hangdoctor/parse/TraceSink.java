@@ -70,15 +70,17 @@ public final class TraceSink implements LineSink {
     private Integer crashPid;
 
     private final TriggerTable<Opener> triggers = new TriggerTable<Opener>()
-            // an old task line ends in " 0x" and eight hex digits, or in "(NOTLB)" on 2.6.18
-            .rowEnding(TraceSink::mayEndLikeOldTaskLine, this::oldTaskLine, " 0x????????", "TLB)")
+            // an old task line ends in " 0x" and eight hex digits, or in "(NOTLB)" or "(L-TLB)" on 2.6.18 (not in
+            // "(SWIOTLB)", which every boot log with a bounce buffer prints)
+            .rowEnding(TraceSink::mayEndLikeOldTaskLine, this::oldTaskLine, " 0x????????", "NOTLB)", "-TLB)")
             .prefix("INFO: task ", this::hungHeader)
             .prefix(TaskLineParser.HUNG_LOWER, this::hungHeader)
             .prefix("task", this::taskLine)
             .prefix("sysrq", this::sysrqHeader)
             .prefix("SysRq", this::sysrqHeader)
             .prefix("CPU: ", this::cpuHeader)
-            .prefix("CPU ", this::runqLag)
+            // crash's runq -T: "CPU 22: 7.75 secs" (not the boot log's "CPU topo: ..." lines)
+            .rowStarting(TraceSink::mayBeRunqLag, this::runqLag, "CP")
             .prefix("Call Trace:", this::callTrace)
             .prefix("Call trace:", this::callTrace)
             .prefix("Workqueue:", this::workqueue)
@@ -359,14 +361,39 @@ public final class TraceSink implements LineSink {
                 || RawText.endsWith(s, a, z, "TLB)"));
     }
 
-    /** A crash `ps` row: a digit, or the active mark '>' (or '-') and then a digit. */
+    private static boolean mayBeRunqLag(String s, int a, int z) {
+        return RawText.startsWith(s, a, z, "CPU ") && RawText.endsWith(s, a, z, " secs");
+    }
+
+    /**
+     * A crash `ps` row, a headerless `ps` row or a pid banner: a digit, or the active mark '>' (or '-') and then a
+     * digit, starting a first word that is a number (a user name under `ps aux`) ending at a blank, or a number with
+     * only a banner's marks after it ("1015:", "1015 ==="). Not "00:00: ttyS0 at I/O 0x3f8", which boot logs print.
+     */
     private static boolean mayStartPsRow(String s, int a, int z) {
+        int d = a;
         char c = s.charAt(a);
         if (c == '>' || c == '-') {
-            int d = RawText.skipWhitespace(s, a + 1, z);
-            return d < z && RawText.isDigit(s.charAt(d));
+            d = RawText.skipWhitespace(s, a + 1, z);
+            if (d >= z || !RawText.isDigit(s.charAt(d))) {
+                return false;
+            }
         }
-        return true;
+        int k = d;
+        while (k < z && RawText.isDigit(s.charAt(k))) {
+            k++;
+        }
+        int m = k;
+        while (m < z && (s.charAt(m) == ':' || s.charAt(m) == '=' || s.charAt(m) == '-' || s.charAt(m) == ' ')) {
+            m++;
+        }
+        if (m == z) {
+            return true;
+        }
+        while (k < z && (PsColumnValues.isUserNameChar(s.charAt(k)) || s.charAt(k) == '+')) {
+            k++;
+        }
+        return k == z || Character.isWhitespace(s.charAt(k));
     }
 
     // ---- openers ----

@@ -83,6 +83,29 @@ class LineScreenTest {
     }
 
     @Test
+    void bootLinesLikeTraceRowsAreTurnedAwayButTheRowsStillPass() {
+        LineScreen screen = screen();
+        String[] noise = {
+            "CPU topo: Max. logical packages:   1", "CPU topo: Allowing 2 present CPUs plus 0 hotplug CPUs",
+            "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)",
+            "00:00: ttyS0 at I/O 0x3f8 (irq = 26, base_baud = 115200) is a 16550A",
+        };
+        for (String n : noise) {
+            assertThat(screen.maybe(n, 0, n.length())).as(n).isFalse();
+        }
+        String[] rows = {
+            "CPU 22: 7.75 secs", "kjournald D 0000D823 2860 654 15 680 618 (L-TLB)",
+            "kjournald     D 00000000 2860   654     15           680   618 (NOTLB)", "1015:", "1015", "===1015===",
+            ">  1234      2   3  ffff880139ad8000  UN   0.1  123456   7890  kworker/3:1",
+            "1234      2   3  ffff880139ad8000  UN   0.1  123456   7890  kworker/3:1", "4 D 0 1234 2 0 80 0 - 0 -"
+                + " ? 00:00:00 kworker", "1000     1234  0.0  0.1  12345  6789 ?        D    10:00   0:00 cp",
+        };
+        for (String r : rows) {
+            assertThat(screen.maybe(r, 0, r.length())).as(r).isTrue();
+        }
+    }
+
+    @Test
     void aNeedleCountsOnlyInsideTheLineAskedAbout() {
         // "+0x" of the second line must not make the first pass, nor the first line's make the third pass
         String buffer = "plain words here\nschedule+0x29/0x70\nmore plain words\n";
