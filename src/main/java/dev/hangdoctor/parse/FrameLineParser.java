@@ -179,7 +179,8 @@ public final class FrameLineParser {
             }
             location = line.substring(i, locEnd);
             i = locEnd;
-        } else if (!addressed && !(i < n && line.charAt(i) == ' ' && looksLikeSourceRef(line, i + 1))) {
+        } else if (!addressed && !(i < n && line.charAt(i) == ' '
+                && (looksLikeSourceRef(line, i + 1) || decodedSourceRef(line, i + 1)))) {
             // a bare word is only a frame when an address or a source reference vouches for it
             return null;
         } else if (i < n && line.charAt(i) != ' ') {
@@ -442,6 +443,33 @@ public final class FrameLineParser {
             }
         }
         return line.lastIndexOf('.', colon) > i;
+    }
+
+    /**
+     * scripts/decode_stacktrace.sh's output (what the kernel test robot and many LKML reports paste): the offset
+     * replaced by the source lines in parentheses, `schedule (arch/x86/include/asm/preempt.h:85 kernel/sched/core.c:6746)`,
+     * `io_schedule_timeout (kernel/sched/core.c:6551)`.
+     */
+    private static boolean decodedSourceRef(String line, int i) {
+        if (i >= line.length() || line.charAt(i) != '(') {
+            return false;
+        }
+        int end = i + 1;
+        while (end < line.length() && line.charAt(end) != ' ' && line.charAt(end) != ')') {
+            end++;
+        }
+        int colon = line.lastIndexOf(':', end - 1);
+        if (colon <= i + 1 || colon + 1 >= end) {
+            return false;
+        }
+        for (int k = colon + 1; k < end; k++) {
+            if (!isDigit(line.charAt(k))) {
+                return false;
+            }
+        }
+        int dot = line.lastIndexOf('.', colon);
+        return dot > i + 1 && (line.charAt(dot + 1) == 'c' || line.charAt(dot + 1) == 'h' || line.charAt(dot + 1) == 'S'
+                || line.charAt(dot + 1) == 'r');
     }
 
     /** The module of a `[ext4]` or `[ext4 1b2c...]` suffix anywhere after {@code from}; `[inline]` is not one. */

@@ -55,6 +55,20 @@ class FrameLineParserTest {
     }
 
     @Test
+    void readsFramesDecodeStacktraceGaveSourceLines() {
+        // corpus v-002, v-025 (the kernel test robot's decoded traces, 6.3 and 6.11)
+        Frame f = FrameLineParser.parse("schedule (arch/x86/include/asm/preempt.h:84 kernel/sched/core.c:6607 kernel/sched/core.c:6621)");
+        assertThat(f.function()).isEqualTo("schedule");
+        assertThat(FrameLineParser.parse("io_schedule_timeout (kernel/sched/core.c:6551)").function())
+                .isEqualTo("io_schedule_timeout");
+        Frame module = FrameLineParser.parse("f2fs_setattr (fs/f2fs/file.c:1063) f2fs");
+        assertThat(module.function()).isEqualTo("f2fs_setattr");
+        // words before a parenthesis that is no source line
+        assertThat(FrameLineParser.parse("schedule (see below)")).isNull();
+        assertThat(FrameLineParser.parse("meeting (room 3:15)")).isNull();
+    }
+
+    @Test
     void readsTheFramesOfPre2620Kernels() {
         // corpus u-003 (LKML 2006, ppc32 2.6.14): the return address alone in brackets
         Frame ppc = FrameLineParser.parse("[c02b9fa0] ide_do_request+0x5b0/0x990");
