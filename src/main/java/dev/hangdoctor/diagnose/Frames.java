@@ -97,18 +97,27 @@ public final class Frames {
     }
 
     /**
-     * The timer interrupt a lockup detector runs in (kernel/softlockup.c's softlockup_tick before 2.6.36,
-     * watchdog_timer_fn since): kernels without the {@code <IRQ>} marks print it as the top of the interrupted task's
-     * own stack, above the loop that held the CPU.
+     * The timer interrupt a lockup or stall detector runs in (kernel/softlockup.c's softlockup_tick before 2.6.36,
+     * watchdog_timer_fn since, the RCU stall check): kernels without the {@code <IRQ>} marks print it as the top of the
+     * interrupted task's own stack, above the loop that held the CPU.
      */
     private static final Set<String> TIMER = Set.of("softlockup_tick", "watchdog_timer_fn", "update_process_times",
             "tick_sched_handle", "tick_sched_timer", "tick_periodic", "tick_handle_periodic", "__hrtimer_run_queues",
             "hrtimer_interrupt", "local_apic_timer_interrupt", "smp_apic_timer_interrupt", "apic_timer_interrupt",
             "__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt",
-            "run_local_timers", "timer_interrupt");
+            "run_local_timers", "timer_interrupt",
+            // the RCU stall detector's own path from the tick to the backtrace it asks for (kernel/rcu/tree_stall.h)
+            "rcu_sched_clock_irq", "rcu_check_callbacks", "rcu_pending", "check_cpu_stall", "print_cpu_stall",
+            "rcu_dump_cpu_stacks", "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace",
+            "trigger_single_cpu_backtrace");
 
-    /** Besides {@link #DUMPER}: the architectures' show_stack/dump_backtrace, and the panic and kdump path. */
-    private static final Set<String> REPORTERS = Set.of("show_stack", "dump_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
+    /**
+     * Besides {@link #DUMPER}: the architectures' show_stack/dump_backtrace, the NMI (or IPI) backtrace handler that
+     * printed the stack (lib/nmi_backtrace.c, its x86/arm/powerpc callers), and the panic and kdump path.
+     */
+    private static final Set<String> REPORTERS = Set.of("nmi_cpu_backtrace", "nmi_cpu_backtrace_handler",
+            "arch_trigger_all_cpu_backtrace_handler", "ipi_cpu_backtrace", "handle_backtrace_ipi", "nmi_handle",
+            "default_do_nmi", "exc_nmi", "do_nmi", "end_repeat_nmi","show_stack", "dump_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
             "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown");
 
     private static boolean isReporter(String function) {

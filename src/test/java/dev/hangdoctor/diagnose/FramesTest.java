@@ -95,6 +95,12 @@ class FramesTest {
                 frame("dump_stack", "+0xa4/0xdc"), frame("panic", "+0x150/0x350"),
                 frame("watchdog_timer_fn", "+0x2f4/0x338"));
         assertThat(Frames.whereRunning(lockup)).isEqualTo("watchdog_timer_fn");
+        // corpus v-009 (an RCU stall's NMI backtrace of the CPU looping in nfsd's file cache)
+        List<Frame> nmi = List.of(frame("nmi_cpu_backtrace.cold", "+0x30/0x50"),
+                frame("nmi_cpu_backtrace_handler", "+0xc/0x20"), frame("nmi_handle", "+0x5d/0x120"),
+                frame("default_do_nmi", "+0x40/0x130"), frame("exc_nmi", "+0x101/0x130"),
+                frame("nfsd_file_lru_walk_list", "+0x6a/0x190"));
+        assertThat(Frames.whereRunning(nmi)).isEqualTo("nfsd_file_lru_walk_list");
         // a stack of nothing else keeps its top
         assertThat(Frames.whereRunning(List.of(frame("dump_stack", "+0x6d/0x8b")))).isEqualTo("dump_stack");
     }
