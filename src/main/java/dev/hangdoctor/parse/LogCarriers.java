@@ -113,6 +113,17 @@ final class LogCarriers {
         int n = line.length();
         int after = Math.min(close + 1, n);
         if (key < 0) {
+            // the record is the JSON: the line starts with its object (or array, or a pretty key line) past quote
+            // marks and a collector's prefix. A kernel line that merely holds '{"msg":"' (a task's name, which any
+            // local user sets: "INFO: task {"msg":"BUG: s:4242 blocked ...") carries nothing and is kept whole
+            KernelLogPrefix.Cut start = new KernelLogPrefix.Cut();
+            int from = quoteMarksEnd(line);
+            KernelLogPrefix.locate(line, from, n, start);
+            int first = skipBlanks(line, Math.max(from, start.message));
+            char c = first < n ? line.charAt(first) : 0;
+            if (c != '{' && c != '[' && c != '"') {
+                return false;
+            }
             String k = line.substring(-key - 1, line.indexOf('"', -key) + 1);
             if (line.indexOf(k, after) >= 0) {
                 return false; // records of a JSON log joined on one line

@@ -136,6 +136,11 @@ class LogCarriersTest {
             "time=\"2021-07-19T07:34:02.011798587-07:00\" level=error error=\"read unix @->/run/vc/vm/test_kata/console."
                     + "sock: use of closed network connection\"",
             "[ 3318.829119] kernel: INFO: task kworker/u16:0:17963 blocked for more than 122 seconds.",
+            // a task name any local user may set (prctl PR_SET_NAME, 15 bytes) inside the kernel's own lines: they
+            // carry nothing, or a hung task could hide behind its name or make another's words
+            "INFO: task {\"msg\":\"BUG: s:4242 blocked for more than 120 seconds.",
+            "3,1001,5000000,-;INFO: task {\"log\":\"x\"}:4242 blocked for more than 120 seconds.",
+            "[ 99.100000] Killed process 4242 ({\"msg\":\"a\"}) total-vm:1kB, anon-rss:0kB, file-rss:0kB",
         };
         for (String l : lines) {
             assertThat(unwrapped(l)).as(l).isEmpty();
