@@ -71,7 +71,7 @@ public final class Frames {
         for (int pass = 0; pass < 2; pass++) {
             for (Frame f : frames) {
                 if (!f.unreliable() && !isGeneric(f.function()) && !isReporter(f.function())
-                        && (pass == 1 || !TIMER.contains(baseName(f.function())))) {
+                        && (pass == 1 || !TIMER.contains(Frame.baseName(f.function())))) {
                     return f.function();
                 }
             }
@@ -136,7 +136,7 @@ public final class Frames {
     private static int belowSleep(List<Frame> frames) {
         for (int i = 0; i < frames.size(); i++) {
             Frame f = frames.get(i);
-            if (!f.unreliable() && SLEEPS.contains(baseName(f.function()))) {
+            if (!f.unreliable() && SLEEPS.contains(Frame.baseName(f.function()))) {
                 return i + 1;
             }
         }
@@ -200,7 +200,7 @@ public final class Frames {
             return true;
         }
         return maySyscall(actual) && maySyscall(wanted)
-                && syscallName(baseName(actual)).equals(syscallName(baseName(wanted)));
+                && syscallName(Frame.baseName(actual)).equals(syscallName(Frame.baseName(wanted)));
     }
 
     /**
@@ -226,9 +226,4 @@ public final class Frames {
         return function.indexOf("sys_") >= 0 || function.startsWith("SyS_") || function.startsWith("SYSC_");
     }
 
-    /** "do_shared_fault.isra.62" without its compiler suffix. */
-    public static String baseName(String function) {
-        int dot = function.indexOf('.');
-        return dot > 0 ? function.substring(0, dot) : function;
-    }
 }

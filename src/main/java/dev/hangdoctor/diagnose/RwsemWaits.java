@@ -162,13 +162,13 @@ final class RwsemWaits {
      */
     static Resource of(Task t, List<Frame> frames, int at) {
         String caller = null;
-        boolean percpu = PERCPU.contains(WaitClassifier.baseName(frames.get(at).function()));
+        boolean percpu = PERCPU.contains(Frame.baseName(frames.get(at).function()));
         for (int i = at + 1; i < frames.size(); i++) {
             Frame f = frames.get(i);
             if (f.unreliable()) {
                 continue;
             }
-            String fn = WaitClassifier.baseName(f.function());
+            String fn = Frame.baseName(f.function());
             String named = WRAPPERS.get(fn);
             if (named != null) {
                 return resource(named);

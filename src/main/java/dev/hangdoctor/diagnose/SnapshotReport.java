@@ -80,7 +80,7 @@ final class SnapshotReport {
         if (t.frames().isEmpty()) {
             return false;
         }
-        String top = WaitClassifier.baseName(Frames.significantTop(Frames.evidence(t.frames())));
+        String top = Frame.baseName(Frames.significantTop(Frames.evidence(t.frames())));
         return SLEEPS.contains(top) || WaitClassifier.isWait(top);
     }
 

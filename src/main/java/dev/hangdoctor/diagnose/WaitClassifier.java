@@ -200,7 +200,7 @@ public final class WaitClassifier {
      * migration_entry_wait_on_locked.
      */
     static boolean isMigrationWait(String function) {
-        String fn = baseName(function);
+        String fn = Frame.baseName(function);
         return fn.startsWith("migration_entry_wait") || fn.startsWith("__migration_entry_wait")
                 || fn.equals("pmd_migration_entry_wait");
     }
@@ -309,7 +309,7 @@ public final class WaitClassifier {
             if (f.unreliable()) {
                 continue;
             }
-            String fn = baseName(f.function());
+            String fn = Frame.baseName(f.function());
             if (firstScope < 0 && HANDLE_SCOPE.contains(fn)) {
                 firstScope = i;
             }
@@ -323,16 +323,13 @@ public final class WaitClassifier {
 
     private static boolean anyOf(List<Frame> frames, Set<String> names) {
         for (Frame f : frames) {
-            if (!f.unreliable() && names.contains(baseName(f.function()))) {
+            if (!f.unreliable() && names.contains(Frame.baseName(f.function()))) {
                 return true;
             }
         }
         return false;
     }
 
-    static String baseName(String fn) {
-        return Frames.baseName(fn);
-    }
 
     private record Row(ResourceKind kind, Set<String> functions) {
         Row(ResourceKind kind, String... functions) {
@@ -340,7 +337,7 @@ public final class WaitClassifier {
         }
 
         boolean has(String fn) {
-            return functions.contains(fn) || functions.contains(baseName(fn));
+            return functions.contains(fn) || functions.contains(Frame.baseName(fn));
         }
     }
 }

@@ -39,6 +39,15 @@ public record Frame(String function, String location, String module, boolean unr
         return new Frame(function, "", null, false, StackContext.TASK);
     }
 
+    /**
+     * A function's name without the compiler's suffixes ("do_shared_fault.isra.62", "sched_show_task.part.21",
+     * ".constprop.0", ".cold"): the one function the parsers and the rules mean.
+     */
+    public static String baseName(String function) {
+        int dot = function.indexOf('.');
+        return dot > 0 ? function.substring(0, dot) : function;
+    }
+
     @Override
     public String toString() {
         return (unreliable ? "? " : "") + function + location + (module == null ? "" : " [" + module + "]");

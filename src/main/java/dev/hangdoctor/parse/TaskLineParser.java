@@ -115,13 +115,19 @@ final class TaskLineParser {
         return new Task(pid).comm(comm).state(TaskState.parse(String.valueOf(state))).ppid((int) nums[2]);
     }
 
-    /** A 5.9+ {@code task:comm state:D ...} line, or null. */
-    static Task parseNew(String t) {
+    /** Where " state:" stands in a 5.9+ task line ("task:" and a name of at most 16), with its letter; -1 otherwise. */
+    private static int stateAt(String t) {
         if (!t.startsWith("task:")) {
-            return null;
+            return -1;
         }
         int st = t.indexOf(" state:", 5);
-        if (st < 0 || st > 5 + 16 || st + 7 >= t.length()) {
+        return st < 0 || st > 5 + 16 || st + 7 >= t.length() ? -1 : st;
+    }
+
+    /** A 5.9+ {@code task:comm state:D ...} line, or null. */
+    static Task parseNew(String t) {
+        int st = stateAt(t);
+        if (st < 0) {
             return null;
         }
         String comm = t.substring(5, st).strip();
@@ -151,11 +157,8 @@ final class TaskLineParser {
      * and state, no pid (-1), or null.
      */
     static Task parseNewCut(String t) {
-        if (!t.startsWith("task:")) {
-            return null;
-        }
-        int st = t.indexOf(" state:", 5);
-        if (st < 0 || st > 5 + 16 || st + 7 >= t.length()) {
+        int st = stateAt(t);
+        if (st < 0) {
             return null;
         }
         String comm = t.substring(5, st).strip();

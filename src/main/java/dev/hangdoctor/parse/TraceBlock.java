@@ -110,21 +110,16 @@ final class TraceBlock {
         int caller = frames.size();
         for (int k = 0; k < frames.size(); k++) {
             String fn = frames.get(k).function();
-            if (baseName(fn).equals(baseName(workFrame.function()))) {
+            if (Frame.baseName(fn).equals(Frame.baseName(workFrame.function()))) {
                 return;
             }
-            if (caller == frames.size() && baseName(fn).equals("process_one_work")) {
+            if (caller == frames.size() && Frame.baseName(fn).equals("process_one_work")) {
                 caller = k;
             }
         }
         frames.add(caller, workFrame);
     }
 
-    /** A function name without the compiler's suffixes (".isra.62", ".constprop.0", ".cold"). */
-    private static String baseName(String fn) {
-        int dot = fn.indexOf('.');
-        return dot > 0 ? fn.substring(0, dot) : fn;
-    }
 
     /** The finished task, its frames in place; an unfinished exception RIP still counts as the innermost frame. */
     Task finish() {

@@ -311,7 +311,7 @@ public final class TraceSink implements LineSink {
     static boolean printedByStallDetector(java.util.List<Frame> frames) {
         int dumper = -1;
         for (int k = 0; k < frames.size(); k++) {
-            String f = baseName(frames.get(k).function());
+            String f = Frame.baseName(frames.get(k).function());
             if (STALL_PRINTERS.contains(f)) {
                 return true;
             }
@@ -324,11 +324,6 @@ public final class TraceSink implements LineSink {
         return false;
     }
 
-    /** A function's name without the compiler's suffix ("sched_show_task.part.21" is sched_show_task). */
-    private static String baseName(String function) {
-        int dot = function.indexOf('.');
-        return dot > 0 ? function.substring(0, dot) : function;
-    }
 
     @Override
     public boolean idle() {

@@ -107,6 +107,6 @@ public final class EvidenceIndex {
 
     static String key(String function) {
         // a system call's entry under any wrapper's name is one key ("SyS_mprotect" is "sys_mprotect")
-        return Frames.syscallName(Frames.baseName(function));
+        return Frames.syscallName(Frame.baseName(function));
     }
 }
