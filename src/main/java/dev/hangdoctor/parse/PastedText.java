@@ -141,19 +141,49 @@ final class PastedText {
         return true;
     }
 
-    /** True when {@code text} holds "=3D"; found by its '=', which single-character search finds fastest. */
+    /** True when {@code text} shows quoted-printable anywhere; found by its '=', which single-character search finds fastest. */
     private static boolean holdsQuotedEquals(String text) {
-        for (int a = text.indexOf('='); a >= 0; a = text.indexOf('=', a + 1)) {
-            if (text.startsWith("3D", a + 1)) {
+        return quotedPrintableMark(text, 0, text.length());
+    }
+
+    /** True when {@code s[from, end)} shows quoted-printable or holds an HTML entity. */
+    private static boolean showsEncoding(String s, int from, int end) {
+        return quotedPrintableMark(s, from, end) || hasEntityMark(s, from, end);
+    }
+
+    /**
+     * Whether {@code s[from, end)} (a line, or a buffer of lines) holds an escape that only quoted-printable writes:
+     * {@code =3D} (an '=' of the text); {@code =20} or {@code =09} that ends a line after nothing or a quote mark
+     * (RFC 2045 makes an encoder escape white space at a line's end: a quoted blank line is {@code >=20}); {@code =09}
+     * that starts a line's text (a mailer that escapes tabs: {@code > > =09_raw_spin_lock+0x31/0x40}); two escapes
+     * that spell one UTF-8 character ({@code =EF=BC=9A}). Plain text holds "=20" or "=09" only after a word
+     * ("timeout=20"), which none of these take.
+     */
+    static boolean quotedPrintableMark(String s, int from, int end) {
+        for (int a = s.indexOf('=', from); a >= 0 && a + 2 < end; a = s.indexOf('=', a + 1)) {
+            char h = s.charAt(a + 1);
+            char l = s.charAt(a + 2);
+            if (h == '3' && l == 'D') {
                 return true;
+            }
+            if (h == '2' && l == '0' || h == '0' && l == '9') {
+                char before = a == from ? '\n' : s.charAt(a - 1);
+                boolean lineStart = before == '\n' || before == '>' || before == ' ' || before == '\t';
+                boolean lineEnd = a + 3 == end || s.charAt(a + 3) == '\n' || s.charAt(a + 3) == '\r';
+                if (lineStart && (lineEnd || l == '9' && a + 3 < end && !isHexOrSpace(s.charAt(a + 3)))) {
+                    return true;
+                }
+            }
+            if (h >= 'C' && h <= 'F' && upperHex(l) >= 0 && a + 5 < end && s.charAt(a + 3) == '='
+                    && s.charAt(a + 4) >= '8' && s.charAt(a + 4) <= 'B' && upperHex(s.charAt(a + 5)) >= 0) {
+                return true; // a UTF-8 lead byte escaped, then a continuation byte escaped
             }
         }
         return false;
     }
 
-    /** True when {@code s[from, end)} shows quoted-printable ({@code =3D}) or holds an HTML entity. */
-    private static boolean showsEncoding(String s, int from, int end) {
-        return RawText.contains(s, from, end, "=3D") || hasEntityMark(s, from, end);
+    private static boolean isHexOrSpace(char c) {
+        return upperHex(c) >= 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
     /** An HTML entity's start ({@code &gt;}, {@code &lt;}, {@code &amp;}, {@code &#}) inside {@code s[from, end)}. */
@@ -246,8 +276,8 @@ final class PastedText {
             // a quoted-printable soft break (lines of at most 76 characters ending in '=') before any =3D was seen
             quotedPrintable = true;
         }
-        if (!quotedPrintable && line.contains("=3D")) {
-            quotedPrintable = true; // "=" is written "=3D": this line and the rest of the document are encoded
+        if (!quotedPrintable && quotedPrintableMark(line, 0, line.length())) {
+            quotedPrintable = true; // "=" is written "=3D" (or another mark): this line and the rest are encoded
         }
         if (quotedPrintable) {
             if (softBroken != null) {
