@@ -467,6 +467,9 @@ public final class Diagnoser {
             if (WatchdogOrder.vaguer(a.finding, b.finding)) {
                 continue; // a watchdog message reports the task; b may say why it spins
             }
+            if (StorageLayerOrder.below(a.finding.category(), b.finding.category())) {
+                continue; // the device under the filesystem is why; the filesystem's finding says where its tasks wait
+            }
             if (b.involved.isEmpty()) {
                 if (a.finding.category() == b.finding.category()) {
                     return true;

@@ -64,7 +64,7 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>XFS_ALLOC_DEADLOCK: {@code function} (kmem_alloc, kmem_zone_alloc, ...), {@code mode} (the gfp flags,
  *       hex), {@code size} (4.x+). {@code pid}/{@code comm} the looping task (absent on 2.6).</li>
  *   <li>STORAGE_DEVICE_ERROR: {@code dev} (nvme0, mmcblk1, 0:0:0:0, ata1.00, 0000:5a:00.0, mpt3sas_cm0),
- *       {@code driver} (nvme | mmc | scsi | ata | megaraid_sas | mpt2sas | mpt3sas | aacraid | hpsa | qla2xxx),
+ *       {@code driver} (nvme | mmc | scsi | ata | megaraid_sas | mpt2sas | mpt3sas | aacraid | hpsa | qla2xxx | nbd | iscsi),
  *       {@code what} (timeout | error | reset | hung).</li>
  *   <li>GPU_HANG: {@code dev} (0000:03:00.0, ff9a0000.gpu; when the line names it), {@code driver} (amdgpu | i915 |
  *       msm | panfrost | etnaviv | nvidia), {@code what} (timeout | hung | reset | xid N).</li>
@@ -219,6 +219,9 @@ public final class KernelEventSink implements LineSink {
             .prefix("aacraid", (line, m) -> KernelDeviceMessages.aacraidRecovery(out, line, m))
             .prefix("hpsa ", (line, m) -> KernelDeviceMessages.hpsaLockup(out, line, m))
             .prefix("qla2xxx [", (line, m) -> KernelDeviceMessages.qla2xxxRecovery(out, line, m))
+            // a network block device's transport: nbd's socket, an iSCSI initiator's connection
+            .prefix("block nbd", (line, m) -> KernelDeviceMessages.nbdError(out, line, m))
+            .contains(": detected conn error (", '(', (line, m) -> KernelDeviceMessages.iscsiConnError(out, line, m))
             // a GPU driver's hang and reset messages (amdgpu, i915, msm, panfrost, etnaviv, the NVIDIA driver's Xid)
             .contains(" timeout, signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))
             .contains(" timeout, last signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))

@@ -830,6 +830,27 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void networkBlockDeviceTransportFailuresAreDeviceErrors() {
+        // spdk issue 1103 (corpus x-013, nbd on 4.4), nbd.c nbd_xmit_timeout's formats; an iSCSI initiator's lost
+        // connection as dmesg and a syslog print it (scsi_transport_iscsi.c iscsi_conn_error_event)
+        assertThat(feed("[253005.566744] block nbd13: Receive control failed (result -32)")).isTrue();
+        assertThat(feed("block nbd0: Possible stuck request 00000000c1e4b5a3: control (read@0,4096B). Runtime 30 seconds"))
+                .isTrue();
+        assertThat(feed("[169409.608301]  connection1:0: detected conn error (1020)")).isTrue();
+        assertThat(feed("Jun 20 10:37:58 k8smaster2 kernel: [89069.266974]  connection1:0: detected conn error (1020)"))
+                .isTrue();
+        // the user's own disconnect is no failure
+        assertThat(feed("[253005.566712] block nbd13: shutting down socket")).isFalse();
+        assertThat(feed("[253068.445128] block nbd0: NBD_DISCONNECT")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
+        assertThat(events).extracting(e -> e.fields().get("dev"))
+                .containsExactly("nbd13", "nbd0", "connection1:0", "connection1:0");
+        assertThat(events).extracting(e -> e.fields().get("driver")).containsExactly("nbd", "nbd", "iscsi", "iscsi");
+        assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("error", "timeout", "error", "error");
+    }
+
+    @Test
     void hostAdaptersWaitingForAbortingOrResettingCommandsAreDeviceErrors() {
         // corpus t-023 (kubernetes issue 85880, megaraid_sas_fusion.c in a journal), corpus r-017 (megaraid_sas's
         // error handler on loongarch64), pykdump's crashinfo documentation (qla2xxx aborts before a hang), a
