@@ -103,6 +103,20 @@ class WorkqueueAndReversedLogTest {
                 + " seconds.").taskOrNull(49)).isNotNull();
     }
 
+    @Test
+    void theHungTaskBlockerLineQuotedInASentenceIsAHungTask() throws IOException {
+        // corpus x-025 (github.com/koverstreet/bcachefs-tools/issues/917): only a hung task gets this line, so a
+        // writer quoting it quotes what their host printed; the owner is the next hop of the wait-for chain
+        Evidence e = read("`khungtaskd` names all three subjects by pid and gives the lock chain: `INFO: task"
+                + " sync:344225 <reader> blocked on an rw-semaphore likely owned by task kworker/u66:17:197471`. `dmesg`"
+                + " carries `Allocator stuck? Waited for 30 seconds, err bucket_alloc_blocked`.");
+        Task sync = e.taskOrNull(344225);
+        assertThat(sync.comm()).isEqualTo("sync");
+        assertThat(sync.state()).isEqualTo(dev.hangdoctor.model.TaskState.UNINTERRUPTIBLE);
+        assertThat(sync.lockOwnerHints()).extracting(h -> h.ownerPid()).containsExactly(197471);
+        assertThat(e.taskOrNull(197471).comm()).isEqualTo("kworker/u66:17");
+    }
+
     private static final String[] REVERSED = {
         "<had to hard-reboot at this point>",
         "Nov 27 23:45:52 alarmpi kernel: [<c0247240>] (process_one_work) from [<c02475f0>] (worker_thread+0x64/0x5a8)",
