@@ -69,7 +69,7 @@ final class ReversedRun {
 
     /** Gives back what is held: newest-first runs reversed, a shorter run in its order. */
     void flush(Out out) {
-        if (drops >= MIN_RUN - 1 || drops == 0 && held.size() >= MIN_RUN && readsNewestFirst(held)) {
+        if (drops >= MIN_RUN - 1 || held.size() >= MIN_RUN && readsNewestFirst(held)) {
             for (int k = held.size() - 1; k >= 0; k--) {
                 out.line(held.get(k), held.get(k).lineNo());
             }

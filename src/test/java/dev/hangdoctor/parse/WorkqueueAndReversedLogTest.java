@@ -204,6 +204,18 @@ class WorkqueueAndReversedLogTest {
     }
 
     @Test
+    void aReportAcrossASecondsTurnPastedNewestFirstIsReadTheSame() throws IOException {
+        // one step down between two runs of one stamp: too few to say so by the stamps, the lines still say it
+        String[] lines = ONE_SECOND_NEWEST_FIRST.clone();
+        for (int k = 8; k < lines.length; k++) {
+            lines[k] = lines[k].replace("15:42:32", "15:42:31");
+        }
+        Task t = read(lines).task(552);
+        assertThat(t.workqueue()).isEqualTo("tmr-user");
+        assertThat(functions(t)).startsWith("schedule").doesNotContain("kthread", "ret_from_fork");
+    }
+
+    @Test
     void aReportOfOneSecondInItsOwnOrderIsLeftAsItStands() throws IOException {
         // the same stamp on every line, the kernel's order (corpus q-012's shape): nothing is turned round
         String[] forward = java.util.Arrays.copyOf(XFS_CIL, XFS_CIL.length + 2);
