@@ -31,7 +31,8 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>HUNG_TASK: {@code seconds}.</li>
  *   <li>HUNG_TASK_LOCK_OWNER: {@code lock} (mutex | semaphore | rwsem-reader | rwsem-writer | rwsem when the
  *       owner was not found), {@code owner-pid}, {@code owner-comm} (absent when the kernel says "the owner is
- *       not found"), {@code owner-role} (reader | writer, rw-semaphores only).</li>
+ *       not found"), {@code owner-role} (reader | writer, rw-semaphores only); no fields when the line was cut
+ *       inside the lock's kind.</li>
  *   <li>SOFT_LOCKUP: {@code seconds}.</li>
  *   <li>HARD_LOCKUP: {@code detected-by} (the CPU that noticed, when printed as "CPUn: ").</li>
  *   <li>RCU_STALL: {@code flavor} (rcu_sched, rcu_preempt, rcu_bh, ...), {@code kind} (self-detected |
@@ -434,26 +435,37 @@ public final class KernelEventSink implements LineSink {
             lock = "semaphore";
         } else if (m.startsWith("n rw-semaphore", kindAt)) {
             lock = role == null ? "rwsem" : "rwsem-" + role;
+        } else if (cutInsideLockKind(m, on + 11)) {
+            lock = null; // a mailer or a console cut the line inside the lock's kind: the task is still hung
         } else {
             return false;
         }
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("lock", lock);
-        int by = m.indexOf(" by task ", kindAt);
+        if (lock != null) {
+            f.put("lock", lock);
+        }
+        // printed only for a task the detector found hung (check_hung_task -> debug_show_blocker): the line alone,
+        // without its "blocked for more than" header or stack (a summary, a sentence quoting it), still says so
+        Task waiter = evidence.task(pid).comm(comm).state(TaskState.UNINTERRUPTIBLE);
+        if (waiter.source() == null) {
+            waiter.source(source + ":" + line.lineNo());
+        }
+        int by = lock == null ? -1 : m.indexOf(" by task ", kindAt);
         if (by > 0) {
             int ownerStart = by + 9;
-            int ownerEnd = m.length();
+            // only the semaphore's line ends with the owner's pid: another that does was cut inside it
+            int oc = ownerPidColon(m, ownerStart, lock.equals("semaphore"));
             String ownerRole = null;
-            if (m.endsWith(">")) {
-                int lt = m.lastIndexOf(" <");
-                if (lt > ownerStart) {
-                    ownerRole = m.substring(lt + 2, m.length() - 1);
-                    ownerEnd = lt;
+            if (oc > 0) {
+                int after = oc + 1;
+                while (after < m.length() && RawText.isDigit(m.charAt(after))) {
+                    after++;
                 }
-            } else if (m.endsWith(".")) {
-                ownerEnd--;
+                int gt = m.indexOf('>', after);
+                if (m.startsWith(" <", after) && gt > after + 2) {
+                    ownerRole = m.substring(after + 2, gt);
+                }
             }
-            int oc = pidColon(m, ownerStart, ownerEnd);
             if (oc > 0 && intAt(m, oc + 1) >= 0) {
                 String ownerComm = m.substring(ownerStart, oc);
                 int ownerPid = intAt(m, oc + 1);
@@ -469,10 +481,33 @@ public final class KernelEventSink implements LineSink {
                     owner.comm(ownerComm);
                 }
             }
-        } else {
-            evidence.task(pid).comm(comm);
         }
         return event(line, KernelEventKind.HUNG_TASK_LOCK_OWNER, pid, comm, null, f);
+    }
+
+    /** Whether the message ends at {@code at} inside " a mutex", " a semaphore" or " an rw-semaphore". */
+    private static boolean cutInsideLockKind(String m, int at) {
+        String rest = m.substring(at).stripTrailing();
+        return " a mutex".startsWith(rest) || " a semaphore".startsWith(rest) || " an rw-semaphore".startsWith(rest);
+    }
+
+    /**
+     * The colon before the owner's pid in "COMM:PID" from {@code from}: the first colon followed by digits that end
+     * the line or stand before what the kernel or a writer puts after the pid (" <writer>", ".", a closing backtick
+     * of a quote), or the line's end when {@code mayEnd}; a comm holds colons ("kworker/u66:17:197471"). -1 when
+     * there is none.
+     */
+    private static int ownerPidColon(String m, int from, boolean mayEnd) {
+        for (int c = m.indexOf(':', from); c > from && c - from <= 64; c = m.indexOf(':', c + 1)) {
+            int d = c + 1;
+            while (d < m.length() && RawText.isDigit(m.charAt(d))) {
+                d++;
+            }
+            if (d > c + 1 && (d == m.length() ? mayEnd : " .`'\",;)<".indexOf(m.charAt(d)) >= 0)) {
+                return c;
+            }
+        }
+        return -1;
     }
 
     /** XFS's allocation retry warning: its task is a task of this host, named even when no stack of it was printed. */

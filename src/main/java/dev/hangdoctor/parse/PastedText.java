@@ -711,10 +711,13 @@ final class PastedText {
      * `INFO: task longhorn:31535 blocked for more than 120 seconds.`"): the markdown code span after other words says
      * the line talks about the message, it holds no record. A kernel line starts after a log prefix, quote marks or
      * indentation; a header after words with no code span before it (another tool's columns, a title naming the
-     * message) is still read, and so is a line a page collapsed.
+     * message) is still read, and so is a line a page collapsed. The detector's blocker line ("INFO: task sync:344225
+     * &lt;reader&gt; blocked on an rw-semaphore likely owned by task ...") is read even so: it is printed only for a
+     * task found hung, and a writer who quotes it quotes what their own host printed.
      */
     private static boolean quotedInProse(String piece, int message, int event) {
-        if (!piece.startsWith("INFO: task ", event) || event == 0 || piece.charAt(event - 1) != '`') {
+        if (!piece.startsWith("INFO: task ", event) || event == 0 || piece.charAt(event - 1) != '`'
+                || blockerLine(piece, event)) {
             return false;
         }
         for (int k = message; k < event - 1; k++) {
@@ -723,6 +726,12 @@ final class PastedText {
             }
         }
         return false;
+    }
+
+    /** Whether the "INFO: task " at {@code event} goes on as the blocker line: " blocked on a" within a comm's reach. */
+    private static boolean blockerLine(String piece, int event) {
+        int on = piece.indexOf(" blocked on a", event + 11);
+        return on > 0 && on - event < 11 + 64 + 24;
     }
 
     /**

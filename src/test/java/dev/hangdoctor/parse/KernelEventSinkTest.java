@@ -165,6 +165,49 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void theBlockerLineAloneIsAHungTask() {
+        // printed only by check_hung_task: without its "blocked for more than" header the waiter is still hung (D)
+        feed("[ 4302.448228] INFO: task systemd-shutdow:1 is blocked on a mutex likely owned by task kworker/4:1:16648.");
+        feed("Jul 17 16:29:48 pve kernel: INFO: task worker:488783 is blocked on an rw-semaphore, but the owner is not found.");
+        assertThat(evidence.taskOrNull(1).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(evidence.taskOrNull(488783).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        // the owner is only named: its state is its own task line's to tell
+        assertThat(evidence.taskOrNull(16648).state()).isNotEqualTo(TaskState.UNINTERRUPTIBLE);
+    }
+
+    @Test
+    void theBlockerLineQuotedWithTextAfterTheOwner() {
+        // corpus x-025 (github.com/koverstreet/bcachefs-tools/issues/917): the owner's "<writer>" left out, a code
+        // span's backtick and the sentence after it
+        feed("INFO: task sync:344225 <reader> blocked on an rw-semaphore likely owned by task kworker/u66:17:197471`."
+                + " `dmesg` carries `Allocator stuck? Waited for 30 seconds, err bucket_alloc_blocked`");
+        KernelEvent e = only(KernelEventKind.HUNG_TASK_LOCK_OWNER);
+        assertThat(e.fields()).containsEntry("lock", "rwsem-reader").containsEntry("owner-pid", "197471")
+                .containsEntry("owner-comm", "kworker/u66:17").doesNotContainKey("owner-role");
+        assertThat(evidence.taskOrNull(344225).lockOwnerHints())
+                .containsExactly(new LockOwnerHint("rwsem-reader", null, "kworker/u66:17", 197471));
+    }
+
+    @Test
+    void theBlockerLineCutByAWrap() {
+        // the x-025 line wrapped by a mailer at 72 columns inside the lock's kind: the waiter is hung, no lock named
+        feed("INFO: task sync:344225 <reader> blocked on an");
+        KernelEvent e = only(KernelEventKind.HUNG_TASK_LOCK_OWNER);
+        assertThat(e.fields()).isEmpty();
+        assertThat(evidence.taskOrNull(344225).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        // cut inside the owner's name ("kworker/u66:17" of "kworker/u66:17:197471"): no owner, for the kernel ends
+        // the rw-semaphore's line with the owner's role and the mutex's with a full stop
+        feed("INFO: task sync:1 <reader> blocked on an rw-semaphore likely owned by task kworker/u66:17");
+        feed("INFO: task sync:2 is blocked on a mutex likely owned by task kworker/u66:17");
+        assertThat(evidence.taskOrNull(1).lockOwnerHints()).isEmpty();
+        assertThat(evidence.taskOrNull(2).lockOwnerHints()).isEmpty();
+        assertThat(evidence.taskOrNull(17)).isNull();
+        // not the blocker line: words after "blocked on a" that are no lock kind
+        feed("INFO: task sync:3 is blocked on a queue of requests");
+        assertThat(evidence.taskOrNull(3)).isNull();
+    }
+
+    @Test
     void aSoftLockupCutAfterItsFirstWordsIsStillOne() {
         // github.com/AsahiLinux/linux issue (corpus g-015) wrapped by a mailer at 72 columns inside the message
         feed("watchdog: BUG: soft lockup -");
