@@ -10,8 +10,10 @@ import java.util.List;
  * line of delay at most: a line is held only until the next one tells whether its stamp is lower.
  *
  * <p>A syslog stamps whole seconds, and the kernel prints a hung task's report within one: pasted newest first, its
- * lines carry one stamp and the stamps say nothing. Lines of an equal whole-second stamp join the held run too (so a
- * syslog in its own order is held a second's lines at most), and such a run is read as newest first only when its own
+ * lines carry one stamp and the stamps say nothing. Lines of an equal whole-second stamp join a held run that starts
+ * with a stack's line (the newest line of a report pasted newest first is its last frame; a syslog in its own order is
+ * then held at most the rest of that second, and a line of noise starts no such run, so the log's noise is not held
+ * behind it), and such a run is read as newest first only when its own
  * lines say so: a {@code Call Trace:} line with frames above it and none below it, or a hung-task header with a frame
  * right below it (in the kernel's order the header is followed by its taint line, the notice or the task's line, and
  * {@code Call Trace:} by the frames). A run with a line of either kind in the kernel's order is left as it stands.
@@ -46,7 +48,7 @@ final class ReversedRun {
     void accept(String raw, LogLine line, boolean mayStart, Out out) {
         double key = orderKey(raw, line);
         if (!held.isEmpty()) {
-            if (!Double.isNaN(key) && (key < last || key == last && wholeSeconds(line, key))) {
+            if (!Double.isNaN(key) && (key < last || key == last && wholeSeconds(line, key) && stackLine(held.get(0)))) {
                 held.add(line);
                 if (key < last) {
                     drops++;
