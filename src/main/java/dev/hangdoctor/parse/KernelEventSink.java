@@ -48,6 +48,7 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *       {@code pgtables-kb}, {@code uid}, {@code oom_score_adj} (what the kernel printed), {@code scope} (memcg |
  *       global: from the line itself, or from the "Kill process" line just before it).</li>
  *   <li>OOM_NO_VICTIM: {@code scope} "global" when it is a panic's reason (no field for the warning).</li>
+ *   <li>OOM_TASK_LIST: {@code what} (title | header | row: the table's first line in the evidence).</li>
  *   <li>OOM_KILL_CONTEXT: every key=value of the line as printed (constraint, nodemask, cpuset, mems_allowed,
  *       oom_memcg, task_memcg, task, pid, uid).</li>
  *   <li>MEMCG_STATUS: {@code task_memcg}, {@code limit_memcg} ("Task in X killed as a result of limit of Y"), or
@@ -153,6 +154,11 @@ public final class KernelEventSink implements LineSink {
             .prefix("Kernel panic - not syncing: ", this::panic)
             .prefix("oom-kill:", (line, m) -> oom.context(line, m))
             .prefix("Task in ", (line, m) -> oom.memcgTaskIn(line, m))
+            // the OOM killer's task table: its title (4.19+), header and rows, also without the rest of the report
+            .prefix("Tasks state (memory values in pages):", (line, m) -> oom.taskTable(line, m, "title"))
+            .rowStarting(KernelOomMessages::taskTableLine, (line, m) -> oom.taskTable(line, m,
+                    m.indexOf("pid", 1) > 0 && m.indexOf("pid", 1) < 5 ? "header" : "row"),
+                    "[ ", "[0", "[1", "[2", "[3", "[4", "[5", "[6", "[7", "[8", "[9")
             .prefix("Tainted: ", this::releaseAfterTaint)
             // the taint line with its indentation lost (a page collapsed the spaces): "Not tainted 4.11.0-generic #1"
             .prefix("Not tainted ", this::releaseAfterTaint)
@@ -194,6 +200,9 @@ public final class KernelEventSink implements LineSink {
             .prefix("XFS: ", this::xfsAllocDeadlock)
             // lines that start with a name (comm, program, driver): found by a scan of the line
             .contains(" invoked oom-killer: ", 'k', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
+            // the same line wrapped right after its trigger (a mailer's wrap at 72, "gfp_mask=..." on the next line):
+            // let through so the paste reader can hold it for its rest, and read on its own when no rest comes
+            .endsWith(" invoked oom-killer:", (line, m) -> oom.invoked(line, m, m.length() - 20))
             .contains(": server ", 'v', this::nfsServer)
             .contains(" error, dev ", 'v', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
             // the soft lockup's line retyped by hand with its "BUG:" in another case (a forum title, a ticket):

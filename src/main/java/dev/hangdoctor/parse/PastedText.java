@@ -290,7 +290,8 @@ final class PastedText {
                 softBrokenLine = at;
                 return;
             }
-            line = decodeQuotedPrintable(line);
+            // "=C2=A0" is a no-break space (a mail client's, between the timestamp and a frame): a space once decoded
+            line = plainSpaces(decodeQuotedPrintable(line));
         }
         if (!entities && hasEntityMark(line, 0, line.length())) {
             entities = true;
@@ -465,7 +466,10 @@ final class PastedText {
      */
     private void emitOrHold(String line, long at, int width, String style, boolean prefixed, boolean safe) {
         // the width that counts is the one the wrapping tool saw: a quoted line's marks included
-        boolean head = !line.isEmpty() && (prefixed ? Math.max(line.length(), width) >= MIN_WRAPPED && !"kmsg-dict".equals(style)
+        // a prefixed record ending in a frame's address lost its symbol to a wrap however short it is ("[  487.012677]
+        // [<ffffffff811ec148>]" / "mem_cgroup_out_of_memory+0x308/0x350")
+        boolean head = !line.isEmpty() && (prefixed ? (Math.max(line.length(), width) >= MIN_WRAPPED
+                || endsInFrameAddress(line)) && !"kmsg-dict".equals(style)
                 : endsInFrameAddress(line) || EventTriggers.cutOpenerAtEnd(line, 0, line.length()) >= 0);
         boolean seen = safe || holdable.test(line);
         if (head && (seen || !"none".equals(style))) {

@@ -633,6 +633,56 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void oomTaskTableRowsPastedAloneAreOneTable() {
+        // corpus w-014 (github.com/elastic/elasticsearch issue 22788): the table's rows with a blank line after each
+        assertThat(feed("May 13 10:10:27 ubuntu kernel: [  18568]     0 18568    43758      180   237568      877"
+                + "             0 nginx")).isTrue();
+        feed("");
+        assertThat(feed("May 13 10:10:27 ubuntu kernel: [  20237]  1000 20237    52112      397   167936       52"
+                + "             0 (sd-pam)")).isTrue();
+        feed("");
+        assertThat(feed("May 13 10:10:27 ubuntu kernel: [  20712]   109 20712   841233   185836  2666496        0"
+                + "             0 java")).isTrue();
+        feed("");
+        // the stored excerpt's last row, cut before its name: not a row
+        assertThat(feed("May 13 10:10:27 ubuntu kernel: [  21119]     0")).isFalse();
+        KernelEvent e = only(KernelEventKind.OOM_TASK_LIST);
+        assertThat(e.fields()).containsEntry("what", "row");
+        assertThat(e.pid()).isNull();
+    }
+
+    @Test
+    void oomTaskTableHeadersOfEachGeneration() {
+        // 4.x (an LTP oom02 report), 3.10 with its spaces collapsed by a blog, 5.x with its title, 6.x rss columns
+        feed("[  365.036127] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj name");
+        feed("[  365.044691] [ 1905]     0  1905     3236     1714      10       4        0             0 systemd-journal");
+        lineNo += 10; // each table apart: one event per table
+        feed("Oct 13 22:05:38 133-130-xxx-xx kernel: [ pid ] uid tgid total_vm rss nr_ptes swapents oom_score_adj name");
+        feed("Oct 13 22:05:38 133-130-xxx-xx kernel: [ 470] 0 470 9413 0 23 116 0 systemd-journal");
+        lineNo += 10;
+        feed("[3779693.592735] Tasks state (memory values in pages):");
+        feed("[3779693.592736] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name");
+        feed("[3779693.592742] [   4426]     0  4426     1088      764    45056       62          -997 bash");
+        lineNo += 10;
+        feed("2026-09-19T17:27:56.877090+00:00 web-1 kernel: [  pid  ]   uid  tgid total_vm      rss rss_anon"
+                + " rss_file rss_shmem pgtables_bytes swapents oom_score_adj name");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.OOM_TASK_LIST);
+        assertThat(events).extracting(x -> x.fields().get("what")).containsExactly("header", "header", "title", "header");
+    }
+
+    @Test
+    void bracketedLinesThatAreNoTaskTable() {
+        assertThat(feed("[  365.044691] [<ffffffff8171a214>] dump_stack+0x45/0x56")).isFalse();
+        assertThat(feed("[  365.044691] [ cut here ]------------")).isFalse();
+        assertThat(feed("[  365.044691] [drm] GPU HANG")).isFalse();
+        assertThat(feed("[  365.044691] [ 1905]     0  1905     3236")).isFalse();
+        assertThat(KernelOomMessages.taskTableLine("[ 1905] 1 2 3 4 5 6 7 8 9 10 11 12 name", 0, 39)).isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.OOM_TASK_LIST)).isEmpty();
+    }
+
+    @Test
     void memcgStatusLines() {
         // ltp issue 1080 (CentOS 7 /var/log/messages)
         feed("Aug 17 06:27:33 hgzmm3cs239 kernel: Task in /13 killed as a result of limit of /13");
@@ -1105,7 +1155,7 @@ class KernelEventSinkTest {
                 "Apr 12 20:40:03 seireitei oomd[14628]: [../src/oomd/engine/Ruleset.cpp:112] Running Action=kill",
                 "[ 7063.263325] oom_reaper: reaped process 63214 (uwsgi), now anon-rss:0kB, file-rss:0kB, shmem-rss:92kB",
                 "[Thu Dec  7 00:13:22 2017] java cpuset=1e479e759020fa0b6c72def90973540a2d33982fea mems_allowed=0",
-                "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name",
+                // the OOM killer's task-table header was here: it is that table's (oomTaskTableHeadersOfEachGeneration)
                 "PID: 587 TASK: ffff9f53f8c31070 CPU: 5 COMMAND: \"jbd2/md127-8\"",
                 "#2 [ffff9f53ff35bc98] jbd2_journal_commit_transaction at ffffffffc01fe8b0 [jbd2]",
                 "RIP: ffffffff810c9658 RSP: ffff882f7fc83dc8 RFLAGS: 00000046",
