@@ -89,6 +89,32 @@ public final class FrameLineParser {
     }
 
     /**
+     * A frame line the unwinder did not vouch for, printed without its offset: {@code ? nfs_do_lookup} (the last
+     * line of a paste cut inside it, the offset and maybe part of the name lost). Only the "? " mark makes a bare
+     * word a frame, so the caller takes it only among a stack's frames; null for anything else.
+     */
+    public static Frame parseMarkedName(String line) {
+        if (line == null || !line.startsWith("? ")) {
+            return null;
+        }
+        int start = skipSpaces(line, 2);
+        int n = line.length();
+        if (n - start < 3 || n - start > MAX_SYMBOL) {
+            return null;
+        }
+        char first = line.charAt(start);
+        if (!(Character.isLetter(first) || first == '_')) {
+            return null;
+        }
+        for (int k = start; k < n; k++) {
+            if (!isSymbolChar(line.charAt(k))) {
+                return null;
+            }
+        }
+        return new Frame(line.substring(start), "", null, true, StackContext.TASK);
+    }
+
+    /**
      * arm32 since 5.x without CONFIG_BACKTRACE_VERBOSE (arch/arm/kernel/traps.c dump_backtrace_entry:
      * "%s %ps from %pS"): `__schedule from schedule+0x60/0xcc`, `lm90_read [lm90] from hwmon_attr_show+0x..`. The
      * line's frame is the function before "from"; the caller after it, with its offset, vouches for the line.

@@ -183,6 +183,14 @@ final class KernelStackBlock extends BlockParser {
                 return true;
             }
         }
+        if (inFrames && block.frameCount() > 0 && c == '?') {
+            // "? nfs_do_lookup": an unreliable frame whose offset the paste's cut took (TraceBlock.markLastFrameCut)
+            Frame f = FrameLineParser.parseMarkedName(t);
+            if (f != null) {
+                block.addFrame(f, context);
+                return true;
+            }
+        }
         if (isCallTrace(t)) {
             inFrames = true;
             return true;

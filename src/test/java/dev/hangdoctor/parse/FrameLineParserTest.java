@@ -20,6 +20,21 @@ class FrameLineParserTest {
     }
 
     @Test
+    void aMarkedNameWithoutItsOffsetIsAnUnreliableFrameOnlyThroughItsOwnEntry() {
+        // corpus w-006 (github.com/CyberDem0n/bg_mon issue 63): the paste ends inside "? nfs_do_lookup"
+        Frame f = FrameLineParser.parseMarkedName("? nfs_do_lookup");
+        assertThat(f.function()).isEqualTo("nfs_do_lookup");
+        assertThat(f.location()).isEmpty();
+        assertThat(f.unreliable()).isTrue();
+        assertThat(FrameLineParser.parse("? nfs_do_lookup")).as("a bare word is no frame to the general reader").isNull();
+        assertThat(FrameLineParser.parseMarkedName("nfs_do_lookup")).as("no mark").isNull();
+        assertThat(FrameLineParser.parseMarkedName("? any ideas")).as("words").isNull();
+        assertThat(FrameLineParser.parseMarkedName("? ok")).as("too short to name a function").isNull();
+        assertThat(FrameLineParser.parseMarkedName("? 0x1234")).isNull();
+        assertThat(FrameLineParser.parseMarkedName("?nfs_do_lookup")).isNull();
+    }
+
+    @Test
     void reads2618ModuleSymbolsWrittenColonModuleColon() {
         // Red Hat knowledge base, RHEL 5.6 hung jbd2 thread (crash log)
         Frame f = FrameLineParser.parse("[<ffffffff88582f6d>] :jbd2:jbd2_journal_commit_transaction+0x191/0x1068");

@@ -59,6 +59,40 @@ class TraceSinkTest {
                 .as("in a markdown code fence").isTrue();
     }
 
+    /** Corpus w-006 (github.com/CyberDem0n/bg_mon issue 63): a SysRq-W stack cut inside "? nfs_do_lookup". */
+    private static final String CUT_INSIDE_A_MARKED_FRAME = String.join("\n",
+            "Feb 14 07:33:13 myhost.intern kernel: sysrq: Show Blocked State",
+            "Feb 14 07:33:13 myhost.intern kernel: task:postgres        state:D stack:0     pid:2581549 ppid:2581545 flags:0x00000006",
+            "Feb 14 07:33:13 myhost.intern kernel: Call Trace:",
+            "Feb 14 07:33:13 myhost.intern kernel:  <TASK>",
+            "Feb 14 07:33:13 myhost.intern kernel:  __schedule+0x35f/0x1360",
+            "Feb 14 07:33:13 myhost.intern kernel:  ? avc_has_perm_noaudit+0x8b/0xf0",
+            "Feb 14 07:33:13 myhost.intern kernel:  ? preempt_count_add+0x6a/0xa0",
+            "Feb 14 07:33:13 myhost.intern kernel:  ? nfs_do_lookup");
+
+    @Test
+    void anUnreliableFrameCutBeforeItsOffsetIsTheStacksLastFrame() throws Exception {
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(
+                CUT_INSIDE_A_MARKED_FRAME.getBytes(StandardCharsets.UTF_8)), "paste", true);
+        List<Frame> frames = e.taskOrNull(2581549).frames();
+        Frame last = frames.get(frames.size() - 1);
+        assertThat(last.function()).isEqualTo("nfs_do_lookup");
+        assertThat(last.unreliable()).isTrue();
+        assertThat(last.cut()).isTrue();
+        // the same line with the reporter's words after it: a frame, whole as printed (no offset), not cut
+        Evidence followed = EvidenceReader.read(new ByteArrayInputStream((CUT_INSIDE_A_MARKED_FRAME
+                + "\n\nAny ideas?\n").getBytes(StandardCharsets.UTF_8)), "paste", true);
+        List<Frame> f2 = followed.taskOrNull(2581549).frames();
+        assertThat(f2.get(f2.size() - 1).function()).isEqualTo("nfs_do_lookup");
+        assertThat(f2).noneMatch(Frame::cut);
+        // a marked word before any frame is no frame
+        Evidence before = EvidenceReader.read(new ByteArrayInputStream(String.join("\n",
+                "Feb 14 07:33:13 myhost.intern kernel: task:postgres        state:D stack:0     pid:2581549 ppid:2581545 flags:0x00000006",
+                "Feb 14 07:33:13 myhost.intern kernel: Call Trace:",
+                "Feb 14 07:33:13 myhost.intern kernel:  ? nfs_do_lookup").getBytes(StandardCharsets.UTF_8)), "paste", true);
+        assertThat(before.taskOrNull(2581549).frames()).isEmpty();
+    }
+
     @Test
     void aFrameIsNotCutWhenTheStackGoesOnOrItsLineIsWhole() throws Exception {
         // the reporter's words after the stack: the paste did not end in the frame line

@@ -175,6 +175,12 @@ final class CaseFile {
                 frames.add(new Frame(m.group(2), "", m.group(3), m.group(1) != null, ctx));
                 continue;
             }
+            Frame marked = dev.hangdoctor.parse.FrameLineParser.parseMarkedName(line);
+            if (marked != null) {
+                // "? nfs_do_lookup": an unreliable frame whose offset a paste's cut took
+                frames.add(marked);
+                continue;
+            }
             if (BARE.matcher(line).matches()) {
                 frames.add(Frame.of(line));
             }
