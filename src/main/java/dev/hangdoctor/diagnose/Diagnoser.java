@@ -309,6 +309,12 @@ public final class Diagnoser {
             }
             victimsMatched.forEach(holders::remove);
             root = holders.isEmpty() ? null : graph.rootCause(holders);
+            if (root == null && rule.actions().isEmpty()) {
+                // the waits end at a sufferer: others wait for what it holds (the hung-task detector named it the
+                // lock's owner) while it waits for something no task in the evidence gives back. It is where the
+                // chain ends, so it is the one to read first (only for findings that act on nothing)
+                root = chainEnd(victimsMatched, graph);
+            }
         }
         LockSpinHolder.Found spin = null;
         if (root == null && LOCKUPS.contains(rule.category())) {
@@ -385,6 +391,20 @@ public final class Diagnoser {
             matched.add(root.pid());
         }
         return new Built(f, involved, matched, root == null ? null : root.pid(), rule.supersedes());
+    }
+
+    /** The sufferer most others wait for (through any chain of waits), or null when none is waited for. */
+    private static Task chainEnd(List<Task> victims, WaitGraph graph) {
+        Task best = null;
+        int most = 0;
+        for (Task v : victims) {
+            int waiters = v.pid() < 0 ? 0 : graph.transitiveWaiters(v.pid()).size();
+            if (waiters > most) {
+                most = waiters;
+                best = v;
+            }
+        }
+        return best;
     }
 
     /**
