@@ -117,32 +117,34 @@ class UnclassifiedBlockerTest {
         assertThat(f.rootCause()).isNull();
     }
 
+    /** lore (linux-xfs, 6.18-rc5): a dio completion worker waits for log space, its hung-task report. */
+    private static final String LOG_SPACE_WAITER = """
+            INFO: task 3:13:2308404 blocked for more than 61 seconds.
+                  Tainted: G        W           6.18.0-rc5-xfsx #rc5
+            "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+            task:3:13            state:D stack:12184 pid:2308404 tgid:2308404 ppid:2      task_flags:0x4248060 flags:0x00080000
+            Workqueue: dio/sda4 iomap_dio_complete_work
+            Call Trace:
+             <TASK>
+             __schedule+0x4cb/0x1a70
+             schedule+0x2a/0xe0
+             xlog_grant_head_wait+0x5c/0x2a0 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
+             xlog_grant_head_check+0x10e/0x180 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
+             xfs_log_regrant+0xc2/0x1e0 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
+             xfs_trans_roll+0x90/0xc0 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
+             iomap_dio_complete_work+0x17/0x30
+             process_one_work+0x196/0x3e0
+             worker_thread+0x264/0x380
+             kthread+0x117/0x270
+             ret_from_fork+0xa4/0xe0
+             </TASK>
+            """;
+
     @Test
     void aSuffererOthersWaitForIsWhereTheChainEnds() throws Exception {
-        // lore (linux-xfs, 6.18-rc5): the detector names the rwsem's owner, which itself waits for log space
-        String report = """
-                INFO: task 3:1:2248454 <writer> blocked on an rw-semaphore likely owned by task 3:13:2308404 <writer>
-                INFO: task 3:13:2308404 blocked for more than 61 seconds.
-                      Tainted: G        W           6.18.0-rc5-xfsx #rc5
-                "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
-                task:3:13            state:D stack:12184 pid:2308404 tgid:2308404 ppid:2      task_flags:0x4248060 flags:0x00080000
-                Workqueue: dio/sda4 iomap_dio_complete_work
-                Call Trace:
-                 <TASK>
-                 __schedule+0x4cb/0x1a70
-                 schedule+0x2a/0xe0
-                 xlog_grant_head_wait+0x5c/0x2a0 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
-                 xlog_grant_head_check+0x10e/0x180 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
-                 xfs_log_regrant+0xc2/0x1e0 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
-                 xfs_trans_roll+0x90/0xc0 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
-                 iomap_dio_complete_work+0x17/0x30
-                 process_one_work+0x196/0x3e0
-                 worker_thread+0x264/0x380
-                 kthread+0x117/0x270
-                 ret_from_fork+0xa4/0xe0
-                 </TASK>
-                """;
-        Finding f = first(report);
+        // the detector names the rwsem's owner, which itself waits for log space
+        Finding f = first("INFO: task 3:1:2248454 <writer> blocked on an rw-semaphore likely owned by task"
+                + " 3:13:2308404 <writer>\n" + LOG_SPACE_WAITER);
         assertThat(f.category()).isEqualTo(Category.XFS);
         assertThat(f.rootCause().pid()).isEqualTo(2308404);
         assertThat(f.victims()).extracting(TaskRef::pid).containsExactly(2248454);
@@ -151,19 +153,7 @@ class UnclassifiedBlockerTest {
     @Test
     void aSuffererNobodyWaitsForIsNoBlocker() throws Exception {
         // the same report without the detector's owner line: nothing says anyone waits for the log waiter
-        String report = """
-                INFO: task 3:13:2308404 blocked for more than 61 seconds.
-                task:3:13            state:D stack:12184 pid:2308404 tgid:2308404 ppid:2      task_flags:0x4248060 flags:0x00080000
-                Call Trace:
-                 <TASK>
-                 __schedule+0x4cb/0x1a70
-                 schedule+0x2a/0xe0
-                 xlog_grant_head_wait+0x5c/0x2a0 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
-                 xlog_grant_head_check+0x10e/0x180 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
-                 xfs_log_regrant+0xc2/0x1e0 [xfs 28bfed63550f2a1085614a29851734fab813b29a]
-                 </TASK>
-                """;
-        Finding f = first(report);
+        Finding f = first(LOG_SPACE_WAITER);
         assertThat(f.category()).isEqualTo(Category.XFS);
         assertThat(f.rootCause()).isNull();
     }
