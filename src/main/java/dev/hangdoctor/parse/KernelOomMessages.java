@@ -27,7 +27,8 @@ final class KernelOomMessages {
     boolean invoked(LogLine line, String m, int at) {
         String comm = m.substring(0, at);
         Map<String, String> f = new LinkedHashMap<>();
-        int i = at + 21;
+        int gfp = m.indexOf("gfp_mask=", at);
+        int i = gfp < 0 ? at + 21 : gfp;
         int n = m.length();
         while (i < n) {
             int sep = m.indexOf(", ", i);
@@ -87,7 +88,9 @@ final class KernelOomMessages {
         int pidAt = at + 15;
         int pid = intAt(m, pidAt);
         int open = m.indexOf(" (", pidAt);
-        int vm = m.indexOf("total-vm:", pidAt);
+        // the last: the name before it (which any local user sets) may hold the words too
+        int vm = m.lastIndexOf("total-vm:");
+        vm = vm < pidAt ? -1 : vm;
         int close = vm > 0 ? m.lastIndexOf(')', vm) : m.lastIndexOf(')');
         String comm = open > 0 && close > open ? m.substring(open + 2, close) : null;
         Map<String, String> f = new LinkedHashMap<>();
@@ -139,6 +142,13 @@ final class KernelOomMessages {
         Map<String, String> f = commaKeyValues(m, 9, m.length());
         if (f.isEmpty()) {
             return false;
+        }
+        // "task=%s,pid=%d,uid=%d": the task's name (which any local user sets) may hold ',' and "pid=": it ends at
+        // the kernel's last ",pid=", and the pid and uid are the ones after it
+        KernelNames.Span name = KernelNames.names(m, 0, m.length());
+        if (name != null && name.end() < m.length() && m.startsWith(",pid=", name.end())) {
+            f.put("task", m.substring(name.start(), name.end()));
+            f.putAll(commaKeyValues(m, name.end() + 1, m.length()));
         }
         String pid = f.get("pid");
         int p = pid == null ? -1 : intAt(pid, 0);
