@@ -55,7 +55,7 @@ class HostileCommTest {
                 "# ", "CPU: 9 PID: 9", "total-vm:1kB,", "Out of memory:", "rcu_sched", "(NOTLB)", "x (L-TLB)",
                 " blocked on a", "is blocked on a", " by task x:9", " <writer>", "Workqueue: x", "Hardware name:",
                 "NMI backtrace", "sysrq: Show", "stack:0 pid:9", "ppid:9 flags:", "3,1,1,-;x", " SUBSYSTEM=x",
-                "Dec  4 21:54:06", "2024-01-01T00:0", "x[1234]: y", "<6>[ 1.0] x", "\u00e9t\u00e9", "\u00a0x\u200b")) {
+                "Dec  4 21:54:06", "2024-01-01T00:0", "Linux version 9", "x[1234]: y", "<6>[ 1.0] x", "\u00e9t\u00e9", "\u00a0x\u200b")) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             ADVERSARIAL.add(b.length > 15 ? Arrays.copyOf(b, 15) : b);
         }
