@@ -34,6 +34,7 @@ public final class KernelHistory {
     /** Kinds that describe a condition of the host rather than a task, current only while recent. */
     private static final Set<KernelEventKind> CONDITIONS = EnumSet.of(KernelEventKind.HARD_LOCKUP,
             KernelEventKind.RCU_STALL, KernelEventKind.OOM_INVOKED, KernelEventKind.OOM_KILL_CONTEXT,
+            KernelEventKind.OOM_TASK_LIST,
             KernelEventKind.MEMCG_STATUS, KernelEventKind.SYSRQ, KernelEventKind.BLOCK_IO_ERROR,
             KernelEventKind.STORAGE_DEVICE_ERROR, KernelEventKind.GPU_HANG,
             KernelEventKind.NFS_CLIENT_ERROR);

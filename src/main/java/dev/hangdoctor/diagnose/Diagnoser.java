@@ -34,6 +34,8 @@ public final class Diagnoser {
     /** Goroutines waiting at least this long are worth showing: the user-space side of the hang. */
     private static final long GOROUTINE_MINUTES = 1;
     private static final int MAX_LOG_LINES = 60;
+    /** Findings of a CPU that stopped scheduling: the ones whose blocker may be a spin lock's holder. */
+    private static final Set<Category> LOCKUPS = Set.of(Category.HARD_LOCKUP, Category.SOFT_LOCKUP);
 
     private final KnowledgeBase kb;
 
@@ -308,8 +310,22 @@ public final class Diagnoser {
             victimsMatched.forEach(holders::remove);
             root = holders.isEmpty() ? null : graph.rootCause(holders);
         }
+        LockSpinHolder.Found spin = null;
+        if (root == null && LOCKUPS.contains(rule.category())) {
+            // a lockup that names no task: a spin lock records no owner, but the one other task the report shows
+            // running inside the locked code most likely holds it
+            spin = LockSpinHolder.find(evidence);
+            root = spin == null ? null : spin.holder();
+        }
         Set<Integer> victimPids = new LinkedHashSet<>();
         victimsMatched.forEach(t -> victimPids.add(t.pid()));
+        if (spin != null) {
+            spin.spinners().forEach(t -> {
+                if (t.pid() >= 0) {
+                    victimPids.add(t.pid());
+                }
+            });
+        }
         if (root != null) {
             victimPids.addAll(graph.transitiveWaiters(root.pid()));
             victimPids.remove(root.pid());
@@ -324,6 +340,12 @@ public final class Diagnoser {
                 .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
 
         List<String> chain = chain(root, victimPids, graph);
+        if (spin != null) {
+            chain = new ArrayList<>(chain);
+            chain.add(spin.spinners().size() + " CPU(s) spin on a lock (in " + spin.lock() + "); " + describe(root)
+                    + ", the one other task shown on a CPU (in " + Frames.whereRunning(root.frames())
+                    + "), likely holds it");
+        }
         List<String> ev = new ArrayList<>(m.evidence());
         // a match split into independent hangs: each finding keeps the lines about its own tasks only
         Set<Task> elsewhere = new LinkedHashSet<>();
@@ -444,6 +466,9 @@ public final class Diagnoser {
         for (Built a : accepted) {
             if (WatchdogOrder.vaguer(a.finding, b.finding)) {
                 continue; // a watchdog message reports the task; b may say why it spins
+            }
+            if (StorageLayerOrder.below(a.finding.category(), b.finding.category())) {
+                continue; // the device under the filesystem is why; the filesystem's finding says where its tasks wait
             }
             if (b.involved.isEmpty()) {
                 if (a.finding.category() == b.finding.category()) {

@@ -118,7 +118,9 @@ public final class Frames {
     private static final Set<String> REPORTERS = Set.of("nmi_cpu_backtrace", "nmi_cpu_backtrace_handler",
             "arch_trigger_all_cpu_backtrace_handler", "ipi_cpu_backtrace", "handle_backtrace_ipi", "nmi_handle",
             "default_do_nmi", "exc_nmi", "do_nmi", "end_repeat_nmi","show_stack", "dump_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
-            "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown");
+            "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown",
+            // kdump stopping the other CPUs (arch/x86/kernel/crash.c): what runs below it is the CPU's own work
+            "crash_nmi_callback");
 
     private static boolean isReporter(String function) {
         if (isDumper(function)) {

@@ -16,8 +16,10 @@ import java.util.Set;
  * waiters: the lowest layer with evidence that its work does not complete is the cause. A journal commit or log force
  * waits for the block requests it issued, so the device goes first when tasks wait inside the block layer for a
  * request to be issued or to drain, when the log shows I/O errors, when the journal's own commit sleeps on the I/O of
- * its buffers (the journal has done its part; the device has not), or when the block-io finding names a blocker
- * (the worker of a stacked block driver stuck in D). Without such evidence the filesystem stays first: then its own
+ * its buffers (the journal has done its part; the device has not), when the block-io finding names a blocker
+ * (the worker of a stacked block driver stuck in D), or when the block-io finding claims a task forcing the
+ * filesystem's log itself (the block-io rule takes a log force only where the device is the one to answer: a
+ * network block device named by the log's worker, a block wait in the same stack). Without such evidence the filesystem stays first: then its own
  * journal or log is what the others wait for, and page or buffer waits are only its consequence.
  */
 final class StorageLayerOrder {
@@ -37,6 +39,10 @@ final class StorageLayerOrder {
     private static final Set<String> IO_WAITS = Set.of("__wait_on_buffer", "wait_on_buffer", "sleep_on_buffer",
             "sync_buffer", "bit_wait_io", "wait_on_page_bit", "wait_on_page_writeback", "folio_wait_writeback",
             "submit_bio_wait");
+
+    /** A filesystem forcing its log to disk and waiting for the write: XFS's log force, a jbd2 commit wait. */
+    private static final Set<String> LOG_FORCES = Set.of("xfs_log_force", "xfs_log_force_lsn", "_xfs_log_force",
+            "_xfs_log_force_lsn", "xfs_log_force_seq", "xlog_wait", "xlog_wait_on_iclog", "jbd2_log_wait_commit");
 
     private StorageLayerOrder() {
     }
@@ -66,6 +72,14 @@ final class StorageLayerOrder {
         return out;
     }
 
+    /**
+     * True when {@code lower} is the block layer under the filesystem of {@code upper} (jbd2, XFS): a block-io finding
+     * put first does not stand for the filesystem's finding of the same tasks; both are kept, the device first.
+     */
+    static boolean below(Category lower, Category upper) {
+        return lower == Category.BLOCK_IO && (upper == Category.JBD2 || upper == Category.XFS);
+    }
+
     private static boolean requestsStuck(RuleMatch m, Evidence evidence) {
         if (!evidence.events(KernelEventKind.BLOCK_IO_ERROR).isEmpty() || !m.tasks(Role.BLOCKER).isEmpty()) {
             return true;
@@ -73,7 +87,8 @@ final class StorageLayerOrder {
         for (Role role : Role.values()) {
             for (Task t : m.tasks(role)) {
                 List<Frame> frames = Frames.evidence(t.frames());
-                if (has(frames, REQUEST_WAITS) || has(frames, JOURNAL_COMMITS) && has(frames, IO_WAITS)) {
+                if (has(frames, REQUEST_WAITS) || has(frames, JOURNAL_COMMITS) && has(frames, IO_WAITS)
+                        || has(frames, LOG_FORCES)) {
                     return true;
                 }
             }

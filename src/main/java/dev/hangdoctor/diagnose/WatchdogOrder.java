@@ -73,6 +73,12 @@ final class WatchdogOrder {
      * its task and began long after every warning of an RCU stall that names none (another episode, or another clock).
      */
     private static boolean earlier(Finding a, Finding b, Evidence evidence) {
+        if (escalates(a, b, evidence)) {
+            return true;
+        }
+        if (escalates(b, a, evidence)) {
+            return false;
+        }
         Seen sa = firstSeen(a, evidence);
         Seen sb = firstSeen(b, evidence);
         int c = sa.compareTo(sb);
@@ -207,6 +213,39 @@ final class WatchdogOrder {
         return first;
     }
 
+    /**
+     * True when hard lockup {@code a} is soft lockup {@code b} gone further on the same CPU: a CPU looping in the kernel
+     * with interrupts on first trips the soft lockup watchdog; once it also stops taking interrupts (the loop took a
+     * lock with them off, or the next stuck CPU waits on it that way) the NMI watchdog reports a hard lockup. The
+     * worse state is the one the machine ended in, whichever line a paste put first. Same CPU: one CPU both name, or a
+     * hard lockup that names none (a retyped or cut line).
+     */
+    private static boolean escalates(Finding a, Finding b, Evidence evidence) {
+        if (a.category() != Category.HARD_LOCKUP || b.category() != Category.SOFT_LOCKUP) {
+            return false;
+        }
+        Set<Integer> soft = new HashSet<>();
+        for (KernelEvent e : evidence.events(KernelEventKind.SOFT_LOCKUP)) {
+            boolean mine = b.rootCause() == null || e.pid() == null || e.pid() == b.rootCause().pid();
+            if (mine && e.cpu() != null) {
+                soft.add(e.cpu());
+            }
+        }
+        List<KernelEvent> hard = evidence.events(KernelEventKind.HARD_LOCKUP);
+        return !hard.isEmpty() && !soft.isEmpty()
+                && hard.stream().allMatch(e -> e.cpu() == null || soft.contains(e.cpu()));
+    }
+
+    /**
+     * True when every RCU stall report of the evidence names neither a CPU nor a task (a header whose per-CPU lines
+     * were cut or retyped as "..."): a lockup, which names its CPU, says more of the same stall.
+     */
+    private static boolean stallNamesNothing(Evidence evidence) {
+        List<KernelEvent> stalls = evidence.events(KernelEventKind.RCU_STALL);
+        return !stalls.isEmpty() && rcuCpus(evidence).isEmpty() && stalls.stream().allMatch(e -> e.pid() == null
+                && (e.field("tasks") == null || e.field("tasks").isBlank()));
+    }
+
     /** True when {@code a} is a watchdog finding of a vaguer kind than {@code b}: b is never folded into it. */
     static boolean vaguer(Finding a, Finding b) {
         return rank(a) < rank(b);
@@ -233,6 +272,10 @@ final class WatchdogOrder {
         }
         if (b.category() != Category.RCU_STALL || rank(a) != 1) {
             return false;
+        }
+        if (a.category() == Category.HARD_LOCKUP && stallNamesNothing(evidence)) {
+            // the end of the escalation (stall, soft lockup, hard lockup) when the stall names no CPU to tell
+            return true;
         }
         Set<Integer> stalled = rcuCpus(evidence);
         KernelEventKind lockup = a.category() == Category.SOFT_LOCKUP ? KernelEventKind.SOFT_LOCKUP

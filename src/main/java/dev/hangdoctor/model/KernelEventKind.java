@@ -30,6 +30,12 @@ public enum KernelEventKind {
     OOM_NO_VICTIM,
     /** "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=...,task_memcg=...,task=...,pid=...,uid=..." */
     OOM_KILL_CONTEXT,
+    /**
+     * The OOM killer's task table (mm/oom_kill.c dump_tasks): "Tasks state (memory values in pages):", the header
+     * "[ pid ]   uid  tgid total_vm      rss ... oom_score_adj name" and its rows "[  18568]     0 18568 ... nginx";
+     * one event per table. Printed by the global and the memory cgroup's OOM killer alike.
+     */
+    OOM_TASK_LIST,
     /** "Task in /x killed as a result of limit of /x" and "memory: usage N, limit N, failcnt N" lines */
     MEMCG_STATUS,
     /** "Kernel panic - not syncing: ..." */

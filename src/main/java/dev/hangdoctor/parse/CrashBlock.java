@@ -81,7 +81,7 @@ final class CrashBlock extends BlockParser {
             block.ripSeen = true;
             return true;
         }
-        if (c == '-') {
+        if (c == '-' || c == '<') {
             StackContext ctx = CrashLineParser.parseStackMarker(t);
             if (ctx != null) {
                 block.closeSegment(ctx);

@@ -212,16 +212,25 @@ final class CrashLineParser {
         return new Frame(name, plus > 0 ? sym.substring(plus) : "", null, false, StackContext.TASK);
     }
 
-    /** {@code --- <NMI exception stack> ---}: the stack the frames printed before it ran on, or null. */
+    /**
+     * {@code --- <NMI exception stack> ---}: the stack the frames printed before it ran on, or null. Also the bare
+     * {@code <NMI exception stack>}: a crash session quoted in a patch's commit message loses the dashes, because
+     * git am ends the message at a line starting with "---".
+     */
     static StackContext parseStackMarker(String t) {
-        if (!t.startsWith("--- <") || !t.endsWith("---")) {
+        int open;
+        if (t.startsWith("--- <") && t.endsWith("---")) {
+            open = 5;
+        } else if (t.startsWith("<") && t.endsWith(" stack>")) {
+            open = 1;
+        } else {
             return null;
         }
-        int close = t.indexOf('>', 5);
+        int close = t.indexOf('>', open);
         if (close < 0) {
             return null;
         }
-        String name = t.substring(5, close);
+        String name = t.substring(open, close);
         if (name.startsWith("IRQ")) {
             return StackContext.IRQ;
         }

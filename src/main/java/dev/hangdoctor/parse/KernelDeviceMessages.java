@@ -11,7 +11,7 @@ import static dev.hangdoctor.parse.KernelMessageText.intAt;
 /**
  * A storage device's own driver reporting commands that time out or fail, or its host adapter reset or locked up
  * (the block layer's errors are {@link KernelIoMessages}'): one STORAGE_DEVICE_ERROR event each, with {@code dev},
- * {@code driver} (nvme | mmc | scsi | ata | megaraid_sas | mpt2sas | mpt3sas | aacraid | hpsa | qla2xxx) and
+ * {@code driver} (nvme | mmc | scsi | ata | megaraid_sas | mpt2sas | mpt3sas | aacraid | hpsa | qla2xxx | nbd | iscsi) and
  * {@code what} (timeout | error | reset | hung). A GPU driver reporting that its GPU stopped running jobs, or
  * left the bus: one GPU_HANG event each, with {@code driver} (amdgpu | i915 | msm | panfrost | etnaviv | nvidia |
  * host1x),
@@ -259,6 +259,39 @@ final class KernelDeviceMessages {
         int host = m.lastIndexOf(" scsi");
         int end = host < 0 ? -1 : KernelMessageText.digitsEnd(m, host + 5);
         return end > host + 5 ? m.substring(host + 1, end) : driver;
+    }
+
+    /**
+     * A network block device's transport failing, drivers/block/nbd.c through dev_err/dev_info on the disk ("block
+     * nbd13: "): recv_work's "Receive control failed (result %d)" and nbd_send_cmd's "Send control failed (result %d)"
+     * (the socket to the server broke), nbd_xmit_timeout's "Connection timed out" and "Possible stuck request %p:
+     * control (%s@%llu,%uB). Runtime %u seconds" (a request the server does not answer). Not its "shutting down
+     * socket" or "NBD_DISCONNECT": those are the user's own disconnect.
+     */
+    static boolean nbdError(KernelEventOut out, LogLine line, String m) {
+        int colon = m.indexOf(": ", 9);
+        if (colon < 10 || colon > 16 || m.indexOf(' ', 6) < colon) {
+            return false;
+        }
+        return said(out, line, m, colon + 2, m.substring(6, colon), "nbd", NBD_FAILURES);
+    }
+
+    private static final Phrase[] NBD_FAILURES = {new Phrase("Receive control failed (result ", "error"),
+        new Phrase("Send control failed (result ", "error"), new Phrase("Connection timed out", "timeout"),
+        new Phrase("Possible stuck request ", "timeout")};
+
+    /**
+     * An iSCSI initiator's connection to its target lost, drivers/scsi/scsi_transport_iscsi.c iscsi_conn_error_event
+     * through iscsi_cls_conn_printk on the connection's device: "connection%d:%d: detected conn error (%d)" (1020:
+     * the connection closed, 1011: a ping timed out); every command on the session waits for recovery.
+     */
+    static boolean iscsiConnError(KernelEventOut out, LogLine line, String m) {
+        String t = m.stripLeading();
+        int at = t.indexOf(": detected conn error (");
+        if (!t.startsWith("connection") || at < 12 || at > 24 || t.indexOf(' ') < at) {
+            return false;
+        }
+        return emit(out, line, t.substring(0, at), "iscsi", "error");
     }
 
     /** drivers/ata/libata-eh.c through ata_dev_err: "ata1.00: failed command: READ FPDMA QUEUED". */

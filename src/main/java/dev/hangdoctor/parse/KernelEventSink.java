@@ -31,7 +31,8 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>HUNG_TASK: {@code seconds}.</li>
  *   <li>HUNG_TASK_LOCK_OWNER: {@code lock} (mutex | semaphore | rwsem-reader | rwsem-writer | rwsem when the
  *       owner was not found), {@code owner-pid}, {@code owner-comm} (absent when the kernel says "the owner is
- *       not found"), {@code owner-role} (reader | writer, rw-semaphores only).</li>
+ *       not found"), {@code owner-role} (reader | writer, rw-semaphores only); no fields when the line was cut
+ *       inside the lock's kind.</li>
  *   <li>SOFT_LOCKUP: {@code seconds}.</li>
  *   <li>HARD_LOCKUP: {@code detected-by} (the CPU that noticed, when printed as "CPUn: ").</li>
  *   <li>RCU_STALL: {@code flavor} (rcu_sched, rcu_preempt, rcu_bh, ...), {@code kind} (self-detected |
@@ -47,6 +48,7 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *       {@code pgtables-kb}, {@code uid}, {@code oom_score_adj} (what the kernel printed), {@code scope} (memcg |
  *       global: from the line itself, or from the "Kill process" line just before it).</li>
  *   <li>OOM_NO_VICTIM: {@code scope} "global" when it is a panic's reason (no field for the warning).</li>
+ *   <li>OOM_TASK_LIST: {@code what} (title | header | row: the table's first line in the evidence).</li>
  *   <li>OOM_KILL_CONTEXT: every key=value of the line as printed (constraint, nodemask, cpuset, mems_allowed,
  *       oom_memcg, task_memcg, task, pid, uid).</li>
  *   <li>MEMCG_STATUS: {@code task_memcg}, {@code limit_memcg} ("Task in X killed as a result of limit of Y"), or
@@ -64,7 +66,7 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *   <li>XFS_ALLOC_DEADLOCK: {@code function} (kmem_alloc, kmem_zone_alloc, ...), {@code mode} (the gfp flags,
  *       hex), {@code size} (4.x+). {@code pid}/{@code comm} the looping task (absent on 2.6).</li>
  *   <li>STORAGE_DEVICE_ERROR: {@code dev} (nvme0, mmcblk1, 0:0:0:0, ata1.00, 0000:5a:00.0, mpt3sas_cm0),
- *       {@code driver} (nvme | mmc | scsi | ata | megaraid_sas | mpt2sas | mpt3sas | aacraid | hpsa | qla2xxx),
+ *       {@code driver} (nvme | mmc | scsi | ata | megaraid_sas | mpt2sas | mpt3sas | aacraid | hpsa | qla2xxx | nbd | iscsi),
  *       {@code what} (timeout | error | reset | hung).</li>
  *   <li>GPU_HANG: {@code dev} (0000:03:00.0, ff9a0000.gpu; when the line names it), {@code driver} (amdgpu | i915 |
  *       msm | panfrost | etnaviv | nvidia), {@code what} (timeout | hung | reset | xid N).</li>
@@ -161,6 +163,11 @@ public final class KernelEventSink implements LineSink {
             .prefix("Kernel panic - not syncing: ", this::panic)
             .prefix("oom-kill:", (line, m) -> oom.context(line, m))
             .prefix("Task in ", (line, m) -> oom.memcgTaskIn(line, m))
+            // the OOM killer's task table: its title (4.19+), header and rows, also without the rest of the report
+            .prefix("Tasks state (memory values in pages):", (line, m) -> oom.taskTable(line, m, "title"))
+            .rowStarting(KernelOomMessages::taskTableLine, (line, m) -> oom.taskTable(line, m,
+                    m.indexOf("pid", 1) > 0 && m.indexOf("pid", 1) < 5 ? "header" : "row"),
+                    "[ ", "[0", "[1", "[2", "[3", "[4", "[5", "[6", "[7", "[8", "[9")
             .prefix("Tainted: ", this::releaseAfterTaint)
             // the taint line with its indentation lost (a page collapsed the spaces): "Not tainted 4.11.0-generic #1"
             .prefix("Not tainted ", this::releaseAfterTaint)
@@ -202,6 +209,9 @@ public final class KernelEventSink implements LineSink {
             .prefix("XFS: ", this::xfsAllocDeadlock)
             // lines that start with a name (comm, program, driver): found by a scan of the line
             .contains(" invoked oom-killer: ", 'k', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
+            // the same line wrapped right after its trigger (a mailer's wrap at 72, "gfp_mask=..." on the next line):
+            // let through so the paste reader can hold it for its rest, and read on its own when no rest comes
+            .endsWith(" invoked oom-killer:", (line, m) -> oom.invoked(line, m, m.length() - 20))
             .contains(": server ", 'v', this::nfsServer)
             .contains(" error, dev ", 'v', (line, m) -> KernelIoMessages.blockRequestError(out, line, m, 0))
             // the soft lockup's line retyped by hand with its "BUG:" in another case (a forum title, a ticket):
@@ -228,6 +238,9 @@ public final class KernelEventSink implements LineSink {
             .prefix("aacraid", (line, m) -> KernelDeviceMessages.aacraidRecovery(out, line, m))
             .prefix("hpsa ", (line, m) -> KernelDeviceMessages.hpsaLockup(out, line, m))
             .prefix("qla2xxx [", (line, m) -> KernelDeviceMessages.qla2xxxRecovery(out, line, m))
+            // a network block device's transport: nbd's socket, an iSCSI initiator's connection
+            .prefix("block nbd", (line, m) -> KernelDeviceMessages.nbdError(out, line, m))
+            .contains(": detected conn error (", '(', (line, m) -> KernelDeviceMessages.iscsiConnError(out, line, m))
             // a GPU driver's hang and reset messages (amdgpu, i915, msm, panfrost, etnaviv, the NVIDIA driver's Xid)
             .contains(" timeout, signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))
             .contains(" timeout, last signaled seq=", 'q', (line, m) -> KernelDeviceMessages.amdgpuRingTimeout(out, line, m))
@@ -449,26 +462,37 @@ public final class KernelEventSink implements LineSink {
             lock = "semaphore";
         } else if (m.startsWith("n rw-semaphore", kindAt)) {
             lock = role == null ? "rwsem" : "rwsem-" + role;
+        } else if (cutInsideLockKind(m, on + 11)) {
+            lock = null; // a mailer or a console cut the line inside the lock's kind: the task is still hung
         } else {
             return false;
         }
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("lock", lock);
-        int by = m.indexOf(" by task ", kindAt);
+        if (lock != null) {
+            f.put("lock", lock);
+        }
+        // printed only for a task the detector found hung (check_hung_task -> debug_show_blocker): the line alone,
+        // without its "blocked for more than" header or stack (a summary, a sentence quoting it), still says so
+        Task waiter = evidence.task(pid).comm(comm).state(TaskState.UNINTERRUPTIBLE);
+        if (waiter.source() == null) {
+            waiter.source(source + ":" + line.lineNo());
+        }
+        int by = lock == null ? -1 : m.indexOf(" by task ", kindAt);
         if (by > 0) {
             int ownerStart = by + 9;
-            int ownerEnd = m.length();
+            // only the semaphore's line ends with the owner's pid: another that does was cut inside it
+            int oc = ownerPidColon(m, ownerStart, lock.equals("semaphore"));
             String ownerRole = null;
-            if (m.endsWith(">")) {
-                int lt = m.lastIndexOf(" <");
-                if (lt > ownerStart) {
-                    ownerRole = m.substring(lt + 2, m.length() - 1);
-                    ownerEnd = lt;
+            if (oc > 0) {
+                int after = oc + 1;
+                while (after < m.length() && RawText.isDigit(m.charAt(after))) {
+                    after++;
                 }
-            } else if (m.endsWith(".")) {
-                ownerEnd--;
+                int gt = m.indexOf('>', after);
+                if (m.startsWith(" <", after) && gt > after + 2) {
+                    ownerRole = m.substring(after + 2, gt);
+                }
             }
-            int oc = pidColon(m, ownerStart, ownerEnd);
             if (oc > 0 && intAt(m, oc + 1) >= 0) {
                 String ownerComm = m.substring(ownerStart, oc);
                 int ownerPid = intAt(m, oc + 1);
@@ -484,10 +508,34 @@ public final class KernelEventSink implements LineSink {
                     owner.comm(ownerComm);
                 }
             }
-        } else {
-            evidence.task(pid).comm(comm);
         }
         return event(line, KernelEventKind.HUNG_TASK_LOCK_OWNER, pid, comm, null, f);
+    }
+
+    /** Whether the message ends at {@code at} inside " a mutex", " a semaphore" or " an rw-semaphore". */
+    private static boolean cutInsideLockKind(String m, int at) {
+        String rest = m.substring(at).stripTrailing();
+        return " a mutex".startsWith(rest) || " a semaphore".startsWith(rest) || " an rw-semaphore".startsWith(rest);
+    }
+
+    /**
+     * The colon before the owner's pid in "COMM:PID" from {@code from}: the last colon within a name's width followed
+     * by digits that end the line or stand before what the kernel or a writer puts after the pid (" <writer>", ".", a
+     * closing backtick of a quote), or the line's end when {@code mayEnd}; a comm holds colons
+     * ("kworker/u66:17:197471"), and any local user can name a task ":1" or "a:1." -1 when there is none.
+     */
+    private static int ownerPidColon(String m, int from, boolean mayEnd) {
+        int found = -1;
+        for (int c = m.indexOf(':', from + 1); c > from && c - from <= KernelNames.WIDEST; c = m.indexOf(':', c + 1)) {
+            int d = c + 1;
+            while (d < m.length() && RawText.isDigit(m.charAt(d))) {
+                d++;
+            }
+            if (d > c + 1 && (d == m.length() ? mayEnd : " .`'\",;)<".indexOf(m.charAt(d)) >= 0)) {
+                found = c;
+            }
+        }
+        return found;
     }
 
     /** XFS's allocation retry warning: its task is a task of this host, named even when no stack of it was printed. */

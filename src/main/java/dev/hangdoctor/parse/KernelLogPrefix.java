@@ -455,6 +455,18 @@ public final class KernelLogPrefix {
                 return hostAndTag(s, j + 1, end, JOURNAL, cut);
             }
         }
+        if (c == '.' && i - b <= 8) {
+            // a dmesg stamp whose opening '[' a copy lost ("6616.650482] task:ThreadPoolForeg state:D ...", a mail
+            // client's line that began "[ 6616.650482]"): seconds, six digits of microseconds, "] "
+            int j = i + 1;
+            while (j < end && isDigit(s.charAt(j))) {
+                j++;
+            }
+            if (j - i == 7 && j + 1 < end && s.charAt(j) == ']' && s.charAt(j + 1) == ' ') {
+                cut.stampAt = b - 1; // the stamp is read from the character after its '['
+                return message(afterLevelName(s, j + 2, end), DMESG, cut);
+            }
+        }
         return c == '.' && talos(s, b, end, cut); // the node's address first: "10.1.10.21: kern: ..."
     }
 

@@ -25,6 +25,9 @@ final class KernelOomMessages {
 
     /** "stress invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0" */
     boolean invoked(LogLine line, String m, int at) {
+        if (at <= 0) {
+            return false;
+        }
         String comm = m.substring(0, at);
         Map<String, String> f = new LinkedHashMap<>();
         int gfp = m.indexOf("gfp_mask=", at);
@@ -179,6 +182,92 @@ final class KernelOomMessages {
             return false;
         }
         return out.emit(line, KernelEventKind.MEMCG_STATUS, null, null, null, Map.of("memcg", path));
+    }
+
+    /** The line of the last task-table event: the rows under it (or under a first row) belong to that table. */
+    private long taskTableLine = -10;
+
+    /**
+     * The OOM killer's task table (mm/oom_kill.c dump_tasks, printed by the global and the memory cgroup's killer
+     * alike): its "Tasks state (memory values in pages):" title (4.19+), its header ("[ pid ]   uid  tgid total_vm
+     * rss ..." up to 4.18, "[  pid  ]   uid  tgid ..." since) and its rows ("[  18568]     0 18568    43758 ...
+     * 0 nginx"). One event per table: a row within a few lines of the table's last line is folded into it (a paste
+     * may put a blank line after every row).
+     */
+    boolean taskTable(LogLine line, String m, String what) {
+        long at = line.lineNo();
+        boolean sameTable = at - taskTableLine <= 3 && taskTableLine >= 0;
+        taskTableLine = at;
+        if (sameTable) {
+            return true;
+        }
+        return out.emit(line, KernelEventKind.OOM_TASK_LIST, null, null, null, Map.of("what", what));
+    }
+
+    /**
+     * A header or a whole row of the OOM task table in {@code s[from, end)}: '[', the pid (or the word pid) in
+     * brackets, then the header's "uid  tgid total_vm" or a row's numbers (uid, tgid, total_vm, rss, then 3 to 6 more
+     * counters by kernel: nr_ptes, nr_pmds, rss_anon/rss_file/rss_shmem, pgtables_bytes, swapents; 2.6.32's cpu and
+     * oom_adj; last oom_score_adj, which may be negative) and the task's name, which may itself be a number. A row
+     * cut before its name is none unless the counters before the cut could hold a name.
+     */
+    static boolean taskTableLine(String s, int from, int end) {
+        if (from >= end || s.charAt(from) != '[') {
+            return false;
+        }
+        int i = from + 1;
+        while (i < end && s.charAt(i) == ' ') {
+            i++;
+        }
+        boolean header = RawText.startsWith(s, i, end, "pid");
+        int j = header ? i + 3 : i;
+        if (!header) {
+            while (j < end && RawText.isDigit(s.charAt(j))) {
+                j++;
+            }
+            if (j == i) {
+                return false;
+            }
+        }
+        while (j < end && s.charAt(j) == ' ') {
+            j++;
+        }
+        if (j >= end || s.charAt(j) != ']') {
+            return false;
+        }
+        j++;
+        if (header) {
+            j = RawText.skipWhitespace(s, j, end);
+            return RawText.startsWith(s, j, end, "uid") && RawText.contains(s, j, end, "tgid")
+                    && RawText.contains(s, j, end, "total_vm");
+        }
+        int numbers = 0;
+        while (true) {
+            int k = j;
+            while (k < end && s.charAt(k) == ' ') {
+                k++;
+            }
+            if (k >= end) {
+                // the numbers ran to the end: the last was the name (any local user may call a task "9"), or the row
+                // was cut after a counter; white space after the last one is a blank name
+                return k > j ? numbers >= 7 && numbers <= 10 : numbers >= 8 && numbers <= 11;
+            }
+            if (k == j) {
+                return false;
+            }
+            int d = s.charAt(k) == '-' ? k + 1 : k;
+            int e = d;
+            while (e < end && RawText.isDigit(s.charAt(e))) {
+                e++;
+            }
+            if (e > d && (e == end || s.charAt(e) == ' ')) {
+                numbers++;
+                j = e;
+                continue;
+            }
+            // the name: after 7 to 10 numbers
+            return numbers >= 7 && numbers <= 10;
+        }
     }
 
     /** "memory: usage 102400kB, limit 102400kB, failcnt 123" (and memory+swap, kmem, swap). */

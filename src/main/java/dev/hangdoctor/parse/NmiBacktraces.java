@@ -4,6 +4,7 @@ import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.SpinLocks;
 import dev.hangdoctor.model.Task;
 import dev.hangdoctor.model.TaskState;
 
@@ -32,21 +33,6 @@ final class NmiBacktraces {
     /** The frames of the CPU answering a backtrace request (the generic one first). */
     private static final Set<String> BACKTRACE = Set.of("nmi_cpu_backtrace", "nmi_cpu_backtrace_handler",
             "arch_trigger_all_cpu_backtrace_handler", "ipi_cpu_backtrace", "handle_backtrace_ipi");
-    /**
-     * Spinning for a lock: the queued spinlock's and rwlock's slow paths (native, paravirt), the raw lock entry points
-     * (and their inline helpers a symboliser names) whose fast path spins on arm64 and without qspinlocks, the debug
-     * spinlock's loop and 2.6's names.
-     */
-    private static final Set<String> SPINS = Set.of("native_queued_spin_lock_slowpath",
-            "__pv_queued_spin_lock_slowpath", "pv_queued_spin_lock_slowpath", "queued_spin_lock_slowpath",
-            "queued_read_lock_slowpath", "queued_write_lock_slowpath", "_raw_spin_lock", "_raw_spin_lock_irq",
-            "_raw_spin_lock_irqsave", "_raw_spin_lock_bh", "_raw_spin_lock_nested", "_raw_spin_lock_irqsave_nested",
-            "_raw_read_lock", "_raw_read_lock_irq", "_raw_read_lock_irqsave", "_raw_read_lock_bh", "_raw_write_lock",
-            "_raw_write_lock_irq", "_raw_write_lock_irqsave", "_raw_write_lock_bh", "do_raw_spin_lock",
-            "do_raw_read_lock", "do_raw_write_lock", "__raw_spin_lock", "__raw_spin_lock_irq",
-            "__raw_spin_lock_irqsave", "__raw_spin_lock_bh", "__raw_read_lock", "__raw_read_lock_irqsave",
-            "__raw_write_lock", "__raw_write_lock_irq", "__raw_write_lock_irqsave", "__spin_lock_debug",
-            "__ticket_spin_lock", "_spin_lock", "_spin_lock_irq", "_spin_lock_irqsave", "_spin_lock_bh");
     /** Reports that ask for the backtraces themselves: their own rules read the stacks. */
     private static final List<KernelEventKind> REPORTS = List.of(KernelEventKind.SOFT_LOCKUP,
             KernelEventKind.HARD_LOCKUP, KernelEventKind.RCU_STALL, KernelEventKind.OOPS);
@@ -115,7 +101,7 @@ final class NmiBacktraces {
     static String spinUnderBacktrace(List<Frame> frames) {
         int backtrace = -1;
         for (int i = 0; i < frames.size(); i++) {
-            if (BACKTRACE.contains(base(frames.get(i).function()))) {
+            if (BACKTRACE.contains(Frame.baseName(frames.get(i).function()))) {
                 backtrace = i;
             }
         }
@@ -125,16 +111,12 @@ final class NmiBacktraces {
     /** The first lock function from frame {@code from} on, or null. */
     private static String spinIn(List<Frame> frames, int from) {
         for (int i = from; i < frames.size(); i++) {
-            String fn = base(frames.get(i).function());
-            if (SPINS.contains(fn)) {
+            String fn = Frame.baseName(frames.get(i).function());
+            if (SpinLocks.spinsIn(fn)) {
                 return fn;
             }
         }
         return null;
     }
 
-    private static String base(String function) {
-        int dot = function.indexOf('.');
-        return dot > 0 ? function.substring(0, dot) : function;
-    }
 }

@@ -141,19 +141,49 @@ final class PastedText {
         return true;
     }
 
-    /** True when {@code text} holds "=3D"; found by its '=', which single-character search finds fastest. */
+    /** True when {@code text} shows quoted-printable anywhere; found by its '=', which single-character search finds fastest. */
     private static boolean holdsQuotedEquals(String text) {
-        for (int a = text.indexOf('='); a >= 0; a = text.indexOf('=', a + 1)) {
-            if (text.startsWith("3D", a + 1)) {
+        return quotedPrintableMark(text, 0, text.length());
+    }
+
+    /** True when {@code s[from, end)} shows quoted-printable or holds an HTML entity. */
+    private static boolean showsEncoding(String s, int from, int end) {
+        return quotedPrintableMark(s, from, end) || hasEntityMark(s, from, end);
+    }
+
+    /**
+     * Whether {@code s[from, end)} (a line, or a buffer of lines) holds an escape that only quoted-printable writes:
+     * {@code =3D} (an '=' of the text); {@code =20} or {@code =09} that ends a line after nothing or a quote mark
+     * (RFC 2045 makes an encoder escape white space at a line's end: a quoted blank line is {@code >=20}); {@code =09}
+     * that starts a line's text (a mailer that escapes tabs: {@code > > =09_raw_spin_lock+0x31/0x40}); two escapes
+     * that spell one UTF-8 character ({@code =EF=BC=9A}). Plain text holds "=20" or "=09" only after a word
+     * ("timeout=20"), which none of these take.
+     */
+    static boolean quotedPrintableMark(String s, int from, int end) {
+        for (int a = s.indexOf('=', from); a >= 0 && a + 2 < end; a = s.indexOf('=', a + 1)) {
+            char h = s.charAt(a + 1);
+            char l = s.charAt(a + 2);
+            if (h == '3' && l == 'D') {
                 return true;
+            }
+            if (h == '2' && l == '0' || h == '0' && l == '9') {
+                char before = a == from ? '\n' : s.charAt(a - 1);
+                boolean lineStart = before == '\n' || before == '>' || before == ' ' || before == '\t';
+                boolean lineEnd = a + 3 == end || s.charAt(a + 3) == '\n' || s.charAt(a + 3) == '\r';
+                if (lineStart && (lineEnd || l == '9' && a + 3 < end && !isHexOrSpace(s.charAt(a + 3)))) {
+                    return true;
+                }
+            }
+            if (h >= 'C' && h <= 'F' && upperHex(l) >= 0 && a + 5 < end && s.charAt(a + 3) == '='
+                    && s.charAt(a + 4) >= '8' && s.charAt(a + 4) <= 'B' && upperHex(s.charAt(a + 5)) >= 0) {
+                return true; // a UTF-8 lead byte escaped, then a continuation byte escaped
             }
         }
         return false;
     }
 
-    /** True when {@code s[from, end)} shows quoted-printable ({@code =3D}) or holds an HTML entity. */
-    private static boolean showsEncoding(String s, int from, int end) {
-        return RawText.contains(s, from, end, "=3D") || hasEntityMark(s, from, end);
+    private static boolean isHexOrSpace(char c) {
+        return upperHex(c) >= 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
     /** An HTML entity's start ({@code &gt;}, {@code &lt;}, {@code &amp;}, {@code &#}) inside {@code s[from, end)}. */
@@ -249,8 +279,9 @@ final class PastedText {
             // a quoted-printable soft break (lines of at most 76 characters ending in '=') before any =3D was seen
             quotedPrintable = true;
         }
-        if (!quotedPrintable && outsideNames(line, names, "=3D")) {
-            quotedPrintable = true; // "=" is written "=3D": this line and the rest of the document are encoded
+        if (!quotedPrintable && (names == null ? quotedPrintableMark(line, 0, line.length())
+                : quotedPrintableMark(line, 0, names.start()) || quotedPrintableMark(line, names.end(), line.length()))) {
+            quotedPrintable = true; // "=" is written "=3D" (or another mark): this line and the rest are encoded
         }
         if (quotedPrintable) {
             if (softBroken != null) {
@@ -263,7 +294,8 @@ final class PastedText {
                 softBrokenLine = at;
                 return;
             }
-            line = decodeQuotedPrintable(line);
+            // "=C2=A0" is a no-break space (a mail client's, between the timestamp and a frame): a space once decoded
+            line = plainSpaces(decodeQuotedPrintable(line));
         }
         if (!entities && (names == null ? hasEntityMark(line, 0, line.length())
                 : hasEntityMark(line, 0, names.start()) || hasEntityMark(line, names.end(), line.length()))) {
@@ -357,14 +389,6 @@ final class PastedText {
         KernelNames.Span names = KernelNames.names(line, cut.message, line.length());
         return names == null || line.startsWith("task:", cut.message)
                 && KernelNames.bytes(line, names.start(), names.end()) > 15 ? null : names;
-    }
-
-    /** Whether {@code mark} stands in {@code line} outside the names. */
-    private static boolean outsideNames(String line, KernelNames.Span names, String mark) {
-        if (names == null) {
-            return line.contains(mark);
-        }
-        return RawText.contains(line, 0, names.start(), mark) || line.indexOf(mark, names.end()) >= 0;
     }
 
     /** Sends on the blank lines before a line with text, less a double spacing's; records the gap they made. */
@@ -464,7 +488,10 @@ final class PastedText {
      */
     private void emitOrHold(String line, long at, int width, String style, boolean prefixed, boolean safe) {
         // the width that counts is the one the wrapping tool saw: a quoted line's marks included
-        boolean head = !line.isEmpty() && (prefixed ? Math.max(line.length(), width) >= MIN_WRAPPED && !"kmsg-dict".equals(style)
+        // a prefixed record ending in a frame's address lost its symbol to a wrap however short it is ("[  487.012677]
+        // [<ffffffff811ec148>]" / "mem_cgroup_out_of_memory+0x308/0x350"); not when a task's name ends the line
+        boolean head = !line.isEmpty() && (prefixed ? (Math.max(line.length(), width) >= MIN_WRAPPED
+                || endsInFrameAddress(line) && !endsInName(line)) && !"kmsg-dict".equals(style)
                 : (endsInFrameAddress(line) || EventTriggers.cutOpenerAtEnd(line, 0, line.length()) >= 0)
                         && !endsInName(line));
         boolean seen = safe || holdable.test(line);
@@ -735,10 +762,13 @@ final class PastedText {
      * `INFO: task longhorn:31535 blocked for more than 120 seconds.`"): the markdown code span after other words says
      * the line talks about the message, it holds no record. A kernel line starts after a log prefix, quote marks or
      * indentation; a header after words with no code span before it (another tool's columns, a title naming the
-     * message) is still read, and so is a line a page collapsed.
+     * message) is still read, and so is a line a page collapsed. The detector's blocker line ("INFO: task sync:344225
+     * &lt;reader&gt; blocked on an rw-semaphore likely owned by task ...") is read even so: it is printed only for a
+     * task found hung, and a writer who quotes it quotes what their own host printed.
      */
     private static boolean quotedInProse(String piece, int message, int event) {
-        if (!piece.startsWith("INFO: task ", event) || event == 0 || piece.charAt(event - 1) != '`') {
+        if (!piece.startsWith("INFO: task ", event) || event == 0 || piece.charAt(event - 1) != '`'
+                || blockerLine(piece, event)) {
             return false;
         }
         for (int k = message; k < event - 1; k++) {
@@ -747,6 +777,12 @@ final class PastedText {
             }
         }
         return false;
+    }
+
+    /** Whether the "INFO: task " at {@code event} goes on as the blocker line: " blocked on a" within a comm's reach. */
+    private static boolean blockerLine(String piece, int event) {
+        int on = piece.indexOf(" blocked on a", event + 11);
+        return on > 0 && on - event < 11 + 64 + 24;
     }
 
     /**

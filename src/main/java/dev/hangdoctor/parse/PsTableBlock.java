@@ -72,6 +72,9 @@ final class PsTableBlock extends BlockParser {
         // (procps-ng 4: "  PID STAT WCHAN  CMD", "  PID S CMD"); the WCHAN form first, whose rows the other also fits
         {"PID", "STAT", "WCHAN", "CMD"},
         {"PID", "S", "CMD"},
+        // `ps -eLo state,comm,tid,wchan | grep ^D` (procps: "S COMMAND           TID WCHAN"): the state first, the
+        // comm (15 characters, spaces allowed), the thread's id, the function it sleeps in
+        {"S", "COMMAND", "TID", "WCHAN"},
     };
 
     PsTableBlock(TraceTasks out) {
@@ -182,8 +185,8 @@ final class PsTableBlock extends BlockParser {
     boolean openHeaderlessRow(String t, long lineNo) {
         for (String[] header : HEADERLESS_LAYOUTS) {
             layout(header);
-            // WCHAN of `ps axl` is not last: procps cut it to its default width
-            wchanWidth = wchanCol < 0 ? Integer.MAX_VALUE : DEFAULT_NAME_WIDTH;
+            // WCHAN of `ps axl` is not last: procps cut it to its default width; a last one is printed whole
+            wchanWidth = wchanCol < 0 || wchanCol == columns - 1 ? Integer.MAX_VALUE : DEFAULT_NAME_WIDTH;
             strict = true;
             shortRow = header.length <= 4;
             if (extend(t, t, lineNo)) {
@@ -296,7 +299,9 @@ final class PsTableBlock extends BlockParser {
         if (v == null || !PsColumnValues.isState(v[stateCol])) {
             return null;
         }
-        if (shortRow && !programOrThread(v[commandCol])) {
+        if (shortRow && !programOrThread(v[commandCol]) && !(wchanCol > commandCol && isSleepFunction(v[wchanCol]))) {
+            // (a bare comm before the id and a WCHAN naming a kernel function, "D java 4177339 xfs_buf_lock", is a
+            // row too: prose seldom ends in a function's name with '_' after a number)
             return null;
         }
         if (strict) {
@@ -397,11 +402,14 @@ final class PsTableBlock extends BlockParser {
      */
     private static String comm(String cmd) {
         if (cmd.length() > 2 && cmd.charAt(0) == '[' && cmd.charAt(cmd.length() - 1) == ']') {
-            return cmd.substring(1, cmd.length() - 1);
+            return workerName(cmd.substring(1, cmd.length() - 1));
         }
         if (cmd.length() > 1 && cmd.charAt(0) == '[' && cmd.indexOf(']') < 0) {
             // a kernel thread's name that procps cut to the column's width (`ps -o cmd,wchan`)
-            return cmd.substring(1);
+            return workerName(cmd.substring(1));
+        }
+        if (cmd.startsWith("kworker/")) {
+            return workerName(cmd); // `ps -o comm`: the name without brackets
         }
         int sp = cmd.indexOf(' ');
         String prog = sp < 0 ? cmd : cmd.substring(0, sp);
@@ -412,6 +420,57 @@ final class PsTableBlock extends BlockParser {
             name = name.substring(0, name.length() - 1);
         }
         return name.isEmpty() ? null : name;
+    }
+
+    /** A WCHAN naming a kernel function as functions are named ("xfs_buf_lock", "io_schedule"): a '_' inside. */
+    private static boolean isSleepFunction(String w) {
+        return w != null && w.indexOf('_') > 0 && isSymbol(w);
+    }
+
+    /**
+     * The cheap pre-check of a headerless `ps -o state,comm,tid,wchan` row: a one-letter state, a space, and a line
+     * ending in a number and a kernel function's name ("D kworker/93:3+xf 3025535 xfs_buf_lock").
+     */
+    static boolean mayBeStateFirstRow(String s, int from, int end) {
+        if (end - from < 8 || "DRSTZI".indexOf(s.charAt(from)) < 0 || s.charAt(from + 1) != ' ') {
+            return false;
+        }
+        int sp = end - 1;
+        while (sp > from && s.charAt(sp) != ' ') {
+            sp--;
+        }
+        if (sp <= from + 2 || RawText.indexOf(s, sp, end, '_') < 0) {
+            return false;
+        }
+        int k = sp;
+        while (k > from && s.charAt(k - 1) == ' ') {
+            k--;
+        }
+        return k > from + 2 && RawText.isDigit(s.charAt(k - 1));
+    }
+
+    /**
+     * A workqueue worker's name as /proc shows it (kernel/workqueue.c wq_worker_comm: the comm, then "+" and the
+     * workqueue it runs or "-" and the last it ran, "kworker/93:3+xfs-buf/sdb", cut to 15 characters by ps:
+     * "kworker/81:1+xf"): the kernel's own name, "kworker/81:1", as its hung-task and stack lines print it.
+     */
+    static String workerName(String name) {
+        if (!name.startsWith("kworker/")) {
+            return name;
+        }
+        int colon = name.indexOf(':', 8);
+        if (colon < 0) {
+            return name;
+        }
+        int k = colon + 1;
+        while (k < name.length() && RawText.isDigit(name.charAt(k))) {
+            k++;
+        }
+        if (k < name.length() && name.charAt(k) == 'H') {
+            k++; // a high-priority pool's worker: "kworker/0:1H"
+        }
+        return k > colon + 1 && k < name.length() && (name.charAt(k) == '+' || name.charAt(k) == '-')
+                ? name.substring(0, k) : name;
     }
 
     /** A kernel thread's bracketed name ("[jbd2/dm-8-8]") or a program's path ("/opt/x/bin/auoms", "./a.out"). */

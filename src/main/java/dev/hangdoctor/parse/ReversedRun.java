@@ -9,6 +9,15 @@ import java.util.List;
  * held and given back oldest first, so the readers see the kernel's order. A log in its own order goes through with one
  * line of delay at most: a line is held only until the next one tells whether its stamp is lower.
  *
+ * <p>A syslog stamps whole seconds, and the kernel prints a hung task's report within one: pasted newest first, its
+ * lines carry one stamp and the stamps say nothing. Lines of an equal whole-second stamp join a held run that starts
+ * with a stack's line (the newest line of a report pasted newest first is its last frame; a syslog in its own order is
+ * then held at most the rest of that second, and a line of noise starts no such run, so the log's noise is not held
+ * behind it), and such a run is read as newest first only when its own
+ * lines say so: a {@code Call Trace:} line with frames above it and none below it, or a hung-task header with a frame
+ * right below it (in the kernel's order the header is followed by its taint line, the notice or the task's line, and
+ * {@code Call Trace:} by the frames). A run with a line of either kind in the kernel's order is left as it stands.
+ *
  * <p>Bounded: a run longer than {@link #MAX_RUN} lines is given back (reversed) in pieces of that size.
  */
 final class ReversedRun {
@@ -24,6 +33,8 @@ final class ReversedRun {
 
     private final List<LogLine> held = new ArrayList<>();
     private double last;
+    /** How many times the held run's stamp went down (the rest of its lines repeat the stamp before them). */
+    private int drops;
 
     /** True when no line is held. */
     boolean idle() {
@@ -37,8 +48,11 @@ final class ReversedRun {
     void accept(String raw, LogLine line, boolean mayStart, Out out) {
         double key = orderKey(raw, line);
         if (!held.isEmpty()) {
-            if (!Double.isNaN(key) && key < last) {
+            if (!Double.isNaN(key) && (key < last || key == last && wholeSeconds(line, key) && stackLine(held.get(0)))) {
                 held.add(line);
+                if (key < last) {
+                    drops++;
+                }
                 last = key;
                 if (held.size() >= MAX_RUN) {
                     flush(out);
@@ -57,7 +71,7 @@ final class ReversedRun {
 
     /** Gives back what is held: newest-first runs reversed, a shorter run in its order. */
     void flush(Out out) {
-        if (held.size() >= MIN_RUN) {
+        if (drops >= MIN_RUN - 1 || held.size() >= MIN_RUN && readsNewestFirst(held)) {
             for (int k = held.size() - 1; k >= 0; k--) {
                 out.line(held.get(k), held.get(k).lineNo());
             }
@@ -67,6 +81,48 @@ final class ReversedRun {
             }
         }
         held.clear();
+        drops = 0;
+    }
+
+    /**
+     * Whether the stamp counts whole seconds (a syslog's "Nov 10 15:42:32"): lines of one such stamp may stand in any
+     * order. A finer stamp repeats only for lines printed at once (boot lines at 0.000000), whose order it keeps.
+     */
+    private static boolean wholeSeconds(LogLine line, double key) {
+        return line.timestamp() == null && key == Math.rint(key);
+    }
+
+    /**
+     * Whether lines of one stamp stand newest first by what they are: a {@code Call Trace:} line below frames and
+     * above none, or a hung-task header right above a frame; and no such line in the kernel's order.
+     */
+    static boolean readsNewestFirst(List<LogLine> lines) {
+        int newestFirst = 0;
+        int oldestFirst = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String m = lines.get(i).message().strip();
+            boolean trace = m.equals("Call Trace:") || m.equals("Call trace:");
+            boolean header = !trace && m.startsWith("INFO: task ") && m.contains(" blocked for more than ");
+            if (!trace && !header) {
+                continue;
+            }
+            if (i + 1 == lines.size()) {
+                continue; // the run ends here: what comes below is not known
+            }
+            boolean stackBelow = stackLine(lines.get(i + 1));
+            if (header ? !stackBelow : stackBelow) {
+                oldestFirst++;
+            } else if (header || i > 0 && stackLine(lines.get(i - 1))) {
+                newestFirst++;
+            }
+        }
+        return newestFirst > 0 && oldestFirst == 0;
+    }
+
+    /** A frame of a stack, or the {@code <TASK>} marks around one. */
+    private static boolean stackLine(LogLine line) {
+        String m = line.message().strip();
+        return m.equals("<TASK>") || m.equals("</TASK>") || FrameLineParser.parse(m) != null;
     }
 
     /**

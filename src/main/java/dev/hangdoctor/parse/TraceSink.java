@@ -94,6 +94,8 @@ public final class TraceSink implements LineSink {
             .prefix("journal_info", this::journalInfo)
             .prefix("Name:", this::procStatus)
             .row(">-0123456789", TraceSink::mayStartPsRow, this::psRow)
+            // a headerless `ps -o state,comm,tid,wchan` row: "D java            4177339 xfs_buf_lock"
+            .rowStarting(PsTableBlock::mayBeStateFirstRow, this::psUserRow, "D ", "R ", "S ", "T ", "Z ", "I ")
             .row("=-", TraceSink::mayBePidBanner, this::pidBanner)
             .row("0123456789", (s, from, end) -> RawText.contains(s, from, end, "%"),
                     this::perfHistogram)

@@ -52,4 +52,62 @@ class LockupBlameTest {
         assertThat(d.findings().get(0).category()).isEqualTo(Category.RCU_STALL);
         assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(454);
     }
+
+    /** lore.kernel.org/r/dae8ea77-2bc1-8ee9-b94b-207e2c8e1b8d@google.com: a CPU spins on lru_lock; crash shows its owner. */
+    private static final String LRU_LOCK_SPIN = "watchdog: Watchdog detected hard LOCKUP on cpu 173\n"
+            + "RIP: 0010:native_queued_spin_lock_slowpath+0x255/0x2a0\n"
+            + "Call Trace:\n"
+            + "\t_raw_spin_lock_irqsave+0x31/0x40\n"
+            + "\tfolio_lruvec_lock_irqsave+0x5f/0x90\n"
+            + "\tfolio_batch_move_lru+0x91/0x150\n"
+            + "\tlru_add_drain_per_cpu+0x1c/0x40\n"
+            + "\tprocess_one_work+0x17d/0x350\n"
+            + "\tworker_thread+0x27b/0x3a0\n"
+            + "\tkthread+0xe8/0x120\n"
+            + "\n"
+            + "lruvec->lru_lock owner:\n"
+            + "\n";
+
+    private static String runningInCrash(int pid, String comm, String where) {
+        return "PID: " + pid + "     TASK: ffff888139214d40  CPU: 40   COMMAND: \"" + comm + "\"\n"
+                + " #0 [fffffe0000945e60] crash_nmi_callback at ffffffffa567a555\n"
+                + " #1 [fffffe0000945e68] nmi_handle at ffffffffa563b171\n"
+                + " #2 [fffffe0000945eb0] default_do_nmi at ffffffffa6575920\n"
+                + " #3 [fffffe0000945ed0] exc_nmi at ffffffffa6575af4\n"
+                + " #4 [fffffe0000945ef0] end_repeat_nmi at ffffffffa6601dde\n"
+                + "    [exception RIP: " + where + "+403]\n"
+                + "    RIP: ffffffffa597df53  RSP: ffffc90006fb7c28  RFLAGS: 00000002\n"
+                + "    ORIG_RAX: ffffffffffffffff  CS: 0010  SS: 0018\n"
+                + "    <NMI exception stack>\n"
+                + " #5 [ffffc90006fb7c28] " + where + " at ffffffffa597df53\n"
+                + " #6 [ffffc90006fb7cf8] shrink_active_list at ffffffffa597f788\n"
+                + " #7 [ffffc90006fb7da8] balance_pgdat at ffffffffa5986db0\n"
+                + " #8 [ffffc90006fb7ec0] kswapd at ffffffffa5987354\n"
+                + " #9 [ffffc90006fb7ef8] kthread at ffffffffa5748238\n"
+                + "crash>\n";
+    }
+
+    @Test
+    void aLockupSpinningOnALockBlamesTheOneTaskShownRunningElsewhere() throws Exception {
+        Diagnosis d = diagnose(LRU_LOCK_SPIN + runningInCrash(2865, "kswapd0", "isolate_lru_folios"));
+        Finding f = d.findings().get(0);
+        assertThat(f.category()).isEqualTo(Category.HARD_LOCKUP);
+        assertThat(f.rootCause().pid()).isEqualTo(2865);
+        assertThat(f.blocker()).contains("isolate_lru_folios");
+        assertThat(f.chain()).anyMatch(l -> l.contains("likely holds it"));
+    }
+
+    @Test
+    void twoTasksRunningElsewhereLeaveTheHolderUnnamed() throws Exception {
+        Diagnosis d = diagnose(LRU_LOCK_SPIN + runningInCrash(2865, "kswapd0", "isolate_lru_folios")
+                + runningInCrash(2866, "kswapd1", "isolate_lru_folios"));
+        assertThat(d.findings().get(0).category()).isEqualTo(Category.HARD_LOCKUP);
+        assertThat(d.findings().get(0).rootCause()).isNull();
+    }
+
+    @Test
+    void aCpuShownIdleHoldsNoLock() throws Exception {
+        Diagnosis d = diagnose(LRU_LOCK_SPIN + runningInCrash(0, "swapper/40", "intel_idle"));
+        assertThat(d.findings().get(0).rootCause()).isNull();
+    }
 }

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The lowest storage layer whose work does not complete is named first (excerpts of corpus a-112, dm-devel; a-062,
- * a syzbot report on linux-ext4; a-088, EnhanceIO issue 40).
+ * a syzbot report on linux-ext4; a-088, EnhanceIO issue 40; x-005, rook issue 3132; a-014, nixpkgs issue 144787).
  */
 class StorageLayerOrderTest {
 
@@ -112,5 +112,52 @@ class StorageLayerOrderTest {
                 """);
         assertThat(d.findings()).extracting(Finding::category).startsWith(Category.BLOCK_IO);
         assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(2787);
+    }
+
+    @Test
+    void anXfsLogForceToACephRbdDevicePutsTheDeviceFirstAndKeepsTheLog() throws IOException {
+        Diagnosis d = diagnose("""
+                [51717.039319] INFO: task kworker/2:1:5938 blocked for more than 120 seconds.
+                [51717.039361]       Not tainted 4.15.0-72-generic #81-Ubuntu
+                [51717.039388] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                [51717.039426] kworker/2:1     D    0  5938      2 0x80000000
+                [51717.039471] Workqueue: xfs-sync/rbd0 xfs_log_worker [xfs]
+                [51717.039472] Call Trace:
+                [51717.039478]  __schedule+0x24e/0x880
+                [51717.039504]  ? xlog_sync+0x2d5/0x3c0 [xfs]
+                [51717.039506]  schedule+0x2c/0x80
+                [51717.039530]  _xfs_log_force_lsn+0x20e/0x350 [xfs]
+                [51717.039533]  ? wake_up_q+0x80/0x80
+                [51717.039556]  __xfs_trans_commit+0x20b/0x280 [xfs]
+                [51717.039577]  xfs_trans_commit+0x10/0x20 [xfs]
+                [51717.039600]  xfs_sync_sb+0x6d/0x80 [xfs]
+                [51717.039623]  xfs_log_worker+0xe7/0x100 [xfs]
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.BLOCK_IO);
+        assertThat(d.findings()).extracting(Finding::category).contains(Category.XFS);
+    }
+
+    @Test
+    void anXfsLogForceOnALocalVolumeStaysXfs() throws IOException {
+        Diagnosis d = diagnose("""
+                [Fri Nov  5 21:04:29 2021] INFO: task kworker/15:1:181 blocked for more than 122 seconds.
+                [Fri Nov  5 21:04:29 2021]       Tainted: P           O      5.10.76 #1-NixOS
+                [Fri Nov  5 21:04:29 2021] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                [Fri Nov  5 21:04:29 2021] task:kworker/15:1    state:D stack:    0 pid:  181 ppid:     2 flags:0x00004000
+                [Fri Nov  5 21:04:29 2021] Workqueue: xfs-sync/dm-1 xfs_log_worker [xfs]
+                [Fri Nov  5 21:04:29 2021] Call Trace:
+                [Fri Nov  5 21:04:29 2021]  __schedule+0x217/0x830
+                [Fri Nov  5 21:04:29 2021]  ? usleep_range+0x80/0x80
+                [Fri Nov  5 21:04:29 2021]  schedule+0x46/0xb0
+                [Fri Nov  5 21:04:29 2021]  schedule_timeout+0xff/0x140
+                [Fri Nov  5 21:04:29 2021]  ? try_to_wake_up+0x63/0x430
+                [Fri Nov  5 21:04:29 2021]  __wait_for_common+0xae/0x160
+                [Fri Nov  5 21:04:29 2021]  flush_work+0x5c/0x80
+                [Fri Nov  5 21:04:29 2021]  ? worker_detach_from_pool+0xa0/0xa0
+                [Fri Nov  5 21:04:29 2021]  xlog_cil_force_lsn+0x71/0x220 [xfs]
+                [Fri Nov  5 21:04:29 2021]  xfs_log_force+0x7a/0x1b0 [xfs]
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.XFS);
+        assertThat(d.findings()).extracting(Finding::category).doesNotContain(Category.BLOCK_IO);
     }
 }

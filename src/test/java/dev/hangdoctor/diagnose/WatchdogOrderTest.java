@@ -174,4 +174,28 @@ class WatchdogOrderTest {
                 """);
         assertThat(d.findings()).extracting(Finding::category).startsWith(Category.RCU_STALL, Category.SOFT_LOCKUP);
     }
+
+    @Test
+    void aRetypedTailOfStallSoftAndHardLockupOfOneCpuLeadsWithTheHardLockup() throws IOException {
+        // corpus w-021 (github.com/ElektraInitiative/libelektra issue 160): the admin's retyped console tail before
+        // the machine froze, no stamps, the stall's CPU lines left out as "..."
+        Diagnosis d = diagnose("""
+                INFO: rcu_sched detected stalls on CPUs/tasks:
+                ...
+                rcu_sched kthread starved for 7770 jiffies
+                watchdog: BUG soft lockup - CPU#2 stuck for 22s! [docker-gen]
+                ... (many repetitions)
+                NMI watchdog: Watchdog detected hard LOCKUP on cpu 2
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.HARD_LOCKUP);
+    }
+
+    @Test
+    void aHardLockupOfAnotherCpuDoesNotOvertakeASoftLockup() throws IOException {
+        Diagnosis d = diagnose("""
+                watchdog: BUG: soft lockup - CPU#2 stuck for 22s! [uperf:5551]
+                NMI watchdog: Watchdog detected hard LOCKUP on cpu 14
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.SOFT_LOCKUP, Category.HARD_LOCKUP);
+    }
 }

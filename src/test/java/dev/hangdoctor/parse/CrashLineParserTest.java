@@ -48,4 +48,26 @@ class CrashLineParserTest {
         assertThat(t.frames()).filteredOn(f -> f.function().equals("native_flush_tlb_others"))
                 .extracting(Frame::context).containsExactly(StackContext.TASK);
     }
+
+    @Test
+    void aMarkerWithoutItsDashesStillSeparatesTheStacks() {
+        // crash's bt quoted in a patch's commit message (lore.kernel.org/r/dae8ea77-2bc1-8ee9-b94b-207e2c8e1b8d@google.com):
+        // git am ends a message at a line starting with "---", so the author dropped the marker's dashes
+        Evidence e = parse("PID: 2865     TASK: ffff888139214d40  CPU: 40   COMMAND: \"kswapd0\"\n"
+                + " #0 [fffffe0000945e60] crash_nmi_callback at ffffffffa567a555\n"
+                + " #1 [fffffe0000945e68] nmi_handle at ffffffffa563b171\n"
+                + " #4 [fffffe0000945ef0] end_repeat_nmi at ffffffffa6601dde\n"
+                + "    [exception RIP: isolate_lru_folios+403]\n"
+                + "    ORIG_RAX: ffffffffffffffff  CS: 0010  SS: 0018\n"
+                + "    <NMI exception stack>\n"
+                + " #5 [ffffc90006fb7c28] isolate_lru_folios at ffffffffa597df53\n"
+                + " #6 [ffffc90006fb7cf8] shrink_active_list at ffffffffa597f788\n"
+                + " #8 [ffffc90006fb7ec0] kswapd at ffffffffa5987354\n", "t");
+        assertThat(e.tasks()).hasSize(1);
+        assertThat(e.taskOrNull(2865).frames()).filteredOn(f -> f.function().equals("kswapd"))
+                .extracting(Frame::context).containsExactly(StackContext.TASK);
+        assertThat(CrashLineParser.parseStackMarker("<NMI exception stack>")).isEqualTo(StackContext.NMI);
+        assertThat(CrashLineParser.parseStackMarker("<TASK>")).isNull();
+        assertThat(CrashLineParser.parseStackMarker("<EOI>")).isNull();
+    }
 }

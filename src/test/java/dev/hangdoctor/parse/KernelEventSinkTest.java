@@ -165,6 +165,49 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void theBlockerLineAloneIsAHungTask() {
+        // printed only by check_hung_task: without its "blocked for more than" header the waiter is still hung (D)
+        feed("[ 4302.448228] INFO: task systemd-shutdow:1 is blocked on a mutex likely owned by task kworker/4:1:16648.");
+        feed("Jul 17 16:29:48 pve kernel: INFO: task worker:488783 is blocked on an rw-semaphore, but the owner is not found.");
+        assertThat(evidence.taskOrNull(1).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(evidence.taskOrNull(488783).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        // the owner is only named: its state is its own task line's to tell
+        assertThat(evidence.taskOrNull(16648).state()).isNotEqualTo(TaskState.UNINTERRUPTIBLE);
+    }
+
+    @Test
+    void theBlockerLineQuotedWithTextAfterTheOwner() {
+        // corpus x-025 (github.com/koverstreet/bcachefs-tools/issues/917): the owner's "<writer>" left out, a code
+        // span's backtick and the sentence after it
+        feed("INFO: task sync:344225 <reader> blocked on an rw-semaphore likely owned by task kworker/u66:17:197471`."
+                + " `dmesg` carries `Allocator stuck? Waited for 30 seconds, err bucket_alloc_blocked`");
+        KernelEvent e = only(KernelEventKind.HUNG_TASK_LOCK_OWNER);
+        assertThat(e.fields()).containsEntry("lock", "rwsem-reader").containsEntry("owner-pid", "197471")
+                .containsEntry("owner-comm", "kworker/u66:17").doesNotContainKey("owner-role");
+        assertThat(evidence.taskOrNull(344225).lockOwnerHints())
+                .containsExactly(new LockOwnerHint("rwsem-reader", null, "kworker/u66:17", 197471));
+    }
+
+    @Test
+    void theBlockerLineCutByAWrap() {
+        // the x-025 line wrapped by a mailer at 72 columns inside the lock's kind: the waiter is hung, no lock named
+        feed("INFO: task sync:344225 <reader> blocked on an");
+        KernelEvent e = only(KernelEventKind.HUNG_TASK_LOCK_OWNER);
+        assertThat(e.fields()).isEmpty();
+        assertThat(evidence.taskOrNull(344225).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        // cut inside the owner's name ("kworker/u66:17" of "kworker/u66:17:197471"): no owner, for the kernel ends
+        // the rw-semaphore's line with the owner's role and the mutex's with a full stop
+        feed("INFO: task sync:1 <reader> blocked on an rw-semaphore likely owned by task kworker/u66:17");
+        feed("INFO: task sync:2 is blocked on a mutex likely owned by task kworker/u66:17");
+        assertThat(evidence.taskOrNull(1).lockOwnerHints()).isEmpty();
+        assertThat(evidence.taskOrNull(2).lockOwnerHints()).isEmpty();
+        assertThat(evidence.taskOrNull(17)).isNull();
+        // not the blocker line: words after "blocked on a" that are no lock kind
+        feed("INFO: task sync:3 is blocked on a queue of requests");
+        assertThat(evidence.taskOrNull(3)).isNull();
+    }
+
+    @Test
     void aSoftLockupCutAfterItsFirstWordsIsStillOne() {
         // github.com/AsahiLinux/linux issue (corpus g-015) wrapped by a mailer at 72 columns inside the message
         feed("watchdog: BUG: soft lockup -");
@@ -590,6 +633,56 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void oomTaskTableRowsPastedAloneAreOneTable() {
+        // corpus w-014 (github.com/elastic/elasticsearch issue 22788): the table's rows with a blank line after each
+        assertThat(feed("May 13 10:10:27 ubuntu kernel: [  18568]     0 18568    43758      180   237568      877"
+                + "             0 nginx")).isTrue();
+        feed("");
+        assertThat(feed("May 13 10:10:27 ubuntu kernel: [  20237]  1000 20237    52112      397   167936       52"
+                + "             0 (sd-pam)")).isTrue();
+        feed("");
+        assertThat(feed("May 13 10:10:27 ubuntu kernel: [  20712]   109 20712   841233   185836  2666496        0"
+                + "             0 java")).isTrue();
+        feed("");
+        // the stored excerpt's last row, cut before its name: not a row
+        assertThat(feed("May 13 10:10:27 ubuntu kernel: [  21119]     0")).isFalse();
+        KernelEvent e = only(KernelEventKind.OOM_TASK_LIST);
+        assertThat(e.fields()).containsEntry("what", "row");
+        assertThat(e.pid()).isNull();
+    }
+
+    @Test
+    void oomTaskTableHeadersOfEachGeneration() {
+        // 4.x (an LTP oom02 report), 3.10 with its spaces collapsed by a blog, 5.x with its title, 6.x rss columns
+        feed("[  365.036127] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj name");
+        feed("[  365.044691] [ 1905]     0  1905     3236     1714      10       4        0             0 systemd-journal");
+        lineNo += 10; // each table apart: one event per table
+        feed("Oct 13 22:05:38 133-130-xxx-xx kernel: [ pid ] uid tgid total_vm rss nr_ptes swapents oom_score_adj name");
+        feed("Oct 13 22:05:38 133-130-xxx-xx kernel: [ 470] 0 470 9413 0 23 116 0 systemd-journal");
+        lineNo += 10;
+        feed("[3779693.592735] Tasks state (memory values in pages):");
+        feed("[3779693.592736] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name");
+        feed("[3779693.592742] [   4426]     0  4426     1088      764    45056       62          -997 bash");
+        lineNo += 10;
+        feed("2026-09-19T17:27:56.877090+00:00 web-1 kernel: [  pid  ]   uid  tgid total_vm      rss rss_anon"
+                + " rss_file rss_shmem pgtables_bytes swapents oom_score_adj name");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.OOM_TASK_LIST);
+        assertThat(events).extracting(x -> x.fields().get("what")).containsExactly("header", "header", "title", "header");
+    }
+
+    @Test
+    void bracketedLinesThatAreNoTaskTable() {
+        assertThat(feed("[  365.044691] [<ffffffff8171a214>] dump_stack+0x45/0x56")).isFalse();
+        assertThat(feed("[  365.044691] [ cut here ]------------")).isFalse();
+        assertThat(feed("[  365.044691] [drm] GPU HANG")).isFalse();
+        assertThat(feed("[  365.044691] [ 1905]     0  1905     3236")).isFalse();
+        assertThat(KernelOomMessages.taskTableLine("[ 1905] 1 2 3 4 5 6 7 8 9 10 11 12 name", 0, 39)).isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.OOM_TASK_LIST)).isEmpty();
+    }
+
+    @Test
     void memcgStatusLines() {
         // ltp issue 1080 (CentOS 7 /var/log/messages)
         feed("Aug 17 06:27:33 hgzmm3cs239 kernel: Task in /13 killed as a result of limit of /13");
@@ -830,6 +923,27 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void networkBlockDeviceTransportFailuresAreDeviceErrors() {
+        // spdk issue 1103 (corpus x-013, nbd on 4.4), nbd.c nbd_xmit_timeout's formats; an iSCSI initiator's lost
+        // connection as dmesg and a syslog print it (scsi_transport_iscsi.c iscsi_conn_error_event)
+        assertThat(feed("[253005.566744] block nbd13: Receive control failed (result -32)")).isTrue();
+        assertThat(feed("block nbd0: Possible stuck request 00000000c1e4b5a3: control (read@0,4096B). Runtime 30 seconds"))
+                .isTrue();
+        assertThat(feed("[169409.608301]  connection1:0: detected conn error (1020)")).isTrue();
+        assertThat(feed("Jun 20 10:37:58 k8smaster2 kernel: [89069.266974]  connection1:0: detected conn error (1020)"))
+                .isTrue();
+        // the user's own disconnect is no failure
+        assertThat(feed("[253005.566712] block nbd13: shutting down socket")).isFalse();
+        assertThat(feed("[253068.445128] block nbd0: NBD_DISCONNECT")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
+        assertThat(events).extracting(e -> e.fields().get("dev"))
+                .containsExactly("nbd13", "nbd0", "connection1:0", "connection1:0");
+        assertThat(events).extracting(e -> e.fields().get("driver")).containsExactly("nbd", "nbd", "iscsi", "iscsi");
+        assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("error", "timeout", "error", "error");
+    }
+
+    @Test
     void hostAdaptersWaitingForAbortingOrResettingCommandsAreDeviceErrors() {
         // corpus t-023 (kubernetes issue 85880, megaraid_sas_fusion.c in a journal), corpus r-017 (megaraid_sas's
         // error handler on loongarch64), pykdump's crashinfo documentation (qla2xxx aborts before a hang), a
@@ -1041,7 +1155,7 @@ class KernelEventSinkTest {
                 "Apr 12 20:40:03 seireitei oomd[14628]: [../src/oomd/engine/Ruleset.cpp:112] Running Action=kill",
                 "[ 7063.263325] oom_reaper: reaped process 63214 (uwsgi), now anon-rss:0kB, file-rss:0kB, shmem-rss:92kB",
                 "[Thu Dec  7 00:13:22 2017] java cpuset=1e479e759020fa0b6c72def90973540a2d33982fea mems_allowed=0",
-                "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name",
+                // the OOM killer's task-table header was here: it is that table's (oomTaskTableHeadersOfEachGeneration)
                 "PID: 587 TASK: ffff9f53f8c31070 CPU: 5 COMMAND: \"jbd2/md127-8\"",
                 "#2 [ffff9f53ff35bc98] jbd2_journal_commit_transaction at ffffffffc01fe8b0 [jbd2]",
                 "RIP: ffffffff810c9658 RSP: ffff882f7fc83dc8 RFLAGS: 00000046",

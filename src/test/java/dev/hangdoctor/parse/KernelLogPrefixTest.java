@@ -24,6 +24,18 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void aDmesgStampWhoseOpeningBracketWasLost() {
+        // corpus w-008 (a mail whose "[ 6616.650482] task:..." line lost its '[' and space to a no-break space)
+        LogLine l = KernelLogPrefix.strip("6616.650482] task:ThreadPoolForeg state:D stack:0     pid:262026", 3);
+        assertThat(l.prefix()).isEqualTo("dmesg");
+        assertThat(l.message()).isEqualTo("task:ThreadPoolForeg state:D stack:0     pid:262026");
+        // a number with microseconds but no ']' after them, or another shape, is no stamp
+        assertThat(KernelLogPrefix.strip("3.141592 is pi", 4).prefix()).isEqualTo("none");
+        assertThat(KernelLogPrefix.strip("6616.6504] task:x", 5).prefix()).isEqualTo("none");
+        assertThat(KernelLogPrefix.strip("6616.650482]task:x", 6).prefix()).isEqualTo("none");
+    }
+
+    @Test
     void talosctlDmesgWithAndWithoutItsNode() {
         // machined writes "%s: %7s: [%s]: %s" (facility, priority, RFC 3339 time); talosctl puts the node first
         LogLine l = KernelLogPrefix.strip("10.1.10.21: kern: warning: [2021-01-28T16:39:42.656956804Z]:  "

@@ -40,6 +40,66 @@ class PastedTextTest {
     }
 
     @Test
+    void quotedPrintableNoBreakSpacesWithoutAnyEqualsSignAreDecodedToSpaces() throws IOException {
+        // corpus w-008 (lore.kernel.org/r/09df0911-9421-40af-8296-de1383be1c58@kylinos.cn): no mail header, no =3D,
+        // "=C2=A0" after every stamp, the 6.15+ task line soft-broken inside an escape and its '[' lost
+        Evidence e = read("""
+                 =C2=A06616.650482] task:ThreadPoolForeg state:D stack:0=C2=A0 =C2=A0 =C2=
+                =A0pid:262026=20
+                tgid:4065=C2=A0 ppid:2490=C2=A0 =C2=A0task_flags:0x400040 flags:0x0000400=
+                4
+                [ 6616.650485] Call Trace:
+                [ 6616.650486]=C2=A0 <TASK>
+                [ 6616.650489]=C2=A0 __schedule+0x532/0xea0
+                [ 6616.650494]=C2=A0 schedule+0x27/0x80
+                [ 6616.650496]=C2=A0 jbd2_log_wait_commit+0xa6/0x120
+                [ 6616.650502]=C2=A0 ext4_sync_file+0x1ba/0x380
+                """);
+        Task t = e.taskOrNull(262026);
+        assertThat(t).isNotNull();
+        assertThat(t.comm()).isEqualTo("ThreadPoolForeg");
+        assertThat(t.frames()).extracting(f -> f.function())
+                .containsSubsequence("__schedule", "jbd2_log_wait_commit", "ext4_sync_file");
+        // the same frame lines without quoted-printable keep their no-break spaces' meaning only as spaces
+        assertThat(clean("[ 6616.650486]=C2=A0 <TASK>", "[ 6616.650489]=C2=A0 __schedule+0x532/0xea0"))
+                .containsExactly("[ 6616.650486]  <TASK>", "[ 6616.650489]  __schedule+0x532/0xea0");
+        // "timeout=C2" is no escape pair and nothing else marks the text: it stays as written
+        assertThat(clean("mount option timeout=C2 retrans=2")).containsExactly("mount option timeout=C2 retrans=2");
+    }
+
+    @Test
+    void anOomHeaderWrappedRightAfterItsTriggerIsJoined() throws IOException {
+        // corpus w-018 (github.com/cgeo/cgeo issue 5963) under a mailer's wrap at 72: the header breaks after
+        // "invoked oom-killer:", and a frame line whose symbol went to the next line is short (under 40 columns)
+        Evidence e = read("""
+                [  487.012644] emulator64-x86 invoked oom-killer:
+                gfp_mask=0x2400040(GFP_NOFS), order=0, oom_score_adj=0
+                [  487.012652] CPU: 11 PID: 2778 Comm: emulator64-x86 Tainted: G           O    4.7.2-1-ARCH #1
+                [  487.012659] Call Trace:
+                [  487.012664]  [<ffffffff812eb132>] dump_stack+0x63/0x81
+                [  487.012668]  [<ffffffff811f6e5c>] dump_header+0x60/0x1e8
+                [  487.012674]  [<ffffffff811762fa>] oom_kill_process+0x22a/0x440
+                [  487.012677]  [<ffffffff811ec148>]
+                mem_cgroup_out_of_memory+0x308/0x350
+                [  487.012679]  [<ffffffff811ecd60>]
+                mem_cgroup_oom_synchronize+0x360/0x370
+                """);
+        assertThat(e.events(KernelEventKind.OOM_INVOKED)).singleElement().satisfies(ev -> {
+            assertThat(ev.comm()).isEqualTo("emulator64-x86");
+            assertThat(ev.fields()).containsEntry("gfp_mask", "0x2400040").containsEntry("order", "0");
+        });
+        assertThat(e.taskOrNull(2778).frames()).extracting(f -> f.function())
+                .contains("mem_cgroup_out_of_memory", "mem_cgroup_oom_synchronize");
+        // cut there with no rest: still the killer's invocation, by the task the line names
+        Evidence cut = read("""
+                [  487.012644] emulator64-x86 invoked oom-killer:
+                [  487.012652] CPU: 11 PID: 2778 Comm: emulator64-x86 Tainted: G           O    4.7.2-1-ARCH #1
+                """);
+        assertThat(cut.events(KernelEventKind.OOM_INVOKED)).singleElement()
+                .satisfies(ev -> assertThat(ev.comm()).isEqualTo("emulator64-x86"));
+    }
+
+    @Test
     void aReportsFirstWordsCutAtALinesEndAfterOtherTextJoinTheirRest() throws IOException {
         // corpus t-002 (node-problem-detector's event row in `kubectl describe node`) and t-021 (a GKE report's
         // prose), wrapped by a mailer at 72: the message's first words end one line, its rest starts the next

@@ -31,9 +31,10 @@ class PsTableBlockTest {
         assertThat(rcu.ppid()).isEqualTo(2);
         assertThat(rcu.state()).isEqualTo(TaskState.IDLE);
         assertThat(functions(rcu)).containsExactly("rcu_gp_fqs_loop");
-        // procps cut CMD to its 27 columns: the name is what is left of it, the WCHAN after it is still read
+        // procps cut CMD to its 27 columns ("[kworker/0:0H-events_highpr"), the WCHAN after it is still read; the
+        // name is the kernel's own, without the workqueue /proc adds after '-'
         Task cut = unnamed.stream().filter(t -> t.comm().startsWith("kworker/0:0H")).findFirst().orElseThrow();
-        assertThat(cut.comm()).isEqualTo("kworker/0:0H-events_highpr");
+        assertThat(cut.comm()).isEqualTo("kworker/0:0H");
         assertThat(functions(cut)).containsExactly("worker_thread");
         Task kthreadd = unnamed.stream().filter(t -> "kthreadd".equals(t.comm())).findFirst().orElseThrow();
         assertThat(kthreadd.ppid()).isEqualTo(0);
@@ -42,6 +43,45 @@ class PsTableBlockTest {
         assertThat(rescuer.comm()).isEqualTo("kworker/R-rcu_gp");
         assertThat(functions(rescuer)).containsExactly("rescuer_thread");
         assertThat(e.tasks()).hasSize(8);
+    }
+
+    @Test
+    void headerlessStateCommTidWchanRowsTakeTheirWchanAsTheWaitFrame() throws Exception {
+        // corpus w-017 (lore.kernel.org/r/CALOAHbBtCJqCQq=P4eHA10TxHrnwgbfL1dJN5ZtnL9ow1wXEKw@mail.gmail.com):
+        // `ps -eLo state,comm,tid,wchan | grep ^D`, quoted in a reply; the comm is /proc's, with the workqueue
+        Evidence e = TraceFixtures.read(
+                "> $ ps -eLo state,comm,tid,wchan  | grep ^D",
+                "> D java            4177339 xfs_buf_lock",
+                "> D kworker/93:3+xf 3025535 xfs_buf_lock",
+                "> D kworker/87:0+xf 3426612 xfs_extent_busy_flush",
+                "> D kworker/81:1+xf 4005763 xfs_buf_lock");
+        assertThat(e.formats()).contains("ps");
+        Task java = e.taskOrNull(4177339);
+        assertThat(java.comm()).isEqualTo("java");
+        assertThat(java.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(functions(java)).containsExactly("xfs_buf_lock");
+        assertThat(e.taskOrNull(3025535).comm()).isEqualTo("kworker/93:3");
+        assertThat(e.taskOrNull(4005763).comm()).isEqualTo("kworker/81:1");
+        assertThat(functions(e.taskOrNull(3426612))).containsExactly("xfs_extent_busy_flush");
+    }
+
+    @Test
+    void proseThatStartsWithAStateLetterIsNoRow() throws Exception {
+        Evidence e = TraceFixtures.read(
+                "S o the fix landed in 6.1 and 2 weeks later in stable_queue",
+                "D uring the test run 3 times it hung");
+        assertThat(e.tasks()).isEmpty();
+    }
+
+    @Test
+    void aWorkqueueWorkersProcNameIsTheKernelsName() {
+        // kernel/workqueue.c wq_worker_comm: "+" and the workqueue it runs, "-" and the last it ran
+        assertThat(PsTableBlock.workerName("kworker/81:1+xf")).isEqualTo("kworker/81:1");
+        assertThat(PsTableBlock.workerName("kworker/u8:2-events_unbound")).isEqualTo("kworker/u8:2");
+        assertThat(PsTableBlock.workerName("kworker/0:1H-kblockd")).isEqualTo("kworker/0:1H");
+        assertThat(PsTableBlock.workerName("kworker/R-rcu_gp")).isEqualTo("kworker/R-rcu_gp");
+        assertThat(PsTableBlock.workerName("kworker/3:2")).isEqualTo("kworker/3:2");
+        assertThat(PsTableBlock.workerName("java")).isEqualTo("java");
     }
 
     @Test

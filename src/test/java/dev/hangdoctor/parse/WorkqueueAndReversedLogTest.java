@@ -103,6 +103,20 @@ class WorkqueueAndReversedLogTest {
                 + " seconds.").taskOrNull(49)).isNotNull();
     }
 
+    @Test
+    void theHungTaskBlockerLineQuotedInASentenceIsAHungTask() throws IOException {
+        // corpus x-025 (github.com/koverstreet/bcachefs-tools/issues/917): only a hung task gets this line, so a
+        // writer quoting it quotes what their host printed; the owner is the next hop of the wait-for chain
+        Evidence e = read("`khungtaskd` names all three subjects by pid and gives the lock chain: `INFO: task"
+                + " sync:344225 <reader> blocked on an rw-semaphore likely owned by task kworker/u66:17:197471`. `dmesg`"
+                + " carries `Allocator stuck? Waited for 30 seconds, err bucket_alloc_blocked`.");
+        Task sync = e.taskOrNull(344225);
+        assertThat(sync.comm()).isEqualTo("sync");
+        assertThat(sync.state()).isEqualTo(dev.hangdoctor.model.TaskState.UNINTERRUPTIBLE);
+        assertThat(sync.lockOwnerHints()).extracting(h -> h.ownerPid()).containsExactly(197471);
+        assertThat(e.taskOrNull(197471).comm()).isEqualTo("kworker/u66:17");
+    }
+
     private static final String[] REVERSED = {
         "<had to hard-reboot at this point>",
         "Nov 27 23:45:52 alarmpi kernel: [<c0247240>] (process_one_work) from [<c02475f0>] (worker_thread+0x64/0x5a8)",
@@ -157,5 +171,86 @@ class WorkqueueAndReversedLogTest {
         assertThat(ReversedRun.orderKey("[ 3891.873807] x", KernelLogPrefix.strip("[ 3891.873807] x", 1)))
                 .isEqualTo(3891.873807, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(ReversedRun.orderKey("plain text", KernelLogPrefix.strip("plain text", 1))).isNaN();
+    }
+
+    /**
+     * A syslog stamped in whole seconds, quoted in a mail newest line first: every line of the report carries one stamp.
+     * Corpus x-003 (github.com/open-iscsi/tcmu-runner/pull/299); the lines below the header are the outermost frames
+     * of the task printed before it.
+     */
+    private static final String[] ONE_SECOND_NEWEST_FIRST = {
+        "> Nov 10 15:42:32 sds-3-94 kernel:  [<ffffffff816a9589>] schedule+0x29/0x70",
+        "> Nov 10 15:42:32 sds-3-94 kernel: Call Trace:",
+        "> Nov 10 15:42:32 sds-3-94 kernel:  7fffffffffffffff ffff880eba3267f8 ffff880035c88fd0 ffff880f46158050",
+        "> Nov 10 15:42:32 sds-3-94 kernel:  ffff88103ca83fd8 ffff88103ca83fd8 ffff880035c88fd0 ffff880eba326800",
+        "> Nov 10 15:42:32 sds-3-94 kernel:  ffff88103ca83bf0 0000000000000046 ffff880035c88fd0 ffff88103ca83fd8",
+        "> Nov 10 15:42:32 sds-3-94 kernel: Workqueue: tmr-user target_tmr_work [target_core_mod]",
+        "> Nov 10 15:42:32 sds-3-94 kernel: kworker/u65:5   D ffff880f46158050     0   552      2 0x00000000",
+        "> Nov 10 15:42:32 sds-3-94 kernel: \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+        "> Nov 10 15:42:32 sds-3-94 kernel: INFO: task kworker/u65:5:552 blocked for more than 120 seconds.",
+        "> Nov 10 15:42:32 sds-3-94 kernel:  [<ffffffff810b08d0>] ? insert_kthread_work+0x40/0x40",
+        "> Nov 10 15:42:32 sds-3-94 kernel:  [<ffffffff816b4fd8>] ret_from_fork+0x58/0x90",
+        "> Nov 10 15:42:32 sds-3-94 kernel:  [<ffffffff810b08d0>] ? insert_kthread_work+0x40/0x40",
+        "> Nov 10 15:42:32 sds-3-94 kernel:  [<ffffffff810b099f>] kthread+0xcf/0xe0",
+        "> Nov 10 15:42:32 sds-3-94 kernel:  [<ffffffff810a93d0>] ? manage_workers.isra.24+0x2a0/0x2a0",
+        "> Nov 10 15:42:32 sds-3-94 kernel:  [<ffffffff810a94f6>] worker_thread+0x126/0x3c0",
+    };
+
+    @Test
+    void aReportOfOneSecondPastedNewestFirstIsReadByItsOwnLines() throws IOException {
+        Task t = read(ONE_SECOND_NEWEST_FIRST).task(552);
+        assertThat(t.workqueue()).isEqualTo("tmr-user");
+        assertThat(functions(t)).startsWith("schedule").doesNotContain("kthread", "ret_from_fork");
+    }
+
+    @Test
+    void aReportAcrossASecondsTurnPastedNewestFirstIsReadTheSame() throws IOException {
+        // one step down between two runs of one stamp: too few to say so by the stamps, the lines still say it
+        String[] lines = ONE_SECOND_NEWEST_FIRST.clone();
+        for (int k = 8; k < lines.length; k++) {
+            lines[k] = lines[k].replace("15:42:32", "15:42:31");
+        }
+        Task t = read(lines).task(552);
+        assertThat(t.workqueue()).isEqualTo("tmr-user");
+        assertThat(functions(t)).startsWith("schedule").doesNotContain("kthread", "ret_from_fork");
+    }
+
+    @Test
+    void aReportOfOneSecondInItsOwnOrderIsLeftAsItStands() throws IOException {
+        // the same stamp on every line, the kernel's order (corpus q-012's shape): nothing is turned round
+        String[] forward = java.util.Arrays.copyOf(XFS_CIL, XFS_CIL.length + 2);
+        forward[XFS_CIL.length] = "Jul 28 12:11:10 k3s01 kernel:  process_one_work+0x1a7/0x3a0";
+        forward[XFS_CIL.length + 1] = "Jul 28 12:11:10 k3s01 kernel:  worker_thread+0x30/0x390";
+        assertThat(functions(read(forward).task(125))).startsWith("__schedule", "schedule", "schedule_timeout");
+        // and the lines of the newest-first report put back in the kernel's order read the same way
+        String[] ordered = ONE_SECOND_NEWEST_FIRST.clone();
+        java.util.Collections.reverse(java.util.Arrays.asList(ordered));
+        Task t = read(ordered).task(552);
+        assertThat(functions(t)).startsWith("schedule").doesNotContain("kthread", "ret_from_fork");
+    }
+
+    @Test
+    void linesOfOneStampReadNewestFirstOnlyByWhatTheyAre() {
+        java.util.function.Function<String[], Boolean> reads = lines -> {
+            List<LogLine> l = new java.util.ArrayList<>();
+            for (String s : lines) {
+                l.add(KernelLogPrefix.strip(s, l.size() + 1));
+            }
+            return ReversedRun.readsNewestFirst(l);
+        };
+        assertThat(reads.apply(new String[] {"Nov 10 15:42:32 h kernel:  schedule+0x29/0x70",
+            "Nov 10 15:42:32 h kernel: Call Trace:", "Nov 10 15:42:32 h kernel: kworker/u65:5   D ffff880f46158050"
+                + "     0   552      2 0x00000000"})).isTrue();
+        assertThat(reads.apply(new String[] {"Nov 10 15:42:32 h kernel: INFO: task a:1 blocked for more than 120"
+                + " seconds.", "Nov 10 15:42:32 h kernel:  ret_from_fork+0x58/0x90"})).isTrue();
+        // the kernel's order, and a run that ends on its Call Trace line, say nothing of the kind
+        assertThat(reads.apply(new String[] {"Nov 10 15:42:32 h kernel: Call Trace:",
+            "Nov 10 15:42:32 h kernel:  schedule+0x29/0x70"})).isFalse();
+        assertThat(reads.apply(new String[] {"Nov 10 15:42:32 h kernel:  schedule+0x29/0x70",
+            "Nov 10 15:42:32 h kernel: Call Trace:"})).isFalse();
+        // one line of each order: left as it stands
+        assertThat(reads.apply(new String[] {"Nov 10 15:42:32 h kernel: INFO: task a:1 blocked for more than 120"
+                + " seconds.", "Nov 10 15:42:32 h kernel:  ret_from_fork+0x58/0x90",
+            "Nov 10 15:42:32 h kernel: Call Trace:", "Nov 10 15:42:32 h kernel:  schedule+0x29/0x70"})).isFalse();
     }
 }

@@ -336,6 +336,9 @@ public final class RuleMatcher {
         if (t.comm() != null && (task.comm() == null || !t.comm().matcher(task.comm()).find())) {
             return false;
         }
+        if (t.workqueue() != null && (task.workqueue() == null || !t.workqueue().matcher(task.workqueue()).find())) {
+            return false;
+        }
         if (!t.frames().isEmpty() && !FramePattern.containsInOrder(task.frames(), t.frames())) {
             return false;
         }

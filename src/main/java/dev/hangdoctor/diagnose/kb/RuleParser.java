@@ -39,11 +39,11 @@ final class RuleParser {
     private static final Set<String> FIX_KEYS = Set.of("kernels", "commits", "links", "note");
     private static final Set<String> SIGNAL_KEYS = Set.of("id", "role", "required", "oneOf", "absent", "weight",
             "alternativeOf",
-            "frames", "anyFrame", "noFrame", "anyModule", "states", "comm", "kernelThread", "killPending",
-            "journalHandle", "blockedAtLeast", "waitsFor", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine",
+            "frames", "anyFrame", "noFrame", "anyModule", "states", "comm", "workqueue", "kernelThread",
+            "killPending", "journalHandle", "blockedAtLeast", "waitsFor", "events", "message", "atLeast", "sameKey", "memcg", "fuse", "uffd", "goroutine",
             "text");
     private static final Set<String> TASK_KEYS = Set.of("frames", "anyFrame", "noFrame", "anyModule", "states", "comm",
-            "kernelThread", "killPending", "journalHandle", "blockedAtLeast", "waitsFor");
+            "workqueue", "kernelThread", "killPending", "journalHandle", "blockedAtLeast", "waitsFor");
     private static final Set<String> EVENT_KEYS = Set.of("events", "message", "atLeast", "sameKey");
 
     private RuleParser() {
@@ -321,7 +321,8 @@ final class RuleParser {
         }
         return new Signal.TaskTest(names(s, "frames", what), names(s, "anyFrame", what), names(s, "noFrame", what),
                 Set.copyOf(names(s, "anyModule", what)), states, s.has("comm") ? regex(text(s, "comm"), what) : null, optBool(s, "kernelThread"),
-                optBool(s, "killPending"), optBool(s, "journalHandle"), blocked, waitsFor);
+                optBool(s, "killPending"), optBool(s, "journalHandle"), blocked, waitsFor,
+                s.has("workqueue") ? regex(text(s, "workqueue"), what) : null);
     }
 
     private static Signal.EventTest eventTest(JsonNode s, String what) {

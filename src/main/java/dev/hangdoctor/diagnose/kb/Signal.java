@@ -48,7 +48,8 @@ public record Signal(
      * Tests on one task; null fields are not tested. {@code frames} are in order, innermost first, gaps allowed;
      * {@code anyModule}: a frame in one of these kernel modules ("dm_mod", as the trace prints it in brackets);
      * {@code waitsFor}: what the task's stack waits for, as the wait-for graph reads it (the caller of an rwsem
-     * slow path tells a process's mmap lock from an inode's lock).
+     * slow path tells a process's mmap lock from an inode's lock); {@code workqueue}: the workqueue a kworker ran a
+     * work item of (the dump's "Workqueue: xfs-sync/rbd0 xfs_log_worker" line), found anywhere in its name.
      */
     public record TaskTest(
             List<String> frames,
@@ -61,7 +62,8 @@ public record Signal(
             Boolean killPending,
             Boolean journalHandle,
             Long blockedAtLeast,
-            ResourceKind waitsFor) {
+            ResourceKind waitsFor,
+            Pattern workqueue) {
         public TaskTest {
             frames = frames == null ? List.of() : List.copyOf(frames);
             anyFrame = anyFrame == null ? List.of() : List.copyOf(anyFrame);

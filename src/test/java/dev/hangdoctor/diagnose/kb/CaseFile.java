@@ -83,6 +83,7 @@ final class CaseFile {
             if (t.has("sigPnd")) task.sigPnd(Long.parseLong(t.get("sigPnd").asText(), 16));
             if (t.has("journalInfo")) task.journalInfo(Long.parseUnsignedLong(t.get("journalInfo").asText().replace("0x", ""), 16));
             if (t.has("blockedSeconds")) task.blockedSeconds(t.get("blockedSeconds").asLong());
+            if (t.has("workqueue")) task.workqueue(t.get("workqueue").asText());
             if (t.has("flags")) task.flags(Long.parseLong(t.get("flags").asText().replace("0x", ""), 16));
             int copies = t.path("copies").asInt(1);
             ev.addTask(task);
