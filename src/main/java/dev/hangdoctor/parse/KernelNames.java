@@ -99,7 +99,7 @@ final class KernelNames {
             return new Span(s.indexOf(" (", m) + 2, process);
         }
         // kernel/watchdog.c: "BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]", after any prefix of its own
-        int lockup = RawText.indexOf(s, m, Math.min(end, m + (anchored ? 24 : 80)), "soft lockup - CPU#");
+        int lockup = softLockupPhrase(s, m, Math.min(end, m + (anchored ? 24 : 80)));
         if (lockup >= 0) {
             int open = RawText.indexOf(s, lockup, Math.min(end, lockup + 48), "s! [");
             int close = open < 0 ? -1 : pidAfterName(s, open + 4, end, ']');
@@ -162,7 +162,7 @@ final class KernelNames {
 
     /** mm/oom_kill.c "%s invoked oom-killer: gfp_mask=...": where " invoked" stands after the name, or -1. */
     static int invokedAt(String s, int m, int end) {
-        int invoked = RawText.indexOf(s, m, Math.min(end, m + WIDEST + 21), " invoked oom-killer: ");
+        int invoked = invokedPhrase(s, m, Math.min(end, m + WIDEST + 21));
         if (invoked < 0 && RawText.startsWith(s, m, end, "invoked oom-killer: ")) {
             invoked = m - 1;
         }
@@ -204,12 +204,39 @@ final class KernelNames {
      * a tag or a second stamp before {@code from} then belongs to the name, not to the log.
      */
     static boolean nameFirstAt(String s, int from, int end) {
-        int invoked = RawText.indexOf(s, from, Math.min(end, from + WIDEST + 21), " invoked oom-killer: ");
+        // asked of every line with a log prefix: only as far as a name reaches, 15 characters at most unless they
+        // hold a "\xNN" escape (a name is 15 bytes, and a character is at least one)
+        int widest = RawText.indexOf(s, from, Math.min(end, from + 15), '\\') >= 0 ? WIDEST : 15;
+        int invoked = invokedPhrase(s, from, Math.min(end, from + widest + 21));
         if (invoked > from && RawText.startsWith(s, invoked + 21, end, "gfp_mask=")) {
             return bytes(s, from, invoked) <= 15;
         }
         int name = oldTaskNameEnd(s, from, end);
         return name >= 0 && bytes(s, from, name) <= 15;
+    }
+
+    /**
+     * Where " invoked oom-killer: " lies wholly in {@code s[from, limit)}, or -1: found by its '-' (rare in the first
+     * columns of a log line), not by its first character, a space.
+     */
+    private static int invokedPhrase(String s, int from, int limit) {
+        for (int dash = RawText.indexOf(s, from + 12, limit, '-'); dash >= 0 && dash + 9 <= limit;
+                dash = RawText.indexOf(s, dash + 1, limit, '-')) {
+            if (RawText.startsWith(s, dash - 12, limit, " invoked oom-killer: ")) {
+                return dash - 12; // the phrase has its '-' 12 characters in
+            }
+        }
+        return -1;
+    }
+
+    /** Where "soft lockup - CPU#" lies wholly in {@code s[from, limit)}, or -1: found by its rare '#'. */
+    private static int softLockupPhrase(String s, int from, int limit) {
+        for (int hash = RawText.indexOf(s, from + 17, limit, '#'); hash >= 0; hash = RawText.indexOf(s, hash + 1, limit, '#')) {
+            if (RawText.startsWith(s, hash - 17, limit, "soft lockup - CPU#")) {
+                return hash - 17;
+            }
+        }
+        return -1;
     }
 
     /** How many bytes the kernel wrote for {@code s[from, to)}: UTF-8, a \xNN escape one byte. */
@@ -276,11 +303,14 @@ final class KernelNames {
      * at the last ')' within a name's width (the kernel's words after it hold none).
      */
     private static int processName(String s, int m, int end) {
-        int limit = Math.min(end, m + 64);
-        int p = RawText.indexOf(s, m, limit, "process ");
-        if (p < 0 || !(RawText.startsWith(s, m, end, "Killed ") || RawText.startsWith(s, m, end, "Kill ")
+        // the line's first words before the search for "process " (most lines asked are none of these)
+        if (!(RawText.startsWith(s, m, end, "Killed ") || RawText.startsWith(s, m, end, "Kill ")
                 || RawText.startsWith(s, m, end, "Out of memory: ") || RawText.startsWith(s, m, end, "Memory cgroup ")
                 || RawText.startsWith(s, m, end, "oom_reaper: "))) {
+            return -1;
+        }
+        int p = RawText.indexOf(s, m, Math.min(end, m + 64), "process ");
+        if (p < 0) {
             return -1;
         }
         int i = p + 8;
