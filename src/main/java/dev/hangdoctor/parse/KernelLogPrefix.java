@@ -110,8 +110,7 @@ public final class KernelLogPrefix {
             cut.collector = false;
             found = bracketLost(s, from, end, cut);
         }
-        if (found && !cut.screening && cut.message > from && !KMSG.equals(cut.style)
-                && KernelNames.nameFirstAt(s, from, end)) {
+        if (found && cut.message > from && !KMSG.equals(cut.style) && KernelNames.nameFirstAt(s, from, end)) {
             // the line starts with a task's name (which any local user sets) that looks like a log prefix
             found = false;
             cut.stampAt = -1;
@@ -136,12 +135,6 @@ public final class KernelLogPrefix {
         long usec;
         /** The prefix was a log collector's time alone, and what follows it no prefix the kernel's tools print. */
         boolean collector;
-        /**
-         * Set by the line screen, which looks at every line of a big log: it skips the look for a task's name that
-         * imitates a prefix. A line the kernel starts with a name ("%s invoked oom-killer: ...", the old task line)
-         * passes the screen by its own words whatever the name holds, and the full reading then looks.
-         */
-        boolean screening;
 
         private Double timestamp(String s) {
             if (usec >= 0) {
@@ -360,7 +353,7 @@ public final class KernelLogPrefix {
             if (style == null) {
                 style = kind == MONOTONIC ? DMESG : kind == CTIME && after - i > 14 ? DMESG_T : DMESG_H;
             }
-            if (any && !cut.screening && KernelNames.nameFirstAt(s, i, end)) {
+            if (any && KernelNames.nameFirstAt(s, i, end)) {
                 break; // a task's name that looks like a stamp, at the start of a line the kernel starts with one
             }
             any = true;
@@ -374,7 +367,7 @@ public final class KernelLogPrefix {
             return false;
         }
         int msg = i < end && s.charAt(i) == ' ' ? i + 1 : i;
-        if (!cut.screening && KernelNames.nameFirstAt(s, msg, end)) {
+        if (KernelNames.nameFirstAt(s, msg, end)) {
             // a line the kernel starts with a task's name: a level name or a tag there is the name's
             cut.stampAt = ts;
             return message(msg, style, cut);

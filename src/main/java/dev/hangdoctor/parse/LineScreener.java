@@ -12,10 +12,6 @@ final class LineScreener {
     private final BoundedLineReader reader;
     private final LineScreen screen;
     private final KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
-
-    {
-        cut.screening = true;
-    }
     private String markedText;
     private boolean marked;
     /** The reader stands on a line that belongs to the next batch (a new text began). */
