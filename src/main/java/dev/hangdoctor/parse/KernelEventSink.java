@@ -106,6 +106,15 @@ public final class KernelEventSink implements LineSink {
         if (rcuStalls.follow(m)) {
             return true;
         }
+        // a line the kernel starts with a task's name (which any local user sets) is that line and no other,
+        // whatever message's start the name imitates ("Killed process", "INFO: task x:1", "Linux version ")
+        int invoked = KernelNames.invokedAt(m, 0, m.length());
+        if (invoked >= 0) {
+            return oom.invoked(line, m, invoked);
+        }
+        if (KernelNames.oldTaskNameEnd(m, 0, m.length()) >= 0) {
+            return false;
+        }
         return recognise(line, m);
     }
 
@@ -252,7 +261,9 @@ public final class KernelEventSink implements LineSink {
     }
 
     private boolean recognise(LogLine line, String m) {
-        for (int row = triggers.next(m, -1); row >= 0; row = triggers.next(m, row)) {
+        // rows are chosen by the kernel's words, never by a task's name (which any local user sets) inside them
+        String chooser = KernelNames.masked(m);
+        for (int row = triggers.next(chooser, -1); row >= 0; row = triggers.next(chooser, row)) {
             if (triggers.handler(row).read(line, m)) {
                 return true;
             }
@@ -411,10 +422,17 @@ public final class KernelEventSink implements LineSink {
      * "INFO: task %s:%d is blocked on a mutex, but the owner is not found." (and semaphore / rw-semaphore)
      */
     private boolean blockerReport(LogLine line, String m) {
-        int on = m.indexOf(" blocked on a", 11);
-        if (on < 0) {
-            return false;
+        // the waiter's name (which any local user sets) may hold " blocked on a": the kernel's words are the first
+        // that read whole
+        for (int on = m.indexOf(" blocked on a", 11); on >= 0; on = m.indexOf(" blocked on a", on + 1)) {
+            if (blockerReport(line, m, on)) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    private boolean blockerReport(LogLine line, String m, int on) {
         int waiterEnd = on;
         String role = null;
         if (m.startsWith(" is", waiterEnd - 3)) {
@@ -501,22 +519,23 @@ public final class KernelEventSink implements LineSink {
     }
 
     /**
-     * The colon before the owner's pid in "COMM:PID" from {@code from}: the first colon followed by digits that end
-     * the line or stand before what the kernel or a writer puts after the pid (" <writer>", ".", a closing backtick
-     * of a quote), or the line's end when {@code mayEnd}; a comm holds colons ("kworker/u66:17:197471"). -1 when
-     * there is none.
+     * The colon before the owner's pid in "COMM:PID" from {@code from}: the last colon within a name's width followed
+     * by digits that end the line or stand before what the kernel or a writer puts after the pid (" <writer>", ".", a
+     * closing backtick of a quote), or the line's end when {@code mayEnd}; a comm holds colons
+     * ("kworker/u66:17:197471"), and any local user can name a task ":1" or "a:1." -1 when there is none.
      */
     private static int ownerPidColon(String m, int from, boolean mayEnd) {
-        for (int c = m.indexOf(':', from); c > from && c - from <= 64; c = m.indexOf(':', c + 1)) {
+        int found = -1;
+        for (int c = m.indexOf(':', from + 1); c > from && c - from <= KernelNames.WIDEST; c = m.indexOf(':', c + 1)) {
             int d = c + 1;
             while (d < m.length() && RawText.isDigit(m.charAt(d))) {
                 d++;
             }
             if (d > c + 1 && (d == m.length() ? mayEnd : " .`'\",;)<".indexOf(m.charAt(d)) >= 0)) {
-                return c;
+                found = c;
             }
         }
-        return -1;
+        return found;
     }
 
     /** XFS's allocation retry warning: its task is a task of this host, named even when no stack of it was printed. */
@@ -776,10 +795,10 @@ public final class KernelEventSink implements LineSink {
         }
         int cpu = intAt(m, 5);
         int pid = intAt(m, pidAt + 6);
-        int taint = m.indexOf(" Tainted: ", commAt + 7);
-        if (taint < 0) {
-            taint = m.indexOf(" Not tainted ", commAt + 7);
-        }
+        // the taint words after the name are the kernel's: the last within a name's width (the name may hold them)
+        int taint = lastWithin(m, " Tainted: ", commAt + 7);
+        int not = lastWithin(m, " Not tainted ", commAt + 7);
+        taint = Math.max(taint, not);
         String comm = taint > commAt + 7 ? m.substring(commAt + 7, taint) : null;
         if (comm != null && comm.endsWith(" Kdump: loaded")) {
             comm = comm.substring(0, comm.length() - 14);
@@ -790,6 +809,16 @@ public final class KernelEventSink implements LineSink {
             return false;
         }
         return kernelRelease(line, release, pid >= 0 ? pid : null, comm, cpu >= 0 ? cpu : null);
+    }
+
+    /** The last {@code w} that starts within a name's width of {@code from}, or -1. */
+    private static int lastWithin(String m, String w, int from) {
+        int found = -1;
+        int limit = Math.min(m.length(), from + KernelNames.WIDEST + w.length());
+        for (int i = RawText.indexOf(m, from - 1, limit, w); i >= 0; i = RawText.indexOf(m, i + 1, limit, w)) {
+            found = i;
+        }
+        return found;
     }
 
     // ---- oopses

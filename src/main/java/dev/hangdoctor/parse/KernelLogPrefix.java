@@ -110,6 +110,13 @@ public final class KernelLogPrefix {
             cut.collector = false;
             found = bracketLost(s, from, end, cut);
         }
+        if (found && cut.message > from && !KMSG.equals(cut.style) && KernelNames.nameFirstAt(s, from, end)) {
+            // the line starts with a task's name (which any local user sets) that looks like a log prefix
+            found = false;
+            cut.stampAt = -1;
+            cut.usec = -1;
+            cut.collector = false;
+        }
         if (!found) {
             cut.style = NONE;
             cut.message = from;
@@ -346,6 +353,9 @@ public final class KernelLogPrefix {
             if (style == null) {
                 style = kind == MONOTONIC ? DMESG : kind == CTIME && after - i > 14 ? DMESG_T : DMESG_H;
             }
+            if (any && KernelNames.nameFirstAt(s, i, end)) {
+                break; // a task's name that looks like a stamp, at the start of a line the kernel starts with one
+            }
             any = true;
             i = after;
             if (i + 1 < end && s.charAt(i) == ' ' && s.charAt(i + 1) == '[' && stampKind(s, i + 1, end) != NOT_STAMP
@@ -357,6 +367,11 @@ public final class KernelLogPrefix {
             return false;
         }
         int msg = i < end && s.charAt(i) == ' ' ? i + 1 : i;
+        if (KernelNames.nameFirstAt(s, msg, end)) {
+            // a line the kernel starts with a task's name: a level name or a tag there is the name's
+            cut.stampAt = ts;
+            return message(msg, style, cut);
+        }
         msg = afterLevelName(s, msg, end);
         cut.stampAt = ts;
         if (journal && ts >= 0 && style == DMESG) {

@@ -30,7 +30,8 @@ final class KernelOomMessages {
         }
         String comm = m.substring(0, at);
         Map<String, String> f = new LinkedHashMap<>();
-        int i = at + 21;
+        int gfp = m.indexOf("gfp_mask=", at);
+        int i = gfp < 0 ? at + 21 : gfp;
         int n = m.length();
         while (i < n) {
             int sep = m.indexOf(", ", i);
@@ -90,7 +91,9 @@ final class KernelOomMessages {
         int pidAt = at + 15;
         int pid = intAt(m, pidAt);
         int open = m.indexOf(" (", pidAt);
-        int vm = m.indexOf("total-vm:", pidAt);
+        // the last: the name before it (which any local user sets) may hold the words too
+        int vm = m.lastIndexOf("total-vm:");
+        vm = vm < pidAt ? -1 : vm;
         int close = vm > 0 ? m.lastIndexOf(')', vm) : m.lastIndexOf(')');
         String comm = open > 0 && close > open ? m.substring(open + 2, close) : null;
         Map<String, String> f = new LinkedHashMap<>();
@@ -142,6 +145,13 @@ final class KernelOomMessages {
         Map<String, String> f = commaKeyValues(m, 9, m.length());
         if (f.isEmpty()) {
             return false;
+        }
+        // "task=%s,pid=%d,uid=%d": the task's name (which any local user sets) may hold ',' and "pid=": it ends at
+        // the kernel's last ",pid=", and the pid and uid are the ones after it
+        KernelNames.Span name = KernelNames.names(m, 0, m.length());
+        if (name != null && name.end() < m.length() && m.startsWith(",pid=", name.end())) {
+            f.put("task", m.substring(name.start(), name.end()));
+            f.putAll(commaKeyValues(m, name.end() + 1, m.length()));
         }
         String pid = f.get("pid");
         int p = pid == null ? -1 : intAt(pid, 0);
@@ -198,7 +208,8 @@ final class KernelOomMessages {
      * A header or a whole row of the OOM task table in {@code s[from, end)}: '[', the pid (or the word pid) in
      * brackets, then the header's "uid  tgid total_vm" or a row's numbers (uid, tgid, total_vm, rss, then 3 to 6 more
      * counters by kernel: nr_ptes, nr_pmds, rss_anon/rss_file/rss_shmem, pgtables_bytes, swapents; 2.6.32's cpu and
-     * oom_adj; last oom_score_adj, which may be negative) and the task's name. A row cut before its name is none.
+     * oom_adj; last oom_score_adj, which may be negative) and the task's name, which may itself be a number. A row
+     * cut before its name is none unless the counters before the cut could hold a name.
      */
     static boolean taskTableLine(String s, int from, int end) {
         if (from >= end || s.charAt(from) != '[') {
@@ -236,10 +247,15 @@ final class KernelOomMessages {
             while (k < end && s.charAt(k) == ' ') {
                 k++;
             }
-            if (k == j || k >= end) {
+            if (k >= end) {
+                // the numbers ran to the end: the last was the name (any local user may call a task "9"), or the row
+                // was cut after a counter; white space after the last one is a blank name
+                return k > j ? numbers >= 7 && numbers <= 10 : numbers >= 8 && numbers <= 11;
+            }
+            if (k == j) {
                 return false;
             }
-            int d = k < end && s.charAt(k) == '-' ? k + 1 : k;
+            int d = s.charAt(k) == '-' ? k + 1 : k;
             int e = d;
             while (e < end && RawText.isDigit(s.charAt(e))) {
                 e++;

@@ -123,7 +123,9 @@ final class KernelStackBlock extends BlockParser {
     @Override
     boolean extend(String t, String raw, long lineNo) {
         int before = block == null ? 0 : block.frameCount();
-        boolean taken = continueKernel(t) || mergeTaskLine(t);
+        // a task line first: its name (which any local user sets) may read as a frame, a marker or `Call Trace:`
+        boolean taskLine = TaskLineParser.parseAny(t) != null;
+        boolean taken = taskLine ? mergeTaskLine(t) : continueKernel(t) || mergeTaskLine(t);
         lastLineFrame = taken && block != null && block.frameCount() > before;
         if (taken) {
             if (bare) {
@@ -276,7 +278,7 @@ final class KernelStackBlock extends BlockParser {
         if (!block.fromHungHeader || inFrames) {
             return false;
         }
-        Task line = t.startsWith("task:") ? TaskLineParser.parseNew(t) : TaskLineParser.parseOld(t);
+        Task line = TaskLineParser.parseAny(t);
         if (line == null && t.startsWith("task:")) {
             // the line cut after its state ("task:modprobe     state:D"): the header's task when the name is its own
             line = TaskLineParser.parseNewCut(t);

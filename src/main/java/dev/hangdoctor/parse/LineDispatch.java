@@ -71,7 +71,8 @@ final class LineDispatch {
     private void dispatch(LogLine line, long lineNo) {
         seq++;
         noise(line.prefix());
-        if (line.message().startsWith("Linux version ") && evidence.hasTasksOrEvents()) {
+        if (line.message().startsWith("Linux version ") && evidence.hasTasksOrEvents()
+                && !KernelNames.startsWithName(line.message())) {
             // the log spans a reboot: pids and tasks of the boot before mean nothing now (pid 1234 then is not
             // pid 1234 now), so only the last boot is diagnosed
             evidence.newBoot(source + ": the log spans a reboot (line " + lineNo + "); only the last boot was"
@@ -88,7 +89,8 @@ final class LineDispatch {
         if (!evidence.reportTextFull()) {
             evidence.addReportText(line.message(), lineNo, seq);
         }
-        if (SkippedLines.looksLikeKernelOutput(line.message())) {
+        // judged by the kernel's words: a task's name holding "+0x" makes no line look like a frame
+        if (SkippedLines.looksLikeKernelOutput(KernelNames.masked(line.message()))) {
             skipped.add(lineNo, line.message());
         }
     }

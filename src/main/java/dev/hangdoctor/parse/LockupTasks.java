@@ -139,7 +139,10 @@ final class LockupTasks {
             if (t.state() != TaskState.UNKNOWN && t.state() != TaskState.RUNNING) {
                 continue; // a task the dump shows asleep (a hung-task or sysrq-w dump after the report) held no CPU
             }
-            if (e.kind() == KernelEventKind.RCU_STALL && t.comm() != null && GP_KTHREADS.contains(t.comm())) {
+            if (e.kind() == KernelEventKind.RCU_STALL && t.comm() != null && GP_KTHREADS.contains(t.comm())
+                    && t.cpu() == null) {
+                // (a task its CPU's own dump header names, "CPU: 6 PID: 1321 Comm: rcu_sched", ran there: the name,
+                // which any local user sets, does not make it the kthread)
                 continue; // "RCU grace-period kthread stack dump": the starved kthread is the stall's victim, not its cause
             }
             if (t.state() == TaskState.UNKNOWN) {

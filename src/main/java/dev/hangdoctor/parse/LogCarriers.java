@@ -121,7 +121,10 @@ final class LogCarriers {
             KernelLogPrefix.locate(line, from, n, start);
             int first = skipBlanks(line, Math.max(from, start.message));
             char c = first < n ? line.charAt(first) : 0;
-            if (c != '{' && c != '[' && c != '"') {
+            if (c != '{' && c != '[' && c != '"' || KernelNames.leadingNameEnd(line, first, n) >= 0
+                    || c == '[' && KernelNames.oomTaskRow(line, first, n)) {
+                // nor is a kernel line that starts or ends with a task's name ('{"log":"' invoked oom-killer, the OOM
+                // killer's task dump row "[  1234]     0  1234 ... {"msg":"")
                 return false;
             }
             String k = line.substring(-key - 1, line.indexOf('"', -key) + 1);
@@ -134,7 +137,8 @@ final class LogCarriers {
         KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
         int from = quoteMarksEnd(line);
         KernelLogPrefix.locate(line, from, n, cut);
-        return from <= key && pairs(line, Math.max(from, cut.message), key) && pairs(line, after, n);
+        return from <= key && pairs(line, Math.max(from, cut.message), key) && pairs(line, after, n)
+                && KernelNames.leadingNameEnd(line, Math.max(from, cut.message), n) < 0;
     }
 
     /** Past leading whitespace and e-mail quote marks. */

@@ -271,12 +271,16 @@ final class PastedText {
         boolean skippable = passesUnchanged(line, 0, line.length()) && !keptByPrefixStyle(line);
         held = before;
         long at = lineNo;
+        // a mark inside a task's name (which any local user sets) turns no decoding on: it is the name's own
+        KernelNames.Span names = quotedPrintable && entities || line.indexOf('=') < 0 && line.indexOf('&') < 0 ? null
+                : namesIn(line);
         if (!quotedPrintable && line.length() >= QP_MIN_BROKEN && line.length() <= 77 && line.endsWith("=")
-                && onlyEscapesBefore(line)) {
+                && onlyEscapesBefore(line) && (names == null || names.end() < line.length())) {
             // a quoted-printable soft break (lines of at most 76 characters ending in '=') before any =3D was seen
             quotedPrintable = true;
         }
-        if (!quotedPrintable && quotedPrintableMark(line, 0, line.length())) {
+        if (!quotedPrintable && (names == null ? quotedPrintableMark(line, 0, line.length())
+                : quotedPrintableMark(line, 0, names.start()) || quotedPrintableMark(line, names.end(), line.length()))) {
             quotedPrintable = true; // "=" is written "=3D" (or another mark): this line and the rest are encoded
         }
         if (quotedPrintable) {
@@ -293,7 +297,8 @@ final class PastedText {
             // "=C2=A0" is a no-break space (a mail client's, between the timestamp and a frame): a space once decoded
             line = plainSpaces(decodeQuotedPrintable(line));
         }
-        if (!entities && hasEntityMark(line, 0, line.length())) {
+        if (!entities && (names == null ? hasEntityMark(line, 0, line.length())
+                : hasEntityMark(line, 0, names.start()) || hasEntityMark(line, names.end(), line.length()))) {
             entities = true;
         }
         if (entities && line.indexOf('&') >= 0) {
@@ -301,7 +306,8 @@ final class PastedText {
         }
         int width = line.length();
         line = unquote(line);
-        String numberless = gutter.strip(line);
+        // a line the kernel starts with a task's name ("  12          D ...") has no listing's number to take off
+        String numberless = KernelNames.nameFirstAt(line, 0, line.length()) ? line : gutter.strip(line);
         if (numberless != line) {
             width -= line.length() - numberless.length(); // the numbers came after any wrap
             line = unquote(numberless);
@@ -367,6 +373,22 @@ final class PastedText {
         // a record of a prefixed log, also when another tool's prefix came off it ("kern.err: ... kernel: msg")
         boolean prefixed = !"none".equals(style) || outer == OUTER_RECORD;
         emitOrHold(line, at, width, style, prefixed, !skippable);
+    }
+
+    /**
+     * Where the kernel printed a task's name in this line (after quote marks and a log prefix), or null. A task line's
+     * padded name field wider than a name prints was encoded by the page (its spaces as "&amp;nbsp;"): its marks are
+     * the page's.
+     */
+    private KernelNames.Span namesIn(String line) {
+        int from = 0;
+        while (from < line.length() && (line.charAt(from) == '>' || line.charAt(from) == ' ' || line.charAt(from) == '\t')) {
+            from++;
+        }
+        KernelLogPrefix.locate(line, from, line.length(), cut);
+        KernelNames.Span names = KernelNames.names(line, cut.message, line.length());
+        return names == null || line.startsWith("task:", cut.message)
+                && KernelNames.bytes(line, names.start(), names.end()) > 15 ? null : names;
     }
 
     /** Sends on the blank lines before a line with text, less a double spacing's; records the gap they made. */
@@ -467,10 +489,11 @@ final class PastedText {
     private void emitOrHold(String line, long at, int width, String style, boolean prefixed, boolean safe) {
         // the width that counts is the one the wrapping tool saw: a quoted line's marks included
         // a prefixed record ending in a frame's address lost its symbol to a wrap however short it is ("[  487.012677]
-        // [<ffffffff811ec148>]" / "mem_cgroup_out_of_memory+0x308/0x350")
+        // [<ffffffff811ec148>]" / "mem_cgroup_out_of_memory+0x308/0x350"); not when a task's name ends the line
         boolean head = !line.isEmpty() && (prefixed ? (Math.max(line.length(), width) >= MIN_WRAPPED
-                || endsInFrameAddress(line)) && !"kmsg-dict".equals(style)
-                : endsInFrameAddress(line) || EventTriggers.cutOpenerAtEnd(line, 0, line.length()) >= 0);
+                || endsInFrameAddress(line) && !endsInName(line)) && !"kmsg-dict".equals(style)
+                : (endsInFrameAddress(line) || EventTriggers.cutOpenerAtEnd(line, 0, line.length()) >= 0)
+                        && !endsInName(line));
         boolean seen = safe || holdable.test(line);
         if (head && (seen || !"none".equals(style))) {
             heldOnPeek = !seen;
@@ -482,6 +505,17 @@ final class PastedText {
             return;
         }
         split(line, at, style, width);
+    }
+
+    /**
+     * Whether the line ends in a task's name the kernel printed last (the OOM killer's task dump row, a process's
+     * "(name)"): a name that ends like a frame's address or a report's first words cut off is no wrap.
+     */
+    private boolean endsInName(String line) {
+        KernelLogPrefix.locate(line, 0, line.length(), heldCut);
+        KernelNames.Span names = KernelNames.names(line, RawText.skipWhitespace(line, heldCut.message, line.length()),
+                line.length());
+        return names != null && names.end() >= RawText.trimEnd(line, 0, line.length()) - 1;
     }
 
     // ---- quoting
@@ -531,6 +565,10 @@ final class PastedText {
         if (i >= n) {
             return line;
         }
+        if (KernelNames.nameFirstAt(line, 0, n)) {
+            // a line the kernel starts with a task's name: its blanks are the name's, not a record's indentation
+            return line;
+        }
         KernelLogPrefix.locate(line, i, n, cut);
         if (cut.collector) {
             // a collector's time before another tool's line (a glog prefix, a serial console's, prose): that line
@@ -544,6 +582,12 @@ final class PastedText {
             return rest;
         }
         if (!"none".equals(cut.style) || EventTriggers.startsAt(line, i, n)) {
+            outer = i == 0 ? OUTER_NONE : OUTER_RECORD;
+            return i == 0 ? line : line.substring(i);
+        }
+        if (KernelNames.names(line, i, n, true) != null) {
+            // a kernel line that carries a task's name: whatever the name holds (a tag, a stamp, an event's words)
+            // is the name's, not another tool's prefix or a record after prose
             outer = i == 0 ? OUTER_NONE : OUTER_RECORD;
             return i == 0 ? line : line.substring(i);
         }
@@ -664,10 +708,13 @@ final class PastedText {
     /** Where a record other than the one at {@code from} starts (after that record's own prefix), or -1. */
     private int nextRecord(String line, int from, boolean collapsed) {
         KernelLogPrefix.locate(line, from, line.length(), cut);
-        int message = cut.message;
+        int limit = Math.min(line.length(), cut.message + RECORD_WINDOW);
+        // a task's name (which any local user sets) is no record's start, whatever it holds: the searches begin
+        // after the last name the kernel printed in the record in hand
+        KernelNames.Span names = KernelNames.names(line, cut.message, limit);
+        int message = names == null ? cut.message : Math.max(cut.message, names.end() - 1);
         // each search stops at the nearest boundary another found: a line of many short records costs its length,
         // not its length times its records; a record longer than the window is not looked into past it
-        int limit = Math.min(line.length(), message + RECORD_WINDOW);
         int stamp = EventTriggers.embeddedStamp(line, message + 1, limit);
         if (stamp >= 0) {
             limit = stamp;

@@ -32,7 +32,7 @@ final class TaskLineParser {
      * {@code "umount        D C013135E  6044  1168   1150                     (NOTLB)"}).
      */
     private static final java.util.regex.Pattern TASK_2618 = java.util.regex.Pattern.compile(
-            "(.{1,15}?) +([" + STATE_LETTERS + "]) +(?:[0-9a-f]{16}|[0-9a-fA-F]{8}|running) +\\d+ +(\\d+) +(\\d+)(?: +\\d+)* +\\((?:L-TLB|NOTLB)\\)");
+            "(?:(.{1,60}?) +)?([" + STATE_LETTERS + "]) +(?:[0-9a-f]{16}|[0-9a-fA-F]{8}|running) +\\d+ +(\\d+) +(\\d+)(?: +\\d+)* +\\((?:L-TLB|NOTLB)\\)");
 
     /**
      * 2.6.0's show_task printed no free-stack count: "mkfs.ext2     D 00000000 16474  16431                     (NOTLB)",
@@ -40,7 +40,7 @@ final class TaskLineParser {
      * with more numbers, 2.6.18's form (free stack first) is the one that matches.
      */
     private static final java.util.regex.Pattern TASK_260 = java.util.regex.Pattern.compile(
-            "(.{1,15}?) +([" + STATE_LETTERS + "]) +(?:[0-9a-f]{16}|[0-9a-fA-F]{8}|running) +(\\d+) +(\\d+) +\\((?:L-TLB|NOTLB)\\)");
+            "(?:(.{1,60}?) +)?([" + STATE_LETTERS + "]) +(?:[0-9a-f]{16}|[0-9a-fA-F]{8}|running) +(\\d+) +(\\d+) +\\((?:L-TLB|NOTLB)\\)");
 
     /** True when the trimmed line may be an old-style task line: it ends in {@code 0x%08lx} or 2.6.18's TLB mark. Cheap. */
     static boolean endsLikeOldTaskLine(String t) {
@@ -51,6 +51,18 @@ final class TaskLineParser {
 
     /** A 2.6.18/2.6.32/3.10/4.x task line, or null. */
     static Task parseOld(String t) {
+        return parseOld(t, null);
+    }
+
+    /**
+     * Where the state letter of an older task line stands (the name is everything before it but one space), or -1.
+     */
+    static int oldStateAt(String t) {
+        int[] at = {-1};
+        return endsLikeOldTaskLine(t) && parseOld(t, at) != null ? at[0] : -1;
+    }
+
+    private static Task parseOld(String t, int[] stateAt) {
         if (!endsLikeOldTaskLine(t)) {
             return null;
         }
@@ -62,7 +74,11 @@ final class TaskLineParser {
                     return null;
                 }
             }
-            return new Task(Integer.parseInt(m.group(3))).comm(m.group(1).strip())
+            // a name of spaces (the line trimmed to its state letter) is a name too
+            if (stateAt != null) {
+                stateAt[0] = m.start(2);
+            }
+            return new Task(Integer.parseInt(m.group(3))).comm(m.group(1) == null ? "" : m.group(1).strip())
                     .state(TaskState.parse(m.group(2))).ppid(Integer.parseInt(m.group(4)));
         }
         int n = t.length();
@@ -99,6 +115,13 @@ final class TaskLineParser {
             }
         }
         head = head.stripTrailing();
+        if (stateAt != null) {
+            stateAt[0] = head.length() - 1;
+        }
+        if (head.length() == 1 && STATE_LETTERS.indexOf(head.charAt(0)) >= 0) {
+            // a name of spaces, the line trimmed to its state letter: the numbers are the kernel's all the same
+            return new Task((int) nums[1]).comm("").state(TaskState.parse(head)).ppid((int) nums[2]);
+        }
         int sp = head.lastIndexOf(' ');
         if (sp <= 0 || sp != head.length() - 2) {
             return null;
@@ -108,20 +131,46 @@ final class TaskLineParser {
             return null;
         }
         String comm = head.substring(0, sp).strip();
-        if (comm.isEmpty() || comm.length() > 15) {
+        if (comm.isEmpty() || comm.length() > KernelNames.WIDEST) {
             return null;
         }
         int pid = (int) nums[1];
         return new Task(pid).comm(comm).state(TaskState.parse(String.valueOf(state))).ppid((int) nums[2]);
     }
 
-    /** Where " state:" stands in a 5.9+ task line ("task:" and a name of at most 16), with its letter; -1 otherwise. */
+    /**
+     * Where " state:" stands in a 5.9+ task line ("task:" and a name of at most 15 bytes, up to four characters each
+     * as /dev/kmsg escapes them), with its letter; -1 otherwise. The last within the name's width: the name, which any
+     * local user sets, may hold " state:R" itself.
+     */
     private static int stateAt(String t) {
         if (!t.startsWith("task:")) {
             return -1;
         }
-        int st = t.indexOf(" state:", 5);
-        return st < 0 || st > 5 + 16 || st + 7 >= t.length() ? -1 : st;
+        int st = -1;
+        int limit = Math.min(t.length(), 5 + KernelNames.WIDEST + 1);
+        for (int i = t.indexOf(" state:", 4); i >= 0 && i < limit; i = t.indexOf(" state:", i + 1)) {
+            if (i + 7 < t.length() && STATE_LETTERS.indexOf(t.charAt(i + 7)) >= 0) {
+                st = i;
+            }
+        }
+        return st < 0 || st + 7 >= t.length() ? -1 : st;
+    }
+
+    /**
+     * A task line of any generation, or null. An older line whose name starts with "task:" is the older line: its
+     * numbers, read from the end, are the kernel's.
+     */
+    static Task parseAny(String t) {
+        Task old = endsLikeOldTaskLine(t) ? parseOld(t) : null;
+        return old != null ? old : t.startsWith("task:") ? parseNew(t) : null;
+    }
+
+    /** The name before " state:": the padding off; a name of spaces stays as it is. */
+    private static String commOf(String t, int st) {
+        String raw = t.substring(5, st);
+        String comm = raw.strip();
+        return comm.isEmpty() ? raw : comm;
     }
 
     /** A 5.9+ {@code task:comm state:D ...} line, or null. */
@@ -130,10 +179,10 @@ final class TaskLineParser {
         if (st < 0) {
             return null;
         }
-        String comm = t.substring(5, st).strip();
+        String comm = commOf(t, st);
         char state = t.charAt(st + 7);
         Long pid = number(t, " pid:", st, false);
-        if (pid == null || comm.isEmpty()) {
+        if (pid == null) {
             return null;
         }
         Task task = new Task(pid.intValue()).comm(comm).state(TaskState.parse(String.valueOf(state)));
@@ -161,7 +210,7 @@ final class TaskLineParser {
         if (st < 0) {
             return null;
         }
-        String comm = t.substring(5, st).strip();
+        String comm = commOf(t, st);
         int end = st + 8;
         if (comm.isEmpty() || end < t.length() && t.charAt(end) != ' ') {
             return null;
@@ -217,10 +266,18 @@ final class TaskLineParser {
         }
         int commStart = c + 7;
         int commEnd = t.length();
-        for (String stop : new String[] {" Not tainted", " Tainted:", " Kdump:"}) {
-            int s = t.indexOf(stop, commStart);
-            if (s >= 0 && s < commEnd) {
-                commEnd = s;
+        // the kernel's words after the name: the last within a name's width (the name may hold them too)
+        int last = -1;
+        int limit = Math.min(t.length(), commStart + KernelNames.WIDEST + 13);
+        for (String stop : new String[] {" Not tainted", " Tainted:", " Kdump: loaded"}) {
+            for (int s = t.indexOf(stop, commStart - 1); s >= 0 && s < limit; s = t.indexOf(stop, s + 1)) {
+                last = Math.max(last, s);
+            }
+        }
+        if (last >= 0) {
+            commEnd = last;
+            if (t.startsWith(" Kdump: loaded", commEnd - 14)) {
+                commEnd -= 14;
             }
         }
         return new Task(pid.intValue()).cpu(cpu.intValue()).comm(t.substring(commStart, commEnd).strip());

@@ -157,8 +157,11 @@ public final class TraceSink implements LineSink {
         }
         psRowAbove = banner;
         raw = message;
+        // "%s invoked oom-killer: ...": the line starts with a task's name (which any local user sets), no frame,
+        // marker or header of a trace, whatever the name looks like
+        boolean named = KernelNames.invokedAt(t, 0, t.length()) >= 0;
         if (open != null) {
-            if (open.extend(t, message, line.lineNo())) {
+            if (!named && open.extend(t, message, line.lineNo())) {
                 if (open.done()) {
                     close();
                 }
@@ -191,7 +194,7 @@ public final class TraceSink implements LineSink {
             parkedFor--; // a second message slipped in
             return false;
         }
-        if (parked != null && parkedForFrames == (FrameLineParser.parse(t) != null)
+        if (!named && parked != null && parkedForFrames == (FrameLineParser.parse(t) != null)
                 && !(parkedForFrames && t.startsWith("[<0>]"))
                 && (interleavedPrefix == null || interleavedPrefix.equals(line.prefix()) && soon(line))
                 && kernel.extend(t, message, line.lineNo())) {
@@ -204,12 +207,14 @@ public final class TraceSink implements LineSink {
             kernelStamp = line.timestamp();
             return true;
         }
-        int first = triggers.next(t, -1);
+        // rows are chosen by the kernel's words, never by a task's name inside them ("+0x", "/proc/", " [k] ")
+        String chooser = named ? t : KernelNames.masked(t);
+        int first = named ? -1 : triggers.next(chooser, -1);
         if (parked != null && (first >= 0 || !line.prefix().equals("none") || --parkedFor < 0)) {
             // another record starts, the log itself goes on, or the note between is too long to be one
             closeParked();
         }
-        for (int row = first; row >= 0; row = triggers.next(t, row)) {
+        for (int row = first; row >= 0; row = triggers.next(chooser, row)) {
             if (triggers.handler(row).open(t, line.lineNo())) {
                 return true;
             }
@@ -225,7 +230,7 @@ public final class TraceSink implements LineSink {
     private boolean interleaves(LogLine line, String t) {
         return (open == kernel || open == null && parked == kernel) && kernel.hasFrames() && kernelPrefix != null
                 && !"none".equals(line.prefix()) && line.prefix().equals(open == null ? interleavedPrefix : kernelPrefix)
-                && soon(line) && triggers.next(t, -1) < 0;
+                && soon(line) && triggers.next(KernelNames.masked(t), -1) < 0;
     }
 
     /** Whether {@code line} was printed right after the dump's last line taken, as far as their times tell. */
