@@ -110,7 +110,7 @@ public final class KernelLogPrefix {
             cut.collector = false;
             found = bracketLost(s, from, end, cut);
         }
-        if (found && cut.message > from && !KMSG.equals(cut.style) && KernelNames.nameFirstAt(s, from, end)) {
+        if (found && cut.message > from && !KMSG.equals(cut.style) && KernelNames.nameFirstAt(s, from, end, cut.dashes)) {
             // the line starts with a task's name (which any local user sets) that looks like a log prefix
             found = false;
             cut.stampAt = -1;
@@ -135,6 +135,8 @@ public final class KernelLogPrefix {
         long usec;
         /** The prefix was a log collector's time alone, and what follows it no prefix the kernel's tools print. */
         boolean collector;
+        /** Where the next '-' of the text is (a task's name before " invoked oom-killer: " is looked for by it). */
+        final KernelNames.NextChar dashes = new KernelNames.NextChar('-');
 
         private Double timestamp(String s) {
             if (usec >= 0) {
@@ -353,7 +355,7 @@ public final class KernelLogPrefix {
             if (style == null) {
                 style = kind == MONOTONIC ? DMESG : kind == CTIME && after - i > 14 ? DMESG_T : DMESG_H;
             }
-            if (any && KernelNames.nameFirstAt(s, i, end)) {
+            if (any && KernelNames.nameFirstAt(s, i, end, cut.dashes)) {
                 break; // a task's name that looks like a stamp, at the start of a line the kernel starts with one
             }
             any = true;
@@ -367,7 +369,7 @@ public final class KernelLogPrefix {
             return false;
         }
         int msg = i < end && s.charAt(i) == ' ' ? i + 1 : i;
-        if (KernelNames.nameFirstAt(s, msg, end)) {
+        if (KernelNames.nameFirstAt(s, msg, end, cut.dashes)) {
             // a line the kernel starts with a task's name: a level name or a tag there is the name's
             cut.stampAt = ts;
             return message(msg, style, cut);
