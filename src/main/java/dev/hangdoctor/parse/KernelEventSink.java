@@ -480,8 +480,9 @@ public final class KernelEventSink implements LineSink {
         int by = lock == null ? -1 : m.indexOf(" by task ", kindAt);
         if (by > 0) {
             int ownerStart = by + 9;
-            // only the semaphore's line ends with the owner's pid: another that does was cut inside it
-            int oc = ownerPidColon(m, ownerStart, lock.equals("semaphore"));
+            // the owner's pid ends at what the kernel or a writer puts after it (" <writer>", ".", a quote's closing
+            // backtick); only the semaphore's line ends with it, another that does was cut inside it
+            int oc = KernelNames.lastPidColon(m, ownerStart, m.length(), " .`'\",;)<", lock.equals("semaphore"));
             String ownerRole = null;
             if (oc > 0) {
                 int after = oc + 1;
@@ -516,26 +517,6 @@ public final class KernelEventSink implements LineSink {
     private static boolean cutInsideLockKind(String m, int at) {
         String rest = m.substring(at).stripTrailing();
         return " a mutex".startsWith(rest) || " a semaphore".startsWith(rest) || " an rw-semaphore".startsWith(rest);
-    }
-
-    /**
-     * The colon before the owner's pid in "COMM:PID" from {@code from}: the last colon within a name's width followed
-     * by digits that end the line or stand before what the kernel or a writer puts after the pid (" <writer>", ".", a
-     * closing backtick of a quote), or the line's end when {@code mayEnd}; a comm holds colons
-     * ("kworker/u66:17:197471"), and any local user can name a task ":1" or "a:1." -1 when there is none.
-     */
-    private static int ownerPidColon(String m, int from, boolean mayEnd) {
-        int found = -1;
-        for (int c = m.indexOf(':', from + 1); c > from && c - from <= KernelNames.WIDEST; c = m.indexOf(':', c + 1)) {
-            int d = c + 1;
-            while (d < m.length() && RawText.isDigit(m.charAt(d))) {
-                d++;
-            }
-            if (d > c + 1 && (d == m.length() ? mayEnd : " .`'\",;)<".indexOf(m.charAt(d)) >= 0)) {
-                found = c;
-            }
-        }
-        return found;
     }
 
     /** XFS's allocation retry warning: its task is a task of this host, named even when no stack of it was printed. */
@@ -796,9 +777,7 @@ public final class KernelEventSink implements LineSink {
         int cpu = intAt(m, 5);
         int pid = intAt(m, pidAt + 6);
         // the taint words after the name are the kernel's: the last within a name's width (the name may hold them)
-        int taint = lastWithin(m, " Tainted: ", commAt + 7);
-        int not = lastWithin(m, " Not tainted ", commAt + 7);
-        taint = Math.max(taint, not);
+        int taint = KernelNames.lastTaintWords(m, commAt + 7, m.length());
         String comm = taint > commAt + 7 ? m.substring(commAt + 7, taint) : null;
         if (comm != null && comm.endsWith(" Kdump: loaded")) {
             comm = comm.substring(0, comm.length() - 14);
@@ -809,16 +788,6 @@ public final class KernelEventSink implements LineSink {
             return false;
         }
         return kernelRelease(line, release, pid >= 0 ? pid : null, comm, cpu >= 0 ? cpu : null);
-    }
-
-    /** The last {@code w} that starts within a name's width of {@code from}, or -1. */
-    private static int lastWithin(String m, String w, int from) {
-        int found = -1;
-        int limit = Math.min(m.length(), from + KernelNames.WIDEST + w.length());
-        for (int i = RawText.indexOf(m, from - 1, limit, w); i >= 0; i = RawText.indexOf(m, i + 1, limit, w)) {
-            found = i;
-        }
-        return found;
     }
 
     // ---- oopses

@@ -321,14 +321,24 @@ final class KernelNames {
 
     /** The end of dump_stack's name: the last " Tainted: " or " Not tainted" within a name's width. */
     private static int taintAfterName(String s, int from, int end) {
+        int found = lastTaintWords(s, from, end);
+        return found < 0 ? end : found; // a line cut inside the name: nothing after it is another record
+    }
+
+    /**
+     * Where dump_stack's taint words (" Tainted: ", " Not tainted") after a name starting at {@code from} stand: the
+     * last within a name's width (the name may hold them; a blank name puts them right at {@code from - 1}), or -1.
+     */
+    static int lastTaintWords(String s, int from, int end) {
         int limit = Math.min(end, from + WIDEST + 13);
         int found = -1;
         for (String w : new String[] {" Tainted: ", " Not tainted"}) {
-            for (int i = RawText.indexOf(s, from, limit, w); i >= 0; i = RawText.indexOf(s, i + 1, limit, w)) {
+            for (int i = RawText.indexOf(s, Math.max(0, from - 1), limit, w); i >= 0;
+                    i = RawText.indexOf(s, i + 1, limit, w)) {
                 found = Math.max(found, i);
             }
         }
-        return found < 0 ? end : found; // a line cut inside the name: nothing after it is another record
+        return found;
     }
 
     /**
@@ -393,19 +403,29 @@ final class KernelNames {
      * name's width; the line's end when it stops in the name.
      */
     private static int pidAfterName(String s, int from, int end, char close) {
+        int found = close == '\0' ? lastPidColon(s, from, end, null, true)
+                : lastPidColon(s, from, end, String.valueOf(close), false);
+        return found >= 0 ? found : Math.min(end, from + WIDEST + 1) == end ? end : -1;
+    }
+
+    /**
+     * The colon before the pid of a "%s:%d" that starts at {@code from}: the last colon within a name's width that
+     * digits follow, the digits ending the text ({@code mayEnd}) or standing before one of {@code followers} (any
+     * character when null). A name holds colons and digits ("kworker/u66:17", ":1"), the kernel's own colon is the
+     * last. -1 when there is none.
+     */
+    static int lastPidColon(String s, int from, int end, String followers, boolean mayEnd) {
         int limit = Math.min(end, from + WIDEST + 1);
         int found = -1;
-        for (int i = from; i < limit; i++) {
-            if (s.charAt(i) == ':' && i + 1 < end && RawText.isDigit(s.charAt(i + 1))) {
-                int j = i + 1;
-                while (j < end && RawText.isDigit(s.charAt(j))) {
-                    j++;
-                }
-                if (close == '\0' || j < end && s.charAt(j) == close) {
-                    found = i;
-                }
+        for (int i = RawText.indexOf(s, from, limit, ':'); i >= 0; i = RawText.indexOf(s, i + 1, limit, ':')) {
+            int j = i + 1;
+            while (j < end && RawText.isDigit(s.charAt(j))) {
+                j++;
+            }
+            if (j > i + 1 && (j == end ? mayEnd : followers == null || followers.indexOf(s.charAt(j)) >= 0)) {
+                found = i;
             }
         }
-        return found >= 0 ? found : limit == end ? end : -1;
+        return found;
     }
 }

@@ -279,8 +279,7 @@ final class PastedText {
             // a quoted-printable soft break (lines of at most 76 characters ending in '=') before any =3D was seen
             quotedPrintable = true;
         }
-        if (!quotedPrintable && (names == null ? quotedPrintableMark(line, 0, line.length())
-                : quotedPrintableMark(line, 0, names.start()) || quotedPrintableMark(line, names.end(), line.length()))) {
+        if (!quotedPrintable && outsideNames(line, names, PastedText::quotedPrintableMark)) {
             quotedPrintable = true; // "=" is written "=3D" (or another mark): this line and the rest are encoded
         }
         if (quotedPrintable) {
@@ -297,8 +296,7 @@ final class PastedText {
             // "=C2=A0" is a no-break space (a mail client's, between the timestamp and a frame): a space once decoded
             line = plainSpaces(decodeQuotedPrintable(line));
         }
-        if (!entities && (names == null ? hasEntityMark(line, 0, line.length())
-                : hasEntityMark(line, 0, names.start()) || hasEntityMark(line, names.end(), line.length()))) {
+        if (!entities && outsideNames(line, names, PastedText::hasEntityMark)) {
             entities = true;
         }
         if (entities && line.indexOf('&') >= 0) {
@@ -389,6 +387,17 @@ final class PastedText {
         KernelNames.Span names = KernelNames.names(line, cut.message, line.length());
         return names == null || line.startsWith("task:", cut.message)
                 && KernelNames.bytes(line, names.start(), names.end()) > 15 ? null : names;
+    }
+
+    /** A test over {@code s[from, end)}. */
+    private interface Mark {
+        boolean in(String s, int from, int end);
+    }
+
+    /** Whether {@code mark} stands in {@code line} outside the task names the kernel printed in it (their own). */
+    private static boolean outsideNames(String line, KernelNames.Span names, Mark mark) {
+        return names == null ? mark.in(line, 0, line.length())
+                : mark.in(line, 0, names.start()) || mark.in(line, names.end(), line.length());
     }
 
     /** Sends on the blank lines before a line with text, less a double spacing's; records the gap they made. */
