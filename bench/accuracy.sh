@@ -40,7 +40,7 @@ function pct(a, b) { return b ? sprintf("%5.1f %%", 100 * a / b) : "  n/a  " }
 {
   n++; ok = ($2 == $3); cat_ok += ok
   per_cat_n[$2]++; per_cat_ok[$2] += ok
-  k = split($6, shapes, ","); for (i = 1; i <= k; i++) { per_shape_n[shapes[i]]++; per_shape_ok[shapes[i]] += ok }
+  k = split($6, shapes, ","); for (i = 1; i <= k; i++) { sh = shapes[i]; gsub(/^ +| +$/, "", sh); per_shape_n[sh]++; per_shape_ok[sh] += ok }
   if ($4 != "-") { bn++; bok += ($4 == $5) }
   if ($7 == 1) unrec[++un] = $1
   if (!ok || ($4 != "-" && $4 != $5)) miss[++mn] = sprintf("  %-55s expected %-10s%s got %s%s", $1, $2,
