@@ -173,9 +173,7 @@ final class KernelNames {
     /** An older task line ("%-15.15s %c ..."): where its name field ends (the space before the state), or -1. */
     static int oldTaskNameEnd(String s, int m, int end) {
         int e = RawText.trimEnd(s, m, end);
-        boolean oldShape = e - m >= 20 && (s.charAt(e - 10) == '0' && s.charAt(e - 9) == 'x' && s.charAt(e - 11) == ' '
-                || RawText.endsWith(s, m, e, "TLB)"));
-        if (!oldShape) {
+        if (!TaskLineParser.endsLikeOldTaskLine(s, m, e)) {
             return -1;
         }
         int lead = RawText.skipWhitespace(s, m, e);

@@ -44,9 +44,17 @@ final class TaskLineParser {
 
     /** True when the trimmed line may be an old-style task line: it ends in {@code 0x%08lx} or 2.6.18's TLB mark. Cheap. */
     static boolean endsLikeOldTaskLine(String t) {
-        int n = t.length();
-        return n >= 20 && (t.charAt(n - 10) == '0' && t.charAt(n - 9) == 'x' && t.charAt(n - 11) == ' '
-                || t.endsWith("TLB)"));
+        return endsLikeOldTaskLine(t, 0, t.length());
+    }
+
+    /**
+     * The same for {@code s[from, end)} (trimmed at its end). The TLB mark is whole, with the space before it, as
+     * the line's pattern wants: a boot line such as "... bounce buffering for IO (SWIOTLB)" ends in "TLB)" too, and
+     * every log line is asked this up to three times.
+     */
+    static boolean endsLikeOldTaskLine(String s, int from, int end) {
+        return end - from >= 20 && (s.charAt(end - 10) == '0' && s.charAt(end - 9) == 'x' && s.charAt(end - 11) == ' '
+                || RawText.endsWith(s, from, end, " (NOTLB)") || RawText.endsWith(s, from, end, " (L-TLB)"));
     }
 
     /** A 2.6.18/2.6.32/3.10/4.x task line, or null. */

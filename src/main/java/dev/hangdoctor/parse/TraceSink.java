@@ -72,7 +72,7 @@ public final class TraceSink implements LineSink {
     private final TriggerTable<Opener> triggers = new TriggerTable<Opener>()
             // an old task line ends in " 0x" and eight hex digits, or in "(NOTLB)" or "(L-TLB)" on 2.6.18 (not in
             // "(SWIOTLB)", which every boot log with a bounce buffer prints)
-            .rowEnding(TraceSink::mayEndLikeOldTaskLine, this::oldTaskLine, " 0x????????", "NOTLB)", "-TLB)")
+            .rowEnding(TaskLineParser::endsLikeOldTaskLine, this::oldTaskLine, " 0x????????", "NOTLB)", "-TLB)")
             .prefix("INFO: task ", this::hungHeader)
             .prefix(TaskLineParser.HUNG_LOWER, this::hungHeader)
             .prefix("task", this::taskLine)
@@ -357,11 +357,6 @@ public final class TraceSink implements LineSink {
 
     // ---- the table's tests on raw text ----
 
-    /** A cheap superset of {@link TaskLineParser#endsLikeOldTaskLine}. */
-    private static boolean mayEndLikeOldTaskLine(String s, int a, int z) {
-        return z - a >= 20 && (s.charAt(z - 10) == '0' && s.charAt(z - 9) == 'x' && s.charAt(z - 11) == ' '
-                || RawText.endsWith(s, a, z, "TLB)"));
-    }
 
     private static boolean mayBeRunqLag(String s, int a, int z) {
         return RawText.startsWith(s, a, z, "CPU ") && RawText.endsWith(s, a, z, " secs");

@@ -435,6 +435,9 @@ class TraceSinkTest {
         assertThat(functions(t)).containsExactly("find_busiest_group", "jbd2_journal_commit_transaction", "kjournald2");
         assertThat(TaskLineParser.parseOld("kjournald    S ffff81043e0a1420     0   762    585 (NOTLB)")).isNotNull();
         assertThat(TaskLineParser.parseOld("some text that ends in (L-TLB)")).isNull();
+        // the cheap test wants the whole mark: a boot line of every x86 log ends in "TLB)" as well
+        assertThat(TaskLineParser.endsLikeOldTaskLine("PCI-DMA: Using software bounce buffering for IO (SWIOTLB)")).isFalse();
+        assertThat(TaskLineParser.endsLikeOldTaskLine("kjournald    S ffff81043e0a1420     0   762    585 (NOTLB)")).isTrue();
         // i386 on 2.6.20 printed the saved PC in capitals (lore: a reiser4 umount in SysRq-W)
         assertThat(TaskLineParser.parseOld("umount        D C013135E  6044  1168   1150                     (NOTLB)"))
                 .isNotNull();
