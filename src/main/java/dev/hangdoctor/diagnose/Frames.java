@@ -67,16 +67,30 @@ public final class Frames {
      * that held the CPU below them), when anything is left below them.
      */
     public static String whereRunning(List<Frame> frames) {
-        // past the printers and the detector's timer interrupt; when the stack holds nothing more, past the printers
-        for (int pass = 0; pass < 2; pass++) {
-            for (Frame f : frames) {
-                if (!f.unreliable() && !isGeneric(f.function()) && !isReporter(f.function())
-                        && (pass == 1 || !TIMER.contains(Frame.baseName(f.function())))) {
-                    return f.function();
-                }
+        // past the printers and the detector's timer interrupt
+        boolean printed = false;
+        String timer = null;
+        for (Frame f : frames) {
+            if (f.unreliable() || isGeneric(f.function())) {
+                continue;
+            }
+            if (isReporter(f.function())) {
+                printed = true;
+            } else if (isTimer(f.function())) {
+                timer = timer == null ? f.function() : timer;
+            } else {
+                return f.function();
             }
         }
-        return significantTop(frames);
+        // a report's dump cut before the code its interrupt stopped says nothing about where the CPU ran; an
+        // interrupt's frames alone, with no printer above them, are where it was (an interrupt storm)
+        return printed ? "?" : timer != null ? timer : significantTop(frames);
+    }
+
+    private static boolean isTimer(String function) {
+        String base = Frame.baseName(function);
+        // the clock event drivers' handlers are per board ("armada_370_xp_timer_interrupt", "arch_timer_handler_phys")
+        return TIMER.contains(base) || base.endsWith("_timer_interrupt") || base.startsWith("arch_timer_handler_");
     }
 
     /**
@@ -105,7 +119,11 @@ public final class Frames {
             "tick_sched_handle", "tick_sched_timer", "tick_periodic", "tick_handle_periodic", "__hrtimer_run_queues",
             "hrtimer_interrupt", "local_apic_timer_interrupt", "smp_apic_timer_interrupt", "apic_timer_interrupt",
             "__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt",
-            "run_local_timers", "timer_interrupt",
+            "run_local_timers", "timer_interrupt", "__run_hrtimer", "hrtimer_run_queues",
+            // the interrupt's way in on arm and arm64 (kernel/irq, drivers/irqchip, arch entry code)
+            "handle_percpu_devid_irq", "generic_handle_irq", "generic_handle_domain_irq", "handle_domain_irq",
+            "__handle_domain_irq", "handle_irq_desc", "gic_handle_irq", "__irq_svc", "asm_do_IRQ", "el1_irq",
+            "el1_interrupt", "el1h_64_irq_handler", "el1h_64_irq", "call_on_irq_stack", "do_interrupt_handler",
             // the RCU stall detector's own path from the tick to the backtrace it asks for (kernel/rcu/tree_stall.h)
             "rcu_sched_clock_irq", "rcu_check_callbacks", "rcu_pending", "check_cpu_stall", "print_cpu_stall",
             "rcu_dump_cpu_stacks", "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace",
@@ -117,7 +135,7 @@ public final class Frames {
      */
     private static final Set<String> REPORTERS = Set.of("nmi_cpu_backtrace", "nmi_cpu_backtrace_handler",
             "arch_trigger_all_cpu_backtrace_handler", "ipi_cpu_backtrace", "handle_backtrace_ipi", "nmi_handle",
-            "default_do_nmi", "exc_nmi", "do_nmi", "end_repeat_nmi","show_stack", "dump_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
+            "default_do_nmi", "exc_nmi", "do_nmi", "end_repeat_nmi", "show_stack", "dump_backtrace", "unwind_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
             "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown",
             // kdump stopping the other CPUs (arch/x86/kernel/crash.c): what runs below it is the CPU's own work
             "crash_nmi_callback");

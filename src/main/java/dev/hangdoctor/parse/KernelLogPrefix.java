@@ -184,6 +184,28 @@ public final class KernelLogPrefix {
         return c == 'T' || c == 'C' ? CALLER : NOT_STAMP;
     }
 
+    /**
+     * Android vendor kernels print the wall clock after the monotonic seconds, inside the same brackets:
+     * "[   79.822916 / 05-03 18:11:50.340]". {@code at} is the space after the seconds; the index after the ']', or -1.
+     */
+    private static int wallClockEnd(String s, int at, int end) {
+        if (at + 3 >= end || s.charAt(at + 2) != ' ') {
+            return -1;
+        }
+        boolean clock = false;
+        for (int i = at + 3; i < end && i < at + 32; i++) {
+            char c = s.charAt(i);
+            if (c == ']') {
+                return clock ? i + 1 : -1;
+            }
+            clock |= c == ':';
+            if (!isDigit(c) && c != ':' && c != '-' && c != '.' && c != ' ') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
     /** Index just after the stamp of that kind at {@code at}, or -1 when it is not well formed. */
     private static int stampEnd(String s, int at, int end, int kind) {
         switch (kind) {
@@ -209,6 +231,9 @@ public final class KernelLogPrefix {
                 }
                 if (s.charAt(i) == ' ' && i + 1 < end && s.charAt(i + 1) == '<') {
                     return deltaEnd(s, i, end);
+                }
+                if (s.charAt(i) == ' ' && i + 1 < end && s.charAt(i + 1) == '/') {
+                    return wallClockEnd(s, i, end);
                 }
                 return s.charAt(i) == ']' ? i + 1 : -1;
             }

@@ -24,6 +24,20 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void androidWallClockInsideTheStamp() {
+        // corpus za-013 (TWRP on an msm8960 phone: SysRq-W with level, seconds and the vendor kernel's wall clock)
+        LogLine l = KernelLogPrefix.strip("<6>[   79.822916 / 05-03 18:11:50.340] kworker/u:0     D c0b3d38c     0"
+                + "     6      2 0x00000000", 2);
+        assertThat(l.message()).isEqualTo("kworker/u:0     D c0b3d38c     0     6      2 0x00000000");
+        assertThat(l.timestamp()).isCloseTo(79.822916, within(1e-9));
+        assertThat(KernelLogPrefix.strip("[   79.822940 / 05-03 18:11:50.340] [<c0b3d38c>] (__schedule+0x3e0/0x5ec)", 3)
+                .message()).isEqualTo("[<c0b3d38c>] (__schedule+0x3e0/0x5ec)");
+        // a slash after the seconds with no clock behind it is no stamp
+        assertThat(KernelLogPrefix.strip("[   79.822940 / total] x", 4).prefix()).isEqualTo("none");
+        assertThat(KernelLogPrefix.strip("[   79.822940 / 05-03] x", 5).prefix()).isEqualTo("none");
+    }
+
+    @Test
     void aDmesgStampWhoseOpeningBracketWasLost() {
         // corpus w-008 (a mail whose "[ 6616.650482] task:..." line lost its '[' and space to a no-break space)
         LogLine l = KernelLogPrefix.strip("6616.650482] task:ThreadPoolForeg state:D stack:0     pid:262026", 3);
