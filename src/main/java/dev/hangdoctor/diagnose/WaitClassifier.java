@@ -25,9 +25,11 @@ public final class WaitClassifier {
 
     /** Innermost-first: the first row whose function is on the stack decides the wait. */
     private static final List<Row> WAITS = List.of(
-            new Row(ResourceKind.JOURNAL_UPDATES, "jbd2_journal_commit_transaction"),
+            // ext3's jbd (before jbd2, 2.4 to 3.x) names the same waits without the prefix; its start_this_handle
+            // sleeps for a locked transaction itself, as jbd2's does where wait_transaction_locked is inlined
+            new Row(ResourceKind.JOURNAL_UPDATES, "jbd2_journal_commit_transaction", "journal_commit_transaction"),
             new Row(ResourceKind.JOURNAL_COMMIT, "jbd2_log_wait_commit", "wait_transaction_locked",
-                    "wait_transaction_switching", "jbd2_journal_lock_updates"),
+                    "wait_transaction_switching", "jbd2_journal_lock_updates", "log_wait_commit", "start_this_handle"),
             new Row(ResourceKind.MEMORY, "free_more_memory", "mem_cgroup_oom_synchronize", "try_to_free_mem_cgroup_pages",
                     "mem_cgroup_reclaim", "try_to_free_pages", "__alloc_pages_slowpath", "mem_cgroup_handle_over_high",
                     "try_charge_memcg", "__mem_cgroup_try_charge", "out_of_memory", "throttle_direct_reclaim"),
@@ -258,7 +260,8 @@ public final class WaitClassifier {
         if (holdsJournalHandle(t)) {
             held.add(Resource.of(ResourceKind.JOURNAL_UPDATES));
         }
-        if (Frames.indexOf(frames, "jbd2_journal_commit_transaction") >= 0 || Frames.indexOf(frames, "kjournald2") >= 0) {
+        if (Frames.indexOf(frames, "jbd2_journal_commit_transaction") >= 0 || Frames.indexOf(frames, "kjournald2") >= 0
+                || Frames.indexOf(frames, "journal_commit_transaction") >= 0 || Frames.indexOf(frames, "kjournald") >= 0) {
             held.add(Resource.of(ResourceKind.JOURNAL_COMMIT));
         }
         if (oomVictims.contains(t.pid()) && t.state() != TaskState.DEAD && t.state() != TaskState.ZOMBIE) {

@@ -312,7 +312,7 @@ final class EventTriggers {
                 && s.charAt(sym - 1) != ':' && s.charAt(sym - 1) != '>')) {
             return -1;
         }
-        int start = sym;
+        int start = moduleColonStart(s, from, sym);
         // back over "? " and up to two address brackets: "[<ffffffff8106a0d3>] ? ", "[c0000000] [c0000000] ", "[] "
         for (int k = 0; k < 4; k++) {
             int j = start;
@@ -333,6 +333,22 @@ final class EventTriggers {
             break;
         }
         return start;
+    }
+
+    /**
+     * 2.6.18's x86_64 trace names a module's symbol ":jbd:journal_commit_transaction+0x543/0x1066": where that
+     * ":module:" begins before the symbol at {@code sym}, or {@code sym} when there is none.
+     */
+    private static int moduleColonStart(String s, int from, int sym) {
+        if (sym - 2 < from || s.charAt(sym - 1) != ':') {
+            return sym;
+        }
+        int m = sym - 1;
+        while (m > from && isSymbolChar(s.charAt(m - 1))) {
+            m--;
+        }
+        boolean opened = m > from && m < sym - 1 && s.charAt(m - 1) == ':';
+        return opened && (m - 1 == from || s.charAt(m - 2) == ' ' || s.charAt(m - 2) == ']') ? m - 1 : sym;
     }
 
     /** An address as traces print it between brackets: empty (a web page ate it), "<ffff...>", "ffff...". */

@@ -43,6 +43,20 @@ class WaitGraphTest {
     }
 
     @Test
+    void ext3sJournalBeforeJbd2IsTheSameWait() {
+        // corpus z-023 (Red Hat 2.4.18-5, SysRq-T): kjournald commits, kswapd sleeps in jbd's start_this_handle
+        Evidence e = new Evidence();
+        e.addTask(new Task(197).comm("kjournald").state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                "journal_commit_transaction", "ip_rcv", "kjournald", "commit_timeout", "kernel_thread")));
+        e.addTask(new Task(7).comm("kswapd").state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                "start_this_handle", "journal_start_Rsmp_89deb980", "ext3_dirty_inode", "__mark_inode_dirty")));
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitOf(197).kind()).isEqualTo(ResourceKind.JOURNAL_UPDATES);
+        assertThat(g.waitOf(7).kind()).isEqualTo(ResourceKind.JOURNAL_COMMIT);
+        assertThat(g.waitsFor(7)).containsExactly(197);
+    }
+
+    @Test
     void seed001CycleEndsAtTheHandleHolder() {
         WaitGraph g = new WaitGraph(seed001());
         assertThat(g.waitOf(587).kind()).isEqualTo(ResourceKind.JOURNAL_UPDATES);

@@ -244,6 +244,19 @@ class PastedTextTest {
     }
 
     @Test
+    void aCollapsedTraceKeepsItsModuleFramesWhole() throws IOException {
+        // corpus f-001 (a Red Hat article: a RHEL 5 hung task in one line): 2.6.18's x86_64 ":jbd:" frames
+        Evidence e = read("INFO: task kjournald:911 blocked for more than 120 seconds. \"echo 0 > /proc/sys/kernel/"
+                + "hung_task_timeout_secs\" disables this message. kjournald D ffff81000901d7a0 0 911 279 936 873 (L-TLB)"
+                + " ffff81083de83cf0 0000000000000046 Call Trace: [<ffffffff800647ea>] io_schedule+0x3f/0x67 "
+                + "[<ffffffff880339a5>] :jbd:journal_commit_transaction+0x543/0x1066 [<ffffffff8003ddd5>] "
+                + "lock_timer_base+0x1b/0x3c [<ffffffff880375d3>] :jbd:kjournald+0xc1/0x213");
+        assertThat(e.tasks()).hasSize(1);
+        assertThat(e.taskOrNull(911).frames()).extracting(f -> f.function())
+                .containsExactly("io_schedule", "journal_commit_transaction", "lock_timer_base", "kjournald");
+    }
+
+    @Test
     void aConsoleLineWrappedWithoutItsPrefixIsJoined() {
         // github.com/bittern-cache: a serial console cut at 83 columns, mid-word (a cut 80 columns or wider is a
         // console's until the pieces show otherwise: no space was lost)
