@@ -162,7 +162,26 @@ final class TaskLineParser {
                 st = i;
             }
         }
+        if (st < 0) {
+            st = gluedStateAt(t, limit);
+        }
         return st < 0 || st + 7 >= t.length() ? -1 : st;
+    }
+
+    /**
+     * A task line whose padding a paste (or its author) took out, the name glued to its state
+     * ("task:kworker/u4:1state:D stack:0 pid:11ppid:2", corpus z-007): the index before "state:", as for the
+     * spaced line; or -1. Asked only when the line has no " state:" of the kernel's, which always has its space.
+     */
+    private static int gluedStateAt(String t, int limit) {
+        int st = -1;
+        for (int i = t.indexOf("state:", 6); i >= 0 && i < limit; i = t.indexOf("state:", i + 1)) {
+            if (i + 6 < t.length() && STATE_LETTERS.indexOf(t.charAt(i + 6)) >= 0
+                    && (i + 7 == t.length() || t.charAt(i + 7) == ' ')) {
+                st = i - 1;
+            }
+        }
+        return st;
     }
 
     /**
@@ -176,7 +195,7 @@ final class TaskLineParser {
 
     /** The name before " state:": the padding off; a name of spaces stays as it is. */
     private static String commOf(String t, int st) {
-        String raw = t.substring(5, st);
+        String raw = t.substring(5, t.charAt(st) == ' ' ? st : st + 1);
         String comm = raw.strip();
         return comm.isEmpty() ? raw : comm;
     }
@@ -195,6 +214,10 @@ final class TaskLineParser {
         }
         Task task = new Task(pid.intValue()).comm(comm).state(TaskState.parse(String.valueOf(state)));
         Long ppid = number(t, " ppid:", st, false);
+        if (ppid == null) {
+            // glued to the pid as the state to the name ("pid:11ppid:2")
+            ppid = number(t, "ppid:", st, false);
+        }
         if (ppid != null) {
             task.ppid(ppid.intValue());
         }

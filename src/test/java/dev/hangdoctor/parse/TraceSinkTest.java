@@ -449,6 +449,21 @@ class TraceSinkTest {
     }
 
     @Test
+    void aTaskLineWhosePaddingWasTakenOut() {
+        // corpus z-007 (linux-scsi: a patch's example, the owner's task line with its spaces taken out)
+        Task t = TaskLineParser.parseNew("task:kworker/u4:1state:D stack:0 pid:11ppid:2  flags:0x00004000");
+        assertThat(t.pid()).isEqualTo(11);
+        assertThat(t.ppid()).isEqualTo(2);
+        assertThat(t.comm()).isEqualTo("kworker/u4:1");
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        // the kernel's own " state:" wins over a name that holds the glued words
+        Task named = TaskLineParser.parseNew("task:xstate:R        state:D stack:0     pid:42    ppid:1      flags:0x00004000");
+        assertThat(named.comm()).isEqualTo("xstate:R");
+        assertThat(named.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(TaskLineParser.parseNew("task:state:D pid:1")).isNull();
+    }
+
+    @Test
     void aTaskLineCutAfterItsStateIsTheHungHeadersTask() throws Exception {
         // corpus v-022 (netdev: an Open vSwitch test suite's modprobe, the task line cut after "state:D")
         String text = String.join("\n",
