@@ -157,6 +157,25 @@ public final class WaitGraph {
         return seen;
     }
 
+    /**
+     * True when the task sleeps on a kernel lock (a mutex, a semaphore, an rw-semaphore, an mmap lock) whose owner the
+     * evidence does not give: no task shown holds it, the hung-task detector named no owner, its own stack does not
+     * show it took that lock already, and no task waits for it. Such a task is one of the waiters, never the cause:
+     * whoever holds its lock is not in the text.
+     */
+    public boolean waitsOnUnknownOwner(int pid) {
+        Resource w = waits.get(pid);
+        Task t = tasks.get(pid);
+        if (t == null || w == null || !waitedOnBy(pid).isEmpty() || !waitsFor(pid).isEmpty() || inCycle(pid)) {
+            return false;
+        }
+        if (w.kind() != ResourceKind.LOCK && w.kind() != ResourceKind.RWSEM && w.kind() != ResourceKind.MMAP_LOCK) {
+            return false;
+        }
+        return t.lockOwnerHints().stream().noneMatch(h -> h.ownerPid() != null)
+                && LockRecursion.retaken(t.frames()) == null;
+    }
+
     /** True when the task waits, through others, for itself: a deadlock cycle. */
     public boolean inCycle(int pid) {
         return cycles.contains(pid);
