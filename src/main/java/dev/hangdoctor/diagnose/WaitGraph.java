@@ -158,10 +158,10 @@ public final class WaitGraph {
     }
 
     /**
-     * True when the task sleeps on a kernel lock (a mutex, a semaphore, an rw-semaphore, an mmap lock) whose owner the
-     * evidence does not give: no task shown holds it, the hung-task detector named no owner, its own stack does not
-     * show it took that lock already, and no task waits for it. Such a task is one of the waiters, never the cause:
-     * whoever holds its lock is not in the text.
+     * True when the task sleeps on a kernel lock (a mutex, a semaphore, an rw-semaphore, an mmap lock, a superblock's
+     * s_umount) whose owner the evidence does not give: no task shown holds it, the hung-task detector named no
+     * owner, its own stack does not show it took that lock already, and no task waits for it. Such a task is one of
+     * the waiters, never the cause: whoever holds its lock is not in the text.
      */
     public boolean waitsOnUnknownOwner(int pid) {
         Resource w = waits.get(pid);
@@ -169,7 +169,8 @@ public final class WaitGraph {
         if (t == null || w == null || !waitedOnBy(pid).isEmpty() || !waitsFor(pid).isEmpty() || inCycle(pid)) {
             return false;
         }
-        if (w.kind() != ResourceKind.LOCK && w.kind() != ResourceKind.RWSEM && w.kind() != ResourceKind.MMAP_LOCK) {
+        if (w.kind() != ResourceKind.LOCK && w.kind() != ResourceKind.RWSEM && w.kind() != ResourceKind.MMAP_LOCK
+                && w.kind() != ResourceKind.SUPERBLOCK) {
             return false;
         }
         return t.lockOwnerHints().stream().noneMatch(h -> h.ownerPid() != null)
