@@ -33,7 +33,7 @@ public enum ResourceKind {
      * task tearing that superblock down (deactivate_locked_super, generic_shutdown_super, kill_sb) or setting it up
      * (fill_super) holds; the key is the filesystem.
      */
-    SUPERBLOCK("the s_umount of a superblock another task is tearing down or setting up",
+    SUPERBLOCK("a superblock's s_umount (held by whoever tears that superblock down or sets it up)",
             "is tearing down or setting up that superblock, holding its s_umount"),
     CPU("a CPU (interrupts off / not scheduling)", "runs on the CPU");
 

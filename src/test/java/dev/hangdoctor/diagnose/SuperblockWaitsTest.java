@@ -73,7 +73,7 @@ class SuperblockWaitsTest {
         Finding f = UnclassifiedBlockerTest.first(UMOUNT_AND_MOUNT);
         assertThat(f.rootCause().pid()).isEqualTo(58118);
         assertThat(f.victims()).extracting(TaskRef::pid).containsExactly(60827);
-        assertThat(f.chain().get(0)).startsWith("mount.nfs:60827 (D) waits for the s_umount of a superblock")
+        assertThat(f.chain().get(0)).startsWith("mount.nfs:60827 (D) waits for a superblock's s_umount")
                 .contains("umount.nfs:58118 (D) is tearing down or setting up that superblock");
     }
 
