@@ -393,6 +393,20 @@ public final class Diagnoser {
         return new Built(f, involved, matched, root == null ? null : root.pid(), rule.supersedes());
     }
 
+    /**
+     * The waits of tasks asleep on locks whose owners the evidence does not give, said as what they are: waiters,
+     * with the one to look for (the owner) outside the text.
+     */
+    private static List<String> unownedWaits(List<Task> unowned, WaitGraph graph) {
+        List<String> lines = new ArrayList<>();
+        for (Task t : unowned) {
+            Resource w = graph.waitOf(t.pid());
+            lines.add(describe(t) + " waits for " + w.describe() + " whose owner the evidence does not show (no owner"
+                    + " line, no holder's stack): a waiter, not the cause; the owner is the task to find");
+        }
+        return lines;
+    }
+
     /** The sufferer most others wait for (through any chain of waits), or null when none is waited for. */
     private static Task chainEnd(List<Task> victims, WaitGraph graph) {
         Task best = null;
@@ -446,7 +460,12 @@ public final class Diagnoser {
         Resource rootWait = graph.waitOf(root.pid());
         if (rootWait != null) {
             List<Integer> holders = graph.waitsFor(root.pid());
-            if (holders.isEmpty()) {
+            String again = rootWait.kind() == ResourceKind.LOCK || rootWait.kind() == ResourceKind.RWSEM
+                    ? LockRecursion.retaken(root.frames()) : null;
+            if (holders.isEmpty() && again != null) {
+                lines.add(describe(root) + " waits for " + rootWait.describe() + " that its own stack shows it holds"
+                        + " already (" + again + "; the lock is not recursive): a self-deadlock");
+            } else if (holders.isEmpty()) {
                 lines.add(describe(root) + " waits for " + rootWait.describe() + ", which no task in the evidence can"
                         + " give back");
             } else {
@@ -598,6 +617,10 @@ public final class Diagnoser {
             return null;
         }
         List<Task> sinks = new ArrayList<>(graph.sinks());
+        // a task asleep on a lock whose owner the text does not show is one of the waiters, not the one to blame
+        List<Task> unowned = sinks.stream().filter(t -> graph.waitsOnUnknownOwner(t.pid()))
+                .sorted(Comparator.comparingInt(Task::pid)).toList();
+        sinks.removeAll(unowned);
         Task holder = likelyLockHolder(blocked, sinks, graph);
         if (holder != null) {
             sinks.add(holder);
@@ -611,12 +634,16 @@ public final class Diagnoser {
         }
         List<TaskRef> refs = victims.stream().map(p -> refOf(p, evidence)).filter(r -> r != null)
                 .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
+        List<String> waits = chain(root, victims, graph);
+        if (root == null && !unowned.isEmpty()) {
+            waits = unownedWaits(unowned, graph);
+        }
         List<String> ev = new ArrayList<>();
         ev.add(blocked.size() + " task(s) in D state (or asleep in a stack with no state); no known hang signature"
                 + " matched");
         Finding f = new Finding(UNCLASSIFIED, Category.OTHER,
                 "Tasks stuck in uninterruptible sleep (no known signature)", 0.3,
-                root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), null, refs, chain(root, victims, graph), ev,
+                root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), null, refs, waits, ev,
                 "Tasks sleep in D state and no rule of the knowledge base recognises their stacks. The grouped stacks"
                         + " below show where they wait; the wait-for chain, when there is one, ends at the blocker.",
                 new Finding.Fix(List.of(), List.of(), List.of(), null),

@@ -28,6 +28,13 @@ public enum ResourceKind {
     LOCK("a kernel lock (mutex/rwsem/semaphore)", "holds the lock"),
     /** An rw-semaphore other than a process's mmap lock (an inode's, a superblock's ...): its holder is not known. */
     RWSEM("an rw-semaphore", "holds the rw-semaphore"),
+    /**
+     * A superblock's s_umount, which a mount looking up an existing superblock (sget, grab_super) takes and which the
+     * task tearing that superblock down (deactivate_locked_super, generic_shutdown_super, kill_sb) or setting it up
+     * (fill_super) holds; the key is the filesystem.
+     */
+    SUPERBLOCK("a superblock's s_umount (held by whoever tears that superblock down or sets it up)",
+            "is tearing down or setting up that superblock, holding its s_umount"),
     CPU("a CPU (interrupts off / not scheduling)", "runs on the CPU");
 
     private final String waitPhrase;

@@ -151,6 +151,10 @@ public final class WaitClassifier {
     /** What the task waits for, or null when its stack shows no wait this table knows. */
     public Resource waitOf(Task t) {
         Resource w = stackWait(t);
+        Resource superblock = SuperblockWaits.waitOf(t.frames(), w);
+        if (superblock != null) {
+            return superblock;
+        }
         return w == null || w.kind() == ResourceKind.RWSEM ? w : keyed(w.kind(), t);
     }
 
@@ -269,6 +273,7 @@ public final class WaitClassifier {
                     : new Resource(ResourceKind.MEMORY, t.memoryCgroup()));
         }
         Resource wait = waitOf(t);
+        held.addAll(SuperblockWaits.holds(frames, wait));
         if ((wait == null || wait.kind() != ResourceKind.MMAP_LOCK) && anyOf(frames, FAULT_PATH)) {
             held.add(Resource.of(ResourceKind.MMAP_LOCK));
         }

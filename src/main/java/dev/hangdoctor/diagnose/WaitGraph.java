@@ -68,6 +68,7 @@ public final class WaitGraph {
                 holdersByKind.computeIfAbsent(ResourceKind.LOCK, k -> new ArrayList<>()).add(h.ownerPid());
             }
         }
+        holdersFromStacks(holdersByKind);
         // holders by exact resource and, per kind, those whose key is unknown (they may hold any of that kind): a
         // waiter looks up only who can match it, so many independent waits cost linear time, not waiters x holders
         Map<Integer, Integer> order = new HashMap<>();
@@ -113,6 +114,60 @@ public final class WaitGraph {
         cycles = new CycleFinder(tasks.keySet(), edges).members();
     }
 
+    /**
+     * A mutex, semaphore or rt-mutex waiter whose owner nothing names waits for the one other task shown inside the
+     * function that asked for the lock, past the lock call (LockHolderStack); with two or more such tasks, for none.
+     */
+    private void holdersFromStacks(Map<ResourceKind, List<Integer>> holdersByKind) {
+        // waiters grouped by where they asked for the lock: a thousand waiters at one call cost one look for its holder
+        Map<LockHolderStack.Site, List<Integer>> waitersBySite = new LinkedHashMap<>();
+        for (Map.Entry<Integer, Resource> e : waits.entrySet()) {
+            if (e.getValue().kind() == ResourceKind.LOCK && e.getValue().key().isEmpty()) {
+                LockHolderStack.Site site = LockHolderStack.site(tasks.get(e.getKey()).frames());
+                if (site != null) {
+                    waitersBySite.computeIfAbsent(site, k -> new ArrayList<>()).add(e.getKey());
+                }
+            }
+        }
+        if (waitersBySite.isEmpty()) {
+            return;
+        }
+        Set<String> functions = new HashSet<>();
+        waitersBySite.keySet().forEach(site -> functions.add(site.function()));
+        // only tasks with one of the sites' functions on their stack are looked at: one pass over the frames
+        List<Task> inFunctions = new ArrayList<>();
+        for (Task t : tasks.values()) {
+            if (t.state() != TaskState.ZOMBIE && t.frames().stream().anyMatch(f -> !f.unreliable()
+                    && functions.contains(dev.hangdoctor.model.Frame.baseName(f.function())))) {
+                inFunctions.add(t);
+            }
+        }
+        for (Map.Entry<LockHolderStack.Site, List<Integer>> e : waitersBySite.entrySet()) {
+            Integer only = null;
+            for (Task t : inFunctions) {
+                if (!LockHolderStack.inside(t, e.getKey())) {
+                    continue;
+                }
+                if (only != null) {
+                    only = null; // two tasks inside: nothing says which one took it
+                    break;
+                }
+                only = t.pid();
+            }
+            if (only == null) {
+                continue;
+            }
+            Resource lock = new Resource(ResourceKind.LOCK, "taken in " + e.getKey().function());
+            for (int waiter : e.getValue()) {
+                if (waiter != only) {
+                    waits.put(waiter, lock);
+                }
+            }
+            holds.computeIfAbsent(only, k -> new LinkedHashSet<>()).add(lock);
+            holdersByKind.computeIfAbsent(ResourceKind.LOCK, k -> new ArrayList<>()).add(only);
+        }
+    }
+
     public Resource waitOf(int pid) {
         return waits.get(pid);
     }
@@ -155,6 +210,26 @@ public final class WaitGraph {
             }
         }
         return seen;
+    }
+
+    /**
+     * True when the task sleeps on a kernel lock (a mutex, a semaphore, an rw-semaphore, an mmap lock, a superblock's
+     * s_umount) whose owner the evidence does not give: no task shown holds it, the hung-task detector named no
+     * owner, its own stack does not show it took that lock already, and no task waits for it. Such a task is one of
+     * the waiters, never the cause: whoever holds its lock is not in the text.
+     */
+    public boolean waitsOnUnknownOwner(int pid) {
+        Resource w = waits.get(pid);
+        Task t = tasks.get(pid);
+        if (t == null || w == null || !waitedOnBy(pid).isEmpty() || !waitsFor(pid).isEmpty() || inCycle(pid)) {
+            return false;
+        }
+        if (w.kind() != ResourceKind.LOCK && w.kind() != ResourceKind.RWSEM && w.kind() != ResourceKind.MMAP_LOCK
+                && w.kind() != ResourceKind.SUPERBLOCK) {
+            return false;
+        }
+        return t.lockOwnerHints().stream().noneMatch(h -> h.ownerPid() != null)
+                && LockRecursion.retaken(t.frames()) == null;
     }
 
     /** True when the task waits, through others, for itself: a deadlock cycle. */

@@ -98,4 +98,27 @@ class ReportWordsTest {
         Diagnosis d = diagnose("The same box also runs sshfs for backups.\n" + RPI_FUSE_WRITEBACK, true);
         assertThat(d.findings()).extracting(Finding::signature).containsExactly("fuse-page-wait");
     }
+
+    // github.com/falcosecurity/falco issue 3673 (corpus s-009): the stack of a soft lockup whose BUG line the paste lost
+    private static final String FALCO_STACK = """
+            Sep 8 10:38:09 aikindling kernel: [110984.830672] Call Trace:
+            Sep 8 10:38:09 aikindling kernel: [110984.830674]
+            Sep 8 10:38:09 aikindling kernel: [110984.830681] proc_tgid_stat+0x14/0x20
+            Sep 8 10:38:09 aikindling kernel: [110984.830684] proc_single_show+0x52/0xc0
+            Sep 8 10:38:09 aikindling kernel: [110984.830687] seq_read_iter+0x124/0x4b0
+            """;
+
+    @Test
+    void wordsTheSentenceDeniesNameNothing() throws Exception {
+        // the report's expected behaviour: no soft lockup is what it wants, not what it saw
+        Diagnosis denied = diagnose("The system should run without soft lockups or CPU stalls, even when running large"
+                + " models.\n" + FALCO_STACK, true);
+        assertThat(denied.findings()).extracting(Finding::signature).doesNotContain("soft-lockup-named-in-report");
+        // the same report's account of what it saw
+        Finding seen = diagnose("A soft lockup occurs causing CPU#25 to become stuck for 48 seconds.\n"
+                + "The system should run without soft lockups or CPU stalls, even when running large models.\n"
+                + FALCO_STACK, true).findings().get(0);
+        assertThat(seen.signature()).isEqualTo("soft-lockup-named-in-report");
+        assertThat(seen.evidence()).anyMatch(l -> l.contains("A soft lockup occurs"));
+    }
 }

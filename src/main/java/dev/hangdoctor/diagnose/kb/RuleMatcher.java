@@ -245,16 +245,19 @@ public final class RuleMatcher {
         List<ReportLine> lines = ev.reportLines();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).text();
-            Matcher m = test.pattern().matcher(line);
-            if (m.find()) {
+            // a mention the sentence denies ("to make sure it is not the NFS client") names nothing
+            Matcher m = Negation.firstAffirmed(test.pattern(), line);
+            if (m != null) {
                 return textHit(s, line, m);
             }
             if (i + 1 < lines.size() && lines.get(i + 1).lineNo() - lines.get(i).lineNo() <= 1) {
                 String joined = line + ' ' + lines.get(i + 1).text();
                 m = test.pattern().matcher(joined);
                 // only a match that starts on this line and runs onto the next: the next line's own is found there
-                if (m.find() && m.start() < line.length() && m.end() > line.length()) {
-                    return textHit(s, joined, m);
+                while (m.find() && m.start() < line.length()) {
+                    if (m.end() > line.length() && !Negation.negated(joined, m.start())) {
+                        return textHit(s, joined, m);
+                    }
                 }
             }
         }

@@ -1,0 +1,86 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.model.Frame;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A task asleep on a kernel lock whose own stack shows it took that lock already: the function that asks for the
+ * lock is also on the stack further out (phy_start_aneg taking the PHY mutex, then reached again through the link
+ * handler and asking for it a second time). A mutex is not recursive, so such a task waits for itself: the owner of
+ * its lock is known, it is the task. Nested forms (mutex_lock_nested, down_write_nested, inode_lock_nested) and
+ * per-object wrappers (inode_lock) take a different object of the same kind by design, so they prove nothing.
+ */
+final class LockRecursion {
+    /** The sleeping lock slow paths of 3.10 to 6.x (mutex, semaphore, rt-mutex, rw-semaphore). */
+    private static final Set<String> SLOW = Set.of(
+            "__mutex_lock", "__mutex_lock_slowpath", "__mutex_lock_common", "__mutex_lock_killable_slowpath",
+            "__mutex_lock_interruptible_slowpath", "mutex_lock_killable", "__down", "__down_common",
+            "__down_killable", "__down_interruptible", "__down_timeout", "rt_mutex_slowlock", "__rt_mutex_slowlock",
+            "__rt_mutex_slowlock_locked", "rt_mutex_slowlock_block");
+
+    /** The lock API between the slow path and the code that asked for the lock. */
+    private static final Set<String> API = Set.of(
+            "mutex_lock", "mutex_lock_io", "mutex_lock_interruptible", "down", "down_killable", "down_interruptible",
+            "down_timeout", "rt_mutex_lock", "rt_mutex_lock_interruptible", "rt_mutex_lock_killable",
+            "down_read", "down_write", "down_read_killable", "down_write_killable", "down_read_interruptible",
+            "__down_read", "__down_write", "__down_read_common", "__down_write_common", "__down_read_killable",
+            "__down_write_killable", "__down_read_interruptible", "schedule_preempt_disabled", "preempt_schedule_common");
+
+    private LockRecursion() {
+    }
+
+    /**
+     * Why the task's own stack shows it holds the lock it sleeps on ("phy_start_aneg is on its stack twice"), or
+     * null. Also when the function asking for the lock is a module's and the stack went through direct reclaim since
+     * it last ran that module's code (zram's backing_dev_store allocating under its init_lock, reclaim swapping out
+     * through zram, which asks for init_lock again): reclaim re-entering the driver that allocated.
+     */
+    static String retaken(List<Frame> frames) {
+        int at = -1;
+        for (int i = 0; i < frames.size() && at < 0; i++) {
+            Frame f = frames.get(i);
+            String fn = Frame.baseName(f.function());
+            if (!f.unreliable() && (SLOW.contains(fn) || RwsemWaits.SLOW_PATHS.contains(fn))) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            return null;
+        }
+        for (int i = at + 1; i < frames.size(); i++) {
+            Frame f = frames.get(i);
+            String fn = Frame.baseName(f.function());
+            if (f.unreliable() || SLOW.contains(fn) || RwsemWaits.SLOW_PATHS.contains(fn) || API.contains(fn)) {
+                continue;
+            }
+            if (fn.contains("nest") || fn.startsWith("inode_lock")) {
+                return null; // a second object of the same lock class, taken on purpose
+            }
+            boolean reclaim = false;
+            for (int j = i + 1; j < frames.size(); j++) {
+                Frame o = frames.get(j);
+                if (o.unreliable()) {
+                    continue;
+                }
+                String ofn = Frame.baseName(o.function());
+                if (ofn.equals(fn)) {
+                    return fn + " is on its stack twice";
+                }
+                reclaim |= RECLAIM.contains(ofn);
+                if (reclaim && f.module() != null && f.module().equals(o.module())) {
+                    return ofn + " [" + o.module() + "] allocated memory and direct reclaim came back into "
+                            + o.module() + " at " + fn;
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /** Direct reclaim entered from an allocation (3.10 to 6.x). */
+    private static final Set<String> RECLAIM = Set.of(
+            "try_to_free_pages", "do_try_to_free_pages", "__alloc_pages_direct_reclaim", "__perform_reclaim",
+            "try_to_free_mem_cgroup_pages");
+}
