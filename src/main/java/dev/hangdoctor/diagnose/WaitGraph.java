@@ -55,11 +55,13 @@ public final class WaitGraph {
             }
         }
         // the hung-task detector's own word (6.16+: "blocked on a mutex likely owned by task X:PID") beats any guess
+        Set<Integer> named = new HashSet<>();
         for (Task t : tasks.values()) {
             for (LockOwnerHint h : t.lockOwnerHints()) {
                 if (h.ownerPid() == null || h.ownerPid() == t.pid() || !tasks.containsKey(h.ownerPid())) {
                     continue;
                 }
+                named.add(t.pid());
                 // no address: the owner the hint names is what identifies this lock
                 Resource lock = new Resource(ResourceKind.LOCK, h.lockKind() + (h.lockAddress() == null
                         ? " owned by task " + h.ownerPid() : " " + h.lockAddress()));
@@ -67,6 +69,13 @@ public final class WaitGraph {
                 holds.computeIfAbsent(h.ownerPid(), k -> new LinkedHashSet<>()).add(lock);
                 holdersByKind.computeIfAbsent(ResourceKind.LOCK, k -> new ArrayList<>()).add(h.ownerPid());
             }
+        }
+        // then lockdep's lists of held locks, when the kernel printed them: the one other task that holds the lock
+        for (Map.Entry<Integer, LockdepHolders.Owner> e : LockdepHolders.find(evidence, tasks, waits, named).entrySet()) {
+            Resource lock = new Resource(ResourceKind.LOCK, "lock " + e.getValue().lock());
+            waits.put(e.getKey(), lock);
+            holds.computeIfAbsent(e.getValue().holder(), k -> new LinkedHashSet<>()).add(lock);
+            holdersByKind.computeIfAbsent(ResourceKind.LOCK, k -> new ArrayList<>()).add(e.getValue().holder());
         }
         holdersFromStacks(holdersByKind);
         // holders by exact resource and, per kind, those whose key is unknown (they may hold any of that kind): a

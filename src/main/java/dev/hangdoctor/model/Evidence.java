@@ -37,6 +37,9 @@ public final class Evidence {
     private final List<MemCgroup> memCgroups = new ArrayList<>();
     private final List<FuseConnection> fuseConnections = new ArrayList<>();
     private final List<UffdHandle> uffds = new ArrayList<>();
+    /** Lockdep's held-lock lists by pid (a task need not be in {@link #tasks} to be listed). */
+    private final Map<Integer, List<HeldLock>> heldLocks = new java.util.HashMap<>();
+    private int heldLockCount;
     private final Set<String> formats = new LinkedHashSet<>();
     private final Warnings warnings = new Warnings();
     private final List<String> history = new ArrayList<>();
@@ -111,6 +114,8 @@ public final class Evidence {
         eventCounts.clear();
         goroutines.clear();
         stacks.clear();
+        heldLocks.clear();
+        heldLockCount = 0;
         host.resetKernelRelease();
         warn(why);
     }
@@ -194,6 +199,27 @@ public final class Evidence {
     }
     public void addUffd(UffdHandle u) { uffds.add(u); }
     public void addFormat(String f) { formats.add(f); }
+
+    /** Most held-lock entries kept: a lockdep dump lists every task holding a lock, a runaway input does not grow. */
+    public static final int MAX_HELD_LOCKS = 20_000;
+
+    /** Records one entry of lockdep's list of what {@code pid} holds. */
+    public void addHeldLock(int pid, HeldLock l) {
+        if (heldLockCount < MAX_HELD_LOCKS) {
+            heldLocks.computeIfAbsent(pid, k -> new ArrayList<>()).add(l);
+            heldLockCount++;
+        }
+    }
+
+    /** Lockdep's list of the locks {@code pid} holds (or asks for), in its order; empty when none was printed. */
+    public List<HeldLock> heldLocks(int pid) {
+        return Collections.unmodifiableList(heldLocks.getOrDefault(pid, List.of()));
+    }
+
+    /** Every pid lockdep listed locks for. */
+    public Set<Integer> heldLockPids() {
+        return Collections.unmodifiableSet(heldLocks.keySet());
+    }
     public void warn(String w) { warnings.add(w); }
     public void live(boolean v) { live = v; }
     public void savedReport(boolean v) { savedReport = v; }
@@ -308,6 +334,7 @@ public final class Evidence {
             }
         });
         host.mergeFrom(log.host);
+        log.heldLocks.forEach((pid, list) -> list.forEach(l -> addHeldLock(pid, l)));
         formats.addAll(log.formats);
         warnings.addAll(log.warnings);
     }
@@ -337,6 +364,7 @@ public final class Evidence {
         memCgroups.addAll(o.memCgroups);
         fuseConnections.addAll(o.fuseConnections);
         uffds.addAll(o.uffds);
+        o.heldLocks.forEach((pid, list) -> list.forEach(l -> addHeldLock(pid, l)));
         formats.addAll(o.formats);
         warnings.addAll(o.warnings);
         o.history.stream().filter(h -> !history.contains(h)).forEach(history::add);

@@ -141,6 +141,13 @@ public final class KernelEventSink implements LineSink {
     private static final String OLD_NMI_LOCKUP = "NMI Watchdog detected LOCKUP on CPU";
     private static final String OLD_NMI_LOCKUP_RT = "NMI watchdog detected lockup on CPU";
 
+    /** How a held-lock list's first line can start: its count ("1 lock held by", "12 locks held by"). */
+    private static final String[] HOLDER_STARTS = java.util.stream.IntStream.range(1, 100)
+            .mapToObj(n -> n < 10 ? n + " " : Integer.toString(n)).toArray(String[]::new);
+
+    /** Whose held locks the "#N:" lines now read belong to, or null. */
+    private LockdepHeldLocks.Holder heldBy;
+
     private final TriggerTable<Reader> triggers = new TriggerTable<Reader>()
             .prefix("INFO: task ", this::hungTask)
             .prefix(TaskLineParser.HUNG_LOWER, this::hungTask)
@@ -168,6 +175,10 @@ public final class KernelEventSink implements LineSink {
             .rowStarting(KernelOomMessages::taskTableLine, (line, m) -> oom.taskTable(line, m,
                     m.indexOf("pid", 1) > 0 && m.indexOf("pid", 1) < 5 ? "header" : "row"),
                     "[ ", "[0", "[1", "[2", "[3", "[4", "[5", "[6", "[7", "[8", "[9")
+            // lockdep's list of the locks each task holds: who, then one "#N:" line per lock
+            .rowStarting(LockdepHeldLocks::mayBeHolder, this::heldLocksOf, HOLDER_STARTS)
+            .rowStarting(LockdepHeldLocks::mayBeEntry, this::heldLock, " #", "#0", "#1", "#2", "#3", "#4", "#5", "#6",
+                    "#7", "#8", "#9")
             .prefix("Tainted: ", this::releaseAfterTaint)
             // the taint line with its indentation lost (a page collapsed the spaces): "Not tainted 4.11.0-generic #1"
             .prefix("Not tainted ", this::releaseAfterTaint)
@@ -511,6 +522,24 @@ public final class KernelEventSink implements LineSink {
             }
         }
         return event(line, KernelEventKind.HUNG_TASK_LOCK_OWNER, pid, comm, null, f);
+    }
+
+    private boolean heldLocksOf(LogLine line, String m) {
+        LockdepHeldLocks.Holder h = LockdepHeldLocks.holder(m);
+        if (h == null) {
+            return false;
+        }
+        heldBy = h;
+        return true;
+    }
+
+    private boolean heldLock(LogLine line, String m) {
+        dev.hangdoctor.model.HeldLock l = heldBy == null ? null : LockdepHeldLocks.entry(m);
+        if (l == null) {
+            return false;
+        }
+        evidence.addHeldLock(heldBy.pid(), l);
+        return true;
     }
 
     /** Whether the message ends at {@code at} inside " a mutex", " a semaphore" or " an rw-semaphore". */
