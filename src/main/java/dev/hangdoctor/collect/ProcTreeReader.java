@@ -183,7 +183,8 @@ public final class ProcTreeReader {
                 }
                 if (isNumber(p.getFileName().toString()) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
                         && (Files.exists(p.resolve("stat")) || Files.exists(p.resolve("status"))
-                        || Files.exists(p.resolve("stack")) || Files.isDirectory(p.resolve("task")))) {
+                        || Files.exists(p.resolve("stack")) || Files.isDirectory(p.resolve("task"))
+                        || Files.exists(p.resolve(ProcessPack.PREFIX + 1 + ProcessPack.SUFFIX)))) {
                     return true;
                 }
             }
@@ -355,6 +356,104 @@ public final class ProcTreeReader {
             if (stopped) {
                 return skipped(ops.size());
             }
+            if (bundle) {
+                return runInBundle(ops, until);
+            }
+            return runOnReader(ops, until);
+        }
+
+        /**
+         * A bundle's reads: files of a process its {@link ProcessPack}s hold are answered from them, a listing under
+         * a process is the union of what is on disk and what the packs hold, the rest is read from disk.
+         */
+        private List<Result> runInBundle(List<Op> ops, long until) {
+            Result[] out = new Result[ops.size()];
+            List<Op> rest = new ArrayList<>(ops.size());
+            List<Integer> at = new ArrayList<>(ops.size());
+            for (int i = 0; i < ops.size(); i++) {
+                Op op = ops.get(i);
+                String key = packKey(op.path());
+                if (key != null && (op.kind() == TimedReader.Kind.READ || op.kind() == TimedReader.Kind.READLINK)) {
+                    boolean link = op.kind() == TimedReader.Kind.READLINK;
+                    String text = packs(packPid(op.path()), until).text(link ? key + LINK_SUFFIX : key);
+                    if (text != null) {
+                        out[i] = new Result(Status.OK, link ? text.strip() : text, null);
+                        continue;
+                    }
+                }
+                rest.add(op);
+                at.add(i);
+            }
+            List<Result> rs = rest.isEmpty() ? List.of() : runOnReader(rest, until);
+            for (int k = 0; k < rs.size(); k++) {
+                int i = at.get(k);
+                Op op = ops.get(i);
+                Result res = rs.get(k);
+                String key = packKey(op.path());
+                boolean listing = op.kind() == TimedReader.Kind.LIST || op.kind() == TimedReader.Kind.LIST_DIRS;
+                if (key != null && listing && (res.ok() || res.status() == Status.MISSING)) {
+                    List<String> more = packs(packPid(op.path()), until).children(key,
+                            op.kind() == TimedReader.Kind.LIST_DIRS);
+                    if (!more.isEmpty()) {
+                        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(res.lines());
+                        names.addAll(more);
+                        res = new Result(Status.OK, String.join("\n", names), null);
+                    }
+                }
+                out[i] = res;
+            }
+            return java.util.Arrays.asList(out);
+        }
+
+        /** The path of {@code p} under proc/PID ('/'-separated), or null when it is not below a process's directory. */
+        private String packKey(Path p) {
+            if (!p.startsWith(proc)) {
+                return null;
+            }
+            Path r = proc.relativize(p);
+            String pid = r.getNameCount() < 2 ? "" : r.getName(0).toString();
+            if (!isNumber(pid) || Long.parseLong(pid) > Integer.MAX_VALUE) {
+                return null;
+            }
+            return r.subpath(1, r.getNameCount()).toString().replace('\\', '/');
+        }
+
+        /** The pid of a path {@link #packKey} answered for. */
+        private int packPid(Path p) {
+            return Integer.parseInt(proc.relativize(p).getName(0).toString());
+        }
+
+        /** The pack files of a process in a bundle, read once (none: empty). */
+        private final Map<Integer, ProcessPack.Contents> packs = new java.util.HashMap<>();
+
+        private ProcessPack.Contents packs(int pid, long until) {
+            ProcessPack.Contents c = packs.get(pid);
+            if (c != null) {
+                return c;
+            }
+            c = new ProcessPack.Contents();
+            packs.put(pid, c);
+            for (int n = 1; n <= 100_000 && c.problem() == null; n++) {
+                Path p = ProcessPack.path(proc, pid, n);
+                Result r = runOnReader(List.of(Op.read(p)), until).get(0);
+                if (!r.ok()) {
+                    if (r.status() != Status.MISSING) {
+                        ev.warn(p + ": not read (" + r.status() + ")");
+                    }
+                    break;
+                }
+                c.addText(r.text(), p.toString());
+            }
+            if (c.problem() != null) {
+                ev.warn(c.problem());
+            }
+            return c;
+        }
+
+        private List<Result> runOnReader(List<Op> ops, long until) {
+            if (stopped) {
+                return skipped(ops.size());
+            }
             if (reader.saturated()) {
                 stop("stopped reading: " + reader.stuck() + " reads are stuck in the kernel");
                 return skipped(ops.size());
@@ -378,7 +477,7 @@ public final class ProcTreeReader {
 
         /** {@link #run} as a stream: each result goes to {@code sink} (and into the bundle) as it arrives. */
         private void stream(List<Op> ops, long until, TimedReader.Sink sink) {
-            if (stopped || reader.saturated() || System.nanoTime() >= deadline) {
+            if (bundle || stopped || reader.saturated() || System.nanoTime() >= deadline) {
                 List<Result> rs = run(ops, until); // says why it stopped
                 for (int i = 0; i < rs.size(); i++) {
                     sink.accept(i, rs.get(i));
