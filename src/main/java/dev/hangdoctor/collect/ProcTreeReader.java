@@ -78,31 +78,31 @@ public final class ProcTreeReader {
     public record Options(Duration deadline, Duration perFileTimeout, Path saveDir, TimedReader reader,
                           Boolean live, int maxPids, int maxCgroups, int maxFdsPerPid, Set<Integer> hotPids,
                           int maxThreadsPerProcess, boolean statePass, HeldBundle held,
-                          Map<Integer, Integer> threadCounts) {
+                          Map<Integer, Integer> threadCounts, Map<Integer, int[]> knownThreads) {
         public static Options defaults() {
             return new Options(Duration.ofSeconds(5), Duration.ofSeconds(1), null, null, null, 100_000, 20_000, 20_000,
-                    Set.of(), 2000, true, null, Map.of());
+                    Set.of(), 2000, true, null, Map.of(), Map.of());
         }
 
         public Options withDeadline(Duration d) {
             return new Options(d, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         public Options withPerFileTimeout(Duration d) {
             return new Options(deadline, d, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         /** Writes every file read successfully under this directory, as a bundle this class reads back. */
         public Options withSaveDir(Path p) {
             return new Options(deadline, perFileTimeout, p, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, null, threadCounts);
+                    maxThreadsPerProcess, statePass, null, threadCounts, knownThreads);
         }
 
         public Options withReader(TimedReader r) {
             return new Options(deadline, perFileTimeout, saveDir, r, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         /**
@@ -111,23 +111,23 @@ public final class ProcTreeReader {
          */
         public Options withLive(Boolean v) {
             return new Options(deadline, perFileTimeout, saveDir, reader, v, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         public Options withMaxCgroups(int n) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, n, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         /** Pids and tids to read first (the agent's cheap sample knows them). */
         public Options withHotPids(Set<Integer> pids) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    Set.copyOf(pids), maxThreadsPerProcess, statePass, held, threadCounts);
+                    Set.copyOf(pids), maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         public Options withMaxThreadsPerProcess(int n) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    hotPids, n, statePass, held, threadCounts);
+                    hotPids, n, statePass, held, threadCounts, knownThreads);
         }
 
         /**
@@ -136,12 +136,23 @@ public final class ProcTreeReader {
          */
         public Options withThreadCounts(Map<Integer, Integer> counts) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    hotPids, maxThreadsPerProcess, statePass, held, Map.copyOf(counts));
+                    hotPids, maxThreadsPerProcess, statePass, held, Map.copyOf(counts), knownThreads);
+        }
+
+        /**
+         * The thread ids of processes with more threads than a scan reads of one (the agent's cheap sample keeps them,
+         * sorted, the leader's left out): such a process's task/ directory is not listed again (10 000 entries cost
+         * as much as 2 000 stat reads), its threads are taken from here. A thread started since that list was made
+         * is not read, as it would not be among the threads read of so big a process but by chance.
+         */
+        public Options withKnownThreads(Map<Integer, int[]> tids) {
+            return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
+                    hotPids, maxThreadsPerProcess, statePass, held, threadCounts, Map.copyOf(tids));
         }
 
         public Options withStatePass(boolean v) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    hotPids, maxThreadsPerProcess, v, held, threadCounts);
+                    hotPids, maxThreadsPerProcess, v, held, threadCounts, knownThreads);
         }
 
         /**
@@ -150,7 +161,7 @@ public final class ProcTreeReader {
          */
         public Options withHeldBundle(HeldBundle h) {
             return new Options(deadline, perFileTimeout, h == null ? null : h.dir(), reader, live, maxPids, maxCgroups,
-                    maxFdsPerPid, hotPids, maxThreadsPerProcess, statePass, h, threadCounts);
+                    maxFdsPerPid, hotPids, maxThreadsPerProcess, statePass, h, threadCounts, knownThreads);
         }
     }
 
@@ -661,7 +672,18 @@ public final class ProcTreeReader {
             if (!cgroupBlocked) {
                 ops.add(Op.read(pd.resolve(CGROUP)));
             }
+            // a process too big to be read whole whose thread ids the caller knows: task/ is not listed again
+            int[] known = bundle ? null : options.knownThreads().get(pid);
+            if (known != null && known.length + 1 <= options.maxThreadsPerProcess()) {
+                known = null;
+            }
+            if (known != null) {
+                ops.remove(0);
+            }
             List<Result> rs = new ArrayList<>(run(ops, processDeadline));
+            if (known != null) {
+                rs.add(0, new Result(Status.OK, "", "thread ids known"));
+            }
             if (rs.size() == 4 && rs.get(3).status() == Status.TIMEOUT && !timedOut(rs.subList(0, 3))) {
                 // /proc/PID/cgroup takes the host-wide cgroup_mutex: when one blocks, they all will (a classic
                 // container-host hang). Stop asking for it instead of paying a timeout per process.
@@ -685,6 +707,14 @@ public final class ProcTreeReader {
             List<Integer> tids = new ArrayList<>();
             if (rs.get(0).ok()) {
                 List<Integer> sorted = new ArrayList<>();
+                if (known != null) {
+                    sorted.add(pid);
+                    for (int tid : known) {
+                        if (tid != pid) {
+                            sorted.add(tid);
+                        }
+                    }
+                }
                 for (String n : rs.get(0).lines()) {
                     if (isNumber(n)) {
                         sorted.add(Integer.parseInt(n));
@@ -728,7 +758,7 @@ public final class ProcTreeReader {
                 giveUp(pid, mine, List.of());
                 return;
             }
-            if (total > 0) {
+            if (total > 0 && !mine.isEmpty()) { // none read: it exited (its thread ids may have come from the caller)
                 String comm = mine.isEmpty() || mine.get(0).comm() == null ? "" : " (" + mine.get(0).comm() + ")";
                 ev.warn("pid " + pid + comm + ": read " + tids.size() + " of its " + total + " threads (a full scan"
                         + " reads at most " + options.maxThreadsPerProcess() + " of one process; its leader and"
