@@ -56,11 +56,13 @@ public final class LiveSampler {
         }
 
         public Options withDeadline(Duration d) {
-            return new Options(window, d, saveDir, kmsgDevice, reader, hotPids, statePass, held, maxThreadsPerProcess, threadCounts, knownThreads);
+            return new Options(window, d, saveDir, kmsgDevice, reader, hotPids, statePass, held, maxThreadsPerProcess,
+                    threadCounts, knownThreads);
         }
 
         public Options withSaveDir(Path p) {
-            return new Options(window, deadline, p, kmsgDevice, reader, hotPids, statePass, null, maxThreadsPerProcess, threadCounts, knownThreads);
+            return new Options(window, deadline, p, kmsgDevice, reader, hotPids, statePass, null, maxThreadsPerProcess,
+                    threadCounts, knownThreads);
         }
 
         /** Saves the bundle into {@code h}, in memory until its owner writes it (see {@link HeldBundle}). */
@@ -70,7 +72,8 @@ public final class LiveSampler {
         }
 
         public Options withKmsgDevice(Path p) {
-            return new Options(window, deadline, saveDir, p, reader, hotPids, statePass, held, maxThreadsPerProcess, threadCounts, knownThreads);
+            return new Options(window, deadline, saveDir, p, reader, hotPids, statePass, held, maxThreadsPerProcess,
+                    threadCounts, knownThreads);
         }
 
         public Options withReader(TimedReader r) {
@@ -97,7 +100,8 @@ public final class LiveSampler {
 
         /** The most threads of one process the first sample reads (its leader and threads in D always among them). */
         public Options withMaxThreadsPerProcess(int n) {
-            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, statePass, held, n, threadCounts, knownThreads);
+            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, statePass, held, n,
+                    threadCounts, knownThreads);
         }
 
         /**
@@ -105,7 +109,8 @@ public final class LiveSampler {
          * {@link ProcTreeReader.Options#statePass}); a caller that names the tasks in D itself can do without.
          */
         public Options withStatePass(boolean v) {
-            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, v, held, maxThreadsPerProcess, threadCounts, knownThreads);
+            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, v, held, maxThreadsPerProcess,
+                    threadCounts, knownThreads);
         }
 
         /** The deadline in force: the one given, or window + 5 s. */

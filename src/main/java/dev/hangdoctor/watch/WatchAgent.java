@@ -363,10 +363,10 @@ public final class WatchAgent implements AutoCloseable {
         try {
             dir = store.newScanDir(fullScans + 1);
             // the bundle stays in memory unless an incident opens: most scans of a hung host only update one, and
-            // thousands of small files cost more system time than the whole read. No pass over every task's state
-            // first: the cheap sample names the tasks in D (it reads each of them every interval) and the scan reads
-            // them first, and knows which processes have many threads (read after the others) and the thread ids of
-            // those too big to be read whole (their task/ directories are not listed again).
+            // files cost system time to create (packed, a file a process: still about as much as the read). No pass
+            // over every task's state first: the cheap sample names the tasks in D (it reads each of them every
+            // interval) and the scan reads them first, and knows which processes have many threads (read after the
+            // others) and the thread ids of those too big to be read whole (their task/ is not listed again).
             held = new HeldBundle(dir, HeldBundle.DEFAULT_MAX_BYTES);
             LiveSampler.Options opts = LiveSampler.Options.defaults().withWindow(cfg.scanWindow())
                     .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withHeldBundle(held)
