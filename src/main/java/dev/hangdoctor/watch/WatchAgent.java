@@ -368,11 +368,7 @@ public final class WatchAgent implements AutoCloseable {
             // interval) and the scan reads them first, and knows which processes have many threads (read after the
             // others) and the thread ids of those too big to be read whole (their task/ is not listed again).
             held = new HeldBundle(dir, HeldBundle.DEFAULT_MAX_BYTES);
-            LiveSampler.Options opts = LiveSampler.Options.defaults().withWindow(cfg.scanWindow())
-                    .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withHeldBundle(held)
-                    .withHotPids(sampler.hotPids()).withStatePass(false).withMaxThreadsPerProcess(THREADS_PER_PROCESS)
-                    .withThreadCounts(sampler.threadCounts()).withKnownThreads(sampler.threadIds(THREADS_PER_PROCESS));
-            Evidence ev = new LiveSampler(cfg.root(), opts).scan();
+            Evidence ev = new LiveSampler(cfg.root(), scanOptions(cfg, sampler, held)).scan();
             if (kmsg != null) {
                 KmsgReader.Result r = kmsg.recent();
                 if (!r.lines().isEmpty()) {
@@ -433,6 +429,14 @@ public final class WatchAgent implements AutoCloseable {
                 IncidentStore.deleteTree(dir);
             }
         }
+    }
+
+    /** The options of the agent's full scan (also what bench/agent-scan-cost.sh measures). */
+    static LiveSampler.Options scanOptions(WatchConfig cfg, CheapSampler sampler, HeldBundle held) {
+        return LiveSampler.Options.defaults().withWindow(cfg.scanWindow())
+                .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withHeldBundle(held)
+                .withHotPids(sampler.hotPids()).withStatePass(false).withMaxThreadsPerProcess(THREADS_PER_PROCESS)
+                .withThreadCounts(sampler.threadCounts()).withKnownThreads(sampler.threadIds(THREADS_PER_PROCESS));
     }
 
     /** Writes a held bundle to its directory for an incident that opens; null (and a warning) when it cannot. */
