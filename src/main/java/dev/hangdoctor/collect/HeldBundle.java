@@ -24,6 +24,9 @@ public final class HeldBundle {
     private final Path dir;
     private final long maxBytes;
     private final List<Entry> held = new ArrayList<>();
+    /** Files held as read, laid out by {@link #layout} only when written. */
+    private final List<Read> reads = new ArrayList<>();
+    private BundleWriter layout;
     private long bytes;
     private boolean full;
 
@@ -36,6 +39,34 @@ public final class HeldBundle {
     /** Where the bundle goes when kept. */
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * Holds one file as the scan read it ({@code path} under /proc or /sys, a link's {@code suffix}); where it goes
+     * in the bundle is left to {@code layout} when the bundle is written. False once the cap is reached.
+     */
+    synchronized boolean holdRead(Path path, String suffix, String text, BundleWriter layout) {
+        if (full) {
+            return false;
+        }
+        long size = 128L + text.length(); // its path, worked out later, is about that long
+        if (bytes + size > maxBytes) {
+            full = true;
+            return false;
+        }
+        bytes += size;
+        reads.add(new Read(path, suffix, text));
+        this.layout = layout;
+        return true;
+    }
+
+    /** What is held, laid out as files. */
+    private List<Entry> laidOut() {
+        List<Entry> out = new ArrayList<>(held);
+        if (layout != null && !reads.isEmpty()) {
+            out.addAll(layout.layout(reads));
+        }
+        return out;
     }
 
     /** Holds one file; false once the cap is reached (the caller writes it, and all later ones, itself). */
@@ -70,13 +101,17 @@ public final class HeldBundle {
 
     /** Hands over what is held (the writer takes it to disk once the cap is reached) and holds nothing more. */
     synchronized List<Entry> drain() {
-        List<Entry> out = new ArrayList<>(held);
+        List<Entry> out = laidOut();
         drop();
         return out;
     }
 
     /** One file: where it goes and its text. */
     record Entry(Path out, String text) {
+    }
+
+    /** One file as a scan read it: where it was read and its text. */
+    record Read(Path path, String suffix, String text) {
     }
 
     /** Text held, roughly, in bytes. */
@@ -88,7 +123,7 @@ public final class HeldBundle {
     public synchronized void write() throws IOException {
         Set<Path> made = new HashSet<>();
         try {
-            for (Entry e : held) {
+            for (Entry e : laidOut()) {
                 if (made.add(e.out().getParent())) {
                     Files.createDirectories(e.out().getParent());
                 }
@@ -102,6 +137,8 @@ public final class HeldBundle {
     /** Forgets what is held. */
     public synchronized void drop() {
         held.clear();
+        reads.clear();
+        layout = null;
         bytes = 0;
     }
 }
