@@ -10,6 +10,9 @@
 # time, on the same threads, hangs and load (a fairer before/after on a busy host than two runs one after the other).
 # HANGDOCTOR_WATCH_YAML adds lines to the agents' config: 'stuckAfter: 3600s' and 'kmsg: {device: "off"}' measure the
 # cheap sample alone (no full scan).
+# BENCH_SCAN_EVERY=N (a multiple of 5): every N s of the measured time each agent is asked for a full scan through
+# its API (POST /api/scan, actions allowed with a token of the run's own), so both pay for the same scans on a host
+# where nothing triggers one; such a scan finds no hang, so it writes no bundle.
 # BENCH_TINY=1: 50 threads, 2 s warm-up, 5 s measured (for the test that keeps every bench working).
 set -euo pipefail
 threads="${1:-10000}"
@@ -48,6 +51,11 @@ total_threads=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
 : > "$state/watch.yaml"
 [ -n "$reads" ] && echo "threadReadsPerInterval: $reads" > "$state/watch.yaml"
 [ -n "${HANGDOCTOR_WATCH_YAML:-}" ] && printf '%s\n' "$HANGDOCTOR_WATCH_YAML" >> "$state/watch.yaml"
+scan_every="${BENCH_SCAN_EVERY:-}"
+if [ -n "$scan_every" ]; then
+  (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$state/token")
+  echo "api: {allowActions: true, tokenFile: \"$state/token\"}" >> "$state/watch.yaml"
+fi
 # JVM flags: those of deploy/hangdoctor.service's ExecStart (so the bench measures what is deployed);
 # HANGDOCTOR_JVM overrides them (to compare settings)
 deployed=$(awk '/^ExecStart=/{f = 1} f {l = l " " $0; if ($0 !~ /\\$/) exit} END {print l}' "$here/deploy/hangdoctor.service" \
@@ -76,6 +84,16 @@ full_scans() {
     | awk '/^hangdoctor_scan_duration_seconds_count\{kind="full"/{print $2 + 0; f = 1} END {if (!f) print 0}' || echo 0
 }
 
+# asks every agent for a full scan (BENCH_SCAN_EVERY)
+request_scans() {
+  local k port
+  for k in "${!agents[@]}"; do
+    port=$(sed -n 's/.*API on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$state/$k.log" | head -1)
+    [ -n "$port" ] && curl -s -o /dev/null --max-time 5 -X POST -H "Authorization: Bearer $(cat "$state/token")" \
+      "http://127.0.0.1:$port/api/scan" || true
+  done
+}
+
 sleep "$warm"
 l0=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -a u0 s0 f0 max samples
@@ -85,6 +103,7 @@ done
 t0=$(date +%s.%N)
 for ((i = 0; i < secs / 5; i++)); do
   sleep 5
+  if [ -n "$scan_every" ] && (( (i * 5) % scan_every == 0 )); then request_scans; fi
   for k in "${!agents[@]}"; do
     r=$(rss_kb "${agents[$k]}"); samples[k]+=" $((r / 1024))"
     [ "$r" -gt "${max[$k]}" ] && max[k]=$r

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Saves what a scan read as a bundle ProcTreeReader reads back: proc/... and sys/... files under one directory, a
  * symlink as a NAME{@value TimedReader#LINK_SUFFIX} text file. The disk is written on its own thread: a slow disk
- * must not eat the time the reads have.
+ * must not eat the time the reads have. A held bundle (the agent's) keeps each process's files (proc/PID/...) in
+ * {@link ProcessPack} files instead of a directory per thread and a file per read: creating files is what a bundle
+ * costs (0.1-1 ms each on a busy ext4), and a 10 000-thread host's bundle was about 2 900 of them.
  */
 final class BundleWriter {
     private final Path saveDir;
@@ -31,6 +36,14 @@ final class BundleWriter {
     private volatile boolean aborted;
     /** Directories made for the bundle (writer thread only). */
     private final Set<Path> madeDirs = new HashSet<>();
+    /** Whether a process's files go into {@link ProcessPack} files. */
+    private final boolean pack;
+    /** The process whose files are being packed, its pack so far, and the packs written per process. */
+    private int packPid = -1;
+    private ProcessPack.Writer packing;
+    private final java.util.Map<Integer, Integer> packsWritten = new java.util.HashMap<>();
+    /** Set once a held bundle is full: the rest goes to disk as it is read. */
+    private boolean spilled;
 
     BundleWriter(Path saveDir, Path proc, Path sys) {
         this(saveDir, null, proc, sys);
@@ -42,6 +55,7 @@ final class BundleWriter {
         this.held = held;
         this.proc = proc;
         this.sys = sys;
+        this.pack = held != null;
     }
 
     /** Saves one file read under the proc or sys root; other paths are not part of a bundle. */
@@ -58,9 +72,32 @@ final class BundleWriter {
         if (saveError != null || closed) {
             return;
         }
+        if (held != null && !spilled) {
+            // held as read: where it goes is worked out only if the bundle is ever written (most never are)
+            if (held.holdRead(p, suffix, text, this)) {
+                return;
+            }
+            // the held bundle is full: it goes to disk after all, what it held first
+            spilled = true;
+            for (HeldBundle.Entry e : held.drain()) {
+                toDisk(e.out(), e.text());
+            }
+        }
+        place(p, suffix, text, this::toDisk);
+    }
+
+    /**
+     * Where one file read goes in the bundle: into its process's pack (a held bundle), or a file of its own under
+     * proc/ or sys/; other paths are not part of a bundle. {@code emit} gets each file as it is complete.
+     */
+    private void place(Path p, String suffix, String text, BiConsumer<Path, String> emit) {
         String rel;
         if (p.startsWith(proc)) {
-            rel = "proc/" + proc.relativize(p);
+            Path r = proc.relativize(p);
+            if (pack && packed(r, suffix, text, emit)) {
+                return;
+            }
+            rel = "proc/" + r;
         } else if (sys != null && p.startsWith(sys)) {
             rel = "sys/" + sys.relativize(p);
         } else {
@@ -70,9 +107,22 @@ final class BundleWriter {
         if (!out.startsWith(saveDir.normalize())) {
             return;
         }
-        if (held != null && held.hold(out, text)) {
-            return;
+        emit.accept(out, text);
+    }
+
+    /** The files of a held bundle's reads as they go to disk (packed), for {@link HeldBundle} when it writes them. */
+    synchronized List<HeldBundle.Entry> layout(List<HeldBundle.Read> reads) {
+        List<HeldBundle.Entry> out = new ArrayList<>(reads.size() / 8 + 16);
+        BiConsumer<Path, String> emit = (o, t) -> out.add(new HeldBundle.Entry(o, t));
+        for (HeldBundle.Read r : reads) {
+            place(r.path(), r.suffix(), r.text(), emit);
         }
+        flushPack(emit);
+        return out;
+    }
+
+    /** Queues one file for the writer thread. */
+    private void toDisk(Path out, String text) {
         if (writer == null) {
             writer = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "hangdoctor-save");
@@ -80,13 +130,48 @@ final class BundleWriter {
                 return t;
             });
         }
-        if (held != null) {
-            // the held bundle is full: it goes to disk after all, what it held first
-            for (HeldBundle.Entry e : held.drain()) {
-                writer.execute(() -> write(e.out(), e.text()));
-            }
-        }
         writer.execute(() -> write(out, text));
+    }
+
+    /**
+     * Packs a process's file (PID/... under proc) into its pack; false for any other file. The scan reads one
+     * process at a time, so the pack of the process before is complete when another's file comes; a file of it read
+     * later (oom_score_adj, after the cgroups) starts another pack.
+     */
+    private boolean packed(Path r, String suffix, String text, BiConsumer<Path, String> emit) {
+        if (r.getNameCount() < 2 || text.length() > ProcessPack.MAX_RECORD) {
+            return false;
+        }
+        String pidName = r.getName(0).toString();
+        String key = r.subpath(1, r.getNameCount()).toString().replace('\\', '/') + suffix;
+        if (!ProcTreeReader.isNumber(pidName) || !ProcessPack.isKey(key)) {
+            return false;
+        }
+        int pid = Integer.parseInt(pidName);
+        if (pid != packPid) {
+            flushPack(emit);
+            packPid = pid;
+        }
+        if (packing == null) {
+            packing = new ProcessPack.Writer();
+        }
+        packing.add(key, text);
+        if (packing.full()) {
+            flushPack(emit);
+        }
+        return true;
+    }
+
+    /** Saves the pack in progress as the next pack file of its process. */
+    private void flushPack(BiConsumer<Path, String> emit) {
+        if (packing == null || packing.isEmpty()) {
+            packing = null;
+            return;
+        }
+        int n = packsWritten.merge(packPid, 1, Integer::sum);
+        String text = packing.text();
+        packing = null;
+        place(ProcessPack.path(proc, packPid, n), "", text, emit);
     }
 
     /** On the writer thread. */
@@ -108,6 +193,9 @@ final class BundleWriter {
     /** Waits for the bundle's writes at most {@code waitNanos}; what went wrong becomes a warning of {@code ev}. */
     void finish(long waitNanos, Evidence ev) {
         synchronized (this) {
+            if (spilled || held == null) {
+                flushPack(this::toDisk);
+            }
             closed = true;
         }
         if (writer == null) {

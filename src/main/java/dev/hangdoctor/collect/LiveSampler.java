@@ -44,54 +44,64 @@ public final class LiveSampler {
      */
     public record Options(Duration window, Duration deadline, Path saveDir, Path kmsgDevice, TimedReader reader,
                           Set<Integer> hotPids, boolean statePass, HeldBundle held, int maxThreadsPerProcess,
-                          Map<Integer, Integer> threadCounts) {
+                          Map<Integer, Integer> threadCounts, Map<Integer, int[]> knownThreads) {
         public static Options defaults() {
             return new Options(Duration.ofSeconds(2), null, null, Path.of("/dev/kmsg"), null, Set.of(), true, null,
-                    ProcTreeReader.Options.defaults().maxThreadsPerProcess(), Map.of());
+                    ProcTreeReader.Options.defaults().maxThreadsPerProcess(), Map.of(), Map.of());
         }
 
         public Options withWindow(Duration d) {
             return new Options(d, deadline, saveDir, kmsgDevice, reader,
-                    hotPids, statePass, held, maxThreadsPerProcess, threadCounts);
+                    hotPids, statePass, held, maxThreadsPerProcess, threadCounts, knownThreads);
         }
 
         public Options withDeadline(Duration d) {
-            return new Options(window, d, saveDir, kmsgDevice, reader, hotPids, statePass, held, maxThreadsPerProcess, threadCounts);
+            return new Options(window, d, saveDir, kmsgDevice, reader, hotPids, statePass, held, maxThreadsPerProcess,
+                    threadCounts, knownThreads);
         }
 
         public Options withSaveDir(Path p) {
-            return new Options(window, deadline, p, kmsgDevice, reader, hotPids, statePass, null, maxThreadsPerProcess, threadCounts);
+            return new Options(window, deadline, p, kmsgDevice, reader, hotPids, statePass, null, maxThreadsPerProcess,
+                    threadCounts, knownThreads);
         }
 
         /** Saves the bundle into {@code h}, in memory until its owner writes it (see {@link HeldBundle}). */
         public Options withHeldBundle(HeldBundle h) {
             return new Options(window, deadline, h == null ? null : h.dir(), kmsgDevice, reader,
-                    hotPids, statePass, h, maxThreadsPerProcess, threadCounts);
+                    hotPids, statePass, h, maxThreadsPerProcess, threadCounts, knownThreads);
         }
 
         public Options withKmsgDevice(Path p) {
-            return new Options(window, deadline, saveDir, p, reader, hotPids, statePass, held, maxThreadsPerProcess, threadCounts);
+            return new Options(window, deadline, saveDir, p, reader, hotPids, statePass, held, maxThreadsPerProcess,
+                    threadCounts, knownThreads);
         }
 
         public Options withReader(TimedReader r) {
             return new Options(window, deadline, saveDir, kmsgDevice, r,
-                    hotPids, statePass, held, maxThreadsPerProcess, threadCounts);
+                    hotPids, statePass, held, maxThreadsPerProcess, threadCounts, knownThreads);
         }
 
         public Options withHotPids(Set<Integer> pids) {
             return new Options(window, deadline, saveDir, kmsgDevice, reader,
-                    Set.copyOf(pids), statePass, held, maxThreadsPerProcess, threadCounts);
+                    Set.copyOf(pids), statePass, held, maxThreadsPerProcess, threadCounts, knownThreads);
         }
 
         /** Thread counts of processes, for a scan without the state pass (see ProcTreeReader's withThreadCounts). */
         public Options withThreadCounts(Map<Integer, Integer> counts) {
             return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, statePass, held,
-                    maxThreadsPerProcess, Map.copyOf(counts));
+                    maxThreadsPerProcess, Map.copyOf(counts), knownThreads);
+        }
+
+        /** Thread ids of big processes, not listed again (see ProcTreeReader's withKnownThreads). */
+        public Options withKnownThreads(Map<Integer, int[]> tids) {
+            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, statePass, held,
+                    maxThreadsPerProcess, threadCounts, Map.copyOf(tids));
         }
 
         /** The most threads of one process the first sample reads (its leader and threads in D always among them). */
         public Options withMaxThreadsPerProcess(int n) {
-            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, statePass, held, n, threadCounts);
+            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, statePass, held, n,
+                    threadCounts, knownThreads);
         }
 
         /**
@@ -99,7 +109,8 @@ public final class LiveSampler {
          * {@link ProcTreeReader.Options#statePass}); a caller that names the tasks in D itself can do without.
          */
         public Options withStatePass(boolean v) {
-            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, v, held, maxThreadsPerProcess, threadCounts);
+            return new Options(window, deadline, saveDir, kmsgDevice, reader, hotPids, v, held, maxThreadsPerProcess,
+                    threadCounts, knownThreads);
         }
 
         /** The deadline in force: the one given, or window + 5 s. */
@@ -145,7 +156,7 @@ public final class LiveSampler {
         ProcTreeReader.Options po = ProcTreeReader.Options.defaults().withDeadline(Duration.ofNanos(sample1))
                 .withSaveDir(options.saveDir()).withReader(reader).withLive(true).withHotPids(options.hotPids())
                 .withStatePass(options.statePass()).withMaxThreadsPerProcess(options.maxThreadsPerProcess())
-                .withThreadCounts(options.threadCounts());
+                .withThreadCounts(options.threadCounts()).withKnownThreads(options.knownThreads());
         if (options.held() != null) {
             po = po.withHeldBundle(options.held());
         }

@@ -78,31 +78,31 @@ public final class ProcTreeReader {
     public record Options(Duration deadline, Duration perFileTimeout, Path saveDir, TimedReader reader,
                           Boolean live, int maxPids, int maxCgroups, int maxFdsPerPid, Set<Integer> hotPids,
                           int maxThreadsPerProcess, boolean statePass, HeldBundle held,
-                          Map<Integer, Integer> threadCounts) {
+                          Map<Integer, Integer> threadCounts, Map<Integer, int[]> knownThreads) {
         public static Options defaults() {
             return new Options(Duration.ofSeconds(5), Duration.ofSeconds(1), null, null, null, 100_000, 20_000, 20_000,
-                    Set.of(), 2000, true, null, Map.of());
+                    Set.of(), 2000, true, null, Map.of(), Map.of());
         }
 
         public Options withDeadline(Duration d) {
             return new Options(d, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         public Options withPerFileTimeout(Duration d) {
             return new Options(deadline, d, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         /** Writes every file read successfully under this directory, as a bundle this class reads back. */
         public Options withSaveDir(Path p) {
             return new Options(deadline, perFileTimeout, p, reader, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, null, threadCounts);
+                    maxThreadsPerProcess, statePass, null, threadCounts, knownThreads);
         }
 
         public Options withReader(TimedReader r) {
             return new Options(deadline, perFileTimeout, saveDir, r, live, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         /**
@@ -111,23 +111,23 @@ public final class ProcTreeReader {
          */
         public Options withLive(Boolean v) {
             return new Options(deadline, perFileTimeout, saveDir, reader, v, maxPids, maxCgroups, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         public Options withMaxCgroups(int n) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, n, maxFdsPerPid, hotPids,
-                    maxThreadsPerProcess, statePass, held, threadCounts);
+                    maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         /** Pids and tids to read first (the agent's cheap sample knows them). */
         public Options withHotPids(Set<Integer> pids) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    Set.copyOf(pids), maxThreadsPerProcess, statePass, held, threadCounts);
+                    Set.copyOf(pids), maxThreadsPerProcess, statePass, held, threadCounts, knownThreads);
         }
 
         public Options withMaxThreadsPerProcess(int n) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    hotPids, n, statePass, held, threadCounts);
+                    hotPids, n, statePass, held, threadCounts, knownThreads);
         }
 
         /**
@@ -136,12 +136,23 @@ public final class ProcTreeReader {
          */
         public Options withThreadCounts(Map<Integer, Integer> counts) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    hotPids, maxThreadsPerProcess, statePass, held, Map.copyOf(counts));
+                    hotPids, maxThreadsPerProcess, statePass, held, Map.copyOf(counts), knownThreads);
+        }
+
+        /**
+         * The thread ids of processes with more threads than a scan reads of one (the agent's cheap sample keeps them,
+         * sorted, the leader's left out): such a process's task/ directory is not listed again (10 000 entries cost
+         * as much as 2 000 stat reads), its threads are taken from here. A thread started since that list was made
+         * is not read, as it would not be among the threads read of so big a process but by chance.
+         */
+        public Options withKnownThreads(Map<Integer, int[]> tids) {
+            return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
+                    hotPids, maxThreadsPerProcess, statePass, held, threadCounts, Map.copyOf(tids));
         }
 
         public Options withStatePass(boolean v) {
             return new Options(deadline, perFileTimeout, saveDir, reader, live, maxPids, maxCgroups, maxFdsPerPid,
-                    hotPids, maxThreadsPerProcess, v, held, threadCounts);
+                    hotPids, maxThreadsPerProcess, v, held, threadCounts, knownThreads);
         }
 
         /**
@@ -150,7 +161,7 @@ public final class ProcTreeReader {
          */
         public Options withHeldBundle(HeldBundle h) {
             return new Options(deadline, perFileTimeout, h == null ? null : h.dir(), reader, live, maxPids, maxCgroups,
-                    maxFdsPerPid, hotPids, maxThreadsPerProcess, statePass, h, threadCounts);
+                    maxFdsPerPid, hotPids, maxThreadsPerProcess, statePass, h, threadCounts, knownThreads);
         }
     }
 
@@ -183,7 +194,8 @@ public final class ProcTreeReader {
                 }
                 if (isNumber(p.getFileName().toString()) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
                         && (Files.exists(p.resolve("stat")) || Files.exists(p.resolve("status"))
-                        || Files.exists(p.resolve("stack")) || Files.isDirectory(p.resolve("task")))) {
+                        || Files.exists(p.resolve("stack")) || Files.isDirectory(p.resolve("task"))
+                        || Files.exists(p.resolve(ProcessPack.PREFIX + 1 + ProcessPack.SUFFIX)))) {
                     return true;
                 }
             }
@@ -355,6 +367,104 @@ public final class ProcTreeReader {
             if (stopped) {
                 return skipped(ops.size());
             }
+            if (bundle) {
+                return runInBundle(ops, until);
+            }
+            return runOnReader(ops, until);
+        }
+
+        /**
+         * A bundle's reads: files of a process its {@link ProcessPack}s hold are answered from them, a listing under
+         * a process is the union of what is on disk and what the packs hold, the rest is read from disk.
+         */
+        private List<Result> runInBundle(List<Op> ops, long until) {
+            Result[] out = new Result[ops.size()];
+            List<Op> rest = new ArrayList<>(ops.size());
+            List<Integer> at = new ArrayList<>(ops.size());
+            for (int i = 0; i < ops.size(); i++) {
+                Op op = ops.get(i);
+                String key = packKey(op.path());
+                if (key != null && (op.kind() == TimedReader.Kind.READ || op.kind() == TimedReader.Kind.READLINK)) {
+                    boolean link = op.kind() == TimedReader.Kind.READLINK;
+                    String text = packs(packPid(op.path()), until).text(link ? key + LINK_SUFFIX : key);
+                    if (text != null) {
+                        out[i] = new Result(Status.OK, link ? text.strip() : text, null);
+                        continue;
+                    }
+                }
+                rest.add(op);
+                at.add(i);
+            }
+            List<Result> rs = rest.isEmpty() ? List.of() : runOnReader(rest, until);
+            for (int k = 0; k < rs.size(); k++) {
+                int i = at.get(k);
+                Op op = ops.get(i);
+                Result res = rs.get(k);
+                String key = packKey(op.path());
+                boolean listing = op.kind() == TimedReader.Kind.LIST || op.kind() == TimedReader.Kind.LIST_DIRS;
+                if (key != null && listing && (res.ok() || res.status() == Status.MISSING)) {
+                    List<String> more = packs(packPid(op.path()), until).children(key,
+                            op.kind() == TimedReader.Kind.LIST_DIRS);
+                    if (!more.isEmpty()) {
+                        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(res.lines());
+                        names.addAll(more);
+                        res = new Result(Status.OK, String.join("\n", names), null);
+                    }
+                }
+                out[i] = res;
+            }
+            return java.util.Arrays.asList(out);
+        }
+
+        /** The path of {@code p} under proc/PID ('/'-separated), or null when it is not below a process's directory. */
+        private String packKey(Path p) {
+            if (!p.startsWith(proc)) {
+                return null;
+            }
+            Path r = proc.relativize(p);
+            String pid = r.getNameCount() < 2 ? "" : r.getName(0).toString();
+            if (!isNumber(pid) || Long.parseLong(pid) > Integer.MAX_VALUE) {
+                return null;
+            }
+            return r.subpath(1, r.getNameCount()).toString().replace('\\', '/');
+        }
+
+        /** The pid of a path {@link #packKey} answered for. */
+        private int packPid(Path p) {
+            return Integer.parseInt(proc.relativize(p).getName(0).toString());
+        }
+
+        /** The pack files of a process in a bundle, read once (none: empty). */
+        private final Map<Integer, ProcessPack.Contents> packs = new java.util.HashMap<>();
+
+        private ProcessPack.Contents packs(int pid, long until) {
+            ProcessPack.Contents c = packs.get(pid);
+            if (c != null) {
+                return c;
+            }
+            c = new ProcessPack.Contents();
+            packs.put(pid, c);
+            for (int n = 1; n <= 100_000 && c.problem() == null; n++) {
+                Path p = ProcessPack.path(proc, pid, n);
+                Result r = runOnReader(List.of(Op.read(p)), until).get(0);
+                if (!r.ok()) {
+                    if (r.status() != Status.MISSING) {
+                        ev.warn(p + ": not read (" + r.status() + ")");
+                    }
+                    break;
+                }
+                c.addText(r.text(), p.toString());
+            }
+            if (c.problem() != null) {
+                ev.warn(c.problem());
+            }
+            return c;
+        }
+
+        private List<Result> runOnReader(List<Op> ops, long until) {
+            if (stopped) {
+                return skipped(ops.size());
+            }
             if (reader.saturated()) {
                 stop("stopped reading: " + reader.stuck() + " reads are stuck in the kernel");
                 return skipped(ops.size());
@@ -378,7 +488,7 @@ public final class ProcTreeReader {
 
         /** {@link #run} as a stream: each result goes to {@code sink} (and into the bundle) as it arrives. */
         private void stream(List<Op> ops, long until, TimedReader.Sink sink) {
-            if (stopped || reader.saturated() || System.nanoTime() >= deadline) {
+            if (bundle || stopped || reader.saturated() || System.nanoTime() >= deadline) {
                 List<Result> rs = run(ops, until); // says why it stopped
                 for (int i = 0; i < rs.size(); i++) {
                     sink.accept(i, rs.get(i));
@@ -562,7 +672,18 @@ public final class ProcTreeReader {
             if (!cgroupBlocked) {
                 ops.add(Op.read(pd.resolve(CGROUP)));
             }
+            // a process too big to be read whole whose thread ids the caller knows: task/ is not listed again
+            int[] known = bundle ? null : options.knownThreads().get(pid);
+            if (known != null && known.length + 1 <= options.maxThreadsPerProcess()) {
+                known = null;
+            }
+            if (known != null) {
+                ops.remove(0);
+            }
             List<Result> rs = new ArrayList<>(run(ops, processDeadline));
+            if (known != null) {
+                rs.add(0, new Result(Status.OK, "", "thread ids known"));
+            }
             if (rs.size() == 4 && rs.get(3).status() == Status.TIMEOUT && !timedOut(rs.subList(0, 3))) {
                 // /proc/PID/cgroup takes the host-wide cgroup_mutex: when one blocks, they all will (a classic
                 // container-host hang). Stop asking for it instead of paying a timeout per process.
@@ -586,6 +707,14 @@ public final class ProcTreeReader {
             List<Integer> tids = new ArrayList<>();
             if (rs.get(0).ok()) {
                 List<Integer> sorted = new ArrayList<>();
+                if (known != null) {
+                    sorted.add(pid);
+                    for (int tid : known) {
+                        if (tid != pid) {
+                            sorted.add(tid);
+                        }
+                    }
+                }
                 for (String n : rs.get(0).lines()) {
                     if (isNumber(n)) {
                         sorted.add(Integer.parseInt(n));
@@ -629,7 +758,7 @@ public final class ProcTreeReader {
                 giveUp(pid, mine, List.of());
                 return;
             }
-            if (total > 0) {
+            if (total > 0 && !mine.isEmpty()) { // none read: it exited (its thread ids may have come from the caller)
                 String comm = mine.isEmpty() || mine.get(0).comm() == null ? "" : " (" + mine.get(0).comm() + ")";
                 ev.warn("pid " + pid + comm + ": read " + tids.size() + " of its " + total + " threads (a full scan"
                         + " reads at most " + options.maxThreadsPerProcess() + " of one process; its leader and"

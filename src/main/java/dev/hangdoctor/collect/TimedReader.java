@@ -511,10 +511,13 @@ public final class TimedReader {
     }
 
     private static Result readlink(Path p) throws IOException {
-        if (Files.isSymbolicLink(p)) {
+        // the link itself first, without a stat to ask whether it is one: a scan reads every fd link of the host
+        try {
             return new Result(Status.OK, Files.readSymbolicLink(p).toString(), null);
+        } catch (java.nio.file.NotLinkException | NoSuchFileException e) {
+            // not a link, or nothing there: a bundle keeps link targets in NAME.link files (live /proc never has one,
+            // so this misses fast)
         }
-        // not a link: a bundle keeps link targets in NAME.link files (live /proc never has one, so this misses fast)
         Path saved = p.resolveSibling(p.getFileName() + LINK_SUFFIX);
         BasicFileAttributes a = Files.readAttributes(saved, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {

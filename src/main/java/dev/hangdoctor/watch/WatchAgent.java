@@ -363,15 +363,12 @@ public final class WatchAgent implements AutoCloseable {
         try {
             dir = store.newScanDir(fullScans + 1);
             // the bundle stays in memory unless an incident opens: most scans of a hung host only update one, and
-            // thousands of small files cost more system time than the whole read. No pass over every task's state
-            // first: the cheap sample names the tasks in D (it reads each of them every interval) and the scan reads
-            // them first, and knows which processes have many threads (read after the others).
+            // files cost system time to create (packed, a file a process: still about as much as the read). No pass
+            // over every task's state first: the cheap sample names the tasks in D (it reads each of them every
+            // interval) and the scan reads them first, and knows which processes have many threads (read after the
+            // others) and the thread ids of those too big to be read whole (their task/ is not listed again).
             held = new HeldBundle(dir, HeldBundle.DEFAULT_MAX_BYTES);
-            LiveSampler.Options opts = LiveSampler.Options.defaults().withWindow(cfg.scanWindow())
-                    .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withHeldBundle(held)
-                    .withHotPids(sampler.hotPids()).withStatePass(false).withMaxThreadsPerProcess(THREADS_PER_PROCESS)
-                    .withThreadCounts(sampler.threadCounts());
-            Evidence ev = new LiveSampler(cfg.root(), opts).scan();
+            Evidence ev = new LiveSampler(cfg.root(), scanOptions(cfg, sampler, held)).scan();
             if (kmsg != null) {
                 KmsgReader.Result r = kmsg.recent();
                 if (!r.lines().isEmpty()) {
@@ -432,6 +429,14 @@ public final class WatchAgent implements AutoCloseable {
                 IncidentStore.deleteTree(dir);
             }
         }
+    }
+
+    /** The options of the agent's full scan (also what bench/agent-scan-cost.sh measures). */
+    static LiveSampler.Options scanOptions(WatchConfig cfg, CheapSampler sampler, HeldBundle held) {
+        return LiveSampler.Options.defaults().withWindow(cfg.scanWindow())
+                .withDeadline(cfg.scanDeadline()).withKmsgDevice(null).withHeldBundle(held)
+                .withHotPids(sampler.hotPids()).withStatePass(false).withMaxThreadsPerProcess(THREADS_PER_PROCESS)
+                .withThreadCounts(sampler.threadCounts()).withKnownThreads(sampler.threadIds(THREADS_PER_PROCESS));
     }
 
     /** Writes a held bundle to its directory for an incident that opens; null (and a warning) when it cannot. */

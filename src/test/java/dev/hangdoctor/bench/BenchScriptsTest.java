@@ -36,6 +36,7 @@ class BenchScriptsTest {
             "read-pace.sh", "pace vs grep",
             "scan-vs-ps.sh", "(c) hangdoctor scan --window 0s, whole process",
             "watch-cost.sh", "agent CPU:",
+            "agent-scan-cost.sh", "agent scan CPU:",
             "guard-rate.sh", "RESULT guard ");
 
     @TempDir

@@ -125,6 +125,31 @@ class HugeHostScanTest {
     }
 
     @Test
+    void threadIdsFromTheAgentStandInForListingTheHugeProcess() throws Exception {
+        // the agent's list: every thread but the first ten after the leader, and one that has exited since
+        int[] known = new int[THREADS - 10];
+        for (int k = 0; k < known.length - 1; k++) {
+            known[k] = BIG + 11 + k;
+        }
+        known[known.length - 1] = BIG + THREADS + 5;
+        Evidence e = new ProcTreeReader(root, live(Duration.ofSeconds(30)).withStatePass(false).withMaxThreadsPerProcess(50)
+                .withHotPids(Set.of(HOT_THREAD, BIG)).withKnownThreads(java.util.Map.of(BIG, known))).read();
+        List<Task> mine = e.tasks().stream().filter(t -> t.tgid() != null && t.tgid() == BIG).toList();
+        assertThat(mine).hasSize(50);
+        assertThat(e.taskOrNull(BIG)).isNotNull();
+        assertThat(e.taskOrNull(HOT_THREAD).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        // task/ was not listed: the threads on disk the list leaves out are not read
+        assertThat(mine).noneMatch(t -> t.pid() > BIG && t.pid() <= BIG + 10).anyMatch(t -> t.pid() == BIG + 11);
+        assertThat(e.warnings()).anyMatch(w -> w.startsWith("pid 100 (holder): read 50 of its 9991 threads"));
+        assertThat(e.taskOrNull(HUNG)).isNotNull();
+
+        // a list of a process small enough to be read whole is not used: its task/ is listed
+        Evidence whole = new ProcTreeReader(root, live(Duration.ofSeconds(30)).withStatePass(false)
+                .withMaxThreadsPerProcess(Integer.MAX_VALUE).withKnownThreads(java.util.Map.of(BIG, known))).read();
+        assertThat(whole.tasks().stream().filter(t -> t.tgid() != null && t.tgid() == BIG)).hasSize(THREADS);
+    }
+
+    @Test
     void aCappedScanSavesABundleThatReadsBackTheSame(@TempDir Path save) throws Exception {
         Evidence live = new ProcTreeReader(root, live(Duration.ofSeconds(30)).withMaxThreadsPerProcess(300)
                 .withSaveDir(save)).read();

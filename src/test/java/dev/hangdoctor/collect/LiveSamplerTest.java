@@ -79,6 +79,32 @@ class LiveSamplerTest {
     }
 
     @Test
+    void theAgentsHeldBundleKeepsThreadFilesInPacksAndReadsBackToTheSameVerdict() throws Exception {
+        Path host = ProcFixtures.copyBundle(dir.resolve("host"));
+        Path save = Files.createDirectories(dir.resolve("held"));
+        HeldBundle held = new HeldBundle(save, HeldBundle.DEFAULT_MAX_BYTES);
+        Evidence live = new LiveSampler(host, opts().withHeldBundle(held), changes(host)).scan();
+        held.write();
+
+        // no directory per thread, no file per read: a process's files are in its pack files
+        try (Stream<Path> s = Files.walk(save)) {
+            assertThat(s.map(p -> save.relativize(p).toString().replace('\\', '/')).filter(p -> p.matches("proc/[0-9]+/.*")))
+                    .allMatch(p -> p.matches("proc/[0-9]+/" + ProcessPack.PREFIX.replace(".", "\\.") + "[0-9]+\\.txt"))
+                    .contains("proc/4889/" + ProcessPack.PREFIX + "1" + ProcessPack.SUFFIX);
+        }
+        assertThat(Files.readString(save.resolve("proc/4889/" + ProcessPack.PREFIX + "1" + ProcessPack.SUFFIX)))
+                .contains("\ntask/4891/stat ", "\ntask/4891/wchan ", "ns/pid.link ");
+        assertThat(ProcTreeReader.looksLikeProc(save)).isTrue();
+
+        Evidence back = new ProcTreeReader(save, ProcTreeReader.Options.defaults().withReader(new TimedReader(4))).read();
+        assertThat(back.live()).isFalse();
+        assertThat(ProcFixtures.describe(back)).isEqualTo(ProcFixtures.describe(live));
+        assertThat(back.taskOrNull(5213).stuckSeconds()).isEqualTo(live.taskOrNull(5213).stuckSeconds()).isNotNull();
+        assertThat(back.taskOrNull(4891)).isNull();
+        assertThat(back.warnings()).noneMatch(w -> w.contains(ProcessPack.PREFIX));
+    }
+
+    @Test
     void theSavedBundleReadsBackToTheSameVerdict() throws Exception {
         Path host = ProcFixtures.copyBundle(dir.resolve("host"));
         Path save = dir.resolve("saved");

@@ -165,6 +165,26 @@ class CheapSamplerTest {
     }
 
     @Test
+    void threadIdsOfBigProcessesAreHandedToTheFullScanWhileTheirListStillMatches() throws Exception {
+        process(100, 300);
+        process(1000, 30);
+        CheapSampler s = new CheapSampler(root, Duration.ofSeconds(10), 1000, new TimedReader(4));
+        s.sample();
+        java.util.Map<Integer, int[]> ids = s.threadIds(100);
+        assertThat(ids).containsOnlyKeys(100);
+        assertThat(ids.get(100)).hasSize(299).doesNotContain(100).contains(101, 399).isSorted();
+        // num_threads moved since the listing: the scan lists task/ itself
+        Files.writeString(root.resolve("proc/100/stat"), stat(100, "p100", 'S', 301, 200));
+        thread(100, 100, 'S', 301);
+        thread(100, 400, 'S', 301);
+        s.sample();
+        if (s.threadIds(100).containsKey(100)) {
+            // listed again in that sample already: then the list has the new thread
+            assertThat(s.threadIds(100).get(100)).hasSize(300).contains(400);
+        }
+    }
+
+    @Test
     void aStaleTaskListIsListedAgainAfterAWhile() throws Exception {
         process(100, 10);
         CheapSampler s = new CheapSampler(root, Duration.ofSeconds(10), 1000, new TimedReader(4));

@@ -128,7 +128,9 @@ class WatchApiTest {
                 names.add(e.getName());
             }
         }
-        assertThat(names).contains("proc/4892/task/4892/stat", "hangdoctor/window.txt");
+        // the agent's bundle keeps a process's files in pack files (collect/ProcessPack), not a directory a thread
+        assertThat(names).contains("proc/4892/hangdoctor-pack.1.txt", "hangdoctor/window.txt")
+                .noneMatch(n -> n.contains("/task/"));
 
         assertThat(get("/api/incidents/nope").statusCode()).isEqualTo(404);
         assertThat(get("/api/incidents/../../etc").statusCode()).isEqualTo(404);
