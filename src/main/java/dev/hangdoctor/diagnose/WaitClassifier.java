@@ -55,8 +55,13 @@ public final class WaitClassifier {
                     "xfs_log_force", "xfs_log_force_seq", "xfs_buf_lock", "xlog_state_get_iclog_space"),
             // which rw-semaphore (the mmap lock or another) is read from the frames around it: RwsemWaits
             new Row(ResourceKind.RWSEM, RwsemWaits.SLOW_PATHS),
+            // the API calls count as well: a stack whose scheduler frames were cut shows the task inside "down" or
+            // "mutex_lock" (a stack's frames are innermost first, so a slow path above them decides first); lockdep
+            // kernels sleep inside mutex_lock_nested itself
             new Row(ResourceKind.LOCK, "__mutex_lock", "__mutex_lock_slowpath", "mutex_lock_killable", "__down",
-                    "__down_common", "__down_killable", "rt_mutex_slowlock"),
+                    "__down_common", "__down_killable", "rt_mutex_slowlock", "mutex_lock_nested",
+                    "mutex_lock_killable_nested", "mutex_lock_interruptible_nested", "mutex_lock", "mutex_lock_io",
+                    "mutex_lock_interruptible", "down", "down_interruptible", "down_killable", "down_timeout"),
             new Row(ResourceKind.BLOCK_IO, "blk_mq_get_tag", "get_request", "wait_on_page_bit", "wait_on_page_bit_common",
                     "folio_wait_bit_common", "__wait_on_buffer", "submit_bio_wait", "blk_execute_rq", "wait_for_completion_io",
                     "wait_for_completion_io_timeout", "__lock_page", "__folio_lock", "bit_wait_io", "io_schedule",

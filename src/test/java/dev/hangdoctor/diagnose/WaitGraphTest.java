@@ -43,6 +43,21 @@ class WaitGraphTest {
     }
 
     @Test
+    void aLockCallWhoseSlowPathWasCutIsALockWait() {
+        // corpus za-007 (NVIDIA open modules: a journal's task dump, the scheduler's frames not printed) and f-019
+        // (MIPS 3.x with lockdep: the wait inside mutex_lock_nested)
+        Evidence e = new Evidence();
+        e.addTask(new Task(6791).comm("KMS thread").state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                "down", "nvkms_ioctl_from_kapi_try_pmlock")));
+        e.addTask(new Task(26540).comm("ps").state(TaskState.UNINTERRUPTIBLE).frames(frames(
+                "__schedule", "schedule_preempt_disabled", "mutex_lock_nested", "lookup_slow", "walk_component")));
+        WaitGraph g = new WaitGraph(e);
+        assertThat(g.waitOf(6791).kind()).isEqualTo(ResourceKind.LOCK);
+        assertThat(g.waitOf(26540).kind()).isEqualTo(ResourceKind.LOCK);
+        assertThat(g.waitsOnUnknownOwner(6791)).isTrue();
+    }
+
+    @Test
     void ext3sJournalBeforeJbd2IsTheSameWait() {
         // corpus z-023 (Red Hat 2.4.18-5, SysRq-T): kjournald commits, kswapd sleeps in jbd's start_this_handle
         Evidence e = new Evidence();
