@@ -115,6 +115,7 @@ public final class KernelEventSink implements LineSink {
         if (KernelNames.oldTaskNameEnd(m, 0, m.length()) >= 0) {
             return false;
         }
+        // (the other lines a name starts, "%s[%d]: segfault at", are none of the rows: recognise masks their names)
         return recognise(line, m);
     }
 
