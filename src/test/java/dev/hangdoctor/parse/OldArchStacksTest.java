@@ -68,6 +68,10 @@ class OldArchStacksTest {
         assertThat(kswapd.frames().get(0).location()).isEqualTo("+536");
         assertThat(functions(e.taskOrNull(5939))).containsExactly("journal_stop", "try_to_free_pages", "error_exit");
         assertThat(e.tasks()).hasSize(2);
+        // handle_BUG()'s "Kernel BUG at %s:%d" and __die()'s "%s: %04lx [%u] " are the oops, in the task "Pid:" names
+        assertThat(e.events(KernelEventKind.OOPS)).extracting(KernelEvent::pid).containsExactly(208, 208);
+        assertThat(e.events(KernelEventKind.OOPS)).extracting(x -> x.field("what")).containsExactly("bug", "die");
+        assertThat(e.host().kernelRelease()).isEqualTo("2.6.17-rc4-git2");
     }
 
     @Test
