@@ -379,6 +379,10 @@ final class KernelStackBlock extends BlockParser {
             workqueue(t);
             return true;
         }
+        if (!inFrames && wordsThenCallTrace(t)) {
+            inFrames = true;
+            return true;
+        }
         if (TraceNoise.isInterleaved(t) || isElision(t)) {
             return true;
         }
@@ -554,6 +558,29 @@ final class KernelStackBlock extends BlockParser {
             if (s.charAt(k) != '.') {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * i386 2.6.x printed "Call Trace:" right after the stack's last words when they did not fill their row:
+     * "f63e5e7c Call Trace:" (one word, which no words line is alone).
+     */
+    private static boolean wordsThenCallTrace(String t) {
+        int at = t.length() - 11;
+        if (at < 9 || !(t.startsWith("Call Trace:", at) || t.startsWith("Call trace:", at)) || t.charAt(at - 1) != ' ') {
+            return false;
+        }
+        int i = 0;
+        while (i < at) {
+            int j = i;
+            while (j < at && t.charAt(j) != ' ') {
+                j++;
+            }
+            if (!RawText.isHexWord(t, i, j)) {
+                return false;
+            }
+            i = FrameLineParser.skipSpaces(t, j);
         }
         return true;
     }

@@ -257,6 +257,27 @@ class OldArchStacksTest {
     }
 
     @Test
+    void i386DieProcessLineAndACallTraceAfterTheLastStackWord() throws IOException {
+        // https://lore.kernel.org/r/yquj7junkviw.fsf@chaapala-lnx2.cisco.com (2.6.6 i386, the kernel's lines without
+        // the reporter's separator): "Process %s (pid: %d, threadinfo=%p task=%p)", then "Call Trace:" after the
+        // stack's last word on its row
+        Evidence e = read("""
+                Process iscsi-tx (pid: 3344, threadinfo=f63e4000 task=f5c9f2a0)
+                Stack: f64d82b0 00000000 c0215af5 ffffffff fffe2000 00002000 fffe2000
+                 c0214c32 f64d82b0 fffe2000 00002000 f64d82b0 f63e4000 f63e4000 00002000
+                 f63e5e94 f7f609a0 f5c74000 f8b0dc80 f64d8284 f63e5e94 00000001 f63e5e78
+                 f63e5e7c Call Trace:
+                 [<c0215af5>] chksum_update+0x25/0x30
+                 [<c0214c32>] update+0x92/0x100
+                 [<f8b0dc80>] iscsi_xmit_data+0x460/0xb60 [iscsi_sfnet]
+                """);
+        Task t = e.taskOrNull(3344);
+        assertThat(t.comm()).isEqualTo("iscsi-tx");
+        assertThat(functions(t)).containsExactly("chksum_update", "update", "iscsi_xmit_data");
+        assertThat(e.tasks()).hasSize(1);
+    }
+
+    @Test
     void taskLinesOfOtherShapesAreNone() {
         // kernel/acct.c's "Process accounting resumed", a pid that is no number, an address that is no hex word
         assertThat(TaskLineParser.parseRegsHeader("Process accounting resumed")).isNull();
