@@ -121,7 +121,7 @@ final class CrashLineParser {
         if (vsz != null && rss != null) {
             task.rssKb(rss.longValue());
             if (!commCut) {
-                psComm(task, s.substring(starts[8]).strip());
+                psComm(task, s.substring(starts[8]).strip(), vsz == 0);
             }
         } else if (commCut) {
             return null;
@@ -130,8 +130,12 @@ final class CrashLineParser {
     }
 
     /** A {@code ps} row's COMM column; crash brackets kernel threads' names. */
-    static void psComm(Task task, String comm) {
-        if (comm.length() > 2 && comm.charAt(0) == '[' && comm.charAt(comm.length() - 1) == ']') {
+    /**
+     * crash prints a kernel thread's name in brackets; a task of a user's may be named so too ("[x:4242]"), but it
+     * has memory: a name in brackets is a kernel thread's only with no VSZ ({@code noMemory}).
+     */
+    static void psComm(Task task, String comm, boolean noMemory) {
+        if (noMemory && comm.length() > 2 && comm.charAt(0) == '[' && comm.charAt(comm.length() - 1) == ']') {
             comm = comm.substring(1, comm.length() - 1);
             task.note("kernel thread (crash ps)");
         }
@@ -260,15 +264,7 @@ final class CrashLineParser {
     }
 
     private static boolean isHexWord(String s) {
-        if (s.length() < 8 || s.length() > 16) {
-            return false;
-        }
-        for (int k = 0; k < s.length(); k++) {
-            if (!FrameLineParser.isHexDigit(s.charAt(k))) {
-                return false;
-            }
-        }
-        return true;
+        return RawText.isHexWord(s, 0, s.length());
     }
 
     private static boolean isCrashState(String s) {

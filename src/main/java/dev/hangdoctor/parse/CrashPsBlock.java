@@ -29,7 +29,7 @@ final class CrashPsBlock extends BlockParser {
     @Override
     boolean extend(String t, String raw, long lineNo) {
         if (pending != null && t.indexOf(' ') < 0 && t.indexOf('\t') < 0 && !FrameLineParser.isDigit(t.charAt(0))) {
-            CrashLineParser.psComm(pending, t);
+            CrashLineParser.psComm(pending, t, pending.rssKb() == null || pending.rssKb() == 0);
             flushPending();
             return true;
         }

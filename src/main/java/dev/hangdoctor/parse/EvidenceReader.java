@@ -136,7 +136,7 @@ public final class EvidenceReader {
             sink.finish();
         }
         dispatch.finish();
-        LockupTasks.attribute(evidence, source, registers.runningAt());
+        LockupTasks.attribute(evidence, source, registers.runningAt(), traces.sightings());
         registers.attribute(evidence, source);
         NmiBacktraces.attribute(evidence, source, registers.backtraceLines());
         if (reader.binaryFrom() > 0) {

@@ -115,6 +115,7 @@ public final class KernelEventSink implements LineSink {
         if (KernelNames.oldTaskNameEnd(m, 0, m.length()) >= 0) {
             return false;
         }
+        // (the other lines a name starts, "%s[%d]: segfault at", are none of the rows: recognise masks their names)
         return recognise(line, m);
     }
 
@@ -195,6 +196,12 @@ public final class KernelEventSink implements LineSink {
             .prefix("CPU: ", this::dumpStackHeader)
             // a kernel oops (the task it hit dies holding its locks): BUG at, the die header, the fault before it
             .prefix("kernel BUG at ", (line, m) -> oops(line, m, "bug", m.indexOf(':', 14) > 14 && m.endsWith("!")))
+            // x86_64 2.6.x handle_BUG(): "Kernel BUG at %s%.50s:%d"
+            .prefix("Kernel BUG at ", (line, m) -> oops(line, m, "bug", m.indexOf(':', 14) > 14))
+            // the task an oops hit, as show_regs() and die() named it before dump_stack's header: "Pid: %d, comm: %s
+            // %s %s %.*s" (also the kernel release), "Process %s (pid: %d, ...)"
+            .prefix("Pid: ", this::regsHeader)
+            .prefix("Process ", this::regsHeader)
             .prefix("invalid opcode: ", (line, m) -> oops(line, m, "die", dieHeader(m)))
             .prefix("general protection fault", (line, m) -> oops(line, m, "die", dieHeader(m)))
             .prefix("Oops: ", (line, m) -> oops(line, m, "die", dieHeader(m)))
@@ -819,6 +826,21 @@ public final class KernelEventSink implements LineSink {
         return kernelRelease(line, release, pid >= 0 ? pid : null, comm, cpu >= 0 ? cpu : null);
     }
 
+    /** "Pid: 208, comm: kswapd0 Not tainted 2.6.17-rc4-git2 #1", "Process kswapd0 (pid: 208, ...)": see TaskLineParser. */
+    private boolean regsHeader(LogLine line, String m) {
+        Task t = TaskLineParser.parseRegsHeader(m);
+        if (t == null) {
+            return false;
+        }
+        oopsTask(line, t.pid(), t.comm(), -1);
+        if (m.charAt(1) != 'i') {
+            return false;
+        }
+        int taint = KernelNames.lastTaintWords(m, m.indexOf(", comm: ") + 8, m.length());
+        String release = taint < 0 ? null : releaseBeforeVersion(m, taint);
+        return release != null && kernelRelease(line, release, t.pid() > 0 ? t.pid() : null, t.comm(), null);
+    }
+
     // ---- oopses
 
     /** The oops events of the last oops not yet given the task of the "CPU: N PID: P Comm: C" line after them. */
@@ -828,7 +850,18 @@ public final class KernelEventSink implements LineSink {
     /** The die header's " [#N]" (the oops counter) after the error code: "invalid opcode: 0000 [#1] SMP PTI". */
     private static boolean dieHeader(String m) {
         int at = m.indexOf(" [#");
-        return at > 0 && at + 3 < m.length() && m.charAt(at + 3) >= '0' && m.charAt(at + 3) <= '9';
+        if (at > 0 && at + 3 < m.length() && m.charAt(at + 3) >= '0' && m.charAt(at + 3) <= '9') {
+            return true;
+        }
+        // x86_64 before 2.6.2x: "%s: %04lx [%u] " ("invalid opcode: 0000 [1] PREEMPT SMP"), the counter right after
+        // the error code
+        at = m.indexOf(" [");
+        int i = at + 2;
+        while (at > 0 && i < m.length() && RawText.isDigit(m.charAt(i))) {
+            i++;
+        }
+        return at > 5 && i > at + 2 && i < m.length() && m.charAt(i) == ']'
+                && FrameLineParser.isHexDigit(m.charAt(at - 1)) && m.charAt(at - 5) == ' ';
     }
 
     private boolean oops(LogLine line, String m, String what, boolean shaped) {

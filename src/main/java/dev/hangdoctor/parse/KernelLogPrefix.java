@@ -380,7 +380,7 @@ public final class KernelLogPrefix {
             if (style == null) {
                 style = kind == MONOTONIC ? DMESG : kind == CTIME && after - i > 14 ? DMESG_T : DMESG_H;
             }
-            if (any && KernelNames.nameFirstAt(s, i, end, cut.dashes)) {
+            if (any && (KernelNames.nameFirstAt(s, i, end, cut.dashes) || KernelNames.otherLeadingNameEnd(s, i, end) >= 0)) {
                 break; // a task's name that looks like a stamp, at the start of a line the kernel starts with one
             }
             any = true;
@@ -399,7 +399,11 @@ public final class KernelLogPrefix {
             cut.stampAt = ts;
             return message(msg, style, cut);
         }
-        msg = afterLevelName(s, msg, end);
+        int level = afterLevelName(s, msg, end);
+        if (level != msg && KernelNames.otherLeadingNameEnd(s, msg, end) >= 0) {
+            level = msg; // a name that looks like a level name ("ERR: x[5565]: segfault at 0 ...")
+        }
+        msg = level;
         cut.stampAt = ts;
         if (journal && ts >= 0 && style == DMESG) {
             int kernel = journalKernelTag(s, msg, end);
@@ -416,8 +420,9 @@ public final class KernelLogPrefix {
      */
     private static int journalKernelTag(String s, int from, int end) {
         if (s.startsWith("kernel: ", from)) {
-            // --no-hostname
-            return from + 8;
+            // --no-hostname; unless the kernel's line starts with a task's name that is "kernel: x" (as
+            // KernelNames.nameFirstAt decides for the OOM killer's line before this is asked)
+            return KernelNames.otherLeadingNameEnd(s, from, end) >= 0 ? -1 : from + 8;
         }
         // one pass up to the first space: a host name holds none of ":[(=", and most messages show one of them
         // ("ACPI: ...", "usb 1-1: ...") within a few characters, long before any space
@@ -434,6 +439,9 @@ public final class KernelLogPrefix {
         }
         if (sp <= from || sp + 8 > end || !s.startsWith("kernel:", sp + 1)) {
             return -1;
+        }
+        if (KernelNames.names(s, from, end, true) != null) {
+            return -1; // the kernel's own line with a task's name in it ("Process kernel: x (pid: 8, ..."): no host
         }
         int after = sp + 8;
         if (after == end) {

@@ -72,7 +72,11 @@ final class KernelNames {
                     stop = comm < 0 ? -1 : taintAfterName(s, at, end);
                 }
             }
-            case 'P' -> {
+            case 'P', 'T' -> {
+                Span regs = regsHeaderName(s, m, end);
+                if (regs != null) {
+                    return regs;
+                }
                 // crash: "PID: %-7ld  TASK: %s  CPU: %-3s  COMMAND: \"%s\""
                 if (RawText.startsWith(s, m, end, "PID: ")) {
                     int cmd = RawText.indexOf(s, m, Math.min(end, m + 80), "COMMAND: \"");
@@ -94,6 +98,14 @@ final class KernelNames {
         if (at >= 0 && stop >= at) {
             return new Span(at, stop);
         }
+        int psName = crashPsRowName(s, m, end);
+        if (psName >= 0) {
+            return new Span(psName, end);
+        }
+        int held = heldLocksName(s, m, end);
+        if (held >= 0) {
+            return new Span(s.indexOf(" held by ", m) + 9, held);
+        }
         int process = processName(s, m, end);
         if (process >= 0) {
             return new Span(s.indexOf(" (", m) + 2, process);
@@ -110,6 +122,90 @@ final class KernelNames {
             return task < 0 ? null : new Span(task + 6, oomContextNameEnd(s, task, end));
         }
         return null;
+    }
+
+    /**
+     * The task line an architecture's show_regs()/die() printed before dump_stack's "CPU: %d PID: %d Comm: %s" took
+     * over: where its name stands, or null for another line. The pid comes before the name in each, so a name cannot
+     * change it; the name ends at the kernel's last delimiter within a name's width.
+     * <ul>
+     *   <li>x86 2.6.x-3.x "Pid: %d, comm: %.20s %s %s %.*s" (then the taint words, the release; i386 "Pid: %d, comm:
+     *       %20s" alone, "Pid: %d, comm: %s %s (%s %.*s) %s" on 2.6.2x);</li>
+     *   <li>powerpc "TASK = %p[%d] '%s' THREAD: %p" (ppc32, the merged powerpc up to 3.x; " CPU: %d" after on SMP),
+     *       ppc64 2.6 "TASK: %p[%d] '%s' THREAD: %p";</li>
+     *   <li>"Process %s (pid: %d, ...)": x86's die() "(pid: %d, threadinfo %p, task %p)" (i386 "ti=%p task=%p ..."),
+     *       s390's show_regs() "(pid: %d, task: %p, ksp: %p)", arm's "(pid: %d, stack limit = 0x%p)", mips' and
+     *       2.4's "(pid: %d, stackpage=%08lx)".</li>
+     * </ul>
+     */
+    static Span regsHeaderName(String s, int m, int end) {
+        if (RawText.startsWith(s, m, end, "Pid: ")) {
+            int i = m + 5;
+            int d = i;
+            while (i < end && RawText.isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == d || !RawText.startsWith(s, i, end, ", comm: ")) {
+                return null;
+            }
+            int at = i + 8;
+            int taint = lastTaintWords(s, at, end);
+            return new Span(at, taint >= at ? taint : taint >= 0 ? at : RawText.trimEnd(s, at, end));
+        }
+        if (RawText.startsWith(s, m, end, "TASK = ") || RawText.startsWith(s, m, end, "TASK: ")) {
+            int i = m + (s.charAt(m + 4) == ':' ? 6 : 7);
+            int h = i;
+            while (i < end && FrameLineParser.isHexDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i - h < 8 || i - h > 16 || i >= end || s.charAt(i) != '[') {
+                return null;
+            }
+            int d = ++i;
+            while (i < end && RawText.isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == d || !RawText.startsWith(s, i, end, "] '")) {
+                return null;
+            }
+            int at = i + 3;
+            int stop = lastWithin(s, at, at + WIDEST + 1, end, "' THREAD: ");
+            if (stop < 0) {
+                // ppc64 before 2.6.13: "TASK = %p[%d] '%s' " and " CPU: %d" on SMP, no thread address
+                stop = lastWithin(s, at, at + WIDEST + 1, end, "'  CPU: ");
+            }
+            int last = RawText.trimEnd(s, at, end);
+            if (stop < 0 && last > at && last - at <= WIDEST + 1 && s.charAt(last - 1) == '\'') {
+                stop = last - 1;
+            }
+            return stop >= 0 ? new Span(at, stop) : Math.min(end, at + WIDEST + 10) == end ? new Span(at, end) : null;
+        }
+        if (RawText.startsWith(s, m, end, "Process ")) {
+            int at = m + 8;
+            int limit = Math.min(end, at + WIDEST + 7);
+            int found = -1;
+            for (int k = RawText.indexOf(s, at - 1, limit, " (pid: "); k >= 0; k = RawText.indexOf(s, k + 1, limit, " (pid: ")) {
+                int j = k + 7;
+                while (j < end && RawText.isDigit(s.charAt(j))) {
+                    j++;
+                }
+                if (j > k + 7 && (j == end || s.charAt(j) == ',' || s.charAt(j) == ')')) {
+                    found = k;
+                }
+            }
+            return found >= at ? new Span(at, found) : null;
+        }
+        return null;
+    }
+
+    /** The last {@code w} that starts in {@code s[from, limit)} and lies wholly in {@code s[from, end)}, or -1. */
+    private static int lastWithin(String s, int from, int limit, int end, String w) {
+        int found = -1;
+        int to = Math.min(end, limit + w.length());
+        for (int i = RawText.indexOf(s, from, to, w); i >= 0 && i < limit; i = RawText.indexOf(s, i + 1, to, w)) {
+            found = i;
+        }
+        return found;
     }
 
     /**
@@ -157,7 +253,51 @@ final class KernelNames {
      */
     static int leadingNameEnd(String s, int m, int end) {
         int invoked = invokedAt(s, m, end);
-        return invoked >= 0 ? invoked : oldTaskNameEnd(s, m, end);
+        if (invoked >= 0) {
+            return invoked;
+        }
+        int old = oldTaskNameEnd(s, m, end);
+        return old >= 0 ? old : otherLeadingNameEnd(s, m, end);
+    }
+
+    /**
+     * Where the name ends in the other lines the kernel starts with a task's name: arch/x86/mm/fault.c
+     * show_signal_msg() "%s[%d]: segfault at %lx ip %px sp %px error %lx", mm/page_alloc.c warn_alloc()
+     * "%s: page allocation failure: order:%u, mode:%#x(%pGg), ..." (2.6.x warn_alloc_failed(): "%s: page allocation
+     * failure. order:%d, mode:0x%x"), kernel/cgroup/cpuset.c "%s cpuset=%s mems_allowed=%*pbl" (under the OOM
+     * killer's first line). The last such words within a name's width are the kernel's; -1 for other lines. None
+     * of these lines is read as an event or a stack: the name in them must not make one.
+     */
+    static int otherLeadingNameEnd(String s, int m, int end) {
+        int limit = Math.min(end - 3, m + WIDEST + 1);
+        // a line of its own is searched with the JDK's searches (most lines asked hold no ": " in reach at all); a
+        // line inside a larger text (a read buffer) with a scan that stops at its end
+        boolean alone = end == s.length();
+        int found = -1;
+        for (int k = alone ? s.indexOf(": ", m) : RawText.indexOf(s, m, limit + 2, ": "); k >= 0 && k < limit;
+                k = alone ? s.indexOf(": ", k + 1) : RawText.indexOf(s, k + 1, limit + 2, ": ")) {
+            char d = s.charAt(k + 2);
+            if (d == 'p' && RawText.startsWith(s, k, end, ": page allocation failure")) {
+                found = k;
+            } else if (d == 's' && k > m && s.charAt(k - 1) == ']' && RawText.startsWith(s, k, end, ": segfault at ")) {
+                int open = k - 2;
+                while (open >= m && RawText.isDigit(s.charAt(open))) {
+                    open--;
+                }
+                if (open >= m && open < k - 2 && s.charAt(open) == '[') {
+                    found = open;
+                }
+            }
+        }
+        if (found < 0) {
+            for (int k = alone ? s.indexOf(" cpuset=", m) : RawText.indexOf(s, m, limit + 8, " cpuset="); k >= 0
+                    && k < limit; k = alone ? s.indexOf(" cpuset=", k + 1) : RawText.indexOf(s, k + 1, limit + 8, " cpuset=")) {
+                if (RawText.contains(s, k + 8, end, " mems_allowed=")) {
+                    found = k;
+                }
+            }
+        }
+        return found >= m && bytes(s, m, found) <= 15 ? found : -1;
     }
 
     /** mm/oom_kill.c "%s invoked oom-killer: gfp_mask=...": where " invoked" stands after the name, or -1. */
@@ -222,7 +362,11 @@ final class KernelNames {
             }
         }
         int name = oldTaskNameEnd(s, from, end);
-        return name >= 0 && bytes(s, from, name) <= 15;
+        if (name >= 0 && bytes(s, from, name) <= 15) {
+            return true;
+        }
+        // (not for the log prefix reader, which asks this of every line: it asks for these where a prefix is rare)
+        return dashes == null && otherLeadingNameEnd(s, from, end) >= 0;
     }
 
     /**
@@ -375,6 +519,90 @@ final class KernelNames {
         return found >= 0 ? found : window == end ? end : -1;
     }
 
+    /**
+     * crash's {@code ps} row, "%7ld %7ld %3s %s %3s %4.1f %7ld %6ld %s" after the active task's '>': where the name
+     * starts after pid, ppid, cpu, task, state, %mem, vsz and rss, or -1 for another line.
+     */
+    static int crashPsRowName(String s, int m, int end) {
+        int i = m;
+        if (i < end && (s.charAt(i) == '>' || s.charAt(i) == '-')) {
+            i++;
+        }
+        for (int field = 0; field < 8; field++) {
+            int from = RawText.skipWhitespace(s, i, end);
+            if (from == i && i > m && field > 0) {
+                return -1;
+            }
+            int j = from;
+            while (j < end && s.charAt(j) != ' ' && s.charAt(j) != '\t') {
+                j++;
+            }
+            if (j == from || !psField(field, s, from, j)) {
+                return -1;
+            }
+            i = j;
+        }
+        int name = RawText.skipWhitespace(s, i, end);
+        return name > i && name < end ? name : -1;
+    }
+
+    private static boolean psField(int field, String s, int from, int to) {
+        switch (field) {
+            case 0, 1, 6, 7 -> {
+                return allDigits(s, from, to);
+            }
+            case 2 -> {
+                return to - from == 1 && s.charAt(from) == '-' || allDigits(s, from, to);
+            }
+            case 3 -> {
+                return RawText.isHexWord(s, from, to);
+            }
+            case 4 -> {
+                return to - from == 2 && (Character.isUpperCase(s.charAt(from)) && Character.isUpperCase(s.charAt(from + 1))
+                        || s.startsWith("??", from));
+            }
+            default -> {
+                int dot = RawText.indexOf(s, from, to, '.');
+                return dot > from && dot < to - 1 && allDigits(s, from, dot) && allDigits(s, dot + 1, to);
+            }
+        }
+    }
+
+    private static boolean allDigits(String s, int from, int to) {
+        if (to <= from || to - from > 12) {
+            return false;
+        }
+        for (int k = from; k < to; k++) {
+            if (!RawText.isDigit(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * kernel/locking/lockdep.c lockdep_print_held_locks(): "%d lock%s held by %s/%d:" and "no locks held by %s/%d.":
+     * where the name ends (the last '/' that the pid and the closing mark follow, within a name's width), or -1.
+     */
+    private static int heldLocksName(String s, int m, int end) {
+        int i = m;
+        while (i < end && RawText.isDigit(s.charAt(i))) {
+            i++;
+        }
+        int words;
+        if (i > m && RawText.startsWith(s, i, end, " lock held by ")) {
+            words = i + 14;
+        } else if (i > m && RawText.startsWith(s, i, end, " locks held by ")) {
+            words = i + 15;
+        } else if (i == m && RawText.startsWith(s, m, end, "no locks held by ")) {
+            words = m + 17;
+        } else {
+            return -1;
+        }
+        int found = lastBeforePid(s, words, end, '/', ":.", true);
+        return found >= 0 ? found : Math.min(end, words + WIDEST + 1) == end ? end : -1;
+    }
+
     /** mm/oom_kill.c: "oom-kill:constraint=...,task=%s,pid=%d,uid=%d": the name ends at the last ",pid=". */
     private static int oomContextNameEnd(String s, int task, int end) {
         int limit = Math.min(end, task + 6 + WIDEST + 5);
@@ -413,9 +641,14 @@ final class KernelNames {
      * last. -1 when there is none.
      */
     static int lastPidColon(String s, int from, int end, String followers, boolean mayEnd) {
+        return lastBeforePid(s, from, end, ':', followers, mayEnd);
+    }
+
+    /** {@link #lastPidColon} for any separator between a name and its pid ("%s/%d" of lockdep's lines too). */
+    private static int lastBeforePid(String s, int from, int end, char separator, String followers, boolean mayEnd) {
         int limit = Math.min(end, from + WIDEST + 1);
         int found = -1;
-        for (int i = RawText.indexOf(s, from, limit, ':'); i >= 0; i = RawText.indexOf(s, i + 1, limit, ':')) {
+        for (int i = RawText.indexOf(s, from, limit, separator); i >= 0; i = RawText.indexOf(s, i + 1, limit, separator)) {
             int j = i + 1;
             while (j < end && RawText.isDigit(s.charAt(j))) {
                 j++;

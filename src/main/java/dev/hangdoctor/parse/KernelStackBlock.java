@@ -65,6 +65,174 @@ final class KernelStackBlock extends BlockParser {
         return this;
     }
 
+    /** `Call Trace:` with no task header before it, and the frames its line may hold after it. */
+    KernelStackBlock openCallTrace(String t, long lineNo) {
+        openCallTrace(lineNo);
+        callTraceRest(t);
+        return this;
+    }
+
+    /**
+     * What follows "Call Trace:" on its own line: 2.6.x x86_64 printed its first frames there
+     * ("Call Trace: <ffffffff81009108>{cpu_idle+104} <ffffffff8100803f>{rest_init+63}"), the IRQ stack's mark first
+     * when it had one ("Call Trace: <IRQ> <ffffffff8013f8c2>{__do_softirq+82}").
+     */
+    private void callTraceRest(String t) {
+        int colon = t.indexOf(':');
+        int from = colon < 0 ? t.length() : FrameLineParser.skipSpaces(t, colon + 1);
+        if (from >= t.length()) {
+            return;
+        }
+        String rest = t.substring(from);
+        if (rest.charAt(0) == '<' && kernelMarker(rest)) {
+            return;
+        }
+        frameRun(rest, 0);
+    }
+
+    /**
+     * Frames several to a line, with the stack marks between them: 2.6.x x86_64's printk_address() run
+     * ("<%016lx>{%s%s%s%s%+ld}", a module's symbol as ":ext3:fn", an address without a symbol as "[<%016lx>]",
+     * " <IRQ>" / " <EOI>" / " <NMI>" / " <EOE>" as the stack changes, a new line every few entries), the same run
+     * cut by a mailer's wrap ("<ffffffff8027d710>" at a line's end, "{do_sync_write+208}" opening the next), and
+     * "[<addr>] fn+0x../0x.." entries run together on one line. All or nothing: false, and no frame added, when
+     * anything on the line is none of these.
+     */
+    private boolean frameRun(String t, int from) {
+        java.util.List<Frame> found = new java.util.ArrayList<>();
+        java.util.List<StackContext> where = new java.util.ArrayList<>();
+        StackContext ctx = context;
+        int n = t.length();
+        int entries = 0;
+        int i = from;
+        while (true) {
+            i = FrameLineParser.skipSpaces(t, i);
+            if (i >= n) {
+                break;
+            }
+            char c = t.charAt(i);
+            if (c == '<') {
+                int gt = t.indexOf('>', i + 1);
+                if (gt < 0 || gt - i > 24) {
+                    return false;
+                }
+                String inner = t.substring(i + 1, gt);
+                if (RawText.isHexWord(inner, 0, inner.length())) {
+                    entries++;
+                    if (gt + 1 < n && t.charAt(gt + 1) == '{') {
+                        int close = t.indexOf('}', gt + 2);
+                        if (close < 0) {
+                            break; // "{system_call" and the rest on the next line: the frame is lost to the wrap
+                        }
+                        Frame f = braceSymbol(t, gt + 2, close);
+                        if (f == null) {
+                            return false;
+                        }
+                        found.add(f);
+                        where.add(ctx);
+                        i = close + 1;
+                    } else {
+                        i = gt + 1; // the address alone: its symbol follows on the next line, or was never known
+                    }
+                    continue;
+                }
+                StackContext mark = markContext(inner);
+                if (mark == null) {
+                    return false;
+                }
+                ctx = mark;
+                i = gt + 1;
+                continue;
+            }
+            if (c == '{' && (i == from)) {
+                int close = t.indexOf('}', i + 1);
+                Frame f = close < 0 ? null : braceSymbol(t, i + 1, close);
+                if (f == null) {
+                    return false;
+                }
+                entries++;
+                found.add(f);
+                where.add(ctx);
+                i = close + 1;
+                continue;
+            }
+            if (c == '[' && t.startsWith("[<", i)) {
+                int close = t.indexOf(">]", i + 2);
+                if (close < 0 || close - i > 24) {
+                    return false;
+                }
+                int after = FrameLineParser.skipSpaces(t, close + 2);
+                if (after < n && t.charAt(after) == '(') {
+                    return false; // arm32's "[<pc>] (fn) from [<lr>] (caller)": one frame, read as one
+                }
+                int next = t.indexOf("[<", close + 2);
+                int entryEnd = next < 0 ? n : next;
+                String entry = t.substring(i, entryEnd).strip();
+                entries++;
+                if (entry.length() > close + 2 - i) {
+                    Frame f = FrameLineParser.parse(entry);
+                    if (f == null) {
+                        return false;
+                    }
+                    found.add(f);
+                    where.add(ctx);
+                }
+                i = entryEnd;
+                continue;
+            }
+            return false;
+        }
+        if (entries == 0) {
+            return false;
+        }
+        for (int k = 0; k < found.size(); k++) {
+            block.addFrame(found.get(k), where.get(k));
+        }
+        context = ctx;
+        inFrames = true;
+        return true;
+    }
+
+    /** "fn+104", ":ext3:ext3_fn+52" inside a 2.6.x x86_64 entry's braces; null when it is not a symbol. */
+    private static Frame braceSymbol(String t, int from, int to) {
+        String module = null;
+        int i = from;
+        if (i < to && t.charAt(i) == ':') {
+            int second = t.indexOf(':', i + 1);
+            if (second < 0 || second >= to || second == i + 1) {
+                return null;
+            }
+            module = t.substring(i + 1, second);
+            i = second + 1;
+        }
+        int nameEnd = i;
+        while (nameEnd < to && FrameLineParser.isSymbolChar(t.charAt(nameEnd))) {
+            nameEnd++;
+        }
+        if (nameEnd == i || nameEnd >= to || t.charAt(nameEnd) != '+' && t.charAt(nameEnd) != '-') {
+            return null;
+        }
+        for (int k = nameEnd + 1; k < to; k++) {
+            if (!FrameLineParser.isDigit(t.charAt(k))) {
+                return null;
+            }
+        }
+        if (nameEnd + 1 == to) {
+            return null;
+        }
+        return new Frame(t.substring(i, nameEnd), t.substring(nameEnd, to), module, false, StackContext.TASK);
+    }
+
+    /** The stack a mark inside a run switches to ("IRQ", "EOI", "NMI", "#DF", "EOE"), or null for no mark. */
+    private static StackContext markContext(String inner) {
+        return switch (inner) {
+            case "IRQ" -> StackContext.IRQ;
+            case "EOI", "EOE" -> StackContext.TASK;
+            case "NMI" -> StackContext.NMI;
+            default -> inner.startsWith("#") && inner.length() <= 8 ? StackContext.EXCEPTION : null;
+        };
+    }
+
     /**
      * A `Workqueue:` line whose task header was not pasted (it is printed between the header and the stack): the
      * stack that follows is that kworker's.
@@ -125,7 +293,9 @@ final class KernelStackBlock extends BlockParser {
         int before = block == null ? 0 : block.frameCount();
         // a task line first: its name (which any local user sets) may read as a frame, a marker or `Call Trace:`
         boolean taskLine = TaskLineParser.parseAny(t) != null;
-        boolean taken = taskLine ? mergeTaskLine(t) : continueKernel(t) || mergeTaskLine(t);
+        Task regs = taskLine ? null : TaskLineParser.parseRegsHeader(t);
+        boolean taken = taskLine ? mergeTaskLine(t) : regs != null ? mergeRegsHeader(regs)
+                : continueKernel(t) || mergeTaskLine(t);
         lastLineFrame = taken && block != null && block.frameCount() > before;
         if (taken) {
             if (bare) {
@@ -175,7 +345,14 @@ final class KernelStackBlock extends BlockParser {
     private boolean continueKernel(String t) {
         char c = t.charAt(0);
         if (c == '<') {
-            return kernelMarker(t);
+            return kernelMarker(t) || frameRun(t, 0);
+        }
+        if (c == '{' || c == '[' && t.startsWith("[<") && t.indexOf(" [<", 3) > 0
+                && !FrameLineParser.isArmBacktraceLine(t)) {
+            // frames several to a line: 2.6.x x86_64's run wrapped onto its next line, or entries run together
+            if (frameRun(t, 0)) {
+                return true;
+            }
         }
         if (c != '#') {
             Frame f = FrameLineParser.parse(t);
@@ -195,10 +372,15 @@ final class KernelStackBlock extends BlockParser {
         }
         if (isCallTrace(t)) {
             inFrames = true;
+            callTraceRest(t);
             return true;
         }
         if (!inFrames && t.startsWith(WORKQUEUE)) {
             workqueue(t);
+            return true;
+        }
+        if (!inFrames && wordsThenCallTrace(t)) {
+            inFrames = true;
             return true;
         }
         if (TraceNoise.isInterleaved(t) || isElision(t)) {
@@ -234,6 +416,8 @@ final class KernelStackBlock extends BlockParser {
             Frame f = FrameLineParser.parse(rest);
             if (f != null) {
                 block.addFrame(f, context);
+            } else {
+                frameRun(rest, 0);
             }
         }
         if (m.closing() && name.equals("TASK")) {
@@ -271,6 +455,24 @@ final class KernelStackBlock extends BlockParser {
             }
             return new Marker(name, closing, gt + 1);
         }
+    }
+
+    /**
+     * One dump names its task twice before the stack: x86_64 2.6's show_regs() "Pid: %d, comm: ..." and then its die()
+     * "Process %s (pid: %d, ...)", arm's "CPU: %d PID: %d Comm: ..." and then "Process %.*s (pid: %d, ...)". The
+     * second line of the same pid goes into the block; another pid's starts its own.
+     */
+    private boolean mergeRegsHeader(Task regs) {
+        if (inFrames || block.frameCount() > 0 || bare || regs.pid() != block.task.pid()) {
+            return false;
+        }
+        if (block.task.comm() == null) {
+            block.task.comm(regs.comm());
+        }
+        if (block.task.cpu() == null && regs.cpu() != null) {
+            block.task.cpu(regs.cpu());
+        }
+        return true;
     }
 
     /** A hung-task header is followed by the same task's own task line: fold it in rather than start anew. */
@@ -333,7 +535,9 @@ final class KernelStackBlock extends BlockParser {
      * reply or a note pasted between the lines held apart.
      */
     boolean awaitsStack() {
-        return block != null && !block.anonymous && !inFrames && block.frameCount() == 0 && !bare;
+        // (a header of the idle task, pid 0, is nobody's by pid and still a header: "Pid: 0, comm: swapper")
+        return block != null && (!block.anonymous || block.task.comm() != null) && !inFrames
+                && block.frameCount() == 0 && !bare;
     }
 
     /** The block has frames (a blank line after them may be a gap in the paste rather than the stack's end). */
@@ -354,6 +558,29 @@ final class KernelStackBlock extends BlockParser {
             if (s.charAt(k) != '.') {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * i386 2.6.x printed "Call Trace:" right after the stack's last words when they did not fill their row:
+     * "f63e5e7c Call Trace:" (one word, which no words line is alone).
+     */
+    private static boolean wordsThenCallTrace(String t) {
+        int at = t.length() - 11;
+        if (at < 9 || !(t.startsWith("Call Trace:", at) || t.startsWith("Call trace:", at)) || t.charAt(at - 1) != ' ') {
+            return false;
+        }
+        int i = 0;
+        while (i < at) {
+            int j = i;
+            while (j < at && t.charAt(j) != ' ') {
+                j++;
+            }
+            if (!RawText.isHexWord(t, i, j)) {
+                return false;
+            }
+            i = FrameLineParser.skipSpaces(t, j);
         }
         return true;
     }

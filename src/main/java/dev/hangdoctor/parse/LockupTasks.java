@@ -42,6 +42,15 @@ final class LockupTasks {
     }
 
     static void attribute(Evidence evidence, String source, List<RegisterDumps.RunningAt> running) {
+        attribute(evidence, source, running, List.of());
+    }
+
+    /**
+     * {@code sightings}: where each named task's stack was printed, every time (a task's own source is where it was
+     * first seen, and a watchdog reporting the same task again dumps it again after each report).
+     */
+    static void attribute(Evidence evidence, String source, List<RegisterDumps.RunningAt> running,
+            List<TraceTasks.Sighting> sightings) {
         String prefix = source + ":";
         List<long[]> bounds = new ArrayList<>();
         List<KernelEvent> reports = new ArrayList<>();
@@ -76,10 +85,25 @@ final class LockupTasks {
                 }
             }
             List<Task> dumped = new ArrayList<>();
+            List<Long> dumpedAt = new ArrayList<>();
             for (Task t : tasks) {
                 long at = lineOf(t.source(), prefix);
                 if (at > from && at < to && evidence.taskOrNull(t.pid()) == t) {
                     dumped.add(t);
+                    dumpedAt.add(at);
+                }
+            }
+            for (TraceTasks.Sighting s : sightings) {
+                long at = lineOf(s.source(), prefix);
+                Task t = at > from && at < to ? evidence.taskOrNull(s.pid()) : null;
+                if (t != null && !dumped.contains(t)) {
+                    // seen here again: in the report's order, before the tasks first seen after it
+                    int k = 0;
+                    while (k < dumpedAt.size() && dumpedAt.get(k) < at) {
+                        k++;
+                    }
+                    dumped.add(k, t);
+                    dumpedAt.add(k, at);
                 }
             }
             if (e.pid() != null) {
@@ -140,7 +164,7 @@ final class LockupTasks {
                 continue; // a task the dump shows asleep (a hung-task or sysrq-w dump after the report) held no CPU
             }
             if (e.kind() == KernelEventKind.RCU_STALL && t.comm() != null && GP_KTHREADS.contains(t.comm())
-                    && t.cpu() == null) {
+                    && t.cpu() == null && !tasksFlavour(e)) {
                 // (a task its CPU's own dump header names, "CPU: 6 PID: 1321 Comm: rcu_sched", ran there: the name,
                 // which any local user sets, does not make it the kthread)
                 continue; // "RCU grace-period kthread stack dump": the starved kthread is the stall's victim, not its cause
@@ -154,6 +178,15 @@ final class LockupTasks {
                     e.message(), e.source()));
             return;
         }
+    }
+
+    /**
+     * An RCU-tasks stall ("INFO: rcu_tasks detected stalls on tasks:", kernel/rcu/tasks.h): every task it dumps is a
+     * holdout the grace period waits for, never a grace-period kthread starved of its CPU.
+     */
+    private static boolean tasksFlavour(KernelEvent e) {
+        String flavor = e.field("flavor");
+        return flavor != null && flavor.startsWith("rcu_tasks");
     }
 
     /** True when the report names no CPU, or names this one (a stall's "cpus" list, a lockup's CPU). */

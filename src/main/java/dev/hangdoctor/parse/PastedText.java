@@ -306,6 +306,11 @@ final class PastedText {
         line = unquote(line);
         // a line the kernel starts with a task's name ("  12          D ...") has no listing's number to take off
         String numberless = KernelNames.nameFirstAt(line, 0, line.length()) ? line : gutter.strip(line);
+        if (numberless != line && KernelNames.names(line, 0, line.length()) != null) {
+            // the kernel's own line that starts with a number and carries a name ("2 locks held by x/8:", a crash ps
+            // row): the number is the kernel's, whatever the name holds
+            numberless = line;
+        }
         if (numberless != line) {
             width -= line.length() - numberless.length(); // the numbers came after any wrap
             line = unquote(numberless);

@@ -45,6 +45,19 @@ final class RawText {
         return c >= '0' && c <= '9';
     }
 
+    /** True when {@code s[from, to)} is an address word: 8 to 16 hex digits. */
+    static boolean isHexWord(String s, int from, int to) {
+        if (to - from < 8 || to - from > 16) {
+            return false;
+        }
+        for (int k = from; k < to; k++) {
+            if (!FrameLineParser.isHexDigit(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True when {@code p} lies wholly inside {@code s[from, end)}; a plain scan, for lines that are rare. */
     static boolean contains(String s, int from, int end, String p) {
         return indexOf(s, from, end, p) >= 0;

@@ -20,7 +20,13 @@ final class SkippedLines {
     /** A frame's "symbol+0xOFF/0xSIZE", which nothing but a kernel stack prints. */
     static boolean looksLikeKernelOutput(String m) {
         int plus = m.indexOf("+0x");
-        return plus > 0 && m.indexOf("/0x", plus) > plus;
+        if (plus <= 0 || m.indexOf("/0x", plus) < 0) {
+            return false;
+        }
+        // a frame's shape inside a task's name (which any local user sets) is the name's
+        String kernels = KernelNames.masked(m);
+        plus = kernels.indexOf("+0x");
+        return plus > 0 && kernels.indexOf("/0x", plus) > plus;
     }
 
     /** A line no reader kept. */

@@ -314,6 +314,42 @@ final class TaskLineParser {
         return new Task(pid.intValue()).cpu(cpu.intValue()).comm(t.substring(commStart, commEnd).strip());
     }
 
+    /**
+     * The task line an architecture's show_regs() or die() printed before the dump_stack header existed (see
+     * {@link KernelNames#regsHeaderName}): "Pid: 2770, comm: sh", "Pid: 0, comm: swapper Not tainted 2.6.16 #1",
+     * "TASK = ef800740[3274] 'pbbuttonsd' THREAD: eef6c000", "Process kswapd0 (pid: 28, task: 000000003b2a0000,
+     * ksp: ...)": the task that ran there, or null. The pid 0 of an idle task is kept (the block makes it nobody's).
+     */
+    static Task parseRegsHeader(String t) {
+        char c = t.isEmpty() ? ' ' : t.charAt(0);
+        if (c != 'P' && c != 'T') {
+            return null;
+        }
+        KernelNames.Span name = KernelNames.regsHeaderName(t, 0, t.length());
+        if (name == null) {
+            return null;
+        }
+        Long pid;
+        Integer cpu = null;
+        if (c == 'T') {
+            pid = leadingNumber(t, t.indexOf('[') + 1);
+            // " CPU: %d" after the thread's address on SMP
+            int at = t.indexOf(" CPU: ", name.end());
+            Long n = at < 0 ? null : leadingNumber(t, at + 6);
+            cpu = n == null || n > 65535 ? null : n.intValue();
+        } else if (t.startsWith("Pid: ")) {
+            pid = leadingNumber(t, 5);
+        } else {
+            pid = leadingNumber(t, name.end() + 7);
+        }
+        if (pid == null || pid > Integer.MAX_VALUE) {
+            return null;
+        }
+        String comm = t.substring(name.start(), name.end()).strip();
+        Task task = new Task(pid.intValue()).comm(comm);
+        return cpu == null ? task : task.cpu(cpu);
+    }
+
     private static Long number(String t, String key, int from, boolean hex) {
         int k = t.indexOf(key, from);
         if (k < 0) {

@@ -25,6 +25,8 @@ final class TraceNoise {
         "pstate: ", "pc : ", "lr : ", "sp : ",
         // powerpc show_regs(): "NIP [c000000000beea10] func+0x../0x..", "LR [...] func+0x../0x.."
         "NIP [", "LR [",
+        // i386 show_regs() and show_registers() among the registers: "EIP is at __read_lock_failed+0x8/0x14"
+        "EIP is at ",
     };
 
     private TraceNoise() {
@@ -69,7 +71,9 @@ final class TraceNoise {
     static boolean isHeaderNoise(String t) {
         // "flags:0x...": the last field of sched_show_task's "task:... ppid:N flags:0x%08lx" line, which a mailer
         // wrapped onto a line of its own
-        return t.startsWith("task: ") || t.startsWith("RIP ") || t.startsWith("Showing busy") || t.startsWith("flags:0x");
+        // "Last syscall: 54": ppc32's show_regs() right under its "TASK = ..." line
+        return t.startsWith("task: ") || t.startsWith("RIP ") || t.startsWith("Showing busy") || t.startsWith("flags:0x")
+                || t.startsWith("Last syscall: ");
     }
 
     /** Lines tolerated inside a crash {@code bt}. */

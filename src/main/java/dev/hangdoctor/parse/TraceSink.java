@@ -81,6 +81,12 @@ public final class TraceSink implements LineSink {
             .prefix("CPU: ", this::cpuHeader)
             // crash's runq -T: "CPU 22: 7.75 secs" (not the boot log's "CPU topo: ..." lines)
             .rowStarting(TraceSink::mayBeRunqLag, this::runqLag, "CP")
+            // the task line of an architecture's show_regs() or die() from before dump_stack's header: x86's "Pid: %d,
+            // comm: ...", powerpc's "TASK = %p[%d] '%s' THREAD: %p", "Process %s (pid: %d, ...)" (x86, s390, arm)
+            .prefix("Pid: ", this::regsHeader)
+            .prefix("TASK = ", this::regsHeader)
+            .prefix("TASK: ", this::regsHeader)
+            .prefix("Process ", this::regsHeader)
             .prefix("Call Trace:", this::callTrace)
             .prefix("Call trace:", this::callTrace)
             .prefix("Workqueue:", this::workqueue)
@@ -159,7 +165,10 @@ public final class TraceSink implements LineSink {
         raw = message;
         // "%s invoked oom-killer: ...": the line starts with a task's name (which any local user sets), no frame,
         // marker or header of a trace, whatever the name looks like
-        boolean named = KernelNames.invokedAt(t, 0, t.length()) >= 0;
+        // (the other lines a name starts, "%s[%d]: segfault at", choose no row once their names are masked below; an
+        // open or set-aside stack must not take one as a frame either)
+        boolean named = KernelNames.invokedAt(t, 0, t.length()) >= 0
+                || (open != null || parked != null) && KernelNames.otherLeadingNameEnd(t, 0, t.length()) >= 0;
         if (open != null) {
             if (!named && open.extend(t, message, line.lineNo())) {
                 if (open.done()) {
@@ -337,6 +346,11 @@ public final class TraceSink implements LineSink {
         return open == null && parked == null && bannerPid == 0;
     }
 
+    /** Every named task's stack block of the file, where it began (after {@link #finish}). */
+    java.util.List<TraceTasks.Sighting> sightings() {
+        return out.sightings;
+    }
+
     @Override
     public void describe(LineScreen.Builder screen) {
         triggers.describe(screen);
@@ -437,7 +451,12 @@ public final class TraceSink implements LineSink {
     }
 
     private boolean callTrace(String t, long lineNo) {
-        return open(kernel.openCallTrace(lineNo));
+        return open(kernel.openCallTrace(t, lineNo));
+    }
+
+    private boolean regsHeader(String t, long lineNo) {
+        Task task = TaskLineParser.parseRegsHeader(t);
+        return task != null && open(kernel.open(task, null, lineNo));
     }
 
     private boolean workqueue(String t, long lineNo) {

@@ -9,6 +9,16 @@ final class TraceTasks {
     /** Lines a block took and then dropped. */
     final SkippedLines skipped;
     private final String source;
+    /**
+     * Where each named task's stack was printed, in order, every time (the evidence keeps one task a pid, with the
+     * place it was first seen): a watchdog that reports the same task again and again dumps it after each report.
+     */
+    final java.util.List<Sighting> sightings = new java.util.ArrayList<>();
+    private static final int MAX_SIGHTINGS = 4096;
+
+    /** A named task's stack block, and where it began. */
+    record Sighting(int pid, String source) {
+    }
 
     TraceTasks(Evidence evidence, String source, SkippedLines skipped) {
         this.evidence = evidence;
@@ -41,6 +51,8 @@ final class TraceTasks {
         }
         if (b.anonymous) {
             task = task.withPid(evidence.anonymousPid());
+        } else if (sightings.size() < MAX_SIGHTINGS && task.source() != null) {
+            sightings.add(new Sighting(task.pid(), task.source()));
         }
         evidence.addTask(task);
         format(b.format != null ? b.format : format);

@@ -217,6 +217,132 @@ class HostileCommTest {
                     " [<ffffffff816388b9>] schedule_timeout+0x239/0x2d0",
                     " [<ffffffff811f0e26>] khugepaged+0x36/0x430",
                     " [<ffffffff810a5b8f>] kthread+0xcf/0xe0")),
+            // x86_64 2.6.x show_regs() "Pid: %d, comm: %.20s %s %s %.*s", die() "Process %s (pid: %d, threadinfo %p,
+            // task %p)", printk_address() "<%016lx>{%s+%ld}" several to a line
+            // (https://lore.kernel.org/r/20060515082508.GA6950@asalmela.iki.fi)
+            new Format("oops 2.6.17", List.of(
+                    "Kernel BUG at mm/vmscan.c:428",
+                    "invalid opcode: 0000 [1] PREEMPT SMP ",
+                    "CPU 0 ",
+                    "Modules linked in: button ac battery ipv6 af_packet it87 hwmon_vid",
+                    "Pid: 208, comm: {N} Not tainted 2.6.17-rc4-git2 #1",
+                    "RIP: 0010:[shrink_zone+1672/3087] <ffffffff80211dc2>{shrink_zone+1672}",
+                    "RSP: 0018:ffff81003fe69ca8  EFLAGS: 00010202",
+                    "Process {N} (pid: 208, threadinfo ffff81003fe68000, task ffff81003ff31660)",
+                    "Stack: 000000000000001d 0000000000000050 0000000000000000 0000000000000018 ",
+                    "Call Trace: <ffffffff80296ab8>{balance_pgdat+536} <ffffffff80255f68>{kswapd+257}",
+                    "       <ffffffff8028a4a7>{autoremove_wake_function+0} <ffffffff802261d5>{schedule_tail+67}",
+                    "       <ffffffff8025b61e>{child_rip+8}",
+                    "Code: 0f 0b 68 dc 35 45 80 c2 ac 01 49 8b 16 41 83 7e 18 00 48 8d ")),
+            // the old NMI watchdog's lockup and its task (https://lore.kernel.org/r/44BBD6E2.6020309@mbligh.org)
+            new Format("hard lockup 2.6.17", List.of(
+                    "NMI Watchdog detected LOCKUP on CPU 10",
+                    "CPU 10",
+                    "Pid: 8106, comm: {N} Not tainted 2.6.17.6 #1",
+                    "RIP: 0010:[<ffffffff80309579>] <ffffffff80309579>{__read_lock_failed+5}",
+                    "Process {N} (pid: 8106, threadinfo ffff8103f8646000, task ffff8103f8645820)",
+                    "Stack: ffffffff8044802a ffffffff802569b5 ffff8103f271bd70 ffff810bff67f678",
+                    "Call Trace: <ffffffff8044802a>{.text.lock.spinlock+83}",
+                    "        <ffffffff802569b5>{find_get_page+21} <ffffffff80256f7d>{do_generic_mapping_read+397}",
+                    "        <ffffffff88202aba>{:nfs:nfs_file_read+170} <ffffffff8027d490>{do_sync_read+208}")),
+            // powerpc show_regs() "TASK = %p[%d] '%s' THREAD: %p" " CPU: %d"
+            // (https://lore.kernel.org/r/17735.4830.610969.866898@cse.unsw.edu.au)
+            new Format("ppc64 oops 2.6.19", List.of(
+                    "Oops: Kernel access of bad area, sig: 11 [#1]",
+                    "NIP: C0000000001A31B8 LR: C00000000018E5DC CTR: C0000000001A3404",
+                    "REGS: c0000000017ff4a0 TRAP: 0300   Not tainted  (2.6.19-rc4-mm1)",
+                    "TASK = c00000000ff2b7f0[1899] '{N}' THREAD: c0000000017fc000 CPU: 1",
+                    "GPR00: 0000000000000008 C0000000017FF720 C0000000006B26D0 6B6B6B6B6B6B6B7B ",
+                    "NIP [C0000000001A31B8] .kobject_uevent+0xac/0x55c",
+                    "Call Trace:",
+                    "[C0000000017FF720] [C000000000562508] read_pipe_fops+0xd0/0xd8 (unreliable)",
+                    "[C0000000017FF840] [C00000000018E5DC] .__elv_unregister_queue+0x20/0x44",
+                    "[C0000000017FF8D0] [C000000000195548] .blk_unregister_queue+0x58/0x9c")),
+            // s390 2.6.36 OOM: "%s cpuset=%s mems_allowed=%s", show_regs() "Process %s (pid: %d, task: %p, ksp: %p)",
+            // lockdep's "%d lock%s held by %s/%d:", the task table of its time, "Kill process %d (%s) score %d or
+            // sacrifice child" (https://lore.kernel.org/r/20101029121456.GA6896@osiris.boeblingen.de.ibm.com)
+            new Format("s390 oom 2.6.36", List.of(
+                    "{N} invoked oom-killer: gfp_mask=0x201da, order=0, oom_adj=0, oom_score_adj=0",
+                    "CPU: 7 Not tainted 2.6.36-45.x.20101028-s390xdefault #1",
+                    "Process {N} (pid: 8064, task: 000000007a244640, ksp: 000000003dc8f678)",
+                    "000000003dc8f888 000000003dc8f808 0000000000000002 0000000000000000 ",
+                    "Call Trace:",
+                    "([<0000000000100a02>] show_trace+0xee/0x144)",
+                    " [<00000000001d73d0>] dump_header+0x98/0x298",
+                    " [<00000000001d7a26>] oom_kill_process+0xb6/0x224",
+                    " [<00000000001d7f26>] out_of_memory+0x10e/0x23c",
+                    "2 locks held by {N}/8064:",
+                    "[ pid ]   uid  tgid total_vm      rss cpu oom_adj oom_score_adj name",
+                    "[  588]     0   588    56133      151   6       0             0 rsyslogd",
+                    "[ 8064]     0  8064   113629      186   7       0             0 {N}",
+                    "Out of memory: Kill process 8064 ({N}) score 1 or sacrifice child",
+                    "Killed process 8064 ({N}) total-vm:224532kB, anon-rss:0kB, file-rss:604kB")),
+            // kernel/cgroup/cpuset.c cpuset_print_current_mems_allowed() "%s cpuset=%s mems_allowed=%*pbl" under the
+            // OOM killer's first line (the same message, lines 1-2)
+            new Format("oom cpuset line", List.of(
+                    "{N} invoked oom-killer: gfp_mask=0x201da, order=0, oom_adj=0, oom_score_adj=0",
+                    "{N} cpuset=/ mems_allowed=0",
+                    "Out of memory: Kill process 8064 ({N}) score 1 or sacrifice child")),
+            // arch/x86/mm/fault.c show_signal_msg "%s%s[%d]: segfault at %lx ip %px sp %px error %lx" and " in
+            // %s[%lx+%lx]" (https://lore.kernel.org/r/20190505091356.GB25646@kroah.com), 6.x's " likely on CPU %d
+            // (core %d, socket %d)" and "Code:" after it; then a hung task of another name, which must read the same
+            new Format("segfault then hung task", List.of(
+                    "{N}[5565]: segfault at 0 ip 00007f2a947bddfd sp 00007ffd1a8705e8 error 4 in libc-2.27.so[7f2a94703000+1e7000]",
+                    "{N}[2955]: segfault at 0 ip 00007fd0eaf929a6 sp 00007fd0dfdfd370 error 6 in libcef.so[7fd0e6aef000+7770000] likely on CPU 1 (core 1, socket 0)",
+                    "Code: 89 de e8 0d ef 6e ff 80 7d cf 00 79 09 48 8b 7d b8 e8 4e 66 2c 03 41 8b 84 24 e0 00 00 00",
+                    "INFO: task jbd2/sda1-8:587 blocked for more than 120 seconds.",
+                    "      Not tainted 5.15.0-91-generic #101-Ubuntu",
+                    "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+                    "task:jbd2/sda1-8     state:D stack:    0 pid:  587 ppid:     2 flags:0x00004000",
+                    "Call Trace:",
+                    " <TASK>",
+                    " __schedule+0x2c6/0x7d0",
+                    " schedule+0x4e/0xb0",
+                    " jbd2_journal_commit_transaction+0x2f8/0x1a80",
+                    " kjournald2+0xb6/0x280",
+                    " </TASK>")),
+            // mm/page_alloc.c warn_alloc_failed() "%s: page allocation failure: order:%d, mode:0x%x" and x86's
+            // show_regs() "Pid: %d, comm: %.20s ..." (https://lore.kernel.org/r/20120620133656.GH4011@suse.de)
+            new Format("page allocation failure 3.5", List.of(
+                    "{N}: page allocation failure: order:0, mode:0x20",
+                    "Pid: 2714, comm: {N} Not tainted 3.5.0-rc2-swapnbd-v12r2-slab #3",
+                    "Call Trace:",
+                    " [<ffffffff811042d3>] warn_alloc_failed+0xf3/0x160",
+                    " [<ffffffff81107c92>] __alloc_pages_nodemask+0x6e2/0x930")),
+            // warn_alloc() "%s: %pV, mode:%#x(%pGg), nodemask=%*pbl" with the cpuset after it, then dump_stack's
+            // header (kernel commit 281dd25c1a01, "mm/page_alloc: let GFP_ATOMIC order-0 allocs access highatomic
+            // reserves", the kernel's one line rejoined)
+            new Format("page allocation failure 6.6", List.of(
+                    "{N}: page allocation failure: order:0, mode:0x820(GFP_ATOMIC), nodemask=(null),cpuset=/,mems_allowed=0-7",
+                    "CPU: 10 PID: 696 Comm: {N} Kdump: loaded Tainted: G           O 6.6.43-CUSTOM #1",
+                    "Hardware name: MACHINE",
+                    "Call Trace:",
+                    " <IRQ>",
+                    " dump_stack_lvl+0x3c/0x50",
+                    " warn_alloc+0x13a/0x1c0",
+                    " __alloc_pages_slowpath.constprop.0+0xc9d/0xd10",
+                    " __alloc_pages+0x327/0x340",
+                    " __napi_alloc_skb+0x16d/0x1f0",
+                    " </IRQ>")),
+            // crash's ps: "%7ld %7ld %3s %s %3s %4.1f %7ld %6ld %s", a kernel thread's name in brackets (corpus r-022,
+            // f-009 rows)
+            new Format("crash ps", List.of(
+                    "   PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM",
+                    "  2104525  2104522  41  ffff9cf91d000000  UN   0.0   22732   3792  {N}",
+                    "    544      2   2  ffff95a25c44d230  UN   0.0       0      0  [jbd2/vda1-8]")),
+            // kernel/rcu/tasks.h check_holdout_task(): "INFO: rcu_tasks detected stalls on tasks:", "%p: %c%c nvcsw:
+            // %lu/%lu holdout: %d idle_cpu: %d/%d", then sched_show_task
+            // (https://lore.kernel.org/r/8f16ef64-b06e-b3bf-4b6f-8fc4a15b2801@redhat.com, quoting the report)
+            new Format("rcu-tasks stall", List.of(
+                    "INFO: rcu_tasks detected stalls on tasks:",
+                    "00000000b92b832d: .. nvcsw: 1/1 holdout: 1 idle_cpu: -1/7",
+                    "task:{N15} state:R  running task     stack:    0 pid: 2133 ppid:     2 flags:0x00004000",
+                    "Call Trace:",
+                    " ? asm_sysvec_apic_timer_interrupt+0x12/0x20",
+                    " ? trace_clock_local+0xc/0x20",
+                    " ? osnoise_main+0x10e/0x450",
+                    " ? kthread+0x153/0x170",
+                    " ? ret_from_fork+0x22/0x30")),
             // crash: "PID: %-7ld  TASK: %s  CPU: %-3s  COMMAND: \"%s\"" and bt's frames
             new Format("crash bt", List.of(
                     "PID: 587    TASK: ffff8817f8d42280  CPU: 5   COMMAND: \"{N}\"",
@@ -297,8 +423,28 @@ class HostileCommTest {
                 || n.matches("[0-7],[0-9]+,[0-9]+,[-c+];.*"));
     }
 
+    /**
+     * The lines the kernel starts with a name that is read as no record ("%s[%d]: segfault at", "%s: page allocation
+     * failure", "%s cpuset="), in a paste with no log prefix of its own, under a name that starts with a log prefix
+     * ("[    1.000000]", "<6>[ 1.0] x", " SUBSYSTEM=x"): nothing tells the name from that prefix but the words after it,
+     * which the prefix reader does not look for on every line of a big log (the OOM killer's line it does look for);
+     * the line is no record either way, only its prefix and its words as the report's text may differ.
+     */
+    private static final java.util.Set<String> NAME_FIRST_NO_RECORD = java.util.Set.of("oom cpuset line",
+            "segfault then hung task", "page allocation failure 3.5", "page allocation failure 6.6");
+
+    private static boolean prefixLikeNameFirst(Format f, Style s, byte[] name) {
+        if (s != Style.BARE || !NAME_FIRST_NO_RECORD.contains(f.name())) {
+            return false;
+        }
+        String n = new String(name, StandardCharsets.UTF_8);
+        // the name and a name's first characters, or the name and the next word, read as a prefix and a message
+        return !"none".equals(KernelLogPrefix.strip(n + "x: y", 1).prefix())
+                || !"none".equals(KernelLogPrefix.strip(n + " x: y", 1).prefix());
+    }
+
     private static void check(Format f, Style s, String plain, byte[] name, List<String> failures) throws IOException {
-        if (ambiguousWithoutPrefix(s, name)) {
+        if (ambiguousWithoutPrefix(s, name) || prefixLikeNameFirst(f, s, name)) {
             return;
         }
         boolean kthread = new Task(99).comm(new String(name, StandardCharsets.UTF_8).strip()).isKernelThread();

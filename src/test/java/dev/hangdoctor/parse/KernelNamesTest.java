@@ -36,6 +36,38 @@ class KernelNamesTest {
     }
 
     @Test
+    void theNameOfOlderArchitecturesTaskLinesAndOfTheLinesANameStarts() {
+        // x86 show_regs() and die(), powerpc show_regs(), s390 show_regs() (OldArchStacksTest's reports)
+        assertThat(name("Pid: 208, comm: kswapd0 Not tainted 2.6.17-rc4-git2 #1")).isEqualTo("kswapd0");
+        assertThat(name("Process kswapd0 (pid: 208, threadinfo ffff81003fe68000, task ffff81003ff31660)")).isEqualTo("kswapd0");
+        assertThat(name("TASK = c00000000ff2b7f0[1899] 'nash' THREAD: c0000000017fc000 CPU: 1")).isEqualTo("nash");
+        assertThat(name("Process blast (pid: 8067, task: 000000007a244640, ksp: 000000003dc8f678)")).isEqualTo("blast");
+        // lockdep, crash ps (corpus r-022), and the lines the kernel starts with a name (HostileCommTest's sources)
+        assertThat(name("1 lock held by rcu_tasks_kthre/10:")).isEqualTo("rcu_tasks_kthre");
+        assertThat(name("  2104525  2104522  41  ffff9cf91d000000  UN   0.0   22732   3792  blkid")).isEqualTo("blkid");
+        assertThat(name("usbip[5565]: segfault at 0 ip 00007f2a947bddfd sp 00007ffd1a8705e8 error 4 in libc-2.27.so[7f2a94703000+1e7000]"))
+                .isEqualTo("usbip");
+        assertThat(name("nbd0: page allocation failure: order:0, mode:0x20")).isEqualTo("nbd0");
+        assertThat(name("blast cpuset=/ mems_allowed=0")).isEqualTo("blast");
+        // a name holding the phrase: the last within a name's width is the kernel's
+        assertThat(name("a cpuset=b cpuset=/ mems_allowed=0")).isEqualTo("a cpuset=b");
+        // prose that quotes the words after more than a name's width
+        assertThat(name("The machine logged this shortly before it hung: page allocation failure: order:0")).isNull();
+        assertThat(name("Process accounting resumed")).isNull();
+    }
+
+    @Test
+    void aNameInBracketsIsAKernelThreadsOnlyWithoutMemory() {
+        // crash prints a kernel thread's name in brackets (corpus f-009); a user's task may be named "[x]" too
+        Task kthread = CrashLineParser.parsePsRow("544      2   2  ffff95a25c44d230  UN   0.0       0      0  [jbd2/vda1-8]");
+        assertThat(kthread.comm()).isEqualTo("jbd2/vda1-8");
+        assertThat(kthread.isKernelThread()).isTrue();
+        Task user = CrashLineParser.parsePsRow("2104525  2104522  41  ffff9cf91d000000  UN   0.0   22732   3792  [x:4242]");
+        assertThat(user.comm()).isEqualTo("[x:4242]");
+        assertThat(user.notes()).isEmpty();
+    }
+
+    @Test
     void theKernelsWordsAfterTheNameAreTheLastOnes() {
         // a name holding the kernel's delimiters: the kernel's own come last
         assertThat(name("task: state:R stack: state:D stack:    0 pid: 4242 ppid:     1 flags:0x00004000"))
