@@ -104,6 +104,15 @@ public final class Diagnoser {
                 }
             }
         }
+        if (!findings.isEmpty()) {
+            // a second hang beside the ones the rules name: blocked tasks no finding took, whose waits the evidence
+            // ties to a holder (an owner line, lockdep's lists, the holder's stack)
+            Built rest = leftoverChain(graph, evidence, accepted);
+            if (rest != null) {
+                findings.add(rest.finding);
+                rootPids.add(rest.rootPid);
+            }
+        }
         if (findings.isEmpty() && recovered.isEmpty()
                 && (snapshotOnly.isEmpty() || stuckLongEnough(blockedPids(evidence), evidence))) {
             Built generic = unclassified(graph, evidence);
@@ -641,20 +650,65 @@ public final class Diagnoser {
         List<String> ev = new ArrayList<>();
         ev.add(blocked.size() + " task(s) in D state (or asleep in a stack with no state); no known hang signature"
                 + " matched");
-        Finding f = new Finding(UNCLASSIFIED, Category.OTHER,
-                "Tasks stuck in uninterruptible sleep (no known signature)", 0.3,
-                root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), null, refs, waits, ev,
-                "Tasks sleep in D state and no rule of the knowledge base recognises their stacks. The grouped stacks"
-                        + " below show where they wait; the wait-for chain, when there is one, ends at the blocker.",
-                new Finding.Fix(List.of(), List.of(), List.of(), null),
-                List.of("Read the largest D-state group's innermost frames to see what it waits on",
-                        "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
+        Finding f = genericFinding(root, refs, waits, ev, evidence);
         // the blocker is involved too: a lone stuck task is its own blocker, and its blocked time counts
         Set<Integer> involved = new LinkedHashSet<>(victims);
         if (root != null) {
             involved.add(root.pid());
         }
         return new Built(f, involved, new LinkedHashSet<>(victims), root == null ? null : root.pid(), List.of());
+    }
+
+    /**
+     * Blocked tasks that no finding took and that wait, through holders the evidence names, for a task no finding
+     * took either: the generic finding for them, its blocker where their waits end; or null. Only a chain the
+     * evidence shows makes one (lone stuck tasks beside a named hang are shown in the stack groups, as before).
+     */
+    private static Built leftoverChain(WaitGraph graph, Evidence evidence, List<Built> accepted) {
+        Set<Integer> taken = new HashSet<>();
+        accepted.forEach(b -> taken.addAll(b.involved));
+        Set<Task> holders = new LinkedHashSet<>();
+        for (Task t : evidence.tasks()) {
+            if (t.pid() < 0 || !t.state().isBlocked() || taken.contains(t.pid()) || graph.waitsFor(t.pid()).isEmpty()) {
+                continue;
+            }
+            Set<Integer> up = graph.transitiveHolders(t.pid());
+            if (up.stream().noneMatch(taken::contains)) {
+                up.forEach(h -> holders.add(graph.task(h)));
+            }
+        }
+        holders.remove(null);
+        Task root = holders.isEmpty() ? null : graph.rootCause(holders);
+        if (root == null || root.pid() < 0 || taken.contains(root.pid())) {
+            return null;
+        }
+        Set<Integer> victims = new LinkedHashSet<>(graph.transitiveWaiters(root.pid()));
+        victims.removeAll(taken);
+        victims.remove(root.pid());
+        if (victims.isEmpty()) {
+            return null;
+        }
+        List<TaskRef> refs = victims.stream().map(p -> refOf(p, evidence)).filter(r -> r != null)
+                .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
+        Finding f = genericFinding(root, refs, chain(root, victims, graph), List.of(victims.size()
+                + " task(s) in D state wait for " + describe(root) + " through the locks the evidence shows;"
+                + " no known hang signature matched"), evidence);
+        Set<Integer> involved = new LinkedHashSet<>(victims);
+        involved.add(root.pid());
+        return new Built(f, involved, new LinkedHashSet<>(victims), root.pid(), List.of());
+    }
+
+    /** The finding of tasks stuck where no rule of the knowledge base recognises their stacks. */
+    private static Finding genericFinding(Task root, List<TaskRef> victims, List<String> waits, List<String> ev,
+            Evidence evidence) {
+        return new Finding(UNCLASSIFIED, Category.OTHER,
+                "Tasks stuck in uninterruptible sleep (no known signature)", 0.3,
+                root == null || root.pid() < 0 ? null : TaskRef.of(root), blockerText(root, evidence), null, victims, waits, ev,
+                "Tasks sleep in D state and no rule of the knowledge base recognises their stacks. The grouped stacks"
+                        + " below show where they wait; the wait-for chain, when there is one, ends at the blocker.",
+                new Finding.Fix(List.of(), List.of(), List.of(), null),
+                List.of("Read the largest D-state group's innermost frames to see what it waits on",
+                        "Capture evidence for later: echo w > /proc/sysrq-trigger; dmesg > blocked.txt"), List.of());
     }
 
     /**

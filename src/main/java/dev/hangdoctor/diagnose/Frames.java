@@ -14,7 +14,9 @@ public final class Frames {
             "preempt_schedule_common", "_cond_resched", "__cond_resched", "bit_wait", "bit_wait_io",
             "__wait_on_bit", "out_of_line_wait_on_bit", "prepare_to_wait_event", "finish_wait",
             "schedule_hrtimeout_range", "schedule_hrtimeout_range_clock", "0xffffffffffffffff",
-            "yield", "sys_sched_yield", "do_sched_yield", "__x64_sys_sched_yield");
+            "yield", "sys_sched_yield", "do_sched_yield", "__x64_sys_sched_yield",
+            // 6.x's inlined scheduler steps, which symbolized stacks (syzbot's "[inline]" lines) print as frames
+            "__schedule_loop", "context_switch");
     /**
      * The printer's own frames at the top of a stack a report dumps of its current task (lib/dump_stack.c, the OOM
      * report's dump_header in mm/oom_kill.c): like the scheduler's, they say nothing about what the task was doing.

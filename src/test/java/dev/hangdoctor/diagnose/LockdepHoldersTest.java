@@ -2,10 +2,12 @@ package dev.hangdoctor.diagnose;
 
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.parse.EvidenceReader;
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +57,7 @@ class LockdepHoldersTest {
                  #0: ffff88805d6480e0 (&type->s_umount_key#52){++++}-{3:3}, at: deactivate_super+0xd6/0x100 fs/super.c:504
                  #1: ffffffff8dccfb08 (lock#3){+.+.}-{3:3}, at: __lru_add_drain_all+0x69/0x740 mm/swap.c:867
                 2 locks held by syz-executor.2/13585:
-                 #0: ffff88805b7460e0 (&type->s_umount_key#95/1){+.+.}-{3:3}, at: alloc_super+0x221/0x9d0 fs/super.c:343
+                 #0: ffff88805b7460e0 (&type->s_umount_key#95/1){+.+.}-{3:3}, at: alloc_super+0x23d/0xbd0 fs/super.c:343
                  #1: ffffffff8dccfb08 (lock#3){+.+.}-{3:3}, at: __lru_add_drain_all+0x69/0x740 mm/swap.c:867
                 """);
         assertThat(g.waitsFor(5253)).containsExactly(13585);
@@ -63,16 +65,56 @@ class LockdepHoldersTest {
     }
 
     @Test
+    void aChainNoRuleTookIsASecondFindingBesideTheRulesOne() throws Exception {
+        // corpus z-020: an fsync waiting for a jbd2 commit (the rule's finding) and, apart from it, the lock#3 chain
+        String text = WAITER + HOLDER + """
+                INFO: task syz-executor.1:12673 blocked for more than 143 seconds.
+                task:syz-executor.1  state:D stack:23744 pid:12673 tgid:12673 ppid:1      flags:0x00004006
+                Call Trace:
+                 <TASK>
+                 __schedule+0xf15/0x5d00 kernel/sched/core.c:6746
+                 schedule+0xe7/0x350 kernel/sched/core.c:6838
+                 jbd2_log_wait_commit+0x2ef/0x460 fs/jbd2/journal.c:697
+                 ext4_sync_fs+0x694/0x860 fs/ext4/super.c:6338
+                 sync_filesystem+0x1cc/0x290 fs/sync.c:66
+                 ovl_sync_fs+0x142/0x1d0 fs/overlayfs/super.c:232
+                 </TASK>
+                2 locks held by syz-executor.4/5253:
+                 #1: ffffffff8dccfb08 (lock#3){+.+.}-{3:3}, at: __lru_add_drain_all+0x69/0x740 mm/swap.c:867
+                2 locks held by syz-executor.2/13585:
+                 #1: ffffffff8dccfb08 (lock#3){+.+.}-{3:3}, at: __lru_add_drain_all+0x69/0x740 mm/swap.c:867
+                """;
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "x");
+        e.savedReport(true);
+        List<Finding> f = new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e).findings();
+        assertThat(f).extracting(Finding::signature).containsExactly("jbd2-commit-stall", "unclassified-d-state");
+        assertThat(f.get(1).rootCause().pid()).isEqualTo(13585);
+        assertThat(f.get(1).victims()).extracting(TaskRef::pid).containsExactly(5253);
+        // the same chain alone is the generic finding, once
+        Evidence alone = EvidenceReader.read(new ByteArrayInputStream((WAITER + HOLDER + """
+                2 locks held by syz-executor.4/5253:
+                 #1: ffffffff8dccfb08 (lock#3){+.+.}-{3:3}, at: __lru_add_drain_all+0x69/0x740 mm/swap.c:867
+                2 locks held by syz-executor.2/13585:
+                 #1: ffffffff8dccfb08 (lock#3){+.+.}-{3:3}, at: __lru_add_drain_all+0x69/0x740 mm/swap.c:867
+                """).getBytes(StandardCharsets.UTF_8)), "x");
+        alone.savedReport(true);
+        assertThat(new Diagnoser(KnowledgeBase.load(List.of())).diagnose(alone).findings()).hasSize(1);
+    }
+
+    @Test
     void listersThatMayBeAskingAsWellNameNobody() throws Exception {
         // corpus a-087 (syzbot, rtnl_dumpit): every other task listing rtnl_mutex lists it last and printed no stack
         WaitGraph g = graph("""
                 INFO: task ifquery:17618 blocked for more than 145 seconds.
-                task:ifquery         state:D stack:25264 pid:17618 tgid:17618 ppid:17617  flags:0x00000000
+                task:ifquery         state:D stack:22632 pid:17618 tgid:17618 ppid:17610  task_flags:0x400000 flags:0x00000000
                 Call Trace:
-                 __schedule+0xf15/0x5d00 kernel/sched/core.c:6746
+                 <task>
+                 __schedule+0x1074/0x4d30 kernel/sched/core.c:6765
+                 schedule+0xd4/0x210 kernel/sched/core.c:6857
+                 schedule_preempt_disabled+0x13/0x30 kernel/sched/core.c:6914
                  __mutex_lock+0x1042/0x2020 kernel/locking/mutex.c:730
                  rtnl_dumpit+0x198/0x200 net/core/rtnetlink.c:6780
-                 netlink_dump+0x6f3/0xc80 net/netlink/af_netlink.c:2254
+                ...
                 2 locks held by ifquery/17618:
                  #0: ffff88800064a6c8 (nlk_cb_mutex-ROUTE){+.+.}-{4:4}, at: netlink_dump+0x6f3/0xc80 net/netlink/af_netlink.c:2254
                  #1: ffffffff8fee5d68 (rtnl_mutex){+.+.}-{4:4}, at: rtnl_dumpit+0x198/0x200 net/core/rtnetlink.c:6780
