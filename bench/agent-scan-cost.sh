@@ -24,23 +24,12 @@ cleanup() {
   rm -f "$out"
 }
 trap cleanup EXIT
+# shellcheck source=fragments/agent-host.bash
+. "$here/bench/fragments/agent-host.bash"
 
-python3 - "$threads" <<'PY' &
-import sys, threading, time
-threading.stack_size(64 * 1024)
-n = int(sys.argv[1])
-stop = threading.Event()
-for _ in range(n):
-    threading.Thread(target=stop.wait, daemon=True).start()
-time.sleep(10**6)
-PY
-holder=$!
-while [ "$(awk '/^Threads:/{print $2}' /proc/$holder/status 2>/dev/null || echo 0)" -lt "$threads" ]; do sleep 0.5; done
+start_thread_holder "$threads"
 
-deployed=$(awk '/^ExecStart=/{f = 1} f {l = l " " $0; if ($0 !~ /\\$/) exit} END {print l}' "$here/deploy/hangdoctor.service" \
-  | tr -d '\\' | sed 's/.*java //; s/ -jar .*//')
-read -r -a jvm <<< "${HANGDOCTOR_JVM:-$deployed}"
-while read -r kv; do export "${kv?}"; done < <(sed -n 's/^Environment=//p' "$here/deploy/hangdoctor.service")
+deployed_jvm
 l0=$(cut -d' ' -f1-3 /proc/loadavg)
 java "${jvm[@]}" -Djava.io.tmpdir="${TMPDIR:-/tmp}" -cp "$jar" dev.hangdoctor.watch.AgentScanBench "$scans" "$window" write > "$out"
 l1=$(cut -d' ' -f1-3 /proc/loadavg)

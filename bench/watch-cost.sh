@@ -34,18 +34,10 @@ cleanup() {
   rm -rf "$state"
 }
 trap cleanup EXIT
+# shellcheck source=fragments/agent-host.bash
+. "$here/bench/fragments/agent-host.bash"
 
-python3 - "$threads" <<'PY' &
-import sys, threading, time
-threading.stack_size(64 * 1024)
-n = int(sys.argv[1])
-stop = threading.Event()
-for _ in range(n):
-    threading.Thread(target=stop.wait, daemon=True).start()
-time.sleep(10**6)
-PY
-holder=$!
-while [ "$(awk '/^Threads:/{print $2}' /proc/$holder/status 2>/dev/null || echo 0)" -lt "$threads" ]; do sleep 0.5; done
+start_thread_holder "$threads"
 total_threads=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
 
 : > "$state/watch.yaml"
@@ -56,14 +48,9 @@ if [ -n "$scan_every" ]; then
   (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$state/token")
   echo "api: {allowActions: true, tokenFile: \"$state/token\"}" >> "$state/watch.yaml"
 fi
-# JVM flags: those of deploy/hangdoctor.service's ExecStart (so the bench measures what is deployed);
-# HANGDOCTOR_JVM overrides them (to compare settings)
-deployed=$(awk '/^ExecStart=/{f = 1} f {l = l " " $0; if ($0 !~ /\\$/) exit} END {print l}' "$here/deploy/hangdoctor.service" \
-  | tr -d '\\' | sed 's/.*java //; s/ -jar .*//')
-read -r -a jvm <<< "${HANGDOCTOR_JVM:-$deployed}"
+# JVM flags and environment of the deployed unit (HANGDOCTOR_JVM overrides the flags, to compare settings)
+deployed_jvm
 echo "JVM flags: ${jvm[*]}"
-# the deployment's environment too (malloc arenas)
-while read -r kv; do export "${kv?}"; done < <(sed -n 's/^Environment=//p' "$here/deploy/hangdoctor.service")
 jars=("$jar")
 [ -n "${HANGDOCTOR_COMPARE_JAR:-}" ] && jars+=("$HANGDOCTOR_COMPARE_JAR")
 for k in "${!jars[@]}"; do
