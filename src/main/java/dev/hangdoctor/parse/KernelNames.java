@@ -584,7 +584,7 @@ final class KernelNames {
      * kernel/locking/lockdep.c lockdep_print_held_locks(): "%d lock%s held by %s/%d:" and "no locks held by %s/%d.":
      * where the name ends (the last '/' that the pid and the closing mark follow, within a name's width), or -1.
      */
-    private static int heldLocksName(String s, int m, int end) {
+    static int heldLocksName(String s, int m, int end) {
         int i = m;
         while (i < end && RawText.isDigit(s.charAt(i))) {
             i++;

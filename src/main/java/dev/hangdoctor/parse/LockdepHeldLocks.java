@@ -29,29 +29,21 @@ final class LockdepHeldLocks {
     }
 
     /**
-     * "2 locks held by syz-executor.4/5253:" (the name is whatever the task set: its pid is read from the line's
-     * end, where the format puts it), or null.
+     * "2 locks held by syz-executor.4/5253:" (the name is whatever the task set: it ends where {@link KernelNames}
+     * says, at the last '/' within a name's width that the pid follows), or null.
      */
     static Holder holder(String m) {
         String t = m.strip();
-        int i = 0;
-        while (i < t.length() && RawText.isDigit(t.charAt(i))) {
-            i++;
+        if (!t.endsWith(":") || !RawText.isDigit(t.charAt(0))) {
+            return null; // "no locks held by x/N." holds nothing
         }
-        if (i == 0 || i > 6 || !(t.startsWith(" lock held by ", i) || t.startsWith(" locks held by ", i))
-                || !t.endsWith(":")) {
+        // where the name ends, as the name reader finds it (the last '/' a pid follows, within a name's width)
+        int slash = KernelNames.heldLocksName(t, 0, t.length());
+        if (slash < 0 || slash >= t.length() || t.charAt(slash) != '/') {
             return null;
         }
-        int nameAt = t.indexOf(" held by ", i) + 9;
-        int end = t.length() - 1;
-        int digits = end;
-        while (digits > nameAt && RawText.isDigit(t.charAt(digits - 1))) {
-            digits--;
-        }
-        if (digits == end || end - digits > 9 || digits - 1 <= nameAt || t.charAt(digits - 1) != '/') {
-            return null;
-        }
-        return new Holder(t.substring(nameAt, digits - 1), Integer.parseInt(t.substring(digits, end)));
+        Integer pid = TaskLineParser.parseIntOrNull(t.substring(slash + 1, t.length() - 1));
+        return pid == null ? null : new Holder(t.substring(t.indexOf(" held by ") + 9, slash), pid);
     }
 
     /** " #1: ffffffff8dccfb08 (lock#3){+.+.}-{3:3}, at: __lru_add_drain_all+0x69/0x740 mm/swap.c:867", or null. */

@@ -15,8 +15,8 @@ class LockdepHeldLocksTest {
         assertThat(LockdepHeldLocks.holder("4 locks held by kworker/u8:0/11:"))
                 .isEqualTo(new LockdepHeldLocks.Holder("kworker/u8:0", 11));
         // a name any local user sets, holding the line's own words: the pid is where the format puts it
-        assertThat(LockdepHeldLocks.holder("1 lock held by 1 lock held by a/7:/4242:"))
-                .isEqualTo(new LockdepHeldLocks.Holder("1 lock held by a/7:", 4242));
+        assertThat(LockdepHeldLocks.holder("1 lock held by 2 held by x/9:/4242:"))
+                .isEqualTo(new LockdepHeldLocks.Holder("2 held by x/9:", 4242));
         assertThat(LockdepHeldLocks.holder("no locks held by getty/4840.")).isNull();
         assertThat(LockdepHeldLocks.holder("2 locks held by nobody:")).isNull();
     }
