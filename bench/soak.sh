@@ -9,6 +9,9 @@
 # BENCH_TINY=1: 30 seconds, a hang every 12 s held 5 s, a sample every 3 s (for the test that keeps every bench working).
 # SOAK_AGENT overrides how the agent is started (to measure other JVM flags), e.g.
 #   SOAK_AGENT="java -Xmx256m -jar target/hangdoctor.jar watch" bench/soak.sh 10
+# SOAK_DEPLOYED=1 starts it with the JVM flags and environment of deploy/hangdoctor.service instead (as a fleet runs it).
+# SOAK_THREADS=N adds a process holding N sleeping threads (a big host: the goal is <= 1 % of a core at 10 000 threads,
+# hangs and the full scans they trigger included; needs python3), e.g. SOAK_DEPLOYED=1 SOAK_THREADS=10000 bench/soak.sh 15
 set -euo pipefail
 minutes="${1:-30}"
 period="${2:-90}"
@@ -22,8 +25,10 @@ command -v cc >/dev/null || { echo "soak: needs a C compiler (cc) for the hang h
 work="$(mktemp -d)"
 agent=""
 cycler=""
+holder=""
 cleanup() {
   [ -n "$cycler" ] && kill "$cycler" 2>/dev/null || true
+  [ -n "$holder" ] && kill "$holder" 2>/dev/null || true
   # the daemon of a hang still held: killing it (by its own pid) frees its clients and ends its namespace
   [ -f "$work/daemon.pid" ] && kill "$(cat "$work/daemon.pid")" 2>/dev/null || true
   [ -n "$agent" ] && kill "$agent" 2>/dev/null || true
@@ -33,12 +38,28 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# shellcheck source=fragments/agent-host.bash
+. "$here/bench/fragments/agent-host.bash"
+if [ -n "${SOAK_THREADS:-}" ]; then
+  command -v python3 > /dev/null || { echo "soak: SOAK_THREADS needs python3 (the thread holder)" >&2; exit 2; }
+  threads="$SOAK_THREADS"
+  [ -n "${BENCH_TINY:-}" ] && threads=50
+  start_thread_holder "$threads"
+  echo "thread holder pid $holder with $threads threads; $(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l) tasks on the host"
+fi
+
 mkdir "$work/bin"
 cc -O2 -o "$work/bin/fusefs" "$here/src/test/c/fusefs.c"
 cc -O2 -o "$work/bin/fsop" "$here/src/test/c/fsop.c"
 
 # the agent, as the README starts it; the launcher execs java, so $! is the JVM
-if [ -n "${SOAK_AGENT:-}" ]; then
+if [ -n "${SOAK_DEPLOYED:-}" ]; then
+  "$here/hangdoctor" --version > /dev/null   # the launcher builds the jar when it is missing or stale
+  deployed_jvm
+  echo "JVM flags: ${jvm[*]}"
+  (cd "$here" && exec java "${jvm[@]}" -jar target/hangdoctor.jar watch --state-dir "$work/state" --listen 127.0.0.1:0) \
+    2>"$work/agent.log" &
+elif [ -n "${SOAK_AGENT:-}" ]; then
   read -r -a cmd <<< "$SOAK_AGENT"
   (cd "$here" && exec "${cmd[@]}" --state-dir "$work/state" --listen 127.0.0.1:0) 2>"$work/agent.log" &
 else
