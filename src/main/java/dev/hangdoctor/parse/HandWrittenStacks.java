@@ -42,7 +42,8 @@ final class HandWrittenStacks {
     static void read(TraceTasks out) {
         List<ReportLine> lines = out.evidence.reportLines();
         List<ReportLine> run = new ArrayList<>();
-        for (ReportLine l : lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            ReportLine l = lines.get(i);
             String t = l.text();
             String name = nameOf(t);
             boolean next = !run.isEmpty() && l.seq() > 0 && l.seq() == run.get(run.size() - 1).seq() + 1;
@@ -51,11 +52,31 @@ final class HandWrittenStacks {
             }
             if (name != null) {
                 run.add(l);
-            } else if (t.contains("->") || t.contains("<-") || t.indexOf('→') >= 0 || t.indexOf('←') >= 0) {
-                chain(out, t, l.lineNo());
+            } else {
+                // a mailer or a page wrapped the chain at a space beside an arrow: "... at `a ->" / "b -> c`", or
+                // "... at `a" / "-> b -> c`"
+                while (i + 1 < lines.size() && lines.get(i + 1).seq() == lines.get(i).seq() + 1
+                        && (endsWithArrow(t) || startsWithArrow(lines.get(i + 1).text()))) {
+                    t = t + ' ' + lines.get(++i).text();
+                }
+                if (hasArrow(t)) {
+                    chain(out, t, l.lineNo());
+                }
             }
         }
         list(out, run);
+    }
+
+    private static boolean hasArrow(String t) {
+        return t.contains("->") || t.contains("<-") || t.indexOf('→') >= 0 || t.indexOf('←') >= 0;
+    }
+
+    private static boolean endsWithArrow(String t) {
+        return t.endsWith(" ->") || t.endsWith(" <-") || t.endsWith(" →") || t.endsWith(" ←");
+    }
+
+    private static boolean startsWithArrow(String t) {
+        return t.startsWith("-> ") || t.startsWith("<- ") || t.startsWith("→ ") || t.startsWith("← ");
     }
 
     /** A run of name lines: a stack when it is one (enough names, a place to sleep among them); emptied. */
@@ -138,7 +159,11 @@ final class HandWrittenStacks {
             return false;
         }
         List<String> frames = new ArrayList<>(best);
-        if (!backwards) {
+        // arrows mostly run from caller to callee; a chain that starts where the task sleeps and ends in a place that
+        // is none ("request_wait_answer -> __fuse_simple_request -> fuse_readdir_uncached") was copied off a stack
+        // in the kernel's own order, innermost first
+        boolean kernelOrder = sleepsIn(best.subList(0, 1)) && !sleepsIn(best.subList(best.size() - 1, best.size()));
+        if (!backwards && !kernelOrder) {
             java.util.Collections.reverse(frames);
         }
         emit(out, frames, lineNo);

@@ -48,6 +48,36 @@ class HandWrittenStacksTest {
     }
 
     @Test
+    void aChainAMailerWrappedAtAnArrowIsOneChain() throws Exception {
+        // corpus zb-022 (a virtiofs guest's readdir), its sentence wrapped at 72 columns as a mailer sends it: once
+        // after an arrow, once before one
+        String after = """
+                Independent `du`/`find` over that path block in the guest kernel at `request_wait_answer ->
+                __fuse_simple_request -> fuse_readdir_uncached`, while the client `nix` waits on the daemon
+                """;
+        String before = """
+                Independent `du`/`find` over that path block in the guest kernel at `request_wait_answer
+                -> __fuse_simple_request -> fuse_readdir_uncached`, while the client `nix` waits on the daemon
+                """;
+        for (String text : List.of(after, before)) {
+            List<Task> t = tasks(text);
+            assertThat(t).hasSize(1);
+            assertThat(frames(t.get(0))).containsExactly("request_wait_answer", "__fuse_simple_request",
+                    "fuse_readdir_uncached");
+        }
+    }
+
+    @Test
+    void aWrappedLineWithoutAnArrowAtTheBreakStaysApart() throws Exception {
+        // the chain ends on its own line; the next line's words are prose, not more of the chain
+        List<Task> t = tasks("""
+                it sleeps in `fuse_flush -> request_wait_answer`
+                while close waits, see the trace below
+                """);
+        assertThat(t).isEmpty();
+    }
+
+    @Test
     void aNameListIsInnermostFirstAsTheKernelPrintsIt() throws Exception {
         // blog.csdn.net/lijzheng/article/details/23216633 (symbols copied from a sysrq dump)
         List<Task> t = tasks("""
