@@ -40,7 +40,9 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *       per-CPU lines that follow it), {@code detected-by}, {@code tasks} (the pids of "P392" marks: tasks preempted in a
  *       read-side section, in the braces or after "Tasks blocked on level-N rcu_node"). {@code cpu} is the first
  *       stalled CPU, {@code pid} the first such task. The per-CPU
- *       lines ("rcu: \t3-....: (1 GPs behind) idle=..." or "\t3: (...)") are folded into the event before it.</li>
+ *       lines ("rcu: \t3-....: (1 GPs behind) idle=..." or "\t3: (...)") are folded into the event before it.
+ *       {@code from} says what stands for a report whose own lines are all lost: "task-dump" (only dump_cpu_task's
+ *       "Task dump for CPU N:") or "stack" (only the detector's stack, see TraceSink).</li>
  *   <li>OOM_INVOKED: {@code gfp_mask} (the number), {@code gfp_flags} (the names in parentheses, when printed),
  *       {@code order}, {@code oom_score_adj}, {@code nodemask} when printed (4.x).</li>
  *   <li>OOM_KILL_CHOSEN: {@code score}, {@code scope} (memcg | global).</li>
@@ -211,6 +213,9 @@ public final class KernelEventSink implements LineSink {
             .prefix("Unable to handle kernel ", (line, m) -> oops(line, m, "fault", true))
             // an RCU stall report's own lines below its first one, when that one is not in the evidence
             .row("rT\t (AU", KernelRcuStalls::orphanLine, rcuStalls::orphan)
+            // dump_cpu_task's line, which only the stall reports print but smp.c's CSD-lock debugging, after its own
+            .prefix("Task dump for CPU ", this::taskDump)
+            .rowStarting(KernelEventSink::csdLockLine, this::csdLock, "cs", "\tc", " c", "sm")
             // the hung-task report's second line, "      Tainted: G  OE  ...   3.10.0-1160.el7.x86_64 #1"
             .row(" \t", KernelEventSink::indentedTaintLine, this::indentedTaint)
             .row(":", (s, from, end) -> true, (line, m) -> faultProbe(line, m, 1))
@@ -310,6 +315,51 @@ public final class KernelEventSink implements LineSink {
             event(line, KernelEventKind.HUNG_TASK, null, null, null, Map.of());
         }
         return false; // the line stays the report's words
+    }
+
+    /** The line of the last CSD-lock report line ("csd: ..."), or -1. */
+    private long csdLockAt = -1;
+
+    /**
+     * kernel/smp.c csd_lock_wait_toolong (5.10+, CONFIG_CSD_LOCK_WAIT_DEBUG), with its "smp: " tag since 5.11:
+     * "smp: csd: Detected non-responsive CSD lock (#1) on CPU#18, waiting 5000000046 ns for CPU#06 ...", "smp:
+     * \tcsd: CSD lock (#1) unresponsive.", the extended debug's "\tcsd: cnt(...)" lines, then dump_cpu_task of
+     * the CPU that does not answer.
+     */
+    private static boolean csdLockLine(String s, int from, int end) {
+        int i = RawText.startsWith(s, from, end, "smp:") ? from + 4 : from;
+        while (i < end && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+            i++;
+        }
+        return RawText.startsWith(s, i, end, "csd: ");
+    }
+
+    private boolean csdLock(LogLine line, String m) {
+        csdLockAt = line.lineNo();
+        return false; // noted only: the line is no event here
+    }
+
+    /**
+     * kernel/sched/core.c dump_cpu_task's "Task dump for CPU %d:", then sched_show_task of what runs there: the RCU
+     * stall warning prints it for each stalled CPU whose backtrace it cannot get by NMI (rcu_dump_cpu_stacks, the
+     * expedited stall's dump, the starved grace-period kthread's CPU); the only other caller, smp.c's CSD-lock
+     * debugging, prints its "csd:" lines right before. So the line stands for a stall report whose first lines are
+     * not in the evidence, unless a stall report is (the dump is then that report's) or a CSD-lock report just came.
+     */
+    private boolean taskDump(LogLine line, String m) {
+        int cpu = intAt(m, 18);
+        int end = KernelMessageText.digitsEnd(m, 18);
+        if (cpu < 0 || end >= m.length() || m.charAt(end) != ':' || !m.substring(end + 1).isBlank()) {
+            return false;
+        }
+        if (csdLockAt >= 0 && line.lineNo() - csdLockAt <= 2) {
+            return false;
+        }
+        if (!rcuStalls.idle() || !evidence.events(KernelEventKind.RCU_STALL).isEmpty()) {
+            return false;
+        }
+        return event(line, KernelEventKind.RCU_STALL, null, null, cpu,
+                Map.of("kind", "detected", "cpus", Integer.toString(cpu), "from", "task-dump"));
     }
 
     private boolean nfsServer(LogLine line, String m) {

@@ -8,6 +8,77 @@ final class PsColumnValues {
     private PsColumnValues() {
     }
 
+    /**
+     * How many of the row's words, from word {@code w} on ({@code starts}/{@code ends} index {@code t}; {@code words}
+     * of them), the value of column {@code name} takes. Every column procps prints is one word but the command line
+     * and the start dates (ps/output.c): `lstart` (header STARTED) is strftime's "%a %b %e %H:%M:%S %Y", five words
+     * ("Wed Mar  6 03:51:50 2019"); `start` (STARTED) and `bsdstart` (START) print a start older than a day as
+     * ctime's month and day, two words ("Feb 13"), and the time of day, one word, otherwise.
+     */
+    static int wordsFrom(String name, String t, int[] starts, int[] ends, int w, int words) {
+        if (!isStartDate(name)) {
+            return 1;
+        }
+        if (w + 5 <= words && isLongStart(t, starts, ends, w)) {
+            return 5;
+        }
+        return w + 2 <= words && isMonthDay(t, starts, ends, w) ? 2 : 1;
+    }
+
+    /**
+     * How many words before word {@code e} the value of column {@code name} takes (see {@link #wordsFrom}), leaving
+     * the words before {@code min} to other columns.
+     */
+    static int wordsBefore(String name, String t, int[] starts, int[] ends, int e, int min) {
+        if (!isStartDate(name)) {
+            return 1;
+        }
+        if (e - 5 >= min && isLongStart(t, starts, ends, e - 5)) {
+            return 5;
+        }
+        return e - 2 >= min && isMonthDay(t, starts, ends, e - 2) ? 2 : 1;
+    }
+
+    /** The headers of procps' start dates that may take more than one word: lstart's and start's, bsdstart's. */
+    private static boolean isStartDate(String name) {
+        return name.equals("STARTED") || name.equals("START");
+    }
+
+    /** lstart's five words at word {@code w}: day name, month, day, time of day, year. */
+    private static boolean isLongStart(String t, int[] starts, int[] ends, int w) {
+        return isLetters(t, starts[w], ends[w]) && isMonthDay(t, starts, ends, w + 1)
+                && isClock(t, starts[w + 3], ends[w + 3]) && ends[w + 4] - starts[w + 4] == 4
+                && isDigits(t.substring(starts[w + 4], ends[w + 4]), 0);
+    }
+
+    /** ctime's month and day at word {@code w}: "Feb 13", "Mar 06", "Mar  6". */
+    private static boolean isMonthDay(String t, int[] starts, int[] ends, int w) {
+        int len = ends[w + 1] - starts[w + 1];
+        return isLetters(t, starts[w], ends[w]) && (len == 1 || len == 2)
+                && isDigits(t.substring(starts[w + 1], ends[w + 1]), 0);
+    }
+
+    /** A day's or month's name in the locale ("Wed", "Feb"; some locales end it with '.'). */
+    private static boolean isLetters(String t, int from, int to) {
+        if (to - from < 2 || to - from > 12) {
+            return false;
+        }
+        for (int k = from; k < to; k++) {
+            char c = t.charAt(k);
+            if (!Character.isLetter(c) && !(c == '.' && k == to - 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A time of day, "03:15:50". */
+    private static boolean isClock(String t, int from, int to) {
+        return to - from == 8 && t.charAt(from + 2) == ':' && t.charAt(from + 5) == ':'
+                && isDigits(t.substring(from, from + 2), 0) && isDigits(t.substring(from + 3, from + 5), 0)
+                && isDigits(t.substring(from + 6, to), 0);
+    }
+
     /** procps' state letter with its BSD modifiers: `D`, `Ds`, `Dl+`, `S<`, `R+`, `Ss`, `I<`, `Z`. */
     static boolean isState(String s) {
         if (s.isEmpty() || s.length() > 6 || "DRSTtZXxIWKP".indexOf(s.charAt(0)) < 0) {
@@ -68,7 +139,8 @@ final class PsColumnValues {
             case "TTY", "TT" -> isTty(v);
             case "STAT", "S" -> isState(v);
             case "TIME" -> isMinutesSeconds(v) || isCpuTime(v);
-            case "START", "STIME" -> isStartTime(v);
+            case "START", "STIME" -> isStartTime(v) || name.equals("START") && isStartedDate(v);
+            case "STARTED" -> isStartedDate(v);
             // a uid, or under `ps -f` the user's name
             case "USER", "UID" -> isUserName(v);
             // a kernel function's name (cut to the column's width), "-" when running, "*" for a threaded process
@@ -115,6 +187,24 @@ final class PsColumnValues {
         String hms = dash > 0 && isDigits(s.substring(0, dash), 0) ? s.substring(dash + 1) : s;
         return hms.length() == 8 && hms.charAt(2) == ':' && hms.charAt(5) == ':' && isDigits(hms.substring(0, 2), 0)
                 && isDigits(hms.substring(3, 5), 0) && isDigits(hms.substring(6), 0);
+    }
+
+    /** A start date of more words ({@link #wordsFrom}) or `start`'s time of day ("03:15:50"). */
+    private static boolean isStartedDate(String v) {
+        String[] w = v.split(" +");
+        int[] starts = new int[w.length];
+        int[] ends = new int[w.length];
+        String joined = String.join(" ", w);
+        for (int k = 0, at = 0; k < w.length; at += w[k].length() + 1, k++) {
+            starts[k] = at;
+            ends[k] = at + w[k].length();
+        }
+        return switch (w.length) {
+            case 1 -> isClock(joined, 0, joined.length()) || isStartTime(joined);
+            case 2 -> isMonthDay(joined, starts, ends, 0);
+            case 5 -> isLongStart(joined, starts, ends, 0);
+            default -> false;
+        };
     }
 
     /** procps' start_time: "13:35" (today), "May15" (this year), "2019" (before). */

@@ -43,6 +43,17 @@ final class PsTableBlock extends BlockParser {
     private long pendingLine;
     /** The last row read had every column but its last (see {@link #values}). */
     private boolean lastMissing;
+    /**
+     * Where each header name starts in its line, or -1 (see {@link #cutAtHeaderEnd}), and how many words at most the
+     * header's wrapped rest adds to a row (0: the header was whole on its line).
+     */
+    private int[] headerAt = new int[0];
+    private int restWords;
+    /** The last line read was a row of a table whose header was wrapped: its rest may be on the next line. */
+    private boolean rowRestDue;
+    /** The words of the row being read: where each starts and ends (see {@link #words}). */
+    private int[] wordStart = new int[64];
+    private int[] wordEnd = new int[64];
     /** The open table's column names (procps' headers; for rows without a header, their layout's). */
     private String[] names = new String[0];
     /**
@@ -134,6 +145,11 @@ final class PsTableBlock extends BlockParser {
             return false;
         }
         wchanWidth = wchanCol < 0 || wchanCol == columns - 1 ? Integer.MAX_VALUE : columnWidth(raw, header, wchanCol);
+        headerAt = new int[columns];
+        for (int k = 0, from = 0; k < columns; k++) {
+            headerAt[k] = from < 0 ? -1 : indexOfWord(raw, header[k], from);
+            from = headerAt[k] < 0 ? -1 : headerAt[k] + header[k].length();
+        }
         strict = pidCol < 0 && tidCol < 0;
         shortRow = false;
         out.format("ps");
@@ -166,6 +182,9 @@ final class PsTableBlock extends BlockParser {
         reset();
         names = header;
         columns = header.length;
+        headerAt = new int[0];
+        restWords = 0;
+        rowRestDue = false;
         pidCol = pid;
         tidCol = tid;
         stateCol = state;
@@ -233,6 +252,29 @@ final class PsTableBlock extends BlockParser {
 
     @Override
     boolean extend(String t, String raw, long lineNo) {
+        if (rows == 0 && restWords == 0 && headerAt.length > 0) {
+            int more = headerRestWords(t);
+            if (more > 0) {
+                // the header's last names, which a console or a mailer wrapped to the next line: the rows are
+                // wrapped alike, each row's rest on the line after it
+                restWords = more;
+                return true;
+            }
+        }
+        boolean restDue = rowRestDue;
+        rowRestDue = false;
+        if (restWords > 0) {
+            Task task = row(t);
+            if (task == null && restDue && isRowRest(t)) {
+                return true; // the values of the wrapped columns, which nothing here reads
+            }
+            if (task == null) {
+                String cut = cutAtHeaderEnd(raw);
+                if (cut != null && row(cut) != null) {
+                    t = cut;
+                }
+            }
+        }
         if (pending != null && isWrappedRest(t)) {
             Task whole = row(pendingText + " " + t);
             if (whole != null && !lastMissing) {
@@ -247,6 +289,7 @@ final class PsTableBlock extends BlockParser {
         }
         flush();
         rows++;
+        rowRestDue = restWords > 0;
         lastPid = task.pid();
         if (lastMissing) {
             pending = task;
@@ -268,6 +311,76 @@ final class PsTableBlock extends BlockParser {
             out.addStandalone(pending, "ps", pendingLine);
             pending = null;
         }
+    }
+
+    /**
+     * The words a row's rest may hold when {@code t} is the rest of a wrapped header (procps' names only, none of
+     * them a column read here), or 0: a start date's five words, the command line's many, one for the others.
+     */
+    private static int headerRestWords(String t) {
+        int words = 0;
+        for (String n : t.split("\\s+")) {
+            if (n.length() < 2 || !isColumnName(n)) {
+                return 0;
+            }
+            switch (n) {
+                case "PID", "TID", "LWP", "SPID", "TGID", "PPID", "STAT", "S", "WCHAN" -> {
+                    return 0;
+                }
+                case "STARTED", "START" -> words += 5;
+                case "COMMAND", "CMD", "ARGS" -> words += MAX_COLUMNS;
+                default -> words++;
+            }
+        }
+        return words;
+    }
+
+    /**
+     * The rest of a row whose header was wrapped ({@link #restWords}): no more words than the wrapped columns
+     * take, made of what procps prints under them (numbers, names, dates, times), no stack frame or log line.
+     */
+    private boolean isRowRest(String t) {
+        int words = 1;
+        for (int k = 0; k < t.length(); k++) {
+            char c = t.charAt(k);
+            if (c == ' ' || c == '\t') {
+                if (t.charAt(k - 1) != ' ' && t.charAt(k - 1) != '\t') {
+                    words++;
+                }
+            } else if (!(Character.isLetterOrDigit(c) || ":.,-+/%".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return words <= restWords;
+    }
+
+    /**
+     * Row {@code raw} without what follows its last column's field (the header's wrapped columns, which a console
+     * cut the row inside: "D flush_old_exec       Wed Fe"), by the header's own places: a left-justified column's
+     * value starts where its name does, a right-justified one's ends where its name ends; null when it is not found.
+     */
+    private String cutAtHeaderEnd(String raw) {
+        int last = columns - 1;
+        int at = headerAt[last];
+        if (at < 0 || at >= raw.length()) {
+            return null;
+        }
+        int end;
+        if (isRightJustified(names[last])) {
+            end = at + names[last].length();
+            if (end > raw.length() || raw.charAt(end - 1) == ' ' || end < raw.length() && raw.charAt(end) != ' ') {
+                return null;
+            }
+        } else {
+            if (raw.charAt(at) == ' ' || at > 0 && raw.charAt(at - 1) != ' ') {
+                return null;
+            }
+            end = at;
+            while (end < raw.length() && raw.charAt(end) != ' ' && raw.charAt(end) != '\t') {
+                end++;
+            }
+        }
+        return raw.substring(0, end).strip();
     }
 
     /**
@@ -342,58 +455,64 @@ final class PsTableBlock extends BlockParser {
     }
 
     /**
-     * The row's values by column, or null when it has too few: one word each, but the command line keeps its
-     * spaces; when columns follow it, they are the line's last words.
+     * The row's values by column, or null when it has too few: one word each but the command line (which keeps its
+     * spaces) and a start date ({@link PsColumnValues#wordsFrom}: `lstart`'s "Wed Feb 13 03:15:50 2019", `start`'s
+     * or `bsdstart`'s "Feb 13"); when columns follow the command line, they are the line's last words.
      */
     private String[] values(String t, boolean lastAbsent) {
+        int words = words(t);
         String[] v = new String[columns];
-        int n = t.length();
-        int lastLeft = commandCol >= 0 ? commandCol : columns - 1;
-        int i = 0;
+        int free = commandCol >= 0 ? commandCol : columns - 1;
         lastMissing = lastAbsent;
-        for (int c = 0; c <= lastLeft; c++) {
-            i = FrameLineParser.skipSpaces(t, i);
-            if (i >= n) {
-                if (c == columns - 1 && c >= 3 && (c == commandCol || c == wchanCol)) {
-                    // every column but the last (the command line, a WCHAN), which a mailer wrapped to the next line
-                    lastMissing = true;
-                    return v;
-                }
+        int w = 0;
+        for (int c = 0; c < free; c++) {
+            if (w >= words) {
                 return null;
             }
-            int s = i;
-            if (c == commandCol || c == columns - 1) {
-                i = n;
-            } else {
-                while (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\t') {
-                    i++;
-                }
-            }
-            v[c] = t.substring(s, i).strip();
-        }
-        if (lastLeft == columns - 1) {
-            return v;
+            int k = PsColumnValues.wordsFrom(names[c], t, wordStart, wordEnd, w, words);
+            v[c] = t.substring(wordStart[w], wordEnd[w + k - 1]);
+            w += k;
         }
         // columns after the command line: words taken from the end, the command keeps what is left
-        String rest = v[commandCol];
-        int j = rest.length();
-        for (int c = lastAbsent ? columns - 2 : columns - 1; c > commandCol; c--) {
-            int e = j;
-            while (e > 0 && (rest.charAt(e - 1) == ' ' || rest.charAt(e - 1) == '\t')) {
-                e--;
-            }
-            int s = e;
-            while (s > 0 && rest.charAt(s - 1) != ' ' && rest.charAt(s - 1) != '\t') {
-                s--;
-            }
-            if (s == 0) {
+        int e = words;
+        for (int c = lastAbsent ? columns - 2 : columns - 1; c > free; c--) {
+            if (e <= w + 1) {
                 return null;
             }
-            v[c] = rest.substring(s, e);
-            j = s;
+            int k = PsColumnValues.wordsBefore(names[c], t, wordStart, wordEnd, e, w + 1);
+            v[c] = t.substring(wordStart[e - k], wordEnd[e - 1]);
+            e -= k;
         }
-        v[commandCol] = rest.substring(0, j).strip();
+        if (w >= e) {
+            if (free == columns - 1 && free >= 3 && (free == commandCol || free == wchanCol)) {
+                // every column but the last (the command line, a WCHAN), which a mailer wrapped to the next line
+                lastMissing = true;
+                return v;
+            }
+            return null;
+        }
+        v[free] = t.substring(wordStart[w], wordEnd[e - 1]);
         return v;
+    }
+
+    /** Where the words of {@code t} start and end ({@link #wordStart}, {@link #wordEnd}); returns their count. */
+    private int words(String t) {
+        int n = t.length();
+        if (wordStart.length < n / 2 + 1) {
+            wordStart = new int[n / 2 + 1];
+            wordEnd = new int[n / 2 + 1];
+        }
+        int count = 0;
+        int i = FrameLineParser.skipSpaces(t, 0);
+        while (i < n) {
+            wordStart[count] = i;
+            while (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\t') {
+                i++;
+            }
+            wordEnd[count++] = i;
+            i = FrameLineParser.skipSpaces(t, i);
+        }
+        return count;
     }
 
     /**
@@ -519,9 +638,15 @@ final class PsTableBlock extends BlockParser {
             if (k == col) {
                 at = p;
             } else if (k == col + 1) {
-                // a right-justified next column's padding belongs to its own width: then only procps' default
-                // width of a name column is sure
-                return isRightJustified(names[k]) ? DEFAULT_NAME_WIDTH : p - at - 1;
+                // a right-justified next column's padding belongs to its own width: less the widest procps
+                // gives that column by default when it is known, else only procps' default width of a name
+                // column is sure
+                if (!isRightJustified(names[k])) {
+                    return p - at - 1;
+                }
+                int next = defaultWidth(names[k]);
+                return next < 0 ? DEFAULT_NAME_WIDTH
+                        : Math.max(DEFAULT_NAME_WIDTH, p - at - 1 - Math.max(0, next - names[k].length()));
             }
             from = p + names[k].length();
         }
@@ -532,8 +657,24 @@ final class PsTableBlock extends BlockParser {
     private static boolean isRightJustified(String name) {
         return switch (name) {
             case "PID", "PPID", "TID", "LWP", "SPID", "TGID", "PGID", "SID", "SESS", "UID", "RSS", "VSZ", "SZ",
-                    "NI", "PRI", "C", "%CPU", "%MEM", "TIME", "NLWP", "PSR", "RTPRIO" -> true;
+                    "NI", "PRI", "C", "%CPU", "%MEM", "TIME", "NLWP", "PSR", "RTPRIO", "STARTED", "START", "STIME",
+                    "ELAPSED" -> true;
             default -> false;
+        };
+    }
+
+    /**
+     * The widest procps prints a right-justified time column by default (ps/output.c: lstart 24 and start 8 under
+     * STARTED, bsdstart 6 and start_time 5 under START, stime 5, etime 11, time 8 and bsdtime 6 under TIME), or -1.
+     */
+    private static int defaultWidth(String name) {
+        return switch (name) {
+            case "STARTED" -> 24;
+            case "START" -> 6;
+            case "STIME" -> 5;
+            case "ELAPSED" -> 11;
+            case "TIME" -> 8;
+            default -> -1;
         };
     }
 

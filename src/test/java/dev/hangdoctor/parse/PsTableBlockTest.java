@@ -240,4 +240,106 @@ class PsTableBlockTest {
         assertThat(w.taskOrNull(2).comm()).isEqualTo("kthreadd");
         assertThat(w.taskOrNull(1).comm()).isEqualTo("process_api");
     }
+    @Test
+    void anLstartDateAfterTheWchanTakesItsFiveWordsAndTheThreadIdSitsBetweenPidAndPpid() {
+        // corpus zb-007 (cloudfoundry/garden-runc-release issue 121):
+        // `ps -eLo pid,tid,ppid,user:11,comm,state,wchan:20,lstart | grep 'D '`
+        Evidence e = parse("    PID     TID    PPID USER        COMMAND         S WCHAN                                 STARTED\n"
+                + " 823502  823502  823455 2000        runc:[2:INIT]   D flush_old_exec       Wed Feb 13 03:15:50 2019\n"
+                + " 823502  823503  823455 4294967294  runc:[2:INIT]   D refrigerator         Wed Feb 13 03:15:50 2019\n"
+                + "3843653 3843653 3843606 4294967294  garden-init     D refrigerator         Wed Feb 13 01:04:36 2019\n"
+                + "3844369 3844369 3844353 4294967294  sh              D refrigerator         Wed Feb 13 01:04:43 2019\n"
+                + "3844388 3844388 3844369", "t");
+        assertThat(e.formats()).contains("ps");
+        assertThat(e.tasks()).as("four rows; the last was cut after its PPID").hasSize(4)
+                .allMatch(t -> t.state() == TaskState.UNINTERRUPTIBLE);
+        Task exec = e.taskOrNull(823502);
+        assertThat(exec.comm()).isEqualTo("runc:[2:INIT]");
+        assertThat(exec.ppid()).isEqualTo(823455);
+        assertThat(functions(exec)).as("wchan:20, the date right-justified in lstart's 24 columns after it")
+                .containsExactly("flush_old_exec");
+        Task frozen = e.taskOrNull(823503);
+        assertThat(frozen.tgid()).isEqualTo(823502);
+        assertThat(functions(frozen)).containsExactly("refrigerator");
+        assertThat(e.taskOrNull(3844369).comm()).isEqualTo("sh");
+        // corpus zb-008 (garden-runc-release issue 131): ctime's day padded with a space, "Mar  6"
+        Evidence padded = parse("    PID     TID    PPID USER        COMMAND         S WCHAN                                 STARTED\n"
+                + "  51574   51574   50927 4294967294  garden-init     D refrigerator         Wed Mar  6 03:51:50 2019\n", "t");
+        assertThat(functions(padded.taskOrNull(51574))).containsExactly("refrigerator");
+    }
+
+    @Test
+    void anLstartDateBetweenColumnsTakesItsFiveWordsFromEitherSide() {
+        // openSUSE/supportutils pull request 262: `ps -eo user,pid,ppid,lstart,etime,cmd`
+        String header = "USER         PID    PPID                  STARTED     ELAPSED CMD";
+        String row = "root           3       2 Mon Jun 16 14:23:09 2025 15-20:03:03 [rcu_gp]";
+        String[] cut = row.trim().split(" +");
+        int[] starts = new int[cut.length];
+        int[] ends = new int[cut.length];
+        for (int k = 0, from = 0; k < cut.length; k++) {
+            starts[k] = row.indexOf(cut[k], from);
+            ends[k] = starts[k] + cut[k].length();
+            from = ends[k];
+        }
+        assertThat(header).contains("STARTED");
+        assertThat(PsColumnValues.wordsFrom("STARTED", row, starts, ends, 3, cut.length)).isEqualTo(5);
+        assertThat(PsColumnValues.wordsBefore("STARTED", row, starts, ends, 8, 3)).isEqualTo(5);
+        assertThat(PsColumnValues.wordsBefore("STARTED", row, starts, ends, 8, 4))
+                .as("the columns before it keep their words").isEqualTo(1);
+        assertThat(PsColumnValues.wordsFrom("ELAPSED", row, starts, ends, 8, cut.length)).isEqualTo(1);
+        assertThat(PsColumnValues.wordsFrom("PPID", row, starts, ends, 2, cut.length)).isEqualTo(1);
+        assertThat(PsColumnValues.fits("STARTED", "Mon Jun 16 14:23:09 2025")).isTrue();
+        assertThat(PsColumnValues.fits("STARTED", "12:08:45")).as("`start` within a day").isTrue();
+        assertThat(PsColumnValues.fits("STARTED", "Mon Jun 16")).isFalse();
+    }
+
+    @Test
+    void anElapsedColumnFirstAndTwoCommandColumnsReadTheArgsAsTheCommand() {
+        // centreon/centreon-plugins issue 1438: `ps -o etime,pid,ppid,state,comm,args`
+        Evidence e = parse("  ELAPSED    PID   PPID S COMMAND         COMMAND\n"
+                + "51-21:05:51      1      0 S systemd         /usr/lib/systemd/systemd --switched-root --system"
+                + " --deserialize 22\n"
+                + "51-21:05:51      2      0 S kthreadd        [kthreadd]\n"
+                + "51-21:05:51      5      2 S kworker/0:0H    [kworker/0:0H]\n"
+                + "51-21:05:51      9      2 R rcu_sched       [rcu_sched]\n", "t");
+        assertThat(e.tasks()).hasSize(4);
+        assertThat(e.taskOrNull(1).comm()).isEqualTo("systemd");
+        assertThat(e.taskOrNull(5).comm()).isEqualTo("kworker/0:0H");
+        assertThat(e.taskOrNull(5).ppid()).isEqualTo(2);
+        assertThat(e.taskOrNull(9).state()).isEqualTo(TaskState.RUNNING);
+    }
+    @Test
+    void aHeaderAndRowsWrappedBeforeTheirLstartAreStillRead() {
+        // corpus zb-007's rows as a console cuts them at 80 columns (the date split inside "Feb") and as a mailer
+        // wraps them at 72 (the date on a line of its own); the header's STARTED goes to the next line alike
+        Evidence cut = parse("    PID     TID    PPID USER        COMMAND         S WCHAN                     \n"
+                + "            STARTED\n"
+                + " 823502  823502  823455 2000        runc:[2:INIT]   D flush_old_exec       Wed Fe\n"
+                + "b 13 03:15:50 2019\n"
+                + " 823502  823503  823455 4294967294  runc:[2:INIT]   D refrigerator         Wed Fe\n"
+                + "b 13 03:15:50 2019\n", "t");
+        assertThat(cut.tasks()).hasSize(2);
+        assertThat(functions(cut.taskOrNull(823502))).containsExactly("flush_old_exec");
+        assertThat(functions(cut.taskOrNull(823503))).containsExactly("refrigerator");
+        Evidence wrapped = parse("    PID     TID    PPID USER        COMMAND         S WCHAN\n"
+                + "          STARTED\n"
+                + " 823502  823502  823455 2000        runc:[2:INIT]   D flush_old_exec\n"
+                + "  Wed Feb 13 03:15:50 2019\n"
+                + "3843653 3843653 3843606 4294967294  garden-init     D refrigerator\n"
+                + "  Wed Feb 13 01:04:36 2019\n"
+                + "[<0>] __refrigerator+0x4e/0x130\n", "t");
+        assertThat(wrapped.taskOrNull(3843653).comm()).isEqualTo("garden-init");
+        assertThat(wrapped.tasks()).as("the two rows, and the stack after them is no row's rest").hasSize(3)
+                .anyMatch(t -> functions(t).contains("__refrigerator"));
+        assertThat(functions(wrapped.taskOrNull(823502))).containsExactly("flush_old_exec");
+    }
+
+    @Test
+    void aLineOfNamesAfterAHeaderIsItsRestOnlyWhenNoneIsAColumnReadHere() {
+        // a header's next line naming a state or a task id is no wrapped rest of it: the table reads no such line
+        Evidence e = parse("    PID     TID    PPID USER        COMMAND         S WCHAN\n"
+                + "PID S\n"
+                + " 823502  823502  823455 2000        runc:[2:INIT]   D flush_old_exec\n", "t");
+        assertThat(e.taskOrNull(823502)).as("the header's table ended at the line that is no row").isNull();
+    }
 }
