@@ -17,6 +17,11 @@ public enum KernelEventKind {
     RUNQ_CLOCK_LAG,
     /** "INFO: rcu_sched self-detected stall on CPU", "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:" */
     RCU_STALL,
+    /**
+     * A dump's taint flags hold 'L' (TAINT_SOFTLOCKUP, "CPU: 19 PID: 2978 Comm: x Tainted: G D W OEL 5.4.62 #1"):
+     * a soft lockup happened on this boot before the dump was printed, though its BUG line may not be in the text.
+     */
+    SOFT_LOCKUP_TAINT,
     /** "X invoked oom-killer: gfp_mask=..., order=N, oom_score_adj=N" */
     OOM_INVOKED,
     /** "Memory cgroup out of memory: Kill process N (comm) score S or sacrifice child" (and the global one) */

@@ -150,6 +150,8 @@ public final class KernelEventSink implements LineSink {
 
     /** Whose held locks the "#N:" lines now read belong to, or null. */
     private LockdepHeldLocks.Holder heldBy;
+    /** A taint 'L' was seen: one event says it. */
+    private boolean softLockupTainted;
 
     private final TriggerTable<Reader> triggers = new TriggerTable<Reader>()
             .prefix("INFO: task ", this::hungTask)
@@ -869,6 +871,9 @@ public final class KernelEventSink implements LineSink {
             comm = comm.substring(0, comm.length() - 14);
         }
         oopsTask(line, pid, comm, cpu);
+        if (taint >= 0) {
+            softLockupTaint(line, m, taint + 1, pid >= 0 ? pid : null, comm, cpu >= 0 ? cpu : null);
+        }
         String release = releaseBeforeVersion(m, taint < 0 ? commAt + 7 : taint);
         if (release == null) {
             return false;
@@ -982,6 +987,7 @@ public final class KernelEventSink implements LineSink {
         if (i > 12 || !(m.startsWith("Tainted: ", i) || m.startsWith("Not tainted ", i))) {
             return false;
         }
+        softLockupTaint(line, m, i, null, null, null);
         String release = releaseBeforeVersion(m, i);
         return release != null && kernelRelease(line, release, null, null, null);
     }
@@ -995,8 +1001,36 @@ public final class KernelEventSink implements LineSink {
 
     /** "Tainted: G W 6.5.3-arch1-1 #1" at the start of a message (the indentation stripped by some tool). */
     private boolean releaseAfterTaint(LogLine line, String m) {
+        if (!KernelNames.nameFirstAt(m, 0, m.length())) {
+            // (a task named "Tainted: G L 1" starting a segfault line is no taint line)
+            softLockupTaint(line, m, 0, null, null, null);
+        }
         String release = releaseBeforeVersion(m, 0);
         return release != null && kernelRelease(line, release, null, null, null);
+    }
+
+    /**
+     * kernel/panic.c print_tainted(): "Tainted: " and one character per taint flag, a letter when set, a space when
+     * not ("Tainted: G      D W  OEL    5.4.62-std-debug-alt1 #1"); 6.x's verbose form names them ("[L]=SOFTLOCKUP").
+     * An 'L' says a soft lockup happened before this dump (the watchdog taints after printing its own report): one
+     * event per text, with the dump's task when the line has one.
+     */
+    private void softLockupTaint(LogLine line, String m, int taintedAt, Integer pid, String comm, Integer cpu) {
+        if (softLockupTainted || !m.startsWith("Tainted: ", taintedAt)) {
+            return;
+        }
+        boolean set = false;
+        int i = taintedAt + 9;
+        for (; i < m.length() && (m.charAt(i) == ' ' || (m.charAt(i) >= 'A' && m.charAt(i) <= 'Z')); i++) {
+            set |= m.charAt(i) == 'L';
+        }
+        // the flags end at the release ("... OEL    5.4.62") or at RHEL's dashes; "[L]=SOFTLOCKUP" names it
+        set = set && (i == m.length() || m.charAt(i) == '-' || RawText.isDigit(m.charAt(i)))
+                || m.startsWith("[L]=SOFTLOCKUP", i) || m.indexOf(", [L]=SOFTLOCKUP", i) > 0;
+        if (set) {
+            softLockupTainted = true;
+            event(line, KernelEventKind.SOFT_LOCKUP_TAINT, pid, comm, cpu, Map.of());
+        }
     }
 
     /** The word before the last " #N" (the utsname version's first word) after {@code from}. */

@@ -412,6 +412,40 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void aTaintLSaysASoftLockupHappenedOnce() {
+        // corpus zd-005 (5.4, the soft lockup's BUG line not pasted), a hung-task report's taint line, 6.x's verbose
+        // form (kernel/panic.c print_tainted); only the first makes the event
+        feed("[   96.586062] CPU: 19 PID: 2978 Comm: kworker/u69:1 Tainted: G      D W  OEL    5.4.62-std-debug-alt1 #1");
+        feed("[  242.000000]       Tainted: G             L     5.4.62-std-debug-alt1 #1");
+        KernelEvent e = only(KernelEventKind.SOFT_LOCKUP_TAINT);
+        assertThat(e.pid()).isEqualTo(2978);
+        assertThat(e.comm()).isEqualTo("kworker/u69:1");
+        assertThat(e.cpu()).isEqualTo(19);
+    }
+
+    @Test
+    void aTaintLInEveryForm() {
+        for (String line : List.of("      Tainted: G             L     5.4.62-std-debug-alt1 #1",
+                "Tainted: [W]=WARN, [L]=SOFTLOCKUP", "Tainted: G      D W   EL  ------------   3.10.0-1160.el7.x86_64 #1")) {
+            Evidence ev = new Evidence();
+            KernelEventSink s = new KernelEventSink(ev, "t");
+            s.accept(KernelLogPrefix.strip(line, 1));
+            s.finish();
+            assertThat(ev.events(KernelEventKind.SOFT_LOCKUP_TAINT)).as(line).hasSize(1);
+        }
+    }
+
+    @Test
+    void otherTaintsAndNamesHoldingTheWordsAreNoLockup() {
+        // no L among the flags; "Tainted: [U]=USER" (corpus v-010); a task whose name imitates the taint words
+        feed("[ 4109.683440] CPU: 3 PID: 46745 Comm: fas_readwriter Tainted: G        W  OE  5.15.0-91-generic #101-Ubuntu");
+        feed("[  164.964662] Tainted: [U]=USER");
+        feed("[   12.000000] CPU: 1 PID: 77 Comm: Tainted: G L 1 Not tainted 6.8.0-45-generic #45-Ubuntu");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP_TAINT)).isEmpty();
+    }
+
+    @Test
     void oomKillerWithNoVictim() {
         // mm/oom_kill.c: pr_warn (4.19+, also for a memory cgroup) and the older panic reason
         feed("[    4.923156] Out of memory and no killable processes...");
