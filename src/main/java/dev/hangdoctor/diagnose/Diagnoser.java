@@ -200,11 +200,12 @@ public final class Diagnoser {
      */
     private static List<Part> partition(RuleMatch m, WaitGraph graph) {
         List<Task> blockers = m.tasks(Role.BLOCKER);
+        List<Task> matchedVictims = m.tasks(Role.VICTIM);
         if (blockers.isEmpty()) {
             return partitionVictims(m, graph);
         }
         if (blockers.size() < 2) {
-            return List.of(new Part(blockers, m.tasks(Role.VICTIM), m.tasks(Role.CONTEXT)));
+            return List.of(new Part(blockers, matchedVictims, m.tasks(Role.CONTEXT)));
         }
         List<List<Task>> groups = new ArrayList<>();
         for (Task b : blockers) {
@@ -222,7 +223,7 @@ public final class Diagnoser {
             home.add(b);
         }
         if (groups.size() == 1) {
-            return List.of(new Part(blockers, m.tasks(Role.VICTIM), m.tasks(Role.CONTEXT)));
+            return List.of(new Part(blockers, matchedVictims, m.tasks(Role.CONTEXT)));
         }
         List<List<Task>> victims = new ArrayList<>();
         groups.forEach(g -> victims.add(new ArrayList<>()));
@@ -232,7 +233,7 @@ public final class Diagnoser {
                 largest = i;
             }
         }
-        for (Task v : m.tasks(Role.VICTIM)) {
+        for (Task v : matchedVictims) {
             int at = largest;
             for (int i = 0; i < groups.size(); i++) {
                 if (groups.get(i).stream().anyMatch(b -> related(v, b, graph))) {
@@ -413,6 +414,35 @@ public final class Diagnoser {
             lines.add(describe(t) + " waits for " + w.describe() + " whose owner the evidence does not show (no owner"
                     + " line, no holder's stack): a waiter, not the cause; the owner is the task to find");
         }
+        return lines;
+    }
+
+    /**
+     * The waits of stuck tasks that wait for work done elsewhere (HandedOffWaits), and of kworkers whose stack is only
+     * their work item, said as what they are; tasks with the same wait and caller fold into one sentence.
+     */
+    private static List<String> handedOffWaits(List<Task> blocked, List<Task> unowned) {
+        Map<String, List<Task>> folded = new LinkedHashMap<>();
+        Map<String, String> sentence = new HashMap<>();
+        for (Task t : blocked) {
+            if (unowned.contains(t)) {
+                continue;
+            }
+            HandedOffWaits.Wait w = HandedOffWaits.of(t);
+            String key = w != null ? w.function() + "<-" + w.caller()
+                    : HandedOffWaits.onlyWorkFunction(t) ? "work:" + t.workFunction() : null;
+            if (key != null) {
+                folded.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
+                sentence.putIfAbsent(key, w != null ? w.sentence(t) : HandedOffWaits.workOnly(t));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        folded.forEach((key, tasks) -> {
+            String line = sentence.get(key);
+            lines.add(tasks.size() < 2 ? line
+                    : tasks.size() + " tasks like " + line.replaceFirst(" waits for ", " wait for ")
+                            .replaceFirst(" runs the work item ", " run the work item "));
+        });
         return lines;
     }
 
@@ -631,6 +661,13 @@ public final class Diagnoser {
                 .sorted(Comparator.comparingInt(Task::pid)).toList();
         sinks.removeAll(unowned);
         Task holder = likelyLockHolder(blocked, sinks, graph);
+        if (holder != null && unowned.isEmpty()
+                && (HandedOffWaits.of(holder) != null || HandedOffWaits.onlyWorkFunction(holder))) {
+            // asleep until other code finishes its work (a completion, a work flush, the automount daemon), or a
+            // kworker whose stack was cut after its work item, and no lock waiter is shown whose chain could end at
+            // it: a waiter (or a task whose wait is not shown), not the one holding anything up
+            holder = null;
+        }
         if (holder != null) {
             sinks.add(holder);
         }
@@ -646,6 +683,10 @@ public final class Diagnoser {
         List<String> waits = chain(root, victims, graph);
         if (root == null && !unowned.isEmpty()) {
             waits = unownedWaits(unowned, graph);
+        }
+        if (root == null) {
+            waits = new ArrayList<>(waits);
+            waits.addAll(handedOffWaits(blocked, unowned));
         }
         List<String> ev = new ArrayList<>();
         ev.add(blocked.size() + " task(s) in D state (or asleep in a stack with no state); no known hang signature"
@@ -716,7 +757,8 @@ public final class Diagnoser {
      * (a driver or subsystem path) but no lock wait, or null. Lock waiters wait for a task; a task stuck elsewhere
      * (napi_disable's msleep loop, kernfs draining a sysfs file, a completion) is where such chains end: the
      * kernel's own lock-owner hints name that task in the reports that have them. With two or more such tasks
-     * nothing says which one, so none is named.
+     * nothing says which one, so none is named. (A task asleep on work done elsewhere is kept only where lock
+     * waiters are shown: alone, it is a waiter; see HandedOffWaits.)
      */
     private static Task likelyLockHolder(List<Task> blocked, List<Task> sinks, WaitGraph graph) {
         if (sinks.stream().anyMatch(t -> !graph.waitedOnBy(t.pid()).isEmpty())) {
