@@ -201,6 +201,17 @@ public final class Diagnoser {
     private static List<Part> partition(RuleMatch m, WaitGraph graph) {
         List<Task> blockers = m.tasks(Role.BLOCKER);
         List<Task> matchedVictims = m.tasks(Role.VICTIM);
+        if (LOCKUPS.contains(m.rule().category())) {
+            // a locked-up CPU spinning until the others answer (the CPU stopper, a cross-CPU call) waits for them:
+            // beside another locked-up CPU that is not waiting so, it is that one's victim
+            List<Task> waiting = blockers.stream().filter(t -> CrossCpuWaits.of(t) != null).toList();
+            if (!waiting.isEmpty() && waiting.size() < blockers.size()) {
+                blockers = blockers.stream().filter(t -> !waiting.contains(t)).toList();
+                List<Task> v = new ArrayList<>(matchedVictims);
+                v.addAll(waiting);
+                matchedVictims = v;
+            }
+        }
         if (blockers.isEmpty()) {
             return partitionVictims(m, graph);
         }
@@ -356,6 +367,15 @@ public final class Diagnoser {
                 .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
 
         List<String> chain = chain(root, victimPids, graph);
+        if (root != null && LOCKUPS.contains(rule.category())) {
+            for (Task v : victimsMatched) {
+                String wait = CrossCpuWaits.of(v);
+                if (wait != null && CrossCpuWaits.of(root) == null) {
+                    chain = new ArrayList<>(chain);
+                    chain.add(CrossCpuWaits.sentence(v, wait, root));
+                }
+            }
+        }
         if (spin != null) {
             chain = new ArrayList<>(chain);
             chain.add(spin.spinners().size() + " CPU(s) spin on a lock (in " + spin.lock() + "); " + describe(root)

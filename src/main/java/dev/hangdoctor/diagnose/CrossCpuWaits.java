@@ -1,0 +1,75 @@
+package dev.hangdoctor.diagnose;
+
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.Task;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A CPU that spins until the other CPUs answer: the CPU stopper's state machine (kernel/stop_machine.c
+ * multi_cpu_stop, run by every CPU's migration/N thread for stop_machine: it loops until every CPU has reached each
+ * state), and a cross-CPU function call waiting for its targets to run it (kernel/smp.c smp_call_function_many_cond
+ * and smp_call_function_single, spinning in csd_lock_wait). Such a CPU trips the lockup watchdog because another CPU
+ * does not come: when the same report shows another CPU locked up outside these waits, that one is the cause and the
+ * waiting CPU one of its victims.
+ */
+final class CrossCpuWaits {
+    /** The waits themselves (compiler suffixes ignored). */
+    private static final Set<String> WAITS = Set.of("multi_cpu_stop", "smp_call_function_many",
+            "smp_call_function_many_cond", "smp_call_function_single", "csd_lock_wait", "__csd_lock_wait",
+            "csd_lock_wait_toolong");
+    /**
+     * What the waits call on each turn of their loop, where the watchdog's interrupt may find the CPU: multi_cpu_stop's
+     * stop_machine_yield, ack_state, touch_nmi_watchdog and rcu_momentary_dyntick_idle (rcu_momentary_eqs since 6.12),
+     * and the relax and wait helpers of csd_lock_wait.
+     */
+    private static final Set<String> LOOP_HELPERS = Set.of("stop_machine_yield", "ack_state", "set_state",
+            "touch_nmi_watchdog", "arch_touch_nmi_watchdog", "rcu_momentary_dyntick_idle", "rcu_momentary_eqs",
+            "cpu_relax", "__cpu_relax", "smp_cond_load_acquire", "__smp_cond_load_acquire");
+
+    private CrossCpuWaits() {
+    }
+
+    /** The wait the running task spins in (its innermost frames past the watchdog's own), or null. */
+    static String of(Task t) {
+        List<Frame> frames = Frames.evidence(t.frames());
+        String top = Frames.whereRunning(frames);
+        if (top == null) {
+            return null;
+        }
+        if (WAITS.contains(Frame.baseName(top))) {
+            return top;
+        }
+        if (!LOOP_HELPERS.contains(Frame.baseName(top))) {
+            return null;
+        }
+        boolean past = false;
+        for (Frame f : frames) {
+            if (f.unreliable() || Frames.isGeneric(f.function())) {
+                continue;
+            }
+            String fn = Frame.baseName(f.function());
+            if (!past) {
+                past = f.function().equals(top);
+                continue;
+            }
+            if (WAITS.contains(fn)) {
+                return f.function();
+            }
+            if (!LOOP_HELPERS.contains(fn)) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The waiting CPU's task in words, and who the evidence shows keeping the other CPUs away. */
+    static String sentence(Task waiter, String wait, Task culprit) {
+        String what = Frame.baseName(wait).equals("multi_cpu_stop")
+                ? "every other CPU to reach the CPU stopper's next state (stop_machine)"
+                : "other CPUs to run its cross-CPU function call (IPI)";
+        return Diagnoser.describe(waiter) + " spins in " + wait + " waiting for " + what + ": a victim; "
+                + Diagnoser.describe(culprit) + ", locked up on its own CPU, is the one keeping it waiting";
+    }
+}

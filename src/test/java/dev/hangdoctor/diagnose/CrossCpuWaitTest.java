@@ -1,0 +1,69 @@
+package dev.hangdoctor.diagnose;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.hangdoctor.diagnose.UnclassifiedBlockerTest.first;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A locked-up CPU spinning until the others answer (the CPU stopper's multi_cpu_stop, a cross-CPU call) is a victim
+ * when the report shows another CPU locked up elsewhere; alone, it stays the one the watchdog names.
+ */
+class CrossCpuWaitTest {
+
+    /** lore.kernel.org/r/296c2b3f-6748-158f-b85d-2952165c0588@google.com (arm64, DAMON vs CPU hotplug). */
+    private static final String STOPPER = """
+            watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [migration/0:957]
+            CPU: 0 PID: 957 Comm: migration/0 Kdump: loaded Tainted:
+            Stopper: multi_cpu_stop+0x0/0x1e8 <- __stop_cpus.constprop.0+0x5c/0xb0
+            pstate: 61400009 (nZCv daif +PAN -UAO -TCO +DIT -SSBS BTYPE=--)
+            pc : rcu_momentary_dyntick_idle+0x4c/0xa0
+            lr : multi_cpu_stop+0x10c/0x1e8
+            sp : ffff800086013d60
+            Call trace:
+             rcu_momentary_dyntick_idle+0x4c/0xa0
+             multi_cpu_stop+0x10c/0x1e8
+             cpu_stopper_thread+0xdc/0x1c0
+             smpboot_thread_fn+0x140/0x190
+             kthread+0xec/0x100
+             ret_from_fork+0x10/0x20
+
+            """;
+
+    private static final String LOOPER = """
+            watchdog: BUG: soft lockup - CPU#18 stuck for 26s! [kdamond.0:408949]
+            CPU: 18 PID: 408949 Comm: kdamond.0 Kdump: loaded Tainted:
+            pstate: 61400009 (nZCv daif +PAN -UAO -TCO +DIT -SSBS BTYPE=--)
+            pc : damon_mkold_pmd_entry+0x138/0x1d8
+            lr : damon_mkold_pmd_entry+0x68/0x1d8
+            sp : ffff8000c384bb00
+            Call trace:
+             damon_mkold_pmd_entry+0x138/0x1d8
+             walk_pmd_range.isra.0+0x1ac/0x3a8
+             walk_pud_range+0x120/0x190
+             walk_pgd_range+0x170/0x1b8
+             __walk_page_range+0x184/0x198
+             walk_page_range+0x124/0x1f0
+             damon_va_prepare_access_checks+0xb4/0x1b8
+             kdamond_fn+0x11c/0x690
+             kthread+0xec/0x100
+             ret_from_fork+0x10/0x20
+            """;
+
+    @Test
+    void theStopperWaitsForTheCpuThatLoops() throws Exception {
+        Finding f = first(STOPPER + LOOPER);
+        assertThat(f.category()).isEqualTo(Category.SOFT_LOCKUP);
+        assertThat(f.rootCause().pid()).isEqualTo(408949);
+        assertThat(f.victims()).extracting(TaskRef::pid).contains(957);
+        assertThat(f.chain()).anyMatch(l -> l.startsWith("migration/0:957 (R) spins in multi_cpu_stop")
+                && l.contains("kdamond.0:408949"));
+    }
+
+    @Test
+    void theStopperAloneIsStillTheOneTheWatchdogNames() throws Exception {
+        Finding f = first(STOPPER);
+        assertThat(f.rootCause().pid()).isEqualTo(957);
+        assertThat(f.chain()).noneMatch(l -> l.contains("spins in"));
+    }
+}
