@@ -1,6 +1,18 @@
 package dev.hangdoctor.diagnose;
 
+import dev.hangdoctor.act.RemediationPlanner;
+import dev.hangdoctor.act.SafetyGuard;
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
+import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.parse.EvidenceReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 import static dev.hangdoctor.diagnose.UnclassifiedBlockerTest.first;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,30 +24,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HandedOffWaitTest {
 
+    /** github.com/moby/moby/issues/44552 (4.19): dockerd deleting a link flushes a netdev work item. */
+    private static final String DOCKERD = """
+            [ 1600.038458] INFO: task dockerd:3946 blocked for more than 120 seconds.
+            [ 1600.045171]       Tainted: G           O      4.19.262-pc64 #1
+            [ 1600.051179] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+            [ 1600.059193] dockerd         D    0  3946      1 0x00000080
+            [ 1600.064849] Call Trace:
+            [ 1600.067452]  __schedule+0x2ee/0x870
+            [ 1600.071099]  schedule+0x28/0x80
+            [ 1600.074400]  schedule_timeout+0x1d8/0x3a0
+            [ 1600.078573]  ? check_preempt_wakeup+0x17a/0x220
+            [ 1600.083265]  wait_for_completion+0xa8/0x130
+            [ 1600.087613]  ? wake_up_q+0x70/0x70
+            [ 1600.091172]  __flush_work+0x125/0x1d0
+            [ 1600.094993]  ? worker_detach_from_pool+0xa0/0xa0
+            [ 1600.099778]  rollback_registered_many+0x184/0x4d0
+            [ 1600.104647]  ? skb_queue_tail+0x1b/0x50
+            [ 1600.108644]  ? unregister_netdevice_queue+0x26/0x110
+            [ 1600.113784]  unregister_netdevice_many+0x1a/0xa0
+            [ 1600.118571]  rtnl_delete_link+0x47/0x70
+            [ 1600.122568]  rtnl_dellink+0x163/0x2b0
+        """;
+
     @Test
     void aLoneWorkFlushIsAWaiterAndTheFindingSaysForWhat() throws Exception {
-        // github.com/moby/moby/issues/44552 (4.19): dockerd deleting a link flushes a netdev work item
-        Finding f = first("""
-                [ 1600.038458] INFO: task dockerd:3946 blocked for more than 120 seconds.
-                [ 1600.045171]       Tainted: G           O      4.19.262-pc64 #1
-                [ 1600.051179] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
-                [ 1600.059193] dockerd         D    0  3946      1 0x00000080
-                [ 1600.064849] Call Trace:
-                [ 1600.067452]  __schedule+0x2ee/0x870
-                [ 1600.071099]  schedule+0x28/0x80
-                [ 1600.074400]  schedule_timeout+0x1d8/0x3a0
-                [ 1600.078573]  ? check_preempt_wakeup+0x17a/0x220
-                [ 1600.083265]  wait_for_completion+0xa8/0x130
-                [ 1600.087613]  ? wake_up_q+0x70/0x70
-                [ 1600.091172]  __flush_work+0x125/0x1d0
-                [ 1600.094993]  ? worker_detach_from_pool+0xa0/0xa0
-                [ 1600.099778]  rollback_registered_many+0x184/0x4d0
-                [ 1600.104647]  ? skb_queue_tail+0x1b/0x50
-                [ 1600.108644]  ? unregister_netdevice_queue+0x26/0x110
-                [ 1600.113784]  unregister_netdevice_many+0x1a/0xa0
-                [ 1600.118571]  rtnl_delete_link+0x47/0x70
-                [ 1600.122568]  rtnl_dellink+0x163/0x2b0
-                """);
+        Finding f = first(DOCKERD);
         assertThat(f.signature()).isEqualTo(Diagnoser.UNCLASSIFIED);
         assertThat(f.rootCause()).isNull();
         assertThat(f.blocker()).startsWith("no single task");
@@ -44,6 +58,17 @@ class HandedOffWaitTest {
                 .contains("dockerd:3946 (D) waits for a work item")
                 .contains("__flush_work, called from rollback_registered_many")
                 .contains("a waiter, not the cause");
+    }
+
+    @Test
+    void fixTakesNoActionOnALoneWaiter(@TempDir Path host) throws Exception {
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(DOCKERD.getBytes(StandardCharsets.UTF_8)), "t");
+        e.savedReport(true);
+        Diagnosis d = new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e);
+        RemediationPlanner.Plan plan = new RemediationPlanner(host, new SafetyGuard(host.resolve("proc")), Set.of(),
+                null).plan(d, e);
+        assertThat(plan.actions()).isEmpty();
+        assertThat(plan.notes()).singleElement().asString().startsWith(Diagnoser.UNCLASSIFIED + ": no automatic remedy");
     }
 
     @Test
