@@ -1,6 +1,11 @@
 package dev.hangdoctor.diagnose;
 
+import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
 import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
 
 import static dev.hangdoctor.diagnose.UnclassifiedBlockerTest.first;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,5 +70,24 @@ class CrossCpuWaitTest {
         Finding f = first(STOPPER);
         assertThat(f.rootCause().pid()).isEqualTo(957);
         assertThat(f.chain()).noneMatch(l -> l.contains("spins in"));
+    }
+
+    private static Task running(String... functions) {
+        return new Task(1).state(TaskState.RUNNING).frames(Arrays.stream(functions).map(Frame::of).toList());
+    }
+
+    @Test
+    void theWaitIsReadPastItsLoopHelpersOnly() {
+        // the stopper's loop as printed under the watchdog (the stack above, without the Stopper: line)
+        assertThat(CrossCpuWaits.of(running("rcu_momentary_dyntick_idle", "multi_cpu_stop", "cpu_stopper_thread",
+                "smpboot_thread_fn", "kthread"))).isEqualTo("multi_cpu_stop");
+        // a cross-CPU call spinning for its targets (kernel/smp.c)
+        assertThat(CrossCpuWaits.of(running("smp_call_function_many_cond", "on_each_cpu_cond_mask",
+                "flush_tlb_mm_range"))).isEqualTo("smp_call_function_many_cond");
+        // the function the stopper ran, looping itself, is no wait for others; nor is a loop that only called
+        // smp_call_function_many long before
+        assertThat(CrossCpuWaits.of(running("take_cpu_down", "multi_cpu_stop", "cpu_stopper_thread"))).isNull();
+        assertThat(CrossCpuWaits.of(running("damon_mkold_pmd_entry", "walk_pmd_range.isra.0",
+                "smp_call_function_many"))).isNull();
     }
 }
