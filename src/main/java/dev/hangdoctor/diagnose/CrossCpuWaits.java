@@ -28,6 +28,9 @@ final class CrossCpuWaits {
             "touch_nmi_watchdog", "arch_touch_nmi_watchdog", "rcu_momentary_dyntick_idle", "rcu_momentary_eqs",
             "cpu_relax", "__cpu_relax", "smp_cond_load_acquire", "__smp_cond_load_acquire");
 
+    /** The per-CPU thread that runs stop_machine's work (kernel/stop_machine.c). */
+    private static final String STOPPER_THREAD = "cpu_stopper_thread";
+
     private CrossCpuWaits() {
     }
 
@@ -57,6 +60,11 @@ final class CrossCpuWaits {
             if (WAITS.contains(fn)) {
                 return f.function();
             }
+            if (fn.equals(STOPPER_THREAD)) {
+                // the helper straight under the stopper thread: multi_cpu_stop's own frame was not printed (arm64
+                // crash bt and riscv traces show rcu_momentary_dyntick_idle directly above cpu_stopper_thread)
+                return top;
+            }
             if (!LOOP_HELPERS.contains(fn)) {
                 return null;
             }
@@ -66,7 +74,9 @@ final class CrossCpuWaits {
 
     /** The waiting CPU's task in words, and who the evidence shows keeping the other CPUs away. */
     static String sentence(Task waiter, String wait, Task culprit) {
-        String what = Frame.baseName(wait).equals("multi_cpu_stop")
+        boolean stopper = Frame.baseName(wait).equals("multi_cpu_stop")
+                || Frames.indexOf(waiter.frames(), STOPPER_THREAD) >= 0;
+        String what = stopper
                 ? "every other CPU to reach the CPU stopper's next state (stop_machine)"
                 : "other CPUs to run its cross-CPU function call (IPI)";
         return Diagnoser.describe(waiter) + " spins in " + wait + " waiting for " + what + ": a victim; "

@@ -81,6 +81,9 @@ class CrossCpuWaitTest {
         // the stopper's loop as printed under the watchdog (the stack above, without the Stopper: line)
         assertThat(CrossCpuWaits.of(running("rcu_momentary_dyntick_idle", "multi_cpu_stop", "cpu_stopper_thread",
                 "smpboot_thread_fn", "kthread"))).isEqualTo("multi_cpu_stop");
+        // corpus r-003 (arm64 5.10, crash bt of migration/90): multi_cpu_stop's own frame is not printed
+        assertThat(CrossCpuWaits.of(running("rcu_momentary_dyntick_idle", "cpu_stopper_thread", "smpboot_thread_fn",
+                "kthread"))).isEqualTo("rcu_momentary_dyntick_idle");
         // a cross-CPU call spinning for its targets (kernel/smp.c)
         assertThat(CrossCpuWaits.of(running("smp_call_function_many_cond", "on_each_cpu_cond_mask",
                 "flush_tlb_mm_range"))).isEqualTo("smp_call_function_many_cond");
