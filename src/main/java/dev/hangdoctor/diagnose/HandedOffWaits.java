@@ -41,8 +41,9 @@ final class HandedOffWaits {
             "the writeback kworker and the filesystem or device under it");
     private static final Kind ASYNC = new Kind("asynchronous work (async_schedule: device probes, initcalls) to finish",
             "the async worker threads (kworkers running async_run_entry_fn)");
-    private static final Kind GRACE_PERIOD = new Kind("an RCU grace period (every CPU, or every reader of the SRCU"
-            + " domain, to pass a quiescent state)", "a CPU or reader that does not leave its RCU read-side section");
+    private static final Kind GRACE_PERIOD = new Kind("an RCU or SRCU grace period to end",
+            "a CPU or reader that does not pass a quiescent state (a CPU looping with preemption off, a reader asleep"
+                    + " inside its read-side section)");
     private static final Kind KTHREAD = new Kind("a kernel thread to stop (or park)", "that kernel thread");
 
     /** Function (compiler suffix ignored) to what waiting in it means. Kernels 2.6 to 6.x. */

@@ -155,6 +155,37 @@ class HandedOffWaitTest {
     }
 
     @Test
+    void aGracePeriodWaitIsAWaiterBesideATaskWithNoStack() throws Exception {
+        // github.com/ophub/amlogic-s9xxx-armbian/issues/101 (aarch64 5.4): the fsnotify mark reaper waits for SRCU;
+        // the second hung task's stack is not in the paste
+        Finding f = first("""
+                [  614.027942] INFO: task kworker/u8:1:188 blocked for more than 491 seconds.
+                [  614.030844]       Not tainted 5.4.176-flippy-69+o #379
+                [  614.035953] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                [  614.043706] kworker/u8:1    D    0   188      2 0x00000028
+                [  614.049142] Workqueue: events_unbound fsnotify_mark_destroy_workfn
+                [  614.055259] Call trace:
+                [  614.057669]  __switch_to+0x114/0x160
+                [  614.061214]  __schedule+0x210/0x4e0
+                [  614.064662]  schedule+0x3c/0xd0
+                [  614.067758]  schedule_timeout+0x174/0x1bc
+                [  614.071735]  wait_for_completion+0x90/0x120
+                [  614.075874]  __synchronize_srcu.part.0+0x70/0xe0
+                [  614.080446]  synchronize_srcu+0xf8/0x14c
+                [  614.084327]  fsnotify_mark_destroy_workfn+0x68/0xdc
+                [  614.089158]  process_one_work+0x1c8/0x324
+                [  614.093124]  worker_thread+0x244/0x450
+                [  614.096835]  kthread+0x13c/0x150
+                [  614.100026]  ret_from_fork+0x10/0x18
+                [  614.103572] INFO: task udevadm:245 blocked for more than 491 seconds.
+                """);
+        assertThat(f.rootCause()).isNull();
+        assertThat(f.victims()).extracting(TaskRef::pid).containsExactly(188, 245);
+        assertThat(f.chain()).singleElement().asString().contains("grace period")
+                .contains("called from fsnotify_mark_destroy_workfn");
+    }
+
+    @Test
     void aKworkerWhoseStackEndsAtItsWorkItemIsNotNamed() throws Exception {
         // github.com/openzfs/zfs/issues/8751: the writeback worker's trace was cut after its first frame
         Finding f = first("""
