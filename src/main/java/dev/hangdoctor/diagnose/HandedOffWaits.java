@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Waits that end only when other code finishes work: a completion another context signals, a work item a kworker
  * runs, the automount daemon's mount, the writeback workers, async probes, an RCU grace period, a kthread told to
- * stop. A task asleep in one of them is a waiter: it holds up nothing by being stuck unless others are shown waiting
+ * stop, a fanotify listener's permission answer, a device's DMA fence, a thaw. A task asleep in one of them is a waiter: it holds up nothing by being stuck unless others are shown waiting
  * for it (on a lock it took before it slept); what it waits for runs elsewhere. Read from the innermost frames below
  * the scheduler only: a task that sleeps elsewhere (a driver's msleep loop) merely called one of these earlier.
  */
@@ -45,6 +45,12 @@ final class HandedOffWaits {
             "a CPU or reader that does not pass a quiescent state (a CPU looping with preemption off, a reader asleep"
                     + " inside its read-side section)");
     private static final Kind KTHREAD = new Kind("a kernel thread to stop (or park)", "that kernel thread");
+    private static final Kind PERMISSION = new Kind("a fanotify listener to answer a permission event",
+            "the listening process (an antivirus or security agent)");
+    private static final Kind FENCE = new Kind("a DMA fence to signal (a GPU or DMA engine's job to complete)",
+            "the device engine that runs the job, or its driver");
+    private static final Kind FROZEN = new Kind("a thaw (it is frozen by the cgroup freezer or a system suspend)",
+            "whoever froze it (the container runtime or systemd freezing its cgroup, a suspend that did not finish)");
 
     /** Function (compiler suffix ignored) to what waiting in it means. Kernels 2.6 to 6.x. */
     private static final Map<String, Kind> WAITS = new LinkedHashMap<>();
@@ -85,6 +91,18 @@ final class HandedOffWaits {
         for (String f : List.of("kthread_stop", "kthread_stop_put", "kthread_park", "kthread_flush_work",
                 "kthread_flush_worker")) {
             WAITS.put(f, KTHREAD);
+        }
+        for (String f : List.of("fanotify_handle_event", "fanotify_get_response")) {
+            WAITS.put(f, PERMISSION);
+        }
+        // 4.10+ dma_fence_*, before it fence_* (drivers/dma-buf)
+        for (String f : List.of("dma_fence_default_wait", "dma_fence_wait_timeout", "dma_fence_wait_any_timeout",
+                "fence_default_wait", "fence_wait_timeout")) {
+            WAITS.put(f, FENCE);
+        }
+        // kernel/freezer.c: __refrigerator since 3.3, refrigerator before
+        for (String f : List.of("__refrigerator", "refrigerator")) {
+            WAITS.put(f, FROZEN);
         }
     }
 

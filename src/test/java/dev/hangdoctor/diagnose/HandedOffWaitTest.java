@@ -186,6 +186,27 @@ class HandedOffWaitTest {
     }
 
     @Test
+    void anOpenWaitingForAFanotifyListenerIsAWaiter() throws Exception {
+        // github.com/canonical/hotsos/issues/594 (4.4): a permission event an antivirus agent does not answer
+        Finding f = first("""
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197400] INFO: task C2 CompilerThre:1582 blocked for more than 120 seconds.
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197429]       Not tainted 4.4.0-142-generic #168-Ubuntu
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197446] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197468] C2 CompilerThre D ffff880234eabaf8     0  1582      1 0x10000000
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197471]  ffff880234eabaf8 ffff88008781fd10 ffff88023627ea40 ffff88022eebea40
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197473]  ffff880234eac000 ffff8800304224c0 ffff88008781fdd8 ffff88008781fd00
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197475]  ffff88022fe2c7d0 ffff880234eabb10 ffffffff8185cb45 0000000000000000
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197476] Call Trace:
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197481]  [<ffffffff8185cb45>] schedule+0x35/0x80
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197484]  [<ffffffff8126321e>] fanotify_handle_event+0x18e/0x2d0
+                May  4 07:23:27 DELRHIUCBM002V kernel: [  240.197486]  [<ffffffff8125f795>] ? fsnotify+0x5/0x4b0
+                """);
+        assertThat(f.rootCause()).isNull();
+        assertThat(f.chain()).singleElement().asString().contains("fanotify listener")
+                .contains("antivirus or security agent");
+    }
+
+    @Test
     void aKworkerWhoseStackEndsAtItsWorkItemIsNotNamed() throws Exception {
         // github.com/openzfs/zfs/issues/8751: the writeback worker's trace was cut after its first frame
         Finding f = first("""
