@@ -680,6 +680,13 @@ public final class Diagnoser {
         List<Task> unowned = sinks.stream().filter(t -> graph.waitsOnUnknownOwner(t.pid()))
                 .sorted(Comparator.comparingInt(Task::pid)).toList();
         sinks.removeAll(unowned);
+        // a task asleep on anything else no task shown holds (a page lock, a device's I/O, a server's reply), with
+        // nobody waiting on it, is a waiter too: what it waits for is outside the evidence
+        List<Task> lone = sinks.stream().filter(t -> graph.waitOf(t.pid()) != null && graph.waitsFor(t.pid()).isEmpty()
+                && graph.waitedOnBy(t.pid()).isEmpty() && !graph.inCycle(t.pid())
+                && t.lockOwnerHints().stream().noneMatch(h -> h.ownerPid() != null)
+                && LockRecursion.retaken(t.frames()) == null).toList();
+        sinks.removeAll(lone);
         Task holder = likelyLockHolder(blocked, sinks, graph);
         if (holder != null && unowned.isEmpty()
                 && (HandedOffWaits.of(holder) != null || HandedOffWaits.onlyWorkFunction(holder))) {
@@ -706,6 +713,10 @@ public final class Diagnoser {
         }
         if (root == null) {
             waits = new ArrayList<>(waits);
+            for (Task t : lone) {
+                waits.add(describe(t) + " waits for " + graph.waitOf(t.pid()).describe() + ", which no task in the"
+                        + " evidence is shown holding, and nothing waits for it: a waiter, not the cause");
+            }
             waits.addAll(handedOffWaits(blocked, unowned));
         }
         List<String> ev = new ArrayList<>();

@@ -207,6 +207,27 @@ class HandedOffWaitTest {
     }
 
     @Test
+    void aLoneTaskWaitingForAServerNoTaskHoldsIsAWaiter() throws Exception {
+        // github.com/cea-hpc/robinhood/issues/111 (Lustre 2.12): a scan thread's getxattr waits for the MDS reply
+        Finding f = first("""
+                cat /proc/5071/task/5099/stack
+                [<ffffffffc1191a80>] ptlrpc_set_wait+0x480/0x790 [ptlrpc]
+                [<ffffffffc1191e13>] ptlrpc_queue_wait+0x83/0x230 [ptlrpc]
+                [<ffffffffc1361f66>] mdc_xattr_common+0x3f6/0x680 [mdc]
+                [<ffffffffc1362262>] mdc_getxattr+0x72/0x360 [mdc]
+                [<ffffffffc0d6cd5b>] lmv_getxattr+0x15b/0x360 [lmv]
+                [<ffffffffc13e2ce0>] ll_xattr_list+0x240/0x670 [lustre]
+                [<ffffffffc13e324f>] ll_xattr_get_common.isra.10+0x13f/0x3e0 [lustre]
+                [<ffffffffc13e3738>] ll_xattr_get_common_3_11+0x68/0x70 [lustre]
+                [<ffffffff81872f92>] generic_getxattr+0x52/0x70
+                """);
+        assertThat(f.rootCause()).isNull();
+        assertThat(f.victims()).extracting(TaskRef::pid).containsExactly(5099);
+        assertThat(f.chain()).singleElement().asString().contains("network filesystem's server")
+                .contains("a waiter, not the cause");
+    }
+
+    @Test
     void aKworkerWhoseStackEndsAtItsWorkItemIsNotNamed() throws Exception {
         // github.com/openzfs/zfs/issues/8751: the writeback worker's trace was cut after its first frame
         Finding f = first("""
