@@ -28,6 +28,11 @@ final class CrossCpuWaits {
             "touch_nmi_watchdog", "arch_touch_nmi_watchdog", "rcu_momentary_dyntick_idle", "rcu_momentary_eqs",
             "cpu_relax", "__cpu_relax", "smp_cond_load_acquire", "__smp_cond_load_acquire");
 
+    /** The stopper thread's name (kernel/stop_machine.c cpu_stop_threads: "migration/%u"). */
+    private static final java.util.regex.Pattern STOPPER_COMM = java.util.regex.Pattern.compile("migration/\\d+");
+    /** What a stopper thread whose stack is not shown waits in, in words. */
+    private static final String STOPPER_NO_STACK = "the CPU stopper thread (its stack not shown)";
+
     /** The per-CPU thread that runs stop_machine's work (kernel/stop_machine.c). */
     private static final String STOPPER_THREAD = "cpu_stopper_thread";
 
@@ -38,6 +43,11 @@ final class CrossCpuWaits {
     static String of(Task t) {
         List<Frame> frames = Frames.evidence(t.frames());
         String top = Frames.whereRunning(frames);
+        if ((top == null || top.equals("?")) && t.comm() != null && STOPPER_COMM.matcher(t.comm()).matches()) {
+            // no stack shown, but the task is a CPU's stopper thread (smpboot's "migration/%u"): the stop work that
+            // keeps a CPU for a watchdog period is multi_cpu_stop waiting for the others (the rest is short)
+            return STOPPER_NO_STACK;
+        }
         if (top == null) {
             return null;
         }
@@ -74,7 +84,7 @@ final class CrossCpuWaits {
 
     /** The waiting CPU's task in words, and who the evidence shows keeping the other CPUs away. */
     static String sentence(Task waiter, String wait, Task culprit) {
-        boolean stopper = Frame.baseName(wait).equals("multi_cpu_stop")
+        boolean stopper = Frame.baseName(wait).equals("multi_cpu_stop") || wait.equals(STOPPER_NO_STACK)
                 || Frames.indexOf(waiter.frames(), STOPPER_THREAD) >= 0;
         String what = stopper
                 ? "every other CPU to reach the CPU stopper's next state (stop_machine)"

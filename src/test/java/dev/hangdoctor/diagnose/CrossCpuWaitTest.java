@@ -72,6 +72,23 @@ class CrossCpuWaitTest {
         assertThat(f.chain()).noneMatch(l -> l.contains("spins in"));
     }
 
+    @Test
+    void aStopperThreadWithoutAStackIsTheVictimOfTheOtherLockedUpCpu() throws Exception {
+        // corpus b-100 (a kubeasz node, syslog lines only): CPU 19's stopper and CPU 34's runc child, again and again
+        Finding f = first("""
+                Aug 25 21:55:29 localhost kernel: NMI watchdog: BUG: soft lockup - CPU#19 stuck for 22s! [migration/19:104]
+                Aug 25 21:55:45 localhost kernel: NMI watchdog: BUG: soft lockup - CPU#34 stuck for 22s! [runc:[1:CHILD]:185318]
+                Aug 25 21:55:57 localhost kernel: NMI watchdog: BUG: soft lockup - CPU#19 stuck for 22s! [migration/19:104]
+                """);
+        assertThat(f.rootCause().pid()).isEqualTo(185318);
+        assertThat(f.victims()).extracting(TaskRef::pid).contains(104);
+        assertThat(f.chain()).anyMatch(l -> l.startsWith("migration/19:104 (R) spins in the CPU stopper thread"));
+        // alone, it is still the one the watchdog names
+        assertThat(first("""
+                Aug 25 21:55:29 localhost kernel: NMI watchdog: BUG: soft lockup - CPU#19 stuck for 22s! [migration/19:104]
+                """).rootCause().pid()).isEqualTo(104);
+    }
+
     private static Task running(String... functions) {
         return new Task(1).state(TaskState.RUNNING).frames(Arrays.stream(functions).map(Frame::of).toList());
     }
