@@ -200,11 +200,23 @@ public final class Diagnoser {
      */
     private static List<Part> partition(RuleMatch m, WaitGraph graph) {
         List<Task> blockers = m.tasks(Role.BLOCKER);
+        List<Task> matchedVictims = m.tasks(Role.VICTIM);
+        if (LOCKUPS.contains(m.rule().category())) {
+            // a locked-up CPU spinning until the others answer (the CPU stopper, a cross-CPU call) waits for them:
+            // beside another locked-up CPU that is not waiting so, it is that one's victim
+            List<Task> waiting = blockers.stream().filter(t -> CrossCpuWaits.of(t) != null).toList();
+            if (!waiting.isEmpty() && waiting.size() < blockers.size()) {
+                blockers = blockers.stream().filter(t -> !waiting.contains(t)).toList();
+                List<Task> v = new ArrayList<>(matchedVictims);
+                v.addAll(waiting);
+                matchedVictims = v;
+            }
+        }
         if (blockers.isEmpty()) {
             return partitionVictims(m, graph);
         }
         if (blockers.size() < 2) {
-            return List.of(new Part(blockers, m.tasks(Role.VICTIM), m.tasks(Role.CONTEXT)));
+            return List.of(new Part(blockers, matchedVictims, m.tasks(Role.CONTEXT)));
         }
         List<List<Task>> groups = new ArrayList<>();
         for (Task b : blockers) {
@@ -222,7 +234,7 @@ public final class Diagnoser {
             home.add(b);
         }
         if (groups.size() == 1) {
-            return List.of(new Part(blockers, m.tasks(Role.VICTIM), m.tasks(Role.CONTEXT)));
+            return List.of(new Part(blockers, matchedVictims, m.tasks(Role.CONTEXT)));
         }
         List<List<Task>> victims = new ArrayList<>();
         groups.forEach(g -> victims.add(new ArrayList<>()));
@@ -232,7 +244,7 @@ public final class Diagnoser {
                 largest = i;
             }
         }
-        for (Task v : m.tasks(Role.VICTIM)) {
+        for (Task v : matchedVictims) {
             int at = largest;
             for (int i = 0; i < groups.size(); i++) {
                 if (groups.get(i).stream().anyMatch(b -> related(v, b, graph))) {
@@ -355,6 +367,15 @@ public final class Diagnoser {
                 .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
 
         List<String> chain = chain(root, victimPids, graph);
+        if (root != null && LOCKUPS.contains(rule.category())) {
+            for (Task v : victimsMatched) {
+                String wait = CrossCpuWaits.of(v);
+                if (wait != null && CrossCpuWaits.of(root) == null) {
+                    chain = new ArrayList<>(chain);
+                    chain.add(CrossCpuWaits.sentence(v, wait, root));
+                }
+            }
+        }
         if (spin != null) {
             chain = new ArrayList<>(chain);
             chain.add(spin.spinners().size() + " CPU(s) spin on a lock (in " + spin.lock() + "); " + describe(root)
@@ -413,6 +434,35 @@ public final class Diagnoser {
             lines.add(describe(t) + " waits for " + w.describe() + " whose owner the evidence does not show (no owner"
                     + " line, no holder's stack): a waiter, not the cause; the owner is the task to find");
         }
+        return lines;
+    }
+
+    /**
+     * The waits of stuck tasks that wait for work done elsewhere (HandedOffWaits), and of kworkers whose stack is only
+     * their work item, said as what they are; tasks with the same wait and caller fold into one sentence.
+     */
+    private static List<String> handedOffWaits(List<Task> blocked, List<Task> unowned) {
+        Map<String, List<Task>> folded = new LinkedHashMap<>();
+        Map<String, String> sentence = new HashMap<>();
+        for (Task t : blocked) {
+            if (unowned.contains(t)) {
+                continue;
+            }
+            HandedOffWaits.Wait w = HandedOffWaits.of(t);
+            String key = w != null ? w.function() + "<-" + w.caller()
+                    : HandedOffWaits.onlyWorkFunction(t) ? "work:" + t.workFunction() : null;
+            if (key != null) {
+                folded.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
+                sentence.putIfAbsent(key, w != null ? w.sentence(t) : HandedOffWaits.workOnly(t));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        folded.forEach((key, tasks) -> {
+            String line = sentence.get(key);
+            lines.add(tasks.size() < 2 ? line
+                    : tasks.size() + " tasks like " + line.replaceFirst(" waits for ", " wait for ")
+                            .replaceFirst(" runs the work item ", " run the work item "));
+        });
         return lines;
     }
 
@@ -630,7 +680,21 @@ public final class Diagnoser {
         List<Task> unowned = sinks.stream().filter(t -> graph.waitsOnUnknownOwner(t.pid()))
                 .sorted(Comparator.comparingInt(Task::pid)).toList();
         sinks.removeAll(unowned);
+        // a task asleep on anything else no task shown holds (a page lock, a device's I/O, a server's reply), with
+        // nobody waiting on it, is a waiter too: what it waits for is outside the evidence
+        List<Task> lone = sinks.stream().filter(t -> graph.waitOf(t.pid()) != null && graph.waitsFor(t.pid()).isEmpty()
+                && graph.waitedOnBy(t.pid()).isEmpty() && !graph.inCycle(t.pid())
+                && t.lockOwnerHints().stream().noneMatch(h -> h.ownerPid() != null)
+                && LockRecursion.retaken(t.frames()) == null).toList();
+        sinks.removeAll(lone);
         Task holder = likelyLockHolder(blocked, sinks, graph);
+        if (holder != null && unowned.isEmpty()
+                && (HandedOffWaits.of(holder) != null || HandedOffWaits.onlyWorkFunction(holder))) {
+            // asleep until other code finishes its work (a completion, a work flush, the automount daemon), or a
+            // kworker whose stack was cut after its work item, and no lock waiter is shown whose chain could end at
+            // it: a waiter (or a task whose wait is not shown), not the one holding anything up
+            holder = null;
+        }
         if (holder != null) {
             sinks.add(holder);
         }
@@ -646,6 +710,14 @@ public final class Diagnoser {
         List<String> waits = chain(root, victims, graph);
         if (root == null && !unowned.isEmpty()) {
             waits = unownedWaits(unowned, graph);
+        }
+        if (root == null) {
+            waits = new ArrayList<>(waits);
+            for (Task t : lone) {
+                waits.add(describe(t) + " waits for " + graph.waitOf(t.pid()).describe() + ", which no task in the"
+                        + " evidence is shown holding, and nothing waits for it: a waiter, not the cause");
+            }
+            waits.addAll(handedOffWaits(blocked, unowned));
         }
         List<String> ev = new ArrayList<>();
         ev.add(blocked.size() + " task(s) in D state (or asleep in a stack with no state); no known hang signature"
@@ -716,7 +788,8 @@ public final class Diagnoser {
      * (a driver or subsystem path) but no lock wait, or null. Lock waiters wait for a task; a task stuck elsewhere
      * (napi_disable's msleep loop, kernfs draining a sysfs file, a completion) is where such chains end: the
      * kernel's own lock-owner hints name that task in the reports that have them. With two or more such tasks
-     * nothing says which one, so none is named.
+     * nothing says which one, so none is named. (A task asleep on work done elsewhere is kept only where lock
+     * waiters are shown: alone, it is a waiter; see HandedOffWaits.)
      */
     private static Task likelyLockHolder(List<Task> blocked, List<Task> sinks, WaitGraph graph) {
         if (sinks.stream().anyMatch(t -> !graph.waitedOnBy(t.pid()).isEmpty())) {
