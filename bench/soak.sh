@@ -9,7 +9,8 @@
 # BENCH_TINY=1: 30 seconds, a hang every 12 s held 5 s, a sample every 3 s (for the test that keeps every bench working).
 # SOAK_AGENT overrides how the agent is started (to measure other JVM flags), e.g.
 #   SOAK_AGENT="java -Xmx256m -jar target/hangdoctor.jar watch" bench/soak.sh 10
-# SOAK_DEPLOYED=1 starts it with the JVM flags and environment of deploy/hangdoctor.service instead (as a fleet runs it).
+# SOAK_DEPLOYED=1 starts it with the JVM flags and environment of deploy/hangdoctor.service instead (as a fleet runs it),
+# from a copy of the jar (HANGDOCTOR_JAR, or the build's), so that a build during the soak does not pull it away.
 # SOAK_THREADS=N adds a process holding N sleeping threads (a big host: the goal is <= 1 % of a core at 10 000 threads,
 # hangs and the full scans they trigger included; needs python3), e.g. SOAK_DEPLOYED=1 SOAK_THREADS=10000 bench/soak.sh 15
 set -euo pipefail
@@ -57,8 +58,10 @@ if [ -n "${SOAK_DEPLOYED:-}" ]; then
   "$here/hangdoctor" --version > /dev/null   # the launcher builds the jar when it is missing or stale
   deployed_jvm
   echo "JVM flags: ${jvm[*]}"
-  (cd "$here" && exec java "${jvm[@]}" -jar target/hangdoctor.jar watch --state-dir "$work/state" --listen 127.0.0.1:0) \
-    2>"$work/agent.log" &
+  # a copy, as a package installs it: a build that rewrites target/hangdoctor.jar under a running JVM breaks its
+  # class loading (the API thread dies first)
+  cp "${HANGDOCTOR_JAR:-$here/target/hangdoctor.jar}" "$work/hangdoctor.jar"
+  java "${jvm[@]}" -jar "$work/hangdoctor.jar" watch --state-dir "$work/state" --listen 127.0.0.1:0 2>"$work/agent.log" &
 elif [ -n "${SOAK_AGENT:-}" ]; then
   read -r -a cmd <<< "$SOAK_AGENT"
   (cd "$here" && exec "${cmd[@]}" --state-dir "$work/state" --listen 127.0.0.1:0) 2>"$work/agent.log" &

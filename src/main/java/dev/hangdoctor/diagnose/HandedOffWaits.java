@@ -49,6 +49,8 @@ final class HandedOffWaits {
             "the listening process (an antivirus or security agent)");
     private static final Kind FENCE = new Kind("a DMA fence to signal (a GPU or DMA engine's job to complete)",
             "the device engine that runs the job, or its driver");
+    private static final Kind NOT_STARTED = new Kind("its first wake-up (kthread() sleeps in D right after the thread is"
+            + " created, until its creator starts it)", "the driver that created the thread and never woke it");
     private static final Kind FROZEN = new Kind("a thaw (it is frozen by the cgroup freezer or a system suspend)",
             "whoever froze it (the container runtime or systemd freezing its cgroup, a suspend that did not finish)");
 
@@ -96,10 +98,15 @@ final class HandedOffWaits {
             WAITS.put(f, PERMISSION);
         }
         // 4.10+ dma_fence_*, before it fence_* (drivers/dma-buf)
+        // (kcl_: the amdgpu DKMS package's compatibility layer, corpus zd-013)
         for (String f : List.of("dma_fence_default_wait", "dma_fence_wait_timeout", "dma_fence_wait_any_timeout",
-                "fence_default_wait", "fence_wait_timeout")) {
+                "fence_default_wait", "fence_wait_timeout", "kcl_fence_default_wait")) {
             WAITS.put(f, FENCE);
         }
+        // kernel/kthread.c: a new kernel thread sleeps in kthread() itself (schedule_preempt_disabled, 6.x; schedule
+        // before) until kthread_bind or wake_up_process starts it; a driver that never does leaves it in D for the
+        // hung-task detector (ice's GNSS worker, corpus zd-022)
+        WAITS.put("kthread", NOT_STARTED);
         // kernel/freezer.c: __refrigerator since 3.3, refrigerator before
         for (String f : List.of("__refrigerator", "refrigerator")) {
             WAITS.put(f, FROZEN);

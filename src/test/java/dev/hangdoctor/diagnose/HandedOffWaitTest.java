@@ -133,6 +133,26 @@ class HandedOffWaitTest {
     }
 
     @Test
+    void aKernelThreadNeverStartedIsAWaiter() throws Exception {
+        // github.com/intel/ethernet-linux-ice/issues/56 (corpus zd-022): the GNSS worker, created and never woken,
+        // sleeps in kthread() itself
+        Finding f = first("""
+                [  248.064851] INFO: task ice-gnss-0000:5:603 blocked for more than 124 seconds.
+                [  248.064898] Call Trace:
+                [  248.064902]  <TASK>
+                [  248.064908]  __schedule+0x474/0x1210
+                [  248.064950]  schedule+0x27/0xf0
+                [  248.064959]  schedule_preempt_disabled+0x15/0x30
+                [  248.064968]  kthread+0xa4/0x220
+                [  248.064985]  ret_from_fork+0x273/0x2a0
+                [  248.065003]  ret_from_fork_asm+0x1a/0x30
+                """);
+        assertThat(f.rootCause()).isNull();
+        assertThat(f.chain()).singleElement().asString().contains("its first wake-up")
+                .contains("the driver that created the thread");
+    }
+
+    @Test
     void aModuleInitWaitingForAsyncProbesIsAWaiter() throws Exception {
         // github.com/spdk/spdk/issues/1295 (5.3 guest): udevd's finit_module waits for the async probes it started
         Finding f = first("""
