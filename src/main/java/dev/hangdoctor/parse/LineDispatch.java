@@ -89,8 +89,11 @@ final class LineDispatch {
         if (!evidence.reportTextFull()) {
             evidence.addReportText(line.message(), lineNo, seq);
         }
-        // judged by the kernel's words: a task's name holding "+0x" makes no line look like a frame
-        if (SkippedLines.looksLikeKernelOutput(KernelNames.masked(line.message()))) {
+        // judged by the kernel's words: a task's name holding "+0x" makes no line look like a frame; the info lines a
+        // dump prints beside its stack ("hardirqs last disabled at (0): [<...>] copy_process+0x762/0x1fd0", a
+        // powerpc "LR = ...") are known, not skipped, also where the stack itself was not pasted
+        String kernels = KernelNames.masked(line.message());
+        if (SkippedLines.looksLikeKernelOutput(kernels) && !TraceNoise.isInterleaved(kernels.strip())) {
             skipped.add(lineNo, line.message());
         }
     }

@@ -26,6 +26,20 @@ class SkippedLinesTest {
     }
 
     @Test
+    void aDumpsIrqTraceLinesAreKnownWithoutTheirStack() throws IOException {
+        // corpus zd-005: print_irqtrace_events()'s lines and the dump header, the stack not pasted
+        Evidence e = read("""
+                [   96.554113] irq event stamp: 0
+                [   96.557181] hardirqs last  enabled at (0): [<0000000000000000>] 0x0
+                [   96.563453] hardirqs last disabled at (0): [<ffffffff81093752>] copy_process+0x762/0x1fd0
+                [   96.571623] softirqs last  enabled at (0): [<ffffffff81093752>] copy_process+0x762/0x1fd0
+                [   96.579795] softirqs last disabled at (0): [<0000000000000000>] 0x0
+                [   96.586062] CPU: 19 PID: 2978 Comm: kworker/u69:1 Tainted: G      D W  OEL    5.4.62-std-debug-alt1 #1
+                """);
+        assertThat(e.warnings()).noneMatch(w -> w.contains("not understood"));
+    }
+
+    @Test
     void aWhollyUnderstoodReportWarnsOfNothing() throws IOException {
         Evidence e = read(TraceFixtures.load("hung-4.18-el8.txt"));
         assertThat(e.tasks()).isNotEmpty();
