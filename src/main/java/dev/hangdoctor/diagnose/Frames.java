@@ -129,7 +129,8 @@ public final class Frames {
             // the RCU stall detector's own path from the tick to the backtrace it asks for (kernel/rcu/tree_stall.h)
             "rcu_sched_clock_irq", "rcu_check_callbacks", "rcu_pending", "check_cpu_stall", "print_cpu_stall",
             "rcu_dump_cpu_stacks", "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace",
-            "trigger_single_cpu_backtrace");
+            "trigger_single_cpu_backtrace", "print_other_cpu_stall", "rcu_check_gp_kthread_starvation",
+            "rcu_print_detail_task_stall_rnp");
 
     /**
      * Besides {@link #DUMPER}: the architectures' show_stack/dump_backtrace, the NMI (or IPI) backtrace handler that
@@ -137,7 +138,9 @@ public final class Frames {
      */
     private static final Set<String> REPORTERS = Set.of("nmi_cpu_backtrace", "nmi_cpu_backtrace_handler",
             "arch_trigger_all_cpu_backtrace_handler", "ipi_cpu_backtrace", "handle_backtrace_ipi", "nmi_handle",
-            "default_do_nmi", "exc_nmi", "do_nmi", "end_repeat_nmi", "show_stack", "dump_backtrace", "unwind_backtrace", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
+            "default_do_nmi", "exc_nmi", "do_nmi", "end_repeat_nmi", "show_stack", "dump_backtrace", "unwind_backtrace",
+            // ARC's unwinder (arch/arc/kernel/stacktrace.c), which its show_stack calls (corpus ze-012)
+            "arc_unwind_core", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
             "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown",
             // kdump stopping the other CPUs (arch/x86/kernel/crash.c): what runs below it is the CPU's own work
             "crash_nmi_callback");

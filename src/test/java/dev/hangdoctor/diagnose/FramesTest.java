@@ -47,6 +47,14 @@ class FramesTest {
     }
 
     @Test
+    void anArcStallDumpCutInsideTheStallCodeSaysItDoesNotKnow() {
+        // corpus ze-012 (ARC, 5.x): ARC's unwinder and the stall code's own frames, the paste cut after them
+        List<Frame> arc = List.of(frame("arc_unwind_core", "+0xe8/0x110"),
+                frame("rcu_check_gp_kthread_starvation", "+0xb8/0xdc"), frame("rcu_sched_clock_irq", "+0x960/0xc"));
+        assertThat(Frames.whereRunning(arc)).isEqualTo("?");
+    }
+
+    @Test
     void underOnlyTheDumpPrintersFramesTheLeftoversAreTheEvidence() {
         // 3.13 OOM report cut after its fourth frame: dump_stack and dump_header are the printer's own
         List<Frame> cut = List.of(frame("dump_stack", "+0x45/0x56"), frame("dump_header", "+0x7f/0x1f1"),
