@@ -1,6 +1,7 @@
 package dev.hangdoctor.diagnose;
 
 import dev.hangdoctor.model.Frame;
+import dev.hangdoctor.model.RcuStallDetector;
 
 import java.util.List;
 import java.util.Set;
@@ -92,7 +93,8 @@ public final class Frames {
     private static boolean isTimer(String function) {
         String base = Frame.baseName(function);
         // the clock event drivers' handlers are per board ("armada_370_xp_timer_interrupt", "arch_timer_handler_phys")
-        return TIMER.contains(base) || base.endsWith("_timer_interrupt") || base.startsWith("arch_timer_handler_");
+        return TIMER.contains(base) || RcuStallDetector.checks(base) || RcuStallDetector.prints(base)
+                || base.endsWith("_timer_interrupt") || base.startsWith("arch_timer_handler_");
     }
 
     /**
@@ -126,11 +128,8 @@ public final class Frames {
             "handle_percpu_devid_irq", "generic_handle_irq", "generic_handle_domain_irq", "handle_domain_irq",
             "__handle_domain_irq", "handle_irq_desc", "gic_handle_irq", "__irq_svc", "asm_do_IRQ", "el1_irq",
             "el1_interrupt", "el1h_64_irq_handler", "el1h_64_irq", "call_on_irq_stack", "do_interrupt_handler",
-            // the RCU stall detector's own path from the tick to the backtrace it asks for (kernel/rcu/tree_stall.h)
-            "rcu_sched_clock_irq", "rcu_check_callbacks", "rcu_pending", "check_cpu_stall", "print_cpu_stall",
-            "rcu_dump_cpu_stacks", "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace",
-            "trigger_single_cpu_backtrace", "print_other_cpu_stall", "rcu_check_gp_kthread_starvation",
-            "rcu_print_detail_task_stall_rnp");
+            // the backtrace the RCU stall detector asks for (its own path from the tick: RcuStallDetector)
+            "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace", "trigger_single_cpu_backtrace");
 
     /**
      * Besides {@link #DUMPER}: the architectures' show_stack/dump_backtrace, the NMI (or IPI) backtrace handler that

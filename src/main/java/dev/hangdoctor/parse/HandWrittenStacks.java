@@ -67,16 +67,18 @@ final class HandWrittenStacks {
         list(out, run);
     }
 
+    private static final String[] ARROWS = {"->", "<-", "→", "←"};
+
     private static boolean hasArrow(String t) {
-        return t.contains("->") || t.contains("<-") || t.indexOf('→') >= 0 || t.indexOf('←') >= 0;
+        return java.util.Arrays.stream(ARROWS).anyMatch(t::contains);
     }
 
     private static boolean endsWithArrow(String t) {
-        return t.endsWith(" ->") || t.endsWith(" <-") || t.endsWith(" →") || t.endsWith(" ←");
+        return java.util.Arrays.stream(ARROWS).anyMatch(a -> t.endsWith(" " + a));
     }
 
     private static boolean startsWithArrow(String t) {
-        return t.startsWith("-> ") || t.startsWith("<- ") || t.startsWith("→ ") || t.startsWith("← ");
+        return java.util.Arrays.stream(ARROWS).anyMatch(a -> t.startsWith(a + " "));
     }
 
     /** A run of name lines: a stack when it is one (enough names, a place to sleep among them); emptied. */

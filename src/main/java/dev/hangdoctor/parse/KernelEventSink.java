@@ -1001,10 +1001,8 @@ public final class KernelEventSink implements LineSink {
 
     /** "Tainted: G W 6.5.3-arch1-1 #1" at the start of a message (the indentation stripped by some tool). */
     private boolean releaseAfterTaint(LogLine line, String m) {
-        if (!KernelNames.nameFirstAt(m, 0, m.length())) {
-            // (a task named "Tainted: G L 1" starting a segfault line is no taint line)
-            softLockupTaint(line, m, 0, null, null, null);
-        }
+        // (a name-first line whose name starts so, a segfault's or the OOM killer's, is its own recogniser's first)
+        softLockupTaint(line, m, 0, null, null, null);
         String release = releaseBeforeVersion(m, 0);
         return release != null && kernelRelease(line, release, null, null, null);
     }

@@ -92,8 +92,8 @@ final class LineDispatch {
         // judged by the kernel's words: a task's name holding "+0x" makes no line look like a frame; the info lines a
         // dump prints beside its stack ("hardirqs last disabled at (0): [<...>] copy_process+0x762/0x1fd0", a
         // powerpc "LR = ...") are known, not skipped, also where the stack itself was not pasted
-        String kernels = KernelNames.masked(line.message());
-        if (SkippedLines.looksLikeKernelOutput(kernels) && !TraceNoise.isInterleaved(kernels.strip())) {
+        // (looksLikeKernelOutput masks the names itself, and only once a line holds a frame's shape at all)
+        if (SkippedLines.looksLikeKernelOutput(line.message()) && !TraceNoise.isInterleaved(line.message().strip())) {
             skipped.add(lineNo, line.message());
         }
     }

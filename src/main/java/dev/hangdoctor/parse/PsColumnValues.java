@@ -185,8 +185,7 @@ final class PsColumnValues {
     private static boolean isCpuTime(String s) {
         int dash = s.indexOf('-');
         String hms = dash > 0 && isDigits(s.substring(0, dash), 0) ? s.substring(dash + 1) : s;
-        return hms.length() == 8 && hms.charAt(2) == ':' && hms.charAt(5) == ':' && isDigits(hms.substring(0, 2), 0)
-                && isDigits(hms.substring(3, 5), 0) && isDigits(hms.substring(6), 0);
+        return isClock(hms, 0, hms.length());
     }
 
     /** A start date of more words ({@link #wordsFrom}) or `start`'s time of day ("03:15:50"). */

@@ -315,25 +315,20 @@ public final class TraceSink implements LineSink {
         }
     }
 
-    private static final java.util.Set<String> STALL_PRINTERS = java.util.Set.of(
-            "print_cpu_stall", "print_other_cpu_stall", "rcu_dump_cpu_stacks", "rcu_print_detail_task_stall_rnp",
-            "rcu_check_gp_kthread_starvation");
     private static final java.util.Set<String> STACK_DUMPERS = java.util.Set.of(
             "dump_stack", "dump_stack_lvl", "show_stack", "sched_show_task", "dump_backtrace");
-    private static final java.util.Set<String> STALL_CHECKS = java.util.Set.of(
-            "rcu_check_callbacks", "rcu_sched_clock_irq", "rcu_pending", "__rcu_pending", "check_cpu_stall");
 
     /** Whether frames (innermost first) show a stack dump made by the RCU stall detector. */
     static boolean printedByStallDetector(java.util.List<Frame> frames) {
         int dumper = -1;
         for (int k = 0; k < frames.size(); k++) {
             String f = Frame.baseName(frames.get(k).function());
-            if (STALL_PRINTERS.contains(f)) {
+            if (dev.hangdoctor.model.RcuStallDetector.prints(f)) {
                 return true;
             }
             if (STACK_DUMPERS.contains(f)) {
                 dumper = k;
-            } else if (dumper >= 0 && STALL_CHECKS.contains(f)) {
+            } else if (dumper >= 0 && dev.hangdoctor.model.RcuStallDetector.checks(f)) {
                 return k - dumper <= 3; // the dump called right from the check, printers inlined into it
             }
         }

@@ -441,6 +441,13 @@ class KernelEventSinkTest {
         feed("[ 4109.683440] CPU: 3 PID: 46745 Comm: fas_readwriter Tainted: G        W  OE  5.15.0-91-generic #101-Ubuntu");
         feed("[  164.964662] Tainted: [U]=USER");
         feed("[   12.000000] CPU: 1 PID: 77 Comm: Tainted: G L 1 Not tainted 6.8.0-45-generic #45-Ubuntu");
+        // name-first lines (show_signal_msg, the OOM killer, warn_alloc) whose name starts like the taint line
+        feed("[   13.000000] Tainted: G L 1[1234]: segfault at 0 ip 00007f3a2b4c5d6e sp 00007ffd1e2f3a40 error 4 in"
+                + " libc.so.6[7f3a2b400000+195000]");
+        feed("[   14.000000] Tainted: G L 1 invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0,"
+                + " oom_score_adj=0");
+        feed("[   15.000000] Tainted: G L 1: page allocation failure: order:0, mode:0x40cc0(GFP_KERNEL|__GFP_COMP),"
+                + " nodemask=(null),cpuset=/,mems_allowed=0");
         sink.finish();
         assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP_TAINT)).isEmpty();
     }
