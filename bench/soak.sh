@@ -13,6 +13,10 @@
 # from a copy of the jar (HANGDOCTOR_JAR, or the build's), so that a build during the soak does not pull it away.
 # SOAK_THREADS=N adds a process holding N sleeping threads (a big host: the goal is <= 1 % of a core at 10 000 threads,
 # hangs and the full scans they trigger included; needs python3), e.g. SOAK_DEPLOYED=1 SOAK_THREADS=10000 bench/soak.sh 15
+# SOAK_HANGS=N makes each period's hang N hangs at once, of two kinds taken in turn: the FUSE hang above (each its own
+# daemon, mount and namespace) and a process whose userfaultfd handler exited, its thread in D in get_user_pages.
+# SOAK_NO_FUSECTL=1 runs the agent in a mount namespace of its own without the FUSE control filesystem
+# (/sys/fs/fuse/connections), as many hosts come; the host's own mounts are left as they are.
 set -euo pipefail
 minutes="${1:-30}"
 period="${2:-90}"
@@ -31,7 +35,7 @@ cleanup() {
   [ -n "$cycler" ] && kill "$cycler" 2>/dev/null || true
   [ -n "$holder" ] && kill "$holder" 2>/dev/null || true
   # the daemon of a hang still held: killing it (by its own pid) frees its clients and ends its namespace
-  [ -f "$work/daemon.pid" ] && kill "$(cat "$work/daemon.pid")" 2>/dev/null || true
+  for f in "$work"/daemon.*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
   [ -n "$agent" ] && kill "$agent" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -52,6 +56,13 @@ fi
 mkdir "$work/bin"
 cc -O2 -o "$work/bin/fusefs" "$here/src/test/c/fusefs.c"
 cc -O2 -o "$work/bin/fsop" "$here/src/test/c/fsop.c"
+cc -O2 -pthread -o "$work/bin/uffdorphan" "$here/src/test/c/uffdorphan.c"
+hangs="${SOAK_HANGS:-1}"
+# in its own mount namespace without fusectl: the agent starts there as it would on such a host
+ns=()
+if [ -n "${SOAK_NO_FUSECTL:-}" ]; then
+  ns=(unshare -m --propagation private sh -c 'umount /sys/fs/fuse/connections 2>/dev/null; exec "$@"' _)
+fi
 
 # the agent, as the README starts it; the launcher execs java, so $! is the JVM
 if [ -n "${SOAK_DEPLOYED:-}" ]; then
@@ -61,12 +72,12 @@ if [ -n "${SOAK_DEPLOYED:-}" ]; then
   # a copy, as a package installs it: a build that rewrites target/hangdoctor.jar under a running JVM breaks its
   # class loading (the API thread dies first)
   cp "${HANGDOCTOR_JAR:-$here/target/hangdoctor.jar}" "$work/hangdoctor.jar"
-  java "${jvm[@]}" -jar "$work/hangdoctor.jar" watch --state-dir "$work/state" --listen 127.0.0.1:0 2>"$work/agent.log" &
+  "${ns[@]}" java "${jvm[@]}" -jar "$work/hangdoctor.jar" watch --state-dir "$work/state" --listen 127.0.0.1:0 2>"$work/agent.log" &
 elif [ -n "${SOAK_AGENT:-}" ]; then
   read -r -a cmd <<< "$SOAK_AGENT"
-  (cd "$here" && exec "${cmd[@]}" --state-dir "$work/state" --listen 127.0.0.1:0) 2>"$work/agent.log" &
+  (cd "$here" && exec "${ns[@]}" "${cmd[@]}" --state-dir "$work/state" --listen 127.0.0.1:0) 2>"$work/agent.log" &
 else
-  "$here/hangdoctor" watch --state-dir "$work/state" --listen 127.0.0.1:0 2>"$work/agent.log" &
+  "${ns[@]}" "$here/hangdoctor" watch --state-dir "$work/state" --listen 127.0.0.1:0 2>"$work/agent.log" &
 fi
 agent=$!
 for _ in $(seq 600); do grep -q "API on http://" "$work/agent.log" 2>/dev/null && break; sleep 0.5; done
@@ -74,7 +85,7 @@ api="$(grep -o 'API on http://[^, ]*' "$work/agent.log" | head -1 | sed 's/API o
 [ -n "$api" ] || { echo "soak: the agent did not start:" >&2; cat "$work/agent.log" >&2; exit 2; }
 echo "agent pid $agent, $api, $(awk '/^Threads:/{print $2}' /proc/$agent/status) threads at start"
 
-one_hang() {
+fuse_hang() {
   local mnt="$work/mnt.$1"
   mkdir -p "$mnt"
   unshare -m --propagation private bash -c '
@@ -88,15 +99,33 @@ one_hang() {
     kill "$d" 2>/dev/null
     rm -f "$pidfile"
     wait
-  ' _ "$work/bin" "$mnt" "$hold" "$work/daemon.pid" || true
+  ' _ "$work/bin" "$mnt" "$hold" "$work/daemon.$1.pid" || true
   rmdir "$mnt" 2>/dev/null || true
   rm -f "$mnt.log"
+}
+# a process whose userfaultfd handler exited: its faulting thread waits in D (a killable sleep) until it is killed
+uffd_hang() {
+  "$work/bin/uffdorphan" gup > /dev/null 2>&1 &
+  local p=$!
+  echo "$p" > "$work/daemon.$1.pid"
+  sleep "$hold"
+  kill -9 "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+  rm -f "$work/daemon.$1.pid"
+}
+# N hangs at once, the kinds in turn; returns when all are over
+one_period() {
+  local i
+  for i in $(seq "$hangs"); do
+    if [ $((i % 2)) = 1 ]; then fuse_hang "$1.$i" & else uffd_hang "$1.$i" & fi
+  done
+  wait
 }
 (
   n=0
   while :; do
     n=$((n + 1))
-    one_hang "$n"
+    one_period "$n"
     sleep "$((period - hold > 0 ? period - hold : 1))"
   done
 ) &
@@ -129,7 +158,15 @@ done
 incidents="$(curl -s --max-time 5 "$api/api/incidents" || true)"
 opened=$(printf '%s' "$incidents" | { grep -o '"state" *: *"[a-z]*"' || true; } | wc -l)
 resolved=$(printf '%s' "$incidents" | { grep -o '"state" *: *"resolved"' || true; } | wc -l)
-echo "incidents: $opened opened, $resolved resolved (one hang every ${period}s, held ${hold}s)"
+echo "incidents: $opened opened, $resolved resolved ($hangs hang(s) at once every ${period}s, held ${hold}s)"
+# where the time went: the agent's own count and wall time of cheap samples and full scans (its /metrics)
+curl -s --max-time 5 "$api/metrics" | awk '
+  /^hangdoctor_scan_duration_seconds_(count|sum)\{/ { match($0, /kind="[a-z]*"/); k = substr($0, RSTART + 6, RLENGTH - 7)
+    if ($0 ~ /_count/) n[k] = $NF; else s[k] = $NF }
+  END { for (k in n) printf "%s scans: %d, %.1f ms each on average (wall)\n", k, n[k], n[k] ? s[k] / n[k] * 1000 : 0 }' || true
+# and why full scans ran (rescans of open incidents log no reason)
+echo "full scans with a reason: $(grep -c 'full scan: ' "$work/agent.log" || true); the reasons' kinds:"
+{ grep -o 'full scan: .*' "$work/agent.log" || true; } | sed -E 's/[0-9]+/N/g' | cut -c12-110 | sort | uniq -c | sort -rn | head -8
 awk -v warm="$warm" '
   $1 >= warm { n++; if (n == 1 || $2 < lo) lo = $2; if ($2 > hi) hi = $2; cpu += $3
                if (n == 1 || $4 < tlo) tlo = $4; if ($4 > thi) thi = $4; if (n == 1 || $5 < flo) flo = $5; if ($5 > fhi) fhi = $5 }
