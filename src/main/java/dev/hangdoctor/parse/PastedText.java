@@ -965,6 +965,9 @@ final class PastedText {
         if (word >= line.length() || heldWidth + 1 + firstWordLength(line, word) <= NARROWEST_WRAP) {
             return false; // the word would have fit: the held line ended there
         }
+        if (startsWithShellCommand(line, word)) {
+            return false; // the user's next command after the output ("$ ls -l /var/crash"): the output ended there
+        }
         if (!heldPrefixed) {
             int opener = EventTriggers.cutOpenerAtEnd(held, 0, held.length());
             if (opener >= 0) {
@@ -981,6 +984,42 @@ final class PastedText {
         }
         return spaced || FrameLineParser.parse(line) == null || endsInFrameAddress(held) || endsInsideSymbol(held)
                 || (console && !Character.isWhitespace(held.charAt(held.length() - 1))) || heldMessageEmpty();
+    }
+
+    /**
+     * Whether {@code line} at {@code from} is a command typed at a shell's prompt: a bare prompt, "$ " or "# ", or one
+     * that names the user and host ("root@node1:~# ", "[root@node1 ~]$ "), then a command word. No kernel line's
+     * rest starts so; the user's next command after pasted output does.
+     */
+    static boolean startsWithShellCommand(String line, int from) {
+        int n = line.length();
+        int i = from;
+        if (i < n && line.charAt(i) != '$' && line.charAt(i) != '#') {
+            // user@host, "[" user@host dir "]" or user@host:dir, then the prompt's mark
+            int at = line.indexOf('@', i);
+            int sp = line.indexOf(' ', i);
+            if (at <= i || sp >= 0 && sp < at && line.charAt(i) != '[') {
+                return false;
+            }
+            int mark = i;
+            while (mark < n && line.charAt(mark) != '$' && line.charAt(mark) != '#') {
+                mark++;
+            }
+            if (mark >= n || mark - i > 80 || mark + 1 < n && line.charAt(mark + 1) != ' ') {
+                return false;
+            }
+            char before = line.charAt(mark - 1);
+            if (!(before == ']' && line.charAt(i) == '[' || line.indexOf(':', at) > at && line.indexOf(':', at) < mark
+                    && line.charAt(i) != '[')) {
+                return false;
+            }
+            i = mark;
+        }
+        if (i >= n || i + 2 >= n || line.charAt(i + 1) != ' ') {
+            return false;
+        }
+        char c = line.charAt(i + 2);
+        return Character.isLetter(c) || c == '/' || c == '.';
     }
 
     /**

@@ -598,4 +598,29 @@ class PastedTextTest {
         assertThat(PastedText.procCommandAfter(cpuinfo, 0, cpuinfo.length())).isNegative();
         assertThat(PastedText.procCommandAfter(joined, 0, joined.length())).isEqualTo(joined.indexOf("# cat"));
     }
+
+    @Test
+    void theUsersNextCommandAfterPastedOutputIsNoRestOfItsLastLine() throws IOException {
+        // corpus ze-009 (github.com/delphix/delphix-platform): the dmesg output's last line, then the next command
+        String[] pasted = {
+                "[ 2900.956096] INFO: task journal-offline:21326 blocked for more than 120 seconds.",
+                "[ 3021.788088] INFO: task journal-offline:21326 blocked for more than 120 seconds.",
+                "[ 5921.756115] INFO: task journal-offline:24930 blocked for more than 120 seconds.",
+                "[ 6405.084119] INFO: task journal-offline:25164 blocked for more than 120 seconds.",
+                "[ 6525.916114] INFO: task journal-offline:25164 blocked for more than 120 seconds.",
+                "[ 6646.748119] INFO: task journal-offline:25164 blocked for more than 120 seconds.",
+                "$ ls -l /var/crash",
+                "total 429"};
+        Evidence e = read("```\n$ dmesg | grep \"blocked for more than 120 seconds.\"\n" + String.join("\n", pasted)
+                + "\n-rw-r--r-- 1 root root      358 Jul 11 04:44 kexec_cmd\n```\n");
+        assertThat(e.allEvents()).hasSize(6).allSatisfy(ev -> assertThat(ev.message()).endsWith("120 seconds."));
+        assertThat(PastedText.startsWithShellCommand("# cat /proc/1234/stack", 0)).isTrue();
+        assertThat(PastedText.startsWithShellCommand("root@node1:~# dmesg -T", 0)).isTrue();
+        assertThat(PastedText.startsWithShellCommand("[root@node1 ~]$ ps aux", 0)).isTrue();
+        // the rest of a wrapped line: no prompt
+        assertThat(PastedText.startsWithShellCommand("#1 SMP PREEMPT_DYNAMIC", 0)).isFalse();
+        assertThat(PastedText.startsWithShellCommand("seconds.", 0)).isFalse();
+        assertThat(PastedText.startsWithShellCommand("user@example.com wrote:", 0)).isFalse();
+        assertThat(PastedText.startsWithShellCommand("$ ", 0)).isFalse();
+    }
 }
