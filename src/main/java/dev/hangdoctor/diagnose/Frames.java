@@ -67,9 +67,18 @@ public final class Frames {
     /**
      * Where a blocker is, in words: like {@link #significantTop}, past the frames that only print the stack or panic
      * (a lockup's or a crash's report names "show_stack", "dump_backtrace" or "__crash_kexec" first, and the loop
-     * that held the CPU below them), when anything is left below them.
+     * that held the CPU below them), when anything is left below them. A stack of only "?" frames is read by the same
+     * rules ({@link #evidence}); in one, a frame that runs an eBPF program ({@link #bpfRunner}) is where the CPU was.
      */
     public static String whereRunning(List<Frame> frames) {
+        List<Frame> read = evidence(frames);
+        if (read != frames) {
+            String bpf = bpfRunner(read);
+            if (bpf != null) {
+                return bpf;
+            }
+        }
+        frames = read;
         // past the printers and the detector's timer interrupt
         boolean printed = false;
         String timer = null;
@@ -90,6 +99,41 @@ public final class Frames {
         return printed ? "?" : timer != null ? timer : significantTop(frames);
     }
 
+    /**
+     * The frame that runs an eBPF program, in a stack the unwinder could not vouch for, or null. A JIT-compiled
+     * program has no unwind data (x86's ORC unwinder before it fell back to frame pointers for generated code, 5.x),
+     * so a CPU stopped inside one, or in a helper it called, leaves every frame of the dump a "?" scan of the stack:
+     * the runner that called the program (a tracepoint's bpf_trace_runN, kernel/trace/bpf_trace.c; trace_call_bpf for
+     * kprobes; the interpreter's __bpf_prog_run) or the program's own symbol (bpf_prog_TAG_NAME) is then the place
+     * that stands out of the leftovers above it.
+     */
+    private static String bpfRunner(List<Frame> frames) {
+        for (Frame f : frames) {
+            String base = Frame.baseName(f.function());
+            if (base.equals("trace_call_bpf") || base.startsWith("__bpf_prog_run") || base.equals("___bpf_prog_run")
+                    || isNumbered(base, "bpf_trace_run") || BPF_PROG_SYMBOL.matcher(base).matches()) {
+                return f.function();
+            }
+        }
+        return null;
+    }
+
+    /** The JIT's symbol of a program, "bpf_prog_" and the program's 16-digit tag (kernel/bpf/core.c). */
+    private static final java.util.regex.Pattern BPF_PROG_SYMBOL = java.util.regex.Pattern.compile(
+            "bpf_prog_[0-9a-f]{16}(_\\w*)?");
+
+    private static boolean isNumbered(String function, String prefix) {
+        if (!function.startsWith(prefix) || function.length() == prefix.length()) {
+            return false;
+        }
+        for (int i = prefix.length(); i < function.length(); i++) {
+            if (!Character.isDigit(function.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isTimer(String function) {
         String base = Frame.baseName(function);
         // the clock event drivers' handlers are per board ("armada_370_xp_timer_interrupt", "arch_timer_handler_phys")
@@ -104,6 +148,7 @@ public final class Frames {
      * frames above the scheduler are its own: a CPU spinning on a run queue's lock inside __schedule.)
      */
     public static String whereSleeping(List<Frame> frames) {
+        frames = evidence(frames);
         int from = belowSleep(frames);
         for (int i = from; i < frames.size(); i++) {
             Frame f = frames.get(i);
@@ -115,7 +160,7 @@ public final class Frames {
     }
 
     /**
-     * The timer interrupt a lockup or stall detector runs in (kernel/softlockup.c's softlockup_tick before 2.6.36,
+     * The timer interrupt (or NMI) a lockup or stall detector runs in (kernel/softlockup.c's softlockup_tick before 2.6.36,
      * watchdog_timer_fn since, the RCU stall check): kernels without the {@code <IRQ>} marks print it as the top of the
      * interrupted task's own stack, above the loop that held the CPU.
      */
@@ -129,7 +174,13 @@ public final class Frames {
             "__handle_domain_irq", "handle_irq_desc", "gic_handle_irq", "__irq_svc", "asm_do_IRQ", "el1_irq",
             "el1_interrupt", "el1h_64_irq_handler", "el1h_64_irq", "call_on_irq_stack", "do_interrupt_handler",
             // the backtrace the RCU stall detector asks for (its own path from the tick: RcuStallDetector)
-            "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace", "trigger_single_cpu_backtrace");
+            "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace", "trigger_single_cpu_backtrace",
+            // the hard-lockup detector's perf NMI (kernel/watchdog.c, watchdog_hld.c since 4.13) and the PMU
+            // interrupt's way to it (kernel/events/core.c, arch/x86/events, drivers/perf on arm64)
+            "watchdog_overflow_callback", "__perf_event_overflow", "perf_event_overflow", "perf_event_nmi_handler",
+            "intel_pmu_handle_irq", "handle_pmi_common", "x86_pmu_handle_irq", "amd_pmu_handle_irq",
+            "x86_perf_event_set_period", "perf_event_update_userpage",
+            "armv8pmu_handle_irq", "armpmu_dispatch_irq");
 
     /**
      * Besides {@link #DUMPER}: the architectures' show_stack/dump_backtrace, the NMI (or IPI) backtrace handler that
@@ -140,6 +191,8 @@ public final class Frames {
             "default_do_nmi", "exc_nmi", "do_nmi", "end_repeat_nmi", "show_stack", "dump_backtrace", "unwind_backtrace",
             // ARC's unwinder (arch/arc/kernel/stacktrace.c), which its show_stack calls (corpus ze-012)
             "arc_unwind_core", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
+            // a WARNING's printer (kernel/panic.c), which the hard-lockup detector of 3.x-4.x calls
+            "__warn", "warn_slowpath_common", "warn_slowpath_fmt", "warn_slowpath_null",
             "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown",
             // kdump stopping the other CPUs (arch/x86/kernel/crash.c): what runs below it is the CPU's own work
             "crash_nmi_callback");

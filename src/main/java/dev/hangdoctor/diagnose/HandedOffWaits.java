@@ -10,8 +10,11 @@ import java.util.Map;
 /**
  * Waits that end only when other code finishes work: a completion another context signals, a work item a kworker
  * runs, the automount daemon's mount, the writeback workers, async probes, an RCU grace period, a kthread told to
- * stop, a fanotify listener's permission answer, a device's DMA fence, a thaw. A task asleep in one of them is a waiter: it holds up nothing by being stuck unless others are shown waiting
- * for it (on a lock it took before it slept); what it waits for runs elsewhere. Read from the innermost frames below
+ * stop, a fanotify listener's permission answer, a device's DMA fence, a thaw; and the filesystems' own such waits:
+ * ZFS's condition variables (the SPL's cv_wait, under its range lock, transaction group and I/O waits), the closures
+ * of bcache and bcachefs, btrfs's ordered extents and transaction commits. A task asleep in one of them is a waiter:
+ * it holds up nothing by being stuck unless others are shown waiting for it (on a lock it took before it slept); what
+ * it waits for runs elsewhere. Read from the innermost frames below
  * the scheduler only: a task that sleeps elsewhere (a driver's msleep loop) merely called one of these earlier.
  */
 final class HandedOffWaits {
@@ -26,11 +29,35 @@ final class HandedOffWaits {
         }
     }
 
-    private record Kind(String awaited, String doer) {
+    /** A wait; a general one (a completion, a condition variable) is narrowed by a wait of this list that calls it. */
+    private record Kind(String awaited, String doer, boolean general) {
+        Kind(String awaited, String doer) {
+            this(awaited, doer, false);
+        }
     }
 
     private static final Kind COMPLETION = new Kind("a completion another context must signal",
-            "whatever signals it (a kworker, an interrupt, firmware), which the evidence does not show");
+            "whatever signals it (a kworker, an interrupt, firmware), which the evidence does not show", true);
+    private static final Kind CONDVAR = new Kind("a condition variable of ZFS's SPL another thread must signal",
+            "the ZFS thread that signals it (the pool's txg_sync thread, an I/O's completion, the holder of what it"
+                    + " waits on), which the evidence does not show", true);
+    private static final Kind RANGE_LOCK = new Kind("a ZFS range lock: another thread holds the same byte range of"
+            + " the file", "the thread that reads or writes that range of the file (often itself waiting for a"
+            + " transaction group or its I/O)");
+    private static final Kind TXG = new Kind("a ZFS transaction group to sync (or to open), or for room in the pool's"
+            + " dirty data", "the pool's txg_sync thread and the disk I/O it waits for");
+    private static final Kind ZIO = new Kind("a ZFS I/O (zio) to complete",
+            "the pool's zio threads (z_wr_iss, z_rd_int and the like) and the disks under the pool");
+    private static final Kind ZIL = new Kind("the ZFS intent log's write (zil_commit) to complete",
+            "the log's block writes: the zio threads and the log device");
+    private static final Kind TASKQ = new Kind("the tasks of an SPL taskq to finish", "the taskq's threads");
+    private static final Kind CLOSURE = new Kind("a closure's outstanding work (bcache and bcachefs: the I/O and"
+            + " updates it counts) to finish", "the I/O or worker holding the closure's references (a btree node or"
+            + " journal write, the device under it)");
+    private static final Kind ORDERED_EXTENT = new Kind("a btrfs ordered extent to finish (its data written and the"
+            + " metadata inserted after it)", "the btrfs endio-write workers and the device under the filesystem");
+    private static final Kind TRANSACTION = new Kind("a btrfs transaction commit another task runs",
+            "the task committing the transaction (btrfs-transaction or a task syncing the filesystem)");
     private static final Kind WORK = new Kind("a work item it flushes or cancels to finish",
             "the kworker running that work item");
     private static final Kind WORKQUEUE = new Kind("every work item of a workqueue to finish",
@@ -107,6 +134,45 @@ final class HandedOffWaits {
         // before) until kthread_bind or wake_up_process starts it; a driver that never does leaves it in D for the
         // hung-task detector (ice's GNSS worker, corpus zd-022)
         WAITS.put("kthread", NOT_STARTED);
+        // ZFS on Linux: the SPL's condition variables (spl-condvar.c; cv_wait is the macro for __cv_wait), and the
+        // waits ZFS builds on them: its range lock (zfs_range_lock in 0.6/0.7, rangelock_enter in 0.8,
+        // zfs_rangelock_enter since 2.0), transaction groups and the write throttle (txg.c, dmu_tx.c), an I/O
+        // (zio.c), the intent log (zil.c), a taskq's tasks (spl-taskq.c)
+        for (String f : List.of("cv_wait_common", "__cv_wait", "__cv_wait_io", "__cv_wait_idle", "__cv_wait_sig",
+                "__cv_wait_io_sig", "__cv_wait_interruptible", "__cv_timedwait_common", "__cv_timedwait",
+                "__cv_timedwait_io", "__cv_timedwait_sig", "__cv_timedwait_idle", "__cv_timedwait_hires",
+                "cv_timedwait_hires_common", "cv_timedwait_hires", "cv_timedwait_sig_hires",
+                "cv_timedwait_idle_hires", "cv_wait", "cv_wait_io", "cv_wait_sig", "cv_timedwait")) {
+            WAITS.put(f, CONDVAR);
+        }
+        for (String f : List.of("zfs_range_lock", "zfs_range_lock_reader", "zfs_range_lock_writer", "rangelock_enter",
+                "rangelock_enter_reader", "rangelock_enter_writer", "zfs_rangelock_enter", "zfs_rangelock_enter_impl",
+                "zfs_rangelock_enter_reader", "zfs_rangelock_enter_writer")) {
+            WAITS.put(f, RANGE_LOCK);
+        }
+        for (String f : List.of("txg_wait_synced", "txg_wait_synced_impl", "txg_wait_synced_sig",
+                "txg_wait_synced_flags", "txg_wait_open", "dmu_tx_wait")) {
+            WAITS.put(f, TXG);
+        }
+        WAITS.put("zio_wait", ZIO);
+        for (String f : List.of("zil_commit_waiter", "zil_commit_waiter_timeout")) {
+            WAITS.put(f, ZIL);
+        }
+        for (String f : List.of("taskq_wait", "taskq_wait_id", "taskq_wait_outstanding")) {
+            WAITS.put(f, TASKQ);
+        }
+        // closures: drivers/md/bcache/closure.c, bcachefs's copy, lib/closure.c since 6.8 (closure_sync is inline)
+        for (String f : List.of("__closure_sync", "closure_sync", "__closure_sync_timeout", "closure_sync_timeout")) {
+            WAITS.put(f, CLOSURE);
+        }
+        // fs/btrfs/ordered-data.c (btrfs_start_ordered_extent_nowriteback since 6.15) and transaction.c
+        for (String f : List.of("btrfs_start_ordered_extent", "btrfs_start_ordered_extent_nowriteback",
+                "btrfs_wait_ordered_range", "btrfs_wait_ordered_extents", "btrfs_wait_ordered_roots")) {
+            WAITS.put(f, ORDERED_EXTENT);
+        }
+        for (String f : List.of("wait_for_commit", "btrfs_wait_for_commit", "wait_current_trans")) {
+            WAITS.put(f, TRANSACTION);
+        }
         // kernel/freezer.c: __refrigerator since 3.3, refrigerator before
         for (String f : List.of("__refrigerator", "refrigerator")) {
             WAITS.put(f, FROZEN);
@@ -133,7 +199,7 @@ final class HandedOffWaits {
             if (k == null) {
                 return kind == null ? null : new Wait(function, kind.awaited(), kind.doer(), f.function());
             }
-            if (kind == null || kind == COMPLETION) {
+            if (kind == null || kind.general()) {
                 kind = k;
                 function = f.function();
             }

@@ -57,6 +57,9 @@ final class PastedText {
     private int heldWidth;
     private String heldStyle;
     private boolean heldPrefixed;
+    /** The header of a procps table whose rows follow on the line being split, and its leading shaped columns. */
+    private String[] psHeader;
+    private int psLeading;
     /**
      * The held line is one the caller may skip unseen when the next line cannot be its rest ({@link #mayStartWrap}):
      * it is joined only with a line that can.
@@ -685,7 +688,7 @@ final class PastedText {
                 || EventTriggers.embeddedStamp(s, from + 1, end) >= 0 || EventTriggers.holdsFrameMark(s, from, end)
                 || EventTriggers.nextFrame(s, from, end) >= 0 || EventTriggers.cutOpenerAtEnd(s, from, end) >= 0
                 || end - from >= COLLAPSED / 2 && (prefixedRecordAfter(s, from, end) >= 0
-                        || psRowAfter(s, from, end) >= 0);
+                        || psRowAfter(s, from, end) >= 0 || CollapsedPsRows.headerAfter(s, from, end) >= 0);
     }
 
     // ---- one line holding many records
@@ -703,6 +706,7 @@ final class PastedText {
         }
         int from = 0;
         int n = line.length();
+        psHeader = null;
         while (from < n) {
             int next = nextRecord(line, from, collapsed);
             if (next < 0) {
@@ -712,6 +716,37 @@ final class PastedText {
             from = next;
         }
         out.accept(from == 0 ? line : untagged(line.substring(from)), at);
+    }
+
+    /**
+     * In a line holding a procps table whose line breaks were lost ({@link CollapsedPsRows}): where the piece at
+     * {@code message} ends because the table's header or its next row starts. The header the line showed is kept
+     * ({@link #psHeader}) while the pieces after it are its rows. -1 when no table starts or goes on here.
+     */
+    private int psTableAfter(String line, int message, int limit) {
+        int end = Math.min(limit, line.length());
+        String[] header = CollapsedPsRows.headerAt(line, message, end);
+        if (header != null) {
+            int leading = CollapsedPsRows.leading(header);
+            int rows = CollapsedPsRows.afterHeader(header, line, message, end);
+            psHeader = leading > 0 && rows < end && CollapsedPsRows.fitsFrom(header, leading, line, rows, end)
+                    ? header : null;
+            psLeading = leading;
+            return psHeader == null ? -1 : rows;
+        }
+        if (psHeader != null && CollapsedPsRows.fitsFrom(psHeader, psLeading, line, message, end)) {
+            return CollapsedPsRows.nextRow(psHeader, psLeading, line, message, end);
+        }
+        psHeader = null;
+        int at = CollapsedPsRows.headerAfter(line, message + 1, end);
+        if (at < 0) {
+            return -1;
+        }
+        String[] next = CollapsedPsRows.headerAt(line, at, end);
+        int leading = CollapsedPsRows.leading(next);
+        int rows = CollapsedPsRows.afterHeader(next, line, at, end);
+        // a header with its rows after it on the line; a header alone ends no piece
+        return leading > 0 && rows < end && CollapsedPsRows.fitsFrom(next, leading, line, rows, end) ? at : -1;
     }
 
     /** A piece split off at syslog's bare tag goes on without it, as a line of its own would. */
@@ -742,6 +777,11 @@ final class PastedText {
             int row = psRowAfter(line, message, limit);
             if (row >= 0) {
                 limit = row;
+            }
+            // any procps table joined on one line with its header: the header, then each row, on lines of their own
+            int table = psTableAfter(line, message, limit);
+            if (table >= 0) {
+                limit = table;
             }
         }
         if (collapsed) {

@@ -144,6 +144,15 @@ final class PsTableBlock extends BlockParser {
         if (!layout(header) || pidCol < 0 && tidCol < 0 && wchanCol < 0 && commandCol < 0) {
             return false;
         }
+        if (!padded(raw)) {
+            // one space between every two names: not as procps printed it (it pads each column to its width), but
+            // re-spaced by whatever joined the table's lines: the places of the names tell nothing
+            wchanWidth = Integer.MAX_VALUE;
+            strict = pidCol < 0 && tidCol < 0;
+            shortRow = false;
+            out.format("ps");
+            return true;
+        }
         wchanWidth = wchanCol < 0 || wchanCol == columns - 1 ? Integer.MAX_VALUE : columnWidth(raw, header, wchanCol);
         headerAt = new int[columns];
         for (int k = 0, from = 0; k < columns; k++) {
@@ -154,6 +163,16 @@ final class PsTableBlock extends BlockParser {
         shortRow = false;
         out.format("ps");
         return true;
+    }
+
+    /**
+     * Whether header {@code raw} is spaced as procps pads its columns: a right-justified first name after its padding
+     * ("    PID S CMD"), or a run of spaces (or a tab) between two names.
+     */
+    private static boolean padded(String raw) {
+        String t = raw.strip();
+        return t.length() < raw.length() && Character.isWhitespace(raw.charAt(0)) || t.indexOf('\t') >= 0
+                || t.contains("  ");
     }
 
     /** Places the columns {@code header} names; false without a state column. */
@@ -599,7 +618,7 @@ final class PsTableBlock extends BlockParser {
     }
 
     /** A header name as procps' ps and top print them: upper case, digits, `%`, `_`, `-`, `+` (`%CPU`, `TIME+`). */
-    private static boolean isColumnName(String n) {
+    static boolean isColumnName(String n) {
         for (int k = 0; k < n.length(); k++) {
             char c = n.charAt(k);
             if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '%' || c == '_' || c == '-' || c == '+')) {

@@ -124,4 +124,50 @@ class FramesTest {
         // a stack of nothing else is no place
         assertThat(Frames.whereRunning(List.of(frame("dump_stack", "+0x6d/0x8b")))).isEqualTo("?");
     }
+
+    @Test
+    void aStackOfOnlyQuestionFramesIsReadByTheSameRulesAndItsEbpfRunnerIsWhere() {
+        // corpus ze-005 (github.com/draios/sysdig/issues/1610, 4.19): the unwinder vouched for no frame of a CPU
+        // stuck under sysdig's eBPF probe; the frames above bpf_trace_run2 are leftovers of the stack
+        List<Frame> probe = List.of(unreliable("flush_tlb_func_common", "+0xc8/0x200"),
+                unreliable("page_add_file_rmap", "+0x16/0x100"), unreliable("do_raw_spin_unlock", "+0x4f/0xa0"),
+                unreliable("handle_mm_fault", "+0x676/0x1660"), unreliable("bpf_trace_run2", "+0x25/0x30"),
+                unreliable("trace_sys_enter", "+0x52/0x70"), unreliable("syscall_trace_enter", "+0x1dc/0x240"),
+                unreliable("do_syscall_64", "+0x2d/0x70"), unreliable("entry_SYSCALL_64_after_hwframe", "+0x44/0xa9"));
+        assertThat(Frames.whereRunning(probe)).isEqualTo("bpf_trace_run2");
+        // corpus u-011 (2.6.32, every frame "?"): no program runs there, the first frame that is no plumbing is where
+        List<Frame> hugetlb = List.of(unreliable("free_pool_huge_page", "+0xb8/0xd0"),
+                unreliable("set_max_huge_pages", "+0x128/0x190"), unreliable("hugetlb_sysctl_handler", "+0x1e/0x20"));
+        assertThat(Frames.whereRunning(hugetlb)).isEqualTo("free_pool_huge_page");
+        // corpus h-013 (3.10, every frame "?", cut at the NMI's end): the panic's printers and the hard-lockup
+        // detector's NMI are skipped as in a reliable stack, and nothing is left
+        List<Frame> panic = List.of(unreliable("dump_stack", "+0xc/0x15"), unreliable("panic", "+0xbb/0x1df"),
+                unreliable("watchdog_overflow_callback", "+0xa8/0xb0"), unreliable("__perf_event_overflow", "+0x93/0x230"),
+                unreliable("perf_event_update_userpage", "+0x12/0xf0"), unreliable("intel_pmu_handle_irq", "+0x1b4/0x340"),
+                unreliable("perf_event_nmi_handler", "+0x26/0x40"),
+                unreliable("do_nmi", "+0xfe/0x440"), unreliable("end_repeat_nmi", "+0x1e/0x7e"));
+        assertThat(Frames.whereRunning(panic)).isEqualTo("?");
+    }
+
+    @Test
+    void aHardLockupRunsWhereTheDetectorsNmiInterruptedIt() {
+        // corpus c-012 (github.com/coreos/bugs/issues/2655): the perf NMI's frames, then the spinning code
+        List<Frame> nmi = List.of(frame("watchdog_overflow_callback", "+0xd5/0xe0"),
+                frame("__perf_event_overflow", "+0x7f/0x1c0"), frame("perf_event_overflow", "+0x14/0x20"),
+                frame("intel_pmu_handle_irq", "+0x1e4/0x4a0"), unreliable("ioremap_page_range", "+0x287/0x3e0"),
+                frame("perf_event_nmi_handler", "+0x2d/0x50"), frame("nmi_handle", "+0x66/0x120"),
+                frame("default_do_nmi", "+0x44/0x110"), frame("do_nmi", "+0xec/0x140"),
+                frame("end_repeat_nmi", "+0x1a/0x1e"), unreliable("native_queued_spin_lock_slowpath", "+0x113/0x1a0"),
+                frame("_raw_spin_lock_irq", "+0x28/0x30"));
+        assertThat(Frames.whereRunning(nmi)).isEqualTo("_raw_spin_lock_irq");
+    }
+
+    @Test
+    void anEbpfProgramUnderFramesTheUnwinderVouchedForIsNotWhere() {
+        // corpus p-013 (s390x 6.x, frames the unwinder vouched for): the lock code the program's trampoline called
+        List<Frame> test = List.of(frame("lock_release", "+0xbe/0x190"), frame("__bpf_prog_exit_recur", "+0x5c/0x68"),
+                frame("bpf_trampoline_73014444060", "+0xb0/0xd2"), frame("bpf_prog_eb7edc599e93dcc8_entry", "+0x5c/0xc8"),
+                frame("bpf_test_run", "+0x216/0x3a8"));
+        assertThat(Frames.whereRunning(test)).isEqualTo("lock_release");
+    }
 }

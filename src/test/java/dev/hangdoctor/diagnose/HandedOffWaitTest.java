@@ -264,4 +264,113 @@ class HandedOffWaitTest {
         assertThat(f.chain()).singleElement().asString().contains("runs the work item wb_workfn")
                 .contains("where it sleeps is not shown");
     }
+
+    @Test
+    void aLoneZfsRangeLockWaitIsAWaiter() throws Exception {
+        // github.com/ngi-nix/forge/issues/795 (corpus c-016): the SPL condition variable under ZFS's range lock
+        Finding f = first("""
+                Jul 27 11:35:35 makemake kernel: INFO: task sbcl:2580730 blocked for more than 1228 seconds.
+                Jul 27 11:35:35 makemake kernel:       Tainted: P           O        6.18.10 #1-NixOS
+                Jul 27 11:35:35 makemake kernel: "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                Jul 27 11:35:35 makemake kernel: task:sbcl            state:D stack:0     pid:2580730 tgid:2580730 ppid:2384599 task_flags:0x80000 flags:0x00080003
+                Jul 27 11:35:35 makemake kernel: Call Trace:
+                Jul 27 11:35:35 makemake kernel:  <TASK>
+                Jul 27 11:35:35 makemake kernel:  __schedule+0x419/0x1340
+                Jul 27 11:35:35 makemake kernel:  ? srso_return_thunk+0x5/0x5f
+                Jul 27 11:35:35 makemake kernel:  ? __kmalloc_node_noprof+0x1d7/0x730
+                Jul 27 11:35:35 makemake kernel:  schedule+0x27/0xd0
+                Jul 27 11:35:35 makemake kernel:  cv_wait_common+0xf0/0x130 [spl]
+                Jul 27 11:35:35 makemake kernel:  ? __pfx_autoremove_wake_function+0x10/0x10
+                Jul 27 11:35:35 makemake kernel:  zfs_rangelock_enter_impl+0x13f/0x660 [zfs]
+                Jul 27 11:35:35 makemake kernel:  zfs_getpage+0x1af/0x360 [zfs]
+                Jul 27 11:35:35 makemake kernel:  zpl_read_folio+0x39/0x70 [zfs]
+                Jul 27 11:35:35 makemake kernel:  filemap_read_folio+0x3a/0xf0
+                """);
+        assertThat(f.rootCause()).isNull();
+        assertThat(f.blocker()).startsWith("no single task");
+        assertThat(f.victims()).extracting(TaskRef::pid).containsExactly(2580730);
+        assertThat(f.chain()).singleElement().asString().contains("a ZFS range lock")
+                .contains("zfs_rangelock_enter_impl, called from zfs_getpage").contains("a waiter, not the cause");
+    }
+
+    @Test
+    void theConditionVariableIsNarrowedToTheZfsWaitThatCallsIt() throws Exception {
+        // github.com/openzfs/spl/issues/310 (corpus a-098): cv_wait (__cv_wait) under txg_wait_synced
+        Finding f = first("""
+                Nov 21 07:09:08 x1 kernel: [252727.075436] INFO: task zpool:13337 blocked for more than 120 seconds.
+                Nov 21 07:09:08 x1 kernel: [252727.075800] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                Nov 21 07:09:08 x1 kernel: [252727.076254] zpool           D ffff88103fc539c0     0 13337  13336 0x00000000
+                Nov 21 07:09:08 x1 kernel: [252727.076285] Call Trace:
+                Nov 21 07:09:08 x1 kernel: [252727.076299]  [<ffffffff81682f39>] schedule+0x29/0x70
+                Nov 21 07:09:08 x1 kernel: [252727.076334]  [<ffffffffa01297ad>] cv_wait_common+0xfd/0x1b0 [spl]
+                Nov 21 07:09:08 x1 kernel: [252727.076343]  [<ffffffff81076b70>] ? finish_wait+0x80/0x80
+                Nov 21 07:09:08 x1 kernel: [252727.076357]  [<ffffffffa01298b5>] __cv_wait+0x15/0x20 [spl]
+                Nov 21 07:09:08 x1 kernel: [252727.076420]  [<ffffffffa020f6f3>] txg_wait_synced+0xb3/0x190 [zfs]
+                Nov 21 07:09:08 x1 kernel: [252727.076463]  [<ffffffffa01f1180>] dsl_sync_task_group_wait+0x190/0x270 [zfs]
+                """);
+        assertThat(f.rootCause()).isNull();
+        assertThat(f.chain()).singleElement().asString().contains("a ZFS transaction group to sync")
+                .contains("txg_wait_synced, called from dsl_sync_task_group_wait").contains("txg_sync thread");
+    }
+
+    @Test
+    void aLoneBcachefsClosureSyncIsAWaiter() throws Exception {
+        // github.com/koverstreet/bcachefs/issues/648 (corpus a-031)
+        Finding f = first("""
+                [  +0.000040] INFO: task bcachefs:1360 blocked for more than 122 seconds.
+                [  +0.000001]       Not tainted 6.7.3-zen1-2-zen #1
+                [  +0.000001] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                [  +0.000000] task:bcachefs        state:D stack:0     pid:1360  tgid:1360  ppid:1359   flags:0x00004002
+                [  +0.000002] Call Trace:
+                [  +0.000001]  <TASK>
+                [  +0.000001]  __schedule+0xcaa/0x1950
+                [  +0.000002]  ? srso_alias_return_thunk+0x5/0xfbef5
+                [  +0.000002]  ? __bch2_time_stats_update+0x11c/0x270 [bcachefs bc7df9d851182d3b23b2da70a497331d07bf91c0]
+                [  +0.000023]  schedule+0x32/0xd0
+                [  +0.000002]  __closure_sync+0x82/0x160
+                [  +0.000001]  bch2_btree_update_start+0x917/0x940 [bcachefs bc7df9d851182d3b23b2da70a497331d07bf91c0]
+                [  +0.000021]  ? srso_alias_return_thunk+0x5/0xfbef5
+                [  +0.000020]  bch2_btree_split_leaf+0x46/0x310 [bcachefs bc7df9d851182d3b23b2da70a497331d07bf91c0]
+                """);
+        assertThat(f.rootCause()).isNull();
+        assertThat(f.chain()).singleElement().asString().contains("a closure's outstanding work")
+                .contains("__closure_sync, called from bch2_btree_update_start");
+    }
+
+    @Test
+    void aLoneBtrfsOrderedExtentWaitIsAWaiter() throws Exception {
+        // github.com/raspberrypi/firmware/issues/1035 (corpus za-015): an ARM 4.14 stack, "(caller) from (callee)"
+        Finding f = first("""
+                [Sep11 18:40] INFO: task btrfs-transacti:1357 blocked for more than 120 seconds.
+                [  +0.000015]       Not tainted 4.14.69-v7+ #1141
+                [  +0.000005] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                [  +0.000008] btrfs-transacti D    0  1357      2 0x00000000
+                [  +0.000046] [<8079d990>] (__schedule) from [<8079dff8>] (schedule+0x50/0xa8)
+                [  +0.000558] [<8079dff8>] (schedule) from [<7f50b754>] (btrfs_start_ordered_extent+0x128/0x158 [btrfs])
+                [  +0.000971] [<7f50b754>] (btrfs_start_ordered_extent [btrfs]) from [<7f50bcfc>] (btrfs_wait_ordered_range+0x140/0x18c [btrfs])
+                [  +0.000938] [<7f50bcfc>] (btrfs_wait_ordered_range [btrfs]) from [<7f53e2a0>] (__btrfs_wait_cache_io+0x50/0x1e4 [btrfs])
+                [  +0.000937] [<7f53e2a0>] (__btrfs_wait_cache_io [btrfs]) from [<7f540d18>] (btrfs_wait_cache_io+0x40/0x48 [btrfs])
+                """);
+        assertThat(f.rootCause()).isNull();
+        assertThat(f.chain()).singleElement().asString().contains("a btrfs ordered extent to finish")
+                .contains("called from __btrfs_wait_cache_io");
+    }
+
+    @Test
+    void aZfsTaskAsleepOnAMutexInsideZilCommitIsNoHandedOffWait() throws Exception {
+        // github.com/openzfs/zfs/issues/3835 (corpus i-011): the sleep is the mutex's, zil_commit only its caller
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream("""
+                [795637.821385] INFO: task exim:768076 blocked for more than 120 seconds.
+                [795637.821703]       Tainted: P           ---------------    2.6.32-604.16.2.lve1.3.54.el6.x86_64 #1
+                [795637.822305] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+                [795637.822909] exim          D ffff8809a7d9e500     0 768076 768069    0 0x00000000
+                [795637.822921] Call Trace:
+                [795637.822929]  [<ffffffff81538f86>] __mutex_lock_slowpath+0x96/0x210
+                [795637.822939]  [<ffffffff81538aab>] mutex_lock+0x2b/0x50
+                [795637.822971]  [<ffffffffa039360c>] zil_commit+0x3c/0x830 [zfs]
+                [795637.822979]  [<ffffffff81538a9e>] ? mutex_lock+0x1e/0x50
+                """.getBytes(StandardCharsets.UTF_8)), "t");
+        assertThat(e.tasks()).filteredOn(t -> t.pid() == 768076).singleElement()
+                .satisfies(t -> assertThat(HandedOffWaits.of(t)).isNull());
+    }
 }
