@@ -248,6 +248,9 @@ public final class KernelEventSink implements LineSink {
             // the watchdog's line after a prefix of its own: a vendor kernel's "WARN: soft lockup - CPU#45 stuck
             // for 11s! [jbd2/dm-2-8:4170]", a console's or a tool's tag; read on its own words
             .contains(SOFT_LOCKUP_WORDS, 'U', this::softLockupAfterPrefix)
+            // the same words retyped or cut without the CPU's number (an issue title, a forum post): "BUG: soft
+            // lockup - CPU stuck for 23s! [nautilus-search: 4883]"; the kernel always prints "CPU#%d"
+            .contains(SOFT_LOCKUP_NO_CPU, 'U', this::softLockupAfterPrefix)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
             .prefix("host1x ", (line, m) -> KernelDeviceMessages.host1xSyncpointStuck(out, line, m))
             .prefix("nvhost", (line, m) -> KernelDeviceMessages.host1xSyncpointStuck(out, line, m))
@@ -630,6 +633,9 @@ public final class KernelEventSink implements LineSink {
      */
     private boolean softLockupAfterPrefix(LogLine line, String m) {
         int at = m.indexOf(SOFT_LOCKUP_WORDS);
+        if (at < 0) {
+            return cpuLessStuck(m) > 0 && softLockup(line, m, -1);
+        }
         int i = at + SOFT_LOCKUP_WORDS.length();
         int digits = i;
         while (i < m.length() && RawText.isDigit(m.charAt(i))) {
@@ -647,14 +653,21 @@ public final class KernelEventSink implements LineSink {
     }
 
     private boolean softLockup(LogLine line, String m, int cpuAt) {
-        if (cpuAt < 0) {
-            // the message cut right after its first words (a mail or page wrapped it there, "BUG: soft lockup -"):
-            // still the watchdog's own words, with its CPU and task on a line that is no longer its own
-            return cutAfterWords(m, m.indexOf("BUG: soft lockup") + 16)
-                    && event(line, KernelEventKind.SOFT_LOCKUP, null, null, null, Map.of());
+        int stuck;
+        int cpu;
+        if (cpuAt >= 0) {
+            cpu = intAt(m, cpuAt + 4);
+            stuck = m.indexOf("stuck for ", cpuAt);
+        } else {
+            stuck = cpuLessStuck(m);
+            if (stuck < 0) {
+                // the message cut right after its first words (a mail or page wrapped it there, "BUG: soft lockup
+                // -"): still the watchdog's own words, with its CPU and task on a line that is no longer its own
+                return cutAfterWords(m, m.indexOf("BUG: soft lockup") + 16)
+                        && event(line, KernelEventKind.SOFT_LOCKUP, null, null, null, Map.of());
+            }
+            cpu = -1;
         }
-        int cpu = intAt(m, cpuAt + 4);
-        int stuck = m.indexOf("stuck for ", cpuAt);
         long seconds = stuck < 0 ? -1 : longAt(m, stuck + 10);
         Integer pid = null;
         String comm = null;
@@ -662,9 +675,16 @@ public final class KernelEventSink implements LineSink {
         int close = m.lastIndexOf(']');
         if (open > 0 && close > open + 1) {
             int colon = pidColon(m, open + 1, close);
+            int digits = colon + 1;
+            if (colon < 0) {
+                // retyped with a space after the colon, "[nautilus-search: 4883]": the kernel prints "[%s:%d]", so
+                // its own line always has a colon with only digits after it, which the test above takes first
+                colon = spacedPidColon(m, open + 1, close);
+                digits = colon + 2;
+            }
             if (colon > 0) {
                 comm = m.substring(open + 1, colon);
-                int p = intAt(m, colon + 1);
+                int p = intAt(m, digits);
                 pid = p >= 0 ? p : null;
             }
         }
@@ -686,6 +706,43 @@ public final class KernelEventSink implements LineSink {
         }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
         return event(line, KernelEventKind.SOFT_LOCKUP, pid, comm, cpu >= 0 ? cpu : null, f);
+    }
+
+    private static final String SOFT_LOCKUP_NO_CPU = "soft lockup - CPU stuck for ";
+
+    /**
+     * Where "stuck for " starts in the watchdog's words written without the CPU's number ("soft lockup - CPU stuck
+     * for 23s", "soft lockup - CPU# stuck for 22s!"), or -1: only when a number of seconds follows, so that prose
+     * about such lockups ("a soft lockup - CPU stuck for long") is no report.
+     */
+    private static int cpuLessStuck(String m) {
+        int at = m.indexOf("soft lockup - CPU");
+        if (at < 0) {
+            return -1;
+        }
+        int i = at + 17;
+        if (i < m.length() && m.charAt(i) == '#') {
+            i++;
+        }
+        while (i < m.length() && m.charAt(i) == ' ') {
+            i++;
+        }
+        return i > at + 17 && m.startsWith("stuck for ", i) && i + 10 < m.length() && RawText.isDigit(m.charAt(i + 10))
+                ? i : -1;
+    }
+
+    /** Index of the ':' of a retyped "comm: pid" in [from, to): the last colon, one space, then only digits; or -1. */
+    private static int spacedPidColon(String s, int from, int to) {
+        int colon = s.lastIndexOf(':', to - 1);
+        if (colon < from || colon + 2 >= to || s.charAt(colon + 1) != ' ') {
+            return -1;
+        }
+        for (int i = colon + 2; i < to; i++) {
+            if (!RawText.isDigit(s.charAt(i))) {
+                return -1;
+            }
+        }
+        return colon;
     }
 
     /**
