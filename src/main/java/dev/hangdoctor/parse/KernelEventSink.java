@@ -228,6 +228,9 @@ public final class KernelEventSink implements LineSink {
             .prefix("call ", (line, m) -> m.indexOf(" tid=") > 0 && faultProbe(line, m, -1))
             // the notice, also inside a sentence or a code span ("... `\"echo 0 > ...\" disables this message.`")
             .contains(HUNG_TASK_NOTICE_WORDS, 'k', this::hungTaskNotice)
+            // the header without its "INFO: ", quoted in a sentence or a title ("I see \"task swupdate-progre:181
+            // blocked for more than 245 seconds.\""), or a line that lost its start
+            .contains(HUNG_TASK_WORDS, 'k', this::hungTaskInLine)
             .prefix(KernelNfsMessages.GSS_UPCALL_TIMED_OUT, (line, m) -> KernelNfsMessages.gssUpcallTimedOut(out, line, m))
             .prefix(KernelNfsMessages.LOCKD_CANNOT_MONITOR, (line, m) -> KernelNfsMessages.lockdCannotMonitor(out, line, m))
             .prefix("NFS: ", (line, m) -> KernelNfsMessages.unhandledError(out, line, m))
@@ -379,11 +382,44 @@ public final class KernelEventSink implements LineSink {
     // ---- hung tasks: "INFO: task jbd2/md127-8:587 blocked for more than 120 seconds."
 
     private boolean hungTask(LogLine line, String m) {
-        int blocked = m.indexOf(" blocked for more than ", 10);
+        int blocked = m.indexOf(HUNG_TASK_WORDS, 10);
         if (blocked > 0) {
             return numberedHungTask(line, m, blocked, longAt(m, blocked + 23));
         }
         return blockerReport(line, m) || cutHungTask(line, m);
+    }
+
+    /** kernel/hung_task.c's words after the task in its header, in every generation since 2.6.25. */
+    private static final String HUNG_TASK_WORDS = " blocked for more than ";
+    /** TASK_COMM_LEN less its NUL: the longest name the kernel prints for a task. */
+    private static final int COMM_MAX = 15;
+
+    /**
+     * The hung-task header without the "INFO: " it starts with: a reporter quotes or retypes "task %s:%d blocked for more
+     * than %ld seconds." in a sentence, a title or a code span. Read only in the header's own shape: the word "task" at
+     * a word's start, then at most {@value #COMM_MAX} characters of name, a colon, a pid, the words, a number of
+     * seconds. Lines that start with "INFO: task " are the prefix rows' (a header they decline stays declined).
+     */
+    private boolean hungTaskInLine(LogLine line, String m) {
+        if (m.startsWith("INFO: task ") || m.startsWith(TaskLineParser.HUNG_LOWER)) {
+            return false;
+        }
+        int blocked = m.indexOf(HUNG_TASK_WORDS);
+        long seconds = longAt(m, blocked + HUNG_TASK_WORDS.length());
+        if (seconds < 0) {
+            return false;
+        }
+        // a task's name may itself hold "task ": the first "task " whose rest reads as "name:pid" is the header's
+        for (int t = m.indexOf("task ", Math.max(0, blocked - 5 - COMM_MAX - 9)); t >= 0 && t < blocked;
+                t = m.indexOf("task ", t + 1)) {
+            int name = t + 5;
+            int colon = pidColon(m, name, blocked);
+            if ((t == 0 || !Character.isLetterOrDigit(m.charAt(t - 1))) && colon > name && colon - name <= COMM_MAX) {
+                String header = "INFO: task " + m.substring(name);
+                return numberedHungTask(line, header, blocked - name + 11, seconds);
+            }
+        }
+        return false;
     }
 
     /** "INFO: task COMM:PID" before {@code blocked}; a header without a pid goes to {@link #unnumberedHungTask}. */

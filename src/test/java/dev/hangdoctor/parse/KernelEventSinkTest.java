@@ -208,6 +208,47 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void aHungTaskHeaderQuotedWithoutItsInfoPrefix() {
+        // corpus zf-001 (bugzilla.kernel.org 218493): the header retyped in a sentence, in double quotes
+        assertThat(feed("Waiting some time, I see \"task swupdate-progre:181 blocked for more than 245 seconds.\""))
+                .isTrue();
+        KernelEvent e = only(KernelEventKind.HUNG_TASK);
+        assertThat(e.pid()).isEqualTo(181);
+        assertThat(e.comm()).isEqualTo("swupdate-progre");
+        assertThat(e.fields()).containsExactly(entry("seconds", "245"));
+        Task t = evidence.taskOrNull(181);
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(t.blockedSeconds()).isEqualTo(245L);
+    }
+
+    @Test
+    void hungTaskHeadersThatLostTheirStartOrStandInACodeSpan() {
+        // corpus zc-005 (linux-raid, a syslog line wrapped after "INFO:"), and the header in a code span of a sentence
+        assertThat(feed("task kworker/u8:4:9259 blocked for more than 600 seconds.")).isTrue();
+        assertThat(feed("then `INFO: task CPU 0/KVM:1499 blocked for more than 122 seconds.` shows up")).isTrue();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK)).extracting(KernelEvent::comm)
+                .containsExactly("kworker/u8:4", "CPU 0/KVM");
+        assertThat(evidence.taskOrNull(9259).blockedSeconds()).isEqualTo(600L);
+        assertThat(evidence.taskOrNull(1499).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+    }
+
+    @Test
+    void blockedWordsOutOfTheHeadersShapeAreNoHungTask() {
+        // corpus prose (a ticket's summary) with no "task", a word ending in "task", no pid, no seconds, a name
+        // longer than the kernel prints
+        assertThat(feed("hung task panic trigger after \"jbd2/dm-9-8:762\" was blocked for more than 120 seconds."))
+                .isFalse();
+        assertThat(feed("a multitask x:12 blocked for more than 5 seconds")).isFalse();
+        assertThat(feed("the task blocked for more than 120 seconds.")).isFalse();
+        assertThat(feed("task foo:12 blocked for more than a minute")).isFalse();
+        assertThat(feed("task averyveryverylongname:12 blocked for more than 5 seconds")).isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK)).isEmpty();
+        assertThat(evidence.taskOrNull(12)).isNull();
+    }
+
+    @Test
     void aSoftLockupCutAfterItsFirstWordsIsStillOne() {
         // github.com/AsahiLinux/linux issue (corpus g-015) wrapped by a mailer at 72 columns inside the message
         feed("watchdog: BUG: soft lockup -");
