@@ -96,7 +96,16 @@ public final class Frames {
         }
         // a report's dump cut before the code its interrupt stopped says nothing about where the CPU ran; an
         // interrupt's frames alone, with no printer above them, are where it was (an interrupt storm)
-        return printed ? "?" : timer != null ? timer : significantTop(frames);
+        if (printed) {
+            return "?";
+        }
+        if (timer != null) {
+            return timer;
+        }
+        // a running task dumped from another CPU (sched_show_task of a task not current there) shows only the stale
+        // context switch it last made: no place it runs now
+        String top = significantTop(frames);
+        return SWITCH.contains(Frame.baseName(top)) || top.startsWith("0x") ? "?" : top;
     }
 
     /**
@@ -134,12 +143,38 @@ public final class Frames {
         return true;
     }
 
+    /** The context switch's own frames, the saved top of a task that is not running where its stack is read. */
+    private static final Set<String> SWITCH = Set.of("__switch_to", "__switch_to_asm", "cpu_switch_to");
+
     private static boolean isTimer(String function) {
         String base = Frame.baseName(function);
-        // the clock event drivers' handlers are per board ("armada_370_xp_timer_interrupt", "arch_timer_handler_phys")
-        return TIMER.contains(base) || RcuStallDetector.checks(base) || RcuStallDetector.prints(base)
-                || base.endsWith("_timer_interrupt") || base.startsWith("arch_timer_handler_");
+        // the clock event drivers' handlers are per board ("armada_370_xp_timer_interrupt", "arch_timer_handler_phys",
+        // Hyper-V's "hv_stimer0_isr"); the vector entries of x86 are one per vector ("asm_sysvec_irq_work")
+        return TIMER.contains(base) || IRQ_ENTRY.contains(base) || RcuStallDetector.checks(base)
+                || RcuStallDetector.prints(base) || base.endsWith("_timer_interrupt")
+                || base.startsWith("arch_timer_handler_") || base.startsWith("hv_stimer0_")
+                || base.startsWith("asm_sysvec_") || base.startsWith("sysvec_") || base.startsWith("__sysvec_");
     }
+
+    /**
+     * The way from an interrupt's entry to its handler, per architecture: what lies between the interrupted code and
+     * the handler (a timer's, a stall or lockup detector's) in a stack printed from inside it. The interrupted code is
+     * below the last of them.
+     */
+    private static final Set<String> IRQ_ENTRY = Set.of(
+            // kernel/irq flow handlers and domain dispatch
+            "handle_irq_event", "handle_irq_event_percpu", "__handle_irq_event_percpu", "handle_edge_irq",
+            "handle_level_irq", "handle_fasteoi_irq", "handle_percpu_irq", "generic_handle_arch_irq",
+            // arm64 (arch/arm64/kernel/entry.S and entry-common.c since 5.13, el1_irq/el0_irq before)
+            "__el1_irq", "el1h_64_fiq", "el1h_64_fiq_handler", "el0_irq", "el0t_64_irq", "el0t_64_irq_handler",
+            "el0_interrupt", "__el0_irq_handler_common", "el0t_64_fiq", "el0t_64_fiq_handler",
+            // 32-bit arm (arch/arm/kernel/entry-armv.S, irq.c)
+            "__irq_usr", "handle_IRQ",
+            // x86 (arch/x86/entry, kernel/irq.c): device vectors and the 5.8+ irq-stack switch
+            "common_interrupt", "__common_interrupt", "asm_common_interrupt", "ret_from_intr", "asm_call_irq_on_stack",
+            "asm_call_on_stack", "do_IRQ",
+            // riscv and loongarch (arch/*/kernel/irq.c, traps.c)
+            "handle_riscv_irq", "riscv_intc_irq", "handle_loongarch_irq", "do_vint");
 
     /**
      * Where a sleeping task waits, in words: {@link #significantTop} below its sleep. Kernels before 2.6.24 printed
@@ -195,7 +230,9 @@ public final class Frames {
             "__warn", "warn_slowpath_common", "warn_slowpath_fmt", "warn_slowpath_null",
             "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown",
             // kdump stopping the other CPUs (arch/x86/kernel/crash.c): what runs below it is the CPU's own work
-            "crash_nmi_callback");
+            "crash_nmi_callback",
+            // kernel/sched/core.c: the task dump the RCU stall warning and the CSD-lock debugging print of a CPU's task
+            "sched_show_task", "dump_cpu_task");
 
     private static boolean isReporter(String function) {
         if (isDumper(function)) {

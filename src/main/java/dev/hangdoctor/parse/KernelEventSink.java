@@ -228,6 +228,9 @@ public final class KernelEventSink implements LineSink {
             .prefix("call ", (line, m) -> m.indexOf(" tid=") > 0 && faultProbe(line, m, -1))
             // the notice, also inside a sentence or a code span ("... `\"echo 0 > ...\" disables this message.`")
             .contains(HUNG_TASK_NOTICE_WORDS, 'k', this::hungTaskNotice)
+            // the header without its "INFO: ", quoted in a sentence or a title ("I see \"task swupdate-progre:181
+            // blocked for more than 245 seconds.\""), or a line that lost its start
+            .contains(HUNG_TASK_WORDS, 'k', this::hungTaskInLine)
             .prefix(KernelNfsMessages.GSS_UPCALL_TIMED_OUT, (line, m) -> KernelNfsMessages.gssUpcallTimedOut(out, line, m))
             .prefix(KernelNfsMessages.LOCKD_CANNOT_MONITOR, (line, m) -> KernelNfsMessages.lockdCannotMonitor(out, line, m))
             .prefix("NFS: ", (line, m) -> KernelNfsMessages.unhandledError(out, line, m))
@@ -248,6 +251,9 @@ public final class KernelEventSink implements LineSink {
             // the watchdog's line after a prefix of its own: a vendor kernel's "WARN: soft lockup - CPU#45 stuck
             // for 11s! [jbd2/dm-2-8:4170]", a console's or a tool's tag; read on its own words
             .contains(SOFT_LOCKUP_WORDS, 'U', this::softLockupAfterPrefix)
+            // the same words retyped or cut without the CPU's number (an issue title, a forum post): "BUG: soft
+            // lockup - CPU stuck for 23s! [nautilus-search: 4883]"; the kernel always prints "CPU#%d"
+            .contains(SOFT_LOCKUP_NO_CPU, 'U', this::softLockupAfterPrefix)
             .prefix("nvme", (line, m) -> KernelDeviceMessages.nvmeTimeout(out, line, m))
             .prefix("host1x ", (line, m) -> KernelDeviceMessages.host1xSyncpointStuck(out, line, m))
             .prefix("nvhost", (line, m) -> KernelDeviceMessages.host1xSyncpointStuck(out, line, m))
@@ -376,11 +382,44 @@ public final class KernelEventSink implements LineSink {
     // ---- hung tasks: "INFO: task jbd2/md127-8:587 blocked for more than 120 seconds."
 
     private boolean hungTask(LogLine line, String m) {
-        int blocked = m.indexOf(" blocked for more than ", 10);
+        int blocked = m.indexOf(HUNG_TASK_WORDS, 10);
         if (blocked > 0) {
             return numberedHungTask(line, m, blocked, longAt(m, blocked + 23));
         }
         return blockerReport(line, m) || cutHungTask(line, m);
+    }
+
+    /** kernel/hung_task.c's words after the task in its header, in every generation since 2.6.25. */
+    private static final String HUNG_TASK_WORDS = " blocked for more than ";
+    /** TASK_COMM_LEN less its NUL: the longest name the kernel prints for a task. */
+    private static final int COMM_MAX = 15;
+
+    /**
+     * The hung-task header without the "INFO: " it starts with: a reporter quotes or retypes "task %s:%d blocked for more
+     * than %ld seconds." in a sentence, a title or a code span. Read only in the header's own shape: the word "task" at
+     * a word's start, then at most {@value #COMM_MAX} characters of name, a colon, a pid, the words, a number of
+     * seconds. Lines that start with "INFO: task " are the prefix rows' (a header they decline stays declined).
+     */
+    private boolean hungTaskInLine(LogLine line, String m) {
+        if (m.startsWith("INFO: task ") || m.startsWith(TaskLineParser.HUNG_LOWER)) {
+            return false;
+        }
+        int blocked = m.indexOf(HUNG_TASK_WORDS);
+        long seconds = longAt(m, blocked + HUNG_TASK_WORDS.length());
+        if (seconds < 0) {
+            return false;
+        }
+        // a task's name may itself hold "task ": the first "task " whose rest reads as "name:pid" is the header's
+        for (int t = m.indexOf("task ", Math.max(0, blocked - 5 - COMM_MAX - 9)); t >= 0 && t < blocked;
+                t = m.indexOf("task ", t + 1)) {
+            int name = t + 5;
+            int colon = pidColon(m, name, blocked);
+            if ((t == 0 || !Character.isLetterOrDigit(m.charAt(t - 1))) && colon > name && colon - name <= COMM_MAX) {
+                String header = "INFO: task " + m.substring(name);
+                return numberedHungTask(line, header, blocked - name + 11, seconds);
+            }
+        }
+        return false;
     }
 
     /** "INFO: task COMM:PID" before {@code blocked}; a header without a pid goes to {@link #unnumberedHungTask}. */
@@ -630,6 +669,9 @@ public final class KernelEventSink implements LineSink {
      */
     private boolean softLockupAfterPrefix(LogLine line, String m) {
         int at = m.indexOf(SOFT_LOCKUP_WORDS);
+        if (at < 0) {
+            return cpuLessStuck(m) > 0 && softLockup(line, m, -1);
+        }
         int i = at + SOFT_LOCKUP_WORDS.length();
         int digits = i;
         while (i < m.length() && RawText.isDigit(m.charAt(i))) {
@@ -647,14 +689,21 @@ public final class KernelEventSink implements LineSink {
     }
 
     private boolean softLockup(LogLine line, String m, int cpuAt) {
-        if (cpuAt < 0) {
-            // the message cut right after its first words (a mail or page wrapped it there, "BUG: soft lockup -"):
-            // still the watchdog's own words, with its CPU and task on a line that is no longer its own
-            return cutAfterWords(m, m.indexOf("BUG: soft lockup") + 16)
-                    && event(line, KernelEventKind.SOFT_LOCKUP, null, null, null, Map.of());
+        int stuck;
+        int cpu;
+        if (cpuAt >= 0) {
+            cpu = intAt(m, cpuAt + 4);
+            stuck = m.indexOf("stuck for ", cpuAt);
+        } else {
+            stuck = cpuLessStuck(m);
+            if (stuck < 0) {
+                // the message cut right after its first words (a mail or page wrapped it there, "BUG: soft lockup
+                // -"): still the watchdog's own words, with its CPU and task on a line that is no longer its own
+                return cutAfterWords(m, m.indexOf("BUG: soft lockup") + 16)
+                        && event(line, KernelEventKind.SOFT_LOCKUP, null, null, null, Map.of());
+            }
+            cpu = -1;
         }
-        int cpu = intAt(m, cpuAt + 4);
-        int stuck = m.indexOf("stuck for ", cpuAt);
         long seconds = stuck < 0 ? -1 : longAt(m, stuck + 10);
         Integer pid = null;
         String comm = null;
@@ -662,9 +711,16 @@ public final class KernelEventSink implements LineSink {
         int close = m.lastIndexOf(']');
         if (open > 0 && close > open + 1) {
             int colon = pidColon(m, open + 1, close);
+            int digits = colon + 1;
+            if (colon < 0) {
+                // retyped with a space after the colon, "[nautilus-search: 4883]": the kernel prints "[%s:%d]", so
+                // its own line always has a colon with only digits after it, which the test above takes first
+                colon = spacedPidColon(m, open + 1, close);
+                digits = colon + 2;
+            }
             if (colon > 0) {
                 comm = m.substring(open + 1, colon);
-                int p = intAt(m, colon + 1);
+                int p = intAt(m, digits);
                 pid = p >= 0 ? p : null;
             }
         }
@@ -686,6 +742,43 @@ public final class KernelEventSink implements LineSink {
         }
         Map<String, String> f = seconds >= 0 ? Map.of("seconds", Long.toString(seconds)) : Map.of();
         return event(line, KernelEventKind.SOFT_LOCKUP, pid, comm, cpu >= 0 ? cpu : null, f);
+    }
+
+    private static final String SOFT_LOCKUP_NO_CPU = "soft lockup - CPU stuck for ";
+
+    /**
+     * Where "stuck for " starts in the watchdog's words written without the CPU's number ("soft lockup - CPU stuck
+     * for 23s", "soft lockup - CPU# stuck for 22s!"), or -1: only when a number of seconds follows, so that prose
+     * about such lockups ("a soft lockup - CPU stuck for long") is no report.
+     */
+    private static int cpuLessStuck(String m) {
+        int at = m.indexOf("soft lockup - CPU");
+        if (at < 0) {
+            return -1;
+        }
+        int i = at + 17;
+        if (i < m.length() && m.charAt(i) == '#') {
+            i++;
+        }
+        while (i < m.length() && m.charAt(i) == ' ') {
+            i++;
+        }
+        return i > at + 17 && m.startsWith("stuck for ", i) && i + 10 < m.length() && RawText.isDigit(m.charAt(i + 10))
+                ? i : -1;
+    }
+
+    /** Index of the ':' of a retyped "comm: pid" in [from, to): the last colon, one space, then only digits; or -1. */
+    private static int spacedPidColon(String s, int from, int to) {
+        int colon = s.lastIndexOf(':', to - 1);
+        if (colon < from || colon + 2 >= to || s.charAt(colon + 1) != ' ') {
+            return -1;
+        }
+        for (int i = colon + 2; i < to; i++) {
+            if (!RawText.isDigit(s.charAt(i))) {
+                return -1;
+            }
+        }
+        return colon;
     }
 
     /**

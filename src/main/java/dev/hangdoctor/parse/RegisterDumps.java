@@ -48,6 +48,12 @@ final class RegisterDumps implements LineSink {
     private static final int MAX_PCS = 256;
 
     private final List<Dump> dumps = new ArrayList<>();
+    /**
+     * Kernel RIP lines with no CR line of a full dump under them: a paste that kept of a CPU's dump only the RIP line
+     * and the trace (a SysRq-l or NMI backtrace trimmed by hand). One is a dump only when a stack of nobody starts on
+     * the very next line: an exception's RIP line inside a stack has frames above it and registers below.
+     */
+    private final List<Dump> bare = new ArrayList<>();
     private final List<RunningAt> pcs = new ArrayList<>();
     /** The lines of "NMI backtrace for cpu N" headers (lib/nmi_backtrace.c; arm's "IPI backtrace" before 4.4). */
     private final List<Long> backtraces = new ArrayList<>();
@@ -77,6 +83,9 @@ final class RegisterDumps implements LineSink {
             if (m.startsWith("0010", 5)) {
                 pc = f;
                 pcLine = line.lineNo();
+                if (f != null && bare.size() < MAX_DUMPS) {
+                    bare.add(new Dump(line.lineNo(), line.timestamp(), m, f));
+                }
             }
             return running(line.lineNo(), f);
         }
@@ -99,6 +108,9 @@ final class RegisterDumps implements LineSink {
                 && dumps.size() < MAX_DUMPS) {
             Frame f = pc != null && line.lineNo() - pcLine < WINDOW / 2 ? pc : null;
             dumps.add(new Dump(f != null ? pcLine : line.lineNo(), line.timestamp(), m, f));
+            if (f != null) {
+                bare.removeIf(d -> d.lineNo() == pcLine); // the RIP line of this full dump
+            }
             pc = null;
         }
         return false;
@@ -172,7 +184,7 @@ final class RegisterDumps implements LineSink {
 
     /** After the file: see the class comment. */
     void attribute(Evidence evidence, String source) {
-        if (dumps.isEmpty() || header) {
+        if ((dumps.isEmpty() && bare.isEmpty()) || header) {
             return;
         }
         for (KernelEventKind k : List.of(KernelEventKind.SOFT_LOCKUP, KernelEventKind.HARD_LOCKUP,
@@ -182,8 +194,14 @@ final class RegisterDumps implements LineSink {
             }
         }
         String prefix = source + ":";
+        List<Dump> all = new ArrayList<>(dumps);
+        for (Dump d : bare) {
+            if (evidence.tasks().stream().anyMatch(t -> t.pid() < 0 && lineOf(t.source(), prefix) == d.lineNo() + 1)) {
+                all.add(d);
+            }
+        }
         List<Task> taken = new ArrayList<>();
-        for (Dump d : dumps) {
+        for (Dump d : all) {
             Task cpu = null;
             long best = Long.MAX_VALUE;
             for (Task t : evidence.tasks()) {

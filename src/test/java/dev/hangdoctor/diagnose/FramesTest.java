@@ -54,6 +54,60 @@ class FramesTest {
         assertThat(Frames.whereRunning(arc)).isEqualTo("?");
     }
 
+    private static List<Frame> frames(String... lines) {
+        List<Frame> out = new java.util.ArrayList<>();
+        for (String l : lines) {
+            int plus = l.indexOf('+');
+            out.add(frame(l.substring(0, plus), l.substring(plus)));
+        }
+        return out;
+    }
+
+    @Test
+    void anArm64RcuTaskDumpRunsBelowItsInterruptEntry() {
+        // corpus zf-016 (5.15 arm64, rcu_preempt self-detected stall, "Task dump for CPU 3:" of psplash)
+        List<Frame> spin = frames("dump_backtrace+0x0/0x1b0", "show_stack+0x24/0x30", "sched_show_task+0x164/0x190",
+                "dump_cpu_task+0x50/0x60", "rcu_dump_cpu_stacks+0xe0/0x160", "rcu_sched_clock_irq+0xdc4/0xf30",
+                "update_process_times+0xb0/0x100", "tick_sched_handle+0x3c/0x60", "tick_sched_timer+0x84/0xf0",
+                "__hrtimer_run_queues+0x154/0x3a0", "hrtimer_interrupt+0x100/0x260",
+                "arch_timer_handler_phys+0x40/0x50", "handle_percpu_devid_irq+0xb0/0x244",
+                "handle_domain_irq+0xa4/0xf0", "gic_handle_irq+0x58/0xe0", "call_on_irq_stack+0x2c/0x5c",
+                "do_interrupt_handler+0x5c/0x70", "el1_interrupt+0x30/0x80", "el1h_64_irq_handler+0x18/0x24",
+                "el1h_64_irq+0x78/0x7c", "queued_spin_lock_slowpath+0x22c/0x3c0");
+        assertThat(Frames.whereRunning(spin)).isEqualTo("queued_spin_lock_slowpath");
+        // corpus zf-017 (arm64, a task blocking the grace period dumped by rcu_print_detail_task_stall_rnp)
+        List<Frame> run = frames("dump_backtrace.part.6+0xdc/0xe8", "show_stack+0x18/0x68",
+                "sched_show_task+0x154/0x198", "rcu_sched_clock_irq+0xd10/0xdd8", "update_process_times+0x9c/0xd0",
+                "tick_sched_handle.isra.19+0x34/0x58", "tick_sched_timer+0x4c/0xa8", "__hrtimer_run_queues+0x120/0x1b8",
+                "hrtimer_interrupt+0xd8/0x238", "arch_timer_handler_phys+0x2c/0x50",
+                "handle_percpu_devid_irq+0x84/0x138", "generic_handle_domain_irq+0x2c/0x48", "gic_handle_irq+0xa4/0xc0",
+                "call_on_irq_stack+0x2c/0x58", "do_interrupt_handler+0x80/0x88", "el1_interrupt+0x38/0x70",
+                "el1h_64_irq_handler+0x18/0x28", "el1h_64_irq+0x64/0x68", "xas_load+0x4c/0x78", "xas_find+0x190/0x1d8");
+        assertThat(Frames.whereRunning(run)).isEqualTo("xas_load");
+        // corpus zf-023 (WSL2 on arm64: Hyper-V's timer interrupt, the paste cut inside the interrupt's way in)
+        List<Frame> cut = frames("dump_backtrace+0x0/0x1c0", "show_stack+0x1c/0x24", "sched_show_task+0x164/0x190",
+                "dump_cpu_task+0x48/0x54", "rcu_dump_cpu_stacks+0xec/0x130", "rcu_sched_clock_irq+0x914/0xa50",
+                "update_process_times+0xa0/0x190", "tick_sched_timer+0x5c/0xd0", "__hrtimer_run_queues+0x140/0x330",
+                "hrtimer_interrupt+0xf4/0x240", "hv_stimer0_isr+0x28/0x30", "hv_stimer0_percpu_isr+0x14/0x20",
+                "handle_percpu_devid_irq+0x8c/0x1b4", "handle_domain_irq+0x64/0x90", "gic_handle_irq+0x58/0x128",
+                "call_on_irq_stack+0x20/0x38");
+        assertThat(Frames.whereRunning(cut)).isEqualTo("?");
+        // x86 (corpus b-005, 6.x): the timer vector's entry, then the function its RIP line names
+        assertThat(Frames.whereRunning(frames("__hrtimer_run_queues+0x10f/0x2b0", "hrtimer_interrupt+0xf8/0x230",
+                "__sysvec_apic_timer_interrupt+0x5e/0x130", "sysvec_apic_timer_interrupt+0x39/0x90",
+                "asm_sysvec_apic_timer_interrupt+0x1a/0x20", "__do_softirq+0x7c/0x2c8")))
+                .isEqualTo("__do_softirq");
+    }
+
+    @Test
+    void aRunningTaskDumpedAtItsLastContextSwitchHasNoPlace() {
+        // corpus zf-011 (arm64 4.x, "Task dump for CPU 34:" of a running shell): its saved __switch_to, an address
+        assertThat(Frames.whereRunning(frames("__switch_to+0xa4/0xb8", "0x2cb7fdb10b980+0x0/0x0"))).isEqualTo("?");
+        // a sleeping task keeps its innermost frame, and a running one spinning in the scheduler's yield keeps it
+        assertThat(Frames.whereSleeping(frames("__switch_to+0xa4/0xb8"))).isEqualTo("__switch_to");
+        assertThat(Frames.whereRunning(frames("do_sched_yield+0x10/0x20"))).isEqualTo("do_sched_yield");
+    }
+
     @Test
     void underOnlyTheDumpPrintersFramesTheLeftoversAreTheEvidence() {
         // 3.13 OOM report cut after its fourth frame: dump_stack and dump_header are the printer's own

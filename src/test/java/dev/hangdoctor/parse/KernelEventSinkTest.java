@@ -208,6 +208,47 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void aHungTaskHeaderQuotedWithoutItsInfoPrefix() {
+        // corpus zf-001 (bugzilla.kernel.org 218493): the header retyped in a sentence, in double quotes
+        assertThat(feed("Waiting some time, I see \"task swupdate-progre:181 blocked for more than 245 seconds.\""))
+                .isTrue();
+        KernelEvent e = only(KernelEventKind.HUNG_TASK);
+        assertThat(e.pid()).isEqualTo(181);
+        assertThat(e.comm()).isEqualTo("swupdate-progre");
+        assertThat(e.fields()).containsExactly(entry("seconds", "245"));
+        Task t = evidence.taskOrNull(181);
+        assertThat(t.state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+        assertThat(t.blockedSeconds()).isEqualTo(245L);
+    }
+
+    @Test
+    void hungTaskHeadersThatLostTheirStartOrStandInACodeSpan() {
+        // corpus zc-005 (linux-raid, a syslog line wrapped after "INFO:"), and the header in a code span of a sentence
+        assertThat(feed("task kworker/u8:4:9259 blocked for more than 600 seconds.")).isTrue();
+        assertThat(feed("then `INFO: task CPU 0/KVM:1499 blocked for more than 122 seconds.` shows up")).isTrue();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK)).extracting(KernelEvent::comm)
+                .containsExactly("kworker/u8:4", "CPU 0/KVM");
+        assertThat(evidence.taskOrNull(9259).blockedSeconds()).isEqualTo(600L);
+        assertThat(evidence.taskOrNull(1499).state()).isEqualTo(TaskState.UNINTERRUPTIBLE);
+    }
+
+    @Test
+    void blockedWordsOutOfTheHeadersShapeAreNoHungTask() {
+        // corpus prose (a ticket's summary) with no "task", a word ending in "task", no pid, no seconds, a name
+        // longer than the kernel prints
+        assertThat(feed("hung task panic trigger after \"jbd2/dm-9-8:762\" was blocked for more than 120 seconds."))
+                .isFalse();
+        assertThat(feed("a multitask x:12 blocked for more than 5 seconds")).isFalse();
+        assertThat(feed("the task blocked for more than 120 seconds.")).isFalse();
+        assertThat(feed("task foo:12 blocked for more than a minute")).isFalse();
+        assertThat(feed("task averyveryverylongname:12 blocked for more than 5 seconds")).isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.HUNG_TASK)).isEmpty();
+        assertThat(evidence.taskOrNull(12)).isNull();
+    }
+
+    @Test
     void aSoftLockupCutAfterItsFirstWordsIsStillOne() {
         // github.com/AsahiLinux/linux issue (corpus g-015) wrapped by a mailer at 72 columns inside the message
         feed("watchdog: BUG: soft lockup -");
@@ -387,9 +428,53 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void aSoftLockupLineRetypedWithoutItsCpuNumber() {
+        // corpus zf-021 (github.com/devinit/devdatawarehouse issue 61): the issue's title, the CPU's number left out
+        // and a space after the colon of "[comm:pid]"
+        assertThat(feed("# BUG: soft lockup - CPU stuck for 23s! [nautilus-search: 4883]")).isTrue();
+        KernelEvent e = only(KernelEventKind.SOFT_LOCKUP);
+        assertThat(e.cpu()).isNull();
+        assertThat(e.pid()).isEqualTo(4883);
+        assertThat(e.comm()).isEqualTo("nautilus-search");
+        assertThat(e.fields()).containsEntry("seconds", "23");
+        assertThat(evidence.taskOrNull(4883).state()).isEqualTo(TaskState.RUNNING);
+    }
+
+    @Test
+    void cutSoftLockupLinesWithoutTheirCpuNumberAreReports() {
+        // a forum title ("kernel  BUG: soft lockup - CPU stuck for 23s!"), a syslog line with no task, a summary in a
+        // code span with "+" after the seconds (public issue pages quoting the words)
+        assertThat(feed("BUG: soft lockup - CPU stuck for 23s")).isTrue();
+        assertThat(feed("Jun 7 02:31:15 server kernel: [12456] BUG: soft lockup - CPU stuck for 22s")).isTrue();
+        assertThat(feed("The system froze and printed `kernel:watchdog: BUG: soft lockup - CPU stuck for 92s!`."))
+                .isTrue();
+        assertThat(feed("causing a `watchdog: BUG: soft lockup - CPU stuck for 22s+` which results in a freeze"))
+                .isTrue();
+        assertThat(feed("BUG: soft lockup - CPU# stuck for 23s! [nautilus-search:4883]")).isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.SOFT_LOCKUP);
+        assertThat(events).extracting(KernelEvent::cpu).containsOnlyNulls();
+        assertThat(events).extracting(ev -> ev.fields().get("seconds")).containsExactly("23", "22", "92", "22", "23");
+        assertThat(events.get(4).pid()).isEqualTo(4883);
+    }
+
+    @Test
+    void aSpacedPidIsReadOnlyWhenTheKernelsShapeIsNotThere() {
+        // the kernel prints "[%s:%d]": a name holding ": 12" keeps its own last colon's pid
+        feed("watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x: 12:345]");
+        KernelEvent e = only(KernelEventKind.SOFT_LOCKUP);
+        assertThat(e.pid()).isEqualTo(345);
+        assertThat(e.comm()).isEqualTo("x: 12");
+    }
+
+    @Test
     void softLockupWordsWithoutTheWatchdogsShapeAreNoReport() {
         assertThat(feed("WARN: soft lockup - CPU#45 was seen once")).isFalse();
         assertThat(feed("fixes a soft lockup - CPU# stuck for long")).isFalse();
+        // without the CPU's number, only with the seconds: an explainer's heading with a placeholder, prose
+        assertThat(feed("NMI watchdog BUG soft lockup - CPU stuck for XXs")).isFalse();
+        assertThat(feed("fixes a soft lockup - CPU stuck for long")).isFalse();
+        assertThat(feed("a soft lockup - CPU stuck")).isFalse();
         sink.finish();
         assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).isEmpty();
     }

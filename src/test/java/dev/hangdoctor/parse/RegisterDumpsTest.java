@@ -77,6 +77,30 @@ class RegisterDumpsTest {
     }
 
     @Test
+    void aRipLineRightAboveAStackOfNobodyIsARunningCpu() throws IOException {
+        // corpus zf-003 (github.com/NVIDIA/open-gpu-kernel-modules issue 1246): a SysRq-l backtrace trimmed to its RIP
+        // line and frames, the spinning kthread's
+        Evidence e = read("RIP: 0010:nvWriteGpEntry+0xf0/0x370 [nvidia_modeset]",
+                " nvPushKickoff+0x28/0x50",
+                " PrefetchHelperSurfaceEvo+0x45c/0x650",
+                " nvDIFRPrefetchSurfaces+0x186/0x1f0",
+                " DifrPrefetchEventDeferredWork+0x16/0x30",
+                " nvkms_kthread_q_callback+0xdb/0x160",
+                " _main_loop+0x112/0x170");
+        assertThat(e.events(KernelEventKind.CPU_REGISTERS)).singleElement().satisfies(ev -> {
+            assertThat(ev.field("pc")).isEqualTo("nvWriteGpEntry");
+            Task t = e.task(ev.pid());
+            assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+            assertThat(functions(t)).startsWith("nvWriteGpEntry", "nvPushKickoff", "PrefetchHelperSurfaceEvo");
+        });
+        // the same RIP line with a line between it and the stack, or above a stack that sleeps, is no such dump
+        assertThat(read("RIP: 0010:nvWriteGpEntry+0xf0/0x370 [nvidia_modeset]", "",
+                " nvPushKickoff+0x28/0x50", " _main_loop+0x112/0x170").events(KernelEventKind.CPU_REGISTERS)).isEmpty();
+        assertThat(read("RIP: 0010:nvWriteGpEntry+0xf0/0x370 [nvidia_modeset]", " __schedule+0x23d/0x590",
+                " schedule+0x4e/0xb0", " _main_loop+0x112/0x170").events(KernelEventKind.CPU_REGISTERS)).isEmpty();
+    }
+
+    @Test
     void aDumpWhoseCrLineAMailerWrappedAfterCr3IsStillADump() throws IOException {
         // corpus u-021 (syslog of a 3.x soft lockup's tail) wrapped at 72: the join leaves "CR3:0000000001a0b000"
         Evidence e = read("Nov  9 15:19:50 storage1 kernel: CR2: 00007f730426bcb0 CR3:",
