@@ -18,6 +18,7 @@ final class KernelStackBlock extends BlockParser {
     private static final String WORKQUEUE = "Workqueue:";
     /** The format of a stack whose header was not pasted. */
     private static final String HEADERLESS = "bare stack";
+    private static final String TASK_FLAGS = "task_flags:0x";
     private static final java.util.Set<String> LOWER_CASED_MARKERS = java.util.Set.of("task", "irq", "nmi",
             "softirq", "eoi");
 
@@ -386,7 +387,27 @@ final class KernelStackBlock extends BlockParser {
         if (TraceNoise.isInterleaved(t) || isElision(t)) {
             return true;
         }
+        if (!inFrames && slack > 0 && t.startsWith(TASK_FLAGS)) {
+            taskFlagsTail(t);
+            slack--;
+            return true;
+        }
         return !inFrames && slack-- > 0 && TraceNoise.isHeaderNoise(t);
+    }
+
+    /**
+     * The tail of a 6.13+ task line on a line of its own: {@code task_flags:0x400000 flags:0x00000001} (sched_show_task
+     * prints {@code task_flags:} and {@code flags:} last; a mailer or a console wrap moved them). The header's task
+     * takes the task flags when its own line lost them.
+     */
+    private void taskFlagsTail(String t) {
+        int end = TASK_FLAGS.length();
+        while (end < t.length() && Character.digit(t.charAt(end), 16) >= 0) {
+            end++;
+        }
+        if (end > TASK_FLAGS.length() && end - TASK_FLAGS.length() <= 8 && block.task.flags() == null) {
+            block.task.flags(Long.parseLong(t.substring(TASK_FLAGS.length(), end), 16));
+        }
     }
 
     /**

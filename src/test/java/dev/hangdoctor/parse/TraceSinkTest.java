@@ -389,6 +389,26 @@ class TraceSinkTest {
     }
 
     @Test
+    void aTaskLineWhoseFlagsTailWentToItsOwnLineKeepsItsStack() {
+        // corpus zg-007 (linux-mm, s390 6.16-rc, quoted in a reply): the task_flags/flags tail on a line of its own
+        Evidence e = parse(String.join("\n",
+                "task:fallocate_stres state:D stack:0     pid:5106  tgid:5106  ppid:5103",
+                "task_flags:0x400000 flags:0x00000001",
+                "Call Trace:",
+                " [<00000255adc646f0>] __schedule+0x370/0x7f0",
+                " [<00000255adc64bb0>] schedule+0x40/0xc0",
+                "task:fallocate_stres state:D stack:0     pid:5109  tgid:5106  ppid:5103",
+                "task_flags:0x400040 flags:0x00000001",
+                "Call Trace:",
+                " [<00000255adc646f0>] __schedule+0x370/0x7f0"), "t");
+        assertThat(functions(e.taskOrNull(5106))).containsExactly("__schedule", "schedule");
+        assertThat(e.taskOrNull(5106).flags()).isEqualTo(0x400000L);
+        assertThat(e.taskOrNull(5109).flags()).isEqualTo(0x400040L);
+        assertThat(functions(e.taskOrNull(5109))).containsExactly("__schedule");
+        assertThat(e.tasks()).hasSize(2);
+    }
+
+    @Test
     void garbageBetweenBlocksDoesNotAttachFramesToTheWrongTask() {
         Evidence e = parse(String.join("\n",
                 "task:a               state:D stack:0     pid:100   ppid:1      flags:0x00004000",
