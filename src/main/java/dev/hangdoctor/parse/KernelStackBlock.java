@@ -19,6 +19,7 @@ final class KernelStackBlock extends BlockParser {
     /** The format of a stack whose header was not pasted. */
     private static final String HEADERLESS = "bare stack";
     private static final String TASK_FLAGS = "task_flags:0x";
+    private static final String POWERPC_INTERRUPT = "--- interrupt: ";
     private static final java.util.Set<String> LOWER_CASED_MARKERS = java.util.Set.of("task", "irq", "nmi",
             "softirq", "eoi");
 
@@ -384,6 +385,10 @@ final class KernelStackBlock extends BlockParser {
             inFrames = true;
             return true;
         }
+        if (inFrames && block.frameCount() > 0 && t.startsWith(POWERPC_INTERRUPT)) {
+            interruptedAt(t);
+            return true;
+        }
         if (TraceNoise.isInterleaved(t) || isElision(t)) {
             return true;
         }
@@ -393,6 +398,23 @@ final class KernelStackBlock extends BlockParser {
             return true;
         }
         return !inFrames && slack-- > 0 && TraceNoise.isHeaderNoise(t);
+    }
+
+    /**
+     * powerpc show_stack() at an exception frame: {@code --- interrupt: 901 at debug_vm_pgtable+0x7a8/0xbb4} (before 5.x
+     * {@code --- Exception: }) names the instruction the interrupt stopped (regs->nip), the code the CPU ran below the
+     * interrupt's own frames, as x86 prints its RIP's function under {@code </IRQ>}. That function is a frame of the
+     * stack; a user-space address (a system call's 3000 at 0x7fffaed4c11c) or a cut name is no frame.
+     */
+    private void interruptedAt(String t) {
+        int at = t.indexOf(" at ", POWERPC_INTERRUPT.length());
+        if (at < 0) {
+            return;
+        }
+        Frame f = FrameLineParser.parse(t.substring(at + 4).strip());
+        if (f != null && !f.location().isEmpty() && !f.unreliable()) {
+            block.addFrame(f, context);
+        }
     }
 
     /**
