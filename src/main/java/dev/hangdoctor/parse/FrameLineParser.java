@@ -250,11 +250,33 @@ public final class FrameLineParser {
             return null;
         }
         Frame f = parseSymbol(line, i + 1, false, false);
-        if (f == null || f.location().isEmpty()) {
+        if (f == null) {
+            f = unresolvedPowerpc(line, i + 1);
+        }
+        if (f == null || f.location().isEmpty() && !f.function().startsWith("0x")) {
             return null;
         }
         return line.endsWith(" (unreliable)")
                 ? new Frame(f.function(), f.location(), f.module(), true, f.context()) : f;
+    }
+
+    /**
+     * The return address that %pS could not name, printed as `0x` and hex digits: powerpc show_stack's first line
+     * is often `[c0000000062c37d0] [c0000000062c3830] 0xc0000000062c3830 (unreliable)` (a stale link register
+     * slot pointing into the stack itself). Nothing or a ` (` tail may follow; null for anything else.
+     */
+    private static Frame unresolvedPowerpc(String line, int i) {
+        if (!line.startsWith("0x", i)) {
+            return null;
+        }
+        int end = i + 2;
+        while (end < line.length() && Character.digit(line.charAt(end), 16) >= 0) {
+            end++;
+        }
+        if (end - i - 2 < 4 || end - i - 2 > 16 || end < line.length() && !line.startsWith(" (", end)) {
+            return null;
+        }
+        return new Frame(line.substring(i, end), "", null, false, StackContext.TASK);
     }
 
     /** The index after a leading `[name+dec/dec]` followed by a space, or -1. */

@@ -198,6 +198,8 @@ public final class KernelEventSink implements LineSink {
             .prefix("sysrq: ", (line, m) -> sysrq(line, m, 7))
             .prefix("Linux version ", (line, m) -> kernelRelease(line, word(m, 14), null, null, null))
             .prefix("CPU: ", this::dumpStackHeader)
+            // sparc64 sun4v: a cross-call a CPU never takes ("CPU[4]: SUN4V mondo timeout, cpu(5) made no forward ...")
+            .prefix("CPU[", this::sun4vMondoTimeout)
             // a kernel oops (the task it hit dies holding its locks): BUG at, the die header, the fault before it
             .prefix("kernel BUG at ", (line, m) -> oops(line, m, "bug", m.indexOf(':', 14) > 14 && m.endsWith("!")))
             // x86_64 2.6.x handle_BUG(): "Kernel BUG at %s%.50s:%d"
@@ -881,6 +883,27 @@ public final class KernelEventSink implements LineSink {
     }
 
     /**
+     * arch/sparc/kernel/smp_64.c hypervisor_xcall_deliver: "CPU[%d]: SUN4V mondo timeout, cpu(%d) made no forward
+     * progress after %d retries. Total target cpus(%d).", then panic("SUN4V mondo timeout panic"). The sending CPU
+     * gave up on a cross-call the named CPU never took: that CPU runs with interrupts off, the hard lockup sparc's
+     * hypervisor shows (like x86's CSD-lock timeout). The event is the target CPU's; the sender's stack that follows
+     * is only the one that waited.
+     */
+    private boolean sun4vMondoTimeout(LogLine line, String m) {
+        int close = m.indexOf("]: SUN4V mondo timeout, cpu(");
+        int sender = intAt(m, 4);
+        if (close < 5 || sender < 0 || KernelMessageText.digitsEnd(m, 4) != close) {
+            return false;
+        }
+        int target = intAt(m, close + 28);
+        if (target < 0) {
+            return false;
+        }
+        return event(line, KernelEventKind.HARD_LOCKUP, null, null, target,
+                Map.of("detected-by", Integer.toString(sender), "from", "sun4v-mondo-timeout"));
+    }
+
+    /**
      * "Kernel panic - not syncing: %s". With hardlockup_panic, 2.6.32 to 4.4 panic with the watchdog's own words
      * ("Watchdog detected hard LOCKUP on cpu %d", kernel/watchdog.c, arch/sparc/kernel/nmi.c) and print no other
      * line for it: that panic is the hard lockup's event too. Later kernels panic with "Hard LOCKUP" after their
@@ -923,8 +946,8 @@ public final class KernelEventSink implements LineSink {
         if (reason.startsWith("hung_task: blocked tasks")) {
             return KernelEventKind.HUNG_TASK;
         }
-        if (reason.startsWith("Hard LOCKUP")) {
-            return KernelEventKind.HARD_LOCKUP;
+        if (reason.startsWith("Hard LOCKUP") || reason.startsWith("SUN4V mondo timeout panic")) {
+            return KernelEventKind.HARD_LOCKUP; // the latter: sparc64's cross-call timeout (sun4vMondoTimeout)
         }
         return null;
     }

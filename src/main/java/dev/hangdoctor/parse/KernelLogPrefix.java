@@ -394,6 +394,9 @@ public final class KernelLogPrefix {
             return false;
         }
         int msg = i < end && s.charAt(i) == ' ' ? i + 1 : i;
+        if (ts >= 0) {
+            msg = afterBrokenStamp(s, afterRtCpu(s, msg, end), end);
+        }
         if (KernelNames.nameFirstAt(s, msg, end, cut.dashes)) {
             // a line the kernel starts with a task's name: a level name or a tag there is the name's
             cut.stampAt = ts;
@@ -412,6 +415,39 @@ public final class KernelLogPrefix {
             }
         }
         return message(msg, style, cut);
+    }
+
+    /**
+     * PREEMPT_RT kernels of the 5.0 to 5.9 series ("printk: add processor number to output" in the RT patch set)
+     * print the CPU after the time as three digits, a colon and a space: {@code [  205.253023] 001: rcu: INFO: ...}.
+     * The index past it, or {@code from} when there is none.
+     */
+    private static int afterRtCpu(String s, int from, int end) {
+        if (from + 5 < end && isDigit(s.charAt(from)) && isDigit(s.charAt(from + 1)) && isDigit(s.charAt(from + 2))
+                && s.charAt(from + 3) == ':' && s.charAt(from + 4) == ' ') {
+            return from + 5;
+        }
+        return from;
+    }
+
+    /**
+     * A second stamp that lost its opening bracket after a whole one, {@code [ 363.490265] 363.490244] INFO: task ...}
+     * (a console retyped from a screen, two records run together): the index past it and its space, or {@code from}.
+     * Only digits, one dot with 6 digits after it, and "] " make one, so a message of its own is never taken for it.
+     */
+    private static int afterBrokenStamp(String s, int from, int end) {
+        int i = from;
+        while (i < end && i - from < 8 && isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == from || i >= end || s.charAt(i) != '.') {
+            return from;
+        }
+        int frac = ++i;
+        while (i < end && isDigit(s.charAt(i))) {
+            i++;
+        }
+        return i - frac == 6 && i + 1 < end && s.charAt(i) == ']' && s.charAt(i + 1) == ' ' ? i + 2 : from;
     }
 
     /**

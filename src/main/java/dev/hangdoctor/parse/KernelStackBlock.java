@@ -18,6 +18,8 @@ final class KernelStackBlock extends BlockParser {
     private static final String WORKQUEUE = "Workqueue:";
     /** The format of a stack whose header was not pasted. */
     private static final String HEADERLESS = "bare stack";
+    private static final String TASK_FLAGS = "task_flags:0x";
+    private static final String POWERPC_INTERRUPT = "--- interrupt: ";
     private static final java.util.Set<String> LOWER_CASED_MARKERS = java.util.Set.of("task", "irq", "nmi",
             "softirq", "eoi");
 
@@ -383,10 +385,51 @@ final class KernelStackBlock extends BlockParser {
             inFrames = true;
             return true;
         }
+        if (inFrames && block.frameCount() > 0 && t.startsWith(POWERPC_INTERRUPT)) {
+            interruptedAt(t);
+            return true;
+        }
         if (TraceNoise.isInterleaved(t) || isElision(t)) {
             return true;
         }
+        if (!inFrames && slack > 0 && t.startsWith(TASK_FLAGS)) {
+            taskFlagsTail(t);
+            slack--;
+            return true;
+        }
         return !inFrames && slack-- > 0 && TraceNoise.isHeaderNoise(t);
+    }
+
+    /**
+     * powerpc show_stack() at an exception frame: {@code --- interrupt: 901 at debug_vm_pgtable+0x7a8/0xbb4} (before 5.x
+     * {@code --- Exception: }) names the instruction the interrupt stopped (regs->nip), the code the CPU ran below the
+     * interrupt's own frames, as x86 prints its RIP's function under {@code </IRQ>}. That function is a frame of the
+     * stack; a user-space address (a system call's 3000 at 0x7fffaed4c11c) or a cut name is no frame.
+     */
+    private void interruptedAt(String t) {
+        int at = t.indexOf(" at ", POWERPC_INTERRUPT.length());
+        if (at < 0) {
+            return;
+        }
+        Frame f = FrameLineParser.parse(t.substring(at + 4).strip());
+        if (f != null && !f.location().isEmpty() && !f.unreliable()) {
+            block.addFrame(f, context);
+        }
+    }
+
+    /**
+     * The tail of a 6.13+ task line on a line of its own: {@code task_flags:0x400000 flags:0x00000001} (sched_show_task
+     * prints {@code task_flags:} and {@code flags:} last; a mailer or a console wrap moved them). The header's task
+     * takes the task flags when its own line lost them.
+     */
+    private void taskFlagsTail(String t) {
+        int end = TASK_FLAGS.length();
+        while (end < t.length() && Character.digit(t.charAt(end), 16) >= 0) {
+            end++;
+        }
+        if (end > TASK_FLAGS.length() && end - TASK_FLAGS.length() <= 8 && block.task.flags() == null) {
+            block.task.flags(Long.parseLong(t.substring(TASK_FLAGS.length(), end), 16));
+        }
     }
 
     /**

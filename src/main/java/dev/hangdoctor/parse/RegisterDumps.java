@@ -24,8 +24,8 @@ import java.util.Map;
  * <p>After the file: when no report header is in it (no lockup, RCU stall or oops, no WARNING or BUG line), the first
  * stack of nobody that follows a dump and never went to sleep is that CPU's task, running; a dump with no stack after it
  * gives a task of its own from its pc. Each gets a {@link KernelEventKind#CPU_REGISTERS} event naming it. Every
- * register line naming a running function (RIP, pc, NIP, "EIP is at") is kept for the lockup whose Call Trace a paste
- * cut off ({@link LockupTasks}). Its lines stay the other sinks' too.
+ * register line naming a running function (RIP, pc, NIP, "EIP is at", riscv's epc, s390's Krnl PSW) is kept for the
+ * lockup whose Call Trace a paste cut off ({@link LockupTasks}). Its lines stay the other sinks' too.
  */
 final class RegisterDumps implements LineSink {
     /** Register lines and the stack under them: a dump's first line is at most this far above its stack. */
@@ -96,6 +96,18 @@ final class RegisterDumps implements LineSink {
                 dumps.add(new Dump(line.lineNo(), line.timestamp(), m, f));
             }
             return running(line.lineNo(), f);
+        }
+        if (m.startsWith("epc : ")) {
+            // riscv __show_regs (arch/riscv/kernel/process.c): "epc : %pS" for a CPU in the kernel, then the raw
+            // "epc : %016lx ra : ..." line, which names no function
+            return running(line.lineNo(), function(m, 6));
+        }
+        if (m.startsWith("Krnl PSW : ")) {
+            // s390 show_registers (arch/s390/kernel/dumpstack.c): "Krnl PSW : <mask> <addr> (%pSR)", the function in
+            // parentheses; older kernels print a bare name with no offset, which names none here
+            int open = m.indexOf('(');
+            int close = m.lastIndexOf(')');
+            return running(line.lineNo(), open > 0 && close > open ? function(m.substring(open + 1, close), 0) : null);
         }
         if (m.startsWith("NIP [") || m.startsWith("EIP is at ")) {
             // powerpc's "NIP [c0006fcc] __delay+0xc/0x14" and i386's "EIP is at fn+0x8/0x14" (before 2.6.25)
@@ -173,6 +185,7 @@ final class RegisterDumps implements LineSink {
     @Override
     public void describe(LineScreen.Builder screen) {
         screen.prefix("NMI backtrace for cpu ").prefix("IPI backtrace for cpu ").prefix("RIP: ").prefix("NIP [")
+                .prefix("epc : ").prefix("Krnl PSW : ")
                 .prefix("EIP is at ").prefix("pc : ").prefix("PC is at ").prefix("CR2: ").prefix("CR0: ")
                 .prefix("WARNING: ").prefix("BUG: ").prefix("------------[ cut here ]");
     }

@@ -59,6 +59,20 @@ class FrameLineParserTest {
     }
 
     @Test
+    void readsAPowerpcFrameWhoseReturnAddressHasNoSymbol() {
+        // corpus zg-009 (linuxppc-dev, POWER9 under qemu, sysrq t): show_stack prints "%pS" of the stale link
+        // register slot, an address in the stack itself, so the first line of every stack has no name
+        Frame first = FrameLineParser.parse("[c0000000062c37d0] [c0000000062c3830] 0xc0000000062c3830 (unreliable)");
+        assertThat(first.function()).isEqualTo("0xc0000000062c3830");
+        assertThat(first.unreliable()).isTrue();
+        Frame bare = FrameLineParser.parse("[c0000000062c37d0] [c0000000062c3830] 0xc0000000062c3830");
+        assertThat(bare.unreliable()).isFalse();
+        assertThat(FrameLineParser.parse("[c0000000062c37d0] [c0000000062c3830] 0xc000zz (unreliable)")).isNull();
+        assertThat(FrameLineParser.parse("[c0000000062c37d0] [c0000000062c3830] 0xc0000000062c3830 trailing")).isNull();
+        assertThat(FrameLineParser.parse("[c0000000062c37d0] [c0000000062c3830] 0x12")).isNull();
+    }
+
+    @Test
     void readsAFrameWhosePlusAPageTurnedIntoAnUnderscore() {
         // corpus v-015 (a patch mail quoting a 7.0 arm64 hung task): "__switch_to+0x104/0x1c8 (T)" as it arrived
         Frame f = FrameLineParser.parse("__switch_to_0x104/0x1c8 (T)");

@@ -561,6 +561,34 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void sparcSun4vMondoTimeoutIsAHardLockupOfTheTargetCpu() {
+        // corpus zg-006 (sparclinux, an LDom under stress-ng, 5.13-rc6), its mailer's wrap undone; the format is
+        // arch/sparc/kernel/smp_64.c hypervisor_xcall_deliver's
+        feed("[  890.782498] CPU[4]: SUN4V mondo timeout, cpu(5) made no forward progress after 500001 retries. "
+                + "Total target cpus(7).");
+        // as the mailer left it: the line broken after "forward"
+        feed("[  890.782539] CPU[3]: SUN4V mondo timeout, cpu(5) made no forward");
+        feed("[  890.782590] Kernel panic - not syncing: SUN4V mondo timeout panic");
+        // the same function's other message, a target CPU in error state, is no timeout
+        feed("[  890.782600] CPU[3]: SUN4V mondo cpu error, target cpu(6) was in error state");
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.HARD_LOCKUP);
+        assertThat(events).extracting(KernelEvent::cpu).containsExactly(5, 5);
+        assertThat(events.get(0).fields()).containsEntry("detected-by", "4");
+        assertThat(events.get(1).fields()).containsEntry("detected-by", "3");
+        assertThat(evidence.events(KernelEventKind.PANIC)).extracting(e -> e.field("reason"))
+                .containsExactly("SUN4V mondo timeout panic");
+    }
+
+    @Test
+    void sun4vMondoTimeoutPanicAloneIsTheHardLockup() {
+        // the panic line of zg-006 without the report line before it
+        feed("[  890.782590] Kernel panic - not syncing: SUN4V mondo timeout panic");
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.HARD_LOCKUP)).hasSize(1);
+    }
+
+    @Test
     void panicInTheWatchdogsOwnWordsIsTheHardLockup() {
         // 2.6.32 to 4.4 with hardlockup_panic: panic("Watchdog detected hard LOCKUP on cpu %d", this_cpu) in
         // kernel/watchdog.c, and no other line says it

@@ -126,6 +126,37 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void preemptRtCpuNumberAfterTheTime() {
+        // corpus zg-024 (linux-rt-users, i.MX6DL on 5.4.23-rt13): the RT printk prints the CPU as "%03u: "
+        LogLine l = KernelLogPrefix.strip("[  205.253023] 001: rcu: INFO: rcu_preempt self-detected stall on CPU", 1);
+        assertThat(l.prefix()).isEqualTo("dmesg");
+        assertThat(l.message()).isEqualTo("rcu: INFO: rcu_preempt self-detected stall on CPU");
+        assertThat(l.timestamp()).isCloseTo(205.253023, within(1e-9));
+        LogLine f = KernelLogPrefix.strip("[  180.283591] 001: [<c010d498>] (show_stack) from [<c0c95ee4>]", 2);
+        assertThat(f.message()).isEqualTo("[<c010d498>] (show_stack) from [<c0c95ee4>]");
+        // an exception stack's offset has four hex digits and stays the message's own
+        LogLine x = KernelLogPrefix.strip("[  180.283890] 3fe0: 00000000 00000000 00000000 00000013 00000000", 3);
+        assertThat(x.message()).startsWith("3fe0: ");
+        // two digits or no space after the colon: not the RT field
+        assertThat(KernelLogPrefix.strip("[  180.283890] 01: x", 4).message()).isEqualTo("01: x");
+        assertThat(KernelLogPrefix.strip("[  180.283890] 001:x", 5).message()).isEqualTo("001:x");
+    }
+
+    @Test
+    void aSecondStampThatLostItsBracketIsSkipped() {
+        // corpus zd-019 (home-assistant, a Raspberry Pi console retyped from a screen): two records run together
+        LogLine l = KernelLogPrefix.strip("[ 363.490265] 363.490244] INFO: task usb-storage: 93 blocked for more than "
+                + "120 seconds. Tainted: G C 6.6.31-haos-raspi #1 ", 1);
+        assertThat(l.message()).startsWith("INFO: task usb-storage: 93 blocked");
+        assertThat(l.timestamp()).isCloseTo(363.490265, within(1e-9));
+        // a message that starts with digits is its own: stack words (corpus, a 3.x x86_64 soft lockup), code words
+        assertThat(KernelLogPrefix.strip("[130080.775250] 00000000ffffffff 00014aef7c132530 0000000000190490", 2)
+                .message()).isEqualTo("00000000ffffffff 00014aef7c132530 0000000000190490");
+        assertThat(KernelLogPrefix.strip("[  252.708810] 60000000 60000000 60420000 7c210b78 <e92d0000>", 3)
+                .message()).startsWith("60000000 ");
+    }
+
+    @Test
     void dmesgWithAnEmptyFraction() {
         // MIPS/CI20_linux issue 8
         LogLine l = KernelLogPrefix.strip("[  240.] INFO: task kinteractiveup:64 blocked for more than 120 seconds.", 1);

@@ -172,7 +172,8 @@ class PastedTextTest {
                 "[ 1000.537573] [c000003fce317c10] [c000000000140f6c] kernel_power_off+0x2c/0x150"));
         assertThat(e.tasks()).hasSize(1);
         assertThat(e.tasks().iterator().next().frames()).extracting(f -> f.function())
-                .containsExactly("rcu_dump_cpu_stacks", "decrementer_common", "perf_reboot", "kernel_power_off");
+                .containsExactly("rcu_dump_cpu_stacks", "decrementer_common", "smp_call_function_single",
+                        "perf_reboot", "kernel_power_off"); // the interrupt line's function: what the CPU ran
     }
 
     @Test

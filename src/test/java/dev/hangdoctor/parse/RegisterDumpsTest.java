@@ -101,6 +101,29 @@ class RegisterDumpsTest {
     }
 
     @Test
+    void riscvAndS390RegisterLinesNameWhereALockupRanWhenItsTraceWasCut() throws IOException {
+        // corpus zg-014 (RVCK, riscv64 6.6, cut before the trace): "epc : %pS", then the raw epc line naming none
+        Evidence r = read("[   28.259737] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [kworker/R-rcu_g:4]",
+                "[   28.270284] CPU: 1 PID: 4 Comm: kworker/R-rcu_g Not tainted 6.6.103-ur-dp1000-rvck+ #4",
+                "[   28.287430] epc : smp_call_function_single+0x156/0x164",
+                "[   28.292652]  ra : __sync_rcu_exp_select_node_cpus+0x1e6/0x43c",
+                "[   28.298484] epc : ffffffff800edf84 ra : ffffffff800b8c90 sp : ffff8f800005bc60");
+        assertThat(functions(r.taskOrNull(4))).containsExactly("smp_call_function_single");
+        // corpus zg-001 (linux-mm, s390 next-20220901, quoted; cut here before its trace): "Krnl PSW : %px %px (%pSR)"
+        Evidence s = read("[ 1951.906997] rcu: INFO: rcu_sched self-detected stall on CPU",
+                "[ 1951.907009] rcu:     60-....: (6000 ticks this GP) idle=968c/1/0x4000000000000000 "
+                        + "softirq=43971/43972 fqs=2765",
+                "[ 1951.907024] CPU: 60 PID: 1236661 Comm: ld64.so.1 Not tainted 6.0.0-rc3-next-20220901 #340",
+                "[ 1951.907027] Hardware name: IBM 3906 M04 704 (z/VM 7.1.0)",
+                "[ 1951.907029] Krnl PSW : 0704e00180000000 00000000003d9042 (hugetlb_fault_mutex_hash+0x2a/0xd8)");
+        assertThat(functions(s.taskOrNull(1236661))).containsExactly("hugetlb_fault_mutex_hash");
+        // an older s390 PSW line with a bare name (corpus) names no function
+        Evidence o = read("[ 1951.907024] CPU: 60 PID: 1236661 Comm: ld64.so.1 Not tainted 6.0.0-rc3-next-20220901 #340",
+                "Krnl PSW : 0704f00180000000 0000000000121d32 kprobe_exceptions_notify");
+        assertThat(o.taskOrNull(1236661) == null || o.taskOrNull(1236661).frames().isEmpty()).isTrue();
+    }
+
+    @Test
     void aDumpWhoseCrLineAMailerWrappedAfterCr3IsStillADump() throws IOException {
         // corpus u-021 (syslog of a 3.x soft lockup's tail) wrapped at 72: the join leaves "CR3:0000000001a0b000"
         Evidence e = read("Nov  9 15:19:50 storage1 kernel: CR2: 00007f730426bcb0 CR3:",

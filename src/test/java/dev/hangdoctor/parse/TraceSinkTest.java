@@ -389,6 +389,50 @@ class TraceSinkTest {
     }
 
     @Test
+    void aTaskLineWhoseFlagsTailWentToItsOwnLineKeepsItsStack() {
+        // corpus zg-007 (linux-mm, s390 6.16-rc, quoted in a reply): the task_flags/flags tail on a line of its own
+        Evidence e = parse(String.join("\n",
+                "task:fallocate_stres state:D stack:0     pid:5106  tgid:5106  ppid:5103",
+                "task_flags:0x400000 flags:0x00000001",
+                "Call Trace:",
+                " [<00000255adc646f0>] __schedule+0x370/0x7f0",
+                " [<00000255adc64bb0>] schedule+0x40/0xc0",
+                "task:fallocate_stres state:D stack:0     pid:5109  tgid:5106  ppid:5103",
+                "task_flags:0x400040 flags:0x00000001",
+                "Call Trace:",
+                " [<00000255adc646f0>] __schedule+0x370/0x7f0"), "t");
+        assertThat(functions(e.taskOrNull(5106))).containsExactly("__schedule", "schedule");
+        assertThat(e.taskOrNull(5106).flags()).isEqualTo(0x400000L);
+        assertThat(e.taskOrNull(5109).flags()).isEqualTo(0x400040L);
+        assertThat(functions(e.taskOrNull(5109))).containsExactly("__schedule");
+        assertThat(e.tasks()).hasSize(2);
+    }
+
+    @Test
+    void powerpcInterruptLineNamesTheInterruptedFunctionAsAFrame() {
+        // corpus zg-005 (linuxppc-dev, ppc64le hash MMU, pmem hotplug, quoted): the timer interrupt's frames, then the
+        // function it stopped, then that function's callers
+        Evidence e = parse(String.join("\n",
+                "CPU: 3 PID: 3870 Comm: ndctl Not tainted 5.3.0-197.18-default+ #2",
+                "Call Trace:",
+                " [c0000000692b34b0] [c00000000002c128] timer_interrupt+0x108/0x2f0",
+                " [c0000000692b3510] [c000000000009194] decrementer_common+0x114/0x120",
+                " --- interrupt: 901 at arch_add_memory+0xc0/0x130",
+                "     LR = arch_add_memory+0x74/0x130",
+                " [c0000000692b38b0] [c0000000004646b4] memremap_pages+0x494/0x650",
+                " [c0000000692b3960] [c0000000004648ac] devm_memremap_pages+0x3c/0xa0"), "t");
+        assertThat(functions(e.taskOrNull(3870))).containsExactly("timer_interrupt", "decrementer_common",
+                "arch_add_memory", "memremap_pages", "devm_memremap_pages");
+        // a system call's entry names a user address: no frame (corpus a-084, linuxppc xfs umount)
+        Evidence u = parse(String.join("\n",
+                "CPU: 3 PID: 3870 Comm: ndctl Not tainted 5.3.0-197.18-default+ #2",
+                "Call Trace:",
+                " [c0000000692b3510] [c000000000009194] decrementer_common+0x114/0x120",
+                " --- interrupt: 3000 at 0x7fffaed4c11c"), "t");
+        assertThat(functions(u.taskOrNull(3870))).containsExactly("decrementer_common");
+    }
+
+    @Test
     void garbageBetweenBlocksDoesNotAttachFramesToTheWrongTask() {
         Evidence e = parse(String.join("\n",
                 "task:a               state:D stack:0     pid:100   ppid:1      flags:0x00004000",
