@@ -173,8 +173,14 @@ public final class Frames {
             // x86 (arch/x86/entry, kernel/irq.c): device vectors and the 5.8+ irq-stack switch
             "common_interrupt", "__common_interrupt", "asm_common_interrupt", "ret_from_intr", "asm_call_irq_on_stack",
             "asm_call_on_stack", "do_IRQ",
-            // riscv and loongarch (arch/*/kernel/irq.c, traps.c)
-            "handle_riscv_irq", "riscv_intc_irq", "handle_loongarch_irq", "do_vint");
+            // riscv and loongarch (arch/*/kernel/irq.c, traps.c, entry.S: the exception entry and its return)
+            "handle_riscv_irq", "riscv_intc_irq", "handle_loongarch_irq", "do_vint", "do_irq", "handle_exception",
+            "ret_from_exception",
+            // powerpc (arch/powerpc/kernel/exceptions-64s.S, irq.c): the decrementer's and external interrupts' entries
+            "decrementer_common", "decrementer_common_virt", "hardware_interrupt_common",
+            "hardware_interrupt_common_virt", "__do_irq",
+            // s390 (arch/s390/kernel/entry.S, irq.c): external and I/O interrupts
+            "ext_int_handler", "io_int_handler", "do_ext_irq", "do_io_irq", "do_irq_async");
 
     /**
      * Where a sleeping task waits, in words: {@link #significantTop} below its sleep. Kernels before 2.6.24 printed
@@ -204,6 +210,8 @@ public final class Frames {
             "hrtimer_interrupt", "local_apic_timer_interrupt", "smp_apic_timer_interrupt", "apic_timer_interrupt",
             "__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt",
             "run_local_timers", "timer_interrupt", "__run_hrtimer", "hrtimer_run_queues",
+            // the ARM SMP local timer (arch/arm/kernel/smp_twd.c)
+            "twd_handler",
             // the interrupt's way in on arm and arm64 (kernel/irq, drivers/irqchip, arch entry code)
             "handle_percpu_devid_irq", "generic_handle_irq", "generic_handle_domain_irq", "handle_domain_irq",
             "__handle_domain_irq", "handle_irq_desc", "gic_handle_irq", "__irq_svc", "asm_do_IRQ", "el1_irq",
@@ -224,8 +232,9 @@ public final class Frames {
     private static final Set<String> REPORTERS = Set.of("nmi_cpu_backtrace", "nmi_cpu_backtrace_handler",
             "arch_trigger_all_cpu_backtrace_handler", "ipi_cpu_backtrace", "handle_backtrace_ipi", "nmi_handle",
             "default_do_nmi", "exc_nmi", "do_nmi", "end_repeat_nmi", "show_stack", "dump_backtrace", "unwind_backtrace",
-            // ARC's unwinder (arch/arc/kernel/stacktrace.c), which its show_stack calls (corpus ze-012)
-            "arc_unwind_core", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
+            // ARC's unwinder (arch/arc/kernel/stacktrace.c), which its show_stack calls (corpus ze-012), and the
+            // unwinder of riscv, arm and older arm64 (arch/*/kernel/stacktrace.c: walk_stackframe, corpus zg-022)
+            "arc_unwind_core", "walk_stackframe", "show_regs", "__show_regs", "show_trace_log_lvl", "panic", "nmi_panic", "vpanic",
             // a WARNING's printer (kernel/panic.c), which the hard-lockup detector of 3.x-4.x calls
             "__warn", "warn_slowpath_common", "warn_slowpath_fmt", "warn_slowpath_null",
             "__crash_kexec", "crash_kexec", "machine_kexec", "machine_crash_shutdown",

@@ -224,4 +224,32 @@ class FramesTest {
                 frame("bpf_test_run", "+0x216/0x3a8"));
         assertThat(Frames.whereRunning(test)).isEqualTo("lock_release");
     }
+
+    @Test
+    void aStallDumpOfRiscvArmAndPowerpcIsWhereItsInterruptStoppedTheCpu() {
+        // corpus zg-022 (riscv, the RCU stall's dump of systemd-shutdown: the unwinder on top, the exception's entry
+        // and return below the timer)
+        assertThat(Frames.whereRunning(frames("walk_stackframe+0x0/0xa4", "show_stack+0x2a/0x34",
+                "sched_show_task+0x158/0x174", "rcu_sched_clock_irq+0x6b2/0x6ec", "update_process_times+0x1e/0x44",
+                "tick_sched_handle.isra.16+0x30/0x3e", "tick_sched_timer+0x4e/0x94", "__hrtimer_run_queues+0x10c/0x2de",
+                "hrtimer_interrupt+0xcc/0x1d6", "riscv_timer_interrupt+0x32/0x3a", "do_IRQ+0xae/0xba",
+                "ret_from_exception+0x0/0xc", "machine_restart+0xc/0xe"))).isEqualTo("machine_restart");
+        // corpus zg-004 (powerpc: the decrementer's entry, then the frame "--- interrupt: 901 at" names)
+        assertThat(Frames.whereRunning(frames("dump_stack+0xf4/0x164", "nmi_cpu_backtrace+0x1b4/0x1e0",
+                "nmi_trigger_cpumask_backtrace+0x228/0x2c0", "arch_trigger_cpumask_backtrace+0x28/0x40",
+                "rcu_dump_cpu_stacks+0x1c4/0x234", "rcu_sched_clock_irq+0xd54/0x1130",
+                "update_process_times+0x48/0xb0", "tick_sched_handle+0x34/0xb0", "tick_sched_timer+0x68/0xe0",
+                "__hrtimer_run_queues+0x528/0xa60", "hrtimer_interrupt+0x128/0x330", "timer_interrupt+0x264/0x680",
+                "decrementer_common+0x124/0x130", "debug_vm_pgtable+0x7a8/0xbb4"))).isEqualTo("debug_vm_pgtable");
+        // corpus zg-025 (32-bit ARM, 4.x: the board's local timer, smp_twd, above the GIC's dispatch; the "from"
+        // frames as the ARM unwinder prints them, reduced to function and offset)
+        List<Frame> arm = new java.util.ArrayList<>(frames("update_process_times+0x48/0x74",
+                "tick_sched_handle+0x58/0x5c", "tick_sched_timer+0x54/0x9c", "__hrtimer_run_queues+0x158/0x414",
+                "hrtimer_interrupt+0xb8/0x200", "twd_handler+0x3c/0x50", "handle_percpu_devid_irq+0xd0/0x250",
+                "generic_handle_irq+0x30/0x44", "__handle_domain_irq+0x60/0xc8", "gic_handle_irq+0x60/0xc4",
+                "__irq_svc+0x58/0x78"));
+        arm.add(frame("do_raw_spin_lock", ""));
+        arm.addAll(frames("_raw_spin_lock+0x6c/0x80", "futex_wake+0x90/0x168"));
+        assertThat(Frames.whereRunning(arm)).isEqualTo("do_raw_spin_lock");
+    }
 }
