@@ -42,6 +42,17 @@ class ProseWaitChannelsTest {
     }
 
     @Test
+    void theWordsThatSayItIsStuckMayStandOnTheNextLineOfTheParagraph() throws Exception {
+        // a board bring-up log on GitHub (find_string "wchan` is `"), wrapped at 72 columns
+        List<Task> t = tasks("""
+                `subsys_esoc0` holder does not reach `wait_for_err_ready()` and does not
+                progress to MHI/WLFW. Its `wchan` is `mdm_subsys_powerup`, task state is
+                `D (disk sleep)`, and stack is `mdm_subsys_powerup -> __subsystem_get ->
+                """);
+        assertThat(t).extracting(HandWrittenStacksTest::frames).contains(List.of("mdm_subsys_powerup"));
+    }
+
+    @Test
     void aNumberedPathWithAnEqualsSignIsThatTasksWaitChannel() throws Exception {
         List<Task> t = tasks("The init blocks forever: /proc/8583/wchan = zap_pid_ns_processes, and lxc-stop waits.\n");
         assertThat(t).hasSize(1);
@@ -66,7 +77,12 @@ class ProseWaitChannelsTest {
                 // ps option lists (github.com/ncabatoff/process-exporter issue 162) and a word of prose
                 "when stuck: ps -o pid,state,wchan=WIDE-WCHAN-COLUMN,stime,cmd",
                 "stuck: docker exec x ps -eLo tid,pcpu,stat,wchan:30,comm",
-                "the task is stuck and its wchan is unknown");
+                "the task is stuck and its wchan is unknown",
+                // a runbook's table row (find_string "/wchan` shows"): a family, not a function
+                "| **NFS Hang** (D-state, unkillable) | `cat /proc/<PID>/wchan` shows `nfs_...` | `umount -f /mnt/nfs_path` |",
+                // a spinning process (find_string "wchan` is `"): no wait channel, and the state says so
+                "`/proc/<pid>/wchan` is `0` and state is `R` — the process is on-CPU, not stuck",
+                "its `wchan` is `do_signal_stop` and state is `T` (stuck)");
         for (String l : lines) {
             assertThat(ProseWaitChannels.wchanIn(l)).as(l).isNull();
         }
