@@ -173,19 +173,27 @@ final class ProcBlock extends BlockParser {
     /**
      * The wait channel on the command's own line, where a paste lost the line break after the command
      * ("# cat /proc/123558/wchan ; echo zap_pid_ns_processes # cat ..."): after the path and an {@code echo} that
-     * ends the command, one function name with an underscore (as the wait functions' names have), then the line's
-     * end or a space. Null otherwise.
+     * ends the command (or "=" or "is", as a sentence gives it), one function name with an underscore (as the wait
+     * functions' names have), then the line's end or a space. Null otherwise.
      */
     private static String outputAfterCommand(String t, int from) {
         int i = FrameLineParser.skipSpaces(t, from);
-        for (String sep : new String[] {"; echo", ";echo", "&& echo"}) {
+        boolean sentence = false;
+        // "; echo" ends the command; "=" and "is" are how a sentence gives the file's content
+        // ("/proc/1234/wchan = request_wait_answer")
+        for (String sep : new String[] {"; echo", ";echo", "&& echo", "=", "is "}) {
             if (t.startsWith(sep, i)) {
                 i = FrameLineParser.skipSpaces(t, i + sep.length());
+                sentence = sep.equals("=") || sep.equals("is ");
                 break;
             }
         }
         int end = t.indexOf(' ', i);
         String word = t.substring(i, end < 0 ? t.length() : end);
+        if (sentence) {
+            // in a sentence the name may be in backticks or end it
+            word = word.replaceAll("^`|[`).,;]+$", "");
+        }
         String name = wchanName(word);
         return name != null && name.indexOf('_') > 0 ? name : null;
     }

@@ -11,7 +11,7 @@ import dev.hangdoctor.model.Task;
  * bt`/`bt -f`/`bt -l`/`task`/`set`), {@link CrashPsBlock} (crash `ps`), {@link ProcBlock} (pasted /proc stack, status
  * and task lists), {@link PerfCallGraphBlock} (`perf report -g`), {@link TabularStackBlock} (tab-separated
  * stack tables); after the file, {@link HandWrittenStacks} reads the stacks people write out among the report's
- * words. The same table is the noise pre-check ({@link #describe}), so the two cannot disagree.
+ * words and {@link ProseWaitChannels} the wait channels they give in a sentence. The same table is the noise pre-check ({@link #describe}), so the two cannot disagree.
  * <p>
  * One block is open at a time; a line its parser turns away closes it and is offered to the table again, so frames
  * never drift onto the wrong task. Lines outside a block cost the table rows of their first character.
@@ -291,6 +291,7 @@ public final class TraceSink implements LineSink {
         // the report's own words are all in now: stacks people wrote out by hand are among them (read here, after
         // the file, so a log's lines cost no look for them)
         HandWrittenStacks.read(out);
+        ProseWaitChannels.read(out);
     }
 
     /**

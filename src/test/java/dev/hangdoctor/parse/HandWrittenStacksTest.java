@@ -14,12 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Stacks written out by hand (arrow chains, name lists, call trees) become a task, innermost frame first. */
 class HandWrittenStacksTest {
 
-    private static List<Task> tasks(String text) throws Exception {
+    static List<Task> tasks(String text) throws Exception {
         Evidence e = EvidenceReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "t");
         return List.copyOf(e.tasks());
     }
 
-    private static List<String> frames(Task t) {
+    static List<String> frames(Task t) {
         return t.frames().stream().map(Frame::function).toList();
     }
 
