@@ -406,6 +406,11 @@ public final class KernelEventSink implements LineSink {
         if (m.startsWith("INFO: task ") || m.startsWith(TaskLineParser.HUNG_LOWER)) {
             return false;
         }
+        if (!"none".equals(line.prefix()) && !m.startsWith("task ")) {
+            // a log's record holds the kernel's header at its start; one further in is another message's text,
+            // which a local user may write (an audit record's exe path, a program's line in the journal)
+            return false;
+        }
         int blocked = m.indexOf(HUNG_TASK_WORDS);
         long seconds = longAt(m, blocked + HUNG_TASK_WORDS.length());
         if (seconds < 0) {

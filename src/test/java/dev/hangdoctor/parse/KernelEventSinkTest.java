@@ -243,6 +243,12 @@ class KernelEventSinkTest {
         assertThat(feed("the task blocked for more than 120 seconds.")).isFalse();
         assertThat(feed("task foo:12 blocked for more than a minute")).isFalse();
         assertThat(feed("task averyveryverylongname:12 blocked for more than 5 seconds")).isFalse();
+        // a kernel record (here AppArmor's audit line, as dmesg and /dev/kmsg print it) holding the words further in:
+        // a path any local user chooses, not the kernel's header
+        feed("[ 1520.221402] audit: type=1400 audit(1701000000.123:45): apparmor=\"DENIED\" operation=\"exec\""
+                + " profile=\"p\" name=\"/tmp/task sshd:12 blocked for more than 120 seconds\" pid=4242 comm=\"sh\"");
+        feed("6,2231,1520221402,-;audit: type=1400 audit(1701000000.123:46): apparmor=\"DENIED\" operation=\"exec\""
+                + " profile=\"p\" name=\"/tmp/task sshd:12 blocked for more than 120 seconds\" pid=4242 comm=\"sh\"");
         sink.finish();
         assertThat(evidence.events(KernelEventKind.HUNG_TASK)).isEmpty();
         assertThat(evidence.taskOrNull(12)).isNull();
