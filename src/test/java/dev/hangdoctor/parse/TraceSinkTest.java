@@ -1326,4 +1326,31 @@ class TraceSinkTest {
         assertThat(KernelStackBlock.isCodeWrap("RSP: 0018:ffff888080466f58")).isFalse();
         assertThat(KernelStackBlock.isCodeWrap("100 200 300")).isFalse();
     }
+
+    @Test
+    void anS390RegisterDumpBetweenItsHeaderAndItsStackKeepsTheStackTheTasks() {
+        // corpus zg-002 (lore 20230929155706.81033-2-imbrenda@linux.ibm.com): show_registers() between show_regs' header and its stack
+        Evidence e = parse(String.join("\n",
+                "CPU: 14 PID: 217198 Comm: qemu-system-s39 Not tainted 6.5.0-20230816.rc6.git26.a9d17c5d8813.300.fc38.s390x #1",
+                "Hardware name: IBM 8561 T01 703 (LPAR)",
+                "Krnl PSW : 0704e00180000000 000003ff804bfc66 (kvm_s390_gisa_destroy+0x3e/0xe0 [kvm])",
+                "           R:0 T:1 IO:1 EX:1 Key:0 M:1 W:0 P:0 AS:3 CC:2 PM:0 RI:0 EA:3",
+                "Krnl GPRS: 0000000000000000 00000372000000fc 00000002134f8000 000000000d5f5900",
+                "           00000002f5ea1d18 00000002f5ea1d18 0000000000000000 0000000000000000",
+                "Krnl Code: 000003ff804bfc58: ec66002b007e\tcij\t%r6,0,6,000003ff804bfcae",
+                "           000003ff804bfc5e: b904003a\t\tlgr\t%r3,%r10",
+                "          #000003ff804bfc62: a7f40005\t\tbrc\t15,000003ff804bfc6c",
+                "          >000003ff804bfc66: e330b7300204\tlg\t%r3,10032(%r11)",
+                "Call Trace:",
+                " [<000003ff804bfc66>] kvm_s390_gisa_destroy+0x3e/0xe0 [kvm]",
+                "([<00000002623523de>] free_unref_page+0xee/0x148)",
+                " [<000003ff804aea98>] kvm_arch_destroy_vm+0x50/0x120 [kvm]", ""), "t");
+        assertThat(functions(e.taskOrNull(217198))).contains("kvm_s390_gisa_destroy", "kvm_arch_destroy_vm");
+        assertThat(TraceNoise.isBetweenFrames("R:0 T:1 IO:1 EX:1 Key:0 M:1 W:0 P:0 AS:3 CC:2 PM:0")).isTrue();
+        assertThat(TraceNoise.isBetweenFrames("#000003ff804bfc62: a7f40005\t\tbrc\t15,000003ff804bfc6c")).isTrue();
+        // a reply's quote mark or a rule before words that are not stack words, a word that starts "R:": no dump line
+        assertThat(TraceNoise.isBetweenFrames("> see the trace below")).isFalse();
+        assertThat(TraceNoise.isBetweenFrames("#1 SMP PREEMPT")).isFalse();
+        assertThat(TraceNoise.isBetweenFrames("R: the task")).isFalse();
+    }
 }
