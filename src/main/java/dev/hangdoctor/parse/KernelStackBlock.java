@@ -20,6 +20,7 @@ final class KernelStackBlock extends BlockParser {
     private static final String HEADERLESS = "bare stack";
     private static final String TASK_FLAGS = "task_flags:0x";
     private static final String POWERPC_INTERRUPT = "--- interrupt: ";
+    private static final String CODE = "Code:";
     private static final java.util.Set<String> LOWER_CASED_MARKERS = java.util.Set.of("task", "irq", "nmi",
             "softirq", "eoi");
 
@@ -36,6 +37,10 @@ final class KernelStackBlock extends BlockParser {
     private int bareHeld;
     /** The last line taken added a frame. */
     private boolean lastLineFrame;
+    /** The last line taken was a {@code Code:} line or a piece of one a wrap moved to a line of its own. */
+    private boolean afterCode;
+    /** The last line taken was registers or stack words, whose last value a wrap may have moved to the next line. */
+    private boolean afterValues;
 
     KernelStackBlock(TraceTasks out) {
         super(out);
@@ -294,6 +299,16 @@ final class KernelStackBlock extends BlockParser {
     boolean extend(String t, String raw, long lineNo) {
         int before = block == null ? 0 : block.frameCount();
         // a task line first: its name (which any local user sets) may read as a frame, a marker or `Call Trace:`
+        boolean code = afterCode;
+        boolean values = afterValues;
+        afterCode = false;
+        afterValues = false;
+        if (block != null && (code && isCodeWrap(t) || values && isLoneValue(t))) {
+            // a wrap's piece of the registers printed inside the stack: the stack goes on under them
+            afterCode = code;
+            lastLineFrame = false;
+            return true;
+        }
         boolean taskLine = TaskLineParser.parseAny(t) != null;
         Task regs = taskLine ? null : TaskLineParser.parseRegsHeader(t);
         boolean taken = taskLine ? mergeTaskLine(t) : regs != null ? mergeRegsHeader(regs)
@@ -390,6 +405,8 @@ final class KernelStackBlock extends BlockParser {
             return true;
         }
         if (TraceNoise.isInterleaved(t) || isElision(t)) {
+            afterCode = t.startsWith(CODE);
+            afterValues = TraceNoise.isRegisterLine(t) || TraceNoise.isWordsLine(t);
             return true;
         }
         if (!inFrames && slack > 0 && t.startsWith(TASK_FLAGS)) {
@@ -586,6 +603,67 @@ final class KernelStackBlock extends BlockParser {
     /** The block has frames (a blank line after them may be a gap in the paste rather than the stack's end). */
     boolean hasFrames() {
         return block != null && block.frameCount() > 0 && !bare;
+    }
+
+    /**
+     * The rest of a {@code Code:} line that a mailer or a console wrapped onto lines of its own: the instruction bytes
+     * x86's show_opcodes() prints ({@code %02x}, the faulting one as {@code <%02x>}), or arm's and arm64's words
+     * ({@code e59f3010}, the faulting one as {@code (e5933000)}), and nothing else; the last may be cut
+     * ({@code <40> f6 c6 1}). The registers and frames of the stack the {@code Code:} line sits in follow it.
+     */
+    static boolean isCodeWrap(String t) {
+        int n = t.length();
+        int i = 0;
+        int tokens = 0;
+        while (true) {
+            i = FrameLineParser.skipSpaces(t, i);
+            if (i >= n) {
+                return tokens > 0;
+            }
+            int end = t.indexOf(' ', i);
+            if (end < 0) {
+                end = n;
+            }
+            int from = i;
+            int to = end;
+            char c = t.charAt(from);
+            if (c == '<' || c == '(') {
+                char close = c == '<' ? '>' : ')';
+                if (to - from < 3 || t.charAt(to - 1) != close) {
+                    return false;
+                }
+                from++;
+                to--;
+            }
+            int digits = to - from;
+            if (!(digits == 1 || digits == 2 || digits == 4 || digits == 8)) {
+                return false;
+            }
+            for (int k = from; k < to; k++) {
+                if (!FrameLineParser.isHexDigit(t.charAt(k))) {
+                    return false;
+                }
+            }
+            tokens++;
+            i = end;
+        }
+    }
+
+    /**
+     * A register's value or a stack word alone on a line ({@code ffffffffffffffdd}): the last of the line above, moved
+     * by a wrap ({@code RSP: 0018:ffffae4ecc6cbe40 EFLAGS: 00000246 ORIG_RAX:} then its value).
+     */
+    static boolean isLoneValue(String t) {
+        int n = t.length();
+        if (n < 8 || n > 16) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            if (!FrameLineParser.isHexDigit(t.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** `...`, `[...]`, `…`: where whoever pasted the dump left lines out; the dump goes on after it. */

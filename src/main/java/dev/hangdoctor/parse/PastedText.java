@@ -332,6 +332,16 @@ final class PastedText {
             }
             return;
         }
+        if (pendingBlanks > 0 && held != null && completesCutSymbol(held, line)) {
+            // a mailer broke a frame's symbol and put blank lines between its pieces ("(show_stac", "", "k+0x10/0x14)"):
+            // the blank lines are the break's, not the page's
+            pendingBlanks = 0;
+            String joined = held + line.strip();
+            long from = heldLine;
+            held = null;
+            emitOrHold(joined, from, width, heldStyle, heldPrefixed, true);
+            return;
+        }
         releaseBlanks();
         int first = RawText.skipWhitespace(line, 0, line.length());
         if (line.startsWith("```", first) || line.startsWith("~~~", first)) {
@@ -1097,6 +1107,30 @@ final class PastedText {
         } else {
             wrapWidthsVary = true;
         }
+    }
+
+    /** A frame's symbol, in arm's parentheses or not: {@code (show_stack+0x10/0x14)}, {@code phy_error+0x24/0x64}. */
+    private static final java.util.regex.Pattern FRAME_SYMBOL = java.util.regex.Pattern.compile(
+            "\\(?[A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+\\)?");
+
+    /**
+     * Whether {@code held} ends inside a frame's symbol and {@code next}, one word, is the rest of it: the last word of
+     * {@code held} is no symbol of its own (an arm {@code (name} not closed, or a name with no complete offset) and the
+     * two make one ({@code (dump_stack+0xd4} and {@code /0x108)}, {@code phy_er} and {@code ror+0x24/0x64}).
+     */
+    static boolean completesCutSymbol(String held, String next) {
+        String rest = next.strip();
+        if (rest.isEmpty() || rest.indexOf(' ') >= 0 || rest.indexOf('\t') >= 0) {
+            return false;
+        }
+        int sp = Math.max(held.lastIndexOf(' '), held.lastIndexOf('\t'));
+        String piece = held.substring(sp + 1);
+        return !piece.isEmpty() && piece.indexOf(')') < 0 && !wholeSymbol(piece) && wholeSymbol(piece + rest);
+    }
+
+    /** A frame's symbol whole: its offset and size, and both parentheses or none. */
+    private static boolean wholeSymbol(String s) {
+        return FRAME_SYMBOL.matcher(s).matches() && (s.charAt(0) == '(') == (s.charAt(s.length() - 1) == ')');
     }
 
     /** A console cuts at its width inside a word; a mail or web page wraps at a space, which the wrap ate. */

@@ -27,6 +27,10 @@ final class TraceNoise {
         "NIP [", "LR [",
         // i386 show_regs() and show_registers() among the registers: "EIP is at __read_lock_failed+0x8/0x14"
         "EIP is at ",
+        // s390 show_registers() (arch/s390/kernel/dumpstack.c), "Krnl" for the kernel's, "User" for user space's:
+        // "Krnl PSW : <mask> <addr> (fn+0x../0x..)", "Krnl GPRS: " and three more rows of words, "Krnl Code: " and the
+        // disassembly
+        "Krnl PSW : ", "Krnl GPRS: ", "Krnl Code: ", "User PSW : ", "User GPRS: ", "User Code: ",
     };
 
     private TraceNoise() {
@@ -54,6 +58,12 @@ final class TraceNoise {
         if ((c == 'r' || c == 'x') && t.length() > 3 && FrameLineParser.isDigit(t.charAt(1)) && t.indexOf(':') > 0
                 && t.indexOf(':') < 5) {
             return true; // arm32 " r10:c0c531a4 r9:00000002 ...", arm64 "x29: ffff000033603a30 x28: ..."
+        }
+        if ((c == '#' || c == '>') && t.length() > 1 && isWordsLine(t.substring(1))) {
+            return true; // s390 show_code(): the instruction before the PSW's marked '#', the PSW's own '>'
+        }
+        if (c == 'R' && t.startsWith("R:") && t.contains(" T:") && t.contains(" IO:")) {
+            return true; // s390 show_registers(): the PSW's bits, "R:0 T:1 IO:1 EX:1 Key:0 M:1 W:0 P:0 AS:3 CC:2 PM:0"
         }
         return isWordsLine(t);
     }

@@ -624,4 +624,32 @@ class PastedTextTest {
         assertThat(PastedText.startsWithShellCommand("user@example.com wrote:", 0)).isFalse();
         assertThat(PastedText.startsWithShellCommand("$ ", 0)).isFalse();
     }
+
+    @Test
+    void aFrameSymbolBrokenAcrossABlankLineIsJoined() {
+        // corpus zg-024 (linux-rt-users, i.MX6 5.4-rt13): every frame line wrapped, its rest put after a blank line
+        assertThat(clean("[  180.283550] 001: [<c0113880>] (unwind_backtrace) from [<c010d498>]",
+                "(show_stac",
+                "",
+                "                         k+0x10/0x14)",
+                "[  180.283591] 001: [<c010d498>] (show_stack) from [<c0c95ee4>]",
+                "(dump_stack+0xd4",
+                "",
+                "                               /0x108)"))
+                .containsExactly("[  180.283550] 001: [<c0113880>] (unwind_backtrace) from [<c010d498>] (show_stack+0x10/0x14)",
+                        "[  180.283591] 001: [<c010d498>] (show_stack) from [<c0c95ee4>] (dump_stack+0xd4/0x108)");
+        assertThat(PastedText.completesCutSymbol("[ 1.0] 001: WARNING: CPU: 1 PID: 133 at drivers/net/phy/phy.c:716 phy_er",
+                "       ror+0x24/0x64")).isTrue();
+        assertThat(PastedText.completesCutSymbol("x (__warn+0xc0/0x1", "0c)")).isTrue();
+        // a piece that is a symbol already, a rest of two words or one that makes no symbol: the blank line stays
+        assertThat(PastedText.completesCutSymbol("x foo+0x1/0x2", "0")).isFalse();
+        assertThat(PastedText.completesCutSymbol("x (show_stack+0x10/0x14)", "k+0x10/0x14)")).isFalse();
+        assertThat(PastedText.completesCutSymbol("x (show_stac", "k+0x10/0x14) more")).isFalse();
+        assertThat(PastedText.completesCutSymbol("x (show_stac", "k+0x10/0x14")).isFalse();
+        assertThat(PastedText.completesCutSymbol("I get this stack", "trace")).isFalse();
+        assertThat(clean("[  180.283550] 001: [<c0113880>] (unwind_backtrace) from [<c010d498>]",
+                "(show_stack+0x10/0x14)", "", "Thanks"))
+                .containsExactly("[  180.283550] 001: [<c0113880>] (unwind_backtrace) from [<c010d498>] (show_stack+0x10/0x14)",
+                        "", "Thanks");
+    }
 }

@@ -1232,4 +1232,125 @@ class TraceSinkTest {
                 " tick_sched_timer+0x61/0x70", ""), "t");
         assertThat(tick.events(dev.hangdoctor.model.KernelEventKind.RCU_STALL)).isEmpty();
     }
+
+    @Test
+    void aStackGoesOnUnderRegistersWhoseCodeLineAWrapCut() {
+        // corpus zc-009 (lore CACT4Y+ZSK4DDhsz5gCAUnW49mCJPGcKECqC8yAn=PAA0Tx8D3w@mail.gmail.com): the interrupted
+        // task's registers under </IRQ>, their Code: line wrapped by the mailer onto two lines of bytes
+        Evidence e = parse(String.join("\n",
+                "syz-executor786 R  running task    21544  8437   8433 0x00000000",
+                "Call Trace:",
+                "  <IRQ>",
+                "  hrtimer_interrupt+0x314/0x770 kernel/time/hrtimer.c:1509",
+                "  smp_apic_timer_interrupt+0x18d/0x760 arch/x86/kernel/apic/apic.c:1060",
+                "  apic_timer_interrupt+0xf/0x20 arch/x86/entry/entry_64.S:807",
+                "  </IRQ>",
+                "RIP: 0010:write_comp_data+0x9/0x70 kernel/kcov.c:122",
+                "Code: 12 00 00 8b 80 dc 12 00 00 48 8b 11 48 83 c2 01 48 39 d0 76 07 48 89",
+                "34 d1 48 89 11 5d c3 0f 1f 00 65 4c 8b 04 25 40 ee 01 00 <65> 8b 05 80 ee",
+                "7f 7e a9 00 01 1f 00 75 51 41 8b 80 d8 12 00 00 83",
+                "RSP: 0018:ffff888080466f58 EFLAGS: 00000246 ORIG_RAX: ffffffffffffff13",
+                "R13: ffff888092b64102 R14: ffff888092b64102 R15: ffff888080467158",
+                "  xas_load+0x21/0x160 lib/xarray.c:227",
+                "  find_get_entry+0x350/0x10a0 mm/filemap.c:1476",
+                "  pagecache_get_page+0xe6/0x1020 mm/filemap.c:1579", ""), "t");
+        assertThat(e.tasks()).hasSize(1);
+        assertThat(functions(e.taskOrNull(8437))).contains("apic_timer_interrupt", "xas_load", "pagecache_get_page");
+    }
+
+    @Test
+    void aStackGoesOnUnderRegistersWhoseValuesAWrapMoved() {
+        // corpus a-078 (linux-nvme): each register line wrapped before its last value
+        Evidence regs = parse(String.join("\n",
+                "CPU: 26 PID: 0 Comm: swapper/26 Not tainted 5.3.0-rc1 #1",
+                "Call Trace:",
+                " <IRQ>",
+                " do_IRQ+0x54/0xe0",
+                " common_interrupt+0xf/0xf",
+                " </IRQ>",
+                "RIP: 0010:cpuidle_enter_state+0xc1/0x400",
+                "Code: ff e8 e3 41 93 ff 80 7d c7 00 74 17 9c 58 0f 1f 44",
+                "00 00 f6 c4 02 0f 85 d2 02 00 00 31 ff e8 16 c3 99 ff fb 66 0f 1f 44 00",
+                "00 <45> 85 e4 0f 88 3d 02 00 00 49 63 c4 48 8d 14 40 48 8d 0c c5 00 00",
+                "RSP: 0018:ffffae4ecc6cbe40 EFLAGS: 00000246 ORIG_RAX:",
+                "ffffffffffffffdd",
+                "RAX: ffff9b537fc6cc40 RBX: ffffce4ebfc43200 RCX:",
+                "000000000000001f",
+                " cpuidle_enter+0x2e/0x40",
+                " call_cpuidle+0x23/0x40",
+                " do_idle+0x230/0x270", ""), "t");
+        assertThat(regs.tasks()).hasSize(1);
+        assertThat(functions(regs.tasks().iterator().next())).contains("common_interrupt", "cpuidle_enter", "do_idle");
+        // corpus zc-024 (lore 2644795.mvXUDI8C0e@jernej-laptop): arm32's exception stack words, the last of a row
+        // wrapped onto its own line
+        Evidence words = parse(String.join("\n",
+                "CPU: 2 PID: 0 Comm: swapper/2 Tainted: G W 5.15.0-00047-g0848e4aeb313",
+                "[<c05a6130>] (gic_handle_irq) from [<c0100afc>] (__irq_svc+0x5c/0x78)",
+                "Exception stack(0xc14f3f70 to 0xc14f3fb8)",
+                "3f60:                                     0003475c 00000000 00000001",
+                "c01188a0",
+                "3f80: c107b200 c0f06b4c c0f06b90 00000004 c1079ff8 c0c62774 00000000",
+                "00000000",
+                "3fa0: c10b2198 c14f3fc0 c0107fcc c0107fd0 60030013 ffffffff",
+                "[<c0100afc>] (__irq_svc) from [<c0107fd0>] (arch_cpu_idle+0x38/0x3c)",
+                "[<c0157258>] (do_idle) from [<c01575a4>] (cpu_startup_entry+0x18/0x1c)", ""), "t");
+        assertThat(words.tasks()).hasSize(1);
+        assertThat(functions(words.tasks().iterator().next())).containsExactly("gic_handle_irq", "__irq_svc", "do_idle");
+    }
+
+    @Test
+    void linesOfBytesOrValuesNotUnderRegistersEndTheStack() {
+        // bytes with no Code: line above them, a lone value under a frame: not a piece of a register dump
+        Evidence e = parse(String.join("\n",
+                "INFO: task a:1 blocked for more than 120 seconds.",
+                "Call Trace:",
+                " schedule+0x46/0xb0",
+                " io_schedule+0x12/0x40",
+                "34 d1 48 89 11 5d c3 0f 1f 00 65 4c 8b 04 25 40 ee 01 00",
+                " kthread+0x11b/0x140",
+                " ret_from_fork+0x22/0x30",
+                " ret_from_fork_asm+0x1a/0x30",
+                "INFO: task b:2 blocked for more than 120 seconds.",
+                "Call Trace:",
+                " schedule+0x46/0xb0",
+                "ffffffffffffffdd",
+                " kthread+0x11b/0x140",
+                " ret_from_fork+0x22/0x30",
+                " ret_from_fork_asm+0x1a/0x30", ""), "t");
+        assertThat(functions(e.taskOrNull(1))).doesNotContain("kthread");
+        assertThat(functions(e.taskOrNull(2))).doesNotContain("kthread");
+        assertThat(KernelStackBlock.isCodeWrap("00 <45> 85 e4 0f 88 3d")).isTrue();
+        assertThat(KernelStackBlock.isCodeWrap("e59f3010 e5933000 (e5933000)")).isTrue();
+        assertThat(KernelStackBlock.isCodeWrap("83 38 35 ff 45 84 ff 0f 85 56 02 00 00 fb 0f 1f 44")).isTrue();
+        assertThat(KernelStackBlock.isCodeWrap("xas_load+0x21/0x160")).isFalse();
+        assertThat(KernelStackBlock.isCodeWrap("RSP: 0018:ffff888080466f58")).isFalse();
+        assertThat(KernelStackBlock.isCodeWrap("100 200 300")).isFalse();
+    }
+
+    @Test
+    void anS390RegisterDumpBetweenItsHeaderAndItsStackKeepsTheStackTheTasks() {
+        // corpus zg-002 (lore 20230929155706.81033-2-imbrenda@linux.ibm.com): show_registers() between show_regs' header and its stack
+        Evidence e = parse(String.join("\n",
+                "CPU: 14 PID: 217198 Comm: qemu-system-s39 Not tainted 6.5.0-20230816.rc6.git26.a9d17c5d8813.300.fc38.s390x #1",
+                "Hardware name: IBM 8561 T01 703 (LPAR)",
+                "Krnl PSW : 0704e00180000000 000003ff804bfc66 (kvm_s390_gisa_destroy+0x3e/0xe0 [kvm])",
+                "           R:0 T:1 IO:1 EX:1 Key:0 M:1 W:0 P:0 AS:3 CC:2 PM:0 RI:0 EA:3",
+                "Krnl GPRS: 0000000000000000 00000372000000fc 00000002134f8000 000000000d5f5900",
+                "           00000002f5ea1d18 00000002f5ea1d18 0000000000000000 0000000000000000",
+                "Krnl Code: 000003ff804bfc58: ec66002b007e\tcij\t%r6,0,6,000003ff804bfcae",
+                "           000003ff804bfc5e: b904003a\t\tlgr\t%r3,%r10",
+                "          #000003ff804bfc62: a7f40005\t\tbrc\t15,000003ff804bfc6c",
+                "          >000003ff804bfc66: e330b7300204\tlg\t%r3,10032(%r11)",
+                "Call Trace:",
+                " [<000003ff804bfc66>] kvm_s390_gisa_destroy+0x3e/0xe0 [kvm]",
+                "([<00000002623523de>] free_unref_page+0xee/0x148)",
+                " [<000003ff804aea98>] kvm_arch_destroy_vm+0x50/0x120 [kvm]", ""), "t");
+        assertThat(functions(e.taskOrNull(217198))).contains("kvm_s390_gisa_destroy", "kvm_arch_destroy_vm");
+        assertThat(TraceNoise.isBetweenFrames("R:0 T:1 IO:1 EX:1 Key:0 M:1 W:0 P:0 AS:3 CC:2 PM:0")).isTrue();
+        assertThat(TraceNoise.isBetweenFrames("#000003ff804bfc62: a7f40005\t\tbrc\t15,000003ff804bfc6c")).isTrue();
+        // a reply's quote mark or a rule before words that are not stack words, a word that starts "R:": no dump line
+        assertThat(TraceNoise.isBetweenFrames("> see the trace below")).isFalse();
+        assertThat(TraceNoise.isBetweenFrames("#1 SMP PREEMPT")).isFalse();
+        assertThat(TraceNoise.isBetweenFrames("R: the task")).isFalse();
+    }
 }
