@@ -677,7 +677,11 @@ public final class KernelEventSink implements LineSink {
     private boolean softLockupAfterPrefix(LogLine line, String m) {
         int at = m.indexOf(SOFT_LOCKUP_WORDS);
         if (at < 0) {
-            return cpuLessStuck(m) > 0 && softLockup(line, m, -1);
+            // the kernel always prints the CPU's number: without it the words are retyped, read outside any log
+            // record or at a record's start, never further in a record (another message's text, such as a path, that
+            // a local user chooses)
+            return ("none".equals(line.prefix()) || atRecordStart(m, "BUG: soft lockup")
+                    || atRecordStart(m, "watchdog: BUG: ")) && cpuLessStuck(m) > 0 && softLockup(line, m, -1);
         }
         int i = at + SOFT_LOCKUP_WORDS.length();
         int digits = i;
@@ -772,6 +776,12 @@ public final class KernelEventSink implements LineSink {
         }
         return i > at + 17 && m.startsWith("stuck for ", i) && i + 10 < m.length() && RawText.isDigit(m.charAt(i + 10))
                 ? i : -1;
+    }
+
+    /** Whether a record's message starts with {@code words}, after a bracketed stamp the prefix left ("[12456] "). */
+    private static boolean atRecordStart(String m, String words) {
+        int from = m.startsWith("[") && m.indexOf("] ") > 0 ? m.indexOf("] ") + 2 : 0;
+        return m.startsWith(words, from);
     }
 
     /** Index of the ':' of a retyped "comm: pid" in [from, to): the last colon, one space, then only digits; or -1. */

@@ -480,6 +480,10 @@ class KernelEventSinkTest {
         // without the CPU's number, only with the seconds: an explainer's heading with a placeholder, prose
         assertThat(feed("NMI watchdog BUG soft lockup - CPU stuck for XXs")).isFalse();
         assertThat(feed("fixes a soft lockup - CPU stuck for long")).isFalse();
+        // a kernel record holding the words further in: a path any local user chooses (AppArmor's audit line)
+        assertThat(feed("[ 1520.221402] audit: type=1400 audit(1701000000.123:47): apparmor=\"DENIED\""
+                + " operation=\"exec\" profile=\"p\" name=\"/tmp/BUG: soft lockup - CPU stuck for 23s! [sshd:12]\""
+                + " pid=4242 comm=\"sh\"")).isFalse();
         assertThat(feed("a soft lockup - CPU stuck")).isFalse();
         sink.finish();
         assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).isEmpty();
