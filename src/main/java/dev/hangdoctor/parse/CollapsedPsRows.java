@@ -25,10 +25,7 @@ final class CollapsedPsRows {
         boolean id = false;
         int k = from;
         while (k < end && names.size() < MAX_NAMES) {
-            int e = k;
-            while (e < end && s.charAt(e) != ' ' && s.charAt(e) != '\t') {
-                e++;
-            }
+            int e = RawText.wordEnd(s, k, end);
             String w = s.substring(k, e);
             if (!isName(w)) {
                 break;
@@ -114,10 +111,7 @@ final class CollapsedPsRows {
         int k = from;
         int word = 0;
         while (k < end) {
-            int e = k;
-            while (e < end && s.charAt(e) != ' ' && s.charAt(e) != '\t') {
-                e++;
-            }
+            int e = RawText.wordEnd(s, k, end);
             if (word >= names.length && fitsFrom(names, leading, s, k, end)
                     && endsRow(names, leading, s, starts, ends, word)) {
                 return k;
@@ -170,10 +164,7 @@ final class CollapsedPsRows {
             if (k >= end) {
                 return false;
             }
-            int e = k;
-            while (e < end && s.charAt(e) != ' ' && s.charAt(e) != '\t') {
-                e++;
-            }
+            int e = RawText.wordEnd(s, k, end);
             if (!PsColumnValues.fits(names[c], s.substring(k, e))) {
                 return false;
             }

@@ -654,16 +654,7 @@ final class KernelStackBlock extends BlockParser {
      * by a wrap ({@code RSP: 0018:ffffae4ecc6cbe40 EFLAGS: 00000246 ORIG_RAX:} then its value).
      */
     static boolean isLoneValue(String t) {
-        int n = t.length();
-        if (n < 8 || n > 16) {
-            return false;
-        }
-        for (int k = 0; k < n; k++) {
-            if (!FrameLineParser.isHexDigit(t.charAt(k))) {
-                return false;
-            }
-        }
-        return true;
+        return RawText.isHexWord(t, 0, t.length());
     }
 
     /** `...`, `[...]`, `…`: where whoever pasted the dump left lines out; the dump goes on after it. */

@@ -27,6 +27,15 @@ final class RawText {
         return i;
     }
 
+    /** The end of the word starting at {@code from}: the first space or tab at or after it, or end. */
+    static int wordEnd(String s, int from, int end) {
+        int e = from;
+        while (e < end && s.charAt(e) != ' ' && s.charAt(e) != '\t') {
+            e++;
+        }
+        return e;
+    }
+
     /** The index after the last character before {@code end} that is not whitespace, or from. */
     static int trimEnd(String s, int from, int end) {
         int i = end;
