@@ -248,8 +248,8 @@ public final class KernelEventSink implements LineSink {
             // "Watchdog: Bug: soft lockup - CPU#0 stuck for 24s!"; the kernel itself always prints "BUG:"
             // lib/bug.c's line inside a longer one (a page that lost its line breaks, a prefix nobody strips)
             .contains("kernel BUG at ", 'U', this::bugInLine)
-            .contains("Bug: soft lockup - CPU#", 'U', this::softLockup)
-            .contains("bug: soft lockup - CPU#", 'U', this::softLockup)
+            .contains("Bug: soft lockup - CPU#", 'U', (line, m) -> softLockupRetyped(line, m, "Bug: soft lockup"))
+            .contains("bug: soft lockup - CPU#", 'U', (line, m) -> softLockupRetyped(line, m, "bug: soft lockup"))
             // the watchdog's line after a prefix of its own: a vendor kernel's "WARN: soft lockup - CPU#45 stuck
             // for 11s! [jbd2/dm-2-8:4170]", a console's or a tool's tag; read on its own words
             .contains(SOFT_LOCKUP_WORDS, 'U', this::softLockupAfterPrefix)
@@ -683,6 +683,9 @@ public final class KernelEventSink implements LineSink {
             return ("none".equals(line.prefix()) || atRecordStart(m, "BUG: soft lockup")
                     || atRecordStart(m, "watchdog: BUG: ")) && cpuLessStuck(m) > 0 && softLockup(line, m, -1);
         }
+        if (!"none".equals(line.prefix()) && !onlyTagsBefore(m, at)) {
+            return false;
+        }
         int i = at + SOFT_LOCKUP_WORDS.length();
         int digits = i;
         while (i < m.length() && RawText.isDigit(m.charAt(i))) {
@@ -692,6 +695,34 @@ public final class KernelEventSink implements LineSink {
             return false;
         }
         return softLockup(line, m, at + SOFT_LOCKUP_WORDS.length() - 4);
+    }
+
+    /** The watchdog's line retyped with "Bug:" in another case, read as {@link #softLockupAfterPrefix} reads its words. */
+    private boolean softLockupRetyped(LogLine line, String m, String words) {
+        return ("none".equals(line.prefix()) || onlyTagsBefore(m, m.indexOf(words))) && softLockup(line, m);
+    }
+
+    /** How far into a record's message the watchdog's words may start: "NMI watchdog: BUG: " and a tag or two. */
+    private static final int TAGS_MAX = 48;
+
+    /**
+     * Whether {@code m[0, at)} is only tags in front of the watchdog's words ("NMI watchdog: BUG: ", a vendor's "WARN: ",
+     * a console's "[cpu3] " or "<4>"), after a bracketed stamp the prefix left. Inside a log record the words further in
+     * are another message's text, which a local user may choose (a path in AppArmor's audit line, an executable's name
+     * quoted by the kernel): such text carries '=', '/', quotes or parentheses, which no tag does.
+     */
+    private static boolean onlyTagsBefore(String m, int at) {
+        int from = m.startsWith("[") && m.indexOf("] ") > 0 && m.indexOf("] ") < at ? m.indexOf("] ") + 2 : 0;
+        if (at < 0 || at - from > TAGS_MAX) {
+            return false;
+        }
+        for (int i = from; i < at; i++) {
+            char c = m.charAt(i);
+            if (!(RawText.isDigit(c) || Character.isLetter(c) || " :-_.<>[]".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** "BUG: soft lockup - CPU#3 stuck for 23s! [kworker/3:1:123]" */

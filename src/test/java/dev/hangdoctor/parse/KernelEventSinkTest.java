@@ -490,6 +490,32 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void softLockupWordsFurtherInALogRecordAreAnotherMessagesText() {
+        // a path any local user chooses, quoted in AppArmor's audit line as dmesg and /dev/kmsg print it, and an
+        // executable's name the kernel quotes (fs/exec.c: "process '%s' started with executable stack")
+        String path = "/tmp/watchdog: BUG: soft lockup - CPU#1 stuck for 99s! [sshd:12]";
+        assertThat(feed("[ 1520.221402] audit: type=1400 audit(1701000000.123:48): apparmor=\"DENIED\""
+                + " operation=\"exec\" profile=\"p\" name=\"" + path + "\" pid=4242 comm=\"sh\"")).isFalse();
+        assertThat(feed("6,2231,1520221402,-;audit: type=1400 audit(1701000000.123:49): apparmor=\"DENIED\""
+                + " operation=\"exec\" profile=\"p\" name=\"" + path + "\" pid=4242 comm=\"sh\"")).isFalse();
+        assertThat(feed("[ 1520.221402] process '/tmp/x Bug: soft lockup - CPU#1 stuck for 9s! [sshd:12]' started with"
+                + " executable stack")).isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).isEmpty();
+        assertThat(evidence.taskOrNull(12)).isNull();
+    }
+
+    @Test
+    void softLockupWordsAfterTagsInALogRecordAreTheWatchdogs() {
+        // a vendor kernel's "WARN: " and the 4.x "NMI watchdog: " tag in front of the words, in dmesg and kmsg records
+        assertThat(feed("[ 8046.122050] WARN: soft lockup - CPU#45 stuck for 11s! [jbd2/dm-2-8:4170]")).isTrue();
+        assertThat(feed("4,1882,8046122050,-;NMI watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [systemd-logind:913]"))
+                .isTrue();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).extracting(KernelEvent::pid).containsExactly(4170, 913);
+    }
+
+    @Test
     void rcuStallTaskMarksNameTheTasksHoldingTheGracePeriod() {
         // kernel/rcu/tree_stall.h: " P%d" in the braces (3.x expedited), and 6.x "Tasks blocked on level-%d
         // rcu_node (CPUs %d-%d):" with " P%d/%d:%c%c%c%c" per task
