@@ -702,11 +702,11 @@ public final class KernelEventSink implements LineSink {
         return ("none".equals(line.prefix()) || onlyTagsBefore(m, m.indexOf(words))) && softLockup(line, m);
     }
 
-    /** How far into a record's message the watchdog's words may start: "NMI watchdog: BUG: " and a tag or two. */
+    /** How far into a record's message the kernel's own words may start: "NMI watchdog: BUG: " and a tag or two. */
     private static final int TAGS_MAX = 48;
 
     /**
-     * Whether {@code m[0, at)} is only tags in front of the watchdog's words ("NMI watchdog: BUG: ", a vendor's "WARN: ",
+     * Whether {@code m[0, at)} is only tags in front of the kernel's words ("NMI watchdog: BUG: ", a vendor's "WARN: ",
      * a console's "[cpu3] " or "<4>"), after a bracketed stamp the prefix left. Inside a log record the words further in
      * are another message's text, which a local user may choose (a path in AppArmor's audit line, an executable's name
      * quoted by the kernel): such text carries '=', '/', quotes or parentheses, which no tag does.
@@ -1104,7 +1104,8 @@ public final class KernelEventSink implements LineSink {
         int at = m.indexOf("kernel BUG at ");
         int colon = m.indexOf(':', at + 14);
         int bang = m.indexOf('!', at + 14);
-        if (at <= 0 || colon < 0 || bang < colon || bang - at > 160 || m.indexOf(' ', at + 14) < bang) {
+        if (at <= 0 || colon < 0 || bang < colon || bang - at > 160 || m.indexOf(' ', at + 14) < bang
+                || !"none".equals(line.prefix()) && !onlyTagsBefore(m, at)) {
             return false;
         }
         int pidAt = m.indexOf(" PID: ", bang);

@@ -312,6 +312,17 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void anOopsLineFurtherInALogRecordIsAnotherMessagesText() {
+        // a path any local user chooses, in AppArmor's audit line as /dev/kmsg gives it: no OOPS naming pid 1
+        assertThat(feed("6,2231,1520221402,-;audit: type=1400 audit(1701000000.123:50): apparmor=\"DENIED\""
+                + " operation=\"open\" profile=\"p\" name=\"/tmp/kernel BUG at a.c:1! PID: 1 Comm: init \" pid=4242"))
+                .isFalse();
+        sink.finish();
+        assertThat(evidence.events(KernelEventKind.OOPS)).isEmpty();
+        assertThat(evidence.taskOrNull(1)).isNull();
+    }
+
+    @Test
     void whatFollowsAHungTaskHeaderOnItsLineIsTheReportsWords() {
         // corpus l-023 (minio issue 16422) run into one line: the header, then the reporter's words and log
         assertThat(feed("INFO: task minio:41956 blocked for more than 129 seconds ``` Not tainted KERNEL_VERSION"
