@@ -683,7 +683,7 @@ public final class KernelEventSink implements LineSink {
             return ("none".equals(line.prefix()) || atRecordStart(m, "BUG: soft lockup")
                     || atRecordStart(m, "watchdog: BUG: ")) && cpuLessStuck(m) > 0 && softLockup(line, m, -1);
         }
-        if (!"none".equals(line.prefix()) && !onlyTagsBefore(m, at)) {
+        if (!"none".equals(line.prefix()) && !startsRecord(line, m, at)) {
             return false;
         }
         int i = at + SOFT_LOCKUP_WORDS.length();
@@ -699,7 +699,38 @@ public final class KernelEventSink implements LineSink {
 
     /** The watchdog's line retyped with "Bug:" in another case, read as {@link #softLockupAfterPrefix} reads its words. */
     private boolean softLockupRetyped(LogLine line, String m, String words) {
-        return ("none".equals(line.prefix()) || onlyTagsBefore(m, m.indexOf(words))) && softLockup(line, m);
+        return ("none".equals(line.prefix()) || startsRecord(line, m, m.indexOf(words))) && softLockup(line, m);
+    }
+
+    /**
+     * Whether the kernel's words at {@code at} of a log record's message start a record: only tags before them in the
+     * message, or (in a paste run into one line, never in a /dev/kmsg record, which is one message) in a record of
+     * their own whose log prefix follows other text ("... </TASK> Oct 24 01:36:33 sn01 kernel: watchdog: BUG: ...").
+     * Further into a record the words are another message's text, which a local user may choose.
+     */
+    private static boolean startsRecord(LogLine line, String m, int at) {
+        if (onlyTagsBefore(m, at)) {
+            return true;
+        }
+        if ("kmsg".equals(line.prefix()) || at < 0) {
+            return false;
+        }
+        int q = at;
+        while (q > 0 && at - q <= TAGS_MAX + 40 && isTagChar(m.charAt(q - 1))) {
+            q--;
+        }
+        KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
+        for (int p = q; p >= 0 && p < at; p = m.indexOf(' ', p) + 1) {
+            if (p > q && m.charAt(p) == ' ') {
+                continue;
+            }
+            KernelLogPrefix.locate(m, p, m.length(), cut);
+            if (!"none".equals(cut.style) && cut.message > p && cut.message <= at
+                    && onlyTagsBefore(m.substring(cut.message, at), at - cut.message)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How far into a record's message the kernel's own words may start: "NMI watchdog: BUG: " and a tag or two. */
@@ -717,12 +748,15 @@ public final class KernelEventSink implements LineSink {
             return false;
         }
         for (int i = from; i < at; i++) {
-            char c = m.charAt(i);
-            if (!(RawText.isDigit(c) || Character.isLetter(c) || " :-_.<>[]".indexOf(c) >= 0)) {
+            if (!isTagChar(m.charAt(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isTagChar(char c) {
+        return RawText.isDigit(c) || Character.isLetter(c) || " :-_.<>[]".indexOf(c) >= 0;
     }
 
     /** "BUG: soft lockup - CPU#3 stuck for 23s! [kworker/3:1:123]" */
@@ -1105,7 +1139,7 @@ public final class KernelEventSink implements LineSink {
         int colon = m.indexOf(':', at + 14);
         int bang = m.indexOf('!', at + 14);
         if (at <= 0 || colon < 0 || bang < colon || bang - at > 160 || m.indexOf(' ', at + 14) < bang
-                || !"none".equals(line.prefix()) && !onlyTagsBefore(m, at)) {
+                || !"none".equals(line.prefix()) && !startsRecord(line, m, at)) {
             return false;
         }
         int pidAt = m.indexOf(" PID: ", bang);

@@ -502,8 +502,8 @@ class KernelEventSinkTest {
 
     @Test
     void softLockupWordsFurtherInALogRecordAreAnotherMessagesText() {
-        // a path any local user chooses, quoted in AppArmor's audit line as dmesg and /dev/kmsg print it, and an
-        // executable's name the kernel quotes (fs/exec.c: "process '%s' started with executable stack")
+        // a path any local user chooses, quoted in AppArmor's audit line as the live host's /dev/kmsg gives it, and
+        // an executable's name the kernel quotes (fs/exec.c: "process '%s' started with executable stack") in dmesg
         String path = "/tmp/watchdog: BUG: soft lockup - CPU#1 stuck for 99s! [sshd:12]";
         assertThat(feed("[ 1520.221402] audit: type=1400 audit(1701000000.123:48): apparmor=\"DENIED\""
                 + " operation=\"exec\" profile=\"p\" name=\"" + path + "\" pid=4242 comm=\"sh\"")).isFalse();
@@ -522,8 +522,12 @@ class KernelEventSinkTest {
         assertThat(feed("[ 8046.122050] WARN: soft lockup - CPU#45 stuck for 11s! [jbd2/dm-2-8:4170]")).isTrue();
         assertThat(feed("4,1882,8046122050,-;NMI watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [systemd-logind:913]"))
                 .isTrue();
+        // corpus y-006's syslog run into one line: the watchdog's record after the end of the stack before it
+        assertThat(feed("Oct 24 01:36:33 sn01 kernel:  </TASK> Oct 24 01:36:33 sn01 kernel: watchdog: BUG: soft lockup"
+                + " - CPU#0 stuck for 105s! [kworker/0:1:31283]")).isTrue();
         sink.finish();
-        assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).extracting(KernelEvent::pid).containsExactly(4170, 913);
+        assertThat(evidence.events(KernelEventKind.SOFT_LOCKUP)).extracting(KernelEvent::pid)
+                .containsExactly(4170, 913, 31283);
     }
 
     @Test
