@@ -70,15 +70,17 @@ final class KernelStackBlock extends BlockParser {
         releaseNext = block != null;
     }
 
-    /** A kernel release and optionally the version's first word: "6.10.0-rc3-trnct_nvme #32", "4.15.0-20-generic". */
+    /**
+     * A kernel release, alone or before the version's first word and what a distribution adds after it:
+     * "6.10.0-rc3-trnct_nvme #32", "4.15.0-20-generic", "6.1.0-11-2-amd64 #1  Debian 6.1.38-4".
+     */
     static boolean isWrappedRelease(String t) {
         int space = t.indexOf(' ');
         String release = space < 0 ? t : t.substring(0, space);
         if (release.isEmpty() || release.charAt(0) < '0' || release.charAt(0) > '9' || release.indexOf('.') < 0) {
             return false;
         }
-        String rest = space < 0 ? "" : t.substring(space + 1);
-        return rest.isEmpty() || rest.charAt(0) == '#' && rest.indexOf(' ') < 0;
+        return space < 0 || t.startsWith("#", space + 1);
     }
 
     /** A hung-task `INFO:` header: the task line that follows describes the same pid. */

@@ -61,6 +61,9 @@ class WrappedDumpHeaderTest {
                 .isFalse();
         assertThat(KernelStackBlock.isWrappedRelease("6.10.0-rc3-trnct_nvme_lruvecresched_sirq_inode_mglru #32")).isTrue();
         assertThat(KernelStackBlock.isWrappedRelease("4.15.0-20-generic")).isTrue();
+        // Debian's line (corpus h-017): its version string goes on after the first word
+        assertThat(KernelStackBlock.isWrappedRelease("6.1.0-11-2-amd64 #1  Debian 6.1.38-4")).isTrue();
+        assertThat(KernelStackBlock.isWrappedRelease("6.1.0-11-2-amd64 tainted by a module")).isFalse();
         assertThat(KernelStackBlock.isWrappedRelease("1 lock held by fio/3095650:")).isFalse();
         assertThat(KernelStackBlock.isWrappedRelease("Hardware name: QEMU Standard PC")).isFalse();
     }
