@@ -338,11 +338,12 @@ public final class Diagnoser {
             }
         }
         LockSpinHolder.Found spin = null;
-        if (root == null && LOCKUPS.contains(rule.category())) {
-            // a lockup that names no task: a spin lock records no owner, but the one other task the report shows
-            // running inside the locked code most likely holds it
+        if (LOCKUPS.contains(rule.category()) && (root == null || LockSpinHolder.spins(root))) {
+            // a lockup that names no task, or names the task spinning on a lock (a waiter at the lock's door): a spin
+            // lock records no owner, but the one other task the report shows running inside the locked code most
+            // likely holds it
             spin = LockSpinHolder.find(evidence);
-            root = spin == null ? null : spin.holder();
+            root = spin == null ? root : spin.holder();
         }
         Set<Integer> victimPids = new LinkedHashSet<>();
         victimsMatched.forEach(t -> victimPids.add(t.pid()));

@@ -11,6 +11,8 @@ import java.util.Set;
  * handler and asking for it a second time). A mutex is not recursive, so such a task waits for itself: the owner of
  * its lock is known, it is the task. Nested forms (mutex_lock_nested, down_write_nested, inode_lock_nested) and
  * per-object wrappers (inode_lock) take a different object of the same kind by design, so they prove nothing.
+ * A global lock asked for through its wrapper (rtnl_lock) is also held already when a function further out on the
+ * stack is one the kernel runs only under that lock (net/core/dev.c's __dev_open asserts RTNL on entry).
  */
 final class LockRecursion {
     /** The sleeping lock slow paths of 3.10 to 6.x (mutex, semaphore, rt-mutex, rw-semaphore). */
@@ -27,6 +29,20 @@ final class LockRecursion {
             "down_read", "down_write", "down_read_killable", "down_write_killable", "down_read_interruptible",
             "__down_read", "__down_write", "__down_read_common", "__down_write_common", "__down_read_killable",
             "__down_write_killable", "__down_read_interruptible", "schedule_preempt_disabled", "preempt_schedule_common");
+
+    /**
+     * Wrappers of one global lock, and the functions that run only with that lock held: the rtnl_mutex's rtnl_lock
+     * (and its killable and interruptible forms), and the net/core/dev.c functions that begin with ASSERT_RTNL() from
+     * 2.6 to 6.x (opening, closing, flag changes, registering and unregistering a net device). A task asking for the
+     * lock through the wrapper below one of them asks for a lock it took itself.
+     */
+    private record HeldUnder(String lock, Set<String> wrappers, Set<String> holding) {
+    }
+
+    private static final List<HeldUnder> HELD_UNDER = List.of(new HeldUnder("rtnl_mutex",
+            Set.of("rtnl_lock", "rtnl_lock_killable", "rtnl_lock_interruptible"),
+            Set.of("__dev_open", "__dev_close_many", "__dev_change_flags", "register_netdevice",
+                    "unregister_netdevice_queue")));
 
     private LockRecursion() {
     }
@@ -58,6 +74,7 @@ final class LockRecursion {
             if (fn.contains("nest") || fn.startsWith("inode_lock")) {
                 return null; // a second object of the same lock class, taken on purpose
             }
+            HeldUnder global = HELD_UNDER.stream().filter(h -> h.wrappers().contains(fn)).findFirst().orElse(null);
             boolean reclaim = false;
             for (int j = i + 1; j < frames.size(); j++) {
                 Frame o = frames.get(j);
@@ -67,6 +84,10 @@ final class LockRecursion {
                 String ofn = Frame.baseName(o.function());
                 if (ofn.equals(fn)) {
                     return fn + " is on its stack twice";
+                }
+                if (global != null && global.holding().contains(ofn)) {
+                    return ofn + ", further out on its stack, runs only with " + global.lock() + " held, and " + fn
+                            + " asks for it again";
                 }
                 reclaim |= RECLAIM.contains(ofn);
                 if (reclaim && f.module() != null && f.module().equals(o.module())) {

@@ -15,7 +15,8 @@ import java.util.Set;
  * The likely holder of the lock a locked-up CPU spins on: a spin lock records no owner, so an expert reads the other
  * CPUs' stacks in the same report (NMI backtraces, crash's bt of every active task) for the one that runs inside the
  * locked code instead of waiting at its door. Named only when the evidence shows a CPU spinning on a lock and exactly
- * one other task on a CPU that is neither spinning too nor idle; with two candidates the evidence does not say.
+ * one other task on a CPU that is neither spinning too nor idle; with two candidates the evidence does not say. A
+ * task the lockup report names that spins on a lock itself is then one of the waiters, not the blocker.
  */
 final class LockSpinHolder {
     /** The idle loop: a CPU shown there runs nothing that could hold a lock. */
@@ -37,10 +38,9 @@ final class LockSpinHolder {
         Task holder = null;
         int candidates = 0;
         for (Task t : evidence.tasks()) {
-            String where = Frames.whereRunning(t.frames());
-            if (where != null && SpinLocks.spinsIn(where)) {
+            if (spins(t)) {
                 spinners.add(t);
-                lock = lock == null ? where : lock;
+                lock = lock == null ? Frames.whereRunning(t.frames()) : lock;
                 continue;
             }
             if (onCpu(t) && !idle(t)) {
@@ -52,6 +52,12 @@ final class LockSpinHolder {
             return null;
         }
         return new Found(spinners, holder, lock);
+    }
+
+    /** Whether the task's stack shows it spinning on a lock (its innermost frames past the watchdog's own). */
+    static boolean spins(Task t) {
+        String where = Frames.whereRunning(t.frames());
+        return where != null && SpinLocks.spinsIn(where);
     }
 
     /** Shown running: its state says so, or an NMI (a backtrace request, kdump's stop) interrupted it. */

@@ -41,6 +41,8 @@ final class KernelStackBlock extends BlockParser {
     private boolean afterCode;
     /** The last line taken was registers or stack words, whose last value a wrap may have moved to the next line. */
     private boolean afterValues;
+    /** The header ended at its taint words: a wrap may have moved the release and version to the next line. */
+    private boolean releaseNext;
 
     KernelStackBlock(TraceTasks out) {
         super(out);
@@ -55,7 +57,30 @@ final class KernelStackBlock extends BlockParser {
         bare = false;
         slack = HEADER_SLACK;
         context = StackContext.TASK;
+        releaseNext = false;
         return this;
+    }
+
+    /**
+     * The dump_stack header just opened ended at its taint words ("CPU: 75 PID: 3095650 Comm: fio Not tainted"):
+     * lib/dump_stack.c prints the release and the version's first word after them on the same line, so the next line
+     * holding only those ("6.10.0-rc3 #32") is that header's, wrapped by a mailer.
+     */
+    void releaseMayFollow() {
+        releaseNext = block != null;
+    }
+
+    /**
+     * A kernel release, alone or before the version's first word and what a distribution adds after it:
+     * "6.10.0-rc3-trnct_nvme #32", "4.15.0-20-generic", "6.1.0-11-2-amd64 #1  Debian 6.1.38-4".
+     */
+    static boolean isWrappedRelease(String t) {
+        int space = t.indexOf(' ');
+        String release = space < 0 ? t : t.substring(0, space);
+        if (release.isEmpty() || release.charAt(0) < '0' || release.charAt(0) > '9' || release.indexOf('.') < 0) {
+            return false;
+        }
+        return space < 0 || t.startsWith("#", space + 1);
     }
 
     /** A hung-task `INFO:` header: the task line that follows describes the same pid. */
@@ -301,8 +326,14 @@ final class KernelStackBlock extends BlockParser {
         // a task line first: its name (which any local user sets) may read as a frame, a marker or `Call Trace:`
         boolean code = afterCode;
         boolean values = afterValues;
+        boolean release = releaseNext;
         afterCode = false;
         afterValues = false;
+        releaseNext = false;
+        if (release && block != null && !inFrames && isWrappedRelease(t)) {
+            lastLineFrame = false;
+            return true;
+        }
         if (block != null && (code && isCodeWrap(t) || values && isLoneValue(t))) {
             // a wrap's piece of the registers printed inside the stack: the stack goes on under them
             afterCode = code;

@@ -315,6 +315,28 @@ final class TaskLineParser {
     }
 
     /**
+     * Whether a dump_stack header ends at its taint words, without the release that follows them on the kernel's
+     * line: " Not tainted", or " Tainted: " and its flags (letters and the spaces of unset ones).
+     */
+    static boolean endsAtTaint(String t) {
+        String s = t.stripTrailing();
+        if (s.endsWith(" Not tainted")) {
+            return true;
+        }
+        int at = s.lastIndexOf(" Tainted: ");
+        if (at < 0) {
+            return false;
+        }
+        for (int i = at + 10; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c == ' ')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The task line an architecture's show_regs() or die() printed before the dump_stack header existed (see
      * {@link KernelNames#regsHeaderName}): "Pid: 2770, comm: sh", "Pid: 0, comm: swapper Not tainted 2.6.16 #1",
      * "TASK = ef800740[3274] 'pbbuttonsd' THREAD: eef6c000", "Process kswapd0 (pid: 28, task: 000000003b2a0000,

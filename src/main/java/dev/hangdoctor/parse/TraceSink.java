@@ -438,7 +438,13 @@ public final class TraceSink implements LineSink {
 
     private boolean cpuHeader(String t, long lineNo) {
         Task task = TaskLineParser.parseCpuHeader(t);
-        return task != null && open(kernel.open(task, null, lineNo));
+        if (task == null || !open(kernel.open(task, null, lineNo))) {
+            return false;
+        }
+        if (TaskLineParser.endsAtTaint(t)) {
+            kernel.releaseMayFollow();
+        }
+        return true;
     }
 
     /** crash's {@code runq -T}: "CPU 22: 7.75 secs". */

@@ -110,4 +110,66 @@ class LockupBlameTest {
         Diagnosis d = diagnose(LRU_LOCK_SPIN + runningInCrash(0, "swapper/40", "intel_idle"));
         assertThat(d.findings().get(0).rootCause()).isNull();
     }
+
+    /**
+     * lore.kernel.org/r/CAOUHufbkhMZYz20aM_3rHZ3OcK4m2puji2FGpUpn_-DevGk3Kg@mail.gmail.com (corpus zc-021, quote marks
+     * taken off, stacks cut): the lockup names fio on CPU 466 spinning on the lruvec lock in an NVMe interrupt; the
+     * all-CPU backtrace shows fio on CPU 75 inside MGLRU's isolate_folios, the lock's holder.
+     */
+    private static final String LRUVEC_SPIN_NAMED = "watchdog: Watchdog detected hard LOCKUP on cpu 466\n"
+            + fioDumpHeader(466, 3103929, "native_queued_spin_lock_slowpath+0x2b4/0x300") + """
+               ? watchdog_hardlockup_check+0x1b4/0x3a0
+               ? native_queued_spin_lock_slowpath+0x2b4/0x300
+               </NMI>
+               <IRQ>
+               _raw_spin_lock_irqsave+0x5b/0x70
+               folio_lruvec_lock_irqsave+0x62/0x90
+               folio_batch_move_lru+0x9d/0x160
+               folio_rotate_reclaimable+0xab/0xf0
+               folio_end_writeback+0x60/0x90
+               nvme_irq+0x92/0xe0 [nvme]
+
+            """;
+
+    private static final String FIO_HOLDER = "NMI backtrace for cpu 75\n"
+            + fioDumpHeader(75, 3095650, "folio_inc_gen+0x142/0x430") + """
+               ? nmi_cpu_backtrace+0xc5/0x130
+               ? nmi_cpu_backtrace_handler+0x11/0x20
+               ? folio_inc_gen+0x142/0x430
+               </NMI>
+               <TASK>
+               isolate_folios+0x954/0x1630
+               evict_folios+0xa5/0x8c0
+               try_to_shrink_lruvec+0x1be/0x320
+               shrink_one+0x10f/0x1d0
+
+            """;
+
+    /** The report's dump_stack header of a fio task (its release wrapped by the mailer) down to the NMI's first frame. */
+    private static String fioDumpHeader(int cpu, int pid, String rip) {
+        return "CPU: " + cpu + " PID: " + pid + " Comm: fio Not tainted\n"
+                + "6.10.0-rc3-trnct_nvme_lruvecresched_sirq_inode_mglru #32\n"
+                + "RIP: 0010:" + rip + "\n"
+                + "Call Trace:\n"
+                + "   <NMI>\n"
+                + "   ? show_regs+0x69/0x80\n";
+    }
+
+    @Test
+    void aNamedLockupTaskSpinningOnALockIsAWaiterOfTheOneTaskRunningElsewhere() throws Exception {
+        Finding f = diagnose(LRUVEC_SPIN_NAMED + FIO_HOLDER).findings().get(0);
+        assertThat(f.category()).isEqualTo(Category.HARD_LOCKUP);
+        assertThat(f.rootCause().pid()).isEqualTo(3095650);
+        assertThat(f.victims()).extracting(TaskRef::pid).contains(3103929);
+        assertThat(f.chain()).anyMatch(l -> l.contains("likely holds it"));
+    }
+
+    @Test
+    void aNamedLockupTaskSpinningAloneStaysTheBlocker() throws Exception {
+        assertThat(diagnose(LRUVEC_SPIN_NAMED).findings().get(0).rootCause().pid()).isEqualTo(3103929);
+        // two candidates elsewhere: the evidence does not say which one holds the lock
+        Finding f = diagnose(LRUVEC_SPIN_NAMED + FIO_HOLDER + runningInCrash(2865, "kswapd0", "isolate_lru_folios"))
+                .findings().get(0);
+        assertThat(f.rootCause().pid()).isEqualTo(3103929);
+    }
 }

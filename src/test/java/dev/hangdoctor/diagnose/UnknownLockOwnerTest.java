@@ -161,6 +161,55 @@ class UnknownLockOwnerTest {
     }
 
     @Test
+    void askingForRtnlUnderAFunctionThatRunsOnlyWithItHeldIsASelfDeadlock() throws Exception {
+        // lore.kernel.org/r/CAFv23Qn=c_EZNPxu90s0n-HB6_vQCqaUG34YAq7-T6Np+10ZUA@mail.gmail.com (corpus zi-016:
+        // __dev_open, which asserts RTNL, runtime-resumes igb, whose resume asks for rtnl_lock again; the unwinder's
+        // "?" lines and the syscall's frames left out)
+        Finding f = UnclassifiedBlockerTest.first("""
+                [  967.723577] INFO: task ip:6024 blocked for more than 120 seconds.
+                [  967.723588]       Not tainted 5.12.0-rc3+ #1
+                [  967.723594] task:ip              state:D stack:    0 pid: 6024 ppid:  5957 flags:0x00004000
+                [  967.723603] Call Trace:
+                [  967.723610]  __schedule+0x2de/0x890
+                [  967.723623]  schedule+0x4f/0xc0
+                [  967.723629]  schedule_preempt_disabled+0xe/0x10
+                [  967.723636]  __mutex_lock.isra.0+0x190/0x510
+                [  967.723644]  __mutex_lock_slowpath+0x13/0x20
+                [  967.723651]  mutex_lock+0x32/0x40
+                [  967.723657]  rtnl_lock+0x15/0x20
+                [  967.723665]  igb_resume+0xee/0x1d0 [igb]
+                [  967.723696]  igb_runtime_resume+0xe/0x10 [igb]
+                [  967.723713]  pci_pm_runtime_resume+0x74/0x90
+                [  967.723718]  __rpm_callback+0x53/0x1c0
+                [  967.723725]  rpm_callback+0x57/0x80
+                [  967.723735]  rpm_resume+0x547/0x760
+                [  967.723740]  __pm_runtime_resume+0x52/0x80
+                [  967.723745]  __dev_open+0x56/0x160
+                [  967.723758]  __dev_change_flags+0x188/0x1e0
+                [  967.723766]  dev_change_flags+0x26/0x60
+                [  967.723773]  do_setlink+0x723/0x10b0
+                [  967.723792]  __rtnl_newlink+0x594/0xa00
+                [  967.723906]  rtnl_newlink+0x49/0x70
+                [  967.723913]  rtnetlink_rcv_msg+0x13c/0x370
+                """);
+        assertThat(f.rootCause()).isNotNull();
+        assertThat(f.rootCause().pid()).isEqualTo(6024);
+        assertThat(f.chain()).singleElement().asString()
+                .contains("__dev_open, further out on its stack, runs only with rtnl_mutex held")
+                .contains("a self-deadlock");
+    }
+
+    @Test
+    void askingForRtnlFromAWorkItemProvesNoRecursion() {
+        // corpus j-009: a work item asks for rtnl_lock; nothing further out runs under it (someone else holds it)
+        assertThat(LockRecursion.retaken(frames("__mutex_lock_slowpath", "mutex_lock", "rtnl_lock",
+                "addrconf_verify_work", "process_one_work", "worker_thread", "kthread", "ret_from_fork"))).isNull();
+        // a function that holds rtnl further out, but the wait is on another mutex (no rtnl wrapper asked)
+        assertThat(LockRecursion.retaken(frames("schedule", "__mutex_lock", "mutex_lock", "phy_start_aneg",
+                "rtl8169_change_mtu", "dev_set_mtu_ext", "__dev_open"))).isNull();
+    }
+
+    @Test
     void nestedLockingAndOneCallerProveNoRecursion() {
         // a nested take is a second object of the same class on purpose (fs/namei.c lock_rename's inode_lock_nested)
         assertThat(LockRecursion.retaken(frames("__schedule", "schedule", "rwsem_down_write_slowpath", "down_write_nested",
