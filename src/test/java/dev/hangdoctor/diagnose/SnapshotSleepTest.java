@@ -192,13 +192,18 @@ class SnapshotSleepTest {
         assertThat(f.category()).isEqualTo(Category.OTHER);
         assertThat(f.confidence()).isLessThan(0.3);
         // corpus d-005 (firecracker-microvm/firecracker issue 3020): a guest task waiting for the host to bring a page in
-        assertThat(diagnose("""
+        Diagnosis guest = diagnose("""
                 root@sandbox:/# cat /proc/556/stack
                 [<0>] kvm_async_pf_task_wait_schedule+0x14b/0x180
                 [<0>] __kvm_handle_async_pf+0x51/0xb0
                 [<0>] exc_page_fault+0x1cd/0x430
                 [<0>] asm_exc_page_fault+0x1e/0x30
-                """).findings()).extracting(Finding::category).containsExactly(Category.OTHER);
+                """);
+        assertThat(guest.findings()).extracting(Finding::category).containsExactly(Category.OTHER);
+        assertThat(guest.findings().get(0).chain()).singleElement().asString()
+                .contains("the hypervisor to bring in a page of the guest's memory");
+        // the kernfs wait is no such wait
+        assertThat(d.findings().get(0).chain()).noneMatch(c -> c.contains("hypervisor"));
     }
 
     @Test
