@@ -36,6 +36,8 @@ public final class Diagnoser {
     private static final int MAX_LOG_LINES = 60;
     /** Findings of a CPU that stopped scheduling: the ones whose blocker may be a spin lock's holder. */
     private static final Set<Category> LOCKUPS = Set.of(Category.HARD_LOCKUP, Category.SOFT_LOCKUP);
+    /** How much an NFS outage that ended within evidence handed in keeps of its finding's confidence. */
+    private static final double PAST_OUTAGE = 0.5;
 
     private final KnowledgeBase kb;
 
@@ -81,9 +83,16 @@ public final class Diagnoser {
                     if (covered(b, accepted) || supersededHere(b, m, accepted)) {
                         continue;
                     }
-                    if (b.finding.category() == Category.NFS && nfsRecovered(evidence) != null) {
-                        recovered.add(nfsRecovered(evidence));
-                        continue;
+                    String over = b.finding.category() == Category.NFS ? nfsRecovered(evidence) : null;
+                    if (over != null) {
+                        if (!evidence.savedReport()) {
+                            recovered.add(over + ": a past outage, not a hang now");
+                            continue;
+                        }
+                        // handed in, the outage is the stall the evidence shows, though it ended within it
+                        b = b.withConfidence(b.finding.confidence() * PAST_OUTAGE);
+                        recovered.add(over + ": reported as the outage the evidence shows, which ended; confidence"
+                                + " lowered");
                     }
                     if (m.rule().needsDuration() && !stuckLongEnough(b.involved, evidence)) {
                         if (!evidence.savedReport()) {
@@ -604,7 +613,7 @@ public final class Diagnoser {
             return null;
         }
         return "NFS server(s) " + String.join(", ", last.keySet()) + " answered again (\"nfs: server ... OK\") and no"
-                + " task was reported hung after that: a past outage, not a hang now";
+                + " task was reported hung after that";
     }
 
     /** Evidence that these tasks did not just pass through their wait: a hung-task report, a stuck window, a lockup. */

@@ -17,6 +17,13 @@ public enum ResourceKind {
      * CephFS's MDS or OSDs, an SMB server, Lustre's MDS/OSS (through ptlrpc and its lock manager).
      */
     NETFS_SERVER("a reply from a network filesystem's server (CephFS, SMB, Lustre)", "is the network filesystem's server"),
+    /**
+     * The hypervisor bringing in a page of a KVM guest's memory (an asynchronous page fault, arch/x86/kernel/kvm.c):
+     * on the host that page is swapped out, or served on demand (a snapshot's memory through userfaultfd, a file
+     * mapping, a post-copy migration).
+     */
+    HOST_PAGE("the hypervisor to bring in a page of the guest's memory (KVM asynchronous page fault)",
+            "is the hypervisor's page-fault handling (host swap, a snapshot's memory served on demand)"),
     BLOCK_IO("block I/O to complete", "is the device"),
     XFS_LOG("XFS log space or a log force", "holds XFS log space"),
     /**

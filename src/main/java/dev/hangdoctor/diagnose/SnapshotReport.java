@@ -81,8 +81,24 @@ final class SnapshotReport {
             return false;
         }
         String top = Frame.baseName(Frames.significantTop(Frames.evidence(t.frames())));
-        return SLEEPS.contains(top) || WaitClassifier.isWait(top);
+        if (SLEEPS.contains(top) || WaitClassifier.isWait(top)) {
+            return true;
+        }
+        // /proc/PID/stack leaves the scheduler out and is empty for a task on a CPU: its top frame is where the task
+        // went to sleep (a wait_event inlined into the function, as kernfs_drain into __kernfs_remove), unless that
+        // is an idle wait, the way back to user space (preempted there) or a stop for a signal or a tracer
+        return t.procStack() && !top.startsWith("0x") && !IdleWaits.isIdle(top) && !AWAKE.contains(top);
     }
+
+    /**
+     * Tops of a /proc/PID/stack that are no sleep in the kernel: a task preempted on its way back to user space or
+     * in an interrupt's exit (x86 entry code 3.x to 6.x, arm64's), stopped by a signal or a tracer.
+     */
+    private static final Set<String> AWAKE = Set.of(
+            "exit_to_usermode_loop", "exit_to_user_mode_loop", "exit_to_user_mode_prepare", "prepare_exit_to_usermode",
+            "syscall_exit_to_user_mode", "irqentry_exit_to_user_mode", "irqentry_exit", "do_notify_resume",
+            "retint_careful", "retint_kernel", "retint_user", "int_careful", "sysret_careful", "ret_to_user",
+            "do_signal_stop", "get_signal", "get_signal_to_deliver", "ptrace_stop", "ptrace_notify");
 
     /** What in the evidence says tasks stayed stuck, or null. */
     static String witness(Evidence evidence) {

@@ -36,6 +36,9 @@ public final class WaitClassifier {
             new Row(ResourceKind.FUSE_REPLY, "request_wait_answer", "fuse_wait_answer", "__fuse_request_send",
                     "fuse_simple_request", "fuse_wait_on_page_writeback", "fuse_get_req"),
             new Row(ResourceKind.UFFD, "handle_userfault"),
+            // a KVM guest's task waiting for the host to fault a page of its memory in (kvm_async_pf_task_wait up to
+            // 5.7, kvm_async_pf_task_wait_schedule from 5.8)
+            new Row(ResourceKind.HOST_PAGE, "kvm_async_pf_task_wait_schedule", "kvm_async_pf_task_wait"),
             new Row(ResourceKind.PATH_LOOKUP, "d_alloc_parallel", "d_wait_lookup"),
             new Row(ResourceKind.PIDNS_EXIT, "zap_pid_ns_processes"),
             new Row(ResourceKind.NFS_SERVER, "rpc_wait_bit_killable", "nfs_wait_bit_killable", "__rpc_wait_for_completion_task",

@@ -301,7 +301,7 @@ public final class WaitGraph {
             return true;
         }
         return switch (w.kind()) {
-            case MEMORY, FUSE_REPLY, UFFD, NFS_SERVER, NINEP_SERVER, NETFS_SERVER, BLOCK_IO, CPU -> true;
+            case MEMORY, FUSE_REPLY, UFFD, HOST_PAGE, NFS_SERVER, NINEP_SERVER, NETFS_SERVER, BLOCK_IO, CPU -> true;
             default -> false;
         };
     }

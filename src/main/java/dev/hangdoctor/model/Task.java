@@ -103,6 +103,14 @@ public final class Task {
             + " where the task sleeps";
     /** True when the stack was sampled by a profiler rather than read from a sleeping task. */
     public boolean sampled() { return notes.contains(SAMPLED); }
+    /**
+     * The note of a stack read from /proc/PID/stack text: the kernel leaves the scheduler's own functions out of it
+     * (stack_trace_save_tsk skips what in_sched_functions names), so its top frame is where the task left the CPU.
+     */
+    public static final String PROC_STACK = "stack read from /proc/PID/stack: the scheduler's frames are left out,"
+            + " the top frame is where the task left the CPU";
+    /** True when the stack came from /proc/PID/stack text. */
+    public boolean procStack() { return notes.contains(PROC_STACK); }
     public List<LockOwnerHint> lockOwnerHints() { return Collections.unmodifiableList(lockOwnerHints); }
 
     public Task tgid(Integer v) { tgid = v; return this; }

@@ -256,6 +256,55 @@ final class EventTriggers {
         return -1;
     }
 
+    /**
+     * A dmesg stamp from {@code from} on that directly follows a frame's offset ("schedule+0x29/0x70[8556407.426137]",
+     * "xfs_unmountfs+0x68/0x190 [xfs] [8556407.426165]"): the start of a record whose line break was lost, since the
+     * kernel prints its stamp only at a line's start. Its '[', or -1.
+     */
+    static int stampAfterFrame(String s, int from) {
+        for (int at = embeddedStamp(s, from); at >= 0; at = embeddedStamp(s, at + 1)) {
+            int i = at;
+            while (i > 0 && s.charAt(i - 1) == ' ') {
+                i--;
+            }
+            if (i > 0 && s.charAt(i - 1) == ']') { // the frame's module tag, "[xfs]"
+                int open = s.lastIndexOf('[', i - 1);
+                boolean module = open > 0 && open + 1 < i - 1;
+                for (int k = open + 1; module && k < i - 1; k++) {
+                    module = isSymbolChar(s.charAt(k));
+                }
+                if (!module) {
+                    continue;
+                }
+                i = open;
+                while (i > 0 && s.charAt(i - 1) == ' ') {
+                    i--;
+                }
+            }
+            if (endsInOffset(s, i)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether {@code s[0, end)} ends in a frame's offset and size: "+0x29/0x70". */
+    private static boolean endsInOffset(String s, int end) {
+        int i = end;
+        while (i > 0 && isHex(s.charAt(i - 1))) {
+            i--;
+        }
+        if (i == end || i < 3 || !s.startsWith("/0x", i - 3)) {
+            return false;
+        }
+        int size = i - 3;
+        i = size;
+        while (i > 0 && isHex(s.charAt(i - 1))) {
+            i--;
+        }
+        return i < size && i >= 3 && s.startsWith("+0x", i - 3);
+    }
+
     /** True when {@code s[from, end)} holds a frame address "[<" or a crash frame "#N [". */
     static boolean holdsFrameMark(String s, int from, int end) {
         return RawText.contains(s, from, end, "[<") || crashFrame(s, from, end) >= 0;

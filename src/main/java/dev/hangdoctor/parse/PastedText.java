@@ -711,7 +711,15 @@ final class PastedText {
     private void split(String line, long at, String style, int width) {
         boolean collapsed = Math.max(line.length(), width) >= COLLAPSED;
         if (!"none".equals(style) && !collapsed) {
-            out.accept(line, at); // each record of a prefixed log has its own line
+            // each record of a prefixed log has its own line, but for a trace whose line breaks a page lost between
+            // some of its frames: "[8556407.426092] [] schedule+0x29/0x70[8556407.426137] [] xfs_ail_push_all_sync+..."
+            int from = 0;
+            for (int next = "dmesg".equals(style) ? EventTriggers.stampAfterFrame(line, 1) : -1; next > from;
+                    next = EventTriggers.stampAfterFrame(line, next + 1)) {
+                out.accept(line.substring(from, next).stripTrailing(), at);
+                from = next;
+            }
+            out.accept(from == 0 ? line : line.substring(from), at);
             return;
         }
         int from = 0;

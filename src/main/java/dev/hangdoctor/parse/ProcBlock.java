@@ -10,6 +10,9 @@ import dev.hangdoctor.model.Task;
  * function the task sleeps in, read as a stack of that one frame, its state unknown as a /proc stack's).
  */
 final class ProcBlock extends BlockParser {
+    /** The format a stack read from /proc/PID/stack (or wchan) text is named by. */
+    static final String FORMAT = "/proc stack";
+
     private enum File { STACK, STATUS, TASKS, WCHAN }
 
     private File file;
@@ -22,7 +25,7 @@ final class ProcBlock extends BlockParser {
 
     /** A stack whose first frame came with no path before it: of task {@code pid}, or of none named (0). */
     ProcBlock openStack(int pid, Frame first, long lineNo) {
-        open(File.STACK, new TraceBlock(new Task(pid).source(out.at(lineNo)), pid <= 0, "/proc stack"));
+        open(File.STACK, new TraceBlock(new Task(pid).source(out.at(lineNo)), pid <= 0, FORMAT));
         addFrame(first);
         return this;
     }
@@ -43,7 +46,7 @@ final class ProcBlock extends BlockParser {
         Task task = new Task(ref.pid()).source(out.at(lineNo));
         switch (ref.file()) {
             case ProcPathRef.STACK:
-                open(File.STACK, new TraceBlock(task, false, "/proc stack"));
+                open(File.STACK, new TraceBlock(task, false, FORMAT));
                 break;
             case ProcPathRef.STATUS:
                 open(File.STATUS, new TraceBlock(task, false, "/proc status"));

@@ -43,6 +43,9 @@ final class TraceTasks {
      */
     boolean add(TraceBlock b, boolean needFrames, String format) {
         Task task = b.finish();
+        if (ProcBlock.FORMAT.equals(b.format) && !task.frames().isEmpty()) {
+            task.note(Task.PROC_STACK);
+        }
         if (b.anonymous && task.frames().isEmpty() && task.comm() == null) {
             return false;
         }

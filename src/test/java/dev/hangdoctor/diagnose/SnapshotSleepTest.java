@@ -158,10 +158,91 @@ class SnapshotSleepTest {
     }
 
     @Test
-    void aProcStackOfAnOpenThatIsNotWaitingIsNoHang() throws Exception {
-        // the same NFSv4 open path cut above its wait: nothing on top says the task sleeps
+    void aProcStackCutAboveItsWaitStillSaysWhereTheTaskSleeps() throws Exception {
+        // the same NFSv4 open path cut above its wait: /proc/PID/stack leaves the scheduler out and is empty for a task
+        // on a CPU, so its top frame is where the task left the CPU: a stuck task of no known kind, at low confidence
         String cut = NFS_OPEN.substring(NFS_OPEN.indexOf("[<0>] _nfs4_open_and_get_state"));
         Diagnosis d = diagnose("cat /proc/3734491/stack\n" + cut);
-        assertThat(d.findings()).isEmpty();
+        assertThat(d.findings()).isNotEmpty();
+        assertThat(d.findings().get(0).category()).isEqualTo(Category.OTHER);
+        assertThat(d.findings().get(0).confidence()).isLessThan(0.3);
+    }
+
+    /** corpus r-024 (cai-fuqiang/md, case/acpi_power_and_kernfs): kernfs_drain's wait_event inlined into __kernfs_remove */
+    private static final String KERNFS_DRAIN = """
+            ```
+            [<0>] __kernfs_remove.part.15+0x172/0x1e0
+            [<0>] kernfs_remove_by_name_ns+0x4f/0x90
+            [<0>] acpi_power_meter_notify+0x124/0x1b0 [acpi_power_meter]
+            [<0>] acpi_ev_notify_dispatch+0x45/0x5a
+            [<0>] acpi_os_execute_deferred+0x16/0x20
+            [<0>] process_one_work+0x1a7/0x3b0
+            [<0>] worker_thread+0x30/0x390
+            [<0>] kthread+0x112/0x130
+            [<0>] ret_from_fork+0x35/0x40
+            [<0>] 0xffffffffffffffff
+            ```
+            """;
+
+    @Test
+    void aProcStackWhoseTopWaitsInlineIsAStuckTask() throws Exception {
+        Diagnosis d = diagnose(KERNFS_DRAIN);
+        assertThat(d.findings()).isNotEmpty();
+        Finding f = d.findings().get(0);
+        assertThat(f.category()).isEqualTo(Category.OTHER);
+        assertThat(f.confidence()).isLessThan(0.3);
+        // corpus d-005 (firecracker-microvm/firecracker issue 3020): a guest task waiting for the host to bring a page in
+        Diagnosis guest = diagnose("""
+                root@sandbox:/# cat /proc/556/stack
+                [<0>] kvm_async_pf_task_wait_schedule+0x14b/0x180
+                [<0>] __kvm_handle_async_pf+0x51/0xb0
+                [<0>] exc_page_fault+0x1cd/0x430
+                [<0>] asm_exc_page_fault+0x1e/0x30
+                """);
+        assertThat(guest.findings()).extracting(Finding::category).containsExactly(Category.OTHER);
+        assertThat(guest.findings().get(0).chain()).singleElement().asString()
+                .contains("the hypervisor to bring in a page of the guest's memory");
+        // the kernfs wait is no such wait
+        assertThat(d.findings().get(0).chain()).noneMatch(c -> c.contains("hypervisor"));
+    }
+
+    @Test
+    void aProcStackIsReadAsStuckOnlyInEvidenceHandedIn() throws Exception {
+        // the live scan's rule: a stack without the task's state and blocked time is no hang of its own
+        Evidence e = EvidenceReader.read(new ByteArrayInputStream(KERNFS_DRAIN.getBytes(StandardCharsets.UTF_8)), "t");
+        assertThat(new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e).findings()).isEmpty();
+    }
+
+    @Test
+    void aProcStackOfATaskStoppedBySignalIsNoHang() throws Exception {
+        // a kernel engineer's public notes on syscall restart (a job stopped by SIGTSTP), 5.x and 4.x entry code
+        assertThat(diagnose("""
+                 sudo cat /proc/1646434/stack
+                [<0>] do_signal_stop+0x182/0x210
+                [<0>] get_signal+0x25c/0x870
+                [<0>] arch_do_signal_or_restart+0x76/0x140
+                [<0>] exit_to_user_mode_loop+0x99/0x500
+                [<0>] do_syscall_64+0x211/0x6e0
+                [<0>] entry_SYSCALL_64_after_hwframe+0x76/0x7e
+                """).findings()).isEmpty();
+        assertThat(diagnose("""
+                [root@Node96 10:00:26 701531]$ cat stack
+                [<0>] do_signal_stop+0xff/0x200
+                [<0>] get_signal+0x2ae/0x7b0
+                [<0>] do_signal+0x36/0x610
+                [<0>] exit_to_usermode_loop+0x71/0xe0
+                [<0>] prepare_exit_to_usermode+0x90/0xc0
+                [<0>] retint_user+0x8/0x8
+                [<0>] 0xffffffffffffffff
+                """).findings()).isEmpty();
+    }
+
+    @Test
+    void aProcStackOfOnlyTheEndMarkIsNoHang() throws Exception {
+        // a task running on another CPU: the unwinder gives no frame, 4.x kernels still print their end mark
+        assertThat(diagnose("""
+                # cat /proc/4242/stack
+                [<0>] 0xffffffffffffffff
+                """).findings()).isEmpty();
     }
 }

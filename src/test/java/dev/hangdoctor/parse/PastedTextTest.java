@@ -467,6 +467,26 @@ class PastedTextTest {
     }
 
     @Test
+    void aStampedTraceWhoseLineBreaksWereLostBetweenFramesIsSplitAtEachFramesEnd() throws IOException {
+        // corpus f-016 (mzph.cn's copy of a cnblogs post: the page dropped the addresses inside [] and joined some of
+        // the frame lines): a stamp glued to a frame's offset, or to its module tag, starts a record of its own
+        String a = "[8556407.426092] [] schedule+0x29/0x70";
+        String b = "[8556407.426137] [] xfs_ail_push_all_sync+0xc1/0x110[xfs]";
+        String c = "[8556407.426143] [] ? wake_up_atomic_t+0x30/0x30";
+        String d = "[8556407.426165] [] xfs_unmountfs+0x68/0x190[xfs]";
+        assertThat(clean(a + b)).containsExactly(a, b);
+        assertThat(clean(c + d, "[8556407.426186] [] ? xfs_mru_cache_destroy+0x6b/0x90[xfs]"))
+                .containsExactly(c, d, "[8556407.426186] [] ? xfs_mru_cache_destroy+0x6b/0x90[xfs]");
+        Task t = read(String.join("\n", "[8556407.426078] Call Trace:", a + b, c + d)).tasks().iterator().next();
+        assertThat(t.frames()).extracting(f -> f.function())
+                .containsExactly("schedule", "xfs_ail_push_all_sync", "wake_up_atomic_t", "xfs_unmountfs");
+        // a stamp after words (the author's note after a frame) is no frame's end: the line stays one record
+        String note = "[8556407.426211] [] generic_shutdown_super+0x56/0xe0-------\u5df2\u7ecf\u6267\u884c\u5b8c"
+                + "fsnotify_umount_inodes[8556407.426215] [] kill_block_super+0x27/0x70";
+        assertThat(clean(note)).containsExactly(note);
+    }
+
+    @Test
     void aLogWhoseLineBreaksWereLostIsSplitIntoItsRecords() {
         // a page that joined a syslog paste into one line (corpus a-001's records), and prose before records
         String a = "Mar 25 16:49:08 dws07 kernel: fusermount      D    0 639694   1274 0x00004004";
