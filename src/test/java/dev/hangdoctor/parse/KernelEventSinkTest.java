@@ -992,6 +992,34 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void netdevUnregisterWaitOfEveryShape() {
+        // coreos/bugs issue 254 (corpus zj-004), moby issue 9605 behind a syslog prefix (zj-003), rancher issue 931
+        // (h-012, a count of 4), and the same line cut after the device's name by a page
+        assertThat(feed("[60246.744069] unregister_netdevice: waiting for lo to become free. Usage count = 1")).isTrue();
+        assertThat(feed("Mar  5 03:44:07 hostname kernel: [732406.124070] unregister_netdevice: waiting for lo to become"
+                + " free. Usage count = 1")).isTrue();
+        assertThat(feed("[73078.620123] unregister_netdevice: waiting for lo to become free. Usage count = 4")).isTrue();
+        assertThat(feed("[60337.236076] unregister_netdevice: waiting for vethdb2b4ec")).isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.NETDEV_UNREGISTER_WAIT);
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("lo", "lo", "lo", "vethdb2b4ec");
+        assertThat(events).extracting(e -> e.fields().get("usage")).containsExactly("1", "1", "4", null);
+        assertThat(events).extracting(KernelEvent::pid).containsOnlyNulls();
+    }
+
+    @Test
+    void otherUnregisterWordsAreNoWait() {
+        // the 2003 lkml report retyped by hand ("unregistering_", lower-case "usage"), a line cut before the name,
+        // and a sentence quoting the message's start
+        assertThat(feed("unregistering_netdevice: waiting for eth0 to become free. usage count = -4")).isFalse();
+        assertThat(feed("[60337.236076] unregister_netdevice: waiting for")).isFalse();
+        assertThat(feed("unregister_netdevice: waiting for the device to become free takes minutes")).isFalse();
+        assertThat(feed("unregister_netdevice: waiting for lo to become free, then docker hangs")).isFalse();
+        sink.finish();
+        assertThat(evidence.allEvents()).isEmpty();
+    }
+
+    @Test
     void otherXfsMessagesAreNoAllocationLoop() {
         assertThat(feed("[    4.123456] XFS (sda1): Mounting V5 Filesystem")).isFalse();
         assertThat(feed("XFS: possible memory allocation deadlock")).isFalse();
