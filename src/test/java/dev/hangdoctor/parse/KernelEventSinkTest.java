@@ -1115,6 +1115,22 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void scsiUnitAttentionOfAResetIsADeviceReset() {
+        // longhorn issue 12574 (corpus zj-012, iSCSI LUNs of a K3s node with printk caller ids), r-017's megaraid disk;
+        // the words of drivers/scsi/scsi_error.c scsi_report_sense for ASC 0x29
+        assertThat(feed("[517201.474062] [      C0] sd 20:0:0:1: Power-on or device reset occurred")).isTrue();
+        assertThat(feed("sd 8:0:0:1: Power-on or device reset occurred")).isTrue();
+        // the other unit attentions of the same function are no reset
+        assertThat(feed("sd 2:0:0:0: Mode parameters changed")).isFalse();
+        assertThat(feed("sd 2:0:0:0: Capacity data has changed")).isFalse();
+        assertThat(feed("sd 2:0:0:0: Power-on or device reset occurred, says the user")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("20:0:0:1", "8:0:0:1");
+        assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("reset", "reset");
+    }
+
+    @Test
     void networkBlockDeviceTransportFailuresAreDeviceErrors() {
         // spdk issue 1103 (corpus x-013, nbd on 4.4), nbd.c nbd_xmit_timeout's formats; an iSCSI initiator's lost
         // connection as dmesg and a syslog print it (scsi_transport_iscsi.c iscsi_conn_error_event)
