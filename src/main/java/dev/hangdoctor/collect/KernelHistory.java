@@ -37,7 +37,7 @@ public final class KernelHistory {
             KernelEventKind.OOM_TASK_LIST,
             KernelEventKind.MEMCG_STATUS, KernelEventKind.SYSRQ, KernelEventKind.BLOCK_IO_ERROR,
             KernelEventKind.STORAGE_DEVICE_ERROR, KernelEventKind.GPU_HANG,
-            KernelEventKind.NFS_CLIENT_ERROR);
+            KernelEventKind.NFS_CLIENT_ERROR, KernelEventKind.NETDEV_UNREGISTER_WAIT);
 
     /** Where a bundle keeps the clock of its scan, relative to the bundle's root. */
     public static final String FILE = "hangdoctor/clock.txt";

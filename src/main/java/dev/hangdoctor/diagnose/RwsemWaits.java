@@ -104,6 +104,11 @@ final class RwsemWaits {
             Map.entry("get_super", "s_umount"), Map.entry("__get_super", "s_umount"),
             Map.entry("get_super_thawed", "s_umount"), Map.entry("get_active_super", "s_umount"),
             Map.entry("do_remount", "s_umount"), Map.entry("do_umount", "s_umount"),
+            // mm/vmscan.c's shrinker_rwsem (up to 6.6): registering or unregistering a shrinker (every new
+            // superblock's alloc_super preallocates one) waits for reclaim running the shrinkers under it
+            Map.entry("prealloc_shrinker", "shrinker_rwsem"), Map.entry("prealloc_memcg_shrinker", "shrinker_rwsem"),
+            Map.entry("register_shrinker_prepared", "shrinker_rwsem"), Map.entry("register_shrinker", "shrinker_rwsem"),
+            Map.entry("unregister_shrinker", "shrinker_rwsem"), Map.entry("free_prealloced_shrinker", "shrinker_rwsem"),
             // the mount table's namespace_sem
             Map.entry("namespace_lock", "namespace_sem"), Map.entry("lock_mount", "namespace_sem"),
             Map.entry("do_lock_mount", "namespace_sem"),
@@ -150,7 +155,7 @@ final class RwsemWaits {
             "namespace_sem", "namespace_sem, the mount table's lock",
             "cgroup_threadgroup_rwsem", "cgroup_threadgroup_rwsem", "xattr_sem", "ext4 xattr_sem",
             "xfs inode lock", "an XFS inode lock", "sb_writers", "sb_writers, the filesystem's freeze lock",
-            "cpu_hotplug_lock", "cpu_hotplug_lock");
+            "cpu_hotplug_lock", "cpu_hotplug_lock", "shrinker_rwsem", "shrinker_rwsem, the shrinker list's lock");
 
     private RwsemWaits() {
     }

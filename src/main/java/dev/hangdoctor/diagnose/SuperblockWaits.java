@@ -55,6 +55,13 @@ final class SuperblockWaits {
         if (last < 0 || (!rwsem && !dead)) {
             return null;
         }
+        // a wait inside alloc_super (sget found no superblock and makes one) is for no superblock's s_umount: the
+        // new one is its own, taken uncontended; it waits for what setting it up needs (the shrinker list's lock)
+        for (int i = 0; i < last; i++) {
+            if (!frames.get(i).unreliable() && Frame.baseName(frames.get(i).function()).equals("alloc_super")) {
+                return null;
+            }
+        }
         for (int i = last + 1; i < frames.size(); i++) {
             Frame f = frames.get(i);
             if (!f.unreliable() && !VFS_MOUNT.contains(Frame.baseName(f.function()))) {

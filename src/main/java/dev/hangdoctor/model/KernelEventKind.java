@@ -63,6 +63,12 @@ public enum KernelEventKind {
      */
     XFS_ALLOC_DEADLOCK,
     /**
+     * net/core/dev.c: "unregister_netdevice: waiting for lo to become free. Usage count = 1", repeated every 10 s
+     * while a device being unregistered keeps references: the namespace teardown (cleanup_net) or the unregister
+     * that prints it cannot finish, and holds the net namespace and RTNL locks the while.
+     */
+    NETDEV_UNREGISTER_WAIT,
+    /**
      * A storage device's driver saying a command timed out or failed: nvme "I/O N QID N timeout, aborting|reset
      * controller|completion polled|disable controller", mmc "mmcblk1: error -110 sending stop command ...", scsi
      * "sd 0:0:0:0: timing out command, waited 180s", libata "ata1.00: failed command: READ FPDMA QUEUED".

@@ -5,6 +5,7 @@ import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.ReportLine;
 import dev.hangdoctor.model.StackContext;
 import dev.hangdoctor.model.Task;
+import dev.hangdoctor.model.TaskState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +123,9 @@ final class HandWrittenStacks {
      * line holds no such chain of {@link #MIN_NAMES} symbols with a place to sleep among them.
      */
     static boolean chain(TraceTasks out, String t, long lineNo) {
+        if (offsetChain(out, t, lineNo)) {
+            return true;
+        }
         // arrows with space on both sides: C's member access ("inode->i_mapping->host") is no call chain
         boolean backwards = !FORWARD.matcher(t).find();
         String[] parts = (backwards ? BACKWARD : FORWARD).split(t, -1);
@@ -172,8 +176,48 @@ final class HandWrittenStacks {
         return true;
     }
 
+    /** One frame as the kernel prints it, "fn+0x4a/0x1c0" and maybe " [module]", maybe in backticks. */
+    private static final String OFFSET_FRAME =
+            "`?([A-Za-z_][A-Za-z0-9_.]*)\\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+(?: \\[[A-Za-z0-9_]+\\])?`?";
+    private static final java.util.regex.Pattern OFFSET_CHAIN = java.util.regex.Pattern.compile(
+            OFFSET_FRAME + "(?:\\s+(?:->|→|<-|←)\\s+" + OFFSET_FRAME + ")+");
+    private static final java.util.regex.Pattern OFFSET_ONE = java.util.regex.Pattern.compile(OFFSET_FRAME);
+
+    /**
+     * Frames copied off a stack with their offsets and joined by arrows in a sentence ("(`/proc/<pid>/stack`:
+     * `del_connection+0x4a/0x1c0 [drbd]` ← `drbd_adm_down+0xcf/0x390`)"): the offsets are the kernel's own printing,
+     * no prose has them, so two frames are a stack and need no place to sleep among them. Left arrows keep the
+     * kernel's order (innermost first), right arrows run from the caller.
+     */
+    private static boolean offsetChain(TraceTasks out, String t, long lineNo) {
+        java.util.regex.Matcher m = OFFSET_CHAIN.matcher(t);
+        if (!m.find()) {
+            return false;
+        }
+        String chain = m.group();
+        List<String> frames = new ArrayList<>();
+        java.util.regex.Matcher one = OFFSET_ONE.matcher(chain);
+        while (one.find() && frames.size() < TraceBlock.MAX_FRAMES) {
+            frames.add(one.group(1));
+        }
+        if (!BACKWARD.matcher(chain).find()) {
+            java.util.Collections.reverse(frames);
+        }
+        // the sentence saying the task is stuck there ("went D-state, uninterruptible, inside ...") gives its state
+        Task task = new Task(0).source(out.at(lineNo));
+        if (ProseWaitChannels.STUCK.matcher(t).find()) {
+            task.state(TaskState.UNINTERRUPTIBLE);
+        }
+        emit(out, task, frames);
+        return true;
+    }
+
     private static void emit(TraceTasks out, List<String> innermostFirst, long lineNo) {
-        TraceBlock block = new TraceBlock(new Task(0).source(out.at(lineNo)), true, "hand-written stack");
+        emit(out, new Task(0).source(out.at(lineNo)), innermostFirst);
+    }
+
+    private static void emit(TraceTasks out, Task task, List<String> innermostFirst) {
+        TraceBlock block = new TraceBlock(task, true, "hand-written stack");
         for (String name : innermostFirst) {
             block.addFrame(Frame.of(name), StackContext.TASK);
         }

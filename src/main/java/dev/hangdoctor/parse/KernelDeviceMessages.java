@@ -91,8 +91,13 @@ final class KernelDeviceMessages {
      * when the abort did not help: mpt3sas's and megaraid_sas's "attempting target reset! scmd(%p) ..." and
      * "attempting device reset! scmd(%p)", megaraid_sas's "OCR is requested due to IO timeout!!" (an online controller
      * reset, drivers/scsi/megaraid/megaraid_sas_fusion.c): a reset. The error handler giving the device up ("Device
-     * offlined - ...") is left to the block layer's "rejecting I/O to offline device".
+     * offlined - ...") is left to the block layer's "rejecting I/O to offline device". The device itself saying it
+     * was reset, the sense data's unit attention ASC 0x29 (drivers/scsi/scsi_error.c scsi_report_sense, "Power-on or
+     * device reset occurred"): the commands it held are lost and must be retried (an iSCSI target's LUN reset, a
+     * storage path failing over); a reset too.
      */
+    private static final String UNIT_ATTENTION_RESET = ": Power-on or device reset occurred";
+
     static boolean scsiMessage(KernelEventOut out, LogLine line, String m) {
         int colon = m.indexOf(": ", 3);
         if (colon < 4 || m.indexOf(' ', 3) < colon) {
@@ -104,7 +109,8 @@ final class KernelDeviceMessages {
             what = "timeout";
         } else if (m.indexOf(": attempting target reset!", colon - 1) == colon
                 || m.indexOf(": attempting device reset!", colon - 1) == colon
-                || m.indexOf(" OCR is requested due to IO timeout", colon) > 0) {
+                || m.indexOf(" OCR is requested due to IO timeout", colon) > 0
+                || m.endsWith(UNIT_ATTENTION_RESET) && m.length() - UNIT_ATTENTION_RESET.length() == colon) {
             what = "reset";
         } else if (m.indexOf(" FAILED Result: hostbyte=", colon) > 0 || m.indexOf(" Unhandled error code", colon) > 0) {
             what = "error";

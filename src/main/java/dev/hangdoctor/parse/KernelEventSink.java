@@ -67,6 +67,8 @@ import static dev.hangdoctor.parse.KernelMessageText.word;
  *       buffer-io | request).</li>
  *   <li>XFS_ALLOC_DEADLOCK: {@code function} (kmem_alloc, kmem_zone_alloc, ...), {@code mode} (the gfp flags,
  *       hex), {@code size} (4.x+). {@code pid}/{@code comm} the looping task (absent on 2.6).</li>
+ *   <li>NETDEV_UNREGISTER_WAIT: {@code dev} (the device waited for), {@code usage} (its reference count, when
+ *       printed whole).</li>
  *   <li>STORAGE_DEVICE_ERROR: {@code dev} (nvme0, mmcblk1, 0:0:0:0, ata1.00, 0000:5a:00.0, mpt3sas_cm0),
  *       {@code driver} (nvme | mmc | scsi | ata | megaraid_sas | mpt2sas | mpt3sas | aacraid | hpsa | qla2xxx | nbd | iscsi),
  *       {@code what} (timeout | error | reset | hung).</li>
@@ -237,6 +239,7 @@ public final class KernelEventSink implements LineSink {
             .prefix(KernelNfsMessages.LOCKD_CANNOT_MONITOR, (line, m) -> KernelNfsMessages.lockdCannotMonitor(out, line, m))
             .prefix("NFS: ", (line, m) -> KernelNfsMessages.unhandledError(out, line, m))
             .prefix("XFS: ", this::xfsAllocDeadlock)
+            .prefix(KernelNetMessages.UNREGISTER_WAIT, (line, m) -> KernelNetMessages.unregisterWait(out, line, m))
             // lines that start with a name (comm, program, driver): found by a scan of the line
             .contains(" invoked oom-killer: ", 'k', (line, m) -> oom.invoked(line, m, m.indexOf(" invoked oom-killer: ")))
             // the same line wrapped right after its trigger (a mailer's wrap at 72, "gfp_mask=..." on the next line):

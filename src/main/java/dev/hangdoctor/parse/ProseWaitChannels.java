@@ -28,7 +28,7 @@ final class ProseWaitChannels {
             "(?i:\\bwchan)`?\\)?(?:\\s*[=:]\\s*|\\s+(?:is|was|shows|showed|says|returns|returned|gives|gave)\\s+)`?"
                     + "([A-Za-z_][A-Za-z0-9_.]*)");
     /** Words that say the task is stuck. */
-    private static final Pattern STUCK = Pattern.compile(
+    static final Pattern STUCK = Pattern.compile(
             "(?i:\\b(?:block(?:s|ed|ing)?|stuck|hung|hangs?|hanging|wedged?|deadlock(?:ed)?|uninterruptible|D[- ]state"
                     + "|in `?D\\b|state(?::|=| is)? ?`?D\\b|disk sleep|never (?:returns|answered|completes)))");
     /** A state other than D given on the line itself ("state=T (stopped)", "stat: S", "state is `R`"). */

@@ -129,6 +129,32 @@ class RwsemWaitsTest {
         assertThat(c.waitOf(e.taskOrNull(7364)).describe()).contains("sb_writers");
     }
 
+    @Test
+    void aNewSuperblocksShrinkerRegistrationWaitsForTheShrinkerLockNotAnSUmount() throws Exception {
+        // kernel Bugzilla 214767 comment 13 (corpus zj-016, quoted-printable undone): dockerd's overlay mount, which
+        // found no superblock in sget and makes one, waits in prealloc_shrinker for shrinker_rwsem
+        Evidence e = read("""
+                [736826.990979] task:dockerd         state:D stack:    0 pid: 6639 ppid:     1 flags:0x00000080
+                [736826.999289] Call Trace:
+                [736827.002695]  __schedule+0x1f9/0x660
+                [736827.006708]  schedule+0x46/0xb0
+                [736827.010512]  rwsem_down_write_slowpath+0x234/0x4b0
+                [736827.015214]  ? __kmalloc+0x154/0x2b0
+                [736827.019291]  prealloc_shrinker+0x4c/0xf0
+                [736827.023495]  alloc_super+0x29a/0x2f0
+                [736827.027505]  sget+0x91/0x220
+                [736827.031089]  ? destroy_super_rcu+0x40/0x40
+                [736827.035268]  ? ovl_get_lowerstack+0x190/0x190 [overlay]
+                [736827.040172]  mount_nodev+0x26/0x90
+                [736827.044070]  legacy_get_tree+0x27/0x40
+                [736827.048169]  vfs_get_tree+0x25/0xb0
+                [736827.052088]  do_new_mount+0x152/0x1b0
+                """);
+        Resource wait = new WaitClassifier(e).waitOf(e.taskOrNull(6639));
+        assertThat(wait.kind()).isEqualTo(ResourceKind.RWSEM);
+        assertThat(wait.describe()).contains("shrinker_rwsem");
+    }
+
     /**
      * lore.kernel.org/r/20160920082831.GG5477@dhcp22.suse.cz (arm64 4.1, the corpus's p-003): an OOM victim exiting
      * waits in __ksm_exit, under mmput, for its mm's mmap_sem for write while ksmd holds it for read.

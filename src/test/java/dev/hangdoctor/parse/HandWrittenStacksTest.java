@@ -133,6 +133,29 @@ class HandWrittenStacksTest {
     }
 
     @Test
+    void framesWithTheirOffsetsJoinedByArrowsInASentenceAreAStack() throws Exception {
+        // home-operations/miroir issue 262 (corpus zj-017): a /proc/PID/stack quoted inline in a bullet, left arrows
+        List<Task> t = tasks("- **2026-09-13 18:20** \u2014 agent self-repair issued `drbdsetup down pvc-9e3357f3-\u2026`;"
+                + " process went **D-state, uninterruptible, inside `del_connection`** (`/proc/<pid>/stack`:"
+                + " `del_connection+0x4a/0x1c0 [drbd]` \u2190 `drbd_adm_down+0xcf/0x390`) and stayed there 45+ min.\n");
+        assertThat(t).hasSize(1);
+        assertThat(frames(t.get(0))).containsExactly("del_connection", "drbd_adm_down");
+        assertThat(t.get(0).state()).isEqualTo(dev.hangdoctor.model.TaskState.UNINTERRUPTIBLE);
+        // the same frames with right arrows run from the caller, and a sentence that says nothing of a stuck task
+        // leaves the state unknown
+        List<Task> forward = tasks("the call is `drbd_adm_down+0xcf/0x390` -> `del_connection+0x4a/0x1c0 [drbd]` here\n");
+        assertThat(forward).hasSize(1);
+        assertThat(frames(forward.get(0))).containsExactly("del_connection", "drbd_adm_down");
+        assertThat(forward.get(0).state()).isEqualTo(dev.hangdoctor.model.TaskState.UNKNOWN);
+    }
+
+    @Test
+    void oneFrameWithItsOffsetOrVersionArrowsAreNoChain() throws Exception {
+        assertThat(tasks("it went D inside `del_connection+0x4a/0x1c0 [drbd]` and stayed\n")).isEmpty();
+        assertThat(tasks("upgrade 9.2.1+0x1/0x2 -> 9.2.2 fixed it\n")).isEmpty();
+    }
+
+    @Test
     void menusMentionsMemberAccessAndWordListsAreProse() throws Exception {
         assertThat(tasks("Open Settings -> Network -> Proxy and wait.\n")).isEmpty();
         assertThat(tasks("it sits in fuse_flush -> request_wait_answer forever\n")).isEmpty();

@@ -1033,6 +1033,34 @@ class KernelEventSinkTest {
     }
 
     @Test
+    void netdevUnregisterWaitOfEveryShape() {
+        // coreos/bugs issue 254 (corpus zj-004), moby issue 9605 behind a syslog prefix (zj-003), rancher issue 931
+        // (h-012, a count of 4), and the same line cut after the device's name by a page
+        assertThat(feed("[60246.744069] unregister_netdevice: waiting for lo to become free. Usage count = 1")).isTrue();
+        assertThat(feed("Mar  5 03:44:07 hostname kernel: [732406.124070] unregister_netdevice: waiting for lo to become"
+                + " free. Usage count = 1")).isTrue();
+        assertThat(feed("[73078.620123] unregister_netdevice: waiting for lo to become free. Usage count = 4")).isTrue();
+        assertThat(feed("[60337.236076] unregister_netdevice: waiting for vethdb2b4ec")).isTrue();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.NETDEV_UNREGISTER_WAIT);
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("lo", "lo", "lo", "vethdb2b4ec");
+        assertThat(events).extracting(e -> e.fields().get("usage")).containsExactly("1", "1", "4", null);
+        assertThat(events).extracting(KernelEvent::pid).containsOnlyNulls();
+    }
+
+    @Test
+    void otherUnregisterWordsAreNoWait() {
+        // the 2003 lkml report retyped by hand ("unregistering_", lower-case "usage"), a line cut before the name,
+        // and a sentence quoting the message's start
+        assertThat(feed("unregistering_netdevice: waiting for eth0 to become free. usage count = -4")).isFalse();
+        assertThat(feed("[60337.236076] unregister_netdevice: waiting for")).isFalse();
+        assertThat(feed("unregister_netdevice: waiting for the device to become free takes minutes")).isFalse();
+        assertThat(feed("unregister_netdevice: waiting for lo to become free, then docker hangs")).isFalse();
+        sink.finish();
+        assertThat(evidence.allEvents()).isEmpty();
+    }
+
+    @Test
     void otherXfsMessagesAreNoAllocationLoop() {
         assertThat(feed("[    4.123456] XFS (sda1): Mounting V5 Filesystem")).isFalse();
         assertThat(feed("XFS: possible memory allocation deadlock")).isFalse();
@@ -1125,6 +1153,22 @@ class KernelEventSinkTest {
         List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
         assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("0:0:0:0", "ioc0", "2:0:0:0");
         assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("timeout", "timeout", "error");
+    }
+
+    @Test
+    void scsiUnitAttentionOfAResetIsADeviceReset() {
+        // longhorn issue 12574 (corpus zj-012, iSCSI LUNs of a K3s node with printk caller ids), r-017's megaraid disk;
+        // the words of drivers/scsi/scsi_error.c scsi_report_sense for ASC 0x29
+        assertThat(feed("[517201.474062] [      C0] sd 20:0:0:1: Power-on or device reset occurred")).isTrue();
+        assertThat(feed("sd 8:0:0:1: Power-on or device reset occurred")).isTrue();
+        // the other unit attentions of the same function are no reset
+        assertThat(feed("sd 2:0:0:0: Mode parameters changed")).isFalse();
+        assertThat(feed("sd 2:0:0:0: Capacity data has changed")).isFalse();
+        assertThat(feed("sd 2:0:0:0: Power-on or device reset occurred, says the user")).isFalse();
+        sink.finish();
+        List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
+        assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("20:0:0:1", "8:0:0:1");
+        assertThat(events).extracting(e -> e.fields().get("what")).containsExactly("reset", "reset");
     }
 
     @Test
