@@ -98,6 +98,19 @@ final class KernelDeviceMessages {
      */
     private static final String UNIT_ATTENTION_RESET = ": Power-on or device reset occurred";
 
+    /**
+     * How long after boot a device's unit attention is its probe's: a disk reports the power-on it saw when the
+     * kernel first talks to it (VMware, Hyper-V and USB disks print "Power-on or device reset occurred" at boot), which
+     * is no reset of a device in use.
+     */
+    private static final double PROBE_SECONDS = 60;
+
+    /** Whether the line's time since boot (dmesg's stamp) falls in the boot's device probing. */
+    private static boolean probing(LogLine line) {
+        return ("dmesg".equals(line.prefix()) || "kmsg".equals(line.prefix())) && line.timestamp() != null
+                && line.timestamp() < PROBE_SECONDS;
+    }
+
     static boolean scsiMessage(KernelEventOut out, LogLine line, String m) {
         int colon = m.indexOf(": ", 3);
         if (colon < 4 || m.indexOf(' ', 3) < colon) {
@@ -110,7 +123,8 @@ final class KernelDeviceMessages {
         } else if (m.indexOf(": attempting target reset!", colon - 1) == colon
                 || m.indexOf(": attempting device reset!", colon - 1) == colon
                 || m.indexOf(" OCR is requested due to IO timeout", colon) > 0
-                || m.endsWith(UNIT_ATTENTION_RESET) && m.length() - UNIT_ATTENTION_RESET.length() == colon) {
+                || m.endsWith(UNIT_ATTENTION_RESET) && m.length() - UNIT_ATTENTION_RESET.length() == colon
+                && !probing(line)) {
             what = "reset";
         } else if (m.indexOf(" FAILED Result: hostbyte=", colon) > 0 || m.indexOf(" Unhandled error code", colon) > 0) {
             what = "error";

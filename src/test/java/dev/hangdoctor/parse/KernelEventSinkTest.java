@@ -1165,6 +1165,9 @@ class KernelEventSinkTest {
         assertThat(feed("sd 2:0:0:0: Mode parameters changed")).isFalse();
         assertThat(feed("sd 2:0:0:0: Capacity data has changed")).isFalse();
         assertThat(feed("sd 2:0:0:0: Power-on or device reset occurred, says the user")).isFalse();
+        // a disk's first unit attention while the boot probes it (a QEMU virtio-scsi disk, linux-scsi reply to
+        // 20210610135833.46663-1-hare@suse.de): the power-on it saw, no reset of a disk in use
+        feed("[    3.220967] sd 0:0:0:0: Power-on or device reset occurred");
         sink.finish();
         List<KernelEvent> events = evidence.events(KernelEventKind.STORAGE_DEVICE_ERROR);
         assertThat(events).extracting(e -> e.fields().get("dev")).containsExactly("20:0:0:1", "8:0:0:1");
