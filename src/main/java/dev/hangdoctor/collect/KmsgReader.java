@@ -33,7 +33,7 @@ public final class KmsgReader {
     /** Where a bundle keeps the records, relative to the bundle's root. */
     public static final String SAVED_FILE = "dev/kmsg.txt";
     /** What the evidence calls these lines. */
-    public static final String SOURCE = "/dev/kmsg";
+    public static final String SOURCE = EvidenceReader.LIVE_KMSG;
 
     // /dev/kmsg refuses a read into a buffer smaller than the record (EINVAL); records are at most about 8 KiB
     private static final int READ_BUFFER = 16 * 1024;

@@ -20,6 +20,12 @@ public final class EvidenceReader {
     private EvidenceReader() {
     }
 
+    /**
+     * The source name of the live host's kernel log: its records come one to a line, each one whole message, so no
+     * line is read as records a paste ran together.
+     */
+    public static final String LIVE_KMSG = "/dev/kmsg";
+
     /** Reads a whole stream; {@code source} names it in evidence and messages. */
     public static Evidence read(InputStream in, String source) throws IOException {
         return read(in, source, true);
@@ -82,7 +88,7 @@ public final class EvidenceReader {
             return heldScreen.maybe(l, heldCut.message, l.length());
         };
         dispatch.mayStart(mayStartRun);
-        PastedText pasted = new PastedText(dispatch::line, notSkipped);
+        PastedText pasted = new PastedText(dispatch::line, notSkipped, LIVE_KMSG.equals(source));
         LineScreener screener = new LineScreener(Utf16Input.utf8(in), described.build());
         BoundedLineReader reader = screener.reader();
         long lineNo = 0;

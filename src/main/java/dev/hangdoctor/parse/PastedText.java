@@ -88,9 +88,17 @@ final class PastedText {
      */
     private static final int GAPS = 8;
 
+    /** True when every line is one whole record, as the live host's /dev/kmsg gives them: none was run together. */
+    private final boolean wholeRecords;
+
     PastedText(ObjLongConsumer<String> out, java.util.function.Predicate<String> holdable) {
+        this(out, holdable, false);
+    }
+
+    PastedText(ObjLongConsumer<String> out, java.util.function.Predicate<String> holdable, boolean wholeRecords) {
         this.out = out;
         this.holdable = holdable;
+        this.wholeRecords = wholeRecords;
     }
 
     /** True when no line is held back: a line the caller skips cannot be the end of one. */
@@ -709,7 +717,9 @@ final class PastedText {
      * whose line breaks a page lost) the next record's own prefix.
      */
     private void split(String line, long at, String style, int width) {
-        boolean collapsed = Math.max(line.length(), width) >= COLLAPSED;
+        // a live host's /dev/kmsg record is one message however long: a report's opener inside it is that message's
+        // text, which a local user may choose (a path the kernel quotes), no record whose line break a page lost
+        boolean collapsed = !wholeRecords && Math.max(line.length(), width) >= COLLAPSED;
         if (!"none".equals(style) && !collapsed) {
             // each record of a prefixed log has its own line, but for a trace whose line breaks a page lost between
             // some of its frames: "[8556407.426092] [] schedule+0x29/0x70[8556407.426137] [] xfs_ail_push_all_sync+..."
