@@ -323,7 +323,7 @@ final class PastedText {
             width -= line.length() - numberless.length(); // the numbers came after any wrap
             line = unquote(numberless);
         }
-        if (line.length() >= COLLAPSED) {
+        if (line.length() >= COLLAPSED && !kmsgRecord(line)) {
             line = unquoteInside(line);
         }
         if (line.isBlank()) {
@@ -586,6 +586,12 @@ final class PastedText {
             }
         }
         return line.substring(i);
+    }
+
+    /** A /dev/kmsg record ("6,1234,5678,-;msg") is one message, whose text is left as the kernel wrote it. */
+    private boolean kmsgRecord(String line) {
+        KernelLogPrefix.locate(line, 0, line.length(), cut);
+        return cut.style.startsWith("kmsg");
     }
 
     /** Quote marks inside a line this many at least, this close on average, are an e-mail's whose line breaks were lost. */

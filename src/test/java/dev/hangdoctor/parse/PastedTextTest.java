@@ -340,6 +340,9 @@ class PastedTextTest {
                 + "/proc/sys/kernel/hung_task_timeout_secs\" disables this message. [  240.112250] task:ftest07 "
                 + "state:D stack:0 pid:1247 ppid:1 flags:0x00000000 [  240.112260] Call Trace:";
         assertThat(PastedText.unquoteInside(hung)).isSameAs(hung);
+        // a /dev/kmsg record is one message: its text stays as written
+        String kmsg = "4,1234,5678,-;" + line;
+        assertThat(String.join(" ", clean(kmsg))).contains("BUG: soft > lockup - CPU#4");
     }
 
     @Test
