@@ -334,10 +334,31 @@ final class EventTriggers {
                 first = start;
                 continue;
             }
-            // words before the first frame ("Call Trace:") are a record of their own; else the second frame starts one
-            return first > lead ? first : start;
+            // words before the first frame ("Call Trace:") are a record of their own, unless they are a register
+            // line's label, whose function the frame is ("RIP: 0010:nvWriteGpEntry+0xf0/0x370"); else the second
+            // frame starts one
+            return first > lead && !registerLabel(s, lead, first) ? first : start;
         }
         return -1;
+    }
+
+    /**
+     * Whether {@code s[from, to)} is the label of a register line that names the function running, as __show_regs
+     * prints it: x86's "RIP: 0010:" (the code segment), arm64's "pc : " and "lr : ", arm's and i386's older "PC is at "
+     * and "EIP is at ".
+     */
+    private static boolean registerLabel(String s, int from, int to) {
+        int n = to - from;
+        if (n == 10 && s.startsWith("RIP: ", from) && s.charAt(from + 9) == ':') {
+            for (int k = from + 5; k < from + 9; k++) {
+                if (!isHex(s.charAt(k))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return n == 5 && (s.startsWith("pc : ", from) || s.startsWith("lr : ", from))
+                || n == 9 && s.startsWith("PC is at ", from) || n == 10 && s.startsWith("EIP is at ", from);
     }
 
     /**

@@ -683,7 +683,9 @@ public final class KernelLogPrefix {
             return message(i + 1, DMESG_T, cut);
         }
         String style = fraction && colonZone ? SYSLOG : JOURNAL;
-        if ((z == 'Z' || fraction) && !hostAndTagShape(s, i + 1, end)) {
+        // a Talos node's record after the collector's time ("10.1.10.21: kern: warning: [...]: msg") has the shape of
+        // a host and a tag too: it is machined's record, whose prefix comes off with the collector's
+        if ((z == 'Z' || fraction) && (!hostAndTagShape(s, i + 1, end) || talos(s, i + 1, end, new Cut()))) {
             // a log collector's export or `kubectl logs --timestamps` / `docker logs -t`: an RFC 3339 time, then
             // the line as the collector read it: the kernel's message, or a record with a prefix of its own
             // ("[  123.456] msg", "Mar 25 16:49:08 host kernel: msg"), which comes off too
@@ -713,12 +715,29 @@ public final class KernelLogPrefix {
             return false; // a dmesg stamp, no host name ("[ 123.456] BUG: soft lockup ...")
         }
         int first = s.indexOf(' ', from);
-        if (first < 0 || first >= end) {
+        if (first < 0 || first >= end || !hostName(s, from, first)) {
             return false;
         }
         int second = s.indexOf(' ', first + 1);
         int tagEnd = second < 0 || second > end ? end : second;
         return tagEnd > first + 1 && s.charAt(tagEnd - 1) == ':';
+    }
+
+    /**
+     * Whether {@code s[from, to)} may be a host name (letters, digits, '-', '.', '_', an IPv6 address's ':'): a
+     * markdown heading's "#" before "BUG: soft lockup" is none.
+     */
+    private static boolean hostName(String s, int from, int to) {
+        boolean alnum = false;
+        for (int k = from; k < to; k++) {
+            char c = s.charAt(k);
+            if (Character.isLetterOrDigit(c)) {
+                alnum = true;
+            } else if (c != '-' && c != '.' && c != '_' && c != ':') {
+                return false;
+            }
+        }
+        return alnum;
     }
 
     // ---- lines starting with a capital: syslog/journal "Aug 29 06:32:19", short-full "Sat 2020-08-29"

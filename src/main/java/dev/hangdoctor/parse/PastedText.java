@@ -294,6 +294,11 @@ final class PastedText {
             quotedPrintable = true; // "=" is written "=3D" (or another mark): this line and the rest are encoded
         }
         if (quotedPrintable) {
+            if (softBroken != null && line.isEmpty()) {
+                // no encoder breaks a line softly before nothing: a page that put a blank line after every line
+                // (a paragraph per line) split the soft break from its rest ("... freezing. Whi=", "", "le")
+                return;
+            }
             if (softBroken != null) {
                 line = softBroken + line;
                 at = softBrokenLine;
@@ -325,6 +330,9 @@ final class PastedText {
         if (numberless != line) {
             width -= line.length() - numberless.length(); // the numbers came after any wrap
             line = unquote(numberless);
+        }
+        if (line.length() >= COLLAPSED && !kmsgRecord(line)) {
+            line = unquoteInside(line);
         }
         if (line.isBlank()) {
             // held back until the next line says whether it is the page's blank line or a double spacing's; a line
@@ -588,6 +596,71 @@ final class PastedText {
         return line.substring(i);
     }
 
+    /** A /dev/kmsg record ("6,1234,5678,-;msg") is one message, whose text is left as the kernel wrote it. */
+    private boolean kmsgRecord(String line) {
+        KernelLogPrefix.locate(line, 0, line.length(), cut);
+        return cut.style.startsWith("kmsg");
+    }
+
+    /** Quote marks inside a line this many at least, this close on average, are an e-mail's whose line breaks were lost. */
+    private static final int INSIDE_MARKS = 4;
+    private static final int INSIDE_MARK_SPACING = 100;
+
+    /**
+     * Takes off the quote marks of an e-mail reply whose line breaks a page lost ("... kernel: [109294.459832] BUG: soft
+     * > lockup - CPU#4 stuck for 22s! [docker:2374] > Jan 21 22:52:40 ourserver kernel: ..."): one mark (or a reply's
+     * "> >", "&gt;&gt;") after every lost break, so at least {@value #INSIDE_MARKS} of them, {@value #INSIDE_MARK_SPACING}
+     * characters apart at most on average (a mailer's line). Kernel text holds such a mark seldom: the hung-task
+     * message's "echo 0 > /proc/..." once a report. Lines without them come back as they are.
+     */
+    static String unquoteInside(String line) {
+        int count = 0;
+        int first = -1;
+        int last = -1;
+        for (int at = line.indexOf(" >"); at >= 0; at = line.indexOf(" >", at + 2)) {
+            if (insideMarkEnd(line, at + 1) >= 0) {
+                count++;
+                first = first < 0 ? at : first;
+                last = at;
+            }
+        }
+        if (count < INSIDE_MARKS || (last - first) / (count - 1) > INSIDE_MARK_SPACING) {
+            return line;
+        }
+        StringBuilder b = new StringBuilder(line.length());
+        int from = 0;
+        for (int at = line.indexOf(" >"); at >= 0; at = line.indexOf(" >", at + 2)) {
+            int end = insideMarkEnd(line, at + 1);
+            if (end >= 0) {
+                b.append(line, from, at);
+                from = end; // the space after the marks (or the line's end) stays
+                at = Math.max(at, end - 2);
+            }
+        }
+        return b.append(line, from, line.length()).toString();
+    }
+
+    /** For '>' at {@code i} after a space: where a quote mark's run ("&gt;", "&gt;&gt;", "&gt; &gt;") ends at a space or the line's end, or -1. */
+    private static int insideMarkEnd(String line, int i) {
+        int n = line.length();
+        while (true) {
+            while (i < n && line.charAt(i) == '>') {
+                i++;
+            }
+            if (i >= n) {
+                return n;
+            }
+            if (line.charAt(i) != ' ') {
+                return -1;
+            }
+            if (i + 1 < n && line.charAt(i + 1) == '>') {
+                i++;
+                continue;
+            }
+            return i;
+        }
+    }
+
     /**
      * A line whose kernel message starts after something no parser knows: indentation before a log prefix or an
      * event, another tool's prefix before syslog's {@code kernel:} tag or before a dmesg stamp, or text before an
@@ -633,6 +706,14 @@ final class PastedText {
         }
         int tag = line.indexOf("kernel:", i);
         if (tag >= i && tag - i < 96) {
+            // a page that lost its line breaks: the report's words, then the log's first record with its own syslog
+            // prefix ("here is a stack trace when soft lockup appear: ``` Aug  6 22:37:33 atom kernel: [ ...]"); the
+            // words are the report's, not another tool's prefix
+            int record = n - i >= COLLAPSED ? prefixedRecordAfter(line, i + 1, Math.min(n, tag + 8)) : -1;
+            if (record > 0 && record < tag && holdsWord(line.substring(i, record))) {
+                outer = OUTER_INSIDE;
+                return line.substring(record);
+            }
             int from = tag + 7;
             return line.substring(from < n && line.charAt(from) == ' ' ? from + 1 : from);
         }
@@ -784,7 +865,10 @@ final class PastedText {
 
     /** Where a record other than the one at {@code from} starts (after that record's own prefix), or -1. */
     private int nextRecord(String line, int from, boolean collapsed) {
-        KernelLogPrefix.locate(line, from, line.length(), cut);
+        // a piece split off at syslog's bare tag is read without it ({@link #untagged}): its own dmesg stamp after
+        // the tag starts no record of another ("kernel: [  330.027687] RBP: ...")
+        int start = line.startsWith("kernel: ", from) && from + 8 < line.length() ? from + 8 : from;
+        KernelLogPrefix.locate(line, start, line.length(), cut);
         int limit = Math.min(line.length(), cut.message + RECORD_WINDOW);
         // a task's name (which any local user sets) is no record's start, whatever it holds: the searches begin
         // after the last name the kernel printed in the record in hand
@@ -820,6 +904,10 @@ final class PastedText {
             int command = procCommandAfter(line, message, limit);
             if (command >= 0) {
                 limit = command;
+            }
+            int rip = ripLineAfter(line, message, limit);
+            if (rip >= 0) {
+                limit = rip;
             }
             // syslog's tag without its time and host, as articles quote the kernel's lines ("... in either of the
             // following formats: kernel: nfs: server <name> not responding, still trying kernel: nfs: ...")
@@ -890,6 +978,33 @@ final class PastedText {
             }
         }
         return -1;
+    }
+
+    /**
+     * x86's RIP line (__show_regs: "RIP: %04x:%pS", the code segment then the function) after {@code message} in a line
+     * whose breaks a page lost ("... `echo l > /proc/sysrq-trigger` ``` RIP: 0010:nvWriteGpEntry+0xf0/0x370
+     * [nvidia_modeset] nvPushKickoff+0x28/0x50 ..."): where it starts, so the register line and the stack under it
+     * are lines of their own. -1 when there is none.
+     */
+    static int ripLineAfter(String line, int message, int limit) {
+        int end = Math.min(limit, line.length());
+        for (int at = RawText.indexOf(line, message + 1, end, "RIP: "); at > 0;
+                at = RawText.indexOf(line, at + 1, end, "RIP: ")) {
+            if (line.charAt(at - 1) == ' ' && at + 9 < end && line.charAt(at + 9) == ':'
+                    && upperOrLowerHex(line, at + 5, at + 9)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean upperOrLowerHex(String s, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (Character.digit(s.charAt(k), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first row of {@link #psAuxRowAfter} or {@link #psTtyRowAfter} after {@code message}, or -1. */
@@ -1026,7 +1141,12 @@ final class PastedText {
         }
         boolean console = consoleCut(heldWidth);
         boolean spaced = line.charAt(0) == ' ' || line.charAt(0) == '\t';
-        if (spaced && !console) {
+        // a mailer breaks at one space of a run ("Tainted: G      D W  OEL"): the run's other spaces start the rest,
+        // which is no frame or mark of a stack of its own ("  ? schedule+0x29/0x70", " <TASK>")
+        int lead = RawText.skipWhitespace(line, 0, line.length());
+        boolean runBroken = spaced && !console && !"none".equals(heldStyle) && line.charAt(0) == ' ' && lead < line.length()
+                && Character.isLetterOrDigit(line.charAt(lead)) && FrameLineParser.parse(line.substring(lead)) == null;
+        if (spaced && !console && !runBroken) {
             return false;
         }
         int word = RawText.skipWhitespace(line, 0, line.length());
@@ -1050,8 +1170,31 @@ final class PastedText {
                 || line.startsWith("task:", word)) {
             return false;
         }
-        return spaced || FrameLineParser.parse(line) == null || endsInFrameAddress(held) || endsInsideSymbol(held)
+        return spaced && console || FrameLineParser.parse(line) == null || endsInFrameAddress(held)
+                || endsInsideSymbol(held) || endsInRegisterLabel(held)
                 || (console && !Character.isWhitespace(held.charAt(held.length() - 1))) || heldMessageEmpty();
+    }
+
+    /**
+     * Whether {@code line} ends in an arm64 register label whose value a wrap took to the next line: __show_regs
+     * prints "pc : %pS", "lr : %pS", "sp : %016llx" and "x9 : ..." with a space before the colon
+     * ("... [1950261.733382] pc :" then "__kmalloc_track_caller+0xc4/0x280").
+     */
+    static boolean endsInRegisterLabel(String line) {
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) == ' ') {
+            end--;
+        }
+        if (end < 5 || line.charAt(end - 1) != ':' || line.charAt(end - 2) != ' ') {
+            return false;
+        }
+        int word = end - 2;
+        int start = word;
+        while (start > 0 && Character.isLetterOrDigit(line.charAt(start - 1))) {
+            start--;
+        }
+        return word - start >= 2 && word - start <= 3 && Character.isLowerCase(line.charAt(start))
+                && (start == 0 || line.charAt(start - 1) == ' ');
     }
 
     /**

@@ -209,7 +209,7 @@ final class RegisterDumps implements LineSink {
         String prefix = source + ":";
         List<Dump> all = new ArrayList<>(dumps);
         for (Dump d : bare) {
-            if (evidence.tasks().stream().anyMatch(t -> t.pid() < 0 && lineOf(t.source(), prefix) == d.lineNo() + 1)) {
+            if (evidence.tasks().stream().anyMatch(t -> t.pid() < 0 && follows(lineOf(t.source(), prefix), d.lineNo(), 1))) {
                 all.add(d);
             }
         }
@@ -219,7 +219,9 @@ final class RegisterDumps implements LineSink {
             long best = Long.MAX_VALUE;
             for (Task t : evidence.tasks()) {
                 long at = lineOf(t.source(), prefix);
-                if (t.pid() < 0 && at > d.lineNo() && at - d.lineNo() <= WINDOW && at < best && !taken.contains(t)) {
+                // on the dump's own line a stack is told only by its frames (a task line's record may come first)
+                if (t.pid() < 0 && follows(at, d.lineNo(), WINDOW) && at < best && !taken.contains(t)
+                        && (at > d.lineNo() || !t.frames().isEmpty())) {
                     cpu = t;
                     best = at;
                 }
@@ -245,6 +247,15 @@ final class RegisterDumps implements LineSink {
             evidence.addEvent(new KernelEvent(KernelEventKind.CPU_REGISTERS, d.timestamp(), cpu.pid(), null, null,
                     d.pc() == null ? Map.of() : Map.of("pc", d.pc().function()), d.message(), prefix + d.lineNo()));
         }
+    }
+
+    /**
+     * Whether a stack starting on line {@code at} may be the one under a dump on line {@code dump}: on one of the
+     * {@code within} lines below it, or on the dump's own line: only a page that lost its line breaks puts a stack's
+     * start on a register line (the records split off one line share its number).
+     */
+    private static boolean follows(long at, long dump, int within) {
+        return at >= dump && at - dump <= within;
     }
 
     private static boolean sleeps(Task t) {

@@ -233,6 +233,25 @@ class KernelLogPrefixTest {
     }
 
     @Test
+    void aCollectorsTimeComesOffATalosRecordAndAHeadingsMark() {
+        // corpus n-002's talosctl dmesg record (the node first) under a collector's time: machined's prefix comes off
+        // too, though "10.1.10.21: kern:" has the shape of a host and a tag
+        assertStripped("2026-12-03T22:53:01.123456789Z 10.1.10.21: kern: warning: [2021-01-28T16:39:42.656944804Z]:  "
+                + "rcu_dump_cpu_stacks+0x92/0xc0", "talosctl dmesg", " rcu_dump_cpu_stacks+0x92/0xc0");
+        // corpus zf-021's markdown heading: "#" is no host, "BUG:" no tag
+        assertStripped("2026-12-03T22:53:01.123456789Z # BUG: soft lockup - CPU stuck for 23s! [nautilus-search: 4883]",
+                "journalctl", "# BUG: soft lockup - CPU stuck for 23s! [nautilus-search: 4883]");
+        // a host and a tag stay a syslog record
+        assertStripped("2021-03-25T16:49:08.123456+01:00 dws07 kernel: Call Trace:", "syslog", "Call Trace:");
+    }
+
+    private static void assertStripped(String line, String prefix, String message) {
+        LogLine l = KernelLogPrefix.strip(line, 1);
+        assertThat(l.message()).isEqualTo(message);
+        assertThat(l.prefix()).isEqualTo(prefix);
+    }
+
+    @Test
     void aLevelNameAfterTheStampIsNoPartOfTheMessage() {
         // seibert.media's XenServer post (corpus k-002): dom0's log names the level after the stamp
         LogLine l = KernelLogPrefix.strip("[41819967.871466]  EMERG: BUG: soft lockup - CPU#3 stuck for 23s! [tapdisk:23395]", 1);

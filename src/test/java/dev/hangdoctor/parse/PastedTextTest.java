@@ -245,6 +245,42 @@ class PastedTextTest {
     }
 
     @Test
+    void theReportsWordsBeforeACollapsedSyslogAreALineOfTheirOwn() {
+        // corpus c-021 (github.com/moby/moby issue 29751) joined into one line: the words before the first syslog
+        // record are the report's (they name the soft lockup), not another tool's prefix before "kernel:"
+        List<String> lines = clean("here is a stack trace when soft lockup appear: ``` Aug  6 22:37:33 atom kernel: "
+                + "[  640.067013] CPU: 0 PID: 2708 Comm: nacl_helper_boo Not tainted 3.15.7-200.fc20.i686+PAE #1 "
+                + "Aug  6 22:37:33 atom kernel: [  640.067013] task: f166f480 ti: e8a9e000 task.ti: e8a9e000");
+        assertThat(lines.get(0)).startsWith("here is a stack trace when soft lockup appear:");
+        assertThat(lines).contains("Aug  6 22:37:33 atom kernel: [  640.067013] task: f166f480 ti: e8a9e000 task.ti: e8a9e000");
+        // another tool's prefix before the tag, on a line of its own, still comes off
+        assertThat(clean("<4>kern.warn host1 kernel: [  640.067013] task: f166f480 ti: e8a9e000 task.ti: e8a9e000"))
+                .containsExactly("[  640.067013] task: f166f480 ti: e8a9e000 task.ti: e8a9e000");
+    }
+
+    @Test
+    void aRecordSplitOffAtSyslogsBareTagKeepsItsStamp() {
+        // corpus q-023 (github.com/google/android-emulator-container-scripts issue 80) joined into one line:
+        // "kernel: [ stamp] msg" records with no time or host; each record is the tag's, stamp and all
+        List<String> lines = clean("Im stuck with an endles out put of the following log messages: `0000000002 "
+                + "kernel: [  330.052439] R13: ffff89d07a5e5800 R14: ffff9a59c11df201 R15: 0000000000000002 "
+                + "kernel: [  330.152733] CR2: 00000000fff7b0fc CR3: 0000000133008000 CR4: 00000000000006a0 "
+                + "kernel: [  330.213259] Call Trace:");
+        assertThat(lines).contains("[  330.152733] CR2: 00000000fff7b0fc CR3: 0000000133008000 CR4: 00000000000006a0",
+                "[  330.213259] Call Trace:").doesNotContain("kernel:");
+    }
+
+    @Test
+    void aRipLineInACollapsedLineStartsARecord() {
+        // x86's "RIP: %04x:%pS"; crash's "[exception RIP: update_curr+15] RIP: ffffffff810ce3cf" names no segment
+        String line = "the spinning thread: ``` RIP: 0010:nvWriteGpEntry+0xf0/0x370 [nvidia_modeset]";
+        assertThat(PastedText.ripLineAfter(line, 0, line.length())).isEqualTo(line.indexOf("RIP:"));
+        String crash = "#11 [ffff88103fbc5ef0] end_repeat_nmi at ffffffff8168f5d3 [exception RIP: update_curr+15] "
+                + "RIP: ffffffff810ce3cf RSP: ffff88103fbc3db8 RFLAGS: 00000002";
+        assertThat(PastedText.ripLineAfter(crash, 0, crash.length())).isEqualTo(-1);
+    }
+
+    @Test
     void aCollapsedTraceKeepsItsModuleFramesWhole() throws IOException {
         // corpus f-001 (a Red Hat article: a RHEL 5 hung task in one line): 2.6.18's x86_64 ":jbd:" frames
         Evidence e = read("INFO: task kjournald:911 blocked for more than 120 seconds. \"echo 0 > /proc/sys/kernel/"
@@ -255,6 +291,69 @@ class PastedTextTest {
         assertThat(e.tasks()).hasSize(1);
         assertThat(e.taskOrNull(911).frames()).extracting(f -> f.function())
                 .containsExactly("io_schedule", "journal_commit_transaction", "lock_timer_base", "kjournald");
+    }
+
+    @Test
+    void aMailerWrapInsideARunOfSpacesKeepsTheRestsSpaces() {
+        // corpus zd-005's (github.com/lkrg-org/lkrg issue 54) taint flags wrapped at 72 inside their padding: the
+        // run's other spaces start the rest
+        List<String> lines = clean("[   96.586062] CPU: 19 PID: 2978 Comm: kworker/u69:1 Tainted: G      D W",
+                " OEL    5.4.62-std-debug-alt1 #1",
+                "[   96.595361] Hardware name: Supermicro Super Server/H11DSi, BIOS 1.2");
+        assertThat(lines).containsExactly(
+                "[   96.586062] CPU: 19 PID: 2978 Comm: kworker/u69:1 Tainted: G      D W OEL    5.4.62-std-debug-alt1 #1",
+                "[   96.595361] Hardware name: Supermicro Super Server/H11DSi, BIOS 1.2");
+        // an indented frame after a long record is a frame of its own
+        assertThat(clean("[   96.586062] CPU: 19 PID: 2978 Comm: kworker/u69:1 Tainted: G      D W",
+                " __schedule+0x2c7/0x740", "[   96.595361] Hardware name: Supermicro")).hasSize(3);
+        assertThat(clean("[   96.586062] CPU: 19 PID: 2978 Comm: kworker/u69:1 Tainted: G      D W",
+                "  <TASK>", "[   96.595361] Hardware name: Supermicro")).hasSize(3);
+    }
+
+    @Test
+    void anArm64RegisterLabelWrappedFromItsValueIsJoined() {
+        // corpus j-010 (github.com/multipath-tcp/mptcp issue 513) wrapped at 72: "pc :" and its function apart
+        List<String> lines = clean("May  6 16:08:04 arter97-ampere kernel: [1950261.733382] pc :",
+                "__kmalloc_track_caller+0xc4/0x280",
+                "May  6 16:08:04 arter97-ampere kernel: [1950261.733383] lr :",
+                "__kmalloc_track_caller+0x4c/0x280");
+        assertThat(lines).containsExactly(
+                "May  6 16:08:04 arter97-ampere kernel: [1950261.733382] pc : __kmalloc_track_caller+0xc4/0x280",
+                "May  6 16:08:04 arter97-ampere kernel: [1950261.733383] lr : __kmalloc_track_caller+0x4c/0x280");
+        assertThat(PastedText.endsInRegisterLabel("[1950261.733384] x9 :")).isTrue();
+        assertThat(PastedText.endsInRegisterLabel("[  330.213259] Call Trace:")).isFalse();
+        assertThat(PastedText.endsInRegisterLabel("[  330.213259] note the value of a :")).isFalse();
+    }
+
+    @Test
+    void quoteMarksOfAReplyWhoseLineBreaksWereLostComeOff() {
+        // corpus b-103 (github.com/moby/moby issue 3744): a kern.log quoted in a reply, wrapped, then joined
+        String line = "Here is the relevant kern.log: (in this case from 12.04) Jan 21 22:52:12 ourserver kernel: "
+                + "[109267.001138] aufs > test_add:261:docker[16740]: uid/gid/perm > "
+                + "/var/lib/docker/aufs/diff/539c0211cd76cdeaedbecf9f023ef774612e331137ce7ebe4ae1b61088e7edbe > 0/0/0555, "
+                + "0/0/0755 > Jan 21 22:52:40 ourserver kernel: [109294.459832] BUG: soft > lockup - CPU#4 stuck for 22s!"
+                + " [docker:2374] > Jan 21 22:52:40 ourserver kernel: [109294.460022] Modules > linked in: veth(F)";
+        assertThat(PastedText.unquoteInside(line)).contains(" [109294.459832] BUG: soft lockup - CPU#4 stuck for 22s! "
+                + "[docker:2374] Jan 21 22:52:40 ").doesNotContain(" > ");
+        // the hung-task message's own "echo 0 >" once a report stays
+        String hung = "[  240.112233] INFO: task ftest07:1247 blocked for more than 120 seconds. [  240.112240] \"echo 0 > "
+                + "/proc/sys/kernel/hung_task_timeout_secs\" disables this message. [  240.112250] task:ftest07 "
+                + "state:D stack:0 pid:1247 ppid:1 flags:0x00000000 [  240.112260] Call Trace:";
+        assertThat(PastedText.unquoteInside(hung)).isSameAs(hung);
+        // a /dev/kmsg record is one message: its text stays as written
+        String kmsg = "4,1234,5678,-;" + line;
+        assertThat(String.join(" ", clean(kmsg))).contains("BUG: soft > lockup - CPU#4");
+    }
+
+    @Test
+    void aSoftBreakKeepsItsRestAcrossADoubleSpacingsBlankLine() {
+        // corpus e-012 (lore.kernel.org, a quoted-printable reply) copied off a page with a blank line after each line
+        List<String> lines = clean("On Nov 25, 2024 / 13:10, Bart Van Assche wrote:", "",
+                "> Test concurrent requeuing of zoned writes and request queue freezing. Whi=", "", "le", "",
+                "> test test passes with kernel 6.9, it triggers a hang with kernels 6.10 an=", "", "d", "", "", "",
+                "I guess you mean, s/test test passes/the test passes/");
+        assertThat(lines).contains("Test concurrent requeuing of zoned writes and request queue freezing. While",
+                "test test passes with kernel 6.9, it triggers a hang with kernels 6.10 and");
     }
 
     @Test

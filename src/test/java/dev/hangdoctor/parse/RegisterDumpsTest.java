@@ -48,6 +48,48 @@ class RegisterDumpsTest {
     }
 
     @Test
+    void aDumpAndItsStackJoinedIntoOneLineAreStillARunningCpu() throws IOException {
+        // a page that lost the line breaks: every record's piece has the one line's number, the stack's after the dump's
+        Evidence e = read("I'm stuck with an endless output of the following log messages: " + String.join(" ", X86));
+        assertThat(e.events(KernelEventKind.CPU_REGISTERS)).singleElement().satisfies(ev -> {
+            Task t = e.task(ev.pid());
+            assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+            assertThat(functions(t)).startsWith("vp_notify", "virtqueue_kick", "virtnet_send_command");
+        });
+        // corpus zf-003: the RIP line after the report's words, its frames after it, all in one line
+        Evidence z = read("**Stack**, via `echo l > /proc/sysrq-trigger` - the spinning thread is `R`: ``` "
+                + "RIP: 0010:nvWriteGpEntry+0xf0/0x370 [nvidia_modeset]  nvPushKickoff+0x28/0x50 "
+                + " PrefetchHelperSurfaceEvo+0x45c/0x650  nvDIFRPrefetchSurfaces+0x186/0x1f0 "
+                + " DifrPrefetchEventDeferredWork+0x16/0x30  nvkms_kthread_q_callback+0xdb/0x160 "
+                + " _main_loop+0x112/0x170 ```  100% of one core (303 jiffies/3s) for ~50 min until reboot.");
+        assertThat(z.events(KernelEventKind.CPU_REGISTERS)).singleElement().satisfies(ev -> {
+            assertThat(ev.field("pc")).isEqualTo("nvWriteGpEntry");
+            assertThat(functions(z.task(ev.pid()))).startsWith("nvWriteGpEntry", "nvPushKickoff");
+        });
+        // joined above a stack that sleeps, it is still no running CPU
+        assertThat(read("RIP: 0010:nvWriteGpEntry+0xf0/0x370 [nvidia_modeset]  __schedule+0x23d/0x590 "
+                + " schedule+0x4e/0xb0  _main_loop+0x112/0x170 and the rest of the report's words, long enough to be a "
+                + "page that lost its line breaks").events(KernelEventKind.CPU_REGISTERS)).isEmpty();
+    }
+
+    @Test
+    void anArmDumpJoinedIntoOneLineTakesTheStackNotTheTaskLine() throws IOException {
+        // corpus r-004 (a 4.14 arm64 dump, github.com/realwujing) joined into one line: the "task:" record before the
+        // dump gives a task of nobody with no frames; the stack under the dump is the CPU's
+        Evidence e = read("[  452.424436] task: ffff000008dc5600 task.stack: ffff000008d80000 "
+                + "[  452.434835] PC is at __do_softirq+0xc0/0x2f0 [  452.443498] LR is at irq_exit+0x120/0x150 "
+                + "[  452.467753] sp : ffff00000800fec0 [  452.605395] Call trace: "
+                + "[  452.619000] [<ffff000008081a40>] __do_softirq+0xc0/0x2f0 "
+                + "[  452.627000] [<ffff0000080db6ac>] irq_exit+0x120/0x150 "
+                + "[  452.635000] [<ffff00000813a5c8>] __handle_domain_irq+0x78/0xc4");
+        assertThat(e.events(KernelEventKind.CPU_REGISTERS)).singleElement().satisfies(ev -> {
+            Task t = e.task(ev.pid());
+            assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+            assertThat(functions(t)).startsWith("__do_softirq", "irq_exit");
+        });
+    }
+
+    @Test
     void anArm64DumpCutBeforeItsStackGivesThePcAsTheCpusFrame() throws IOException {
         Evidence e = read("May  6 16:08:04 arter97-ampere kernel: [1950261.733382] pc : __kmalloc_track_caller+0xc4/0x280",
                 "May  6 16:08:04 arter97-ampere kernel: [1950261.733383] lr : __kmalloc_track_caller+0x4c/0x280",
