@@ -11,7 +11,7 @@ import dev.hangdoctor.model.Task;
  * bt`/`bt -f`/`bt -l`/`task`/`set`), {@link CrashPsBlock} (crash `ps`), {@link ProcBlock} (pasted /proc stack, status
  * and task lists), {@link PerfCallGraphBlock} (`perf report -g`), {@link TabularStackBlock} (tab-separated
  * stack tables); after the file, {@link HandWrittenStacks} reads the stacks people write out among the report's
- * words and {@link ProseWaitChannels} the wait channels they give in a sentence. The same table is the noise pre-check ({@link #describe}), so the two cannot disagree.
+ * words and {@link ProseWaitChannels} the wait channels they give in a sentence ({@link ProseNamedTasks}: the tasks they name with a pid as caught by the hang). The same table is the noise pre-check ({@link #describe}), so the two cannot disagree.
  * <p>
  * One block is open at a time; a line its parser turns away closes it and is offered to the table again, so frames
  * never drift onto the wrong task. Lines outside a block cost the table rows of their first character.
@@ -292,6 +292,7 @@ public final class TraceSink implements LineSink {
         // the file, so a log's lines cost no look for them)
         HandWrittenStacks.read(out);
         ProseWaitChannels.read(out);
+        ProseNamedTasks.read(out);
     }
 
     /**
