@@ -289,10 +289,13 @@ public final class TraceSink implements LineSink {
         runqLags.finish(out.evidence, source);
         rcuStallFromStack();
         // the report's own words are all in now: stacks people wrote out by hand are among them (read here, after
-        // the file, so a log's lines cost no look for them)
-        HandWrittenStacks.read(out);
-        ProseWaitChannels.read(out);
-        ProseNamedTasks.read(out);
+        // the file, so a log's lines cost no look for them). The live host's /dev/kmsg holds no report: every line
+        // is a kernel record, whose text a local user may choose (a path the kernel quotes)
+        if (!EvidenceReader.LIVE_KMSG.equals(source)) {
+            HandWrittenStacks.read(out);
+            ProseWaitChannels.read(out);
+            ProseNamedTasks.read(out);
+        }
     }
 
     /**

@@ -37,7 +37,11 @@ class HostileMessageTextTest {
                 "rcu: \tTasks blocked on level-0 rcu_node (CPUs 0-10): P12/1:b..l",
                 "task:sshd            state:D stack:0     pid:12    ppid:1      flags:0x00000000",
                 "INFO: task sshd:13 is blocked on a mutex likely owned by task sshd:12.",
-                "CPU: 1 PID: 12 Comm: sshd Not tainted 6.1.0 #1");
+                "CPU: 1 PID: 12 Comm: sshd Not tainted 6.1.0 #1",
+                // a report's words naming a task caught by a hang, and a wait channel in words (read in reports only)
+                "a CPU 3 RCU stall with `sshd` (PID 12) stuck spinning",
+                "sshd:12 stuck in D state",
+                "/proc/12/wchan = request_wait_answer");
     }
 
     private static List<String> records(String quoted) {
