@@ -87,7 +87,7 @@ public final class EvidenceReader {
             KernelLogPrefix.locate(l, 0, l.length(), heldCut);
             return heldScreen.maybe(l, heldCut.message, l.length());
         };
-        dispatch.mayStart(mayStartRun);
+        dispatch.mayStart(mayStartRun, heldCut);
         PastedText pasted = new PastedText(dispatch::line, notSkipped, LIVE_KMSG.equals(source));
         LineScreener screener = new LineScreener(Utf16Input.utf8(in), described.build());
         BoundedLineReader reader = screener.reader();

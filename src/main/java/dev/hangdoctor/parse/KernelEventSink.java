@@ -298,7 +298,8 @@ public final class KernelEventSink implements LineSink {
 
     private boolean recognise(LogLine line, String m) {
         // rows are chosen by the kernel's words, never by a task's name (which any local user sets) inside them
-        String chooser = KernelNames.masked(m);
+        // (accept found the message to be no "%s invoked oom-killer:" and no older task line)
+        String chooser = KernelNames.maskedNeitherInvokedNorOld(m);
         for (int row = triggers.next(chooser, -1); row >= 0; row = triggers.next(chooser, row)) {
             if (triggers.handler(row).read(line, m)) {
                 return true;

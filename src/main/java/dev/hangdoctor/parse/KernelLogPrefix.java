@@ -58,6 +58,14 @@ public final class KernelLogPrefix {
 
     /** Strips one line; never throws, whatever the bytes. */
     public static LogLine strip(String raw, long lineNo) {
+        return strip(raw, lineNo, new Cut());
+    }
+
+    /**
+     * The same, located into {@code cut}: a caller that keeps one {@link Cut} for its lines finds a line another
+     * look of its own located just before already done ({@link #locate} remembers its last line).
+     */
+    static LogLine strip(String raw, long lineNo, Cut cut) {
         if (raw == null) {
             return new LogLine("", null, NONE, lineNo);
         }
@@ -65,7 +73,6 @@ public final class KernelLogPrefix {
         if (end > 0 && raw.charAt(end - 1) == '\r') {
             end--;
         }
-        Cut cut = new Cut();
         locate(raw, 0, end, cut);
         String m = cut.message >= end ? "" : cut.message == 0 && end == raw.length() ? raw
                 : raw.substring(cut.message, end);
@@ -75,9 +82,22 @@ public final class KernelLogPrefix {
     /**
      * Where the prefix of the line {@code s[from, end)} ends (a trailing '\r' already left out of {@code end}):
      * fills {@code cut} with the style and the message start, without allocating. {@link #strip} is this plus the
-     * substring, so a caller that only needs to look at the message can skip the copy.
+     * substring, so a caller that only needs to look at the message can skip the copy. The same line located into
+     * the same {@code cut} again (the same string, from and end: a line's several looks before it is parsed) is not
+     * read again: what {@code cut} holds is its answer.
      */
     static void locate(String s, int from, int end, Cut cut) {
+        if (s == cut.text && from == cut.from && end == cut.end) {
+            return;
+        }
+        cut.text = null; // (nothing is remembered while it is filled)
+        locateAgain(s, from, end, cut);
+        cut.text = s;
+        cut.from = from;
+        cut.end = end;
+    }
+
+    private static void locateAgain(String s, int from, int end, Cut cut) {
         cut.style = NONE;
         cut.message = from;
         cut.stampAt = -1;
@@ -137,6 +157,10 @@ public final class KernelLogPrefix {
         boolean collector;
         /** Where the next '-' of the text is (a task's name before " invoked oom-killer: " is looked for by it). */
         final KernelNames.NextChar dashes = new KernelNames.NextChar('-');
+        /** The line {@link #locate} filled this for last (its string, from and end), or null. */
+        private String text;
+        private int from;
+        private int end;
 
         private Double timestamp(String s) {
             if (usec >= 0) {
@@ -693,7 +717,7 @@ public final class KernelLogPrefix {
             if (s.startsWith("kernel:", inner)) {
                 inner = RawText.skipWhitespace(s, inner + 7, end); // a tag with no host (syslogd's console message)
             }
-            locate(s, inner, end, cut);
+            locateAgain(s, inner, end, cut);
             if (!NONE.equals(cut.style)) {
                 return true;
             }

@@ -46,6 +46,11 @@ final class KernelNames {
         if (lead >= 0) {
             return new Span(m, lead);
         }
+        return namesPastLeading(s, m, end, anchored);
+    }
+
+    /** {@link #names} of a line that starts with no name ({@link #leadingNameEnd} is -1). */
+    private static Span namesPastLeading(String s, int m, int end, boolean anchored) {
         int at = -1;
         int stop = -1;
         switch (s.charAt(m)) {
@@ -327,7 +332,19 @@ final class KernelNames {
      * The message itself when it holds no name.
      */
     static String masked(String m) {
-        Span span = names(m, 0, m.length());
+        return masked(m, names(m, 0, m.length()));
+    }
+
+    /**
+     * The same, for a message the caller already found to be neither the OOM killer's "%s invoked oom-killer:" line
+     * ({@link #invokedAt} -1) nor an older task line ({@link #oldTaskNameEnd} -1): those two looks are not repeated.
+     */
+    static String maskedNeitherInvokedNorOld(String m) {
+        int other = otherLeadingNameEnd(m, 0, m.length());
+        return masked(m, other >= 0 ? new Span(0, other) : m.isEmpty() ? null : namesPastLeading(m, 0, m.length(), false));
+    }
+
+    private static String masked(String m, Span span) {
         if (span == null || span.end() <= span.start()) {
             return m;
         }

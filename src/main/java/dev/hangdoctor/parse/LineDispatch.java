@@ -18,6 +18,8 @@ final class LineDispatch {
     /** Lines of a log pasted newest first, held to be read oldest first. */
     private final ReversedRun reversed = new ReversedRun();
     private java.util.function.Predicate<String> mayStart = l -> true;
+    /** Where each line's prefix ends; shared with {@link #mayStart}'s, which looks at the same line right after. */
+    private KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
 
     LineDispatch(Evidence evidence, String source, SkippedLines skipped, LineSink... sinks) {
         this.evidence = evidence;
@@ -48,9 +50,14 @@ final class LineDispatch {
         }
     }
 
-    /** Whether a line could start a record (not noise the caller would skip): only such a line begins a held run. */
-    void mayStart(java.util.function.Predicate<String> p) {
+    /**
+     * Whether a line could start a record (not noise the caller would skip): only such a line begins a held run.
+     * {@code p} locates the line's prefix into {@code located} (from 0 to its length): the line's prefix is located
+     * here into the same one, so the predicate finds it done.
+     */
+    void mayStart(java.util.function.Predicate<String> p, KernelLogPrefix.Cut located) {
         mayStart = p;
+        cut = located;
     }
 
     /** No line is held back (see {@link ReversedRun}): a line the caller skips cannot belong after one. */
@@ -59,7 +66,7 @@ final class LineDispatch {
     }
 
     void line(String text, long lineNo) {
-        LogLine line = KernelLogPrefix.strip(text, lineNo);
+        LogLine line = KernelLogPrefix.strip(text, lineNo, cut);
         reversed.accept(text, line, mayStart.test(text), this::dispatch);
     }
 

@@ -39,6 +39,9 @@ final class PastedText {
     private final java.util.function.Predicate<String> holdable;
     private final KernelLogPrefix.Cut cut = new KernelLogPrefix.Cut();
     private final KernelLogPrefix.Cut heldCut = new KernelLogPrefix.Cut();
+    /** The line {@link #nameFirst} was last asked of, and its answer. */
+    private String nameFirstOf;
+    private boolean nameFirstIs;
     private final LineGutter gutter = new LineGutter();
     /**
      * Quoted-printable was seen: soft breaks are joined and =XX decoded from the first line that shows it on. The
@@ -321,7 +324,7 @@ final class PastedText {
         int width = line.length();
         line = unquote(line);
         // a line the kernel starts with a task's name ("  12          D ...") has no listing's number to take off
-        String numberless = KernelNames.nameFirstAt(line, 0, line.length()) ? line : gutter.strip(line);
+        String numberless = nameFirst(line) ? line : gutter.strip(line);
         if (numberless != line && KernelNames.names(line, 0, line.length()) != null) {
             // the kernel's own line that starts with a number and carries a name ("2 locks held by x/8:", a crash ps
             // row): the number is the kernel's, whatever the name holds
@@ -673,7 +676,7 @@ final class PastedText {
         if (i >= n) {
             return line;
         }
-        if (KernelNames.nameFirstAt(line, 0, n)) {
+        if (nameFirst(line)) {
             // a line the kernel starts with a task's name: its blanks are the name's, not a record's indentation
             return line;
         }
@@ -733,6 +736,19 @@ final class PastedText {
         }
         outer = OUTER_NONE;
         return line;
+    }
+
+    /**
+     * {@link KernelNames#nameFirstAt} of the whole line, asked of one line twice (before its listing number and
+     * before another tool's prefix come off): the second time, unless the line changed in between, is answered from
+     * the first.
+     */
+    private boolean nameFirst(String line) {
+        if (line != nameFirstOf) {
+            nameFirstOf = line;
+            nameFirstIs = KernelNames.nameFirstAt(line, 0, line.length());
+        }
+        return nameFirstIs;
     }
 
     /** Whether {@code s} holds a word of three letters: prose, not a stray mark or number. */

@@ -41,6 +41,8 @@ final class TriggerTable<H> {
     private final List<String> firsts = new ArrayList<>();
     /** By a line's first character (index ASCII for every other), the rows to try, in table order. */
     private int[][] byFirst;
+    /** The rows as a {@link LineScreen} of their own (built at the first look), or null. */
+    private LineScreen screen;
     /** Per row its fixed text and kind, or null: the screen tests these directly, not through the row's test. */
     private final List<Object> fixed = new ArrayList<>();
 
@@ -104,6 +106,7 @@ final class TriggerTable<H> {
         firsts.add(firstChars);
         fixed.add(null);
         byFirst = null;
+        screen = null;
         return this;
     }
 
@@ -140,6 +143,20 @@ final class TriggerTable<H> {
     int next(String m, int after) {
         if (m.isEmpty()) {
             return -1;
+        }
+        if (after < 0) {
+            // the table's own screen (its rows as describe() gives them, which lets through each line some row could
+            // pass) turns away at once most lines no row passes, where the rows would each be tried
+            LineScreen own = screen;
+            if (own == null) {
+                LineScreen.Builder b = LineScreen.builder();
+                describe(b);
+                own = b.build();
+                screen = own;
+            }
+            if (!own.maybe(m, 0, m.length())) {
+                return -1;
+            }
         }
         int[] rows = rows(m.charAt(0));
         for (int row : rows) {
