@@ -687,7 +687,7 @@ public final class KernelEventSink implements LineSink {
             return ("none".equals(line.prefix()) || atRecordStart(m, "BUG: soft lockup")
                     || atRecordStart(m, "watchdog: BUG: ")) && cpuLessStuck(m) > 0 && softLockup(line, m, -1);
         }
-        if (!"none".equals(line.prefix()) && !startsRecord(line, m, at)) {
+        if (!startsRecord(line, m, at)) {
             return false;
         }
         int i = at + SOFT_LOCKUP_WORDS.length();
@@ -703,17 +703,17 @@ public final class KernelEventSink implements LineSink {
 
     /** The watchdog's line retyped with "Bug:" in another case, read as {@link #softLockupAfterPrefix} reads its words. */
     private boolean softLockupRetyped(LogLine line, String m, String words) {
-        return ("none".equals(line.prefix()) || startsRecord(line, m, m.indexOf(words))) && softLockup(line, m);
+        return startsRecord(line, m, m.indexOf(words)) && softLockup(line, m);
     }
 
     /**
-     * Whether the kernel's words at {@code at} of a log record's message start a record: only tags before them in the
-     * message, or (in a paste run into one line, never in a /dev/kmsg record, which is one message) in a record of
+     * Whether the kernel's words at {@code at} of a line's message start a record: always in text without a log prefix
+     * (a paste whose prefixes nobody strips); in a log record's message, only tags before them, or (in a paste run into one line, never in a /dev/kmsg record, which is one message) in a record of
      * their own whose log prefix follows other text ("... </TASK> Oct 24 01:36:33 sn01 kernel: watchdog: BUG: ...").
      * Further into a record the words are another message's text, which a local user may choose.
      */
     private static boolean startsRecord(LogLine line, String m, int at) {
-        if (onlyTagsBefore(m, at)) {
+        if ("none".equals(line.prefix()) || onlyTagsBefore(m, at)) {
             return true;
         }
         if ("kmsg".equals(line.prefix()) || at < 0) {
@@ -1143,7 +1143,7 @@ public final class KernelEventSink implements LineSink {
         int colon = m.indexOf(':', at + 14);
         int bang = m.indexOf('!', at + 14);
         if (at <= 0 || colon < 0 || bang < colon || bang - at > 160 || m.indexOf(' ', at + 14) < bang
-                || !"none".equals(line.prefix()) && !startsRecord(line, m, at)) {
+                || !startsRecord(line, m, at)) {
             return false;
         }
         int pidAt = m.indexOf(" PID: ", bang);
