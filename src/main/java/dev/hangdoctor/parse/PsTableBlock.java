@@ -552,12 +552,23 @@ final class PsTableBlock extends BlockParser {
         int sp = cmd.indexOf(' ');
         String prog = sp < 0 ? cmd : cmd.substring(0, sp);
         int slash = prog.lastIndexOf('/');
-        String name = slash >= 0 && slash < prog.length() - 1 ? prog.substring(slash + 1) : prog;
+        String name = slash >= 0 && slash < prog.length() - 1 && isPath(prog) ? prog.substring(slash + 1) : prog;
         if (name.length() > 1 && name.endsWith(":")) {
             // a title the process set for itself ("postgres: main: checkpointer", "sshd: root@pts/0")
             name = name.substring(0, name.length() - 1);
         }
         return name.isEmpty() ? null : name;
+    }
+
+    /**
+     * Whether a command's first word is a program's path, not a kernel thread's name that holds a slash: `ps -o comm`
+     * prints "xfsaild/loop0" or "jbd2/sda1-8" without the brackets `ps aux` gives them, and the rules know those threads
+     * by that whole name (6.x prints longer kernel thread names there, "rcu_exp_par_gp_kthread_worker/0"). A path
+     * starts with '/', '.' or '~', or has more than one slash.
+     */
+    private static boolean isPath(String prog) {
+        char c = prog.charAt(0);
+        return c == '/' || c == '.' || c == '~' || prog.indexOf('/') != prog.lastIndexOf('/');
     }
 
     /** A WCHAN naming a kernel function as functions are named ("xfs_buf_lock", "io_schedule"): a '_' inside. */

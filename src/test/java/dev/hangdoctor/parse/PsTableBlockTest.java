@@ -179,6 +179,8 @@ class PsTableBlockTest {
                 + "call_rwsem_down_write_failed_killable\n", "t");
         assertThat(functions(e.taskOrNull(141))).containsExactly("xfs_reclaim_inodes_ag");
         assertThat(functions(e.taskOrNull(8521))).containsExactly("io_schedule");
+        // `ps -o comm` prints a kernel thread's name as /proc has it, slash and all: no path to take the base of
+        assertThat(e.taskOrNull(8521).comm()).isEqualTo("xfsaild/loop0");
         Task t = e.taskOrNull(3863276);
         assertThat(t.tgid()).isEqualTo(3863259);
         assertThat(functions(t)).containsExactly("call_rwsem_down_write_failed_killable");
