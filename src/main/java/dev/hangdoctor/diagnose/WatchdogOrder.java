@@ -260,7 +260,10 @@ final class WatchdogOrder {
         };
     }
 
-    /** True when {@code a} is more specific than {@code b} and speaks of b's task or CPU. */
+    /**
+     * True when {@code a} is more specific than {@code b} and speaks of b's task or CPU; of the CPU alone only when
+     * the two do not name different tasks on it.
+     */
     private static boolean explains(Finding a, Finding b, Evidence evidence) {
         if (rank(a) <= rank(b)) {
             return false;
@@ -276,6 +279,12 @@ final class WatchdogOrder {
         if (a.category() == Category.HARD_LOCKUP && stallNamesNothing(evidence)) {
             // the end of the escalation (stall, soft lockup, hard lockup) when the stall names no CPU to tell
             return true;
+        }
+        if (culprit != null && a.rootCause() != null) {
+            // both name the task on the CPU, and they differ: the CPU switched tasks between the two reports, and a
+            // context switch ends the episode the stall reported (it is a quiescent state), so one CPU number alone
+            // does not make them one spin: the first message keeps its place
+            return false;
         }
         Set<Integer> stalled = rcuCpus(evidence);
         KernelEventKind lockup = a.category() == Category.SOFT_LOCKUP ? KernelEventKind.SOFT_LOCKUP
