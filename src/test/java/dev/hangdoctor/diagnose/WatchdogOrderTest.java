@@ -234,4 +234,34 @@ class WatchdogOrderTest {
         assertThat(d.findings()).extracting(Finding::category).startsWith(Category.SOFT_LOCKUP, Category.RCU_STALL);
         assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(925);
     }
+
+    @Test
+    void aSoftLockupInTheMemcgOomKillersOwnReportIsTheLockup() throws IOException {
+        // corpus v-023 (cgroups list, 56,000 tasks in one memory cgroup): the charger runs the OOM killer, whose task
+        // list printed line by line (dump_header -> mem_cgroup_scan_tasks -> dump_task) keeps its CPU 23 s: the kill
+        // itself loops, no charger waits at the limit, so the soft lockup leads
+        Diagnosis d = diagnose("""
+                watchdog: BUG: soft lockup - CPU#2 stuck for 23s! [VM Thread:1503066]
+                CPU: 2 PID: 1503066 Comm: VM Thread Kdump: loaded Tainted: G
+                Hardware name: Huawei Cloud OpenStack Nova, BIOS
+                RIP: 0010:console_unlock+0x343/0x540
+                Call Trace:
+                 vprintk_emit+0x193/0x280
+                 printk+0x52/0x6e
+                 dump_task+0x114/0x130
+                 mem_cgroup_scan_tasks+0x76/0x100
+                 dump_header+0x1fe/0x210
+                 oom_kill_process+0xd1/0x100
+                 out_of_memory+0x125/0x570
+                 mem_cgroup_out_of_memory+0xb5/0xd0
+                 try_charge+0x720/0x770
+                 mem_cgroup_try_charge+0x86/0x180
+                 mem_cgroup_try_charge_delay+0x1c/0x40
+                 do_anonymous_page+0xb5/0x390
+                 handle_mm_fault+0xc4/0x1f0
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.SOFT_LOCKUP);
+        assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(1503066);
+        assertThat(d.findings()).extracting(Finding::category).contains(Category.MEMCG_OOM);
+    }
 }
