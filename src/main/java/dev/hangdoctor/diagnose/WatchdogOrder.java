@@ -1,8 +1,10 @@
 package dev.hangdoctor.diagnose;
 
 import dev.hangdoctor.model.Evidence;
+import dev.hangdoctor.model.Frame;
 import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.KernelEventKind;
+import dev.hangdoctor.model.Task;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -260,7 +262,10 @@ final class WatchdogOrder {
         };
     }
 
-    /** True when {@code a} is more specific than {@code b} and speaks of b's task or CPU. */
+    /**
+     * True when {@code a} is more specific than {@code b} and speaks of b's task or CPU; of the CPU alone only when
+     * the two do not name different tasks on it.
+     */
     private static boolean explains(Finding a, Finding b, Evidence evidence) {
         if (rank(a) <= rank(b)) {
             return false;
@@ -268,7 +273,7 @@ final class WatchdogOrder {
         TaskRef culprit = b.rootCause();
         if (culprit != null && (a.rootCause() != null && a.rootCause().pid() == culprit.pid()
                 || a.victims().stream().anyMatch(v -> v.pid() == culprit.pid()))) {
-            return true;
+            return a.category() != Category.MEMCG_OOM || !killing(evidence.taskOrNull(culprit.pid()));
         }
         if (b.category() != Category.RCU_STALL || rank(a) != 1) {
             return false;
@@ -277,10 +282,54 @@ final class WatchdogOrder {
             // the end of the escalation (stall, soft lockup, hard lockup) when the stall names no CPU to tell
             return true;
         }
+        if (culprit != null && a.rootCause() != null) {
+            // both name the task on the CPU, and they differ: the CPU switched tasks between the two reports, and a
+            // context switch ends the episode the stall reported (it is a quiescent state), so one CPU number alone
+            // does not make them one spin: the first message keeps its place
+            return false;
+        }
         Set<Integer> stalled = rcuCpus(evidence);
         KernelEventKind lockup = a.category() == Category.SOFT_LOCKUP ? KernelEventKind.SOFT_LOCKUP
                 : KernelEventKind.HARD_LOCKUP;
         return evidence.events(lockup).stream().anyMatch(e -> e.cpu() != null && stalled.contains(e.cpu()));
+    }
+
+    /**
+     * The OOM killer's own work in mm/oom_kill.c: choosing the victim (select_bad_process, which walks a memory
+     * cgroup's tasks), reporting the kill (dump_header, whose task list prints a line per task) and killing it
+     * (oom_kill_process). A task caught there is the killer at work, not a charger waiting at its cgroup's limit for
+     * a victim to exit: a lockup in it is the killer's loop (a huge cgroup walked or printed without a resched), and
+     * the limit that started the kill does not explain it.
+     */
+    private static final Set<String> OOM_KILLER_WORK = Set.of("select_bad_process", "dump_header", "oom_kill_process");
+
+    /** The printer's frames on top of the stack an OOM report dumps of its invoking task (lib/dump_stack.c). */
+    private static final Set<String> STACK_PRINTER = Set.of("dump_stack", "dump_stack_lvl", "__dump_stack",
+            "show_stack", "dump_backtrace");
+
+    /**
+     * True when the task's stack runs the OOM killer's own work ({@link #OOM_KILLER_WORK}) below other code: the
+     * stack the OOM report prints of its invoker (the printer's frames right on dump_header) is that report, not a
+     * sign the task stayed there.
+     */
+    private static boolean killing(Task task) {
+        if (task == null) {
+            return false;
+        }
+        boolean printing = true;
+        for (Frame f : task.frames()) {
+            String name = f.function();
+            if (f.unreliable() || name == null) {
+                continue;
+            }
+            int dot = name.indexOf('.');
+            String fn = dot > 0 ? name.substring(0, dot) : name;
+            if (OOM_KILLER_WORK.contains(fn)) {
+                return !printing;
+            }
+            printing &= STACK_PRINTER.contains(fn);
+        }
+        return false;
     }
 
     /** The CPUs RCU stall reports name as stalled. */

@@ -198,4 +198,70 @@ class WatchdogOrderTest {
                 """);
         assertThat(d.findings()).extracting(Finding::category).startsWith(Category.SOFT_LOCKUP, Category.HARD_LOCKUP);
     }
+    @Test
+    void anRcuStallAndASoftLockupOfOneCpuButTwoTasksKeepTheirTimeOrder() throws IOException {
+        // corpus v-009 (linux-nfs, LTP exportfs): the stall dumps exportfs:1008 on CPU 0; the soft lockup of CPU 0
+        // names exportfs:1180, another task (another run, on another machine): the CPU switched tasks between the
+        // two, so they are two episodes and the stall, printed first, leads
+        Diagnosis d = diagnose("""
+                [  326.587135] rcu: INFO: rcu_preempt self-detected stall on CPU
+                [  326.587168] rcu: \t0-....: (5249 ticks this GP) idle=cf74/1/0x4000000000000000 softirq=7256/7256 fqs=2484
+                [  326.587187] \t(t=5250 jiffies g=4009 q=388 ncpus=2)
+                [  326.587191] NMI backtrace for cpu 0
+                [  326.587192] CPU: 0 PID: 1008 Comm: exportfs Not tainted 5.19.0 #4
+                [  326.587199] Call Trace:
+                [  326.587212]  <IRQ>
+                [  326.587216]  dump_stack_lvl+0x45/0x5e
+                [  326.587231]  nmi_cpu_backtrace.cold+0x30/0x76
+                [  326.587241]  nmi_trigger_cpumask_backtrace+0x10c/0x140
+                [  326.587517]  </TASK>
+                [ 7972.371206] watchdog: BUG: soft lockup - CPU#0 stuck for 44s! [exportfs:1180]
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.RCU_STALL, Category.SOFT_LOCKUP);
+        assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(1008);
+    }
+
+    @Test
+    void aSoftLockupOfTheTaskTheStallDumpedLeadsIt() throws IOException {
+        // corpus r-020 (arm64 kcompactd4): the stall's task dump and the later soft lockup name one task on CPU 65
+        Diagnosis d = diagnose("""
+                [32380.382030] rcu: INFO: rcu_sched self-detected stall on CPU
+                [32380.388373] rcu:     65-....: (3920456 ticks this GP) idle=b2e/1/0x4000000000000002 softirq=1073098/1073098 fqs=1552284
+                [32380.405448] Task dump for CPU 65:
+                [32380.409429] task:kcompactd4      state:R  running task     stack:    0 pid:  925 ppid:     2 flags:0x0000002a
+                [32407.273314] watchdog: BUG: soft lockup - CPU#65 stuck for 22s! [kcompactd4:925]
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.SOFT_LOCKUP, Category.RCU_STALL);
+        assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(925);
+    }
+
+    @Test
+    void aSoftLockupInTheMemcgOomKillersOwnReportIsTheLockup() throws IOException {
+        // corpus v-023 (cgroups list, 56,000 tasks in one memory cgroup): the charger runs the OOM killer, whose task
+        // list printed line by line (dump_header -> mem_cgroup_scan_tasks -> dump_task) keeps its CPU 23 s: the kill
+        // itself loops, no charger waits at the limit, so the soft lockup leads
+        Diagnosis d = diagnose("""
+                watchdog: BUG: soft lockup - CPU#2 stuck for 23s! [VM Thread:1503066]
+                CPU: 2 PID: 1503066 Comm: VM Thread Kdump: loaded Tainted: G
+                Hardware name: Huawei Cloud OpenStack Nova, BIOS
+                RIP: 0010:console_unlock+0x343/0x540
+                Call Trace:
+                 vprintk_emit+0x193/0x280
+                 printk+0x52/0x6e
+                 dump_task+0x114/0x130
+                 mem_cgroup_scan_tasks+0x76/0x100
+                 dump_header+0x1fe/0x210
+                 oom_kill_process+0xd1/0x100
+                 out_of_memory+0x125/0x570
+                 mem_cgroup_out_of_memory+0xb5/0xd0
+                 try_charge+0x720/0x770
+                 mem_cgroup_try_charge+0x86/0x180
+                 mem_cgroup_try_charge_delay+0x1c/0x40
+                 do_anonymous_page+0xb5/0x390
+                 handle_mm_fault+0xc4/0x1f0
+                """);
+        assertThat(d.findings()).extracting(Finding::category).startsWith(Category.SOFT_LOCKUP);
+        assertThat(d.findings().get(0).rootCause().pid()).isEqualTo(1503066);
+        assertThat(d.findings()).extracting(Finding::category).contains(Category.MEMCG_OOM);
+    }
 }
