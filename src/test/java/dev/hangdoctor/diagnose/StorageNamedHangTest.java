@@ -44,6 +44,25 @@ class StorageNamedHangTest {
         assertThat(f.confidence()).isLessThanOrEqualTo(0.3);
     }
 
+    // github.com/systemd/systemd issue 28363 (corpus i-022): after the iSCSI network is cut, shutdown's remount child
+    // waits for the superblock's lock held by whoever is still syncing the unreachable disks
+    @Test
+    void shutdownsRemountChildWaitingForTheSuperblockIsReadAsBlockIo() throws Exception {
+        Finding f = first("""
+                [ 4878.777370] [13809]: Remounting '/datadisk0_origin' read-only in with options 'seclabel,attr2,inode64,logbufs=8,logbsize=32k,noquota'.
+                [ 4916.689431] INFO: task (sd-remount):13804 blocked for more than 122 seconds.
+                [ 4916.692400]       Tainted: G           OE     5.10.134-13.1.zncgsl6.x86_64 #1
+                [ 4916.698140] task:(sd-remount)    state:D stack:    0 pid:13804 ppid:     1 flags:0x00000084
+                [ 4916.701219] Call Trace:
+                [ 4916.703015]  __schedule+0x365/0x7c0
+                [ 4916.705048]  schedule+0x3c/0xb0
+                [ 4916.706940]  rwsem_down_write_slowpath+0x31e/0x4d0
+                [ 4916.709179]  path_mount+0x77e/0x990
+                """);
+        assertThat(f.category()).isEqualTo(Category.BLOCK_IO);
+        assertThat(f.signature()).isEqualTo("block-io-writer-thread");
+    }
+
     // github.com/xcp-ng/sm pull 89 (corpus a-005): the journal thread asleep in its own commit stays a jbd2 hang
     @Test
     void aJournalThreadInItsCommitStaysJbd2() throws Exception {
