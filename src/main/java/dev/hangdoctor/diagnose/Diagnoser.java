@@ -73,6 +73,12 @@ public final class Diagnoser {
         // fallback rules (a report's words naming what its stacks do not) speak only when no other rule does
         List<RuleMatch> fallbacks = ordered.stream().filter(m -> m.rule().fallback()).toList();
         ordered = ordered.stream().filter(m -> !m.rule().fallback()).toList();
+        // a report blaming the storage under a generic journal wait: its words say why the journal waits
+        List<RuleMatch> main = StorageLayerOrder.withNamedStorage(ordered, fallbacks, evidence);
+        if (main != ordered) {
+            fallbacks = fallbacks.stream().filter(m -> !main.contains(m)).toList();
+            ordered = main;
+        }
         for (List<RuleMatch> pass : List.of(ordered, fallbacks)) {
             if (pass == fallbacks && !(findings.isEmpty() && recovered.isEmpty())) {
                 break;
