@@ -214,7 +214,11 @@ final class RegisterDumps implements LineSink {
             }
         }
         List<Task> taken = new ArrayList<>();
+        long hungTask = firstHungTask(evidence, prefix);
         for (Dump d : all) {
+            if (askedByHungTaskDetector(d.lineNo(), hungTask)) {
+                continue; // khungtaskd's all-CPU backtrace: context of the hung-task report above it, no lockup
+            }
             Task cpu = null;
             long best = Long.MAX_VALUE;
             for (Task t : evidence.tasks()) {
@@ -247,6 +251,38 @@ final class RegisterDumps implements LineSink {
             evidence.addEvent(new KernelEvent(KernelEventKind.CPU_REGISTERS, d.timestamp(), cpu.pid(), null, null,
                     d.pc() == null ? Map.of() : Map.of("pc", d.pc().function()), d.message(), prefix + d.lineNo()));
         }
+    }
+
+    /** The line of the file's first hung-task report, or -1. */
+    private static long firstHungTask(Evidence evidence, String prefix) {
+        long first = -1;
+        for (KernelEvent e : evidence.events(KernelEventKind.HUNG_TASK)) {
+            long at = lineOf(e.source(), prefix);
+            if (at >= 0 && (first < 0 || at < first)) {
+                first = at;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Whether the dump on line {@code dump} is a CPU's answer to the hung-task detector's all-CPU backtrace: it sits
+     * under an "NMI backtrace for cpu N" header below a hung-task report. kernel/hung_task.c (5.10+, with
+     * kernel.hung_task_all_cpu_backtrace, and before a hung_task_panic) reports each blocked task ("INFO: task ..
+     * blocked for more than N seconds." and its stack), then the locks held, then calls trigger_all_cpu_backtrace():
+     * khungtaskd's own CPU first ("Comm: khungtaskd", nmi_trigger_cpumask_backtrace <- watchdog), then "Sending NMI
+     * from CPU N to CPUs M:" and each other CPU's registers and stack. A busy CPU there was only running when asked.
+     */
+    private boolean askedByHungTaskDetector(long dump, long hungTask) {
+        if (hungTask < 0) {
+            return false;
+        }
+        for (long h : backtraces) {
+            if (h > hungTask && dump >= h && dump - h <= WINDOW) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -229,4 +229,64 @@ class RegisterDumpsTest {
         assertThat(slept.events(KernelEventKind.CPU_REGISTERS)).isEmpty();
         assertThat(slept.tasks()).allSatisfy(t -> assertThat(t.state()).isNotEqualTo(TaskState.RUNNING));
     }
+
+    /** Corpus zk-023 (lore 67478d91.050a0220.253251.0061.GAE@google.com): khungtaskd's all-CPU backtrace, trimmed. */
+    private static final String[] HUNG_TASK_BACKTRACE = {
+        "NMI backtrace for cpu 1",
+        "CPU: 1 UID: 0 PID: 30 Comm: khungtaskd Not tainted 6.12.0-next-20241126-syzkaller #0",
+        "Call Trace:",
+        " <TASK>",
+        " dump_stack_lvl+0x241/0x360 lib/dump_stack.c:120",
+        " nmi_cpu_backtrace+0x49c/0x4d0 lib/nmi_backtrace.c:113",
+        " nmi_trigger_cpumask_backtrace+0x198/0x320 lib/nmi_backtrace.c:62",
+        " watchdog+0xffb/0x1040 kernel/hung_task.c:397",
+        " kthread+0x2f0/0x390 kernel/kthread.c:389",
+        " </TASK>",
+        "Sending NMI from CPU 1 to CPUs 0:",
+        "NMI backtrace for cpu 0",
+        "CPU: 0 UID: 0 PID: 35 Comm: kworker/u8:2 Not tainted 6.12.0-next-20241126-syzkaller #0",
+        "Workqueue: events_unbound toggle_allocation_gate",
+        "RIP: 0010:insn_get_displacement+0x2ca/0x9a0 arch/x86/lib/insn.c:484",
+        "RSP: 0018:ffffc90000ab7790 EFLAGS: 00000a07",
+        "RAX: 0000000000000000 RBX: ffffc90000ab7945 RCX: dffffc0000000000",
+        "CS:  0010 DS: 0000 ES: 0000 CR0: 0000000080050033",
+        "CR2: 00007fbd0e4b4580 CR3: 000000000e736000 CR4: 00000000003526f0",
+        "Call Trace:",
+        " <NMI>",
+        " </NMI>",
+        " <TASK>",
+        " insn_get_immediate+0x62/0x11f0 arch/x86/lib/insn.c:650",
+        " insn_decode+0x2d6/0x4c0 arch/x86/lib/insn.c:762",
+        " text_poke_loc_init+0xed/0x870 arch/x86/kernel/alternative.c:2432",
+        " toggle_allocation_gate+0x1bf/0x260 mm/kfence/core.c:854",
+        " worker_thread+0x870/0xd30 kernel/workqueue.c:3391",
+        " </TASK>",
+    };
+
+    @Test
+    void theHungTaskDetectorsAllCpuBacktraceIsNoRunningCpuOfItsOwn() throws IOException {
+        // kernel/hung_task.c: the blocked task's report, the locks held, then trigger_all_cpu_backtrace()
+        String[] hung = {
+            "INFO: task syz-executor246:5857 blocked for more than 143 seconds.",
+            "      Not tainted 6.12.0-next-20241126-syzkaller #0",
+            "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+            "task:syz-executor246 state:D stack:22584 pid:5857  tgid:5857  ppid:5854   flags:0x00004006",
+            "Call Trace:",
+            " <TASK>",
+            " __schedule+0x1850/0x4c30 kernel/sched/core.c:6756",
+            " schedule+0x14b/0x320 kernel/sched/core.c:6848",
+            " bit_wait+0x12/0xd0 kernel/sched/wait_bit.c:237",
+            " __wait_on_bit+0xb0/0x2f0 kernel/sched/wait_bit.c:49",
+            " netfs_unbuffered_read_iter_locked+0xd7e/0x1560 fs/netfs/direct_read.c:231",
+            " </TASK>",
+            "",
+        };
+        String[] all = new String[hung.length + HUNG_TASK_BACKTRACE.length];
+        System.arraycopy(hung, 0, all, 0, hung.length);
+        System.arraycopy(HUNG_TASK_BACKTRACE, 0, all, hung.length, HUNG_TASK_BACKTRACE.length);
+        assertThat(read(all).events(KernelEventKind.CPU_REGISTERS)).isEmpty();
+        // the same backtrace pasted without the hung-task report: a busy CPU with no header, as before
+        assertThat(read(HUNG_TASK_BACKTRACE).events(KernelEventKind.CPU_REGISTERS)).singleElement()
+                .satisfies(ev -> assertThat(ev.field("pc")).isEqualTo("insn_get_displacement"));
+    }
 }
