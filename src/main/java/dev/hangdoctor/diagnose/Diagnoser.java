@@ -71,7 +71,9 @@ public final class Diagnoser {
         ordered.sort(Comparator.comparingInt((RuleMatch m) -> -depth.getOrDefault(m.rule().id(), 0)));
         ordered = StorageLayerOrder.order(ordered, evidence);
         // fallback rules (a report's words naming what its stacks do not) speak only when no other rule does
-        List<RuleMatch> fallbacks = ordered.stream().filter(m -> m.rule().fallback()).toList();
+        // and never against a detector line of another kind the evidence holds
+        List<RuleMatch> fallbacks = ordered.stream().filter(m -> m.rule().fallback())
+                .filter(m -> !DetectorHeaders.contradict(m.rule().category(), evidence)).toList();
         ordered = ordered.stream().filter(m -> !m.rule().fallback()).toList();
         // a report blaming the storage under a generic journal wait: its words say why the journal waits
         List<RuleMatch> main = StorageLayerOrder.withNamedStorage(ordered, fallbacks, evidence);

@@ -14,11 +14,16 @@ final class EventTriggers {
         // fs/xfs/kmem.c's allocation retry warning ("XFS: comm(pid) possible memory allocation deadlock ..."): XFS
         // messages about a mount print "XFS (dev): ", so "XFS: " is the mount-less kind, rare outside that warning
         "XFS: ",
+        // the RCU stall report's line about its grace-period kthread (rcu_check_gp_kthread_starvation, 4.x on; "rcu: "
+        // before it since 5.0), pasted without the stall's header line above it
+        "rcu: rcu_sched kthread starved for ", "rcu: rcu_preempt kthread starved for ", "rcu: rcu_bh kthread starved for ",
+        "rcu_sched kthread starved for ", "rcu_preempt kthread starved for ", "rcu_bh kthread starved for ",
     };
 
     /** Openers that never occur inside another opener's message: where a second report starts in one line. */
     private static final String[] REPEATABLE = {
         "INFO: task ", "INFO: rcu_", "BUG: soft lockup", "Call Trace:", "Call trace:", "Kernel panic - not syncing: ",
+        "rcu_sched kthread starved for ", "rcu_preempt kthread starved for ", "rcu_bh kthread starved for ",
     };
 
     /** The longest opener: a line at least this long is no opener cut short. */

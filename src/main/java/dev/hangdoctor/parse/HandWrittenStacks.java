@@ -66,6 +66,88 @@ final class HandWrittenStacks {
             }
         }
         list(out, run);
+        joinedLists(out, lines);
+    }
+
+    /**
+     * Name lines a page joined into one line (it lost the line breaks, as a page without {@code <pre>} does): each
+     * line's indentation (and quote marks) now stands between the names, the same run of blanks between every two
+     * ("... 491 seconds.         schedule         schedule_timeout         __down_timeout ..."). A run of at least
+     * {@link #MIN_NAMES} symbols apart by one such gap of two or more characters is the list the lines were; a
+     * single space is a sentence's, whose words may be symbols too. The pieces a long line is kept as are read as
+     * the one line they were: where one was cut, the gap is not known and matches any.
+     */
+    private static void joinedLists(TraceTasks out, List<ReportLine> lines) {
+        for (int i = 0; i < lines.size(); ) {
+            ReportLine l = lines.get(i);
+            StringBuilder joined = new StringBuilder(l.text());
+            int j = i + 1;
+            while (l.seq() > 0 && j < lines.size() && lines.get(j).seq() == l.seq()) {
+                joined.append(CUT).append(lines.get(j++).text());
+            }
+            if (nameOf(l.text()) == null && !hasArrow(joined.toString())) {
+                gapped(out, joined.toString(), l.lineNo());
+            }
+            i = j;
+        }
+    }
+
+    /** Stands for the place a long line was cut into pieces (between words): a gap of unknown width. */
+    private static final char CUT = '\n';
+
+    /** Reads the runs of names {@link #joinedLists} describes in {@code t}; each that is a stack becomes one. */
+    static void gapped(TraceTasks out, String t, long lineNo) {
+        int n = t.length();
+        List<String> run = new ArrayList<>();
+        String runGap = null;
+        int i = 0;
+        while (i < n) {
+            int gapStart = i;
+            while (i < n && gapChar(t.charAt(i))) {
+                i++;
+            }
+            String gap = t.substring(gapStart, i);
+            int start = i;
+            while (i < n && !gapChar(t.charAt(i))) {
+                i++;
+            }
+            if (start == i) {
+                break;
+            }
+            String name = listedName(t.substring(start, i));
+            boolean cut = gap.indexOf(CUT) >= 0;
+            if (name != null && !run.isEmpty() && (cut || gap.length() >= 2 && (runGap == null || gap.equals(runGap)))) {
+                run.add(name);
+                if (!cut && runGap == null) {
+                    runGap = gap;
+                }
+                continue;
+            }
+            listed(out, run, lineNo);
+            run = new ArrayList<>();
+            runGap = null;
+            if (name != null) {
+                run.add(name);
+            }
+        }
+        listed(out, run, lineNo);
+    }
+
+    private static boolean gapChar(char c) {
+        return c == ' ' || c == '\t' || c == '>' || c == CUT;
+    }
+
+    /** A word of a joined list as a symbol: not one that ends a sentence or a clause ("seconds.", "this:"). */
+    private static String listedName(String word) {
+        char last = word.charAt(word.length() - 1);
+        return last == '.' || last == ',' ? null : symbol(word);
+    }
+
+    /** A run of {@link #gapped} names, innermost first as the lines were: a stack when it is one. */
+    private static void listed(TraceTasks out, List<String> run, long lineNo) {
+        if (run.size() >= MIN_NAMES && sleepsIn(run) && underscored(run) >= 2) {
+            emit(out, run.size() > TraceBlock.MAX_FRAMES ? run.subList(0, TraceBlock.MAX_FRAMES) : run, lineNo);
+        }
     }
 
     private static final String[] ARROWS = {"->", "<-", "→", "←"};

@@ -402,8 +402,11 @@ final class PastedText {
         }
         if (head != null && holdsWord(head)) {
             // the prose before kernel output on one line (a page that lost its line breaks) is the report's own
-            // words: it goes on as a line of its own, where it may name what the kernel's output does not
-            out.accept(head.stripTrailing(), at);
+            // words: it goes on as a line of its own, where it may name what the kernel's output does not. What
+            // stands before the first stamped record may hold records without a stamp of their own (a /proc/PID/stack
+            // dump, a hung-task report quoted above the dmesg lines): it is split as any line holding many
+            String words = head.stripTrailing();
+            split(words, at, "none", words.length());
         }
         // a record of a prefixed log, also when another tool's prefix came off it ("kern.err: ... kernel: msg")
         boolean prefixed = !"none".equals(style) || outer == OUTER_RECORD;

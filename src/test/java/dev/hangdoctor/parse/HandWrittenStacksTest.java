@@ -163,4 +163,54 @@ class HandWrittenStacksTest {
         assertThat(tasks("Thanks\nwaiting\nregards\n")).isEmpty();
         assertThat(tasks("hello\nworld_one\nschedule\n")).isEmpty();
     }
+
+    /** lore.kernel.org/r/CAJZ5v0jesX_fz6-1wnNqYqtVE1qtjZhMsq2OW2L6EGvcpLPtsg@mail.gmail.com (corpus zl-005): retyped. */
+    private static final String RETYPED = """
+            > After about 20 minutes, the kernel issues a stack trace.
+            >
+            >         Task swapper blocked for more than 491 seconds.
+            >         schedule
+            >         schedule_timeout
+            >         __down_timeout
+            >         down_timeout
+            >         acpi_os_wait_semaphore
+            >         acpi_ex_system_wait_semaphore
+            >         acpi_ev_acquire_global_lock
+            >         acpi_ex_acquire_mutex_object
+            >         acpi_ex_acquire_global_lock
+            >         acpi_ex_write_data_to_field
+            >         acpi_ex_store_object_to_node
+            >         acpi_ex_store
+            >         acpi_ex_opcode_1A_1T_1R
+            >         acpi_ds_exec_end_op
+            >         acpi_ps_parse_loop
+            >         [a few frames more]
+            >
+            > For comparison, a (vastly) different laptop with a proper firmware,
+            """;
+
+    @Test
+    void nameLinesAPageJoinedIntoOneLineAreTheSameStack() throws Exception {
+        List<String> lines = frames(tasks(RETYPED).get(0));
+        assertThat(lines).hasSize(15).startsWith("schedule", "schedule_timeout").endsWith("acpi_ps_parse_loop");
+        // the page lost the line breaks: each line's quote mark and indentation stand between the names
+        List<Task> joined = tasks(RETYPED.replace("\n", " "));
+        assertThat(joined).hasSize(1);
+        assertThat(frames(joined.get(0))).isEqualTo(lines);
+        // and the same far into a long line, which the report's words keep as pieces cut between words
+        List<Task> far = tasks("Some context first. ".repeat(30) + RETYPED.replace("\n", " "));
+        assertThat(far).hasSize(1);
+        assertThat(frames(far.get(0))).isEqualTo(lines);
+    }
+
+    @Test
+    void wordsASentenceSeparatesBySingleSpacesAreNoJoinedList() throws Exception {
+        // symbols in a sentence stand a single space apart: no list of lines was joined there
+        assertThat(tasks("the task sleeps in schedule_timeout __down_timeout down_timeout acpi_os_wait_semaphore"
+                + " as far as I can tell\n")).isEmpty();
+        // a run of names apart by wide gaps, but no place to sleep among them, is a table of words, not a stack
+        assertThat(tasks("acpi_ex_store         acpi_ex_opcode_1A_1T_1R         acpi_ds_exec_end_op\n")).isEmpty();
+        // gaps of different widths are columns, not the joined lines of one list
+        assertThat(tasks("schedule  schedule_timeout      __down_timeout   down_timeout\n")).isEmpty();
+    }
 }

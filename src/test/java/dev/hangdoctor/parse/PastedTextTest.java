@@ -771,4 +771,42 @@ class PastedTextTest {
                 .containsExactly("[  180.283550] 001: [<c0113880>] (unwind_backtrace) from [<c010d498>] (show_stack+0x10/0x14)",
                         "", "Thanks");
     }
+
+    @Test
+    void aProcStackBeforeTheFirstStampedRecordOfAJoinedLineIsSplit() throws IOException {
+        // lore.kernel.org/r/1a6b7a20-ba30-0b57-3927-2b61ad64be28@redhat.com (corpus zl-020) joined into one line: the
+        // /proc/PID/stack frames (no stamp) stand before the dmesg records (stamped), and are records too
+        Evidence e = read("> It's just a touch command, and it's hung doing this: > > [jlayton@client1 xfstests-dev]$"
+                + " sudo !! > sudo cat /proc/100726/stack > [<0>] ceph_mdsc_do_request+0x169/0x270 [ceph] > [<0>]"
+                + " ceph_atomic_open+0x3eb/0x10f0 [ceph] > [<0>] lookup_open.isra.0+0x59c/0x8f0 > [<0>]"
+                + " path_openat+0x4d2/0x10f0 > [<0>] do_filp_open+0x131/0x230 > > This was in dmesg: > >"
+                + " [ 5338.083673] run fstests generic/444 at 2021-11-18 12:07:44 > [ 5405.607913] ceph: mds1 caps stale"
+                + " > [ 5642.657735] ceph: mds1 hung");
+        assertThat(e.tasks()).hasSize(1);
+        Task t = e.tasks().iterator().next();
+        assertThat(t.pid()).isEqualTo(100726);
+        assertThat(t.frames()).extracting(f -> f.function()).startsWith("ceph_mdsc_do_request", "ceph_atomic_open");
+    }
+
+    @Test
+    void theWordsBeforeTheFirstStampedRecordStayOneLineWhenTheyHoldNoRecord() {
+        List<String> lines = clean("This was in dmesg when the hang started, and it repeats every few minutes after that:"
+                + " [ 5338.083673] run fstests generic/444 at 2021-11-18 12:07:44 [ 5405.607913] ceph: mds1 caps stale");
+        assertThat(lines.get(0)).isEqualTo("This was in dmesg when the hang started, and it repeats every few minutes"
+                + " after that:");
+    }
+
+    @Test
+    void aStarvedGracePeriodKthreadLineInsideAJoinedLineStartsARecord() throws IOException {
+        // lore.kernel.org/r/20220302153433.719caef31bd9e99319c5e6a2@linux-foundation.org (corpus zl-016) joined into
+        // one line: the stall's kthread line with no "detected stalls" header above it
+        Evidence e = read("> free a large list of pages maybe cause rcu_sched starved on > non-preemptible kernels > >"
+                + " rcu: rcu_sched kthread starved for 5359 jiffies! g454793 f0x0 > RCU_GP_WAIT_FQS(5) ->state=0x0"
+                + " ->cpu=19 > [...] > Call Trace: >   free_unref_page_list+0x19c/0x270 >   release_pages+0x3cc/0x498");
+        assertThat(e.events(KernelEventKind.RCU_STALL)).hasSize(1);
+        // the words "rcu_sched starved" in a sentence start nothing
+        assertThat(read("free a large list of pages maybe cause rcu_sched starved on non-preemptible kernels, and"
+                + " the rcu_sched kthread starved for a while is what we saw in the log some time later on, "
+                + "not a stall of its own").events(KernelEventKind.RCU_STALL)).isEmpty();
+    }
 }
