@@ -385,6 +385,11 @@ public final class Diagnoser {
                 .sorted(Comparator.comparingInt(TaskRef::pid)).toList();
 
         List<String> chain = chain(root, victimPids, graph);
+        if (root == null && chain.isEmpty()) {
+            // no blocker and no wait between the tasks shown: each victim's own wait for work done elsewhere (a
+            // completion, async probes, a work flush) still says what it waits for
+            chain = handedOffWaits(victimsMatched, List.of());
+        }
         if (root != null && LOCKUPS.contains(rule.category())) {
             for (Task v : victimsMatched) {
                 String wait = CrossCpuWaits.of(v);
