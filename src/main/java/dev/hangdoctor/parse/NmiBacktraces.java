@@ -28,6 +28,12 @@ import java.util.Set;
  * frame inside the handler is the backtrace's own print lock, not what the CPU was doing. Where the unwinder printed
  * no handler frame (x86 from 4.x to 6.2 starts at the interrupted code), the "NMI backtrace for cpu N" line above the
  * dump says the same, and a spin frame anywhere in the stack under it counts.
+ *
+ * <p>A backtrace below a hung-task report makes none: kernel/hung_task.c asked for it (hung_task_all_cpu_backtrace, or
+ * before a hung_task_panic) after reporting its blocked tasks, "Comm: khungtaskd" then "Sending NMI from CPU N to CPUs
+ * M:" and each other CPU's dump. A CPU caught there at one instant in a spin lock's slow path was only running when
+ * asked; nothing says it stayed there. The blocked task is the report; only a watchdog's line (soft or hard lockup,
+ * RCU stall, which return above) says a CPU is stuck.
  */
 final class NmiBacktraces {
     /** The frames of the CPU answering a backtrace request (the generic one first). */
@@ -64,7 +70,11 @@ final class NmiBacktraces {
         List<Task> tasks = new java.util.ArrayList<>(evidence.tasks());
         tasks.sort(java.util.Comparator.comparingLong(t -> RegisterDumps.lineOf(t.source(), prefix)));
         java.util.Set<Long> told = new java.util.HashSet<>();
+        long hungTask = RegisterDumps.firstHungTask(evidence, prefix);
         for (Task t : tasks) {
+            if (hungTask >= 0 && RegisterDumps.lineOf(t.source(), prefix) > hungTask) {
+                continue; // the hung-task detector's all-CPU backtrace: context of the blocked tasks above it
+            }
             if (t.pid() == 0 || t.state() != TaskState.UNKNOWN && t.state() != TaskState.RUNNING) {
                 continue; // the idle task spins on no lock; a task the dump shows asleep held no CPU
             }

@@ -254,7 +254,7 @@ final class RegisterDumps implements LineSink {
     }
 
     /** The line of the file's first hung-task report, or -1. */
-    private static long firstHungTask(Evidence evidence, String prefix) {
+    static long firstHungTask(Evidence evidence, String prefix) {
         long first = -1;
         for (KernelEvent e : evidence.events(KernelEventKind.HUNG_TASK)) {
             long at = lineOf(e.source(), prefix);

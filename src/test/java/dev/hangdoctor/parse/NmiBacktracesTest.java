@@ -1,5 +1,8 @@
 package dev.hangdoctor.parse;
 
+import dev.hangdoctor.diagnose.Diagnoser;
+import dev.hangdoctor.diagnose.Finding;
+import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
 import dev.hangdoctor.model.KernelEvent;
 import dev.hangdoctor.model.KernelEventKind;
@@ -233,5 +236,59 @@ class NmiBacktracesTest {
         assertThat(read(Arrays.copyOfRange(MYSQLD, 0, 27)).events(KernelEventKind.NMI_BACKTRACE)).isEmpty();
         // a spinning stack that no backtrace request printed
         assertThat(read(Arrays.copyOfRange(MYSQLD, 27, MYSQLD.length)).events(KernelEventKind.NMI_BACKTRACE)).isEmpty();
+    }
+
+    /**
+     * Corpus zk-023 (lore 67478d91.050a0220.253251.0061.GAE@google.com), trimmed: kernel/hung_task.c's report of a
+     * blocked task, then its all-CPU backtrace (khungtaskd's own CPU, "Sending NMI from CPU 1 to CPUs 0:").
+     */
+    private static final String[] HUNG_TASK = concat(RegisterDumpsTest.HUNG_TASK_REPORT,
+            Arrays.copyOfRange(RegisterDumpsTest.HUNG_TASK_BACKTRACE, 0, 11));
+
+    @Test
+    void aCpuTheHungTaskDetectorsBacktraceCaughtSpinningIsNoStall() throws IOException {
+        // the blocked task is the report; the CPU was only in a spin lock when khungtaskd asked
+        Evidence e = read(concat(HUNG_TASK, MYSQLD));
+        assertThat(e.events(KernelEventKind.HUNG_TASK)).isNotEmpty();
+        assertThat(e.events(KernelEventKind.NMI_BACKTRACE)).isEmpty();
+        // the same where the unwinder printed no NMI frame (the header says it)
+        assertThat(read(concat(HUNG_TASK, SWIOTLB)).events(KernelEventKind.NMI_BACKTRACE)).isEmpty();
+    }
+
+    @Test
+    void aSpinningBacktraceAboveAHungTaskReportIsStillOne() throws IOException {
+        // printed before the hung-task report: not the detector's backtrace
+        Evidence e = read(concat(MYSQLD, new String[] {""}, RegisterDumpsTest.HUNG_TASK_REPORT));
+        assertThat(e.events(KernelEventKind.HUNG_TASK)).isNotEmpty();
+        spinning(e, "__pv_queued_spin_lock_slowpath");
+    }
+
+    @Test
+    void aWatchdogsBacktraceUnderAHungTaskReportKeepsItsReport() throws IOException {
+        // an RCU stall reported after the hung task asked for this CPU's backtrace: the stall's rules read it
+        Evidence e = read(concat(RegisterDumpsTest.HUNG_TASK_REPORT, STALL_HEADER, MYSQLD));
+        assertThat(e.events(KernelEventKind.RCU_STALL)).isNotEmpty();
+        assertThat(e.events(KernelEventKind.NMI_BACKTRACE)).isEmpty();
+        assertThat(e.task(8250).state()).isEqualTo(TaskState.RUNNING);
+    }
+
+    /** What `analyze` finds in the lines, read as a saved report. */
+    private static List<Finding> findings(String[] lines) throws IOException {
+        Evidence e = read(lines);
+        e.savedReport(true);
+        return new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e).findings();
+    }
+
+    @Test
+    void theBlockedTaskRanksAboveACpuTheDetectorsBacktraceCaughtSpinning() throws IOException {
+        List<Finding> f = findings(concat(HUNG_TASK, MYSQLD));
+        assertThat(f).isNotEmpty();
+        assertThat(f.get(0).rootCause().pid()).isEqualTo(5857);
+        assertThat(f).extracting(Finding::signature).doesNotContain("nmi-backtrace-lock-spin");
+        // a stall reported under the hung task: its backtrace keeps the stall's meaning
+        assertThat(findings(concat(RegisterDumpsTest.HUNG_TASK_REPORT, STALL_HEADER, MYSQLD)).get(0).signature())
+                .isEqualTo("rcu-stall");
+        // the spinning CPU's backtrace pasted alone: a detector asked, its report is cut (as before)
+        assertThat(findings(MYSQLD).get(0).signature()).isEqualTo("nmi-backtrace-lock-spin");
     }
 }

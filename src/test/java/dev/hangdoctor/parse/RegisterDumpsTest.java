@@ -231,7 +231,7 @@ class RegisterDumpsTest {
     }
 
     /** Corpus zk-023 (lore 67478d91.050a0220.253251.0061.GAE@google.com): khungtaskd's all-CPU backtrace, trimmed. */
-    private static final String[] HUNG_TASK_BACKTRACE = {
+    static final String[] HUNG_TASK_BACKTRACE = {
         "NMI backtrace for cpu 1",
         "CPU: 1 UID: 0 PID: 30 Comm: khungtaskd Not tainted 6.12.0-next-20241126-syzkaller #0",
         "Call Trace:",
@@ -263,27 +263,29 @@ class RegisterDumpsTest {
         " </TASK>",
     };
 
+    /** Corpus zk-023: the blocked task's report above the backtrace, trimmed. */
+    static final String[] HUNG_TASK_REPORT = {
+        "INFO: task syz-executor246:5857 blocked for more than 143 seconds.",
+        "      Not tainted 6.12.0-next-20241126-syzkaller #0",
+        "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+        "task:syz-executor246 state:D stack:22584 pid:5857  tgid:5857  ppid:5854   flags:0x00004006",
+        "Call Trace:",
+        " <TASK>",
+        " __schedule+0x1850/0x4c30 kernel/sched/core.c:6756",
+        " schedule+0x14b/0x320 kernel/sched/core.c:6848",
+        " bit_wait+0x12/0xd0 kernel/sched/wait_bit.c:237",
+        " __wait_on_bit+0xb0/0x2f0 kernel/sched/wait_bit.c:49",
+        " netfs_unbuffered_read_iter_locked+0xd7e/0x1560 fs/netfs/direct_read.c:231",
+        " </TASK>",
+        "",
+    };
+
     @Test
     void theHungTaskDetectorsAllCpuBacktraceIsNoRunningCpuOfItsOwn() throws IOException {
         // kernel/hung_task.c: the blocked task's report, the locks held, then trigger_all_cpu_backtrace()
-        String[] hung = {
-            "INFO: task syz-executor246:5857 blocked for more than 143 seconds.",
-            "      Not tainted 6.12.0-next-20241126-syzkaller #0",
-            "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
-            "task:syz-executor246 state:D stack:22584 pid:5857  tgid:5857  ppid:5854   flags:0x00004006",
-            "Call Trace:",
-            " <TASK>",
-            " __schedule+0x1850/0x4c30 kernel/sched/core.c:6756",
-            " schedule+0x14b/0x320 kernel/sched/core.c:6848",
-            " bit_wait+0x12/0xd0 kernel/sched/wait_bit.c:237",
-            " __wait_on_bit+0xb0/0x2f0 kernel/sched/wait_bit.c:49",
-            " netfs_unbuffered_read_iter_locked+0xd7e/0x1560 fs/netfs/direct_read.c:231",
-            " </TASK>",
-            "",
-        };
-        String[] all = new String[hung.length + HUNG_TASK_BACKTRACE.length];
-        System.arraycopy(hung, 0, all, 0, hung.length);
-        System.arraycopy(HUNG_TASK_BACKTRACE, 0, all, hung.length, HUNG_TASK_BACKTRACE.length);
+        String[] all = new String[HUNG_TASK_REPORT.length + HUNG_TASK_BACKTRACE.length];
+        System.arraycopy(HUNG_TASK_REPORT, 0, all, 0, HUNG_TASK_REPORT.length);
+        System.arraycopy(HUNG_TASK_BACKTRACE, 0, all, HUNG_TASK_REPORT.length, HUNG_TASK_BACKTRACE.length);
         assertThat(read(all).events(KernelEventKind.CPU_REGISTERS)).isEmpty();
         // the same backtrace pasted without the hung-task report: a busy CPU with no header, as before
         assertThat(read(HUNG_TASK_BACKTRACE).events(KernelEventKind.CPU_REGISTERS)).singleElement()
