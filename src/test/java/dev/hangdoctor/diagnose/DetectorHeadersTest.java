@@ -2,11 +2,8 @@ package dev.hangdoctor.diagnose;
 
 import dev.hangdoctor.diagnose.kb.KnowledgeBase;
 import dev.hangdoctor.model.Evidence;
-import dev.hangdoctor.parse.EvidenceReader;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,9 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DetectorHeadersTest {
 
     private static Evidence read(String report) throws Exception {
-        Evidence e = EvidenceReader.read(new ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8)), "t");
-        e.savedReport(true);
-        return e;
+        return HandedInReports.read(report);
     }
 
     private static Finding first(String report) throws Exception {

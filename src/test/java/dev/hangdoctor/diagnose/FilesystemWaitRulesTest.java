@@ -9,20 +9,12 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static dev.hangdoctor.diagnose.HandedInReports.diagnose;
+import static dev.hangdoctor.diagnose.HandedInReports.first;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Waits that a filesystem's own frames (or its writeback) place in that filesystem rather than in "other" or block-io. */
 class FilesystemWaitRulesTest {
-
-    private static Diagnosis diagnose(String report) throws Exception {
-        Evidence e = EvidenceReader.read(new ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8)), "t");
-        e.savedReport(true);
-        return new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e);
-    }
-
-    private static Finding first(String report) throws Exception {
-        return diagnose(report).findings().get(0);
-    }
 
     /** Corpus zk-006 (kernel Bugzilla 211819, lore bug-211819-13602-opkiWIhkdR@https.bugzilla.kernel.org), unwrapped. */
     private static final String FAST_COMMIT = """

@@ -1,14 +1,10 @@
 package dev.hangdoctor.diagnose;
 
-import dev.hangdoctor.diagnose.kb.KnowledgeBase;
-import dev.hangdoctor.model.Evidence;
-import dev.hangdoctor.parse.EvidenceReader;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
+import static dev.hangdoctor.diagnose.HandedInReports.diagnose;
+import static dev.hangdoctor.diagnose.HandedInReports.first;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -17,18 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * confidence, and never over a stack that names its own wait.
  */
 class StorageNamedHangTest {
-
-    private static Diagnosis diagnose(String report) throws Exception {
-        Evidence e = EvidenceReader.read(new ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8)), "t");
-        e.savedReport(true);
-        return new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e);
-    }
-
-    private static Finding first(String report) throws Exception {
-        Diagnosis d = diagnose(report);
-        assertThat(d.findings()).isNotEmpty();
-        return d.findings().get(0);
-    }
 
     // github.com/delphix/delphix-platform pull 109 (corpus ze-009): grep'ed hung-task headers of journald's
     // journal-offline thread while every I/O of the root pool's disk is delayed

@@ -19,11 +19,7 @@ class UnclassifiedBlockerTest {
 
     /** The first finding of a saved report, diagnosed with the built-in rules. */
     static Finding first(String report) throws Exception {
-        Evidence e = EvidenceReader.read(new ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8)), "t");
-        e.savedReport(true);
-        Diagnosis d = new Diagnoser(KnowledgeBase.load(List.of())).diagnose(e);
-        assertThat(d.findings()).isNotEmpty();
-        return d.findings().get(0);
+        return HandedInReports.first(report);
     }
 
     @Test
