@@ -25,10 +25,26 @@ public final class HelperProcess {
     private HelperProcess(String name, Process process) {
         this.name = name;
         this.process = process;
-        this.pid = OwnedPid.of((int) process.pid());
+        this.pid = pin(process);
         Thread pump = new Thread(this::pump, "live-" + name + "-" + process.pid());
         pump.setDaemon(true);
         pump.start();
+    }
+
+    /**
+     * The helper's pid pinned to its start time. A helper that is done at once (a stat on a healthy mount) may be
+     * reaped by the JVM before its /proc entry is read: it is pinned to no start time, so nothing is ever sent to a
+     * process that later gets its pid.
+     */
+    private static OwnedPid pin(Process process) {
+        try {
+            return OwnedPid.of((int) process.pid());
+        } catch (IllegalStateException gone) {
+            if (process.isAlive()) {
+                throw gone;
+            }
+            return new OwnedPid((int) process.pid(), -1);
+        }
     }
 
     /** Starts helper {@code name} (built on demand) with arguments. */
